@@ -1,0 +1,27 @@
+"""landgis: maps, checks and atlases from Chinese land supply plans (土地供应计划).
+
+The public API, one function per job::
+
+    plan = landgis.parse_plan("plan.txt")          # text → Plan (exact figures)
+    findings = landgis.reconcile(plan)              # what does not add up
+    towns = landgis.load_townships()                # the shipped Lianzhou layer, or any official one
+    layer = landgis.join(plan, towns)               # one row per township, one column per category
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from landgis.errors import InputError, LandgisError
+from landgis.plan import Finding, Plan, PlanParseError, parse_plan, reconcile
+
+__all__ = [
+    "__version__",
+    "LandgisError",
+    "InputError",
+    "Plan",
+    "Finding",
+    "PlanParseError",
+    "parse_plan",
+    "reconcile",
+]

@@ -1,0 +1,13 @@
+"""The one exception family the CLI turns into a clean one-line error (no traceback)."""
+
+from __future__ import annotations
+
+__all__ = ["LandgisError", "InputError"]
+
+
+class LandgisError(Exception):
+    """Base of every error landgis raises for bad input; its message is meant for the user."""
+
+
+class InputError(LandgisError, ValueError):
+    """An input file or value is not what was expected; the message names the file, row or feature."""
