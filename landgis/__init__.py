@@ -14,6 +14,9 @@ __version__ = "0.1.0"
 
 from landgis.errors import InputError, LandgisError
 from landgis.plan import Finding, Plan, PlanParseError, parse_plan, reconcile
+from landgis.join import join  # landgis.join(plan, towns) is the function (it shadows the module, as qa does)
+from landgis.parcels import load_parcels
+from landgis.qa import QAResult, qa, write_qa  # landgis.qa(parcels) is the function; the module stays importable
 
 __all__ = [
     "__version__",
@@ -24,4 +27,9 @@ __all__ = [
     "PlanParseError",
     "parse_plan",
     "reconcile",
+    "join",
+    "load_parcels",
+    "QAResult",
+    "qa",
+    "write_qa",
 ]

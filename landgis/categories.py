@@ -3,12 +3,26 @@
 Two classification systems are in use in land supply plans:
 
 * GB/T 21010-2017 《土地利用现状分类》 (older plans: 商服用地, 工矿仓储用地, 住宅用地 …);
-* 《国土空间调查、规划、用途管制用地用海分类指南》 (newer plans: 商业服务业用地, 工矿用地, 仓储用地 …).
+* 《国土空间调查、规划、用途管制用地用海分类指南》 (自然资源部, 2023; newer plans: 居住用地,
+  商业服务业用地, 工矿用地, 仓储用地 …).
 
 Both are kept as distinct categories (a plan is mapped in its own system); every alias a plan may
-write resolves to exactly one canonical category. Colours follow the planning-map convention of the
-用地用海分类 guide (居住 yellow, 商业 red, 工业 brown, 仓储 purple, 公用设施 teal, 绿地 green …);
-the GB/T 21010 classes borrow the colour of their nearest 用地用海 class.
+write resolves to one canonical category per system (:func:`lookup` takes the plan's system to
+choose where a name exists in both). The first-level classes come first in :data:`CATEGORIES`,
+second-level classes (城镇住宅用地, 工业用地, 教育用地 …) after them, so that a bare :func:`lookup`
+of a name keeps resolving as it always did.
+
+Colours are the RGB values of 附录 B 「用地用海分类配色指引表」 of 《市级国土空间总体规划制图规范
+（试行）》 (自然资源部办公厅, 2021), the table planning institutes load as their GIS symbol library
+(checked against a public transcription of that appendix, 39 classes): 城镇住宅 255,255,45 ·
+农村宅基地 255,211,128 · 机关团体 255,0,255 · 文化 255,127,0 · 教育 255,133,201 · 科研 230,0,92 ·
+体育 0,165,124 · 医疗卫生 255,127,126 · 社会福利 255,159,127 · 商业服务业 255,0,0 · 工业 187,150,116 ·
+采矿 158,108,84 · 仓储 135,97,211 · 储备库 153,153,255 · 交通运输 183,183,183 · 公路 173,173,173 ·
+城镇道路 163,163,163 · 公用设施 0,99,128 · 公园绿地 0,255,0 · 防护绿地 20,141,74 · 广场 172,255,207 ·
+特殊 133,145,86 · 留白 255,255,255 · 陆地水域 51,142,192. A first-level class takes the colour of its
+main second-level class (居住 ← 城镇住宅, 公共管理与公共服务 ← 机关团体, 工矿 ← 工业, 绿地与开敞空间 ←
+公园绿地); classes the table does not list (城镇社区服务设施, 交通场站 …) take their parent's. The GB/T 21010
+classes, which have no planning colour of their own, borrow the colour of their nearest 用地用海 class.
 """
 
 from __future__ import annotations
@@ -59,37 +73,80 @@ GUIDE = "用地用海分类"
 CATEGORIES: tuple[Category, ...] = (
     # GB/T 21010-2017 (the seed plan's system)
     Category("05", "商服用地", GB, "#FF0000", "Commercial and business services",
-             ("商业服务用地", "商业用地", "商服")),
+             ("商业服务用地", "商业用地", "商服", "商服类用地", "商业服务业用地(商服)")),
     Category("06", "工矿仓储用地", GB, "#BB9674", "Industrial, mining and storage",
-             ("工业仓储用地", "工矿用地仓储用地", "工矿仓储")),
+             ("工业仓储用地", "工矿用地仓储用地", "工矿仓储", "工矿仓储类用地", "工业及仓储用地", "工矿及仓储用地")),
     Category("07", "住宅用地", GB, "#FFFF2D", "Residential",
-             ("住房用地", "住宅")),
+             ("住房用地", "住宅", "住宅类用地")),
     Category("08", "公共管理与公共服务用地", GB, "#FF00FF", "Public administration and services",
              ("公共管理和公共服务用地", "公共服务用地", "公服用地", "公共管理与公共服务设施用地")),
     Category("0809", "公用设施用地", GB, "#006380", "Public utilities",
              ("市政公用设施用地", "公用设施")),
     Category("0810", "公园与绿地", GB, "#00FF00", "Parks and green space",
-             ("公园与绿地用地", "公园绿地", "公园和绿地")),
-    Category("09", "特殊用地", GB, "#85915C", "Special use", ()),
-    Category("10", "交通运输用地", GB, "#A3A3A3", "Transport",
+             ("公园与绿地用地", "公园绿地", "公园和绿地", "公园及绿地", "绿地", "绿化用地")),
+    Category("09", "特殊用地", GB, "#859156", "Special use", ()),
+    Category("10", "交通运输用地", GB, "#B7B7B7", "Transport",
              ("交通用地", "道路与交通设施用地", "交通运输")),
-    Category("11", "水域及水利设施用地", GB, "#4DBEEE", "Water and water-conservancy facilities",
+    Category("11", "水域及水利设施用地", GB, "#338EC0", "Water and water-conservancy facilities",
              ("水域和水利设施用地", "水利设施用地")),
     # 用地用海分类 guide (2023)
     Category("07", "居住用地", GUIDE, "#FFFF2D", "Residential", ()),
     Category("08", "公共管理与公共服务用地", GUIDE, "#FF00FF", "Public administration and services", ()),
     Category("09", "商业服务业用地", GUIDE, "#FF0000", "Commercial and business services",
-             ("商业服务设施用地",)),
+             ("商业服务设施用地", "商业服务业设施用地")),
     Category("10", "工矿用地", GUIDE, "#BB9674", "Industrial and mining", ()),
     Category("1001", "工业用地", GUIDE, "#BB9674", "Industrial", ()),
     Category("11", "仓储用地", GUIDE, "#8761D3", "Storage and logistics",
              ("物流仓储用地",)),
-    Category("12", "交通运输用地", GUIDE, "#A3A3A3", "Transport", ()),
+    Category("12", "交通运输用地", GUIDE, "#B7B7B7", "Transport", ()),
     Category("13", "公用设施用地", GUIDE, "#006380", "Public utilities", ()),
     Category("14", "绿地与开敞空间用地", GUIDE, "#00FF00", "Green and open space",
              ("绿地与广场用地", "绿地和开敞空间用地")),
-    Category("15", "特殊用地", GUIDE, "#85915C", "Special use", ()),
+    Category("15", "特殊用地", GUIDE, "#859156", "Special use", ()),
     Category("16", "留白用地", GUIDE, "#FFFFFF", "Reserved", ()),
+    Category("17", "陆地水域", GUIDE, "#338EC0", "Inland water", ("水域",)),
+    # --- second-level classes, after the first level so that bare lookups keep their old answer ---
+    # GB/T 21010-2017
+    Category("0505", "商务金融用地", GB, "#FF0000", "Business and finance", ()),
+    Category("0601", "工业用地", GB, "#BB9674", "Industrial", ()),
+    Category("0602", "采矿用地", GB, "#9E6C54", "Mining", ()),
+    Category("0604", "仓储用地", GB, "#8761D3", "Storage", ()),
+    Category("0701", "城镇住宅用地", GB, "#FFFF2D", "Urban residential", ()),
+    Category("0702", "农村宅基地", GB, "#FFD380", "Rural homesteads", ()),
+    Category("0801", "机关团体用地", GB, "#FF00FF", "Government and organisations", ()),
+    Category("0803", "教育用地", GB, "#FF85C9", "Education", ()),
+    Category("0804", "科研用地", GB, "#E6005C", "Research", ()),
+    Category("0805", "医疗卫生用地", GB, "#FF7F7E", "Health care", ()),
+    Category("0806", "社会福利用地", GB, "#FF9F7F", "Social welfare", ()),
+    Category("0807", "文化设施用地", GB, "#FF7F00", "Culture", ()),
+    Category("0808", "体育用地", GB, "#00A57C", "Sports", ()),
+    Category("1003", "公路用地", GB, "#ADADAD", "Highways", ()),
+    Category("1004", "城镇村道路用地", GB, "#A3A3A3", "Urban and village roads", ()),
+    Category("1005", "交通服务场站用地", GB, "#B7B7B7", "Transport stations", ()),
+    # 用地用海分类
+    Category("0701", "城镇住宅用地", GUIDE, "#FFFF2D", "Urban residential", ()),
+    Category("0702", "城镇社区服务设施用地", GUIDE, "#FFFF2D", "Urban community services", ()),
+    Category("0703", "农村宅基地", GUIDE, "#FFD380", "Rural homesteads", ()),
+    Category("0704", "农村社区服务设施用地", GUIDE, "#FFD380", "Rural community services", ()),
+    Category("0801", "机关团体用地", GUIDE, "#FF00FF", "Government and organisations", ()),
+    Category("0802", "科研用地", GUIDE, "#E6005C", "Research", ()),
+    Category("0803", "文化用地", GUIDE, "#FF7F00", "Culture", ("文化设施用地",)),
+    Category("0804", "教育用地", GUIDE, "#FF85C9", "Education", ()),
+    Category("0805", "体育用地", GUIDE, "#00A57C", "Sports", ()),
+    Category("0806", "医疗卫生用地", GUIDE, "#FF7F7E", "Health care", ()),
+    Category("0807", "社会福利用地", GUIDE, "#FF9F7F", "Social welfare", ()),
+    Category("0901", "商业用地", GUIDE, "#FF0000", "Commercial", ()),
+    Category("0902", "商务金融用地", GUIDE, "#FF0000", "Business and finance", ()),
+    Category("0903", "娱乐康体用地", GUIDE, "#FF0000", "Entertainment and recreation", ()),
+    Category("0904", "其他商业服务业用地", GUIDE, "#FF0000", "Other commercial services", ()),
+    Category("1002", "采矿用地", GUIDE, "#9E6C54", "Mining", ()),
+    Category("1102", "储备库用地", GUIDE, "#9999FF", "Reserve depots", ()),
+    Category("1201", "铁路用地", GUIDE, "#B7B7B7", "Railways", ()),
+    Category("1202", "公路用地", GUIDE, "#ADADAD", "Highways", ()),
+    Category("1207", "城镇道路用地", GUIDE, "#A3A3A3", "Urban roads", ()),
+    Category("1208", "交通场站用地", GUIDE, "#B7B7B7", "Transport stations", ()),
+    Category("1402", "防护绿地", GUIDE, "#148D4A", "Protective green space", ()),
+    Category("1403", "广场用地", GUIDE, "#ACFFCF", "Squares", ()),
 )
 
 _FULLWIDTH_SPACE = re.compile(r"\s+")

@@ -16,54 +16,288 @@ from landgis.errors import LandgisError
 __all__ = ["main"]
 
 
+# --- options shared by several commands -------------------------------------------------------
+def _add_boundary_options(p: argparse.ArgumentParser) -> None:
+    """``--boundaries`` and the options that say how to read an official township layer."""
+    g = p.add_argument_group("township boundaries (default: the shipped Lianzhou layer)")
+    g.add_argument("--boundaries", metavar="PATH",
+                   help="township layer: Shapefile (.shp or .zip), GeoPackage, GeoJSON or KML")
+    g.add_argument("--layer", dest="boundary_layer", metavar="NAME", help="layer name in a GeoPackage")
+    g.add_argument("--name-field", metavar="FIELD", help="field with the township name (found by itself: XZQMC, 乡镇名称, NAME …)")
+    g.add_argument("--code-field", metavar="FIELD", help="field with the township code (found by itself: XZQDM …)")
+    g.add_argument("--crs", dest="boundary_crs", metavar="EPSG",
+                   help="CRS of a layer that has none, e.g. 4490 or 4525 (Gauss-Krüger zone 37)")
+    g.add_argument("--gcj02", action="store_true", help="the layer was digitised on a 高德/腾讯 (GCJ-02) basemap")
+
+
+def _townships_from_args(args: argparse.Namespace):
+    """The township layer the options name (the shipped layer when none is given)."""
+    from landgis.boundaries import load_townships
+
+    return load_townships(
+        args.boundaries,
+        layer=args.boundary_layer,
+        name_field=args.name_field,
+        code_field=args.code_field,
+        crs=args.boundary_crs,
+        gcj02=args.gcj02,
+    )
+
+
 # --- plan (issue 2) ---------------------------------------------------------------------------
 def _add_plan(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("plan", help="parse a land supply plan and check its figures")
+    p = sub.add_parser("plan", help="parse a land supply plan and check its figures",
+                       description="Read a land supply plan (.txt UTF-8/GB18030, .docx, .pdf with text), "
+                                   "print its township × category table and what does not add up.")
+    p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped 连州市 2026 seed plan)")
+    p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha",
+                   help="unit of the table: ha 公顷 (default), mu 亩, m2 平方米")
+    p.add_argument("--json", action="store_true", help="print the plan and findings as JSON (exact numbers)")
+    p.add_argument("--out", metavar="FILE.csv|FILE.xlsx", help="also write the table to a CSV or XLSX file")
+    p.add_argument("--verbose", "-v", action="store_true",
+                   help="also list the area figures that were read and set aside (other years, quarters …)")
     p.set_defaults(run=_run_plan)
 
 
 def _run_plan(args: argparse.Namespace) -> int:
-    raise LandgisError("landgis plan is not implemented yet")
+    from landgis.plan import SEED_PLAN, parse_plan, reconcile
+    from landgis.planout import format_plan_table, plan_to_json, write_plan_table
+    from landgis.units import unit_label
+
+    plan = parse_plan(args.file or SEED_PLAN)
+    findings = reconcile(plan)
+    if args.out:
+        write_plan_table(plan, args.out, args.unit, findings)
+    if args.json:
+        print(plan_to_json(plan, findings, args.unit))
+        return 0
+    title = f"{plan.place or ''}{plan.year or ''}年度土地供应计划".lstrip() if plan.year else "土地供应计划"
+    print(f"{title}（{plan.source}；原文单位：{plan.unit}；本表单位：{unit_label(args.unit)}）")
+    if len(plan.allocations) or plan.township_totals_ha:
+        print(format_plan_table(plan, args.unit))
+    print("\n核对结果：" if findings else "\n核对结果：各项数字相符。")
+    for k, f in enumerate(findings, 1):
+        print(f"{k}. {f.message}")
+    if plan.ignored:
+        if args.verbose:
+            print("\n未计入的面积数字：")
+            for item in plan.ignored:
+                print(f"  - {item}")
+        else:
+            print(f"\n另有{len(plan.ignored)}个面积数字未计入（上年度数字、括号内换算、分季度等），加 --verbose 查看。")
+    if args.out:
+        print(f"\n已写出 {args.out}")
+    return 0
 
 
 # --- map (issue 4) ----------------------------------------------------------------------------
 def _add_map(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("map", help="print-quality thematic maps (PNG, SVG, PDF)")
+    p = sub.add_parser("map", help="print-quality thematic maps (PNG, SVG, PDF)",
+                       description="Choropleths of each category, the total and the density per township "
+                                   "(A4, 300 dpi PNG, SVG, PDF), a small-multiples sheet and a stacked bar chart.")
+    p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped 连州市 2026 seed plan)")
+    _add_boundary_options(p)
+    p.add_argument("--category", action="append", metavar="NAME",
+                   help="map only this category (repeatable; also 'total', 'density'); default: all of them")
+    p.add_argument("--scheme", choices=["natural_breaks", "quantiles", "equal_interval", "user"],
+                   default="natural_breaks", help="classification (default natural_breaks, i.e. Fisher-Jenks)")
+    p.add_argument("--k", type=int, metavar="N", help="number of classes (default: 3–5 by the data)")
+    p.add_argument("--breaks", metavar="B1,B2,…", help="user class upper bounds in --unit, e.g. 1,5,10")
+    p.add_argument("--unit", choices=["ha", "mu"], default="ha", help="ha 公顷 (default) or mu 亩")
+    p.add_argument("--format", default="png,svg,pdf", metavar="png,svg,pdf", help="output formats (default: all three)")
+    p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default 300)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the map text")
+    p.add_argument("--no-extras", action="store_true", help="skip the small-multiples sheet and the bar chart")
+    p.add_argument("--out", metavar="DIR", default="maps", help="output folder (default: maps)")
     p.set_defaults(run=_run_map)
 
 
 def _run_map(args: argparse.Namespace) -> int:
-    raise LandgisError("landgis map is not implemented yet")
+    from landgis.errors import InputError
+    from landgis.join import join
+    from landgis.plan import SEED_PLAN, parse_plan
+    from landgis.render.static import render_maps
+
+    breaks = None
+    if args.breaks:
+        try:
+            breaks = [float(b) for b in args.breaks.replace("，", ",").split(",") if b.strip()]
+        except ValueError:
+            raise InputError(f"--breaks must be numbers separated by commas, e.g. 1,5,10; got {args.breaks!r}") from None
+    plan = parse_plan(args.file or SEED_PLAN)
+    layer = join(plan, _townships_from_args(args))
+    paths = render_maps(
+        layer, args.out, categories=args.category, formats=[f.strip() for f in args.format.split(",") if f.strip()],
+        scheme="user" if breaks and args.scheme == "natural_breaks" else args.scheme, k=args.k, breaks=breaks,
+        unit=args.unit, lang=args.lang, dpi=args.dpi, extras=not args.no_extras,
+    )
+    for path in paths:
+        print(path)
+    print(f"{len(paths)} files written to {args.out}", file=sys.stderr)
+    return 0
 
 
 # --- web (issue 4) ----------------------------------------------------------------------------
 def _add_web(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("web", help="interactive HTML map, self-contained and offline")
+    p.add_argument("file", nargs="?", metavar="FILE", help="plan text (default: the shipped 连州市 2026 seed plan)")
+    _add_boundary_options(p)
+    p.add_argument("--out", metavar="FILE.html", help="where to write (default: landgis_web.html, "
+                   "or landgis_web_fragment.html with --fragment)")
+    p.add_argument("--basemap", choices=["none", "osm", "tianditu", "amap"], default="none",
+                   help="tile basemap (default none: works offline); amap (高德) shifts the map to GCJ-02")
+    p.add_argument("--tianditu-key", metavar="KEY", help="your 天地图 key, for --basemap tianditu")
+    p.add_argument("--fragment", action="store_true",
+                   help="write a <div> with its scripts to embed in another page, not a whole page")
+    p.add_argument("--unit", choices=["ha", "mu"], default="ha", help="公顷 (ha, default) or 亩 (mu)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="label language (default zh)")
     p.set_defaults(run=_run_web)
 
 
 def _run_web(args: argparse.Namespace) -> int:
-    raise LandgisError("landgis web is not implemented yet")
+    from landgis.join import join
+    from landgis.plan import SEED_PLAN, parse_plan
+    from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
+
+    plan = parse_plan(args.file or SEED_PLAN)
+    layer = join(plan, _townships_from_args(args))
+    basemap = None if args.basemap == "none" else args.basemap
+    m = web_map(layer, basemap=basemap, tianditu_key=args.tianditu_key, unit=args.unit, lang=args.lang)
+    html = fragment_html(m) if args.fragment else self_contained_html(m)
+    out = args.out or ("landgis_web_fragment.html" if args.fragment else "landgis_web.html")
+    size = write_html(html, out)
+    kind = "fragment" if args.fragment else "map"
+    print(f"wrote {kind} {out} ({size / 1024:.0f} KiB, {len(layer)} townships, "
+          f"{len(layer.attrs.get('categories', []))} categories)")
+    return 0
 
 
 # --- qa (issues 5 and 7) ----------------------------------------------------------------------
 def _add_qa(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("qa", help="spatial QA of parcels against townships and the plan")
+    p = sub.add_parser(
+        "qa", help="spatial QA of parcels against townships and the plan",
+        description="Check parcels (地块): inside the county, in the township they are booked under, straddling, "
+                    "geometry, ids, areas, coordinates; and their area per township × category against the plan.")
+    p.add_argument("parcels", metavar="PARCELS",
+                   help="GeoPackage, Shapefile, GeoJSON, CSV/XLSX with coordinate columns, "
+                        "or postgresql://… (with --layer or --sql)")
+    p.add_argument("--plan", metavar="PATH", help="land supply plan (.txt/.docx/.pdf; default: the seed plan)")
+    p.add_argument("--no-plan", action="store_true", help="skip the quota reconciliation")
+    p.add_argument("--out", metavar="DIR", default="qa", help="output folder (default: ./qa)")
+    f = p.add_argument_group("parcel file")
+    f.add_argument("--parcel-layer", metavar="NAME", help="layer of a GeoPackage, sheet of a workbook, or "
+                   "SCHEMA.TABLE in PostGIS (without --boundaries, --layer means this)")
+    f.add_argument("--parcel-crs", metavar="EPSG", help="CRS of the parcels' coordinates when the file has none; "
+                   "projected x/y need it, e.g. 4526 (without --boundaries, --crs means this)")
+    f.add_argument("--x-field", metavar="COL", help="x/longitude column of a table")
+    f.add_argument("--y-field", metavar="COL", help="y/latitude column of a table")
+    f.add_argument("--id-field", metavar="COL", help="parcel id column (found by itself: 地块编号, 宗地编号, 编号 …)")
+    f.add_argument("--township-field", metavar="COL", help="declared township column (所属乡镇, 乡镇 …)")
+    f.add_argument("--category-field", metavar="COL", help="land-use category column (用地类型, 用途 …)")
+    f.add_argument("--area-field", metavar="COL", help="stated area column (面积, 用地面积 …)")
+    f.add_argument("--area-unit", choices=["公顷", "亩", "平方米", "ha", "mu", "m2"],
+                   help="unit of the area column (default: from its header, else guessed from the polygons)")
+    f.add_argument("--area-tolerance", type=float, default=0.05, metavar="FRACTION",
+                   help="stated vs geometry area difference to flag (default 0.05 = 5%%)")
+    _add_boundary_options(p)
+    d = p.add_argument_group("PostGIS (PARCELS is a postgresql:// URL; the table with --layer SCHEMA.TABLE)")
+    d.add_argument("--sql", metavar="QUERY", help="read the parcels with this query")
+    d.add_argument("--write-back", metavar="SCHEMA.TABLE", help="write the findings to this table")
+    d.add_argument("--replace", action="store_true", help="replace the --write-back table if it exists")
+    e = p.add_argument_group("engine")
+    e.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local (default) or dask: partitions on a dask.distributed cluster")
+    e.add_argument("--scheduler", metavar="ADDRESS", help="address of a running dask scheduler "
+                   "(default with --engine dask: a local cluster)")
+    p.add_argument("--fail-on", choices=["error", "warning"],
+                   help="exit with status 1 when findings of this severity (or worse) exist")
+    p.add_argument("--no-map", action="store_true", help="do not write qa_map.html")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_run_qa)
 
 
 def _run_qa(args: argparse.Namespace) -> int:
-    raise LandgisError("landgis qa is not implemented yet")
+    from landgis.qa import format_summary, qa, write_qa
+
+    # With the shipped township layer, --layer and --crs are the parcels' (the issue's `--crs` for x/y
+    # tables, and `--layer SCHEMA.TABLE` for PostGIS); with --boundaries they are the boundary file's.
+    if not args.boundaries:
+        args.parcel_layer = args.parcel_layer or args.boundary_layer
+        args.parcel_crs = args.parcel_crs or args.boundary_crs
+        args.boundary_layer = args.boundary_crs = None
+    url = args.parcels if args.parcels.startswith(("postgresql://", "postgres://")) else None
+    if url:
+        import landgis.postgis
+
+        parcels = landgis.postgis.read_parcels(url, layer=args.parcel_layer, sql=args.sql)
+    else:
+        if args.sql or args.write_back:
+            raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
+        parcels = args.parcels
+    plan = False if args.no_plan else args.plan
+    result = qa(
+        parcels, _townships_from_args(args), plan,
+        id_field=args.id_field, township_field=args.township_field, category_field=args.category_field,
+        area_field=args.area_field, area_unit=args.area_unit, area_tolerance=args.area_tolerance,
+        engine=args.engine, scheduler=args.scheduler, progress=not args.quiet and sys.stderr.isatty(),
+        layer=args.parcel_layer, crs=args.parcel_crs, x_field=args.x_field, y_field=args.y_field,
+    )
+    written = write_qa(result, args.out, map=not args.no_map)
+    print(format_summary(result))
+    for path in written:
+        print(f"wrote {path}")
+    if url and args.write_back:
+        import landgis.postgis
+
+        n = landgis.postgis.write_findings(result, url, args.write_back, replace=args.replace)
+        print(f"wrote {n} findings to {args.write_back}")
+    if args.fail_on and result.has(args.fail_on):
+        return 1
+    return 0
 
 
 # --- atlas (issue 6) --------------------------------------------------------------------------
 def _add_atlas(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("atlas", help="build the whole atlas and its HTML report")
+    p = sub.add_parser(
+        "atlas",
+        help="build the whole atlas and its HTML report",
+        description="Every map, table and check for one plan, with a self-contained HTML report "
+                    "(index.html) and a manifest. With no argument: the Lianzhou 2026 atlas into maps/.",
+    )
+    p.add_argument("plan", nargs="?", metavar="PLAN",
+                   help="plan file (.txt, .docx, .pdf); default: the shipped 连州市2026年度土地供应计划")
+    _add_boundary_options(p)
+    p.add_argument("--parcels", metavar="PATH", help="parcels to check (GeoPackage, Shapefile, GeoJSON, CSV/XLSX)")
+    p.add_argument("--out", metavar="DIR", help="atlas folder (default: maps/<county>-<year>)")
+    p.add_argument("--unit", choices=("ha", "mu"), default="ha", help="unit of maps and tables (default: ha)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default: zh)")
+    p.add_argument("--format", dest="formats", default="png,svg,pdf",
+                   help="static map formats, comma-separated (default: png,svg,pdf)")
     p.set_defaults(run=_run_atlas)
 
 
 def _run_atlas(args: argparse.Namespace) -> int:
-    raise LandgisError("landgis atlas is not implemented yet")
+    from landgis.atlas import build_atlas
+    from landgis.plan import SEED_PLAN
+
+    formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
+    bad = [f for f in formats if f not in ("png", "svg", "pdf")]
+    if bad or not formats:
+        raise LandgisError(f"--format takes png, svg and pdf, not {','.join(bad) or 'nothing'}")
+    result = build_atlas(
+        args.plan or SEED_PLAN,
+        townships=_townships_from_args(args),
+        boundaries=args.boundaries,
+        parcels=args.parcels,
+        out=args.out,
+        unit=args.unit,
+        lang=args.lang,
+        formats=formats,
+        progress=lambda line: print(line, flush=True),
+    )
+    print(f"wrote {len(result.files)} files to {result.out_dir}")
+    print(f"report: {result.report.resolve()}")
+    return 0
 
 
 # --- main -------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ __all__ = [
     "TownshipRegistry",
     "registry",
     "match_names",
+    "registry_for_place",
     "TOWNSHIP_SUFFIXES",
 ]
 
@@ -239,3 +240,34 @@ def registry(county_code: str = "441882") -> TownshipRegistry:
         table=pd.DataFrame(rows).sort_values("code", ignore_index=True),
         area_km2_official=county.get("area_km2_official"),
     )
+
+
+def _shipped_county_codes() -> list[str]:
+    files = resources.files("landgis.data").iterdir()
+    return sorted(f.name[len("townships_"):-len(".json")] for f in files
+                  if f.name.startswith("townships_") and f.name.endswith(".json"))
+
+
+def registry_for_place(place: str | None) -> TownshipRegistry | None:
+    """The shipped registry of a county given by its name (连州市, 连州) or code, or ``None``.
+
+    Parameters
+    ----------
+    place : str or None
+        A county name as a plan writes it, or its 6-digit code.
+
+    Returns
+    -------
+    TownshipRegistry or None
+        ``None`` when no registry is shipped for that place.
+    """
+    if not place:
+        return None
+    key = normalise_name(place)
+    for code in _shipped_county_codes():
+        reg = registry(code)
+        county = normalise_name(reg.county_name)
+        short = re.sub(r"(自治县|自治州|市|县|区|旗)$", "", county)
+        if key in (code, county, short) or re.sub(r"(自治县|自治州|市|县|区|旗)$", "", key) == short:
+            return reg
+    return None

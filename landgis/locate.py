@@ -1,0 +1,190 @@
+"""Fast location of parcels in townships: points in polygons, and polygon area shares.
+
+Both work on plain shapely arrays in one projected (equal-area) CRS. A coarse grid over the
+townships answers most questions by array indexing: a cell that no township boundary touches lies
+wholly inside one township (or wholly outside all), so only points and parcels in cells crossed by a
+boundary need an exact GEOS test. Results are identical to ``geopandas.sjoin(predicate="within")``
+and ``geopandas.overlay(how="intersection")`` (see ``benchmarks/bench_qa.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+
+__all__ = ["TownshipIndex"]
+
+_BOUNDARY = -2  # grid label of a cell crossed by a boundary
+_OUTSIDE = -1   # label of "in no township"
+
+
+class TownshipIndex:
+    """A lookup structure for one township layer.
+
+    Parameters
+    ----------
+    polygons : array-like of shapely geometries
+        The township polygons, in a projected CRS (the same as the parcels'), valid.
+    cells : int
+        Number of grid cells along the longer side of the layer's extent.
+    """
+
+    def __init__(self, polygons, cells: int = 1024) -> None:
+        self.polygons = np.asarray(polygons, dtype=object)
+        shapely.prepare(self.polygons)
+        self.bounds = shapely.bounds(self.polygons)
+        self._tree = shapely.STRtree(self.polygons)
+        self._build_grid(cells)
+
+    # -- grid ------------------------------------------------------------------------------------
+    def _build_grid(self, cells: int) -> None:
+        xmin, ymin = self.bounds[:, 0].min(), self.bounds[:, 1].min()
+        xmax, ymax = self.bounds[:, 2].max(), self.bounds[:, 3].max()
+        size = max(xmax - xmin, ymax - ymin) / cells * (1 + 1e-9)
+        self.origin = (xmin, ymin)
+        self.cell = size
+        nx = max(1, int(np.ceil((xmax - xmin) / size)) + 1)
+        ny = max(1, int(np.ceil((ymax - ymin) / size)) + 1)
+        self.shape = (ny, nx)
+
+        boundary = np.zeros(self.shape, dtype=bool)
+        rings = shapely.get_rings(shapely.segmentize(self.polygons, size * 0.5))
+        coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+        same = ring_of[1:] == ring_of[:-1]
+        a, b = coords[:-1][same], coords[1:][same]
+        eps = 1e-6
+        lo_x = self._ix(np.minimum(a[:, 0], b[:, 0]), -eps)
+        hi_x = self._ix(np.maximum(a[:, 0], b[:, 0]), eps)
+        lo_y = self._iy(np.minimum(a[:, 1], b[:, 1]), -eps)
+        hi_y = self._iy(np.maximum(a[:, 1], b[:, 1]), eps)
+        # Segments are shorter than a cell, so each spans at most three cells per axis.
+        for dx in range(3):
+            for dy in range(3):
+                boundary[np.minimum(lo_y + dy, hi_y), np.minimum(lo_x + dx, hi_x)] = True
+
+        # Along a row, a run of cells no boundary touches lies in one township: test its first cell.
+        cols = np.arange(nx)
+        prev_boundary = np.concatenate([np.ones((ny, 1), bool), boundary[:, :-1]], axis=1)
+        start = ~boundary & prev_boundary
+        rs, cs = np.nonzero(start)
+        start_label = np.full(self.shape, _OUTSIDE, dtype=np.int32)
+        start_label[rs, cs] = self._exact(xmin + (cs + 0.5) * size, ymin + (rs + 0.5) * size)
+        run_start = np.maximum.accumulate(np.where(start, cols, 0), axis=1)
+        grid = np.take_along_axis(start_label, run_start, axis=1)
+        grid[boundary] = _BOUNDARY
+        self.grid = grid
+
+    def _ix(self, x, eps=0.0):
+        return np.clip(np.floor((x - self.origin[0]) / self.cell + eps), 0, self.shape[1] - 1).astype(np.intp)
+
+    def _iy(self, y, eps=0.0):
+        return np.clip(np.floor((y - self.origin[1]) / self.cell + eps), 0, self.shape[0] - 1).astype(np.intp)
+
+    def _exact(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Township of each point by prepared ``contains_xy`` after a bounding-box cull."""
+        out = np.full(len(x), _OUTSIDE, dtype=np.int32)
+        for i, (poly, (x0, y0, x1, y1)) in enumerate(zip(self.polygons, self.bounds)):
+            cand = np.nonzero((out == _OUTSIDE) & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))[0]
+            if len(cand):
+                hit = shapely.contains_xy(poly, x[cand], y[cand])
+                out[cand[hit]] = i
+        return out
+
+    # -- queries ---------------------------------------------------------------------------------
+    def locate_xy(self, x, y) -> np.ndarray:
+        """Index of the township strictly containing each point, or -1.
+
+        Parameters
+        ----------
+        x, y : array-like of float
+            Coordinates in the index's CRS; NaN gives -1.
+
+        Returns
+        -------
+        numpy.ndarray of int32
+            Position in ``polygons`` (the first one, should townships overlap), -1 for none.
+        """
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
+        xmin, ymin = self.origin
+        ny, nx = self.shape
+        fx = (x - xmin) / self.cell
+        fy = (y - ymin) / self.cell
+        inside = (fx >= 0) & (fx < nx) & (fy >= 0) & (fy < ny)  # False for NaN
+        out = np.full(len(x), _OUTSIDE, dtype=np.int32)
+        idx = np.nonzero(inside)[0]
+        out[idx] = self.grid[fy[idx].astype(np.intp), fx[idx].astype(np.intp)]
+        near = np.nonzero(out == _BOUNDARY)[0]
+        if len(near):
+            out[near] = self._exact(x[near], y[near])
+        return out
+
+    def shares(self, geoms) -> pd.DataFrame:
+        """Area of each polygon in each township it overlaps.
+
+        Parameters
+        ----------
+        geoms : array-like of shapely geometries
+            Valid polygons in the index's (equal-area) CRS; other types and empties are skipped.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (polygon, township) with a positive overlap: ``parcel`` (position in
+            ``geoms``), ``township`` (position in ``polygons``), ``area`` (overlap, CRS units²)
+            and ``share`` (overlap / polygon area), ordered by parcel then township.
+        """
+        geoms = np.asarray(geoms, dtype=object)
+        total = shapely.area(geoms)
+        usable = np.nonzero(np.isin(shapely.get_type_id(geoms), (3, 6)) & (total > 0))[0]
+        b = shapely.bounds(geoms[usable])
+        x0, y0, x1, y1 = self._ix(b[:, 0]), self._iy(b[:, 1]), self._ix(b[:, 2]), self._iy(b[:, 3])
+        xmin, ymin = self.origin
+        ny, nx = self.shape
+        in_grid = (b[:, 0] >= xmin) & (b[:, 1] >= ymin) & (b[:, 2] < xmin + nx * self.cell) & (
+            b[:, 3] < ymin + ny * self.cell)
+        # A parcel whose bounding box covers only cells of one township label lies wholly in it.
+        span = 8
+        cand = np.nonzero(in_grid & (x1 - x0 < span) & (y1 - y0 < span))[0]
+        first = self.grid[y0[cand], x0[cand]]
+        keep = first >= 0
+        cand, first = cand[keep], first[keep]
+        for dy in range(span):
+            for dx in range(span):
+                if dx == 0 and dy == 0:
+                    continue
+                yy = np.minimum(y0[cand] + dy, y1[cand])
+                keep = self.grid[yy, np.minimum(x0[cand] + dx, x1[cand])] == first
+                cand, first = cand[keep], first[keep]
+        whole = np.zeros(len(usable), bool)
+        whole[cand] = True
+        label = np.full(len(usable), _OUTSIDE, dtype=np.int64)
+        label[cand] = first
+        lx, ly = self.bounds[:, 0].min(), self.bounds[:, 1].min()
+        hx, hy = self.bounds[:, 2].max(), self.bounds[:, 3].max()
+        nowhere = (b[:, 2] < lx) | (b[:, 3] < ly) | (
+            b[:, 0] > hx) | (b[:, 1] > hy)
+        parts = [pd.DataFrame({"parcel": usable[whole], "township": label[whole],
+                               "area": total[usable[whole]]})]
+
+        rest = usable[~whole & ~nowhere]
+        if len(rest):
+            # Bounding-box candidates, then predicates on the prepared townships (the tree's own
+            # predicate would prepare the small parcel instead of the large township).
+            p, t = self._tree.query(geoms[rest])
+            p = rest[p]
+            hit = shapely.intersects(self.polygons[t], geoms[p])
+            p, t = p[hit], t[hit]
+            area = np.empty(len(p))
+            inside = shapely.contains_properly(self.polygons[t], geoms[p])
+            area[inside] = total[p[inside]]
+            cut = ~inside
+            area[cut] = shapely.area(shapely.intersection(geoms[p[cut]], self.polygons[t[cut]]))
+            parts.append(pd.DataFrame({"parcel": p, "township": t, "area": area}))
+        out = pd.concat(parts, ignore_index=True)
+        out = out[out["area"] > 0].sort_values(["parcel", "township"], ignore_index=True)
+        out["parcel"] = out["parcel"].astype(np.int64)
+        out["township"] = out["township"].astype(np.int64)
+        out["share"] = out["area"].to_numpy() / total[out["parcel"].to_numpy()]
+        return out

@@ -1,0 +1,316 @@
+"""Load parcel (地块) files and find their fields.
+
+Parcels come as points or polygons in GeoPackage, Shapefile (often GBK attributes with no .cpg),
+GeoJSON, or as CSV/XLSX tables with coordinate columns (lon/lat, 经度/纬度, or projected x/y).
+:func:`load_parcels` keeps every row – a row without usable coordinates gets a None geometry, so
+that QA can report it – and keeps the geometry in the file's CRS (QA decides what the numbers mean).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+from pyproj import CRS
+
+from landgis.errors import InputError
+
+__all__ = ["load_parcels", "find_fields", "area_unit_from_header", "HA_PER_UNIT", "ID_NAMES",
+           "TOWNSHIP_NAMES", "CATEGORY_NAMES", "AREA_NAMES"]
+
+VECTOR_SUFFIXES = {".gpkg", ".shp", ".zip", ".geojson", ".json", ".fgb", ".kml"}
+TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls"}
+
+# Header names people use, most specific first (compared after _key()).
+ID_NAMES = ("地块编号", "宗地编号", "地块代码", "宗地代码", "项目编号", "编号", "地块号", "宗地号",
+            "parcel_id", "parcelid", "plot_id", "dkbh", "zddm", "id", "fid_1")
+TOWNSHIP_NAMES = ("所属乡镇", "所在乡镇", "乡镇名称", "乡镇", "镇街", "所属镇街", "镇（乡）", "镇乡",
+                  "乡镇街道", "township", "town", "xzqmc", "xz")
+CATEGORY_NAMES = ("用地类型", "用地性质", "土地用途", "用途", "规划用途", "用地分类", "地类名称", "地类",
+                  "类别", "供地类型", "category", "landuse", "land_use", "dlmc", "tdyt")
+AREA_NAMES = ("面积", "用地面积", "地块面积", "宗地面积", "出让面积", "供地面积", "占地面积", "area",
+              "area_ha", "mj", "dkmj", "shape_area")
+LON_NAMES = ("lon", "lng", "long", "longitude", "经度", "东经", "x经度")
+LAT_NAMES = ("lat", "latitude", "纬度", "北纬", "y纬度")
+X_NAMES = ("x", "x坐标", "东坐标", "easting", "coord_x", "point_x")
+Y_NAMES = ("y", "y坐标", "北坐标", "northing", "coord_y", "point_y")
+WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "几何")
+
+#: Hectares per unit of each area unit landgis understands.
+HA_PER_UNIT = {"公顷": 1.0, "亩": 1 / 15, "平方米": 1e-4}
+_UNIT_WORDS = (("公顷", "公顷"), ("hectare", "公顷"), ("(ha)", "公顷"), ("_ha", "公顷"), ("亩", "亩"),
+               ("mu", "亩"), ("平方米", "平方米"), ("m2", "平方米"), ("m²", "平方米"), ("㎡", "平方米"),
+               ("sqm", "平方米"))
+
+
+def _key(name: object) -> str:
+    """Header spelling for comparison: NFKC, lower case, no spaces or units in brackets."""
+    text = unicodedata.normalize("NFKC", str(name)).strip().lower()
+    text = re.sub(r"[\s\u3000]+", "", text)
+    return re.sub(r"[(\[（【].*?[)\]）】]$", "", text) or text
+
+
+def area_unit_from_header(header: str) -> str | None:
+    """The area unit a column header states (面积（亩） → ``"亩"``), or None."""
+    text = unicodedata.normalize("NFKC", str(header)).lower().replace(" ", "")
+    for word, unit in _UNIT_WORDS:
+        if word in text:
+            return unit
+    return None
+
+
+def _pick(columns, names, given: str | None, role: str, source: str) -> str | None:
+    cols = [c for c in columns if c != "geometry"]
+    if given is not None:
+        if given in cols:
+            return given
+        raise InputError(f"{source}: no column {given!r} for the {role} (columns: {', '.join(map(str, cols))})")
+    keyed = {}
+    for c in cols:
+        keyed.setdefault(_key(c), c)
+    for name in names:
+        if name in keyed:
+            return keyed[name]
+    return None
+
+
+def find_fields(columns, *, id_field=None, township_field=None, category_field=None,
+                area_field=None, source: str = "parcels") -> dict[str, str | None]:
+    """Find the id, township, category and area columns by their usual names.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        The table's column names.
+    id_field, township_field, category_field, area_field : str, optional
+        Columns given by the user; they must exist.
+    source : str
+        Name of the input, for messages.
+
+    Returns
+    -------
+    dict
+        ``{"id": col or None, "township": …, "category": …, "area": …}``.
+
+    Raises
+    ------
+    InputError
+        When a given column does not exist.
+    """
+    cols = list(columns)
+    return {
+        "id": _pick(cols, ID_NAMES, id_field, "parcel id", source),
+        "township": _pick(cols, TOWNSHIP_NAMES, township_field, "township", source),
+        "category": _pick(cols, CATEGORY_NAMES, category_field, "land-use category", source),
+        "area": _pick(cols, AREA_NAMES, area_field, "area", source),
+    }
+
+
+def _dbf_encoding(dbf: bytes) -> str | None:
+    """``"GB18030"`` when a .dbf's records are not UTF-8 (typical Chinese shapefiles), else None."""
+    if len(dbf) < 32:
+        return None
+    header_len = int.from_bytes(dbf[8:10], "little")
+    try:
+        dbf[header_len:].decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        return "GB18030"
+
+
+def _shapefile_encoding(path: Path) -> str | None:
+    """Encoding to read a shapefile's attributes with when it has no .cpg (None: let GDAL decide)."""
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            if any(n.lower().endswith(".cpg") for n in names):
+                return None
+            dbfs = [n for n in names if n.lower().endswith(".dbf")]
+            return _dbf_encoding(zf.read(dbfs[0])) if dbfs else None
+    for suffix in (".cpg", ".CPG"):
+        if path.with_suffix(suffix).exists():
+            return None
+    for suffix in (".dbf", ".DBF"):
+        if path.with_suffix(suffix).exists():
+            return _dbf_encoding(path.with_suffix(suffix).read_bytes())
+    return None
+
+
+def _read_vector(path: Path, layer: str | None, max_rows: int | None = None) -> gpd.GeoDataFrame:
+    suffix = path.suffix.lower()
+    encoding = _shapefile_encoding(path) if suffix in (".shp", ".zip") else None
+    if layer is None and suffix == ".gpkg":
+        layers = [name for name, geom in pyogrio.list_layers(path) if geom]
+        if len(layers) > 1:
+            raise InputError(f"{path}: several layers ({', '.join(layers)}); say which with --parcel-layer")
+        layer = layers[0] if layers else None
+    try:
+        gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding, max_features=max_rows)
+    except pyogrio.errors.DataSourceError as exc:
+        raise InputError(f"{path}: cannot read parcels: {exc}") from None
+    except pyogrio.errors.DataLayerError as exc:
+        raise InputError(f"{path}: no layer {layer!r}: {exc}") from None
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise InputError(f"{path}: the layer has no geometry; give a table with coordinate columns instead")
+    gdf.attrs["encoding"] = encoding or "as declared"
+    return gdf
+
+
+def _decode_table(raw: bytes, path: Path) -> str:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path}: the text is neither UTF-8 nor GBK/GB18030")
+
+
+def _numeric_columns(df: pd.DataFrame, skip: set) -> pd.DataFrame:
+    """Turn text columns that are all numbers into numbers (ids with leading zeros stay text)."""
+    for col in df.columns:
+        if col in skip:
+            continue
+        text = df[col].astype("string").str.strip()
+        filled = text[text.notna() & (text != "")]
+        if filled.empty or filled.str.match(r"^0\d").any():
+            continue
+        num = pd.to_numeric(filled, errors="coerce")
+        if num.notna().all():
+            df[col] = pd.to_numeric(text.where(text != ""), errors="coerce")
+    return df
+
+
+def _read_table(path: Path, layer: str | None) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        try:
+            df = pd.read_excel(path, sheet_name=layer or 0, dtype=object)
+        except ValueError as exc:
+            raise InputError(f"{path}: cannot read sheet {layer or 1}: {exc}") from None
+        df = df.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+    else:
+        text = _decode_table(path.read_bytes(), path)
+        sep = "\t" if suffix == ".tsv" else None
+        try:
+            df = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, engine="python", skipinitialspace=True,
+                             keep_default_na=False)
+        except pd.errors.ParserError as exc:
+            raise InputError(f"{path}: not a readable CSV table: {exc}") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    return df
+
+
+def _coordinate_columns(df: pd.DataFrame, x_field, y_field, path: Path):
+    cols = list(df.columns)
+    if x_field or y_field:
+        for f in (x_field, y_field):
+            if f not in cols:
+                raise InputError(f"{path}: no coordinate column {f!r} (columns: {', '.join(cols)})")
+        return x_field, y_field, "given"
+    keyed = {_key(c): c for c in cols}
+    for xs, ys, kind in ((LON_NAMES, LAT_NAMES, "lonlat"), (X_NAMES, Y_NAMES, "xy")):
+        x = next((keyed[n] for n in xs if n in keyed), None)
+        y = next((keyed[n] for n in ys if n in keyed), None)
+        if x and y:
+            return x, y, kind
+    wkt = next((keyed[n] for n in WKT_NAMES if n in keyed), None)
+    if wkt:
+        return wkt, None, "wkt"
+    raise InputError(
+        f"{path}: no coordinate columns found; expected lon/lat, 经度/纬度, x/y or a WKT column "
+        f"(or name them with --x-field/--y-field). Columns: {', '.join(cols)}")
+
+
+def _table_to_gdf(df: pd.DataFrame, path: Path, crs, x_field, y_field) -> gpd.GeoDataFrame:
+    xcol, ycol, kind = _coordinate_columns(df, x_field, y_field, path)
+    if kind == "wkt":
+        from shapely import from_wkt
+
+        text = [str(v).strip() if isinstance(v, str) else "" for v in df[xcol]]
+        geoms = from_wkt(np.array([t or None for t in text], dtype=object), on_invalid="warn")
+        df = _numeric_columns(df.drop(columns=[xcol]), skip=set())
+        return gpd.GeoDataFrame(df, geometry=list(geoms), crs=crs or "EPSG:4490")
+    x = pd.to_numeric(df[xcol].astype("string").str.strip(), errors="coerce").to_numpy(dtype=float)
+    y = pd.to_numeric(df[ycol].astype("string").str.strip(), errors="coerce").to_numpy(dtype=float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    if crs is None:
+        degrees = (np.abs(x[ok]) <= 180) & (np.abs(y[ok]) <= 90)
+        if kind == "xy" and ok.any() and not degrees.mean() > 0.5:
+            raise InputError(
+                f"{path}: columns {xcol!r}/{ycol!r} hold projected coordinates (e.g. {x[ok][0]:.0f}, "
+                f"{y[ok][0]:.0f}); say which CRS with --crs (e.g. 4526 for CGCS2000 Gauss-Krüger 3° zone 38)")
+        crs = "EPSG:4490"  # CGCS2000 geographic: what Chinese lon/lat tables are in
+    from shapely import points
+
+    geoms = np.full(len(df), None, dtype=object)
+    geoms[ok] = points(x[ok], y[ok])
+    df = _numeric_columns(df, skip=set())
+    gdf = gpd.GeoDataFrame(df, geometry=list(geoms), crs=crs)
+    gdf.attrs["coordinate_fields"] = (xcol, ycol)
+    return gdf
+
+
+def load_parcels(path, *, layer: str | None = None, crs=None, x_field: str | None = None,
+                 y_field: str | None = None, max_rows: int | None = None) -> gpd.GeoDataFrame:
+    """Read a parcel file, keeping every row.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        GeoPackage, Shapefile (.shp or zipped; GBK attributes without .cpg are detected),
+        GeoJSON, FlatGeobuf, or a CSV/TSV (UTF-8 or GBK) / XLSX table with coordinate columns.
+    layer : str, optional
+        Layer of a GeoPackage, or sheet of a workbook.
+    crs : str or int, optional
+        CRS of a file that has none, or of a table's coordinates (default for lon/lat tables:
+        EPSG:4490 CGCS2000). Required for projected x/y tables.
+    x_field, y_field : str, optional
+        Coordinate columns of a table, when their names are not the usual ones.
+    max_rows : int, optional
+        Read only the first rows (for a sample).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per input row, in input order, geometry in the file's CRS (None where a row has no
+        usable coordinates); ``attrs["source"]`` is the path.
+
+    Raises
+    ------
+    InputError
+        For an unreadable file, an unknown format, missing coordinate columns or projected
+        coordinates without a CRS.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such parcel file")
+    suffix = path.suffix.lower()
+    if suffix in VECTOR_SUFFIXES:
+        gdf = _read_vector(path, layer, max_rows)
+        if gdf.crs is None:
+            if crs is None:
+                b = gdf.total_bounds
+                if np.all(np.isfinite(b)) and not (abs(b[0]) <= 180 and abs(b[2]) <= 180 and abs(b[1]) <= 90
+                                                   and abs(b[3]) <= 90):
+                    raise InputError(f"{path}: the layer has no CRS and projected coordinates; "
+                                     f"say which with --crs (e.g. 4526)")
+                crs = "EPSG:4490"
+            gdf = gdf.set_crs(crs)
+    elif suffix in TABLE_SUFFIXES:
+        table = _read_table(path, layer)
+        gdf = _table_to_gdf(table if max_rows is None else table.head(max_rows), path, crs, x_field, y_field)
+    else:
+        raise InputError(f"{path}: unknown parcel format {suffix!r}; expected .gpkg, .shp, .zip, .geojson, "
+                         f".csv or .xlsx")
+    if gdf.crs is not None:
+        CRS.from_user_input(gdf.crs)
+    gdf = gdf.reset_index(drop=True)
+    gdf.attrs["source"] = str(path)
+    return gdf

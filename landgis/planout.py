@@ -1,0 +1,190 @@
+"""Outputs of a parsed plan: the township × category table as text, CSV or XLSX, and JSON.
+
+Figures stay exact: JSON numbers are written from the Decimal's digits (never through float), CSV
+cells likewise; XLSX cells are numbers (Excel holds doubles) with the exact text shown.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from landgis.errors import InputError
+from landgis.plan import Finding, Plan
+from landgis.units import format_decimal, to_unit, unit_key, unit_label
+
+__all__ = ["plan_table", "format_plan_table", "plan_to_dict", "plan_to_json", "write_plan_table", "write_atomic"]
+
+
+def plan_table(plan: Plan, unit: str = "ha") -> pd.DataFrame:
+    """The township × category table in ``unit`` (Decimal cells), with a 合计 row and column."""
+    return plan.table(unit)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    fill = " " * max(0, width - _width(text))
+    return fill + text if right else text + fill
+
+
+def format_plan_table(plan: Plan, unit: str = "ha") -> str:
+    """The table as aligned text for a terminal ('-' where a township has none of a category)."""
+    df = plan_table(plan, unit)
+    header = [df.index.name or "乡镇", *df.columns]
+    body = [[str(idx), *(format_decimal(v) if v != 0 else "-" for v in row)]
+            for idx, row in zip(df.index, df.itertuples(index=False))]
+    widths = [max(_width(r[k]) for r in [header, *body]) for k in range(len(header))]
+    lines = ["  ".join(_pad(c, w, k > 0) for k, (c, w) in enumerate(zip(header, widths)))]
+    lines.append("  ".join("-" * w for w in widths))
+    for k, r in enumerate(body):
+        if k == len(body) - 1:
+            lines.append("  ".join("-" * w for w in widths))
+        lines.append("  ".join(_pad(c, w, j > 0) for j, (c, w) in enumerate(zip(r, widths))))
+    return "\n".join(lines)
+
+
+def _num(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _finding_dict(f: Finding) -> dict:
+    return {
+        "kind": f.kind,
+        "severity": f.severity,
+        "message": f.message,
+        "township": f.township,
+        "category": f.category,
+        "stated_ha": _num(f.stated_ha),
+        "computed_ha": _num(f.computed_ha),
+        "difference_ha": _num(f.difference_ha),
+    }
+
+
+def plan_to_dict(plan: Plan, findings: list[Finding] | None = None, unit: str = "ha") -> dict:
+    """The plan as plain data (Decimal figures), for JSON.
+
+    ``allocations`` carry ``hectares`` plus the figure as printed (``value``, ``unit``) and, when
+    ``unit`` is not ha, ``amount`` in that unit.
+    """
+    key = unit_key(unit)
+    allocations = []
+    for r in plan.allocations.itertuples():
+        item = {"township": r.township, "category": r.category, "category_code": r.category_code,
+                "hectares": Decimal(r.hectares_exact), "value": Decimal(r.value), "value_unit": r.unit}
+        if key != "ha":
+            item["amount"] = to_unit(r.hectares_exact, key)
+        allocations.append(item)
+    out = {
+        "place": plan.place,
+        "year": plan.year,
+        "unit": plan.unit,
+        "category_system": plan.category_system,
+        "source": plan.source,
+        "allocations": allocations,
+        "stated_total_ha": plan.stated_total_ha,
+        "structure_ha": dict(plan.structure_ha),
+        "township_totals_ha": dict(plan.township_totals_ha),
+        "no_supply": list(plan.no_supply),
+        "unknown_categories": list(plan.unknown_categories),
+        "findings": [_finding_dict(f) for f in (findings or [])],
+    }
+    if key != "ha":
+        out["amount_unit"] = unit_label(key)
+    return out
+
+
+def _dumps(obj, indent: int, level: int = 0) -> str:
+    """json.dumps that writes Decimals as JSON numbers from their digits."""
+    pad, inner = " " * (indent * level), " " * (indent * (level + 1))
+    if isinstance(obj, Decimal):
+        return format_decimal(obj)
+    if isinstance(obj, dict):
+        if not obj:
+            return "{}"
+        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_dumps(v, indent, level + 1)}"
+                 for k, v in obj.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(obj, (list, tuple)):
+        if not obj:
+            return "[]"
+        return "[\n" + ",\n".join(inner + _dumps(v, indent, level + 1) for v in obj) + "\n" + pad + "]"
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def plan_to_json(plan: Plan, findings: list[Finding] | None = None, unit: str = "ha", indent: int = 2) -> str:
+    """The plan and its findings as JSON text (exact numbers)."""
+    return _dumps(plan_to_dict(plan, findings, unit), indent)
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` completely or not at all (temp file in the same folder, then replace)."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise InputError(f"{path}: the folder {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
+                     findings: list[Finding] | None = None) -> Path:
+    """Write the township × category table to ``.csv`` (UTF-8 with BOM, for Excel) or ``.xlsx``.
+
+    The XLSX has a second sheet 核对结果 with the findings.
+
+    Raises
+    ------
+    InputError
+        For another file suffix, or a folder that does not exist.
+    """
+    path = Path(path)
+    df = plan_table(plan, unit)
+    label = unit_label(unit)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow([f"乡镇（单位：{label}）", *df.columns])
+        for idx, row in zip(df.index, df.itertuples(index=False)):
+            w.writerow([idx, *(format_decimal(v) for v in row)])
+        return write_atomic(path, buf.getvalue().encode("utf-8-sig"))
+    if suffix == ".xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "分乡镇分类"
+        title = f"{plan.place or ''}{plan.year or ''}年度土地供应计划 分乡镇分类（单位：{label}）"
+        ws.append([title])
+        ws.append(["乡镇", *df.columns])
+        for idx, row in zip(df.index, df.itertuples(index=False)):
+            ws.append([idx, *(float(format_decimal(v)) for v in row)])
+        ws.column_dimensions["A"].width = 14
+        ws2 = wb.create_sheet("核对结果")
+        ws2.append(["类型", "说明", "乡镇", "用地类别", "计划数(公顷)", "合计数(公顷)", "差额(公顷)"])
+        for f in findings or []:
+            ws2.append([f.kind, f.message, f.township, f.category,
+                        *(None if v is None else float(format_decimal(v))
+                          for v in (f.stated_ha, f.computed_ha, f.difference_ha))])
+        ws2.column_dimensions["B"].width = 90
+        buf = io.BytesIO()
+        wb.save(buf)
+        return write_atomic(path, buf.getvalue())
+    raise InputError(f"{path}: cannot write a {suffix or 'suffix-less'} file; use .csv or .xlsx")

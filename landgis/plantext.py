@@ -1,0 +1,117 @@
+"""Read the text of a plan from a file: .txt (UTF-8 or GB18030), .docx (paragraphs and tables), .pdf.
+
+Word tables become lines of tab-separated cells, in document order with the paragraphs, so the plan
+parser reads a table in a Word file the same way as a text table in a .txt or a PDF.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from landgis.errors import InputError
+
+__all__ = ["read_plan_text", "looks_like_path", "PLAN_SUFFIXES"]
+
+PLAN_SUFFIXES = (".txt", ".text", ".md", ".docx", ".pdf")
+
+
+def looks_like_path(source: str | Path) -> bool:
+    """Whether ``source`` names a file rather than holding the plan text itself."""
+    if isinstance(source, Path):
+        return True
+    text = str(source)
+    if not text or "\n" in text or len(text) > 1024:
+        return False
+    if Path(text).suffix.lower() in PLAN_SUFFIXES:
+        return True
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _read_txt(path: Path) -> str:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path}: the text is neither UTF-8 nor GB18030 (GBK); save it as UTF-8 and try again")
+
+
+def _read_docx(path: Path) -> str:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several kinds for a file that is not a .docx
+        raise InputError(f"{path}: not a readable Word .docx file ({exc})") from None
+    lines: list[str] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            lines.append("")
+            # python-docx repeats a merged cell in every grid column (and row) it spans, which
+            # keeps each row aligned with the header: 合计 merged over 序号 and 乡镇 reads 合计\t合计.
+            for row in Table(child, document).rows:
+                lines.append("\t".join(" ".join(cell.text.split()) for cell in row.cells))
+            lines.append("")
+    return "\n".join(lines)
+
+
+def _read_pdf(path: Path) -> str:
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except Exception as exc:  # pypdf raises many kinds for damaged files
+        raise InputError(f"{path}: not a readable PDF ({exc})") from None
+    text = "\n".join(pages)
+    if not text.strip():
+        raise InputError(
+            f"{path}: the PDF has no text layer (a scan?); run OCR on it or give the plan as .txt/.docx"
+        )
+    return text
+
+
+def read_plan_text(source: str | Path) -> tuple[str, str]:
+    """The text of a plan and a label of where it came from.
+
+    Parameters
+    ----------
+    source : str or pathlib.Path
+        A path to a .txt, .docx or .pdf file, or the plan text itself.
+
+    Returns
+    -------
+    (text, source_label)
+
+    Raises
+    ------
+    InputError
+        When the file does not exist or cannot be read as the kind of file its name says.
+    """
+    if not looks_like_path(source):
+        return str(source), "<text>"
+    path = Path(source)
+    try:
+        exists = path.is_file()
+    except (OSError, ValueError):  # a name with a NUL byte, or too long for the file system
+        exists = False
+    if not exists:
+        raise InputError(f"{path}: no such plan file")
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return _read_docx(path), str(path)
+    if suffix == ".pdf":
+        return _read_pdf(path), str(path)
+    if suffix == ".doc":
+        raise InputError(f"{path}: old Word .doc files cannot be read; save it as .docx")
+    return _read_txt(path), str(path)

@@ -1,0 +1,171 @@
+"""The CJK font landgis ships: Noto Sans CJK SC from ``mplfonts`` (SIL Open Font License).
+
+Every Chinese character landgis draws comes from this font, never from a system font, so maps
+look the same on a machine with no CJK font at all:
+
+* matplotlib: :func:`use_cjk_font` registers it and makes it the default family;
+  :func:`rc_params` gives the settings for a ``matplotlib.rc_context`` (PDF fonts as Type 3,
+  which embeds the glyphs of the OpenType/CFF font validly; SVG text as paths, which needs no
+  font on the reader's machine);
+* HTML: :func:`webfont_css` returns an ``@font-face`` rule with the font subset to the
+  characters a page uses, inlined as a ``data:`` URL (WOFF, a few kB to a few dozen kB).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from landgis.errors import LandgisError
+
+__all__ = ["FONT_FAMILY", "cjk_font_path", "use_cjk_font", "rc_params", "webfont_css"]
+
+#: Family name of the shipped font as matplotlib and CSS know it.
+FONT_FAMILY = "Noto Sans CJK SC"
+_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+
+# Always in a web-font subset: printable ASCII, the Latin-1 signs maps use (°, ², ×, ·),
+# and the CJK / full-width punctuation of Chinese text.
+_ALWAYS = (
+    "".join(chr(c) for c in range(0x20, 0x7F))
+    + "°±²³·×÷–—‘’“”…‰′″→←↑↓−≤≥\u00a0"
+    + "、。〈〉《》「」『』【】〔〕〖〗・～！（），．：；？［］｛｝％＋－＝／"
+)
+
+
+def cjk_font_path() -> Path:
+    """Path of the shipped CJK font file (Noto Sans CJK SC Regular, OpenType/CFF).
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    LandgisError
+        When ``mplfonts`` (a dependency of landgis) is not installed or lacks the font.
+    """
+    try:
+        import mplfonts
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise LandgisError("the CJK font package 'mplfonts' is not installed: pip install mplfonts") from None
+    path = Path(mplfonts.__file__).parent / "fonts" / _FONT_FILE
+    if not path.is_file():  # pragma: no cover - a broken install
+        raise LandgisError(f"the CJK font {path} is missing; reinstall mplfonts")
+    return path
+
+
+@lru_cache(maxsize=None)
+def _register() -> str:
+    from matplotlib import font_manager
+
+    path = cjk_font_path()
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def rc_params() -> dict[str, object]:
+    """matplotlib settings that draw every text with the shipped font and embed it in outputs.
+
+    Use as ``with matplotlib.rc_context(rc_params()): ...``. PDF text is written as Type 3 fonts
+    (glyph outlines embedded, text still extractable); matplotlib's Type 42 embedding would put
+    the CFF outlines of this OpenType font into a TrueType slot, which strict readers reject.
+    SVG text is written as paths (glyph outlines defined once and reused), so the SVG needs no
+    font on the reader's machine; the text itself is kept in comments.
+
+    Returns
+    -------
+    dict
+    """
+    family = _register()
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [family, "DejaVu Sans"],
+        "axes.unicode_minus": True,  # the font has U+2212
+        "pdf.fonttype": 3,
+        "ps.fonttype": 3,
+        "svg.fonttype": "path",
+    }
+
+
+def use_cjk_font(set_default: bool = True):
+    """Register the shipped CJK font with matplotlib.
+
+    Parameters
+    ----------
+    set_default : bool
+        Also make it the default sans-serif family (``rcParams``), with the embedding
+        settings of :func:`rc_params`.
+
+    Returns
+    -------
+    matplotlib.font_manager.FontProperties
+        Properties that select the shipped font (``fontproperties=`` of any text call).
+    """
+    import matplotlib
+    from matplotlib import font_manager
+
+    family = _register()
+    if set_default:
+        matplotlib.rcParams.update(rc_params())
+    return font_manager.FontProperties(family=family)
+
+
+@lru_cache(maxsize=64)
+def _subset_woff(chars: str) -> bytes:
+    from fontTools import subset
+
+    options = subset.Options()
+    options.flavor = "woff"  # zlib: needs no brotli
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]  # keeps the copyright and OFL licence records
+    options.notdef_outline = True
+    options.hinting = False
+    font = subset.load_font(str(cjk_font_path()), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    buf = io.BytesIO()
+    subset.save_font(font, buf, options)
+    font.close()
+    return buf.getvalue()
+
+
+def webfont_css(text: str, family: str = "landgis-cjk") -> str:
+    """An ``@font-face`` rule with the shipped font subset to the characters of ``text``.
+
+    Printable ASCII and common Chinese punctuation are always included, so numbers and
+    Latin names render in the same face.
+
+    Parameters
+    ----------
+    text : str
+        Every text the page shows (names, labels, legend, footnotes).
+    family : str
+        The CSS ``font-family`` name to declare; letters, digits, ``-`` and ``_`` only.
+
+    Returns
+    -------
+    str
+        ``@font-face { font-family: "…"; src: url(data:font/woff;base64,…) format("woff"); … }``
+
+    Raises
+    ------
+    ValueError
+        When ``family`` has characters that could break out of the CSS string.
+    """
+    if not family or not all(c.isalnum() or c in "-_ " for c in family):
+        raise ValueError(f"font family name {family!r} must be letters, digits, '-', '_' or spaces")
+    chars = "".join(sorted(set(_ALWAYS) | {c for c in text if c.isprintable()}))
+    data = base64.b64encode(_subset_woff(chars)).decode("ascii")
+    return (
+        "@font-face {\n"
+        f'  font-family: "{family}";\n'
+        f'  src: url(data:font/woff;base64,{data}) format("woff");\n'
+        "  font-weight: normal;\n"
+        "  font-style: normal;\n"
+        "  font-display: block;\n"
+        "}\n"
+    )

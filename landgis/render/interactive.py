@@ -1,0 +1,709 @@
+"""The interactive map: a folium/Leaflet page that works offline and embeds in a report.
+
+Three steps, one function each::
+
+    m = web_map(layer)                      # folium.Map: one choropleth per category, the total, the density
+    html = self_contained_html(m)           # one file: Leaflet, styles and a CJK webfont inlined
+    write_html(html, "lianzhou_2026.html")  # atomic write; returns the size in bytes
+
+:func:`fragment_html` gives the same map as a ``<div>`` with its scripts, to paste into another page
+(several per page are fine). Every user string (township and category names, the footnote) travels
+to the browser as JSON through the Jinja ``tojson`` filter and is put into the page with
+``textContent``, never as HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import folium
+import geopandas as gpd
+import shapely
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
+
+from landgis.categories import lookup
+from landgis.errors import InputError, LandgisError
+from landgis.render.static import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
+
+__all__ = [
+    "web_map",
+    "self_contained_html",
+    "fragment_html",
+    "iframe_html",
+    "write_html",
+    "simplify_coverage",
+    "leaflet_assets",
+]
+
+NO_SUPPLY_COLOUR = NO_SUPPLY_FACE
+
+#: Tile services for ``basemap=``. 天地图 is CGCS2000 (≈ WGS-84, no shift); 高德 is GCJ-02.
+BASEMAPS: dict[str, dict[str, Any]] = {
+    "osm": {
+        "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attr": "© OpenStreetMap contributors",
+        "gcj02": False,
+    },
+    "tianditu": {
+        "tiles": ("https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                  "&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
+                  "&TILECOL={x}&tk={key}"),
+        "labels": ("https://t{s}.tianditu.gov.cn/cva_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                   "&LAYER=cva&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
+                   "&TILECOL={x}&tk={key}"),
+        "attr": "© 天地图 国家地理信息公共服务平台",
+        "subdomains": "01234567",
+        "gcj02": False,
+    },
+    "amap": {
+        "tiles": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+        "attr": "© 高德地图 AutoNavi",
+        "subdomains": "1234",
+        "gcj02": True,
+    },
+}
+
+_STRINGS = {
+    "zh": {
+        "total": "供应总量", "density": "供应强度", "share": "占全市比例", "no_supply": "无供应",
+        "ha": "公顷", "mu": "亩", "per_km2": "/平方公里", "boundaries": "边界", "source": "数据",
+        "title": "{place}{year}年度土地供应计划", "labels": "乡镇名称",
+    },
+    "en": {
+        "total": "Total supply", "density": "Supply density", "share": "Share of county", "no_supply": "No supply",
+        "ha": "ha", "mu": "mu", "per_km2": "/km²", "boundaries": "Boundaries", "source": "Data",
+        "title": "{place} land supply plan {year}", "labels": "Township names",
+    },
+}
+
+
+# --- geometry -----------------------------------------------------------------------------------
+def simplify_coverage(geometry: gpd.GeoSeries, tolerance_m: float = 30.0, decimals: int = 5) -> gpd.GeoSeries:
+    """Simplify a polygon coverage so that neighbours keep one shared border.
+
+    Parameters
+    ----------
+    geometry : geopandas.GeoSeries
+        Township polygons (any CRS; returned in EPSG:4326).
+    tolerance_m : float
+        Simplification tolerance in metres (:func:`shapely.coverage_simplify`, on a UTM projection).
+    decimals : int
+        Decimal places kept in the output longitude/latitude (5 ≈ 1 m).
+
+    Returns
+    -------
+    geopandas.GeoSeries
+        In EPSG:4326, same index; shared vertices stay identical, so no gaps or overlaps appear.
+
+    Raises
+    ------
+    InputError
+        When the series has no CRS or an empty geometry.
+    """
+    if geometry.crs is None:
+        raise InputError("the township layer has no CRS: cannot simplify it in metres")
+    empty = geometry.is_empty | geometry.isna()
+    if empty.any():
+        raise InputError(f"township feature(s) {list(geometry.index[empty])} have no geometry")
+    metric = geometry.to_crs(geometry.estimate_utm_crs())
+    simple = shapely.coverage_simplify(metric.to_numpy(), tolerance_m, simplify_boundary=True)
+    out = gpd.GeoSeries(simple, index=geometry.index, crs=metric.crs).to_crs(4326)
+    # Rounding the same vertex gives the same result on both sides of a border.
+    rounded = shapely.set_precision(out.to_numpy(), 10.0 ** -decimals)
+    return gpd.GeoSeries(rounded, index=geometry.index, crs=4326)
+
+
+# --- the map ------------------------------------------------------------------------------------
+class _TownshipLayers(MacroElement):
+    """Leaflet side of :func:`web_map`: base-layer choropleths, legend, tooltip, popup, footnote."""
+
+    _template = Template("""
+{% macro header(this, kwargs) %}
+<style>
+.landgis-township { cursor: pointer; }
+.landgis-township:focus { outline: none; }
+#{{ this._parent.get_name() }} path.landgis-township[data-class="-1"] { fill: url(#{{ this._parent.get_name() }}-hatch); }
+.landgis-legend .landgis-swatch.landgis-hatch {
+  background: repeating-linear-gradient(45deg, {{ this.hatch[0] }} 0 3px, {{ this.hatch[1] }} 3px 4px) !important; }
+.landgis-nobasemap.leaflet-container { background: #fff; }
+.landgis-label { font-size: 12px; color: #111; white-space: nowrap; text-align: center; pointer-events: none;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }
+.landgis-panel { background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 13px; line-height: 1.45; color: #222; }
+.landgis-title { font-size: 16px; font-weight: bold; }
+.landgis-legend .landgis-swatch { display: inline-block; width: 18px; height: 12px; margin-right: 6px;
+  vertical-align: middle; border: 1px solid #777; }
+.landgis-legend-title { font-weight: bold; margin-bottom: 3px; }
+.landgis-footnote { font-size: 11px; max-width: 420px; }
+.landgis-popup table { border-collapse: collapse; }
+.landgis-popup td { padding: 1px 6px; border-bottom: 1px solid #eee; }
+.landgis-popup td.landgis-num { text-align: right; font-variant-numeric: tabular-nums; }
+.landgis-popup tr.landgis-sum td { font-weight: bold; }
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var data = {{ this.data | tojson }};
+  var spec = {{ this.spec | tojson }};
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = text; }
+    return e;
+  }
+  // Leaflet's layer control writes names as HTML: hand it escaped text.
+  function esc(s) {
+    return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  }
+  function tooltip(key) {
+    return function (lyr) {
+      var p = lyr.feature.properties, d = el('div', 'landgis-tooltip');
+      d.appendChild(el('b', 'landgis-tooltip-name', p.name));
+      d.appendChild(el('br'));
+      d.appendChild(el('span', 'landgis-tooltip-value', p.text[key]));
+      return d;
+    };
+  }
+  function popup(lyr) {
+    var p = lyr.feature.properties, d = el('div', 'landgis-popup');
+    d.appendChild(el('div', 'landgis-title', p.name));
+    var t = el('table');
+    p.rows.forEach(function (r) {
+      var tr = el('tr', r[2] ? 'landgis-sum' : null);
+      tr.appendChild(el('td', null, r[0]));
+      tr.appendChild(el('td', 'landgis-num', r[1]));
+      t.appendChild(tr);
+    });
+    d.appendChild(t);
+    return d;
+  }
+  var byName = {}, layers = {}, initial = null;
+  spec.layers.forEach(function (ls) {
+    var g = L.geoJSON(data, {
+      className: 'landgis-township',
+      style: function (f) {
+        var s = f.properties.style[ls.key];
+        return {className: 'landgis-township', fillColor: s[0], fillOpacity: 0.85,
+                color: '#4d4d4d', weight: 1, opacity: 1};
+      },
+      onEachFeature: function (f, lyr) {
+        lyr.bindTooltip(tooltip(ls.key), {sticky: true, className: 'landgis-panel'});
+        lyr.bindPopup(popup, {maxWidth: 360});
+        lyr.on('add', function () {
+          var e = lyr.getElement();
+          e.setAttribute('data-township', f.properties.name);
+          e.setAttribute('data-code', f.properties.code);
+          e.setAttribute('data-layer', ls.key);
+          e.setAttribute('data-class', String(f.properties.style[ls.key][1]));
+        });
+        lyr.on('mouseover', function () { lyr.setStyle({weight: 3, color: '#000'}); lyr.bringToFront(); });
+        lyr.on('mouseout', function () { g.resetStyle(lyr); });
+      }
+    });
+    g.landgisKey = ls.key;
+    byName[ls.key] = ls;
+    layers[esc(ls.label)] = g;
+    if (ls.key === spec.initial) { initial = g; }
+  });
+
+  var legend = L.control({position: 'bottomright'});
+  legend.onAdd = function () {
+    this._div = el('div', 'landgis-panel landgis-legend');
+    L.DomEvent.disableClickPropagation(this._div);
+    return this._div;
+  };
+  legend.update = function (key) {
+    var ls = byName[key], div = this._div;
+    div.textContent = '';
+    div.setAttribute('data-layer', key);
+    div.appendChild(el('div', 'landgis-legend-title', ls.legend_title));
+    ls.legend.forEach(function (item) {
+      var row = el('div', 'landgis-legend-row');
+      var sw = el('span', 'landgis-swatch');
+      sw.style.background = item[0];
+      if (item[2]) { sw.className += ' landgis-hatch'; }
+      row.appendChild(sw);
+      row.appendChild(el('span', null, item[1]));
+      div.appendChild(row);
+    });
+  };
+
+  var title = L.control({position: 'topleft'});
+  title.onAdd = function () { return el('div', 'landgis-panel landgis-title', spec.title); };
+  title.addTo(map);
+
+  var foot = L.control({position: 'bottomleft'});
+  foot.onAdd = function () {
+    var d = el('div', 'landgis-panel landgis-footnote');
+    spec.footnotes.forEach(function (line) { d.appendChild(el('div', null, line)); });
+    return d;
+  };
+  foot.addTo(map);
+
+  if (!spec.basemap) { L.DomUtil.addClass(map.getContainer(), 'landgis-nobasemap'); }
+  var labels = L.layerGroup(data.features.map(function (f) {
+    var d = el('div', 'landgis-label', f.properties.name);
+    return L.marker(f.properties.label_at, {interactive: false, keyboard: false,
+      icon: L.divIcon({className: '', html: d, iconSize: [120, 16], iconAnchor: [60, 8]})});
+  }));
+  var overlays = {};
+  overlays[esc(spec.labels)] = labels;
+
+  legend.addTo(map);
+  initial.addTo(map);
+  labels.addTo(map);
+  // 无供应 is hatched, as on the printed maps: one SVG pattern, applied by CSS to class -1.
+  var NS = 'http://www.w3.org/2000/svg', svg = map.getPane('overlayPane').querySelector('svg');
+  if (svg) {
+    var defs = document.createElementNS(NS, 'defs'), pat = document.createElementNS(NS, 'pattern');
+    pat.setAttribute('id', '{{ this._parent.get_name() }}-hatch');
+    pat.setAttribute('patternUnits', 'userSpaceOnUse');
+    pat.setAttribute('width', '6'); pat.setAttribute('height', '6');
+    pat.setAttribute('patternTransform', 'rotate(45)');
+    var bg = document.createElementNS(NS, 'rect');
+    bg.setAttribute('width', '6'); bg.setAttribute('height', '6'); bg.setAttribute('fill', spec.hatch[0]);
+    var line = document.createElementNS(NS, 'line');
+    line.setAttribute('x1', '0'); line.setAttribute('y1', '0'); line.setAttribute('x2', '0'); line.setAttribute('y2', '6');
+    line.setAttribute('stroke', spec.hatch[1]); line.setAttribute('stroke-width', '1.5');
+    pat.appendChild(bg); pat.appendChild(line); defs.appendChild(pat);
+    svg.insertBefore(defs, svg.firstChild);
+  }
+  legend.update(spec.initial);
+  L.control.layers(layers, overlays, {collapsed: false, position: 'topright'}).addTo(map);
+  map.on('baselayerchange', function (e) { legend.update(e.layer.landgisKey); });
+  map.fitBounds(spec.bounds, {padding: [10, 10]});
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, data: dict, spec: dict):
+        super().__init__()
+        self._name = "LandgisTownshipLayers"
+        self.data = data
+        self.spec = spec
+        self.hatch = spec["hatch"]
+
+
+def _fmt(value: float, unit: str) -> str:
+    return f"{value:,.4f}" if unit == "ha" else f"{value:,.2f}"
+
+
+def web_map(
+    layer: gpd.GeoDataFrame,
+    *,
+    basemap: Literal["osm", "tianditu", "amap"] | None = None,
+    tianditu_key: str | None = None,
+    unit: Literal["ha", "mu"] = "ha",
+    lang: Literal["zh", "en"] = "zh",
+    scheme: str = "natural_breaks",
+    k: int | None = None,
+    tolerance_m: float = 30.0,
+) -> folium.Map:
+    """An interactive choropleth map of a joined allocation layer.
+
+    One base layer (radio button) per category, for the total and for the density; the legend
+    follows the layer shown. Hovering a township shows its name and value, clicking it its full
+    breakdown (every category, total, density, share). Classes and colours are those of the
+    printed maps; townships with no supply are hatched grey and listed as 无供应.
+
+    Parameters
+    ----------
+    layer : geopandas.GeoDataFrame
+        The output of :func:`landgis.join.join`.
+    basemap : {None, "osm", "tianditu", "amap"}
+        Tile basemap; ``None`` (default) draws none, so the map works offline. With ``"amap"``
+        (高德, GCJ-02) the townships are shifted to GCJ-02 so that they sit on the tiles.
+    tianditu_key : str, optional
+        The user's 天地图 key (required for ``basemap="tianditu"``). It is written into the page:
+        whoever receives the file can read it.
+    unit : {"ha", "mu"}
+        Unit of the values shown (公顷 or 亩).
+    lang : {"zh", "en"}
+        Language of the labels.
+    scheme, k : str, int, optional
+        Classification, as for the printed maps (:func:`landgis.render.static.classify`):
+        ``"natural_breaks"`` (Fisher-Jenks, default), ``"quantiles"`` or ``"equal_interval"``.
+    tolerance_m : float
+        Topological simplification tolerance in metres (:func:`simplify_coverage`).
+
+    Returns
+    -------
+    folium.Map
+        Pass it to :func:`self_contained_html` or :func:`fragment_html`.
+
+    Raises
+    ------
+    InputError
+        When the layer lacks the join's columns or an option is invalid.
+    """
+    if unit not in ("ha", "mu"):
+        raise InputError(f"unit must be 'ha' or 'mu', not {unit!r}")
+    if lang not in _STRINGS:
+        raise InputError(f"lang must be one of {', '.join(_STRINGS)}, not {lang!r}")
+    if basemap not in (None, *BASEMAPS):
+        raise InputError(f"basemap must be none, {', '.join(BASEMAPS)}; not {basemap!r}")
+    if basemap == "tianditu" and not tianditu_key:
+        raise InputError("the 天地图 basemap needs your key: --tianditu-key KEY (apply at console.tianditu.gov.cn)")
+    if tianditu_key is not None and not re.fullmatch(r"[0-9A-Za-z]+", tianditu_key):
+        raise InputError(f"a 天地图 key is letters and digits only, got {tianditu_key!r}")
+    categories = list(layer.attrs.get("categories") or [])
+    missing = [c for c in ["name", "total", "density", "share", *categories] if c not in layer.columns]
+    if missing:
+        raise InputError(f"the layer lacks column(s) {', '.join(missing)}: pass the output of landgis.join.join")
+    if len(layer) == 0:
+        raise InputError("the layer has no townships")
+
+    s = _STRINGS[lang]
+    factor = 1.0 if unit == "ha" else 15.0
+    unit_label = s[unit]
+    geometry = simplify_coverage(layer.geometry, tolerance_m=tolerance_m)
+    if basemap and BASEMAPS[basemap]["gcj02"]:
+        geometry = _to_gcj02(geometry)
+
+    def cat_label(cat: str) -> str:
+        c = lookup(cat)
+        return c.name_en if (lang == "en" and c is not None) else cat
+
+    # The same classes, colours and legend labels as the printed maps (landgis.render.static).
+    dens_unit = unit_label + s["per_km2"]
+    columns = [(f"c{i}", cat, cat_label(cat), unit_label) for i, cat in enumerate(categories)]
+    columns += [("total", "total", s["total"], unit_label), ("density", "density", s["density"], dens_unit)]
+    names = [str(n) for n in layer["name"]]
+    styles: list[dict[str, list]] = [{} for _ in names]
+    texts: list[dict[str, str]] = [{} for _ in names]
+    layer_specs = []
+    for key, column, label, suffix in columns:
+        c = classify(layer, column, scheme=scheme, k=k, unit=unit)
+        for row, name in enumerate(names):
+            cls, value = int(c.assignment[name]), float(c.values[name])
+            styles[row][key] = [NO_SUPPLY_COLOUR if cls < 0 else c.colours[cls], cls]
+            shown = f"{value:,.4f}" if key == "density" else _fmt(value, unit)
+            texts[row][key] = f"{label}：{shown} {suffix}" if cls >= 0 else f"{label}：{s['no_supply']}"
+        legend = [[colour, text] for colour, text in zip(c.colours, c.labels)][::-1]  # top class first
+        if c.no_supply:
+            legend.append([NO_SUPPLY_COLOUR, s["no_supply"], True])
+        layer_specs.append({"key": key, "label": label, "legend_title": f"{label}（{suffix}）", "legend": legend})
+
+    features = []
+    for row, (idx, rec) in enumerate(layer.iterrows()):
+        rows = [[cat_label(cat), _fmt(rec[cat] * factor, unit) if rec[cat] > 0 else "—", False]
+                for cat in categories]
+        rows.append([f"{s['total']}（{unit_label}）", _fmt(rec["total"] * factor, unit), True])
+        rows.append([f"{s['density']}（{dens_unit}）", f"{rec['density'] * factor:,.4f}", False])
+        rows.append([s["share"], f"{rec['share'] * 100:.2f}%", False])
+        name_en = rec.get("name_en")
+        name = f"{rec['name']} {name_en}" if lang == "en" and isinstance(name_en, str) and name_en else str(rec["name"])
+        at = geometry.loc[idx].representative_point()
+        features.append({
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(geometry.loc[idx]),
+            "properties": {"name": name, "code": "" if rec.get("code") is None else str(rec["code"]),
+                           "style": styles[row], "text": texts[row], "rows": rows,
+                           "label_at": [round(at.y, 5), round(at.x, 5)]},
+        })
+
+    prov = layer.attrs.get("provenance") or {}
+    footnotes = []
+    note = prov.get("footnote_en" if lang == "en" else "footnote") or prov.get("footnote")
+    if note:
+        footnotes.append(f"{s['boundaries']}：{note}")
+    plan = layer.attrs.get("plan")
+    source = getattr(plan, "source", None) or layer.attrs.get("plan_source")
+    if source:
+        footnotes.append(f"{s['source']}：{Path(str(source)).name}")
+    place, year = layer.attrs.get("place") or prov.get("county_name") or "", layer.attrs.get("year") or ""
+    minx, miny, maxx, maxy = geometry.total_bounds
+    spec = {
+        "layers": layer_specs,
+        "initial": "total",
+        "title": s["title"].format(place=place, year=year).strip(),
+        "footnotes": footnotes,
+        "bounds": [[float(miny), float(minx)], [float(maxy), float(maxx)]],
+        "basemap": basemap,
+        "hatch": [NO_SUPPLY_FACE, NO_SUPPLY_HATCH],
+        "labels": s["labels"],
+    }
+
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=10, tiles=None,
+                   control_scale=True, zoom_snap=0.25)
+    _strip_cdn(m)
+    if basemap:
+        b = BASEMAPS[basemap]
+        extra = {"subdomains": b["subdomains"]} if "subdomains" in b else {}
+        for url in (b["tiles"], b.get("labels")):
+            if url:
+                folium.TileLayer(url.replace("{key}", tianditu_key or ""), attr=b["attr"], control=False,
+                                 max_zoom=18, **extra).add_to(m)
+    _TownshipLayers({"type": "FeatureCollection", "features": features}, spec).add_to(m)
+    m.landgis_text = "".join([spec["title"], *footnotes, *(str(n) for n in layer["name"]),
+                              *(ls["legend_title"] for ls in layer_specs), *s.values()])
+    _stable_ids(m, json.dumps([spec, features, basemap, tianditu_key], sort_keys=True, default=str))
+    return m
+
+
+def _stable_ids(m: folium.Map, content: str) -> None:
+    """Derive element ids from the map's content instead of folium's random ones.
+
+    The same layer and options then give byte-identical HTML (the atlas' reproducibility), while
+    maps of different content still get different ids and can share a page.
+    """
+    seed = hashlib.sha1(content.encode("utf-8")).hexdigest()
+    for i, el in enumerate(_walk(m.get_root())):
+        el._id = hashlib.sha1(f"{seed}:{i}".encode("ascii")).hexdigest()[:32]
+
+
+def _to_gcj02(geometry: gpd.GeoSeries, decimals: int = 5) -> gpd.GeoSeries:
+    """Shift WGS-84 geometries to GCJ-02 (高德/腾讯 tiles) with :mod:`landgis.crs`.
+
+    The same vertex shifts the same way on both sides of a border, so the coverage stays shared.
+    """
+    from landgis.crs import transform_geometry, wgs84_to_gcj02
+
+    shifted = transform_geometry(geometry.to_numpy(), wgs84_to_gcj02)
+    return gpd.GeoSeries(shapely.set_precision(shifted, 10.0 ** -decimals), index=geometry.index, crs=4326)
+
+
+# --- self-contained output ----------------------------------------------------------------------
+_KNOWN_ASSETS = {"leaflet", "leaflet_css"}  # inlined from xstatic-leaflet
+# folium's defaults that a choropleth does not use: dropped rather than fetched.
+_DROPPABLE = {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
+              "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css"}
+
+
+def _walk(element):
+    yield element
+    for child in list(getattr(element, "_children", {}).values()):
+        yield from _walk(child)
+
+
+def _strip_cdn(m: folium.Map) -> None:
+    """Drop every CDN script/style the elements of ``m`` reference; Leaflet is inlined instead."""
+    fig = m.get_root()
+    for el in _walk(fig):
+        for attr in ("default_js", "default_css"):
+            links = getattr(el, attr, None) or []
+            unknown = [name for name, _ in links if name not in _KNOWN_ASSETS | _DROPPABLE]
+            if unknown:
+                raise LandgisError(f"{type(el).__name__} needs {', '.join(unknown)} from a CDN; it cannot be "
+                                   "inlined for an offline map")
+            if links:
+                setattr(el, attr, [])
+    if isinstance(fig, Figure):  # links left by an earlier render
+        for name in [n for n in fig.header._children if n in _KNOWN_ASSETS | _DROPPABLE]:
+            del fig.header._children[name]
+
+
+@lru_cache(maxsize=1)
+def leaflet_assets() -> tuple[str, str]:
+    """Leaflet's JavaScript and CSS from the ``xstatic-leaflet`` package, images as ``data:`` URLs.
+
+    Returns
+    -------
+    (str, str)
+        The script and the stylesheet, ready to inline.
+    """
+    try:
+        import xstatic.pkg.leaflet as xl
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise LandgisError("xstatic-leaflet is not installed: pip install xstatic-leaflet") from None
+    base = Path(xl.BASE_DIR)
+    js = (base / "leaflet.js").read_text(encoding="utf-8")
+    js = re.sub(r"//# sourceMappingURL=\S+", "", js).replace("</", "<\\/")
+    css = (base / "leaflet.css").read_text(encoding="utf-8")
+
+    def data_url(match: re.Match) -> str:
+        data = base64.b64encode((base / match.group(1)).read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{data})"
+
+    css = re.sub(r"url\((images/[\w.-]+\.png)\)", data_url, css)
+    return js, css
+
+
+_ASSET_TEMPLATE = Template("""<style>
+{{ css }}
+{{ font_css }}
+{{ scope }} .leaflet-container, {{ scope }} .landgis-panel { font-family: "{{ family }}", sans-serif; }
+</style>
+<script>{% if guard %}if (typeof window.L === "undefined") { {% endif %}
+{{ js }}
+{% if guard %}}{% endif %}</script>
+""", autoescape=False)  # our own CSS/JS, no user text
+
+
+def _page_text(html: str, extra_text: str) -> str:
+    """The characters a page can show: its text, JSON \\u escapes decoded, and ``extra_text``."""
+    escaped = "".join(chr(int(h, 16)) for h in re.findall(r"\\u([0-9a-fA-F]{4})", html))
+    return "".join(sorted({c for c in html + escaped + extra_text if ord(c) > 0x7E}))
+
+
+def _assets(text: str, family: str, scope: str, guard: bool) -> str:
+    from landgis.render.fonts import webfont_css
+
+    js, css = leaflet_assets()
+    return _ASSET_TEMPLATE.render(css=css, js=js, font_css=webfont_css(text, family), family=family,
+                                  scope=scope, guard=guard)
+
+
+def _offline_check(html: str) -> None:
+    """Raise when a script, stylesheet, image or frame would be fetched from the network."""
+    hits = re.findall(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*?\b(?:src|href)\s*=\s*[\"']?"
+                      r"((?:https?:)?//[^\"'\s>]*)", html, re.I)
+    hits += re.findall(r"url\(\s*[\"']?((?:https?:)?//[^\"')\s]*)", html, re.I)
+    if hits:
+        raise LandgisError(f"the map still references {', '.join(hits[:3])}: it is not self-contained")
+
+
+def self_contained_html(m: folium.Map, extra_text: str = "") -> str:
+    """The map as one HTML file that needs no network.
+
+    Leaflet (from ``xstatic-leaflet``) and its images are inlined; folium's other CDN assets
+    (jQuery, Bootstrap, Font Awesome …) are dropped; the shipped CJK font is inlined, subset to
+    the characters of the page and ``extra_text``. Tile basemaps, if the map has any, still load
+    from their servers.
+
+    Parameters
+    ----------
+    m : folium.Map
+        From :func:`web_map`, or any folium map that uses no plugin needing a CDN.
+    extra_text : str
+        Text the page may show beyond what the HTML holds (added to the font subset).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    LandgisError
+        When an element of the map needs a script or style that cannot be inlined.
+    """
+    _strip_cdn(m)
+    fig = m.get_root()
+    html = fig.render()
+    text = _page_text(html, extra_text + getattr(m, "landgis_text", ""))
+    fig.header.add_child(Element(_assets(text, "landgis-cjk", "", guard=False)), name="landgis_assets", index=1)
+    html = fig.render()
+    del fig.header._children["landgis_assets"]
+    _offline_check(_without_tiles(html, m))
+    return html
+
+
+def _without_tiles(html: str, m: folium.Map) -> str:
+    """The HTML minus tile URL templates, which are meant to go online when a basemap is asked for."""
+    for el in _walk(m):
+        if isinstance(el, folium.TileLayer):
+            html = html.replace(el.tiles, "")
+    return html
+
+
+_FRAGMENT_TEMPLATE = Template("""<div class="landgis-map-fragment" id="{{ box_id }}" style="position: relative; width: 100%; height: {{ height }};">
+<style>#{{ map_id }} { position: absolute; top: 0; bottom: 0; left: 0; right: 0; }</style>
+{{ header }}
+{{ assets }}{{ body }}
+<script>
+{{ script }}
+</script>
+</div>
+""", autoescape=False)
+
+
+def fragment_html(m: folium.Map, extra_text: str = "", *, height: str = "560px",
+                  include_leaflet: bool = True) -> str:
+    """The map as a piece of HTML to put inside another page: a ``<div>`` with its styles and scripts.
+
+    Several fragments may go in one page: Leaflet runs only once (the first fragment defines it),
+    each map keeps its own element ids, and each carries its own font subset under its own family
+    name, scoped to its own box. Nothing is written into ``<html>``/``<body>`` styles.
+
+    Parameters
+    ----------
+    m : folium.Map
+        From :func:`web_map`.
+    extra_text : str
+        Text beyond the map's own to add to the font subset.
+    height : str
+        CSS height of the map box (e.g. ``"560px"``, ``"70vh"``).
+    include_leaflet : bool
+        Inline Leaflet (guarded so it runs once per page). ``False`` when the host page loads it.
+
+    Returns
+    -------
+    str
+    """
+    if not re.fullmatch(r"\d+(\.\d+)?(px|vh|em|rem|%)", height):
+        raise InputError(f"height must be a CSS length such as 560px or 70vh, not {height!r}")
+    _strip_cdn(m)
+    fig = m.get_root()
+    full = fig.render()
+    map_id = m.get_name()
+    # The map's own header block sets html/body to 100%: leave it out of a fragment.
+    header = "".join(child.render() for name, child in fig.header._children.items()
+                     if name not in (map_id, "meta_http") and not name.startswith("landgis_assets"))
+    text = _page_text(full, extra_text + getattr(m, "landgis_text", ""))
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+    family = f"landgis-cjk-{digest}"
+    box_id = f"landgis-box-{map_id}"
+    if include_leaflet:
+        assets = _assets(text, family, f"#{box_id}", guard=True)
+    else:
+        from landgis.render.fonts import webfont_css
+
+        assets = (f"<style>{webfont_css(text, family)}\n#{box_id} .leaflet-container, #{box_id} .landgis-panel "
+                  f'{{ font-family: "{family}", sans-serif; }}</style>')
+    html = _FRAGMENT_TEMPLATE.render(box_id=box_id, map_id=map_id, height=height, header=header,
+                                     assets=assets, body=fig.html.render(), script=fig.script.render())
+    _offline_check(_without_tiles(html, m))
+    return html
+
+
+def iframe_html(m: folium.Map, extra_text: str = "", *, height: str = "560px", title: str = "map") -> str:
+    """The self-contained map inside an ``<iframe srcdoc>``: isolated from the host page's styles and scripts.
+
+    Parameters
+    ----------
+    m : folium.Map
+    extra_text : str
+    height : str
+        CSS height of the frame.
+    title : str
+        Accessible title of the frame (escaped).
+
+    Returns
+    -------
+    str
+    """
+    if not re.fullmatch(r"\d+(\.\d+)?(px|vh|em|rem|%)", height):
+        raise InputError(f"height must be a CSS length such as 560px or 70vh, not {height!r}")
+    return Template('<iframe class="landgis-map-frame" title="{{ title }}" style="width: 100%; height: {{ height }}; '
+                    'border: 0;" srcdoc="{{ doc }}"></iframe>', autoescape=True).render(
+        title=title, height=height, doc=self_contained_html(m, extra_text))
+
+
+def write_html(html: str, path: str | os.PathLike) -> int:
+    """Write ``html`` to ``path`` atomically (a temporary file in the same folder, then renamed).
+
+    Parameters
+    ----------
+    html : str
+    path : str or os.PathLike
+
+    Returns
+    -------
+    int
+        The size of the file in bytes.
+    """
+    from landgis.files import write_bytes
+
+    data = html.encode("utf-8")
+    write_bytes(path, data)
+    return len(data)

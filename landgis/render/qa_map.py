@@ -1,0 +1,265 @@
+"""The QA map: parcels coloured by their worst finding over the townships, one offline HTML file.
+
+Every user string (parcel ids, township names, finding messages) travels to the browser as JSON
+through the Jinja ``tojson`` filter and is put into the page with ``textContent``, never as HTML.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import folium
+import numpy as np
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from landgis.errors import InputError
+
+__all__ = ["qa_map", "write_qa_map", "SEVERITY_COLOURS", "SEVERITY_LABELS", "MAX_FEATURES"]
+
+#: Colours of the worst finding of a parcel (ColorBrewer RdYlBu-like, colour-blind safe order).
+SEVERITY_COLOURS = {"error": "#d7191c", "warning": "#fdae61", "info": "#2c7bb6", "ok": "#1a9641"}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示", "ok": "无问题"}
+#: Parcels drawn at most; the worst are drawn first, the rest counted in a footnote.
+MAX_FEATURES = 20_000
+
+
+class _QALayers(MacroElement):
+    _template = Template("""
+{% macro header(this, kwargs) %}
+<style>
+.landgis-nobasemap.leaflet-container { background: #fff; }
+.landgis-panel { background: rgba(255,255,255,0.93); padding: 6px 9px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 13px; line-height: 1.45; color: #222; }
+.landgis-title { font-size: 16px; font-weight: bold; }
+.landgis-swatch { display: inline-block; width: 14px; height: 14px; margin-right: 6px; vertical-align: middle;
+  border: 1px solid #555; border-radius: 50%; }
+.landgis-footnote { font-size: 11px; max-width: 460px; }
+.landgis-label { font-size: 12px; color: #333; white-space: nowrap; text-align: center; pointer-events: none;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
+.landgis-popup { max-width: 380px; }
+.landgis-popup .landgis-pid { font-weight: bold; font-size: 14px; }
+.landgis-popup ul { margin: 4px 0 0 0; padding-left: 16px; }
+.landgis-sev-error { color: #b2182b; } .landgis-sev-warning { color: #b35806; } .landgis-sev-info { color: #2166ac; }
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var towns = {{ this.towns | tojson }};
+  var parcels = {{ this.parcels | tojson }};
+  var spec = {{ this.spec | tojson }};
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = text; }
+    return e;
+  }
+  function esc(s) {
+    return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  }
+  L.DomUtil.addClass(map.getContainer(), 'landgis-nobasemap');
+  var townLayer = L.geoJSON(towns, {
+    style: function () { return {className: 'landgis-qa-township', color: '#555', weight: 1.2,
+                                 fillColor: '#f2f2f2', fillOpacity: 0.6}; },
+    interactive: false
+  }).addTo(map);
+  var labels = L.layerGroup(towns.features.map(function (f) {
+    return L.marker(f.properties.label_at, {interactive: false, keyboard: false,
+      icon: L.divIcon({className: '', html: el('div', 'landgis-label', f.properties.name),
+                       iconSize: [120, 16], iconAnchor: [60, 8]})});
+  })).addTo(map);
+  function popup(lyr) {
+    var p = lyr.feature.properties, d = el('div', 'landgis-popup');
+    d.appendChild(el('div', 'landgis-pid', p.id));
+    d.appendChild(el('div', null, spec.strings.declared + '：' + (p.declared || '—') + '　' +
+                                   spec.strings.found + '：' + (p.found || '—')));
+    if (p.category) { d.appendChild(el('div', null, spec.strings.category + '：' + p.category)); }
+    if (p.findings.length) {
+      var ul = el('ul');
+      p.findings.forEach(function (f) {
+        var li = el('li', 'landgis-sev-' + f[0], '[' + spec.labels[f[0]] + '] ' + f[1]);
+        ul.appendChild(li);
+      });
+      d.appendChild(ul);
+    } else {
+      d.appendChild(el('div', null, spec.labels.ok));
+    }
+    return d;
+  }
+  var parcelLayer = L.geoJSON(parcels, {
+    style: function (f) {
+      return {className: 'landgis-parcel', color: '#222', weight: 1, fillColor: spec.colours[f.properties.severity],
+              fillOpacity: 0.8};
+    },
+    pointToLayer: function (f, latlng) {
+      return L.circleMarker(latlng, {radius: 6});
+    },
+    onEachFeature: function (f, lyr) {
+      lyr.bindPopup(popup, {maxWidth: 400});
+      lyr.bindTooltip(function () { return el('span', null, f.properties.id); }, {sticky: true});
+      lyr.on('add', function () {
+        var e = lyr.getElement && lyr.getElement();
+        if (e) {
+          e.setAttribute('data-severity', f.properties.severity);
+          e.setAttribute('data-parcel', f.properties.id);
+        }
+      });
+    }
+  }).addTo(map);
+  // Polygons are a few pixels wide at county scale: mark them with a dot until zoomed in.
+  var dots = L.layerGroup(parcels.features.filter(function (f) { return f.properties.at; }).map(function (f) {
+    var m = L.circleMarker(f.properties.at, {className: 'landgis-parcel-dot', radius: 4, color: '#222', weight: 1,
+                                             fillColor: spec.colours[f.properties.severity], fillOpacity: 0.9});
+    m.feature = f;
+    m.bindPopup(popup, {maxWidth: 400});
+    m.on('add', function () { m.getElement().setAttribute('data-parcel-dot', f.properties.id); });
+    return m;
+  }));
+  function toggleDots() {
+    if (map.getZoom() < spec.dots_below_zoom && map.hasLayer(parcelLayer)) { dots.addTo(map); }
+    else { map.removeLayer(dots); }
+  }
+  map.on('zoomend overlayadd overlayremove', toggleDots);
+  var overlays = {};
+  overlays[esc(spec.strings.townships)] = townLayer;
+  overlays[esc(spec.strings.labels)] = labels;
+  overlays[esc(spec.strings.parcels)] = parcelLayer;
+  L.control.layers(null, overlays, {collapsed: false}).addTo(map);
+
+  var title = L.control({position: 'topleft'});
+  title.onAdd = function () { return el('div', 'landgis-panel landgis-title', spec.title); };
+  title.addTo(map);
+  var legend = L.control({position: 'bottomright'});
+  legend.onAdd = function () {
+    var d = el('div', 'landgis-panel landgis-legend');
+    d.appendChild(el('div', 'landgis-title', spec.strings.legend));
+    spec.legend.forEach(function (item) {
+      var row = el('div', 'landgis-legend-row'), sw = el('span', 'landgis-swatch');
+      sw.style.background = item[0];
+      row.appendChild(sw);
+      row.appendChild(el('span', null, item[1]));
+      d.appendChild(row);
+    });
+    return d;
+  };
+  legend.addTo(map);
+  var foot = L.control({position: 'bottomleft'});
+  foot.onAdd = function () {
+    var d = el('div', 'landgis-panel landgis-footnote');
+    spec.footnotes.forEach(function (line) { d.appendChild(el('div', null, line)); });
+    return d;
+  };
+  foot.addTo(map);
+  map.fitBounds(spec.bounds);
+  toggleDots();
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, towns: dict, parcels: dict, spec: dict):
+        super().__init__()
+        self._name = "LandgisQALayers"
+        self.towns = towns
+        self.parcels = parcels
+        self.spec = spec
+
+
+def _rounded(geom, decimals: int = 6) -> dict:
+    return shapely.geometry.mapping(shapely.transform(geom, lambda c: np.round(c, decimals)))
+
+
+def qa_map(result, *, max_features: int = MAX_FEATURES) -> folium.Map:
+    """The QA map of a :class:`landgis.qa.QAResult`.
+
+    Parameters
+    ----------
+    result : landgis.qa.QAResult
+    max_features : int
+        Parcels drawn at most (worst first); the others are counted in a footnote.
+
+    Returns
+    -------
+    folium.Map
+        Pass it to :func:`landgis.render.interactive.self_contained_html`.
+    """
+    towns = result.townships
+    if towns is None or len(towns) == 0:
+        raise InputError("the QA result carries no township layer to draw")
+    parcels = result.parcels
+    rank = {"error": 0, "warning": 1, "info": 2, "ok": 3}
+    has_geom = ~(parcels.geometry.isna() | parcels.geometry.is_empty).to_numpy()
+    order = np.argsort(parcels["worst_severity"].map(rank).to_numpy(), kind="stable")
+    order = order[has_geom[order]][:max_features]
+    by_row: dict[int, list] = {}
+    for r in result.findings.dropna(subset=["row"]).itertuples():
+        by_row.setdefault(int(r.row), []).append([r.severity, r.message])
+    feats = []
+    for i in order:
+        rec = parcels.iloc[i]
+        polygonal = rec.geometry.geom_type in ("Polygon", "MultiPolygon", "GeometryCollection")
+        at = rec.geometry.representative_point() if polygonal else None
+        feats.append({"type": "Feature", "geometry": _rounded(rec.geometry), "properties": {
+            "at": [round(at.y, 6), round(at.x, 6)] if at is not None else None,
+            "id": str(rec["parcel_id"]), "severity": str(rec["worst_severity"]),
+            "declared": _opt(rec, result.fields.get("township")), "found": _opt(rec, "township_found"),
+            "category": _opt(rec, result.fields.get("category")),
+            "findings": by_row.get(int(rec["qa_row"]), [])}})
+
+    t = towns.to_crs(4326)
+    tfeats = []
+    for name, geom in zip(t["name"], t.geometry):
+        at = geom.representative_point()
+        tfeats.append({"type": "Feature", "geometry": _rounded(geom, 5),
+                       "properties": {"name": str(name), "label_at": [round(at.y, 5), round(at.x, 5)]}})
+
+    counts = parcels["worst_severity"].value_counts()
+    legend = [[SEVERITY_COLOURS[s], f"{SEVERITY_LABELS[s]}（{int(counts.get(s, 0))} 宗）"]
+              for s in ("error", "warning", "info", "ok")]
+    footnotes = []
+    n_nogeom = int((~has_geom).sum())
+    if n_nogeom:
+        footnotes.append(f"{n_nogeom} 宗地块无可用几何（缺失、为空或坐标不在中国境内），未上图，详见 findings.csv")
+    hidden = int(has_geom.sum()) - len(order)
+    if hidden > 0:
+        footnotes.append(f"另有 {hidden} 宗地块（问题最轻者）未上图，详见 parcels.gpkg")
+    quota = [r for r in result.findings.itertuples() if r.kind in ("quota_over", "category_not_in_plan")]
+    if quota:
+        footnotes.append(f"指标超出 {len(quota)} 项，详见 quota.csv")
+    prov = getattr(towns, "attrs", {}).get("provenance") or {}
+    if prov.get("footnote"):
+        footnotes.append(f"乡镇界线：{prov['footnote']}")
+    source = result.summary.get("source") or ""
+    minx, miny, maxx, maxy = t.total_bounds
+    spec = {
+        "title": f"地块质检：{Path(str(source)).name}" if source else "地块质检",
+        "colours": SEVERITY_COLOURS, "labels": SEVERITY_LABELS, "legend": legend, "footnotes": footnotes,
+        "bounds": [[float(miny), float(minx)], [float(maxy), float(maxx)]], "dots_below_zoom": 14,
+        "strings": {"declared": "申报乡镇", "found": "所在乡镇", "category": "用地类型", "townships": "乡镇",
+                    "labels": "乡镇名称", "parcels": "地块", "legend": "最严重问题"},
+    }
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=10, tiles=None,
+                   control_scale=True, zoom_snap=0.25)
+    _QALayers({"type": "FeatureCollection", "features": tfeats},
+              {"type": "FeatureCollection", "features": feats}, spec).add_to(m)
+    return m
+
+
+def _opt(rec, col) -> str | None:
+    if not col or col not in rec.index:
+        return None
+    v = rec[col]
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    return str(v)
+
+
+def write_qa_map(result, path) -> Path:
+    """Write the self-contained QA map of ``result`` to ``path`` atomically; return the path."""
+    from landgis.render.interactive import self_contained_html, write_html
+
+    html = self_contained_html(qa_map(result), extra_text="".join(SEVERITY_LABELS.values()))
+    write_html(html, path)
+    return Path(path)

@@ -1,0 +1,148 @@
+"""The one-command atlas: outputs, manifest, reproducibility, all-or-nothing, and the report in a browser."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from landgis.atlas import build_atlas
+from landgis.cli import main
+from landgis.errors import LandgisError
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def atlas(tmp_path_factory):
+    out = tmp_path_factory.mktemp("atlas") / "lianzhou-2026"
+    lines: list[str] = []
+    result = build_atlas(out=out, progress=lines.append)
+    result.progress_lines = lines
+    return result
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_atlas_writes_every_output(atlas):
+    names = {p.as_posix() for p in atlas.files}
+    assert "index.html" in names and "manifest.json" in names and "web_map.html" in names
+    assert "tables/allocations.csv" in names and "tables/allocations.xlsx" in names
+    pngs = [n for n in names if n.endswith(".png")]
+    # one map per category (6 on the seed), the total, the density, small multiples, the bar chart
+    assert len(pngs) >= 10, sorted(names)
+    for ext in (".svg", ".pdf"):
+        assert len([n for n in names if n.endswith(ext)]) == len(pngs)
+    assert "maps/cat-06-industrial-mining-and-storage.png" in pngs  # 工矿仓储用地, by its GB/T 21010 code
+    assert atlas.progress_lines[0].startswith("[1/") and len(atlas.progress_lines) == 6
+
+
+def test_manifest_lists_every_output_with_its_hash(atlas):
+    manifest = json.loads((atlas.out_dir / "manifest.json").read_text("utf-8"))
+    listed = {o["path"]: o for o in manifest["outputs"]}
+    on_disk = {p.as_posix() for p in atlas.files} - {"manifest.json"}
+    assert set(listed) == on_disk
+    for path, entry in listed.items():
+        f = atlas.out_dir / path
+        assert entry["size"] == f.stat().st_size
+        assert entry["sha256"] == _sha(f)
+    roles = {i["role"] for i in manifest["inputs"]}
+    assert "plan" in roles and any(r.startswith("boundaries") for r in roles)
+    plan_in = next(i for i in manifest["inputs"] if i["role"] == "plan")
+    assert plan_in["sha256"] == _sha(Path(plan_in["path"]))
+    assert manifest["landgis_version"] and manifest["options"]["unit"] == "ha"
+
+
+def test_tables_have_a_sheet_per_view(atlas):
+    import openpyxl
+    import pandas as pd
+
+    wb = openpyxl.load_workbook(atlas.out_dir / "tables" / "allocations.xlsx")
+    assert wb.sheetnames == ["按乡镇", "按用地类型", "核对结果"]
+    towns = pd.read_csv(atlas.out_dir / "tables" / "allocations.csv", encoding="utf-8-sig")
+    assert len(towns) == 12 and "丰阳镇" in set(towns["乡镇"])
+    total_col = next(c for c in towns.columns if c.startswith("合计"))
+    assert towns[total_col].sum() == pytest.approx(156.397524, abs=1e-6)
+    findings = pd.read_excel(atlas.out_dir / "tables" / "allocations.xlsx", sheet_name="核对结果")
+    assert "丰阳镇" in set(findings["乡镇"].dropna())
+
+
+def test_report_states_the_findings_as_sentences(atlas):
+    html = (atlas.out_dir / "index.html").read_text("utf-8")
+    assert "连州市2026年度土地供应计划图集" in html
+    assert "158.1793169" in html and "156.397524" in html and "1.7817929" in html
+    assert "丰阳镇" in html
+    assert "乡镇界线为示意" in html  # the shipped layer's footnote
+    assert "@font-face" in html  # Chinese renders without system fonts
+    assert "<script src=\"http" not in html and "<link href=\"http" not in html
+
+
+def test_rerun_is_byte_identical(atlas, tmp_path):
+    again = build_atlas(out=tmp_path / "again")
+    first = json.loads((atlas.out_dir / "manifest.json").read_text("utf-8"))
+    second = json.loads((again.out_dir / "manifest.json").read_text("utf-8"))
+    differ = sorted(a["path"] for a, b in zip(first["outputs"], second["outputs"]) if a["sha256"] != b["sha256"])
+    assert [a["path"] for a in first["outputs"]] == [b["path"] for b in second["outputs"]]
+    assert differ == []
+
+
+def test_failure_part_way_leaves_previous_atlas(atlas, tmp_path):
+    out = tmp_path / "kept"
+    shutil.copytree(atlas.out_dir, out)
+    before = {p: _sha(p) for p in out.rglob("*") if p.is_file()}
+    bad = tmp_path / "parcels.csv"
+    bad.write_text("这不是地块表\n没有坐标\n", encoding="utf-8")
+    with pytest.raises(LandgisError):
+        build_atlas(out=out, parcels=bad, formats=("png",))
+    after = {p: _sha(p) for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_cli_atlas_english_in_mu(tmp_path, capsys):
+    out = tmp_path / "en"
+    assert main(["atlas", "--out", str(out), "--lang", "en", "--unit", "mu", "--format", "png"]) == 0
+    printed = capsys.readouterr().out
+    assert "[1/6]" in printed and str((out / "index.html").resolve()) in printed
+    html = (out / "index.html").read_text("utf-8")
+    assert "Land supply plan atlas" in html and "mu" in html
+    assert "2372.6897535" in html  # 158.1793169 ha × 15 = 2372.6897535 亩
+
+
+def test_cli_atlas_bad_plan_is_one_line(tmp_path, capsys):
+    bad = tmp_path / "plan.txt"
+    bad.write_text("会议纪要：今天天气很好。", encoding="utf-8")
+    assert main(["atlas", str(bad), "--out", str(tmp_path / "x")]) != 0
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "plan.txt" in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_report_in_a_real_browser(atlas, browser):
+    report = browser.open_offline(atlas.out_dir / "index.html")
+    page = report.page
+    assert report.console_errors == [] and report.page_errors == []
+    assert report.blocked_requests == []
+    # the embedded interactive map draws every township
+    page.wait_for_selector(".leaflet-interactive")
+    assert page.locator("#webmap path.leaflet-interactive").count() >= 12
+    # every image loaded
+    broken = page.evaluate("[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).length")
+    assert broken == 0 and page.evaluate("document.images.length") >= 10
+    assert page.evaluate("document.fonts.check('16px landgis-cjk', '连州')")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "atlas_report.png"), full_page=False)
+    pdf = page.pdf(format="A4", print_background=True)
+    (ARTIFACTS / "atlas_report.pdf").write_bytes(pdf)
+    from pypdf import PdfReader
+    import io
+
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 3
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points

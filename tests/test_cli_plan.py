@@ -1,0 +1,113 @@
+"""`landgis plan`: the table, the findings, --json, --unit, --out, and clean errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from landgis.cli import main
+
+EX04 = Path("/work/shared/examples/plans/ex04.txt")
+if not EX04.exists():
+    EX04 = Path(__file__).resolve().parents[2] / "shared" / "examples" / "plans" / "ex04.txt"
+
+
+def run(capsys, *args):
+    code = main(["plan", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_default_is_the_seed(capsys):
+    code, out, err = run(capsys)
+    assert code == 0 and err == ""
+    assert "连州市2026年度土地供应计划" in out
+    assert "三水瑶族乡" in out and "0.1388" in out and "158.1793169" in out
+    assert "各乡镇布局合计156.397524公顷，比供应总量158.1793169公顷少1.7817929公顷，未落实到乡镇。" in out
+    assert "丰阳镇本年度无土地供应安排。" in out
+
+
+def test_unit_mu_and_m2(capsys):
+    _, out, _ = run(capsys, "--unit", "mu")
+    assert "本表单位：亩" in out and "2.082" in out  # 三水瑶族乡 0.1388 ha
+    _, out, _ = run(capsys, "--unit", "m2")
+    assert "1388" in out and "本表单位：平方米" in out
+
+
+def test_json_is_exact(capsys):
+    code, out, _ = run(capsys, "--json")
+    assert code == 0
+    data = json.loads(out, parse_float=D)
+    assert data["place"] == "连州市" and data["year"] == 2026 and data["unit"] == "公顷"
+    assert data["stated_total_ha"] == D("158.1793169")
+    assert data["structure_ha"]["公用设施用地"] == D("7.840843")
+    assert data["township_totals_ha"]["三水瑶族乡"] == D("0.1388")
+    assert '"hectares": 0.1388' in out  # a JSON number written from the Decimal's digits
+    row = next(a for a in data["allocations"] if a["township"] == "九陂镇" and a["category"] == "交通运输用地")
+    assert row == {"township": "九陂镇", "category": "交通运输用地", "category_code": "10",
+                   "hectares": D("2.0763"), "value": D("2.0763"), "value_unit": "公顷"}
+    kinds = [f["kind"] for f in data["findings"]]
+    assert kinds.count("category_sum") == 3 and "county_sum" in kinds and "no_supply" in kinds
+    county = next(f for f in data["findings"] if f["kind"] == "county_sum")
+    assert (county["stated_ha"], county["computed_ha"], county["difference_ha"]) == (
+        D("158.1793169"), D("156.397524"), D("1.7817929"))
+
+
+def test_json_of_a_mu_plan(capsys):
+    _, out, _ = run(capsys, str(EX04), "--json", "--unit", "mu")
+    data = json.loads(out, parse_float=D)
+    assert data["unit"] == "亩" and data["stated_total_ha"] == D("217.12")
+    assert data["township_totals_ha"]["城中街道"] == D("12.4133333")  # 186.20亩 / 15, to 7 places
+    assert data["no_supply"][-1] == "下茆镇"
+
+
+def test_out_csv_and_xlsx(capsys, tmp_path):
+    code, out, _ = run(capsys, "--out", str(tmp_path / "t.csv"))
+    assert code == 0 and "已写出" in out
+    raw = (tmp_path / "t.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens the Chinese correctly
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0][0].startswith("乡镇") and rows[0][-1] == "合计"
+    sanshui = next(r for r in rows if r[0] == "三水瑶族乡")
+    assert sanshui[rows[0].index("公用设施用地")] == "0.1388"
+    assert rows[-1][0] == "合计" and rows[-1][-1] == "158.1793169"
+
+    from openpyxl import load_workbook
+
+    run(capsys, "--out", str(tmp_path / "t.xlsx"), "--unit", "mu")
+    wb = load_workbook(tmp_path / "t.xlsx")
+    ws = wb["分乡镇分类"]
+    assert "单位：亩" in ws["A1"].value
+    values = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    header = [c.value for c in ws[2]]
+    assert values["三水瑶族乡"][header.index("公用设施用地")] == pytest.approx(2.082)
+    assert any("1.7817929" in (r[1] or "") for r in wb["核对结果"].iter_rows(values_only=True))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv", "t.xlsx"]  # no temp files left
+
+
+def test_errors_are_one_line_without_traceback(capsys, tmp_path):
+    code, out, err = run(capsys, str(tmp_path / "missing.txt"))
+    assert code == 2 and out == "" and "missing.txt" in err and "Traceback" not in err
+    assert err.count("\n") == 1
+    notice = tmp_path / "notice.txt"
+    notice.write_text("通知\n请各单位按时报送材料。", "utf-8")
+    code, _, err = run(capsys, str(notice))
+    assert code == 2 and "no land supply plan found" in err and "供应总量" in err
+    code, _, err = run(capsys, "--out", str(tmp_path / "t.pdf"))
+    assert code == 2 and ".csv or .xlsx" in err and not (tmp_path / "t.pdf").exists()
+    code, _, err = run(capsys, "--out", str(tmp_path / "no" / "t.csv"))
+    assert code == 2 and "does not exist" in err
+
+
+def test_console_script(tmp_path):
+    assert shutil.which("landgis"), "pip install -e . puts the landgis command on the PATH"
+    done = subprocess.run(["landgis", "plan", "--json"], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout)["place"] == "连州市"
+    bad = subprocess.run(["landgis", "plan", str(tmp_path / "x.docx")], capture_output=True, text=True)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "x.docx" in bad.stderr

@@ -1,0 +1,460 @@
+"""landgis.postgis against a real PostgreSQL 15 + PostGIS 3 server started for the session.
+
+The ``pg_server`` fixture (tests/pgserver.py) runs initdb into a temporary folder and starts the server
+on 127.0.0.1 with password (SCRAM) authentication; each test gets its own schema (``db`` fixture).
+Fixture parcels are loaded with SQL: names stored as GBK bytes and converted by the server
+(``convert_from(…, 'GBK')``), Gauss-Krüger coordinates with the zone prefix (EPSG:4525), an invalid
+bow-tie, an empty and a NULL geometry, and hostile names.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+import psycopg
+import pytest
+import shapely
+from psycopg import sql
+from pyproj import CRS, Transformer
+
+from landgis.errors import InputError, LandgisError
+from landgis.names import registry
+from landgis.postgis import _split_table, read_parcels, redact_url, write_findings
+
+from pgserver import PostgresServer, ServerUnavailable  # tests/ is on sys.path (pytest rootdir-relative import)
+
+HOSTILE = "x'); DROP TABLE t; --"
+HOSTILE_COLUMN = 'a"; DROP TABLE t; --'
+
+
+# --- the server and a schema per test ---------------------------------------------------------
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL + PostGIS cluster on 127.0.0.1 for the test session."""
+    try:
+        server = PostgresServer().start()
+    except ServerUnavailable as exc:  # fail, do not skip: CI installs the packages (tests/setup.sh)
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.stop()
+
+
+@dataclass
+class DB:
+    server: PostgresServer
+    url: str
+    schema: str
+    conn: psycopg.Connection  # autocommit, as the (non-superuser) test role
+
+    def table(self, name: str) -> str:
+        """``schema.name`` as a --layer string (name quoted when needed)."""
+        return f'{self.schema}."{name.replace(chr(34), chr(34) * 2)}"'
+
+    def count(self, name: str) -> int | None:
+        reg = self.conn.execute("SELECT to_regclass(%s)",
+                                (sql.Identifier(self.schema, name).as_string(self.conn),)).fetchone()[0]
+        if reg is None:
+            return None
+        return self.conn.execute(sql.SQL("SELECT count(*) FROM {}").format(
+            sql.Identifier(self.schema, name))).fetchone()[0]
+
+
+@pytest.fixture
+def db(pg_server, request):
+    schema = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {0} CASCADE; CREATE SCHEMA {0}").format(
+            sql.Identifier(schema)))
+        # a bystander table that hostile names must not be able to drop
+        conn.execute(sql.SQL("CREATE TABLE {}.t (x int); INSERT INTO {}.t VALUES (1)").format(
+            sql.Identifier(schema), sql.Identifier(schema)))
+        conn.execute("CREATE TABLE IF NOT EXISTS public.t (x int)")
+        yield DB(pg_server, pg_server.url(), schema, conn)
+        conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+# --- fixture parcels --------------------------------------------------------------------------
+_TO_GK = Transformer.from_crs(4326, 4525, always_xy=True)  # CGCS2000 3° Gauss-Krüger zone 37, with prefix
+
+
+def _square(town: str, size: float = 200.0, dx: float = 0.0) -> str:
+    t = registry("441882").table.set_index("name").loc[town]
+    x, y = _TO_GK.transform(t["seat_lon"], t["seat_lat"])
+    x += dx
+    return shapely.box(x, y, x + size, y + size).wkt
+
+
+def _bowtie(town: str) -> str:
+    t = registry("441882").table.set_index("name").loc[town]
+    x, y = _TO_GK.transform(t["seat_lon"], t["seat_lat"])
+    return f"POLYGON(({x} {y}, {x + 200} {y + 200}, {x + 200} {y}, {x} {y + 200}, {x} {y}))"
+
+
+def fixture_parcels() -> list[dict]:
+    """id, name (Chinese, stored via GBK), declared township, category, area (ha), WKT in EPSG:4525."""
+    return [
+        dict(id="DK-001", name="连州镇城南住宅地块", town="连州镇", cat="住宅用地", area=4.0,
+             wkt=_square("连州镇")),
+        dict(id="DK-002", name="保安镇工业园地块（申报连州镇）", town="连州镇", cat="工矿仓储用地", area=4.0,
+             wkt=_square("保安镇")),
+        dict(id="DK-003", name="西江镇蝴蝶形地块", town="西江镇", cat="商服用地", area=2.0,
+             wkt=_bowtie("西江镇")),
+        dict(id="DK-004", name="龙坪镇空几何地块", town="龙坪镇", cat="住宅用地", area=1.0,
+             wkt="POLYGON EMPTY"),
+        dict(id="DK-005", name="星子镇无坐标地块", town="星子镇", cat="公用设施用地", area=1.0, wkt=None),
+        dict(id="DK-006", name=HOSTILE, town="东陂镇", cat="住宅用地", area=4.0, wkt=_square("东陂镇")),
+        dict(id="DK-007", name="九陂镇面积不符地块", town="九陂镇", cat="住宅用地", area=40.0,
+             wkt=_square("九陂镇", dx=500)),
+    ]
+
+
+def load_parcels_sql(db: DB, name: str = "parcels", srid: int = 4525) -> str:
+    """Create SCHEMA.name and load the fixture parcels into it with SQL; return the --layer string."""
+    ident = sql.Identifier(db.schema, name)
+    db.conn.execute(sql.SQL(
+        "CREATE TABLE {} (fid serial PRIMARY KEY, 地块编号 text, 地块名称 text, 所属乡镇 text, "
+        "用地类型 text, \"面积（公顷）\" numeric(12,4), geom geometry(Polygon, {}))").format(
+        ident, sql.Literal(srid)))
+    insert = sql.SQL(
+        "INSERT INTO {} (地块编号, 地块名称, 所属乡镇, 用地类型, \"面积（公顷）\", geom) VALUES "
+        "(%s, convert_from(decode(%s, 'hex'), 'GBK'), convert_from(decode(%s, 'hex'), 'GBK'), %s, %s, "
+        "ST_Transform(ST_GeomFromText(%s, 4525), %s))").format(ident)
+    with db.conn.cursor() as cur:
+        cur.executemany(insert, [
+            (p["id"], p["name"].encode("gbk").hex(), p["town"].encode("gbk").hex(), p["cat"], p["area"],
+             p["wkt"], srid) for p in fixture_parcels()])
+    return db.table(name)
+
+
+# --- the server itself ------------------------------------------------------------------------
+def test_server_is_loopback_with_password_auth(pg_server, db):
+    row = db.conn.execute("SELECT inet_server_addr()::text, current_setting('listen_addresses'), "
+                          "current_setting('password_encryption'), postgis_lib_version()").fetchone()
+    assert row[0].startswith("127.0.0.1") and row[1] == "127.0.0.1" and row[2] == "scram-sha-256"
+    assert row[3].startswith("3.")
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        psycopg.connect(pg_server.url(password="not-the-password"))
+
+
+# --- reading ----------------------------------------------------------------------------------
+def test_read_table_gk_srid_gbk_text_and_bad_geometries(db):
+    layer = load_parcels_sql(db)
+    gdf = read_parcels(db.url, layer=layer)
+    expected = fixture_parcels()
+    assert CRS(gdf.crs).to_epsg() == 4525
+    assert len(gdf) == len(expected)
+    assert gdf["地块编号"].tolist() == [p["id"] for p in expected]  # primary-key order
+    assert gdf["地块名称"].tolist() == [p["name"] for p in expected]  # GBK bytes → UTF-8 text, exact
+    assert gdf["所属乡镇"].tolist() == [p["town"] for p in expected]
+    assert gdf["面积（公顷）"].tolist() == [p["area"] for p in expected]
+    geoms = gdf.geometry.array
+    for p, g in zip(expected, geoms):
+        if p["wkt"] is None:
+            assert g is None  # NULL geometry: the row is kept, without a geometry
+        else:
+            assert shapely.equals_exact(g, shapely.from_wkt(p["wkt"]), tolerance=1e-6) or \
+                (g.is_empty and p["wkt"] == "POLYGON EMPTY")
+    assert gdf.geometry.iloc[0].bounds[0] > 37_000_000  # zone prefix kept in the easting
+    assert not gdf.geometry.iloc[2].is_valid and gdf.geometry.iloc[3].is_empty
+    assert gdf.attrs["postgis"]["srid"] == 4525 and gdf.attrs["postgis"]["geometry_column"] == "geom"
+    source = gdf.attrs["source"]
+    assert db.server.password not in source and ":***@127.0.0.1" in source
+    assert source.endswith(f"{db.schema}.parcels (SRID 4525)")
+
+
+@pytest.mark.parametrize("srid", [4490, 4326, 4525, 4546])
+def test_read_any_srid(db, srid):
+    layer = load_parcels_sql(db, srid=srid)
+    gdf = read_parcels(db.url, layer=layer)
+    assert CRS(gdf.crs).equals(CRS.from_epsg(srid))
+    back = gdf.to_crs(4525).geometry.iloc[0]
+    assert back.equals_exact(shapely.from_wkt(fixture_parcels()[0]["wkt"]), tolerance=1e-3)
+
+
+def test_read_table_without_schema_and_unconstrained_srid(db):
+    db.conn.execute(sql.SQL("SET search_path TO {}, public").format(sql.Identifier(db.schema)))
+    db.conn.execute("CREATE TABLE loose (id int, g geometry)")  # no typmod: the SRID comes from the data
+    db.conn.execute("INSERT INTO loose VALUES (1, ST_SetSRID('POINT(112.37 24.78)'::geometry, 4490)), "
+                    "(2, NULL)")
+    url = db.url + f"?options=-csearch_path%3D{db.schema}%2Cpublic"
+    gdf = read_parcels(url, layer="loose")
+    assert CRS(gdf.crs).to_epsg() == 4490 and gdf.geometry.iloc[1] is None
+    db.conn.execute("INSERT INTO loose VALUES (3, ST_SetSRID('POINT(112.37 24.78)'::geometry, 4326))")
+    with pytest.raises(InputError, match=r"mixes SRIDs \[4326, 4490\]"):
+        read_parcels(url, layer="loose")
+
+
+def test_read_in_chunks_equals_one_fetch(db):
+    ident = sql.Identifier(db.schema, "many")
+    db.conn.execute(sql.SQL(
+        "CREATE TABLE {} AS SELECT i AS id, '地块' || i AS 名称, "
+        "ST_SetSRID(ST_MakePoint(37440000 + i, 2740000 + i), 4525)::geometry(Point, 4525) AS geom "
+        "FROM generate_series(1, 2500) AS i").format(ident))
+    db.conn.execute(sql.SQL("ALTER TABLE {} ADD PRIMARY KEY (id)").format(ident))
+    one = read_parcels(db.url, layer=f"{db.schema}.many")
+    chunked = read_parcels(db.url, layer=f"{db.schema}.many", chunksize=333)
+    assert len(one) == len(chunked) == 2500
+    assert one["id"].tolist() == list(range(1, 2501))
+    assert chunked.equals(one) and CRS(chunked.crs).to_epsg() == 4525
+
+
+def test_read_sql_query(db):
+    load_parcels_sql(db)
+    query = (f"SELECT 地块编号, 地块名称, ST_Transform(geom, 4490) AS shape FROM {db.schema}.parcels "
+             f"WHERE 所属乡镇 LIKE '%镇' AND geom IS NOT NULL ORDER BY 地块编号 ;")
+    gdf = read_parcels(db.url, sql=query)
+    assert CRS(gdf.crs).to_epsg() == 4490
+    assert gdf["地块编号"].tolist() == ["DK-001", "DK-002", "DK-003", "DK-004", "DK-006", "DK-007"]
+    assert gdf.geometry.name == "geometry" and gdf.attrs["postgis"]["geometry_column"] == "shape"
+
+
+@pytest.mark.parametrize("query, message", [
+    ("SELECT * FROM {s}.t; DROP TABLE {s}.t", "syntax error"),
+    ("WITH d AS (DELETE FROM {s}.t RETURNING *) SELECT *, NULL::geometry AS g FROM d", "WITH clause"),
+    ("SELECT *, NULL::geometry AS g FROM {s}.t FOR UPDATE", "read-only transaction"),
+    ("SELECT 1 AS x", "no geometry column"),
+])
+def test_read_sql_cannot_change_anything(db, query, message):
+    with pytest.raises(InputError, match=message):
+        read_parcels(db.url, sql=query.format(s=db.schema))
+    assert db.count("t") == 1
+
+
+def test_hostile_table_and_parcel_names_are_data(db):
+    layer = load_parcels_sql(db, name=HOSTILE)
+    db.conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN {} text DEFAULT {}").format(
+        sql.Identifier(db.schema, HOSTILE), sql.Identifier(HOSTILE_COLUMN), sql.Literal(HOSTILE)))
+    gdf = read_parcels(db.url, layer=layer)
+    assert gdf.loc[5, "地块名称"] == HOSTILE and (gdf[HOSTILE_COLUMN] == HOSTILE).all()
+    # an unquoted hostile name is one identifier too, never SQL
+    with pytest.raises(InputError, match="no table"):
+        read_parcels(db.url, layer=f"{db.schema}.x'); DROP TABLE {db.schema}.t; --")
+    n = write_findings(gdf, db.url, f'{db.schema}."{HOSTILE}_out"')
+    assert n == len(gdf)
+    back = read_parcels(db.url, layer=f'{db.schema}."{HOSTILE}_out"')
+    assert back["地块名称"].tolist() == gdf["地块名称"].tolist()
+    assert (back[HOSTILE_COLUMN] == HOSTILE).all()
+    assert db.count("t") == 1 and db.count(HOSTILE) == len(gdf)
+    assert db.conn.execute("SELECT to_regclass('public.t')").fetchone()[0] is not None
+
+
+# --- errors: one line, no password ------------------------------------------------------------
+def _bad_urls(server: PostgresServer, db: DB) -> dict[str, tuple[str, str, str]]:
+    """case → (url, layer, expected message part)."""
+    return {
+        "wrong password": (server.url(password="Secr3t-WRONG;pw"), f"{db.schema}.t",
+                           "password authentication failed"),
+        "unreachable host": (server.url(password="Secr3t-WRONG;pw", port=_closed_port()),
+                             f"{db.schema}.t", "Connection refused"),
+        "missing table": (server.url(), f"{db.schema}.nope", f"no table {db.schema}.nope"),
+        "missing database": (server.url(dbname="nope"), f"{db.schema}.t", 'database "nope" does not exist'),
+        "unknown host": ("postgresql://u:Secr3t@no-such-host.invalid/db", "t", "no-such-host.invalid"),
+    }
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # closed again when we return: nothing listens there
+
+
+@pytest.mark.parametrize("case", ["wrong password", "unreachable host", "missing table", "missing database",
+                                  "unknown host"])
+def test_errors_are_one_line_without_password(pg_server, db, case):
+    url, layer, expected = _bad_urls(pg_server, db)[case]
+    with pytest.raises(InputError) as info:
+        read_parcels(url, layer=layer)
+    text = str(info.value)
+    assert expected in text and "\n" not in text
+    assert "Secr3t" not in text and pg_server.password not in text
+    assert "127.0.0.1" in text or case == "unknown host"
+    if case != "missing table":  # write_findings creates its table: only connection errors apply
+        with pytest.raises(LandgisError) as info:
+            write_findings(gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(0, 0)], crs=4490), url,
+                           f"{db.schema}.out")
+        assert expected in str(info.value) and "\n" not in str(info.value)
+        assert "Secr3t" not in str(info.value)
+
+
+def test_redact_url():
+    assert redact_url("postgresql://u:p%40ss@h:5432/db?sslmode=require") == \
+        "postgresql://u:***@h:5432/db?sslmode=require"
+    assert redact_url("postgres://u@h/db?password=x&application_name=a") == \
+        "postgres://u@h/db?password=***&application_name=a"
+    assert redact_url("host=h password='a b' dbname=d") == "host=h password=*** dbname=d"
+    assert redact_url("postgresql:///db") == "postgresql:///db"
+
+
+@pytest.mark.parametrize("name, parts", [
+    ("parcels", (None, "parcels")),
+    ("public.parcels", ("public", "parcels")),
+    ('"my.schema"."地块.2026"', ("my.schema", "地块.2026")),
+    ('s."a""b"', ("s", 'a"b')),
+    (HOSTILE, (None, HOSTILE)),
+    ("s.a.b", ("s", "a.b")),
+])
+def test_split_table(name, parts):
+    assert _split_table(name) == parts
+
+
+@pytest.mark.parametrize("name", ["", ".t", "s.", '"unterminated', '"a"b'])
+def test_split_table_rejects(name):
+    with pytest.raises(InputError):
+        _split_table(name)
+
+
+def test_credentials_from_pgpassword_and_pgpass(pg_server, db, monkeypatch, tmp_path):
+    load_parcels_sql(db)
+    bare = pg_server.url(with_password=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    monkeypatch.setenv("PGPASSWORD", pg_server.password)
+    assert len(read_parcels(bare, layer=f"{db.schema}.parcels")) == 7
+    monkeypatch.delenv("PGPASSWORD")
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"127.0.0.1:{pg_server.port}:*:{pg_server.user}:{pg_server.password}\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    assert len(read_parcels(bare, layer=f"{db.schema}.parcels")) == 7
+    monkeypatch.setenv("PGPASSWORD", "wrong-from-env")
+    with pytest.raises(InputError) as info:
+        read_parcels(pg_server.url(password="wrong-from-url"), layer=f"{db.schema}.parcels")
+    assert "wrong-from" not in str(info.value)
+
+
+# --- writing ----------------------------------------------------------------------------------
+def _gk_frame(db: DB) -> gpd.GeoDataFrame:
+    return read_parcels(db.url, layer=load_parcels_sql(db))
+
+
+def test_write_creates_table_with_srid_and_gist_index(db):
+    gdf = _gk_frame(db)
+    assert write_findings(gdf, db.url, f"{db.schema}.qa_out") == 7
+    srid, gtype = db.conn.execute(
+        "SELECT srid, type FROM geometry_columns WHERE f_table_schema = %s AND f_table_name = 'qa_out'",
+        (db.schema,)).fetchone()
+    assert (srid, gtype) == (4525, "POLYGON")
+    indexes = db.conn.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = %s AND tablename = "
+                              "'qa_out'", (db.schema,)).fetchall()
+    assert any("USING gist (geom)" in i[0] for i in indexes)
+    back = read_parcels(db.url, layer=f"{db.schema}.qa_out")
+    assert back["地块名称"].tolist() == gdf["地块名称"].tolist()
+    assert back.geometry.iloc[6].equals_exact(gdf.geometry.iloc[6], tolerance=1e-9)
+    assert back.geometry.iloc[4] is None and back.geometry.iloc[3].is_empty
+
+
+def test_write_refuses_existing_table_without_replace(db):
+    gdf = _gk_frame(db)
+    write_findings(gdf.iloc[:2], db.url, f"{db.schema}.qa_out")
+    with pytest.raises(InputError, match=r"qa_out already exists; use --replace"):
+        write_findings(gdf, db.url, f"{db.schema}.qa_out")
+    assert db.count("qa_out") == 2
+    assert write_findings(gdf, db.url, f"{db.schema}.qa_out", replace=True) == 7
+    assert db.count("qa_out") == 7
+
+
+def _poison(gdf: gpd.GeoDataFrame, how: str) -> gpd.GeoDataFrame:
+    """The parcels with a value in the last row that fails on insert."""
+    bad = gdf.copy()
+    if how == "NUL in text":  # PostgreSQL text cannot hold NUL: psycopg refuses it while copying
+        bad.loc[6, "地块名称"] = "坏\x00值"
+    else:  # too big for bigint: the server rejects row 7 of the COPY
+        bad["序号"] = pd.Series([*range(1, 7), 2**64], dtype=object)
+    return bad
+
+
+@pytest.mark.parametrize("how", ["NUL in text", "bigint overflow"])
+def test_failed_write_leaves_nothing(db, how):
+    gdf = _gk_frame(db)
+    bad = _poison(gdf, how)
+    with pytest.raises(InputError, match="failed at parcel row 7, nothing was written") as info:
+        write_findings(bad, db.url, f"{db.schema}.qa_out")
+    assert "\n" not in str(info.value)
+    assert db.count("qa_out") is None  # not created, not half-filled
+    # replacing an existing table: a failure leaves the old one exactly as it was
+    write_findings(gdf.iloc[:3], db.url, f"{db.schema}.qa_out")
+    with pytest.raises(InputError, match="nothing was written"):
+        write_findings(bad, db.url, f"{db.schema}.qa_out", replace=True)
+    back = read_parcels(db.url, layer=f"{db.schema}.qa_out")
+    assert back["地块编号"].tolist() == ["DK-001", "DK-002", "DK-003"]
+
+
+# --- QA: from the database = from a GeoPackage --------------------------------------------------
+def _qa():
+    from landgis.qa import qa
+
+    return qa
+
+
+def test_qa_findings_from_postgis_equal_geopackage(db, tmp_path):
+    qa = _qa()
+    from_db = read_parcels(db.url, layer=load_parcels_sql(db))
+    rows = fixture_parcels()
+    gpkg = tmp_path / "parcels.gpkg"
+    file_gdf = gpd.GeoDataFrame(
+        {"地块编号": [p["id"] for p in rows], "地块名称": [p["name"] for p in rows],
+         "所属乡镇": [p["town"] for p in rows], "用地类型": [p["cat"] for p in rows],
+         "面积（公顷）": [p["area"] for p in rows]},
+        geometry=[shapely.from_wkt(p["wkt"]) if p["wkt"] else None for p in rows], crs=4525)
+    file_gdf.to_file(gpkg, layer="parcels", driver="GPKG")
+    r_db, r_file = qa(from_db), qa(gpkg)
+    kinds = set(r_db.findings["kind"])
+    assert {"township_mismatch", "invalid_geometry", "empty_geometry", "missing_geometry"} <= kinds
+    cols = ["row", "parcel_id", "kind", "severity", "message", "township_declared", "township_found",
+            "category", "figures"]
+    a = r_db.findings[cols].reset_index(drop=True)
+    b = r_file.findings[cols].reset_index(drop=True)
+    assert a.astype(str).equals(b.astype(str)), f"\n{a}\n{b}"
+    assert r_db.quota.astype(str).equals(r_file.quota.astype(str))
+
+    # write-back: the QA parcels with their findings, in the source SRID
+    n = write_findings(r_db, db.url, f"{db.schema}.qa_findings")
+    assert n == len(r_db.parcels) == 7
+    srid = db.conn.execute("SELECT srid FROM geometry_columns WHERE f_table_schema = %s AND "
+                           "f_table_name = 'qa_findings'", (db.schema,)).fetchone()[0]
+    assert srid == 4525
+    back = read_parcels(db.url, layer=f"{db.schema}.qa_findings")
+    assert back["worst_severity"].tolist() == r_db.parcels["worst_severity"].tolist()
+    assert back["finding_kinds"].tolist() == r_db.parcels["finding_kinds"].tolist()
+    assert "qa_messages" in back and back.loc[1, "qa_messages"]
+    assert back.geometry.iloc[0].equals_exact(from_db.geometry.iloc[0], tolerance=1e-3)
+
+
+# --- the command line -------------------------------------------------------------------------
+def _landgis(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "landgis.cli", *args], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=120, env={**os.environ, **(env or {})})
+
+
+@pytest.mark.parametrize("case", ["wrong password", "unreachable host", "missing table"])
+def test_cli_errors_one_line(pg_server, db, case):
+    url, layer, expected = _bad_urls(pg_server, db)[case]
+    proc = _landgis("qa", url, "--layer", layer)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr and "Secr3t" not in proc.stderr + proc.stdout
+    assert pg_server.password not in proc.stderr + proc.stdout
+
+
+def test_cli_qa_from_postgis_with_write_back(pg_server, db, tmp_path):
+    layer = load_parcels_sql(db)
+    out = tmp_path / "qa"
+    target = f"{db.schema}.qa_cli"
+    args = ["qa", db.url, "--layer", layer, "--out", str(out), "--no-map", "--write-back", target]
+    proc = _landgis(*args)
+    assert proc.returncode == 0, proc.stderr
+    assert pg_server.password not in proc.stdout + proc.stderr
+    assert db.count("qa_cli") == 7
+    assert db.conn.execute("SELECT srid FROM geometry_columns WHERE f_table_schema = %s AND "
+                           "f_table_name = 'qa_cli'", (db.schema,)).fetchone()[0] == 4525
+    again = _landgis(*args)
+    assert again.returncode == 2 and "--replace" in again.stderr
+    assert _landgis(*args, "--replace").returncode == 0
