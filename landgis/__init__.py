@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 
 from landgis.errors import InputError, LandgisError
 from landgis.plan import Finding, Plan, PlanParseError, parse_plan, reconcile
+from landgis.boundaries import load_county, load_prefecture, load_townships
 from landgis.join import join  # landgis.join(plan, towns) is the function (it shadows the module, as qa does)
 from landgis.parcels import load_parcels
 from landgis.qa import QAResult, qa, write_qa  # landgis.qa(parcels) is the function; the module stays importable
@@ -27,6 +28,9 @@ __all__ = [
     "PlanParseError",
     "parse_plan",
     "reconcile",
+    "load_townships",
+    "load_county",
+    "load_prefecture",
     "join",
     "load_parcels",
     "QAResult",

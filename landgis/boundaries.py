@@ -16,7 +16,6 @@ import json
 import logging
 import math
 import os
-import tempfile
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from shapely.geometry.base import BaseGeometry
 
 from landgis.crs import WORKING_CRS, equal_area_crs, gcj02_to_wgs84, guess_crs, transform_geometry
 from landgis.errors import InputError, LandgisError
-from landgis.names import UnknownTownshipError, match_names, normalise_name, registry
+from landgis.names import UnknownTownshipError, normalise_name, registry  # noqa: F401 (raised via registry)
 
 __all__ = [
     "SYNTHETIC_FOOTNOTE",
@@ -109,9 +108,7 @@ def _fit_weights(dist, frac_area, targets, w0, *, tol, power=False, max_iter=300
         flip = np.sign(err) * np.sign(prev) < 0
         gain = np.where(flip, gain * 0.5, np.minimum(gain * 1.2, 1.0))
         prev = err
-        if power == "multiplicative":  # area grows with the square of the weight
-            w = w + gain * 0.5 * np.log(targets / np.maximum(got, targets * 1e-3))
-        elif power:  # disc: area = pi * weight
+        if power:  # disc: area = pi * weight
             w = w + gain * (targets - got) / np.pi
         else:  # growing an additive weight by dw adds about perimeter·dw of area
             perim = 2.0 * np.sqrt(np.pi * np.maximum(got, targets * 0.05))
@@ -120,118 +117,9 @@ def _fit_weights(dist, frac_area, targets, w0, *, tol, power=False, max_iter=300
     return w, float(np.abs(err).max())
 
 
-def _distances(cx, cy, gx, gy, power) -> np.ndarray:
+def _distances(cx, cy, gx, gy, power: bool) -> np.ndarray:
     d = np.hypot(cx[None, :] - gx[:, None], cy[None, :] - gy[:, None])
-    if power == "multiplicative":  # d / w  ⇔  log d - log w: an additive fit on log distances
-        return np.log(np.maximum(d, 1.0))
     return d * d if power else d
-
-
-def _seats_kept(sx, sy, gx, gy, w, power: bool, margin: float) -> bool:
-    """Does every seat lie in its own region, with ``margin`` metres to spare on all four sides?"""
-    k = len(sx)
-    for dx, dy in ((0, 0), (margin, 0), (-margin, 0), (0, margin), (0, -margin)):
-        d = _distances(sx + dx, sy + dy, gx, gy, power)
-        if not (np.argmin(d - w[:, None], axis=0) == np.arange(k)).all():
-            return False
-    return True
-
-
-def _adjacent_pairs(labels: np.ndarray, min_edges: int) -> set[tuple[int, int]]:
-    """Label pairs sharing at least ``min_edges`` cell edges in a label grid (-1 = outside)."""
-    pairs: dict[tuple[int, int], int] = {}
-    for a, b in ((labels[:, :-1], labels[:, 1:]), (labels[:-1, :], labels[1:, :])):
-        m = (a >= 0) & (b >= 0) & (a != b)
-        lo, hi = np.minimum(a[m], b[m]), np.maximum(a[m], b[m])
-        key, cnt = np.unique(lo * 10_000 + hi, return_counts=True)
-        for kk, c in zip(key, cnt):
-            pair = (int(kk // 10_000), int(kk % 10_000))
-            pairs[pair] = pairs.get(pair, 0) + int(c)
-    return {p for p, c in pairs.items() if c >= min_edges}
-
-
-def _compact_generators(grid, frac_grid, sx, sy, targets, *, power, rounds, margin, neighbours=(), step=0.5):
-    """Generators for compact regions that hold their seats and, where possible, the stated neighbours.
-
-    Works on ``grid`` (cell centres x, y and the active mask, coarsened). Starting at the seats, each
-    generator moves part of the way towards the centroid of its area-fitted region (Lloyd's
-    relaxation: compact regions rather than long wedges). Then, for each stated neighbour pair that
-    does not touch, the two generators are drawn towards each other. A move that would cost any
-    township its seat is halved until it does not (at worst the generators stay at the seats).
-    """
-    gxx, gyy, active = grid
-    cx, cy, frac_area = gxx[active], gyy[active], frac_grid[active]
-    k = len(sx)
-    gx, gy = sx.astype(float).copy(), sy.astype(float).copy()
-
-    def fit(px, py, w0):
-        dist = _distances(cx, cy, px, py, power)
-        w1, err = _fit_weights(dist, frac_area, targets, w0, tol=0.003, power=power, max_iter=300)
-        return _assign(dist, w1), w1, err
-
-    lab, w, _ = fit(gx, gy, np.zeros(k))
-    if not _seats_kept(sx, sy, gx, gy, w, power, margin):
-        return gx, gy
-
-    def try_move(nx, ny):
-        nonlocal gx, gy, lab, w
-        for _ in range(4):
-            nlab, nw, err = fit(nx, ny, w)
-            if err < 0.003 and _seats_kept(sx, sy, nx, ny, nw, power, margin):
-                gx, gy, lab, w = nx, ny, nlab, nw
-                return True
-            nx, ny = (gx + nx) / 2, (gy + ny) / 2
-        return False
-
-    for _ in range(rounds):
-        area = np.bincount(lab, weights=frac_area, minlength=k)
-        mx = np.bincount(lab, weights=frac_area * cx, minlength=k) / area
-        my = np.bincount(lab, weights=frac_area * cy, minlength=k) / area
-        try_move(gx + step * (mx - gx), gy + step * (my - gy))
-    wanted = sorted({(min(i, j), max(i, j)) for i, j in neighbours})
-    if not wanted:
-        return gx, gy
-    reach = 0.5 * np.sqrt(targets / np.pi)  # a generator stays within half a disc radius of its seat
-
-    def score(labels_active):
-        from scipy.spatial import cKDTree
-
-        grid_lab = -np.ones(active.shape, dtype=np.int64)
-        grid_lab[active] = labels_active
-        touching = _adjacent_pairs(grid_lab, 3)
-        gap = 0.0
-        for i, j in wanted:
-            if (i, j) not in touching:
-                pi_ = np.column_stack([cx[labels_active == i], cy[labels_active == i]])
-                pj = np.column_stack([cx[labels_active == j], cy[labels_active == j]])
-                gap += float(cKDTree(pi_).query(pj)[0].min())
-        return (sum(p in touching for p in wanted), -gap)
-
-    best = score(lab)
-    for _ in range(rounds):
-        improved = False
-        grid_lab = -np.ones(active.shape, dtype=np.int64)
-        grid_lab[active] = lab
-        for i, j in [p for p in wanted if p not in _adjacent_pairs(grid_lab, 3)]:
-            d = np.hypot(gx[j] - gx[i], gy[j] - gy[i])
-            for mover, other in ((i, j), (j, i), (None, None)):
-                nx, ny = gx.copy(), gy.copy()
-                for m, o in ([(mover, other)] if mover is not None else [(i, j), (j, i)]):
-                    nx[m] += 1500.0 * (gx[o] - gx[m]) / d
-                    ny[m] += 1500.0 * (gy[o] - gy[m]) / d
-                if (np.hypot(nx - sx, ny - sy) > reach).any():
-                    continue
-                nlab, nw, err = fit(nx, ny, w)
-                if err >= 0.003 or not _seats_kept(sx, sy, nx, ny, nw, power, margin):
-                    continue
-                sc = score(nlab)
-                if sc > best:
-                    gx, gy, lab, w, best = nx, ny, nlab, nw, sc
-                    improved = True
-                    break
-        if not improved or best[0] == len(wanted):
-            break
-    return gx, gy
 
 
 def _relabel_fragments(labels: np.ndarray, seats_rc: list[tuple[int, int]]) -> np.ndarray:
@@ -308,13 +196,11 @@ def synthesize(
     seats: Sequence[tuple[float, float]],
     areas: Sequence[float | None],
     *,
-    shares: Sequence[float] | None = None,
+    shares: str | Sequence[float] = "thiessen",
     cell_m: float = 200.0,
     tolerance: float = 0.005,
     simplify_m: float | None = None,
     method: str = "additive",
-    compactness_rounds: int = 30,
-    neighbours: Sequence[tuple[int, int]] = (),
 ) -> gpd.GeoDataFrame:
     """Partition a county outline into townships of chosen areas around their seats.
 
@@ -336,9 +222,12 @@ def synthesize(
         One seat per township, inside ``outline``.
     areas : sequence of float or None
         Chosen area (km²) per township, or None where no area is known: those share what the
-        others leave of the outline's area, in proportion to ``shares`` (equally by default).
-    shares : sequence of float, optional
-        Relative share of the remainder for each township (ignored where ``areas`` is given).
+        others leave of the outline's area, in proportion to ``shares``.
+    shares : "thiessen", "equal" or sequence of float
+        How townships without an area share the remainder: in proportion to their Thiessen
+        (plain Voronoi) polygon within the outline — the textbook estimate of the land a seat
+        serves, so a seat with room around it gets more than a crowded one (default); equally;
+        or in proportion to given weights (ignored where ``areas`` is given).
     cell_m : float
         Raster cell size in metres.
     tolerance : float
@@ -348,11 +237,6 @@ def synthesize(
         Tolerance of the coverage simplification of inner edges (default 1.5 × ``cell_m``).
     method : {"additive", "power"}
         Additively weighted (default) or power diagram.
-    compactness_rounds : int
-        Rounds of Lloyd relaxation of the generators (0: generators at the seats).
-    neighbours : sequence of (int, int)
-        Pairs of townships (indices into ``seats``) stated to be neighbours: the generators of a
-        pair that does not touch are drawn together while the seats stay inside (best effort).
 
     Returns
     -------
@@ -369,8 +253,10 @@ def synthesize(
     k = len(seats)
     if len(areas) != k:
         raise LandgisError(f"synthesize: {k} seats but {len(areas)} areas")
-    if shares is not None and len(shares) != k:
+    if not isinstance(shares, str) and len(shares) != k:
         raise LandgisError(f"synthesize: {k} seats but {len(shares)} shares")
+    if isinstance(shares, str) and shares not in ("thiessen", "equal"):
+        raise LandgisError(f"synthesize: shares must be 'thiessen', 'equal' or a list of weights, not {shares!r}")
     minx, miny, maxx, maxy = outline.bounds
     laea = equal_area_crs(round((minx + maxx) / 2, 2), round((miny + maxy) / 2, 2))
     fwd = Transformer.from_crs(WORKING_CRS, laea, always_xy=True)
@@ -390,7 +276,13 @@ def synthesize(
         if remainder <= 0:
             raise LandgisError(f"synthesize: chosen areas ({given.sum():.1f} km²) leave nothing of the "
                                f"outline's {total:.1f} km² for the others")
-        sh = np.ones(k) if shares is None else np.asarray(shares, dtype=float)
+        if shares == "thiessen":
+            cells = shapely.voronoi_polygons(shapely.MultiPoint(seat_pts), extend_to=poly, ordered=True)
+            sh = np.array([shapely.intersection(c, poly).area for c in cells.geoms])
+        elif shares == "equal":
+            sh = np.ones(k)
+        else:
+            sh = np.asarray(shares, dtype=float)
         sh = np.where(chosen, 0.0, sh)
         targets = np.where(chosen, given, remainder * sh / sh.sum())
     else:
@@ -422,17 +314,10 @@ def synthesize(
     sx = np.array([p.x for p in seat_pts])[:, None]
     sy = np.array([p.y for p in seat_pts])[:, None]
     frac_area = frac[active]
-    if method not in ("additive", "power", "multiplicative"):
-        raise LandgisError(f"synthesize: method must be 'additive', 'multiplicative' or 'power', not {method!r}")
-    power = {"additive": False, "power": True, "multiplicative": "multiplicative"}[method]
-    # Generator search on a grid coarsened 2×2 (areas summed), for speed.
-    fr = np.where(active, frac, 0.0)
-    fr = fr[: nrow // 2 * 2, : ncol // 2 * 2].reshape(nrow // 2, 2, ncol // 2, 2).sum(axis=(1, 3))
-    ci, cj = np.meshgrid(np.arange(ncol // 2), np.arange(nrow // 2))
-    coarse = (x0 + (ci + 0.5) * 2 * cell_m, y0 - (cj + 0.5) * 2 * cell_m, fr > 0)
-    gx, gy = _compact_generators(coarse, fr, sx[:, 0], sy[:, 0], targets_m2, power=power,
-                                 rounds=compactness_rounds, margin=4 * cell_m, neighbours=neighbours)
-    dist = _distances(cx, cy, gx, gy, power)
+    if method not in ("additive", "power"):
+        raise LandgisError(f"synthesize: method must be 'additive' or 'power', not {method!r}")
+    power = method == "power"
+    dist = _distances(cx, cy, sx[:, 0], sy[:, 0], power)
 
     w = np.zeros(k)
     goal = targets_m2.copy()
@@ -443,8 +328,8 @@ def synthesize(
         labels[active] = _assign(dist, w)
         for i, rc in enumerate(seats_rc):
             if labels[rc] != i:
-                raise LandgisError(f"synthesize: township {i} cannot reach its area without losing its seat to {labels[rc]} (round {_round}); "
-                                   "check the seat and the chosen areas")
+                raise LandgisError(f"synthesize: township {i} cannot reach its area without losing its seat to "
+                                   f"township {labels[rc]}; check the seats and the chosen areas")
         labels = _relabel_fragments(labels, seats_rc)
         parts = _polygonize(labels, x0, y0, cell_m, k)
         parts = [shapely.intersection(p, poly) for p in parts]
@@ -465,6 +350,89 @@ def synthesize(
         {"target_km2": targets, "area_km2": got / 1e6, "chosen": chosen},
         geometry=geoms,
         crs=WORKING_CRS,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# validation
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PartitionReport:
+    """How well a township layer partitions a county outline (areas in km², widths in m).
+
+    Attributes
+    ----------
+    outline_km2 : float
+        Area of the outline.
+    gap_km2, overlap_km2, outside_km2 : float
+        Outline area covered by no township; area covered twice or more; township area outside
+        the outline.
+    multipart : list of str
+        Townships that are not one polygon.
+    with_holes : list of str
+        Townships with holes (enclaves of another township or gaps).
+    seat_outside : list of str
+        Townships whose seat (when given) is not inside them.
+    """
+
+    outline_km2: float
+    gap_km2: float
+    overlap_km2: float
+    outside_km2: float
+    multipart: list[str]
+    with_holes: list[str]
+    seat_outside: list[str]
+
+    @property
+    def ok(self) -> bool:
+        """True when the layer tiles the outline with single, hole-free polygons holding their seats.
+
+        Gaps, overlaps and overhangs must each be below a millionth of the outline's area (what
+        rounding coordinates to 1e-6° and straight edges in different projections leave).
+        """
+        return (max(self.gap_km2, self.overlap_km2, self.outside_km2) < 1e-6 * self.outline_km2
+                and not (self.multipart or self.with_holes or self.seat_outside))
+
+
+def validate_partition(
+    towns: gpd.GeoDataFrame,
+    outline: BaseGeometry,
+    seats: Sequence[tuple[float, float]] | None = None,
+) -> PartitionReport:
+    """Measure gaps, overlaps and shape defects of a township layer against its county outline.
+
+    Parameters
+    ----------
+    towns : geopandas.GeoDataFrame
+        Township polygons with a ``name`` column, any CRS.
+    outline : shapely geometry
+        The county outline in EPSG:4326.
+    seats : sequence of (lon, lat), optional
+        One seat per row of ``towns``.
+
+    Returns
+    -------
+    PartitionReport
+    """
+    ll = towns.to_crs(WORKING_CRS)
+    minx, miny, maxx, maxy = outline.bounds
+    laea = equal_area_crs((minx + maxx) / 2, (miny + maxy) / 2)
+    geoms = list(ll.to_crs(laea).geometry)
+    out = gpd.GeoSeries([outline], crs=WORKING_CRS).to_crs(laea).iloc[0]
+    union = shapely.union_all(geoms)
+    overlap = sum(g.area for g in geoms) - union.area
+    names = [str(n) for n in ll["name"]]
+    seat_outside = []
+    if seats is not None:
+        seat_outside = [n for n, g, (lon, lat) in zip(names, ll.geometry, seats) if not g.contains(shapely.Point(lon, lat))]
+    return PartitionReport(
+        outline_km2=out.area / 1e6,
+        gap_km2=out.difference(union).area / 1e6,
+        overlap_km2=max(overlap, 0.0) / 1e6,
+        outside_km2=union.difference(out).area / 1e6,
+        multipart=[n for n, g in zip(names, geoms) if g.geom_type != "Polygon"],
+        with_holes=[n for n, g in zip(names, geoms) if g.geom_type == "Polygon" and len(g.interiors) > 0],
+        seat_outside=seat_outside,
     )
 
 
@@ -747,12 +715,13 @@ def load_townships(
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
             raise BoundaryError(f"{where}: declares geographic {gdf.crs.name} but holds projected coordinates; "
                                 f"{_crs_hint(gdf.total_bounds)}")
+    raw_bounds = gdf.total_bounds
+    declared = gdf.crs
     gdf = gdf.to_crs(WORKING_CRS)
     minx, miny, maxx, maxy = gdf.total_bounds
     if not (70 <= minx <= maxx <= 140 and 0 <= miny <= maxy <= 56):
-        raise BoundaryError(f"{where}: after reprojection from its CRS the layer lies at lon {minx:.2f}–{maxx:.2f}, "
-                            f"lat {miny:.2f}–{maxy:.2f}, outside China: is the CRS right? "
-                            "(Gauss-Krüger with zone prefix is EPSG:4513–4533, without 4534–4554)")
+        raise BoundaryError(f"{where}: in its CRS ({declared.name}) the layer would lie at lon {minx:.2f}–{maxx:.2f}, "
+                            f"lat {miny:.2f}–{maxy:.2f}, outside China, so the CRS is wrong; {_crs_hint(raw_bounds)}")
     if gcj02:
         gdf = gdf.set_geometry(transform_geometry(gdf.geometry.values, gcj02_to_wgs84), crs=WORKING_CRS)
 
@@ -802,6 +771,10 @@ def load_townships(
     table.insert(3, "area_km2", area_km2(table).round(4).values)
     if is_county:
         table = table.sort_values("code", ignore_index=True)
+        absent = [n for n in reg.names if n not in set(table["name"])]
+        if absent:
+            warnings.warn(f"{where}: has no polygon for {'、'.join(absent)} of {reg.county_name}'s "
+                          f"{len(reg.names)} townships; they will be missing from maps", stacklevel=2)
     else:
         table = table.reset_index(drop=True)
     table.attrs["provenance"] = {

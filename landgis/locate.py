@@ -74,6 +74,8 @@ class TownshipIndex:
         grid = np.take_along_axis(start_label, run_start, axis=1)
         grid[boundary] = _BOUNDARY
         self.grid = grid
+        # The same grid with a border of "outside" cells, flattened, for the point lookup.
+        self._padded = np.pad(grid, 1, constant_values=_OUTSIDE).ravel()
 
     def _ix(self, x, eps=0.0):
         return np.clip(np.floor((x - self.origin[0]) / self.cell + eps), 0, self.shape[1] - 1).astype(np.intp)
@@ -109,16 +111,43 @@ class TownshipIndex:
         y = np.asarray(y, dtype=float)
         xmin, ymin = self.origin
         ny, nx = self.shape
-        fx = (x - xmin) / self.cell
-        fy = (y - ymin) / self.cell
-        inside = (fx >= 0) & (fx < nx) & (fy >= 0) & (fy < ny)  # False for NaN
-        out = np.full(len(x), _OUTSIDE, dtype=np.int32)
-        idx = np.nonzero(inside)[0]
-        out[idx] = self.grid[fy[idx].astype(np.intp), fx[idx].astype(np.intp)]
+        inv = 1.0 / self.cell
+        # Cell numbers shifted by one into the padded grid; fmax/fmin also send NaN to the border.
+        fx = x * inv
+        fx += 1.0 - xmin * inv
+        np.fmax(fx, 0.0, out=fx)
+        np.fmin(fx, nx + 1.0, out=fx)
+        fy = y * inv
+        fy += 1.0 - ymin * inv
+        np.fmax(fy, 0.0, out=fy)
+        np.fmin(fy, ny + 1.0, out=fy)
+        flat = fy.astype(np.intp)
+        flat *= nx + 2
+        flat += fx.astype(np.intp)
+        out = self._padded[flat]
         near = np.nonzero(out == _BOUNDARY)[0]
         if len(near):
             out[near] = self._exact(x[near], y[near])
         return out
+
+    def locate(self, geoms) -> np.ndarray:
+        """Township of each geometry's point (points as they are, others by a point on their surface).
+
+        Parameters
+        ----------
+        geoms : array-like of shapely geometries
+            In the index's CRS; None and empty geometries give -1.
+
+        Returns
+        -------
+        numpy.ndarray of int32
+        """
+        pts = np.asarray(geoms, dtype=object)
+        other = shapely.get_type_id(pts) != 0
+        if other.any():
+            pts = pts.copy()
+            pts[other] = shapely.point_on_surface(pts[other])
+        return self.locate_xy(shapely.get_x(pts), shapely.get_y(pts))
 
     def shares(self, geoms) -> pd.DataFrame:
         """Area of each polygon in each township it overlaps.

@@ -172,6 +172,14 @@ def _decode_table(raw: bytes, path: Path) -> str:
     raise InputError(f"{path}: the text is neither UTF-8 nor GBK/GB18030")
 
 
+def _delimiter(text: str) -> str:
+    """The delimiter of a CSV text: comma unless the header clearly uses ; or a tab or ，."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t", "，")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
 def _numeric_columns(df: pd.DataFrame, skip: set) -> pd.DataFrame:
     """Turn text columns that are all numbers into numbers (ids with leading zeros stay text)."""
     for col in df.columns:
@@ -197,11 +205,10 @@ def _read_table(path: Path, layer: str | None) -> pd.DataFrame:
         df = df.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
     else:
         text = _decode_table(path.read_bytes(), path)
-        sep = "\t" if suffix == ".tsv" else None
+        sep = "\t" if suffix == ".tsv" else _delimiter(text)
         try:
-            df = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, engine="python", skipinitialspace=True,
-                             keep_default_na=False)
-        except pd.errors.ParserError as exc:
+            df = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, skipinitialspace=True, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise InputError(f"{path}: not a readable CSV table: {exc}") from None
     df.columns = [str(c).strip() for c in df.columns]
     return df

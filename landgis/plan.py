@@ -283,8 +283,9 @@ class _Fig:
     name: str = ""
     reason: str = ""
     pre: str = ""  # text between the previous figure and the label
-    paren_sub: bool = False  # inside "(其中…)"
+    paren_sub: bool = False  # inside "(其中…)" that directly follows a category figure
     town_prefix: str | None = None  # "连州镇安排住宅用地…"
+    paren_parent: "_Fig | None" = None
 
 
 @dataclass
@@ -489,13 +490,14 @@ class _Parser:
             elif ch == ")" and depth_open:
                 opens[depth_open.pop()] = i
         spans = [(o, c) for o, c in opens.items()]
+        parents: dict[int, _Fig | None] = {}
         for m in _FIG.finditer(sentence):
             fig = _Fig(_dec(m.group(1)), unit_label(unit_key(m.group(2))), m.start(), m.end())
             enclosing = [(o, c) for o, c in spans if o < m.start() < c]
             if enclosing:
                 o, c = max(enclosing)
                 inner = sentence[o + 1 : m.start()]
-                after_fig = bool(figs) and sentence[figs[-1].end : o].strip() == ""
+                after_fig = bool(figs) and figs[-1].end <= o and sentence[figs[-1].end : o].strip() == ""
                 if after_fig and re.fullmatch(r"\s*(?:约|合|约合|折合|折|即|计|为)?\s*", inner):
                     prev = figs[-1]  # X公顷(Y亩): the same figure in another unit; keep the 公顷
                     if prev.unit != "公顷" and fig.unit == "公顷":
@@ -504,7 +506,11 @@ class _Parser:
                     else:
                         self.state.ignored.append(f"{fig.value}{fig.unit}（括号内换算，取括号外数字）")
                     continue
-                fig.paren_sub = bool(_SUB_MARK.match(sentence[o + 1 : c]))
+                # 住宅用地13.7561公顷（其中保障性住房用地2.1公顷、…）: parts of that category
+                if o not in parents:
+                    parents[o] = figs[-1] if after_fig and _SUB_MARK.match(sentence[o + 1 : c]) else None
+                fig.paren_parent = parents[o]
+                fig.paren_sub = fig.paren_parent is not None
             figs.append(fig)
         for k, fig in enumerate(figs):
             lo = figs[k - 1].end if k else 0
@@ -649,8 +655,8 @@ class _Parser:
                 header = f.town_prefix or self._town_header(f.pre)
                 if header:
                     st.town = header
-                if f.paren_sub and last_cat_fig is not None:
-                    st.ignored.append(f"{f.label}{f.value}{f.unit}（{last_cat_fig.name}的其中项）")
+                if f.paren_sub and f.paren_parent is not None and f.paren_parent.kind == "category":
+                    st.ignored.append(f"{f.label}{f.value}{f.unit}（{f.paren_parent.name}的其中项）")
                     continue
                 if last_cat_fig is not None and _SUB_MARK.match(f.label):
                     parent = _cats.lookup(last_cat_fig.name, self.system)

@@ -412,8 +412,7 @@ def _check_rows(part: gpd.GeoDataFrame, ctx: _Context):
 
     pt = loc[~is_poly[loc]]
     if len(pt):
-        xy = shapely.get_coordinates(shapely.point_on_surface(g_area[pt]))
-        hit = ctx.index.locate_xy(xy[:, 0], xy[:, 1])
+        hit = ctx.index.locate(g_area[pt])
         found[pt] = [ctx.names[h] if h >= 0 else None for h in hit]
     pg = loc[is_poly[loc]]
     if len(pg):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 import zipfile
 from importlib import resources
 from itertools import combinations
@@ -14,6 +13,7 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
+import shapely.affinity
 
 from landgis.boundaries import (
     SYNTHETIC_FOOTNOTE,
@@ -23,6 +23,7 @@ from landgis.boundaries import (
     load_prefecture,
     load_townships,
     synthesize,
+    validate_partition,
 )
 from landgis.crs import wgs84_to_gcj02, transform_geometry
 from landgis.names import UnknownTownshipError, registry
@@ -82,9 +83,16 @@ def test_chosen_areas_are_met_within_two_percent(towns, facts):
     measured = dict(zip(towns["name"], area_km2(towns)))
     for name, target in chosen.items():
         assert measured[name] == pytest.approx(target, rel=0.02), name
-    # the others share the remainder equally
-    rest = [measured[n] for n in towns["name"] if n not in chosen]
-    assert max(rest) / min(rest) < 1.04
+    # the others share what is left of the county
+    county = float(area_km2(load_county()).iloc[0])
+    rest = sum(measured[n] for n in towns["name"] if n not in chosen)
+    assert rest == pytest.approx(county - sum(chosen.values()), rel=0.01)
+    # every township meets the target written beside it (published or share) within 2 %
+    raw = json.loads((BOUNDARIES / "lianzhou_townships.geojson").read_text(encoding="utf-8"))
+    for f in raw["features"]:
+        p = f["properties"]
+        assert measured[p["name"]] == pytest.approx(p["target_km2"], rel=0.02)
+        assert p["area_basis"] == ("published" if p["name"] in chosen else "Thiessen share of the remainder")
 
 
 def test_townships_partition_the_county_outline(towns):
@@ -101,6 +109,20 @@ def test_townships_partition_the_county_outline(towns):
         overlap = t.geometry.iloc[i].intersection(t.geometry.iloc[j])
         assert overlap.area < 1.0 and overlap.buffer(-0.5).is_empty, (towns["name"][i], towns["name"][j])
     assert outline.is_valid
+
+
+def test_validate_partition_passes_the_shipped_layer_and_catches_defects(towns):
+    outline = load_county().geometry.iloc[0]
+    seats = list(zip(registry("441882").table["seat_lon"], registry("441882").table["seat_lat"]))
+    report = validate_partition(towns, outline, seats)
+    assert report.ok, report
+    broken = towns.copy()
+    broken.loc[0, "geometry"] = shapely.affinity.translate(broken.geometry.iloc[0], xoff=0.1)  # gap; seat left behind
+    broken.loc[1, "geometry"] = broken.geometry.iloc[1].buffer(0.01)  # overlaps its neighbours
+    bad = validate_partition(broken, outline, seats)
+    assert not bad.ok
+    assert bad.gap_km2 > 1 and bad.overlap_km2 > 1 and bad.outside_km2 > 0.1
+    assert bad.seat_outside == ["连州镇"]
 
 
 def test_county_area_matches_the_official_figure():
@@ -275,7 +297,8 @@ def test_invalid_geometry_is_repaired_and_named(tmp_path):
     path = tmp_path / "bad.gpkg"
     pyogrio.write_dataframe(gdf, path)
     with pytest.warns(UserWarning, match=r"repaired 1 invalid geometry: #0 保安镇"):
-        got = load_townships(path)
+        with pytest.warns(UserWarning, match=r"no polygon for 连州镇、星子镇"):
+            got = load_townships(path)
     assert got.is_valid.all() and got.geometry.iloc[0].area > 0
 
 
@@ -288,7 +311,8 @@ def test_multi_row_townships_are_dissolved(tmp_path):
     )
     path = tmp_path / "parts.geojson"
     gdf.to_file(path)
-    got = load_townships(path)
+    with pytest.warns(UserWarning, match="no polygon for"):
+        got = load_townships(path)
     assert list(got["name"]) == ["龙坪镇", "保安镇"]  # code order
     assert got.geometry.iloc[1].area == pytest.approx(0.1 * 0.05)
     assert got["code"].tolist() == ["441882103", "441882105"]
@@ -338,6 +362,15 @@ def test_missing_file_and_points_are_errors(tmp_path):
         load_townships(path)
 
 
+def test_prefixed_coordinates_declared_without_prefix_are_refused(tmp_path, official):
+    wrong = official.to_crs(4525).set_crs(4546, allow_override=True)
+    path = tmp_path / "prefix.gpkg"
+    pyogrio.write_dataframe(wrong, path)
+    with pytest.raises(BoundaryError, match=r"prefix\.gpkg.*outside China.*--crs 4525"):
+        load_townships(path)
+    assert len(load_townships(path, crs=4525)) == 12  # --crs overrides the declared CRS
+
+
 def test_projected_coordinates_declared_as_degrees_are_refused(tmp_path, official):
     wrong = official.to_crs(4525).set_crs(4490, allow_override=True)
     path = tmp_path / "wrong.gpkg"
@@ -354,7 +387,7 @@ def test_synthesize_is_general():
     outline = shapely.Polygon([(110.0, 30.0), (110.2, 30.0), (110.2, 30.1), (110.1, 30.1), (110.1, 30.18), (110.0, 30.18)])
     seats = [(110.03, 30.03), (110.17, 30.05), (110.05, 30.15), (110.08, 30.06)]
     total = float(area_km2(gpd.GeoSeries([shapely.segmentize(outline, 0.001)], crs=4326)).iloc[0])
-    res = synthesize(outline, seats, [60.0, None, None, 45.0], cell_m=250.0)
+    res = synthesize(outline, seats, [60.0, None, None, 45.0], cell_m=250.0, shares="equal")
     got = area_km2(res)
     assert got.iloc[0] == pytest.approx(60.0, rel=0.02) and got.iloc[3] == pytest.approx(45.0, rel=0.02)
     assert got.iloc[1] == pytest.approx(got.iloc[2], rel=0.03)
@@ -362,6 +395,17 @@ def test_synthesize_is_general():
     for geom, seat in zip(res.geometry, seats):
         assert geom.geom_type == "Polygon" and geom.contains(shapely.Point(seat))
     assert res.union_all().symmetric_difference(outline).area < 1e-6 * outline.area  # ~1 mm projection round trip
+
+
+def test_synthesize_shares_the_remainder_by_thiessen_polygons():
+    outline = shapely.box(110.0, 30.0, 110.2, 30.1)
+    seats = [(110.02, 30.05), (110.08, 30.05), (110.17, 30.05)]  # the third seat has the most room
+    res = synthesize(outline, seats, [None, None, None], cell_m=250.0)
+    got = area_km2(res)
+    assert got.iloc[2] > got.iloc[1] > got.iloc[0] * 0.99
+    # Thiessen cells of these seats split the box at 110.05 and 110.125
+    assert got.iloc[0] / got.sum() == pytest.approx(0.25, rel=0.02)
+    assert got.iloc[2] / got.sum() == pytest.approx(0.375, rel=0.02)
 
 
 def test_synthesize_refuses_bad_inputs():

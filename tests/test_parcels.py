@@ -163,3 +163,20 @@ def test_find_fields_common_names():
     assert f == {"id": "ID", "township": "Township", "category": "Category", "area": "Area"}
     assert find_fields(["编号", "乡镇", "用途", "用地面积"])["area"] == "用地面积"
     assert np.all([v is None for v in find_fields(["foo"]).values()])
+
+
+@pytest.mark.parametrize("text, match", [
+    ("这不是地块表\n没有坐标\n", "no coordinate columns"),
+    ("", "not a readable CSV"),
+])
+def test_unreadable_tables_are_input_errors(tmp_path, text, match):
+    path = tmp_path / "bad.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=match):
+        load_parcels(path)
+
+
+def test_semicolon_csv(seats, tmp_path):
+    path = tmp_path / "semi.csv"
+    _table(seats).to_csv(path, index=False, sep=";", encoding="gbk")
+    assert load_parcels(path)["所属乡镇"].tolist() == ["连州", "连州镇", "保安镇", "西岸镇"]

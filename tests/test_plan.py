@@ -580,3 +580,27 @@ def test_bracketed_notes_after_names_and_respectively_for_townships():
     assert plan.stated_total_ha == D(40) and any("600亩" in i for i in plan.ignored)
     assert plan.structure_ha == {"住宅用地": D("29.3"), "商服用地": D("10.7")}
     assert plan.township_totals_ha == {"石角镇": D(30), "汤塘镇": D(10)}
+
+
+def test_single_category_table_groupings_and_committee_names():
+    text = """连州市2026年度土地供应计划
+供应总量13公顷，其中经营性用地6公顷，非经营性用地7公顷。
+乡镇 住宅用地 合计
+连州镇（含工业园） 6 6
+星子镇 4 4
+合计 10 10
+韶关高新区管委会计划供应3公顷。
+"""
+    plan = parse_plan(text)
+    assert plan.township_totals_ha == {"连州镇": D(6), "星子镇": D(4), "韶关高新区": D(3)}
+    assert plan.structure_ha == {"住宅用地": D(10)} and plan.unknown_categories == ()
+    assert sum("经营性用地" in i for i in plan.ignored) == 2  # groupings by use mode, not categories
+    kinds = [f.kind for f in reconcile(plan)]
+    assert "unknown_township" in kinds and "structure_sum" in kinds
+
+
+def test_brackets_after_a_township_hold_its_breakdown():
+    plan = parse_plan("某县2026年度土地供应计划\n供应总量10公顷，其中工矿仓储用地10公顷（其中工业用地6公顷、仓储用地4公顷）。"
+                      "连州镇10公顷（其中住宅用地6公顷、商服用地4公顷）。")
+    assert plan.structure_ha == {"工矿仓储用地": D(10)}
+    assert _cells(plan) == {"连州镇": {"住宅用地": D(6), "商服用地": D(4)}}
