@@ -20,7 +20,7 @@ import pandas as pd
 
 from landgis import __version__
 from landgis.errors import InputError
-from landgis.files import write_bytes, write_text
+from landgis.files import write_bytes, write_text, write_xlsx
 from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
 
 __all__ = ["AtlasResult", "build_atlas", "default_out_dir"]
@@ -267,40 +267,8 @@ def _write_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame, 
     # UTF-8 with BOM: Excel on a Chinese Windows opens it with the right encoding.
     write_bytes(csv_path, first.to_csv(index=False).encode("utf-8-sig"))
     xlsx_path = folder / "allocations.xlsx"
-    _write_xlsx(tables, xlsx_path)
+    write_xlsx(tables, xlsx_path)
     return [csv_path, xlsx_path]
-
-
-def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> None:
-    """Write sheets with fixed document dates and zip times, so that re-runs are byte-identical."""
-    import datetime as dt
-    import io
-    import zipfile
-
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        for name, df in tables.items():
-            df.to_excel(xl, sheet_name=name, index=False)
-            sheet = xl.sheets[name]
-            for col in sheet.columns:
-                width = max(len(str(c.value or "")) for c in col)
-                sheet.column_dimensions[col[0].column_letter].width = min(60, 4 + 1.6 * width)
-        fixed = dt.datetime(2000, 1, 1)
-        xl.book.properties.created = fixed
-        xl.book.properties.modified = fixed
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps 'modified' with now()
-                import re
-
-                data = re.sub(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>", b"", data)
-            fixed_info = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed_info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed_info, data)
-    write_bytes(path, out.getvalue())
 
 
 # --- manifest and files -----------------------------------------------------------------------

@@ -17,7 +17,6 @@ import logging
 import math
 import os
 import warnings
-import zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -32,6 +31,7 @@ from shapely.geometry.base import BaseGeometry
 
 from landgis.crs import WORKING_CRS, equal_area_crs, gcj02_to_wgs84, guess_crs, transform_geometry
 from landgis.errors import InputError, LandgisError
+from landgis.shapefiles import shapefile_source
 from landgis.names import UnknownTownshipError, normalise_name, registry  # noqa: F401 (raised via registry)
 
 __all__ = [
@@ -491,61 +491,6 @@ CODE_FIELDS = ("XZQDM", "乡镇代码", "行政区代码", "区划代码", "代�
 _POLYGONAL = ("Polygon", "MultiPolygon")
 
 
-def _dbf_encoding(dbf: bytes, cpg: str | None, where: str) -> str:
-    """Encoding of a .dbf's text: the .cpg when it decodes the data, else UTF-8, else GB18030."""
-    import codecs
-
-    if len(dbf) < 32:
-        raise BoundaryError(f"{where}: the .dbf file is truncated (expected a dBase header)")
-    header_len = int.from_bytes(dbf[8:10], "little")
-    data = dbf[header_len:]
-    # Field names (in the header) may be Chinese too.
-    names = dbf[32:header_len]
-    candidates: list[str] = []
-    if cpg:
-        label = cpg.strip().upper()
-        label = {"936": "GBK", "CP936": "GBK", "65001": "UTF-8", "ANSI 936": "GBK"}.get(label, label)
-        try:
-            candidates.append(codecs.lookup(label).name)
-        except LookupError:
-            warnings.warn(f"{where}: unknown code page {cpg.strip()!r} in the .cpg file; detecting the encoding",
-                          stacklevel=3)
-    candidates += ["utf-8", "gb18030"]
-    for enc in candidates:
-        try:
-            data.decode(enc)
-            names.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if cpg and candidates and enc != candidates[0]:
-            warnings.warn(f"{where}: the .cpg says {cpg.strip()!r} but the attributes are not in it; read as {enc}",
-                          stacklevel=3)
-        return {"utf-8": "UTF-8", "gb18030": "GB18030"}.get(enc, enc)
-    return "GB18030"
-
-
-def _zip_shapefile(path: Path) -> tuple[str, str]:
-    """GDAL path of the one shapefile in a zip archive, and its attribute encoding."""
-    try:
-        zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise BoundaryError(f"{path}: not a readable zip archive (expected a zipped shapefile)") from None
-    with zf:
-        members = zf.namelist()
-        shps = [m for m in members if m.lower().endswith(".shp") and not m.startswith("__MACOSX")]
-        if len(shps) != 1:
-            found = "、".join(shps) if shps else "none"
-            raise BoundaryError(f"{path}: expected exactly one .shp in the zip archive, found {found}")
-        stem = shps[0][:-4]
-        lower = {m.lower(): m for m in members}
-        dbf = lower.get((stem + ".dbf").lower())
-        cpg = lower.get((stem + ".cpg").lower())
-        if dbf is None:
-            raise BoundaryError(f"{path}: {shps[0]} has no .dbf beside it in the zip archive")
-        enc = _dbf_encoding(zf.read(dbf), zf.read(cpg).decode("ascii", "replace") if cpg else None, f"{path}!{shps[0]}")
-    return f"/vsizip/{path.resolve()}/{shps[0]}", enc
-
-
 def _pick_layer(path: Path, src: str, layer: str | None) -> str | None:
     import pyogrio
 
@@ -660,16 +605,10 @@ def load_townships(
     if path.is_dir():
         raise BoundaryError(f"{path}: is a folder; expected a .shp, .zip, .gpkg, .geojson or .kml file")
     suffix = path.suffix.lower()
-    encoding = None
-    src = str(path)
-    if suffix == ".zip":
-        src, encoding = _zip_shapefile(path)
-    elif suffix == ".shp":
-        dbf = next((p for p in (path.with_suffix(".dbf"), path.with_suffix(".DBF")) if p.exists()), None)
-        if dbf is None:
-            raise BoundaryError(f"{path}: the .dbf beside the .shp is missing (expected {path.with_suffix('.dbf').name})")
-        cpg = next((p for p in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if p.exists()), None)
-        encoding = _dbf_encoding(dbf.read_bytes(), cpg.read_text("ascii", "replace") if cpg else None, str(path))
+    try:
+        src, encoding = shapefile_source(path)
+    except InputError as exc:
+        raise BoundaryError(str(exc)) from None
     layer_name = _pick_layer(path, src, layer)
     kwargs = {"layer": layer_name} if layer_name is not None else {}
     if encoding:

@@ -8,6 +8,7 @@ Each subcommand has an ``_add_<name>(subparsers)`` that declares its options and
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from typing import Sequence
 
@@ -17,31 +18,43 @@ __all__ = ["main"]
 
 
 # --- options shared by several commands -------------------------------------------------------
-def _add_boundary_options(p: argparse.ArgumentParser) -> None:
-    """``--boundaries`` and the options that say how to read an official township layer."""
+def _add_boundary_options(p: argparse.ArgumentParser, *, parcels_too: bool = False) -> None:
+    """``--boundaries`` and the options that say how to read an official township layer.
+
+    ``landgis qa`` reads a second file whose ``--layer`` and ``--crs`` they are; there the boundary
+    file's are only ``--boundary-layer`` and ``--boundary-crs`` (accepted by every command).
+    """
+    layer_opts = ("--boundary-layer",) if parcels_too else ("--layer", "--boundary-layer")
+    crs_opts = ("--boundary-crs",) if parcels_too else ("--crs", "--boundary-crs")
     g = p.add_argument_group("township boundaries (default: the shipped Lianzhou layer)")
     g.add_argument("--boundaries", metavar="PATH",
                    help="township layer: Shapefile (.shp or .zip), GeoPackage, GeoJSON or KML")
-    g.add_argument("--layer", dest="boundary_layer", metavar="NAME", help="layer name in a GeoPackage")
+    g.add_argument(*layer_opts, dest="boundary_layer", metavar="NAME",
+                   help="layer of the boundary GeoPackage (default: its only polygon layer)")
     g.add_argument("--name-field", metavar="FIELD", help="field with the township name (found by itself: XZQMC, 乡镇名称, NAME …)")
     g.add_argument("--code-field", metavar="FIELD", help="field with the township code (found by itself: XZQDM …)")
-    g.add_argument("--crs", dest="boundary_crs", metavar="EPSG",
+    g.add_argument(*crs_opts, dest="boundary_crs", metavar="EPSG",
                    help="CRS of a layer that has none, e.g. 4490 or 4525 (Gauss-Krüger zone 37)")
     g.add_argument("--gcj02", action="store_true", help="the layer was digitised on a 高德/腾讯 (GCJ-02) basemap")
 
 
 def _townships_from_args(args: argparse.Namespace):
     """The township layer the options name (the shipped layer when none is given)."""
-    from landgis.boundaries import load_townships
+    from landgis.boundaries import BoundaryError, load_townships
 
-    return load_townships(
-        args.boundaries,
-        layer=args.boundary_layer,
-        name_field=args.name_field,
-        code_field=args.code_field,
-        crs=args.boundary_crs,
-        gcj02=args.gcj02,
-    )
+    try:
+        return load_townships(
+            args.boundaries,
+            layer=args.boundary_layer,
+            name_field=args.name_field,
+            code_field=args.code_field,
+            crs=args.boundary_crs,
+            gcj02=args.gcj02,
+        )
+    except BoundaryError as exc:
+        if args.command == "qa":  # there --crs/--layer are the parcels'
+            exc.args = (re.sub(r"(?<![\w-])--(crs|layer)\b", r"--boundary-\1", str(exc)),)
+        raise
 
 
 # --- plan (issue 2) ---------------------------------------------------------------------------
@@ -185,10 +198,10 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-plan", action="store_true", help="skip the quota reconciliation")
     p.add_argument("--out", metavar="DIR", default="qa", help="output folder (default: ./qa)")
     f = p.add_argument_group("parcel file")
-    f.add_argument("--parcel-layer", metavar="NAME", help="layer of a GeoPackage, sheet of a workbook, or "
-                   "SCHEMA.TABLE in PostGIS (without --boundaries, --layer means this)")
-    f.add_argument("--parcel-crs", metavar="EPSG", help="CRS of the parcels' coordinates when the file has none; "
-                   "projected x/y need it, e.g. 4526 (without --boundaries, --crs means this)")
+    f.add_argument("--layer", "--parcel-layer", dest="parcel_layer", metavar="NAME",
+                   help="layer of a GeoPackage, sheet of a workbook, or SCHEMA.TABLE in PostGIS")
+    f.add_argument("--crs", "--parcel-crs", dest="parcel_crs", metavar="EPSG",
+                   help="CRS of the parcels' coordinates when the file has none; projected x/y need it, e.g. 4526")
     f.add_argument("--x-field", metavar="COL", help="x/longitude column of a table")
     f.add_argument("--y-field", metavar="COL", help="y/latitude column of a table")
     f.add_argument("--id-field", metavar="COL", help="parcel id column (found by itself: 地块编号, 宗地编号, 编号 …)")
@@ -199,7 +212,7 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
                    help="unit of the area column (default: from its header, else guessed from the polygons)")
     f.add_argument("--area-tolerance", type=float, default=0.05, metavar="FRACTION",
                    help="stated vs geometry area difference to flag (default 0.05 = 5%%)")
-    _add_boundary_options(p)
+    _add_boundary_options(p, parcels_too=True)
     d = p.add_argument_group("PostGIS (PARCELS is a postgresql:// URL; the table with --layer SCHEMA.TABLE)")
     d.add_argument("--sql", metavar="QUERY", help="read the parcels with this query")
     d.add_argument("--write-back", metavar="SCHEMA.TABLE", help="write the findings to this table")
@@ -219,12 +232,6 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
 def _run_qa(args: argparse.Namespace) -> int:
     from landgis.qa import format_summary, qa, write_qa
 
-    # With the shipped township layer, --layer and --crs are the parcels' (the issue's `--crs` for x/y
-    # tables, and `--layer SCHEMA.TABLE` for PostGIS); with --boundaries they are the boundary file's.
-    if not args.boundaries:
-        args.parcel_layer = args.parcel_layer or args.boundary_layer
-        args.parcel_crs = args.parcel_crs or args.boundary_crs
-        args.boundary_layer = args.boundary_crs = None
     url = args.parcels if args.parcels.startswith(("postgresql://", "postgres://")) else None
     if url:
         import landgis.postgis
@@ -242,15 +249,14 @@ def _run_qa(args: argparse.Namespace) -> int:
         engine=args.engine, scheduler=args.scheduler, progress=not args.quiet and sys.stderr.isatty(),
         layer=args.parcel_layer, crs=args.parcel_crs, x_field=args.x_field, y_field=args.y_field,
     )
+    if url and args.write_back:
+        # First, so that a refused write-back (table exists, no --replace) leaves no files either.
+        n = landgis.postgis.write_findings(result, url, args.write_back, replace=args.replace)
+        print(f"wrote {n} findings to {args.write_back}")
     written = write_qa(result, args.out, map=not args.no_map)
     print(format_summary(result))
     for path in written:
         print(f"wrote {path}")
-    if url and args.write_back:
-        import landgis.postgis
-
-        n = landgis.postgis.write_findings(result, url, args.write_back, replace=args.replace)
-        print(f"wrote {n} findings to {args.write_back}")
     if args.fail_on and result.has(args.fail_on):
         return 1
     return 0

@@ -6,9 +6,12 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator, Mapping
 
-__all__ = ["atomic_path", "write_bytes", "write_text"]
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["atomic_path", "write_bytes", "write_text", "write_xlsx", "reproducible_xlsx"]
 
 
 def _umask() -> int:
@@ -53,3 +56,54 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
 def write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` atomically; return the path."""
     return write_bytes(path, text.encode(encoding))
+
+
+_XLSX_EPOCH = (2000, 1, 1, 0, 0, 0)
+
+
+def reproducible_xlsx(data: bytes) -> bytes:
+    """The same workbook with fixed document dates and zip entry times, so re-runs are byte-identical."""
+    import io
+    import re
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps created/modified with now()
+                body = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                              rb"\g<1>2000-01-01T00:00:00Z\g<3>", body)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_XLSX_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, body)
+    return out.getvalue()
+
+
+def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write one sheet per table, with readable column widths, atomically and reproducibly.
+
+    Parameters
+    ----------
+    sheets : mapping of str to pandas.DataFrame
+        Sheet name → table, in order.
+    path : str or Path
+
+    Returns
+    -------
+    Path
+    """
+    import io
+
+    import pandas as pd
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        for name, df in sheets.items():
+            df.to_excel(xl, sheet_name=name, index=False)
+            sheet = xl.sheets[name]
+            for col in sheet.columns:
+                width = max(len(str(c.value if c.value is not None else "")) for c in col)
+                sheet.column_dimensions[col[0].column_letter].width = min(60, 4 + 1.6 * width)
+    return write_bytes(path, reproducible_xlsx(buf.getvalue()))

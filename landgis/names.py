@@ -21,6 +21,7 @@ import pandas as pd
 from landgis.errors import LandgisError
 
 __all__ = [
+    "suggest",
     "UnknownTownshipError",
     "normalise_name",
     "core_name",
@@ -80,20 +81,20 @@ def core_name(name: str) -> str:
     return text
 
 
-def _suggest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+def suggest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """The ``n`` candidates closest to ``name``: sharing a character first, then by similarity."""
     cands = list(dict.fromkeys(candidates))
     key = core_name(name)
     by_core = {core_name(c): c for c in cands}
     close = difflib.get_close_matches(key, list(by_core), n=n, cutoff=0.0)
-    ranked = [by_core[c] for c in close]
     # Sharing a character beats difflib's ratio for two-character Chinese names.
-    sharing = [c for c in cands if set(core_name(c)) & set(key) and c not in ranked]
-    return (sharing + ranked)[:n]
+    sharing = [c for c in cands if set(core_name(c)) & set(key)]
+    return list(dict.fromkeys([*sharing, *(by_core[c] for c in close)]))[:n]
 
 
 def _unknown(name: str, candidates: Iterable[str], what: str) -> UnknownTownshipError:
     cands = list(candidates)
-    hint = _suggest(name, cands)
+    hint = suggest(name, cands)
     msg = f"unknown {what} {name!r}"
     if hint:
         msg += f"; did you mean {'、'.join(hint)}?"

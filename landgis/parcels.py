@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,6 +20,7 @@ import pyogrio
 from pyproj import CRS
 
 from landgis.errors import InputError
+from landgis.shapefiles import shapefile_source
 
 __all__ = ["load_parcels", "find_fields", "area_unit_from_header", "HA_PER_UNIT", "ID_NAMES",
            "TOWNSHIP_NAMES", "CATEGORY_NAMES", "AREA_NAMES"]
@@ -113,46 +113,16 @@ def find_fields(columns, *, id_field=None, township_field=None, category_field=N
     }
 
 
-def _dbf_encoding(dbf: bytes) -> str | None:
-    """``"GB18030"`` when a .dbf's records are not UTF-8 (typical Chinese shapefiles), else None."""
-    if len(dbf) < 32:
-        return None
-    header_len = int.from_bytes(dbf[8:10], "little")
-    try:
-        dbf[header_len:].decode("utf-8")
-        return None
-    except UnicodeDecodeError:
-        return "GB18030"
-
-
-def _shapefile_encoding(path: Path) -> str | None:
-    """Encoding to read a shapefile's attributes with when it has no .cpg (None: let GDAL decide)."""
-    if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
-            if any(n.lower().endswith(".cpg") for n in names):
-                return None
-            dbfs = [n for n in names if n.lower().endswith(".dbf")]
-            return _dbf_encoding(zf.read(dbfs[0])) if dbfs else None
-    for suffix in (".cpg", ".CPG"):
-        if path.with_suffix(suffix).exists():
-            return None
-    for suffix in (".dbf", ".DBF"):
-        if path.with_suffix(suffix).exists():
-            return _dbf_encoding(path.with_suffix(suffix).read_bytes())
-    return None
-
-
 def _read_vector(path: Path, layer: str | None, max_rows: int | None = None) -> gpd.GeoDataFrame:
     suffix = path.suffix.lower()
-    encoding = _shapefile_encoding(path) if suffix in (".shp", ".zip") else None
+    src, encoding = shapefile_source(path)
     if layer is None and suffix == ".gpkg":
         layers = [name for name, geom in pyogrio.list_layers(path) if geom]
         if len(layers) > 1:
-            raise InputError(f"{path}: several layers ({', '.join(layers)}); say which with --parcel-layer")
+            raise InputError(f"{path}: several layers ({', '.join(layers)}); say which with --layer")
         layer = layers[0] if layers else None
     try:
-        gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding, max_features=max_rows)
+        gdf = pyogrio.read_dataframe(src, layer=layer, encoding=encoding, max_features=max_rows)
     except pyogrio.errors.DataSourceError as exc:
         raise InputError(f"{path}: cannot read parcels: {exc}") from None
     except pyogrio.errors.DataLayerError as exc:

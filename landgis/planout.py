@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from landgis.errors import InputError
+from landgis.files import reproducible_xlsx, write_bytes
 from landgis.plan import Finding, Plan
 from landgis.units import format_decimal, to_unit, unit_key, unit_label
 
@@ -132,15 +131,7 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     path = Path(path)
     if not path.parent.exists():
         raise InputError(f"{path}: the folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes(path, data)
 
 
 def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
@@ -186,5 +177,5 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
         ws2.column_dimensions["B"].width = 90
         buf = io.BytesIO()
         wb.save(buf)
-        return write_atomic(path, buf.getvalue())
+        return write_atomic(path, reproducible_xlsx(buf.getvalue()))
     raise InputError(f"{path}: cannot write a {suffix or 'suffix-less'} file; use .csv or .xlsx")

@@ -8,10 +8,23 @@ with the plan's allocations. :func:`write_qa` writes the outputs a planner opens
 
 from __future__ import annotations
 
+import difflib
+import functools
+import json
+import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
+from pyproj import CRS, Transformer
+
+from landgis.categories import category_names, lookup
+from landgis.errors import InputError, LandgisError
+from landgis.names import core_name, normalise_name, registry, suggest
+from landgis.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, load_parcels
 
 __all__ = ["QAResult", "qa", "write_qa", "SEVERITIES", "FINDING_COLUMNS", "QUOTA_COLUMNS"]
 
@@ -84,20 +97,6 @@ class QAResult:
 
 
 # --- implementation ------------------------------------------------------------------------------
-import difflib  # noqa: E402
-import functools  # noqa: E402
-import json  # noqa: E402
-import math  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-import shapely  # noqa: E402
-from pyproj import CRS, Transformer  # noqa: E402
-
-from landgis.categories import category_names, lookup  # noqa: E402
-from landgis.errors import InputError, LandgisError  # noqa: E402
-from landgis.names import core_name, normalise_name, registry  # noqa: E402
-from landgis.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, load_parcels  # noqa: E402
 
 ADDED_COLUMNS = ("qa_row", "parcel_id", "township_found", "area_ha", "n_findings", "worst_severity",
                  "finding_kinds")
@@ -163,14 +162,6 @@ def _json(obj) -> str:
             return int(v)
         return v
     return json.dumps(clean(obj), ensure_ascii=False)
-
-
-def _suggest(name: str, candidates, n: int = 3) -> list[str]:
-    cands = list(dict.fromkeys(candidates))
-    by_core = {core_name(c): c for c in cands}
-    close = difflib.get_close_matches(core_name(name), list(by_core), n=n, cutoff=0.0)
-    sharing = [c for c in cands if set(core_name(c)) & set(core_name(name))]
-    return list(dict.fromkeys([*sharing, *(by_core[c] for c in close)]))[:n]
 
 
 class _Context:
@@ -453,7 +444,7 @@ def _check_rows(part: gpd.GeoDataFrame, ctx: _Context):
             _finding(findings, rows[i], pids[i], "missing_township", "未填写所属乡镇", found=found[i])
         for i in np.nonzero((names_in != "") & pd.isna(declared))[0]:
             name = names_in[i]
-            hint = _suggest(name, ctx.names)
+            hint = suggest(name, ctx.names)
             _finding(findings, rows[i], pids[i], "unknown_township",
                      f"所属乡镇“{name}”不在乡镇图层中" + (f"；是否为{'、'.join(hint)}？" if hint else ""),
                      declared=name, found=found[i], candidates=hint)
@@ -640,14 +631,14 @@ def _vector_partitions(path: Path, layer, npartitions: int):
     import dask
     import pyogrio
 
-    from landgis.parcels import _shapefile_encoding
+    from landgis.shapefiles import shapefile_source
 
-    encoding = _shapefile_encoding(path) if path.suffix.lower() in (".shp", ".zip") else None
-    n = pyogrio.read_info(path, layer=layer)["features"]
+    src, encoding = shapefile_source(path)
+    n = pyogrio.read_info(src, layer=layer, encoding=encoding)["features"]
     size = max(1, math.ceil(n / npartitions))
 
     def read(offset, count):
-        df = pyogrio.read_dataframe(path, layer=layer, encoding=encoding, skip_features=offset,
+        df = pyogrio.read_dataframe(src, layer=layer, encoding=encoding, skip_features=offset,
                                     max_features=count)
         df.index = pd.RangeIndex(offset, offset + len(df))
         return df
@@ -671,10 +662,10 @@ def _run_dask(parcels, source_path, layer, crs, ctx: _Context, scheduler, progre
     try:
         nparts = npartitions or max(2, 2 * len(client.scheduler_info().get("workers", {})))
         if parcels is None:
-            from landgis.parcels import _shapefile_encoding
+            from landgis.shapefiles import shapefile_source
 
             path = Path(source_path)
-            if path.suffix.lower() in (".shp", ".zip") and _shapefile_encoding(path):
+            if shapefile_source(path)[1] not in (None, "UTF-8"):
                 # dask_geopandas.read_file cannot pass an encoding: read GBK partitions ourselves.
                 parts, _ = _vector_partitions(path, layer, nparts)
             else:
@@ -890,14 +881,12 @@ def _for_file(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_table(df: pd.DataFrame, path: Path, kind: str) -> Path:
-    from landgis.files import atomic_path, write_bytes
+    from landgis.files import write_bytes, write_xlsx
 
     if kind == "csv":
         # UTF-8 with BOM: Excel then opens the Chinese text correctly.
         return write_bytes(path, df.to_csv(index=False).encode("utf-8-sig"))
-    with atomic_path(path) as tmp:
-        df.to_excel(tmp, index=False, engine="openpyxl")
-    return path
+    return write_xlsx({path.stem: df}, path)
 
 
 def write_qa(result: QAResult, out_dir, *, map: bool = True) -> list[Path]:

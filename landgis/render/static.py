@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from pyproj import CRS
 
 from landgis.categories import lookup
 from landgis.errors import InputError
+from landgis.files import atomic_path
 from landgis.render.fonts import rc_params
 
 __all__ = [
@@ -1077,12 +1077,6 @@ def _metadata(fmt: str, title: str) -> dict:
     return {}
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def save_figure(fig: Figure, path: str | Path, *, dpi: int = 300) -> Path:
     """Write a figure atomically (temporary file in the same folder, then rename).
 
@@ -1102,17 +1096,9 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 300) -> Path:
     fmt = path.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise InputError(f"cannot write {path.name}: format must be one of {', '.join(FORMATS)}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".{fmt}", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh, matplotlib.rc_context({**rc_params(), "svg.hashsalt": "landgis"}):
-            fig.savefig(fh, format=fmt, dpi=dpi, metadata=_metadata(fmt, fig.get_label() or path.stem),
-                        facecolor="white")
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, matplotlib.rc_context({**rc_params(), "svg.hashsalt": "landgis"}):
+        fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt, fig.get_label() or path.stem),
+                    facecolor="white")
     return path
 
 
