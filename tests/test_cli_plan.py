@@ -13,9 +13,7 @@ import pytest
 
 from landgis.cli import main
 
-EX04 = Path("/work/shared/examples/plans/ex04.txt")
-if not EX04.exists():
-    EX04 = Path(__file__).resolve().parents[2] / "shared" / "examples" / "plans" / "ex04.txt"
+EX04 = Path(__file__).parent / "data" / "plans" / "ex04.txt"
 
 
 def run(capsys, *args):

@@ -13,9 +13,8 @@ from hypothesis import strategies as st
 from landgis.errors import InputError
 from landgis.plan import SEED_PLAN, Plan, PlanParseError, parse_plan, reconcile
 
-EXAMPLES = Path("/work/shared/examples/plans")
-if not EXAMPLES.exists():  # the checkout sits beside shared/
-    EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples" / "plans"
+# Four plans in other layouts, with the figures a correct parse must give (expected.json).
+EXAMPLES = Path(__file__).parent / "data" / "plans"
 D = Decimal
 
 
