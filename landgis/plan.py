@@ -124,7 +124,11 @@ class Plan:
         return cat.code if cat else ""
 
     def table(self, unit: str = "ha") -> pd.DataFrame:
-        """Township × category table (Decimal cells, 0 where nothing), with a 合计 column and row.
+        """Township × category table (Decimal cells, 0 where nothing), with a 合计 column.
+
+        Below the townships: ``乡镇合计``, the sum of each column, and ``计划总量``, the plan's stated
+        structure and total (where the plan states none, the sum). The two rows differ exactly where
+        the plan's own figures do not add up.
 
         Parameters
         ----------
@@ -144,11 +148,13 @@ class Plan:
             row["合计"] = to_unit(total_ha, unit)
             rows.append(row)
         df = pd.DataFrame(rows, index=pd.Index(towns, name="乡镇"), columns=[*cats, "合计"])
-        total_row = {c: to_unit(self.structure_ha.get(c, sum((cells.get((t, c), zero) for t in towns), zero)), unit)
-                     for c in cats}
-        total_row["合计"] = to_unit(self.stated_total_ha if self.stated_total_ha is not None
-                                  else sum(self.township_totals_ha.values(), zero), unit)
-        df.loc["合计"] = pd.Series(total_row)
+        sums = {c: sum((cells.get((t, c), zero) for t in towns), zero) for c in cats}
+        placed = sum((self.township_totals_ha.get(t, sum((cells.get((t, c), zero) for c in cats), zero))
+                      for t in towns), zero)
+        df.loc["乡镇合计"] = pd.Series({**{c: to_unit(v, unit) for c, v in sums.items()}, "合计": to_unit(placed, unit)})
+        stated = {c: to_unit(self.structure_ha.get(c, sums[c]), unit) for c in cats}
+        stated["合计"] = to_unit(self.stated_total_ha if self.stated_total_ha is not None else placed, unit)
+        df.loc["计划总量"] = pd.Series(stated)
         return df
 
 

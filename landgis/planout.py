@@ -24,7 +24,7 @@ __all__ = ["plan_table", "format_plan_table", "plan_to_dict", "plan_to_json", "w
 
 
 def plan_table(plan: Plan, unit: str = "ha") -> pd.DataFrame:
-    """The township × category table in ``unit`` (Decimal cells), with a 合计 row and column."""
+    """The township × category table in ``unit`` (Decimal cells): see :meth:`Plan.table`."""
     return plan.table(unit)
 
 
@@ -47,7 +47,7 @@ def format_plan_table(plan: Plan, unit: str = "ha") -> str:
     lines = ["  ".join(_pad(c, w, k > 0) for k, (c, w) in enumerate(zip(header, widths)))]
     lines.append("  ".join("-" * w for w in widths))
     for k, r in enumerate(body):
-        if k == len(body) - 1:
+        if k == len(body) - 2:  # above 乡镇合计 and 计划总量
             lines.append("  ".join("-" * w for w in widths))
         lines.append("  ".join(_pad(c, w, j > 0) for j, (c, w) in enumerate(zip(r, widths))))
     return "\n".join(lines)

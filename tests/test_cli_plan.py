@@ -74,7 +74,8 @@ def test_out_csv_and_xlsx(capsys, tmp_path):
     assert rows[0][0].startswith("乡镇") and rows[0][-1] == "合计"
     sanshui = next(r for r in rows if r[0] == "三水瑶族乡")
     assert sanshui[rows[0].index("公用设施用地")] == "0.1388"
-    assert rows[-1][0] == "合计" and rows[-1][-1] == "158.1793169"
+    assert rows[-2][0] == "乡镇合计" and rows[-2][-1] == "156.397524"
+    assert rows[-1][0] == "计划总量" and rows[-1][-1] == "158.1793169"
 
     from openpyxl import load_workbook
 

@@ -111,7 +111,11 @@ def test_seed_reconcile_exact(seed):
 def test_plan_table_in_mu(seed):
     df = seed.table("mu")
     assert df.loc["三水瑶族乡", "公用设施用地"] == D("2.0820")
-    assert df.loc["合计", "合计"] == D("158.1793169") * 15
+    assert df.loc["计划总量", "合计"] == D("158.1793169") * 15
+    assert df.loc["乡镇合计", "合计"] == D("156.397524") * 15
+    # the rows differ exactly where the plan does not add up (住宅, 公用设施, 交通运输)
+    differ = [c for c in df.columns if df.loc["乡镇合计", c] != df.loc["计划总量", c]]
+    assert differ == ["公用设施用地", "住宅用地", "交通运输用地", "合计"]
 
 
 # --- the example plans ----------------------------------------------------------------------
