@@ -18,6 +18,7 @@ from landgis.boundaries import load_county, load_prefecture, load_townships
 from landgis.join import join  # landgis.join(plan, towns) is the function (it shadows the module, as qa does)
 from landgis.parcels import load_parcels
 from landgis.qa import QAResult, qa, write_qa  # landgis.qa(parcels) is the function; the module stays importable
+from landgis.atlas import build_atlas
 
 __all__ = [
     "__version__",
@@ -36,4 +37,5 @@ __all__ = [
     "QAResult",
     "qa",
     "write_qa",
+    "build_atlas",
 ]

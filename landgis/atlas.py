@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import geopandas as gpd
 import pandas as pd
@@ -22,6 +22,9 @@ from landgis import __version__
 from landgis.errors import InputError
 from landgis.files import write_bytes, write_text, write_xlsx
 from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
+
+if TYPE_CHECKING:  # pragma: no cover
+    from landgis.qa import QAResult
 
 __all__ = ["AtlasResult", "build_atlas", "default_out_dir"]
 
@@ -52,7 +55,7 @@ class AtlasResult:
     plan: Plan
     findings: list[Finding]
     layer: gpd.GeoDataFrame
-    qa: object | None = None
+    qa: QAResult | None = None
     manifest: dict = field(default_factory=dict)
 
 

@@ -104,6 +104,26 @@ def test_failure_part_way_leaves_previous_atlas(atlas, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+def test_atlas_with_parcels_adds_the_qa(tmp_path):
+    parcels = tmp_path / "地块.csv"
+    parcels.write_text(
+        "地块编号,所属乡镇,用地类型,面积（公顷）,经度,纬度\n"
+        "LZ-001,龙坪镇,工矿仓储用地,5.2,112.4777,24.82078\n"
+        "LZ-002,连州,商服用地,1.0,112.38667,24.91722\n"      # booked under 连州镇, lies in 保安镇
+        "LZ-003,九陂镇,商服用地,0.8,24.66944,112.36611\n"    # latitude and longitude swapped
+        "LZ-004,星子镇,公用设施用地,1.2,,\n",                 # no coordinates: kept, reported
+        encoding="utf-8")
+    result = build_atlas(out=tmp_path / "with-qa", parcels=parcels, formats=("png",))
+    names = {p.as_posix() for p in result.files}
+    assert {"qa/findings.csv", "qa/findings.xlsx", "qa/quota.csv", "qa/parcels.gpkg", "qa/qa_map.html"} <= names
+    assert len(result.qa.parcels) == 4
+    html = (result.out_dir / "index.html").read_text("utf-8")
+    for label in ("地块核查", "所在乡镇与申报不符", "经纬度颠倒", "缺少几何"):
+        assert label in html
+    manifest = json.loads((result.out_dir / "manifest.json").read_text("utf-8"))
+    assert any(i["role"] == "parcels" and i["sha256"] == _sha(parcels) for i in manifest["inputs"])
+
+
 def test_cli_atlas_english_in_mu(tmp_path, capsys):
     out = tmp_path / "en"
     assert main(["atlas", "--out", str(out), "--lang", "en", "--unit", "mu", "--format", "png"]) == 0

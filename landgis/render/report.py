@@ -11,12 +11,16 @@ import base64
 import io
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import jinja2
 
 from landgis import __version__
 from landgis.plan import Finding, Plan
+
+if TYPE_CHECKING:  # pragma: no cover
+    from landgis.qa import QAResult
 
 __all__ = ["render_report"]
 
@@ -164,7 +168,7 @@ def render_report(
     map_fragment: str,
     static_files: list[Path],
     atlas_dir: Path,
-    qa: object | None = None,
+    qa: QAResult | None = None,
     unit: str = "ha",
     lang: str = "zh",
 ) -> str:
@@ -275,7 +279,7 @@ def render_report(
         {"label": t["software"], "text": f"landgis {__version__}"},
     ]
 
-    qa_ctx = _qa_context(qa, t) if qa is not None else None
+    qa_ctx = _qa_context(qa, t, lang) if qa is not None else None
     ctx = dict(lang=lang, t=t, title=title, version=__version__, cards=cards, structure=structure,
                findings=[{"severity": f.severity, "severity_label": t["sev"].get(f.severity, f.severity),
                           "text": _finding_text(f, lang)} for f in findings],
@@ -289,17 +293,22 @@ def render_report(
     return _ENV.get_template("report.html").render(**ctx)
 
 
-def _qa_context(qa: object, t: dict) -> dict:
-    summary = getattr(qa, "summary", {}) or {}
-    findings = getattr(qa, "findings", None)
-    cards = [{"label": t["parcels"], "value": summary.get("parcels", len(getattr(qa, "parcels", [])))}]
-    for key, label in (("with_findings", t["with_findings"]), ("errors", t["errors"]), ("warnings", t["warnings"])):
-        if key in summary:
-            cards.append({"label": label, "value": summary[key]})
+def _qa_context(qa: QAResult, t: dict, lang: str) -> dict:
+    from landgis.qa import KIND_LABELS
+
+    summary = qa.summary
+    by_sev = summary.get("by_severity", {})
+    cards = [{"label": t["parcels"], "value": summary["n_parcels"]},
+             {"label": t["with_findings"], "value": summary["n_with_findings"]},
+             {"label": t["errors"], "value": by_sev.get("error", 0)},
+             {"label": t["warnings"], "value": by_sev.get("warning", 0)}]
     kinds = []
-    if findings is not None and len(findings):
-        counts = findings.groupby(["kind", "severity"]).size().reset_index(name="count")
-        kinds = [{"kind": r.kind, "severity": t["sev"].get(r.severity, r.severity), "count": int(r.count)}
+    if len(qa.findings):
+        counts = qa.findings.groupby(["kind", "severity"], sort=False).size().reset_index(name="count")
+        order = {"error": 0, "warning": 1, "info": 2}
+        counts = counts.sort_values(["severity", "count"], key=lambda c: c.map(order) if c.name == "severity" else -c)
+        kinds = [{"kind": KIND_LABELS.get(r.kind, r.kind) if lang == "zh" else r.kind.replace("_", " "),
+                  "severity": t["sev"].get(r.severity, r.severity), "count": int(r.count)}
                  for r in counts.itertuples()]
     return {"cards": cards, "kinds": kinds,
-            "links": ["qa/qa_map.html", "qa/findings.xlsx", "qa/findings.csv", "qa/parcels.gpkg"]}
+            "links": ["qa/qa_map.html", "qa/findings.xlsx", "qa/findings.csv", "qa/quota.xlsx", "qa/parcels.gpkg"]}
