@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -36,6 +34,7 @@ from landgis.boundaries import (
     synthesize,
 )
 from landgis.crs import gcj02_to_wgs84, transform_geometry
+from landgis.files import write_text
 from landgis.names import registry
 
 HERE = Path(__file__).resolve().parent
@@ -106,11 +105,7 @@ def write_geojson(path: Path, features: list[tuple[dict, object]], meta: dict) -
     lines = [json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"features":[']
     body = [_feature_json(p, g) for p, g in features]
     text = "\n".join(lines + [",\n".join(body), "]}"]) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    write_text(path, text)
 
 
 def _pairs_sharing_edge(gdf: gpd.GeoDataFrame, min_m: float = 50.0) -> set[frozenset]:
