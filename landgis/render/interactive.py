@@ -122,6 +122,22 @@ def simplify_coverage(geometry: gpd.GeoSeries, tolerance_m: float = 30.0, decima
 
 
 # --- the map ------------------------------------------------------------------------------------
+#: The DOM helpers every landgis map script starts with: ``el`` builds an element whose text is set
+#: as text (user data never becomes markup), ``esc`` escapes text for the few Leaflet APIs that take
+#: HTML strings (the layer control).
+DOM_HELPERS_JS = """  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = text; }
+    return e;
+  }
+  // Leaflet's layer control writes names as HTML: hand it escaped text.
+  function esc(s) {
+    return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  }"""
+
+
 class _TownshipLayers(MacroElement):
     """Leaflet side of :func:`web_map`: base-layer choropleths, legend, tooltip, popup, footnote."""
 
@@ -154,17 +170,7 @@ class _TownshipLayers(MacroElement):
   var map = {{ this._parent.get_name() }};
   var data = {{ this.data | tojson }};
   var spec = {{ this.spec | tojson }};
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) { e.textContent = text; }
-    return e;
-  }
-  // Leaflet's layer control writes names as HTML: hand it escaped text.
-  function esc(s) {
-    return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-  }
+{{ this.dom_helpers }}
   function tooltip(key) {
     return function (lyr) {
       var p = lyr.feature.properties, d = el('div', 'landgis-tooltip');
@@ -289,6 +295,7 @@ class _TownshipLayers(MacroElement):
     def __init__(self, data: dict, spec: dict):
         super().__init__()
         self._name = "LandgisTownshipLayers"
+        self.dom_helpers = DOM_HELPERS_JS
         self.data = data
         self.spec = spec
         self.hatch = spec["hatch"]

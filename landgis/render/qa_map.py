@@ -15,6 +15,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from landgis.errors import InputError
+from landgis.render.interactive import DOM_HELPERS_JS
 
 __all__ = ["qa_map", "write_qa_map", "SEVERITY_COLOURS", "SEVERITY_LABELS", "MAX_FEATURES"]
 
@@ -50,16 +51,7 @@ class _QALayers(MacroElement):
   var towns = {{ this.towns | tojson }};
   var parcels = {{ this.parcels | tojson }};
   var spec = {{ this.spec | tojson }};
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) { e.textContent = text; }
-    return e;
-  }
-  function esc(s) {
-    return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-  }
+{{ this.dom_helpers }}
   L.DomUtil.addClass(map.getContainer(), 'landgis-nobasemap');
   var townLayer = L.geoJSON(towns, {
     style: function () { return {className: 'landgis-qa-township', color: '#555', weight: 1.2,
@@ -162,6 +154,7 @@ class _QALayers(MacroElement):
     def __init__(self, towns: dict, parcels: dict, spec: dict):
         super().__init__()
         self._name = "LandgisQALayers"
+        self.dom_helpers = DOM_HELPERS_JS
         self.towns = towns
         self.parcels = parcels
         self.spec = spec
