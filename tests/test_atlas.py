@@ -132,6 +132,8 @@ def test_cli_atlas_english_in_mu(tmp_path, capsys):
     html = (out / "index.html").read_text("utf-8")
     assert "Land supply plan atlas" in html and "mu" in html
     assert "2372.6897535" in html  # 158.1793169 ha × 15 = 2372.6897535 亩
+    assert "1.7817929 ha are not placed in any township" in html
+    assert "0.0000001 ha more than the stated total 158.1793169 ha" in html
 
 
 def test_cli_atlas_bad_plan_is_one_line(tmp_path, capsys):

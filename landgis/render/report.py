@@ -117,21 +117,31 @@ def _preview(path: Path, width: int = 1400) -> str:
 
 
 def _finding_text(f: Finding, lang: str) -> str:
+    """The finding as a sentence: the parser's own Chinese one, or an English one from the figures."""
     if lang == "zh":
         return f.message
-    parts = [f.kind.replace("_", " ")]
-    if f.township:
-        parts.append(f.township)
-    if f.category:
-        parts.append(f.category)
-    figs = []
-    if f.stated_ha is not None:
-        figs.append(f"stated {f.stated_ha} ha")
-    if f.computed_ha is not None:
-        figs.append(f"sum {f.computed_ha} ha")
-    if f.difference_ha is not None:
-        figs.append(f"difference {f.difference_ha} ha")
-    return ": ".join([" · ".join(parts), ", ".join(figs)]) if figs else " · ".join(parts)
+    from landgis.units import format_decimal
+
+    def ha(v: Decimal | None) -> str:
+        return "–" if v is None else f"{format_decimal(abs(v))} ha"
+
+    more = f.difference_ha is not None and f.difference_ha < 0
+    if f.kind == "county_sum":
+        return (f"The townships add up to {ha(f.computed_ha)} of the stated total {ha(f.stated_ha)}: "
+                f"{ha(f.difference_ha)} {'too much is placed' if more else 'are not placed in any township'}.")
+    if f.kind == "structure_sum":
+        return (f"The categories of the structure add up to {ha(f.computed_ha)}, {ha(f.difference_ha)} "
+                f"{'more' if more else 'less'} than the stated total {ha(f.stated_ha)}.")
+    if f.kind == "category_sum":
+        return (f"{f.category}: the structure states {ha(f.stated_ha)}, the townships add up to "
+                f"{ha(f.computed_ha)} ({ha(f.difference_ha)} {'more' if more else 'not placed'}).")
+    if f.kind == "township_sum":
+        return (f"{f.township}: its categories add up to {ha(f.computed_ha)}, its stated total is "
+                f"{ha(f.stated_ha)}.")
+    if f.kind == "no_supply":
+        return f"{f.township} receives no land in this plan."
+    subject = " · ".join(x for x in (f.township, f.category) if x)
+    return f"{f.kind.replace('_', ' ')}: {subject}" if subject else f.kind.replace("_", " ")
 
 
 _SHEETS = {
