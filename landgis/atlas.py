@@ -126,7 +126,7 @@ def build_atlas(
     """
     from landgis.boundaries import load_townships
     from landgis.join import join
-    from landgis.render.interactive import fragment_html, web_map
+    from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
     from landgis.render.report import render_report
     from landgis.render.static import render_maps
 
@@ -156,23 +156,20 @@ def build_atlas(
         static_files = render_maps(layer, work / "maps", formats=formats, unit=unit, lang=lang)
 
         step(4, "making the interactive map")
-        from landgis.render.interactive import self_contained_html, write_html
-
         wmap = web_map(layer, unit=unit, lang=lang)
         write_html(self_contained_html(wmap), work / "web_map.html")
-        map_fragment = fragment_html(web_map(layer, unit=unit, lang=lang))
+        map_fragment = fragment_html(wmap)  # the same map, embedded in the report
 
         step(5, "writing the allocation tables")
-        table_files = _write_tables(the_plan, findings, layer, work / "tables", unit=unit, lang=lang)
+        _write_tables(the_plan, findings, layer, work / "tables", unit=unit, lang=lang)
 
         qa_result = None
-        qa_files: list[Path] = []
         if parcels is not None:
             from landgis.qa import qa, write_qa
 
             step(6, "checking the parcels")
             qa_result = qa(parcels, towns, the_plan, **(parcel_options or {}))
-            qa_files = write_qa(qa_result, work / "qa")
+            write_qa(qa_result, work / "qa")
 
         step(steps, "writing the report and the manifest")
         report = render_report(
@@ -198,7 +195,6 @@ def build_atlas(
         raise
 
     files = sorted(p.relative_to(dest) for p in dest.rglob("*") if p.is_file())
-    del static_files, table_files, qa_files
     return AtlasResult(dest, dest / "index.html", files, the_plan, findings, layer, qa_result, manifest)
 
 
