@@ -604,7 +604,6 @@ def load_townships(
         raise BoundaryError(f"{path}: no such boundary file")
     if path.is_dir():
         raise BoundaryError(f"{path}: is a folder; expected a .shp, .zip, .gpkg, .geojson or .kml file")
-    suffix = path.suffix.lower()
     try:
         src, encoding = shapefile_source(path)
     except InputError as exc:

@@ -162,3 +162,29 @@ def browser(_chromium) -> OfflineBrowser:
     yield OfflineBrowser(open_offline)
     for context in contexts:
         context.close()
+
+
+# --- the seed data every module tests against ---------------------------------------------------
+# Module-scoped, as they were in each module: one test file cannot see another's changes.
+@pytest.fixture(scope="module")
+def plan():
+    """The shipped seed plan (连州市2026年度土地供应计划), parsed."""
+    from landgis.plan import SEED_PLAN, parse_plan
+
+    return parse_plan(SEED_PLAN)
+
+
+@pytest.fixture(scope="module")
+def towns():
+    """The shipped Lianzhou township layer."""
+    from landgis.boundaries import load_townships
+
+    return load_townships()
+
+
+@pytest.fixture(scope="module")
+def layer(plan, towns):
+    """The seed plan joined to the shipped layer."""
+    from landgis.join import join
+
+    return join(plan, towns)

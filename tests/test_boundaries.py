@@ -35,11 +35,6 @@ BOUNDARIES = Path(__file__).resolve().parents[1] / "boundaries"
 # the shipped layer
 # --------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def towns() -> gpd.GeoDataFrame:
-    return load_townships()
-
-
-@pytest.fixture(scope="module")
 def facts() -> dict:
     return json.loads((BOUNDARIES / "lianzhou_facts.json").read_text(encoding="utf-8"))
 

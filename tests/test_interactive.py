@@ -9,10 +9,8 @@ import pytest
 import shapely
 from jinja2 import Template
 
-from landgis.boundaries import load_townships
 from landgis.cli import main
-from landgis.join import join
-from landgis.plan import SEED_PLAN, parse_plan
+from landgis.plan import SEED_PLAN
 from landgis.render.interactive import (
     NO_SUPPLY_COLOUR,
     _TownshipLayers,
@@ -25,11 +23,6 @@ from landgis.render.interactive import (
 )
 
 EVIL = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def layer():
-    return join(parse_plan(SEED_PLAN), load_townships())
 
 
 @pytest.fixture(scope="module")

@@ -4,26 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from landgis.boundaries import load_townships
 from landgis.errors import InputError, LandgisError
 from landgis.join import join
 from landgis.names import UnknownTownshipError
-from landgis.plan import SEED_PLAN, parse_plan
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return parse_plan(SEED_PLAN)
-
-
-@pytest.fixture(scope="module")
-def towns():
-    return load_townships()
-
-
-@pytest.fixture(scope="module")
-def layer(plan, towns):
-    return join(plan, towns)
+from landgis.plan import SEED_PLAN
 
 
 def test_one_row_per_township_in_layer_order(layer, towns):

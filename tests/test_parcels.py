@@ -10,16 +10,10 @@ import pandas as pd
 import pytest
 from pyproj import Transformer
 
-from landgis.boundaries import load_townships
 from landgis.errors import InputError
 from landgis.parcels import area_unit_from_header, find_fields, load_parcels
 from landgis.plan import SEED_PLAN, parse_plan
 from landgis.qa import qa
-
-
-@pytest.fixture(scope="module")
-def towns():
-    return load_townships()
 
 
 @pytest.fixture(scope="module")

@@ -12,25 +12,13 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from landgis.boundaries import load_townships
 from landgis.cli import main
 from landgis.crs import equal_area_crs
 from landgis.errors import InputError
 from landgis.locate import TownshipIndex
-from landgis.plan import SEED_PLAN, parse_plan
 from landgis.qa import ADDED_COLUMNS, FINDING_COLUMNS, QUOTA_COLUMNS, qa, write_qa
 
 HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def towns():
-    return load_townships()
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return parse_plan(SEED_PLAN)
 
 
 def _area_crs(towns):

@@ -9,8 +9,6 @@ import pytest
 import shapely
 from test_qa import build_parcels
 
-from landgis.boundaries import load_townships
-from landgis.plan import SEED_PLAN, parse_plan
 from landgis.qa import qa
 
 
@@ -23,16 +21,6 @@ def client():
         assert len(c.scheduler_info()["workers"]) == 2
         yield c
     cluster.close()
-
-
-@pytest.fixture(scope="module")
-def towns():
-    return load_townships()
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return parse_plan(SEED_PLAN)
 
 
 def _same(a, b):

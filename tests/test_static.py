@@ -16,11 +16,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from PIL import Image
 
-from landgis.boundaries import load_townships
 from landgis.cli import main
 from landgis.errors import InputError
-from landgis.join import join
-from landgis.plan import SEED_PLAN, parse_plan
 from landgis.render.static import (
     choropleth,
     classify,
@@ -36,11 +33,6 @@ pytestmark = pytest.mark.filterwarnings("error")
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 IND = "工矿仓储用地"
-
-
-@pytest.fixture(scope="module")
-def layer():
-    return join(parse_plan(SEED_PLAN), load_townships())
 
 
 @pytest.fixture(scope="module")
