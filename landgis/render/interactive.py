@@ -124,7 +124,7 @@ def simplify_coverage(geometry: gpd.GeoSeries, tolerance_m: float = 30.0, decima
 # --- the map ------------------------------------------------------------------------------------
 #: The DOM helpers every landgis map script starts with: ``el`` builds an element whose text is set
 #: as text (user data never becomes markup), ``esc`` escapes text for the few Leaflet APIs that take
-#: HTML strings (the layer control).
+#: HTML strings (the layer control), ``footnotes`` adds the source/boundary footnote panel.
 DOM_HELPERS_JS = """  function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) { e.className = cls; }
@@ -135,6 +135,16 @@ DOM_HELPERS_JS = """  function el(tag, cls, text) {
   function esc(s) {
     return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
       .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  }
+  // The source and boundary footnote, bottom left: every landgis map carries it.
+  function footnotes(map, lines) {
+    var foot = L.control({position: 'bottomleft'});
+    foot.onAdd = function () {
+      var d = el('div', 'landgis-panel landgis-footnote');
+      lines.forEach(function (line) { d.appendChild(el('div', null, line)); });
+      return d;
+    };
+    foot.addTo(map);
   }"""
 
 
@@ -248,13 +258,7 @@ class _TownshipLayers(MacroElement):
   title.onAdd = function () { return el('div', 'landgis-panel landgis-title', spec.title); };
   title.addTo(map);
 
-  var foot = L.control({position: 'bottomleft'});
-  foot.onAdd = function () {
-    var d = el('div', 'landgis-panel landgis-footnote');
-    spec.footnotes.forEach(function (line) { d.appendChild(el('div', null, line)); });
-    return d;
-  };
-  foot.addTo(map);
+  footnotes(map, spec.footnotes);
 
   if (!spec.basemap) { L.DomUtil.addClass(map.getContainer(), 'landgis-nobasemap'); }
   var labels = L.layerGroup(data.features.map(function (f) {

@@ -138,13 +138,7 @@ class _QALayers(MacroElement):
     return d;
   };
   legend.addTo(map);
-  var foot = L.control({position: 'bottomleft'});
-  foot.onAdd = function () {
-    var d = el('div', 'landgis-panel landgis-footnote');
-    spec.footnotes.forEach(function (line) { d.appendChild(el('div', null, line)); });
-    return d;
-  };
-  foot.addTo(map);
+  footnotes(map, spec.footnotes);
   map.fitBounds(spec.bounds);
   toggleDots();
 })();
