@@ -6,11 +6,16 @@ every step has succeeded, so a failure part-way leaves the previous atlas untouc
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -20,13 +25,13 @@ import pandas as pd
 
 from landgis import __version__
 from landgis.errors import InputError
-from landgis.files import write_bytes, write_text, write_xlsx
+from landgis.files import write_csv, write_text, write_xlsx
 from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
 
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
 
-__all__ = ["AtlasResult", "build_atlas", "default_out_dir"]
+__all__ = ["AtlasResult", "build_atlas", "check_destination", "default_out_dir"]
 
 
 @dataclass
@@ -147,9 +152,10 @@ def build_atlas(
     towns = townships if townships is not None else load_townships(boundaries, **(boundary_options or {}))
     layer = join(the_plan, towns)
 
-    dest = Path(out) if out is not None else default_out_dir(the_plan)
+    dest = check_destination(out if out is not None else default_out_dir(the_plan))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-", dir=dest.parent))
+    remove_stale(dest)
+    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-{os.getpid()}-", dir=dest.parent))
     work.chmod(0o755)
     try:
         step(3, "drawing the static maps and charts")
@@ -248,9 +254,9 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
         ("级别" if zh else "severity"): f.severity,
         ("乡镇" if zh else "township"): f.township,
         ("用地类型" if zh else "category"): f.category,
-        ("计划数（公顷）" if zh else "stated (ha)"): None if f.stated_ha is None else str(f.stated_ha),
-        ("合计数（公顷）" if zh else "computed (ha)"): None if f.computed_ha is None else str(f.computed_ha),
-        ("差额（公顷）" if zh else "difference (ha)"): None if f.difference_ha is None else str(f.difference_ha),
+        ("计划数（公顷）" if zh else "stated (ha)"): f.stated_ha,
+        ("合计数（公顷）" if zh else "computed (ha)"): f.computed_ha,
+        ("差额（公顷）" if zh else "difference (ha)"): f.difference_ha,
         ("说明" if zh else "message"): f.message,
     } for f in findings])
     names = ("按乡镇", "按用地类型", "核对结果") if zh else ("by township", "by category", "findings")
@@ -263,8 +269,7 @@ def _write_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame, 
     tables = allocation_tables(plan, findings, layer, unit=unit, lang=lang)
     first = next(iter(tables.values()))
     csv_path = folder / "allocations.csv"
-    # UTF-8 with BOM: Excel on a Chinese Windows opens it with the right encoding.
-    write_bytes(csv_path, first.to_csv(index=False).encode("utf-8-sig"))
+    write_csv(first, csv_path)  # UTF-8 with BOM for Excel; text that looks like a formula stays text
     xlsx_path = folder / "allocations.xlsx"
     write_xlsx(tables, xlsx_path)
     return [csv_path, xlsx_path]
@@ -320,14 +325,94 @@ def _manifest(folder: Path, inputs: list[dict], options: dict) -> dict:
     return {"landgis_version": __version__, "options": options, "inputs": inputs, "outputs": outputs}
 
 
+def check_destination(out: str | Path) -> Path:
+    """``out`` as an atlas folder, or :class:`InputError` before any work is done.
+
+    A file, or a folder with other things in it than an earlier atlas (its ``manifest.json``), is
+    refused: the atlas replaces the folder as a whole.
+    """
+    dest = Path(out)
+    if dest.exists() and not dest.is_dir():
+        raise InputError(f"{dest}: exists and is not a folder; choose another --out")
+    if dest.is_dir() and any(dest.iterdir()) and not _is_atlas(dest):
+        raise InputError(f"{dest}: is a folder with other files, not an earlier atlas (no manifest.json); "
+                         f"the atlas would replace it, so choose an empty or new --out")
+    return dest
+
+
+def _is_atlas(folder: Path) -> bool:
+    try:
+        return "landgis_version" in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_stale(dest: Path) -> list[Path]:
+    """Clean up after killed runs: ``.X.building-PID-*`` and ``.X.old-PID`` of dead processes only.
+
+    An ``.X.old-PID`` is put back as ``X`` when ``X`` is missing (a run killed between the two
+    renames of the swap); otherwise it is removed. Folders of live processes (a concurrent run) are
+    left alone. Returns the folders removed or restored.
+    """
+    pattern = re.compile(rf"\.{re.escape(dest.name)}\.(building|old)-(\d+)(-.*)?")
+    done = []
+    for path in sorted(dest.parent.glob(f".{glob.escape(dest.name)}.*")):
+        m = pattern.fullmatch(path.name)
+        if not m or not path.is_dir() or _pid_alive(int(m.group(2))):
+            continue
+        if m.group(1) == "old" and not dest.exists():
+            os.replace(path, dest)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+        done.append(path)
+    return done
+
+
+@contextlib.contextmanager
+def _signals_deferred():
+    """SIGINT and SIGTERM wait until the block is done (main thread, POSIX); then they are delivered."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _swap_into_place(work: Path, dest: Path) -> None:
-    """Replace ``dest`` by ``work``; the old atlas is removed only once the new one is in place."""
+    """Replace ``dest`` by ``work``; the old atlas is removed only once the new one is in place.
+
+    The two renames happen with SIGINT/SIGTERM deferred, and a failure of the second puts the old
+    atlas back, so ``dest`` is always either the old atlas or the new one.
+    """
     if dest.exists() and not dest.is_dir():
         raise InputError(f"{dest} exists and is not a folder; choose another --out")
     old = None
-    if dest.exists():
-        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-        os.replace(dest, old)
-    os.replace(work, dest)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    try:
+        with _signals_deferred():
+            if dest.exists():
+                old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+                os.replace(dest, old)
+            try:
+                os.replace(work, dest)
+            except BaseException:
+                if old is not None and not dest.exists():
+                    os.replace(old, dest)
+                    old = None
+                raise
+    finally:
+        if old is not None and dest.exists():
+            shutil.rmtree(old, ignore_errors=True)

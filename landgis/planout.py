@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from landgis.errors import InputError
-from landgis.files import reproducible_xlsx, write_bytes
+from landgis.files import csv_cell, write_bytes, write_workbook
 from landgis.plan import Finding, Plan
 from landgis.units import format_decimal, to_unit, unit_key, unit_label
 
@@ -152,9 +152,9 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
     if suffix == ".csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow([f"乡镇（单位：{label}）", *df.columns])
+        w.writerow([f"乡镇（单位：{label}）", *map(csv_cell, df.columns)])
         for idx, row in zip(df.index, df.itertuples(index=False)):
-            w.writerow([idx, *(format_decimal(v) for v in row)])
+            w.writerow([csv_cell(idx), *(format_decimal(v) for v in row)])
         return write_atomic(path, buf.getvalue().encode("utf-8-sig"))
     if suffix == ".xlsx":
         from openpyxl import Workbook
@@ -167,15 +167,14 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
         ws.append(["乡镇", *df.columns])
         for idx, row in zip(df.index, df.itertuples(index=False)):
             ws.append([idx, *(float(format_decimal(v)) for v in row)])
-        ws.column_dimensions["A"].width = 14
         ws2 = wb.create_sheet("核对结果")
         ws2.append(["类型", "说明", "乡镇", "用地类别", "计划数(公顷)", "合计数(公顷)", "差额(公顷)"])
         for f in findings or []:
             ws2.append([f.kind, f.message, f.township, f.category,
                         *(None if v is None else float(format_decimal(v))
                           for v in (f.stated_ha, f.computed_ha, f.difference_ha))])
-        ws2.column_dimensions["B"].width = 90
-        buf = io.BytesIO()
-        wb.save(buf)
-        return write_atomic(path, reproducible_xlsx(buf.getvalue()))
+        ws.freeze_panes = "A3"  # the title and the header row
+        if not path.parent.exists():
+            raise InputError(f"{path}: the folder {path.parent} does not exist")
+        return write_workbook(wb, path)  # text stays text, widths fit, numbers formatted
     raise InputError(f"{path}: cannot write a {suffix or 'suffix-less'} file; use .csv or .xlsx")

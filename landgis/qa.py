@@ -881,11 +881,10 @@ def _for_file(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_table(df: pd.DataFrame, path: Path, kind: str) -> Path:
-    from landgis.files import write_bytes, write_xlsx
+    from landgis.files import write_csv, write_xlsx
 
     if kind == "csv":
-        # UTF-8 with BOM: Excel then opens the Chinese text correctly.
-        return write_bytes(path, df.to_csv(index=False).encode("utf-8-sig"))
+        return write_csv(df, path)  # UTF-8 with BOM for Excel; formula-like text made safe
     return write_xlsx({path.stem: df}, path)
 
 
