@@ -152,7 +152,7 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     --------
     >>> import pandas as pd
     >>> csv_bytes(pd.DataFrame({"id": ["=cmd"], "ha": [-1.5]})).decode("utf-8-sig")
-    "id,ha\n'=cmd,-1.5\n"
+    "id,ha\r\n'=cmd,-1.5\r\n"
     """
     import pandas as pd
 
@@ -161,7 +161,8 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col].dtype):
             safe[col] = safe[col].map(csv_cell).astype(object)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    # CRLF as RFC 4180 and Excel have it; it also makes a line break inside a cell get quoted
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
