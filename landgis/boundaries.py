@@ -30,7 +30,7 @@ from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
 from landgis.crs import WORKING_CRS, equal_area_crs, gcj02_to_wgs84, guess_crs, transform_geometry
-from landgis.errors import InputError, LandgisError
+from landgis.errors import InputError, LandgisError, LandgisWarning
 from landgis.shapefiles import shapefile_source
 from landgis.names import UnknownTownshipError, normalise_name, registry  # noqa: F401 (raised via registry)
 
@@ -546,6 +546,31 @@ def _crs_hint(bounds) -> str:
     return f"its coordinates look like {g.description}; pass --crs {g.epsg}"
 
 
+def _check_near_county(bounds, raw_bounds, declared: CRS, where: str) -> None:
+    """A layer named like the county's townships must lie near their seats; else its CRS is wrong.
+
+    The error names the CRS that would put the coordinates there (e.g. a .prj of Gauss-Krüger zone 37
+    over zone-38 coordinates), as the no-CRS error does.
+    """
+    reg = registry()
+    seats = reg.table[["seat_lon", "seat_lat"]].astype(float)
+    margin = 0.5  # degrees, ~50 km: seats lie inside their townships, townships inside the county
+    lo_x, hi_x = seats["seat_lon"].min() - margin, seats["seat_lon"].max() + margin
+    lo_y, hi_y = seats["seat_lat"].min() - margin, seats["seat_lat"].max() + margin
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    if maxx >= lo_x and minx <= hi_x and maxy >= lo_y and miny <= hi_y:
+        return
+    cx, cy = float(seats["seat_lon"].mean()), float(seats["seat_lat"].mean())
+    dx = (max(lo_x - maxx, minx - hi_x, 0.0) * 111.32 * np.cos(np.radians(cy)))
+    dy = max(lo_y - maxy, miny - hi_y, 0.0) * 110.57
+    hint = _crs_hint(raw_bounds)
+    raise BoundaryError(
+        f"{where}: its township names are {reg.county_name}'s, but in its CRS ({declared.name}, "
+        f"{declared.to_string()}) it would lie at lon {minx:.2f}–{maxx:.2f}, lat {miny:.2f}–{maxy:.2f}, "
+        f"about {np.hypot(dx, dy):,.0f} km from {reg.county_name} (near {cx:.2f}°E, {cy:.2f}°N), so the CRS "
+        f"is wrong; {hint.replace('pass --crs', 'pass --crs to override the .prj with')}")
+
+
 def _code_str(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -673,7 +698,7 @@ def load_townships(
         geoms[invalid.values] = fixed
         gdf = gdf.set_geometry(geoms)
         warnings.warn(f"{where}: repaired {int(invalid.sum())} invalid geometr{'y' if invalid.sum() == 1 else 'ies'}: {which}",
-                      stacklevel=2)
+                      LandgisWarning, stacklevel=2)
     polyonly = [shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in _POLYGONAL])
                 if g.geom_type == "GeometryCollection" else g for g in gdf.geometry]
     gdf = gdf.set_geometry(polyonly, crs=WORKING_CRS)
@@ -685,6 +710,7 @@ def load_townships(
     resolved = norm.map(reg.resolve)
     is_county = codes.str.startswith(reg.county_code).any() or resolved.notna().mean() >= 0.5
     if is_county:
+        _check_near_county(gdf.total_bounds, raw_bounds, declared, where)
         # raise UnknownTownshipError (did you mean …) for the first name that is not a township
         canon = [reg.canonical(n) for n in norm]
         out_codes = [reg.code_of(n) for n in canon]
@@ -712,7 +738,7 @@ def load_townships(
         absent = [n for n in reg.names if n not in set(table["name"])]
         if absent:
             warnings.warn(f"{where}: has no polygon for {'、'.join(absent)} of {reg.county_name}'s "
-                          f"{len(reg.names)} townships; they will be missing from maps", stacklevel=2)
+                          f"{len(reg.names)} townships; they will be missing from maps", LandgisWarning, stacklevel=2)
     else:
         table = table.reset_index(drop=True)
     table.attrs["provenance"] = {

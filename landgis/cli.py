@@ -415,7 +415,7 @@ def _interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
 
 def _one_line_warnings(message, category, filename, lineno, file=None, line=None):  # noqa: ARG001
     """Warnings as one readable line, without Python's source line."""
-    print(f"landgis: {'注意' if category.__name__ != 'DeprecationWarning' else 'deprecated'}: "
+    print(f"landgis: {'警告' if category.__name__ != 'DeprecationWarning' else 'deprecated'}: "
           f"{' '.join(str(message).split())}", file=file or sys.stderr)
 
 

@@ -107,6 +107,7 @@ SEVERITY_OF = {
     "partly_outside_county": "warning", "township_mismatch": "error", "straddles_townships": "warning",
     "unknown_township": "error", "missing_township": "warning", "unknown_category": "error",
     "missing_category": "warning", "area_mismatch": "warning", "unreadable_area": "warning",
+    "implausible_area": "error",
     "quota_over": "error", "quota_under": "info", "category_not_in_plan": "error",
 }
 KIND_ORDER = {k: i for i, k in enumerate(SEVERITY_OF)}
@@ -118,7 +119,7 @@ KIND_LABELS = {
     "partly_outside_county": "部分位于县界外", "township_mismatch": "所在乡镇与申报不符",
     "straddles_townships": "跨乡镇界线", "unknown_township": "乡镇名称无法识别", "missing_township": "未填乡镇",
     "unknown_category": "用地类型无法识别", "missing_category": "未填用地类型", "area_mismatch": "面积不符",
-    "unreadable_area": "面积不是数字", "quota_over": "超出计划指标", "quota_under": "计划指标未用足",
+    "unreadable_area": "面积不是数字", "implausible_area": "面积不合理", "quota_over": "超出计划指标", "quota_under": "计划指标未用足",
     "category_not_in_plan": "计划未安排该类用地",
 }
 
@@ -492,6 +493,7 @@ def _check_rows(part: gpd.GeoDataFrame, ctx: _Context):
             for i in np.nonzero((text != "").to_numpy() & np.isnan(num))[0]:
                 _finding(findings, rows[i], pids[i], "unreadable_area", f"面积“{text[i]}”不是数字", value=text[i])
             stated = num * factor
+        stated = _plausible_stated(stated, rows, pids, findings)
         with np.errstate(invalid="ignore", divide="ignore"):
             diff = stated - area_ha
             bad_area = np.abs(diff) > ctx.area_tolerance * area_ha
@@ -536,6 +538,24 @@ def _global_checks(added: pd.DataFrame, findings: list[dict]) -> None:
                 others = "、".join(p for rr, p in zip(grp.index, names) if rr != r)
                 _finding(findings, r, added.at[r, "parcel_id"], "duplicate_geometry",
                          f"几何与 {others} 完全相同", duplicates=[p for rr, p in zip(grp.index, names) if rr != r])
+
+
+#: A stated parcel area above this (10,000 公顷 = 100 km²) is a typing or unit error, not a parcel.
+MAX_PARCEL_HA = 10_000.0
+
+
+def _plausible_stated(stated: np.ndarray, rows, pids, findings: list[dict]) -> np.ndarray:
+    """Stated areas with the negative, zero, infinite or absurd ones reported and set aside (NaN).
+
+    A set-aside parcel is booked against the quota with its geometry area, never with the figure.
+    """
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(stated) & ~((stated > 0) & (stated <= MAX_PARCEL_HA))
+    for i in np.nonzero(bad)[0]:
+        _finding(findings, rows[i], pids[i], "implausible_area",
+                 f"填报面积 {stated[i]:,.6g}公顷 不合理（应大于 0、不超过 {MAX_PARCEL_HA:,.0f}公顷），"
+                 f"未计入指标核算，改按图形面积计", stated_ha=float(stated[i]))
+    return np.where(bad, np.nan, stated)
 
 
 def _quota(added: pd.DataFrame, plan, findings: list[dict]) -> pd.DataFrame:
