@@ -380,16 +380,28 @@ def remove_stale(dest: Path) -> list[Path]:
 
 @contextlib.contextmanager
 def _signals_deferred():
-    """SIGINT and SIGTERM wait until the block is done (main thread, POSIX); then they are delivered."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    """SIGINT and SIGTERM that arrive in the block are noted, and handled as usual once it is done.
+
+    Python-level handlers, not a signal mask: with a mask the kernel hands the signal to another
+    thread (numpy's, GDAL's), and Python raises it in the main thread anyway.
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    blocked = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    arrived: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, frame: arrived.append(signum))
+                for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        for s in dict.fromkeys(arrived):
+            handler = previous[s]
+            if callable(handler):
+                handler(s, None)  # e.g. KeyboardInterrupt
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(s)
 
 
 def _swap_into_place(work: Path, dest: Path) -> None:

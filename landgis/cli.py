@@ -431,6 +431,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from landgis.secrets import redacting_streams
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    if not os.environ.get("LANDGIS_DEBUG"):  # a writer's cleanup after an error said in one line
+        sys.unraisablehook = lambda unraisable: None
     with redacting_streams(argv), warnings.catch_warnings():
         warnings.showwarning = _one_line_warnings
         previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM is cleaned up like Ctrl-C

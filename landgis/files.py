@@ -259,7 +259,15 @@ def write_workbook(wb, path: str | Path) -> Path:
         if frozen:
             ws.freeze_panes = frozen
     buf = io.BytesIO()
-    wb.save(buf)
+    try:
+        wb.save(buf)  # openpyxl writes each sheet to a temporary file first
+    except Exception as exc:
+        import tempfile
+
+        problem = _space_problem(Path(tempfile.gettempdir()) / ".", Path(path))
+        if problem is None:
+            raise
+        raise problem from exc
     return write_bytes(path, reproducible_xlsx(buf.getvalue()))
 
 

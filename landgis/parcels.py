@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -117,12 +118,16 @@ def _read_vector(path: Path, layer: str | None, max_rows: int | None = None) -> 
     suffix = path.suffix.lower()
     src, encoding = shapefile_source(path)
     try:
-        if layer is None and suffix == ".gpkg":
-            layers = [name for name, geom in pyogrio.list_layers(path) if geom]
-            if len(layers) > 1:
-                raise InputError(f"{path}: several layers ({', '.join(layers)}); say which with --layer")
-            layer = layers[0] if layers else None
-        gdf = pyogrio.read_dataframe(src, layer=layer, encoding=encoding, max_features=max_rows)
+        with warnings.catch_warnings(record=True) as said:  # GDAL's warnings: repeated if the read works
+            warnings.simplefilter("always")
+            if layer is None and suffix == ".gpkg":
+                layers = [name for name, geom in pyogrio.list_layers(path) if geom]
+                if len(layers) > 1:
+                    raise InputError(f"{path}: several layers ({', '.join(layers)}); say which with --layer")
+                layer = layers[0] if layers else None
+            gdf = pyogrio.read_dataframe(src, layer=layer, encoding=encoding, max_features=max_rows)
+        for w in said:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     except pyogrio.errors.DataSourceError as exc:
         raise InputError(f"{path}: not a readable {suffix.lstrip('.').upper() or 'GIS'} file "
                          f"(damaged or another format): {_first_sentence(exc)}") from None
@@ -171,7 +176,9 @@ def _numeric_columns(df: pd.DataFrame, skip: set) -> pd.DataFrame:
 def _first_sentence(exc: BaseException) -> str:
     """The first sentence of an error message, on one line."""
     text = " ".join(str(exc).split())
-    return re.split(r"\.[;\s]", text)[0].rstrip(".") or type(exc).__name__
+    text = text.rsplit(" failed: ", 1)[-1]  # GDAL's SQL or call before the reason says nothing to a user
+    parts = list(dict.fromkeys(p.strip() for p in text.split(";") if p.strip()))  # "x; x" said once
+    return re.split(r"\.[;\s]", "; ".join(parts))[0].rstrip(".") or type(exc).__name__
 
 
 def _read_workbook(path: Path, sheet: str | None) -> pd.DataFrame:
