@@ -74,7 +74,7 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
 
 def _run_plan(args: argparse.Namespace) -> int:
     from landgis.plan import SEED_PLAN, parse_plan, reconcile
-    from landgis.planout import format_plan_table, plan_to_json, write_plan_table
+    from landgis.plan.export import format_plan_table, plan_to_json, write_plan_table
     from landgis.units import unit_label
 
     plan = parse_plan(args.file or SEED_PLAN)
