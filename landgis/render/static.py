@@ -34,7 +34,7 @@ from matplotlib.patches import Patch, Polygon, Rectangle
 from pyproj import CRS
 
 from landgis.categories import lookup
-from landgis.errors import InputError
+from landgis.errors import InputError, LandgisError
 from landgis.files import atomic_path
 from landgis.render.fonts import rc_params
 
@@ -446,11 +446,11 @@ def _plan_title(layer: gpd.GeoDataFrame, lang: str) -> str:
 def _county_en(code: str | None) -> str | None:
     if not code:
         return None
-    try:
-        from landgis.names import registry
+    from landgis.county import find_county
 
-        return registry(str(code)).county_name_en
-    except (KeyError, OSError):
+    try:
+        return find_county(str(code)).name_en
+    except LandgisError:
         return None
 
 
@@ -604,16 +604,11 @@ def _place_labels(ax, items: list[tuple], fontsize: float) -> None:
 def _prefecture(layer: gpd.GeoDataFrame, prefecture: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
     if prefecture is not None:
         return prefecture
-    try:
-        from landgis.boundaries import load_prefecture
-    except ImportError:
-        return None
+    from landgis.county import find_county
+
     prov = layer.attrs.get("provenance") or {}
-    code = str(prov.get("county_code") or "")
-    if not code.startswith("4418"):  # only 清远市 is shipped
-        return None
     try:
-        return load_prefecture()
+        return find_county(str(prov.get("county_code") or "")).prefecture_outline()
     except Exception:  # noqa: BLE001 - a missing locator layer must not stop the maps
         return None
 
@@ -635,10 +630,20 @@ def _locator(fig: Figure, rect: Sequence[float], layer_p: gpd.GeoDataFrame, pref
         s.set_color(MUTED)
     prov = attrs.get("provenance") or {}
     county_name = prov.get("county_name") or attrs.get("place") or ""
-    pref_name = "清远市" if lang == "zh" else "Qingyuan"
+    pref_name = _prefecture_name(prov.get("county_code"), lang)
     if lang == "en":
         county_name = _county_en(prov.get("county_code")) or county_name
     ax.set_title(_texts(lang)["locator"].format(county=county_name, pref=pref_name), fontsize=8, color=MUTED, pad=3)
+
+
+def _prefecture_name(code: str | None, lang: str) -> str:
+    from landgis.county import find_county
+
+    try:
+        county = find_county(str(code or ""))
+    except LandgisError:
+        return ""
+    return county.prefecture if lang == "zh" else _county_en(county.prefecture_code + "00") or county.prefecture
 
 
 def _page(lang: str) -> tuple[Figure, dict]:
@@ -747,7 +752,7 @@ def choropleth(
     lang : str
         ``"zh"`` (default) or ``"en"``.
     prefecture : geopandas.GeoDataFrame, optional
-        Counties of the prefecture for the locator map; by default the shipped 清远市 layer
+        Counties of the prefecture for the locator map; by default the counties of the county's own prefecture (landgis.county)
         when the layer is of one of its counties (no locator otherwise).
 
     Returns
