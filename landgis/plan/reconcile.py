@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from landgis.names import normalise_name, registry_for_place
+from landgis.names import normalise_name, registry_for_place, suggest
 from landgis.plan.model import Finding, Plan
 from landgis.units import format_decimal, to_hectares
 
@@ -166,9 +166,11 @@ def reconcile(plan: Plan, townships: list[str] | None = None) -> list[Finding]:
             known = {normalise_name(t) for t in townships}
             unknown = [t for t in plan.townships if normalise_name(t) not in known]
         for t in unknown:
+            hint = suggest(t, townships)  # candidates from this county only
             findings.append(Finding(
                 "unknown_township",
-                f"计划中的“{t}”不是{county}的乡镇（街道），无法落到乡镇界线上，请核对名称。",
+                f"计划中的“{t}”不是{county}的乡镇（街道），无法落到乡镇界线上，请核对名称"
+                + (f"（是否为{'、'.join(hint)}？）。" if hint else "。"),
                 township=t))
         for t in townships:
             if t not in receiving and (reg is None or reg.resolve(t) not in receiving):

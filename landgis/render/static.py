@@ -125,7 +125,7 @@ def choropleth(
     lang : str
         ``"zh"`` (default) or ``"en"``.
     prefecture : geopandas.GeoDataFrame, optional
-        Counties of the prefecture for the locator map; by default the shipped 清远市 layer
+        Counties of the prefecture for the locator map; by default the counties of the county's own prefecture (landgis.county)
         when the layer is of one of its counties (no locator otherwise).
 
     Returns
