@@ -25,7 +25,7 @@ from pyproj import CRS, Transformer
 
 from landgis.errors import InputError, LandgisError
 from landgis.names import registry
-from landgis.postgis import _split_table, read_parcels, redact_url, write_findings
+from landgis.qa.postgis import _split_table, read_parcels, redact_url, write_findings
 
 from pgserver import PostgresServer, ServerUnavailable  # tests/ is on sys.path (pytest rootdir-relative import)
 
@@ -270,7 +270,7 @@ def test_sql_attack_through_the_cli_leaves_the_table(db, tmp_path):
 def test_second_and_third_locks_hold_without_the_parser(db):
     """Even a query the parser let through could not write: the session is read-only by default, and
     the extended protocol (prepare=True, as read_parcels runs the query) refuses a second statement."""
-    from landgis.postgis import _connect
+    from landgis.qa.postgis import _connect
 
     _victim(db)
     victim = f"{db.schema}.victim"
