@@ -313,8 +313,6 @@ def _run_qa(args: argparse.Namespace) -> int:
         print(f"wrote {n} findings to {args.write_back}")
     written = write_qa(result, args.out)
     if not args.no_map:
-        from pathlib import Path
-
         from landgis.render.qa_map import write_qa_map
 
         written.append(write_qa_map(result, Path(args.out) / "qa_map.html"))
