@@ -310,8 +310,8 @@ def _inputs(plan: Plan, boundaries, parcels) -> list[dict]:
     if isinstance(parcels, (str, Path)) and "://" not in str(parcels):
         out += [{"role": "parcels", "path": str(p), "size": p.stat().st_size, "sha256": _sha256(p)}
                 for p in _input_files(Path(parcels))]
-    elif parcels is not None:
-        out.append({"role": "parcels", "path": "<in memory or database>"})
+    elif parcels is not None:  # read from PostGIS: its source with the password redacted
+        out.append({"role": "parcels", "path": getattr(parcels, "attrs", {}).get("source") or "<in memory>"})
     return out
 
 
