@@ -434,7 +434,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from landgis.secrets import redacting_streams
 
+    import logging
+
     argv = list(sys.argv[1:] if argv is None else argv)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # "EOF marker not found" before our own one line
     if not os.environ.get("LANDGIS_DEBUG"):  # a writer's cleanup after an error said in one line
         sys.unraisablehook = lambda unraisable: None
     with redacting_streams(argv), warnings.catch_warnings():

@@ -34,12 +34,13 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     ...     fig.savefig(tmp)
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    tmp.unlink()  # some writers (GDAL) refuse to overwrite an existing file
+    tmp = path  # until the temporary file exists, errors name the output itself
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+        tmp = Path(name)
+        tmp.unlink()  # some writers (GDAL) refuse to overwrite an existing file
         try:
             yield tmp
         except Exception as exc:
@@ -49,8 +50,14 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
             raise
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide the output from colleagues
         os.replace(tmp, path)
+    except OSError as exc:
+        if exc.filename is None or exc.filename in (str(tmp), str(path)) or str(exc.filename).startswith(
+                str(path.parent / f".{path.stem}.")):
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc  # the user's path, not our temporary one
+        raise
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp != path:
+            tmp.unlink(missing_ok=True)
 
 
 def _space_problem(tmp: Path, path: Path) -> OSError | None:

@@ -51,6 +51,7 @@ def files(tmp_path) -> Path:
     (tmp_path / "bad.gpkg").write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)  # a torn GeoPackage
     (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 100)          # a torn zip
     (tmp_path / "bad.xls").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 100)
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 torn")
     (tmp_path / "huge.csv").write_text(PARCELS + "LZ-003,龙坪镇,工矿仓储用地,1.0,1e308,24.8\n", encoding="utf-8")
     return tmp_path
 
@@ -73,10 +74,13 @@ def files(tmp_path) -> Path:
     (["plan", "."], ["is a folder, not a plan file"]),
     (["plan", "jihua"], ["jihua", "no such plan file"]),
     (["atlas", "nowhere-plan"], ["no such plan file"]),
+    (["plan", "bad.pdf"], ["bad.pdf", "not a readable PDF"]),
+    (["web", "--out", "/proc/landgis.html"], ["/proc/landgis.html: no such file or folder"]),
+    (["qa", "ok.csv", "--out", "/proc/landgis"], ["/proc/landgis"]),
 ])
 def test_bad_input_is_one_line_exit_2(files, args, expected):
-    one_line_error(landgis(*args, "--out" if args[0] != "plan" else "--json", *(["out"] if args[0] != "plan" else []),
-                           cwd=files), *expected)
+    extra = [] if "--out" in args else ["--json"] if args[0] == "plan" else ["--out", "out"]
+    one_line_error(landgis(*args, *extra, cwd=files), *expected)
 
 
 def test_old_xls_workbook_is_read(files):
