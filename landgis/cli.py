@@ -271,7 +271,7 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
                    help="stated vs geometry area difference to flag (default 0.05 = 5%%)")
     _add_boundary_options(p, parcels_too=True)
     d = p.add_argument_group("PostGIS (PARCELS is a postgresql:// URL; the table with --layer SCHEMA.TABLE)")
-    d.add_argument("--sql", metavar="QUERY", help="read the parcels with this query")
+    d.add_argument("--sql", metavar="QUERY", help="read the parcels with this one SELECT (checked first; runs read-only)")
     d.add_argument("--write-back", metavar="SCHEMA.TABLE", help="write the findings to this table")
     d.add_argument("--replace", action="store_true", help="replace the --write-back table if it exists")
     e = p.add_argument_group("engine")
