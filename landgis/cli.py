@@ -442,6 +442,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.unraisablehook = lambda unraisable: None
     with redacting_streams(argv), warnings.catch_warnings():
         warnings.showwarning = _one_line_warnings
+        # numpy's floating-point notes (a coordinate of 1e308) say nothing a finding does not say better
+        warnings.filterwarnings("ignore", r"(overflow|invalid value|divide by zero) encountered", RuntimeWarning)
         previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM is cleaned up like Ctrl-C
         try:
             return _run(argv)
