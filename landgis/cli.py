@@ -69,12 +69,15 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="FILE.csv|FILE.xlsx", help="also write the table to a CSV or XLSX file")
     p.add_argument("--verbose", "-v", action="store_true",
                    help="also list the area figures that were read and set aside (other years, quarters …)")
+    p.add_argument("--ledger", action="store_true",
+                   help="list every area figure of the text: its line, the text around it and what it became")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the findings (default zh)")
     p.set_defaults(run=_run_plan)
 
 
 def _run_plan(args: argparse.Namespace) -> int:
     from landgis.plan import SEED_PLAN, parse_plan, reconcile
-    from landgis.plan.export import format_plan_table, plan_to_json, write_plan_table
+    from landgis.plan.export import format_findings, format_ledger, format_plan_table, plan_to_json, write_plan_table
     from landgis.units import unit_label
 
     plan = parse_plan(args.file or SEED_PLAN)
@@ -88,16 +91,16 @@ def _run_plan(args: argparse.Namespace) -> int:
     print(f"{title}（{plan.source}；原文单位：{plan.unit}；本表单位：{unit_label(args.unit)}）")
     if len(plan.allocations) or plan.township_totals_ha:
         print(format_plan_table(plan, args.unit))
-    print("\n核对结果：" if findings else "\n核对结果：各项数字相符。")
-    for k, f in enumerate(findings, 1):
-        print(f"{k}. {f.message}")
-    if plan.ignored:
-        if args.verbose:
-            print("\n未计入的面积数字：")
-            for item in plan.ignored:
-                print(f"  - {item}")
-        else:
-            print(f"\n另有{len(plan.ignored)}个面积数字未计入（上年度数字、括号内换算、分季度等），加 --verbose 查看。")
+    print()
+    print(format_findings(plan, findings, args.lang))
+    if args.ledger:
+        print("\n" + format_ledger(plan))
+    elif plan.ignored and args.verbose:
+        print("\n未计入的面积数字：")
+        for item in plan.ignored:
+            print(f"  - {item}")
+    elif plan.ignored:
+        print("加 --ledger 查看每个面积数字的去向。")
     if args.out:
         print(f"\n已写出 {args.out}")
     return 0

@@ -39,8 +39,8 @@ from landgis.plan.context import (
     _SUB_MARK,
     Context,
 )
-from landgis.plan.ledger import Ledger
-from landgis.plan.mentions import FIGURE, Mention, find_mentions, pair_respectively, years_in
+from landgis.plan.ledger import Ledger, ledger_frame
+from landgis.plan.mentions import FIGURE, Mention, figures_of, find_mentions, pair_respectively, years_in
 from landgis.plan.model import Plan, PlanParseError
 from landgis.plan.read import fold
 from landgis.plan.tables import find_tables, read_table
@@ -55,6 +55,7 @@ class _Assembler:
     def __init__(self, text: str, source: str):
         self.raw = text
         self.source = source
+        self.original = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         text = fold(text)
         self.lines = text.split("\n")
         self.ctx = Context(self.lines, text)
@@ -64,7 +65,7 @@ class _Assembler:
     def _figures(self, sentence: str) -> list[Mention]:
         figs, aside = find_mentions(sentence)
         for fig, why in aside:
-            self.ledger.ignored.append(f"{fig.value}{fig.unit}（{why}）")
+            self.ledger.set_aside(fig.value, fig.unit, why)
         for fig in figs:
             self.ctx.classify(fig)
         return figs
@@ -89,8 +90,11 @@ class _Assembler:
         prior = (_PRIOR_SENTENCE.search(sentence) and not (self.ctx.year and self.ctx.year in years)) or (
             _DONE_SENTENCE.search(sentence))
         if skip or other_year or prior:
-            for m in FIGURE.finditer(sentence):
-                st.ignored.append(f"{m.group(0)}（上年度或其他年份的数字）")
+            why = "上年度执行情况" if skip or prior else f"{'、'.join(map(str, sorted(years)))}年的数字，非本计划年度"
+            for fig in find_mentions(sentence)[0]:
+                st.set_aside(fig.value, fig.unit, why, fig.label)
+            for fig, _ in find_mentions(sentence)[1]:
+                st.set_aside(fig.value, fig.unit, why, fig.label)
             return
         self._no_supply(sentence)
         sentence = pair_respectively(sentence, _LEAD_RE)
@@ -99,8 +103,8 @@ class _Assembler:
         for clause in re.split(r"([,;:])", sentence):
             clause_years = years_in(clause)
             if _COMPARE.search(clause) or (clause_years and self.ctx.year not in clause_years):
-                for m in FIGURE.finditer(clause):
-                    st.ignored.append(f"{clause.strip()}（与其他年份比较）")
+                for fig in find_mentions(clause)[0]:
+                    st.set_aside(fig.value, fig.unit, "与其他年份比较", fig.label)
                 kept.append(re.sub(FIGURE, lambda mm: "#" * len(mm.group(0)), clause))
             else:
                 kept.append(clause)
@@ -110,7 +114,10 @@ class _Assembler:
             live = [f for f in figs if f.kind != "ignore"]
             for f in figs:
                 if f.kind == "ignore":
-                    st.ignored.append(f"{f.label}{f.value}{f.unit}（{f.reason}）")
+                    if f.reason == "未识别的面积":
+                        st.enter(f.value, f.unit, "unplaced", reason="未能识别此数字是什么", label=f.label)
+                    else:
+                        st.set_aside(f.value, f.unit, f.reason, f.label)
             if live and live[0].kind == "category" and any(f.kind == "township" for f in live[1:]):
                 self._category_first(live)
             else:
@@ -136,11 +143,7 @@ class _Assembler:
         if st.town is not None and st.town_totals.get(st.town) is None:
             st.add_town_total(st.town, f.value, f.unit)
             return
-        if st.total is None:
-            st.total = (f.value, f.unit)
-            st.units[f.unit] += 1
-        elif to_hectares(*st.total) != to_hectares(f.value, f.unit):
-            st.ignored.append(f"{f.label}{f.value}{f.unit}（已有供应总量{st.total[0]}{st.total[1]}）")
+        st.add_total(f.value, f.unit, f.label)
         st.town = None
 
     def _township_first(self, figs: list[Mention]) -> None:
@@ -156,26 +159,34 @@ class _Assembler:
                     if cat:
                         if not cat[1] and cat[0] not in self.ctx.unknown:
                             self.ctx.unknown.append(cat[0])
-                        st.add_alloc(f.name, cat[0], f.value, f.unit)
+                        st.add_alloc(f.name, cat[0], f.value, f.unit, same_figure=True)
                 last_cat_fig = None
             elif f.kind == "category":
                 header = f.town_prefix or self.ctx.town_header(f.pre)
                 if header:
                     st.town = header
                 if f.paren_sub and f.paren_parent is not None and f.paren_parent.kind == "category":
-                    st.ignored.append(f"{f.label}{f.value}{f.unit}（{f.paren_parent.name}的其中项）")
+                    st.add_sub_item(st.town or "structure", f.paren_parent.name, f.name, f.value, f.unit)
                     continue
                 if last_cat_fig is not None and _SUB_MARK.match(f.label):
                     parent = _cats.lookup(last_cat_fig.name, self.ctx.system)
                     child = _cats.lookup(f.name, self.ctx.system)
                     if parent and child and child.code.startswith(parent.code) and child.code != parent.code:
-                        st.ignored.append(f"{f.label}{f.value}{f.unit}（{parent.name}的其中项）")
+                        st.add_sub_item(st.town or "structure", parent.name, f.name, f.value, f.unit)
                         continue
                 if st.town is None:
                     st.add_structure(f.name, f.value, f.unit)
                 else:
                     st.add_alloc(st.town, f.name, f.value, f.unit)
                 last_cat_fig = f
+            elif f.kind == "sub_item":
+                parent = f.paren_parent if f.paren_parent is not None else last_cat_fig
+                st.add_sub_item(st.town or "structure", parent.name if parent else "", f.name, f.value, f.unit)
+            elif f.kind == "group":
+                header = self.ctx.town_header(f.pre)
+                if header:
+                    st.town = header
+                st.add_group(f.name, f.value, f.unit, st.town)
             elif f.kind == "total":
                 self._total(f)
                 last_cat_fig = None
@@ -185,7 +196,7 @@ class _Assembler:
                 elif st.town is not None and st.town not in st.town_totals:
                     st.add_town_total(st.town, f.value, f.unit)
                 else:
-                    st.ignored.append(f"{f.label}{f.value}{f.unit}（未识别的面积）")
+                    st.enter(f.value, f.unit, "unplaced", reason="未能确定此数字属于哪个乡镇或总量", label=f.label)
                 last_cat_fig = None
 
     def parse(self) -> Plan:
@@ -202,6 +213,7 @@ class _Assembler:
                     self.read_sentence(sentence, skip)
 
         for i, line in enumerate(self.lines):
+            self.ledger.line = i
             if i in tables:
                 flush()
                 self.ledger.town = None
@@ -209,6 +221,7 @@ class _Assembler:
                 continue
             if i in table_lines:
                 continue
+            self.ledger.found.extend((i, v, u) for v, u in figures_of(line))
             stripped = line.strip()
             if _HEADING1.match(stripped):
                 flush()
@@ -276,6 +289,9 @@ class _Assembler:
             structure_values=dict(st.structure),
             township_total_values=dict(st.town_totals),
             ignored=tuple(st.ignored),
+            ledger=ledger_frame(st.entries, st.found, self.lines, self.original),
+            groups_ha={g: ha(v) for g, v in st.groups.items()},
+            sub_items=tuple((sc, p, n, to_hectares(v, u)) for sc, p, n, v, u in st.sub_items),
         )
 
 

@@ -16,6 +16,9 @@ __all__ = ["read_plan_text", "looks_like_path", "fold", "PLAN_SUFFIXES"]
 
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
+_AREA_UNIT = r"\s*(?:万平方米|万平米|平方公里|平方千米|平方米|平米|公顷|顷|亩|hm2|m2|ha)"
+_DOT_AS_POINT = re.compile(r"(?<=\d)。(?=\d+" + _AREA_UNIT + ")")
+_STRAY_SPACE = re.compile(r"(\d\.\d+)[ \u3000]+(\d+)(?=" + _AREA_UNIT + ")")
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")",
                            "[": "(", "]": ")", "\u00a0": " ", "\u200b": ""})
 
@@ -134,4 +137,6 @@ def fold(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_BRACKETS)
-    return _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", text)
+    text = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", text)
+    text = _DOT_AS_POINT.sub(".", text)  # 2。3660平方公里: '。' between digits is a decimal point
+    return _STRAY_SPACE.sub(r"\1\2", text)  # 16.40 85公顷: a space inside a number
