@@ -14,7 +14,7 @@ from landgis.names import normalise_name
 from landgis.plan.context import Context
 from landgis.plan.ledger import Ledger
 from landgis.plan.mentions import CELL_NUM, EMPTY_CELL, FIGURE, decimal_of
-from landgis.units import to_hectares, unit_key, unit_label
+from landgis.units import unit_key, unit_label
 
 __all__ = ["find_tables", "read_table", "cells", "cell_value"]
 
