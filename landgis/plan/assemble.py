@@ -39,6 +39,7 @@ from landgis.plan.context import (
     _SUB_MARK,
     Context,
 )
+from landgis.plan.doctype import not_a_plan
 from landgis.plan.ledger import Ledger, ledger_frame
 from landgis.plan.mentions import FIGURE, Mention, figures_of, find_mentions, pair_respectively, years_in
 from landgis.plan.model import Plan, PlanParseError
@@ -200,6 +201,10 @@ class _Assembler:
                 last_cat_fig = None
 
     def parse(self) -> Plan:
+        other = not_a_plan(self.lines)
+        if other:
+            raise PlanParseError(f"{self.source}: not a land supply plan; the text looks like {other}. "
+                                 "landgis reads a county's 国有建设用地供应计划 (annual land supply plan)")
         tables = find_tables(self.lines, self.ctx)
         table_lines = {k for s, e in tables.items() for k in range(s, e)}
         skip = False

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from landgis.units import unit_key, unit_label
+from landgis.units import UNIT_LABELS, unit_key
 
 __all__ = ["Mention", "find_mentions", "figures_of", "unit_of", "signed_value", "pair_respectively", "years_in", "FIGURE", "YEAR"]
 
@@ -61,7 +61,7 @@ def figures_of(line: str) -> list[tuple[Decimal, str]]:
 
 def unit_of(printed: str) -> str:
     """The unit label of a printed unit ('hm2' → 公顷; '顷' alone, a misprint, → 公顷)."""
-    return "公顷" if printed == "顷" else unit_label(unit_key(printed))
+    return "公顷" if printed == "顷" else UNIT_LABELS[unit_key(printed)]
 
 
 def signed_value(text: str, m: re.Match) -> Decimal:

@@ -13,8 +13,7 @@ from decimal import Decimal
 from landgis.names import normalise_name
 from landgis.plan.context import Context
 from landgis.plan.ledger import Ledger
-from landgis.plan.mentions import CELL_NUM, EMPTY_CELL, FIGURE, decimal_of
-from landgis.units import unit_key, unit_label
+from landgis.plan.mentions import CELL_NUM, EMPTY_CELL, FIGURE, decimal_of, unit_of
 
 __all__ = ["find_tables", "read_table", "cells", "cell_value"]
 
@@ -66,11 +65,11 @@ def table_unit(lines: list[str], start: int, header: list[str]) -> str | None:
     for c in header:
         m = _HEADER_UNIT.search(c)
         if m:
-            return unit_label(unit_key(m.group(1)))
+            return unit_of(m.group(1))
     for line in lines[max(0, start - 4) : start]:
         m = _UNIT_LINE.search(line) or _HEADER_UNIT.search(line)
         if m:
-            return unit_label(unit_key(m.group(1)))
+            return unit_of(m.group(1))
     return None
 
 
