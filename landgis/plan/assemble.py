@@ -49,6 +49,8 @@ from landgis.units import to_hectares
 
 __all__ = ["parse_plan"]
 
+_OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
+
 
 class _Assembler:
     """One pass over the folded lines of a plan: sentences and tables into the ledger."""
@@ -87,29 +89,16 @@ class _Assembler:
                     self.ledger.town = town  # a township on a line of its own, its figures follow
             return
         years = years_in(sentence)
-        other_year = bool(years) and self.ctx.year is not None and self.ctx.year not in years
         prior = (_PRIOR_SENTENCE.search(sentence) and not (self.ctx.year and self.ctx.year in years)) or (
             _DONE_SENTENCE.search(sentence))
-        if skip or other_year or prior:
-            why = "上年度执行情况" if skip or prior else f"{'、'.join(map(str, sorted(years)))}年的数字，非本计划年度"
+        if skip or prior:
             for fig in find_mentions(sentence)[0]:
-                st.set_aside(fig.value, fig.unit, why, fig.label)
+                st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
             for fig, _ in find_mentions(sentence)[1]:
-                st.set_aside(fig.value, fig.unit, why, fig.label)
+                st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
             return
         self._no_supply(sentence)
-        sentence = pair_respectively(sentence, _LEAD_RE)
-        # figures in a clause that compares with another year (比2025年度减少…) are not plan figures
-        kept = []
-        for clause in re.split(r"([,;:])", sentence):
-            clause_years = years_in(clause)
-            if _COMPARE.search(clause) or (clause_years and self.ctx.year not in clause_years):
-                for fig in find_mentions(clause)[0]:
-                    st.set_aside(fig.value, fig.unit, "与其他年份比较", fig.label)
-                kept.append(re.sub(FIGURE, lambda mm: "#" * len(mm.group(0)), clause))
-            else:
-                kept.append(clause)
-        sentence = "".join(kept)
+        sentence = self._other_years(pair_respectively(sentence, _LEAD_RE))
         for group in re.split(r";", sentence):
             figs = [f for f in self._figures(group) if f.kind]
             live = [f for f in figs if f.kind != "ignore"]
@@ -123,6 +112,37 @@ class _Assembler:
                 self._category_first(live)
             else:
                 self._township_first(live)
+
+    def _other_years(self, sentence: str) -> str:
+        """Set aside the figures of clauses about other years; the sentence with them masked.
+
+        A clause speaks of another year when it compares (比2023年度增加…) or names years without the
+        plan year (2023年度供应1.05公顷). A year that opens a clause (2025年度，…) holds for the clauses
+        after it; a year inside a clause without figures (延续2022—2023年度…安排) does not.
+        """
+        st = self.ledger
+        year = self.ctx.year
+        active: set[int] = set()
+        kept = []
+        for k, clause in enumerate(re.split(r"([,;:])", sentence)):
+            figs = find_mentions(clause)[0]
+            years = years_in(clause)
+            if years and not _COMPARE.search(clause) and (figs or _OPENS_WITH_YEAR.match(clause)):
+                active = years
+            elif k == 0 and not figs:
+                town = self.ctx.leading_town(clause)
+                st.town = town or st.town
+            other = bool(active) and year is not None and year not in active
+            if _COMPARE.search(clause) or other:
+                why = "与其他年份比较" if _COMPARE.search(clause) else f"{'、'.join(map(str, sorted(active)))}年的数字"
+                for fig in figs:
+                    st.set_aside(fig.value, fig.unit, why, fig.label)
+                if figs:
+                    st.town = self.ctx.leading_town(clause) or st.town  # 莫干山镇2023年度供应…，2024年度…
+                kept.append(re.sub(FIGURE, lambda mm: "#" * len(mm.group(0)), clause))
+            else:
+                kept.append(clause)
+        return "".join(kept)
 
     def _category_first(self, figs: list[Mention]) -> None:
         st = self.ledger
@@ -139,6 +159,22 @@ class _Assembler:
             elif f.kind in ("total", "total_weak"):
                 self._total(f)
 
+    def _full_category(self, town: str, f: Mention) -> None:
+        """``<镇>…X公顷，全部为<类>``: the township's whole figure is that category's (or group's)."""
+        m = _FULL_CATEGORY.match(f.after)
+        if not m:
+            return
+        name = re.split(r"[,;。(]", m.group(1))[0]
+        group = self.ctx.classify_group(name)
+        if group:
+            self.ledger.add_group(group, f.value, f.unit, town, same_figure=True)
+            return
+        cat = self.ctx.classify_category(name)
+        if cat:
+            if not cat[1] and cat[0] not in self.ctx.unknown:
+                self.ctx.unknown.append(cat[0])
+            self.ledger.add_alloc(town, cat[0], f.value, f.unit, same_figure=True)
+
     def _total(self, f: Mention) -> None:
         st = self.ledger
         if st.town is not None and st.town_totals.get(st.town) is None:
@@ -154,13 +190,7 @@ class _Assembler:
             if f.kind == "township":
                 st.town = f.name
                 st.add_town_total(f.name, f.value, f.unit)
-                m = _FULL_CATEGORY.match(f.after)
-                if m:
-                    cat = self.ctx.classify_category(re.split(r"[,;。(]", m.group(1))[0])
-                    if cat:
-                        if not cat[1] and cat[0] not in self.ctx.unknown:
-                            self.ctx.unknown.append(cat[0])
-                        st.add_alloc(f.name, cat[0], f.value, f.unit, same_figure=True)
+                self._full_category(f.name, f)
                 last_cat_fig = None
             elif f.kind == "category":
                 header = f.town_prefix or self.ctx.town_header(f.pre)
@@ -196,6 +226,7 @@ class _Assembler:
                     self._total(f)
                 elif st.town is not None and st.town not in st.town_totals:
                     st.add_town_total(st.town, f.value, f.unit)
+                    self._full_category(st.town, f)
                 else:
                     st.enter(f.value, f.unit, "unplaced", reason="未能确定此数字属于哪个乡镇或总量", label=f.label)
                 last_cat_fig = None

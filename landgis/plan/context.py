@@ -165,6 +165,13 @@ class Context:
                 return known[0]
         return bare if joined else whole
 
+    def leading_town(self, text: str) -> str | None:
+        """The township a clause opens with: 钟管镇延续… → 钟管镇 (None when it opens otherwise)."""
+        m = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})", _LEAD_NAME_RE.sub("", text).strip())
+        if not m or _NOT_TOWN.search(m.group(1)):
+            return None
+        return self.town_name(m.group(1))
+
     def _town(self, label: str) -> str | None:
         if not label:
             return None

@@ -102,9 +102,10 @@ class Ledger:
     def add_structure(self, cat: str, value: Decimal, unit: str) -> bool:
         return self._put(self.structure, cat, value, unit, "structure", cat, f"{cat}（供应结构）")
 
-    def add_group(self, name: str, value: Decimal, unit: str, scope: str | None = None) -> bool:
+    def add_group(self, name: str, value: Decimal, unit: str, scope: str | None = None,
+                  same_figure: bool = False) -> bool:
         key = f"{scope} {name}" if scope else name
-        return self._put(self.groups, key, value, unit, "group", key, key)
+        return self._put(self.groups, key, value, unit, "group", key, key, same_figure)
 
     def add_town_total(self, town: str, value: Decimal, unit: str) -> bool:
         return self._put(self.town_totals, town, value, unit, "township_total", town, town)
