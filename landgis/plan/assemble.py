@@ -49,6 +49,7 @@ from landgis.units import to_hectares
 
 __all__ = ["parse_plan"]
 
+_THIS_YEAR = re.compile(r"本年度|本年|今年|当年|年内|计划年度|计划期")
 _OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
 
 
@@ -89,8 +90,8 @@ class _Assembler:
                     self.ledger.town = town  # a township on a line of its own, its figures follow
             return
         years = years_in(sentence)
-        prior = (_PRIOR_SENTENCE.search(sentence) and not (self.ctx.year and self.ctx.year in years)) or (
-            _DONE_SENTENCE.search(sentence))
+        this_year = bool(self.ctx.year and self.ctx.year in years)
+        prior = (_PRIOR_SENTENCE.search(sentence) or _DONE_SENTENCE.search(sentence)) and not this_year
         if skip or prior:
             for fig in find_mentions(sentence)[0]:
                 st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
@@ -123,18 +124,26 @@ class _Assembler:
         st = self.ledger
         year = self.ctx.year
         active: set[int] = set()
+        done = False
         kept = []
         for k, clause in enumerate(re.split(r"([,;:])", sentence)):
             figs = find_mentions(clause)[0]
             years = years_in(clause)
             if years and not _COMPARE.search(clause) and (figs or _OPENS_WITH_YEAR.match(clause)):
                 active = years
+            elif _THIS_YEAR.search(clause) and year is not None:
+                active = {year}
             elif k == 0 and not figs:
                 town = self.ctx.leading_town(clause)
                 st.town = town or st.town
             other = bool(active) and year is not None and year not in active
-            if _COMPARE.search(clause) or other:
-                why = "与其他年份比较" if _COMPARE.search(clause) else f"{'、'.join(map(str, sorted(active)))}年的数字"
+            if _DONE_SENTENCE.search(clause):
+                done = True  # 实际供应…，其中…: what was supplied, to the end of the sentence
+            elif _THIS_YEAR.search(clause) or (year is not None and year in years and "计划" in clause):
+                done = False
+            if _COMPARE.search(clause) or other or (done and figs):
+                why = ("与其他年份比较" if _COMPARE.search(clause) else "已供应（实绩）数字" if done and not other
+                       else f"{'、'.join(map(str, sorted(active)))}年的数字")
                 for fig in figs:
                     st.set_aside(fig.value, fig.unit, why, fig.label)
                 if figs:

@@ -35,7 +35,7 @@ _LEAD_NAME_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八�
 _TOTAL_WORDS = re.compile(r"总量|总规模|总面积|合计|总计|共计|小计|^(?:全|本)(?:市|县|区|旗)|市区|县域|全域|全年")
 _IGNORE_WORDS = re.compile(
     r"季度|[0-9一二三四五六七八九十]+月|上半年|下半年|出让|划拨|租赁|作价|协议|招拍挂|新增|存量|储备|批而未供|"
-    r"闲置|征收|农用地|耕地|未利用地|增减挂钩|城乡|已供|实际|完成"
+    r"闲置|征收|农用地|耕地|未利用地|增减挂钩|城乡|已供|实际|完成|年均|期间|规划期|十[一二三四五六]五"
 )
 _SUB_MARK = re.compile(r"^\s*(?:其中|含|包括|包含)")
 _PRIOR_SECTION = re.compile(r"上年|上一年|去年|执行情况|完成情况|实施情况|回顾|供应情况")
@@ -218,7 +218,7 @@ class Context:
         """Say what a figure is (kind, name, reason) from the words before it."""
         prev_segment = fig.prev_segment
         label = fig.label.strip()
-        tail_only = bool(_TAIL_RE.match(label))
+        tail_only = bool(_TAIL_RE.match(_LEAD_RE.sub("", label)))  # 2021年度计划供应 …
         # "住宅用地：29.3公顷", "连州镇：计划供应62公顷": the name is before the colon
         cands = [label, prev_segment + label] if tail_only else [label]
         for lab in cands:
