@@ -137,14 +137,14 @@ class _Assembler:
                 town = self.ctx.leading_town(clause)
                 st.town = town or st.town
             other = bool(active) and year is not None and year not in active
-            if _DONE_SENTENCE.search(clause):
+            if _DONE_SENTENCE.search(re.sub(r"\([^()]*\)", "", clause)):  # not a note in brackets
                 done = True  # 实际供应…，其中…: what was supplied, to the end of the sentence
             elif _THIS_YEAR.search(clause) or (year is not None and year in years and "计划" in clause):
                 done = False
             if _COMPARE.search(clause) or other or (done and figs):
                 why = ("与其他年份比较" if _COMPARE.search(clause) else "已供应（实绩）数字" if done and not other
                        else f"{'、'.join(map(str, sorted(active)))}年的数字")
-                for fig in figs:
+                for fig in figs + [f for f, _ in find_mentions(clause)[1]]:
                     st.set_aside(fig.value, fig.unit, why, fig.label)
                 if figs:
                     st.town = self.ctx.leading_town(clause) or st.town  # 莫干山镇2023年度供应…，2024年度…
@@ -211,8 +211,10 @@ class _Assembler:
                 if last_cat_fig is not None and _SUB_MARK.match(f.label):
                     parent = _cats.lookup(last_cat_fig.name, self.ctx.system)
                     child = _cats.lookup(f.name, self.ctx.system)
-                    if parent and child and child.code.startswith(parent.code) and child.code != parent.code:
-                        st.add_sub_item(st.town or "structure", parent.name, f.name, f.value, f.unit)
+                    if child is None or (parent and child.code.startswith(parent.code) and child.code != parent.code):
+                        if child is None and f.name in self.ctx.unknown:
+                            self.ctx.unknown.remove(f.name)  # 其中社会停车场用地: a part, not a category
+                        st.add_sub_item(st.town or "structure", last_cat_fig.name, f.name, f.value, f.unit)
                         continue
                 if st.town is None:
                     st.add_structure(f.name, f.value, f.unit)

@@ -60,7 +60,7 @@ _GROUP_RE = re.compile(rf"(?:^|[^{_HAN}]|[和与及、])((?:非)?经营性|产�
 # Sub-categories plans name in brackets or after 其中 (they are part of a category, not one of their own).
 SUBCATEGORY_WORDS = re.compile(
     r"保障性|保障房|安居|公租|廉租|经济适用|共有产权|租赁住房|安置|棚户|棚改|商品住|普通商品|中小套型|"
-    r"人才住房|限价|自住|标准厂房"
+    r"人才住房|限价|自住|标准厂房|租赁住宅|停车场|停车设施"
 )
 
 

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from landgis.names import normalise_name
-from landgis.plan.context import Context
+from landgis.plan.context import _SUB_MARK, SUBCATEGORY_WORDS, Context
 from landgis.plan.ledger import Ledger
 from landgis.plan.mentions import CELL_NUM, EMPTY_CELL, FIGURE, decimal_of, unit_of
 
@@ -118,6 +118,7 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
     # the first header column that is not 序号 names the rows
     name_col = next((k for k, c in enumerate(clean) if not _TABLE_SEQ_HEAD.match(c)), 0)
     cols = clean[name_col + 1 :]
+    parents = _sub_item_columns(ctx, cols) if kind == "wide" else {}
     head_line = lines[start].strip()
     aligned = "\t" in head_line or head_line.startswith("|")  # empty cells are kept
     for line, row in rows:
@@ -147,6 +148,10 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
                 continue
             entered = len(st.entries)
             col_total = bool(_TABLE_TOTAL.match(col))
+            if col in parents:  # 其中：保障性住房用地 — a part of the column before, not a category
+                name_sub = re.sub(r"^\s*(?:其中|含|包括)\s*:?\s*", "", col)
+                st.add_sub_item("structure" if is_total_row else (row_town or name), parents[col], name_sub, value, unit)
+                continue
             if kind == "wide":
                 cat = None if col_total else ctx.classify_category(col)
                 if cat and not cat[1] and cat[0] not in ctx.unknown:
@@ -175,6 +180,20 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
                     st.add_alloc(col_town, row_cat[0], value, unit)
             if len(st.entries) == entered:
                 st.enter(value, unit, "unplaced", f"{name} {col}", "表格中行名或列名无法识别")
+
+
+def _sub_item_columns(ctx: Context, cols: list[str]) -> dict[str, str]:
+    """Columns that are 其中 parts of the category column before them: {column: parent category}."""
+    parents: dict[str, str] = {}
+    last = None
+    for col in cols:
+        sub = _SUB_MARK.match(col) or (SUBCATEGORY_WORDS.search(col) and last is not None)
+        if sub and last is not None:
+            parents[col] = last
+            continue
+        cat = ctx.classify_category(col)
+        last = cat[0] if cat else None
+    return parents
 
 
 def _table_total(st: Ledger, value: Decimal, unit: str) -> None:
