@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from landgis.names import normalise_name, registry_for_place
+from landgis.names import normalise_name, registry_for_place, suggest
 from landgis.plan.model import Finding, Plan
 from landgis.plan.sentences import say
 from landgis.units import to_hectares
@@ -226,7 +226,10 @@ def _townships(plan: Plan, townships: list[str] | None) -> list[Finding]:
             known = {normalise_name(t) for t in townships}
             unknown = [t for t in plan.townships if normalise_name(t) not in known]
         for t in unknown:
-            zh, en = say("unknown_township", township=t, county=county)
+            hint = suggest(t, townships)  # candidates from this county only
+            zh, en = say("unknown_township", township=t, county=county,
+                         hint_zh=f"（是否为{'、'.join(hint)}？）" if hint else "",
+                         hint_en=f" (did you mean {', '.join(hint)}?)" if hint else "")
             out.append(Finding("unknown_township", zh, township=t, message_en=en))
         for t in townships:
             if t not in receiving and (reg is None or reg.resolve(t) not in receiving):

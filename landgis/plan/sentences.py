@@ -45,9 +45,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "unknown_category": ("“{category}”{amount}不在用地分类（{system}）中，已按原名保留，未赋分类代码，请核对。",
                          "“{category}”{amount} is not a class of {system}; kept under its own name without "
                          "a code. Please check."),
-    "unknown_township": ("计划中的“{township}”不是{county}的乡镇（街道），无法落到乡镇界线上，请核对名称。",
+    "unknown_township": ("计划中的“{township}”不是{county}的乡镇（街道），无法落到乡镇界线上，请核对名称{hint_zh}。",
                          "“{township}” in the plan is not a township of {county}; it cannot be placed on the "
-                         "township map. Please check the name."),
+                         "township map. Please check the name{hint_en}."),
     "no_supply": ("{township}本年度无土地供应安排。", "{township} receives no land in this plan."),
     "unplaced": ("第{line}行的{figure}未能归入计划（{reason}）：“{text}”。请核对。",
                  "Line {line}: {figure} could not be placed in the plan ({reason}): “{text}”. Please check."),
