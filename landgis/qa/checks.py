@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import math
 from dataclasses import dataclass, field
 
@@ -25,7 +26,7 @@ from landgis.names import core_name, normalise_name, registry, suggest
 from landgis.qa.labels import finding
 from landgis.qa.parcels import HA_PER_UNIT
 
-__all__ = ["Context", "check_partition", "duplicates", "guess_area_unit"]
+__all__ = ["Context", "check_partition", "duplicate_ids", "duplicate_geometries", "overlaps", "guess_area_unit"]
 
 # Mainland China, Hainan and the near islands, generously: outside this box a coordinate is wrong.
 _CHINA = (73.0, 3.0, 135.5, 54.0)
@@ -495,12 +496,13 @@ def _output_geometry(r: _Rows) -> None:
     r.out["geometry"] = out_geom
     key = np.full(len(r.part), None, dtype=object)
     if r.usable.any():
-        key[r.usable] = shapely.to_wkb(shapely.normalize(r.geoms[r.usable]), hex=True)
+        wkb = shapely.to_wkb(shapely.normalize(r.geoms[r.usable]))
+        key[r.usable] = [hashlib.blake2b(w, digest_size=16).hexdigest() for w in wkb]
     r.out["geom_key"] = key
 
 
-def duplicates(added: pd.DataFrame, findings: list[dict]) -> None:
-    """Checks across rows: duplicate ids and duplicate geometries (``added`` indexed by input row)."""
+def duplicate_ids(added: pd.DataFrame, findings: list[dict]) -> None:
+    """Rows sharing an id (``added``: ``id_text``, ``parcel_id``, indexed by input row, sorted)."""
     ids = added.loc[added["id_text"] != "", "id_text"]
     ids = ids[ids.duplicated(keep=False)]
     for pid, grp in ids.groupby(ids, sort=False):
@@ -508,6 +510,10 @@ def duplicates(added: pd.DataFrame, findings: list[dict]) -> None:
         for r in grp.index:
             finding(findings, r, pid, "duplicate_id", f"编号“{pid}”重复（第 {where} 行）",
                     input_rows=[int(x) + 1 for x in grp.index])
+
+
+def duplicate_geometries(added: pd.DataFrame, findings: list[dict]) -> None:
+    """Rows with the same geometry (``added``: ``geom_key``, ``parcel_id``, indexed by input row, sorted)."""
     keys = added["geom_key"].dropna()
     keys = keys[keys.duplicated(keep=False)]
     for _, grp in keys.groupby(keys, sort=False):
@@ -516,6 +522,80 @@ def duplicates(added: pd.DataFrame, findings: list[dict]) -> None:
             others = [p for rr, p in zip(grp.index, names) if rr != r]
             finding(findings, r, added.at[r, "parcel_id"], "duplicate_geometry",
                     f"几何与 {'、'.join(others)} 完全相同", duplicates=others)
+
+
+def overlaps(added: pd.DataFrame, ctx: Context, findings: list[dict], other: pd.DataFrame | None = None) -> int:
+    """Polygon parcels overlapping another by more than ``ctx.overlap_tolerance`` m².
+
+    Candidates come from an STRtree query (``predicate="intersects"``), never all pairs; exact
+    duplicates are left to :func:`duplicate_geometries`. Each pair gives one finding on each parcel,
+    with the other's id and row, the overlap in m² and ha, and whether one lies inside the other.
+
+    Parameters
+    ----------
+    added : pandas.DataFrame
+        Indexed by input row: ``parcel_id``, ``geom_key`` and ``geometry`` (EPSG:4326).
+    ctx : Context
+    findings : list of dict
+        Appended to.
+    other : pandas.DataFrame, optional
+        Only pairs between ``added`` and ``other`` (another partition's rows) are tested.
+
+    Returns
+    -------
+    int
+        Number of overlapping pairs found.
+    """
+    a = _polygons(added)
+    b = a if other is None else _polygons(other)
+    if not len(a) or not len(b):
+        return 0
+    ga = np.asarray(a["geometry"].values, dtype=object)
+    gb = np.asarray(b["geometry"].values, dtype=object)
+    ia, ib = shapely.STRtree(gb).query(ga, predicate="intersects")
+    if other is None:
+        keep = ia < ib
+        ia, ib = ia[keep], ib[keep]
+    same = a["geom_key"].to_numpy(dtype=object)[ia] == b["geom_key"].to_numpy(dtype=object)[ib]
+    ia, ib = ia[~same], ib[~same]
+    if not len(ia):
+        return 0
+    to_area = transformer(CRS.from_epsg(4326), ctx.crs_area)
+    pa = valid(_reproject(ga[ia], to_area))
+    pb = valid(_reproject(gb[ib], to_area))
+    area = shapely.area(shapely.intersection(pa, pb))
+    big = area > ctx.overlap_tolerance
+    pairs = pd.DataFrame({"ra": a.index.to_numpy()[ia][big], "rb": b.index.to_numpy()[ib][big],
+                          "ida": a["parcel_id"].to_numpy()[ia][big], "idb": b["parcel_id"].to_numpy()[ib][big],
+                          "area": area[big], "sa": area[big] / shapely.area(pa[big]),
+                          "sb": area[big] / shapely.area(pb[big])})
+    both = pd.concat([pairs, pairs.rename(columns={"ra": "rb", "rb": "ra", "ida": "idb", "idb": "ida",
+                                                   "sa": "sb", "sb": "sa"})], ignore_index=True)
+    for p in both.sort_values(["ra", "rb"]).itertuples():
+        _overlap_finding(findings, p)
+    return len(pairs)
+
+
+def _polygons(frame: pd.DataFrame) -> pd.DataFrame:
+    g = np.asarray(frame["geometry"].values, dtype=object)
+    ok = ~pd.isna(pd.Series(g, dtype=object)).to_numpy()
+    ok[ok] = np.isin(shapely.get_type_id(g[ok]), (3, 6))
+    return frame.loc[ok, ["parcel_id", "geom_key", "geometry"]]
+
+
+_INSIDE = 0.999  # an overlap of 99.9 % of a parcel: it lies inside the other
+
+
+def _overlap_finding(findings: list, p) -> None:
+    words = f"{p.area:,.1f} 平方米（{fmt_ha(p.area / 1e4)}）"
+    if p.sa >= _INSIDE:
+        relation, msg = "inside", f"位于地块 {p.idb} 内：重叠 {words}，占本地块 {pct(p.sa)}"
+    elif p.sb >= _INSIDE:
+        relation, msg = "contains", f"包含地块 {p.idb}：重叠 {words}，占本地块 {pct(p.sa)}"
+    else:
+        relation, msg = "partial", f"与地块 {p.idb} 部分重叠：重叠 {words}，占本地块 {pct(p.sa)}、占对方 {pct(p.sb)}"
+    finding(findings, p.ra, p.ida, "overlaps_parcel", msg, other=p.idb, other_row=int(p.rb) + 1,
+            overlap_m2=p.area, share=p.sa, other_share=p.sb, relation=relation)
 
 
 def guess_area_unit(part: gpd.GeoDataFrame, area_field: str, ctx: Context) -> str:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,12 +74,18 @@ class QAResult:
 
 
 def sort_findings(fdf: pd.DataFrame, after: int) -> pd.DataFrame:
-    """Findings by input row (quota findings, row <NA>, after ``after``), then kind, then input order."""
+    """Findings by input row (quota findings, row <NA>, after ``after``), then kind, then the other parcel.
+
+    The order is the same whichever engine found them (overlaps by the other parcel's row).
+    """
     fdf = fdf.copy()
     fdf["row"] = fdf["row"].astype("Int64")
     order = fdf["kind"].map(KIND_ORDER)
-    return fdf.assign(_o=order, _r=fdf["row"].fillna(after)).sort_values(
-        ["_r", "_o"], kind="stable").drop(columns=["_o", "_r"]).reset_index(drop=True)
+    other = np.zeros(len(fdf), dtype=np.int64)
+    ov = (fdf["kind"] == "overlaps_parcel").to_numpy()
+    other[ov] = [json.loads(f)["other_row"] for f in fdf["figures"].to_numpy()[ov]]
+    return fdf.assign(_o=order, _r=fdf["row"].fillna(after), _p=other).sort_values(
+        ["_r", "_o", "_p"], kind="stable").drop(columns=["_o", "_r", "_p"]).reset_index(drop=True)
 
 
 def per_row(fdf: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import geopandas as gpd
 
 from landgis.errors import InputError
 from landgis.qa import engines
-from landgis.qa.checks import Context, duplicates, guess_area_unit
+from landgis.qa.checks import Context, duplicate_geometries, duplicate_ids, guess_area_unit, overlaps
 from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, load_parcels
 from landgis.qa.quota import booked, reconcile
 from landgis.qa.result import QAResult, assemble
@@ -25,7 +25,7 @@ _UNITS = {"ha": "公顷", "mu": "亩", "m2": "平方米", "m²": "平方米"}
 
 def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, township_field: str | None = None,
        category_field: str | None = None, area_field: str | None = None, area_unit: str | None = None,
-       area_tolerance: float = 0.05, engine: str = "local", scheduler=None, progress: bool = False,
+       area_tolerance: float = 0.05, overlap_tolerance: float = 1.0, engine: str = "local", scheduler=None, progress: bool = False,
        layer: str | None = None, crs=None, x_field: str | None = None, y_field: str | None = None) -> QAResult:
     """Check parcels against the townships and the plan's quotas.
 
@@ -46,6 +46,8 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
         stated areas match the polygons, else 公顷.
     area_tolerance : float
         Relative difference between stated and geometry area beyond which a parcel is flagged.
+    overlap_tolerance : float
+        Area in m² by which two parcels may overlap before it is a finding (digitising slivers).
     engine : {"local", "dask"}
         ``"dask"`` runs the per-parcel checks on a dask.distributed cluster, partition by partition.
     scheduler : str or distributed.Client, optional
@@ -72,7 +74,7 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
     gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field)
     townships, plan = _inputs(townships, plan)
     fields, ctx = _context(sample, townships, plan, source, id_field, township_field, category_field,
-                           area_field, area_unit, area_tolerance)
+                           area_field, area_unit, area_tolerance, overlap_tolerance)
     if engine == "dask":
         gdf, added, findings = engines.run_dask(gdf, source_path, layer, crs or sample.crs, ctx, scheduler,
                                                 progress)
@@ -80,7 +82,9 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
     else:
         added, findings = engines.run_local(gdf, ctx, progress)
     added = added.sort_index()
-    duplicates(added, findings)
+    duplicate_ids(added, findings)
+    duplicate_geometries(added, findings)
+    overlaps(added, ctx, findings)
     quota = reconcile(booked(added), plan, findings)
     return assemble(gdf, added, findings, quota, townships, fields, source, engine, plan)
 
@@ -124,7 +128,7 @@ def _inputs(townships, plan):
 
 
 def _context(sample, townships, plan, source, id_field, township_field, category_field, area_field,
-             area_unit, area_tolerance):
+             area_unit, area_tolerance, overlap_tolerance):
     """The fields used, the area unit (given, from the header, or guessed), and the checks' Context."""
     columns = [c for c in sample.columns if c != sample.geometry.name]
     fields = find_fields(columns, id_field=id_field, township_field=township_field,
@@ -139,7 +143,8 @@ def _context(sample, townships, plan, source, id_field, township_field, category
     else:
         unit, unit_source = None, "guessed"
     plan_cats = list(dict.fromkeys(plan.allocations["category"])) if plan is not None else []
-    ctx = Context(townships, fields, unit, area_tolerance, getattr(plan, "category_system", None), plan_cats)
+    ctx = Context(townships, fields, unit, area_tolerance, getattr(plan, "category_system", None), plan_cats,
+                  overlap_tolerance)
     if fields["area"] and unit is None:
         ctx.area_unit = unit = guess_area_unit(sample, fields["area"], ctx)
     fields["area_unit"] = unit
