@@ -190,8 +190,16 @@ class _Rows:
     to_ll: Transformer | None = None
     corrected: dict = field(default_factory=dict)
     found: np.ndarray | None = None
-    share_of: dict = field(default_factory=dict)
+    share_of: dict = field(default_factory=dict)      # polygons in several townships: {township: share}
+    single_share: dict = field(default_factory=dict)  # polygons in one township: (township, share)
     area_ha: np.ndarray | None = None
+
+    def shares(self, i: int) -> dict | None:
+        """{township: share} of polygon ``i`` (None for points and polygons outside every township)."""
+        if i in self.share_of:
+            return self.share_of[i]
+        one = self.single_share.get(i)
+        return {one[0]: float(one[1])} if one is not None else None
 
     def add(self, i, kind, message, **kw):
         finding(self.findings, self.rows[i], self.pids[i], kind, message, **kw)
@@ -378,35 +386,43 @@ def _location(r: _Rows) -> None:
     pt = loc[~is_poly[loc]]
     if len(pt):
         hit = ctx.index.locate(g_area[pt])
-        found[pt] = [ctx.names[h] if h >= 0 else None for h in hit]
+        found[pt] = np.array([None, *ctx.names], dtype=object)[hit + 1]
     pg = loc[is_poly[loc]]
+    total = np.ones(n)  # share of each polygon inside the county
     if len(pg):
-        sh = ctx.index.shares(g_area[pg])
-        for p, grp in sh.groupby("parcel", sort=False):
-            r.share_of[pg[p]] = {ctx.names[t]: s for t, s in zip(grp["township"], grp["share"])}
-        for i in pg:
-            s = r.share_of.get(i, {})
-            if s:
-                found[i] = max(s, key=s.get)
+        _polygon_shares(r, pg, ctx.index.shares(g_area[pg]), total)
 
-    for i in loc:
-        s = r.share_of.get(i)
-        if found[i] is None:
-            r.add(i, "outside_county", "位于县（市）界外，不在任何乡镇内",
-                  lon=r.rep[i, 0] if r.src_crs.is_geographic else None)
-            continue
-        if s is None:
-            continue
-        outside = max(0.0, 1.0 - sum(s.values()))
-        if outside >= _STRADDLE_SHARE:
-            r.add(i, "partly_outside_county", f"地块有 {pct(outside)} 的面积位于县（市）界外", found=found[i],
-                  outside_share=outside)
+    for i in loc[found[loc] == None]:  # noqa: E711 - elementwise on an object array
+        r.add(i, "outside_county", "位于县（市）界外，不在任何乡镇内",
+              lon=r.rep[i, 0] if r.src_crs.is_geographic else None)
+    for i in np.nonzero((1.0 - total >= _STRADDLE_SHARE) & (found != None))[0]:  # noqa: E711
+        outside = max(0.0, 1.0 - total[i])
+        r.add(i, "partly_outside_county", f"地块有 {pct(outside)} 的面积位于县（市）界外", found=found[i],
+              outside_share=outside)
+    for i in sorted(r.share_of):
+        s = r.share_of[i]
         inside = {k: v for k, v in s.items() if v >= _STRADDLE_SHARE}
         if len(inside) > 1:
             ranked = sorted(s.items(), key=lambda kv: -kv[1])
             words = "、".join(f"{k} {pct(v)}" for k, v in ranked if k in inside)
             r.add(i, "straddles_townships", f"地块跨乡镇界线：{words}", found=found[i], shares=dict(ranked),
                   areas_ha={k: v * area_ha[i] for k, v in s.items()})
+
+
+def _polygon_shares(r: _Rows, pg: np.ndarray, sh: pd.DataFrame, total: np.ndarray) -> None:
+    """Township of each polygon (largest share; ties to the first township) and the shares of those in several."""
+    names = np.array(r.ctx.names, dtype=object)
+    p, t, s = sh["parcel"].to_numpy(), sh["township"].to_numpy(), sh["share"].to_numpy()
+    order = np.lexsort((t, -s, p))
+    head = order[np.r_[True, p[order][1:] != p[order][:-1]]] if len(order) else order
+    r.found[pg[p[head]]] = names[t[head]]
+    total[pg] = np.bincount(p, weights=s, minlength=len(pg))
+    count = np.bincount(p, minlength=len(pg))
+    one = count[p] == 1
+    r.single_share.update(zip(pg[p[one]].tolist(), zip(names[t[one]], s[one])))
+    several = ~one
+    for q, tt, ss in zip(p[several], t[several], s[several]):  # sh is ordered by parcel, then township
+        r.share_of.setdefault(int(pg[q]), {})[names[tt]] = float(ss)
 
 
 def _declared_township(r: _Rows) -> None:
@@ -426,7 +442,7 @@ def _declared_township(r: _Rows) -> None:
                   f"所属乡镇“{name}”不在乡镇图层中" + (f"；是否为{'、'.join(hint)}？" if hint else ""),
                   declared=name, found=found[i], candidates=hint)
         for i in np.nonzero(pd.notna(declared) & pd.notna(found) & (declared != found))[0]:
-            canon, s = declared[i], r.share_of.get(i)
+            canon, s = declared[i], r.shares(i)
             # A polygon is in the wrong township when the declared one holds less than half of it.
             if s is not None and s.get(canon, 0.0) >= 0.5:
                 continue
