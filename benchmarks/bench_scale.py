@@ -191,7 +191,8 @@ def main(argv=None) -> None:
         rows.append((n, seconds, mib))
         kinds = ", ".join(f"{k} {v:,}" for k, v in list(s["by_kind"].items())[:6])
         print(f"N={n:,} time={seconds:.1f}s peak_memory={mib:,.0f}MiB partitions={s['n_partitions']} "
-              f"overlap_pairs_across_partitions={s['overlaps_across_partitions']:,} ({kinds})", flush=True)
+              f"overlap_pairs_across_partitions={s['overlaps_across_partitions']:,} ({kinds}) "
+              f"stages_s={s['timings_s']}", flush=True)
     plot(rows, args.plot)
     print(f"plot: {args.plot}")
     print(f"scale_time_ratio={rows[-1][1] / rows[0][1]:.2f} scale_memory_ratio={rows[-1][2] / rows[0][2]:.2f}")

@@ -8,9 +8,10 @@ The dask engine never gathers rows. Stage by stage, each task holds one partitio
    extent; ties broken by the row so that no partition can swell) and ``set_index`` on it, as
    ``spatial_shuffle`` does, with geometries travelling as WKB;
 3. **check** every partition (every per-row check and the overlaps inside it); each task writes its
-   rows and findings to Parquet and returns only its sums per township × category and its envelope;
+   rows and findings to Parquet and returns only its sums per township × category and the grid cells its polygons touch;
 4. **across partitions**: duplicate ids and geometries by a shuffle keyed by the id / geometry hash;
-   overlaps between the partitions whose envelopes meet, on the parcels near the other's envelope;
+   overlaps between partitions whose polygons touch the same cells of a 0.01° grid, on those
+   polygons only (each partition is read once to pick them);
 5. **assemble** each partition's per-parcel result and findings as partitioned (Geo)Parquet.
 
 The client only adds up sums and counts, so its memory does not grow with the parcel count.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import math
 import shutil
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +79,8 @@ class DaskRun:
     overlaps_within: int = 0
     overlaps_across: int = 0
     staging: Path | None = None
+    border_parcels: int = 0
+    timings: dict = field(default_factory=dict)
 
 
 def _stable(df: pd.DataFrame) -> pd.DataFrame:
@@ -233,11 +237,8 @@ def _check_stage(df: pd.DataFrame, k: int, ctx: Context, crs, work: Path) -> dic
                              crs=4326)
     store.to_parquet(work / "checked" / f"part.{k}.parquet", index=False)
     write_findings_parquet(found, work / "findings" / f"part={k}" / "checks.parquet")
-    g = np.asarray(store.geometry.values, dtype=object)
-    poly = ~pd.isna(pd.Series(g, dtype=object)).to_numpy()
-    poly[poly] = np.isin(shapely.get_type_id(g[poly]), (3, 6))
-    envelope = tuple(shapely.total_bounds(g[poly])) if poly.any() else None
-    return {"part": k, "n": len(part), "envelope": envelope, "booked": booked(added), "within": within}
+    _, cells = _cells_of(np.asarray(store.geometry.values, dtype=object))
+    return {"part": k, "n": len(part), "cells": np.unique(cells), "booked": booked(added), "within": within}
 
 
 # stage 4: across partitions
@@ -263,24 +264,55 @@ def _write_by_part(found: list, part_of: pd.Series, name: str, work: Path) -> No
 
 
 _OVERLAP_COLUMNS = ["_qa_row", "_qa_parcel_id", "_qa_geom_key", "_qa_part", "geometry"]
+_CELL = 0.01  # degrees: the grid that tells which partitions' polygons come near each other
 
 
-def _near(path: Path, envelope) -> pd.DataFrame:
-    g = gpd.read_parquet(path, columns=_OVERLAP_COLUMNS, bbox=None)
-    b = g.geometry.bounds.to_numpy()
-    x0, y0, x1, y1 = envelope
-    near = (b[:, 0] <= x1) & (b[:, 2] >= x0) & (b[:, 1] <= y1) & (b[:, 3] >= y0)
-    g = g[near]
+def _cells_of(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position, cell id) for every grid cell the bounding box of each polygon touches."""
+    ok = ~pd.isna(pd.Series(geoms, dtype=object)).to_numpy()
+    ok[ok] = np.isin(shapely.get_type_id(geoms[ok]), (3, 6))
+    pos = np.nonzero(ok)[0]
+    if not len(pos):
+        return pos, np.zeros(0, dtype=np.int64)
+    b = shapely.bounds(geoms[pos])
+    ix0, iy0 = np.floor(b[:, 0] / _CELL).astype(np.int64), np.floor(b[:, 1] / _CELL).astype(np.int64)
+    nx = np.floor(b[:, 2] / _CELL).astype(np.int64) - ix0 + 1
+    ny = np.floor(b[:, 3] / _CELL).astype(np.int64) - iy0 + 1
+    count = nx * ny
+    rep = np.repeat(np.arange(len(pos)), count)
+    offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    ix, iy = ix0[rep] + offset % nx[rep], iy0[rep] + offset // nx[rep]
+    return pos[rep], (ix + 20_000) * 100_000 + (iy + 20_000)
+
+
+def _border_stage(i: int, shared: dict, work: Path) -> int:
+    """Write, for each neighbouring partition j, the polygons of partition i in the cells both touch."""
+    g = gpd.read_parquet(work / "checked" / f"part.{i}.parquet", columns=_OVERLAP_COLUMNS)
+    pos, cells = _cells_of(np.asarray(g.geometry.values, dtype=object))
+    n = 0
+    for j, common in shared.items():
+        near = np.unique(pos[np.isin(cells, common)])
+        if len(near):
+            g.iloc[near].to_parquet(work / "near" / f"{i}.{j}.parquet", index=False)
+            n += len(near)
+    return n
+
+
+def _near(path: Path) -> pd.DataFrame:
+    g = gpd.read_parquet(path)
     return pd.DataFrame({"parcel_id": g["_qa_parcel_id"].to_numpy(), "geom_key": g["_qa_geom_key"].to_numpy(),
                          "geometry": g.geometry.to_numpy(), "_qa_part": g["_qa_part"].to_numpy()},
                         index=g["_qa_row"].to_numpy())
 
 
-def _across_stage(i: int, j: int, env_i, env_j, ctx: Context, work: Path) -> int:
-    a = _near(work / "checked" / f"part.{i}.parquet", env_j)
-    b = _near(work / "checked" / f"part.{j}.parquet", env_i)
+def _across_stage(i: int, j: int, ctx: Context, work: Path) -> int:
+    """Overlaps between the border polygons of partitions i and j."""
+    pa, pb = work / "near" / f"{i}.{j}.parquet", work / "near" / f"{j}.{i}.parquet"
+    if not (pa.exists() and pb.exists()):
+        return 0
+    a, b = _near(pa), _near(pb)
     found: list = []
-    n = overlaps(a, ctx, found, other=b) if len(a) and len(b) else 0
+    n = overlaps(a, ctx, found, other=b)
     _write_by_part(found, pd.concat([a["_qa_part"], b["_qa_part"]]), f"across.{i}.{j}", work)
     return n
 
@@ -361,7 +393,7 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
     out.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex[:12]
     work, staging = out / f".qa-work-{token}", out / f".qa-staging-{token}"
-    for d in (work / "checked", work / "findings", staging / "parcels.parquet", staging / "findings.parquet"):
+    for d in (work / "checked", work / "findings", work / "near", staging / "parcels.parquet", staging / "findings.parquet"):
         d.mkdir(parents=True)
     client, own = _client(scheduler)
     try:
@@ -383,6 +415,7 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
     import dask
     import dask.dataframe as dd
 
+    t0, timings = time.perf_counter(), {}
     pieces, n = _pieces(source, layer, crs, partition_rows)
     nparts = max(1, math.ceil(n / partition_rows))
     bounds = _extent(ctx, crs)
@@ -395,6 +428,7 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
     stats = _gather(client, [dask.delayed(_check_stage)(p, k, ctx_d, crs, work) for k, p in enumerate(parts)],
                     progress)
     stats = [s for s in stats if s["n"]]
+    timings["read_partition_check"] = time.perf_counter() - t0
 
     keys = dd.read_parquet(str(work / "checked"), columns=["_qa_row", "_qa_id_text", "_qa_parcel_id",
                                                            "_qa_geom_key", "_qa_part"])
@@ -403,18 +437,29 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
                            ("geometry", "_qa_geom_key", ~keys["_qa_geom_key"].isna())):
         shuffled = keys[sel].shuffle(on=col, npartitions=max(1, len(stats)))
         jobs += [dask.delayed(_duplicate_stage)(p, kind, j, work) for j, p in enumerate(shuffled.to_delayed())]
-    envs = [(s["part"], s["envelope"]) for s in stats if s["envelope"] is not None]
-    pairs = [(i, j, ei, ej) for a, (i, ei) in enumerate(envs) for (j, ej) in envs[a + 1:] if _meet(ei, ej)]
-    across = [dask.delayed(_across_stage)(i, j, ei, ej, ctx_d, work) for i, j, ei, ej in pairs]
-    counts = _gather(client, jobs + across, progress)
+    shared: dict = {}
+    for a, si in enumerate(stats):
+        for sj in stats[a + 1:]:
+            common = np.intersect1d(si["cells"], sj["cells"], assume_unique=True)
+            if len(common):
+                shared.setdefault(si["part"], {})[sj["part"]] = common
+                shared.setdefault(sj["part"], {})[si["part"]] = common
+    border = [dask.delayed(_border_stage)(i, nb, work) for i, nb in shared.items()]
+    counts = _gather(client, jobs + border, progress)
+    timings["duplicates_and_borders"] = time.perf_counter() - t0
+    pairs = sorted({(min(i, j), max(i, j)) for i, nb in shared.items() for j in nb})
+    across = _gather(client, [dask.delayed(_across_stage)(i, j, ctx_d, work) for i, j in pairs], progress)
+    timings["overlaps_across"] = time.perf_counter() - t0
 
     done = _gather(client, [dask.delayed(_assemble_stage)(s["part"], work, staging) for s in stats], progress)
+    timings["assemble"] = time.perf_counter() - t0
     from landgis.qa.quota import combine
 
     run = DaskRun(parcels_path=out / "parcels.parquet", findings_path=out / "findings.parquet",
                   booked=combine([s["booked"] for s in stats]), n_parcels=int(sum(s["n"] for s in stats)),
                   n_partitions=len(stats), overlaps_within=int(sum(s["within"] for s in stats)),
-                  overlaps_across=int(sum(counts[len(jobs):])))
+                  overlaps_across=int(sum(across)), border_parcels=int(sum(counts[len(jobs):])),
+                  timings={k: round(v, 2) for k, v in timings.items()})
     for d in done:
         run.n_with_findings += d["n_with_findings"]
         for key in ("by_kind", "by_severity"):
@@ -433,10 +478,6 @@ def publish(run: DaskRun) -> None:
             shutil.rmtree(target) if target.is_dir() else target.unlink()
         (staging / name).rename(target)
     shutil.rmtree(staging, ignore_errors=True)
-
-
-def _meet(a, b) -> bool:
-    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
 def _extent(ctx: Context, crs):

@@ -192,7 +192,8 @@ def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir
         "by_kind": {k: int(v) for k, v in sorted(by_kind.items(), key=lambda kv: -kv[1])},
         "booked_ha": float(quota["booked_ha"].sum()), "allocated_ha": float(quota["allocated_ha"].sum()),
         "n_partitions": run.n_partitions, "overlaps_within_partitions": run.overlaps_within,
-        "overlaps_across_partitions": run.overlaps_across, "store": str(out),
+        "overlaps_across_partitions": run.overlaps_across, "border_parcels": run.border_parcels,
+        "timings_s": run.timings, "store": str(out),
     }
     parcels = dask_geopandas.read_parquet(str(run.parcels_path))
     findings = dd.read_parquet(str(run.findings_path)).astype({"row": "Int64"})
