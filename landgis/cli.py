@@ -195,7 +195,7 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
         description="Check parcels (地块): inside the county, in the township they are booked under, straddling, "
                     "geometry, ids, areas, coordinates; and their area per township × category against the plan.")
     p.add_argument("parcels", metavar="PARCELS",
-                   help="GeoPackage, Shapefile, GeoJSON, CSV/XLSX with coordinate columns, "
+                   help="GeoPackage, Shapefile, GeoJSON, GeoParquet, CSV/XLSX with coordinate columns, "
                         "or postgresql://… (with --layer or --sql)")
     p.add_argument("--plan", metavar="PATH", help="land supply plan (.txt/.docx/.pdf; default: the seed plan)")
     p.add_argument("--no-plan", action="store_true", help="skip the quota reconciliation")
@@ -215,6 +215,8 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
                    help="unit of the area column (default: from its header, else guessed from the polygons)")
     f.add_argument("--area-tolerance", type=float, default=0.05, metavar="FRACTION",
                    help="stated vs geometry area difference to flag (default 0.05 = 5%%)")
+    f.add_argument("--overlap-tolerance", type=float, default=1.0, metavar="M2",
+                   help="overlap between two parcels to flag, in square metres (default 1)")
     _add_boundary_options(p, parcels_too=True)
     d = p.add_argument_group("PostGIS (PARCELS is a postgresql:// URL; the table with --layer SCHEMA.TABLE)")
     d.add_argument("--sql", metavar="QUERY", help="read the parcels with this query")
@@ -222,9 +224,12 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--replace", action="store_true", help="replace the --write-back table if it exists")
     e = p.add_argument_group("engine")
     e.add_argument("--engine", choices=["local", "dask"], default="local",
-                   help="local (default) or dask: partitions on a dask.distributed cluster")
+                   help="local (default) or dask: partitions on a dask.distributed cluster, results as "
+                        "partitioned GeoParquet (parcels.parquet/, findings.parquet/)")
     e.add_argument("--scheduler", metavar="ADDRESS", help="address of a running dask scheduler "
-                   "(default with --engine dask: a local cluster)")
+                   "(default with --engine dask: a local cluster); its workers must see --out")
+    e.add_argument("--partition-rows", type=int, default=200_000, metavar="N",
+                   help="rows per dask partition (bounds each worker's memory; default 200000)")
     p.add_argument("--fail-on", choices=["error", "warning"],
                    help="exit with status 1 when findings of this severity (or worse) exist")
     p.add_argument("--no-map", action="store_true", help="do not write qa_map.html")
@@ -245,12 +250,14 @@ def _run_qa(args: argparse.Namespace) -> int:
             raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
         parcels = args.parcels
     plan = False if args.no_plan else args.plan
+    dask_options = {"out_dir": args.out, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
     result = qa(
         parcels, _townships_from_args(args), plan,
         id_field=args.id_field, township_field=args.township_field, category_field=args.category_field,
         area_field=args.area_field, area_unit=args.area_unit, area_tolerance=args.area_tolerance,
+        overlap_tolerance=args.overlap_tolerance,
         engine=args.engine, scheduler=args.scheduler, progress=not args.quiet and sys.stderr.isatty(),
-        layer=args.parcel_layer, crs=args.parcel_crs, x_field=args.x_field, y_field=args.y_field,
+        layer=args.parcel_layer, crs=args.parcel_crs, x_field=args.x_field, y_field=args.y_field, **dask_options,
     )
     if url and args.write_back:
         # First, so that a refused write-back (table exists, no --replace) leaves no files either.
@@ -260,9 +267,16 @@ def _run_qa(args: argparse.Namespace) -> int:
     if not args.no_map:
         from pathlib import Path
 
-        from landgis.render.qa_map import write_qa_map
+        from landgis.render.qa_map import MAX_FEATURES, write_qa_map
 
-        written.append(write_qa_map(result, Path(args.out) / "qa_map.html"))
+        if args.engine == "dask" and result.summary["n_parcels"] > MAX_FEATURES:
+            print(f"qa_map.html not drawn: {result.summary['n_parcels']} parcels are more than the map's "
+                  f"{MAX_FEATURES}; open parcels.parquet in QGIS")
+        else:
+            if args.engine == "dask":
+                result.parcels = result.parcels.compute().sort_values("qa_row", ignore_index=True)
+                result.findings = result.findings.compute()
+            written.append(write_qa_map(result, Path(args.out) / "qa_map.html"))
     print(format_summary(result))
     for path in written:
         print(f"wrote {path}")
