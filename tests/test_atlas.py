@@ -38,7 +38,7 @@ def test_atlas_writes_every_output(atlas):
     assert len(pngs) >= 10, sorted(names)
     for ext in (".svg", ".pdf"):
         assert len([n for n in names if n.endswith(ext)]) == len(pngs)
-    assert "maps/cat-06-industrial-mining-and-storage.png" in pngs  # 工矿仓储用地, by its GB/T 21010 code
+    assert "maps/工矿仓储用地.png" in pngs and "maps/供应总量.png" in pngs  # Chinese names, as planners file them
     assert atlas.progress_lines[0].startswith("[1/") and len(atlas.progress_lines) == 6
 
 
@@ -131,9 +131,10 @@ def test_cli_atlas_english_in_mu(tmp_path, capsys):
     assert "[1/6]" in printed and str((out / "index.html").resolve()) in printed
     html = (out / "index.html").read_text("utf-8")
     assert "Land supply plan atlas" in html and "mu" in html
-    assert "2372.6897535" in html  # 158.1793169 ha × 15 = 2372.6897535 亩
-    assert "1.7817929 ha are not placed in any township" in html
-    assert "0.0000001 ha more than the stated total 158.1793169 ha" in html
+    # 158.1793169 ha × 15 = 2372.6897535 亩: tables to 0.01 亩, cards to 0.1 亩 (units.PRECISION)
+    assert "2,372.69" in html and "2,372.7<" in html and "2372.6897535" not in html
+    assert "26.73 mu are not placed in any township" in html  # 1.7817929 ha, the findings in the user's unit too
+    assert "0.0000015 mu more than the stated total 2,372.69 mu" in html  # never rounded away to 0
 
 
 def test_cli_atlas_bad_plan_is_one_line(tmp_path, capsys):

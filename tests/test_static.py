@@ -286,10 +286,9 @@ def test_failed_write_leaves_the_old_file_untouched(ind_map, tmp_path):
 def test_every_map_of_the_plan_renders(layer, tmp_path):
     paths = render_maps(layer, tmp_path, formats=["png"], dpi=40)
     names = [p.name for p in paths]
-    assert names == [
-        "cat-0809-public-utilities.png", "cat-05-commercial-and-business-services.png", "cat-07-residential.png",
-        "cat-06-industrial-mining-and-storage.png", "cat-0810-parks-and-green-space.png", "cat-10-transport.png",
-        "total.png", "density.png", "small-multiples.png", "stacked-bars.png",
+    assert names == [  # Chinese names, in the plan's order
+        "公用设施用地.png", "商服用地.png", "住宅用地.png", "工矿仓储用地.png", "公园与绿地.png", "交通运输用地.png",
+        "供应总量.png", "供应强度.png", "各类用地一览.png", "分乡镇用地构成.png",
     ]
     for p in paths:
         with Image.open(p) as img:
@@ -298,12 +297,15 @@ def test_every_map_of_the_plan_renders(layer, tmp_path):
 
 
 # --- command line ------------------------------------------------------------------------------
-def test_cli_map(tmp_path, capsys):
+def test_cli_map_category_writes_that_map_alone(tmp_path, capsys):
     rc = main(["map", "--category", "工矿仓储", "--format", "png", "--dpi", "50", "--unit", "mu",
-               "--breaks", "15,75,150", "--no-extras", "--out", str(tmp_path)])
-    out = capsys.readouterr().out.split()
+               "--breaks", "15,75,150", "--out", str(tmp_path)])
+    captured = capsys.readouterr()
+    out = captured.out.split()
     assert rc == 0
-    assert out == [str(tmp_path / "cat-06-industrial-mining-and-storage.png")]
+    assert out == [str(tmp_path / "工矿仓储用地.png")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["工矿仓储用地.png"]
+    assert "已写出 1 个文件" in captured.err
     with Image.open(out[0]) as img:
         assert img.info["dpi"] == pytest.approx((50, 50), abs=0.1)
 
