@@ -22,7 +22,7 @@ from matplotlib.patches import Polygon, Rectangle
 from pyproj import CRS
 
 from landgis.errors import InputError
-from landgis.render.text import county_en, texts
+from landgis.render.text import county_en, prefecture_name, texts
 
 __all__ = ["plot_crs", "drawing_layer", "drawing_tolerance", "page", "header", "footer", "scale_bar", "north_arrow", "place_labels", "label_point",
            "locator", "prefecture_layer", "frame_map", "A4_LANDSCAPE", "INK", "MUTED"]
@@ -192,16 +192,11 @@ def place_labels(ax, items: list[tuple], fontsize: float) -> None:
 def prefecture_layer(layer: gpd.GeoDataFrame, prefecture: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
     if prefecture is not None:
         return prefecture
-    try:
-        from landgis.boundaries import load_prefecture
-    except ImportError:
-        return None
+    from landgis.county import find_county
+
     prov = layer.attrs.get("provenance") or {}
-    code = str(prov.get("county_code") or "")
-    if not code.startswith("4418"):  # only 清远市 is shipped
-        return None
     try:
-        return load_prefecture()
+        return find_county(str(prov.get("county_code") or "")).prefecture_outline()
     except Exception:  # noqa: BLE001 - a missing locator layer must not stop the maps
         return None
 
@@ -223,7 +218,7 @@ def locator(fig: Figure, rect: Sequence[float], layer_p: gpd.GeoDataFrame, pref:
         s.set_color(MUTED)
     prov = attrs.get("provenance") or {}
     county_name = prov.get("county_name") or attrs.get("place") or ""
-    pref_name = "清远市" if lang == "zh" else "Qingyuan"
+    pref_name = prefecture_name(prov.get("county_code"), lang)
     if lang == "en":
         county_name = county_en(prov.get("county_code")) or county_name
     ax.set_title(texts(lang)["locator"].format(county=county_name, pref=pref_name), fontsize=8, color=MUTED, pad=3)

@@ -141,8 +141,9 @@ def choropleth(
     lang : str
         ``"zh"`` (default) or ``"en"``.
     prefecture : geopandas.GeoDataFrame, optional
-        Counties of the prefecture for the locator map of the sheet; by default the shipped
-        prefecture layer when the layer's county is in it (no locator otherwise).
+        Counties of the prefecture for the locator map of the sheet; by default the counties of the
+        county's own prefecture (:mod:`landgis.county`) when the layer is of one of its counties (no
+        locator otherwise).
     ax : matplotlib.axes.Axes, optional
         Draw the map, its labels, scale bar, north arrow and legend into these axes of your own
         figure instead of making a sheet (as osmnx's plot functions do).

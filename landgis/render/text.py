@@ -134,12 +134,25 @@ def plan_title(layer: gpd.GeoDataFrame, lang: str) -> str:
 def county_en(code: str | None) -> str | None:
     if not code:
         return None
-    try:
-        from landgis.names import registry
+    from landgis.county import find_county
+    from landgis.errors import LandgisError
 
-        return registry(str(code)).county_name_en
-    except (KeyError, OSError):
+    try:
+        return find_county(str(code)).name_en
+    except LandgisError:
         return None
+
+
+def prefecture_name(code: str | None, lang: str) -> str:
+    """The name of the prefecture of the county with this code ("" when unknown)."""
+    from landgis.county import find_county
+    from landgis.errors import LandgisError
+
+    try:
+        county = find_county(str(code or ""))
+    except LandgisError:
+        return ""
+    return county.prefecture if lang == "zh" else county_en(county.prefecture_code + "00") or county.prefecture
 
 
 def plan_name(plan) -> str | None:
