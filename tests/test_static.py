@@ -333,6 +333,10 @@ def test_a_dense_layer_is_simplified_for_drawing_only(dense_layer, tmp_path):
     assert shapely.get_num_coordinates(dense_layer.geometry.to_numpy()).sum() > 1_000_000  # analysis untouched
     svg, pdf = render_maps(dense_layer, tmp_path, categories=[IND], formats=["svg", "pdf"])
     assert svg.stat().st_size < 2_000_000 and pdf.stat().st_size < 2_000_000  # 33 MB unsimplified
+    # The web map too: one self-contained page of a few hundred kB.
+    from landgis.render.interactive import self_contained_html, web_map
+
+    assert len(self_contained_html(web_map(dense_layer)).encode("utf-8")) < 1_000_000
 
 
 # --- files -------------------------------------------------------------------------------------

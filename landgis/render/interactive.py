@@ -120,11 +120,26 @@ def simplify_coverage(geometry: gpd.GeoSeries, tolerance_m: float = 30.0, decima
     if empty.any():
         raise InputError(f"township feature(s) {list(geometry.index[empty])} have no geometry")
     metric = geometry.to_crs(geometry.estimate_utm_crs())
-    simple = shapely.coverage_simplify(metric.to_numpy(), tolerance_m, simplify_boundary=True)
+    geoms = metric.to_numpy()
+    if shapely.coverage_is_valid(geoms):
+        simple = shapely.coverage_simplify(geoms, tolerance_m, simplify_boundary=True)
+    else:  # overlaps or gaps: feature by feature, so that no border moves more than the tolerance
+        simple = shapely.simplify(geoms, tolerance_m, preserve_topology=True)
     out = gpd.GeoSeries(simple, index=geometry.index, crs=metric.crs).to_crs(4326)
     # Rounding the same vertex gives the same result on both sides of a border.
     rounded = shapely.set_precision(out.to_numpy(), 10.0 ** -decimals)
     return gpd.GeoSeries(rounded, index=geometry.index, crs=4326)
+
+
+def web_tolerance(layer: gpd.GeoDataFrame, *, pixels: int = 1000) -> float:
+    """Half a screen pixel in metres when the county fills ``pixels`` across: the web map's simplification.
+
+    Drawing a border more finely than that adds bytes and no detail; zooming in past the fitted view
+    shows borders to this tolerance (a 70 km county: about 35 m).
+    """
+    frame = layer.geometry.envelope  # a few vertices per feature, whatever the layer's density
+    x0, y0, x1, y1 = frame.to_crs(frame.estimate_utm_crs()).total_bounds
+    return max(x1 - x0, y1 - y0) / pixels / 2
 
 
 # --- the map ------------------------------------------------------------------------------------
@@ -338,7 +353,7 @@ def web_map(
     lang: Literal["zh", "en"] = "zh",
     scheme: str = "natural_breaks",
     k: int | None = None,
-    tolerance_m: float = 30.0,
+    tolerance_m: float | None = None,
 ) -> folium.Map:
     """An interactive choropleth map of a joined allocation layer.
 
@@ -365,8 +380,9 @@ def web_map(
     scheme, k : str, int, optional
         Classification, as for the printed maps (:func:`landgis.render.classes.classify`):
         ``"natural_breaks"`` (Fisher-Jenks, default), ``"quantiles"`` or ``"equal_interval"``.
-    tolerance_m : float
-        Topological simplification tolerance in metres (:func:`simplify_coverage`).
+    tolerance_m : float, optional
+        Topological simplification tolerance in metres (:func:`simplify_coverage`); by default half
+        a screen pixel of the fitted view (:func:`web_tolerance`). The analysis keeps the full geometry.
 
     Returns
     -------
@@ -400,7 +416,7 @@ def web_map(
     def area(hectares: float) -> str:
         return units.format_area(hectares, unit, lang=lang, label=False)
 
-    geometry = simplify_coverage(layer.geometry, tolerance_m=tolerance_m)
+    geometry = simplify_coverage(layer.geometry, tolerance_m=tolerance_m or web_tolerance(layer))
     if basemap and BASEMAPS[basemap]["gcj02"]:
         geometry = _to_gcj02(geometry)
 
