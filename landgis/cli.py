@@ -111,7 +111,7 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("map", help="print-quality thematic maps (PNG, SVG, PDF)",
                        description="Choropleths of each category, the total and the density per township "
                                    "(A4, 300 dpi PNG, SVG, PDF), a small-multiples sheet and a stacked bar chart.")
-    p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped 连州市 2026 seed plan)")
+    p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped seed plan)")
     _add_boundary_options(p)
     p.add_argument("--category", action="append", metavar="NAME",
                    help="map only this category (repeatable; also 'total', 'density'); default: all of them. "
@@ -163,7 +163,7 @@ def _run_map(args: argparse.Namespace) -> int:
 # --- web (issue 4) ----------------------------------------------------------------------------
 def _add_web(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("web", help="interactive HTML map, self-contained and offline")
-    p.add_argument("file", nargs="?", metavar="FILE", help="plan text (default: the shipped 连州市 2026 seed plan)")
+    p.add_argument("file", nargs="?", metavar="FILE", help="plan text (default: the shipped seed plan)")
     _add_boundary_options(p)
     p.add_argument("--out", metavar="FILE.html", help="where to write (default: landgis_web.html, "
                    "or landgis_web_fragment.html with --fragment)")

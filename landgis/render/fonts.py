@@ -93,7 +93,7 @@ def pin_font(fig):
     --------
     >>> from matplotlib.figure import Figure
     >>> fig = Figure()
-    >>> _ = fig.text(0.1, 0.5, "连州")
+    >>> _ = fig.text(0.1, 0.5, "县城")
     >>> pin_font(fig).texts[0].get_fontproperties().get_file() == str(cjk_font_path())
     True
     """

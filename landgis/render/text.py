@@ -156,7 +156,7 @@ def prefecture_name(code: str | None, lang: str) -> str:
 
 
 def plan_name(plan) -> str | None:
-    """The plan's own name, as its title line writes it (连州市2026年度土地供应计划), if it has one.
+    """The plan's own name, as its title line writes it (某县2026年度土地供应计划), if it has one.
 
     Examples
     --------
