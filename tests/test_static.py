@@ -244,6 +244,7 @@ def test_few_supplied_townships_get_at_most_three_classes(layer):
         cls = classify(layer, column)
         if len(cls.values[cls.values > 0]) <= 8:
             assert cls.k <= 3, column
+    assert classify(layer, "住宅用地").k == 2  # 3 townships: never one class per township
     assert classify(layer, "total").k > 3  # 11 townships: the scheme may use more
     assert classify(layer, IND, k=5).k == 5  # an explicit k is obeyed
 
