@@ -87,8 +87,11 @@ def _run_plan(args: argparse.Namespace) -> int:
     if args.json:
         print(plan_to_json(plan, findings, args.unit))
         return 0
-    title = f"{plan.place or ''}{plan.year or ''}年度土地供应计划".lstrip() if plan.year else "土地供应计划"
-    print(f"{title}（{plan.source}；原文单位：{plan.unit}；本表单位：{unit_label(args.unit)}）")
+    from landgis.render.text import plan_name
+
+    title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划".lstrip() if plan.year
+                                else "土地供应计划")
+    print(f"《{title}》（原文单位：{plan.unit}；本表单位：{unit_label(args.unit)}）")
     if len(plan.allocations) or plan.township_totals_ha:
         print(format_plan_table(plan, args.unit))
     print()
@@ -111,19 +114,25 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("map", help="print-quality thematic maps (PNG, SVG, PDF)",
                        description="Choropleths of each category, the total and the density per township "
                                    "(A4, 300 dpi PNG, SVG, PDF), a small-multiples sheet and a stacked bar chart.")
-    p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped 连州市 2026 seed plan)")
+    p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped seed plan)")
     _add_boundary_options(p)
     p.add_argument("--category", action="append", metavar="NAME",
-                   help="map only this category (repeatable; also 'total', 'density'); default: all of them")
+                   help="map only this category (repeatable; also 'total', 'density'); default: all of them. "
+                        "Only those maps are written unless --extras is given")
     p.add_argument("--scheme", choices=["natural_breaks", "quantiles", "equal_interval", "user"],
                    default="natural_breaks", help="classification (default natural_breaks, i.e. Fisher-Jenks)")
     p.add_argument("--k", type=int, metavar="N", help="number of classes (default: 3–5 by the data)")
     p.add_argument("--breaks", metavar="B1,B2,…", help="user class upper bounds in --unit, e.g. 1,5,10")
-    p.add_argument("--unit", choices=["ha", "mu"], default="ha", help="ha 公顷 (default) or mu 亩")
+    p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha",
+                   help="ha 公顷 (default), mu 亩 or m2 平方米; densities are always 公顷/平方公里")
     p.add_argument("--format", default="png,svg,pdf", metavar="png,svg,pdf", help="output formats (default: all three)")
     p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default 300)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the map text")
-    p.add_argument("--no-extras", action="store_true", help="skip the small-multiples sheet and the bar chart")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the maps and messages")
+    extras = p.add_mutually_exclusive_group()
+    extras.add_argument("--extras", action="store_true", default=None,
+                        help="also write the small-multiples sheet and the bar chart with --category")
+    extras.add_argument("--no-extras", dest="extras", action="store_false",
+                        help="skip the small-multiples sheet and the bar chart")
     p.add_argument("--out", metavar="DIR", default="maps", help="output folder (default: maps)")
     p.set_defaults(run=_run_map)
 
@@ -145,18 +154,19 @@ def _run_map(args: argparse.Namespace) -> int:
     paths = render_maps(
         layer, args.out, categories=args.category, formats=[f.strip() for f in args.format.split(",") if f.strip()],
         scheme="user" if breaks and args.scheme == "natural_breaks" else args.scheme, k=args.k, breaks=breaks,
-        unit=args.unit, lang=args.lang, dpi=args.dpi, extras=not args.no_extras,
+        unit=args.unit, lang=args.lang, dpi=args.dpi, extras=args.extras,
     )
     for path in paths:
         print(path)
-    print(f"{len(paths)} files written to {args.out}", file=sys.stderr)
+    print(f"已写出 {len(paths)} 个文件到 {args.out}" if args.lang == "zh" else f"{len(paths)} files written to {args.out}",
+          file=sys.stderr)
     return 0
 
 
 # --- web (issue 4) ----------------------------------------------------------------------------
 def _add_web(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("web", help="interactive HTML map, self-contained and offline")
-    p.add_argument("file", nargs="?", metavar="FILE", help="plan text (default: the shipped 连州市 2026 seed plan)")
+    p.add_argument("file", nargs="?", metavar="FILE", help="plan text (default: the shipped seed plan)")
     _add_boundary_options(p)
     p.add_argument("--out", metavar="FILE.html", help="where to write (default: landgis_web.html, "
                    "or landgis_web_fragment.html with --fragment)")
@@ -165,8 +175,8 @@ def _add_web(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tianditu-key", metavar="KEY", help="your 天地图 key, for --basemap tianditu")
     p.add_argument("--fragment", action="store_true",
                    help="write a <div> with its scripts to embed in another page, not a whole page")
-    p.add_argument("--unit", choices=["ha", "mu"], default="ha", help="公顷 (ha, default) or 亩 (mu)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="label language (default zh)")
+    p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha", help="公顷 (ha, default), 亩 (mu) or 平方米 (m2)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the map and messages (default zh)")
     p.set_defaults(run=_run_web)
 
 
@@ -182,9 +192,13 @@ def _run_web(args: argparse.Namespace) -> int:
     html = fragment_html(m) if args.fragment else self_contained_html(m)
     out = args.out or ("landgis_web_fragment.html" if args.fragment else "landgis_web.html")
     size = write_html(html, out)
-    kind = "fragment" if args.fragment else "map"
-    print(f"wrote {kind} {out} ({size / 1024:.0f} KiB, {len(layer)} townships, "
-          f"{len(layer.attrs.get('categories', []))} categories)")
+    n_cats = len(layer.attrs.get("categories", []))
+    if args.lang == "zh":
+        kind = "网页片段" if args.fragment else "交互地图"
+        print(f"已写出{kind} {out}（{size / 1024:.0f} KiB，{len(layer)} 个乡镇，{n_cats} 个用地类型）")
+    else:
+        kind = "fragment" if args.fragment else "map"
+        print(f"wrote {kind} {out} ({size / 1024:.0f} KiB, {len(layer)} townships, {n_cats} categories)")
     return 0
 
 
