@@ -50,3 +50,18 @@ def official_layer(county: str, folder: Path, *, epsg: int = 4526, name: str = "
     gdf.to_file(path, encoding="GBK")
     path.with_suffix(".cpg").unlink(missing_ok=True)
     return path
+
+
+def district_layer(city: str, folder: Path, *, epsg: int = 4526, name: str = "QX") -> Path:
+    """Write a city's districts (and counties) as ``folder/name.shp`` from the registry's outlines (GBK, no .cpg)."""
+    from landgis.registry import outline
+
+    c = find_county(city)
+    reg = c.registry.table
+    gdf = gpd.GeoDataFrame({"XZQDM": list(reg["code"]), "XZQMC": list(reg["name"])},
+                           geometry=[outline(code) for code in reg["code"]], crs="EPSG:4326").to_crs(epsg)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.shp"
+    gdf.to_file(path, encoding="GBK")
+    path.with_suffix(".cpg").unlink(missing_ok=True)
+    return path
