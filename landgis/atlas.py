@@ -187,10 +187,12 @@ def build_atlas(
         qa_result = None
         if parcels is not None:
             from landgis.qa import qa, write_qa
+            from landgis.render.qa_map import write_qa_map
 
             step(6, "checking the parcels")
             qa_result = qa(parcels, towns, the_plan, **(parcel_options or {}))
             write_qa(qa_result, work / "qa")
+            write_qa_map(qa_result, work / "qa" / "qa_map.html")
 
         step(steps, "writing the report and the manifest")
         report = render_report(

@@ -134,15 +134,16 @@ def test_atlas_with_the_official_layer_names_that_county(atlas_with_layer):
 
 
 def test_locator_is_the_county_in_its_own_prefecture():
-    from landgis.render.static import _prefecture, _prefecture_name
+    from landgis.render.furniture import prefecture_layer
+    from landgis.render.text import prefecture_name
 
     towns = load_townships(None)  # the shipped layer of the default county, for contrast
     county = find_county("441224")
     fake = towns.iloc[:0].copy()
     fake.attrs["provenance"] = {"county_code": "441224"}
-    pref = _prefecture(fake, None)
+    pref = prefecture_layer(fake, None)
     assert set(pref["name"]) == set(find_county("肇庆市").townships)
-    assert _prefecture_name(county.code, "zh") == "肇庆市" and _prefecture_name(county.code, "en") == "Zhaoqing"
+    assert prefecture_name(county.code, "zh") == "肇庆市" and prefecture_name(county.code, "en") == "Zhaoqing"
 
 
 def test_atlas_without_a_layer_still_builds(atlas_without_layer):

@@ -21,10 +21,12 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from landgis.county import County
-from landgis.render.static import (
-    INK, MUTED, NEUTRAL, _footer, _footer_lines, _frame_map, _halo, _header, _locator, _north_arrow, _page,
-    _plan_title, _scale_bar, plot_crs, save_figure,
+from landgis.categories import NEUTRAL
+from landgis.render.furniture import (
+    INK, footer, frame_map, halo, header, locator, north_arrow, page, plot_crs, scale_bar,
 )
+from landgis.render.static import save_figure
+from landgis.render.text import footer_lines, plan_title
 from landgis.render.fonts import rc_params
 from landgis.units import to_unit
 
@@ -96,29 +98,29 @@ def outline_sheet(layer: gpd.GeoDataFrame, county: County, *, unit: str = "ha", 
 
 
 def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str) -> Figure:
-    fig, t = _page(lang)
+    fig, t = page(lang)
     o = _TEXT[lang]
     u = t[unit]
     crs = plot_crs(layer)
     layer_p = layer.to_crs(crs)
     name = county.name if lang == "zh" else county.name_en
     level = o["city"] if county.level == "prefecture" else o["county"]
-    _header(fig, f"{_plan_title(layer, lang)}：{t['total']}" if lang == "zh" else f"{_plan_title(layer, lang)}: {t['total']}",
+    header(fig, f"{plan_title(layer, lang)}：{t['total']}" if lang == "zh" else f"{plan_title(layer, lang)}: {t['total']}",
             o["subtitle"].format(county=name, level=level))
 
     ax = fig.add_axes((0.035, 0.12, 0.58, 0.74))
     layer_p.plot(ax=ax, facecolor=NEUTRAL["total"], edgecolor=INK, linewidth=1.2, alpha=0.85)
-    _frame_map(ax, layer_p)
+    frame_map(ax, layer_p)
     total = float(to_unit(float(layer["total"].iloc[0]), unit))
     point = layer_p.geometry.iloc[0].representative_point()
     ax.text(point.x, point.y, f"{name}\n{total:,.2f} {u}", ha="center", va="center", fontsize=12, color=INK,
-            path_effects=_halo(3))
-    _scale_bar(ax, lang)
-    _north_arrow(ax, lang)
+            path_effects=halo(3))
+    scale_bar(ax, lang)
+    north_arrow(ax, lang)
 
     pref = county.prefecture_outline()
     if len(pref):
-        _locator(fig, (0.67, 0.56, 0.28, 0.30), layer_p, pref, crs, lang, layer.attrs)
+        locator(fig, (0.67, 0.56, 0.28, 0.30), layer_p, pref, crs, lang, layer.attrs)
 
     rows = [[c, f"{float(to_unit(float(layer[c].iloc[0]), unit)):,.2f}"] for c in layer.attrs["categories"]]
     rows.append([o["total"], f"{total:,.2f}"])
@@ -135,8 +137,8 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
             cell._loc = "right"
     fig.text(0.67, 0.12, no_layer_line(county, lang), fontsize=8.5, color="#a04000", ha="left", va="bottom",
              wrap=True)
-    _footer(fig, _footer_lines(layer, crs, lang))
-    fig.set_label(f"{_plan_title(layer, lang)} — {name}")
+    footer(fig, footer_lines(layer, crs, lang))
+    fig.set_label(f"{plan_title(layer, lang)} — {name}")
     return fig
 
 
