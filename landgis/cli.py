@@ -61,6 +61,11 @@ def _read_plan(args: argparse.Namespace, path):
     return plan
 
 
+def _outline_only(args: argparse.Namespace) -> bool:
+    """No township layer for the plan's county: none given, none shipped (its outline is drawn instead)."""
+    return args.boundaries is None and args.county_resolved.shipped_layer() is None
+
+
 def _townships_from_args(args: argparse.Namespace):
     """The township layer the options name (the layer shipped for the county when none is given)."""
     from landgis.boundaries import BoundaryError, load_townships
@@ -163,6 +168,15 @@ def _run_map(args: argparse.Namespace) -> int:
         except ValueError:
             raise InputError(f"--breaks must be numbers separated by commas, e.g. 1,5,10; got {args.breaks!r}") from None
     plan = _read_plan(args, args.file)
+    if _outline_only(args):
+        from landgis.render.outline import no_layer_line, render_outline_maps
+
+        print(no_layer_line(args.county_resolved, args.lang), file=sys.stderr)
+        paths = render_outline_maps(join(plan, args.county_resolved.units()), args.county_resolved, args.out,
+                                    formats=[f.strip() for f in args.format.split(",") if f.strip()],
+                                    unit=args.unit, lang=args.lang, dpi=args.dpi)
+        print("\n".join(map(str, paths)))
+        return 0
     layer = join(plan, _townships_from_args(args))
     paths = render_maps(
         layer, args.out, categories=args.category, formats=[f.strip() for f in args.format.split(",") if f.strip()],
@@ -197,7 +211,13 @@ def _run_web(args: argparse.Namespace) -> int:
     from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
 
     plan = _read_plan(args, args.file)
-    layer = join(plan, _townships_from_args(args))
+    if _outline_only(args):
+        from landgis.render.outline import no_layer_line, outline_layer
+
+        print(no_layer_line(args.county_resolved, args.lang), file=sys.stderr)
+        layer = outline_layer(join(plan, args.county_resolved.units()), args.county_resolved)
+    else:
+        layer = join(plan, _townships_from_args(args))
     basemap = None if args.basemap == "none" else args.basemap
     m = web_map(layer, basemap=basemap, tianditu_key=args.tianditu_key, unit=args.unit, lang=args.lang)
     html = fragment_html(m) if args.fragment else self_contained_html(m)
@@ -320,12 +340,10 @@ def _run_atlas(args: argparse.Namespace) -> int:
     if bad or not formats:
         raise LandgisError(f"--format takes png, svg and pdf, not {','.join(bad) or 'nothing'}")
     plan = _read_plan(args, args.plan)
-    county = args.county_resolved
-    has_layer = args.boundaries is not None or county.shipped_layer() is not None
     result = build_atlas(
         plan,
-        county=county,
-        townships=_townships_from_args(args) if has_layer else None,
+        county=args.county_resolved,
+        townships=None if _outline_only(args) else _townships_from_args(args),
         boundaries=args.boundaries,
         parcels=args.parcels,
         out=args.out,

@@ -43,7 +43,14 @@ def _texts(folder: Path) -> dict[str, str]:
 def _assert_no_other_county(folder: Path) -> None:
     for path, text in _texts(folder).items():
         for word in OTHER_COUNTY:
-            assert word not in text, f"{word} in {path}"
+            for form in (word, json.dumps(word)[1:-1], word.encode("unicode_escape").decode()):
+                assert form not in text, f"{word} in {path}"
+
+
+def test_the_check_sees_escaped_text(tmp_path):
+    (tmp_path / "a.html").write_text('<script>var t = "\\u8fde\\u5dde";</script>', "utf-8")
+    with pytest.raises(AssertionError, match="连州"):
+        _assert_no_other_county(tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +185,14 @@ def test_district_plan_of_a_city(tmp_path):
     assert res.layer.attrs["provenance"]["county_code"] == "440600"
     assert [f.kind for f in res.findings] == []
     _assert_no_other_county(res.out_dir)
+
+
+def test_map_and_web_without_a_layer_draw_the_outline(tmp_path, capsys):
+    assert main(["map", str(HUAIJI), "--out", str(tmp_path / "m"), "--format", "png", "--dpi", "60"]) == 0
+    captured = capsys.readouterr()
+    assert "--boundaries XZQ.shp" in captured.err
+    assert {p.name for p in (tmp_path / "m").iterdir()} == {"county-outline.png", "stacked-bars.png"}
+    assert main(["web", str(HUAIJI), "--out", str(tmp_path / "w.html")]) == 0
+    html = (tmp_path / "w.html").read_text("utf-8")
+    escaped = json.dumps("怀集县")[1:-1]  # the map's data is JSON in a script
+    assert escaped in html and json.dumps("连州")[1:-1] not in html and "连州" not in html
