@@ -26,7 +26,7 @@ def _add_boundary_options(p: argparse.ArgumentParser, *, parcels_too: bool = Fal
     """
     layer_opts = ("--boundary-layer",) if parcels_too else ("--layer", "--boundary-layer")
     crs_opts = ("--boundary-crs",) if parcels_too else ("--crs", "--boundary-crs")
-    g = p.add_argument_group("township boundaries (default: the shipped Lianzhou layer)")
+    g = p.add_argument_group("township boundaries (default: the layer shipped for the county, if any)")
     g.add_argument("--boundaries", metavar="PATH",
                    help="township layer: Shapefile (.shp or .zip), GeoPackage, GeoJSON or KML")
     g.add_argument(*layer_opts, dest="boundary_layer", metavar="NAME",
@@ -38,8 +38,36 @@ def _add_boundary_options(p: argparse.ArgumentParser, *, parcels_too: bool = Fal
     g.add_argument("--gcj02", action="store_true", help="the layer was digitised on a 高德/腾讯 (GCJ-02) basemap")
 
 
+def _add_county_option(p: argparse.ArgumentParser) -> None:
+    """``--county``: every command works on the county the user names, whatever the plan says."""
+    p.add_argument("--county", metavar="CODE|NAME",
+                   help="the county (or city, for a plan by district): 441224, 怀集县, 肇庆市怀集县, 佛山市; "
+                        "default: the county the plan names")
+
+
+def _read_plan(args: argparse.Namespace, path):
+    """The plan and its county (``--county``, else the one the plan names); names normalised against it."""
+    from landgis.county import plan_county
+    from landgis.names import county_scope, registry_for_place
+    from landgis.plan import SEED_PLAN, parse_plan
+
+    source = path or SEED_PLAN
+    plan = parse_plan(source)
+    county = plan_county(plan, args.county)
+    if args.county is None and getattr(registry_for_place(plan.place), "county_code", None) != county.code:
+        with county_scope(county.code):  # the text settles what the title alone does not (鼓楼区)
+            plan = parse_plan(source)
+    args.county_resolved = county
+    return plan
+
+
+def _outline_only(args: argparse.Namespace) -> bool:
+    """No township layer for the plan's county: none given, none shipped (its outline is drawn instead)."""
+    return args.boundaries is None and args.county_resolved.shipped_layer() is None
+
+
 def _townships_from_args(args: argparse.Namespace):
-    """The township layer the options name (the shipped layer when none is given)."""
+    """The township layer the options name (the layer shipped for the county when none is given)."""
     from landgis.boundaries import BoundaryError, load_townships
 
     try:
@@ -50,6 +78,7 @@ def _townships_from_args(args: argparse.Namespace):
             code_field=args.code_field,
             crs=args.boundary_crs,
             gcj02=args.gcj02,
+            county=getattr(args, "county_resolved", None) or args.county,
         )
     except BoundaryError as exc:
         if args.command == "qa":  # there --crs/--layer are the parcels'
@@ -62,7 +91,7 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("plan", help="parse a land supply plan and check its figures",
                        description="Read a land supply plan (.txt UTF-8/GB18030, .docx, .pdf with text), "
                                    "print its township × category table and what does not add up.")
-    p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped 连州市 2026 seed plan)")
+    p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped seed plan)")
     p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha",
                    help="unit of the table: ha 公顷 (default), mu 亩, m2 平方米")
     p.add_argument("--json", action="store_true", help="print the plan and findings as JSON (exact numbers)")
@@ -76,16 +105,18 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_plan(args: argparse.Namespace) -> int:
-    from landgis.plan import SEED_PLAN, parse_plan, reconcile
+    from landgis.names import county_scope
+    from landgis.plan import reconcile
     from landgis.plan.export import format_findings, format_ledger, format_plan_table, plan_to_json, write_plan_table
     from landgis.units import unit_label
 
-    plan = parse_plan(args.file or SEED_PLAN)
-    findings = reconcile(plan)
+    plan = _read_plan(args, args.file)
+    with county_scope(args.county_resolved.code):
+        findings = reconcile(plan)
     if args.out:
         write_plan_table(plan, args.out, args.unit, findings)
     if args.json:
-        print(plan_to_json(plan, findings, args.unit))
+        print(plan_to_json(plan, findings, args.unit, county=args.county_resolved.as_dict()))
         return 0
     from landgis.render.text import plan_name
 
@@ -140,7 +171,6 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
 def _run_map(args: argparse.Namespace) -> int:
     from landgis.errors import InputError
     from landgis.join import join
-    from landgis.plan import SEED_PLAN, parse_plan
     from landgis.render.static import render_maps
 
     breaks = None
@@ -149,7 +179,16 @@ def _run_map(args: argparse.Namespace) -> int:
             breaks = [float(b) for b in args.breaks.replace("，", ",").split(",") if b.strip()]
         except ValueError:
             raise InputError(f"--breaks must be numbers separated by commas, e.g. 1,5,10; got {args.breaks!r}") from None
-    plan = parse_plan(args.file or SEED_PLAN)
+    plan = _read_plan(args, args.file)
+    if _outline_only(args):
+        from landgis.render.outline import no_layer_line, render_outline_maps
+
+        print(no_layer_line(args.county_resolved, args.lang), file=sys.stderr)
+        paths = render_outline_maps(join(plan, args.county_resolved.units()), args.county_resolved, args.out,
+                                    formats=[f.strip() for f in args.format.split(",") if f.strip()],
+                                    unit=args.unit, lang=args.lang, dpi=args.dpi)
+        print("\n".join(map(str, paths)))
+        return 0
     layer = join(plan, _townships_from_args(args))
     paths = render_maps(
         layer, args.out, categories=args.category, formats=[f.strip() for f in args.format.split(",") if f.strip()],
@@ -182,11 +221,16 @@ def _add_web(sub: argparse._SubParsersAction) -> None:
 
 def _run_web(args: argparse.Namespace) -> int:
     from landgis.join import join
-    from landgis.plan import SEED_PLAN, parse_plan
     from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
 
-    plan = parse_plan(args.file or SEED_PLAN)
-    layer = join(plan, _townships_from_args(args))
+    plan = _read_plan(args, args.file)
+    if _outline_only(args):
+        from landgis.render.outline import no_layer_line, outline_layer
+
+        print(no_layer_line(args.county_resolved, args.lang), file=sys.stderr)
+        layer = outline_layer(join(plan, args.county_resolved.units()), args.county_resolved)
+    else:
+        layer = join(plan, _townships_from_args(args))
     basemap = None if args.basemap == "none" else args.basemap
     m = web_map(layer, basemap=basemap, tianditu_key=args.tianditu_key, unit=args.unit, lang=args.lang)
     html = fragment_html(m) if args.fragment else self_contained_html(m)
@@ -305,10 +349,10 @@ def _add_atlas(sub: argparse._SubParsersAction) -> None:
         "atlas",
         help="build the whole atlas and its HTML report",
         description="Every map, table and check for one plan, with a self-contained HTML report "
-                    "(index.html) and a manifest. With no argument: the Lianzhou 2026 atlas into maps/.",
+                    "(index.html) and a manifest. With no argument: the seed plan's atlas into maps/.",
     )
     p.add_argument("plan", nargs="?", metavar="PLAN",
-                   help="plan file (.txt, .docx, .pdf); default: the shipped 连州市2026年度土地供应计划")
+                   help="plan file (.txt, .docx, .pdf); default: the shipped seed plan")
     _add_boundary_options(p)
     p.add_argument("--parcels", metavar="PATH", help="parcels to check (GeoPackage, Shapefile, GeoJSON, CSV/XLSX)")
     p.add_argument("--out", metavar="DIR", help="atlas folder (default: maps/<county>-<year>)")
@@ -321,15 +365,16 @@ def _add_atlas(sub: argparse._SubParsersAction) -> None:
 
 def _run_atlas(args: argparse.Namespace) -> int:
     from landgis.atlas import build_atlas
-    from landgis.plan import SEED_PLAN
 
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     bad = [f for f in formats if f not in ("png", "svg", "pdf")]
     if bad or not formats:
         raise LandgisError(f"--format takes png, svg and pdf, not {','.join(bad) or 'nothing'}")
+    plan = _read_plan(args, args.plan)
     result = build_atlas(
-        args.plan or SEED_PLAN,
-        townships=_townships_from_args(args),
+        plan,
+        county=args.county_resolved,
+        townships=None if _outline_only(args) else _townships_from_args(args),
         boundaries=args.boundaries,
         parcels=args.parcels,
         out=args.out,
@@ -356,6 +401,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in (_add_plan, _add_map, _add_web, _add_qa, _add_atlas):
         add(sub)
+    for p in sub.choices.values():
+        _add_county_option(p)
     return parser
 
 
@@ -367,7 +414,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.run(args) or 0)
+        from landgis.county import find_county
+        from landgis.names import county_scope
+
+        with county_scope(find_county(args.county).code if args.county else None):
+            return int(args.run(args) or 0)
     except (LandgisError, OSError) as exc:
         print(f"landgis {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -175,9 +175,11 @@ def _dumps(obj, indent: int, level: int = 0) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-def plan_to_json(plan: Plan, findings: list[Finding] | None = None, unit: str = "ha", indent: int = 2) -> str:
-    """The plan and its findings as JSON text (exact numbers)."""
-    return _dumps(plan_to_dict(plan, findings, unit), indent)
+def plan_to_json(plan: Plan, findings: list[Finding] | None = None, unit: str = "ha", indent: int = 2,
+                 county: dict | None = None) -> str:
+    """The plan and its findings as JSON text (exact numbers), led by the county (code, name) when given."""
+    data = plan_to_dict(plan, findings, unit)
+    return _dumps({"county": county, **data} if county else data, indent)
 
 
 def write_atomic(path: str | Path, data: bytes) -> Path:
