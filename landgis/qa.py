@@ -915,7 +915,7 @@ def write_qa(result: QAResult, out_dir, *, map: bool = True) -> list[Path]:
     parcels = _for_file(result.parcels)
     with atomic_path(gpkg) as tmp:
         gpd.GeoDataFrame(parcels, geometry="geometry", crs=result.parcels.crs).to_file(
-            tmp, layer="parcels", driver="GPKG", geometry_type="Unknown", engine="pyogrio")
+            tmp, layer="parcels", driver="GPKG", geometry_type="Unknown", engine="pyogrio", dataset_options={"VERSION": "1.2"})
     written.append(gpkg)
     findings = result.findings.copy()
     findings["row"] = findings["row"] + 1  # 1-based for people (Int64: quota findings stay empty)
