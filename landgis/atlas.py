@@ -171,7 +171,14 @@ def build_atlas(
             qa_result = qa(parcels, towns, the_plan, **(parcel_options or {}))
             write_qa(qa_result, work / "qa")
 
-        step(steps, "writing the report and the manifest")
+        step(steps, "writing the reports, the QGIS project and the manifest")
+        from landgis.render.qgis_project import write_qgis_outputs
+        from landgis.render.word_report import write_word_report
+
+        write_qgis_outputs(layer, work, qa=qa_result, unit=unit, lang=lang)  # 图层.gpkg + 图集.qgz
+        write_word_report(work / "报告.docx", plan=the_plan, findings=findings, layer=layer, qa=qa_result,
+                          static_files=[Path(p).relative_to(work) for p in static_files], atlas_dir=work,
+                          unit=unit, lang=lang)
         report = render_report(
             plan=the_plan,
             findings=findings,
