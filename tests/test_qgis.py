@@ -315,4 +315,3 @@ def test_qgis_exports_the_layout_with_title_and_footnote(qgis_run, layer):
     spec = map_spec(layer, INDUSTRIAL)
     assert unicodedata.normalize("NFKC", spec.title) in text
     assert "乡镇界线为示意" in text and "资料来源" in text
-    assert "公里" in text  # the scale bar's unit
