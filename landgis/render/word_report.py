@@ -51,7 +51,7 @@ _TEXT = {
         "category": "用地类型", "code": "代码", "stated": "计划数", "sum": "乡镇合计", "diff": "差额",
         "township": "乡镇", "row_total": "合计", "county": "全市（计划数）", "county_short": "全市",
         "figure": "图", "table": "表", "dash": "—",
-        "plan_source": "土地供应计划：{v}", "boundary_source": "乡镇界线：{v}", "software": "制作：landgis {v}",
+        "plan_source": "土地供应计划：{v}", "boundary_source": "乡镇界线：{v}",
         "qa_summary": "核查地块{n}宗，其中有问题{k}宗：错误{e}项，警告{w}项，提示{i}项。",
         "qa_kind": "问题类型", "qa_severity": "级别", "qa_count": "数量", "qa_table": "表{n}  地块核查问题",
         "sev": {"error": "错误", "warning": "警告", "info": "提示"},
@@ -74,7 +74,6 @@ _TEXT = {
         "township": "Township", "row_total": "Total", "county": "County (stated)", "county_short": "County",
         "figure": "Figure", "table": "Table", "dash": "–",
         "plan_source": "Land supply plan: {v}", "boundary_source": "Township boundaries: {v}",
-        "software": "Made with landgis {v}",
         "qa_summary": "{n} parcels checked, {k} with findings: {e} errors, {w} warnings, {i} notes.",
         "qa_kind": "Finding", "qa_severity": "Severity", "qa_count": "Count", "qa_table": "Table {n}  Parcel findings",
         "sev": {"error": "error", "warning": "warning", "info": "note"},
@@ -372,8 +371,8 @@ def report_document(*, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFr
 
     doc.add_heading(t["sources"], level=1)
     boundary = "；".join(x for x in (str(prov.get("source", "")), str(prov.get("licence", ""))) if x)
-    for line in (t["plan_source"].format(v=source_name), t["boundary_source"].format(v=boundary), *spec.footer[1:],
-                 t["software"].format(v=__version__)):
+    for line in (spec.footer[0], t["plan_source"].format(v=source_name), t["boundary_source"].format(v=boundary),
+                 *spec.footer[1:]):
         doc.add_paragraph(line)
     if footnote:
         doc.add_paragraph(footnote).runs[0].bold = True
