@@ -1,7 +1,7 @@
 """Benchmark landgis' parcel location against plain geopandas, in the same run, on the shipped layer.
 
 * point-in-township: 1,000,000 points inside the shipped Lianzhou layer,
-  :class:`landgis.locate.TownshipIndex` vs ``geopandas.sjoin(predicate="within")``;
+  :class:`landgis.qa.locate.TownshipIndex` vs ``geopandas.sjoin(predicate="within")``;
 * township shares: 200,000 small polygon parcels (20–300 m across, some straddling boundaries),
   :meth:`TownshipIndex.shares` vs ``geopandas.overlay(how="intersection")`` + areas.
 
@@ -31,7 +31,7 @@ import shapely
 
 from landgis.boundaries import load_townships
 from landgis.crs import equal_area_crs
-from landgis.locate import TownshipIndex
+from landgis.qa.locate import TownshipIndex
 
 
 def inside_points(county, n: int, rng: np.random.Generator) -> np.ndarray:

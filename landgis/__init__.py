@@ -16,7 +16,7 @@ from landgis.errors import InputError, LandgisError
 from landgis.plan import Finding, Plan, PlanParseError, parse_plan, reconcile
 from landgis.boundaries import load_county, load_prefecture, load_townships
 from landgis.join import join  # landgis.join(plan, towns) is the function (it shadows the module, as qa does)
-from landgis.parcels import load_parcels
+from landgis.qa.parcels import load_parcels
 from landgis.qa import QAResult, qa, write_qa  # landgis.qa(parcels) is the function; the module stays importable
 from landgis.atlas import build_atlas
 

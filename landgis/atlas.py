@@ -60,17 +60,13 @@ class AtlasResult:
 
 
 def default_out_dir(plan: Plan, root: str | Path = "maps") -> Path:
-    """``maps/<county>-<year>``: one folder per plan inside ``maps/`` (lianzhou-2026 for the seed)."""
-    from landgis.names import registry
+    """``maps/<county>-<year>``: one folder per plan inside ``maps/``, named by the county in pinyin."""
+    from landgis.county import plan_county
 
-    slug = None
     try:
-        reg = registry("441882")
-        if plan.place and plan.place.startswith(reg.county_name[:2]):
-            slug = reg.county_name_en.lower()
-    except KeyError:  # pragma: no cover - the registry is shipped
-        pass
-    slug = slug or (plan.place or "plan")
+        slug = plan_county(plan).name_en.lower()
+    except InputError:
+        slug = plan.place or "plan"
     return Path(root) / f"{slug}-{plan.year or 'undated'}"
 
 
@@ -166,10 +162,12 @@ def build_atlas(
         qa_result = None
         if parcels is not None:
             from landgis.qa import qa, write_qa
+            from landgis.render.qa_map import write_qa_map
 
             step(6, "checking the parcels")
             qa_result = qa(parcels, towns, the_plan, **(parcel_options or {}))
             write_qa(qa_result, work / "qa")
+            write_qa_map(qa_result, work / "qa" / "qa_map.html")
 
         step(steps, "writing the reports, the QGIS project and the manifest")
         from landgis.render.qgis_project import write_qgis_outputs

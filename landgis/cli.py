@@ -74,7 +74,7 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
 
 def _run_plan(args: argparse.Namespace) -> int:
     from landgis.plan import SEED_PLAN, parse_plan, reconcile
-    from landgis.planout import format_plan_table, plan_to_json, write_plan_table
+    from landgis.plan.export import format_plan_table, plan_to_json, write_plan_table
     from landgis.units import unit_label
 
     plan = parse_plan(args.file or SEED_PLAN)
@@ -234,9 +234,9 @@ def _run_qa(args: argparse.Namespace) -> int:
 
     url = args.parcels if args.parcels.startswith(("postgresql://", "postgres://")) else None
     if url:
-        import landgis.postgis
+        from landgis.qa import postgis
 
-        parcels = landgis.postgis.read_parcels(url, layer=args.parcel_layer, sql=args.sql)
+        parcels = postgis.read_parcels(url, layer=args.parcel_layer, sql=args.sql)
     else:
         if args.sql or args.write_back:
             raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
@@ -251,9 +251,15 @@ def _run_qa(args: argparse.Namespace) -> int:
     )
     if url and args.write_back:
         # First, so that a refused write-back (table exists, no --replace) leaves no files either.
-        n = landgis.postgis.write_findings(result, url, args.write_back, replace=args.replace)
+        n = postgis.write_findings(result, url, args.write_back, replace=args.replace)
         print(f"wrote {n} findings to {args.write_back}")
-    written = write_qa(result, args.out, map=not args.no_map)
+    written = write_qa(result, args.out)
+    if not args.no_map:
+        from pathlib import Path
+
+        from landgis.render.qa_map import write_qa_map
+
+        written.append(write_qa_map(result, Path(args.out) / "qa_map.html"))
     print(format_summary(result))
     for path in written:
         print(f"wrote {path}")

@@ -32,7 +32,7 @@ def join(plan: Plan, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """One row per township of the layer, with the plan's hectares by category.
 
     Plan townships are matched to layer townships through :func:`landgis.names.match_names`
-    (连州 = 连州镇, 瑶安乡 = 瑶安瑶族乡 …). Townships of the layer that the plan does not name get 0.
+    (冷坑 = 冷坑镇, 瑶安乡 = 瑶安瑶族乡 …). Townships of the layer that the plan does not name get 0.
 
     Parameters
     ----------

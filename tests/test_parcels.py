@@ -11,7 +11,7 @@ import pytest
 from pyproj import Transformer
 
 from landgis.errors import InputError
-from landgis.parcels import area_unit_from_header, find_fields, load_parcels
+from landgis.qa.parcels import area_unit_from_header, find_fields, load_parcels
 from landgis.plan import SEED_PLAN, parse_plan
 from landgis.qa import qa
 

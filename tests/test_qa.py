@@ -15,8 +15,9 @@ from pyproj import Transformer
 from landgis.cli import main
 from landgis.crs import equal_area_crs
 from landgis.errors import InputError
-from landgis.locate import TownshipIndex
+from landgis.qa.locate import TownshipIndex
 from landgis.qa import ADDED_COLUMNS, FINDING_COLUMNS, QUOTA_COLUMNS, qa, write_qa
+from landgis.render.qa_map import write_qa_map
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -182,7 +183,7 @@ def test_quota_reconciliation(result, plan):
 def test_outputs_written(result, tmp_path, cases):
     paths = write_qa(result, tmp_path)
     names = {p.name for p in paths}
-    assert names == {"parcels.gpkg", "findings.csv", "findings.xlsx", "quota.csv", "quota.xlsx", "qa_map.html"}
+    assert names == {"parcels.gpkg", "findings.csv", "findings.xlsx", "quota.csv", "quota.xlsx"}  # QA does not draw
     back = gpd.read_file(tmp_path / "parcels.gpkg")
     assert len(back) == len(cases) and back.geometry.isna().sum() >= 1
     raw = (tmp_path / "findings.csv").read_bytes()
@@ -196,7 +197,7 @@ def test_outputs_written(result, tmp_path, cases):
 
 
 def test_qa_map_offline_and_escaped(result, tmp_path, browser):
-    write_qa(result, tmp_path)
+    write_qa_map(result, tmp_path / "qa_map.html")
     report = browser(tmp_path / "qa_map.html", wait_for="[data-parcel]")
     page = report.page
     hostile = page.locator(f'[data-parcel="{HOSTILE}"]')

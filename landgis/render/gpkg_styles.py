@@ -30,7 +30,7 @@ from landgis.files import atomic_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
-    from landgis.render.static import Classification
+    from landgis.render.classes import Classification
 
 __all__ = [
     "MapSpec", "Symbol", "StyleClass", "LayerStyle", "StyledLayers",
@@ -98,8 +98,9 @@ class MapSpec:
 def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: str = "zh") -> MapSpec:
     """What the print map of ``column`` decides: its classes, colours and texts.
 
-    This is the one place that reads :mod:`landgis.render.static`; the QGIS styles and layouts and the
-    Word report take their classes and texts from here so that they match the PNG maps.
+    This is the one place that reads the print maps' modules (:mod:`landgis.render.classes`, ``furniture``,
+    ``text``); the QGIS styles and layouts and the Word report take their classes and texts from here so
+    that they match the PNG maps.
 
     Parameters
     ----------
@@ -120,22 +121,24 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
     >>> spec.classification.labels[-1]  # doctest: +SKIP
     '18.90 – 23.01'
     """
-    from landgis.render import static as s
+    from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
+    from landgis.render.furniture import INK, MUTED, plot_crs
+    from landgis.render.text import category_title, footer_lines, plan_title, texts, unit_word
 
-    t = s._texts(lang)
-    cls = s.classify(layer, column, unit=unit)
-    crs = s.plot_crs(layer)
+    t = texts(lang)
+    cls = classify(layer, column, unit=unit)
+    crs = plot_crs(layer)
     zh = lang == "zh"
-    u = s._unit_word(unit, lang)
-    name = s._category_title(cls.column, lang)
+    u = unit_word(unit, lang)
+    name = category_title(cls.column, lang)
     subtitle = (t["subtitle_density"] if cls.column == "density"
                 else t["subtitle_cat"] + (f"（{u}）" if zh else f" ({u})"))
     legend = (t["legend_density"] if cls.column == "density" else t["legend"]).format(u=u)
     return MapSpec(
         column=cls.column, name=name, classification=cls, crs=crs,
-        title=f"{s._plan_title(layer, lang)}{'：' if zh else ': '}{name}",
-        subtitle=subtitle, legend_title=legend, footer=s._footer_lines(layer, crs, lang),
-        no_supply=t["no_supply"], face=s.NO_SUPPLY_FACE, hatch=s.NO_SUPPLY_HATCH, ink=s.INK, muted=s.MUTED,
+        title=f"{plan_title(layer, lang)}{'：' if zh else ': '}{name}",
+        subtitle=subtitle, legend_title=legend, footer=footer_lines(layer, crs, lang),
+        no_supply=t["no_supply"], face=NO_SUPPLY_FACE, hatch=NO_SUPPLY_HATCH, ink=INK, muted=MUTED,
     )
 
 

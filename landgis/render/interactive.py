@@ -29,9 +29,10 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
+from landgis import units
 from landgis.categories import lookup
 from landgis.errors import InputError, LandgisError
-from landgis.render.static import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
+from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
 
 __all__ = [
     "web_map",
@@ -342,7 +343,7 @@ def web_map(
     lang : {"zh", "en"}
         Language of the labels.
     scheme, k : str, int, optional
-        Classification, as for the printed maps (:func:`landgis.render.static.classify`):
+        Classification, as for the printed maps (:func:`landgis.render.classes.classify`):
         ``"natural_breaks"`` (Fisher-Jenks, default), ``"quantiles"`` or ``"equal_interval"``.
     tolerance_m : float
         Topological simplification tolerance in metres (:func:`simplify_coverage`).
@@ -375,7 +376,7 @@ def web_map(
         raise InputError("the layer has no townships")
 
     s = _STRINGS[lang]
-    factor = 1.0 if unit == "ha" else 15.0
+    factor = units.factor(unit)
     unit_label = s[unit]
     geometry = simplify_coverage(layer.geometry, tolerance_m=tolerance_m)
     if basemap and BASEMAPS[basemap]["gcj02"]:
@@ -385,7 +386,7 @@ def web_map(
         c = lookup(cat)
         return c.name_en if (lang == "en" and c is not None) else cat
 
-    # The same classes, colours and legend labels as the printed maps (landgis.render.static).
+    # The same classes, colours and legend labels as the printed maps (landgis.render.classes).
     dens_unit = unit_label + s["per_km2"]
     columns = [(f"c{i}", cat, cat_label(cat), unit_label) for i, cat in enumerate(categories)]
     columns += [("total", "total", s["total"], unit_label), ("density", "density", s["density"], dens_unit)]

@@ -15,13 +15,13 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from landgis.errors import InputError
+from landgis.qa.labels import SEVERITY_LABELS  # render may import qa; qa never imports render
 from landgis.render.interactive import DOM_HELPERS_JS
 
 __all__ = ["qa_map", "write_qa_map", "SEVERITY_COLOURS", "SEVERITY_LABELS", "MAX_FEATURES"]
 
 #: Colours of the worst finding of a parcel (ColorBrewer RdYlBu-like, colour-blind safe order).
 SEVERITY_COLOURS = {"error": "#d7191c", "warning": "#fdae61", "info": "#2c7bb6", "ok": "#1a9641"}
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示", "ok": "无问题"}
 #: Parcels drawn at most; the worst are drawn first, the rest counted in a footnote.
 MAX_FEATURES = 20_000
 

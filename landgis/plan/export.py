@@ -17,7 +17,7 @@ import pandas as pd
 
 from landgis.errors import InputError
 from landgis.files import reproducible_xlsx, write_bytes
-from landgis.plan import Finding, Plan
+from landgis.plan.model import Finding, Plan
 from landgis.units import format_decimal, to_unit, unit_key, unit_label
 
 __all__ = ["plan_table", "format_plan_table", "plan_to_dict", "plan_to_json", "write_plan_table", "write_atomic"]

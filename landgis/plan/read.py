@@ -6,11 +6,18 @@ parser reads a table in a Word file the same way as a text table in a .txt or a 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 from landgis.errors import InputError
 
-__all__ = ["read_plan_text", "looks_like_path", "PLAN_SUFFIXES"]
+__all__ = ["read_plan_text", "looks_like_path", "fold", "PLAN_SUFFIXES"]
+
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
+_BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")",
+                           "[": "(", "]": ")", "\u00a0": " ", "\u200b": ""})
 
 PLAN_SUFFIXES = (".txt", ".text", ".md", ".docx", ".pdf")
 
@@ -115,3 +122,16 @@ def read_plan_text(source: str | Path) -> tuple[str, str]:
     if suffix == ".doc":
         raise InputError(f"{path}: old Word .doc files cannot be read; save it as .docx")
     return _read_txt(path), str(path)
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width → ASCII), unified brackets and line ends, 二〇二六年 → 2026年.
+
+    Examples
+    --------
+    >>> fold("住宅用地：２９．３公顷【二〇二六年】")
+    '住宅用地:29.3公顷(2026年)'
+    """
+    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_BRACKETS)
+    return _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", text)

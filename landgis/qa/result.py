@@ -1,0 +1,219 @@
+"""What QA found (:class:`QAResult`), how it is put together, written and summarised.
+
+:func:`write_qa` writes tables and the GeoPackage only; the QA map is drawn by
+:func:`landgis.render.qa_map.write_qa_map` (QA does not draw).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import CRS
+
+from landgis.qa.labels import FINDING_COLUMNS, KIND_LABELS, KIND_ORDER, SEVERITIES, SEVERITY_LABELS, SEVERITY_OF
+from landgis.qa.quota import QUOTA_COLUMNS
+
+__all__ = ["QAResult", "ADDED_COLUMNS", "FINDING_COLUMNS", "QUOTA_COLUMNS", "assemble", "write_qa",
+           "format_summary"]
+
+#: Columns :func:`landgis.qa.qa` adds to every parcel.
+ADDED_COLUMNS = ("qa_row", "parcel_id", "township_found", "area_ha", "n_findings", "worst_severity",
+                 "finding_kinds")
+
+
+@dataclass
+class QAResult:
+    """What :func:`landgis.qa.qa` found.
+
+    Attributes
+    ----------
+    parcels : geopandas.GeoDataFrame
+        Every input row, in input order, with the input columns kept and these added:
+        ``qa_row`` (int, 0-based input row), ``parcel_id`` (str: the id field, or ``"#<row+1>"``),
+        ``township_found`` (str or None: the township containing the point, or holding the
+        largest share of the polygon), ``area_ha`` (float: geometry area in an equal-area projection,
+        NaN for points/no geometry), ``n_findings`` (int), ``worst_severity`` (``"error"``,
+        ``"warning"``, ``"info"`` or ``"ok"``) and ``finding_kinds`` (str, kinds joined by ``","``).
+        Geometry in EPSG:4326 (rows without a usable geometry keep None).
+    findings : pandas.DataFrame
+        One row per finding, columns :data:`FINDING_COLUMNS`: ``row`` (input row, <NA> for quota
+        findings), ``parcel_id`` (None for quota findings), ``kind``, ``severity``, ``message``
+        (Chinese, one sentence with the figures), ``township_declared``, ``township_found``,
+        ``category``, and ``figures`` (JSON text: the numbers behind the message, e.g.
+        ``{"shares": {"甲镇": 0.62, "乙镇": 0.38}}``). Kinds: :data:`landgis.qa.labels.SEVERITY_OF`.
+    quota : pandas.DataFrame
+        One row per (township, category) of the plan or of the parcels, columns
+        :data:`QUOTA_COLUMNS`; ``status`` is ``"over"``, ``"under"``, ``"full"`` or ``"not_in_plan"``.
+    summary : dict
+        ``n_parcels``, ``n_with_findings``, ``n_ok``, ``by_severity`` {severity: count of findings},
+        ``by_kind`` {kind: count}, ``booked_ha``, ``allocated_ha``, ``engine``, ``source``, ``plan``
+        (its source) and ``source_crs`` (the parcels' CRS as read, e.g. ``"EPSG:4490"``).
+    townships : geopandas.GeoDataFrame
+        The township layer the parcels were checked against (for maps).
+    fields : dict
+        The input columns used: ``id``, ``township``, ``category``, ``area`` and ``area_unit``.
+    """
+
+    parcels: gpd.GeoDataFrame
+    findings: pd.DataFrame
+    quota: pd.DataFrame
+    summary: dict
+    townships: gpd.GeoDataFrame | None = None
+    fields: dict = field(default_factory=dict)
+
+    def has(self, severity: str) -> bool:
+        """Whether a finding of ``severity`` or worse exists (``"error"`` or ``"warning"``)."""
+        worst = SEVERITIES[: SEVERITIES.index(severity) + 1]
+        return any(self.summary["by_severity"].get(s, 0) for s in worst)
+
+
+def sort_findings(fdf: pd.DataFrame, after: int) -> pd.DataFrame:
+    """Findings by input row (quota findings, row <NA>, after ``after``), then kind, then input order."""
+    fdf = fdf.copy()
+    fdf["row"] = fdf["row"].astype("Int64")
+    order = fdf["kind"].map(KIND_ORDER)
+    return fdf.assign(_o=order, _r=fdf["row"].fillna(after)).sort_values(
+        ["_r", "_o"], kind="stable").drop(columns=["_o", "_r"]).reset_index(drop=True)
+
+
+def per_row(fdf: pd.DataFrame) -> pd.DataFrame:
+    """``n_findings``, ``worst_severity`` and ``finding_kinds`` per input row that has findings.
+
+    ``fdf`` must be sorted as :func:`sort_findings` sorts.
+    """
+    rows = fdf.dropna(subset=["row"])
+    rank = rows["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
+    g = rows.assign(_rank=rank).groupby("row", sort=True)
+    out = pd.DataFrame({
+        "n_findings": g.size(),
+        "worst_severity": g["_rank"].min().map(dict(enumerate(SEVERITIES))),
+        "finding_kinds": g["kind"].agg(lambda k: ",".join(dict.fromkeys(k))),
+    })
+    out.index = out.index.astype(np.int64)
+    return out
+
+
+def parcel_table(inputs: pd.DataFrame, added: pd.DataFrame, rows_found: pd.DataFrame, crs=4326) -> gpd.GeoDataFrame:
+    """Input columns (renamed ``*_input`` where they clash) + the added columns, geometry in EPSG:4326."""
+    base = pd.DataFrame(inputs).copy()
+    for col in ADDED_COLUMNS:
+        if col in base.columns:
+            base = base.rename(columns={col: f"{col}_input"})
+    rows = added.index.to_numpy(dtype=np.int64)
+    base["qa_row"] = rows
+    for col in ("parcel_id", "township_found", "area_ha"):
+        base[col] = added[col].to_numpy()
+    hit = rows_found.reindex(rows)
+    base["n_findings"] = hit["n_findings"].fillna(0).astype(int).to_numpy()
+    base["worst_severity"] = hit["worst_severity"].astype(object).where(hit["worst_severity"].notna(), "ok").to_numpy()
+    base["finding_kinds"] = hit["finding_kinds"].astype(object).where(hit["finding_kinds"].notna(), "").to_numpy()
+    return gpd.GeoDataFrame(base, geometry=list(added["geometry"]), crs=crs)
+
+
+def summarise(fdf: pd.DataFrame, parcels: pd.DataFrame, quota: pd.DataFrame, **extra) -> dict:
+    """The summary dict of :class:`QAResult` from the findings, per-parcel table and quota."""
+    return {
+        **extra,
+        "n_parcels": int(len(parcels)),
+        "n_with_findings": int((parcels["n_findings"] > 0).sum()),
+        "n_ok": int((parcels["worst_severity"] == "ok").sum()),
+        "by_severity": {s: int((fdf["severity"] == s).sum()) for s in SEVERITIES},
+        "by_kind": {k: int(v) for k, v in fdf["kind"].value_counts().items()},
+        "booked_ha": float(quota["booked_ha"].sum()),
+        "allocated_ha": float(quota["allocated_ha"].sum()),
+    }
+
+
+def assemble(gdf, added, findings, quota, townships, fields, source, engine, plan) -> QAResult:
+    """The :class:`QAResult` of rows checked in one process."""
+    fdf = sort_findings(pd.DataFrame(findings, columns=list(FINDING_COLUMNS)), len(gdf) + 1)
+    out = parcel_table(gdf.drop(columns=gdf.geometry.name), added, per_row(fdf))
+    summary = summarise(fdf, out, quota, source=source, engine=engine, plan=getattr(plan, "source", None),
+                        source_crs=CRS.from_user_input(gdf.crs).to_string() if gdf.crs is not None else None)
+    out.attrs = {k: v for k, v in getattr(gdf, "attrs", {}).items()}  # e.g. attrs["postgis"]: where it came from
+    tw = townships.to_crs(4326) if townships.crs is not None else townships
+    return QAResult(parcels=out, findings=fdf, quota=quota, summary=summary, townships=tw, fields=fields)
+
+
+# --- outputs ---------------------------------------------------------------------------------------
+def for_file(df: pd.DataFrame) -> pd.DataFrame:
+    """Columns every writer accepts: mixed/object columns as text (None kept)."""
+    out = df.copy()
+    for col in out.columns:
+        if col == "geometry" or out[col].dtype.kind in "biufM":
+            continue
+        out[col] = [None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else str(v)
+                    for v in out[col]]
+    return out
+
+
+def _write_table(df: pd.DataFrame, path: Path, kind: str) -> Path:
+    from landgis.files import write_bytes, write_xlsx
+
+    if kind == "csv":
+        # UTF-8 with BOM: Excel then opens the Chinese text correctly.
+        return write_bytes(path, df.to_csv(index=False).encode("utf-8-sig"))
+    return write_xlsx({path.stem: df}, path)
+
+
+def write_qa(result: QAResult, out_dir) -> list[Path]:
+    """Write the QA tables into ``out_dir``, each file completely or not at all.
+
+    Parameters
+    ----------
+    result : QAResult
+    out_dir : str or pathlib.Path
+        Created if needed.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``parcels.gpkg`` (every input row with its findings), ``findings.csv`` (UTF-8 with BOM) and
+        ``findings.xlsx``, ``quota.csv`` and ``quota.xlsx``. The map is
+        :func:`landgis.render.qa_map.write_qa_map`'s.
+
+    Examples
+    --------
+    >>> write_qa(qa("parcels.gpkg"), "qa")  # doctest: +SKIP
+    """
+    from landgis.files import atomic_path
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    gpkg = out / "parcels.gpkg"
+    parcels = for_file(result.parcels)
+    with atomic_path(gpkg) as tmp:
+        gpd.GeoDataFrame(parcels, geometry="geometry", crs=result.parcels.crs).to_file(
+            tmp, layer="parcels", driver="GPKG", geometry_type="Unknown", engine="pyogrio", dataset_options={"VERSION": "1.2"})
+    written.append(gpkg)
+    findings = result.findings.copy()
+    findings["row"] = findings["row"] + 1  # 1-based for people (Int64: quota findings stay empty)
+    findings = findings.rename(columns={"row": "input_row"})
+    for name, df in (("findings", findings), ("quota", result.quota)):
+        written.append(_write_table(df, out / f"{name}.csv", "csv"))
+        written.append(_write_table(for_file(df), out / f"{name}.xlsx", "xlsx"))
+    return written
+
+
+def format_summary(result: QAResult) -> str:
+    """A few lines for the terminal: parcels, findings by severity and kind, quota cells over."""
+    s = result.summary
+    sev = s["by_severity"]
+    lines = [
+        f"地块 {s['n_parcels']} 宗，其中有问题 {s['n_with_findings']} 宗；"
+        f"问题：错误 {sev['error']}，警告 {sev['warning']}，提示 {sev['info']}",
+    ]
+    for kind, count in s["by_kind"].items():
+        lines.append(f"  {SEVERITY_LABELS[SEVERITY_OF[kind]]}  {KIND_LABELS[kind]}（{kind}）：{count}")
+    over = result.quota[result.quota["status"].isin(["over", "not_in_plan"])]
+    if len(over):
+        lines.append(f"指标超出 {len(over)} 项：" + "；".join(
+            f"{r.township}{r.category} +{r.difference_ha:.4f}公顷" for r in over.itertuples()))
+    lines.append(f"地块面积合计 {s['booked_ha']:.4f} 公顷，计划安排 {s['allocated_ha']:.4f} 公顷")
+    return "\n".join(lines)

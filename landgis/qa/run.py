@@ -1,0 +1,147 @@
+"""``qa()``: spatial QA of parcels (地块) as a short pipeline of named steps.
+
+read the parcels → resolve the township layer and the plan → find the fields and the area unit →
+check every partition (engine) → checks across rows → quota → assemble.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+
+from landgis.errors import InputError
+from landgis.qa import engines
+from landgis.qa.checks import Context, duplicates, guess_area_unit
+from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, load_parcels
+from landgis.qa.quota import booked, reconcile
+from landgis.qa.result import QAResult, assemble
+
+__all__ = ["qa"]
+
+_VECTOR = (".gpkg", ".shp", ".zip", ".geojson", ".fgb")
+_UNITS = {"ha": "公顷", "mu": "亩", "m2": "平方米", "m²": "平方米"}
+
+
+def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, township_field: str | None = None,
+       category_field: str | None = None, area_field: str | None = None, area_unit: str | None = None,
+       area_tolerance: float = 0.05, engine: str = "local", scheduler=None, progress: bool = False,
+       layer: str | None = None, crs=None, x_field: str | None = None, y_field: str | None = None) -> QAResult:
+    """Check parcels against the townships and the plan's quotas.
+
+    Parameters
+    ----------
+    parcels : geopandas.GeoDataFrame or str or pathlib.Path
+        Parcels as points or polygons, or a file :func:`landgis.qa.parcels.load_parcels` reads
+        (``layer``, ``crs``, ``x_field``, ``y_field`` are passed to it).
+    townships : geopandas.GeoDataFrame, optional
+        Township layer with ``name`` and ``geometry``; default :func:`landgis.boundaries.load_townships`.
+    plan : landgis.plan.Plan or str or pathlib.Path or False, optional
+        The plan whose allocations the parcels are booked against; default the seed plan.
+        ``False`` skips the quota reconciliation.
+    id_field, township_field, category_field, area_field : str, optional
+        Columns to use; by default found by their usual names (地块编号, 所属乡镇, 用地类型, 面积 …).
+    area_unit : {"公顷", "亩", "平方米"}, optional
+        Unit of the area column; default from its header (面积（亩）), else the unit under which the
+        stated areas match the polygons, else 公顷.
+    area_tolerance : float
+        Relative difference between stated and geometry area beyond which a parcel is flagged.
+    engine : {"local", "dask"}
+        ``"dask"`` runs the per-parcel checks on a dask.distributed cluster, partition by partition.
+    scheduler : str or distributed.Client, optional
+        Address of an existing dask scheduler, or a Client; default a new LocalCluster.
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    QAResult
+
+    Raises
+    ------
+    InputError
+        For unreadable parcels, a given column that does not exist, or an unknown area unit.
+
+    Examples
+    --------
+    >>> result = qa("parcels.gpkg")  # doctest: +SKIP
+    >>> result.findings[["parcel_id", "kind", "message"]]  # doctest: +SKIP
+    """
+    if engine not in ("local", "dask"):
+        raise InputError(f"unknown QA engine {engine!r}; expected 'local' or 'dask'")
+    gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field)
+    townships, plan = _inputs(townships, plan)
+    fields, ctx = _context(sample, townships, plan, source, id_field, township_field, category_field,
+                           area_field, area_unit, area_tolerance)
+    if engine == "dask":
+        gdf, added, findings = engines.run_dask(gdf, source_path, layer, crs or sample.crs, ctx, scheduler,
+                                                progress)
+        gdf = gdf.reset_index(drop=True)
+    else:
+        added, findings = engines.run_local(gdf, ctx, progress)
+    added = added.sort_index()
+    duplicates(added, findings)
+    quota = reconcile(booked(added), plan, findings)
+    return assemble(gdf, added, findings, quota, townships, fields, source, engine, plan)
+
+
+def _read(parcels, engine, layer, crs, x_field, y_field):
+    """(the parcels or None when workers read them, a sample for columns/CRS/units, path, source text)."""
+    source_path = None
+    if isinstance(parcels, gpd.GeoDataFrame):
+        gdf = parcels
+    else:
+        source_path = Path(parcels)
+        if engine == "dask" and source_path.suffix.lower() in _VECTOR:
+            # Only a sample is read here (for the columns, CRS and area unit); workers read the rest.
+            sample = load_parcels(source_path, layer=layer, crs=crs, max_rows=2000)
+            return None, sample, source_path, str(source_path)
+        gdf = load_parcels(source_path, layer=layer, crs=crs, x_field=x_field, y_field=y_field)
+    source = str(source_path) if source_path else str(getattr(parcels, "attrs", {}).get("source", "<GeoDataFrame>"))
+    gdf = gdf.reset_index(drop=True)
+    return gdf, gdf, source_path, source
+
+
+def _inputs(townships, plan):
+    """The township layer (default: the shipped one) and the plan (default: the seed; False: none)."""
+    if townships is None:
+        from landgis.boundaries import load_townships
+
+        townships = load_townships()
+    if "name" not in townships.columns:
+        raise InputError("the township layer has no 'name' column")
+    if plan is None:
+        from landgis.plan import SEED_PLAN, parse_plan
+
+        plan = parse_plan(SEED_PLAN)
+    elif plan is False:
+        plan = None
+    elif not hasattr(plan, "allocations"):
+        from landgis.plan import parse_plan
+
+        plan = parse_plan(plan)
+    return townships, plan
+
+
+def _context(sample, townships, plan, source, id_field, township_field, category_field, area_field,
+             area_unit, area_tolerance):
+    """The fields used, the area unit (given, from the header, or guessed), and the checks' Context."""
+    columns = [c for c in sample.columns if c != sample.geometry.name]
+    fields = find_fields(columns, id_field=id_field, township_field=township_field,
+                         category_field=category_field, area_field=area_field, source=source)
+    unit_source = "given"
+    if area_unit is not None:
+        unit = _UNITS.get(area_unit, area_unit)
+        if unit not in HA_PER_UNIT:
+            raise InputError(f"unknown area unit {area_unit!r}; expected 公顷, 亩 or 平方米 (ha, mu, m2)")
+    elif fields["area"] and area_unit_from_header(fields["area"]):
+        unit, unit_source = area_unit_from_header(fields["area"]), "header"
+    else:
+        unit, unit_source = None, "guessed"
+    plan_cats = list(dict.fromkeys(plan.allocations["category"])) if plan is not None else []
+    ctx = Context(townships, fields, unit, area_tolerance, getattr(plan, "category_system", None), plan_cats)
+    if fields["area"] and unit is None:
+        ctx.area_unit = unit = guess_area_unit(sample, fields["area"], ctx)
+    fields["area_unit"] = unit
+    fields["area_unit_source"] = unit_source if fields["area"] else None
+    return fields, ctx
