@@ -230,6 +230,18 @@ def test_project_refers_to_the_geopackage_relatively(project):
     assert page.get("size") == "297.0,210.0,mm"  # A4 landscape
 
 
+def test_english_project_in_mu(layer, tmp_path):
+    write_qgis_outputs(layer, tmp_path, unit="mu", lang="en")
+    root = _project_xml(tmp_path)
+    assert [lay.get("name") for lay in root.iter("Layout")][-2:] == ["Total supply", "Supply density"]
+    labels = [item.get("labelText") for item in root.iter("LayoutItem") if item.get("labelText")]
+    assert "Largest: Longping 345.2 mu" in labels  # 23.011857 ha × 15 in the legend precision, the English name
+    assert "County (stated) 2,372.7 mu" in labels  # the plan's stated total, not the township sum
+    towns = gpd.read_file(tmp_path / GPKG_NAME, layer=ALLOCATION)
+    assert {"township", "total", "density", INDUSTRIAL} <= set(towns.columns)
+    assert towns.set_index("township").loc["龙坪镇", INDUSTRIAL] == pytest.approx(23.011857 * 15)
+
+
 def test_user_text_is_escaped_as_xml(layer, tmp_path):
     nasty = '连州<市>&"测试"'
     plan = dataclasses.replace(layer.attrs["plan"], place=nasty)

@@ -265,6 +265,9 @@ class StyledLayers:
         One per mapped column, in atlas order (categories, total, density).
     crs : pyproj.CRS
     unit, lang : str
+    stated : dict of str to float or None
+        Mapped column → the plan's stated county figure in the unit (structure for a category, the stated
+        total for ``total``; None where the plan states none, and for ``density``).
     """
 
     frames: dict[str, pd.DataFrame]
@@ -273,7 +276,7 @@ class StyledLayers:
     crs: CRS
     unit: str
     lang: str
-    fields: dict[str, str] = field(default_factory=dict)  # mapped column → GeoPackage field
+    stated: dict[str, float | None] = field(default_factory=dict)
 
 
 def _field_names(layer: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
@@ -490,8 +493,16 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
     if qa is not None:
         frames[PARCELS] = _parcels_frame(qa, crs)
         styles[PARCELS] = [_parcel_style(frames[PARCELS], lang)]
-    return StyledLayers(frames=frames, styles=styles, specs=specs, crs=crs, unit=unit, lang=lang,
-                        fields={c: names[c] for c in by_column})
+    plan = layer.attrs["plan"]
+    stated = {c: _in_unit(plan.structure_ha.get(c), unit) for c in layer.attrs["categories"]}
+    stated["total"] = _in_unit(plan.stated_total_ha, unit)
+    return StyledLayers(frames=frames, styles=styles, specs=specs, crs=crs, unit=unit, lang=lang, stated=stated)
+
+
+def _in_unit(hectares: Decimal | None, unit: str) -> float | None:
+    from landgis.units import to_unit
+
+    return None if hectares is None else float(to_unit(hectares, unit))
 
 
 # --- the GeoPackage ----------------------------------------------------------------------------

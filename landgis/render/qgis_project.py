@@ -28,7 +28,7 @@ from pyproj import CRS
 from landgis import __version__
 from landgis.files import atomic_path
 from landgis.render.gpkg_styles import (
-    _ENV, ALLOCATION, FONT, OUTLINE, PARCELS, QGIS_VERSION, STRUCTURE, MapSpec, StyledLayers, Symbol,
+    _ENV, ALLOCATION, FONT, OUTLINE, PARCELS, QGIS_VERSION, MapSpec, StyledLayers, Symbol,
     styled_layers, write_gpkg,
 )
 
@@ -151,17 +151,17 @@ def _summary(styled: StyledLayers, spec: MapSpec, lang: str) -> list[str]:
     if spec.column == "density":
         return [t["density"].format(n=len(supplied))]
     lines = []
-    if spec.column == "total":  # 全市: the plan's stated total, on the outline
-        stated = styled.frames[OUTLINE].iloc[0, 2]
-    else:  # the plan's stated structure figure of the category
-        table = styled.frames[STRUCTURE]
-        hit = table[table.iloc[:, 0] == spec.column]
-        stated = hit.iloc[0, 2] if len(hit) else None
-    if stated is not None and stated == stated:
+    stated = styled.stated.get(spec.column)  # 全市: the plan's stated figure, not the township sum
+    if stated is not None:
         lines.append(t["stated"].format(v=cls.format(float(stated)), u=u))
     lines.append(t["placed"].format(v=cls.format(float(supplied.sum())), u=u, n=len(supplied)))
     if len(supplied):
-        lines.append(t["top"].format(name=supplied.idxmax(), v=cls.format(float(supplied.max())), u=u))
+        name = str(supplied.idxmax())
+        if lang == "en":  # the township's English name where the layer has one
+            frame = styled.frames[ALLOCATION]
+            hit = frame.loc[frame["township"] == name, "name_en"]
+            name = str(hit.iloc[0]) if len(hit) and isinstance(hit.iloc[0], str) else name
+        lines.append(t["top"].format(name=name, v=cls.format(float(supplied.max())), u=u))
     return lines
 
 
