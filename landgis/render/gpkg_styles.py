@@ -230,6 +230,7 @@ class LayerStyle:
     display_expression: str = ""
     map_tip: str = ""
     decimals: int = 2
+    dark_above: str | None = None  # labels of values above this (the dark classes) are white
     mode: str = "Jenks"
     default: bool = False
     font: str = FONT
@@ -409,13 +410,17 @@ def _allocation_style(spec: MapSpec, names: dict[str, str], unit_alias: dict[str
         lower = 0.0 if i == 0 else cls.bins[i - 1]  # the first class takes everything above 0
         classes.append(StyleClass(label, Symbol(colour), lower, float(upper)))
     fld = names[spec.column]
+    from landgis.render.furniture import is_dark
+
+    dark = [i for i, colour in enumerate(cls.colours) if is_dark(colour)]
+    dark_above = repr(float(classes[dark[0] + 1].lower)) if dark else None
     aliases = tuple({"field": f, "index": i, "alias": a} for i, (f, a) in enumerate(unit_alias.items()))
     return LayerStyle(
         name=spec.name, title=spec.title, renderer="graduated", classes=tuple(classes), field=fld,
         label_expression=_label_expression(fld, names, cls.decimals, lang), label_field=names["name"],
         label_colour=spec.ink, aliases=aliases, display_expression=f'"{names["name"]}"',
         map_tip=f'[% "{names["name"]}" %]: [% format_number("{fld}", {cls.decimals}) %]',
-        decimals=cls.decimals, mode={"natural_breaks": "Jenks", "quantiles": "Quantile",
+        decimals=cls.decimals, dark_above=dark_above, mode={"natural_breaks": "Jenks", "quantiles": "Quantile",
                                      "equal_interval": "EqualInterval"}.get(cls.scheme, "Custom"),
         default=default,
     )
