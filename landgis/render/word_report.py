@@ -17,6 +17,7 @@ PosixPath('报告.docx')
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -219,8 +220,7 @@ def _key_sentences(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, so
     from landgis.units import unit_label
 
     t = _TEXT[lang]
-    u = unit_label(unit) if lang == "zh" else f" {unit}".rstrip()
-    u = u if lang == "zh" else unit
+    u = unit_label(unit) if lang == "zh" else unit
     placed = (sum(plan.township_totals_ha.values(), Decimal(0)) if plan.township_totals_ha
               else sum(plan.allocations["hectares_exact"], Decimal(0)))
     stated = plan.stated_total_ha
@@ -313,69 +313,117 @@ def _maps(static_files: list[Path], atlas_dir: Path, layer: gpd.GeoDataFrame, la
     return [(path, caption) for _, caption, path in ranked]
 
 
+@dataclass
+class _Context:
+    """What every section needs: the inputs, the texts in the language and the print maps' small print."""
+
+    plan: Plan
+    layer: gpd.GeoDataFrame
+    unit: str
+    lang: str
+    t: dict
+    u: str
+    footer: list[str]
+    footnote: str | None
+    provenance: dict
+    source_name: str
+    source_title: str
+
+    @property
+    def title(self) -> str:
+        return self.t["title"].format(place=self.plan.place or "", year=self.plan.year or "")
+
+
+def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str) -> _Context:
+    from landgis.render.gpkg_styles import map_spec
+    from landgis.render.text import source_title
+    from landgis.units import unit_label
+
+    prov = layer.attrs.get("provenance") or {}
+    return _Context(
+        plan=plan, layer=layer, unit=unit, lang=lang, t=_TEXT[lang], u=unit_label(unit) if lang == "zh" else unit,
+        footer=map_spec(layer, "total", unit=unit, lang=lang).footer,
+        footnote=prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote"),
+        provenance=prov,
+        source_name=Path(plan.source).name if plan.source and plan.source != "<text>" else plan.source,
+        source_title=source_title(layer, lang),
+    )
+
+
+def _title_block(doc: DocxDocument, ctx: _Context) -> None:
+    doc.add_paragraph(ctx.title, style="Title")
+    doc.add_paragraph(ctx.t["made"].format(v=__version__, source=ctx.source_name), style="Subtitle")
+
+
+def _key_section(doc: DocxDocument, ctx: _Context) -> None:
+    doc.add_heading(ctx.t["key"], level=1)
+    doc.add_paragraph(_key_sentences(ctx.plan, ctx.layer, ctx.unit, ctx.lang, ctx.source_title))
+
+
+def _findings_section(doc: DocxDocument, ctx: _Context, findings: list[Finding]) -> None:
+    from landgis.render.report import _finding_text  # the HTML report's sentences, English from the figures
+
+    doc.add_heading(ctx.t["findings"], level=1)
+    if not findings:
+        doc.add_paragraph(ctx.t["no_findings"])
+        return
+    doc.add_paragraph(ctx.t["findings_intro"])
+    for f in findings:
+        doc.add_paragraph(_finding_text(f, ctx.lang), style="List Bullet")
+
+
+def _tables_section(doc: DocxDocument, ctx: _Context) -> int:
+    """The structure and township tables; returns how many tables were numbered."""
+    t, layer = ctx.t, ctx.layer
+    doc.add_heading(t["tables"], level=1)
+    _caption_text(doc, t["structure"].format(n=1, u=ctx.u))
+    _table(doc, [t["category"], t["code"], t["stated"], t["sum"], t["diff"]],
+           _structure_rows(ctx.plan, layer, ctx.unit, ctx.lang), numeric_from=2,
+           bold_rows={len(layer.attrs["categories"])}, dash=t["dash"])
+    _caption_text(doc, t["by_town"].format(n=2, u=ctx.u))
+    rows = _township_rows(ctx.plan, layer, ctx.unit, ctx.lang)
+    _table(doc, [t["township"], *[_category_name(c, ctx.lang) for c in layer.attrs["categories"]], t["row_total"]],
+           rows, numeric_from=1, bold_rows={len(rows) - 2, len(rows) - 1}, dash=t["dash"])
+    return 2
+
+
+def _maps_section(doc: DocxDocument, ctx: _Context, static_files: list[Path], atlas_dir: Path) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    doc.add_heading(ctx.t["maps"], level=1)
+    for number, (path, caption) in enumerate(_maps(static_files, atlas_dir, ctx.layer, ctx.lang), start=1):
+        doc.add_picture(_picture(path), width=Cm(PICTURE_WIDTH_CM))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+        _seq_caption(doc, ctx.t["figure"], number, caption)
+
+
+def _sources_section(doc: DocxDocument, ctx: _Context) -> None:
+    """The maps' small print (source, boundary note, CRS), the files, and the 示意 footnote on its own."""
+    t, prov = ctx.t, ctx.provenance
+    doc.add_heading(t["sources"], level=1)
+    boundary = "；".join(x for x in (str(prov.get("source", "")), str(prov.get("licence", ""))) if x)
+    for line in (ctx.footer[0], t["plan_source"].format(v=ctx.source_name),
+                 t["boundary_source"].format(v=boundary), *ctx.footer[1:]):
+        doc.add_paragraph(line)
+    if ctx.footnote:
+        doc.add_paragraph(ctx.footnote).runs[0].bold = True
+
+
 def report_document(*, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame, static_files: list[Path],
                     atlas_dir: Path, qa: QAResult | None = None, unit: str = "ha", lang: str = "zh") -> DocxDocument:
     """The report as a python-docx Document (see :func:`write_word_report`)."""
-    from docx.shared import Cm
-
-    from landgis.render.gpkg_styles import map_spec
-    from landgis.render.report import _finding_text  # the HTML report's sentences, English from the figures
-    from landgis.units import unit_label
-
-    t = _TEXT[lang]
-    u = unit_label(unit) if lang == "zh" else unit
-    spec = map_spec(layer, "total", unit=unit, lang=lang)
-    prov = layer.attrs.get("provenance") or {}
-    footnote = prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote")
-    source_name = Path(plan.source).name if plan.source and plan.source != "<text>" else plan.source
-    source_title = spec.footer[0].split("《")[1].split("》")[0] if lang == "zh" and "《" in spec.footer[0] \
-        else spec.title.split(": ")[0]
-    title = t["title"].format(place=plan.place or "", year=plan.year or "")
-    doc = _document(title, lang, footnote)
-
-    doc.add_paragraph(title, style="Title")
-    doc.add_paragraph(t["made"].format(v=__version__, source=source_name), style="Subtitle")
-
-    doc.add_heading(t["key"], level=1)
-    doc.add_paragraph(_key_sentences(plan, layer, unit, lang, source_title))
-
-    doc.add_heading(t["findings"], level=1)
-    warnings = [f for f in findings]
-    if warnings:
-        doc.add_paragraph(t["findings_intro"])
-        for f in warnings:
-            doc.add_paragraph(_finding_text(f, lang), style="List Bullet")
-    else:
-        doc.add_paragraph(t["no_findings"])
-
-    doc.add_heading(t["tables"], level=1)
-    n_table = 1
-    _caption_text(doc, t["structure"].format(n=n_table, u=u))
-    _table(doc, [t["category"], t["code"], t["stated"], t["sum"], t["diff"]], _structure_rows(plan, layer, unit, lang),
-           numeric_from=2, bold_rows={len(layer.attrs["categories"])}, dash=t["dash"])
-    n_table += 1
-    _caption_text(doc, t["by_town"].format(n=n_table, u=u))
-    cats = [_category_name(c, lang) for c in layer.attrs["categories"]]
-    rows = _township_rows(plan, layer, unit, lang)
-    _table(doc, [t["township"], *cats, t["row_total"]], rows, numeric_from=1,
-           bold_rows={len(rows) - 2, len(rows) - 1}, dash=t["dash"])
-
-    doc.add_heading(t["maps"], level=1)
-    for number, (path, caption) in enumerate(_maps(static_files, atlas_dir, layer, lang), start=1):
-        doc.add_picture(_picture(path), width=Cm(PICTURE_WIDTH_CM))
-        doc.paragraphs[-1].alignment = 1  # centred
-        _seq_caption(doc, t["figure"], number, caption)
-
+    ctx = _context(plan, layer, unit, lang)
+    doc = _document(ctx.title, lang, ctx.footnote)
+    _title_block(doc, ctx)
+    _key_section(doc, ctx)
+    _findings_section(doc, ctx, findings)
+    n_tables = _tables_section(doc, ctx)
+    _maps_section(doc, ctx, static_files, atlas_dir)
     if qa is not None:
-        _qa_section(doc, qa, t, lang, n_table + 1)
-
-    doc.add_heading(t["sources"], level=1)
-    boundary = "；".join(x for x in (str(prov.get("source", "")), str(prov.get("licence", ""))) if x)
-    for line in (spec.footer[0], t["plan_source"].format(v=source_name), t["boundary_source"].format(v=boundary),
-                 *spec.footer[1:]):
-        doc.add_paragraph(line)
-    if footnote:
-        doc.add_paragraph(footnote).runs[0].bold = True
+        _qa_section(doc, qa, ctx.t, lang, n_tables + 1)
+    _sources_section(doc, ctx)
     return doc
 
 
