@@ -300,17 +300,21 @@ def _township_rows(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str) ->
     return rows
 
 
-def _maps(static_files: list[Path], atlas_dir: Path, layer: gpd.GeoDataFrame, lang: str) -> list[tuple[Path, str]]:
-    """The PNG maps and charts in report order, with their captions."""
-    from landgis.render.report import _caption_and_rank  # the HTML report's captions and order
+_SHEETS = {"small-multiples": ("各类用地一览", "Every category"),
+           "stacked-bars": ("分乡镇用地构成", "Categories by township")}
 
-    pngs = [p for p in static_files if Path(p).suffix.lower() == ".png"]
-    ranked = []
-    for p in pngs:
-        caption, rank = _caption_and_rank(Path(p).stem, layer, lang)
-        ranked.append((rank, caption, atlas_dir / p))
-    ranked.sort(key=lambda item: item[0])
-    return [(path, caption) for _, caption, path in ranked]
+
+def _maps(static_files: list[Path], atlas_dir: Path, layer: gpd.GeoDataFrame, lang: str) -> list[tuple[Path, str]]:
+    """The PNG maps and charts in atlas order (categories, total, density, sheets), with their captions."""
+    from landgis.render.static import file_stem
+    from landgis.render.text import category_title
+
+    columns = [*layer.attrs["categories"], "total", "density", *_SHEETS]
+    captions = {file_stem(layer, c, named): (rank, _SHEETS[c][lang != "zh"] if c in _SHEETS else category_title(c, lang))
+                for rank, c in enumerate(columns) for named in ("zh", "en")}  # maps drawn in either language
+    pngs = [Path(p) for p in static_files if Path(p).suffix.lower() == ".png"]
+    ranked = sorted((captions.get(p.stem, (len(columns), p.stem)), atlas_dir / p) for p in pngs)
+    return [(path, caption) for (_, caption), path in ranked]
 
 
 @dataclass
@@ -369,7 +373,7 @@ def _findings_section(doc: DocxDocument, ctx: _Context, findings: list[Finding])
         return
     doc.add_paragraph(ctx.t["findings_intro"])
     for f in findings:
-        doc.add_paragraph(_finding_text(f, ctx.lang), style="List Bullet")
+        doc.add_paragraph(_finding_text(f, ctx.lang, ctx.unit), style="List Bullet")
 
 
 def _tables_section(doc: DocxDocument, ctx: _Context) -> int:
