@@ -241,7 +241,8 @@ _STEPS = {
     "making the interactive map": ("制作交互地图", "making the interactive map"),
     "writing the allocation tables": ("写出分配表", "writing the allocation tables"),
     "checking the parcels": ("核查地块", "checking the parcels"),
-    "writing the report and the manifest": ("写出报告和文件清单", "writing the report and the manifest"),
+    "writing the reports, the QGIS project and the manifest": ("写出报告、QGIS 工程和文件清单",
+                                                               "writing the reports, the QGIS project and the manifest"),
 }
 
 
