@@ -73,9 +73,25 @@ class County:
         return self.registry.names
 
     @property
-    def unit_word(self) -> str:
-        """What its units are called: 乡镇（街道）, or 区（县） for a city."""
-        return "区（县）" if self.level == "prefecture" else "乡镇（街道）"
+    def units_word(self) -> str:
+        """What its units are called on a map: 镇（乡）, 镇（街道）, 乡镇（街道）, or 区（县） for a city."""
+        if self.level == "prefecture":
+            return "区（县）"
+        kinds = set(self.registry.table.loc[self.registry.table["name"].isin(self.townships), "type"])
+        street = "街道" in kinds
+        rural = any(k.endswith("乡") or k.endswith("苏木") for k in kinds)
+        if street and rural:
+            return "乡镇（街道）"
+        return "镇（街道）" if street else "镇（乡）" if rural else "镇"
+
+    @property
+    def whole_word(self) -> str:
+        """The county as a whole, as a plan says it: 全县, 全市, 全区, 全旗 (a city: 全市, 全州, 全盟)."""
+        for suffix, word in (("自治县", "全县"), ("县", "全县"), ("自治旗", "全旗"), ("旗", "全旗"), ("林区", "全区"),
+                             ("特区", "全区"), ("区", "全区"), ("自治州", "全州"), ("盟", "全盟"), ("地区", "全区")):
+            if self.name.endswith(suffix):
+                return word
+        return "全市"
 
     @property
     def label(self) -> str:

@@ -376,6 +376,10 @@ def web_map(
         raise InputError("the layer has no townships")
 
     s = _STRINGS[lang]
+    if lang == "zh":  # 占全县比例 for a 县
+        from landgis.render.text import county_words
+
+        s = {**s, "share": s["share"].replace("全市", county_words((layer.attrs.get("provenance") or {}).get("county_code"))["whole"])}
     factor = units.factor(unit)
     unit_label = s[unit]
     geometry = simplify_coverage(layer.geometry, tolerance_m=tolerance_m)

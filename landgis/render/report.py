@@ -207,6 +207,10 @@ def render_report(
     from landgis.units import unit_label
 
     t = _TEXT[lang]
+    if lang == "zh":  # 全县 for a 县
+        from landgis.render.text import county_words
+
+        t = {**t, "all": county_words((layer.attrs.get("provenance") or {}).get("county_code"))["whole"]}
     label = unit_label(unit) if lang == "zh" else {"ha": "ha", "mu": "mu"}[unit]
     place = plan.place or ""
     year = plan.year or ""

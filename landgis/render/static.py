@@ -56,7 +56,9 @@ from landgis.render.furniture import (
     prefecture_layer,
     scale_bar,
 )
-from landgis.render.text import category_title, footer_lines, name_of, plan_title, source_title, texts, unit_word, version
+from landgis.render.text import (
+    category_title, footer_lines, name_of, plan_title, source_title, texts, texts_for, unit_word, version,
+)
 
 __all__ = [
     "Classification",
@@ -138,13 +140,14 @@ def choropleth(
     InputError
         For an unknown column, scheme, unit or language, or bad breaks.
     """
-    t = texts(lang)
+    t = texts_for(layer, lang)
     with matplotlib.rc_context(rc_params()):
         cls = classify(layer, column, scheme=scheme, k=k, breaks=breaks, unit=unit)
         column = cls.column
         crs = plot_crs(layer)
         layer_p = layer.to_crs(crs)
         fig, t = page(lang)
+        t = texts_for(layer, lang)
         u = unit_word(unit, lang)
         what = category_title(column, lang)
         sep = "：" if lang == "zh" else ": "
@@ -186,7 +189,7 @@ def choropleth(
 
 
 def _summary(ax, layer: gpd.GeoDataFrame, cls: Classification, lang: str) -> None:
-    t = texts(lang)
+    t = texts_for(layer, lang)
     u = unit_word(cls.unit, lang)
     supplied = cls.values[cls.values > 0]
     if cls.column == "density":
@@ -257,7 +260,7 @@ def small_multiples(
         With the shared classification as ``fig.landgis_classification`` and each panel's as
         ``fig.landgis_panels`` (category → Classification).
     """
-    t = texts(lang)
+    t = texts_for(layer, lang)
     cats = [resolve_column(layer, c) for c in (categories or layer.attrs.get("categories") or [])]
     if not cats:
         raise InputError("the layer names no categories to draw")
@@ -270,6 +273,7 @@ def small_multiples(
         crs = plot_crs(layer)
         layer_p = layer.to_crs(crs)
         fig, t = page(lang)
+        t = texts_for(layer, lang)
         u = unit_word(unit, lang)
         header(fig, t["sm_title"].format(title=plan_title(layer, lang)),
                 t["subtitle_cat"] + (f"（{u}）" if lang == "zh" else f" ({u})"))
@@ -345,7 +349,7 @@ def _draw_key(ax, layer_p: gpd.GeoDataFrame, lang: str) -> None:
         pt = label_point(row.geometry)
         items.append((pt.x, pt.y, name_of(row, lang), row.geometry.area))
     place_labels(ax, items, fontsize=6.5)
-    ax.set_title(texts(lang)["sm_names"], fontsize=9, color=INK, pad=3, loc="left")
+    ax.set_title(texts_for(layer_p, lang)["sm_names"], fontsize=9, color=INK, pad=3, loc="left")
     north_arrow(ax, lang, loc=(0.9, 0.84), size=0.12, fontsize=7)
     scale_bar(ax, lang, loc=(0.05, 0.05), frac=0.35, fontsize=6)
 
@@ -380,6 +384,7 @@ def stacked_bars(
     factor = units.factor(unit)
     with matplotlib.rc_context(rc_params()):
         fig, t = page(lang)
+        t = texts_for(layer, lang)
         u = unit_word(unit, lang)
         names = [name_of(row, lang) for _, row in layer.iterrows()]
         table = pd.DataFrame({c: layer[c].astype(float).to_numpy() * factor for c in cats}, index=names)
