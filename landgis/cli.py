@@ -98,13 +98,16 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="FILE.csv|FILE.xlsx", help="also write the table to a CSV or XLSX file")
     p.add_argument("--verbose", "-v", action="store_true",
                    help="also list the area figures that were read and set aside (other years, quarters …)")
+    p.add_argument("--ledger", action="store_true",
+                   help="list every area figure of the text: its line, the text around it and what it became")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the findings (default zh)")
     p.set_defaults(run=_run_plan)
 
 
 def _run_plan(args: argparse.Namespace) -> int:
     from landgis.names import county_scope
     from landgis.plan import reconcile
-    from landgis.plan.export import _dumps, format_plan_table, plan_to_dict, write_plan_table
+    from landgis.plan.export import format_findings, format_ledger, format_plan_table, plan_to_json, write_plan_table
     from landgis.units import unit_label
 
     plan = _read_plan(args, args.file)
@@ -113,22 +116,25 @@ def _run_plan(args: argparse.Namespace) -> int:
     if args.out:
         write_plan_table(plan, args.out, args.unit, findings)
     if args.json:
-        print(_dumps({"county": args.county_resolved.as_dict(), **plan_to_dict(plan, findings, args.unit)}, 2))
+        print(plan_to_json(plan, findings, args.unit, county=args.county_resolved.as_dict()))
         return 0
-    title = f"{plan.place or ''}{plan.year or ''}年度土地供应计划".lstrip() if plan.year else "土地供应计划"
-    print(f"{title}（{plan.source}；原文单位：{plan.unit}；本表单位：{unit_label(args.unit)}）")
+    from landgis.render.text import plan_name
+
+    title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划".lstrip() if plan.year
+                                else "土地供应计划")
+    print(f"《{title}》（原文单位：{plan.unit}；本表单位：{unit_label(args.unit)}）")
     if len(plan.allocations) or plan.township_totals_ha:
         print(format_plan_table(plan, args.unit))
-    print("\n核对结果：" if findings else "\n核对结果：各项数字相符。")
-    for k, f in enumerate(findings, 1):
-        print(f"{k}. {f.message}")
-    if plan.ignored:
-        if args.verbose:
-            print("\n未计入的面积数字：")
-            for item in plan.ignored:
-                print(f"  - {item}")
-        else:
-            print(f"\n另有{len(plan.ignored)}个面积数字未计入（上年度数字、括号内换算、分季度等），加 --verbose 查看。")
+    print()
+    print(format_findings(plan, findings, args.lang))
+    if args.ledger:
+        print("\n" + format_ledger(plan))
+    elif plan.ignored and args.verbose:
+        print("\n未计入的面积数字：")
+        for item in plan.ignored:
+            print(f"  - {item}")
+    elif plan.ignored:
+        print("加 --ledger 查看每个面积数字的去向。")
     if args.out:
         print(f"\n已写出 {args.out}")
     return 0
@@ -142,16 +148,22 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped seed plan)")
     _add_boundary_options(p)
     p.add_argument("--category", action="append", metavar="NAME",
-                   help="map only this category (repeatable; also 'total', 'density'); default: all of them")
+                   help="map only this category (repeatable; also 'total', 'density'); default: all of them. "
+                        "Only those maps are written unless --extras is given")
     p.add_argument("--scheme", choices=["natural_breaks", "quantiles", "equal_interval", "user"],
                    default="natural_breaks", help="classification (default natural_breaks, i.e. Fisher-Jenks)")
     p.add_argument("--k", type=int, metavar="N", help="number of classes (default: 3–5 by the data)")
     p.add_argument("--breaks", metavar="B1,B2,…", help="user class upper bounds in --unit, e.g. 1,5,10")
-    p.add_argument("--unit", choices=["ha", "mu"], default="ha", help="ha 公顷 (default) or mu 亩")
+    p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha",
+                   help="ha 公顷 (default), mu 亩 or m2 平方米; densities are always 公顷/平方公里")
     p.add_argument("--format", default="png,svg,pdf", metavar="png,svg,pdf", help="output formats (default: all three)")
     p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default 300)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the map text")
-    p.add_argument("--no-extras", action="store_true", help="skip the small-multiples sheet and the bar chart")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the maps and messages")
+    extras = p.add_mutually_exclusive_group()
+    extras.add_argument("--extras", action="store_true", default=None,
+                        help="also write the small-multiples sheet and the bar chart with --category")
+    extras.add_argument("--no-extras", dest="extras", action="store_false",
+                        help="skip the small-multiples sheet and the bar chart")
     p.add_argument("--out", metavar="DIR", default="maps", help="output folder (default: maps)")
     p.set_defaults(run=_run_map)
 
@@ -181,11 +193,12 @@ def _run_map(args: argparse.Namespace) -> int:
     paths = render_maps(
         layer, args.out, categories=args.category, formats=[f.strip() for f in args.format.split(",") if f.strip()],
         scheme="user" if breaks and args.scheme == "natural_breaks" else args.scheme, k=args.k, breaks=breaks,
-        unit=args.unit, lang=args.lang, dpi=args.dpi, extras=not args.no_extras,
+        unit=args.unit, lang=args.lang, dpi=args.dpi, extras=args.extras,
     )
     for path in paths:
         print(path)
-    print(f"{len(paths)} files written to {args.out}", file=sys.stderr)
+    print(f"已写出 {len(paths)} 个文件到 {args.out}" if args.lang == "zh" else f"{len(paths)} files written to {args.out}",
+          file=sys.stderr)
     return 0
 
 
@@ -201,8 +214,8 @@ def _add_web(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tianditu-key", metavar="KEY", help="your 天地图 key, for --basemap tianditu")
     p.add_argument("--fragment", action="store_true",
                    help="write a <div> with its scripts to embed in another page, not a whole page")
-    p.add_argument("--unit", choices=["ha", "mu"], default="ha", help="公顷 (ha, default) or 亩 (mu)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="label language (default zh)")
+    p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha", help="公顷 (ha, default), 亩 (mu) or 平方米 (m2)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the map and messages (default zh)")
     p.set_defaults(run=_run_web)
 
 
@@ -223,9 +236,13 @@ def _run_web(args: argparse.Namespace) -> int:
     html = fragment_html(m) if args.fragment else self_contained_html(m)
     out = args.out or ("landgis_web_fragment.html" if args.fragment else "landgis_web.html")
     size = write_html(html, out)
-    kind = "fragment" if args.fragment else "map"
-    print(f"wrote {kind} {out} ({size / 1024:.0f} KiB, {len(layer)} townships, "
-          f"{len(layer.attrs.get('categories', []))} categories)")
+    n_cats = len(layer.attrs.get("categories", []))
+    if args.lang == "zh":
+        kind = "网页片段" if args.fragment else "交互地图"
+        print(f"已写出{kind} {out}（{size / 1024:.0f} KiB，{len(layer)} 个乡镇，{n_cats} 个用地类型）")
+    else:
+        kind = "fragment" if args.fragment else "map"
+        print(f"wrote {kind} {out} ({size / 1024:.0f} KiB, {len(layer)} townships, {n_cats} categories)")
     return 0
 
 
@@ -236,7 +253,7 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
         description="Check parcels (地块): inside the county, in the township they are booked under, straddling, "
                     "geometry, ids, areas, coordinates; and their area per township × category against the plan.")
     p.add_argument("parcels", metavar="PARCELS",
-                   help="GeoPackage, Shapefile, GeoJSON, CSV/XLSX with coordinate columns, "
+                   help="GeoPackage, Shapefile, GeoJSON, GeoParquet, CSV/XLSX with coordinate columns, "
                         "or postgresql://… (with --layer or --sql)")
     p.add_argument("--plan", metavar="PATH", help="land supply plan (.txt/.docx/.pdf; default: the seed plan)")
     p.add_argument("--no-plan", action="store_true", help="skip the quota reconciliation")
@@ -256,6 +273,8 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
                    help="unit of the area column (default: from its header, else guessed from the polygons)")
     f.add_argument("--area-tolerance", type=float, default=0.05, metavar="FRACTION",
                    help="stated vs geometry area difference to flag (default 0.05 = 5%%)")
+    f.add_argument("--overlap-tolerance", type=float, default=1.0, metavar="M2",
+                   help="overlap between two parcels to flag, in square metres (default 1)")
     _add_boundary_options(p, parcels_too=True)
     d = p.add_argument_group("PostGIS (PARCELS is a postgresql:// URL; the table with --layer SCHEMA.TABLE)")
     d.add_argument("--sql", metavar="QUERY", help="read the parcels with this query")
@@ -263,9 +282,12 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--replace", action="store_true", help="replace the --write-back table if it exists")
     e = p.add_argument_group("engine")
     e.add_argument("--engine", choices=["local", "dask"], default="local",
-                   help="local (default) or dask: partitions on a dask.distributed cluster")
+                   help="local (default) or dask: partitions on a dask.distributed cluster, results as "
+                        "partitioned GeoParquet (parcels.parquet/, findings.parquet/)")
     e.add_argument("--scheduler", metavar="ADDRESS", help="address of a running dask scheduler "
-                   "(default with --engine dask: a local cluster)")
+                   "(default with --engine dask: a local cluster); its workers must see --out")
+    e.add_argument("--partition-rows", type=int, default=200_000, metavar="N",
+                   help="rows per dask partition (bounds each worker's memory; default 200000)")
     p.add_argument("--fail-on", choices=["error", "warning"],
                    help="exit with status 1 when findings of this severity (or worse) exist")
     p.add_argument("--no-map", action="store_true", help="do not write qa_map.html")
@@ -286,12 +308,14 @@ def _run_qa(args: argparse.Namespace) -> int:
             raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
         parcels = args.parcels
     plan = False if args.no_plan else args.plan
+    dask_options = {"out_dir": args.out, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
     result = qa(
         parcels, _townships_from_args(args), plan,
         id_field=args.id_field, township_field=args.township_field, category_field=args.category_field,
         area_field=args.area_field, area_unit=args.area_unit, area_tolerance=args.area_tolerance,
+        overlap_tolerance=args.overlap_tolerance,
         engine=args.engine, scheduler=args.scheduler, progress=not args.quiet and sys.stderr.isatty(),
-        layer=args.parcel_layer, crs=args.parcel_crs, x_field=args.x_field, y_field=args.y_field,
+        layer=args.parcel_layer, crs=args.parcel_crs, x_field=args.x_field, y_field=args.y_field, **dask_options,
     )
     if url and args.write_back:
         # First, so that a refused write-back (table exists, no --replace) leaves no files either.
@@ -301,9 +325,16 @@ def _run_qa(args: argparse.Namespace) -> int:
     if not args.no_map:
         from pathlib import Path
 
-        from landgis.render.qa_map import write_qa_map
+        from landgis.render.qa_map import MAX_FEATURES, write_qa_map
 
-        written.append(write_qa_map(result, Path(args.out) / "qa_map.html"))
+        if args.engine == "dask" and result.summary["n_parcels"] > MAX_FEATURES:
+            print(f"qa_map.html not drawn: {result.summary['n_parcels']} parcels are more than the map's "
+                  f"{MAX_FEATURES}; open parcels.parquet in QGIS")
+        else:
+            if args.engine == "dask":
+                result.parcels = result.parcels.compute().sort_values("qa_row", ignore_index=True)
+                result.findings = result.findings.compute()
+            written.append(write_qa_map(result, Path(args.out) / "qa_map.html"))
     print(format_summary(result))
     for path in written:
         print(f"wrote {path}")
