@@ -264,7 +264,10 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
     """
     from landgis.units import to_unit, unit_label
 
+    from landgis.render.text import county_words
+
     zh = lang == "zh"
+    code = (layer.attrs.get("provenance") or {}).get("county_code")
     label = unit_label(unit) if zh else unit
     cats = list(layer.attrs["categories"])
     by_town = pd.DataFrame(layer.drop(columns="geometry"))
@@ -279,7 +282,7 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
         **{c: f"{c}（{label}）" if zh else f"{c} ({label})" for c in cats},
         "total": f"合计（{label}）" if zh else f"total ({label})",
         "density": "供应强度（公顷/平方公里）" if zh else "density (ha/km²)",
-        "share": "占全市比例（%）" if zh else "share of county (%)",
+        "share": f"占{county_words(code)['whole']}比例（%）" if zh else "share of county (%)",
     })
 
     placed = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()

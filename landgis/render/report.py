@@ -204,6 +204,11 @@ def render_report(
     from landgis.units import UNIT_LABELS_EN, unit_label
 
     t = _TEXT[lang]
+    if lang == "zh":  # 全县 for a 县
+        from landgis.render.text import county_words
+
+        whole = county_words((layer.attrs.get("provenance") or {}).get("county_code"))["whole"]
+        t = {k: v.replace("全市", whole) if isinstance(v, str) else v for k, v in t.items()}
     label = unit_label(unit) if lang == "zh" else UNIT_LABELS_EN[unit]
     title = t["title"].format(place=plan.place or "", year=plan.year or "")
     plan_title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划" if lang == "zh"
