@@ -88,6 +88,7 @@ def build_atlas(
     lang: str = "zh",
     formats: tuple[str, ...] = ("png", "svg", "pdf"),
     progress: Callable[[str], None] | None = None,
+    county=None,
 ) -> AtlasResult:
     """Build the whole atlas for a plan.
 
@@ -115,6 +116,9 @@ def build_atlas(
         Formats of the static maps.
     progress : callable, optional
         Called with a line for each step (``print`` in the CLI), in ``lang``.
+    county : str or landgis.county.County, optional
+        Whose plan it is (``--county``); by default the county the plan names. Without a township
+        layer for it the atlas shows its outline and totals, and says which layer to give.
 
     Returns
     -------
@@ -142,11 +146,27 @@ def build_atlas(
     def step(n: int, text: str) -> None:
         say(f"[{n}/{steps}] {_STEPS[text][0 if lang == 'zh' else 1]}")
 
+    from landgis.county import plan_county
+    from landgis.names import county_scope
+
     step(1, "reading the plan")
     the_plan = plan if isinstance(plan, Plan) else parse_plan(plan)
-    findings = reconcile(the_plan)
+    the_county = plan_county(the_plan, county)
+    with county_scope(the_county.code):
+        findings = reconcile(the_plan)
     step(2, "loading township boundaries")
-    towns = townships if townships is not None else load_townships(boundaries, **(boundary_options or {}))
+    outline_only = townships is None and boundaries is None and the_county.shipped_layer() is None
+    if outline_only:  # no layer for this county: its units without geometry, drawn as its outline
+        from landgis.render.outline import no_layer_line
+
+        if parcels is not None:
+            raise InputError(f"parcels can only be checked against township boundaries; {no_layer_line(the_county, 'en')}")
+        say(no_layer_line(the_county, lang))
+        towns = the_county.units()
+        findings.append(Finding("no_layer", no_layer_line(the_county, "zh"), severity="warning"))
+    else:
+        towns = townships if townships is not None else load_townships(
+            boundaries, county=the_county, **(boundary_options or {}))
     layer = join(the_plan, towns)
 
     dest = Path(out) if out is not None else default_out_dir(the_plan)
@@ -155,10 +175,15 @@ def build_atlas(
     work.chmod(0o755)
     try:
         step(3, "drawing the static maps and charts")
-        static_files = render_maps(layer, work / "maps", formats=formats, unit=unit, lang=lang)
+        if outline_only:
+            from landgis.render.outline import outline_layer, render_outline_maps
+
+            static_files = render_outline_maps(layer, the_county, work / "maps", formats=formats, unit=unit, lang=lang)
+        else:
+            static_files = render_maps(layer, work / "maps", formats=formats, unit=unit, lang=lang)
 
         step(4, "making the interactive map")
-        wmap = web_map(layer, unit=unit, lang=lang)
+        wmap = web_map(outline_layer(layer, the_county) if outline_only else layer, unit=unit, lang=lang)
         write_html(self_contained_html(wmap), work / "web_map.html")
         map_fragment = fragment_html(wmap)  # the same map, embedded in the report
 
@@ -188,7 +213,7 @@ def build_atlas(
             lang=lang,
         )
         write_text(work / "index.html", report)
-        inputs = _inputs(the_plan, boundaries, parcels)
+        inputs = _inputs(the_plan, None if outline_only else boundaries, parcels, shipped=not outline_only)
         options = {"unit": unit, "lang": lang, "formats": list(formats),
                    "boundary_options": boundary_options or {}, "parcel_options": parcel_options or {}}
         manifest = _manifest(work, inputs, options)
@@ -306,7 +331,7 @@ def _input_files(path: Path) -> list[Path]:
     return [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
 
 
-def _inputs(plan: Plan, boundaries, parcels) -> list[dict]:
+def _inputs(plan: Plan, boundaries, parcels, shipped: bool = True) -> list[dict]:
     out: list[dict] = []
     src = Path(plan.source) if plan.source and plan.source != "<text>" else None
     if src is not None and src.exists():
@@ -315,7 +340,9 @@ def _inputs(plan: Plan, boundaries, parcels) -> list[dict]:
     else:
         out.append({"role": "plan", "path": None,
                     "sha256": hashlib.sha256(plan.text.encode("utf-8")).hexdigest()})
-    if boundaries is None:
+    if boundaries is None and not shipped:
+        out.append({"role": "boundaries", "path": None, "note": "no township layer: county outline only"})
+    elif boundaries is None:
         from importlib import resources
 
         shipped = Path(str(resources.files("landgis.shipped")))

@@ -128,6 +128,23 @@ class County:
         return gpd.GeoDataFrame({"code": [r[0] for r, _ in keep], "name": [r[1] for r, _ in keep]},
                                 geometry=[g for _, g in keep], crs=WORKING_CRS)
 
+    def units(self) -> gpd.GeoDataFrame:
+        """Its townships (a city: its districts) as a layer without geometry: ``code, name, name_en``.
+
+        What the tables, charts and report of an atlas need when no township layer is at hand; the
+        provenance's footnote says which layer to give.
+        """
+        table = self.registry.table
+        table = table[table["name"].isin(self.townships)]
+        gdf = gpd.GeoDataFrame({"code": list(table["code"]), "name": list(table["name"]),
+                                "name_en": list(table["name_en"])},
+                               geometry=gpd.GeoSeries([None] * len(table), crs=WORKING_CRS), crs=WORKING_CRS)
+        from landgis.registry import SOURCE
+
+        gdf.attrs["provenance"] = {"source": SOURCE, "synthetic": False, "county_code": self.code,
+                                   "county_name": self.name, "no_geometry": True}
+        return gdf
+
     def shipped_layer(self) -> gpd.GeoDataFrame | None:
         """The township layer landgis ships for this county, or ``None`` (then give ``--boundaries``)."""
         from landgis.boundaries import shipped_layer

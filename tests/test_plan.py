@@ -534,7 +534,8 @@ def test_structure_table_then_layout_table_with_total_column_first():
                             "东华镇": {"住宅用地": D("9.5"), "工矿仓储用地": D(60)}}
     assert plan.township_totals_ha == {"英城街道": D("50.5"), "东华镇": D("69.5")}
     assert [f for f in reconcile(plan) if f.kind != "no_supply"] == []
-    assert sum("其中项" in i or "子类" in i for i in plan.ignored) == 2  # 保障性住房, 工业用地
+    assert [(s, p, n) for s, p, n, _ in plan.sub_items] == [("structure", "住宅用地", "保障性住房用地"),
+                                                          ("structure", "工矿仓储用地", "工业用地")]
 
 
 def test_markdown_table_units_in_cells_and_town_in_label():
@@ -603,7 +604,7 @@ def test_single_category_table_groupings_and_committee_names():
     plan = parse_plan(text)
     assert plan.township_totals_ha == {"连州镇": D(6), "星子镇": D(4), "韶关高新区": D(3)}
     assert plan.structure_ha == {"住宅用地": D(10)} and plan.unknown_categories == ()
-    assert sum("经营性用地" in i for i in plan.ignored) == 2  # groupings by use mode, not categories
+    assert plan.groups_ha == {"经营性用地": D(6), "非经营性用地": D(7)}  # groupings, not categories
     kinds = [f.kind for f in reconcile(plan)]
     assert "unknown_township" in kinds and "structure_sum" in kinds
 

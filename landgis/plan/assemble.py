@@ -39,14 +39,18 @@ from landgis.plan.context import (
     _SUB_MARK,
     Context,
 )
-from landgis.plan.ledger import Ledger
-from landgis.plan.mentions import FIGURE, Mention, find_mentions, pair_respectively, years_in
+from landgis.plan.doctype import not_a_plan
+from landgis.plan.ledger import Ledger, ledger_frame
+from landgis.plan.mentions import FIGURE, Mention, figures_of, find_mentions, pair_respectively, years_in
 from landgis.plan.model import Plan, PlanParseError
 from landgis.plan.read import fold
 from landgis.plan.tables import find_tables, read_table
 from landgis.units import to_hectares
 
 __all__ = ["parse_plan"]
+
+_THIS_YEAR = re.compile(r"本年度|本年|今年|当年|年内|计划年度|计划期")
+_OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
 
 
 class _Assembler:
@@ -55,6 +59,7 @@ class _Assembler:
     def __init__(self, text: str, source: str):
         self.raw = text
         self.source = source
+        self.original = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         text = fold(text)
         self.lines = text.split("\n")
         self.ctx = Context(self.lines, text)
@@ -64,7 +69,7 @@ class _Assembler:
     def _figures(self, sentence: str) -> list[Mention]:
         figs, aside = find_mentions(sentence)
         for fig, why in aside:
-            self.ledger.ignored.append(f"{fig.value}{fig.unit}（{why}）")
+            self.ledger.set_aside(fig.value, fig.unit, why)
         for fig in figs:
             self.ctx.classify(fig)
         return figs
@@ -85,36 +90,68 @@ class _Assembler:
                     self.ledger.town = town  # a township on a line of its own, its figures follow
             return
         years = years_in(sentence)
-        other_year = bool(years) and self.ctx.year is not None and self.ctx.year not in years
-        prior = (_PRIOR_SENTENCE.search(sentence) and not (self.ctx.year and self.ctx.year in years)) or (
-            _DONE_SENTENCE.search(sentence))
-        if skip or other_year or prior:
-            for m in FIGURE.finditer(sentence):
-                st.ignored.append(f"{m.group(0)}（上年度或其他年份的数字）")
+        this_year = bool(self.ctx.year and self.ctx.year in years)
+        prior = (_PRIOR_SENTENCE.search(sentence) or _DONE_SENTENCE.search(sentence)) and not this_year
+        if skip or prior:
+            for fig in find_mentions(sentence)[0]:
+                st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
+            for fig, _ in find_mentions(sentence)[1]:
+                st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
             return
         self._no_supply(sentence)
-        sentence = pair_respectively(sentence, _LEAD_RE)
-        # figures in a clause that compares with another year (比2025年度减少…) are not plan figures
-        kept = []
-        for clause in re.split(r"([,;:])", sentence):
-            clause_years = years_in(clause)
-            if _COMPARE.search(clause) or (clause_years and self.ctx.year not in clause_years):
-                for m in FIGURE.finditer(clause):
-                    st.ignored.append(f"{clause.strip()}（与其他年份比较）")
-                kept.append(re.sub(FIGURE, lambda mm: "#" * len(mm.group(0)), clause))
-            else:
-                kept.append(clause)
-        sentence = "".join(kept)
+        sentence = self._other_years(pair_respectively(sentence, _LEAD_RE))
         for group in re.split(r";", sentence):
             figs = [f for f in self._figures(group) if f.kind]
             live = [f for f in figs if f.kind != "ignore"]
             for f in figs:
                 if f.kind == "ignore":
-                    st.ignored.append(f"{f.label}{f.value}{f.unit}（{f.reason}）")
+                    if f.reason == "未识别的面积":
+                        st.enter(f.value, f.unit, "unplaced", reason="未能识别此数字是什么", label=f.label)
+                    else:
+                        st.set_aside(f.value, f.unit, f.reason, f.label)
             if live and live[0].kind == "category" and any(f.kind == "township" for f in live[1:]):
                 self._category_first(live)
             else:
                 self._township_first(live)
+
+    def _other_years(self, sentence: str) -> str:
+        """Set aside the figures of clauses about other years; the sentence with them masked.
+
+        A clause speaks of another year when it compares (比2023年度增加…) or names years without the
+        plan year (2023年度供应1.05公顷). A year that opens a clause (2025年度，…) holds for the clauses
+        after it; a year inside a clause without figures (延续2022—2023年度…安排) does not.
+        """
+        st = self.ledger
+        year = self.ctx.year
+        active: set[int] = set()
+        done = False
+        kept = []
+        for k, clause in enumerate(re.split(r"([,;:])", sentence)):
+            figs = find_mentions(clause)[0]
+            years = years_in(clause)
+            if years and not _COMPARE.search(clause) and (figs or _OPENS_WITH_YEAR.match(clause)):
+                active = years
+            elif _THIS_YEAR.search(clause) and year is not None:
+                active = {year}
+            elif k == 0 and not figs:
+                town = self.ctx.leading_town(clause)
+                st.town = town or st.town
+            other = bool(active) and year is not None and year not in active
+            if _DONE_SENTENCE.search(re.sub(r"\([^()]*\)", "", clause)):  # not a note in brackets
+                done = True  # 实际供应…，其中…: what was supplied, to the end of the sentence
+            elif _THIS_YEAR.search(clause) or (year is not None and year in years and "计划" in clause):
+                done = False
+            if _COMPARE.search(clause) or other or (done and figs):
+                why = ("与其他年份比较" if _COMPARE.search(clause) else "已供应（实绩）数字" if done and not other
+                       else f"{'、'.join(map(str, sorted(active)))}年的数字")
+                for fig in figs + [f for f, _ in find_mentions(clause)[1]]:
+                    st.set_aside(fig.value, fig.unit, why, fig.label)
+                if figs:
+                    st.town = self.ctx.leading_town(clause) or st.town  # 莫干山镇2023年度供应…，2024年度…
+                kept.append(re.sub(FIGURE, lambda mm: "#" * len(mm.group(0)), clause))
+            else:
+                kept.append(clause)
+        return "".join(kept)
 
     def _category_first(self, figs: list[Mention]) -> None:
         st = self.ledger
@@ -131,16 +168,28 @@ class _Assembler:
             elif f.kind in ("total", "total_weak"):
                 self._total(f)
 
+    def _full_category(self, town: str, f: Mention) -> None:
+        """``<镇>…X公顷，全部为<类>``: the township's whole figure is that category's (or group's)."""
+        m = _FULL_CATEGORY.match(f.after)
+        if not m:
+            return
+        name = re.split(r"[,;。(]", m.group(1))[0]
+        group = self.ctx.classify_group(name)
+        if group:
+            self.ledger.add_group(group, f.value, f.unit, town, same_figure=True)
+            return
+        cat = self.ctx.classify_category(name)
+        if cat:
+            if not cat[1] and cat[0] not in self.ctx.unknown:
+                self.ctx.unknown.append(cat[0])
+            self.ledger.add_alloc(town, cat[0], f.value, f.unit, same_figure=True)
+
     def _total(self, f: Mention) -> None:
         st = self.ledger
         if st.town is not None and st.town_totals.get(st.town) is None:
             st.add_town_total(st.town, f.value, f.unit)
             return
-        if st.total is None:
-            st.total = (f.value, f.unit)
-            st.units[f.unit] += 1
-        elif to_hectares(*st.total) != to_hectares(f.value, f.unit):
-            st.ignored.append(f"{f.label}{f.value}{f.unit}（已有供应总量{st.total[0]}{st.total[1]}）")
+        st.add_total(f.value, f.unit, f.label)
         st.town = None
 
     def _township_first(self, figs: list[Mention]) -> None:
@@ -150,32 +199,36 @@ class _Assembler:
             if f.kind == "township":
                 st.town = f.name
                 st.add_town_total(f.name, f.value, f.unit)
-                m = _FULL_CATEGORY.match(f.after)
-                if m:
-                    cat = self.ctx.classify_category(re.split(r"[,;。(]", m.group(1))[0])
-                    if cat:
-                        if not cat[1] and cat[0] not in self.ctx.unknown:
-                            self.ctx.unknown.append(cat[0])
-                        st.add_alloc(f.name, cat[0], f.value, f.unit)
+                self._full_category(f.name, f)
                 last_cat_fig = None
             elif f.kind == "category":
                 header = f.town_prefix or self.ctx.town_header(f.pre)
                 if header:
                     st.town = header
                 if f.paren_sub and f.paren_parent is not None and f.paren_parent.kind == "category":
-                    st.ignored.append(f"{f.label}{f.value}{f.unit}（{f.paren_parent.name}的其中项）")
+                    st.add_sub_item(st.town or "structure", f.paren_parent.name, f.name, f.value, f.unit)
                     continue
                 if last_cat_fig is not None and _SUB_MARK.match(f.label):
                     parent = _cats.lookup(last_cat_fig.name, self.ctx.system)
                     child = _cats.lookup(f.name, self.ctx.system)
-                    if parent and child and child.code.startswith(parent.code) and child.code != parent.code:
-                        st.ignored.append(f"{f.label}{f.value}{f.unit}（{parent.name}的其中项）")
+                    if child is None or (parent and child.code.startswith(parent.code) and child.code != parent.code):
+                        if child is None and f.name in self.ctx.unknown:
+                            self.ctx.unknown.remove(f.name)  # 其中社会停车场用地: a part, not a category
+                        st.add_sub_item(st.town or "structure", last_cat_fig.name, f.name, f.value, f.unit)
                         continue
                 if st.town is None:
                     st.add_structure(f.name, f.value, f.unit)
                 else:
                     st.add_alloc(st.town, f.name, f.value, f.unit)
                 last_cat_fig = f
+            elif f.kind == "sub_item":
+                parent = f.paren_parent if f.paren_parent is not None else last_cat_fig
+                st.add_sub_item(st.town or "structure", parent.name if parent else "", f.name, f.value, f.unit)
+            elif f.kind == "group":
+                header = self.ctx.town_header(f.pre)
+                if header:
+                    st.town = header
+                st.add_group(f.name, f.value, f.unit, st.town)
             elif f.kind == "total":
                 self._total(f)
                 last_cat_fig = None
@@ -184,11 +237,16 @@ class _Assembler:
                     self._total(f)
                 elif st.town is not None and st.town not in st.town_totals:
                     st.add_town_total(st.town, f.value, f.unit)
+                    self._full_category(st.town, f)
                 else:
-                    st.ignored.append(f"{f.label}{f.value}{f.unit}（未识别的面积）")
+                    st.enter(f.value, f.unit, "unplaced", reason="未能确定此数字属于哪个乡镇或总量", label=f.label)
                 last_cat_fig = None
 
     def parse(self) -> Plan:
+        other = not_a_plan(self.lines)
+        if other:
+            raise PlanParseError(f"{self.source}: not a land supply plan; the text looks like {other}. "
+                                 "landgis reads a county's 国有建设用地供应计划 (annual land supply plan)")
         tables = find_tables(self.lines, self.ctx)
         table_lines = {k for s, e in tables.items() for k in range(s, e)}
         skip = False
@@ -202,6 +260,7 @@ class _Assembler:
                     self.read_sentence(sentence, skip)
 
         for i, line in enumerate(self.lines):
+            self.ledger.line = i
             if i in tables:
                 flush()
                 self.ledger.town = None
@@ -209,6 +268,7 @@ class _Assembler:
                 continue
             if i in table_lines:
                 continue
+            self.ledger.found.extend((i, v, u) for v, u in figures_of(line))
             stripped = line.strip()
             if _HEADING1.match(stripped):
                 flush()
@@ -276,6 +336,9 @@ class _Assembler:
             structure_values=dict(st.structure),
             township_total_values=dict(st.town_totals),
             ignored=tuple(st.ignored),
+            ledger=ledger_frame(st.entries, st.found, self.lines, self.original),
+            groups_ha={g: ha(v) for g, v in st.groups.items()},
+            sub_items=tuple((sc, p, n, to_hectares(v, u)) for sc, p, n, v, u in st.sub_items),
         )
 
 

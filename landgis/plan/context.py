@@ -30,10 +30,12 @@ _NOT_TOWN = re.compile(r"^(?:全|本|各|该|其|每|我|中心|主城|老城|�
                        r"农场|林场|区|镇|乡)|[市县]区$|乡镇$|(?:用地|绿地|设施)")
 _LEAD_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|"
                       r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|及|和|与|以及|另)+")
+_LEAD_NAME_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|"
+                           r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|另)+")  # keeps 和/及/与
 _TOTAL_WORDS = re.compile(r"总量|总规模|总面积|合计|总计|共计|小计|^(?:全|本)(?:市|县|区|旗)|市区|县域|全域|全年")
 _IGNORE_WORDS = re.compile(
     r"季度|[0-9一二三四五六七八九十]+月|上半年|下半年|出让|划拨|租赁|作价|协议|招拍挂|新增|存量|储备|批而未供|"
-    r"闲置|征收|农用地|耕地|未利用地|增减挂钩|城乡|已供|实际|完成"
+    r"闲置|征收|农用地|耕地|未利用地|增减挂钩|城乡|已供|实际|完成|年均|期间|规划期|十[一二三四五六]五"
 )
 _SUB_MARK = re.compile(r"^\s*(?:其中|含|包括|包含)")
 _PRIOR_SECTION = re.compile(r"上年|上一年|去年|执行情况|完成情况|实施情况|回顾|供应情况")
@@ -51,10 +53,14 @@ _UNKNOWN_CAT = re.compile(rf"^([{_HAN}]{{2,12}}用地)$")
 _NOT_CATEGORY = re.compile(r"建设|新增|存量|国有|集体|出让|划拨|储备|供应|计划|农用|未利用|耕地|土地|全|本|总|合计|其余|"
                            r"其他建设|经营性|公益性|民生|项目|重点|供地|拟供|收储|闲置|批而未供")
 
+# Groupings of categories: stated subtotals, never categories and never counted twice.
+_GROUP_RE = re.compile(rf"(?:^|[^{_HAN}]|[和与及、])((?:非)?经营性|产业|其他|公益性|民生保障)类?(?:建设)?用地"
+                       rf"{_TAIL_TOKENS}*$")
+
 # Sub-categories plans name in brackets or after 其中 (they are part of a category, not one of their own).
 SUBCATEGORY_WORDS = re.compile(
     r"保障性|保障房|安居|公租|廉租|经济适用|共有产权|租赁住房|安置|棚户|棚改|商品住|普通商品|中小套型|"
-    r"人才住房|限价|自住|标准厂房"
+    r"人才住房|限价|自住|标准厂房|租赁住宅|停车场|停车设施"
 )
 
 
@@ -141,8 +147,32 @@ class Context:
                 return self.registry.resolve(alias)
         return None
 
-    def classify_town(self, label: str) -> str | None:
-        label = _LEAD_RE.sub("", label).strip()
+    def classify_town(self, label: str, joined: bool = False) -> str | None:
+        """The township a label names, read whole: 和桥镇 keeps its 和.
+
+        A leading 和/及/与 is a conjunction only when the label follows a figure directly
+        (``joined``: 住宅用地3公顷和星子镇…) or the county's registry knows the name without it.
+        """
+        whole = self._town(_LEAD_NAME_RE.sub("", label).strip())
+        bare = self._town(_LEAD_RE.sub("", label).strip())
+        if whole is None or whole == bare:
+            return bare
+        if bare is None:
+            return whole
+        if self.registry is not None:
+            known = [t for t in (whole, bare) if self.registry.resolve(t)]
+            if len(known) == 1:
+                return known[0]
+        return bare if joined else whole
+
+    def leading_town(self, text: str) -> str | None:
+        """The township a clause opens with: 钟管镇延续… → 钟管镇 (None when it opens otherwise)."""
+        m = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})", _LEAD_NAME_RE.sub("", text).strip())
+        if not m or _NOT_TOWN.search(m.group(1)):
+            return None
+        return self.town_name(m.group(1))
+
+    def _town(self, label: str) -> str | None:
         if not label:
             return None
         m = _TOWN_RE.match(label)
@@ -178,16 +208,28 @@ class Context:
         rest = re.sub(rf"{_TAIL_TOKENS}*$", "", rest) if not _cats.lookup(rest) else rest
         return self.town_name(m.group(1)) if rest and _cats.lookup(rest) else None
 
+    @staticmethod
+    def classify_group(label: str) -> str | None:
+        """A grouping of categories (经营性用地, 产业用地, 其他用地 …) that a label ends in."""
+        m = _GROUP_RE.search(_LEAD_RE.sub("", label))
+        return f"{m.group(1)}用地" if m else None
+
     def classify(self, fig: Mention) -> None:
         """Say what a figure is (kind, name, reason) from the words before it."""
         prev_segment = fig.prev_segment
         label = fig.label.strip()
-        tail_only = bool(_TAIL_RE.match(label))
+        tail_only = bool(_TAIL_RE.match(_LEAD_RE.sub("", label)))  # 2021年度计划供应 …
         # "住宅用地：29.3公顷", "连州镇：计划供应62公顷": the name is before the colon
         cands = [label, prev_segment + label] if tail_only else [label]
         for lab in cands:
-            if SUBCATEGORY_WORDS.search(lab) and re.search(r"(?:用地|住房|住宅|房)$", lab):
-                fig.kind, fig.reason = "ignore", "子类"
+            core = re.sub(r"(?:为|是|约|达|共|计|:|\s)+$", "", _LEAD_RE.sub("", lab))
+            if SUBCATEGORY_WORDS.search(core) and re.search(r"(?:用地|住房|住宅|房|改造|停车场)$", core):
+                fig.kind, fig.name = "sub_item", core
+                return
+        for lab in cands:
+            group = self.classify_group(lab)
+            if group:
+                fig.kind, fig.name = "group", group
                 return
         for lab in cands:
             cat = self.classify_category(lab)
@@ -201,7 +243,7 @@ class Context:
             fig.kind, fig.reason = "ignore", "分季度/分方式/存量新增等拆分"
             return
         for lab in cands:
-            town = self.classify_town(lab)
+            town = self.classify_town(lab, joined=fig.joined)
             if town:
                 fig.kind, fig.name = "township", town
                 return

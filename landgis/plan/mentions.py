@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from landgis.units import unit_key, unit_label
+from landgis.units import UNIT_LABELS, unit_key
 
-__all__ = ["Mention", "find_mentions", "pair_respectively", "years_in", "FIGURE", "YEAR"]
+__all__ = ["Mention", "find_mentions", "figures_of", "unit_of", "signed_value", "pair_respectively", "years_in", "FIGURE", "YEAR"]
 
 NUM = r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])"
-UNIT = r"(万平方米|万平米|平方公里|平方千米|平方米|平米|公顷|hm2|亩|m2|ha)(?![A-Za-z0-9])"
+UNIT = r"(万平方米|万平米|平方公里|平方千米|平方米|平米|公顷|hm2|亩|m2|ha|顷)(?![A-Za-z0-9])"  # 顷 alone: a misprint
 #: A number with an area unit.
 FIGURE = re.compile(NUM + r"\s*" + UNIT)
 CELL_NUM = re.compile(r"^[+]?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)$")
@@ -45,6 +45,32 @@ class Mention:
     paren_sub: bool = False  # inside "(其中…)" that directly follows a figure
     paren_parent: Mention | None = None
     town_prefix: str | None = None  # "连州镇安排住宅用地…"
+    joined: bool = False  # the label follows the previous figure with no break (…3公顷和星子镇…)
+
+
+def figures_of(line: str) -> list[tuple[Decimal, str]]:
+    """Every area figure of a line as (value, unit label), in order.
+
+    Examples
+    --------
+    >>> figures_of("住宅用地29.3公顷(439.5亩)")
+    [(Decimal('29.3'), '公顷'), (Decimal('439.5'), '亩')]
+    """
+    return [(signed_value(line, m), unit_of(m.group(2))) for m in FIGURE.finditer(line)]
+
+
+def unit_of(printed: str) -> str:
+    """The unit label of a printed unit ('hm2' → 公顷; '顷' alone, a misprint, → 公顷)."""
+    return "公顷" if printed == "顷" else UNIT_LABELS[unit_key(printed)]
+
+
+def signed_value(text: str, m: re.Match) -> Decimal:
+    """The value of a figure match, negative when a minus sign or 负 stands right before it."""
+    value = decimal_of(m.group(1))
+    before = text[max(0, m.start() - 2) : m.start()]
+    if re.search(r"(?:(?<![\d.])[-−]|负)$", before) or before == "-" or (m.start() == 1 and text[0] in "-−"):
+        return -value
+    return value
 
 
 def decimal_of(text: str) -> Decimal:
@@ -79,6 +105,7 @@ def _words_around(sentence: str, figs: list[Mention]) -> None:
         seg = sentence[lo : fig.start]
         cut = max(seg.rfind(s) for s in _BREAKS)
         fig.label = seg[cut + 1 :]
+        fig.joined = k > 0 and cut < 0
         fig.pre = seg[: cut + 1] if cut >= 0 else ""
         # "住宅用地（含保障性住房）29.3公顷": the name is before the bracket
         prev = re.sub(r"\([^()]*\)\s*$", "", fig.pre) if fig.label.strip() == "" else fig.pre
@@ -106,7 +133,10 @@ def find_mentions(sentence: str) -> tuple[list[Mention], list[tuple[Mention, str
     aside: list[tuple[Mention, str]] = []
     parents: dict[int, Mention | None] = {}
     for m in FIGURE.finditer(sentence):
-        fig = Mention(decimal_of(m.group(1)), unit_label(unit_key(m.group(2))), m.start(), m.end())
+        fig = Mention(signed_value(sentence, m), unit_of(m.group(2)), m.start(), m.end())
+        if fig.value < 0:
+            aside.append((fig, "负数，不可能是供地面积"))
+            continue
         enclosing = [(o, c) for o, c in spans if o < m.start() < c]
         if enclosing:
             o, c = max(enclosing)

@@ -57,6 +57,15 @@ class Plan:
     ignored : tuple of str
         Area figures the parser read and set aside, each with the reason (prior year, quarter,
         sub-category …), so that nothing is dropped unseen.
+    ledger : pandas.DataFrame
+        Every area figure of the text once, in text order: ``line`` (1-based), ``text`` (the line as
+        written), ``figure``, ``value``, ``unit``, ``hectares``, ``role`` (total, structure, group,
+        township_total, township_category, sub_item, set_aside, unplaced), ``role_zh``, ``what``
+        and ``reason``.
+    groups_ha : dict of str to Decimal
+        Groupings the plan states (经营性用地, 产业用地 …): not categories, never counted twice.
+    sub_items : tuple of (scope, parent, name, hectares)
+        其中 sub-items (保障性住房 …) of a category, scope ``"structure"`` or an area name.
     """
 
     place: str | None
@@ -75,6 +84,18 @@ class Plan:
     structure_values: dict[str, tuple[Decimal, str]] = field(default_factory=dict, repr=False)
     township_total_values: dict[str, tuple[Decimal, str]] = field(default_factory=dict, repr=False)
     ignored: tuple[str, ...] = field(default=(), repr=False)
+    ledger: pd.DataFrame | None = field(default=None, repr=False)
+    groups_ha: dict[str, Decimal] = field(default_factory=dict, repr=False)
+    sub_items: tuple[tuple[str, str, str, Decimal], ...] = field(default=(), repr=False)
+
+    @property
+    def figure_counts(self) -> dict[str, int]:
+        """How many area figures were read, used, set aside and left unplaced (from the ledger)."""
+        if self.ledger is None:
+            return {"read": 0, "used": 0, "set_aside": 0, "unplaced": 0}
+        roles = self.ledger["role"]
+        return {"read": len(roles), "used": int((~roles.isin(["set_aside", "unplaced"])).sum()),
+                "set_aside": int((roles == "set_aside").sum()), "unplaced": int((roles == "unplaced").sum())}
 
     @property
     def townships(self) -> list[str]:
@@ -136,7 +157,8 @@ class Finding:
     Attributes
     ----------
     kind : str
-        ``township_sum`` (a township's categories vs its stated total), ``county_sum``
+        ``unplaced`` (a figure the parser could not place), ``unit_misprint``, ``negative``,
+        ``implausible_total``, ``township_over_county``, ``township_sum`` (a township's categories vs its stated total), ``county_sum``
         (townships vs the county total), ``structure_sum`` (structure figures vs the county total),
         ``category_sum`` (a structure figure vs its sum over townships), ``no_supply``
         (a township of the county that receives nothing), ``unknown_category``.
@@ -147,7 +169,12 @@ class Finding:
     stated_ha, computed_ha, difference_ha : Decimal or None
         The figures: what the plan states, what its parts sum to, and stated − computed.
     severity : str
-        ``"warning"`` for figures that do not add up, ``"info"`` for townships with no supply.
+        ``"warning"`` (注意) for figures that do not add up or could not be placed, ``"info"`` (提示) for
+        townships with no supply and differences below the plan's printed precision.
+    message_en : str
+        The same sentence in English (both come from :mod:`landgis.plan.sentences`).
+    line : int or None
+        The line of the text the finding is about (1-based), where there is one.
     """
 
     kind: str
@@ -158,4 +185,15 @@ class Finding:
     computed_ha: Decimal | None = None
     difference_ha: Decimal | None = None
     severity: str = "warning"
+    message_en: str = ""
+    line: int | None = None
+
+    def text(self, lang: str = "zh") -> str:
+        """The finding as a sentence in ``lang`` (``zh`` or ``en``)."""
+        return self.message_en or self.message if lang == "en" else self.message
+
+    @property
+    def severity_label(self) -> str:
+        """注意 (warning) or 提示 (info)."""
+        return {"warning": "注意", "info": "提示"}.get(self.severity, self.severity)
 

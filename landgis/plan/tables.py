@@ -11,10 +11,9 @@ import re
 from decimal import Decimal
 
 from landgis.names import normalise_name
-from landgis.plan.context import Context
+from landgis.plan.context import _SUB_MARK, SUBCATEGORY_WORDS, Context
 from landgis.plan.ledger import Ledger
-from landgis.plan.mentions import CELL_NUM, EMPTY_CELL, FIGURE, decimal_of
-from landgis.units import to_hectares, unit_key, unit_label
+from landgis.plan.mentions import CELL_NUM, EMPTY_CELL, FIGURE, decimal_of, unit_of
 
 __all__ = ["find_tables", "read_table", "cells", "cell_value"]
 
@@ -66,11 +65,11 @@ def table_unit(lines: list[str], start: int, header: list[str]) -> str | None:
     for c in header:
         m = _HEADER_UNIT.search(c)
         if m:
-            return unit_label(unit_key(m.group(1)))
+            return unit_of(m.group(1))
     for line in lines[max(0, start - 4) : start]:
         m = _UNIT_LINE.search(line) or _HEADER_UNIT.search(line)
         if m:
-            return unit_label(unit_key(m.group(1)))
+            return unit_of(m.group(1))
     return None
 
 
@@ -112,36 +111,47 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
     kind = header_kind(ctx, header)
     unit = table_unit(lines, start, header) or (st.units.most_common(1)[0][0] if st.units else "公顷")
     clean = [_HEADER_UNIT.sub("", c).strip() for c in header]
-    rows = [r for r in (cells(line) for line in lines[start + 1 : end] if line.strip()) if r]
+    rows = [(i, r) for i, r in ((i, cells(lines[i])) for i in range(start + 1, end) if lines[i].strip()) if r]
     if kind == "long":
         _read_long_table(ctx, st, clean, rows, unit)
         return
     # the first header column that is not 序号 names the rows
     name_col = next((k for k, c in enumerate(clean) if not _TABLE_SEQ_HEAD.match(c)), 0)
     cols = clean[name_col + 1 :]
+    parents = _sub_item_columns(ctx, cols) if kind == "wide" else {}
     head_line = lines[start].strip()
     aligned = "\t" in head_line or head_line.startswith("|")  # empty cells are kept
-    for row in rows:
+    for line, row in rows:
+        st.line = line
         if aligned and len(row) == len(header):
             name_i = name_col
         else:  # 序号 cells are integers; a 合计 row often has none
             name_i = next((k for k, c in enumerate(row) if c and not CELL_NUM.match(c)), None)
             if name_i is None:
+                _found(st, row, unit, "表格行没有名称")
                 continue
         name = re.sub(r"\([^()]*\)", "", row[name_i]).strip() if name_i < len(row) else ""
         values = row[name_i + 1 :]
         if len(values) != len(cols):
-            st.ignored.append(f"表格行“{' '.join(row)}”的单元格数与表头（{' '.join(header)}）不符")
-            if len(values) > len(cols):
-                values = values[: len(cols)]
+            _found(st, values[len(cols):], unit, f"表格行的单元格数与表头（{' '.join(header)}）不符")
+            values = values[: len(cols)]
         is_total_row = bool(_TABLE_TOTAL.match(name))
         row_town = None if is_total_row else (ctx.classify_town(name) or (normalise_name(name) if kind == "wide" else None))
         row_cat = None if is_total_row else ctx.classify_category(name)
         for col, cell in zip(cols, values):
             value = cell_value(cell)
-            if value is None or value == 0:
+            if value is None:
                 continue
+            st.found.append((line, value, unit))
+            if value == 0:
+                st.set_aside(value, unit, "零值单元格", f"{name} {col}")
+                continue
+            entered = len(st.entries)
             col_total = bool(_TABLE_TOTAL.match(col))
+            if col in parents:  # 其中：保障性住房用地 — a part of the column before, not a category
+                name_sub = re.sub(r"^\s*(?:其中|含|包括)\s*:?\s*", "", col)
+                st.add_sub_item("structure" if is_total_row else (row_town or name), parents[col], name_sub, value, unit)
+                continue
             if kind == "wide":
                 cat = None if col_total else ctx.classify_category(col)
                 if cat and not cat[1] and cat[0] not in ctx.unknown:
@@ -155,7 +165,7 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
                 elif cat and row_town:
                     st.add_alloc(row_town, cat[0], value, unit)
                 elif cat and row_cat is None and not row_town:
-                    st.ignored.append(f"表格“{name}”行{col}{value}{unit}（行名不是乡镇）")
+                    st.set_aside(value, unit, "行名不是乡镇", f"{name} {col}")
             else:  # transposed: rows are categories, columns townships
                 col_town = None if col_total else ctx.classify_town(re.sub(r"\([^()]*\)", "", col))
                 if is_total_row and col_total:
@@ -168,13 +178,35 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
                     if not row_cat[1] and row_cat[0] not in ctx.unknown:
                         ctx.unknown.append(row_cat[0])
                     st.add_alloc(col_town, row_cat[0], value, unit)
+            if len(st.entries) == entered:
+                st.enter(value, unit, "unplaced", f"{name} {col}", "表格中行名或列名无法识别")
+
+
+def _sub_item_columns(ctx: Context, cols: list[str]) -> dict[str, str]:
+    """Columns that are 其中 parts of the category column before them: {column: parent category}."""
+    parents: dict[str, str] = {}
+    last = None
+    for col in cols:
+        sub = _SUB_MARK.match(col) or (SUBCATEGORY_WORDS.search(col) and last is not None)
+        if sub and last is not None:
+            parents[col] = last
+            continue
+        cat = ctx.classify_category(col)
+        last = cat[0] if cat else None
+    return parents
 
 
 def _table_total(st: Ledger, value: Decimal, unit: str) -> None:
-    if st.total is None:
-        st.total = (value, unit)
-    elif to_hectares(*st.total) != to_hectares(value, unit):
-        st.ignored.append(f"表格合计{value}{unit}（与供应总量{st.total[0]}{st.total[1]}不同）")
+    st.add_total(value, unit, "表格合计")
+
+
+def _found(st: Ledger, row: list[str], unit: str, why: str) -> None:
+    """Number cells of a row that cannot be read: in the ledger, set aside with the reason."""
+    for cell in row:
+        value = cell_value(cell)
+        if value is not None:
+            st.found.append((st.line, value, unit))
+            st.set_aside(value, unit, why, " ".join(row))
 
 
 def _read_long_table(ctx: Context, st: Ledger, header: list[str], rows: list[list[str]], unit: str) -> None:
@@ -186,15 +218,17 @@ def _read_long_table(ctx: Context, st: Ledger, header: list[str], rows: list[lis
                      if re.search(pat, c) and k not in (cat_col, val_col)), None)
     sums: dict[tuple[str | None, str], Decimal] = {}
     last_town = None
-    for row in rows:
+    for line, row in rows:
+        st.line = line
         if row and _TABLE_TOTAL.match(row[0]) and len(row) < len(header):
             row = [row[0]] * (len(header) - len(row)) + row  # 合计 merged over the left columns
         if len(row) != len(header):
-            st.ignored.append(f"表格行“{' '.join(row)}”的单元格数与表头（{' '.join(header)}）不符")
+            _found(st, row, unit, f"表格行的单元格数与表头（{' '.join(header)}）不符")
             continue
         value = cell_value(row[val_col])
         if value is None:
             continue
+        st.found.append((line, value, unit))
         cat_name = row[cat_col]
         town_name = row[town_col] if town_col is not None else None
         if town_col is not None and not town_name:
@@ -210,19 +244,21 @@ def _read_long_table(ctx: Context, st: Ledger, header: list[str], rows: list[lis
                 total_cat = ctx.classify_category(cat_name)
                 if total_cat:
                     st.add_structure(total_cat[0], value, unit)
+                else:
+                    st.set_aside(value, unit, f"“{cat_name}”不是用地类别", " ".join(row))
             continue
         cat = ctx.classify_category(cat_name)
         if cat is None:
-            st.ignored.append(f"表格行“{' '.join(row)}”（用途“{cat_name}”不是用地类别）")
+            st.set_aside(value, unit, f"用途“{cat_name}”不是用地类别", " ".join(row))
             continue
         if not cat[1] and cat[0] not in ctx.unknown:
             ctx.unknown.append(cat[0])
         key = (ctx.town_name(town_name) if town_name else None, cat[0])
         sums[key] = sums.get(key, Decimal(0)) + value
+        role = "structure" if key[0] is None else "township_category"
+        st.enter(value, unit, role, " ".join(k for k in key if k), "逐行相加")
     for (town, cat), value in sums.items():
         if town is None:
-            st.add_structure(cat, value, unit)
+            st.put_quietly(st.structure, cat, value, unit)
         else:
-            st.add_alloc(town, cat, value, unit)
-
-# --- the whole text -------------------------------------------------------------------
+            st.put_quietly(st.alloc, (town, cat), value, unit)

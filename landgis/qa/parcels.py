@@ -27,6 +27,7 @@ __all__ = ["load_parcels", "find_fields", "area_unit_from_header", "HA_PER_UNIT"
 
 VECTOR_SUFFIXES = {".gpkg", ".shp", ".zip", ".geojson", ".json", ".fgb", ".kml"}
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls"}
+PARQUET_SUFFIXES = {".parquet", ".geoparquet"}
 
 # Header names people use, most specific first (compared after _key()).
 ID_NAMES = ("地块编号", "宗地编号", "地块代码", "宗地代码", "项目编号", "编号", "地块号", "宗地号",
@@ -269,7 +270,16 @@ def load_parcels(path, *, layer: str | None = None, crs=None, x_field: str | Non
     if not path.exists():
         raise InputError(f"{path}: no such parcel file")
     suffix = path.suffix.lower()
-    if suffix in VECTOR_SUFFIXES:
+    if is_geoparquet(path):
+        pieces = geoparquet_pieces(path)
+        if max_rows is not None:
+            pieces = pieces[: next((i + 1 for i, c in enumerate(np.cumsum([p[2] for p in pieces]))
+                                    if c >= max_rows), len(pieces))]
+        gdf = read_geoparquet(pieces)
+        gdf = gdf if max_rows is None else gdf.head(max_rows)
+        if gdf.crs is None and crs is not None:
+            gdf = gdf.set_crs(crs)
+    elif suffix in VECTOR_SUFFIXES:
         gdf = _read_vector(path, layer, max_rows)
         if gdf.crs is None:
             if crs is None:
@@ -285,9 +295,73 @@ def load_parcels(path, *, layer: str | None = None, crs=None, x_field: str | Non
         gdf = _table_to_gdf(table if max_rows is None else table.head(max_rows), path, crs, x_field, y_field)
     else:
         raise InputError(f"{path}: unknown parcel format {suffix!r}; expected .gpkg, .shp, .zip, .geojson, "
-                         f".csv or .xlsx")
+                         f".parquet, .csv or .xlsx")
     if gdf.crs is not None:
         CRS.from_user_input(gdf.crs)
     gdf = gdf.reset_index(drop=True)
     gdf.attrs["source"] = str(path)
     return gdf
+
+
+# --- GeoParquet, by row groups (the dask engine reads one piece per task) ---------------------------
+def is_geoparquet(path: Path) -> bool:
+    """Whether ``path`` is a GeoParquet file or a folder of them."""
+    path = Path(path)
+    return path.suffix.lower() in PARQUET_SUFFIXES or (path.is_dir() and any(path.glob("*.parquet")))
+
+
+def geoparquet_pieces(path) -> list[tuple[str, int, int]]:
+    """(file, row group, rows) of a GeoParquet file or folder, in input order.
+
+    Examples
+    --------
+    >>> geoparquet_pieces("parcels.parquet")  # doctest: +SKIP
+    [('parcels.parquet', 0, 65536), ('parcels.parquet', 1, 34464)]
+    """
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+    out = []
+    for f in files:
+        try:
+            meta = pq.ParquetFile(f).metadata
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds for a bad file
+            raise InputError(f"{f}: cannot read as GeoParquet: {exc}") from None
+        out += [(str(f), g, meta.row_group(g).num_rows) for g in range(meta.num_row_groups)]
+    return out
+
+
+def read_geoparquet(pieces) -> gpd.GeoDataFrame:
+    """The rows of some :func:`geoparquet_pieces`, as a GeoDataFrame (WKB geometry, CRS from the metadata).
+
+    Raises
+    ------
+    InputError
+        For a file without GeoParquet metadata or with a geometry encoding other than WKB.
+    """
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import shapely
+
+    tables, geo, where = [], None, None
+    for f, group, _ in pieces:
+        pf = pq.ParquetFile(f)
+        meta = (pf.schema_arrow.metadata or {}).get(b"geo")
+        if meta is None:
+            raise InputError(f"{f}: a Parquet file without GeoParquet metadata ('geo'); expected GeoParquet")
+        geo, where = json.loads(meta), f
+        tables.append(pf.read_row_group(group))
+    if geo is None:
+        raise InputError("no GeoParquet rows to read")
+    col = geo["primary_column"]
+    info = geo["columns"][col]
+    if info.get("encoding", "WKB").upper() != "WKB":
+        raise InputError(f"{where}: geometry encoding {info['encoding']!r}; expected WKB GeoParquet")
+    table = pa.concat_tables(tables)
+    df = table.drop([col]).to_pandas()
+    geoms = shapely.from_wkb(table.column(col).to_numpy(zero_copy_only=False))
+    crs = info.get("crs", "OGC:CRS84")  # absent means lon/lat by the GeoParquet spec
+    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index), crs=crs)
