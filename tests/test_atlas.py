@@ -221,6 +221,8 @@ def test_report_on_a_phone_and_in_print(atlas, browser):
 
     page.emulate_media(media="print")
     assert page.locator("figure.sheet .screen-only").first.evaluate("e => getComputedStyle(e).display") == "none"
+    # at full size: the landscape page's printable width (281 mm = 1062 CSS px), not the text column's
+    assert page.locator("figure.sheet img").first.evaluate("e => e.getBoundingClientRect().width") > 1000
     pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
     (ARTIFACTS / "atlas_report_print.pdf").write_bytes(page.pdf(prefer_css_page_size=True, print_background=True))
     landscape = [p for p in pdf.pages if float(p.mediabox.width) > float(p.mediabox.height)]
