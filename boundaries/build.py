@@ -25,9 +25,6 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from landgis.boundaries import (
-    SHIPPED_COUNTY,
-    SHIPPED_PREFECTURE,
-    SHIPPED_TOWNSHIPS,
     SYNTHETIC_FOOTNOTE,
     SYNTHETIC_FOOTNOTE_EN,
     area_km2,
@@ -40,6 +37,10 @@ from landgis.names import registry
 HERE = Path(__file__).resolve().parent
 COUNTY_CODE = "441882"
 PREFECTURE_CODE = "441800"
+# landgis finds these files by what their provenance says (landgis.boundaries.shipped_layers), not by name.
+SHIPPED_TOWNSHIPS = "lianzhou_townships.geojson"
+SHIPPED_COUNTY = "lianzhou_county.geojson"
+SHIPPED_PREFECTURE = "qingyuan_counties.geojson"
 PRECISION = 1e-6  # degrees (~0.1 m): six decimals in the files
 CELL_M = 200.0  # raster cell of the synthesis
 PREFECTURE_SIMPLIFY = 0.002  # degrees (~200 m): the prefecture layer is only for locator maps

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 import os
 import shutil
 import tempfile
@@ -26,7 +27,11 @@ from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
 
-__all__ = ["AtlasResult", "build_atlas", "default_out_dir"]
+__all__ = ["AtlasResult", "build_atlas", "default_out_dir", "allocation_tables"]
+
+#: The severity words of every output (CLI, report, workbooks).
+SEVERITY_WORDS = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
+                  "en": {"error": "error", "warning": "warning", "info": "note"}}
 
 
 @dataclass
@@ -60,17 +65,13 @@ class AtlasResult:
 
 
 def default_out_dir(plan: Plan, root: str | Path = "maps") -> Path:
-    """``maps/<county>-<year>``: one folder per plan inside ``maps/`` (lianzhou-2026 for the seed)."""
-    from landgis.names import registry
+    """``maps/<county>-<year>``: one folder per plan inside ``maps/``, named by the county in pinyin."""
+    from landgis.county import plan_county
 
-    slug = None
     try:
-        reg = registry("441882")
-        if plan.place and plan.place.startswith(reg.county_name[:2]):
-            slug = reg.county_name_en.lower()
-    except KeyError:  # pragma: no cover - the registry is shipped
-        pass
-    slug = slug or (plan.place or "plan")
+        slug = plan_county(plan).name_en.lower()
+    except InputError:
+        slug = plan.place or "plan"
     return Path(root) / f"{slug}-{plan.year or 'undated'}"
 
 
@@ -87,6 +88,7 @@ def build_atlas(
     lang: str = "zh",
     formats: tuple[str, ...] = ("png", "svg", "pdf"),
     progress: Callable[[str], None] | None = None,
+    county=None,
 ) -> AtlasResult:
     """Build the whole atlas for a plan.
 
@@ -106,14 +108,17 @@ def build_atlas(
         Keyword arguments for :func:`landgis.qa.qa` (id_field, township_field …).
     out : path, optional
         The atlas folder; ``maps/<county>-<year>`` by default.
-    unit : {"ha", "mu"}
-        Unit of the maps and tables.
+    unit : {"ha", "mu", "m2"}
+        Unit of the maps, tables and sentences (densities are always 公顷/平方公里).
     lang : {"zh", "en"}
         Language of the report.
     formats : tuple of str
         Formats of the static maps.
     progress : callable, optional
-        Called with a line for each step (``print`` in the CLI).
+        Called with a line for each step (``print`` in the CLI), in ``lang``.
+    county : str or landgis.county.County, optional
+        Whose plan it is (``--county``); by default the county the plan names. Without a township
+        layer for it the atlas shows its outline and totals, and says which layer to give.
 
     Returns
     -------
@@ -130,21 +135,38 @@ def build_atlas(
     from landgis.render.report import render_report
     from landgis.render.static import render_maps
 
-    if unit not in ("ha", "mu"):
-        raise InputError(f"unit must be 'ha' or 'mu', not {unit!r}")
+    from landgis.units import display_unit
+
+    unit = display_unit(unit)
     if lang not in ("zh", "en"):
         raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
     say = progress or (lambda line: None)
     steps = 7 if parcels is not None else 6
 
     def step(n: int, text: str) -> None:
-        say(f"[{n}/{steps}] {text}")
+        say(f"[{n}/{steps}] {_STEPS[text][0 if lang == 'zh' else 1]}")
+
+    from landgis.county import plan_county
+    from landgis.names import county_scope
 
     step(1, "reading the plan")
     the_plan = plan if isinstance(plan, Plan) else parse_plan(plan)
-    findings = reconcile(the_plan)
+    the_county = plan_county(the_plan, county)
+    with county_scope(the_county.code):
+        findings = reconcile(the_plan)
     step(2, "loading township boundaries")
-    towns = townships if townships is not None else load_townships(boundaries, **(boundary_options or {}))
+    outline_only = townships is None and boundaries is None and the_county.shipped_layer() is None
+    if outline_only:  # no layer for this county: its units without geometry, drawn as its outline
+        from landgis.render.outline import no_layer_line
+
+        if parcels is not None:
+            raise InputError(f"parcels can only be checked against township boundaries; {no_layer_line(the_county, 'en')}")
+        say(no_layer_line(the_county, lang))
+        towns = the_county.units()
+        findings.append(Finding("no_layer", no_layer_line(the_county, "zh"), severity="warning"))
+    else:
+        towns = townships if townships is not None else load_townships(
+            boundaries, county=the_county, **(boundary_options or {}))
     layer = join(the_plan, towns)
 
     dest = Path(out) if out is not None else default_out_dir(the_plan)
@@ -153,10 +175,15 @@ def build_atlas(
     work.chmod(0o755)
     try:
         step(3, "drawing the static maps and charts")
-        static_files = render_maps(layer, work / "maps", formats=formats, unit=unit, lang=lang)
+        if outline_only:
+            from landgis.render.outline import outline_layer, render_outline_maps
+
+            static_files = render_outline_maps(layer, the_county, work / "maps", formats=formats, unit=unit, lang=lang)
+        else:
+            static_files = render_maps(layer, work / "maps", formats=formats, unit=unit, lang=lang)
 
         step(4, "making the interactive map")
-        wmap = web_map(layer, unit=unit, lang=lang)
+        wmap = web_map(outline_layer(layer, the_county) if outline_only else layer, unit=unit, lang=lang)
         write_html(self_contained_html(wmap), work / "web_map.html")
         map_fragment = fragment_html(wmap)  # the same map, embedded in the report
 
@@ -186,7 +213,7 @@ def build_atlas(
             lang=lang,
         )
         write_text(work / "index.html", report)
-        inputs = _inputs(the_plan, boundaries, parcels)
+        inputs = _inputs(the_plan, None if outline_only else boundaries, parcels, shipped=not outline_only)
         options = {"unit": unit, "lang": lang, "formats": list(formats),
                    "boundary_options": boundary_options or {}, "parcel_options": parcel_options or {}}
         manifest = _manifest(work, inputs, options)
@@ -198,6 +225,17 @@ def build_atlas(
 
     files = sorted(p.relative_to(dest) for p in dest.rglob("*") if p.is_file())
     return AtlasResult(dest, dest / "index.html", files, the_plan, findings, layer, qa_result, manifest)
+
+
+_STEPS = {
+    "reading the plan": ("读取供应计划", "reading the plan"),
+    "loading township boundaries": ("读取乡镇界线", "loading township boundaries"),
+    "drawing the static maps and charts": ("绘制专题图和统计图", "drawing the static maps and charts"),
+    "making the interactive map": ("制作交互地图", "making the interactive map"),
+    "writing the allocation tables": ("写出分配表", "writing the allocation tables"),
+    "checking the parcels": ("核查地块", "checking the parcels"),
+    "writing the report and the manifest": ("写出报告和文件清单", "writing the report and the manifest"),
+}
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -226,33 +264,38 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
         "name": "乡镇" if zh else "township",
         **{c: f"{c}（{label}）" if zh else f"{c} ({label})" for c in cats},
         "total": f"合计（{label}）" if zh else f"total ({label})",
-        "density": "密度（公顷/平方公里）" if zh else "density (ha/km²)",
+        "density": "供应强度（公顷/平方公里）" if zh else "density (ha/km²)",
         "share": "占全市比例（%）" if zh else "share of county (%)",
     })
 
     placed = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()
+
+    def figure(v) -> float | None:
+        return None if v is None else float(to_unit(v, unit))
+
     rows = []
-    for cat in cats:
-        stated = plan.structure_ha.get(cat)
-        got = placed.get(cat)
+    # 合计 is the plan's stated total, beside the townships' sum, as on the maps and in the report.
+    for cat, stated, got in [*((c, plan.structure_ha.get(c), placed.get(c)) for c in cats),
+                             ("合计" if zh else "total", plan.stated_total_ha,
+                              sum(placed, Decimal(0)) if len(placed) else None)]:
         rows.append({
             ("用地类型" if zh else "category"): cat,
             ("代码" if zh else "code"): layer.attrs.get("category_codes", {}).get(cat, ""),
-            (f"计划结构（{label}）" if zh else f"stated ({label})"):
-                None if stated is None else float(to_unit(stated, unit)),
-            (f"乡镇合计（{label}）" if zh else f"sum over townships ({label})"):
-                None if got is None else float(to_unit(got, unit)),
+            (f"全市（计划）（{label}）" if zh else f"county, plan ({label})"): figure(stated),
+            (f"乡镇合计（{label}）" if zh else f"sum over townships ({label})"): figure(got),
+            (f"未落实到乡镇（{label}）" if zh else f"not placed in a township ({label})"):
+                None if stated is None or got is None else figure(stated - got),
         })
     by_cat = pd.DataFrame(rows)
 
     find = pd.DataFrame([{
         ("类型" if zh else "kind"): f.kind,
-        ("级别" if zh else "severity"): f.severity,
+        ("级别" if zh else "severity"): SEVERITY_WORDS[lang].get(f.severity, f.severity),
         ("乡镇" if zh else "township"): f.township,
         ("用地类型" if zh else "category"): f.category,
-        ("计划数（公顷）" if zh else "stated (ha)"): None if f.stated_ha is None else str(f.stated_ha),
-        ("合计数（公顷）" if zh else "computed (ha)"): None if f.computed_ha is None else str(f.computed_ha),
-        ("差额（公顷）" if zh else "difference (ha)"): None if f.difference_ha is None else str(f.difference_ha),
+        (f"计划数（{label}）" if zh else f"stated ({label})"): figure(f.stated_ha),
+        (f"合计数（{label}）" if zh else f"computed ({label})"): figure(f.computed_ha),
+        (f"差额（{label}）" if zh else f"difference ({label})"): figure(f.difference_ha),
         ("说明" if zh else "message"): f.message,
     } for f in findings])
     names = ("按乡镇", "按用地类型", "核对结果") if zh else ("by township", "by category", "findings")
@@ -288,7 +331,7 @@ def _input_files(path: Path) -> list[Path]:
     return [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
 
 
-def _inputs(plan: Plan, boundaries, parcels) -> list[dict]:
+def _inputs(plan: Plan, boundaries, parcels, shipped: bool = True) -> list[dict]:
     out: list[dict] = []
     src = Path(plan.source) if plan.source and plan.source != "<text>" else None
     if src is not None and src.exists():
@@ -297,7 +340,9 @@ def _inputs(plan: Plan, boundaries, parcels) -> list[dict]:
     else:
         out.append({"role": "plan", "path": None,
                     "sha256": hashlib.sha256(plan.text.encode("utf-8")).hexdigest()})
-    if boundaries is None:
+    if boundaries is None and not shipped:
+        out.append({"role": "boundaries", "path": None, "note": "no township layer: county outline only"})
+    elif boundaries is None:
         from importlib import resources
 
         shipped = Path(str(resources.files("landgis.shipped")))

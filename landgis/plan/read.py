@@ -6,13 +6,25 @@ parser reads a table in a Word file the same way as a text table in a .txt or a 
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
 from pathlib import Path
 
 from landgis.errors import InputError
+from landgis.plan.webpage import decode_html, html_lines, looks_like_html
 
-__all__ = ["read_plan_text", "looks_like_path", "PLAN_SUFFIXES"]
+__all__ = ["read_plan_text", "looks_like_path", "fold", "to_simplified", "PLAN_SUFFIXES"]
 
-PLAN_SUFFIXES = (".txt", ".text", ".md", ".docx", ".pdf")
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
+_AREA_UNIT = r"\s*(?:万平方米|万平米|平方公里|平方千米|平方米|平米|公顷|顷|亩|hm2|m2|ha)"
+_DOT_AS_POINT = re.compile(r"(?<=\d)。(?=\d+" + _AREA_UNIT + ")")
+_STRAY_SPACE = re.compile(r"(\d\.\d+)[ \u3000]+(\d+)(?=" + _AREA_UNIT + ")")
+_BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")",
+                           "[": "(", "]": ")", "\u00a0": " ", "\u200b": ""})
+
+PLAN_SUFFIXES = (".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm")
 
 
 def looks_like_path(source: str | Path) -> bool:
@@ -99,7 +111,8 @@ def read_plan_text(source: str | Path) -> tuple[str, str]:
         When the file does not exist or cannot be read as the kind of file its name says.
     """
     if not looks_like_path(source):
-        return str(source), "<text>"
+        text = str(source)
+        return ("\n".join(html_lines(text)) if looks_like_html(text) else text), "<text>"
     path = Path(source)
     try:
         exists = path.is_file()
@@ -112,6 +125,53 @@ def read_plan_text(source: str | Path) -> tuple[str, str]:
         return _read_docx(path), str(path)
     if suffix == ".pdf":
         return _read_pdf(path), str(path)
+    if suffix in (".html", ".htm", ".shtml", ".xhtml"):
+        return "\n".join(html_lines(decode_html(path.read_bytes()))), str(path)
     if suffix == ".doc":
         raise InputError(f"{path}: old Word .doc files cannot be read; save it as .docx")
     return _read_txt(path), str(path)
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width → ASCII), unified brackets and line ends, 二〇二六年 → 2026年.
+
+    Examples
+    --------
+    >>> fold("住宅用地：２９．３公顷【二〇二六年】")
+    '住宅用地:29.3公顷(2026年)'
+    """
+    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = to_simplified(text)
+    text = text.translate(_BRACKETS)
+    text = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", text)
+    text = _DOT_AS_POINT.sub(".", text)  # 2。3660平方公里: '。' between digits is a decimal point
+    return _STRAY_SPACE.sub(r"\1\2", text)  # 16.40 85公顷: a space inside a number
+
+
+def to_simplified(text: str) -> str:
+    """繁體 → 简体 with OpenCC (t2s) when the text is written in traditional characters; else unchanged.
+
+    Conversion keeps every line (and its length), so line numbers stay those of the original.
+
+    Examples
+    --------
+    >>> to_simplified("臺山市2025年度國有建設用地供應計劃")
+    '台山市2025年度国有建设用地供应计划'
+    >>> to_simplified("和平镇")
+    '和平镇'
+    """
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    if not han:
+        return text
+    converted = _opencc().convert(text)
+    changed = sum(a != b for a, b in zip(text, converted))
+    if len(converted) != len(text) or changed < max(3, han // 100):
+        return text  # a simplified text (a stray traditional character is not worth a conversion)
+    return converted
+
+
+@functools.lru_cache(maxsize=1)
+def _opencc():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")

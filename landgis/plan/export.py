@@ -17,10 +17,10 @@ import pandas as pd
 
 from landgis.errors import InputError
 from landgis.files import reproducible_xlsx, write_bytes
-from landgis.plan import Finding, Plan
+from landgis.plan.model import Finding, Plan
 from landgis.units import format_decimal, to_unit, unit_key, unit_label
 
-__all__ = ["plan_table", "format_plan_table", "plan_to_dict", "plan_to_json", "write_plan_table", "write_atomic"]
+__all__ = ["plan_table", "format_plan_table", "format_findings", "format_ledger", "plan_to_dict", "plan_to_json", "write_plan_table", "write_atomic"]
 
 
 def plan_table(plan: Plan, unit: str = "ha") -> pd.DataFrame:
@@ -53,6 +53,46 @@ def format_plan_table(plan: Plan, unit: str = "ha") -> str:
     return "\n".join(lines)
 
 
+def format_findings(plan: Plan, findings: list[Finding], lang: str = "zh") -> str:
+    """The figure count and the findings, numbered, as a planner reads them.
+
+    「各项数字相符」 only when every figure was placed and nothing is to be checked (提示 aside).
+
+    Examples
+    --------
+    >>> from landgis.plan import SEED_PLAN, parse_plan, reconcile
+    >>> plan = parse_plan(SEED_PLAN)
+    >>> print(format_findings(plan, reconcile(plan)).splitlines()[0])
+    共读到44个面积数字：计入计划44个，未计入0个，未归类0个。
+    """
+    n = plan.figure_counts
+    zh = lang != "en"
+    lines = [f"共读到{n['read']}个面积数字：计入计划{n['used']}个，未计入{n['set_aside']}个，未归类{n['unplaced']}个。"
+             if zh else f"{n['read']} area figures read: {n['used']} used, {n['set_aside']} set aside, "
+                        f"{n['unplaced']} not placed."]
+    warnings = [f for f in findings if f.severity != "info"]
+    if not warnings and n["unplaced"] == 0:
+        lines.append("核对结果：各项数字相符。" if zh else "Check: every figure adds up.")
+    else:
+        lines.append("核对结果：" if zh else "Check:")
+    for k, f in enumerate(findings, 1):
+        label = f.severity_label if zh else f.severity
+        lines.append(f"{k}. [{label}] {f.text(lang)}")
+    return "\n".join(lines)
+
+
+def format_ledger(plan: Plan) -> str:
+    """Every area figure of the text, one per line: 行号、数字、去向、原文."""
+    out = ["面积数字台账（行号 · 数字 · 去向 · 说明 · 原文）："]
+    if plan.ledger is None:
+        return out[0]
+    for r in plan.ledger.itertuples():
+        what = r.what if r.role not in ("set_aside", "unplaced") else ""
+        note = "；".join(x for x in (what, r.reason) if x)
+        out.append(f"{r.line:>5}  {r.figure:<16} {r.role_zh:<8} {note}  「{r.text[:50]}」")
+    return "\n".join(out)
+
+
 def _num(value: Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
@@ -67,7 +107,17 @@ def _finding_dict(f: Finding) -> dict:
         "stated_ha": _num(f.stated_ha),
         "computed_ha": _num(f.computed_ha),
         "difference_ha": _num(f.difference_ha),
+        "message_en": f.message_en,
+        "line": f.line,
     }
+
+
+def _ledger_records(plan: Plan) -> list[dict]:
+    if plan.ledger is None:
+        return []
+    return [{"line": int(r.line), "figure": r.figure, "value": Decimal(r.value), "unit": r.unit,
+             "hectares": Decimal(r.hectares), "role": r.role, "what": r.what, "reason": r.reason, "text": r.text}
+            for r in plan.ledger.itertuples()]
 
 
 def plan_to_dict(plan: Plan, findings: list[Finding] | None = None, unit: str = "ha") -> dict:
@@ -96,7 +146,11 @@ def plan_to_dict(plan: Plan, findings: list[Finding] | None = None, unit: str = 
         "township_totals_ha": dict(plan.township_totals_ha),
         "no_supply": list(plan.no_supply),
         "unknown_categories": list(plan.unknown_categories),
+        "groups_ha": dict(plan.groups_ha),
+        "sub_items_ha": [{"scope": sc, "parent": p, "name": n, "ha": h} for sc, p, n, h in plan.sub_items],
+        "figures": plan.figure_counts,
         "findings": [_finding_dict(f) for f in (findings or [])],
+        "ledger": _ledger_records(plan),
     }
     if key != "ha":
         out["amount_unit"] = unit_label(key)
@@ -121,9 +175,11 @@ def _dumps(obj, indent: int, level: int = 0) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-def plan_to_json(plan: Plan, findings: list[Finding] | None = None, unit: str = "ha", indent: int = 2) -> str:
-    """The plan and its findings as JSON text (exact numbers)."""
-    return _dumps(plan_to_dict(plan, findings, unit), indent)
+def plan_to_json(plan: Plan, findings: list[Finding] | None = None, unit: str = "ha", indent: int = 2,
+                 county: dict | None = None) -> str:
+    """The plan and its findings as JSON text (exact numbers), led by the county (code, name) when given."""
+    data = plan_to_dict(plan, findings, unit)
+    return _dumps({"county": county, **data} if county else data, indent)
 
 
 def write_atomic(path: str | Path, data: bytes) -> Path:
@@ -169,13 +225,28 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
             ws.append([idx, *(float(format_decimal(v)) for v in row)])
         ws.column_dimensions["A"].width = 14
         ws2 = wb.create_sheet("核对结果")
-        ws2.append(["类型", "说明", "乡镇", "用地类别", "计划数(公顷)", "合计数(公顷)", "差额(公顷)"])
+        ws2.append(["类型", "说明", "级别", "乡镇", "用地类别", "计划数(公顷)", "合计数(公顷)", "差额(公顷)"])
         for f in findings or []:
-            ws2.append([f.kind, f.message, f.township, f.category,
+            ws2.append([f.kind, f.message, f.severity_label, f.township, f.category,
                         *(None if v is None else float(format_decimal(v))
                           for v in (f.stated_ha, f.computed_ha, f.difference_ha))])
         ws2.column_dimensions["B"].width = 90
+        ws3 = wb.create_sheet("面积数字台账")
+        ws3.append(["行号", "数字", "数值", "单位", "公顷", "去向", "归属", "说明", "原文"])
+        for r in (plan.ledger.itertuples() if plan.ledger is not None else []):
+            ws3.append([int(r.line), r.figure, float(r.value), r.unit, float(r.hectares), r.role_zh, r.what,
+                        r.reason, r.text])
+        _text_cells(wb)
         buf = io.BytesIO()
         wb.save(buf)
         return write_atomic(path, reproducible_xlsx(buf.getvalue()))
     raise InputError(f"{path}: cannot write a {suffix or 'suffix-less'} file; use .csv or .xlsx")
+
+
+def _text_cells(wb) -> None:
+    """Text from the plan stays text: a cell starting with '=' is never a formula."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

@@ -1,0 +1,406 @@
+"""The county as data: code, names, prefecture, townships, outlines and the shipped layer, if any.
+
+A plan is the plan of one county-level division (县, 县级市, 区, 旗 …) or, for a plan by district, of
+one prefecture-level city whose districts are its units. :class:`County` describes either from the
+national registry (:mod:`landgis.registry`); :func:`find_county` finds one by name or code and
+:func:`county_from_text` reads it from a plan's title or text.
+
+Examples
+--------
+>>> from landgis.county import county_from_text, find_county
+>>> c = find_county("肇庆市怀集县")
+>>> c.code, c.prefecture, len(c.townships) > 10
+('441224', '肇庆市', True)
+>>> county_from_text("佛山市高明区2026年度国有建设用地供应计划").name
+'高明区'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from landgis.crs import WORKING_CRS
+from landgis.errors import InputError
+from landgis.names import TownshipRegistry, normalise_name, registry
+
+__all__ = ["County", "find_county", "county_from_text", "candidates", "default_county", "plan_county"]
+
+_COUNTY_SUFFIX = re.compile(r"(自治县|自治旗|林区|特区|县|市|区|旗)$")
+_PREF_SUFFIX = re.compile(r"(自治州|地区|市|盟)$")
+_PROV_SUFFIX = re.compile(r"(维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$")
+#: Registry "prefectures" that are no prefecture (their counties stand directly under the province).
+_NOT_A_PREFECTURE = ("省直辖县级行政区划", "自治区直辖县级行政区划")
+
+
+@dataclass(frozen=True)
+class County:
+    """A county-level division, or a prefecture-level city whose districts are the units of its plan.
+
+    Attributes
+    ----------
+    code : str
+        6-digit 统计用区划代码 (a city: its 4 digits and ``00``, e.g. ``440600``).
+    name, name_en : str
+    prefecture, prefecture_code : str
+        The level above (for a city: its province, 2 digits).
+    province, province_code : str
+    level : {"county", "prefecture"}
+    """
+
+    code: str
+    name: str
+    name_en: str
+    prefecture: str
+    prefecture_code: str
+    province: str
+    province_code: str
+    level: str = "county"
+
+    @property
+    def registry(self) -> TownshipRegistry:
+        """The registry of its units (townships; a city's districts), with aliases."""
+        return registry(self.code)
+
+    @property
+    def townships(self) -> list[str]:
+        """Names of its units in code order: township-level divisions, or a city's districts."""
+        return self.registry.names
+
+    @property
+    def unit_word(self) -> str:
+        """What its units are called: 乡镇（街道）, or 区（县） for a city."""
+        return "区（县）" if self.level == "prefecture" else "乡镇（街道）"
+
+    @property
+    def label(self) -> str:
+        """Full name for messages: 广东省肇庆市怀集县."""
+        above = "" if self.prefecture in (self.province,) else self.prefecture
+        return f"{self.province}{above}{self.name}"
+
+    def outline(self) -> gpd.GeoDataFrame:
+        """The outline: one row ``code, name, name_en, area_km2, geometry`` in EPSG:4326.
+
+        The shipped county outline where landgis ships one, otherwise the simplified outline of
+        the national registry (about 250 m; for locator and outline maps, not for measuring).
+        """
+        from landgis.boundaries import area_km2, shipped_layer
+
+        shipped = shipped_layer(self.code, "county")
+        if shipped is not None:
+            return shipped
+        geom = _outline_geometry(self.code, self.level)
+        if geom is None:
+            raise InputError(f"the registry has no outline for {self.label} ({self.code}); "
+                             "give its township layer with --boundaries")
+        gdf = gpd.GeoDataFrame({"code": [self.code], "name": [self.name], "name_en": [self.name_en]},
+                               geometry=[geom], crs=WORKING_CRS)
+        gdf.insert(3, "area_km2", area_km2(gdf).round(2).values)
+        gdf.attrs["provenance"] = {"source": _outline_source(), "synthetic": False,
+                                   "county_code": self.code, "county_name": self.name}
+        return gdf
+
+    def prefecture_outline(self) -> gpd.GeoDataFrame:
+        """The units around it for a locator map: the counties of its prefecture (a city: the cities of its province).
+
+        ``code, name, geometry`` in EPSG:4326.
+        """
+        from landgis.boundaries import shipped_layer
+
+        shipped = shipped_layer(self.code, "prefecture")
+        if shipped is not None:
+            return shipped
+        table = _county_table()
+        if self.level == "prefecture":
+            rows = [(f"{c}00", n) for c, n in _prefectures().items() if c.startswith(self.province_code)
+                    and n not in _NOT_A_PREFECTURE]
+            geoms = [_outline_geometry(c, "prefecture") for c, _ in rows]
+        else:
+            sub = table[table["prefecture_code"] == self.prefecture_code]
+            rows = list(zip(sub["code"], sub["name"]))
+            geoms = [_outline_geometry(c, "county") for c, _ in rows]
+        keep = [(r, g) for r, g in zip(rows, geoms) if g is not None]
+        return gpd.GeoDataFrame({"code": [r[0] for r, _ in keep], "name": [r[1] for r, _ in keep]},
+                                geometry=[g for _, g in keep], crs=WORKING_CRS)
+
+    def units(self) -> gpd.GeoDataFrame:
+        """Its townships (a city: its districts) as a layer without geometry: ``code, name, name_en``.
+
+        What the tables, charts and report of an atlas need when no township layer is at hand; the
+        provenance's footnote says which layer to give.
+        """
+        table = self.registry.table
+        table = table[table["name"].isin(self.townships)]
+        gdf = gpd.GeoDataFrame({"code": list(table["code"]), "name": list(table["name"]),
+                                "name_en": list(table["name_en"])},
+                               geometry=gpd.GeoSeries([None] * len(table), crs=WORKING_CRS), crs=WORKING_CRS)
+        from landgis.registry import SOURCE
+
+        gdf.attrs["provenance"] = {"source": SOURCE, "synthetic": False, "county_code": self.code,
+                                   "county_name": self.name, "no_geometry": True}
+        return gdf
+
+    def shipped_layer(self) -> gpd.GeoDataFrame | None:
+        """The township layer landgis ships for this county, or ``None`` (then give ``--boundaries``)."""
+        from landgis.boundaries import shipped_layer
+
+        return shipped_layer(self.code, "townships")
+
+    def as_dict(self) -> dict:
+        """Code, name, prefecture and province, for JSON."""
+        return {"code": self.code, "name": self.name, "name_en": self.name_en, "level": self.level,
+                "prefecture": self.prefecture, "province": self.province}
+
+
+# --------------------------------------------------------------------------------------------
+# the tables
+# --------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _county_table() -> pd.DataFrame:
+    from landgis.registry import counties
+
+    table = counties()
+    return table[~table["name"].isin(["市辖区"])].reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def _prefectures() -> dict[str, str]:
+    from landgis.registry import divisions
+
+    d = divisions()
+    return dict(zip(d.loc[d["level"] == "prefecture", "code"], d.loc[d["level"] == "prefecture", "name"]))
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> dict[str, str]:
+    from landgis.registry import divisions
+
+    d = divisions()
+    return dict(zip(d.loc[d["level"] == "province", "code"], d.loc[d["level"] == "province", "name"]))
+
+
+@lru_cache(maxsize=None)
+def _outline_geometry(code: str, level: str):
+    from landgis.registry import outline
+
+    if level == "county":
+        return outline(code)
+    parts = [outline(c) for c in _county_table().loc[_county_table()["prefecture_code"] == code[:4], "code"]]
+    parts = [p for p in parts if p is not None]
+    return shapely.union_all(parts) if parts else None
+
+
+def _outline_source() -> str:
+    from landgis.registry import outline_meta
+
+    return outline_meta()["source"]
+
+
+def _county(row) -> County:
+    return County(code=row["code"], name=row["name"], name_en=row["name_en"], prefecture=row["prefecture"],
+                  prefecture_code=row["prefecture_code"], province=row["province"],
+                  province_code=row["province_code"])
+
+
+def _city(pref_code: str) -> County:
+    from landgis.registry import divisions
+
+    d = divisions().set_index("code")
+    prov = pref_code[:2]
+    return County(code=f"{pref_code}00", name=str(d.loc[pref_code, "name"]), name_en=str(d.loc[pref_code, "name_en"]),
+                  prefecture=_provinces()[prov], prefecture_code=prov, province=_provinces()[prov],
+                  province_code=prov, level="prefecture")
+
+
+# --------------------------------------------------------------------------------------------
+# finding a county
+# --------------------------------------------------------------------------------------------
+def _short(name: str, suffix: re.Pattern) -> str:
+    core = suffix.sub("", name)
+    return core if len(core) >= 2 else name
+
+
+def _strip_above(text: str) -> tuple[str, str | None, str | None]:
+    """``广东省肇庆市怀集县`` → (``怀集县``, province code, prefecture code)."""
+    prov = pref = None
+    for code, name in sorted(_provinces().items(), key=lambda kv: -len(kv[1])):
+        for form in dict.fromkeys((name, _short(name, _PROV_SUFFIX) + "省")):
+            if text.startswith(form) and len(text) > len(form):
+                text, prov = text[len(form):], code
+                break
+        if prov:
+            break
+    for code, name in sorted(_prefectures().items(), key=lambda kv: -len(kv[1])):
+        if name in _NOT_A_PREFECTURE or (prov and not code.startswith(prov)):
+            continue
+        if text.startswith(name) and len(text) > len(name):
+            return text[len(name):], prov, code
+    return text, prov, None
+
+
+def candidates(name_or_code: str) -> list[County]:
+    """Every county (or city) a name or code may mean; several for 鼓楼区, none for a name not in the registry."""
+    text = normalise_name(str(name_or_code))
+    table = _county_table()
+    digits = re.fullmatch(r"\d{4}(?:\d{2}(?:\d{3}(?:\d{3})?)?)?", text)
+    if digits:
+        code = text[:6]
+        if len(text) == 4 or (code.endswith("00") and code not in set(table["code"])):
+            return [_city(code[:4])] if code[:4] in _prefectures() else []
+        rows = table[table["code"] == code]
+        return [_county(r) for _, r in rows.iterrows()]
+    rest, prov, pref = _strip_above(text)
+    pool = table
+    if prov:
+        pool = pool[pool["province_code"] == prov]
+    if pref:
+        pool = pool[pool["prefecture_code"] == pref]
+    exact = pool[pool["name"] == rest]
+    if len(exact) == 0 and len(rest) >= 2:
+        exact = pool[pool["name"].map(lambda n: _short(n, _COUNTY_SUFFIX)) == _short(rest, _COUNTY_SUFFIX)]
+    if len(exact):
+        return [_county(r) for _, r in exact.iterrows()]
+    # a prefecture-level city (a plan by district): 佛山市, 佛山
+    cities = [c for c, n in _prefectures().items() if n not in _NOT_A_PREFECTURE
+              and (not prov or c.startswith(prov)) and (n == text or _short(n, _PREF_SUFFIX) == _short(text, _PREF_SUFFIX))]
+    return [_city(c) for c in cities]
+
+
+def find_county(name_or_code: str | County) -> County:
+    """The county (or city, for a plan by district) a name or code means.
+
+    Parameters
+    ----------
+    name_or_code : str or County
+        ``441224``, ``怀集县``, ``怀集``, ``肇庆市怀集县``, ``广东省肇庆市怀集县``; ``佛山市`` or ``4406`` for a city.
+
+    Returns
+    -------
+    County
+
+    Raises
+    ------
+    InputError
+        The name means no county-level division, or several (the message lists them with their
+        prefectures and codes).
+
+    Examples
+    --------
+    >>> find_county("怀集").code
+    '441224'
+    """
+    if isinstance(name_or_code, County):
+        return name_or_code
+    hits = candidates(name_or_code)
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise InputError(f"county {name_or_code!r}: no county-level division of that name or code in the registry "
+                         "(give the 6-digit code or the name with its prefecture, e.g. 肇庆市怀集县)")
+    listing = "、".join(f"{c.label} ({c.code})" for c in hits)
+    raise InputError(f"county {name_or_code!r} is ambiguous: {listing}; give the code or the name with its "
+                     f"prefecture (--county {hits[0].code} or --county {hits[0].prefecture}{hits[0].name})")
+
+
+@lru_cache(maxsize=1)
+def _place_pattern() -> re.Pattern:
+    table = _county_table()
+    prefs = sorted({n for n in _prefectures().values() if n not in _NOT_A_PREFECTURE}, key=len, reverse=True)
+    long_names = sorted({n for n in table["name"] if len(n) >= 3}, key=len, reverse=True)
+    all_names = sorted(set(table["name"]), key=len, reverse=True)
+    p = "|".join(map(re.escape, prefs))
+    return re.compile(
+        rf"(?P<pref>{p})(?P<county>{'|'.join(map(re.escape, all_names))})"
+        rf"|(?P<bare>{'|'.join(map(re.escape, long_names))})"
+        rf"|(?P<city>{p})"
+    )
+
+
+def county_from_text(text: str, *, lines: int = 20) -> County | None:
+    """The county a plan is for, read from its title or text (怀集县, 肇庆市怀集县, 佛山市高明区 …).
+
+    The first place name in the first ``lines`` lines counts (the title), else the first in the text.
+    A bare name several counties share (鼓楼区) is settled by a prefecture named elsewhere in the text.
+
+    Returns
+    -------
+    County or None
+        ``None`` when the text names no county-level division or city.
+
+    Raises
+    ------
+    InputError
+        When the name is ambiguous and the text does not settle it.
+
+    Examples
+    --------
+    >>> county_from_text("肇庆市怀集县2026年度土地供应计划").code
+    '441224'
+    """
+    folded = normalise_name_keep_lines(text)
+    head = "\n".join(folded.split("\n")[:lines])
+    for chunk in (head, folded):
+        m = _place_pattern().search(chunk)
+        if m is None:
+            continue
+        if m.group("pref"):
+            return find_county(m.group("pref") + m.group("county"))
+        if m.group("city"):
+            return find_county(m.group("city"))
+        hits = candidates(m.group("bare"))
+        if len(hits) > 1:
+            named = [c for c in hits if c.prefecture in folded]
+            hits = named or hits
+        return hits[0] if len(hits) == 1 else find_county(m.group("bare"))
+    return None
+
+
+def normalise_name_keep_lines(text: str) -> str:
+    """The text line by line, each line normalised as a name is (full-width, traditional forms, spaces)."""
+    return "\n".join(normalise_name(line) if line.strip() else "" for line in str(text).split("\n"))
+
+
+@lru_cache(maxsize=1)
+def default_county() -> County:
+    """The county of the shipped township layer: landgis' default when nothing names a county."""
+    codes = shipped_county_codes()
+    if not codes:
+        raise InputError("no township layer is shipped, so there is no default county; give --county")
+    return find_county(codes[0])
+
+
+def plan_county(plan, county: str | County | None = None) -> County:
+    """The county a plan is for: ``county`` when given, else the one its text names, else the default.
+
+    Parameters
+    ----------
+    plan : landgis.plan.Plan
+    county : str or County, optional
+        The user's ``--county``: it overrides the plan.
+
+    Raises
+    ------
+    InputError
+        ``county`` or the plan's place is ambiguous or not in the registry.
+    """
+    if county is not None:
+        return find_county(county)
+    found = county_from_text(getattr(plan, "text", "") or "")
+    if found is not None:
+        return found
+    if getattr(plan, "place", None):
+        return find_county(plan.place)
+    return default_county()
+
+
+def shipped_county_codes() -> list[str]:
+    """Codes of the counties landgis ships a township layer for."""
+    from landgis.boundaries import _shipped_index
+
+    return sorted(c for c, layers in _shipped_index().items() if "townships" in layers)
+

@@ -1,0 +1,379 @@
+"""Assemble: mentions in their context → a :class:`Plan`, every figure entered in the ledger.
+
+How a plan is read (any county, any year):
+
+1. The text (from .txt/.docx/.pdf, see :mod:`landgis.plan.read`) is folded with NFKC, so full-width
+   digits and punctuation read like ASCII ones.
+2. Sections and sentences about other years (上年度计划执行情况, ``2025年度，全市实际供应…``,
+   ``比2025年度减少…``) are set aside, as are quarter splits (第一季度…), supply-mode splits
+   (出让/划拨) and sub-categories (``（其中保障性住房用地…）``).
+3. Every area figure (:mod:`landgis.plan.mentions`) is read with the words just before it, which say
+   what it is (:mod:`landgis.plan.context`): the county total, a township or a land-use category.
+   Category figures after a township belong to it; before any township, to the structure.
+   ``<镇>…X公顷，全部为<类>`` gives the township's whole figure to that category; ``A、B分别为x、y``
+   is paired up; ``<类>X公顷，其中<镇>Y公顷…`` (category first) is read too.
+4. Tables are read by :mod:`landgis.plan.tables`.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+
+from landgis import categories as _cats
+from landgis.errors import InputError
+from landgis.plan.context import (
+    _COMPARE,
+    _DONE_SENTENCE,
+    _FULL_CATEGORY,
+    _HEADING1,
+    _HEADING2,
+    _LEAD_RE,
+    _NO_SUPPLY,
+    _PRIOR_SECTION,
+    _PRIOR_SENTENCE,
+    _STRUCT_WORDS,
+    _SUB_MARK,
+    Context,
+)
+from landgis.plan.doctype import not_a_plan
+from landgis.plan.ledger import Ledger, ledger_frame
+from landgis.plan.mentions import FIGURE, Mention, figures_of, find_mentions, pair_respectively, years_in
+from landgis.plan.model import Plan, PlanParseError
+from landgis.plan.read import fold
+from landgis.plan.tables import find_tables, read_table
+from landgis.units import to_hectares
+
+__all__ = ["parse_plan"]
+
+_THIS_YEAR = re.compile(r"本年度|本年|今年|当年|年内|计划年度|计划期")
+_OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
+
+
+class _Assembler:
+    """One pass over the folded lines of a plan: sentences and tables into the ledger."""
+
+    def __init__(self, text: str, source: str):
+        self.raw = text
+        self.source = source
+        self.original = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        text = fold(text)
+        self.lines = text.split("\n")
+        self.ctx = Context(self.lines, text)
+        self.ledger = Ledger()
+        self.headings: list[str] = []
+
+    def _figures(self, sentence: str) -> list[Mention]:
+        figs, aside = find_mentions(sentence)
+        for fig, why in aside:
+            self.ledger.set_aside(fig.value, fig.unit, why)
+        for fig in figs:
+            self.ctx.classify(fig)
+        return figs
+
+    def _no_supply(self, sentence: str) -> None:
+        for name in self.ctx.no_supply_names(sentence):
+            if name not in self.ledger.no_supply:
+                self.ledger.no_supply.append(name)
+
+    def read_sentence(self, sentence: str, skip: bool) -> None:
+        st = self.ledger
+        if not FIGURE.search(sentence):
+            if not skip:
+                self._no_supply(sentence)
+                alone = _LEAD_RE.sub("", sentence.strip()).strip().rstrip(":").strip()
+                town = self.ctx.classify_town(alone) if alone and len(alone) <= 16 else None
+                if town and not _NO_SUPPLY.search(sentence):
+                    self.ledger.town = town  # a township on a line of its own, its figures follow
+            return
+        years = years_in(sentence)
+        this_year = bool(self.ctx.year and self.ctx.year in years)
+        prior = (_PRIOR_SENTENCE.search(sentence) or _DONE_SENTENCE.search(sentence)) and not this_year
+        if skip or prior:
+            for fig in find_mentions(sentence)[0]:
+                st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
+            for fig, _ in find_mentions(sentence)[1]:
+                st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
+            return
+        self._no_supply(sentence)
+        sentence = self._other_years(pair_respectively(sentence, _LEAD_RE))
+        for group in re.split(r";", sentence):
+            figs = [f for f in self._figures(group) if f.kind]
+            live = [f for f in figs if f.kind != "ignore"]
+            for f in figs:
+                if f.kind == "ignore":
+                    if f.reason == "未识别的面积":
+                        st.enter(f.value, f.unit, "unplaced", reason="未能识别此数字是什么", label=f.label)
+                    else:
+                        st.set_aside(f.value, f.unit, f.reason, f.label)
+            if live and live[0].kind == "category" and any(f.kind == "township" for f in live[1:]):
+                self._category_first(live)
+            else:
+                self._township_first(live)
+
+    def _other_years(self, sentence: str) -> str:
+        """Set aside the figures of clauses about other years; the sentence with them masked.
+
+        A clause speaks of another year when it compares (比2023年度增加…) or names years without the
+        plan year (2023年度供应1.05公顷). A year that opens a clause (2025年度，…) holds for the clauses
+        after it; a year inside a clause without figures (延续2022—2023年度…安排) does not.
+        """
+        st = self.ledger
+        year = self.ctx.year
+        active: set[int] = set()
+        done = False
+        kept = []
+        for k, clause in enumerate(re.split(r"([,;:])", sentence)):
+            figs = find_mentions(clause)[0]
+            years = years_in(clause)
+            if years and not _COMPARE.search(clause) and (figs or _OPENS_WITH_YEAR.match(clause)):
+                active = years
+            elif _THIS_YEAR.search(clause) and year is not None:
+                active = {year}
+            elif k == 0 and not figs:
+                town = self.ctx.leading_town(clause)
+                st.town = town or st.town
+            other = bool(active) and year is not None and year not in active
+            if _DONE_SENTENCE.search(re.sub(r"\([^()]*\)", "", clause)):  # not a note in brackets
+                done = True  # 实际供应…，其中…: what was supplied, to the end of the sentence
+            elif _THIS_YEAR.search(clause) or (year is not None and year in years and "计划" in clause):
+                done = False
+            if _COMPARE.search(clause) or other or (done and figs):
+                why = ("与其他年份比较" if _COMPARE.search(clause) else "已供应（实绩）数字" if done and not other
+                       else f"{'、'.join(map(str, sorted(active)))}年的数字")
+                for fig in figs + [f for f, _ in find_mentions(clause)[1]]:
+                    st.set_aside(fig.value, fig.unit, why, fig.label)
+                if figs:
+                    st.town = self.ctx.leading_town(clause) or st.town  # 莫干山镇2023年度供应…，2024年度…
+                kept.append(re.sub(FIGURE, lambda mm: "#" * len(mm.group(0)), clause))
+            else:
+                kept.append(clause)
+        return "".join(kept)
+
+    def _category_first(self, figs: list[Mention]) -> None:
+        st = self.ledger
+        cat = None
+        for f in figs:
+            if f.kind == "category":
+                cat = f.name
+                if st.town is None:
+                    st.add_structure(f.name, f.value, f.unit)
+                else:
+                    st.add_alloc(st.town, f.name, f.value, f.unit)
+            elif f.kind == "township" and cat:
+                st.add_alloc(f.name, cat, f.value, f.unit)
+            elif f.kind in ("total", "total_weak"):
+                self._total(f)
+
+    def _full_category(self, town: str, f: Mention) -> None:
+        """``<镇>…X公顷，全部为<类>``: the township's whole figure is that category's (or group's)."""
+        m = _FULL_CATEGORY.match(f.after)
+        if not m:
+            return
+        name = re.split(r"[,;。(]", m.group(1))[0]
+        group = self.ctx.classify_group(name)
+        if group:
+            self.ledger.add_group(group, f.value, f.unit, town, same_figure=True)
+            return
+        cat = self.ctx.classify_category(name)
+        if cat:
+            if not cat[1] and cat[0] not in self.ctx.unknown:
+                self.ctx.unknown.append(cat[0])
+            self.ledger.add_alloc(town, cat[0], f.value, f.unit, same_figure=True)
+
+    def _total(self, f: Mention) -> None:
+        st = self.ledger
+        if st.town is not None and st.town_totals.get(st.town) is None:
+            st.add_town_total(st.town, f.value, f.unit)
+            return
+        st.add_total(f.value, f.unit, f.label)
+        st.town = None
+
+    def _township_first(self, figs: list[Mention]) -> None:
+        st = self.ledger
+        last_cat_fig: Mention | None = None
+        for f in figs:
+            if f.kind == "township":
+                st.town = f.name
+                st.add_town_total(f.name, f.value, f.unit)
+                self._full_category(f.name, f)
+                last_cat_fig = None
+            elif f.kind == "category":
+                header = f.town_prefix or self.ctx.town_header(f.pre)
+                if header:
+                    st.town = header
+                if f.paren_sub and f.paren_parent is not None and f.paren_parent.kind == "category":
+                    st.add_sub_item(st.town or "structure", f.paren_parent.name, f.name, f.value, f.unit)
+                    continue
+                if last_cat_fig is not None and _SUB_MARK.match(f.label):
+                    parent = _cats.lookup(last_cat_fig.name, self.ctx.system)
+                    child = _cats.lookup(f.name, self.ctx.system)
+                    if child is None or (parent and child.code.startswith(parent.code) and child.code != parent.code):
+                        if child is None and f.name in self.ctx.unknown:
+                            self.ctx.unknown.remove(f.name)  # 其中社会停车场用地: a part, not a category
+                        st.add_sub_item(st.town or "structure", last_cat_fig.name, f.name, f.value, f.unit)
+                        continue
+                if st.town is None:
+                    st.add_structure(f.name, f.value, f.unit)
+                else:
+                    st.add_alloc(st.town, f.name, f.value, f.unit)
+                last_cat_fig = f
+            elif f.kind == "sub_item":
+                parent = f.paren_parent if f.paren_parent is not None else last_cat_fig
+                st.add_sub_item(st.town or "structure", parent.name if parent else "", f.name, f.value, f.unit)
+            elif f.kind == "group":
+                header = self.ctx.town_header(f.pre)
+                if header:
+                    st.town = header
+                st.add_group(f.name, f.value, f.unit, st.town)
+            elif f.kind == "total":
+                self._total(f)
+                last_cat_fig = None
+            elif f.kind == "total_weak":
+                if st.town is None and st.total is None:
+                    self._total(f)
+                elif st.town is not None and st.town not in st.town_totals:
+                    st.add_town_total(st.town, f.value, f.unit)
+                    self._full_category(st.town, f)
+                else:
+                    st.enter(f.value, f.unit, "unplaced", reason="未能确定此数字属于哪个乡镇或总量", label=f.label)
+                last_cat_fig = None
+
+    def parse(self) -> Plan:
+        other = not_a_plan(self.lines)
+        if other:
+            raise PlanParseError(f"{self.source}: not a land supply plan; the text looks like {other}. "
+                                 "landgis reads a county's 国有建设用地供应计划 (annual land supply plan)")
+        tables = find_tables(self.lines, self.ctx)
+        table_lines = {k for s, e in tables.items() for k in range(s, e)}
+        skip = False
+        buffer: list[str] = []
+
+        def flush() -> None:
+            text = "\n".join(buffer)
+            buffer.clear()
+            for sentence in re.split(r"[。\n]", text):
+                if sentence.strip():
+                    self.read_sentence(sentence, skip)
+
+        for i, line in enumerate(self.lines):
+            self.ledger.line = i
+            if i in tables:
+                flush()
+                self.ledger.town = None
+                read_table(self.lines, i, tables[i], self.ctx, self.ledger)
+                continue
+            if i in table_lines:
+                continue
+            self.ledger.found.extend((i, v, u) for v, u in figures_of(line))
+            stripped = line.strip()
+            if _HEADING1.match(stripped):
+                flush()
+                self.headings.append(stripped[:30])
+                skip = bool(_PRIOR_SECTION.search(stripped)) and not (self.ctx.year and str(self.ctx.year) in stripped)
+                self.ledger.town = None
+            elif _HEADING2.match(stripped) or (_STRUCT_WORDS.search(stripped[:12]) and not FIGURE.search(stripped[:12])):
+                flush()
+                if _HEADING2.match(stripped):
+                    self.headings.append(stripped[:30])
+                    if _PRIOR_SECTION.search(stripped) and not (self.ctx.year and str(self.ctx.year) in stripped):
+                        skip = True
+                self.ledger.town = None
+            buffer.append(line)
+            flush()
+        flush()
+        return self._build()
+
+    def _build(self) -> Plan:
+        st = self.ledger
+        if st.total is None and not st.structure and not st.alloc and not st.town_totals:
+            looked = f"{len(self.lines)} lines"
+            if self.headings:
+                looked += "; sections " + " | ".join(self.headings[:8])
+            ign = f"; {len(st.ignored)} area figures set aside (other years, quarters …)" if st.ignored else ""
+            raise PlanParseError(
+                f"{self.source}: no land supply plan found (looked at {looked}{ign}). Expected a county "
+                "total like '供应总量控制在158.1793169公顷以内', a structure like '住宅用地29.327316公顷，"
+                "商服用地13.159566公顷', or a layout by township ('连州镇土地供应量为62.376199公顷，其中：…' "
+                "or a table with a 镇名 column and category columns), with figures in 公顷, 亩 or 平方米"
+            )
+        unit = st.units.most_common(1)[0][0] if st.units else "公顷"
+
+        def ha(v: tuple[Decimal, str]) -> Decimal:
+            return to_hectares(*v)
+
+        codes = {}
+        rows = []
+        for (town, cat), (value, u) in st.alloc.items():
+            code = codes.setdefault(cat, (self.ctx.category(cat) or ("", ""))[1])
+            h = ha((value, u))
+            rows.append({"township": town, "category": cat, "category_code": code, "hectares": float(h),
+                         "hectares_exact": h, "value": value, "unit": u})
+        alloc = pd.DataFrame(rows, columns=["township", "category", "category_code", "hectares",
+                                            "hectares_exact", "value", "unit"])
+        alloc["hectares"] = alloc["hectares"].astype(float)
+        for cat in st.structure:
+            if not (self.ctx.category(cat)) and cat not in self.ctx.unknown:
+                self.ctx.unknown.append(cat)
+        return Plan(
+            place=self.ctx.place,
+            year=self.ctx.year,
+            unit=unit,
+            stated_total_ha=ha(st.total) if st.total else None,
+            structure_ha={c: ha(v) for c, v in st.structure.items()},
+            township_totals_ha={t: ha(v) for t, v in st.town_totals.items()},
+            allocations=alloc,
+            no_supply=tuple(t for t in st.no_supply if t not in st.town_totals
+                            and t not in set(alloc["township"])),
+            unknown_categories=tuple(self.ctx.unknown),
+            category_system=self.ctx.system,
+            source=self.source,
+            text=self.raw,
+            stated_total_value=st.total,
+            structure_values=dict(st.structure),
+            township_total_values=dict(st.town_totals),
+            ignored=tuple(st.ignored),
+            ledger=ledger_frame(st.entries, st.found, self.lines, self.original),
+            groups_ha={g: ha(v) for g, v in st.groups.items()},
+            sub_items=tuple((sc, p, n, to_hectares(v, u)) for sc, p, n, v, u in st.sub_items),
+        )
+
+
+def parse_plan(source: str | Path) -> Plan:
+    """Read a land supply plan from a file (.txt, .docx, .pdf) or a string.
+
+    Parameters
+    ----------
+    source : str or pathlib.Path
+        A path to a .txt (UTF-8 or GB18030), .docx or .pdf (with a text layer), or the plan text.
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    PlanParseError
+        When no plan can be found in the text (or the file cannot be read); the message says where
+        the parser looked and what it expected.
+    """
+    from landgis.plan.read import read_plan_text
+
+    try:
+        text, label = read_plan_text(source)
+    except PlanParseError:
+        raise
+    except InputError as exc:
+        raise PlanParseError(str(exc)) from None
+    except OSError as exc:
+        raise PlanParseError(f"{source}: cannot read the plan file ({exc.strerror or exc})") from None
+    try:
+        return _Assembler(text, label).parse()
+    except PlanParseError:
+        raise
+    except (ValueError, InvalidOperation, IndexError, KeyError, StopIteration) as exc:  # pragma: no cover
+        # a layout the parser does not cover must still fail as a plan error, with where it was
+        raise PlanParseError(f"{label}: could not read the plan ({type(exc).__name__}: {exc})") from None

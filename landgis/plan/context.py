@@ -1,0 +1,281 @@
+"""Context: what the words around a figure say it is — place, category, township, total, year, role.
+
+:class:`Context` holds what the whole text fixes (place, year, category system, the county's
+registry) and classifies each :class:`~landgis.plan.mentions.Mention` from the words before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from landgis import categories as _cats
+from landgis.names import normalise_name, registry_for_place
+from landgis.plan.mentions import YEAR, Mention
+
+__all__ = ["Context"]
+
+_HAN = r"\u4e00-\u9fff"
+
+_TOWN_SUFFIX = (r"(?:街道办事处|街道|民族乡|族乡|镇|乡|经济技术开发区|高新技术产业开发区|开发区|"
+                r"产业园区|工业园区|工业园|园区|高新区|新区|管理区|区|苏木|农场|林场)")
+# Words that may follow a township's name before its figure: 连州镇土地供应量为 / 1.浈江区:计划供应 …
+_TAIL_TOKENS = (r"(?:人民政府|政府|管委会|管理委员会|辖区|范围内|区域内|境内|内|本年度|年度|全年|国有|建设|土地|用地|计划|"
+                r"拟|供应|供地|安排|总量|量|总规模|规模|总面积|面积|合计|小计|共计|总计|约为|为|约|共|"
+                r"控制在|达到|达|是|规划|合|:|\s)")
+_TAIL_RE = re.compile(rf"^{_TAIL_TOKENS}*$")
+_TOWN_RE = re.compile(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})({_TAIL_TOKENS}*)$")
+_NOT_TOWN = re.compile(r"^(?:全|本|各|该|其|每|我|中心|主城|老城|县城|城区|市区|城镇|乡镇|辖区|镇区|园区|"
+                       r"开发区|高新区|新区|工业园|产业园|工业园区|产业园区|管理区|片区|社区|小区|地区|街道|山区|"
+                       r"农场|林场|区|镇|乡)|[市县]区$|乡镇$|(?:用地|绿地|设施)")
+_LEAD_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|"
+                      r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|及|和|与|以及|另)+")
+_LEAD_NAME_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|"
+                           r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|另)+")  # keeps 和/及/与
+_TOTAL_WORDS = re.compile(r"总量|总规模|总面积|合计|总计|共计|小计|^(?:全|本)(?:市|县|区|旗)|市区|县域|全域|全年")
+_IGNORE_WORDS = re.compile(
+    r"季度|[0-9一二三四五六七八九十]+月|上半年|下半年|出让|划拨|租赁|作价|协议|招拍挂|新增|存量|储备|批而未供|"
+    r"闲置|征收|农用地|耕地|未利用地|增减挂钩|城乡|已供|实际|完成|年均|期间|规划期|十[一二三四五六]五"
+)
+_SUB_MARK = re.compile(r"^\s*(?:其中|含|包括|包含)")
+_PRIOR_SECTION = re.compile(r"上年|上一年|去年|执行情况|完成情况|实施情况|回顾|供应情况")
+_PRIOR_SENTENCE = re.compile(r"执行情况|上年度|上一年度|去年")  # unless the sentence names the plan year
+_DONE_SENTENCE = re.compile(r"实际供应|实际供地|已供应|已供地|完成率|已完成|累计供应")  # always past figures
+_COMPARE = re.compile(r"(?:比|较|同比|环比).{0,16}?(?:增加|减少|增长|下降|多|少|持平)|上年|去年|上一年")
+_HEADING1 = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|第[一二三四五六七八九十]+[章部节])")
+_HEADING2 = re.compile(r"^\s*\(\s*[一二三四五六七八九十]+\s*\)")
+_STRUCT_WORDS = re.compile(r"结构|按用途|用途分|分用途|分类型|按类型|按地类")
+_NO_SUPPLY = re.compile(
+    r"(?:暂无|无|不安排|未安排|没有|不再安排|暂不安排|未列入|不列入|不涉及)[^,;。]{0,6}?(?:供地|供应|用地|土地|计划)"
+)
+_FULL_CATEGORY = re.compile(rf"^[^{_HAN}]*?(?:全部|均|都|全|全数)(?:为|是|用于|属于|作为)([{_HAN}]{{2,16}})")
+_UNKNOWN_CAT = re.compile(rf"^([{_HAN}]{{2,12}}用地)$")
+_NOT_CATEGORY = re.compile(r"建设|新增|存量|国有|集体|出让|划拨|储备|供应|计划|农用|未利用|耕地|土地|全|本|总|合计|其余|"
+                           r"其他建设|经营性|公益性|民生|项目|重点|供地|拟供|收储|闲置|批而未供")
+
+# Groupings of categories: stated subtotals, never categories and never counted twice.
+_GROUP_RE = re.compile(rf"(?:^|[^{_HAN}]|[和与及、])((?:非)?经营性|产业|其他|公益性|民生保障)类?(?:建设)?用地"
+                       rf"{_TAIL_TOKENS}*$")
+
+# Sub-categories plans name in brackets or after 其中 (they are part of a category, not one of their own).
+SUBCATEGORY_WORDS = re.compile(
+    r"保障性|保障房|安居|公租|廉租|经济适用|共有产权|租赁住房|安置|棚户|棚改|商品住|普通商品|中小套型|"
+    r"人才住房|限价|自住|标准厂房|租赁住宅|停车场|停车设施"
+)
+
+
+class Context:
+    """What the plan's text as a whole says: place, year, category system and the county's townships.
+
+    Examples
+    --------
+    >>> ctx = Context(["连州市2026年度国有建设用地供应计划"], "连州市2026年度国有建设用地供应计划")
+    >>> ctx.place, ctx.year, ctx.classify_category("住宅用地")
+    ('连州市', 2026, ('住宅用地', '07'))
+    """
+
+    def __init__(self, lines: list[str], text: str):
+        self.place, self.year = self._title(lines, text)
+        self.registry = registry_for_place(self.place) if self.place else None
+        self.system = self._system(text)
+        self.unknown: list[str] = []  # category names the registry does not know
+
+    # --- place, year, system --------------------------------------------------------------
+    def _title(self, lines: list[str], text: str) -> tuple[str | None, int | None]:
+        """Place and year from the title: 连州市2026年度…供应计划, 2026年连州市…, …供应计划（2026年度）."""
+        adm = r"(?:自治县|自治州|自治旗|市|县|区|旗|盟)"
+        title_re = re.compile(
+            rf"([{_HAN}]{{2,14}}?{adm})?[^市县区旗\d\s]{{0,12}}?\s*((?:19|20)\d{{2}})\s*年度?\s*"
+            rf"([{_HAN}]{{2,12}}?{adm})?[{_HAN}()]*?(?:供应计划|供地计划|出让计划)"
+        )
+        late = re.compile(rf"([{_HAN}]{{2,14}}?{adm})[{_HAN}]*?(?:供应计划|供地计划)\s*\(?\s*((?:19|20)\d{{2}})")
+        for chunk in (lines[:15], lines):
+            for line in chunk:
+                m = title_re.search(line)
+                if m:
+                    return self._clean_place(m.group(1) or m.group(3)), int(m.group(2))
+                m = late.search(line)
+                if m:
+                    return self._clean_place(m.group(1)), int(m.group(2))
+        years = Counter(int(y) for y in YEAR.findall(text))
+        year = years.most_common(1)[0][0] if years else None
+        return None, year
+
+    @staticmethod
+    def _clean_place(place: str | None) -> str | None:
+        """关于印发广东省清远市连州市 → 连州市 (the county, without the levels above it)."""
+        if not place:
+            return None
+        place = re.sub(r"^(?:关于|印发|发布|公布|下达|本|全|我)+", "", place)
+        m = re.match(rf".*(?:省|自治区|市|州|盟)([{_HAN}]{{2,10}}?(?:自治县|自治旗|市|县|区|旗))$", place)
+        if m and not place.endswith("自治州"):
+            place = m.group(1)
+        return place or None
+
+    def _system(self, text: str) -> str | None:
+        votes = Counter()
+        for name in _cats.category_names():
+            if name in text:
+                systems = {c.system for c in _cats.CATEGORIES if name in (c.name, *c.aliases)}
+                if len(systems) == 1:
+                    votes[systems.pop()] += text.count(name)
+        if not votes:
+            return None
+        return votes.most_common(1)[0][0]
+
+    # --- names ----------------------------------------------------------------------------
+    def category(self, name: str) -> tuple[str, str] | None:
+        cat = _cats.lookup(name, self.system)
+        return (cat.name, cat.code) if cat else None
+
+    def town_name(self, name: str) -> str:
+        if self.registry is not None:
+            hit = self.registry.resolve(name)
+            if hit:
+                return hit
+        return normalise_name(name)
+
+    def _registry_town(self, label: str) -> str | None:
+        """A township of the shipped registry written without its suffix (连州 …)."""
+        if self.registry is None:
+            return None
+        names = []
+        for row in self.registry.table.itertuples():
+            names.extend([row.name, *row.aliases])
+        for alias in sorted(names, key=len, reverse=True):
+            if label.startswith(alias) and _TAIL_RE.match(label[len(alias):]):
+                return self.registry.resolve(alias)
+        return None
+
+    def classify_town(self, label: str, joined: bool = False) -> str | None:
+        """The township a label names, read whole: 和桥镇 keeps its 和.
+
+        A leading 和/及/与 is a conjunction only when the label follows a figure directly
+        (``joined``: 住宅用地3公顷和星子镇…) or the county's registry knows the name without it.
+        """
+        whole = self._town(_LEAD_NAME_RE.sub("", label).strip())
+        bare = self._town(_LEAD_RE.sub("", label).strip())
+        if whole is None or whole == bare:
+            return bare
+        if bare is None:
+            return whole
+        if self.registry is not None:
+            known = [t for t in (whole, bare) if self.registry.resolve(t)]
+            if len(known) == 1:
+                return known[0]
+        return bare if joined else whole
+
+    def leading_town(self, text: str) -> str | None:
+        """The township a clause opens with: 钟管镇延续… → 钟管镇 (None when it opens otherwise)."""
+        m = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})", _LEAD_NAME_RE.sub("", text).strip())
+        if not m or _NOT_TOWN.search(m.group(1)):
+            return None
+        return self.town_name(m.group(1))
+
+    def _town(self, label: str) -> str | None:
+        if not label:
+            return None
+        m = _TOWN_RE.match(label)
+        if m and not _NOT_TOWN.search(m.group(1)):
+            return self.town_name(m.group(1))
+        return self._registry_town(label)
+
+    def classify_category(self, label: str) -> tuple[str, str] | None:
+        """(canonical name, code) for a label ending in a category name ('' code when unknown)."""
+        stripped = re.sub(rf"{_TAIL_TOKENS}*$", "", label)
+        # the tail tokens include 用地/土地: put them back when they were the end of a name
+        candidates = [label, stripped] + [label[: len(stripped) + k] for k in (2, 4) if len(label) > len(stripped)]
+        for cand in candidates:
+            for name in _cats.category_names():
+                if cand.endswith(name):
+                    hit = self.category(name)
+                    if hit:
+                        return hit
+        for cand in candidates:
+            core = _LEAD_RE.sub("", cand).strip()
+            m = _UNKNOWN_CAT.match(core)
+            if m and not _NOT_CATEGORY.search(m.group(1)) and not self.classify_town(core):
+                return (m.group(1), "")
+        return None
+
+    def _town_prefix(self, label: str) -> str | None:
+        """The township in "连州镇安排住宅用地" (a township and a category in one label)."""
+        label = _LEAD_RE.sub("", label)
+        m = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})", label)
+        if not m or _NOT_TOWN.search(m.group(1)):
+            return None
+        rest = re.sub(rf"^{_TAIL_TOKENS.replace('用地|', '')}*", "", label[m.end():])
+        rest = re.sub(rf"{_TAIL_TOKENS}*$", "", rest) if not _cats.lookup(rest) else rest
+        return self.town_name(m.group(1)) if rest and _cats.lookup(rest) else None
+
+    @staticmethod
+    def classify_group(label: str) -> str | None:
+        """A grouping of categories (经营性用地, 产业用地, 其他用地 …) that a label ends in."""
+        m = _GROUP_RE.search(_LEAD_RE.sub("", label))
+        return f"{m.group(1)}用地" if m else None
+
+    def classify(self, fig: Mention) -> None:
+        """Say what a figure is (kind, name, reason) from the words before it."""
+        prev_segment = fig.prev_segment
+        label = fig.label.strip()
+        tail_only = bool(_TAIL_RE.match(_LEAD_RE.sub("", label)))  # 2021年度计划供应 …
+        # "住宅用地：29.3公顷", "连州镇：计划供应62公顷": the name is before the colon
+        cands = [label, prev_segment + label] if tail_only else [label]
+        for lab in cands:
+            core = re.sub(r"(?:为|是|约|达|共|计|:|\s)+$", "", _LEAD_RE.sub("", lab))
+            if SUBCATEGORY_WORDS.search(core) and re.search(r"(?:用地|住房|住宅|房|改造|停车场)$", core):
+                fig.kind, fig.name = "sub_item", core
+                return
+        for lab in cands:
+            group = self.classify_group(lab)
+            if group:
+                fig.kind, fig.name = "group", group
+                return
+        for lab in cands:
+            cat = self.classify_category(lab)
+            if cat:
+                fig.kind, fig.name = "category", cat[0]
+                fig.town_prefix = self._town_prefix(lab)
+                if not cat[1] and cat[0] not in self.unknown:
+                    self.unknown.append(cat[0])
+                return
+        if _IGNORE_WORDS.search(label):
+            fig.kind, fig.reason = "ignore", "分季度/分方式/存量新增等拆分"
+            return
+        for lab in cands:
+            town = self.classify_town(lab, joined=fig.joined)
+            if town:
+                fig.kind, fig.name = "township", town
+                return
+        if _TOTAL_WORDS.search(_LEAD_RE.sub("", label)) or (tail_only and _TOTAL_WORDS.search(prev_segment)):
+            fig.kind = "total"
+        elif tail_only and re.search(r"供应|供地", label) and not _IGNORE_WORDS.search(prev_segment):
+            fig.kind = "total_weak"  # "本年度计划供应国有建设用地X公顷": the total, unless a township's
+        else:
+            fig.kind, fig.reason = "ignore", "未识别的面积"
+
+    def no_supply_names(self, sentence: str) -> list[str]:
+        """Townships a sentence names as receiving nothing (暂无供地安排)."""
+        names: list[str] = []
+        m = _NO_SUPPLY.search(sentence)
+        if not m:
+            return names
+        head = sentence[: m.start()]
+        head = re.sub(r"(?:本年度|今年|年内|\d{4}年度?|计划期内|均|都|暂时|暂)+$", "", head)
+        for part in re.split(r"[、,和及与]", head):
+            part = _LEAD_RE.sub("", part.split(":")[-1]).strip()
+            if not part:
+                continue
+            mm = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})$", part)
+            if mm and not _NOT_TOWN.search(mm.group(1)):
+                name = self.town_name(mm.group(1))
+                names.append(name)
+            elif self.registry is not None and self.registry.resolve(part):
+                name = self.registry.resolve(part)
+                names.append(name)
+        return names
+
+    def town_header(self, pre: str) -> str | None:
+        """A township named before a colon with no figure of its own: "连州镇：住宅用地…"."""
+        m = re.search(r"([^,;:。、()\t ]+)\s*:\s*(?:(?:其中|包括|具体为|主要为|分别为)\s*:?\s*)?$", pre)
+        return self.classify_town(m.group(1)) if m else None

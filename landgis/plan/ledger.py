@@ -1,0 +1,180 @@
+"""The ledger: where every area figure of the plan went (used as what, or set aside and why).
+
+The assembler enters each figure it reads here, on the line it is reading (:attr:`Ledger.line`).
+:func:`ledger_frame` then lays the entries beside every figure found in the text (the mentions of
+each line, the number cells of each table), so that a figure nobody entered shows up as 未归类
+(not placed) instead of vanishing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+
+from landgis.units import to_hectares
+
+__all__ = ["Ledger", "Entry", "ROLES", "ledger_frame"]
+
+#: What a figure became, in the words of the ledger (role → 中文).
+ROLES = {
+    "total": "供应总量",
+    "structure": "供应结构",
+    "group": "分组小计",
+    "township_total": "乡镇（区域）合计",
+    "township_category": "乡镇分类",
+    "sub_item": "其中项",
+    "set_aside": "未计入",
+    "unplaced": "未归类",
+}
+USED_ROLES = ("total", "structure", "group", "township_total", "township_category", "sub_item")
+
+
+@dataclass
+class Entry:
+    """One figure and what it became."""
+
+    line: int  # 0-based line of the folded text
+    value: Decimal
+    unit: str
+    role: str  # a key of ROLES
+    name: str = ""  # the township / category / group it belongs to
+    reason: str = ""  # why it was set aside, or a note on its use
+    label: str = ""  # the words before it
+
+
+@dataclass
+class Ledger:
+    """What the plan's figures have become so far: the total, the structure, townships, cells, set-asides."""
+
+    total: tuple[Decimal, str] | None = None
+    structure: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
+    groups: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
+    town_totals: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
+    alloc: dict[tuple[str, str], tuple[Decimal, str]] = field(default_factory=dict)
+    sub_items: list[tuple[str, str, str, Decimal, str]] = field(default_factory=list)  # scope, parent, name, v, u
+    no_supply: list[str] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    found: list[tuple[int, Decimal, str]] = field(default_factory=list)  # every figure of the text
+    units: Counter = field(default_factory=Counter)
+    town: str | None = None  # the township whose figures are being read
+    line: int = 0  # the line being read
+
+    # --- entering figures -----------------------------------------------------------------
+    def enter(self, value: Decimal, unit: str, role: str, name: str = "", reason: str = "", label: str = "") -> None:
+        """Enter one figure read on the current line."""
+        self.entries.append(Entry(self.line, value, unit, role, name, reason, label.strip()))
+
+    def set_aside(self, value: Decimal, unit: str, reason: str, label: str = "") -> None:
+        """Enter a figure that is not part of this year's plan, with the reason."""
+        self.enter(value, unit, "set_aside", reason=reason, label=label)
+
+    def _put(self, table: dict, key, value: Decimal, unit: str, role: str, name: str, what: str,
+             same_figure: bool = False) -> bool:
+        if same_figure and self.entries:  # one printed figure, two uses: 保安镇18.9公顷，全部为工矿仓储用地
+            if key not in table:
+                table[key] = (value, unit)
+                self.entries[-1].name += f"（全部为{name.split()[-1]}）"
+            return True
+        if key in table:
+            old = table[key]
+            same = to_hectares(*old) == to_hectares(value, unit)
+            why = f"与前文{what}相同，不重复计入" if same else f"前文{what}已有{old[0]}{old[1]}，保留前者"
+            self.set_aside(value, unit, why, name)
+            return False
+        table[key] = (value, unit)
+        self.units[unit] += 1
+        self.enter(value, unit, role, name)
+        return True
+
+    def put_quietly(self, table: dict, key, value: Decimal, unit: str) -> None:
+        """Store a sum whose parts were entered one by one (a parcel list)."""
+        if key not in table:
+            table[key] = (value, unit)
+            self.units[unit] += 1
+
+    def add_alloc(self, town: str, cat: str, value: Decimal, unit: str, same_figure: bool = False) -> bool:
+        return self._put(self.alloc, (town, cat), value, unit, "township_category", f"{town} {cat}", f"{town}{cat}",
+                         same_figure)
+
+    def add_structure(self, cat: str, value: Decimal, unit: str) -> bool:
+        return self._put(self.structure, cat, value, unit, "structure", cat, f"{cat}（供应结构）")
+
+    def add_group(self, name: str, value: Decimal, unit: str, scope: str | None = None,
+                  same_figure: bool = False) -> bool:
+        key = f"{scope} {name}" if scope else name
+        return self._put(self.groups, key, value, unit, "group", key, key, same_figure)
+
+    def add_town_total(self, town: str, value: Decimal, unit: str) -> bool:
+        return self._put(self.town_totals, town, value, unit, "township_total", town, town)
+
+    def add_total(self, value: Decimal, unit: str, label: str = "") -> bool:
+        if self.total is not None:
+            same = to_hectares(*self.total) == to_hectares(value, unit)
+            why = "与供应总量相同，不重复计入" if same else f"已有供应总量{self.total[0]}{self.total[1]}"
+            self.set_aside(value, unit, why, label)
+            return False
+        self.total = (value, unit)
+        self.units[unit] += 1
+        self.enter(value, unit, "total", "供应总量", label=label)
+        return True
+
+    def add_sub_item(self, scope: str, parent: str, name: str, value: Decimal, unit: str) -> None:
+        self.sub_items.append((scope, parent, name, value, unit))
+        self.enter(value, unit, "sub_item", f"{scope} {parent}：{name}", reason=f"{parent}的其中项")
+
+    @property
+    def ignored(self) -> list[str]:
+        """The set-aside figures as short texts ('2025年度…3.2公顷（上年度或其他年份的数字）')."""
+        return [f"{e.label}{e.value}{e.unit}（{e.reason}）" for e in self.entries if e.role == "set_aside"]
+
+
+def ledger_frame(entries: list[Entry], found: list[tuple[int, Decimal, str]], lines: list[str],
+                 original: list[str] | None = None) -> pd.DataFrame:
+    """Every figure once: the entries matched to the figures found on each line, the rest 未归类.
+
+    Parameters
+    ----------
+    entries : list of Entry
+        What the assembler made of the figures.
+    found : list of (line, value, unit)
+        Every figure of the text (mentions and table number cells), in text order.
+    lines, original : list of str
+        The folded lines and the lines as written (繁體, full-width …), for the ``text`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``line`` (1-based), ``text``, ``figure``, ``value``, ``unit``, ``hectares``, ``role``,
+        ``role_zh``, ``what``, ``reason``; one row per figure, in text order.
+    """
+    original = original if original is not None else lines
+    pending: dict[tuple[int, Decimal], list[int]] = {}
+    for k, e in enumerate(entries):
+        pending.setdefault((e.line, e.value), []).append(k)
+    rows = []
+    taken: set[int] = set()
+    for line, value, unit in found:
+        ks = pending.get((line, value), [])
+        k = next((k for k in ks if k not in taken and entries[k].unit == unit), None)
+        k = k if k is not None else next((k for k in ks if k not in taken), None)
+        if k is None:
+            rows.append(_row(Entry(line, value, unit, "unplaced", reason="未能确定此数字的归属"), lines, original))
+            continue
+        taken.add(k)
+        rows.append(_row(entries[k], lines, original, printed_unit=unit))
+    # figures the text gives without a unit of their own (分别为3、2公顷 …) are entered too
+    rows.extend(_row(e, lines, original) for k, e in enumerate(entries) if k not in taken)
+    df = pd.DataFrame(rows, columns=["line", "text", "figure", "value", "unit", "hectares", "role", "role_zh",
+                                     "what", "reason"])
+    return df.sort_values("line", kind="stable").reset_index(drop=True)
+
+
+def _row(e: Entry, lines: list[str], original: list[str], printed_unit: str | None = None) -> dict:
+    unit = e.unit
+    text = original[e.line] if 0 <= e.line < len(original) else ""
+    return {"line": e.line + 1, "text": " ".join(text.split())[:160], "figure": f"{e.value}{printed_unit or unit}",
+            "value": e.value, "unit": unit, "hectares": to_hectares(e.value, unit), "role": e.role,
+            "role_zh": ROLES[e.role], "what": e.name, "reason": e.reason}

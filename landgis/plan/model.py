@@ -1,0 +1,199 @@
+"""The parsed plan and its findings: :class:`Plan`, :class:`Finding`, :class:`PlanParseError`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from landgis import categories as _cats
+from landgis.errors import InputError
+
+__all__ = ["Plan", "Finding", "PlanParseError", "SEED_PLAN"]
+
+#: The shipped seed plan: 连州市2026年度土地供应计划.
+SEED_PLAN = Path(__file__).resolve().parent.parent / "data" / "lianzhou_2026_land_supply_plan.txt"
+
+class PlanParseError(InputError):
+    """No plan could be read from the text; the message says where it looked and what it expected."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A parsed land supply plan.
+
+    Attributes
+    ----------
+    place : str or None
+        The county or city the plan is for (连州市).
+    year : int or None
+        The plan year.
+    unit : str
+        The unit the plan's figures are written in: ``"公顷"``, ``"亩"`` or ``"平方米"``.
+    stated_total_ha : Decimal or None
+        The county total as stated, in hectares.
+    structure_ha : dict of str to Decimal
+        The stated per-category totals (canonical category name → hectares), in text order.
+    township_totals_ha : dict of str to Decimal
+        The stated per-township totals (township name as written, normalised → hectares), in text order.
+    allocations : pandas.DataFrame
+        One row per (township, category): ``township``, ``category`` (canonical name),
+        ``category_code``, ``hectares`` (float, for computing), ``hectares_exact`` (Decimal),
+        ``value`` (Decimal as printed) and ``unit`` (as printed).
+    no_supply : tuple of str
+        Townships the text names as receiving nothing.
+    unknown_categories : tuple of str
+        Category names the registry does not know (kept in the allocations with an empty code).
+    category_system : str or None
+        ``"GB/T 21010-2017"`` or ``"用地用海分类"``, by the names the plan uses.
+    source : str
+        Where the text came from (a path, or ``"<text>"``).
+    stated_total_value : tuple of (Decimal, str) or None
+        The county total as printed: value and unit.
+    structure_values, township_total_values : dict of str to (Decimal, str)
+        The structure and township totals as printed: value and unit.
+    ignored : tuple of str
+        Area figures the parser read and set aside, each with the reason (prior year, quarter,
+        sub-category …), so that nothing is dropped unseen.
+    ledger : pandas.DataFrame
+        Every area figure of the text once, in text order: ``line`` (1-based), ``text`` (the line as
+        written), ``figure``, ``value``, ``unit``, ``hectares``, ``role`` (total, structure, group,
+        township_total, township_category, sub_item, set_aside, unplaced), ``role_zh``, ``what``
+        and ``reason``.
+    groups_ha : dict of str to Decimal
+        Groupings the plan states (经营性用地, 产业用地 …): not categories, never counted twice.
+    sub_items : tuple of (scope, parent, name, hectares)
+        其中 sub-items (保障性住房 …) of a category, scope ``"structure"`` or an area name.
+    """
+
+    place: str | None
+    year: int | None
+    unit: str
+    stated_total_ha: Decimal | None
+    structure_ha: dict[str, Decimal]
+    township_totals_ha: dict[str, Decimal]
+    allocations: pd.DataFrame
+    no_supply: tuple[str, ...] = ()
+    unknown_categories: tuple[str, ...] = ()
+    category_system: str | None = None
+    source: str = "<text>"
+    text: str = field(default="", repr=False)
+    stated_total_value: tuple[Decimal, str] | None = field(default=None, repr=False)
+    structure_values: dict[str, tuple[Decimal, str]] = field(default_factory=dict, repr=False)
+    township_total_values: dict[str, tuple[Decimal, str]] = field(default_factory=dict, repr=False)
+    ignored: tuple[str, ...] = field(default=(), repr=False)
+    ledger: pd.DataFrame | None = field(default=None, repr=False)
+    groups_ha: dict[str, Decimal] = field(default_factory=dict, repr=False)
+    sub_items: tuple[tuple[str, str, str, Decimal], ...] = field(default=(), repr=False)
+
+    @property
+    def figure_counts(self) -> dict[str, int]:
+        """How many area figures were read, used, set aside and left unplaced (from the ledger)."""
+        if self.ledger is None:
+            return {"read": 0, "used": 0, "set_aside": 0, "unplaced": 0}
+        roles = self.ledger["role"]
+        return {"read": len(roles), "used": int((~roles.isin(["set_aside", "unplaced"])).sum()),
+                "set_aside": int((roles == "set_aside").sum()), "unplaced": int((roles == "unplaced").sum())}
+
+    @property
+    def townships(self) -> list[str]:
+        """Townships that receive land, in text order."""
+        return list(dict.fromkeys([*self.township_totals_ha, *self.allocations["township"]]))
+
+    @property
+    def categories(self) -> list[str]:
+        """Categories named in the structure or the allocations, in text order."""
+        return list(dict.fromkeys([*self.structure_ha, *self.allocations["category"]]))
+
+    def category_code(self, name: str) -> str:
+        """Code of a category of this plan ('' for an unknown category)."""
+        rows = self.allocations.loc[self.allocations["category"] == name, "category_code"]
+        if len(rows):
+            return str(rows.iloc[0])
+        cat = _cats.lookup(name, self.category_system)
+        return cat.code if cat else ""
+
+    def table(self, unit: str = "ha") -> pd.DataFrame:
+        """Township × category table (Decimal cells, 0 where nothing), with a 合计 column.
+
+        Below the townships: ``乡镇合计``, the sum of each column, and ``计划总量``, the plan's stated
+        structure and total (where the plan states none, the sum). The two rows differ exactly where
+        the plan's own figures do not add up.
+
+        Parameters
+        ----------
+        unit : str
+            ``ha``/``公顷``, ``mu``/``亩`` or ``m2``/``平方米``.
+        """
+        from landgis.units import to_unit
+
+        towns = self.townships
+        cats = self.categories
+        zero = Decimal(0)
+        cells = {(r.township, r.category): r.hectares_exact for r in self.allocations.itertuples()}
+        rows = []
+        for t in towns:
+            row = {c: to_unit(cells.get((t, c), zero), unit) for c in cats}
+            total_ha = self.township_totals_ha.get(t, sum((cells.get((t, c), zero) for c in cats), zero))
+            row["合计"] = to_unit(total_ha, unit)
+            rows.append(row)
+        df = pd.DataFrame(rows, index=pd.Index(towns, name="乡镇"), columns=[*cats, "合计"])
+        sums = {c: sum((cells.get((t, c), zero) for t in towns), zero) for c in cats}
+        placed = sum((self.township_totals_ha.get(t, sum((cells.get((t, c), zero) for c in cats), zero))
+                      for t in towns), zero)
+        df.loc["乡镇合计"] = pd.Series({**{c: to_unit(v, unit) for c, v in sums.items()}, "合计": to_unit(placed, unit)})
+        stated = {c: to_unit(self.structure_ha.get(c, sums[c]), unit) for c in cats}
+        stated["合计"] = to_unit(self.stated_total_ha if self.stated_total_ha is not None else placed, unit)
+        df.loc["计划总量"] = pd.Series(stated)
+        return df
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reconciliation finding: a figure of the plan that does not add up.
+
+    Attributes
+    ----------
+    kind : str
+        ``unplaced`` (a figure the parser could not place), ``unit_misprint``, ``negative``,
+        ``implausible_total``, ``township_over_county``, ``township_sum`` (a township's categories vs its stated total), ``county_sum``
+        (townships vs the county total), ``structure_sum`` (structure figures vs the county total),
+        ``category_sum`` (a structure figure vs its sum over townships), ``no_supply``
+        (a township of the county that receives nothing), ``unknown_category``.
+    message : str
+        One sentence a planner can paste into a memo, in Chinese, with the exact figures.
+    township, category : str or None
+        What the finding is about.
+    stated_ha, computed_ha, difference_ha : Decimal or None
+        The figures: what the plan states, what its parts sum to, and stated − computed.
+    severity : str
+        ``"warning"`` (注意) for figures that do not add up or could not be placed, ``"info"`` (提示) for
+        townships with no supply and differences below the plan's printed precision.
+    message_en : str
+        The same sentence in English (both come from :mod:`landgis.plan.sentences`).
+    line : int or None
+        The line of the text the finding is about (1-based), where there is one.
+    """
+
+    kind: str
+    message: str
+    township: str | None = None
+    category: str | None = None
+    stated_ha: Decimal | None = None
+    computed_ha: Decimal | None = None
+    difference_ha: Decimal | None = None
+    severity: str = "warning"
+    message_en: str = ""
+    line: int | None = None
+
+    def text(self, lang: str = "zh") -> str:
+        """The finding as a sentence in ``lang`` (``zh`` or ``en``)."""
+        return self.message_en or self.message if lang == "en" else self.message
+
+    @property
+    def severity_label(self) -> str:
+        """注意 (warning) or 提示 (info)."""
+        return {"warning": "注意", "info": "提示"}.get(self.severity, self.severity)
+

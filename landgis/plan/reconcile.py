@@ -1,0 +1,243 @@
+"""Reconcile: do the plan's figures add up, and can they be a county's plan? Each answer a :class:`Finding`.
+
+Every figure is exact (Decimal); sums are taken in the plan's own unit when the figures share one.
+A difference smaller than the printed precision of the figures compared is a 提示 (info) with
+that reason, not a 注意 (warning).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pandas as pd
+
+from landgis.names import normalise_name, registry_for_place, suggest
+from landgis.plan.model import Finding, Plan
+from landgis.plan.sentences import say
+from landgis.units import to_hectares
+
+__all__ = ["reconcile"]
+
+_Q = tuple[Decimal, str]  # a figure as printed: value and unit
+#: No county plans this much land for one year (1,000 km²): a larger total is a misprint or a wrong unit.
+IMPLAUSIBLE_TOTAL_HA = Decimal(100000)
+_MISPRINT = re.compile(r"(?<![\d.])(\d[\d,]*(?:[.。]\d+)?)\s*(?<!公)[顷頃]")
+
+
+def _total(figs: list[_Q]) -> _Q:
+    """Sum of figures, in their common unit when they share one (exact), else in 公顷."""
+    units = {u for _, u in figs}
+    if len(units) == 1:
+        unit = units.pop()
+        return sum((v for v, _ in figs), Decimal(0)), unit
+    return sum((to_hectares(v, u) for v, u in figs), Decimal(0)), "公顷"
+
+
+def _minus(a: _Q, b: _Q) -> _Q:
+    if a[1] == b[1]:
+        return a[0] - b[0], a[1]
+    return to_hectares(*a) - to_hectares(*b), "公顷"
+
+
+def _ha(q: _Q | None) -> Decimal | None:
+    return None if q is None else to_hectares(*q)
+
+
+def _precision_ha(figs: list[_Q]) -> Decimal:
+    """The coarsest printed precision of the rounded figures, in hectares (29.3公顷 → 0.1).
+
+    Whole numbers (6公顷) are taken as exact, not as rounded to 1.
+    """
+    steps = [to_hectares(Decimal(1).scaleb(v.as_tuple().exponent), u) for v, u in figs
+             if isinstance(v.as_tuple().exponent, int) and v.as_tuple().exponent < 0 and v != v.to_integral_value()]
+    return max(steps, default=Decimal(0))
+
+
+def _finding(kind: str, template: str, stated: _Q | None, computed: _Q | None, parts: list[_Q] | None = None,
+             **kw) -> Finding:
+    """A finding with both sentences; a difference below the printed precision becomes a 提示."""
+    diff = _minus(stated, computed) if stated is not None and computed is not None else None
+    fields = {k: v for k, v in kw.items() if k not in ("severity", "line")}
+    if diff is not None:
+        fields.update(diff=(abs(diff[0]), diff[1]), more=diff[0] < 0)
+    zh, en = say(template, stated=stated, computed=computed, **fields)
+    severity = kw.get("severity", "warning")
+    if diff is not None and parts is not None:
+        step = _precision_ha([stated, *parts])
+        if 0 < abs(to_hectares(*diff)) < step:
+            nzh, nen = say("precision_note", precision=(step, "公顷"))
+            zh, en, severity = zh.rstrip("。") + nzh + "。", en.rstrip(".") + nen + ".", "info"
+    return Finding(kind, zh, township=kw.get("township"), category=kw.get("category"), stated_ha=_ha(stated),
+                   computed_ha=_ha(computed), difference_ha=_ha(diff), severity=severity, message_en=en,
+                   line=kw.get("line"))
+
+
+def reconcile(plan: Plan, townships: list[str] | None = None) -> list[Finding]:
+    """Check that the plan's figures add up, can be a county's plan, and were all placed.
+
+    Parameters
+    ----------
+    plan : Plan
+    townships : list of str, optional
+        Every township of the county; defaults to the registry for the plan's place
+        (:func:`landgis.names.registry_for_place`). Where there is none, only townships the text
+        names as receiving nothing are reported.
+
+    Returns
+    -------
+    list of Finding
+        In this order: unplaced figures and misprints, plausibility, township_sum, county_sum,
+        structure_sum, category_sum, group_sum, unknown_category, unknown_township, no_supply.
+
+    Examples
+    --------
+    >>> from landgis.plan import SEED_PLAN, parse_plan
+    >>> [f.kind for f in reconcile(parse_plan(SEED_PLAN))][:2]
+    ['county_sum', 'structure_sum']
+    """
+    figures = _figures(plan)
+    return [*_ledger_findings(plan), *_plausibility(plan, figures), *_sums(figures),
+            *_unknown_categories(plan, figures), *_townships(plan, townships)]
+
+
+def _figures(plan: Plan) -> dict:
+    """The plan's figures as printed: by township, by category, township totals, structure, total."""
+    alloc = plan.allocations
+    by_town: dict[str, list[_Q]] = {}
+    by_cat: dict[str, list[_Q]] = {}
+    for row in alloc.itertuples():
+        q = (Decimal(row.value), str(row.unit)) if "value" in alloc and pd.notna(row.value) else (
+            Decimal(row.hectares_exact), "公顷")
+        by_town.setdefault(row.township, []).append(q)
+        by_cat.setdefault(row.category, []).append(q)
+    return {
+        "by_town": by_town, "by_cat": by_cat,
+        "town_totals": dict(plan.township_total_values) or {t: (v, "公顷") for t, v in plan.township_totals_ha.items()},
+        "structure": dict(plan.structure_values) or {c: (v, "公顷") for c, v in plan.structure_ha.items()},
+        "total": plan.stated_total_value or (
+            (plan.stated_total_ha, "公顷") if plan.stated_total_ha is not None else None),
+    }
+
+
+def _ledger_findings(plan: Plan) -> list[Finding]:
+    """Figures that could not be placed, and '顷' read as 公顷: each with its line."""
+    out = []
+    ledger = plan.ledger if plan.ledger is not None else pd.DataFrame(columns=["role"])
+    for r in ledger[ledger["role"] == "unplaced"].itertuples():
+        q = (Decimal(r.value), str(r.unit))
+        zh, en = say("unplaced", line=r.line, figure=q, reason=r.reason, text=r.text[:60])
+        out.append(Finding("unplaced", zh, stated_ha=to_hectares(*q), message_en=en, line=int(r.line)))
+    for r in ledger[ledger["role"] == "set_aside"].itertuples():
+        if Decimal(r.value) < 0:
+            q = (Decimal(r.value), str(r.unit))
+            zh, en = say("negative", line=r.line, figure=q)
+            out.append(Finding("negative", zh, stated_ha=to_hectares(*q), message_en=en, line=int(r.line)))
+    for k, line in enumerate(plan.text.splitlines(), 1):
+        for m in _MISPRINT.finditer(line):
+            zh, en = say("unit_misprint", line=k, printed=m.group(0).strip())
+            out.append(Finding("unit_misprint", zh, message_en=en, line=k))
+    return out
+
+
+def _plausibility(plan: Plan, f: dict) -> list[Finding]:
+    """Figures that cannot be a county's annual plan."""
+    out = []
+    total = f["total"]
+    if total is not None and to_hectares(*total) > IMPLAUSIBLE_TOTAL_HA:
+        out.append(_finding("implausible_total", "implausible_total", total, None,
+                            limit=(IMPLAUSIBLE_TOTAL_HA, "公顷")))
+    if total is not None:
+        for town, q in f["town_totals"].items():
+            if to_hectares(*q) > to_hectares(*total):
+                out.append(_finding("township_over_county", "township_over_county", q, total, township=town))
+    return out
+
+
+def _sums(f: dict) -> list[Finding]:
+    """Township, county, structure and category sums against the stated figures."""
+    out: list[Finding] = []
+    by_town, by_cat, town_totals, structure, total = (
+        f["by_town"], f["by_cat"], f["town_totals"], f["structure"], f["total"])
+    for town, stated in town_totals.items():
+        if town in by_town and _minus(stated, _total(by_town[town]))[0] != 0:
+            out.append(_finding("township_sum", "township_sum", stated, _total(by_town[town]), by_town[town],
+                                township=town))
+    towns = list(dict.fromkeys([*town_totals, *by_town]))
+    if total is not None and towns:
+        parts = [town_totals[t] if t in town_totals else _total(by_town[t]) for t in towns]
+        diff = _minus(total, _total(parts))
+        if diff[0] != 0:
+            template = "county_sum_less" if diff[0] > 0 else "county_sum_more"
+            out.append(_finding("county_sum", template, total, _total(parts), parts))
+    if total is not None and structure:
+        parts = list(structure.values())
+        if _minus(total, _total(parts))[0] != 0:
+            out.append(_finding("structure_sum", "structure_sum", total, _total(parts), parts))
+    if by_cat:
+        for cat in dict.fromkeys([*structure, *by_cat]):
+            computed = _total(by_cat[cat]) if cat in by_cat else (Decimal(0), structure[cat][1])
+            stated = structure.get(cat)
+            if stated is None:
+                if structure:
+                    out.append(_finding("category_sum", "category_unlisted", None, computed, category=cat))
+                continue
+            diff = _minus(stated, computed)
+            if diff[0] != 0:
+                template = "category_sum_less" if diff[0] > 0 else "category_sum_more"
+                out.append(_finding("category_sum", template, stated, computed, by_cat.get(cat, []), category=cat))
+    return out
+
+
+def _unknown_categories(plan: Plan, f: dict) -> list[Finding]:
+    out = []
+    for cat in plan.unknown_categories:
+        system = plan.category_system or "GB/T 21010-2017、用地用海分类"
+        figs = f["by_cat"].get(cat) or ([f["structure"][cat]] if cat in f["structure"] else [])
+        amount = _total(figs) if figs else None
+        zh, en = say("unknown_category", category=cat, system=system, amount=amount if amount else "")
+        out.append(Finding("unknown_category", _bracket_amount(zh, amount), category=cat,
+                           computed_ha=_ha(amount), message_en=en))
+    return out
+
+
+def _bracket_amount(zh: str, amount: _Q | None) -> str:
+    """“X”12公顷不在… → “X”（12公顷）不在…: the amount reads as a note in Chinese."""
+    if amount is None:
+        return zh
+    from landgis.plan.sentences import show
+
+    return zh.replace(f"”{show(amount)}不在", f"”（{show(amount)}）不在", 1)
+
+
+def _townships(plan: Plan, townships: list[str] | None) -> list[Finding]:
+    """Townships the county's registry does not know, and townships that receive nothing."""
+    out = []
+    reg = registry_for_place(plan.place)
+    county = reg.county_name if reg else (plan.place or "本县（市）")
+    if townships is None and reg is not None:
+        townships = reg.names
+    receiving = set(plan.townships)
+    reported: list[str] = []
+    if townships is not None:
+        if reg is not None:
+            unknown = [t for t in plan.townships if reg.resolve(t) is None]
+        else:
+            known = {normalise_name(t) for t in townships}
+            unknown = [t for t in plan.townships if normalise_name(t) not in known]
+        for t in unknown:
+            hint = suggest(t, townships)  # candidates from this county only
+            zh, en = say("unknown_township", township=t, county=county,
+                         hint_zh=f"（是否为{'、'.join(hint)}？）" if hint else "",
+                         hint_en=f" (did you mean {', '.join(hint)}?)" if hint else "")
+            out.append(Finding("unknown_township", zh, township=t, message_en=en))
+        for t in townships:
+            if t not in receiving and (reg is None or reg.resolve(t) not in receiving):
+                reported.append(t)
+    for t in plan.no_supply:
+        if t not in reported and t not in receiving:
+            reported.append(t)
+    for t in reported:
+        zh, en = say("no_supply", township=t)
+        out.append(Finding("no_supply", zh, township=t, stated_ha=Decimal(0), severity="info", message_en=en))
+    return out

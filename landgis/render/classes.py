@@ -1,0 +1,280 @@
+"""Classes of a mapped column: the one classification the printed and the web maps share.
+
+:func:`classify` wraps ``mapclassify`` (Fisher-Jenks natural breaks by default) and keeps the
+townships with no supply (无供应) apart from the lowest class. It knows no drawing library: the
+:class:`Classification` it returns carries values, bins, legend labels and colours, which
+:mod:`landgis.render.static` and :mod:`landgis.render.interactive` draw.
+
+Legend ranges never share a bound: a class starts one display step above the previous class's
+upper bound ("8.21 – 18.90", "18.91 – 23.01"). With few supplied townships there are few classes
+(at most 3 for 8 or fewer), so that no class exists only because of the scheme.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landgis.categories import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, colour_for, lookup, ramp
+from landgis.errors import InputError
+from landgis.units import DENSITY_DECIMALS, PRECISION, display_unit, factor, format_number
+
+__all__ = ["Classification", "SCHEMES", "classify", "resolve_column", "values_in_unit", "NO_SUPPLY_FACE",
+           "NO_SUPPLY_HATCH", "FEW_TOWNSHIPS", "MAX_CLASSES_FEW"]
+
+#: Classification schemes: the CLI/API name → the mapclassify class used.
+SCHEMES = {
+    "natural_breaks": "FisherJenks",  # the exact, deterministic form of Jenks natural breaks
+    "quantiles": "Quantiles",
+    "equal_interval": "EqualInterval",
+    "user": "UserDefined",
+}
+#: With this many supplied townships or fewer, at most :data:`MAX_CLASSES_FEW` classes.
+FEW_TOWNSHIPS = 8
+MAX_CLASSES_FEW = 3
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The classes of one mapped column.
+
+    Attributes
+    ----------
+    column : str
+        The layer column classified (a category, ``total`` or ``density``).
+    scheme : str
+        One of :data:`SCHEMES`.
+    unit : str
+        ``"ha"`` or ``"mu"`` (densities are per km²).
+    bins : tuple of float
+        Upper bounds of the classes, in the unit.
+    lower : float
+        Lower bound of the first class.
+    labels : tuple of str
+        Legend text of each class (``"0.70 – 3.38"``).
+    colours : tuple of str
+        Fill of each class, light to dark.
+    values : pandas.Series
+        The mapped values in the unit, indexed by township name.
+    assignment : pandas.Series
+        Class index per township name (0 = lowest); ``-1`` for townships with no supply.
+    decimals : int
+        Decimals of the legend and the labels.
+    """
+
+    column: str
+    scheme: str
+    unit: str
+    bins: tuple[float, ...]
+    lower: float
+    labels: tuple[str, ...]
+    colours: tuple[str, ...]
+    values: pd.Series = field(repr=False)
+    assignment: pd.Series = field(repr=False)
+    decimals: int = 2
+
+    def format(self, value: float) -> str:
+        """A value in the legend's precision (for labels)."""
+        return fmt(value, self.decimals)
+
+    @property
+    def k(self) -> int:
+        """Number of classes (without 无供应)."""
+        return len(self.bins)
+
+    @property
+    def counts(self) -> tuple[int, ...]:
+        """Townships per class."""
+        return tuple(int((self.assignment == i).sum()) for i in range(self.k))
+
+    @property
+    def no_supply(self) -> list[str]:
+        """Townships with no supply (drawn hatched, named 无供应 in the legend)."""
+        return [str(n) for n in self.assignment.index[self.assignment == -1]]
+
+    def townships_in(self, cls: int) -> list[str]:
+        """Townships in class ``cls`` (negative indices count from the top, ``-1`` is … the top)."""
+        cls = cls % self.k
+        return [str(n) for n in self.assignment.index[self.assignment == cls]]
+
+    def colour_of(self, township: str) -> str:
+        """Fill colour of a township (the 无供应 grey for no supply)."""
+        cls = int(self.assignment[township])
+        return NO_SUPPLY_FACE if cls < 0 else self.colours[cls]
+
+
+def default_k(n_distinct: int, n_supplied: int | None = None) -> int:
+    """Classes for a dozen units: never more than half the supplied townships (rounded up), so that no
+    class holds one township only because of the scheme; at most :data:`MAX_CLASSES_FEW` when
+    :data:`FEW_TOWNSHIPS` or fewer have supply, 3–5 otherwise.
+
+    Examples
+    --------
+    >>> [default_k(n) for n in (1, 2, 3, 5, 7, 8, 11, 12)]
+    [1, 2, 2, 3, 3, 3, 5, 5]
+    """
+    n = n_supplied if n_supplied is not None else n_distinct
+    if min(n, n_distinct) <= 2:
+        return max(1, min(n, n_distinct))
+    half = math.ceil(n / 2)
+    if n <= FEW_TOWNSHIPS:
+        return min(MAX_CLASSES_FEW, half)
+    return min(5, max(3, half))
+
+
+def fmt(value: float, decimals: int) -> str:
+    """A number with thousands separators and ``decimals`` places."""
+    return format_number(value, decimals)
+
+
+
+def values_in_unit(layer: gpd.GeoDataFrame, column: str, unit: str) -> pd.Series:
+    """The column's values in ``unit``, indexed by township name; densities stay in 公顷/平方公里."""
+    unit = display_unit(unit)
+    values = pd.to_numeric(layer[column], errors="coerce").astype(float)
+    if values.isna().any():
+        bad = list(layer.loc[values.isna(), "name"])
+        raise InputError(f"column {column!r} has no number for {'、'.join(map(str, bad))}")
+    if (values < 0).any():
+        bad = list(layer.loc[values < 0, "name"])
+        raise InputError(f"column {column!r} is negative for {'、'.join(map(str, bad))}")
+    values = values * (1.0 if column == "density" else factor(unit))
+    return pd.Series(values.to_numpy(), index=[str(n) for n in layer["name"]], name=column)
+
+
+def resolve_column(layer: gpd.GeoDataFrame, column: str) -> str:
+    if column in layer.columns and column != "geometry":
+        return column
+    cats = layer.attrs.get("categories") or []
+    cat = lookup(column)
+    if cat is not None and cat.name in layer.columns:
+        return cat.name
+    raise InputError(
+        f"nothing to map called {column!r}; the layer has {'、'.join([*cats, 'total', 'density'])}"
+    )
+
+
+def _legend_labels(bins: Sequence[float], lower: float, scheme: str, decimals: int) -> tuple[list[str], int]:
+    """Legend text of each class and the decimals used.
+
+    A class holds the values above the previous upper bound up to its own (mapclassify's bins), so
+    its label starts one display step above the previous bound: "8.21 – 18.90", "18.91 – 23.01".
+    Decimals start at the unit's display precision and grow only where two bounds would print alike.
+    """
+    distinct = sorted({round(b, 12) for b in [lower, *bins]})
+    while decimals < 6 and len({fmt(b, decimals) for b in distinct}) < len(distinct):
+        decimals += 1  # enough decimals that no two different bounds print alike
+    step = 10.0 ** -decimals
+    labels = []
+    for i, upper in enumerate(bins):
+        lo = lower if i == 0 else round(bins[i - 1], decimals) + step
+        if scheme == "user" and i == 0:
+            labels.append(f"≤ {fmt(upper, decimals)}")
+        elif round(lo, decimals) >= round(upper, decimals):  # a class of one value
+            labels.append(fmt(upper, decimals))
+        else:
+            labels.append(f"{fmt(lo, decimals)} – {fmt(upper, decimals)}")
+    return labels, decimals
+
+
+def classify(
+    layer: gpd.GeoDataFrame,
+    column: str,
+    *,
+    scheme: str = "natural_breaks",
+    k: int | None = None,
+    breaks: Sequence[float] | None = None,
+    unit: str = "ha",
+) -> Classification:
+    """Classes of one column of an allocation layer, townships with no supply kept apart.
+
+    Only townships with a positive value are classified; a zero is 无供应 (class ``-1``), never
+    the lowest class.
+
+    Parameters
+    ----------
+    layer : geopandas.GeoDataFrame
+        An allocation layer (:func:`landgis.join.join`).
+    column : str
+        A category (canonical name or alias), ``"total"`` or ``"density"``.
+    scheme : str
+        ``"natural_breaks"`` (Fisher-Jenks, the default), ``"quantiles"``, ``"equal_interval"``
+        or ``"user"`` (with ``breaks``).
+    k : int, optional
+        Number of classes; by default 3–5, at most half the distinct values.
+    breaks : sequence of float, optional
+        Upper bounds of the classes, in ``unit``, for ``scheme="user"`` (giving breaks alone
+        implies it). The largest value closes the last class when it exceeds the last break.
+    unit : str
+        ``"ha"``, ``"mu"`` or ``"m2"``; the values, breaks and labels are in this unit (densities are
+        always in 公顷/平方公里).
+
+    Returns
+    -------
+    Classification
+
+    Raises
+    ------
+    InputError
+        For an unknown column, scheme or unit, bad breaks or a bad ``k``.
+    """
+    import mapclassify
+
+    column = resolve_column(layer, column)
+    if breaks is not None and scheme == "natural_breaks":
+        scheme = "user"
+    if scheme not in SCHEMES:
+        raise InputError(f"unknown classification scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+    values = values_in_unit(layer, column, unit)
+    positive = values[values > 0]
+    assignment = pd.Series(-1, index=values.index, dtype=int)
+    colour = colour_for(column)
+
+    if scheme == "user":
+        if not breaks:
+            raise InputError("user classes need breaks, e.g. --breaks 1,5,10")
+        bins = [float(b) for b in breaks]
+        if any(b <= 0 for b in bins) or any(b2 <= b1 for b1, b2 in zip(bins, bins[1:])):
+            raise InputError(f"breaks must be positive and increasing, got {', '.join(map(str, breaks))}")
+        if len(positive) and positive.max() > bins[-1]:
+            bins.append(float(positive.max()))
+        lower = 0.0
+        yb = np.searchsorted(np.array(bins), positive.to_numpy(), side="left")
+    elif len(positive) == 0:
+        bins, lower, yb = [], 0.0, np.array([], dtype=int)
+    else:
+        n_distinct = int(positive.round(9).nunique())
+        if k is not None and k < 1:
+            raise InputError(f"the number of classes must be at least 1, got {k}")
+        k_used = min(k or default_k(n_distinct, len(positive)), n_distinct)
+        cls = getattr(mapclassify, SCHEMES[scheme])
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Numba not installed")
+            result = cls(positive.to_numpy(), k=k_used)
+        bins = [float(b) for b in result.bins]
+        lower = float(positive.min())
+        yb = np.asarray(result.yb, dtype=int)
+    assignment.loc[positive.index] = yb
+
+    labels, decimals = _legend_labels(bins, lower, scheme, DENSITY_DECIMALS if column == "density"
+                                      else PRECISION[display_unit(unit)]["map"])
+    return Classification(
+        column=column,
+        scheme=scheme,
+        unit=unit,
+        bins=tuple(bins),
+        lower=lower,
+        labels=tuple(labels),
+        colours=tuple(ramp(colour, len(bins))) if bins else (),
+        values=values,
+        assignment=assignment,
+        decimals=decimals,
+    )
+
+

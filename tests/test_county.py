@@ -1,0 +1,86 @@
+"""The county as data: finding it by name, code or plan text; its townships and outlines."""
+
+from __future__ import annotations
+
+import pytest
+
+from landgis.county import County, county_from_text, default_county, find_county, plan_county
+from landgis.errors import InputError
+
+
+@pytest.mark.parametrize("query, code", [
+    ("441224", "441224"), ("怀集县", "441224"), ("怀集", "441224"), ("肇庆市怀集县", "441224"),
+    ("广东省肇庆市怀集县", "441224"), ("佛山市高明区", "440608"), ("441224100", "441224"),
+    ("佛山市", "440600"), ("4406", "440600"), ("南京市鼓楼区", "320106"),
+])
+def test_find_county(query, code):
+    assert find_county(query).code == code
+
+
+def test_ambiguous_name_lists_candidates_with_prefectures():
+    with pytest.raises(InputError) as err:
+        find_county("鼓楼区")
+    msg = str(err.value)
+    for where in ("南京市鼓楼区 (320106)", "徐州市鼓楼区", "福州市鼓楼区", "开封市鼓楼区"):
+        assert where in msg
+    assert "\n" not in msg
+
+
+def test_unknown_name():
+    with pytest.raises(InputError, match="no county-level division"):
+        find_county("不存在县")
+
+
+@pytest.mark.parametrize("text, code", [
+    ("怀集县2026年度国有建设用地供应计划", "441224"),
+    ("关于印发《肇庆市怀集县2026年度土地供应计划》的通知", "441224"),
+    ("佛山市高明区2026年度国有建设用地供应计划\n中心城区……", "440608"),
+    ("佛山市2026年度国有建设用地供应计划\n禅城区：10公顷", "440600"),
+    ("鼓楼区2026年度土地供应计划\n南京市鼓楼区人民政府", "320106"),
+])
+def test_county_from_text(text, code):
+    assert county_from_text(text).code == code
+
+
+def test_county_from_text_ambiguous_and_absent():
+    with pytest.raises(InputError, match="ambiguous"):
+        county_from_text("鼓楼区2026年度土地供应计划")
+    assert county_from_text("2026年度土地供应计划\n中心城区、郊区、矿区") is None
+
+
+def test_default_county_is_the_shipped_one():
+    c = default_county()
+    layer = c.shipped_layer()
+    assert layer is not None and layer.attrs["provenance"]["county_code"] == c.code
+    assert len(layer) == len(c.townships)
+    assert find_county("441224").shipped_layer() is None
+
+
+def test_outlines_for_the_locator():
+    c = find_county("怀集县")
+    out = c.outline()
+    assert list(out.columns) == ["code", "name", "name_en", "area_km2", "geometry"]
+    assert 3200 < out["area_km2"].iloc[0] < 3800  # 怀集县: 3,573 km²
+    pref = c.prefecture_outline()
+    assert set(pref["name"]) == set(find_county("肇庆市").townships)
+    assert pref.union_all().contains(out.geometry.iloc[0].representative_point())
+
+
+def test_a_city_and_its_districts():
+    city = find_county("佛山市")
+    assert city.level == "prefecture" and city.unit_word == "区（县）"
+    assert city.townships == ["禅城区", "南海区", "顺德区", "三水区", "高明区"]
+    assert "佛山市" in set(city.prefecture_outline()["name"])
+
+
+class _Plan:
+    def __init__(self, text, place=None):
+        self.text, self.place = text, place
+
+
+def test_plan_county_override_and_default():
+    plan = _Plan("怀集县2026年度国有建设用地供应计划")
+    assert plan_county(plan).code == "441224"
+    assert plan_county(plan, "佛山市高明区").code == "440608"
+    assert plan_county(_Plan("2026年度土地供应计划")) == default_county()
+    assert isinstance(plan_county(plan, find_county("441224")), County)
