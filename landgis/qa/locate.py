@@ -1,10 +1,13 @@
 """Fast location of parcels in townships: points in polygons, and polygon area shares.
 
-Both work on plain shapely arrays in one projected (equal-area) CRS. A coarse grid over the
-townships answers most questions by array indexing: a cell that no township boundary touches lies
-wholly inside one township (or wholly outside all), so only points and parcels in cells crossed by a
-boundary need an exact GEOS test. Results are identical to ``geopandas.sjoin(predicate="within")``
-and ``geopandas.overlay(how="intersection")`` (see ``benchmarks/bench_qa.py``).
+Both work on plain shapely arrays in one projected (equal-area) CRS. A grid over the townships answers
+most questions by array indexing: a cell that no township boundary touches lies wholly inside one
+township (or wholly outside all). A point in such a cell needs no polygon test; a polygon whose
+bounding box covers no boundary cell (four lookups in a summed-area table) lies wholly in the township
+of its cells. Only the rest gets exact GEOS work, and polygons are intersected with pieces of the
+townships cut by a coarse grid of tiles rather than with whole townships. Results are identical to
+``geopandas.sjoin(predicate="within")`` and ``geopandas.overlay(how="intersection")`` (see
+``benchmarks/bench_qa.py``).
 """
 
 from __future__ import annotations
