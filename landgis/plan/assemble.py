@@ -37,11 +37,19 @@ from landgis.plan.context import (
     _PRIOR_SENTENCE,
     _STRUCT_WORDS,
     _SUB_MARK,
+    SUBCATEGORY_WORDS,
     Context,
 )
 from landgis.plan.doctype import not_a_plan
 from landgis.plan.ledger import Ledger, ledger_frame
-from landgis.plan.mentions import FIGURE, Mention, figures_of, find_mentions, pair_respectively, years_in
+from landgis.plan.mentions import (
+    FIGURE,
+    Mention,
+    figures_of,
+    find_mentions,
+    pair_respectively,
+    years_in,
+)
 from landgis.plan.model import Plan, PlanParseError
 from landgis.plan.read import fold
 from landgis.plan.tables import find_tables, read_table
@@ -223,7 +231,12 @@ class _Assembler:
                 last_cat_fig = f
             elif f.kind == "sub_item":
                 parent = f.paren_parent if f.paren_parent is not None else last_cat_fig
-                st.add_sub_item(st.town or "structure", parent.name if parent else "", f.name, f.value, f.unit)
+                parent_name, name = parent.name if parent else "", f.name
+                within = re.match(r"^(.+?用地)中(.+)$", name)  # 居住用地中商品住房用地 / 保障性住房用地中租赁住宅用地
+                if within:
+                    cat = None if SUBCATEGORY_WORDS.search(within.group(1)) else self.ctx.classify_category(within.group(1))
+                    parent_name, name = (cat[0] if cat else within.group(1)), within.group(2)
+                st.add_sub_item(st.town or "structure", parent_name, name, f.value, f.unit)
             elif f.kind == "group":
                 header = self.ctx.town_header(f.pre)
                 if header:

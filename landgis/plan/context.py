@@ -106,7 +106,13 @@ class Context:
         """关于印发广东省清远市连州市 → 连州市 (the county, without the levels above it)."""
         if not place:
             return None
-        place = re.sub(r"^(?:关于|印发|发布|公布|下达|本|全|我)+", "", place)
+        # 自然资源和规划局关于公布实施天门市 → 天门市: the place follows the last function word of a heading
+        place = re.split(r"关于|印发|发布|公布|下达|实施|转发|通知|编制|做好", place)[-1]
+        place = re.sub(r"^(?:本|全|我)+", "", place)
+        # 绵阳市市区, 赣州市中心城区: the plan covers part of the city; the place is the city
+        scope = re.match(rf"^([{_HAN}]{{2,12}}?(?:市|县|区|旗))(?:中心城区|主城区|城区|市区|市辖区|城市规划区|规划区)$", place)
+        if scope:
+            place = scope.group(1)
         m = re.match(rf".*(?:省|自治区|市|州|盟)([{_HAN}]{{2,10}}?(?:自治县|自治旗|市|县|区|旗))$", place)
         if m and not place.endswith("自治州"):
             place = m.group(1)

@@ -122,6 +122,12 @@ class Ledger:
         return True
 
     def add_sub_item(self, scope: str, parent: str, name: str, value: Decimal, unit: str) -> None:
+        for old in self.sub_items:
+            if old[:3] == (scope, parent, name):
+                same = to_hectares(old[3], old[4]) == to_hectares(value, unit)
+                why = f"与前文{parent}的其中项{name}相同，不重复计入" if same else f"前文{name}已有{old[3]}{old[4]}，保留前者"
+                self.set_aside(value, unit, why, name)
+                return
         self.sub_items.append((scope, parent, name, value, unit))
         self.enter(value, unit, "sub_item", f"{scope} {parent}：{name}", reason=f"{parent}的其中项")
 

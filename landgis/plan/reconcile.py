@@ -136,7 +136,7 @@ def _ledger_findings(plan: Plan) -> list[Finding]:
     for k, line in enumerate(plan.text.splitlines(), 1):
         for m in _MISPRINT.finditer(line):
             zh, en = say("unit_misprint", line=k, printed=m.group(0).strip())
-            out.append(Finding("unit_misprint", zh, message_en=en, line=k))
+            out.append(Finding("unit_misprint", zh, message_en=en, line=k, severity="info"))
     return out
 
 
