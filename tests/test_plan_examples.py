@@ -29,8 +29,6 @@ KNOWN_GAPS = {
     "ex11.txt": "area totals in narrative wording (最多的是…，达到…；其次…)",
     "ex12.txt": "scopes changing in mid-paragraph (高新区 → 游仙区 → 市直 …)",
     "ex13.txt": "经开区 after 南康区 in one sentence; 高新区 in a bracket",
-    "ex18.txt": "category-first paragraphs listing townships without totals",
-    "ex19.txt": "category headings on their own line, figures in brackets after township names",
 }
 
 

@@ -29,9 +29,11 @@ _NOT_TOWN = re.compile(r"^(?:全|本|各|该|其|每|我|中心|主城|老城|�
                        r"开发区|高新区|新区|工业园|产业园|工业园区|产业园区|管理区|片区|社区|小区|地区|街道|山区|"
                        r"农场|林场|区|镇|乡)|[市县]区$|乡镇$|(?:用地|绿地|设施)")
 _LEAD_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|"
-                      r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|及|和|与|以及|另)+")
+                      r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|及|和|与|以及|另|"
+                      r"(?:全部|均|都|主要|分别)?(?:安排在|位于|落在|分布于|分布在|集中在|布局在)|按镇分|按乡镇分)+")
 _LEAD_NAME_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|"
-                           r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|另)+")  # keeps 和/及/与
+                           r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|另|"
+                           r"(?:全部|均|都|主要|分别)?(?:安排在|位于|落在|分布于|分布在|集中在|布局在)|按镇分|按乡镇分)+")  # keeps 和/及/与
 _TOTAL_WORDS = re.compile(r"总量|总规模|总面积|合计|总计|共计|小计|^(?:全|本)(?:市|县|区|旗)|市区|县域|全域|全年")
 _IGNORE_WORDS = re.compile(
     r"季度|[0-9一二三四五六七八九十]+月|上半年|下半年|出让|划拨|租赁|作价|协议|招拍挂|新增|存量|储备|批而未供|"
@@ -255,7 +257,7 @@ class Context:
                 return
         if _TOTAL_WORDS.search(_LEAD_RE.sub("", label)) or (tail_only and _TOTAL_WORDS.search(prev_segment)):
             fig.kind = "total"
-        elif tail_only and re.search(r"供应|供地", label) and not _IGNORE_WORDS.search(prev_segment):
+        elif tail_only and re.search(r"供应|供地|安排", label) and not _IGNORE_WORDS.search(prev_segment):
             fig.kind = "total_weak"  # "本年度计划供应国有建设用地X公顷": the total, unless a township's
         else:
             fig.kind, fig.reason = "ignore", "未识别的面积"

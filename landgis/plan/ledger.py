@@ -60,6 +60,8 @@ class Ledger:
     found: list[tuple[int, Decimal, str]] = field(default_factory=list)  # every figure of the text
     units: Counter = field(default_factory=Counter)
     town: str | None = None  # the township whose figures are being read
+    category: str | None = None  # the category whose townships are being read (category-first layouts)
+    category_heading: bool = False  # … set by a heading line (1.居住用地), not a paragraph
     line: int = 0  # the line being read
 
     # --- entering figures -----------------------------------------------------------------
