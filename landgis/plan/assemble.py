@@ -113,9 +113,16 @@ class _Assembler:
             return
         self._no_supply(sentence)
         sentence = self._other_years(pair_respectively(sentence, _LEAD_RE))
+        header = self.ctx.category_header(sentence)
+        if header and not header[1]:
+            st.category, st.town = header[0], None  # 住宅用地：禅城区612.45亩，南海区…
         for group in re.split(r";", sentence):
             figs = [f for f in self._figures(group) if f.kind]
             live = [f for f in figs if f.kind != "ignore"]
+            if header and header[1]:  # 其中保障性住房用地：禅城区45亩，…: parts of the current category
+                for f in [f for f in live if f.kind == "township"]:
+                    st.add_sub_item(f.name, st.category or "", header[0], f.value, f.unit)
+                live = [f for f in live if f.kind != "township"]
             for f in figs:
                 if f.kind == "ignore":
                     if f.reason == "未识别的面积":

@@ -11,6 +11,7 @@ from collections import Counter
 
 from landgis import categories as _cats
 from landgis.names import normalise_name, registry_for_place
+from landgis.plan.mentions import FIGURE as FIGURE_RE
 from landgis.plan.mentions import YEAR, Mention
 
 __all__ = ["Context"]
@@ -22,7 +23,7 @@ _TOWN_SUFFIX = (r"(?:街道办事处|街道|民族乡|族乡|镇|乡|经济技�
 # Words that may follow a township's name before its figure: 连州镇土地供应量为 / 1.浈江区:计划供应 …
 _TAIL_TOKENS = (r"(?:人民政府|政府|管委会|管理委员会|辖区|范围内|区域内|境内|内|本年度|年度|全年|国有|建设|土地|用地|计划|"
                 r"拟|供应|供地|安排|总量|量|总规模|规模|总面积|面积|合计|小计|共计|总计|约为|为|约|共|"
-                r"控制在|达到|达|是|规划|合|:|\s)")
+                r"控制在|达到|达|是|规划|合|最多|最少|最大|最小|:|\s)")
 _TAIL_RE = re.compile(rf"^{_TAIL_TOKENS}*$")
 _TOWN_RE = re.compile(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})({_TAIL_TOKENS}*)$")
 _NOT_TOWN = re.compile(r"^(?:全|本|各|该|其|每|我|中心|主城|老城|县城|城区|市区|城镇|乡镇|辖区|镇区|园区|"
@@ -30,10 +31,10 @@ _NOT_TOWN = re.compile(r"^(?:全|本|各|该|其|每|我|中心|主城|老城|�
                        r"农场|林场|区|镇|乡)|[市县]区$|乡镇$|(?:用地|绿地|设施)")
 _LEAD_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|"
                       r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|及|和|与|以及|另|"
-                      r"(?:全部|均|都|主要|分别)?(?:安排在|位于|落在|分布于|分布在|集中在|布局在)|按镇分|按乡镇分)+")
+                      r"(?:全部|均|都|主要|分别)?(?:安排在|位于|落在|分布于|分布在|集中在|布局在)|按镇分|按乡镇分|(?:供应量|供地量|规模)?最多的是|(?:供应量|供地量|规模)?最少的是|其次是|其次为|其次|再次是|然后是)+")
 _LEAD_NAME_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|"
                            r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|另|"
-                           r"(?:全部|均|都|主要|分别)?(?:安排在|位于|落在|分布于|分布在|集中在|布局在)|按镇分|按乡镇分)+")  # keeps 和/及/与
+                           r"(?:全部|均|都|主要|分别)?(?:安排在|位于|落在|分布于|分布在|集中在|布局在)|按镇分|按乡镇分|(?:供应量|供地量|规模)?最多的是|(?:供应量|供地量|规模)?最少的是|其次是|其次为|其次|再次是|然后是)+")  # keeps 和/及/与
 _TOTAL_WORDS = re.compile(r"总量|总规模|总面积|合计|总计|共计|小计|^(?:全|本)(?:市|县|区|旗)|市区|县域|全域|全年")
 _IGNORE_WORDS = re.compile(
     r"季度|[0-9一二三四五六七八九十]+月|上半年|下半年|出让|划拨|租赁|作价|协议|招拍挂|新增|存量|储备|批而未供|"
@@ -172,6 +173,21 @@ class Context:
             if len(known) == 1:
                 return known[0]
         return bare if joined else whole
+
+    def category_header(self, text: str) -> tuple[str, bool] | None:
+        """The category a clause opens with before a colon (住宅用地：禅城区…), and whether it is a 其中 part.
+
+        Examples: ``住宅用地:`` → ("住宅用地", False); ``其中保障性住房用地:`` → ("保障性住房用地", True).
+        """
+        m = re.match(r"^\s*([^:,;。]{2,24}?)\s*:", text)
+        if not m or FIGURE_RE.search(m.group(1)):
+            return None
+        head = _LEAD_NAME_RE.sub("", m.group(1)).strip()
+        sub = bool(re.match(r"^\s*(?:其中|含)", m.group(1))) or bool(SUBCATEGORY_WORDS.search(head))
+        if sub and re.search(r"(?:用地|住房|住宅|房)$", head):
+            return re.sub(r"^(?:其中|含)", "", head), True
+        cat = self.classify_category(head)
+        return (cat[0], False) if cat and _cats.lookup(head, self.system) is not None else None
 
     def leading_town(self, text: str) -> str | None:
         """The township a clause opens with: 钟管镇延续… → 钟管镇 (None when it opens otherwise)."""
