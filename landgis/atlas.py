@@ -206,7 +206,14 @@ def build_atlas(
             write_qa(qa_result, work / "qa")
             write_qa_map(qa_result, work / "qa" / "qa_map.html")
 
-        step(steps, "writing the report and the manifest")
+        step(steps, "writing the reports, the QGIS project and the manifest")
+        from landgis.render.qgis_project import write_qgis_outputs
+        from landgis.render.word_report import write_word_report
+
+        write_qgis_outputs(layer, work, qa=qa_result, unit=unit, lang=lang)  # 图层.gpkg + 图集.qgz
+        write_word_report(work / "报告.docx", plan=the_plan, findings=findings, layer=layer, qa=qa_result,
+                          static_files=[Path(p).relative_to(work) for p in static_files], atlas_dir=work,
+                          unit=unit, lang=lang)
         report = render_report(
             plan=the_plan,
             findings=findings,
@@ -240,7 +247,8 @@ _STEPS = {
     "making the interactive map": ("制作交互地图", "making the interactive map"),
     "writing the allocation tables": ("写出分配表", "writing the allocation tables"),
     "checking the parcels": ("核查地块", "checking the parcels"),
-    "writing the report and the manifest": ("写出报告和文件清单", "writing the report and the manifest"),
+    "writing the reports, the QGIS project and the manifest": ("写出报告、QGIS 工程和文件清单",
+                                                               "writing the reports, the QGIS project and the manifest"),
 }
 
 
@@ -256,7 +264,10 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
     """
     from landgis.units import to_unit, unit_label
 
+    from landgis.render.text import county_words
+
     zh = lang == "zh"
+    code = (layer.attrs.get("provenance") or {}).get("county_code")
     label = unit_label(unit) if zh else unit
     cats = list(layer.attrs["categories"])
     by_town = pd.DataFrame(layer.drop(columns="geometry"))
@@ -271,7 +282,7 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
         **{c: f"{c}（{label}）" if zh else f"{c} ({label})" for c in cats},
         "total": f"合计（{label}）" if zh else f"total ({label})",
         "density": "供应强度（公顷/平方公里）" if zh else "density (ha/km²)",
-        "share": "占全市比例（%）" if zh else "share of county (%)",
+        "share": f"占{county_words(code)['whole']}比例（%）" if zh else "share of county (%)",
     })
 
     placed = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()

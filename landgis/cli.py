@@ -366,6 +366,8 @@ def _run_qa(args: argparse.Namespace) -> int:
             raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
         parcels = args.parcels
     plan = False if args.no_plan else _existing_input(args.plan, "plan")
+    if args.engine == "dask" and args.write_back:
+        raise LandgisError("--write-back needs --engine local (the dask engine keeps its results in Parquet files)")
     dask_options = {"out_dir": args.out, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
     result = qa(
         parcels, _townships_from_args(args), plan,

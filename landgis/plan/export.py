@@ -112,6 +112,15 @@ def _finding_dict(f: Finding) -> dict:
     }
 
 
+def _township_totals(plan: Plan) -> dict[str, Decimal]:
+    """Every township's total: as the plan states it, else the sum of its categories (``township_totals_stated``
+    names the stated ones)."""
+    sums: dict[str, Decimal] = {}
+    for r in plan.allocations.itertuples():
+        sums[r.township] = sums.get(r.township, Decimal(0)) + Decimal(r.hectares_exact)
+    return {t: plan.township_totals_ha.get(t, sums.get(t, Decimal(0))) for t in plan.townships}
+
+
 def _ledger_records(plan: Plan) -> list[dict]:
     if plan.ledger is None:
         return []
@@ -143,7 +152,8 @@ def plan_to_dict(plan: Plan, findings: list[Finding] | None = None, unit: str = 
         "allocations": allocations,
         "stated_total_ha": plan.stated_total_ha,
         "structure_ha": dict(plan.structure_ha),
-        "township_totals_ha": dict(plan.township_totals_ha),
+        "township_totals_ha": _township_totals(plan),
+        "township_totals_stated": [t for t in plan.townships if t in plan.township_totals_ha],
         "no_supply": list(plan.no_supply),
         "unknown_categories": list(plan.unknown_categories),
         "groups_ha": dict(plan.groups_ha),

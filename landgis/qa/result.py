@@ -201,7 +201,7 @@ def write_qa(result: QAResult, out_dir) -> list[Path]:
     parcels = for_file(result.parcels)
     with atomic_path(gpkg) as tmp:
         gpd.GeoDataFrame(parcels, geometry="geometry", crs=result.parcels.crs).to_file(
-            tmp, layer="parcels", driver="GPKG", geometry_type="Unknown", engine="pyogrio")
+            tmp, layer="parcels", driver="GPKG", geometry_type="Unknown", engine="pyogrio", dataset_options={"VERSION": "1.2"})
     written.append(gpkg)
     findings = _for_people(result.findings)
     for name, df in (("findings", findings), ("quota", result.quota)):
