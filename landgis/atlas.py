@@ -210,7 +210,8 @@ def build_atlas(
         from landgis.render.qgis_project import write_qgis_outputs
         from landgis.render.word_report import write_word_report
 
-        write_qgis_outputs(layer, work, qa=qa_result, unit=unit, lang=lang)  # 图层.gpkg + 图集.qgz
+        if not outline_only:  # 图层.gpkg + 图集.qgz; without township polygons there is nothing to style
+            write_qgis_outputs(layer, work, qa=qa_result, unit=unit, lang=lang)
         write_word_report(work / "报告.docx", plan=the_plan, findings=findings, layer=layer, qa=qa_result,
                           static_files=[Path(p).relative_to(work) for p in static_files], atlas_dir=work,
                           unit=unit, lang=lang)

@@ -346,12 +346,18 @@ def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str) -> _Cont
     prov = layer.attrs.get("provenance") or {}
     return _Context(
         plan=plan, layer=layer, unit=unit, lang=lang, t=_TEXT[lang], u=unit_label(unit) if lang == "zh" else unit,
-        footer=map_spec(layer, "total", unit=unit, lang=lang).footer,
+        footer=map_spec(layer, "total", unit=unit, lang=lang).footer if _has_geometry(layer) else [],
         footnote=prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote"),
         provenance=prov,
         source_name=Path(plan.source).name if plan.source and plan.source != "<text>" else plan.source,
         source_title=source_title(layer, lang),
     )
+
+
+def _has_geometry(layer: gpd.GeoDataFrame) -> bool:
+    """Whether the townships have polygons (a county without a township layer has none)."""
+    geoms = layer.geometry
+    return bool(geoms.notna().any()) and not bool(geoms.dropna().is_empty.all())
 
 
 def _title_block(doc: DocxDocument, ctx: _Context) -> None:
@@ -408,7 +414,7 @@ def _sources_section(doc: DocxDocument, ctx: _Context) -> None:
     t, prov = ctx.t, ctx.provenance
     doc.add_heading(t["sources"], level=1)
     boundary = "；".join(x for x in (str(prov.get("source", "")), str(prov.get("licence", ""))) if x)
-    for line in (ctx.footer[0], t["plan_source"].format(v=ctx.source_name),
+    for line in (*ctx.footer[:1], t["plan_source"].format(v=ctx.source_name),
                  t["boundary_source"].format(v=boundary), *ctx.footer[1:]):
         doc.add_paragraph(line)
     if ctx.footnote:
