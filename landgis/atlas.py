@@ -181,15 +181,17 @@ def build_atlas(
     work.chmod(0o755)
     try:
         step(3, "drawing the static maps and charts")
+        map_layer = layer  # what the maps and the QGIS project draw: the townships, or the county outline
         if outline_only:
             from landgis.render.outline import outline_layer, render_outline_maps
 
             static_files = render_outline_maps(layer, the_county, work / "maps", formats=formats, unit=unit, lang=lang)
+            map_layer = outline_layer(layer, the_county)
         else:
             static_files = render_maps(layer, work / "maps", formats=formats, unit=unit, lang=lang)
 
         step(4, "making the interactive map")
-        wmap = web_map(outline_layer(layer, the_county) if outline_only else layer, unit=unit, lang=lang)
+        wmap = web_map(map_layer, unit=unit, lang=lang)
         write_html(self_contained_html(wmap), work / "web_map.html")
         map_fragment = fragment_html(wmap)  # the same map, embedded in the report
 
@@ -210,7 +212,8 @@ def build_atlas(
         from landgis.render.qgis_project import write_qgis_outputs
         from landgis.render.word_report import write_word_report
 
-        write_qgis_outputs(layer, work, qa=qa_result, unit=unit, lang=lang)  # 图层.gpkg + 图集.qgz
+        if not outline_only:  # a QGIS project styles township polygons; there are none to style
+            write_qgis_outputs(layer, work, qa=qa_result, unit=unit, lang=lang)  # 图层.gpkg + 图集.qgz
         write_word_report(work / "报告.docx", plan=the_plan, findings=findings, layer=layer, qa=qa_result,
                           static_files=[Path(p).relative_to(work) for p in static_files], atlas_dir=work,
                           unit=unit, lang=lang)
