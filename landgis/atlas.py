@@ -181,15 +181,17 @@ def build_atlas(
     work.chmod(0o755)
     try:
         step(3, "drawing the static maps and charts")
+        map_layer = layer  # what the maps and the QGIS project draw: the townships, or the county outline
         if outline_only:
             from landgis.render.outline import outline_layer, render_outline_maps
 
             static_files = render_outline_maps(layer, the_county, work / "maps", formats=formats, unit=unit, lang=lang)
+            map_layer = outline_layer(layer, the_county)
         else:
             static_files = render_maps(layer, work / "maps", formats=formats, unit=unit, lang=lang)
 
         step(4, "making the interactive map")
-        wmap = web_map(outline_layer(layer, the_county) if outline_only else layer, unit=unit, lang=lang)
+        wmap = web_map(map_layer, unit=unit, lang=lang)
         write_html(self_contained_html(wmap), work / "web_map.html")
         map_fragment = fragment_html(wmap)  # the same map, embedded in the report
 

@@ -29,14 +29,14 @@ OTHER_COUNTY = ("连州", "清远", "Lianzhou", "Qingyuan")
 
 
 def _texts(folder: Path) -> dict[str, str]:
-    """Every text an atlas holds: its text files, the XML inside its workbooks, the strings in its images."""
+    """Every text an atlas holds: its text files, what is inside its workbooks, documents and QGIS project."""
     out = {}
     for p in sorted(folder.rglob("*")):
         if not p.is_file():
             continue
-        if p.suffix == ".xlsx":
+        if zipfile.is_zipfile(p):  # .xlsx, .docx, .qgz: the text is inside
             with zipfile.ZipFile(p) as z:
-                out[str(p)] = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+                out[str(p)] = "".join(z.read(n).decode("utf-8", errors="ignore") for n in z.namelist())
         else:
             out[str(p)] = p.read_bytes().decode("utf-8", errors="ignore")
     return out
@@ -173,6 +173,7 @@ def test_atlas_without_a_layer_still_builds(atlas_without_layer):
     assert table["合计（公顷）"].sum() == pytest.approx(86.5) and len(table) == len(find_county("441224").townships)
     manifest = json.loads((res.out_dir / "manifest.json").read_text("utf-8"))
     assert [i for i in manifest["inputs"] if i["role"] == "boundaries"][0]["path"] is None
+    assert "报告.docx" in files and "未提供怀集县的乡镇界线图层" in _texts(res.out_dir)[str(res.out_dir / "报告.docx")]
     _assert_no_other_county(res.out_dir)
 
 

@@ -47,7 +47,12 @@ def plot_crs(layer: gpd.GeoDataFrame) -> CRS:
         raise InputError("the layer has no CRS; cannot project it for a map")
     from landgis.crs import gk3_epsg
 
-    lon = float(layer.to_crs(4326).union_all().centroid.x)
+    shape = layer.to_crs(4326).union_all()
+    if shape.is_empty:  # a county's townships without geometry (no layer given): the zone of its outline
+        from landgis.county import find_county
+
+        shape = find_county(str((layer.attrs.get("provenance") or {}).get("county_code") or "")).outline().union_all()
+    lon = float(shape.centroid.x)
     try:
         return CRS.from_epsg(gk3_epsg(lon, prefix=False))
     except ValueError:  # outside China's zones: UTM of the centre
