@@ -26,9 +26,9 @@ from landgis.render.furniture import (
     INK, footer, frame_map, halo, header, locator, north_arrow, page, plot_crs, scale_bar,
 )
 from landgis.render.static import save_figure
-from landgis.render.text import footer_lines, plan_title
-from landgis.render.fonts import rc_params
-from landgis.units import to_unit
+from landgis.render.text import footer_lines, plan_title, unit_word
+from landgis.render.fonts import pin_font, rc_params
+from landgis.units import format_area
 
 __all__ = ["NO_LAYER", "NO_LAYER_EN", "no_layer_line", "outline_layer", "outline_sheet", "render_outline_maps"]
 
@@ -86,7 +86,7 @@ def outline_sheet(layer: gpd.GeoDataFrame, county: County, *, unit: str = "ha", 
     layer : geopandas.GeoDataFrame
         The one-row layer of :func:`outline_layer`.
     county : County
-    unit : {"ha", "mu"}
+    unit : {"ha", "mu", "m2"}
     lang : {"zh", "en"}
 
     Returns
@@ -94,13 +94,13 @@ def outline_sheet(layer: gpd.GeoDataFrame, county: County, *, unit: str = "ha", 
     matplotlib.figure.Figure
     """
     with matplotlib.rc_context(rc_params()):
-        return _outline_sheet(layer, county, unit, lang)
+        return pin_font(_outline_sheet(layer, county, unit, lang))
 
 
 def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str) -> Figure:
     fig, t = page(lang)
     o = _TEXT[lang]
-    u = t[unit]
+    u = unit_word(unit, lang)
     crs = plot_crs(layer)
     layer_p = layer.to_crs(crs)
     name = county.name if lang == "zh" else county.name_en
@@ -111,9 +111,8 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
     ax = fig.add_axes((0.035, 0.12, 0.58, 0.74))
     layer_p.plot(ax=ax, facecolor=NEUTRAL["total"], edgecolor=INK, linewidth=1.2, alpha=0.85)
     frame_map(ax, layer_p)
-    total = float(to_unit(float(layer["total"].iloc[0]), unit))
     point = layer_p.geometry.iloc[0].representative_point()
-    ax.text(point.x, point.y, f"{name}\n{total:,.2f} {u}", ha="center", va="center", fontsize=12, color=INK,
+    ax.text(point.x, point.y, f"{name}\n{format_area(layer['total'].iloc[0], unit, label=False)} {u}", ha="center", va="center", fontsize=12, color=INK,
             path_effects=halo(3))
     scale_bar(ax, lang)
     north_arrow(ax, lang)
@@ -122,8 +121,8 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
     if len(pref):
         locator(fig, (0.67, 0.56, 0.28, 0.30), layer_p, pref, crs, lang, layer.attrs)
 
-    rows = [[c, f"{float(to_unit(float(layer[c].iloc[0]), unit)):,.2f}"] for c in layer.attrs["categories"]]
-    rows.append([o["total"], f"{total:,.2f}"])
+    rows = [[c, format_area(layer[c].iloc[0], unit, label=False)] for c in layer.attrs["categories"]]
+    rows.append([o["total"], format_area(layer["total"].iloc[0], unit, label=False)])
     fig.text(0.67, 0.50, o["table"].format(u=u), fontsize=10, color=INK, ha="left", va="baseline")
     tab = fig.add_axes((0.67, 0.50 - 0.032 * len(rows) - 0.01, 0.28, 0.032 * len(rows)))
     tab.axis("off")
@@ -145,7 +144,8 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
 def render_outline_maps(layer: gpd.GeoDataFrame, county: County, out_dir: str | Path, *,
                         formats: Sequence[str] = ("png", "svg", "pdf"), unit: str = "ha", lang: str = "zh",
                         dpi: int = 300) -> list[Path]:
-    """Write the outline sheet (``county-outline.*``) and the bars by township (``stacked-bars.*``).
+    """Write the outline sheet (``县域范围.*``) and the bars by township (``分乡镇用地构成.*``); English names
+    (``county-outline``, ``by-township``) with ``lang="en"``.
 
     Parameters
     ----------
@@ -160,10 +160,11 @@ def render_outline_maps(layer: gpd.GeoDataFrame, county: County, out_dir: str | 
     -------
     list of Path
     """
-    from landgis.render.static import stacked_bars
+    from landgis.render.static import file_stem, stacked_bars
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    sheets = {"county-outline": outline_sheet(outline_layer(layer, county), county, unit=unit, lang=lang),
-              "stacked-bars": stacked_bars(layer, unit=unit, lang=lang)}
+    sheets = {file_stem(layer, "county-outline", lang): outline_sheet(outline_layer(layer, county), county, unit=unit,
+                                                                      lang=lang),
+              file_stem(layer, "stacked-bars", lang): stacked_bars(layer, unit=unit, lang=lang)}
     return [save_figure(fig, out / f"{stem}.{fmt}", dpi=dpi) for stem, fig in sheets.items() for fmt in formats]

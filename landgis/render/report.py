@@ -156,9 +156,10 @@ def _captions(layer: gpd.GeoDataFrame, lang: str) -> dict[str, tuple[str, int]]:
     from landgis.render.text import category_title
 
     cats = list(layer.attrs["categories"])
-    sheets = [*cats, "total", "density", "small-multiples", "stacked-bars"]
+    sheets = [*cats, "total", "density", "small-multiples", "stacked-bars", "county-outline"]
     names = {"small-multiples": ("各类用地一览", "Every category"),
-             "stacked-bars": ("分乡镇用地构成", "Categories by township")}
+             "stacked-bars": ("分乡镇用地构成", "Categories by township"),
+             "county-outline": ("县域范围与供应总量", "County outline and total")}
     out = {}
     for rank, column in enumerate(sheets):
         caption = names[column][0 if lang == "zh" else 1] if column in names else category_title(column, lang)

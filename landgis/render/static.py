@@ -463,7 +463,8 @@ def stacked_bars(
 
 # --- writing -------------------------------------------------------------------------------
 #: File names of the sheets that are not one column's map.
-SHEET_STEMS = {"small-multiples": ("各类用地一览", "all-categories"), "stacked-bars": ("分乡镇用地构成", "by-township")}
+SHEET_STEMS = {"small-multiples": ("各类用地一览", "all-categories"), "stacked-bars": ("分乡镇用地构成", "by-township"),
+               "county-outline": ("县域范围", "county-outline")}
 
 
 def _slug(text: str) -> str:
