@@ -33,6 +33,7 @@ def test_atlas_writes_every_output(atlas):
     names = {p.as_posix() for p in atlas.files}
     assert "index.html" in names and "manifest.json" in names and "web_map.html" in names
     assert "tables/allocations.csv" in names and "tables/allocations.xlsx" in names
+    assert {"图层.gpkg", "图集.qgz", "报告.docx"} <= names  # for QGIS and Word (tests/test_qgis.py, test_word.py)
     pngs = [n for n in names if n.endswith(".png")]
     # one map per category (6 on the seed), the total, the density, small multiples, the bar chart
     assert len(pngs) >= 10, sorted(names)

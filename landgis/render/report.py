@@ -156,11 +156,12 @@ def _captions(layer: gpd.GeoDataFrame, lang: str) -> dict[str, tuple[str, int]]:
     from landgis.render.text import category_title
 
     cats = list(layer.attrs["categories"])
-    sheets = [*cats, "total", "density", "small-multiples", "stacked-bars", "county-outline"]
+    from landgis.render.outline import OUTLINE_STEM
+
+    sheets = [*cats, "total", "density", "small-multiples", "stacked-bars"]
     names = {"small-multiples": ("各类用地一览", "Every category"),
-             "stacked-bars": ("分乡镇用地构成", "Categories by township"),
-             "county-outline": ("县域范围与供应总量", "County outline and total")}
-    out = {}
+             "stacked-bars": ("分乡镇用地构成", "Categories by township")}
+    out = {OUTLINE_STEM[0 if lang == "zh" else 1]: (("辖区供应总量", "County total")[0 if lang == "zh" else 1], -1)}
     for rank, column in enumerate(sheets):
         caption = names[column][0 if lang == "zh" else 1] if column in names else category_title(column, lang)
         out[file_stem(layer, column, lang)] = (caption, rank)
@@ -205,6 +206,11 @@ def render_report(
     from landgis.units import UNIT_LABELS_EN, unit_label
 
     t = _TEXT[lang]
+    if lang == "zh":  # 全县 for a 县
+        from landgis.render.text import county_words
+
+        whole = county_words((layer.attrs.get("provenance") or {}).get("county_code"))["whole"]
+        t = {k: v.replace("全市", whole) if isinstance(v, str) else v for k, v in t.items()}
     label = unit_label(unit) if lang == "zh" else UNIT_LABELS_EN[unit]
     title = t["title"].format(place=plan.place or "", year=plan.year or "")
     plan_title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划" if lang == "zh"
