@@ -110,22 +110,21 @@ class Classification:
 
 
 def default_k(n_distinct: int, n_supplied: int | None = None) -> int:
-    """Classes for a dozen units: never more than half the supplied townships (rounded up), so that no
-    class holds one township only because of the scheme; at most :data:`MAX_CLASSES_FEW` when
-    :data:`FEW_TOWNSHIPS` or fewer have supply, 3–5 otherwise.
+    """Classes for a dozen units, so that no class holds one township only because of the scheme:
+    never more than half the supplied townships (rounded up), at most :data:`MAX_CLASSES_FEW` when
+    :data:`FEW_TOWNSHIPS` or fewer have supply, and 3–5 (a third of them) otherwise.
 
     Examples
     --------
-    >>> [default_k(n) for n in (1, 2, 3, 5, 7, 8, 11, 12)]
-    [1, 2, 2, 3, 3, 3, 5, 5]
+    >>> [default_k(n) for n in (1, 2, 3, 5, 7, 8, 11, 12, 20)]
+    [1, 2, 2, 3, 3, 3, 4, 4, 5]
     """
     n = n_supplied if n_supplied is not None else n_distinct
     if min(n, n_distinct) <= 2:
         return max(1, min(n, n_distinct))
-    half = math.ceil(n / 2)
     if n <= FEW_TOWNSHIPS:
-        return min(MAX_CLASSES_FEW, half)
-    return min(5, max(3, half))
+        return min(MAX_CLASSES_FEW, math.ceil(n / 2))
+    return min(5, max(3, math.ceil(n / 3)))
 
 
 def fmt(value: float, decimals: int) -> str:

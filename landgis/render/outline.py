@@ -28,8 +28,8 @@ from landgis.render.furniture import (
 )
 from landgis.render.static import save_figure
 from landgis.render.text import footer_lines, plan_title, unit_word
-from landgis.render.fonts import rc_params
-from landgis.units import to_unit
+from landgis.render.fonts import pin_font, rc_params
+from landgis.units import format_area
 
 __all__ = ["NO_LAYER", "NO_LAYER_EN", "no_layer_line", "outline_layer", "outline_sheet", "render_outline_maps"]
 
@@ -90,7 +90,7 @@ def outline_sheet(layer: gpd.GeoDataFrame, county: County, *, unit: str = "ha", 
     layer : geopandas.GeoDataFrame
         The one-row layer of :func:`outline_layer`.
     county : County
-    unit : {"ha", "mu"}
+    unit : {"ha", "mu", "m2"}
     lang : {"zh", "en"}
 
     Returns
@@ -98,7 +98,7 @@ def outline_sheet(layer: gpd.GeoDataFrame, county: County, *, unit: str = "ha", 
     matplotlib.figure.Figure
     """
     with matplotlib.rc_context(rc_params()):
-        return _outline_sheet(layer, county, unit, lang)
+        return pin_font(_outline_sheet(layer, county, unit, lang))
 
 
 def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str) -> Figure:
@@ -115,9 +115,8 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
     ax = fig.add_axes((0.035, 0.12, 0.58, 0.74))
     layer_p.plot(ax=ax, facecolor=NEUTRAL["total"], edgecolor=INK, linewidth=1.2, alpha=0.85)
     frame_map(ax, layer_p)
-    total = float(to_unit(float(layer["total"].iloc[0]), unit))
     point = layer_p.geometry.iloc[0].representative_point()
-    ax.text(point.x, point.y, f"{name}\n{total:,.2f} {u}", ha="center", va="center", fontsize=12, color=INK,
+    ax.text(point.x, point.y, f"{name}\n{format_area(layer['total'].iloc[0], unit, label=False)} {u}", ha="center", va="center", fontsize=12, color=INK,
             path_effects=halo(3))
     scale_bar(ax, lang)
     north_arrow(ax, lang)
@@ -126,8 +125,8 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
     if len(pref):
         locator(fig, (0.67, 0.56, 0.28, 0.30), layer_p, pref, crs, lang, layer.attrs)
 
-    rows = [[c, f"{float(to_unit(float(layer[c].iloc[0]), unit)):,.2f}"] for c in layer.attrs["categories"]]
-    rows.append([o["total"], f"{total:,.2f}"])
+    rows = [[c, format_area(layer[c].iloc[0], unit, label=False)] for c in layer.attrs["categories"]]
+    rows.append([o["total"], format_area(layer["total"].iloc[0], unit, label=False)])
     fig.text(0.67, 0.50, o["table"].format(u=u), fontsize=10, color=INK, ha="left", va="baseline")
     tab = fig.add_axes((0.67, 0.50 - 0.032 * len(rows) - 0.01, 0.28, 0.032 * len(rows)))
     tab.axis("off")

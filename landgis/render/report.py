@@ -156,10 +156,12 @@ def _captions(layer: gpd.GeoDataFrame, lang: str) -> dict[str, tuple[str, int]]:
     from landgis.render.text import category_title
 
     cats = list(layer.attrs["categories"])
+    from landgis.render.outline import OUTLINE_STEM
+
     sheets = [*cats, "total", "density", "small-multiples", "stacked-bars"]
     names = {"small-multiples": ("各类用地一览", "Every category"),
              "stacked-bars": ("分乡镇用地构成", "Categories by township")}
-    out = {}
+    out = {OUTLINE_STEM[0 if lang == "zh" else 1]: (("辖区供应总量", "County total")[0 if lang == "zh" else 1], -1)}
     for rank, column in enumerate(sheets):
         caption = names[column][0 if lang == "zh" else 1] if column in names else category_title(column, lang)
         out[file_stem(layer, column, lang)] = (caption, rank)
