@@ -6,12 +6,17 @@ every step has succeeded, so a failure part-way leaves the previous atlas untouc
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import hashlib
 import json
 from decimal import Decimal
 import os
+import re
 import shutil
+import signal
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -21,13 +26,13 @@ import pandas as pd
 
 from landgis import __version__
 from landgis.errors import InputError
-from landgis.files import write_bytes, write_text, write_xlsx
+from landgis.files import write_csv, write_text, write_xlsx
 from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
 
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
 
-__all__ = ["AtlasResult", "build_atlas", "default_out_dir", "allocation_tables"]
+__all__ = ["AtlasResult", "build_atlas", "check_destination", "default_out_dir", "allocation_tables"]
 
 #: The severity words of every output (CLI, report, workbooks).
 SEVERITY_WORDS = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
@@ -169,9 +174,10 @@ def build_atlas(
             boundaries, county=the_county, **(boundary_options or {}))
     layer = join(the_plan, towns)
 
-    dest = Path(out) if out is not None else default_out_dir(the_plan)
+    dest = check_destination(out if out is not None else default_out_dir(the_plan))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-", dir=dest.parent))
+    remove_stale(dest)
+    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-{os.getpid()}-", dir=dest.parent))
     work.chmod(0o755)
     try:
         step(3, "drawing the static maps and charts")
@@ -200,7 +206,14 @@ def build_atlas(
             write_qa(qa_result, work / "qa")
             write_qa_map(qa_result, work / "qa" / "qa_map.html")
 
-        step(steps, "writing the report and the manifest")
+        step(steps, "writing the reports, the QGIS project and the manifest")
+        from landgis.render.qgis_project import write_qgis_outputs
+        from landgis.render.word_report import write_word_report
+
+        write_qgis_outputs(layer, work, qa=qa_result, unit=unit, lang=lang)  # 图层.gpkg + 图集.qgz
+        write_word_report(work / "报告.docx", plan=the_plan, findings=findings, layer=layer, qa=qa_result,
+                          static_files=[Path(p).relative_to(work) for p in static_files], atlas_dir=work,
+                          unit=unit, lang=lang)
         report = render_report(
             plan=the_plan,
             findings=findings,
@@ -234,7 +247,8 @@ _STEPS = {
     "making the interactive map": ("制作交互地图", "making the interactive map"),
     "writing the allocation tables": ("写出分配表", "writing the allocation tables"),
     "checking the parcels": ("核查地块", "checking the parcels"),
-    "writing the report and the manifest": ("写出报告和文件清单", "writing the report and the manifest"),
+    "writing the reports, the QGIS project and the manifest": ("写出报告、QGIS 工程和文件清单",
+                                                               "writing the reports, the QGIS project and the manifest"),
 }
 
 
@@ -250,7 +264,10 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
     """
     from landgis.units import to_unit, unit_label
 
+    from landgis.render.text import county_words
+
     zh = lang == "zh"
+    code = (layer.attrs.get("provenance") or {}).get("county_code")
     label = unit_label(unit) if zh else unit
     cats = list(layer.attrs["categories"])
     by_town = pd.DataFrame(layer.drop(columns="geometry"))
@@ -265,7 +282,7 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
         **{c: f"{c}（{label}）" if zh else f"{c} ({label})" for c in cats},
         "total": f"合计（{label}）" if zh else f"total ({label})",
         "density": "供应强度（公顷/平方公里）" if zh else "density (ha/km²)",
-        "share": "占全市比例（%）" if zh else "share of county (%)",
+        "share": f"占{county_words(code)['whole']}比例（%）" if zh else "share of county (%)",
     })
 
     placed = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()
@@ -308,8 +325,7 @@ def _write_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame, 
     tables = allocation_tables(plan, findings, layer, unit=unit, lang=lang)
     first = next(iter(tables.values()))
     csv_path = folder / "allocations.csv"
-    # UTF-8 with BOM: Excel on a Chinese Windows opens it with the right encoding.
-    write_bytes(csv_path, first.to_csv(index=False).encode("utf-8-sig"))
+    write_csv(first, csv_path)  # UTF-8 with BOM for Excel; text that looks like a formula stays text
     xlsx_path = folder / "allocations.xlsx"
     write_xlsx(tables, xlsx_path)
     return [csv_path, xlsx_path]
@@ -354,8 +370,8 @@ def _inputs(plan: Plan, boundaries, parcels, shipped: bool = True) -> list[dict]
     if isinstance(parcels, (str, Path)) and "://" not in str(parcels):
         out += [{"role": "parcels", "path": str(p), "size": p.stat().st_size, "sha256": _sha256(p)}
                 for p in _input_files(Path(parcels))]
-    elif parcels is not None:
-        out.append({"role": "parcels", "path": "<in memory or database>"})
+    elif parcels is not None:  # read from PostGIS: its source with the password redacted
+        out.append({"role": "parcels", "path": getattr(parcels, "attrs", {}).get("source") or "<in memory>"})
     return out
 
 
@@ -367,14 +383,106 @@ def _manifest(folder: Path, inputs: list[dict], options: dict) -> dict:
     return {"landgis_version": __version__, "options": options, "inputs": inputs, "outputs": outputs}
 
 
+def check_destination(out: str | Path) -> Path:
+    """``out`` as an atlas folder, or :class:`InputError` before any work is done.
+
+    A file, or a folder with other things in it than an earlier atlas (its ``manifest.json``), is
+    refused: the atlas replaces the folder as a whole.
+    """
+    dest = Path(out)
+    if dest.exists() and not dest.is_dir():
+        raise InputError(f"{dest}: exists and is not a folder; choose another --out")
+    if dest.is_dir() and any(dest.iterdir()) and not _is_atlas(dest):
+        raise InputError(f"{dest}: is a folder with other files, not an earlier atlas (no manifest.json); "
+                         f"the atlas would replace it, so choose an empty or new --out")
+    return dest
+
+
+def _is_atlas(folder: Path) -> bool:
+    try:
+        return "landgis_version" in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_stale(dest: Path) -> list[Path]:
+    """Clean up after killed runs: ``.X.building-PID-*`` and ``.X.old-PID`` of dead processes only.
+
+    An ``.X.old-PID`` is put back as ``X`` when ``X`` is missing (a run killed between the two
+    renames of the swap); otherwise it is removed. Folders of live processes (a concurrent run) are
+    left alone. Returns the folders removed or restored.
+    """
+    pattern = re.compile(rf"\.{re.escape(dest.name)}\.(building|old)-(\d+)(-.*)?")
+    done = []
+    for path in sorted(dest.parent.glob(f".{glob.escape(dest.name)}.*")):
+        m = pattern.fullmatch(path.name)
+        if not m or not path.is_dir() or _pid_alive(int(m.group(2))):
+            continue
+        if m.group(1) == "old" and not dest.exists():
+            os.replace(path, dest)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+        done.append(path)
+    return done
+
+
+@contextlib.contextmanager
+def _signals_deferred():
+    """SIGINT and SIGTERM that arrive in the block are noted, and handled as usual once it is done.
+
+    Python-level handlers, not a signal mask: with a mask the kernel hands the signal to another
+    thread (numpy's, GDAL's), and Python raises it in the main thread anyway.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, frame: arrived.append(signum))
+                for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        for s in dict.fromkeys(arrived):
+            handler = previous[s]
+            if callable(handler):
+                handler(s, None)  # e.g. KeyboardInterrupt
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(s)
+
+
 def _swap_into_place(work: Path, dest: Path) -> None:
-    """Replace ``dest`` by ``work``; the old atlas is removed only once the new one is in place."""
+    """Replace ``dest`` by ``work``; the old atlas is removed only once the new one is in place.
+
+    The two renames happen with SIGINT/SIGTERM deferred, and a failure of the second puts the old
+    atlas back, so ``dest`` is always either the old atlas or the new one.
+    """
     if dest.exists() and not dest.is_dir():
         raise InputError(f"{dest} exists and is not a folder; choose another --out")
     old = None
-    if dest.exists():
-        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-        os.replace(dest, old)
-    os.replace(work, dest)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    try:
+        with _signals_deferred():
+            if dest.exists():
+                old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+                os.replace(dest, old)
+            try:
+                os.replace(work, dest)
+            except BaseException:
+                if old is not None and not dest.exists():
+                    os.replace(old, dest)
+                    old = None
+                raise
+    finally:
+        if old is not None and dest.exists():
+            shutil.rmtree(old, ignore_errors=True)

@@ -8,13 +8,75 @@ Each subcommand has an ``_add_<name>(subparsers)`` that declares its options and
 from __future__ import annotations
 
 import argparse
+import errno
+import math
+import os
 import re
+import signal
 import sys
+from pathlib import Path
 from typing import Sequence
 
-from landgis.errors import LandgisError
+from landgis.errors import InputError, LandgisError
 
 __all__ = ["main"]
+
+
+# --- argument values --------------------------------------------------------------------------
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (usage is one ``--help`` away)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _number(text: str, *, lo: float, hi: float, kind=float, what: str = "a number"):
+    """``text`` as a finite number in [lo, hi], else an argparse error naming the range."""
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {what} from {lo:g} to {hi:g}, got {text!r}") from None
+    if not (math.isfinite(value) and lo <= value <= hi):
+        raise argparse.ArgumentTypeError(f"expected {what} from {lo:g} to {hi:g}, got {text!r}")
+    return value
+
+
+def _dpi(text: str) -> int:
+    return _number(text, lo=50, hi=1200, kind=int, what="a whole number of dots per inch")
+
+
+def _classes(text: str) -> int:
+    return _number(text, lo=2, hi=9, kind=int, what="a number of classes")
+
+
+def _tolerance(text: str) -> float:
+    return _number(text, lo=0, hi=100, what="a fraction (0.05 = 5%)")
+
+
+def _breaks(text: str) -> list[float]:
+    """``1,5,10`` (also with ，) → finite, increasing class bounds."""
+    parts = [b.strip() for b in text.replace("，", ",").split(",") if b.strip()]
+    try:
+        values = [float(b) for b in parts]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, e.g. 1,5,10; got {text!r}") from None
+    if not values or not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(f"expected finite numbers separated by commas, e.g. 1,5,10; got {text!r}")
+    if any(b <= a for a, b in zip(values, values[1:])):
+        raise argparse.ArgumentTypeError(f"class bounds must increase, e.g. 1,5,10; got {text!r}")
+    return values
+
+
+def _existing_input(path: str | None, what: str) -> str | None:
+    """``path`` if it is a file; a folder or a missing path is "no such file" (one line)."""
+    if path is None:
+        return None
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{path}: is a folder, not a {what} file")
+    if not p.exists():
+        raise InputError(f"{path}: no such {what} file")
+    return path
 
 
 # --- options shared by several commands -------------------------------------------------------
@@ -51,7 +113,7 @@ def _read_plan(args: argparse.Namespace, path):
     from landgis.names import county_scope, registry_for_place
     from landgis.plan import SEED_PLAN, parse_plan
 
-    source = path or SEED_PLAN
+    source = _existing_input(path, "plan") or SEED_PLAN
     plan = parse_plan(source)
     county = plan_county(plan, args.county)
     if args.county is None and getattr(registry_for_place(plan.place), "county_code", None) != county.code:
@@ -152,12 +214,13 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
                         "Only those maps are written unless --extras is given")
     p.add_argument("--scheme", choices=["natural_breaks", "quantiles", "equal_interval", "user"],
                    default="natural_breaks", help="classification (default natural_breaks, i.e. Fisher-Jenks)")
-    p.add_argument("--k", type=int, metavar="N", help="number of classes (default: 3–5 by the data)")
-    p.add_argument("--breaks", metavar="B1,B2,…", help="user class upper bounds in --unit, e.g. 1,5,10")
+    p.add_argument("--k", type=_classes, metavar="N", help="number of classes, 2–9 (default: 3–5 by the data)")
+    p.add_argument("--breaks", metavar="B1,B2,…", type=_breaks,
+                   help="user class upper bounds in --unit, e.g. 1,5,10")
     p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha",
                    help="ha 公顷 (default), mu 亩 or m2 平方米; densities are always 公顷/平方公里")
     p.add_argument("--format", default="png,svg,pdf", metavar="png,svg,pdf", help="output formats (default: all three)")
-    p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default 300)")
+    p.add_argument("--dpi", type=_dpi, default=300, help="PNG resolution, 50–1200 (default 300)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the maps and messages")
     extras = p.add_mutually_exclusive_group()
     extras.add_argument("--extras", action="store_true", default=None,
@@ -169,16 +232,10 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_map(args: argparse.Namespace) -> int:
-    from landgis.errors import InputError
     from landgis.join import join
     from landgis.render.static import render_maps
 
-    breaks = None
-    if args.breaks:
-        try:
-            breaks = [float(b) for b in args.breaks.replace("，", ",").split(",") if b.strip()]
-        except ValueError:
-            raise InputError(f"--breaks must be numbers separated by commas, e.g. 1,5,10; got {args.breaks!r}") from None
+    breaks = args.breaks  # checked by argparse: finite, increasing
     plan = _read_plan(args, args.file)
     if _outline_only(args):
         from landgis.render.outline import no_layer_line, render_outline_maps
@@ -271,13 +328,13 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     f.add_argument("--area-field", metavar="COL", help="stated area column (面积, 用地面积 …)")
     f.add_argument("--area-unit", choices=["公顷", "亩", "平方米", "ha", "mu", "m2"],
                    help="unit of the area column (default: from its header, else guessed from the polygons)")
-    f.add_argument("--area-tolerance", type=float, default=0.05, metavar="FRACTION",
+    f.add_argument("--area-tolerance", type=_tolerance, default=0.05, metavar="FRACTION",
                    help="stated vs geometry area difference to flag (default 0.05 = 5%%)")
     f.add_argument("--overlap-tolerance", type=float, default=1.0, metavar="M2",
                    help="overlap between two parcels to flag, in square metres (default 1)")
     _add_boundary_options(p, parcels_too=True)
     d = p.add_argument_group("PostGIS (PARCELS is a postgresql:// URL; the table with --layer SCHEMA.TABLE)")
-    d.add_argument("--sql", metavar="QUERY", help="read the parcels with this query")
+    d.add_argument("--sql", metavar="QUERY", help="read the parcels with this one SELECT (checked first; runs read-only)")
     d.add_argument("--write-back", metavar="SCHEMA.TABLE", help="write the findings to this table")
     d.add_argument("--replace", action="store_true", help="replace the --write-back table if it exists")
     e = p.add_argument_group("engine")
@@ -297,8 +354,9 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
 
 def _run_qa(args: argparse.Namespace) -> int:
     from landgis.qa import format_summary, qa, write_qa
+    from landgis.secrets import is_conninfo
 
-    url = args.parcels if args.parcels.startswith(("postgresql://", "postgres://")) else None
+    url = args.parcels if is_conninfo(args.parcels) and not Path(args.parcels).exists() else None
     if url:
         from landgis.qa import postgis
 
@@ -307,7 +365,7 @@ def _run_qa(args: argparse.Namespace) -> int:
         if args.sql or args.write_back:
             raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
         parcels = args.parcels
-    plan = False if args.no_plan else args.plan
+    plan = False if args.no_plan else _existing_input(args.plan, "plan")
     if args.engine == "dask" and args.write_back:
         raise LandgisError("--write-back needs --engine local (the dask engine keeps its results in Parquet files)")
     dask_options = {"out_dir": args.out, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
@@ -325,8 +383,6 @@ def _run_qa(args: argparse.Namespace) -> int:
         print(f"wrote {n} findings to {args.write_back}")
     written = write_qa(result, args.out)
     if not args.no_map:
-        from pathlib import Path
-
         from landgis.render.qa_map import MAX_FEATURES, write_qa_map
 
         if args.engine == "dask" and result.summary["n_parcels"] > MAX_FEATURES:
@@ -356,7 +412,10 @@ def _add_atlas(sub: argparse._SubParsersAction) -> None:
     p.add_argument("plan", nargs="?", metavar="PLAN",
                    help="plan file (.txt, .docx, .pdf); default: the shipped seed plan")
     _add_boundary_options(p)
-    p.add_argument("--parcels", metavar="PATH", help="parcels to check (GeoPackage, Shapefile, GeoJSON, CSV/XLSX)")
+    p.add_argument("--parcels", metavar="PATH", help="parcels to check (GeoPackage, Shapefile, GeoJSON, CSV/XLSX, "
+                   "or postgresql://… with --parcel-layer SCHEMA.TABLE)")
+    p.add_argument("--parcel-layer", metavar="NAME",
+                   help="layer of the parcel GeoPackage, sheet of the workbook or SCHEMA.TABLE in PostGIS")
     p.add_argument("--out", metavar="DIR", help="atlas folder (default: maps/<county>-<year>)")
     p.add_argument("--unit", choices=("ha", "mu"), default="ha", help="unit of maps and tables (default: ha)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default: zh)")
@@ -366,19 +425,31 @@ def _add_atlas(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_atlas(args: argparse.Namespace) -> int:
-    from landgis.atlas import build_atlas
+    from landgis.atlas import build_atlas, check_destination
+    from landgis.secrets import is_conninfo
 
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     bad = [f for f in formats if f not in ("png", "svg", "pdf")]
     if bad or not formats:
         raise LandgisError(f"--format takes png, svg and pdf, not {','.join(bad) or 'nothing'}")
+    if args.out is not None:
+        check_destination(args.out)  # before any work
     plan = _read_plan(args, args.plan)
+    parcels, parcel_options = args.parcels, {}
+    if parcels is not None and is_conninfo(parcels) and not Path(parcels).exists():
+        from landgis.qa import postgis
+
+        parcels = postgis.read_parcels(parcels, layer=args.parcel_layer)
+    elif parcels is not None:
+        parcels = _existing_input(parcels, "parcel")
+        parcel_options = {"layer": args.parcel_layer} if args.parcel_layer else {}
     result = build_atlas(
         plan,
         county=args.county_resolved,
         townships=None if _outline_only(args) else _townships_from_args(args),
         boundaries=args.boundaries,
-        parcels=args.parcels,
+        parcels=parcels,
+        parcel_options=parcel_options,
         out=args.out,
         unit=args.unit,
         lang=args.lang,
@@ -395,7 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     from landgis import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="landgis",
         description="Maps, checks and atlases from Chinese land supply plans (土地供应计划).",
     )
@@ -408,10 +479,63 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _error_line(exc: BaseException) -> str:
+    """One line for an error: the message of an input error, the reason and file of an OSError."""
+    if isinstance(exc, OSError) and not isinstance(exc, LandgisError):
+        reasons = {errno.ENOSPC: "the disk is full", errno.EFBIG: "the file is too large for this disk or limit",
+                   errno.EDQUOT: "the disk quota is exceeded", errno.ENOENT: "no such file or folder",
+                   errno.EACCES: "permission denied", errno.EROFS: "the disk is read-only"}
+        own = exc.strerror and exc.errno and exc.strerror != os.strerror(exc.errno)  # landgis said it better
+        reason = exc.strerror if own else reasons.get(exc.errno or 0, exc.strerror or str(exc))
+        where = exc.filename if exc.filename is not None else ""
+        return f"{where}: {reason}; nothing was half-written" if where else f"{reason}; nothing was half-written"
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise KeyboardInterrupt
+
+
+def _one_line_warnings(message, category, filename, lineno, file=None, line=None):  # noqa: ARG001
+    """Warnings as one readable line, without Python's source line."""
+    print(f"landgis: {'警告' if category.__name__ != 'DeprecationWarning' else 'deprecated'}: "
+          f"{' '.join(str(message).split())}", file=file or sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    Exit status 0 on success, 1 when ``qa --fail-on`` findings exist, 2 for bad input (one line on
+    stderr naming the file, row or value), 130 when interrupted (Ctrl-C or SIGTERM). Passwords of
+    connection strings never reach stdout or stderr.
+    """
+    import warnings
+
+    from landgis.secrets import redacting_streams
+
+    import logging
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # "EOF marker not found" before our own one line
+    if not os.environ.get("LANDGIS_DEBUG"):  # a writer's cleanup after an error said in one line
+        sys.unraisablehook = lambda unraisable: None
+    with redacting_streams(argv), warnings.catch_warnings():
+        warnings.showwarning = _one_line_warnings
+        # numpy's floating-point notes (a coordinate of 1e308) say nothing a finding does not say better
+        warnings.filterwarnings("ignore", r"(overflow|invalid value|divide by zero) encountered", RuntimeWarning)
+        previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM is cleaned up like Ctrl-C
+        try:
+            return _run(argv)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a bad option (already said in one line)
+        return exc.code if isinstance(exc.code, int) else 2
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
@@ -422,11 +546,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         with county_scope(find_county(args.county).code if args.county else None):
             return int(args.run(args) or 0)
     except (LandgisError, OSError) as exc:
-        print(f"landgis {args.command}: error: {exc}", file=sys.stderr)
+        print(f"landgis {args.command}: error: {_error_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("landgis: interrupted", file=sys.stderr)
+        print("landgis: interrupted; nothing half-written was left behind", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not bad input: still one line, with a way to see more
+        if os.environ.get("LANDGIS_DEBUG"):
+            raise
+        print(f"landgis {args.command}: error: unexpected {type(exc).__name__}: {_error_line(exc)} "
+              f"(a bug in landgis; set LANDGIS_DEBUG=1 for the traceback and please report it)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

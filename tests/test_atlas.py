@@ -33,6 +33,7 @@ def test_atlas_writes_every_output(atlas):
     names = {p.as_posix() for p in atlas.files}
     assert "index.html" in names and "manifest.json" in names and "web_map.html" in names
     assert "tables/allocations.csv" in names and "tables/allocations.xlsx" in names
+    assert {"图层.gpkg", "图集.qgz", "报告.docx"} <= names  # for QGIS and Word (tests/test_qgis.py, test_word.py)
     pngs = [n for n in names if n.endswith(".png")]
     # one map per category (6 on the seed), the total, the density, small multiples, the bar chart
     assert len(pngs) >= 10, sorted(names)
@@ -220,6 +221,8 @@ def test_report_on_a_phone_and_in_print(atlas, browser):
 
     page.emulate_media(media="print")
     assert page.locator("figure.sheet .screen-only").first.evaluate("e => getComputedStyle(e).display") == "none"
+    # at full size: the landscape page's printable width (281 mm = 1062 CSS px), not the text column's
+    assert page.locator("figure.sheet img").first.evaluate("e => e.getBoundingClientRect().width") > 1000
     pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
     (ARTIFACTS / "atlas_report_print.pdf").write_bytes(page.pdf(prefer_css_page_size=True, print_background=True))
     landscape = [p for p in pdf.pages if float(p.mediabox.width) > float(p.mediabox.height)]

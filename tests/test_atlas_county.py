@@ -19,6 +19,8 @@ from landgis.boundaries import BoundaryError, load_townships
 from landgis.cli import main
 from landgis.county import find_county
 from landgis.names import UnknownTownshipError
+from landgis.render.outline import OUTLINE_STEM
+from landgis.render.static import file_stem
 
 PLANS = Path(__file__).parent / "data" / "plans"
 HUAIJI = PLANS / "huaiji_2026.txt"
@@ -131,7 +133,8 @@ def test_ambiguous_county_is_one_line_with_candidates(capsys):
 def test_atlas_with_the_official_layer_names_that_county(atlas_with_layer):
     res = atlas_with_layer
     files = {p.as_posix() for p in res.files}
-    assert {"maps/total.png", "maps/total.svg", "maps/stacked-bars.png", "web_map.html", "index.html",
+    total, bars = file_stem(None, "total"), file_stem(None, "stacked-bars")
+    assert {f"maps/{total}.png", f"maps/{total}.svg", f"maps/{bars}.png", "web_map.html", "index.html",
             "tables/allocations.xlsx"} <= files
     assert res.layer.attrs["provenance"]["county_code"] == "441224"
     assert len(res.layer) == len(find_county("441224").townships)
@@ -156,9 +159,11 @@ def test_locator_is_the_county_in_its_own_prefecture():
 def test_atlas_without_a_layer_still_builds(atlas_without_layer):
     res = atlas_without_layer
     files = {p.as_posix() for p in res.files}
-    assert {"maps/county-outline.png", "maps/county-outline.svg", "maps/stacked-bars.png", "web_map.html",
+    outline, bars = OUTLINE_STEM[0], file_stem(None, "stacked-bars")
+    assert {f"maps/{outline}.png", f"maps/{outline}.svg", f"maps/{bars}.png", "web_map.html",
             "index.html", "tables/allocations.csv", "tables/allocations.xlsx", "manifest.json"} <= files
-    assert not any(p.startswith("maps/total") for p in files)  # no township map without townships
+    maps = {p for p in files if p.startswith("maps/")}
+    assert {Path(p).stem for p in maps} == {outline, bars}  # no township map without townships
     report = res.report.read_text("utf-8")
     assert "--boundaries XZQ.shp" in report and "未提供怀集县的乡镇界线图层" in report
     assert [f.kind for f in res.findings].count("no_layer") == 1
@@ -191,7 +196,7 @@ def test_map_and_web_without_a_layer_draw_the_outline(tmp_path, capsys):
     assert main(["map", str(HUAIJI), "--out", str(tmp_path / "m"), "--format", "png", "--dpi", "60"]) == 0
     captured = capsys.readouterr()
     assert "--boundaries XZQ.shp" in captured.err
-    assert {p.name for p in (tmp_path / "m").iterdir()} == {"county-outline.png", "stacked-bars.png"}
+    assert {p.name for p in (tmp_path / "m").iterdir()} == {f"{OUTLINE_STEM[0]}.png", f"{file_stem(None, 'stacked-bars')}.png"}
     assert main(["web", str(HUAIJI), "--out", str(tmp_path / "w.html")]) == 0
     html = (tmp_path / "w.html").read_text("utf-8")
     escaped = json.dumps("怀集县")[1:-1]  # the map's data is JSON in a script

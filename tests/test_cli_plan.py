@@ -110,3 +110,25 @@ def test_console_script(tmp_path):
     assert json.loads(done.stdout)["place"] == "连州市"
     bad = subprocess.run(["landgis", "plan", str(tmp_path / "x.docx")], capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "x.docx" in bad.stderr
+
+
+def test_ledger_lists_every_figure_with_its_line(capsys):
+    code, out, _ = run(capsys, "--ledger")
+    assert code == 0
+    assert "共读到44个面积数字：计入计划44个，未计入0个，未归类0个。" in out
+    rows = [line for line in out.splitlines() if "公顷" in line and "「" in line]
+    assert len(rows) == 44 and rows[0].split()[:3] == ["21", "158.1793169公顷", "供应总量"]
+    assert "[提示] 供应结构各类用地合计158.179317公顷" in out  # 0.0000001 ha: below the printed precision
+
+
+def test_findings_in_english(capsys):
+    _, out, _ = run(capsys, "--lang", "en")
+    assert "The townships add up to 156.397524 ha, 1.7817929 ha less than the stated total 158.1793169 ha" in out
+
+
+def test_a_text_that_is_not_a_plan_exits_2(tmp_path, capsys):
+    path = tmp_path / "reserve.txt"
+    path.write_text("某市2024年度土地储备计划\n计划新增储备土地12公顷。", encoding="utf-8")
+    assert main(["plan", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "reserve.txt: not a land supply plan" in err and len(err.strip().splitlines()) == 1

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from landgis.errors import InputError
 from landgis.plan import SEED_PLAN, Plan, PlanParseError, parse_plan, reconcile
 
-# Four plans in other layouts, with the figures a correct parse must give (expected.json).
+# Plans in other layouts, with the figures a correct parse must give (expected.json).
 EXAMPLES = Path(__file__).parent / "data" / "plans"
 D = Decimal
 
@@ -126,8 +126,9 @@ def _r(x) -> float:
     return round(float(x), 7)
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", ["ex01.txt", "ex02.txt", "ex03.txt", "ex04.txt"])
 def test_examples(name):
+    """The first four examples, exactly (names as the registry writes them); all 24: test_plan_examples."""
     exp = EXPECTED[name]
     plan = parse_plan(EXAMPLES / name)
     assert (plan.place, plan.year) == (exp["place"], exp["year"])

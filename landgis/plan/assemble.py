@@ -37,11 +37,19 @@ from landgis.plan.context import (
     _PRIOR_SENTENCE,
     _STRUCT_WORDS,
     _SUB_MARK,
+    SUBCATEGORY_WORDS,
     Context,
 )
 from landgis.plan.doctype import not_a_plan
 from landgis.plan.ledger import Ledger, ledger_frame
-from landgis.plan.mentions import FIGURE, Mention, figures_of, find_mentions, pair_respectively, years_in
+from landgis.plan.mentions import (
+    FIGURE,
+    Mention,
+    figures_of,
+    find_mentions,
+    pair_respectively,
+    years_in,
+)
 from landgis.plan.model import Plan, PlanParseError
 from landgis.plan.read import fold
 from landgis.plan.tables import find_tables, read_table
@@ -49,6 +57,8 @@ from landgis.units import to_hectares
 
 __all__ = ["parse_plan"]
 
+_ALL_IN = re.compile(r"^\s*[,，]?\s*(全部|均|都)?(?:安排在|安排于|位于|落在|分布于|分布在|集中在|布局在|在)"
+                     r"([\u4e00-\u9fff]{2,14}?(?:街道|镇|乡|区))")
 _THIS_YEAR = re.compile(r"本年度|本年|今年|当年|年内|计划年度|计划期")
 _OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
 
@@ -88,6 +98,9 @@ class _Assembler:
                 town = self.ctx.classify_town(alone) if alone and len(alone) <= 16 else None
                 if town and not _NO_SUPPLY.search(sentence):
                     self.ledger.town = town  # a township on a line of its own, its figures follow
+                cat = self.ctx.classify_category(alone) if alone and len(alone) <= 16 and not town else None
+                if cat and _cats.lookup(alone, self.ctx.system) is not None:
+                    self.ledger.category, self.ledger.category_heading = cat[0], True  # 1.居住用地
             return
         years = years_in(sentence)
         this_year = bool(self.ctx.year and self.ctx.year in years)
@@ -100,19 +113,31 @@ class _Assembler:
             return
         self._no_supply(sentence)
         sentence = self._other_years(pair_respectively(sentence, _LEAD_RE))
+        header = self.ctx.category_header(sentence)
+        if header and not header[1]:
+            st.category, st.town = header[0], None  # 住宅用地：禅城区612.45亩，南海区…
         for group in re.split(r";", sentence):
             figs = [f for f in self._figures(group) if f.kind]
             live = [f for f in figs if f.kind != "ignore"]
+            if header and header[1]:  # 其中保障性住房用地：禅城区45亩，…: parts of the current category
+                for f in [f for f in live if f.kind == "township"]:
+                    st.add_sub_item(f.name, st.category or "", header[0], f.value, f.unit)
+                live = [f for f in live if f.kind != "township"]
             for f in figs:
                 if f.kind == "ignore":
                     if f.reason == "未识别的面积":
                         st.enter(f.value, f.unit, "unplaced", reason="未能识别此数字是什么", label=f.label)
                     else:
                         st.set_aside(f.value, f.unit, f.reason, f.label)
-            if live and live[0].kind == "category" and any(f.kind == "township" for f in live[1:]):
+            kinds = [f.kind for f in live]
+            if st.category and "category" not in kinds and any(k in ("township", "total_weak") for k in kinds):
+                self._category_first(live, st.category)  # under a category heading or paragraph
+            elif live and live[0].kind == "category" and ("township" in kinds or _ALL_IN.match(live[0].after)):
                 self._category_first(live)
             else:
                 self._township_first(live)
+            if kinds == ["category"] and st.town is None:
+                st.category = live[0].name  # （一）住宅用地24.45公顷。按镇分：太和镇16.39公顷…
 
     def _other_years(self, sentence: str) -> str:
         """Set aside the figures of clauses about other years; the sentence with them masked.
@@ -153,20 +178,31 @@ class _Assembler:
                 kept.append(clause)
         return "".join(kept)
 
-    def _category_first(self, figs: list[Mention]) -> None:
+    def _category_first(self, figs: list[Mention], cat: str | None = None) -> None:
+        """``<类>X公顷，其中<镇>Y公顷…`` or, under a category heading, ``安排X公顷，<镇>Y公顷…``."""
         st = self.ledger
-        cat = None
         for f in figs:
-            if f.kind == "category":
-                cat = f.name
+            if f.kind in ("category", "total", "total_weak") and (f.kind == "category" or cat):
+                cat = f.name if f.kind == "category" else cat
                 if st.town is None:
-                    st.add_structure(f.name, f.value, f.unit)
+                    st.add_structure(cat, f.value, f.unit)
                 else:
-                    st.add_alloc(st.town, f.name, f.value, f.unit)
+                    st.add_alloc(st.town, cat, f.value, f.unit)
+                place = _ALL_IN.match(f.after)  # 全部安排在太和镇 / 均位于英城街道 (not: 落在太平镇21.6公顷、…)
+                whole = place is not None and (place.group(1) is not None or f.after[place.end():].strip())
+                town = self.ctx.classify_town(place.group(2)) if whole else None
+                if town:
+                    st.add_alloc(town, cat, f.value, f.unit, same_figure=True)
             elif f.kind == "township" and cat:
                 st.add_alloc(f.name, cat, f.value, f.unit)
+            elif f.kind == "sub_item":
+                st.add_sub_item(st.town or "structure", cat or "", f.name, f.value, f.unit)
+            elif f.kind == "group":
+                st.add_group(f.name, f.value, f.unit, st.town)
             elif f.kind in ("total", "total_weak"):
                 self._total(f)
+            else:
+                st.enter(f.value, f.unit, "unplaced", reason="未能确定此数字属于哪类用地", label=f.label)
 
     def _full_category(self, town: str, f: Mention) -> None:
         """``<镇>…X公顷，全部为<类>``: the township's whole figure is that category's (or group's)."""
@@ -223,7 +259,12 @@ class _Assembler:
                 last_cat_fig = f
             elif f.kind == "sub_item":
                 parent = f.paren_parent if f.paren_parent is not None else last_cat_fig
-                st.add_sub_item(st.town or "structure", parent.name if parent else "", f.name, f.value, f.unit)
+                parent_name, name = parent.name if parent else "", f.name
+                within = re.match(r"^(.+?用地)中(.+)$", name)  # 居住用地中商品住房用地 / 保障性住房用地中租赁住宅用地
+                if within:
+                    cat = None if SUBCATEGORY_WORDS.search(within.group(1)) else self.ctx.classify_category(within.group(1))
+                    parent_name, name = (cat[0] if cat else within.group(1)), within.group(2)
+                st.add_sub_item(st.town or "structure", parent_name, name, f.value, f.unit)
             elif f.kind == "group":
                 header = self.ctx.town_header(f.pre)
                 if header:
@@ -261,6 +302,8 @@ class _Assembler:
 
         for i, line in enumerate(self.lines):
             self.ledger.line = i
+            if not self.ledger.category_heading:
+                self.ledger.category = None  # a category paragraph ends with its line
             if i in tables:
                 flush()
                 self.ledger.town = None
@@ -275,6 +318,7 @@ class _Assembler:
                 self.headings.append(stripped[:30])
                 skip = bool(_PRIOR_SECTION.search(stripped)) and not (self.ctx.year and str(self.ctx.year) in stripped)
                 self.ledger.town = None
+                self.ledger.category, self.ledger.category_heading = None, False
             elif _HEADING2.match(stripped) or (_STRUCT_WORDS.search(stripped[:12]) and not FIGURE.search(stripped[:12])):
                 flush()
                 if _HEADING2.match(stripped):

@@ -11,6 +11,7 @@ from collections import Counter
 
 from landgis import categories as _cats
 from landgis.names import normalise_name, registry_for_place
+from landgis.plan.mentions import FIGURE as FIGURE_RE
 from landgis.plan.mentions import YEAR, Mention
 
 __all__ = ["Context"]
@@ -22,16 +23,18 @@ _TOWN_SUFFIX = (r"(?:街道办事处|街道|民族乡|族乡|镇|乡|经济技�
 # Words that may follow a township's name before its figure: 连州镇土地供应量为 / 1.浈江区:计划供应 …
 _TAIL_TOKENS = (r"(?:人民政府|政府|管委会|管理委员会|辖区|范围内|区域内|境内|内|本年度|年度|全年|国有|建设|土地|用地|计划|"
                 r"拟|供应|供地|安排|总量|量|总规模|规模|总面积|面积|合计|小计|共计|总计|约为|为|约|共|"
-                r"控制在|达到|达|是|规划|合|:|\s)")
+                r"控制在|达到|达|是|规划|合|最多|最少|最大|最小|:|\s)")
 _TAIL_RE = re.compile(rf"^{_TAIL_TOKENS}*$")
 _TOWN_RE = re.compile(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})({_TAIL_TOKENS}*)$")
 _NOT_TOWN = re.compile(r"^(?:全|本|各|该|其|每|我|中心|主城|老城|县城|城区|市区|城镇|乡镇|辖区|镇区|园区|"
                        r"开发区|高新区|新区|工业园|产业园|工业园区|产业园区|管理区|片区|社区|小区|地区|街道|山区|"
                        r"农场|林场|区|镇|乡)|[市县]区$|乡镇$|(?:用地|绿地|设施)")
 _LEAD_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|"
-                      r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|及|和|与|以及|另)+")
+                      r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|及|和|与|以及|另|"
+                      r"(?:全部|均|都|主要|分别)?(?:安排在|位于|落在|分布于|分布在|集中在|布局在)|按镇分|按乡镇分|(?:供应量|供地量|规模)?最多的是|(?:供应量|供地量|规模)?最少的是|其次是|其次为|其次|再次是|然后是)+")
 _LEAD_NAME_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|"
-                           r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|另)+")  # keeps 和/及/与
+                           r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|另|"
+                           r"(?:全部|均|都|主要|分别)?(?:安排在|位于|落在|分布于|分布在|集中在|布局在)|按镇分|按乡镇分|(?:供应量|供地量|规模)?最多的是|(?:供应量|供地量|规模)?最少的是|其次是|其次为|其次|再次是|然后是)+")  # keeps 和/及/与
 _TOTAL_WORDS = re.compile(r"总量|总规模|总面积|合计|总计|共计|小计|^(?:全|本)(?:市|县|区|旗)|市区|县域|全域|全年")
 _IGNORE_WORDS = re.compile(
     r"季度|[0-9一二三四五六七八九十]+月|上半年|下半年|出让|划拨|租赁|作价|协议|招拍挂|新增|存量|储备|批而未供|"
@@ -106,7 +109,13 @@ class Context:
         """关于印发广东省清远市连州市 → 连州市 (the county, without the levels above it)."""
         if not place:
             return None
-        place = re.sub(r"^(?:关于|印发|发布|公布|下达|本|全|我)+", "", place)
+        # 自然资源和规划局关于公布实施天门市 → 天门市: the place follows the last function word of a heading
+        place = re.split(r"关于|印发|发布|公布|下达|实施|转发|通知|编制|做好", place)[-1]
+        place = re.sub(r"^(?:本|全|我)+", "", place)
+        # 绵阳市市区, 赣州市中心城区: the plan covers part of the city; the place is the city
+        scope = re.match(rf"^([{_HAN}]{{2,12}}?(?:市|县|区|旗))(?:中心城区|主城区|城区|市区|市辖区|城市规划区|规划区)$", place)
+        if scope:
+            place = scope.group(1)
         m = re.match(rf".*(?:省|自治区|市|州|盟)([{_HAN}]{{2,10}}?(?:自治县|自治旗|市|县|区|旗))$", place)
         if m and not place.endswith("自治州"):
             place = m.group(1)
@@ -164,6 +173,21 @@ class Context:
             if len(known) == 1:
                 return known[0]
         return bare if joined else whole
+
+    def category_header(self, text: str) -> tuple[str, bool] | None:
+        """The category a clause opens with before a colon (住宅用地：禅城区…), and whether it is a 其中 part.
+
+        Examples: ``住宅用地:`` → ("住宅用地", False); ``其中保障性住房用地:`` → ("保障性住房用地", True).
+        """
+        m = re.match(r"^\s*([^:,;。]{2,24}?)\s*:", text)
+        if not m or FIGURE_RE.search(m.group(1)):
+            return None
+        head = _LEAD_NAME_RE.sub("", m.group(1)).strip()
+        sub = bool(re.match(r"^\s*(?:其中|含)", m.group(1))) or bool(SUBCATEGORY_WORDS.search(head))
+        if sub and re.search(r"(?:用地|住房|住宅|房)$", head):
+            return re.sub(r"^(?:其中|含)", "", head), True
+        cat = self.classify_category(head)
+        return (cat[0], False) if cat and _cats.lookup(head, self.system) is not None else None
 
     def leading_town(self, text: str) -> str | None:
         """The township a clause opens with: 钟管镇延续… → 钟管镇 (None when it opens otherwise)."""
@@ -249,7 +273,7 @@ class Context:
                 return
         if _TOTAL_WORDS.search(_LEAD_RE.sub("", label)) or (tail_only and _TOTAL_WORDS.search(prev_segment)):
             fig.kind = "total"
-        elif tail_only and re.search(r"供应|供地", label) and not _IGNORE_WORDS.search(prev_segment):
+        elif tail_only and re.search(r"供应|供地|安排", label) and not _IGNORE_WORDS.search(prev_segment):
             fig.kind = "total_weak"  # "本年度计划供应国有建设用地X公顷": the total, unless a township's
         else:
             fig.kind, fig.reason = "ignore", "未识别的面积"

@@ -60,6 +60,8 @@ class Ledger:
     found: list[tuple[int, Decimal, str]] = field(default_factory=list)  # every figure of the text
     units: Counter = field(default_factory=Counter)
     town: str | None = None  # the township whose figures are being read
+    category: str | None = None  # the category whose townships are being read (category-first layouts)
+    category_heading: bool = False  # … set by a heading line (1.居住用地), not a paragraph
     line: int = 0  # the line being read
 
     # --- entering figures -----------------------------------------------------------------
@@ -122,6 +124,12 @@ class Ledger:
         return True
 
     def add_sub_item(self, scope: str, parent: str, name: str, value: Decimal, unit: str) -> None:
+        for old in self.sub_items:
+            if old[:3] == (scope, parent, name):
+                same = to_hectares(old[3], old[4]) == to_hectares(value, unit)
+                why = f"与前文{parent}的其中项{name}相同，不重复计入" if same else f"前文{name}已有{old[3]}{old[4]}，保留前者"
+                self.set_aside(value, unit, why, name)
+                return
         self.sub_items.append((scope, parent, name, value, unit))
         self.enter(value, unit, "sub_item", f"{scope} {parent}：{name}", reason=f"{parent}的其中项")
 

@@ -47,10 +47,10 @@ def _ha(q: _Q | None) -> Decimal | None:
 def _precision_ha(figs: list[_Q]) -> Decimal:
     """The coarsest printed precision of the rounded figures, in hectares (29.3公顷 → 0.1).
 
-    Whole numbers (6公顷) are taken as exact, not as rounded to 1.
+    Figures printed without decimals (6公顷) are taken as exact, not as rounded to 1.
     """
     steps = [to_hectares(Decimal(1).scaleb(v.as_tuple().exponent), u) for v, u in figs
-             if isinstance(v.as_tuple().exponent, int) and v.as_tuple().exponent < 0 and v != v.to_integral_value()]
+             if isinstance(v.as_tuple().exponent, int) and v.as_tuple().exponent < 0]
     return max(steps, default=Decimal(0))
 
 
@@ -136,7 +136,7 @@ def _ledger_findings(plan: Plan) -> list[Finding]:
     for k, line in enumerate(plan.text.splitlines(), 1):
         for m in _MISPRINT.finditer(line):
             zh, en = say("unit_misprint", line=k, printed=m.group(0).strip())
-            out.append(Finding("unit_misprint", zh, message_en=en, line=k))
+            out.append(Finding("unit_misprint", zh, message_en=en, line=k, severity="info"))
     return out
 
 

@@ -131,6 +131,8 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
                 _found(st, row, unit, "表格行没有名称")
                 continue
         name = re.sub(r"\([^()]*\)", "", row[name_i]).strip() if name_i < len(row) else ""
+        if not name:  # 合计 written in the 序号 column, the name cell left empty
+            name = next((c for c in row[:name_i] if _TABLE_TOTAL.match(c)), "")
         values = row[name_i + 1 :]
         if len(values) != len(cols):
             _found(st, values[len(cols):], unit, f"表格行的单元格数与表头（{' '.join(header)}）不符")

@@ -490,6 +490,7 @@ def _stated_area(r: _Rows) -> None:
             for i in np.nonzero((words != "").to_numpy() & np.isnan(num))[0]:
                 r.add(i, "unreadable_area", f"面积“{words[i]}”不是数字", value=words[i])
             stated = num * factor
+        stated = _plausible_stated(r, stated)
         with np.errstate(invalid="ignore", divide="ignore"):
             diff = stated - area_ha
             bad = np.abs(diff) > ctx.area_tolerance * area_ha
@@ -502,6 +503,23 @@ def _stated_area(r: _Rows) -> None:
     r.out["stated_ha"] = stated
     r.out["township_found"] = r.found
     r.out["area_ha"] = area_ha
+
+
+#: A stated parcel area above this (10,000 公顷 = 100 km²) is a typing or unit error, not a parcel.
+MAX_PARCEL_HA = 10_000.0
+
+
+def _plausible_stated(r: _Rows, stated: np.ndarray) -> np.ndarray:
+    """Stated areas with the negative, zero, infinite or absurd ones reported and set aside (NaN).
+
+    A set-aside parcel is booked against the quota with its geometry area, never with the figure.
+    """
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(stated) & ~((stated > 0) & (stated <= MAX_PARCEL_HA))
+    for i in np.nonzero(bad)[0]:
+        r.add(i, "implausible_area", f"填报面积 {stated[i]:,.6g}公顷 不合理（应大于 0、不超过 {MAX_PARCEL_HA:,.0f}公顷），"
+              f"未计入指标核算，改按图形面积计", stated_ha=float(stated[i]))
+    return np.where(bad, np.nan, stated)
 
 
 def _output_geometry(r: _Rows) -> None:

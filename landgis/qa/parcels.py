@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -117,17 +118,24 @@ def find_fields(columns, *, id_field=None, township_field=None, category_field=N
 def _read_vector(path: Path, layer: str | None, max_rows: int | None = None) -> gpd.GeoDataFrame:
     suffix = path.suffix.lower()
     src, encoding = shapefile_source(path)
-    if layer is None and suffix == ".gpkg":
-        layers = [name for name, geom in pyogrio.list_layers(path) if geom]
-        if len(layers) > 1:
-            raise InputError(f"{path}: several layers ({', '.join(layers)}); say which with --layer")
-        layer = layers[0] if layers else None
     try:
-        gdf = pyogrio.read_dataframe(src, layer=layer, encoding=encoding, max_features=max_rows)
+        with warnings.catch_warnings(record=True) as said:  # GDAL's warnings: repeated if the read works
+            warnings.simplefilter("always")
+            if layer is None and suffix == ".gpkg":
+                layers = [name for name, geom in pyogrio.list_layers(path) if geom]
+                if len(layers) > 1:
+                    raise InputError(f"{path}: several layers ({', '.join(layers)}); say which with --layer")
+                layer = layers[0] if layers else None
+            gdf = pyogrio.read_dataframe(src, layer=layer, encoding=encoding, max_features=max_rows)
+        for w in said:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     except pyogrio.errors.DataSourceError as exc:
-        raise InputError(f"{path}: cannot read parcels: {exc}") from None
+        raise InputError(f"{path}: not a readable {suffix.lstrip('.').upper() or 'GIS'} file "
+                         f"(damaged or another format): {_first_sentence(exc)}") from None
     except pyogrio.errors.DataLayerError as exc:
         raise InputError(f"{path}: no layer {layer!r}: {exc}") from None
+    except (pyogrio.errors.FieldError, pyogrio.errors.GeometryError, pyogrio.errors.CRSError) as exc:
+        raise InputError(f"{path}: damaged layer: {_first_sentence(exc)}") from None
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise InputError(f"{path}: the layer has no geometry; give a table with coordinate columns instead")
     gdf.attrs["encoding"] = encoding or "as declared"
@@ -166,13 +174,46 @@ def _numeric_columns(df: pd.DataFrame, skip: set) -> pd.DataFrame:
     return df
 
 
+def _first_sentence(exc: BaseException) -> str:
+    """The first sentence of an error message, on one line."""
+    text = " ".join(str(exc).split())
+    text = text.rsplit(" failed: ", 1)[-1]  # GDAL's SQL or call before the reason says nothing to a user
+    parts = list(dict.fromkeys(p.strip() for p in text.split(";") if p.strip()))  # "x; x" said once
+    return re.split(r"\.[;\s]", "; ".join(parts))[0].rstrip(".") or type(exc).__name__
+
+
+def _read_workbook(path: Path, sheet: str | None) -> pd.DataFrame:
+    """One sheet of an .xlsx/.xlsm (openpyxl) or old .xls (xlrd) workbook, every cell as read."""
+    import zipfile
+
+    suffix = path.suffix.lower()
+    engine = "xlrd" if suffix == ".xls" else "openpyxl"
+    try:
+        return pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine=engine)
+    except ImportError:
+        raise InputError(f"{path}: reading old .xls workbooks needs xlrd (pip install xlrd); or save the "
+                         f"sheet as .xlsx or .csv in Excel/WPS (另存为)") from None
+    except (ValueError, IndexError) as exc:
+        if sheet is not None or "Worksheet" in str(exc):
+            raise InputError(f"{path}: cannot read sheet {sheet or 1}: {_first_sentence(exc)}") from None
+        raise InputError(f"{path}: not a readable {suffix} workbook (damaged or another format): "
+                         f"{_first_sentence(exc)}") from None
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, TypeError) as exc:
+        if isinstance(exc, OSError) and not str(exc).strip():
+            raise
+        raise InputError(f"{path}: not a readable {suffix} workbook (damaged or another format): "
+                         f"{_first_sentence(exc)}") from None
+    except Exception as exc:  # xlrd's XLRDError and other reader errors
+        if type(exc).__module__.split(".")[0] not in ("xlrd", "openpyxl"):
+            raise
+        raise InputError(f"{path}: not a readable {suffix} workbook (damaged or another format): "
+                         f"{_first_sentence(exc)}") from None
+
+
 def _read_table(path: Path, layer: str | None) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        try:
-            df = pd.read_excel(path, sheet_name=layer or 0, dtype=object)
-        except ValueError as exc:
-            raise InputError(f"{path}: cannot read sheet {layer or 1}: {exc}") from None
+        df = _read_workbook(path, layer)
         df = df.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
     else:
         text = _decode_table(path.read_bytes(), path)
@@ -235,6 +276,18 @@ def _table_to_gdf(df: pd.DataFrame, path: Path, crs, x_field, y_field) -> gpd.Ge
     return gdf
 
 
+def _user_crs(crs, path: Path):
+    """``crs`` as given by the user, checked: pyproj must know it."""
+    if crs is None:
+        return None
+    try:
+        CRS.from_user_input(int(crs) if isinstance(crs, str) and crs.strip().isdigit() else crs)
+    except Exception:
+        raise InputError(f"{path}: --crs {crs!r} is not a coordinate system; expected an EPSG code such as "
+                         f"4490 (CGCS2000 lon/lat) or 4526 (Gauss-Krüger 3° zone 38)") from None
+    return f"EPSG:{crs.strip()}" if isinstance(crs, str) and crs.strip().isdigit() else crs
+
+
 def load_parcels(path, *, layer: str | None = None, crs=None, x_field: str | None = None,
                  y_field: str | None = None, max_rows: int | None = None) -> gpd.GeoDataFrame:
     """Read a parcel file, keeping every row.
@@ -269,6 +322,9 @@ def load_parcels(path, *, layer: str | None = None, crs=None, x_field: str | Non
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such parcel file")
+    if path.is_dir() and path.suffix.lower() not in (".gdb",):
+        raise InputError(f"{path}: is a folder, not a parcel file")
+    crs = _user_crs(crs, path)
     suffix = path.suffix.lower()
     if is_geoparquet(path):
         pieces = geoparquet_pieces(path)

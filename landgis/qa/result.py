@@ -160,11 +160,10 @@ def for_file(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_table(df: pd.DataFrame, path: Path, kind: str) -> Path:
-    from landgis.files import write_bytes, write_xlsx
+    from landgis.files import write_csv, write_xlsx
 
     if kind == "csv":
-        # UTF-8 with BOM: Excel then opens the Chinese text correctly.
-        return write_bytes(path, df.to_csv(index=False).encode("utf-8-sig"))
+        return write_csv(df, path)  # UTF-8 with BOM for Excel; formula-like text made safe
     return write_xlsx({path.stem: df}, path)
 
 
@@ -202,7 +201,7 @@ def write_qa(result: QAResult, out_dir) -> list[Path]:
     parcels = for_file(result.parcels)
     with atomic_path(gpkg) as tmp:
         gpd.GeoDataFrame(parcels, geometry="geometry", crs=result.parcels.crs).to_file(
-            tmp, layer="parcels", driver="GPKG", geometry_type="Unknown", engine="pyogrio")
+            tmp, layer="parcels", driver="GPKG", geometry_type="Unknown", engine="pyogrio", dataset_options={"VERSION": "1.2"})
     written.append(gpkg)
     findings = _for_people(result.findings)
     for name, df in (("findings", findings), ("quota", result.quota)):

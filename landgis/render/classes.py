@@ -51,7 +51,7 @@ class Classification:
     scheme : str
         One of :data:`SCHEMES`.
     unit : str
-        ``"ha"`` or ``"mu"`` (densities are per km²).
+        ``"ha"``, ``"mu"`` or ``"m2"`` (densities are always 公顷/平方公里).
     bins : tuple of float
         Upper bounds of the classes, in the unit.
     lower : float

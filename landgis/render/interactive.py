@@ -411,6 +411,10 @@ def web_map(
         raise InputError("the layer has no townships")
 
     s = _STRINGS[lang]
+    if lang == "zh":  # 占全县比例 for a 县
+        from landgis.render.text import county_words
+
+        s = {**s, "share": s["share"].replace("全市", county_words((layer.attrs.get("provenance") or {}).get("county_code"))["whole"])}
     unit_label = unit_word(unit, lang)
 
     def area(hectares: float) -> str:

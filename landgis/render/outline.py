@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Sequence
 
@@ -26,7 +27,7 @@ from landgis.render.furniture import (
     INK, footer, frame_map, halo, header, locator, north_arrow, page, plot_crs, scale_bar,
 )
 from landgis.render.static import save_figure
-from landgis.render.text import footer_lines, plan_title
+from landgis.render.text import footer_lines, plan_title, unit_word
 from landgis.render.fonts import rc_params
 from landgis.units import to_unit
 
@@ -35,6 +36,9 @@ __all__ = ["NO_LAYER", "NO_LAYER_EN", "no_layer_line", "outline_layer", "outline
 NO_LAYER = "未提供{county}的乡镇界线图层，本图集仅示县界与合计；请用 --boundaries XZQ.shp 提供本县三调乡镇界线（XZQ）后重新生成"
 NO_LAYER_EN = ("No township layer was given for {county}: this atlas shows the county outline and totals only; "
                "give the county's township layer (三调 XZQ) with --boundaries XZQ.shp")
+
+#: File name of the outline sheet (zh, en).
+OUTLINE_STEM = ("辖区供应总量", "county-outline")
 
 _TEXT = {
     "zh": {"subtitle": "{county}计划供应总量（未提供乡镇界线，仅示{level}界）", "table": "分类供应计划（{u}）",
@@ -100,7 +104,7 @@ def outline_sheet(layer: gpd.GeoDataFrame, county: County, *, unit: str = "ha", 
 def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str) -> Figure:
     fig, t = page(lang)
     o = _TEXT[lang]
-    u = t[unit]
+    u = unit_word(unit, lang)
     crs = plot_crs(layer)
     layer_p = layer.to_crs(crs)
     name = county.name if lang == "zh" else county.name_en
@@ -135,8 +139,8 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
         cell.set_edgecolor("#c8c8c8")
         if c == 1:
             cell._loc = "right"
-    fig.text(0.67, 0.12, no_layer_line(county, lang), fontsize=8.5, color="#a04000", ha="left", va="bottom",
-             wrap=True)
+    note = textwrap.fill(no_layer_line(county, lang), width=26 if lang == "zh" else 52, break_on_hyphens=False)
+    fig.text(0.67, 0.12, note, fontsize=8.5, color="#a04000", ha="left", va="bottom", linespacing=1.4)
     footer(fig, footer_lines(layer, crs, lang))
     fig.set_label(f"{plan_title(layer, lang)} — {name}")
     return fig
@@ -145,7 +149,7 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
 def render_outline_maps(layer: gpd.GeoDataFrame, county: County, out_dir: str | Path, *,
                         formats: Sequence[str] = ("png", "svg", "pdf"), unit: str = "ha", lang: str = "zh",
                         dpi: int = 300) -> list[Path]:
-    """Write the outline sheet (``county-outline.*``) and the bars by township (``stacked-bars.*``).
+    """Write the outline sheet (``辖区供应总量.*``) and the bars by township (as :func:`render_maps` names them).
 
     Parameters
     ----------
@@ -160,10 +164,10 @@ def render_outline_maps(layer: gpd.GeoDataFrame, county: County, out_dir: str | 
     -------
     list of Path
     """
-    from landgis.render.static import stacked_bars
+    from landgis.render.static import file_stem, stacked_bars
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    sheets = {"county-outline": outline_sheet(outline_layer(layer, county), county, unit=unit, lang=lang),
-              "stacked-bars": stacked_bars(layer, unit=unit, lang=lang)}
+    sheets = {OUTLINE_STEM[0 if lang == "zh" else 1]: outline_sheet(outline_layer(layer, county), county, unit=unit, lang=lang),
+              file_stem(layer, "stacked-bars", lang): stacked_bars(layer, unit=unit, lang=lang)}
     return [save_figure(fig, out / f"{stem}.{fmt}", dpi=dpi) for stem, fig in sheets.items() for fmt in formats]

@@ -204,6 +204,11 @@ def render_report(
     from landgis.units import UNIT_LABELS_EN, unit_label
 
     t = _TEXT[lang]
+    if lang == "zh":  # 全县 for a 县
+        from landgis.render.text import county_words
+
+        whole = county_words((layer.attrs.get("provenance") or {}).get("county_code"))["whole"]
+        t = {k: v.replace("全市", whole) if isinstance(v, str) else v for k, v in t.items()}
     label = unit_label(unit) if lang == "zh" else UNIT_LABELS_EN[unit]
     title = t["title"].format(place=plan.place or "", year=plan.year or "")
     plan_title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划" if lang == "zh"
@@ -230,7 +235,12 @@ def render_report(
 
 
 def _head(t: dict, key: str, label: str, lang: str) -> str:
-    return f"{t[key]}（{label}）" if lang == "zh" else f"{t[key]} ({label})"
+    """A column header with its unit: 乡镇合计（公顷）, or Sum over townships (ha)."""
+    return _with_unit(t[key], label, lang)
+
+
+def _with_unit(text: str, label: str, lang: str) -> str:
+    return f"{text}（{label}）" if lang == "zh" else f"{text} ({label})"
 
 
 def _placed(plan: Plan) -> Decimal:
@@ -312,7 +322,7 @@ def _township_table(plan: Plan, layer: gpd.GeoDataFrame, cats: list[str], t: dic
             t["unplaced_row"], *[_fmt(g, unit) if g else "0" for g in gaps], _fmt(gap_total, unit), "",
             f"{float(gap_total) / float(county) * 100:.2f}%" if county else "–"]})
     lang = "zh" if t is _TEXT["zh"] else "en"
-    header = [t["township"], *[_head({c: c}, c, label, lang) for c in cats], _head(t, "row_total", label, lang),
+    header = [t["township"], *[_with_unit(c, label, lang) for c in cats], _head(t, "row_total", label, lang),
               t["density"], t["share"]]
     return {"header": header, "rows": rows, "caption": _head(t, "by_township", label, lang)}
 

@@ -67,6 +67,7 @@ from landgis.render.text import (
     plan_title,
     source_title,
     texts,
+    texts_for,
     unit_word,
     version,
 )
@@ -214,6 +215,7 @@ def _choropleth_sheet(layer: gpd.GeoDataFrame, layer_p: gpd.GeoDataFrame, cls: C
                       lang: str, prefecture: gpd.GeoDataFrame | None) -> Figure:
     """The A4 sheet: header, map, locator, legend, the county figures and the footer."""
     fig, t = page(lang)
+    t = texts_for(layer, lang)
     u = unit_word(cls.unit, lang)
     what = category_title(cls.column, lang)
     sep = "：" if lang == "zh" else ": "
@@ -242,7 +244,7 @@ def _choropleth_sheet(layer: gpd.GeoDataFrame, layer_p: gpd.GeoDataFrame, cls: C
 def summary_lines(layer: gpd.GeoDataFrame, cls: Classification, lang: str) -> list[str]:
     """The sheet's summary block: the plan's 全市 figure, 乡镇合计 and 未落实到乡镇 where they differ,
     how many townships have supply, and the largest."""
-    t = texts(lang)
+    t = texts_for(layer, lang)
     supplied = cls.values[cls.values > 0]
     if cls.column == "density":
         county = county_figure(layer, "total").county / float(layer["area_km2"].sum())
@@ -292,7 +294,7 @@ def small_multiples(
         With the shared classification as ``fig.landgis_classification`` and each panel's as
         ``fig.landgis_panels`` (category → Classification).
     """
-    t = texts(lang)
+    t = texts_for(layer, lang)
     cats = [resolve_column(layer, c) for c in (categories or layer.attrs.get("categories") or [])]
     if not cats:
         raise InputError("the layer names no categories to draw")
@@ -305,6 +307,7 @@ def small_multiples(
         crs = plot_crs(layer)
         layer_p = drawing_layer(layer, crs, width_in=2.8)
         fig, t = page(lang)
+        t = texts_for(layer, lang)
         u = unit_word(unit, lang)
         header(fig, t["sm_title"].format(title=plan_title(layer, lang)),
                 t["subtitle_cat"] + (f"（{u}）" if lang == "zh" else f" ({u})"))
@@ -383,7 +386,7 @@ def _draw_key(ax, layer_p: gpd.GeoDataFrame, lang: str) -> None:
         pt = label_point(row.geometry)
         items.append((pt.x, pt.y, name_of(row, lang), row.geometry.area))
     place_labels(ax, items, fontsize=6.5)
-    ax.set_title(texts(lang)["sm_names"], fontsize=9, color=INK, pad=3, loc="left")
+    ax.set_title(texts_for(layer_p, lang)["sm_names"], fontsize=9, color=INK, pad=3, loc="left")
     north_arrow(ax, lang, loc=(0.9, 0.84), size=0.12, fontsize=7)
     scale_bar(ax, lang, loc=(0.05, 0.05), frac=0.35, fontsize=6)
 
@@ -418,6 +421,7 @@ def stacked_bars(
     factor = units.factor(unit)
     with matplotlib.rc_context(rc_params()):
         fig, t = page(lang)
+        t = texts_for(layer, lang)
         u = unit_word(unit, lang)
         names = [name_of(row, lang) for _, row in layer.iterrows()]
         table = pd.DataFrame({c: layer[c].astype(float).to_numpy() * factor for c in cats}, index=names)

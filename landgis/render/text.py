@@ -110,6 +110,27 @@ def texts(lang: str) -> dict[str, str]:
     return TEXT[lang]
 
 
+def texts_for(layer: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
+    """The sheet texts in the words of the layer's county: 全县 or 全市, 镇（乡） or 乡镇（街道） or 区（县）."""
+    t = texts(lang)
+    if lang != "zh":
+        return t
+    words = county_words((layer.attrs.get("provenance") or {}).get("county_code"))
+    return {k: v.replace("全市", words["whole"]).replace("镇（乡）", words["units"]) for k, v in t.items()}
+
+
+def county_words(code: str | None) -> dict[str, str]:
+    """``whole`` (全县, 全市, 全区, 全旗 …) and ``units`` (镇（乡）, 乡镇（街道）, 区（县）) of a county by its code."""
+    from landgis.county import find_county
+    from landgis.errors import LandgisError
+
+    try:
+        county = find_county(str(code or ""))
+    except LandgisError:
+        return {"whole": "全县（市）", "units": "乡镇（街道）"}
+    return {"whole": county.whole_word, "units": county.units_word}
+
+
 def unit_word(unit: str, lang: str) -> str:
     """The unit's name as the sheets print it: 公顷/亩/平方米, or ha/mu/m²."""
     texts(lang)
@@ -195,7 +216,7 @@ def county_lines(layer: gpd.GeoDataFrame, column: str, unit: str, lang: str) -> 
     from landgis.join import county_figure
     from landgis.units import format_area
 
-    t = texts(lang)
+    t = texts_for(layer, lang)
     sep = "：" if lang == "zh" else ": "
     fig = county_figure(layer, column)
     first = t["county_stated"] if fig.stated else t["county"]
