@@ -59,6 +59,7 @@ __all__ = ["parse_plan"]
 
 _ALL_IN = re.compile(r"^\s*[,，]?\s*(全部|均|都)?(?:安排在|安排于|位于|落在|分布于|分布在|集中在|布局在|在)"
                      r"([\u4e00-\u9fff]{2,14}?(?:街道|镇|乡|区))")
+_CLAUSES = re.compile(r"([;:]|,(?!(?<=\d,)\d{3}(?!\d)))")  # not the comma of 1,865.4
 _THIS_YEAR = re.compile(r"本年度|本年|今年|当年|年内|计划年度|计划期")
 _OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
 
@@ -117,6 +118,9 @@ class _Assembler:
         if header and not header[1]:
             st.category, st.town = header[0], None  # 住宅用地：禅城区612.45亩，南海区…
         for group in re.split(r";", sentence):
+            opener = self.ctx.leading_town(group)
+            if opener and not header:
+                st.town = opener  # …；高新区重点保障…，安排工矿仓储用地46.3公顷: a new area opens the clause
             figs = [f for f in self._figures(group) if f.kind]
             live = [f for f in figs if f.kind != "ignore"]
             if header and header[1]:  # 其中保障性住房用地：禅城区45亩，…: parts of the current category
@@ -149,9 +153,9 @@ class _Assembler:
         st = self.ledger
         year = self.ctx.year
         active: set[int] = set()
-        done = False
+        done = wide = False
         kept = []
-        for k, clause in enumerate(re.split(r"([,;:])", sentence)):
+        for k, clause in enumerate(_CLAUSES.split(sentence)):
             figs = find_mentions(clause)[0]
             years = years_in(clause)
             if years and not _COMPARE.search(clause) and (figs or _OPENS_WITH_YEAR.match(clause)):
@@ -161,13 +165,19 @@ class _Assembler:
             elif k == 0 and not figs:
                 town = self.ctx.leading_town(clause)
                 st.town = town or st.town
-            other = bool(active) and year is not None and year not in active
+            scope = self.ctx.scope
+            if scope and re.search(r"全市|全县|全域", clause) and scope not in clause:
+                wide = True  # 全市范围内，住宅用地…: the whole city, not this plan's 市区
+            elif scope and scope in clause:
+                wide = False
+            other = (bool(active) and year is not None and year not in active) or (wide and bool(figs))
             if _DONE_SENTENCE.search(re.sub(r"\([^()]*\)", "", clause)):  # not a note in brackets
                 done = True  # 实际供应…，其中…: what was supplied, to the end of the sentence
             elif _THIS_YEAR.search(clause) or (year is not None and year in years and "计划" in clause):
                 done = False
             if _COMPARE.search(clause) or other or (done and figs):
                 why = ("与其他年份比较" if _COMPARE.search(clause) else "已供应（实绩）数字" if done and not other
+                       else f"全市数字，本计划范围为{self.ctx.scope}" if wide
                        else f"{'、'.join(map(str, sorted(active)))}年的数字")
                 for fig in figs + [f for f, _ in find_mentions(clause)[1]]:
                     st.set_aside(fig.value, fig.unit, why, fig.label)

@@ -56,6 +56,8 @@ _UNKNOWN_CAT = re.compile(rf"^([{_HAN}]{{2,12}}用地)$")
 _NOT_CATEGORY = re.compile(r"建设|新增|存量|国有|集体|出让|划拨|储备|供应|计划|农用|未利用|耕地|土地|全|本|总|合计|其余|"
                            r"其他建设|经营性|公益性|民生|项目|重点|供地|拟供|收储|闲置|批而未供")
 
+_COUNTED_ELSEWHERE = re.compile(r"^[^;。]*?(?:已|均已)(?:分别)?(?:计入|包含在|含在|列入)")
+
 # Groupings of categories: stated subtotals, never categories and never counted twice.
 _GROUP_RE = re.compile(rf"(?:^|[^{_HAN}]|[和与及、])((?:非)?经营性|产业|其他|公益性|民生保障)类?(?:建设)?用地"
                        rf"{_TAIL_TOKENS}*$")
@@ -82,6 +84,12 @@ class Context:
         self.registry = registry_for_place(self.place) if self.place else None
         self.system = self._system(text)
         self.unknown: list[str] = []  # category names the registry does not know
+        # 绵阳市市区…计划: the plan covers part of the city; 全市 figures are not this plan's
+        title = next((line for line in lines[:8] if line.strip()), "")
+        scope = re.search(r"(中心城区|主城区|市区|城区)", title.split(str(self.year))[0] if self.year else title)
+        self.scope = scope.group(1) if scope else None
+        # areas the text names by a short name: 绵阳高新技术产业开发区（以下简称高新区）
+        self.short_names = set(re.findall(rf"(?:以下简称|简称)[\s“\"']*([{_HAN}]{{2,8}})", text))
 
     # --- place, year, system --------------------------------------------------------------
     def _title(self, lines: list[str], text: str) -> tuple[str | None, int | None]:
@@ -192,15 +200,16 @@ class Context:
     def leading_town(self, text: str) -> str | None:
         """The township a clause opens with: 钟管镇延续… → 钟管镇 (None when it opens otherwise)."""
         m = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})", _LEAD_NAME_RE.sub("", text).strip())
-        if not m or _NOT_TOWN.search(m.group(1)):
+        name = m.group(1).split("的")[-1] if m else ""  # 与南康区毗邻的经开区 → 经开区
+        if len(name) < 2 or (_NOT_TOWN.search(name) and name not in self.short_names):
             return None
-        return self.town_name(m.group(1))
+        return self.town_name(name)
 
     def _town(self, label: str) -> str | None:
         if not label:
             return None
-        m = _TOWN_RE.match(label)
-        if m and not _NOT_TOWN.search(m.group(1)):
+        m = _TOWN_RE.match(label.split("的")[-1])
+        if m and len(m.group(1)) >= 2 and (not _NOT_TOWN.search(m.group(1)) or m.group(1) in self.short_names):
             return self.town_name(m.group(1))
         return self._registry_town(label)
 
@@ -266,12 +275,16 @@ class Context:
         if _IGNORE_WORDS.search(label):
             fig.kind, fig.reason = "ignore", "分季度/分方式/存量新增等拆分"
             return
+        if _COUNTED_ELSEWHERE.match(fig.after):
+            fig.kind, fig.reason = "ignore", "原文说明已计入别处，不重复计入"
+            return
         for lab in cands:
             town = self.classify_town(lab, joined=fig.joined)
             if town:
                 fig.kind, fig.name = "township", town
                 return
-        if _TOTAL_WORDS.search(_LEAD_RE.sub("", label)) or (tail_only and _TOTAL_WORDS.search(prev_segment)):
+        scoped = bool(self.scope) and self.scope in _LEAD_RE.sub("", label)[:len(self.scope) + 1]
+        if scoped or _TOTAL_WORDS.search(_LEAD_RE.sub("", label)) or (tail_only and _TOTAL_WORDS.search(prev_segment)):
             fig.kind = "total"
         elif tail_only and re.search(r"供应|供地|安排", label) and not _IGNORE_WORDS.search(prev_segment):
             fig.kind = "total_weak"  # "本年度计划供应国有建设用地X公顷": the total, unless a township's
