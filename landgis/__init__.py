@@ -6,6 +6,7 @@ The public API, one function per job::
     findings = landgis.reconcile(plan)              # what does not add up
     towns = landgis.load_townships()                # the shipped Lianzhou layer, or any official one
     layer = landgis.join(plan, towns)               # one row per township, one column per category
+    fig = landgis.choropleth(layer, "工矿仓储用地")    # a print map (or ax=... into your own figure)
 """
 
 from __future__ import annotations
@@ -38,4 +39,14 @@ __all__ = [
     "qa",
     "write_qa",
     "build_atlas",
+    "choropleth",
 ]
+
+
+def __getattr__(name: str):
+    # The map functions load matplotlib: only when they are asked for, so `import landgis` stays light.
+    if name == "choropleth":
+        from landgis.render.static import choropleth
+
+        return choropleth
+    raise AttributeError(f"module 'landgis' has no attribute {name!r}")

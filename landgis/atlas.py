@@ -6,11 +6,17 @@ every step has succeeded, so a failure part-way leaves the previous atlas untouc
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import hashlib
 import json
+from decimal import Decimal
 import os
+import re
 import shutil
+import signal
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -20,13 +26,17 @@ import pandas as pd
 
 from landgis import __version__
 from landgis.errors import InputError
-from landgis.files import write_bytes, write_text, write_xlsx
+from landgis.files import write_csv, write_text, write_xlsx
 from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
 
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
 
-__all__ = ["AtlasResult", "build_atlas", "default_out_dir"]
+__all__ = ["AtlasResult", "build_atlas", "check_destination", "default_out_dir", "allocation_tables"]
+
+#: The severity words of every output (CLI, report, workbooks).
+SEVERITY_WORDS = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
+                  "en": {"error": "error", "warning": "warning", "info": "note"}}
 
 
 @dataclass
@@ -83,6 +93,7 @@ def build_atlas(
     lang: str = "zh",
     formats: tuple[str, ...] = ("png", "svg", "pdf"),
     progress: Callable[[str], None] | None = None,
+    county=None,
 ) -> AtlasResult:
     """Build the whole atlas for a plan.
 
@@ -102,14 +113,17 @@ def build_atlas(
         Keyword arguments for :func:`landgis.qa.qa` (id_field, township_field …).
     out : path, optional
         The atlas folder; ``maps/<county>-<year>`` by default.
-    unit : {"ha", "mu"}
-        Unit of the maps and tables.
+    unit : {"ha", "mu", "m2"}
+        Unit of the maps, tables and sentences (densities are always 公顷/平方公里).
     lang : {"zh", "en"}
         Language of the report.
     formats : tuple of str
         Formats of the static maps.
     progress : callable, optional
-        Called with a line for each step (``print`` in the CLI).
+        Called with a line for each step (``print`` in the CLI), in ``lang``.
+    county : str or landgis.county.County, optional
+        Whose plan it is (``--county``); by default the county the plan names. Without a township
+        layer for it the atlas shows its outline and totals, and says which layer to give.
 
     Returns
     -------
@@ -126,33 +140,56 @@ def build_atlas(
     from landgis.render.report import render_report
     from landgis.render.static import render_maps
 
-    if unit not in ("ha", "mu"):
-        raise InputError(f"unit must be 'ha' or 'mu', not {unit!r}")
+    from landgis.units import display_unit
+
+    unit = display_unit(unit)
     if lang not in ("zh", "en"):
         raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
     say = progress or (lambda line: None)
     steps = 7 if parcels is not None else 6
 
     def step(n: int, text: str) -> None:
-        say(f"[{n}/{steps}] {text}")
+        say(f"[{n}/{steps}] {_STEPS[text][0 if lang == 'zh' else 1]}")
+
+    from landgis.county import plan_county
+    from landgis.names import county_scope
 
     step(1, "reading the plan")
     the_plan = plan if isinstance(plan, Plan) else parse_plan(plan)
-    findings = reconcile(the_plan)
+    the_county = plan_county(the_plan, county)
+    with county_scope(the_county.code):
+        findings = reconcile(the_plan)
     step(2, "loading township boundaries")
-    towns = townships if townships is not None else load_townships(boundaries, **(boundary_options or {}))
+    outline_only = townships is None and boundaries is None and the_county.shipped_layer() is None
+    if outline_only:  # no layer for this county: its units without geometry, drawn as its outline
+        from landgis.render.outline import no_layer_line
+
+        if parcels is not None:
+            raise InputError(f"parcels can only be checked against township boundaries; {no_layer_line(the_county, 'en')}")
+        say(no_layer_line(the_county, lang))
+        towns = the_county.units()
+        findings.append(Finding("no_layer", no_layer_line(the_county, "zh"), severity="warning"))
+    else:
+        towns = townships if townships is not None else load_townships(
+            boundaries, county=the_county, **(boundary_options or {}))
     layer = join(the_plan, towns)
 
-    dest = Path(out) if out is not None else default_out_dir(the_plan)
+    dest = check_destination(out if out is not None else default_out_dir(the_plan))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-", dir=dest.parent))
+    remove_stale(dest)
+    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-{os.getpid()}-", dir=dest.parent))
     work.chmod(0o755)
     try:
         step(3, "drawing the static maps and charts")
-        static_files = render_maps(layer, work / "maps", formats=formats, unit=unit, lang=lang)
+        if outline_only:
+            from landgis.render.outline import outline_layer, render_outline_maps
+
+            static_files = render_outline_maps(layer, the_county, work / "maps", formats=formats, unit=unit, lang=lang)
+        else:
+            static_files = render_maps(layer, work / "maps", formats=formats, unit=unit, lang=lang)
 
         step(4, "making the interactive map")
-        wmap = web_map(layer, unit=unit, lang=lang)
+        wmap = web_map(outline_layer(layer, the_county) if outline_only else layer, unit=unit, lang=lang)
         write_html(self_contained_html(wmap), work / "web_map.html")
         map_fragment = fragment_html(wmap)  # the same map, embedded in the report
 
@@ -169,7 +206,14 @@ def build_atlas(
             write_qa(qa_result, work / "qa")
             write_qa_map(qa_result, work / "qa" / "qa_map.html")
 
-        step(steps, "writing the report and the manifest")
+        step(steps, "writing the reports, the QGIS project and the manifest")
+        from landgis.render.qgis_project import write_qgis_outputs
+        from landgis.render.word_report import write_word_report
+
+        write_qgis_outputs(layer, work, qa=qa_result, unit=unit, lang=lang)  # 图层.gpkg + 图集.qgz
+        write_word_report(work / "报告.docx", plan=the_plan, findings=findings, layer=layer, qa=qa_result,
+                          static_files=[Path(p).relative_to(work) for p in static_files], atlas_dir=work,
+                          unit=unit, lang=lang)
         report = render_report(
             plan=the_plan,
             findings=findings,
@@ -182,7 +226,7 @@ def build_atlas(
             lang=lang,
         )
         write_text(work / "index.html", report)
-        inputs = _inputs(the_plan, boundaries, parcels)
+        inputs = _inputs(the_plan, None if outline_only else boundaries, parcels, shipped=not outline_only)
         options = {"unit": unit, "lang": lang, "formats": list(formats),
                    "boundary_options": boundary_options or {}, "parcel_options": parcel_options or {}}
         manifest = _manifest(work, inputs, options)
@@ -194,6 +238,18 @@ def build_atlas(
 
     files = sorted(p.relative_to(dest) for p in dest.rglob("*") if p.is_file())
     return AtlasResult(dest, dest / "index.html", files, the_plan, findings, layer, qa_result, manifest)
+
+
+_STEPS = {
+    "reading the plan": ("读取供应计划", "reading the plan"),
+    "loading township boundaries": ("读取乡镇界线", "loading township boundaries"),
+    "drawing the static maps and charts": ("绘制专题图和统计图", "drawing the static maps and charts"),
+    "making the interactive map": ("制作交互地图", "making the interactive map"),
+    "writing the allocation tables": ("写出分配表", "writing the allocation tables"),
+    "checking the parcels": ("核查地块", "checking the parcels"),
+    "writing the reports, the QGIS project and the manifest": ("写出报告、QGIS 工程和文件清单",
+                                                               "writing the reports, the QGIS project and the manifest"),
+}
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -208,7 +264,10 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
     """
     from landgis.units import to_unit, unit_label
 
+    from landgis.render.text import county_words
+
     zh = lang == "zh"
+    code = (layer.attrs.get("provenance") or {}).get("county_code")
     label = unit_label(unit) if zh else unit
     cats = list(layer.attrs["categories"])
     by_town = pd.DataFrame(layer.drop(columns="geometry"))
@@ -222,33 +281,38 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
         "name": "乡镇" if zh else "township",
         **{c: f"{c}（{label}）" if zh else f"{c} ({label})" for c in cats},
         "total": f"合计（{label}）" if zh else f"total ({label})",
-        "density": "密度（公顷/平方公里）" if zh else "density (ha/km²)",
-        "share": "占全市比例（%）" if zh else "share of county (%)",
+        "density": "供应强度（公顷/平方公里）" if zh else "density (ha/km²)",
+        "share": f"占{county_words(code)['whole']}比例（%）" if zh else "share of county (%)",
     })
 
     placed = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()
+
+    def figure(v) -> float | None:
+        return None if v is None else float(to_unit(v, unit))
+
     rows = []
-    for cat in cats:
-        stated = plan.structure_ha.get(cat)
-        got = placed.get(cat)
+    # 合计 is the plan's stated total, beside the townships' sum, as on the maps and in the report.
+    for cat, stated, got in [*((c, plan.structure_ha.get(c), placed.get(c)) for c in cats),
+                             ("合计" if zh else "total", plan.stated_total_ha,
+                              sum(placed, Decimal(0)) if len(placed) else None)]:
         rows.append({
             ("用地类型" if zh else "category"): cat,
             ("代码" if zh else "code"): layer.attrs.get("category_codes", {}).get(cat, ""),
-            (f"计划结构（{label}）" if zh else f"stated ({label})"):
-                None if stated is None else float(to_unit(stated, unit)),
-            (f"乡镇合计（{label}）" if zh else f"sum over townships ({label})"):
-                None if got is None else float(to_unit(got, unit)),
+            (f"全市（计划）（{label}）" if zh else f"county, plan ({label})"): figure(stated),
+            (f"乡镇合计（{label}）" if zh else f"sum over townships ({label})"): figure(got),
+            (f"未落实到乡镇（{label}）" if zh else f"not placed in a township ({label})"):
+                None if stated is None or got is None else figure(stated - got),
         })
     by_cat = pd.DataFrame(rows)
 
     find = pd.DataFrame([{
         ("类型" if zh else "kind"): f.kind,
-        ("级别" if zh else "severity"): f.severity,
+        ("级别" if zh else "severity"): SEVERITY_WORDS[lang].get(f.severity, f.severity),
         ("乡镇" if zh else "township"): f.township,
         ("用地类型" if zh else "category"): f.category,
-        ("计划数（公顷）" if zh else "stated (ha)"): None if f.stated_ha is None else str(f.stated_ha),
-        ("合计数（公顷）" if zh else "computed (ha)"): None if f.computed_ha is None else str(f.computed_ha),
-        ("差额（公顷）" if zh else "difference (ha)"): None if f.difference_ha is None else str(f.difference_ha),
+        (f"计划数（{label}）" if zh else f"stated ({label})"): figure(f.stated_ha),
+        (f"合计数（{label}）" if zh else f"computed ({label})"): figure(f.computed_ha),
+        (f"差额（{label}）" if zh else f"difference ({label})"): figure(f.difference_ha),
         ("说明" if zh else "message"): f.message,
     } for f in findings])
     names = ("按乡镇", "按用地类型", "核对结果") if zh else ("by township", "by category", "findings")
@@ -261,8 +325,7 @@ def _write_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame, 
     tables = allocation_tables(plan, findings, layer, unit=unit, lang=lang)
     first = next(iter(tables.values()))
     csv_path = folder / "allocations.csv"
-    # UTF-8 with BOM: Excel on a Chinese Windows opens it with the right encoding.
-    write_bytes(csv_path, first.to_csv(index=False).encode("utf-8-sig"))
+    write_csv(first, csv_path)  # UTF-8 with BOM for Excel; text that looks like a formula stays text
     xlsx_path = folder / "allocations.xlsx"
     write_xlsx(tables, xlsx_path)
     return [csv_path, xlsx_path]
@@ -284,7 +347,7 @@ def _input_files(path: Path) -> list[Path]:
     return [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
 
 
-def _inputs(plan: Plan, boundaries, parcels) -> list[dict]:
+def _inputs(plan: Plan, boundaries, parcels, shipped: bool = True) -> list[dict]:
     out: list[dict] = []
     src = Path(plan.source) if plan.source and plan.source != "<text>" else None
     if src is not None and src.exists():
@@ -293,7 +356,9 @@ def _inputs(plan: Plan, boundaries, parcels) -> list[dict]:
     else:
         out.append({"role": "plan", "path": None,
                     "sha256": hashlib.sha256(plan.text.encode("utf-8")).hexdigest()})
-    if boundaries is None:
+    if boundaries is None and not shipped:
+        out.append({"role": "boundaries", "path": None, "note": "no township layer: county outline only"})
+    elif boundaries is None:
         from importlib import resources
 
         shipped = Path(str(resources.files("landgis.shipped")))
@@ -305,8 +370,8 @@ def _inputs(plan: Plan, boundaries, parcels) -> list[dict]:
     if isinstance(parcels, (str, Path)) and "://" not in str(parcels):
         out += [{"role": "parcels", "path": str(p), "size": p.stat().st_size, "sha256": _sha256(p)}
                 for p in _input_files(Path(parcels))]
-    elif parcels is not None:
-        out.append({"role": "parcels", "path": "<in memory or database>"})
+    elif parcels is not None:  # read from PostGIS: its source with the password redacted
+        out.append({"role": "parcels", "path": getattr(parcels, "attrs", {}).get("source") or "<in memory>"})
     return out
 
 
@@ -318,14 +383,106 @@ def _manifest(folder: Path, inputs: list[dict], options: dict) -> dict:
     return {"landgis_version": __version__, "options": options, "inputs": inputs, "outputs": outputs}
 
 
+def check_destination(out: str | Path) -> Path:
+    """``out`` as an atlas folder, or :class:`InputError` before any work is done.
+
+    A file, or a folder with other things in it than an earlier atlas (its ``manifest.json``), is
+    refused: the atlas replaces the folder as a whole.
+    """
+    dest = Path(out)
+    if dest.exists() and not dest.is_dir():
+        raise InputError(f"{dest}: exists and is not a folder; choose another --out")
+    if dest.is_dir() and any(dest.iterdir()) and not _is_atlas(dest):
+        raise InputError(f"{dest}: is a folder with other files, not an earlier atlas (no manifest.json); "
+                         f"the atlas would replace it, so choose an empty or new --out")
+    return dest
+
+
+def _is_atlas(folder: Path) -> bool:
+    try:
+        return "landgis_version" in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_stale(dest: Path) -> list[Path]:
+    """Clean up after killed runs: ``.X.building-PID-*`` and ``.X.old-PID`` of dead processes only.
+
+    An ``.X.old-PID`` is put back as ``X`` when ``X`` is missing (a run killed between the two
+    renames of the swap); otherwise it is removed. Folders of live processes (a concurrent run) are
+    left alone. Returns the folders removed or restored.
+    """
+    pattern = re.compile(rf"\.{re.escape(dest.name)}\.(building|old)-(\d+)(-.*)?")
+    done = []
+    for path in sorted(dest.parent.glob(f".{glob.escape(dest.name)}.*")):
+        m = pattern.fullmatch(path.name)
+        if not m or not path.is_dir() or _pid_alive(int(m.group(2))):
+            continue
+        if m.group(1) == "old" and not dest.exists():
+            os.replace(path, dest)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+        done.append(path)
+    return done
+
+
+@contextlib.contextmanager
+def _signals_deferred():
+    """SIGINT and SIGTERM that arrive in the block are noted, and handled as usual once it is done.
+
+    Python-level handlers, not a signal mask: with a mask the kernel hands the signal to another
+    thread (numpy's, GDAL's), and Python raises it in the main thread anyway.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, frame: arrived.append(signum))
+                for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        for s in dict.fromkeys(arrived):
+            handler = previous[s]
+            if callable(handler):
+                handler(s, None)  # e.g. KeyboardInterrupt
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(s)
+
+
 def _swap_into_place(work: Path, dest: Path) -> None:
-    """Replace ``dest`` by ``work``; the old atlas is removed only once the new one is in place."""
+    """Replace ``dest`` by ``work``; the old atlas is removed only once the new one is in place.
+
+    The two renames happen with SIGINT/SIGTERM deferred, and a failure of the second puts the old
+    atlas back, so ``dest`` is always either the old atlas or the new one.
+    """
     if dest.exists() and not dest.is_dir():
         raise InputError(f"{dest} exists and is not a folder; choose another --out")
     old = None
-    if dest.exists():
-        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-        os.replace(dest, old)
-    os.replace(work, dest)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    try:
+        with _signals_deferred():
+            if dest.exists():
+                old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+                os.replace(dest, old)
+            try:
+                os.replace(work, dest)
+            except BaseException:
+                if old is not None and not dest.exists():
+                    os.replace(old, dest)
+                    old = None
+                raise
+    finally:
+        if old is not None and dest.exists():
+            shutil.rmtree(old, ignore_errors=True)

@@ -31,7 +31,7 @@ from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
 from landgis.crs import WORKING_CRS, equal_area_crs, gcj02_to_wgs84, guess_crs, transform_geometry
-from landgis.errors import InputError, LandgisError
+from landgis.errors import InputError, LandgisError, LandgisWarning
 from landgis.shapefiles import shapefile_source
 from landgis.names import UnknownTownshipError, normalise_name, registry  # noqa: F401 (raised via registry)
 
@@ -613,6 +613,41 @@ def _crs_hint(bounds, county=None) -> str:
     return f"its coordinates look like {g.description}; pass --crs {g.epsg}"
 
 
+def _check_near_county(bounds, raw_bounds, declared: CRS, where: str, reg) -> None:
+    """A layer named like a county's townships must lie at that county; else its CRS is wrong.
+
+    Compared with the county's outline (its seats when no outline is known), with 0.5° (~50 km) to
+    spare. The error names the CRS that would put the coordinates there (e.g. a .prj of Gauss-Krüger
+    zone 37 over zone-38 coordinates), as the no-CRS error does.
+    """
+    from landgis.county import find_county
+
+    county = None
+    try:
+        county = find_county(reg.county_code)
+        lo_x, lo_y, hi_x, hi_y = (float(v) for v in county.outline().total_bounds)
+    except (InputError, KeyError, LookupError):
+        seats = reg.table[["seat_lon", "seat_lat"]].astype(float).dropna()
+        if seats.empty:
+            return
+        lo_x, hi_x = seats["seat_lon"].min(), seats["seat_lon"].max()
+        lo_y, hi_y = seats["seat_lat"].min(), seats["seat_lat"].max()
+    margin = 0.5
+    lo_x, lo_y, hi_x, hi_y = lo_x - margin, lo_y - margin, hi_x + margin, hi_y + margin
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    if maxx >= lo_x and minx <= hi_x and maxy >= lo_y and miny <= hi_y:
+        return
+    cx, cy = (lo_x + hi_x) / 2, (lo_y + hi_y) / 2
+    dx = max(lo_x - maxx, minx - hi_x, 0.0) * 111.32 * np.cos(np.radians(cy))
+    dy = max(lo_y - maxy, miny - hi_y, 0.0) * 110.57
+    hint = _crs_hint(raw_bounds, county)
+    raise BoundaryError(
+        f"{where}: its township names are {reg.county_name}'s, but in its CRS ({declared.name}, "
+        f"{declared.to_string()}) it would lie at lon {minx:.2f}–{maxx:.2f}, lat {miny:.2f}–{maxy:.2f}, "
+        f"about {np.hypot(dx, dy) + margin * 100:,.0f} km from {reg.county_name} (near {cx:.2f}°E, {cy:.2f}°N), "
+        f"so the CRS is wrong; {hint.replace('pass --crs', 'pass --crs to override the .prj with')}")
+
+
 def _as_county(county):
     from landgis.county import find_county
 
@@ -782,7 +817,7 @@ def load_townships(
         geoms[invalid.values] = fixed
         gdf = gdf.set_geometry(geoms)
         warnings.warn(f"{where}: repaired {int(invalid.sum())} invalid geometr{'y' if invalid.sum() == 1 else 'ies'}: {which}",
-                      stacklevel=2)
+                      LandgisWarning, stacklevel=2)
     polyonly = [shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in _POLYGONAL])
                 if g.geom_type == "GeometryCollection" else g for g in gdf.geometry]
     gdf = gdf.set_geometry(polyonly, crs=WORKING_CRS)
@@ -794,6 +829,7 @@ def load_townships(
     resolved = norm.map(reg.resolve)
     is_county = codes.str.startswith(reg.county_code).any() or resolved.notna().mean() >= 0.5
     if is_county:
+        _check_near_county(gdf.total_bounds, raw_bounds, declared, where, reg)
         # raise UnknownTownshipError (did you mean …) for the first name that is not a township
         canon = [reg.canonical(n) for n in norm]
         out_codes = [reg.code_of(n) for n in canon]
@@ -821,7 +857,7 @@ def load_townships(
         absent = [n for n in reg.names if n not in set(table["name"])]
         if absent:
             warnings.warn(f"{where}: has no polygon for {'、'.join(absent)} of {reg.county_name}'s "
-                          f"{len(reg.names)} townships; they will be missing from maps", stacklevel=2)
+                          f"{len(reg.names)} townships; they will be missing from maps", LandgisWarning, stacklevel=2)
     else:
         table = table.reset_index(drop=True)
     table.attrs["provenance"] = {

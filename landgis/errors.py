@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["LandgisError", "InputError"]
+__all__ = ["LandgisError", "InputError", "LandgisWarning"]
 
 
 class LandgisError(Exception):
@@ -11,3 +11,10 @@ class LandgisError(Exception):
 
 class InputError(LandgisError, ValueError):
     """An input file or value is not what was expected; the message names the file, row or feature."""
+
+
+class LandgisWarning(UserWarning):
+    """Something was repaired or is missing, and the work went on; the message says what, for the user.
+
+    The ``landgis`` command prints it as one line (``landgis: 注意: …``), without Python's source line.
+    """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import geopandas as gpd
 import pandas as pd
 
@@ -10,7 +12,7 @@ from landgis.errors import InputError
 from landgis.names import match_names
 from landgis.plan import Plan
 
-__all__ = ["join"]
+__all__ = ["join", "CountyFigure", "county_figure"]
 
 _KEEP = ["code", "name", "name_en", "area_km2"]
 
@@ -47,9 +49,10 @@ def join(plan: Plan, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         In layer order, columns ``code``, ``name``, ``name_en``, ``area_km2``, one float column per
         plan category (canonical names, hectares), ``total`` (ha), ``density`` (ha per km²),
-        ``share`` (of the sum of township totals), ``geometry``. ``attrs`` hold ``categories``
-        (plan order), ``category_codes``, ``plan``, ``plan_source``, ``provenance`` (the layer's),
-        ``place`` and ``year``.
+        ``share`` (of the plan's stated total, 占全市比例; of the townships' sum when the plan states
+        none), ``geometry``. ``attrs`` hold ``categories`` (plan order), ``category_codes``, ``plan``,
+        ``plan_source``, ``provenance`` (the layer's), ``place``, ``year`` and ``stated_ha`` (the
+        plan's own county figures in hectares: ``"total"`` and each category it states).
 
     Raises
     ------
@@ -98,7 +101,8 @@ def join(plan: Plan, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         out[cat] = table[cat].to_numpy()
     out["total"] = table.sum(axis=1).to_numpy()
     out["density"] = out["total"] / out["area_km2"]
-    county = out["total"].sum()
+    stated = _stated_ha(plan)
+    county = stated.get("total") or out["total"].sum()
     out["share"] = out["total"] / county if county > 0 else 0.0
 
     layer = gpd.GeoDataFrame(out, geometry=townships.geometry.to_numpy(), crs=townships.crs)
@@ -110,5 +114,63 @@ def join(plan: Plan, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         "provenance": dict(townships.attrs.get("provenance") or {}),
         "place": plan.place,
         "year": plan.year,
+        "stated_ha": stated,
     }
     return layer
+
+
+def _stated_ha(plan: Plan) -> dict[str, float]:
+    """The plan's own county figures: its stated total and category structure, in hectares."""
+    stated = {cat: float(v) for cat, v in (plan.structure_ha or {}).items() if v is not None}
+    if plan.stated_total_ha is not None:
+        stated["total"] = float(plan.stated_total_ha)
+    return stated
+
+
+class CountyFigure(NamedTuple):
+    """A county figure of one mapped column, in hectares.
+
+    Attributes
+    ----------
+    county : float
+        全市/合计: what the plan states (its total or category structure); the townships' sum when
+        the plan states nothing for the column.
+    townships : float
+        乡镇合计: the sum over the townships of the layer.
+    unplaced : float
+        未落实到乡镇: ``county - townships`` (negative when the townships hold more).
+    stated : bool
+        Whether ``county`` is the plan's own figure.
+    """
+
+    county: float
+    townships: float
+    unplaced: float
+    stated: bool
+
+
+def county_figure(layer: gpd.GeoDataFrame, column: str) -> CountyFigure:
+    """The plan's 全市 figure of a column beside the townships' sum (乡镇合计) and what is not placed.
+
+    Parameters
+    ----------
+    layer : geopandas.GeoDataFrame
+        An allocation layer (:func:`join`).
+    column : str
+        A category of the layer or ``"total"``.
+
+    Returns
+    -------
+    CountyFigure
+
+    Examples
+    --------
+    >>> fig = county_figure(layer, "total")  # doctest: +SKIP
+    >>> round(fig.county, 7), round(fig.townships, 6)  # doctest: +SKIP
+    (158.1793169, 156.397524)
+    """
+    townships = float(pd.to_numeric(layer[column]).sum())
+    stated = (layer.attrs.get("stated_ha") or {}).get(column)
+    if stated is None:
+        return CountyFigure(townships, townships, 0.0, False)
+    return CountyFigure(float(stated), townships, float(stated) - townships, True)

@@ -318,14 +318,14 @@ def _facts(county_code: str) -> dict:
     return json.loads(raw)
 
 
-@lru_cache(maxsize=None)
 def registry(county_code: str | None = None) -> TownshipRegistry:
     """The township registry of a county, from the national registry (:mod:`landgis.registry`).
 
     Parameters
     ----------
     county_code : str, optional
-        6-digit 统计用区划代码 of a county-level division; by default the county of the shipped layer.
+        6-digit 统计用区划代码 of a county-level division; by default the county of
+        :func:`county_scope` (``--county``), else the county of the shipped layer.
 
     Returns
     -------
@@ -343,9 +343,15 @@ def registry(county_code: str | None = None) -> TownshipRegistry:
     >>> registry("441224").canonical("冷坑")
     '冷坑镇'
     """
+    if county_code is None:
+        county_code = _SCOPE.get() or default_county_code()
+    return _registry(str(county_code))
+
+
+@lru_cache(maxsize=None)
+def _registry(code: str) -> TownshipRegistry:
     from landgis.registry import counties, townships
 
-    code = str(county_code) if county_code is not None else default_county_code()
     table = counties().set_index("code")
     if code not in table.index:
         return _city_registry(code)

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine, from the project's own files:
 # Debian's Chromium (the real browser the HTML tests drive), PostgreSQL + PostGIS (the real database
-# the PostGIS tests start on loopback), then landgis with its test extra from PyPI.
+# the PostGIS tests start on loopback), QGIS with Debian's Python (python3-qgis + qgis-providers: opens the
+# atlas' project headless), LibreOffice Writer (converts the Word report to PDF), poppler-utils (pdftotext,
+# pdftoppm) and Noto CJK (the Chinese font QGIS and LibreOffice draw with), then landgis with its test
+# extra from PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(chromium postgresql postgresql-15-postgis-3)  # "postgis" alone is only the client tools; the extension is postgresql-15-postgis-3
+apt_packages=(chromium postgresql postgresql-15-postgis-3  # "postgis" alone is only the client tools; the extension is postgresql-15-postgis-3
+              python3-qgis qgis-providers libreoffice-writer poppler-utils fonts-noto-cjk)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -33,12 +33,13 @@ def test_atlas_writes_every_output(atlas):
     names = {p.as_posix() for p in atlas.files}
     assert "index.html" in names and "manifest.json" in names and "web_map.html" in names
     assert "tables/allocations.csv" in names and "tables/allocations.xlsx" in names
+    assert {"图层.gpkg", "图集.qgz", "报告.docx"} <= names  # for QGIS and Word (tests/test_qgis.py, test_word.py)
     pngs = [n for n in names if n.endswith(".png")]
     # one map per category (6 on the seed), the total, the density, small multiples, the bar chart
     assert len(pngs) >= 10, sorted(names)
     for ext in (".svg", ".pdf"):
         assert len([n for n in names if n.endswith(ext)]) == len(pngs)
-    assert "maps/cat-06-industrial-mining-and-storage.png" in pngs  # 工矿仓储用地, by its GB/T 21010 code
+    assert "maps/工矿仓储用地.png" in pngs and "maps/供应总量.png" in pngs  # Chinese names, as planners file them
     assert atlas.progress_lines[0].startswith("[1/") and len(atlas.progress_lines) == 6
 
 
@@ -120,6 +121,14 @@ def test_atlas_with_parcels_adds_the_qa(tmp_path):
     html = (result.out_dir / "index.html").read_text("utf-8")
     for label in ("地块核查", "所在乡镇与申报不符", "经纬度颠倒", "缺少几何"):
         assert label in html
+    # The parcels with errors are listed one by one (id, township, finding), not only counted.
+    errors = result.qa.findings[(result.qa.findings["severity"] == "error") & result.qa.findings["parcel_id"].notna()]
+    assert len(errors)
+    listed = html[html.index('id="qa-errors"'):]
+    listed = listed[:listed.index("</table>")]
+    for r in errors.itertuples():
+        assert f">{r.parcel_id}<" in listed and r.message in listed
+    assert "有错误的地块" in html and ">错误<" in html
     manifest = json.loads((result.out_dir / "manifest.json").read_text("utf-8"))
     assert any(i["role"] == "parcels" and i["sha256"] == _sha(parcels) for i in manifest["inputs"])
 
@@ -131,9 +140,10 @@ def test_cli_atlas_english_in_mu(tmp_path, capsys):
     assert "[1/6]" in printed and str((out / "index.html").resolve()) in printed
     html = (out / "index.html").read_text("utf-8")
     assert "Land supply plan atlas" in html and "mu" in html
-    assert "2372.6897535" in html  # 158.1793169 ha × 15 = 2372.6897535 亩
-    assert "1.7817929 ha are not placed in any township" in html
-    assert "0.0000001 ha more than the stated total 158.1793169 ha" in html
+    # 158.1793169 ha × 15 = 2372.6897535 亩: tables to 0.01 亩, cards to 0.1 亩 (units.PRECISION)
+    assert "2,372.69" in html and "2,372.7<" in html and "2372.6897535" not in html
+    assert "26.73 mu are not placed in any township" in html  # 1.7817929 ha, the findings in the user's unit too
+    assert "0.0000015 mu more than the stated total 2,372.69 mu" in html  # never rounded away to 0
 
 
 def test_cli_atlas_bad_plan_is_one_line(tmp_path, capsys):
@@ -169,3 +179,57 @@ def test_report_in_a_real_browser(atlas, browser):
     box = reader.pages[0].mediabox
     # A4 is 595.28 × 841.89 pt; Chromium rounds the media box up to whole points
     assert abs(float(box.width) - 595.28) < 1.5 and abs(float(box.height) - 841.89) < 1.5
+
+
+def test_report_tables_state_the_plans_figures(atlas):
+    html = (atlas.out_dir / "index.html").read_text("utf-8")
+    table = html[html.index('<section id="table">'):]
+    table = table[:table.index("</table>")]
+    # 全市 is the plan's 158.1793169 ha; the townships' 156.397524 and the 1.7817929 not placed stand beside it.
+    rows = {r.split("</td>")[0].split(">")[-1]: r for r in table.split("<tr")[1:]}
+    assert ">158.1793<" in rows["全市（计划）"] and ">29.3273<" in rows["全市（计划）"]  # total, 住宅用地
+    assert ">156.3975<" in rows["乡镇合计"] and ">29.2215<" in rows["乡镇合计"]
+    assert ">1.7818<" in rows["未落实到乡镇"]
+    assert "表2" in table and "依据《连州市2026年度土地供应计划》" in html
+    assert "lianzhou_2026_land_supply_plan.txt" not in html  # the plan by its name, not its file
+    assert "知识共享署名 4.0" in html and "synthesised" not in html  # 数据来源 in Chinese
+    assert ">警告<" in html and ">注意<" not in html  # the severity words of the CLI and the workbooks
+
+
+def test_report_on_a_phone_and_in_print(atlas, browser):
+    report = browser.open_offline(atlas.out_dir / "index.html", viewport=(420, 860))
+    page = report.page
+    report.assert_offline_clean()
+    # Nothing makes the page wider than the phone: wide tables scroll inside their own box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 420
+    wraps = page.locator(".table-wrap")
+    assert wraps.count() >= 2
+    for i in range(wraps.count()):
+        assert wraps.nth(i).evaluate("e => e.getBoundingClientRect().right") <= 420
+    assert page.locator("#table .table-wrap").evaluate("e => e.scrollWidth > e.clientWidth")  # it scrolls
+    # Township names stay on one line, never one character a line.
+    heights = page.eval_on_selector_all(
+        "#table td.text", "els => els.map(e => [e.textContent, e.getBoundingClientRect().height,"
+                          " parseFloat(getComputedStyle(e).lineHeight) + parseFloat(getComputedStyle(e).paddingTop)"
+                          " + parseFloat(getComputedStyle(e).paddingBottom) + 2])")
+    assert len(heights) >= 12
+    assert [name for name, h, one_line in heights if h > one_line] == []
+    report.screenshot("atlas_report_phone")
+    # Print: every map on its own landscape A4 page at full width; 图/表 numbers; no screen-only links.
+    from pypdf import PdfReader
+    import io
+
+    page.emulate_media(media="print")
+    assert page.locator("figure.sheet .screen-only").first.evaluate("e => getComputedStyle(e).display") == "none"
+    # at full size: the landscape page's printable width (281 mm = 1062 CSS px), not the text column's
+    assert page.locator("figure.sheet img").first.evaluate("e => e.getBoundingClientRect().width") > 1000
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    (ARTIFACTS / "atlas_report_print.pdf").write_bytes(page.pdf(prefer_css_page_size=True, print_background=True))
+    landscape = [p for p in pdf.pages if float(p.mediabox.width) > float(p.mediabox.height)]
+    n_figures = page.locator("figure.sheet").count()
+    assert n_figures >= 10 and len(landscape) >= n_figures
+    for p in landscape:
+        assert abs(float(p.mediabox.width) - 841.89) < 1.5 and abs(float(p.mediabox.height) - 595.28) < 1.5
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "图1" in text and "表1" in text and "表2" in text
+    assert "SVG" not in text  # the PNG · SVG · PDF links are for the screen

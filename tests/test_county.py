@@ -68,7 +68,7 @@ def test_outlines_for_the_locator():
 
 def test_a_city_and_its_districts():
     city = find_county("佛山市")
-    assert city.level == "prefecture" and city.unit_word == "区（县）"
+    assert city.level == "prefecture" and city.units_word == "区（县）" and city.whole_word == "全市"
     assert city.townships == ["禅城区", "南海区", "顺德区", "三水区", "高明区"]
     assert "佛山市" in set(city.prefecture_outline()["name"])
 
@@ -84,3 +84,16 @@ def test_plan_county_override_and_default():
     assert plan_county(plan, "佛山市高明区").code == "440608"
     assert plan_county(_Plan("2026年度土地供应计划")) == default_county()
     assert isinstance(plan_county(plan, find_county("441224")), County)
+
+
+@pytest.mark.parametrize("query, whole, units", [
+    ("441224", "全县", "乡镇（街道）"), ("440608", "全区", "镇（街道）"), ("441823", "全县", "镇（乡）"),
+])
+def test_words_for_maps(query, whole, units):
+    c = find_county(query)
+    assert (c.whole_word, c.units_word) == (whole, units)
+
+
+def test_default_county_words_are_unchanged():
+    c = default_county()
+    assert (c.whole_word, c.units_word) == ("全市", "镇（乡）")

@@ -14,7 +14,7 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from landgis.render.fonts import FONT_FAMILY, cjk_font_path, rc_params, use_cjk_font, webfont_css
+from landgis.render.fonts import FONT_FAMILY, cjk_font_path, pin_font, rc_params, use_cjk_font, webfont_css
 
 pytestmark = pytest.mark.filterwarnings("error")  # a missing glyph is a UserWarning: make it fail
 
@@ -92,3 +92,47 @@ def test_webfont_css_is_a_subset_with_every_character_of_the_text():
 def test_webfont_css_rejects_a_family_that_could_break_the_css():
     with pytest.raises(ValueError):
         webfont_css("连州", family='x"; } body { color: red')
+
+
+@pytest.fixture
+def impostor():
+    """A machine whose "Noto Sans CJK SC" is another file: here DejaVu Sans, which has no Chinese."""
+    import dataclasses
+
+    from matplotlib.ft2font import FT2Font
+
+    path = font_manager.findfont("DejaVu Sans")
+    entry = dataclasses.replace(font_manager.ttfFontProperty(FT2Font(path)), name="Noto Sans CJK SC")
+    manager = font_manager.fontManager
+    manager.ttflist.insert(0, entry)
+    manager._findfont_cached.cache_clear()
+    yield path
+    manager.ttflist.remove(entry)
+    manager._findfont_cached.cache_clear()
+
+
+def test_the_shipped_file_wins_over_a_system_font_of_the_same_name(impostor):
+    assert font_manager.findfont(font_manager.FontProperties(family=["Noto Sans CJK SC"])) == impostor
+    assert font_manager.findfont(use_cjk_font(set_default=False), fallback_to_default=False) == str(cjk_font_path())
+    with matplotlib.rc_context(rc_params()):
+        fig = Figure(figsize=(4, 2))
+        FigureCanvasAgg(fig)
+        text = fig.text(0.05, 0.5, TEXT, fontsize=8)
+        fig.canvas.draw()  # DejaVu would warn "missing from font"
+    assert font_manager.findfont(text.get_fontproperties()) == str(cjk_font_path())
+
+
+def test_a_pinned_figure_draws_chinese_under_any_rc_settings(impostor):
+    fig = Figure(figsize=(4, 2))
+    FigureCanvasAgg(fig)
+    fig.text(0.05, 0.5, TEXT, fontsize=8)
+    pin_font(fig)
+    with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": ["Noto Sans CJK SC"]}):
+        fig.canvas.draw()
+
+
+def test_importing_landgis_render_makes_the_shipped_font_the_default():
+    import landgis.render  # noqa: F401
+
+    assert matplotlib.rcParams["font.sans-serif"][0] == FONT_FAMILY
+    assert font_manager.findfont(font_manager.FontProperties(family=["sans-serif"])) == str(cjk_font_path())

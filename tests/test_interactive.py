@@ -84,15 +84,18 @@ def test_one_layer_per_category_total_and_density(layer):
     # Popup: every category, the total, density and share.
     rows = {r[0]: r[1] for r in feats["连州镇"]["properties"]["rows"]}
     assert set(cats) <= set(rows)
-    assert rows["住宅用地"] == "27.5658"
-    assert rows["供应总量（公顷）"] == f"{layer.set_index('name').loc['连州镇', 'total']:,.4f}"
-    assert rows["占全市比例"].endswith("%")
+    assert rows["住宅用地"] == "27.57"  # 27.5658 ha, to the display precision of 公顷
+    assert rows["供应总量（公顷）"] == f"{layer.set_index('name').loc['连州镇', 'total']:,.2f}"
+    assert rows["供应强度（公顷/平方公里）"] == f"{62.376199 / 191.03:.4f}"
+    # 占全市比例 is of the plan's stated 158.1793169 ha, which the popup states beside the townships' sum.
+    assert rows["占全市比例"] == f"{62.376199 / 158.1793169 * 100:.2f}%"
+    assert _element(m).spec["county"] == ["全市（计划）：158.18 公顷", "乡镇合计：156.40 公顷", "未落实到乡镇：1.78 公顷"]
 
 
 def test_unit_mu_multiplies_by_15(layer):
     feats = _features(web_map(layer, unit="mu"))
     rows = {r[0]: r[1] for r in feats["龙坪镇"]["properties"]["rows"]}
-    assert rows["工矿仓储用地"] == f"{23.011857 * 15:,.2f}"
+    assert rows["工矿仓储用地"] == f"{23.011857 * 15:,.1f}"
     assert "亩" in feats["龙坪镇"]["properties"]["text"]["total"]
 
 
@@ -189,7 +192,7 @@ def test_map_in_browser_offline(browser, seed_html, layer):
     page.mouse.move(*_inside(page, "龙坪镇"))
     tip = page.locator(".leaflet-tooltip")
     tip.wait_for()
-    assert tip.inner_text().splitlines() == ["龙坪镇", "供应总量：23.0119 公顷"]
+    assert tip.inner_text().splitlines() == ["龙坪镇", "供应总量：23.01 公顷"]
 
     # The footnote of the boundary layer is on the map.
     assert "乡镇界线为示意" in page.locator(".landgis-footnote").inner_text()
@@ -214,7 +217,7 @@ def test_map_in_browser_offline(browser, seed_html, layer):
     text = popup.inner_text()
     for cat in layer.attrs["categories"]:
         assert cat in text
-    assert "22.1661" in text and "占全市比例" in text
+    assert "22.17" in text and "占全市比例" in text and "全市（计划）：158.18 公顷" in text
 
     # Chinese is drawn with the inlined font, and its glyphs are real (two different characters
     # give different pixels; tofu boxes would be identical).
@@ -312,3 +315,70 @@ def test_cli_web_bad_input_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "tianditu-key" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert not out.exists()
+
+
+# --- on a phone ----------------------------------------------------------------------------------
+@pytest.fixture
+def phone(_chromium):
+    """A 420 px wide touch screen with no mouse hover, offline (every non-file request is aborted)."""
+    context = _chromium.new_context(viewport={"width": 420, "height": 780}, has_touch=True, is_mobile=True,
+                                    service_workers="block")
+    blocked: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort("internetdisconnected")
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.landgis_blocked = blocked
+    yield page
+    context.close()
+
+
+def _box(page, selector: str) -> dict:
+    return page.locator(selector).first.bounding_box()
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+def test_map_on_a_phone(phone, seed_html):
+    page = phone
+    page.goto(seed_html.resolve().as_uri())
+    page.wait_for_selector("path.landgis-township")
+    assert page.landgis_blocked == []
+    # The layer control starts collapsed; the legend does not cover the footnote.
+    assert page.locator(".leaflet-control-layers").count() == 1
+    assert page.locator(".leaflet-control-layers-expanded").count() == 0
+    assert not _overlap(_box(page, ".landgis-legend"), _box(page, ".landgis-footnote"))
+    # The map fits the county: every township is inside the map's box.
+    frame = _box(page, ".leaflet-container")
+    for i in range(page.locator("path.landgis-township").count()):
+        b = page.locator("path.landgis-township").nth(i).bounding_box()
+        assert b["x"] >= frame["x"] - 1 and b["x"] + b["width"] <= frame["x"] + frame["width"] + 1
+        assert b["y"] >= frame["y"] - 1 and b["y"] + b["height"] <= frame["y"] + frame["height"] + 1
+    # A metric scale bar only; no Leaflet flag in the attribution.
+    assert page.locator(".leaflet-control-scale-line").count() == 1
+    assert "km" in page.locator(".leaflet-control-scale-line").inner_text()
+    assert "Leaflet" not in page.locator(".leaflet-control-attribution").inner_text()
+    # The help says to tap, and a tap opens the township's breakdown.
+    assert "轻触乡镇查看明细" in page.locator(".landgis-help").inner_text()
+    box = page.locator('path[data-township="连州镇"]').bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector(".landgis-popup")
+    assert "占全市比例" in page.locator(".landgis-popup").inner_text()
+    page.screenshot(path=str(_artifacts() / "web_map_phone.png"))
+
+
+def _artifacts():
+    from pathlib import Path
+
+    out = Path(__file__).parent / "artifacts"
+    out.mkdir(exist_ok=True)
+    return out

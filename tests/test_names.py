@@ -53,6 +53,7 @@ def test_registry_for_place():
 def test_county_scope_overrides_the_place():
     with county_scope("441224"):
         assert registry_for_place("连州市").county_name == "怀集县"
+        assert registry().county_name == "怀集县"  # qa and others ask registry() for "the county"
     assert registry_for_place("连州市").county_name == "连州市"
 
 

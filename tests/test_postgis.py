@@ -214,16 +214,86 @@ def test_read_sql_query(db):
     assert gdf.geometry.name == "geometry" and gdf.attrs["postgis"]["geometry_column"] == "shape"
 
 
-@pytest.mark.parametrize("query, message", [
-    ("SELECT * FROM {s}.t; DROP TABLE {s}.t", "syntax error"),
-    ("WITH d AS (DELETE FROM {s}.t RETURNING *) SELECT *, NULL::geometry AS g FROM d", "WITH clause"),
-    ("SELECT *, NULL::geometry AS g FROM {s}.t FOR UPDATE", "read-only transaction"),
-    ("SELECT 1 AS x", "no geometry column"),
-])
-def test_read_sql_cannot_change_anything(db, query, message):
-    with pytest.raises(InputError, match=message):
+# --- --sql cannot write (issue 13) ----------------------------------------------------------------
+def _victim(db: DB) -> None:
+    """The parcels as {schema}.dikuai_2026, a bystander {schema}.victim, and a volatile function that
+    would empty it (and try to switch its transaction to READ WRITE first)."""
+    load_parcels_sql(db, name="dikuai_2026")
+    s = sql.Identifier(db.schema)
+    db.conn.execute(sql.SQL("CREATE TABLE {}.victim (x int); INSERT INTO {}.victim VALUES (1), (2)").format(s, s))
+    db.conn.execute(sql.SQL(
+        "CREATE FUNCTION {}.wipe() RETURNS int VOLATILE LANGUAGE plpgsql AS $$ BEGIN "
+        "PERFORM set_config('default_transaction_read_only', 'off', false); "
+        "DELETE FROM {}.victim; RETURN 1; END $$").format(s, s))
+
+
+ATTACKS = {
+    # the issue's attack: closes the subquery, COMMITs the read-only transaction, drops a table
+    "commit and drop": ("SELECT * FROM {s}.dikuai_2026) AS a; COMMIT; DROP TABLE {s}.victim; "
+                        "SELECT * FROM (SELECT * FROM {s}.dikuai_2026", "not valid SQL"),
+    "two statements": ("SELECT * FROM {s}.dikuai_2026; DROP TABLE {s}.victim", "2 statements"),
+    "commit": ("COMMIT", "must be a SELECT statement"),
+    "set transaction": ("SET TRANSACTION READ WRITE", "must be a SELECT statement"),
+    "set then drop": ("SET TRANSACTION READ WRITE; DROP TABLE {s}.victim", "2 statements"),
+    "delete cte": ("WITH d AS (DELETE FROM {s}.victim RETURNING *) SELECT *, NULL::geometry AS g FROM d",
+                   "data-modifying DELETE"),
+    "insert cte in a subquery": ("SELECT * FROM {s}.dikuai_2026, (WITH i AS (INSERT INTO {s}.victim "
+                                 "VALUES (3) RETURNING x) SELECT * FROM i) AS q", "data-modifying INSERT"),
+    "update cte": ("WITH u AS (UPDATE {s}.victim SET x = 0 RETURNING *) SELECT * FROM {s}.dikuai_2026",
+                   "data-modifying UPDATE"),
+    "select into": ("SELECT * INTO {s}.copied FROM {s}.dikuai_2026", "creates a table"),
+    "for update": ("SELECT * FROM {s}.dikuai_2026 FOR UPDATE", "locks rows"),
+    "volatile function": ("SELECT *, {s}.wipe() AS w FROM {s}.dikuai_2026", "read-only transaction"),
+    "drop alone": ("DROP TABLE {s}.victim", "must be a SELECT statement"),
+}
+
+
+@pytest.mark.parametrize("case", list(ATTACKS))
+def test_read_sql_cannot_write(db, case):
+    _victim(db)
+    query, message = ATTACKS[case]
+    with pytest.raises(InputError, match=message) as info:
         read_parcels(db.url, sql=query.format(s=db.schema))
-    assert db.count("t") == 1
+    assert "\n" not in str(info.value) and db.server.password not in str(info.value)
+    assert db.count("victim") == 2 and db.count("dikuai_2026") == 7 and db.count("copied") is None
+
+
+def test_sql_attack_through_the_cli_leaves_the_table(db, tmp_path):
+    _victim(db)
+    attack = ATTACKS["commit and drop"][0].format(s=db.schema)
+    proc = _landgis("qa", db.url, "--sql", attack, "--out", str(tmp_path / "qa"))
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "--sql" in proc.stderr and "Traceback" not in proc.stderr
+    assert db.count("victim") == 2 and not (tmp_path / "qa").exists()
+
+
+def test_second_and_third_locks_hold_without_the_parser(db):
+    """Even a query the parser let through could not write: the session is read-only by default, and
+    the extended protocol (prepare=True, as read_parcels runs the query) refuses a second statement."""
+    from landgis.qa.postgis import _connect
+
+    _victim(db)
+    victim = f"{db.schema}.victim"
+    with _connect(db.url, read_only=True) as conn:
+        assert conn.execute("SHOW default_transaction_read_only").fetchone()[0] == "on"
+        with pytest.raises(psycopg.errors.SyntaxError, match="multiple commands"):
+            conn.execute(f"SELECT 1; DROP TABLE {victim}", prepare=True)
+        conn.rollback()
+        conn.autocommit = True  # the simple protocol, statement by statement, after a COMMIT
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            conn.execute(f"COMMIT; DROP TABLE {victim}")
+    assert db.count("victim") == 2
+
+
+def test_read_sql_keeps_a_trailing_comment_harmless(db):
+    load_parcels_sql(db)
+    gdf = read_parcels(db.url, sql=f"SELECT * FROM {db.schema}.parcels -- 全部地块;")
+    assert len(gdf) == 7
+
+
+def test_read_sql_without_geometry(db):
+    with pytest.raises(InputError, match="no geometry column"):
+        read_parcels(db.url, sql="SELECT 1 AS x")
 
 
 def test_hostile_table_and_parcel_names_are_data(db):
@@ -289,7 +359,9 @@ def test_redact_url():
         "postgresql://u:***@h:5432/db?sslmode=require"
     assert redact_url("postgres://u@h/db?password=x&application_name=a") == \
         "postgres://u@h/db?password=***&application_name=a"
-    assert redact_url("host=h password='a b' dbname=d") == "host=h password=*** dbname=d"
+    assert redact_url("host=h password='a b' dbname=d") == "host=h password='***' dbname=d"
+    assert redact_url("postgresql://planner:Sec?ret99@h:5432/landuse") == "postgresql://planner:***@h:5432/landuse"
+    assert redact_url("PostgreSQL://planner:Se/cret@h/db") == "postgresql://planner:***@h/db"
     assert redact_url("postgresql:///db") == "postgresql:///db"
 
 
@@ -458,3 +530,82 @@ def test_cli_qa_from_postgis_with_write_back(pg_server, db, tmp_path):
     again = _landgis(*args)
     assert again.returncode == 2 and "--replace" in again.stderr
     assert _landgis(*args, "--replace").returncode == 0
+
+
+# --- passwords never printed (issue 13) -------------------------------------------------------
+SECRET = "Sec?ret/99x"  # a '?' and a '/': both used to end libpq's user part in a naive parse
+SECRET_FORMS = (SECRET, "Sec%3Fret%2F99x", "ret/99x", "Sec?ret")
+
+
+@pytest.fixture
+def planner(pg_server, db):
+    """A login role whose password holds '?' and '/', allowed to read the test schema."""
+    role = f"planner_{db.schema}"[:60]
+    with pg_server.admin() as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(SECRET)))
+    db.conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(db.schema), sql.Identifier(role)))
+    layer = load_parcels_sql(db)
+    db.conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(
+        sql.Identifier(db.schema), sql.Identifier(role)))
+    yield role, layer
+    db.conn.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA {0} FROM {1}; REVOKE ALL ON SCHEMA {0} FROM {1}")
+                    .format(sql.Identifier(db.schema), sql.Identifier(role)))
+    with pg_server.admin() as admin:
+        admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+def _conninfo(server: PostgresServer, role: str, form: str, password: str = SECRET) -> str:
+    where = f"127.0.0.1:{server.port}/{server.dbname}"
+    return {
+        "raw url": f"postgresql://{role}:{password}@{where}",
+        "upper-case scheme": f"PostgreSQL://{role}:{password}@{where}",
+        "key=value": (f"host=127.0.0.1 port={server.port} dbname={server.dbname} user={role} "
+                      f"password='{password}'"),
+    }[form]
+
+
+def _leaks(proc: subprocess.CompletedProcess, folder) -> list[str]:
+    """Where a form of the password shows: stdout, stderr, or any output file (workbooks unzipped)."""
+    import zipfile
+    from pathlib import Path
+
+    texts = {"stdout": proc.stdout, "stderr": proc.stderr}
+    for path in Path(folder).rglob("*") if Path(folder).exists() else []:
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                data = b"".join(z.read(n) for n in z.namelist())
+        texts[str(path)] = data.decode("utf-8", "replace")
+    return [f"{where}: {form}" for where, text in texts.items() for form in SECRET_FORMS if form in text]
+
+
+@pytest.mark.parametrize("form", ["raw url", "upper-case scheme", "key=value"])
+def test_password_never_printed_cli_qa(pg_server, db, planner, tmp_path, form):
+    role, layer = planner
+    url = _conninfo(pg_server, role, form)
+    out = tmp_path / "qa"
+    ok = _landgis("qa", url, "--layer", layer, "--out", str(out))
+    assert ok.returncode == 0, ok.stderr  # the password with '?' and '/' reaches the server intact
+    assert (out / "findings.xlsx").exists() and (out / "qa_map.html").exists()
+    missing = _landgis("qa", url, "--layer", f"{db.schema}.nope", "--out", str(tmp_path / "x"))
+    assert missing.returncode == 2 and "no table" in missing.stderr
+    wrong = _landgis("qa", _conninfo(pg_server, role, form, password="Sec?ret/99x-WRONG"), "--layer", layer)
+    assert wrong.returncode == 2 and len(wrong.stderr.strip().splitlines()) == 1, wrong.stderr
+    assert "password authentication failed" in wrong.stderr
+    assert not _leaks(ok, out) + _leaks(missing, tmp_path / "x") + _leaks(wrong, tmp_path / "none")
+
+
+def test_password_never_printed_cli_atlas_parcels(pg_server, db, planner, tmp_path):
+    role, layer = planner
+    url = _conninfo(pg_server, role, "upper-case scheme")
+    out = tmp_path / "atlas"
+    proc = _landgis("atlas", "--parcels", url, "--parcel-layer", layer, "--out", str(out), "--format", "png")
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "qa" / "findings.xlsx").exists() and (out / "manifest.json").exists()
+    assert not _leaks(proc, out)
+    bad = _landgis("atlas", "--parcels", url.replace(SECRET, SECRET + "-WRONG"), "--parcel-layer", layer,
+                   "--out", str(tmp_path / "atlas2"))
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
+    assert not _leaks(bad, tmp_path / "atlas2") and not (tmp_path / "atlas2").exists()

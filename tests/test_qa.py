@@ -75,7 +75,8 @@ def build_parcels(towns) -> gpd.GeoDataFrame:
     square, square_ha = _square(towns, "连州镇", 100)          # 4 ha
     big, big_ha = _square(towns, "瑶安瑶族乡", math.sqrt(2e4) / 2)  # 2 ha
     gk = Transformer.from_crs(4326, 4525, always_xy=True).transform(lz.x, lz.y)  # GK 3° zone 37, prefixed
-    bowtie = shapely.Polygon([(lz.x, lz.y), (lz.x + 0.004, lz.y + 0.004), (lz.x + 0.004, lz.y), (lz.x, lz.y + 0.004)])
+    bx, by = lz.x + 0.0015, lz.y + 0.0015  # clear of the square around lz: no overlap
+    bowtie = shapely.Polygon([(bx, by), (bx + 0.004, by + 0.004), (bx + 0.004, by), (bx, by + 0.004)])
     rows = [
         # id, township, category, area (ha), geometry, expected finding kinds
         ("P01", "连州", "住宅用地", round(square_ha, 6), square, "duplicate_geometry"),     # 连州 = 连州镇

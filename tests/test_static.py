@@ -169,6 +169,7 @@ def test_map_sheet_has_title_legend_furniture_and_footnote(ind_map, layer):
     assert layer.attrs["provenance"]["footnote"] in joined
     assert "资料来源：《连州市2026年度土地供应计划》" in joined
     assert "界线数据：" in joined and "GeoNames" in joined  # CC BY attribution of the shipped layer
+    assert "知识共享署名 4.0" in joined and "synthesised" not in joined  # in Chinese on a Chinese map
     for name in layer["name"]:
         assert any(t.startswith(name) for t in all_text), name
     assert "龙坪镇\n23.01" in all_text and "丰阳镇" in all_text
@@ -206,6 +207,24 @@ def test_small_multiples_share_one_set_of_classes(layer):
     assert panels[IND].colours != panels["住宅用地"].colours  # each in its own standard colour
 
 
+def test_total_map_states_the_plans_total_beside_the_townships_sum(layer):
+    fig = choropleth(layer, "total")
+    joined = "\n".join(texts(fig))
+    assert "全市（计划）：158.18 公顷" in joined  # the plan's 158.1793169, not the townships' 156.397524
+    assert "乡镇合计：156.40 公顷" in joined and "未落实到乡镇：1.78 公顷" in joined
+    # 工矿仓储用地 adds up: its 全市 figure stands alone.
+    joined = "\n".join(texts(choropleth(layer, IND, unit="mu")))
+    assert "全市（计划）：1,188.6 亩" in joined and "乡镇合计" not in joined
+
+
+def test_small_multiples_headers_state_the_plans_figures(layer):
+    titles = [ax.get_title(loc="left") for ax in small_multiples(layer).axes]
+    housing = next(t for t in titles if t.startswith("住宅用地"))
+    assert "全市（计划）：29.33 公顷" in housing  # the plan's 29.327316
+    assert "乡镇合计：29.22 公顷" in housing and "未落实到乡镇：0.11 公顷" in housing
+    assert "乡镇合计" not in next(t for t in titles if t.startswith(IND))
+
+
 def test_stacked_bars_table(layer):
     fig = stacked_bars(layer, unit="mu")
     table = fig.landgis_table
@@ -213,6 +232,112 @@ def test_stacked_bars_table(layer):
     assert table.sum(axis=1).iloc[0] == pytest.approx(62.376199 * 15)
     assert table.loc["丰阳镇"].sum() == 0
     assert "无供应" in texts(fig)
+    assert "全市（计划）：2,372.7 亩\n乡镇合计：2,346.0 亩\n未落实到乡镇：26.7 亩" in texts(fig)
+
+
+# --- classes and colours -----------------------------------------------------------------------
+def test_few_supplied_townships_get_at_most_three_classes(layer):
+    ind = classify(layer, IND)  # 7 townships have 工矿仓储用地
+    assert ind.k == 3
+    assert set(ind.townships_in(-1)) == {"龙坪镇", "东陂镇", "保安镇"}  # the industrial three: one story
+    for column in [*layer.attrs["categories"], "total", "density"]:
+        cls = classify(layer, column)
+        if len(cls.values[cls.values > 0]) <= 8:
+            assert cls.k <= 3, column
+    assert classify(layer, "住宅用地").k == 2  # 3 townships: never one class per township
+    assert classify(layer, "total").k > 3  # 11 townships: the scheme may use more
+    assert classify(layer, IND, k=5).k == 5  # an explicit k is obeyed
+
+
+@pytest.mark.parametrize("unit", ["ha", "mu", "m2"])
+def test_legend_ranges_never_share_a_bound(layer, unit):
+    for column in [*layer.attrs["categories"], "total", "density"]:
+        cls = classify(layer, column, unit=unit)
+        bounds = [[float(x.replace(",", "")) for x in label.split(" – ")] for label in cls.labels]
+        for lower, upper in zip(bounds, bounds[1:]):
+            assert lower[-1] < upper[0], (column, cls.labels)
+        # every township's value lies within its class's printed range
+        for name, value in cls.values[cls.values > 0].items():
+            lo, *hi = bounds[cls.assignment[name]]
+            assert lo - 1e-9 <= round(value, cls.decimals) <= (hi or [lo])[0] + 1e-9, (column, name, cls.labels)
+
+
+def test_residential_ramp_stays_yellow_to_orange():
+    import colorsys
+
+    from landgis.categories import lookup, ramp
+
+    brown = np.array([int(lookup("工矿仓储用地").colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    for k in (1, 3, 5):
+        for colour in ramp(lookup("住宅用地").colour, k):
+            rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+            h, light, sat = colorsys.rgb_to_hls(*rgb)
+            assert 0.07 <= h <= 0.18 and light >= 0.45 and sat > 0.9, colour  # yellow to orange, never brown
+            assert np.abs(rgb - brown).max() > 0.25, colour
+
+
+# --- the library ---------------------------------------------------------------------------------
+def test_a_figure_made_outside_the_atlas_draws_chinese(layer, tmp_path):
+    """A script's own figure: default rcParams restored, saved with plain savefig; no glyph may be missing."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    import landgis
+
+    fig = landgis.choropleth(layer, IND)
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()  # a script that resets matplotlib: the figure keeps its font file
+        fig.savefig(tmp_path / "工矿仓储用地.png", dpi=60)  # filterwarnings("error"): a missing glyph fails
+    own, (left, right) = plt.subplots(1, 2, figsize=(8, 4))
+    try:
+        assert landgis.choropleth(layer, "住宅用地", ax=left) is own
+        landgis.choropleth(layer, "total", ax=right)
+        right.set_title("全市供应总量")  # the user's own text: importing landgis.render made the font the default
+        own.savefig(tmp_path / "两图.png", dpi=60)
+    finally:
+        plt.close(own)
+    assert left.landgis_classification.column == "住宅用地"
+    assert any(t.get_text().startswith("连州镇") for t in left.texts)
+    assert (tmp_path / "两图.png").stat().st_size > 5_000
+
+
+# --- dense official layers -----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def dense_layer(towns, plan):
+    """The shipped layer with every border densified to about 1 m: a valid coverage of over 1,000,000 vertices."""
+    import geopandas as gpd
+    import shapely
+
+    from landgis.join import join
+
+    lines = shapely.union_all(towns.boundary.to_numpy())
+    polys = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.segmentize(lines, 0.000008))))
+    owner = gpd.sjoin(gpd.GeoDataFrame(geometry=shapely.point_on_surface(polys), crs=towns.crs),
+                      towns[["geometry"]], predicate="within")["index_right"]
+    dense = towns.copy()
+    dense["geometry"] = [polys[owner.index[owner == i][0]] for i in towns.index]
+    assert shapely.get_num_coordinates(dense.geometry.to_numpy()).sum() > 1_000_000
+    assert shapely.coverage_is_valid(dense.geometry.to_numpy())
+    return join(plan, dense)
+
+
+def test_a_dense_layer_is_simplified_for_drawing_only(dense_layer, tmp_path):
+    import shapely
+
+    from landgis.render.furniture import drawing_layer
+
+    crs = plot_crs(dense_layer)
+    drawn = drawing_layer(dense_layer, crs)
+    assert shapely.get_num_coordinates(drawn.geometry.to_numpy()).sum() < 50_000
+    assert shapely.coverage_is_valid(drawn.geometry.to_numpy())  # neighbours keep one border
+    assert (drawn.geometry.area / dense_layer.to_crs(crs).geometry.area).between(0.995, 1.005).all()
+    assert shapely.get_num_coordinates(dense_layer.geometry.to_numpy()).sum() > 1_000_000  # analysis untouched
+    svg, pdf = render_maps(dense_layer, tmp_path, categories=[IND], formats=["svg", "pdf"])
+    assert svg.stat().st_size < 2_000_000 and pdf.stat().st_size < 2_000_000  # 33 MB unsimplified
+    # The web map too: one self-contained page of a few hundred kB.
+    from landgis.render.interactive import self_contained_html, web_map
+
+    assert len(self_contained_html(web_map(dense_layer)).encode("utf-8")) < 1_000_000
 
 
 # --- files -------------------------------------------------------------------------------------
@@ -286,10 +411,9 @@ def test_failed_write_leaves_the_old_file_untouched(ind_map, tmp_path):
 def test_every_map_of_the_plan_renders(layer, tmp_path):
     paths = render_maps(layer, tmp_path, formats=["png"], dpi=40)
     names = [p.name for p in paths]
-    assert names == [
-        "cat-0809-public-utilities.png", "cat-05-commercial-and-business-services.png", "cat-07-residential.png",
-        "cat-06-industrial-mining-and-storage.png", "cat-0810-parks-and-green-space.png", "cat-10-transport.png",
-        "total.png", "density.png", "small-multiples.png", "stacked-bars.png",
+    assert names == [  # Chinese names, in the plan's order
+        "公用设施用地.png", "商服用地.png", "住宅用地.png", "工矿仓储用地.png", "公园与绿地.png", "交通运输用地.png",
+        "供应总量.png", "供应强度.png", "各类用地一览.png", "分乡镇用地构成.png",
     ]
     for p in paths:
         with Image.open(p) as img:
@@ -298,12 +422,15 @@ def test_every_map_of_the_plan_renders(layer, tmp_path):
 
 
 # --- command line ------------------------------------------------------------------------------
-def test_cli_map(tmp_path, capsys):
+def test_cli_map_category_writes_that_map_alone(tmp_path, capsys):
     rc = main(["map", "--category", "工矿仓储", "--format", "png", "--dpi", "50", "--unit", "mu",
-               "--breaks", "15,75,150", "--no-extras", "--out", str(tmp_path)])
-    out = capsys.readouterr().out.split()
+               "--breaks", "15,75,150", "--out", str(tmp_path)])
+    captured = capsys.readouterr()
+    out = captured.out.split()
     assert rc == 0
-    assert out == [str(tmp_path / "cat-06-industrial-mining-and-storage.png")]
+    assert out == [str(tmp_path / "工矿仓储用地.png")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["工矿仓储用地.png"]
+    assert "已写出 1 个文件" in captured.err
     with Image.open(out[0]) as img:
         assert img.info["dpi"] == pytest.approx((50, 50), abs=0.1)
 

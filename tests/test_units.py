@@ -7,7 +7,18 @@ from decimal import Decimal as D
 import pytest
 
 from landgis.errors import InputError
-from landgis.units import format_decimal, to_hectares, to_unit, unit_key, unit_label
+from landgis.units import (
+    PRECISION,
+    display_unit,
+    factor,
+    format_area,
+    format_decimal,
+    format_density,
+    to_hectares,
+    to_unit,
+    unit_key,
+    unit_label,
+)
 
 
 @pytest.mark.parametrize("unit, key", [("ha", "ha"), ("公顷", "ha"), ("亩", "mu"), ("MU", "mu"), ("平方米", "m2"),
@@ -37,3 +48,34 @@ def test_exact_conversions():
 ])
 def test_format_decimal(value, text):
     assert format_decimal(value) == text
+
+
+@pytest.mark.parametrize("hectares, unit, where, text", [
+    (D("158.1793169"), "ha", "map", "158.18 公顷"),
+    (D("158.1793169"), "ha", "table", "158.1793 公顷"),
+    (D("158.1793169"), "亩", "map", "2,372.7 亩"),
+    (D("158.1793169"), "mu", "table", "2,372.69 亩"),
+    (D("158.1793169"), "m2", "map", "1,581,793 平方米"),
+    (0.1388, "ha", "map", "0.14 公顷"),
+    (D("-0.0000001"), "ha", "map", "0.00 公顷"),  # never "-0.00"
+    (None, "ha", "map", "–"),
+])
+def test_one_display_rule_per_unit(hectares, unit, where, text):
+    assert format_area(hectares, unit, where=where) == text
+
+
+def test_display_rule_is_stated_once_and_in_english_too():
+    assert PRECISION == {"ha": {"map": 2, "table": 4}, "mu": {"map": 1, "table": 2}, "m2": {"map": 0, "table": 0}}
+    assert format_area(23.011857, "mu", lang="en") == "345.2 mu"
+    assert format_area(23.011857, "mu", label=False) == "345.2"
+    assert format_density(62.376199 / 191.03) == "0.3265 公顷/平方公里"
+    assert format_density(0.1, lang="en") == "0.1000 ha/km²"
+    assert factor("ha") == 1 and factor("mu") == 15 and factor("平方米") == 10_000
+
+
+def test_only_area_units_can_be_displayed():
+    assert display_unit("公顷") == "ha"
+    with pytest.raises(InputError, match="unit must be"):
+        display_unit("km2")
+    with pytest.raises(InputError, match="unit must be"):
+        format_area(1, "acre")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from landgis.errors import InputError
-from landgis.files import reproducible_xlsx, write_bytes
+from landgis.files import csv_cell, write_bytes, write_workbook
 from landgis.plan.model import Finding, Plan
 from landgis.units import format_decimal, to_unit, unit_key, unit_label
 
@@ -185,9 +185,11 @@ def _dumps(obj, indent: int, level: int = 0) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-def plan_to_json(plan: Plan, findings: list[Finding] | None = None, unit: str = "ha", indent: int = 2) -> str:
-    """The plan and its findings as JSON text (exact numbers)."""
-    return _dumps(plan_to_dict(plan, findings, unit), indent)
+def plan_to_json(plan: Plan, findings: list[Finding] | None = None, unit: str = "ha", indent: int = 2,
+                 county: dict | None = None) -> str:
+    """The plan and its findings as JSON text (exact numbers), led by the county (code, name) when given."""
+    data = plan_to_dict(plan, findings, unit)
+    return _dumps({"county": county, **data} if county else data, indent)
 
 
 def write_atomic(path: str | Path, data: bytes) -> Path:
@@ -216,9 +218,9 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
     if suffix == ".csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow([f"乡镇（单位：{label}）", *df.columns])
+        w.writerow([f"乡镇（单位：{label}）", *map(csv_cell, df.columns)])
         for idx, row in zip(df.index, df.itertuples(index=False)):
-            w.writerow([idx, *(format_decimal(v) for v in row)])
+            w.writerow([csv_cell(idx), *(format_decimal(v) for v in row)])
         return write_atomic(path, buf.getvalue().encode("utf-8-sig"))
     if suffix == ".xlsx":
         from openpyxl import Workbook
@@ -231,30 +233,19 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
         ws.append(["乡镇", *df.columns])
         for idx, row in zip(df.index, df.itertuples(index=False)):
             ws.append([idx, *(float(format_decimal(v)) for v in row)])
-        ws.column_dimensions["A"].width = 14
         ws2 = wb.create_sheet("核对结果")
         ws2.append(["类型", "说明", "级别", "乡镇", "用地类别", "计划数(公顷)", "合计数(公顷)", "差额(公顷)"])
         for f in findings or []:
             ws2.append([f.kind, f.message, f.severity_label, f.township, f.category,
                         *(None if v is None else float(format_decimal(v))
                           for v in (f.stated_ha, f.computed_ha, f.difference_ha))])
-        ws2.column_dimensions["B"].width = 90
         ws3 = wb.create_sheet("面积数字台账")
         ws3.append(["行号", "数字", "数值", "单位", "公顷", "去向", "归属", "说明", "原文"])
         for r in (plan.ledger.itertuples() if plan.ledger is not None else []):
             ws3.append([int(r.line), r.figure, float(r.value), r.unit, float(r.hectares), r.role_zh, r.what,
                         r.reason, r.text])
-        _text_cells(wb)
-        buf = io.BytesIO()
-        wb.save(buf)
-        return write_atomic(path, reproducible_xlsx(buf.getvalue()))
+        ws.freeze_panes = "A3"  # the title and the header row
+        if not path.parent.exists():
+            raise InputError(f"{path}: the folder {path.parent} does not exist")
+        return write_workbook(wb, path)  # text stays text (never a formula), widths fit, numbers formatted
     raise InputError(f"{path}: cannot write a {suffix or 'suffix-less'} file; use .csv or .xlsx")
-
-
-def _text_cells(wb) -> None:
-    """Text from the plan stays text: a cell starting with '=' is never a formula."""
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"

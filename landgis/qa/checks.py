@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import math
 from dataclasses import dataclass, field
 
@@ -25,7 +26,7 @@ from landgis.names import core_name, normalise_name, registry, suggest
 from landgis.qa.labels import finding
 from landgis.qa.parcels import HA_PER_UNIT
 
-__all__ = ["Context", "check_partition", "duplicates", "guess_area_unit"]
+__all__ = ["Context", "check_partition", "duplicate_ids", "duplicate_geometries", "overlaps", "guess_area_unit"]
 
 # Mainland China, Hainan and the near islands, generously: outside this box a coordinate is wrong.
 _CHINA = (73.0, 3.0, 135.5, 54.0)
@@ -189,8 +190,16 @@ class _Rows:
     to_ll: Transformer | None = None
     corrected: dict = field(default_factory=dict)
     found: np.ndarray | None = None
-    share_of: dict = field(default_factory=dict)
+    share_of: dict = field(default_factory=dict)      # polygons in several townships: {township: share}
+    single_share: dict = field(default_factory=dict)  # polygons in one township: (township, share)
     area_ha: np.ndarray | None = None
+
+    def shares(self, i: int) -> dict | None:
+        """{township: share} of polygon ``i`` (None for points and polygons outside every township)."""
+        if i in self.share_of:
+            return self.share_of[i]
+        one = self.single_share.get(i)
+        return {one[0]: float(one[1])} if one is not None else None
 
     def add(self, i, kind, message, **kw):
         finding(self.findings, self.rows[i], self.pids[i], kind, message, **kw)
@@ -377,35 +386,43 @@ def _location(r: _Rows) -> None:
     pt = loc[~is_poly[loc]]
     if len(pt):
         hit = ctx.index.locate(g_area[pt])
-        found[pt] = [ctx.names[h] if h >= 0 else None for h in hit]
+        found[pt] = np.array([None, *ctx.names], dtype=object)[hit + 1]
     pg = loc[is_poly[loc]]
+    total = np.ones(n)  # share of each polygon inside the county
     if len(pg):
-        sh = ctx.index.shares(g_area[pg])
-        for p, grp in sh.groupby("parcel", sort=False):
-            r.share_of[pg[p]] = {ctx.names[t]: s for t, s in zip(grp["township"], grp["share"])}
-        for i in pg:
-            s = r.share_of.get(i, {})
-            if s:
-                found[i] = max(s, key=s.get)
+        _polygon_shares(r, pg, ctx.index.shares(g_area[pg]), total)
 
-    for i in loc:
-        s = r.share_of.get(i)
-        if found[i] is None:
-            r.add(i, "outside_county", "位于县（市）界外，不在任何乡镇内",
-                  lon=r.rep[i, 0] if r.src_crs.is_geographic else None)
-            continue
-        if s is None:
-            continue
-        outside = max(0.0, 1.0 - sum(s.values()))
-        if outside >= _STRADDLE_SHARE:
-            r.add(i, "partly_outside_county", f"地块有 {pct(outside)} 的面积位于县（市）界外", found=found[i],
-                  outside_share=outside)
+    for i in loc[found[loc] == None]:  # noqa: E711 - elementwise on an object array
+        r.add(i, "outside_county", "位于县（市）界外，不在任何乡镇内",
+              lon=r.rep[i, 0] if r.src_crs.is_geographic else None)
+    for i in np.nonzero((1.0 - total >= _STRADDLE_SHARE) & (found != None))[0]:  # noqa: E711
+        outside = max(0.0, 1.0 - total[i])
+        r.add(i, "partly_outside_county", f"地块有 {pct(outside)} 的面积位于县（市）界外", found=found[i],
+              outside_share=outside)
+    for i in sorted(r.share_of):
+        s = r.share_of[i]
         inside = {k: v for k, v in s.items() if v >= _STRADDLE_SHARE}
         if len(inside) > 1:
             ranked = sorted(s.items(), key=lambda kv: -kv[1])
             words = "、".join(f"{k} {pct(v)}" for k, v in ranked if k in inside)
             r.add(i, "straddles_townships", f"地块跨乡镇界线：{words}", found=found[i], shares=dict(ranked),
                   areas_ha={k: v * area_ha[i] for k, v in s.items()})
+
+
+def _polygon_shares(r: _Rows, pg: np.ndarray, sh: pd.DataFrame, total: np.ndarray) -> None:
+    """Township of each polygon (largest share; ties to the first township) and the shares of those in several."""
+    names = np.array(r.ctx.names, dtype=object)
+    p, t, s = sh["parcel"].to_numpy(), sh["township"].to_numpy(), sh["share"].to_numpy()
+    order = np.lexsort((t, -s, p))
+    head = order[np.r_[True, p[order][1:] != p[order][:-1]]] if len(order) else order
+    r.found[pg[p[head]]] = names[t[head]]
+    total[pg] = np.bincount(p, weights=s, minlength=len(pg))
+    count = np.bincount(p, minlength=len(pg))
+    one = count[p] == 1
+    r.single_share.update(zip(pg[p[one]].tolist(), zip(names[t[one]], s[one])))
+    several = ~one
+    for q, tt, ss in zip(p[several], t[several], s[several]):  # sh is ordered by parcel, then township
+        r.share_of.setdefault(int(pg[q]), {})[names[tt]] = float(ss)
 
 
 def _declared_township(r: _Rows) -> None:
@@ -425,7 +442,7 @@ def _declared_township(r: _Rows) -> None:
                   f"所属乡镇“{name}”不在乡镇图层中" + (f"；是否为{'、'.join(hint)}？" if hint else ""),
                   declared=name, found=found[i], candidates=hint)
         for i in np.nonzero(pd.notna(declared) & pd.notna(found) & (declared != found))[0]:
-            canon, s = declared[i], r.share_of.get(i)
+            canon, s = declared[i], r.shares(i)
             # A polygon is in the wrong township when the declared one holds less than half of it.
             if s is not None and s.get(canon, 0.0) >= 0.5:
                 continue
@@ -473,6 +490,7 @@ def _stated_area(r: _Rows) -> None:
             for i in np.nonzero((words != "").to_numpy() & np.isnan(num))[0]:
                 r.add(i, "unreadable_area", f"面积“{words[i]}”不是数字", value=words[i])
             stated = num * factor
+        stated = _plausible_stated(r, stated)
         with np.errstate(invalid="ignore", divide="ignore"):
             diff = stated - area_ha
             bad = np.abs(diff) > ctx.area_tolerance * area_ha
@@ -487,6 +505,23 @@ def _stated_area(r: _Rows) -> None:
     r.out["area_ha"] = area_ha
 
 
+#: A stated parcel area above this (10,000 公顷 = 100 km²) is a typing or unit error, not a parcel.
+MAX_PARCEL_HA = 10_000.0
+
+
+def _plausible_stated(r: _Rows, stated: np.ndarray) -> np.ndarray:
+    """Stated areas with the negative, zero, infinite or absurd ones reported and set aside (NaN).
+
+    A set-aside parcel is booked against the quota with its geometry area, never with the figure.
+    """
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(stated) & ~((stated > 0) & (stated <= MAX_PARCEL_HA))
+    for i in np.nonzero(bad)[0]:
+        r.add(i, "implausible_area", f"填报面积 {stated[i]:,.6g}公顷 不合理（应大于 0、不超过 {MAX_PARCEL_HA:,.0f}公顷），"
+              f"未计入指标核算，改按图形面积计", stated_ha=float(stated[i]))
+    return np.where(bad, np.nan, stated)
+
+
 def _output_geometry(r: _Rows) -> None:
     """Geometry in lon/lat (swapped/GK coordinates read as meant) and a key for exact duplicates."""
     out_geom = r.geom_ll.copy()
@@ -495,12 +530,13 @@ def _output_geometry(r: _Rows) -> None:
     r.out["geometry"] = out_geom
     key = np.full(len(r.part), None, dtype=object)
     if r.usable.any():
-        key[r.usable] = shapely.to_wkb(shapely.normalize(r.geoms[r.usable]), hex=True)
+        wkb = shapely.to_wkb(shapely.normalize(r.geoms[r.usable]))
+        key[r.usable] = [hashlib.blake2b(w, digest_size=16).hexdigest() for w in wkb]
     r.out["geom_key"] = key
 
 
-def duplicates(added: pd.DataFrame, findings: list[dict]) -> None:
-    """Checks across rows: duplicate ids and duplicate geometries (``added`` indexed by input row)."""
+def duplicate_ids(added: pd.DataFrame, findings: list[dict]) -> None:
+    """Rows sharing an id (``added``: ``id_text``, ``parcel_id``, indexed by input row, sorted)."""
     ids = added.loc[added["id_text"] != "", "id_text"]
     ids = ids[ids.duplicated(keep=False)]
     for pid, grp in ids.groupby(ids, sort=False):
@@ -508,6 +544,10 @@ def duplicates(added: pd.DataFrame, findings: list[dict]) -> None:
         for r in grp.index:
             finding(findings, r, pid, "duplicate_id", f"编号“{pid}”重复（第 {where} 行）",
                     input_rows=[int(x) + 1 for x in grp.index])
+
+
+def duplicate_geometries(added: pd.DataFrame, findings: list[dict]) -> None:
+    """Rows with the same geometry (``added``: ``geom_key``, ``parcel_id``, indexed by input row, sorted)."""
     keys = added["geom_key"].dropna()
     keys = keys[keys.duplicated(keep=False)]
     for _, grp in keys.groupby(keys, sort=False):
@@ -516,6 +556,80 @@ def duplicates(added: pd.DataFrame, findings: list[dict]) -> None:
             others = [p for rr, p in zip(grp.index, names) if rr != r]
             finding(findings, r, added.at[r, "parcel_id"], "duplicate_geometry",
                     f"几何与 {'、'.join(others)} 完全相同", duplicates=others)
+
+
+def overlaps(added: pd.DataFrame, ctx: Context, findings: list[dict], other: pd.DataFrame | None = None) -> int:
+    """Polygon parcels overlapping another by more than ``ctx.overlap_tolerance`` m².
+
+    Candidates come from an STRtree query (``predicate="intersects"``), never all pairs; exact
+    duplicates are left to :func:`duplicate_geometries`. Each pair gives one finding on each parcel,
+    with the other's id and row, the overlap in m² and ha, and whether one lies inside the other.
+
+    Parameters
+    ----------
+    added : pandas.DataFrame
+        Indexed by input row: ``parcel_id``, ``geom_key`` and ``geometry`` (EPSG:4326).
+    ctx : Context
+    findings : list of dict
+        Appended to.
+    other : pandas.DataFrame, optional
+        Only pairs between ``added`` and ``other`` (another partition's rows) are tested.
+
+    Returns
+    -------
+    int
+        Number of overlapping pairs found.
+    """
+    a = _polygons(added)
+    b = a if other is None else _polygons(other)
+    if not len(a) or not len(b):
+        return 0
+    ga = np.asarray(a["geometry"].values, dtype=object)
+    gb = np.asarray(b["geometry"].values, dtype=object)
+    ia, ib = shapely.STRtree(gb).query(ga, predicate="intersects")
+    if other is None:
+        keep = ia < ib
+        ia, ib = ia[keep], ib[keep]
+    same = a["geom_key"].to_numpy(dtype=object)[ia] == b["geom_key"].to_numpy(dtype=object)[ib]
+    ia, ib = ia[~same], ib[~same]
+    if not len(ia):
+        return 0
+    to_area = transformer(CRS.from_epsg(4326), ctx.crs_area)
+    pa = valid(_reproject(ga[ia], to_area))
+    pb = valid(_reproject(gb[ib], to_area))
+    area = shapely.area(shapely.intersection(pa, pb))
+    big = area > ctx.overlap_tolerance
+    pairs = pd.DataFrame({"ra": a.index.to_numpy()[ia][big], "rb": b.index.to_numpy()[ib][big],
+                          "ida": a["parcel_id"].to_numpy()[ia][big], "idb": b["parcel_id"].to_numpy()[ib][big],
+                          "area": area[big], "sa": area[big] / shapely.area(pa[big]),
+                          "sb": area[big] / shapely.area(pb[big])})
+    both = pd.concat([pairs, pairs.rename(columns={"ra": "rb", "rb": "ra", "ida": "idb", "idb": "ida",
+                                                   "sa": "sb", "sb": "sa"})], ignore_index=True)
+    for p in both.sort_values(["ra", "rb"]).itertuples():
+        _overlap_finding(findings, p)
+    return len(pairs)
+
+
+def _polygons(frame: pd.DataFrame) -> pd.DataFrame:
+    g = np.asarray(frame["geometry"].values, dtype=object)
+    ok = ~pd.isna(pd.Series(g, dtype=object)).to_numpy()
+    ok[ok] = np.isin(shapely.get_type_id(g[ok]), (3, 6))
+    return frame.loc[ok, ["parcel_id", "geom_key", "geometry"]]
+
+
+_INSIDE = 0.999  # an overlap of 99.9 % of a parcel: it lies inside the other
+
+
+def _overlap_finding(findings: list, p) -> None:
+    words = f"{p.area:,.1f} 平方米（{fmt_ha(p.area / 1e4)}）"
+    if p.sa >= _INSIDE:
+        relation, msg = "inside", f"位于地块 {p.idb} 内：重叠 {words}，占本地块 {pct(p.sa)}"
+    elif p.sb >= _INSIDE:
+        relation, msg = "contains", f"包含地块 {p.idb}：重叠 {words}，占本地块 {pct(p.sa)}"
+    else:
+        relation, msg = "partial", f"与地块 {p.idb} 部分重叠：重叠 {words}，占本地块 {pct(p.sa)}、占对方 {pct(p.sb)}"
+    finding(findings, p.ra, p.ida, "overlaps_parcel", msg, other=p.idb, other_row=int(p.rb) + 1,
+            overlap_m2=p.area, share=p.sa, other_share=p.sb, relation=relation)
 
 
 def guess_area_unit(part: gpd.GeoDataFrame, area_field: str, ctx: Context) -> str:

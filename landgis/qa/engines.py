@@ -1,16 +1,44 @@
-"""Where the per-partition checks run: in this process (``local``) or on a dask.distributed cluster."""
+"""Where the per-partition checks run: in this process (``local``) or on a dask.distributed cluster.
+
+The dask engine never gathers rows. Stage by stage, each task holds one partition:
+
+1. **read** the parcels in pieces (GeoParquet row groups, GeoPackage/Shapefile feature ranges, a
+   GeoDataFrame's slices), each row keeping its input row number;
+2. **partition spatially**: a Hilbert distance (dask-geopandas' curve, over the township layer's
+   extent; ties broken by the row so that no partition can swell) and ``set_index`` on it, as
+   ``spatial_shuffle`` does, with geometries travelling as WKB;
+3. **check** every partition (every per-row check and the overlaps inside it); each task writes its
+   rows and findings to Parquet and returns only its sums per township × category and the grid cells its polygons touch;
+4. **across partitions**: duplicate ids and geometries by a shuffle keyed by the id / geometry hash;
+   overlaps between partitions whose polygons touch the same cells of a 0.01° grid, on those
+   polygons only (each partition is read once to pick them);
+5. **assemble** each partition's per-parcel result and findings as partitioned (Geo)Parquet.
+
+The client only adds up sums and counts, so its memory does not grow with the parcel count.
+"""
 
 from __future__ import annotations
 
 import math
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
-from landgis.qa.checks import Context, check_partition
+from landgis.qa.checks import Context, check_partition, duplicate_geometries, duplicate_ids, overlaps
+from landgis.qa.labels import FINDING_COLUMNS
+from landgis.qa.quota import booked
 
-__all__ = ["run_local", "run_dask"]
+__all__ = ["run_local", "run_dask", "DaskRun", "PARTITION_ROWS"]
+
+#: Rows per partition of the dask engine (what bounds a worker's memory).
+PARTITION_ROWS = 200_000
 
 CHUNK = 100_000
 
@@ -33,80 +61,429 @@ def run_local(gdf: gpd.GeoDataFrame, ctx: Context, progress: bool = False):
     return pd.concat(parts), findings
 
 
-def _vector_partitions(path: Path, layer, npartitions: int):
-    """Lazy partitions of a vector file, read with pyogrio (encodings detected like load_parcels)."""
+
+
+# --- dask ------------------------------------------------------------------------------------------
+@dataclass
+class DaskRun:
+    """What the dask engine wrote and added up."""
+
+    parcels_path: Path
+    findings_path: Path
+    booked: pd.DataFrame
+    n_parcels: int = 0
+    n_with_findings: int = 0
+    by_kind: dict = field(default_factory=dict)
+    by_severity: dict = field(default_factory=dict)
+    n_partitions: int = 0
+    overlaps_within: int = 0
+    overlaps_across: int = 0
+    staging: Path | None = None
+    border_parcels: int = 0
+    timings: dict = field(default_factory=dict)
+
+
+def _stable(df: pd.DataFrame) -> pd.DataFrame:
+    """Object columns as text (pandas ``str``), so every partition writes the same Parquet schema."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = pd.array([None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+                                 else str(v) for v in out[col]], dtype="str")
+    return out
+
+
+_FINDINGS_SCHEMA = None
+
+
+def _findings_schema():
+    global _FINDINGS_SCHEMA
+    if _FINDINGS_SCHEMA is None:
+        import pyarrow as pa
+
+        _FINDINGS_SCHEMA = pa.schema([("row", pa.int64()), *[(c, pa.large_string()) for c in FINDING_COLUMNS[1:]]])
+    return _FINDINGS_SCHEMA
+
+
+def write_findings_parquet(records, path: Path) -> None:
+    """Finding records (dicts or a DataFrame with :data:`FINDING_COLUMNS`) as one Parquet file, fixed schema."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    df = pd.DataFrame(records, columns=list(FINDING_COLUMNS))
+    cols = {"row": pa.array([None if pd.isna(r) else int(r) for r in df["row"]], pa.int64())}
+    for c in FINDING_COLUMNS[1:]:
+        cols[c] = pa.array([None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v)
+                            for v in df[c]], pa.large_string())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table(cols, schema=_findings_schema()), path)
+
+
+def read_findings_parquet(paths) -> pd.DataFrame:
+    """Finding files written by :func:`write_findings_parquet`, as one DataFrame (``row`` as Int64)."""
+    import pyarrow.parquet as pq
+
+    tables = [pq.read_table(p, schema=_findings_schema()) for p in paths]
+    if not tables:
+        return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else object) for c in FINDING_COLUMNS})
+    import pyarrow as pa
+
+    df = pa.concat_tables(tables).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    for c in FINDING_COLUMNS[1:]:
+        df[c] = df[c].astype(object).where(df[c].notna(), None)
+    return df
+
+
+# stage 1: pieces of the input, each a GeoDataFrame indexed by input row
+def _pieces(source, layer, crs, partition_rows: int):
+    import dask
+
+    from landgis.qa.parcels import geoparquet_pieces, is_geoparquet, read_geoparquet
+
+    if isinstance(source, gpd.GeoDataFrame):
+        spans = chunks(len(source), partition_rows)
+        return [source.iloc[s:e] for s, e in spans], len(source)
+    path = Path(source)
+    if is_geoparquet(path):
+        groups, current, size = [], [], 0
+        offsets, total = [], 0
+        for piece in geoparquet_pieces(path):
+            if current and size + piece[2] > partition_rows:
+                groups.append(current)
+                offsets.append(total - size)
+                current, size = [], 0
+            current.append(piece)
+            size += piece[2]
+            total += piece[2]
+        if current:
+            groups.append(current)
+            offsets.append(total - size)
+
+        def read(group, offset, crs_=crs):
+            gdf = read_geoparquet(group)
+            gdf.index = pd.RangeIndex(offset, offset + len(gdf))
+            return gdf if gdf.crs is not None or crs_ is None else gdf.set_crs(crs_)
+
+        return [dask.delayed(read)(g, o) for g, o in zip(groups, offsets)], total
+    return _vector_pieces(path, layer, crs, partition_rows)
+
+
+def _vector_pieces(path: Path, layer, crs, partition_rows: int):
+    """Lazy feature ranges of a vector file, read with pyogrio (encodings detected like load_parcels)."""
     import dask
     import pyogrio
 
     from landgis.shapefiles import shapefile_source
 
     src, encoding = shapefile_source(path)
+    if layer is None and path.suffix.lower() == ".gpkg":
+        layers = [name for name, geom in pyogrio.list_layers(path) if geom]
+        layer = layers[0] if len(layers) == 1 else layer
     n = pyogrio.read_info(src, layer=layer, encoding=encoding)["features"]
-    size = max(1, math.ceil(n / npartitions))
 
-    def read(offset, count):
-        df = pyogrio.read_dataframe(src, layer=layer, encoding=encoding, skip_features=offset,
-                                    max_features=count)
+    def read(offset, count, crs_=crs):
+        df = pyogrio.read_dataframe(src, layer=layer, encoding=encoding, skip_features=offset, max_features=count)
         df.index = pd.RangeIndex(offset, offset + len(df))
-        return df
+        return df if df.crs is not None or crs_ is None else df.set_crs(crs_)
 
-    return [dask.delayed(read)(s, e - s) for s, e in chunks(n, size)], n
+    return [dask.delayed(read)(s, e - s) for s, e in chunks(n, partition_rows)], n
 
 
-def run_dask(parcels, source_path, layer, crs, ctx: Context, scheduler, progress: bool, npartitions=None):
-    """Check partitions on a dask.distributed cluster; (parcels, added, findings)."""
-    import dask
-    import dask_geopandas
-    from distributed import Client, LocalCluster, progress as dask_progress
+# stage 2: the spatial key, geometries as WKB for the shuffle
+_SPREAD = np.uint64(2654435761)  # Knuth's multiplicative hash: rows without geometry spread over partitions
 
-    own = None
+
+def _keyed(piece: gpd.GeoDataFrame, bounds, crs) -> pd.DataFrame:
+    from dask_geopandas.hilbert_distance import _hilbert_distance
+
+    if piece.crs is None and crs is not None:
+        piece = piece.set_crs(crs)
+    rows = piece.index.to_numpy(dtype=np.int64)
+    geoms = np.asarray(piece.geometry.values, dtype=object)
+    usable = ~pd.isna(pd.Series(geoms, dtype=object)).to_numpy()
+    usable[usable] = ~shapely.is_empty(geoms[usable])
+    curve = (rows.astype(np.uint64) * _SPREAD) % np.uint64(2**32)
+    if usable.any():
+        h = _hilbert_distance(gpd.GeoSeries(geoms[usable]), total_bounds=bounds, level=16)
+        curve[usable] = h.to_numpy().astype(np.uint64)
+    key = (curve << np.uint64(24)) + (rows.astype(np.uint64) % np.uint64(2**24))
+    df = _stable(pd.DataFrame(piece.drop(columns=piece.geometry.name)))
+    df["_wkb"] = shapely.to_wkb(geoms)
+    df["_qa_row"] = rows
+    df["_hkey"] = key.astype(np.int64)
+    return df.reset_index(drop=True)
+
+
+# stage 3: per-partition checks
+_ADDED = ("parcel_id", "id_text", "township_found", "area_ha", "geom_key")
+
+
+def _check_stage(df: pd.DataFrame, k: int, ctx: Context, crs, work: Path) -> dict:
+    if not len(df):
+        return {"part": k, "n": 0}
+    df = df.reset_index(drop=True).sort_values("_qa_row")
+    rows = df["_qa_row"].to_numpy(dtype=np.int64)
+    geoms = shapely.from_wkb(df["_wkb"].to_numpy(dtype=object))
+    inputs = df.drop(columns=["_wkb", "_qa_row", "_hkey"], errors="ignore").set_axis(rows)
+    part = gpd.GeoDataFrame(inputs, geometry=gpd.GeoSeries(geoms, index=rows), crs=crs)
+    added, found = check_partition(part, ctx)
+    within = overlaps(added, ctx, found)
+    store = inputs.copy()
+    for col in _ADDED:
+        store[f"_qa_{col}"] = added[col].to_numpy()
+    store["_qa_row"] = rows
+    store["_qa_part"] = k
+    store = gpd.GeoDataFrame(_stable(store), geometry=gpd.GeoSeries(added["geometry"].to_numpy(), index=rows),
+                             crs=4326)
+    store.to_parquet(work / "checked" / f"part.{k}.parquet", index=False)
+    write_findings_parquet(found, work / "findings" / f"part={k}" / "checks.parquet")
+    _, cells = _cells_of(np.asarray(store.geometry.values, dtype=object))
+    return {"part": k, "n": len(part), "cells": np.unique(cells), "booked": booked(added), "within": within}
+
+
+# stage 4: across partitions
+def _duplicate_stage(df: pd.DataFrame, kind: str, j: int, work: Path) -> int:
+    if not len(df):
+        return 0
+    df = df.sort_values("_qa_row").set_index("_qa_row")
+    added = pd.DataFrame({"id_text": df["_qa_id_text"], "parcel_id": df["_qa_parcel_id"],
+                          "geom_key": df["_qa_geom_key"]}, index=df.index)
+    found: list = []
+    (duplicate_ids if kind == "id" else duplicate_geometries)(added, found)
+    _write_by_part(found, df["_qa_part"], f"{kind}.{j}", work)
+    return len(found)
+
+
+def _write_by_part(found: list, part_of: pd.Series, name: str, work: Path) -> None:
+    if not found:
+        return
+    fdf = pd.DataFrame(found, columns=list(FINDING_COLUMNS))
+    parts = part_of.reindex(fdf["row"].to_numpy()).to_numpy()
+    for k in np.unique(parts):
+        write_findings_parquet(fdf[parts == k], work / "findings" / f"part={int(k)}" / f"{name}.parquet")
+
+
+_OVERLAP_COLUMNS = ["_qa_row", "_qa_parcel_id", "_qa_geom_key", "_qa_part", "geometry"]
+_CELL = 0.01  # degrees: the grid that tells which partitions' polygons come near each other
+
+
+def _cells_of(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position, cell id) for every grid cell the bounding box of each polygon touches."""
+    ok = ~pd.isna(pd.Series(geoms, dtype=object)).to_numpy()
+    ok[ok] = np.isin(shapely.get_type_id(geoms[ok]), (3, 6))
+    pos = np.nonzero(ok)[0]
+    if not len(pos):
+        return pos, np.zeros(0, dtype=np.int64)
+    b = shapely.bounds(geoms[pos])
+    ix0, iy0 = np.floor(b[:, 0] / _CELL).astype(np.int64), np.floor(b[:, 1] / _CELL).astype(np.int64)
+    nx = np.floor(b[:, 2] / _CELL).astype(np.int64) - ix0 + 1
+    ny = np.floor(b[:, 3] / _CELL).astype(np.int64) - iy0 + 1
+    count = nx * ny
+    rep = np.repeat(np.arange(len(pos)), count)
+    offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    ix, iy = ix0[rep] + offset % nx[rep], iy0[rep] + offset // nx[rep]
+    return pos[rep], (ix + 20_000) * 100_000 + (iy + 20_000)
+
+
+def _border_stage(i: int, shared: dict, work: Path) -> int:
+    """Write, for each neighbouring partition j, the polygons of partition i in the cells both touch."""
+    g = gpd.read_parquet(work / "checked" / f"part.{i}.parquet", columns=_OVERLAP_COLUMNS)
+    pos, cells = _cells_of(np.asarray(g.geometry.values, dtype=object))
+    n = 0
+    for j, common in shared.items():
+        near = np.unique(pos[np.isin(cells, common)])
+        if len(near):
+            g.iloc[near].to_parquet(work / "near" / f"{i}.{j}.parquet", index=False)
+            n += len(near)
+    return n
+
+
+def _near(path: Path) -> pd.DataFrame:
+    g = gpd.read_parquet(path)
+    return pd.DataFrame({"parcel_id": g["_qa_parcel_id"].to_numpy(), "geom_key": g["_qa_geom_key"].to_numpy(),
+                         "geometry": g.geometry.to_numpy(), "_qa_part": g["_qa_part"].to_numpy()},
+                        index=g["_qa_row"].to_numpy())
+
+
+def _across_stage(i: int, j: int, ctx: Context, work: Path) -> int:
+    """Overlaps between the border polygons of partitions i and j."""
+    pa, pb = work / "near" / f"{i}.{j}.parquet", work / "near" / f"{j}.{i}.parquet"
+    if not (pa.exists() and pb.exists()):
+        return 0
+    a, b = _near(pa), _near(pb)
+    found: list = []
+    n = overlaps(a, ctx, found, other=b)
+    _write_by_part(found, pd.concat([a["_qa_part"], b["_qa_part"]]), f"across.{i}.{j}", work)
+    return n
+
+
+# stage 5: each partition's result
+def _assemble_stage(k: int, work: Path, staging: Path) -> dict:
+    from landgis.qa.result import parcel_table, per_row, sort_findings
+
+    checked = gpd.read_parquet(work / "checked" / f"part.{k}.parquet")
+    rows = checked["_qa_row"].to_numpy(dtype=np.int64)
+    fdf = sort_findings(read_findings_parquet(sorted((work / "findings" / f"part={k}").glob("*.parquet"))),
+                        int(rows.max()) + 1 if len(rows) else 0)
+    added = pd.DataFrame({c: checked[f"_qa_{c}"].to_numpy() for c in ("parcel_id", "township_found", "area_ha")},
+                         index=rows)
+    added["geometry"] = checked.geometry.to_numpy()
+    inputs = checked.drop(columns=[c for c in checked.columns if c.startswith("_qa_")] + [checked.geometry.name])
+    table = parcel_table(inputs.set_axis(rows), added, per_row(fdf))
+    table = gpd.GeoDataFrame(_stable(table.drop(columns="geometry")), geometry=table.geometry, crs=4326)
+    table.to_parquet(staging / "parcels.parquet" / f"part.{k:05d}.parquet", index=False)
+    write_findings_parquet(fdf, staging / "findings.parquet" / f"part.{k:05d}.parquet")
+    return {"n_with_findings": int((table["n_findings"] > 0).sum()),
+            "by_kind": fdf["kind"].value_counts().to_dict(),
+            "by_severity": fdf["severity"].value_counts().to_dict()}
+
+
+def _client(scheduler):
+    from distributed import Client, LocalCluster
+
     if scheduler is None:
         own = Client(LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None))
-        client = own
-    elif isinstance(scheduler, Client):
-        client = scheduler
-    else:
-        own = client = Client(scheduler)
+        return own, own
+    if isinstance(scheduler, Client):
+        return scheduler, None
+    own = Client(scheduler)
+    return own, own
+
+
+def _gather(client, tasks, progress: bool):
+    from distributed import progress as dask_progress
+
+    futures = client.compute(tasks)
+    if progress:
+        dask_progress(futures)
+    return client.gather(futures)
+
+
+def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=None, layer=None, scheduler=None,
+             progress: bool = False, partition_rows: int = PARTITION_ROWS) -> DaskRun:
+    """Check parcels on a dask.distributed cluster, partition by partition, without gathering rows.
+
+    Parameters
+    ----------
+    source : geopandas.GeoDataFrame or str or pathlib.Path
+        Parcels, or a GeoParquet file/folder, GeoPackage, Shapefile … read piece by piece on the workers.
+    ctx : Context
+    out_dir : str or pathlib.Path
+        ``parcels.parquet/`` and ``findings.parquet/`` are staged here (workers must see this path);
+        :func:`publish` moves them into place.
+    sample : geopandas.GeoDataFrame
+        A few rows as read (their columns and dtypes describe the partitions).
+    crs : optional
+        CRS of parcels that carry none.
+    layer : str, optional
+        Layer of a GeoPackage.
+    scheduler : str or distributed.Client, optional
+        Default: a new LocalCluster of 2 worker processes.
+    progress : bool
+    partition_rows : int
+        Rows per partition.
+
+    Returns
+    -------
+    DaskRun
+    """
+    import dask
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex[:12]
+    work, staging = out / f".qa-work-{token}", out / f".qa-staging-{token}"
+    for d in (work / "checked", work / "findings", work / "near", staging / "parcels.parquet", staging / "findings.parquet"):
+        d.mkdir(parents=True)
+    client, own = _client(scheduler)
     try:
-        nparts = npartitions or max(2, 2 * len(client.scheduler_info().get("workers", {})))
-        if parcels is None:
-            from landgis.shapefiles import shapefile_source
-
-            path = Path(source_path)
-            if shapefile_source(path)[1] not in (None, "UTF-8"):
-                # dask_geopandas.read_file cannot pass an encoding: read GBK partitions ourselves.
-                parts, _ = _vector_partitions(path, layer, nparts)
-            else:
-                parts = dask_geopandas.read_file(str(path), npartitions=nparts, layer=layer).to_delayed()
-        else:
-            ddf = dask_geopandas.from_geopandas(parcels, npartitions=nparts)
-            parts = ddf.to_delayed()
-        ctx_d = dask.delayed(ctx, traverse=False)
-
-        keep_input = parcels is None
-
-        def check(part, c, crs_=crs):
-            if part.crs is None and crs_ is not None:
-                part = part.set_crs(crs_)
-            added, found = check_partition(part, c)
-            return (part if keep_input else None), added, found
-
-        futures = client.compute([dask.delayed(check)(p, ctx_d) for p in parts])
-        if progress:
-            dask_progress(futures)
-        results = client.gather(futures)
+        with dask.config.set({"dataframe.convert-string": False}):  # WKB bytes stay bytes
+            return _stages(source, ctx, out, sample, work, staging, client, crs, layer, progress, partition_rows)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # nothing half-written is left behind
+        raise
     finally:
         if own is not None:
             cluster = getattr(own, "cluster", None)
             own.close()
             if cluster is not None:
                 cluster.close()
-    added = pd.concat([r[1] for r in results])
-    findings = [f for r in results for f in r[2]]
-    if parcels is None:
-        parcels = pd.concat([r[0] for r in results])
-        if not isinstance(parcels, gpd.GeoDataFrame):
-            parcels = gpd.GeoDataFrame(parcels)
-        if parcels.crs is None and crs is not None:
-            parcels = parcels.set_crs(crs)
-    return parcels, added, findings
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progress, partition_rows) -> DaskRun:
+    import dask
+    import dask.dataframe as dd
+
+    t0, timings = time.perf_counter(), {}
+    pieces, n = _pieces(source, layer, crs, partition_rows)
+    nparts = max(1, math.ceil(n / partition_rows))
+    bounds = _extent(ctx, crs)
+    keyed = [dask.delayed(_keyed)(p, bounds, crs) for p in pieces]
+    meta = _keyed(sample.head(0), bounds, crs)
+    ddf = dd.from_delayed(keyed, meta=meta, verify_meta=False)
+    spatial = ddf.set_index("_hkey", npartitions=nparts) if nparts > 1 else ddf.set_index("_hkey", sorted=False)
+    ctx_d = dask.delayed(ctx, traverse=False)
+    parts = spatial.to_delayed()
+    stats = _gather(client, [dask.delayed(_check_stage)(p, k, ctx_d, crs, work) for k, p in enumerate(parts)],
+                    progress)
+    stats = [s for s in stats if s["n"]]
+    timings["read_partition_check"] = time.perf_counter() - t0
+
+    keys = dd.read_parquet(str(work / "checked"), columns=["_qa_row", "_qa_id_text", "_qa_parcel_id",
+                                                           "_qa_geom_key", "_qa_part"])
+    jobs = []
+    for kind, col, sel in (("id", "_qa_id_text", keys["_qa_id_text"].fillna("") != ""),
+                           ("geometry", "_qa_geom_key", ~keys["_qa_geom_key"].isna())):
+        shuffled = keys[sel].shuffle(on=col, npartitions=max(1, len(stats)))
+        jobs += [dask.delayed(_duplicate_stage)(p, kind, j, work) for j, p in enumerate(shuffled.to_delayed())]
+    shared: dict = {}
+    for a, si in enumerate(stats):
+        for sj in stats[a + 1:]:
+            common = np.intersect1d(si["cells"], sj["cells"], assume_unique=True)
+            if len(common):
+                shared.setdefault(si["part"], {})[sj["part"]] = common
+                shared.setdefault(sj["part"], {})[si["part"]] = common
+    border = [dask.delayed(_border_stage)(i, nb, work) for i, nb in shared.items()]
+    counts = _gather(client, jobs + border, progress)
+    timings["duplicates_and_borders"] = time.perf_counter() - t0
+    pairs = sorted({(min(i, j), max(i, j)) for i, nb in shared.items() for j in nb})
+    across = _gather(client, [dask.delayed(_across_stage)(i, j, ctx_d, work) for i, j in pairs], progress)
+    timings["overlaps_across"] = time.perf_counter() - t0
+
+    done = _gather(client, [dask.delayed(_assemble_stage)(s["part"], work, staging) for s in stats], progress)
+    timings["assemble"] = time.perf_counter() - t0
+    from landgis.qa.quota import combine
+
+    run = DaskRun(parcels_path=out / "parcels.parquet", findings_path=out / "findings.parquet",
+                  booked=combine([s["booked"] for s in stats]), n_parcels=int(sum(s["n"] for s in stats)),
+                  n_partitions=len(stats), overlaps_within=int(sum(s["within"] for s in stats)),
+                  overlaps_across=int(sum(across)), border_parcels=int(sum(counts[len(jobs):])),
+                  timings={k: round(v, 2) for k, v in timings.items()})
+    for d in done:
+        run.n_with_findings += d["n_with_findings"]
+        for key in ("by_kind", "by_severity"):
+            for k, v in d[key].items():
+                getattr(run, key)[k] = getattr(run, key).get(k, 0) + int(v)
+    run.staging = staging
+    return run
+
+
+def publish(run: DaskRun) -> None:
+    """Move the staged ``parcels.parquet/`` and ``findings.parquet/`` into place (replacing old ones)."""
+    staging = run.staging
+    for name in ("parcels.parquet", "findings.parquet"):
+        target = staging.parent / name
+        if target.exists():
+            shutil.rmtree(target) if target.is_dir() else target.unlink()
+        (staging / name).rename(target)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _extent(ctx: Context, crs):
+    """The township layer's extent in the parcels' CRS (the Hilbert curve's square)."""
+    from pyproj import CRS
+
+    towns = gpd.GeoSeries(list(ctx.towns_area), crs=ctx.crs_area)
+    target = CRS.from_user_input(crs) if crs is not None else CRS.from_epsg(4490)
+    return towns.to_crs(target).total_bounds

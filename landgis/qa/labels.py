@@ -30,7 +30,7 @@ SEVERITY_OF: dict[str, str] = {
     "outside_county": "error", "partly_outside_county": "warning", "township_mismatch": "error",
     "straddles_townships": "warning", "unknown_township": "error", "missing_township": "warning",
     "unknown_category": "error", "missing_category": "warning", "area_mismatch": "warning",
-    "unreadable_area": "warning", "quota_over": "error", "quota_under": "info", "category_not_in_plan": "error",
+    "unreadable_area": "warning", "implausible_area": "error", "quota_over": "error", "quota_under": "info", "category_not_in_plan": "error",
 }
 KIND_ORDER: dict[str, int] = {k: i for i, k in enumerate(SEVERITY_OF)}
 
@@ -43,7 +43,7 @@ KIND_LABELS: dict[str, str] = {
     "township_mismatch": "所在乡镇与申报不符", "straddles_townships": "跨乡镇界线",
     "unknown_township": "乡镇名称无法识别", "missing_township": "未填乡镇", "unknown_category": "用地类型无法识别",
     "missing_category": "未填用地类型", "area_mismatch": "面积不符", "unreadable_area": "面积不是数字",
-    "quota_over": "超出计划指标", "quota_under": "计划指标未用足", "category_not_in_plan": "计划未安排该类用地",
+    "implausible_area": "面积不合理", "quota_over": "超出计划指标", "quota_under": "计划指标未用足", "category_not_in_plan": "计划未安排该类用地",
 }
 #: The same in English (``--lang en``).
 KIND_LABELS_EN: dict[str, str] = {
@@ -55,7 +55,8 @@ KIND_LABELS_EN: dict[str, str] = {
     "partly_outside_county": "partly outside the county", "township_mismatch": "in another township",
     "straddles_townships": "straddles townships", "unknown_township": "unknown township",
     "missing_township": "no township", "unknown_category": "unknown category", "missing_category": "no category",
-    "area_mismatch": "area mismatch", "unreadable_area": "area not a number", "quota_over": "over the quota",
+    "area_mismatch": "area mismatch", "unreadable_area": "area not a number",
+    "implausible_area": "implausible area", "quota_over": "over the quota",
     "quota_under": "quota not used up", "category_not_in_plan": "category not in the plan",
 }
 #: Severities in Chinese.

@@ -1,10 +1,13 @@
 """Fast location of parcels in townships: points in polygons, and polygon area shares.
 
-Both work on plain shapely arrays in one projected (equal-area) CRS. A coarse grid over the
-townships answers most questions by array indexing: a cell that no township boundary touches lies
-wholly inside one township (or wholly outside all), so only points and parcels in cells crossed by a
-boundary need an exact GEOS test. Results are identical to ``geopandas.sjoin(predicate="within")``
-and ``geopandas.overlay(how="intersection")`` (see ``benchmarks/bench_qa.py``).
+Both work on plain shapely arrays in one projected (equal-area) CRS. A grid over the townships answers
+most questions by array indexing: a cell that no township boundary touches lies wholly inside one
+township (or wholly outside all). A point in such a cell needs no polygon test; a polygon whose
+bounding box covers no boundary cell (four lookups in a summed-area table) lies wholly in the township
+of its cells. Only the rest gets exact GEOS work, and polygons are intersected with pieces of the
+townships cut by a coarse grid of tiles rather than with whole townships. Results are identical to
+``geopandas.sjoin(predicate="within")`` and ``geopandas.overlay(how="intersection")`` (see
+``benchmarks/bench_qa.py``).
 """
 
 from __future__ import annotations
@@ -30,12 +33,43 @@ class TownshipIndex:
         Number of grid cells along the longer side of the layer's extent.
     """
 
-    def __init__(self, polygons, cells: int = 1024) -> None:
+    def __init__(self, polygons, cells: int = 1024, tiles: int = 16) -> None:
         self.polygons = np.asarray(polygons, dtype=object)
         shapely.prepare(self.polygons)
         self.bounds = shapely.bounds(self.polygons)
-        self._tree = shapely.STRtree(self.polygons)
         self._build_grid(cells)
+        self._tiles = tiles
+        self._piece_tree = None  # built by the first shares() call: points never need it
+
+    # -- pieces ----------------------------------------------------------------------------------
+    def _build_pieces(self, tiles: int) -> None:
+        """Each township cut by a coarse grid of tiles: small pieces to intersect parcels with.
+
+        A tile wholly inside a township is kept as its box; only tiles its boundary crosses are
+        intersected, once, here. Parcels near a boundary are then intersected with pieces of a few
+        dozen vertices instead of the whole township.
+        """
+        x0, y0 = self.bounds[:, 0].min(), self.bounds[:, 1].min()
+        size = max(self.bounds[:, 2].max() - x0, self.bounds[:, 3].max() - y0) / tiles * (1 + 1e-9)
+        town, tx, ty = [], [], []
+        for i, (a, b, c, d) in enumerate(self.bounds):
+            gx, gy = np.meshgrid(np.arange(int((a - x0) // size), int((c - x0) // size) + 1),
+                                 np.arange(int((b - y0) // size), int((d - y0) // size) + 1))
+            town.append(np.full(gx.size, i))
+            tx.append(gx.ravel())
+            ty.append(gy.ravel())
+        town, tx, ty = np.concatenate(town), np.concatenate(tx), np.concatenate(ty)
+        boxes = shapely.box(x0 + tx * size, y0 + ty * size, x0 + (tx + 1) * size, y0 + (ty + 1) * size)
+        polys = self.polygons[town]
+        meet = shapely.intersects(polys, boxes)
+        inside = meet & shapely.contains_properly(polys, boxes)
+        cross = meet & ~inside
+        pieces = boxes.copy()
+        pieces[cross] = shapely.intersection(polys[cross], boxes[cross])
+        keep = meet & (shapely.area(pieces) > 0)
+        self.pieces, self.piece_town = pieces[keep], town[keep]
+        shapely.prepare(self.pieces)
+        self._piece_tree = shapely.STRtree(self.pieces)
 
     # -- grid ------------------------------------------------------------------------------------
     def _build_grid(self, cells: int) -> None:
@@ -64,16 +98,19 @@ class TownshipIndex:
                 boundary[np.minimum(lo_y + dy, hi_y), np.minimum(lo_x + dx, hi_x)] = True
 
         # Along a row, a run of cells no boundary touches lies in one township: test its first cell.
-        cols = np.arange(nx)
+        cols = np.arange(nx, dtype=np.int32)
         prev_boundary = np.concatenate([np.ones((ny, 1), bool), boundary[:, :-1]], axis=1)
         start = ~boundary & prev_boundary
         rs, cs = np.nonzero(start)
         start_label = np.full(self.shape, _OUTSIDE, dtype=np.int32)
         start_label[rs, cs] = self._exact(xmin + (cs + 0.5) * size, ymin + (rs + 0.5) * size)
-        run_start = np.maximum.accumulate(np.where(start, cols, 0), axis=1)
-        grid = np.take_along_axis(start_label, run_start, axis=1)
+        run_start = np.maximum.accumulate(np.where(start, cols, np.int32(0)), axis=1)
+        run_start += np.arange(0, ny * nx, nx, dtype=np.int32)[:, None]
+        grid = start_label.ravel()[run_start]
         grid[boundary] = _BOUNDARY
         self.grid = grid
+        self._boundary = boundary
+        self._boundary_sums = None  # summed-area table, built by the first shares() call
         # The same grid with a border of "outside" cells, flattened, for the point lookup.
         self._padded = np.pad(grid, 1, constant_values=_OUTSIDE).ravel()
 
@@ -143,7 +180,13 @@ class TownshipIndex:
         numpy.ndarray of int32
         """
         pts = np.asarray(geoms, dtype=object)
-        other = shapely.get_type_id(pts) != 0
+        kind = shapely.get_type_id(pts)
+        other = kind != 0
+        if not other.any():
+            # All points: one pass for both coordinates when none is empty (their rows then align).
+            xy, at = shapely.get_coordinates(pts, return_index=True)
+            if len(at) == len(pts):
+                return self.locate_xy(xy[:, 0], xy[:, 1])
         if other.any():
             pts = pts.copy()
             pts[other] = shapely.point_on_surface(pts[other])
@@ -173,19 +216,23 @@ class TownshipIndex:
         ny, nx = self.shape
         in_grid = (b[:, 0] >= xmin) & (b[:, 1] >= ymin) & (b[:, 2] < xmin + nx * self.cell) & (
             b[:, 3] < ymin + ny * self.cell)
-        # A parcel whose bounding box covers only cells of one township label lies wholly in it.
-        span = 8
-        cand = np.nonzero(in_grid & (x1 - x0 < span) & (y1 - y0 < span))[0]
+        # A parcel whose bounding box covers no boundary cell lies wholly in the township of its cells
+        # (two neighbouring cells of different townships always have a boundary cell between them):
+        # count boundary cells in the box with the summed-area table, four lookups per parcel.
+        cand = np.nonzero(in_grid)[0]
+        if self._boundary_sums is None:
+            # Summed-area table of the boundary cells (a row and a column of zeros in front), flattened.
+            sums = np.zeros((ny + 1, nx + 1), dtype=np.int32)
+            np.cumsum(self._boundary, axis=0, dtype=np.int32, out=sums[1:, 1:])
+            np.cumsum(sums[1:, 1:], axis=1, out=sums[1:, 1:])
+            self._boundary_sums = sums.ravel()
+        s = self._boundary_sums
+        w = nx + 1
+        crossed = (s[(y1[cand] + 1) * w + x1[cand] + 1] - s[y0[cand] * w + x1[cand] + 1]
+                   - s[(y1[cand] + 1) * w + x0[cand]] + s[y0[cand] * w + x0[cand]])
         first = self.grid[y0[cand], x0[cand]]
-        keep = first >= 0
+        keep = (crossed == 0) & (first >= 0)
         cand, first = cand[keep], first[keep]
-        for dy in range(span):
-            for dx in range(span):
-                if dx == 0 and dy == 0:
-                    continue
-                yy = np.minimum(y0[cand] + dy, y1[cand])
-                keep = self.grid[yy, np.minimum(x0[cand] + dx, x1[cand])] == first
-                cand, first = cand[keep], first[keep]
         whole = np.zeros(len(usable), bool)
         whole[cand] = True
         label = np.full(len(usable), _OUTSIDE, dtype=np.int64)
@@ -198,19 +245,22 @@ class TownshipIndex:
                                "area": total[usable[whole]]})]
 
         rest = usable[~whole & ~nowhere]
+        if len(rest) and self._piece_tree is None:
+            self._build_pieces(self._tiles)
         if len(rest):
-            # Bounding-box candidates, then predicates on the prepared townships (the tree's own
-            # predicate would prepare the small parcel instead of the large township).
-            p, t = self._tree.query(geoms[rest])
+            # Bounding-box candidates among the pieces, then predicates on the prepared pieces (the
+            # tree's own predicate would prepare the small parcel instead); areas summed per township.
+            p, q = self._piece_tree.query(geoms[rest])
             p = rest[p]
-            hit = shapely.intersects(self.polygons[t], geoms[p])
-            p, t = p[hit], t[hit]
+            hit = shapely.intersects(self.pieces[q], geoms[p])
+            p, q = p[hit], q[hit]
             area = np.empty(len(p))
-            inside = shapely.contains_properly(self.polygons[t], geoms[p])
+            inside = shapely.contains_properly(self.pieces[q], geoms[p])
             area[inside] = total[p[inside]]
             cut = ~inside
-            area[cut] = shapely.area(shapely.intersection(geoms[p[cut]], self.polygons[t[cut]]))
-            parts.append(pd.DataFrame({"parcel": p, "township": t, "area": area}))
+            area[cut] = shapely.area(shapely.intersection(geoms[p[cut]], self.pieces[q[cut]]))
+            pairs = pd.DataFrame({"parcel": p, "township": self.piece_town[q], "area": area})
+            parts.append(pairs.groupby(["parcel", "township"], as_index=False, sort=False)["area"].sum())
         out = pd.concat(parts, ignore_index=True)
         out = out[out["area"] > 0].sort_values(["parcel", "township"], ignore_index=True)
         out["parcel"] = out["parcel"].astype(np.int64)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,6 +28,7 @@ __all__ = ["load_parcels", "find_fields", "area_unit_from_header", "HA_PER_UNIT"
 
 VECTOR_SUFFIXES = {".gpkg", ".shp", ".zip", ".geojson", ".json", ".fgb", ".kml"}
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls"}
+PARQUET_SUFFIXES = {".parquet", ".geoparquet"}
 
 # Header names people use, most specific first (compared after _key()).
 ID_NAMES = ("地块编号", "宗地编号", "地块代码", "宗地代码", "项目编号", "编号", "地块号", "宗地号",
@@ -116,17 +118,24 @@ def find_fields(columns, *, id_field=None, township_field=None, category_field=N
 def _read_vector(path: Path, layer: str | None, max_rows: int | None = None) -> gpd.GeoDataFrame:
     suffix = path.suffix.lower()
     src, encoding = shapefile_source(path)
-    if layer is None and suffix == ".gpkg":
-        layers = [name for name, geom in pyogrio.list_layers(path) if geom]
-        if len(layers) > 1:
-            raise InputError(f"{path}: several layers ({', '.join(layers)}); say which with --layer")
-        layer = layers[0] if layers else None
     try:
-        gdf = pyogrio.read_dataframe(src, layer=layer, encoding=encoding, max_features=max_rows)
+        with warnings.catch_warnings(record=True) as said:  # GDAL's warnings: repeated if the read works
+            warnings.simplefilter("always")
+            if layer is None and suffix == ".gpkg":
+                layers = [name for name, geom in pyogrio.list_layers(path) if geom]
+                if len(layers) > 1:
+                    raise InputError(f"{path}: several layers ({', '.join(layers)}); say which with --layer")
+                layer = layers[0] if layers else None
+            gdf = pyogrio.read_dataframe(src, layer=layer, encoding=encoding, max_features=max_rows)
+        for w in said:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     except pyogrio.errors.DataSourceError as exc:
-        raise InputError(f"{path}: cannot read parcels: {exc}") from None
+        raise InputError(f"{path}: not a readable {suffix.lstrip('.').upper() or 'GIS'} file "
+                         f"(damaged or another format): {_first_sentence(exc)}") from None
     except pyogrio.errors.DataLayerError as exc:
         raise InputError(f"{path}: no layer {layer!r}: {exc}") from None
+    except (pyogrio.errors.FieldError, pyogrio.errors.GeometryError, pyogrio.errors.CRSError) as exc:
+        raise InputError(f"{path}: damaged layer: {_first_sentence(exc)}") from None
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise InputError(f"{path}: the layer has no geometry; give a table with coordinate columns instead")
     gdf.attrs["encoding"] = encoding or "as declared"
@@ -165,13 +174,46 @@ def _numeric_columns(df: pd.DataFrame, skip: set) -> pd.DataFrame:
     return df
 
 
+def _first_sentence(exc: BaseException) -> str:
+    """The first sentence of an error message, on one line."""
+    text = " ".join(str(exc).split())
+    text = text.rsplit(" failed: ", 1)[-1]  # GDAL's SQL or call before the reason says nothing to a user
+    parts = list(dict.fromkeys(p.strip() for p in text.split(";") if p.strip()))  # "x; x" said once
+    return re.split(r"\.[;\s]", "; ".join(parts))[0].rstrip(".") or type(exc).__name__
+
+
+def _read_workbook(path: Path, sheet: str | None) -> pd.DataFrame:
+    """One sheet of an .xlsx/.xlsm (openpyxl) or old .xls (xlrd) workbook, every cell as read."""
+    import zipfile
+
+    suffix = path.suffix.lower()
+    engine = "xlrd" if suffix == ".xls" else "openpyxl"
+    try:
+        return pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine=engine)
+    except ImportError:
+        raise InputError(f"{path}: reading old .xls workbooks needs xlrd (pip install xlrd); or save the "
+                         f"sheet as .xlsx or .csv in Excel/WPS (另存为)") from None
+    except (ValueError, IndexError) as exc:
+        if sheet is not None or "Worksheet" in str(exc):
+            raise InputError(f"{path}: cannot read sheet {sheet or 1}: {_first_sentence(exc)}") from None
+        raise InputError(f"{path}: not a readable {suffix} workbook (damaged or another format): "
+                         f"{_first_sentence(exc)}") from None
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, TypeError) as exc:
+        if isinstance(exc, OSError) and not str(exc).strip():
+            raise
+        raise InputError(f"{path}: not a readable {suffix} workbook (damaged or another format): "
+                         f"{_first_sentence(exc)}") from None
+    except Exception as exc:  # xlrd's XLRDError and other reader errors
+        if type(exc).__module__.split(".")[0] not in ("xlrd", "openpyxl"):
+            raise
+        raise InputError(f"{path}: not a readable {suffix} workbook (damaged or another format): "
+                         f"{_first_sentence(exc)}") from None
+
+
 def _read_table(path: Path, layer: str | None) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        try:
-            df = pd.read_excel(path, sheet_name=layer or 0, dtype=object)
-        except ValueError as exc:
-            raise InputError(f"{path}: cannot read sheet {layer or 1}: {exc}") from None
+        df = _read_workbook(path, layer)
         df = df.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
     else:
         text = _decode_table(path.read_bytes(), path)
@@ -234,6 +276,18 @@ def _table_to_gdf(df: pd.DataFrame, path: Path, crs, x_field, y_field) -> gpd.Ge
     return gdf
 
 
+def _user_crs(crs, path: Path):
+    """``crs`` as given by the user, checked: pyproj must know it."""
+    if crs is None:
+        return None
+    try:
+        CRS.from_user_input(int(crs) if isinstance(crs, str) and crs.strip().isdigit() else crs)
+    except Exception:
+        raise InputError(f"{path}: --crs {crs!r} is not a coordinate system; expected an EPSG code such as "
+                         f"4490 (CGCS2000 lon/lat) or 4526 (Gauss-Krüger 3° zone 38)") from None
+    return f"EPSG:{crs.strip()}" if isinstance(crs, str) and crs.strip().isdigit() else crs
+
+
 def load_parcels(path, *, layer: str | None = None, crs=None, x_field: str | None = None,
                  y_field: str | None = None, max_rows: int | None = None) -> gpd.GeoDataFrame:
     """Read a parcel file, keeping every row.
@@ -268,8 +322,20 @@ def load_parcels(path, *, layer: str | None = None, crs=None, x_field: str | Non
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such parcel file")
+    if path.is_dir() and path.suffix.lower() not in (".gdb",):
+        raise InputError(f"{path}: is a folder, not a parcel file")
+    crs = _user_crs(crs, path)
     suffix = path.suffix.lower()
-    if suffix in VECTOR_SUFFIXES:
+    if is_geoparquet(path):
+        pieces = geoparquet_pieces(path)
+        if max_rows is not None:
+            pieces = pieces[: next((i + 1 for i, c in enumerate(np.cumsum([p[2] for p in pieces]))
+                                    if c >= max_rows), len(pieces))]
+        gdf = read_geoparquet(pieces)
+        gdf = gdf if max_rows is None else gdf.head(max_rows)
+        if gdf.crs is None and crs is not None:
+            gdf = gdf.set_crs(crs)
+    elif suffix in VECTOR_SUFFIXES:
         gdf = _read_vector(path, layer, max_rows)
         if gdf.crs is None:
             if crs is None:
@@ -285,9 +351,73 @@ def load_parcels(path, *, layer: str | None = None, crs=None, x_field: str | Non
         gdf = _table_to_gdf(table if max_rows is None else table.head(max_rows), path, crs, x_field, y_field)
     else:
         raise InputError(f"{path}: unknown parcel format {suffix!r}; expected .gpkg, .shp, .zip, .geojson, "
-                         f".csv or .xlsx")
+                         f".parquet, .csv or .xlsx")
     if gdf.crs is not None:
         CRS.from_user_input(gdf.crs)
     gdf = gdf.reset_index(drop=True)
     gdf.attrs["source"] = str(path)
     return gdf
+
+
+# --- GeoParquet, by row groups (the dask engine reads one piece per task) ---------------------------
+def is_geoparquet(path: Path) -> bool:
+    """Whether ``path`` is a GeoParquet file or a folder of them."""
+    path = Path(path)
+    return path.suffix.lower() in PARQUET_SUFFIXES or (path.is_dir() and any(path.glob("*.parquet")))
+
+
+def geoparquet_pieces(path) -> list[tuple[str, int, int]]:
+    """(file, row group, rows) of a GeoParquet file or folder, in input order.
+
+    Examples
+    --------
+    >>> geoparquet_pieces("parcels.parquet")  # doctest: +SKIP
+    [('parcels.parquet', 0, 65536), ('parcels.parquet', 1, 34464)]
+    """
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+    out = []
+    for f in files:
+        try:
+            meta = pq.ParquetFile(f).metadata
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds for a bad file
+            raise InputError(f"{f}: cannot read as GeoParquet: {exc}") from None
+        out += [(str(f), g, meta.row_group(g).num_rows) for g in range(meta.num_row_groups)]
+    return out
+
+
+def read_geoparquet(pieces) -> gpd.GeoDataFrame:
+    """The rows of some :func:`geoparquet_pieces`, as a GeoDataFrame (WKB geometry, CRS from the metadata).
+
+    Raises
+    ------
+    InputError
+        For a file without GeoParquet metadata or with a geometry encoding other than WKB.
+    """
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import shapely
+
+    tables, geo, where = [], None, None
+    for f, group, _ in pieces:
+        pf = pq.ParquetFile(f)
+        meta = (pf.schema_arrow.metadata or {}).get(b"geo")
+        if meta is None:
+            raise InputError(f"{f}: a Parquet file without GeoParquet metadata ('geo'); expected GeoParquet")
+        geo, where = json.loads(meta), f
+        tables.append(pf.read_row_group(group))
+    if geo is None:
+        raise InputError("no GeoParquet rows to read")
+    col = geo["primary_column"]
+    info = geo["columns"][col]
+    if info.get("encoding", "WKB").upper() != "WKB":
+        raise InputError(f"{where}: geometry encoding {info['encoding']!r}; expected WKB GeoParquet")
+    table = pa.concat_tables(tables)
+    df = table.drop([col]).to_pandas()
+    geoms = shapely.from_wkb(table.column(col).to_numpy(zero_copy_only=False))
+    crs = info.get("crs", "OGC:CRS84")  # absent means lon/lat by the GeoParquet spec
+    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index), crs=crs)

@@ -44,20 +44,14 @@ def is_postgres_url(text: object) -> bool:
 
 
 def redact_url(url: str) -> str:
-    """``url`` with its password (in the user part or a ``password=`` parameter) replaced by ``***``.
+    """``url`` with its password replaced by ``***`` (libpq URLs and ``key=value`` strings).
 
-    Works for ``postgresql://`` URLs and for ``key=value`` connection strings.
+    The password is found by parsing (:func:`landgis.secrets.display`) and remembered, so that
+    :func:`landgis.secrets.redact` removes it from every later message too.
     """
-    if not is_postgres_url(url):
-        return re.sub(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", url, flags=re.I)
-    scheme, _, rest = url.partition("://")
-    end = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
-    netloc, tail = rest[:end], rest[end:]
-    userinfo, at, hosts = netloc.rpartition("@")
-    if at and ":" in userinfo:
-        netloc = userinfo.split(":", 1)[0] + ":***@" + hosts
-    tail = re.sub(r"([?&])(password=)[^&#]*", r"\1\2***", tail, flags=re.I)
-    return f"{scheme}://{netloc}{tail}"
+    from landgis.secrets import display
+
+    return display(url)
 
 
 def _secrets(url: str) -> list[str]:
@@ -87,7 +81,9 @@ def _one_line(exc: BaseException, url: str) -> str:
     text = " ".join(l if l[-1] in ".;:?!" or i == len(lines) - 1 else l + ";" for i, l in enumerate(lines))
     for secret in _secrets(url):
         text = text.replace(secret, "***")
-    return redact_url(text)
+    from landgis.secrets import redact
+
+    return redact(text)
 
 
 def _psycopg():
@@ -98,12 +94,19 @@ def _psycopg():
     return psycopg
 
 
-def _connect(url: str) -> "psycopg.Connection":
-    """A connection for ``url`` (libpq adds PG* variables and ~/.pgpass); clear one-line errors."""
+def _connect(url: str, *, read_only: bool = False) -> "psycopg.Connection":
+    """A connection for ``url`` (libpq adds PG* variables and ~/.pgpass); clear one-line errors.
+
+    ``read_only`` also sets the session's ``default_transaction_read_only``, so that not even a
+    ``COMMIT`` smuggled into a query could start a transaction that writes.
+    """
     psycopg = _psycopg()
     from psycopg.conninfo import conninfo_to_dict
 
+    from landgis.secrets import normalize
+
     shown = redact_url(url)
+    url = normalize(url)
     try:
         params = conninfo_to_dict(url)
     except psycopg.Error as exc:
@@ -111,6 +114,8 @@ def _connect(url: str) -> "psycopg.Connection":
     kwargs: dict[str, Any] = {"client_encoding": "UTF8", "application_name": "landgis"}
     if "connect_timeout" not in params and "PGCONNECT_TIMEOUT" not in os.environ:
         kwargs["connect_timeout"] = 15
+    if read_only:
+        kwargs["options"] = (params.get("options", "") + " -c default_transaction_read_only=on").strip()
     try:
         conn = psycopg.connect(url, **kwargs)
     except psycopg.Error as exc:
@@ -283,15 +288,17 @@ def read_parcels(url: str, *, layer: str | None = None, sql: str | None = None,
         raise InputError(f"chunksize must be a positive integer, got {chunksize!r}")
     shown = redact_url(url)
 
-    with _connect(url) as conn:
+    if sql is not None:
+        from landgis.sqlguard import check_select
+
+        sql_stmt = check_select(sql)  # one read-only SELECT, or refused before anything runs
+    with _connect(url, read_only=True) as conn:
         conn.read_only = True
         what = "parcels"
         try:
             if sql is not None:
-                query = sql.strip().rstrip(";").strip()
-                if not query:
-                    raise InputError("--sql is empty")
-                source = S.SQL("({}) AS landgis_query").format(S.SQL(query))  # the user's own SQL
+                # the user's own, checked SQL; the line break ends a trailing -- comment
+                source = S.SQL("({}\n) AS landgis_query").format(S.SQL(sql_stmt))
                 what = "the --sql query"
                 schema = table = None
             else:
@@ -301,7 +308,8 @@ def read_parcels(url: str, *, layer: str | None = None, sql: str | None = None,
             geom_oids = dict(conn.execute(
                 "SELECT t.oid, t.typname FROM pg_type t WHERE t.oid IN "
                 "(to_regtype('geometry'), to_regtype('geography'))").fetchall())
-            probe = conn.execute(S.SQL("SELECT * FROM {} LIMIT 0").format(source))
+            # prepare=True: the extended protocol, in which the server runs one statement only
+            probe = conn.execute(S.SQL("SELECT * FROM {} LIMIT 0").format(source), prepare=True)
             names = [d.name for d in probe.description]
             types = [d.type_code for d in probe.description]
             fmods = [probe.pgresult.fmod(i) for i in range(len(names))]

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,12 +74,18 @@ class QAResult:
 
 
 def sort_findings(fdf: pd.DataFrame, after: int) -> pd.DataFrame:
-    """Findings by input row (quota findings, row <NA>, after ``after``), then kind, then input order."""
+    """Findings by input row (quota findings, row <NA>, after ``after``), then kind, then the other parcel.
+
+    The order is the same whichever engine found them (overlaps by the other parcel's row).
+    """
     fdf = fdf.copy()
     fdf["row"] = fdf["row"].astype("Int64")
     order = fdf["kind"].map(KIND_ORDER)
-    return fdf.assign(_o=order, _r=fdf["row"].fillna(after)).sort_values(
-        ["_r", "_o"], kind="stable").drop(columns=["_o", "_r"]).reset_index(drop=True)
+    other = np.zeros(len(fdf), dtype=np.int64)
+    ov = (fdf["kind"] == "overlaps_parcel").to_numpy()
+    other[ov] = [json.loads(f)["other_row"] for f in fdf["figures"].to_numpy()[ov]]
+    return fdf.assign(_o=order, _r=fdf["row"].fillna(after), _p=other).sort_values(
+        ["_r", "_o", "_p"], kind="stable").drop(columns=["_o", "_r", "_p"]).reset_index(drop=True)
 
 
 def per_row(fdf: pd.DataFrame) -> pd.DataFrame:
@@ -153,11 +160,10 @@ def for_file(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_table(df: pd.DataFrame, path: Path, kind: str) -> Path:
-    from landgis.files import write_bytes, write_xlsx
+    from landgis.files import write_csv, write_xlsx
 
     if kind == "csv":
-        # UTF-8 with BOM: Excel then opens the Chinese text correctly.
-        return write_bytes(path, df.to_csv(index=False).encode("utf-8-sig"))
+        return write_csv(df, path)  # UTF-8 with BOM for Excel; formula-like text made safe
     return write_xlsx({path.stem: df}, path)
 
 
@@ -175,7 +181,10 @@ def write_qa(result: QAResult, out_dir) -> list[Path]:
     list of pathlib.Path
         ``parcels.gpkg`` (every input row with its findings), ``findings.csv`` (UTF-8 with BOM) and
         ``findings.xlsx``, ``quota.csv`` and ``quota.xlsx``. The map is
-        :func:`landgis.render.qa_map.write_qa_map`'s.
+        :func:`landgis.render.qa_map.write_qa_map`'s. For a dask result, ``parcels.parquet/`` and
+        ``findings.parquet/`` (partitioned GeoParquet/Parquet) replace ``parcels.gpkg``; findings.csv
+        is streamed partition by partition (spatial order) and findings.xlsx holds the findings up to
+        :data:`XLSX_MAX_FINDINGS`, else their count per kind.
 
     Examples
     --------
@@ -185,20 +194,67 @@ def write_qa(result: QAResult, out_dir) -> list[Path]:
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if not isinstance(result.parcels, gpd.GeoDataFrame):
+        return _write_partitioned(result, out)
     written = []
     gpkg = out / "parcels.gpkg"
     parcels = for_file(result.parcels)
     with atomic_path(gpkg) as tmp:
         gpd.GeoDataFrame(parcels, geometry="geometry", crs=result.parcels.crs).to_file(
-            tmp, layer="parcels", driver="GPKG", geometry_type="Unknown", engine="pyogrio")
+            tmp, layer="parcels", driver="GPKG", geometry_type="Unknown", engine="pyogrio", dataset_options={"VERSION": "1.2"})
     written.append(gpkg)
-    findings = result.findings.copy()
-    findings["row"] = findings["row"] + 1  # 1-based for people (Int64: quota findings stay empty)
-    findings = findings.rename(columns={"row": "input_row"})
+    findings = _for_people(result.findings)
     for name, df in (("findings", findings), ("quota", result.quota)):
         written.append(_write_table(df, out / f"{name}.csv", "csv"))
         written.append(_write_table(for_file(df), out / f"{name}.xlsx", "xlsx"))
     return written
+
+
+#: Findings written to findings.xlsx at most by the dask engine (beyond, the CSV and Parquet have them all).
+XLSX_MAX_FINDINGS = 200_000
+
+
+def _write_partitioned(result: QAResult, out: Path) -> list[Path]:
+    """A dask result: the partitioned GeoParquet in ``out``, findings.csv streamed partition by partition."""
+    import shutil
+
+    from landgis.files import atomic_path
+    from landgis.qa.engines import read_findings_parquet
+
+    store = Path(result.summary["store"])
+    written = []
+    for name in ("parcels.parquet", "findings.parquet"):
+        target = out / name
+        if (store / name).resolve() != target.resolve():
+            tmp = out / f".{name}.copy"
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.copytree(store / name, tmp)
+            shutil.rmtree(target, ignore_errors=True)
+            tmp.rename(target)
+        written.append(target)
+    files = sorted((out / "findings.parquet").glob("*.parquet"))  # part.00000 … then quota
+    with atomic_path(out / "findings.csv") as tmp:
+        with open(tmp, "wb") as fh:
+            for i, f in enumerate(files):
+                df = _for_people(read_findings_parquet([f]))
+                fh.write(df.to_csv(index=False, header=i == 0).encode("utf-8-sig" if i == 0 else "utf-8"))
+    written.append(out / "findings.csv")
+    n = sum(result.summary["by_kind"].values())
+    if n <= XLSX_MAX_FINDINGS:
+        table = _for_people(read_findings_parquet(files))
+    else:
+        table = pd.DataFrame({"kind": list(result.summary["by_kind"]), "count": list(result.summary["by_kind"].values())})
+        table["note"] = f"共 {n} 条问题，超过 {XLSX_MAX_FINDINGS} 条，明细见 findings.csv 与 findings.parquet"
+    written.append(_write_table(for_file(table), out / "findings.xlsx", "xlsx"))
+    written.append(_write_table(result.quota, out / "quota.csv", "csv"))
+    written.append(_write_table(for_file(result.quota), out / "quota.xlsx", "xlsx"))
+    return written
+
+
+def _for_people(findings: pd.DataFrame) -> pd.DataFrame:
+    out = findings.copy()
+    out["row"] = out["row"] + 1  # 1-based for people (Int64: quota findings stay empty)
+    return out.rename(columns={"row": "input_row"})
 
 
 def format_summary(result: QAResult) -> str:

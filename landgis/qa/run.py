@@ -12,9 +12,10 @@ import geopandas as gpd
 
 from landgis.errors import InputError
 from landgis.qa import engines
-from landgis.qa.checks import Context, duplicates, guess_area_unit
-from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, load_parcels
+from landgis.qa.checks import Context, duplicate_geometries, duplicate_ids, guess_area_unit, overlaps
+from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
 from landgis.qa.quota import booked, reconcile
+from landgis.qa.labels import SEVERITIES
 from landgis.qa.result import QAResult, assemble
 
 __all__ = ["qa"]
@@ -25,8 +26,9 @@ _UNITS = {"ha": "公顷", "mu": "亩", "m2": "平方米", "m²": "平方米"}
 
 def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, township_field: str | None = None,
        category_field: str | None = None, area_field: str | None = None, area_unit: str | None = None,
-       area_tolerance: float = 0.05, engine: str = "local", scheduler=None, progress: bool = False,
-       layer: str | None = None, crs=None, x_field: str | None = None, y_field: str | None = None) -> QAResult:
+       area_tolerance: float = 0.05, overlap_tolerance: float = 1.0, engine: str = "local", scheduler=None, progress: bool = False,
+       layer: str | None = None, crs=None, x_field: str | None = None, y_field: str | None = None,
+       out_dir=None, partition_rows: int = engines.PARTITION_ROWS) -> QAResult:
     """Check parcels against the townships and the plan's quotas.
 
     Parameters
@@ -46,16 +48,28 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
         stated areas match the polygons, else 公顷.
     area_tolerance : float
         Relative difference between stated and geometry area beyond which a parcel is flagged.
+    overlap_tolerance : float
+        Area in m² by which two parcels may overlap before it is a finding (digitising slivers).
     engine : {"local", "dask"}
-        ``"dask"`` runs the per-parcel checks on a dask.distributed cluster, partition by partition.
+        ``"dask"`` checks partitions on a dask.distributed cluster without gathering rows: parcels
+        are read in pieces on the workers (GeoParquet, GeoPackage, Shapefile …), partitioned along a
+        Hilbert curve, and the results written as partitioned GeoParquet into ``out_dir``.
     scheduler : str or distributed.Client, optional
-        Address of an existing dask scheduler, or a Client; default a new LocalCluster.
+        Address of an existing dask scheduler, or a Client; default a new LocalCluster (2 workers).
     progress : bool
         Show a progress bar.
+    out_dir : str or pathlib.Path, optional
+        With ``engine="dask"``: where ``parcels.parquet/`` and ``findings.parquet/`` go
+        (default: a new temporary folder).
+    partition_rows : int
+        With ``engine="dask"``: rows per partition, which bounds each worker's memory.
 
     Returns
     -------
     QAResult
+        With ``engine="dask"``, ``parcels`` is a dask-geopandas GeoDataFrame and ``findings`` a dask
+        DataFrame read lazily from ``out_dir`` (rows in spatial partitions, ``qa_row`` the input row);
+        ``quota`` and ``summary`` are computed by adding up per-partition sums.
 
     Raises
     ------
@@ -72,15 +86,16 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
     gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field)
     townships, plan = _inputs(townships, plan)
     fields, ctx = _context(sample, townships, plan, source, id_field, township_field, category_field,
-                           area_field, area_unit, area_tolerance)
+                           area_field, area_unit, area_tolerance, overlap_tolerance)
     if engine == "dask":
-        gdf, added, findings = engines.run_dask(gdf, source_path, layer, crs or sample.crs, ctx, scheduler,
-                                                progress)
-        gdf = gdf.reset_index(drop=True)
-    else:
-        added, findings = engines.run_local(gdf, ctx, progress)
+        return _run_dask(gdf if gdf is not None else source_path, sample, ctx, plan, townships, fields, source,
+                         out_dir, crs=crs or sample.crs, layer=layer, scheduler=scheduler, progress=progress,
+                         partition_rows=partition_rows)
+    added, findings = engines.run_local(gdf, ctx, progress)
     added = added.sort_index()
-    duplicates(added, findings)
+    duplicate_ids(added, findings)
+    duplicate_geometries(added, findings)
+    overlaps(added, ctx, findings)
     quota = reconcile(booked(added), plan, findings)
     return assemble(gdf, added, findings, quota, townships, fields, source, engine, plan)
 
@@ -92,7 +107,7 @@ def _read(parcels, engine, layer, crs, x_field, y_field):
         gdf = parcels
     else:
         source_path = Path(parcels)
-        if engine == "dask" and source_path.suffix.lower() in _VECTOR:
+        if engine == "dask" and (source_path.suffix.lower() in _VECTOR or is_geoparquet(source_path)):
             # Only a sample is read here (for the columns, CRS and area unit); workers read the rest.
             sample = load_parcels(source_path, layer=layer, crs=crs, max_rows=2000)
             return None, sample, source_path, str(source_path)
@@ -124,7 +139,7 @@ def _inputs(townships, plan):
 
 
 def _context(sample, townships, plan, source, id_field, township_field, category_field, area_field,
-             area_unit, area_tolerance):
+             area_unit, area_tolerance, overlap_tolerance):
     """The fields used, the area unit (given, from the header, or guessed), and the checks' Context."""
     columns = [c for c in sample.columns if c != sample.geometry.name]
     fields = find_fields(columns, id_field=id_field, township_field=township_field,
@@ -139,9 +154,48 @@ def _context(sample, townships, plan, source, id_field, township_field, category
     else:
         unit, unit_source = None, "guessed"
     plan_cats = list(dict.fromkeys(plan.allocations["category"])) if plan is not None else []
-    ctx = Context(townships, fields, unit, area_tolerance, getattr(plan, "category_system", None), plan_cats)
+    ctx = Context(townships, fields, unit, area_tolerance, getattr(plan, "category_system", None), plan_cats,
+                  overlap_tolerance)
     if fields["area"] and unit is None:
         ctx.area_unit = unit = guess_area_unit(sample, fields["area"], ctx)
     fields["area_unit"] = unit
     fields["area_unit_source"] = unit_source if fields["area"] else None
     return fields, ctx
+
+
+def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir, **options) -> QAResult:
+    """The dask engine's pipeline: check partitions → quota from their sums → publish → lazy result."""
+    import tempfile
+
+    import dask.dataframe as dd
+    import dask_geopandas
+    from pyproj import CRS
+
+    out = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="landgis-qa-"))
+    run = engines.run_dask(source, ctx, out, sample, **options)
+    quota_findings: list = []
+    quota = reconcile(run.booked, plan, quota_findings)
+    engines.write_findings_parquet(quota_findings, run.staging / "findings.parquet" / "quota.parquet")
+    engines.publish(run)
+    by_kind = dict(run.by_kind)
+    by_sev = dict(run.by_severity)
+    for f in quota_findings:
+        by_kind[f["kind"]] = by_kind.get(f["kind"], 0) + 1
+        by_sev[f["severity"]] = by_sev.get(f["severity"], 0) + 1
+    crs = options.get("crs")
+    summary = {
+        "source": source_text, "engine": "dask", "plan": getattr(plan, "source", None),
+        "source_crs": CRS.from_user_input(crs).to_string() if crs is not None else None,
+        "n_parcels": run.n_parcels, "n_with_findings": run.n_with_findings,
+        "n_ok": run.n_parcels - run.n_with_findings,
+        "by_severity": {s: int(by_sev.get(s, 0)) for s in SEVERITIES},
+        "by_kind": {k: int(v) for k, v in sorted(by_kind.items(), key=lambda kv: -kv[1])},
+        "booked_ha": float(quota["booked_ha"].sum()), "allocated_ha": float(quota["allocated_ha"].sum()),
+        "n_partitions": run.n_partitions, "overlaps_within_partitions": run.overlaps_within,
+        "overlaps_across_partitions": run.overlaps_across, "border_parcels": run.border_parcels,
+        "timings_s": run.timings, "store": str(out),
+    }
+    parcels = dask_geopandas.read_parquet(str(run.parcels_path))
+    findings = dd.read_parquet(str(run.findings_path)).astype({"row": "Int64"})
+    tw = townships.to_crs(4326) if townships.crs is not None else townships
+    return QAResult(parcels=parcels, findings=findings, quota=quota, summary=summary, townships=tw, fields=fields)

@@ -1,7 +1,7 @@
 """The national registry of China's divisions down to township level, shipped as package data.
 
 ``divisions.csv.gz`` holds every province, prefecture, county-level division and township-level
-division (镇, 乡, 民族乡, 街道, 苏木 …) of the 国家统计局 2023 统计用区划代码; ``outlines.json.gz`` holds
+division (镇, 乡, 民族乡, 街道, 苏木 …) of the 国家统计局 2023 统计用区划代码; ``outlines.zip`` holds
 a simplified WGS-84 outline of every county-level division. Both are made by
 :mod:`landgis.registry.build`; see ``PROVENANCE.md`` beside them.
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import zipfile
 from functools import lru_cache
 from importlib import resources
 
@@ -77,16 +78,24 @@ def townships(county_code: str) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
-def _outlines() -> dict:
-    return json.loads(_read("outlines.json.gz"))
+def _outlines() -> zipfile.ZipFile:
+    try:
+        raw = resources.files("landgis.registry").joinpath("outlines.zip").read_bytes()
+    except FileNotFoundError:
+        raise LandgisError("the registry file outlines.zip is missing from landgis/registry; "
+                           "rebuild it with `python -m landgis.registry.build`") from None
+    return zipfile.ZipFile(io.BytesIO(raw))
 
 
 def outline_meta() -> dict:
     """Where the outlines come from, their simplification, and the counties without one."""
-    return dict(_outlines()["meta"])
+    return json.loads(_outlines().read("meta.json"))
 
 
 def outline(county_code: str) -> shapely.Geometry | None:
     """The simplified WGS-84 outline of a county (MultiPolygon), or ``None`` when the registry has none."""
-    geom = _outlines()["outlines"].get(str(county_code))
-    return None if geom is None else shape(geom)
+    try:
+        raw = _outlines().read(f"{county_code}.json")
+    except KeyError:
+        return None
+    return shape(json.loads(raw))

@@ -13,7 +13,8 @@ Outputs (beside this file)
 --------------------------
 - ``divisions.csv.gz``: ``code, name, level, parent, name_en``; levels province, prefecture, county,
   township.
-- ``outlines.json.gz``: ``{"meta": …, "outlines": {county code: GeoJSON geometry}}``.
+- ``outlines.zip``: one member ``<county code>.json`` (a GeoJSON geometry) per county and ``meta.json``;
+  a zip, so that one county is read without reading them all.
 
 Run ``python -m landgis.registry.build /path/to/china-division/package`` to regenerate both; the
 output is byte-for-byte reproducible for the same inputs.
@@ -28,6 +29,7 @@ import io
 import json
 import sqlite3
 import sys
+import zipfile
 from importlib import resources
 from pathlib import Path
 
@@ -39,7 +41,7 @@ from landgis.files import write_bytes
 
 HERE = Path(__file__).parent
 DIVISIONS = HERE / "divisions.csv.gz"
-OUTLINES = HERE / "outlines.json.gz"
+OUTLINES = HERE / "outlines.zip"
 #: Simplification of the outlines, in degrees (about 250 m): enough for a locator and an outline map.
 TOLERANCE = 0.0025
 DIGITS = 4
@@ -95,6 +97,18 @@ def _gzip(data: bytes) -> bytes:
     return buf.getvalue()
 
 
+def _zip(members: dict[str, object]) -> bytes:
+    """A zip of JSON members, deflated, with fixed timestamps (reproducible)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, obj in members.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True), compresslevel=9)
+    return buf.getvalue()
+
+
 def _round(obj):
     if isinstance(obj, float):
         return round(obj, DIGITS)
@@ -140,7 +154,7 @@ def outlines(divs: list[tuple[str, str, str, str, str]]) -> tuple[dict[str, dict
 
 
 def build(src: Path) -> dict:
-    """Write ``divisions.csv.gz`` and ``outlines.json.gz`` from the china-division package at ``src``."""
+    """Write ``divisions.csv.gz`` and ``outlines.zip`` from the china-division package at ``src``."""
     from importlib.metadata import version
 
     meta_src = json.loads((src / "package.json").read_text("utf-8"))
@@ -158,8 +172,7 @@ def build(src: Path) -> dict:
         "tolerance_deg": TOLERANCE,
         "missing": missing,
     }
-    doc = json.dumps({"meta": meta, "outlines": shapes}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    write_bytes(OUTLINES, _gzip(doc.encode("utf-8")))
+    write_bytes(OUTLINES, _zip({"meta.json": meta, **{f"{code}.json": geom for code, geom in sorted(shapes.items())}}))
     counts = {lvl: sum(d[2] == lvl for d in divs) for lvl in ("province", "prefecture", "county", "township")}
     return {"counts": counts, "outlines": len(shapes), "missing": missing,
             "sizes": {p.name: p.stat().st_size for p in (DIVISIONS, OUTLINES)}}

@@ -51,7 +51,7 @@ class Classification:
     scheme : str
         One of :data:`SCHEMES`.
     unit : str
-        ``"ha"`` or ``"mu"`` (densities are per km²).
+        ``"ha"``, ``"mu"`` or ``"m2"`` (densities are always 公顷/平方公里).
     bins : tuple of float
         Upper bounds of the classes, in the unit.
     lower : float
@@ -110,13 +110,22 @@ class Classification:
 
 
 def default_k(n_distinct: int, n_supplied: int | None = None) -> int:
-    """Classes for a dozen units: 3–5, never more than half the distinct values (rounded up), and at most
-    :data:`MAX_CLASSES_FEW` when :data:`FEW_TOWNSHIPS` or fewer townships have supply."""
-    if n_distinct <= 3:
-        return max(1, n_distinct)
-    if (n_supplied if n_supplied is not None else n_distinct) <= FEW_TOWNSHIPS:
-        return MAX_CLASSES_FEW
-    return min(5, max(3, math.ceil(n_distinct / 2)))
+    """Classes for a dozen units: never more than half the supplied townships (rounded up), so that no
+    class holds one township only because of the scheme; at most :data:`MAX_CLASSES_FEW` when
+    :data:`FEW_TOWNSHIPS` or fewer have supply, 3–5 otherwise.
+
+    Examples
+    --------
+    >>> [default_k(n) for n in (1, 2, 3, 5, 7, 8, 11, 12)]
+    [1, 2, 2, 3, 3, 3, 5, 5]
+    """
+    n = n_supplied if n_supplied is not None else n_distinct
+    if min(n, n_distinct) <= 2:
+        return max(1, min(n, n_distinct))
+    half = math.ceil(n / 2)
+    if n <= FEW_TOWNSHIPS:
+        return min(MAX_CLASSES_FEW, half)
+    return min(5, max(3, half))
 
 
 def fmt(value: float, decimals: int) -> str:

@@ -3,7 +3,11 @@
 Every Chinese character landgis draws comes from this font, never from a system font, so maps
 look the same on a machine with no CJK font at all:
 
-* matplotlib: :func:`use_cjk_font` registers it and makes it the default family;
+* matplotlib: the font is registered BY FILE under a family name no other font has
+  (:data:`FONT_FAMILY`), so a system "Noto Sans CJK SC" of another version never replaces it;
+  importing :mod:`landgis.render` makes it the default (:func:`use_cjk_font`), so any figure a
+  script or notebook draws has Chinese; :func:`pin_font` ties every text of a landgis figure to the
+  file, so the figure draws the same wherever it is saved or shown later;
   :func:`rc_params` gives the settings for a ``matplotlib.rc_context`` (PDF fonts as Type 3,
   which embeds the glyphs of the OpenType/CFF font validly; SVG text as paths, which needs no
   font on the reader's machine);
@@ -20,10 +24,10 @@ from pathlib import Path
 
 from landgis.errors import LandgisError
 
-__all__ = ["FONT_FAMILY", "cjk_font_path", "use_cjk_font", "rc_params", "webfont_css"]
+__all__ = ["FONT_FAMILY", "cjk_font_path", "use_cjk_font", "pin_font", "rc_params", "webfont_css"]
 
-#: Family name of the shipped font as matplotlib and CSS know it.
-FONT_FAMILY = "Noto Sans CJK SC"
+#: The family name matplotlib knows the shipped file by: only that file has it.
+FONT_FAMILY = "landgis Noto Sans CJK SC"
 _FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
 # Always in a web-font subset: printable ASCII, the Latin-1 signs maps use (°, ², ×, ·),
@@ -59,11 +63,48 @@ def cjk_font_path() -> Path:
 
 @lru_cache(maxsize=None)
 def _register() -> str:
-    from matplotlib import font_manager
+    """Register the shipped file under :data:`FONT_FAMILY`: selecting that family selects the file."""
+    import dataclasses
 
-    path = cjk_font_path()
-    font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path)).get_name()
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    path = str(cjk_font_path())
+    entry = dataclasses.replace(font_manager.ttfFontProperty(FT2Font(path)), name=FONT_FAMILY)
+    manager = font_manager.fontManager
+    manager.ttflist = [e for e in manager.ttflist if e.name != FONT_FAMILY] + [entry]
+    manager._findfont_cached.cache_clear()  # noqa: SLF001 - a new family must be found on the next lookup
+    return FONT_FAMILY
+
+
+def pin_font(fig):
+    """Tie every text of a figure to the shipped font file, whatever the rcParams when it is drawn.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The same figure.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure()
+    >>> _ = fig.text(0.1, 0.5, "县城")
+    >>> pin_font(fig).texts[0].get_fontproperties().get_file() == str(cjk_font_path())
+    True
+    """
+    from matplotlib.text import Text
+
+    path = str(cjk_font_path())
+    for text in fig.findobj(Text):
+        props = text.get_fontproperties().copy()
+        props.set_file(path)
+        text.set_fontproperties(props)
+    return fig
 
 
 def rc_params() -> dict[str, object]:
@@ -103,6 +144,12 @@ def use_cjk_font(set_default: bool = True):
     -------
     matplotlib.font_manager.FontProperties
         Properties that select the shipped font (``fontproperties=`` of any text call).
+
+    Examples
+    --------
+    >>> from matplotlib import font_manager
+    >>> font_manager.findfont(use_cjk_font(set_default=False)) == str(cjk_font_path())
+    True
     """
     import matplotlib
     from matplotlib import font_manager

@@ -33,6 +33,7 @@ from landgis import units
 from landgis.categories import lookup
 from landgis.errors import InputError, LandgisError
 from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
+from landgis.render.text import attribution, county_lines, density_word, source_title, unit_word
 
 __all__ = [
     "web_map",
@@ -75,13 +76,17 @@ BASEMAPS: dict[str, dict[str, Any]] = {
 _STRINGS = {
     "zh": {
         "total": "供应总量", "density": "供应强度", "share": "占全市比例", "no_supply": "无供应",
-        "ha": "公顷", "mu": "亩", "per_km2": "/平方公里", "boundaries": "边界", "source": "数据",
+        "boundaries": "乡镇界线", "source": "资料来源", "credit": "界线数据",
         "title": "{place}{year}年度土地供应计划", "labels": "乡镇名称",
+        "help_hover": "鼠标悬停查看数值，点击乡镇查看明细；右上角切换用地类型。",
+        "help_touch": "轻触乡镇查看明细；右上角图层按钮切换用地类型。",
     },
     "en": {
         "total": "Total supply", "density": "Supply density", "share": "Share of county", "no_supply": "No supply",
-        "ha": "ha", "mu": "mu", "per_km2": "/km²", "boundaries": "Boundaries", "source": "Data",
+        "boundaries": "Township boundaries", "source": "Source", "credit": "Boundary data",
         "title": "{place} land supply plan {year}", "labels": "Township names",
+        "help_hover": "Hover for values, click a township for its breakdown; switch categories top right.",
+        "help_touch": "Tap a township for its breakdown; switch categories with the layers button top right.",
     },
 }
 
@@ -115,11 +120,26 @@ def simplify_coverage(geometry: gpd.GeoSeries, tolerance_m: float = 30.0, decima
     if empty.any():
         raise InputError(f"township feature(s) {list(geometry.index[empty])} have no geometry")
     metric = geometry.to_crs(geometry.estimate_utm_crs())
-    simple = shapely.coverage_simplify(metric.to_numpy(), tolerance_m, simplify_boundary=True)
+    geoms = metric.to_numpy()
+    if shapely.coverage_is_valid(geoms):
+        simple = shapely.coverage_simplify(geoms, tolerance_m, simplify_boundary=True)
+    else:  # overlaps or gaps: feature by feature, so that no border moves more than the tolerance
+        simple = shapely.simplify(geoms, tolerance_m, preserve_topology=True)
     out = gpd.GeoSeries(simple, index=geometry.index, crs=metric.crs).to_crs(4326)
     # Rounding the same vertex gives the same result on both sides of a border.
     rounded = shapely.set_precision(out.to_numpy(), 10.0 ** -decimals)
     return gpd.GeoSeries(rounded, index=geometry.index, crs=4326)
+
+
+def web_tolerance(layer: gpd.GeoDataFrame, *, pixels: int = 1000) -> float:
+    """Half a screen pixel in metres when the county fills ``pixels`` across: the web map's simplification.
+
+    Drawing a border more finely than that adds bytes and no detail; zooming in past the fitted view
+    shows borders to this tolerance (a 70 km county: about 35 m).
+    """
+    frame = layer.geometry.envelope  # a few vertices per feature, whatever the layer's density
+    x0, y0, x1, y1 = frame.to_crs(frame.estimate_utm_crs()).total_bounds
+    return max(x1 - x0, y1 - y0) / pixels / 2
 
 
 # --- the map ------------------------------------------------------------------------------------
@@ -170,6 +190,15 @@ class _TownshipLayers(MacroElement):
   vertical-align: middle; border: 1px solid #777; }
 .landgis-legend-title { font-weight: bold; margin-bottom: 3px; }
 .landgis-footnote { font-size: 11px; max-width: 420px; }
+.landgis-help { color: #555; }
+.landgis-popup .landgis-county { margin-top: 4px; font-size: 12px; color: #555; }
+.leaflet-container { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+/* On a phone the panels shrink, so that the legend, the footnote and the county all fit. */
+.landgis-narrow .landgis-popup { font-size: 12px; }
+.landgis-narrow .landgis-panel { font-size: 11px; padding: 4px 6px; }
+.landgis-narrow .landgis-title { font-size: 13px; max-width: 62vw; }
+.landgis-narrow .landgis-footnote { font-size: 10px; max-width: calc(100vw - 24px); }
+.landgis-narrow .landgis-legend .landgis-swatch { width: 14px; height: 10px; }
 .landgis-popup table { border-collapse: collapse; }
 .landgis-popup td { padding: 1px 6px; border-bottom: 1px solid #eee; }
 .landgis-popup td.landgis-num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -202,6 +231,7 @@ class _TownshipLayers(MacroElement):
       t.appendChild(tr);
     });
     d.appendChild(t);
+    spec.county.forEach(function (line) { d.appendChild(el('div', 'landgis-county', line)); });
     return d;
   }
   var byName = {}, layers = {}, initial = null;
@@ -233,7 +263,13 @@ class _TownshipLayers(MacroElement):
     if (ls.key === spec.initial) { initial = g; }
   });
 
-  var legend = L.control({position: 'bottomright'});
+  // A phone: panels shrink, the layer control starts collapsed and the legend goes top right, off the footnote.
+  var narrow = map.getSize().x < 600;
+  var touch = window.matchMedia && window.matchMedia('(hover: none)').matches;
+  if (narrow) { L.DomUtil.addClass(map.getContainer(), 'landgis-narrow'); }
+  map.attributionControl.setPrefix(false);
+  L.control.scale({metric: true, imperial: false, position: 'bottomright'}).addTo(map);
+  var legend = L.control({position: narrow ? 'topright' : 'bottomright'});
   legend.onAdd = function () {
     this._div = el('div', 'landgis-panel landgis-legend');
     L.DomEvent.disableClickPropagation(this._div);
@@ -259,7 +295,9 @@ class _TownshipLayers(MacroElement):
   title.onAdd = function () { return el('div', 'landgis-panel landgis-title', spec.title); };
   title.addTo(map);
 
-  footnotes(map, spec.footnotes);
+  footnotes(map, spec.footnotes.concat([touch ? spec.help_touch : spec.help_hover]));
+  var help = map.getContainer().querySelector('.landgis-footnote > div:last-child');
+  if (help) { help.className = 'landgis-help'; }
 
   if (!spec.basemap) { L.DomUtil.addClass(map.getContainer(), 'landgis-nobasemap'); }
   var labels = L.layerGroup(data.features.map(function (f) {
@@ -290,9 +328,9 @@ class _TownshipLayers(MacroElement):
     svg.insertBefore(defs, svg.firstChild);
   }
   legend.update(spec.initial);
-  L.control.layers(layers, overlays, {collapsed: false, position: 'topright'}).addTo(map);
+  L.control.layers(layers, overlays, {collapsed: narrow, position: 'topright'}).addTo(map);
   map.on('baselayerchange', function (e) { legend.update(e.layer.landgisKey); });
-  map.fitBounds(spec.bounds, {padding: [10, 10]});
+  map.fitBounds(spec.bounds, {padding: narrow ? [4, 4] : [10, 10]});
 })();
 {% endmacro %}
 """)
@@ -306,20 +344,16 @@ class _TownshipLayers(MacroElement):
         self.hatch = spec["hatch"]
 
 
-def _fmt(value: float, unit: str) -> str:
-    return f"{value:,.4f}" if unit == "ha" else f"{value:,.2f}"
-
-
 def web_map(
     layer: gpd.GeoDataFrame,
     *,
     basemap: Literal["osm", "tianditu", "amap"] | None = None,
     tianditu_key: str | None = None,
-    unit: Literal["ha", "mu"] = "ha",
+    unit: Literal["ha", "mu", "m2"] = "ha",
     lang: Literal["zh", "en"] = "zh",
     scheme: str = "natural_breaks",
     k: int | None = None,
-    tolerance_m: float = 30.0,
+    tolerance_m: float | None = None,
 ) -> folium.Map:
     """An interactive choropleth map of a joined allocation layer.
 
@@ -338,15 +372,17 @@ def web_map(
     tianditu_key : str, optional
         The user's 天地图 key (required for ``basemap="tianditu"``). It is written into the page:
         whoever receives the file can read it.
-    unit : {"ha", "mu"}
-        Unit of the values shown (公顷 or 亩).
+    unit : {"ha", "mu", "m2"}
+        Unit of the values shown (公顷, 亩 or 平方米), by the display rule of :mod:`landgis.units`;
+        densities are always 公顷/平方公里.
     lang : {"zh", "en"}
         Language of the labels.
     scheme, k : str, int, optional
         Classification, as for the printed maps (:func:`landgis.render.classes.classify`):
         ``"natural_breaks"`` (Fisher-Jenks, default), ``"quantiles"`` or ``"equal_interval"``.
-    tolerance_m : float
-        Topological simplification tolerance in metres (:func:`simplify_coverage`).
+    tolerance_m : float, optional
+        Topological simplification tolerance in metres (:func:`simplify_coverage`); by default half
+        a screen pixel of the fitted view (:func:`web_tolerance`). The analysis keeps the full geometry.
 
     Returns
     -------
@@ -358,8 +394,7 @@ def web_map(
     InputError
         When the layer lacks the join's columns or an option is invalid.
     """
-    if unit not in ("ha", "mu"):
-        raise InputError(f"unit must be 'ha' or 'mu', not {unit!r}")
+    unit = units.display_unit(unit)
     if lang not in _STRINGS:
         raise InputError(f"lang must be one of {', '.join(_STRINGS)}, not {lang!r}")
     if basemap not in (None, *BASEMAPS):
@@ -376,9 +411,16 @@ def web_map(
         raise InputError("the layer has no townships")
 
     s = _STRINGS[lang]
-    factor = units.factor(unit)
-    unit_label = s[unit]
-    geometry = simplify_coverage(layer.geometry, tolerance_m=tolerance_m)
+    if lang == "zh":  # 占全县比例 for a 县
+        from landgis.render.text import county_words
+
+        s = {**s, "share": s["share"].replace("全市", county_words((layer.attrs.get("provenance") or {}).get("county_code"))["whole"])}
+    unit_label = unit_word(unit, lang)
+
+    def area(hectares: float) -> str:
+        return units.format_area(hectares, unit, lang=lang, label=False)
+
+    geometry = simplify_coverage(layer.geometry, tolerance_m=tolerance_m or web_tolerance(layer))
     if basemap and BASEMAPS[basemap]["gcj02"]:
         geometry = _to_gcj02(geometry)
 
@@ -387,7 +429,7 @@ def web_map(
         return c.name_en if (lang == "en" and c is not None) else cat
 
     # The same classes, colours and legend labels as the printed maps (landgis.render.classes).
-    dens_unit = unit_label + s["per_km2"]
+    dens_unit = density_word(lang)
     columns = [(f"c{i}", cat, cat_label(cat), unit_label) for i, cat in enumerate(categories)]
     columns += [("total", "total", s["total"], unit_label), ("density", "density", s["density"], dens_unit)]
     names = [str(n) for n in layer["name"]]
@@ -399,7 +441,8 @@ def web_map(
         for row, name in enumerate(names):
             cls, value = int(c.assignment[name]), float(c.values[name])
             styles[row][key] = [NO_SUPPLY_COLOUR if cls < 0 else c.colours[cls], cls]
-            shown = f"{value:,.4f}" if key == "density" else _fmt(value, unit)
+            shown = (units.format_density(value, label=False) if key == "density"
+                     else units.format_number(value, units.PRECISION[unit]["map"]))
             texts[row][key] = f"{label}：{shown} {suffix}" if cls >= 0 else f"{label}：{s['no_supply']}"
         legend = [[colour, text] for colour, text in zip(c.colours, c.labels)][::-1]  # top class first
         if c.no_supply:
@@ -408,11 +451,10 @@ def web_map(
 
     features = []
     for row, (idx, rec) in enumerate(layer.iterrows()):
-        rows = [[cat_label(cat), _fmt(rec[cat] * factor, unit) if rec[cat] > 0 else "—", False]
-                for cat in categories]
-        rows.append([f"{s['total']}（{unit_label}）", _fmt(rec["total"] * factor, unit), True])
-        rows.append([f"{s['density']}（{dens_unit}）", f"{rec['density'] * factor:,.4f}", False])
-        rows.append([s["share"], f"{rec['share'] * 100:.2f}%", False])
+        rows = [[cat_label(cat), area(rec[cat]) if rec[cat] > 0 else "—", False] for cat in categories]
+        rows.append([f"{s['total']}（{unit_label}）", area(rec["total"]), True])
+        rows.append([f"{s['density']}（{dens_unit}）", units.format_density(rec["density"], label=False), False])
+        rows.append([s["share"], f"{rec['share'] * 100:.2f}%", False])  # of the plan's own 全市 figure
         name_en = rec.get("name_en")
         name = f"{rec['name']} {name_en}" if lang == "en" and isinstance(name_en, str) and name_en else str(rec["name"])
         at = geometry.loc[idx].representative_point()
@@ -425,14 +467,14 @@ def web_map(
         })
 
     prov = layer.attrs.get("provenance") or {}
-    footnotes = []
+    sep = "：" if lang == "zh" else ": "
+    footnotes = [f"{s['source']}{sep}" + (f"《{source_title(layer, lang)}》" if lang == "zh" else source_title(layer, lang))]
     note = prov.get("footnote_en" if lang == "en" else "footnote") or prov.get("footnote")
     if note:
-        footnotes.append(f"{s['boundaries']}：{note}")
-    plan = layer.attrs.get("plan")
-    source = getattr(plan, "source", None) or layer.attrs.get("plan_source")
-    if source:
-        footnotes.append(f"{s['source']}：{Path(str(source)).name}")
+        footnotes.append(f"{s['boundaries']}{sep}{note}")
+    credit = attribution(prov, lang)
+    if credit:
+        footnotes.append(f"{s['credit']}{sep}{credit}")
     place, year = layer.attrs.get("place") or prov.get("county_name") or "", layer.attrs.get("year") or ""
     minx, miny, maxx, maxy = geometry.total_bounds
     spec = {
@@ -444,10 +486,13 @@ def web_map(
         "basemap": basemap,
         "hatch": [NO_SUPPLY_FACE, NO_SUPPLY_HATCH],
         "labels": s["labels"],
+        "county": county_lines(layer, "total", unit, lang),  # 占全市比例 is of the plan's 全市 figure
+        "help_hover": s["help_hover"],
+        "help_touch": s["help_touch"],
     }
 
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=10, tiles=None,
-                   control_scale=True, zoom_snap=0.25)
+                   control_scale=False, zoom_snap=0.25)  # the scale bar is added metric-only
     _strip_cdn(m)
     if basemap:
         b = BASEMAPS[basemap]
@@ -457,7 +502,7 @@ def web_map(
                 folium.TileLayer(url.replace("{key}", tianditu_key or ""), attr=b["attr"], control=False,
                                  max_zoom=18, **extra).add_to(m)
     _TownshipLayers({"type": "FeatureCollection", "features": features}, spec).add_to(m)
-    m.landgis_text = "".join([spec["title"], *footnotes, *(str(n) for n in layer["name"]),
+    m.landgis_text = "".join([spec["title"], *footnotes, *spec["county"], *(str(n) for n in layer["name"]),
                               *(ls["legend_title"] for ls in layer_specs), *s.values()])
     _stable_ids(m, json.dumps([spec, features, basemap, tianditu_key], sort_keys=True, default=str))
     return m

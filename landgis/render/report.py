@@ -27,7 +27,7 @@ __all__ = ["render_report"]
 _TEXT = {
     "zh": {
         "title": "{place}{year}年度土地供应计划图集",
-        "subtitle": "由 landgis {version} 依据《{source}》生成",
+        "subtitle": "依据《{source}》，由 landgis {version} 生成",
         "key_figures": "主要指标",
         "structure": "供应结构",
         "findings": "计划数据核对",
@@ -43,12 +43,14 @@ _TEXT = {
         "qa_note": "核查明细：",
         "sources": "数据来源与说明",
         "footer": "本图集由 landgis 自动生成；各输出文件的大小与 SHA-256 校验值见 manifest.json。",
-        "total": "供应总量", "placed": "已落实到乡镇", "unplaced": "未落实到乡镇",
+        "total": "全市供应总量（计划）", "placed": "乡镇合计", "unplaced": "未落实到乡镇",
         "towns": "安排供地的乡镇", "towns_value": "{n} / {of}",
-        "category": "用地类型", "code": "代码", "stated": "计划结构", "sum": "乡镇合计", "diff": "差额",
-        "township": "乡镇", "row_total": "合计", "density": "密度（公顷/平方公里）", "share": "占比",
-        "all": "全市",
-        "sev": {"error": "错误", "warning": "注意", "info": "提示"},
+        "category": "用地类型", "code": "代码", "stated": "全市（计划）", "sum": "乡镇合计", "diff": "未落实到乡镇",
+        "township": "乡镇", "row_total": "合计", "density": "供应强度（公顷/平方公里）", "share": "占全市比例",
+        "all": "全市（计划）", "towns_sum": "乡镇合计", "unplaced_row": "未落实到乡镇",
+        "table": "表{n}", "figure": "图{n}", "qa_errors": "有错误的地块", "qa_id": "地块编号",
+        "qa_town": "乡镇", "qa_finding": "问题", "scroll_hint": "表格较宽时可左右滑动。",
+        "sev": {"error": "错误", "warning": "警告", "info": "提示"},
         "plan_source": "土地供应计划", "boundary_source": "乡镇界线", "software": "软件",
         "parcels": "核查地块", "with_findings": "有问题的地块", "errors": "错误", "warnings": "警告",
         "formats": {"png": "PNG", "svg": "SVG", "pdf": "PDF"},
@@ -71,12 +73,15 @@ _TEXT = {
         "qa_note": "Details:",
         "sources": "Sources and notes",
         "footer": "Made by landgis; manifest.json lists every output with its size and SHA-256.",
-        "total": "Total supply", "placed": "Placed in townships", "unplaced": "Not placed",
+        "total": "County total (plan)", "placed": "Sum over townships", "unplaced": "Not placed in a township",
         "towns": "Townships receiving land", "towns_value": "{n} / {of}",
-        "category": "Category", "code": "Code", "stated": "Stated", "sum": "Sum over townships", "diff": "Difference",
-        "township": "Township", "row_total": "Total", "density": "Density (ha/km²)", "share": "Share",
-        "all": "County",
-        "sev": {"error": "error", "warning": "check", "info": "note"},
+        "category": "Category", "code": "Code", "stated": "County (plan)", "sum": "Sum over townships",
+        "diff": "Not placed in a township",
+        "township": "Township", "row_total": "Total", "density": "Supply density (ha/km²)", "share": "Share of county",
+        "all": "County (plan)", "towns_sum": "Sum over townships", "unplaced_row": "Not placed in a township",
+        "table": "Table {n}", "figure": "Figure {n}", "qa_errors": "Parcels with errors", "qa_id": "Parcel",
+        "qa_town": "Township", "qa_finding": "Finding", "scroll_hint": "Wide tables scroll sideways.",
+        "sev": {"error": "error", "warning": "warning", "info": "note"},
         "plan_source": "Land supply plan", "boundary_source": "Township boundaries", "software": "Software",
         "parcels": "Parcels checked", "with_findings": "Parcels with findings", "errors": "Errors", "warnings": "Warnings",
         "formats": {"png": "PNG", "svg": "SVG", "pdf": "PDF"},
@@ -90,15 +95,11 @@ _ENV = jinja2.Environment(
 )
 
 
-def _fmt(value: Decimal | float | None, unit: str) -> str:
-    """A figure in the chosen unit: exact digits for hectares, 4 decimals for 亩."""
-    from landgis.units import format_decimal, to_unit
+def _fmt(value: Decimal | float | None, unit: str, where: str = "table") -> str:
+    """A figure in the chosen unit by the one display rule (:data:`landgis.units.PRECISION`)."""
+    from landgis.units import format_area
 
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        value = Decimal(repr(value))
-    return format_decimal(to_unit(value, unit))
+    return format_area(value, unit, where=where, label=False)
 
 
 def _preview(path: Path, width: int = 1400) -> str:
@@ -116,14 +117,19 @@ def _preview(path: Path, width: int = 1400) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _finding_text(f: Finding, lang: str) -> str:
-    """The finding as a sentence: the parser's own Chinese one, or an English one from the figures."""
+def _finding_text(f: Finding, lang: str, unit: str = "ha") -> str:
+    """The finding as a sentence: the parser's own Chinese one, or an English one in the user's unit."""
     if lang == "zh":
         return f.message
-    from landgis.units import format_decimal
+    from landgis.units import UNIT_LABELS_EN, format_area, format_decimal, to_unit
 
     def ha(v: Decimal | None) -> str:
-        return "–" if v is None else f"{format_decimal(abs(v))} ha"
+        if v is None:
+            return "–"
+        shown = format_area(abs(v), unit, where="table", lang="en", label=False)
+        if v and not any(c in "123456789" for c in shown):  # a difference never reads as 0
+            shown = format_decimal(to_unit(abs(v), unit))
+        return f"{shown} {UNIT_LABELS_EN[unit]}"
 
     more = f.difference_ha is not None and f.difference_ha < 0
     if f.kind == "county_sum":
@@ -144,30 +150,20 @@ def _finding_text(f: Finding, lang: str) -> str:
     return f"{f.kind.replace('_', ' ')}: {subject}" if subject else f.kind.replace("_", " ")
 
 
-_SHEETS = {
-    "total": ("供应总量", "Total supply"),
-    "density": ("供应强度（每平方公里公顷数）", "Supply density (ha per km²)"),
-    "small-multiples": ("各类用地一览", "Every category"),
-    "stacked-bars": ("分乡镇用地构成", "Categories by township"),
-}
+def _captions(layer: gpd.GeoDataFrame, lang: str) -> dict[str, tuple[str, int]]:
+    """Caption and place in the report of every static sheet, by its file name (plan order first)."""
+    from landgis.render.static import file_stem
+    from landgis.render.text import category_title
 
-
-def _caption_and_rank(stem: str, layer: gpd.GeoDataFrame, lang: str) -> tuple[str, int]:
-    """Caption of a static map from its file name, and its place in the report (plan order first)."""
     cats = list(layer.attrs["categories"])
-    by_code = {str(code): cat for cat, code in (layer.attrs.get("category_codes") or {}).items() if code}
-    if stem.startswith("cat-"):
-        code = stem.split("-")[1]
-        cat = by_code.get(code)
-        if cat is not None:
-            from landgis.categories import lookup
-
-            found = lookup(cat)
-            name = cat if lang == "zh" or found is None else found.name_en
-            return name, cats.index(cat)
-    if stem in _SHEETS:
-        return _SHEETS[stem][0 if lang == "zh" else 1], len(cats) + list(_SHEETS).index(stem)
-    return stem, len(cats) + len(_SHEETS)
+    sheets = [*cats, "total", "density", "small-multiples", "stacked-bars"]
+    names = {"small-multiples": ("各类用地一览", "Every category"),
+             "stacked-bars": ("分乡镇用地构成", "Categories by township")}
+    out = {}
+    for rank, column in enumerate(sheets):
+        caption = names[column][0 if lang == "zh" else 1] if column in names else category_title(column, lang)
+        out[file_stem(layer, column, lang)] = (caption, rank)
+    return out
 
 
 def render_report(
@@ -204,98 +200,33 @@ def render_report(
     str
     """
     from landgis.render.fonts import webfont_css
-    from landgis.units import unit_label
+    from landgis.render.text import plan_name
+    from landgis.units import UNIT_LABELS_EN, unit_label
 
     t = _TEXT[lang]
-    label = unit_label(unit) if lang == "zh" else {"ha": "ha", "mu": "mu"}[unit]
-    place = plan.place or ""
-    year = plan.year or ""
-    title = t["title"].format(place=place, year=year)
-    source_name = Path(plan.source).name if plan.source and plan.source != "<text>" else plan.source
+    if lang == "zh":  # 全县 for a 县
+        from landgis.render.text import county_words
 
+        whole = county_words((layer.attrs.get("provenance") or {}).get("county_code"))["whole"]
+        t = {k: v.replace("全市", whole) if isinstance(v, str) else v for k, v in t.items()}
+    label = unit_label(unit) if lang == "zh" else UNIT_LABELS_EN[unit]
+    title = t["title"].format(place=plan.place or "", year=plan.year or "")
+    plan_title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划" if lang == "zh"
+                                     else Path(str(plan.source)).name)
     cats = list(layer.attrs["categories"])
-    placed_by_cat = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()
-    placed = sum(plan.township_totals_ha.values(), Decimal(0)) if plan.township_totals_ha else \
-        sum(plan.allocations["hectares_exact"], Decimal(0))
-    cards = [
-        {"label": t["total"], "value": _fmt(plan.stated_total_ha, unit), "unit": label},
-        {"label": t["placed"], "value": _fmt(placed, unit), "unit": label},
-    ]
-    if plan.stated_total_ha is not None and placed != plan.stated_total_ha:
-        cards.append({"label": t["unplaced"], "value": _fmt(plan.stated_total_ha - placed, unit), "unit": label})
-    receiving = int((layer["total"] > 0).sum())
-    cards.append({"label": t["towns"], "value": t["towns_value"].format(n=receiving, of=len(layer)), "unit": ""})
-
-    structure_rows = []
-    for cat in cats:
-        stated = plan.structure_ha.get(cat)
-        got = placed_by_cat.get(cat)
-        diff = None if stated is None or got is None else stated - got
-        structure_rows.append({"sum": False, "cells": [
-            cat, layer.attrs.get("category_codes", {}).get(cat, ""), _fmt(stated, unit), _fmt(got, unit),
-            "0" if diff == 0 else _fmt(diff, unit)]})
-    structure_rows.append({"sum": True, "cells": [
-        t["row_total"], "", _fmt(sum(plan.structure_ha.values(), Decimal(0)) if plan.structure_ha else None, unit),
-        _fmt(placed, unit), ""]})
-    structure = {"header": [t["category"], t["code"], f"{t['stated']}（{label}）" if lang == "zh" else f"{t['stated']} ({label})",
-                            f"{t['sum']}（{label}）" if lang == "zh" else f"{t['sum']} ({label})", t["diff"]],
-                 "rows": structure_rows}
-
-    exact = {(r.township, r.category): r.hectares_exact for r in plan.allocations.itertuples()}
-    from landgis.names import match_names
-
-    plan_to_layer = match_names(list(dict.fromkeys(plan.allocations["township"])), list(layer["name"]))
-    layer_to_plan = {v: k for k, v in plan_to_layer.items()}
-    town_rows = []
-    for row in layer.itertuples():
-        pname = layer_to_plan.get(row.name)
-        cells = [row.name]
-        for cat in cats:
-            v = exact.get((pname, cat)) if pname else None
-            cells.append(_fmt(v, unit) if v is not None else "–")
-        total = plan.township_totals_ha.get(pname) if pname else None
-        cells.append(_fmt(total if total is not None else Decimal(repr(float(row.total))), unit)
-                     if row.total or total else "–")
-        cells.append(f"{row.density:.3f}" if row.total else "–")
-        cells.append(f"{row.share * 100:.2f}%" if row.total else "–")
-        town_rows.append({"sum": False, "cells": cells})
-    town_rows.append({"sum": True, "cells": [
-        t["all"], *[_fmt(placed_by_cat.get(c), unit) for c in cats], _fmt(placed, unit), "", "100%"]})
-    towns = {"header": [t["township"], *cats, t["row_total"], t["density"], t["share"]], "rows": town_rows}
-
-    figures = []
-    by_stem: dict[str, list[Path]] = {}
-    for p in static_files:
-        by_stem.setdefault(p.with_suffix("").as_posix(), []).append(p)
-    for stem, paths in by_stem.items():
-        png = next((p for p in paths if p.suffix == ".png"), None)
-        if png is None:
-            continue
-        links = [{"href": p.as_posix(), "label": t["formats"].get(p.suffix[1:], p.suffix[1:].upper())}
-                 for p in sorted(paths, key=lambda q: ("png", "svg", "pdf").index(q.suffix[1:])
-                                 if q.suffix[1:] in ("png", "svg", "pdf") else 9)]
-        caption, rank = _caption_and_rank(Path(stem).name, layer, lang)
-        figures.append({"data_url": _preview(atlas_dir / png), "caption": caption, "links": links,
-                        "rank": rank})
-    figures.sort(key=lambda f: f["rank"])
-
-    prov = layer.attrs.get("provenance", {}) or {}
-    footnote = prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote")
-    sources = [
-        {"label": t["plan_source"], "text": f"{source_name}（{plan.place or ''}{plan.year or ''}）" if lang == "zh"
-         else f"{source_name} ({plan.place or ''} {plan.year or ''})"},
-        {"label": t["boundary_source"], "text": "；".join(
-            x for x in (str(prov.get("source", "")), str(prov.get("licence", "")), footnote or "") if x)},
-        {"label": t["software"], "text": f"landgis {__version__}"},
-    ]
-
-    qa_ctx = _qa_context(qa, t, lang) if qa is not None else None
-    ctx = dict(lang=lang, t=t, title=title, version=__version__, cards=cards, structure=structure,
-               findings=[{"severity": f.severity, "severity_label": t["sev"].get(f.severity, f.severity),
-                          "text": _finding_text(f, lang)} for f in findings],
-               map_fragment=map_fragment, figures=figures, towns=towns, qa=qa_ctx, sources=sources)
-    t_sub = dict(t, subtitle=t["subtitle"].format(version=__version__, source=source_name))
-    ctx["t"] = t_sub
+    ctx = dict(
+        lang=lang, t=dict(t, subtitle=t["subtitle"].format(version=__version__, source=plan_title)),
+        title=title, version=__version__,
+        cards=_cards(plan, layer, t, unit, label),
+        structure=_structure_table(plan, layer, cats, t, unit, label),
+        findings=[{"severity": f.severity, "severity_label": t["sev"].get(f.severity, f.severity),
+                   "text": _finding_text(f, lang, unit)} for f in findings],
+        map_fragment=map_fragment,
+        figures=_figures(static_files, atlas_dir, layer, t, lang),
+        towns=_township_table(plan, layer, cats, t, unit, label),
+        qa=_qa_context(qa, t, lang) if qa is not None else None,
+        sources=_sources(plan, plan_title, layer, t, lang),
+    )
     # The font subset must cover every character of the page, so render once to collect them.
     ctx["font_css"] = ""
     draft = _ENV.get_template("report.html").render(**ctx)
@@ -303,7 +234,134 @@ def render_report(
     return _ENV.get_template("report.html").render(**ctx)
 
 
-def _qa_context(qa: QAResult, t: dict, lang: str) -> dict:
+def _head(t: dict, key: str, label: str, lang: str) -> str:
+    """A column header with its unit: 乡镇合计（公顷）, or Sum over townships (ha)."""
+    return _with_unit(t[key], label, lang)
+
+
+def _with_unit(text: str, label: str, lang: str) -> str:
+    return f"{text}（{label}）" if lang == "zh" else f"{text} ({label})"
+
+
+def _placed(plan: Plan) -> Decimal:
+    if plan.township_totals_ha:
+        return sum(plan.township_totals_ha.values(), Decimal(0))
+    return sum(plan.allocations["hectares_exact"], Decimal(0))
+
+
+def _cards(plan: Plan, layer: gpd.GeoDataFrame, t: dict, unit: str, label: str) -> list[dict]:
+    """The headline figures: the plan's total, the townships' sum and what is not placed."""
+    placed = _placed(plan)
+    cards = [{"label": t["total"], "value": _fmt(plan.stated_total_ha, unit, "map"), "unit": label},
+             {"label": t["placed"], "value": _fmt(placed, unit, "map"), "unit": label}]
+    if plan.stated_total_ha is not None and placed != plan.stated_total_ha:
+        cards.append({"label": t["unplaced"], "value": _fmt(plan.stated_total_ha - placed, unit, "map"),
+                      "unit": label})
+    receiving = int((layer["total"] > 0).sum())
+    cards.append({"label": t["towns"], "value": t["towns_value"].format(n=receiving, of=len(layer)), "unit": ""})
+    return cards
+
+
+def _structure_table(plan: Plan, layer: gpd.GeoDataFrame, cats: list[str], t: dict, unit: str,
+                     label: str) -> dict:
+    """By category: the plan's structure, the townships' sum, and the difference; 合计 is the plan's total."""
+    placed_by_cat = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()
+    rows = []
+    for cat in cats:
+        stated, got = plan.structure_ha.get(cat), placed_by_cat.get(cat)
+        diff = None if stated is None or got is None else stated - got
+        rows.append({"sum": False, "cells": [cat, layer.attrs.get("category_codes", {}).get(cat, ""),
+                                             _fmt(stated, unit), _fmt(got, unit), _fmt(diff, unit)]})
+    placed = _placed(plan)
+    total = plan.stated_total_ha
+    rows.append({"sum": True, "cells": [t["row_total"], "", _fmt(total, unit), _fmt(placed, unit),
+                                        _fmt(None if total is None else total - placed, unit)]})
+    lang = "zh" if t is _TEXT["zh"] else "en"
+    return {"header": [t["category"], t["code"], _head(t, "stated", label, lang), _head(t, "sum", label, lang),
+                       _head(t, "diff", label, lang)], "rows": rows}
+
+
+def _township_table(plan: Plan, layer: gpd.GeoDataFrame, cats: list[str], t: dict, unit: str,
+                    label: str) -> dict:
+    """By township, then 全市 (the plan's figures), 乡镇合计 and 未落实到乡镇 where they differ."""
+    from landgis.names import match_names
+    from landgis.units import format_density
+
+    exact = {(r.township, r.category): r.hectares_exact for r in plan.allocations.itertuples()}
+    plan_to_layer = match_names(list(dict.fromkeys(plan.allocations["township"])), list(layer["name"]))
+    layer_to_plan = {v: k for k, v in plan_to_layer.items()}
+    area = float(layer["area_km2"].sum())
+    rows = []
+    for row in layer.itertuples():
+        pname = layer_to_plan.get(row.name)
+        cells = [row.name]
+        for cat in cats:
+            v = exact.get((pname, cat)) if pname else None
+            cells.append(_fmt(v, unit) if v is not None else "–")
+        total = plan.township_totals_ha.get(pname) if pname else None
+        cells.append(_fmt(total if total is not None else row.total, unit) if row.total or total else "–")
+        cells.append(format_density(row.density, label=False) if row.total else "–")
+        cells.append(f"{row.share * 100:.2f}%" if row.total else "–")
+        rows.append({"sum": False, "cells": cells})
+    placed_by_cat = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()
+    placed = _placed(plan)
+    stated = [plan.structure_ha.get(c) for c in cats]
+    county = plan.stated_total_ha if plan.stated_total_ha is not None else placed
+    rows.append({"sum": True, "cells": [
+        t["all"], *[_fmt(v if v is not None else placed_by_cat.get(c), unit) for v, c in zip(stated, cats)],
+        _fmt(county, unit), format_density(float(county) / area, label=False) if area else "–", "100%"]})
+    towns_sum = [placed_by_cat.get(c, Decimal(0)) for c in cats]
+    rows.append({"sum": True, "cells": [
+        t["towns_sum"], *[_fmt(v, unit) for v in towns_sum], _fmt(placed, unit),
+        format_density(float(placed) / area, label=False) if area else "–",
+        f"{float(placed) / float(county) * 100:.2f}%" if county else "–"]})
+    gaps = [None if v is None else v - got for v, got in zip(stated, towns_sum)]
+    gap_total = county - placed
+    if gap_total or any(gaps):
+        rows.append({"sum": True, "cells": [
+            t["unplaced_row"], *[_fmt(g, unit) if g else "0" for g in gaps], _fmt(gap_total, unit), "",
+            f"{float(gap_total) / float(county) * 100:.2f}%" if county else "–"]})
+    lang = "zh" if t is _TEXT["zh"] else "en"
+    header = [t["township"], *[_with_unit(c, label, lang) for c in cats], _head(t, "row_total", label, lang),
+              t["density"], t["share"]]
+    return {"header": header, "rows": rows, "caption": _head(t, "by_township", label, lang)}
+
+
+def _figures(static_files: list[Path], atlas_dir: Path, layer: gpd.GeoDataFrame, t: dict, lang: str) -> list[dict]:
+    """The static sheets as report figures: a preview, the caption, and links to every format."""
+    captions = _captions(layer, lang)
+    figures = []
+    by_stem: dict[str, list[Path]] = {}
+    for p in static_files:
+        by_stem.setdefault(p.with_suffix("").as_posix(), []).append(p)
+    order = ("png", "svg", "pdf")
+    for stem, paths in by_stem.items():
+        png = next((p for p in paths if p.suffix == ".png"), None)
+        if png is None:
+            continue
+        links = [{"href": p.as_posix(), "label": t["formats"].get(p.suffix[1:], p.suffix[1:].upper())}
+                 for p in sorted(paths, key=lambda q: order.index(q.suffix[1:]) if q.suffix[1:] in order else 9)]
+        caption, rank = captions.get(Path(stem).name, (Path(stem).name, len(captions)))
+        figures.append({"data_url": _preview(atlas_dir / png), "caption": caption, "links": links, "rank": rank})
+    figures.sort(key=lambda f: f["rank"])
+    return figures
+
+
+def _sources(plan: Plan, plan_title: str, layer: gpd.GeoDataFrame, t: dict, lang: str) -> list[dict]:
+    """数据来源: the plan by its name, the boundary layer with its attribution and licences (in Chinese)."""
+    from landgis.render.text import attribution
+
+    prov = layer.attrs.get("provenance", {}) or {}
+    footnote = prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote")
+    sep = "；" if lang == "zh" else "; "
+    return [
+        {"label": t["plan_source"], "text": f"《{plan_title}》" if lang == "zh" else plan_title},
+        {"label": t["boundary_source"], "text": sep.join(x for x in (attribution(prov, lang), footnote) if x)},
+        {"label": t["software"], "text": f"landgis {__version__}"},
+    ]
+
+
+def _qa_context(qa: QAResult, t: dict, lang: str, limit: int = 200) -> dict:
     from landgis.qa import KIND_LABELS
 
     summary = qa.summary
@@ -320,5 +378,13 @@ def _qa_context(qa: QAResult, t: dict, lang: str) -> dict:
         kinds = [{"kind": KIND_LABELS.get(r.kind, r.kind) if lang == "zh" else r.kind.replace("_", " "),
                   "severity": t["sev"].get(r.severity, r.severity), "count": int(r.count)}
                  for r in counts.itertuples()]
-    return {"cards": cards, "kinds": kinds,
+    errors = []
+    bad = qa.findings.iloc[0:0]
+    if len(qa.findings):
+        bad = qa.findings[(qa.findings["severity"] == "error") & qa.findings["parcel_id"].notna()]
+        for r in bad.head(limit).itertuples():
+            town = next((str(x) for x in (getattr(r, "township_declared", None), getattr(r, "township_found", None))
+                         if isinstance(x, str) and x), "–")
+            errors.append({"id": str(r.parcel_id), "township": town, "finding": str(r.message)})
+    return {"cards": cards, "kinds": kinds, "errors": errors, "more_errors": len(bad) - len(errors),
             "links": ["qa/qa_map.html", "qa/findings.xlsx", "qa/findings.csv", "qa/quota.xlsx", "qa/parcels.gpkg"]}

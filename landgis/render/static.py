@@ -40,10 +40,12 @@ from landgis.render.classes import (
     classify,
     resolve_column,
 )
-from landgis.render.fonts import rc_params
+from landgis.join import county_figure
+from landgis.render.fonts import pin_font, rc_params
 from landgis.render.furniture import (
     INK,
     MUTED,
+    drawing_layer,
     footer,
     frame_map,
     header,
@@ -56,7 +58,19 @@ from landgis.render.furniture import (
     prefecture_layer,
     scale_bar,
 )
-from landgis.render.text import category_title, footer_lines, name_of, plan_title, source_title, texts, unit_word, version
+from landgis.render.text import (
+    category_title,
+    county_lines,
+    density_word,
+    footer_lines,
+    name_of,
+    plan_title,
+    source_title,
+    texts,
+    texts_for,
+    unit_word,
+    version,
+)
 
 __all__ = [
     "Classification",
@@ -66,6 +80,7 @@ __all__ = [
     "small_multiples",
     "stacked_bars",
     "save_figure",
+    "file_stem",
     "render_maps",
     "plot_crs",
 ]
@@ -111,8 +126,9 @@ def choropleth(
     unit: str = "ha",
     lang: str = "zh",
     prefecture: gpd.GeoDataFrame | None = None,
+    ax=None,
 ) -> Figure:
-    """An A4 landscape choropleth of one category, the total or the density.
+    """A choropleth of one category, the total or the density: an A4 landscape sheet, or into ``ax``.
 
     Parameters
     ----------
@@ -121,110 +137,131 @@ def choropleth(
     column : str
         A category (canonical name or alias), ``"total"`` or ``"density"``.
     scheme, k, breaks, unit
-        The classes, as for :func:`classify`.
+        The classes, as for :func:`landgis.render.classes.classify`; ``unit`` is ``"ha"``, ``"mu"``
+        or ``"m2"``.
     lang : str
         ``"zh"`` (default) or ``"en"``.
     prefecture : geopandas.GeoDataFrame, optional
-        Counties of the prefecture for the locator map; by default the counties of the county's own prefecture (landgis.county)
-        when the layer is of one of its counties (no locator otherwise).
+        Counties of the prefecture for the locator map of the sheet; by default the counties of the
+        county's own prefecture (:mod:`landgis.county`) when the layer is of one of its counties (no
+        locator otherwise).
+    ax : matplotlib.axes.Axes, optional
+        Draw the map, its labels, scale bar, north arrow and legend into these axes of your own
+        figure instead of making a sheet (as osmnx's plot functions do).
 
     Returns
     -------
     matplotlib.figure.Figure
-        With the classification used as ``fig.landgis_classification``.
+        The sheet, or ``ax.figure``; the classification used is ``fig.landgis_classification``
+        (and ``ax.landgis_classification``). Every text is tied to the shipped CJK font file.
 
     Raises
     ------
     InputError
         For an unknown column, scheme, unit or language, or bad breaks.
+
+    Examples
+    --------
+    >>> import landgis
+    >>> layer = landgis.join(landgis.parse_plan(landgis.plan.SEED_PLAN), landgis.load_townships())  # doctest: +SKIP
+    >>> landgis.choropleth(layer, "工矿仓储用地").savefig("工矿仓储用地.png", dpi=300)  # doctest: +SKIP
+    >>> import matplotlib.pyplot as plt  # doctest: +SKIP
+    >>> fig, (a, b) = plt.subplots(1, 2)  # doctest: +SKIP
+    >>> landgis.choropleth(layer, "住宅用地", ax=a); landgis.choropleth(layer, "total", ax=b)  # doctest: +SKIP
     """
-    t = texts(lang)
+    texts(lang)
     with matplotlib.rc_context(rc_params()):
         cls = classify(layer, column, scheme=scheme, k=k, breaks=breaks, unit=unit)
-        column = cls.column
         crs = plot_crs(layer)
-        layer_p = layer.to_crs(crs)
-        fig, t = page(lang)
-        u = unit_word(unit, lang)
-        what = category_title(column, lang)
-        sep = "：" if lang == "zh" else ": "
-        header(fig, f"{plan_title(layer, lang)}{sep}{what}",
-                t["subtitle_density"] if column == "density" else t["subtitle_cat"]
-                + (f"（{u}）" if lang == "zh" else f" ({u})"))
-
-        ax = fig.add_axes((0.035, 0.105, 0.60, 0.765))
-        _draw_classes(ax, layer_p, cls)
-        frame_map(ax, layer_p, pad=0.06)
-        items = []
-        for _, row in layer_p.iterrows():
-            name = str(row["name"])
-            pt = label_point(row.geometry)
-            value = cls.values[name]
-            text = name_of(row, lang) if value == 0 else f"{name_of(row, lang)}\n{cls.format(value)}"
-            items.append((pt.x, pt.y, text, row.geometry.area, cls.colour_of(name)))
-        place_labels(ax, items, fontsize=8)
-        north_arrow(ax, lang)
-        scale_bar(ax, lang)
-
-        # Right column: locator, legend, summary.
-        pref = prefecture_layer(layer, prefecture)
-        if pref is not None:
-            locator(fig, (0.675, 0.565, 0.29, 0.29), layer_p, pref, crs, lang, layer.attrs)
-        handles, labels = _legend_handles(cls, t)
-        title = (t["legend_density"] if column == "density" else t["legend"]).format(u=u)
-        leg_ax = fig.add_axes((0.675, 0.105, 0.29, 0.43))
-        leg_ax.set_axis_off()
-        leg = leg_ax.legend(handles, labels, title=title, loc="upper left", frameon=False, fontsize=9,
-                            title_fontsize=10, handlelength=2.6, handleheight=1.5, labelspacing=0.75,
-                            borderaxespad=0.0, alignment="left")
-        leg.get_title().set_color(INK)
-        _summary(leg_ax, layer, cls, lang)
-        footer(fig, footer_lines(layer, crs, lang))
+        layer_p = drawing_layer(layer, crs)
+        if ax is None:
+            fig = _choropleth_sheet(layer, layer_p, cls, crs, lang, prefecture)
+        else:
+            fig = ax.figure
+            _map_panel(ax, layer_p, cls, lang, fontsize=7)
+            handles, labels = _legend_handles(cls, texts(lang))
+            ax.legend(handles, labels, title=_legend_title(cls, lang), loc="lower right", fontsize=7,
+                      title_fontsize=8, framealpha=0.9)
+            ax.landgis_classification = cls
         fig.landgis_classification = cls
-        fig.set_label(f"{plan_title(layer, lang)} {what}")
+        pin_font(fig)
     return fig
 
 
-def _summary(ax, layer: gpd.GeoDataFrame, cls: Classification, lang: str) -> None:
+def _legend_title(cls: Classification, lang: str) -> str:
     t = texts(lang)
+    if cls.column == "density":
+        return t["legend_density"].format(u=density_word(lang))
+    return t["legend"].format(u=unit_word(cls.unit, lang))
+
+
+def _map_panel(ax, layer_p: gpd.GeoDataFrame, cls: Classification, lang: str, *, fontsize: float = 8) -> None:
+    """The classes, township labels with values, north arrow and scale bar, in ``ax``."""
+    _draw_classes(ax, layer_p, cls)
+    frame_map(ax, layer_p, pad=0.06)
+    items = []
+    for _, row in layer_p.iterrows():
+        name = str(row["name"])
+        pt = label_point(row.geometry)
+        value = cls.values[name]
+        text = name_of(row, lang) if value == 0 else f"{name_of(row, lang)}\n{cls.format(value)}"
+        items.append((pt.x, pt.y, text, row.geometry.area, cls.colour_of(name)))
+    place_labels(ax, items, fontsize=fontsize)
+    north_arrow(ax, lang)
+    scale_bar(ax, lang)
+
+
+def _choropleth_sheet(layer: gpd.GeoDataFrame, layer_p: gpd.GeoDataFrame, cls: Classification, crs,
+                      lang: str, prefecture: gpd.GeoDataFrame | None) -> Figure:
+    """The A4 sheet: header, map, locator, legend, the county figures and the footer."""
+    fig, t = page(lang)
+    t = texts_for(layer, lang)
     u = unit_word(cls.unit, lang)
+    what = category_title(cls.column, lang)
+    sep = "：" if lang == "zh" else ": "
+    header(fig, f"{plan_title(layer, lang)}{sep}{what}",
+           t["subtitle_density"] if cls.column == "density" else t["subtitle_cat"]
+           + (f"（{u}）" if lang == "zh" else f" ({u})"))
+    _map_panel(fig.add_axes((0.035, 0.105, 0.60, 0.765)), layer_p, cls, lang)
+    # Right column: locator, legend, summary.
+    pref = prefecture_layer(layer, prefecture)
+    if pref is not None:
+        locator(fig, (0.675, 0.565, 0.29, 0.29), layer_p, pref, crs, lang, layer.attrs)
+    handles, labels = _legend_handles(cls, t)
+    leg_ax = fig.add_axes((0.675, 0.105, 0.29, 0.43))
+    leg_ax.set_axis_off()
+    leg = leg_ax.legend(handles, labels, title=_legend_title(cls, lang), loc="upper left", frameon=False,
+                        fontsize=9, title_fontsize=10, handlelength=2.6, handleheight=1.5, labelspacing=0.75,
+                        borderaxespad=0.0, alignment="left")
+    leg.get_title().set_color(INK)
+    leg_ax.text(0.0, 0.0, "\n".join(summary_lines(layer, cls, lang)), transform=leg_ax.transAxes, fontsize=8.5,
+                color=MUTED, ha="left", va="bottom", linespacing=1.6)
+    footer(fig, footer_lines(layer, crs, lang))
+    fig.set_label(f"{plan_title(layer, lang)} {what}")
+    return fig
+
+
+def summary_lines(layer: gpd.GeoDataFrame, cls: Classification, lang: str) -> list[str]:
+    """The sheet's summary block: the plan's 全市 figure, 乡镇合计 and 未落实到乡镇 where they differ,
+    how many townships have supply, and the largest."""
+    t = texts_for(layer, lang)
     supplied = cls.values[cls.values > 0]
     if cls.column == "density":
-        total = float(layer["total"].sum()) / float(layer["area_km2"].sum())
-        text = t["summary_density"].format(v=units.format_density(total, lang=lang, label=False), u=u,
-                                           n=len(supplied))
+        county = county_figure(layer, "total").county / float(layer["area_km2"].sum())
+        lines = [t["summary_density"].format(v=units.format_density(county, lang=lang, label=False),
+                                             u=density_word(lang))]
+        shown = units.format_density(float(supplied.max()), lang=lang) if len(supplied) else ""
     else:
-        total = float(cls.values.sum())
-        text = t["summary"].format(v=units.format_number(total, units.PRECISION[cls.unit]["map"]), u=u,
-                                   n=len(supplied))
-        stated = _stated_total(layer, cls.column)
-        if stated is not None:
-            stated_u = stated * units.factor(cls.unit)
-            gap = stated_u - total
-            if abs(gap) > 1e-6:
-                text += "\n" + t["unallocated"].format(v=units.format_number(gap, units.PRECISION[cls.unit]["map"]), u=u)
+        lines = county_lines(layer, cls.column, cls.unit, lang)
+        shown = f"{cls.format(float(supplied.max()))} {unit_word(cls.unit, lang)}" if len(supplied) else ""
+    lines.append(t["supplied"].format(n=len(supplied)))
     if len(supplied):
         top = supplied.idxmax()
-        top_name = top
         if lang == "en":
             hit = layer.loc[layer["name"] == top, "name_en"]
-            top_name = str(hit.iloc[0]) if len(hit) and isinstance(hit.iloc[0], str) else top
-        dens = "/km²" if cls.column == "density" else ""
-        text += "\n" + t["top"].format(name=top_name, v=cls.format(float(supplied.max())), u=u + dens)
-    ax.text(0.0, 0.0, text, transform=ax.transAxes, fontsize=8.5, color=MUTED, ha="left", va="bottom",
-            linespacing=1.6)
-
-
-def _stated_total(layer: gpd.GeoDataFrame, column: str) -> float | None:
-    """What the plan states for the whole county (category structure or total), in hectares."""
-    plan = layer.attrs.get("plan")
-    if plan is None:
-        return None
-    if column == "total":
-        value = getattr(plan, "stated_total_ha", None)
-    else:
-        value = (getattr(plan, "structure_ha", None) or {}).get(column)
-    return float(value) if value is not None else None
+            top = str(hit.iloc[0]) if len(hit) and isinstance(hit.iloc[0], str) else top
+        lines.append(t["top"].format(name=top, v=shown))
+    return lines
 
 
 def small_multiples(
@@ -257,7 +294,7 @@ def small_multiples(
         With the shared classification as ``fig.landgis_classification`` and each panel's as
         ``fig.landgis_panels`` (category → Classification).
     """
-    t = texts(lang)
+    t = texts_for(layer, lang)
     cats = [resolve_column(layer, c) for c in (categories or layer.attrs.get("categories") or [])]
     if not cats:
         raise InputError("the layer names no categories to draw")
@@ -268,8 +305,9 @@ def small_multiples(
         pooled = classify(gpd.GeoDataFrame(long, geometry=[None] * len(long)), "v", scheme=scheme, k=k,
                           breaks=breaks, unit=unit)
         crs = plot_crs(layer)
-        layer_p = layer.to_crs(crs)
+        layer_p = drawing_layer(layer, crs, width_in=2.8)
         fig, t = page(lang)
+        t = texts_for(layer, lang)
         u = unit_word(unit, lang)
         header(fig, t["sm_title"].format(title=plan_title(layer, lang)),
                 t["subtitle_cat"] + (f"（{u}）" if lang == "zh" else f" ({u})"))
@@ -297,9 +335,11 @@ def small_multiples(
             panels[cat] = panel
             _draw_classes(ax, layer_p, panel, edge=0.45)
             frame_map(ax, layer_p, pad=0.04)
-            total = float(np.sum(values))
-            ax.set_title(f"{category_title(cat, lang)}  {units.format_number(total, units.PRECISION[unit]['map'])} {u}", fontsize=9,
-                         color=INK, pad=3, loc="left")
+            # The plan's 全市 figure; 乡镇合计 and 未落实到乡镇 under it where they differ.
+            lines = county_lines(layer, cat, unit, lang)
+            ax.set_title(f"{category_title(cat, lang)}  {lines[0]}" + "".join(f"\n{x}" for x in lines[1:2])
+                         + "".join(f" · {x}" for x in lines[2:]), fontsize=8.2, color=INK, pad=3, loc="left",
+                         linespacing=1.25)
             # The panel's own ramp as a strip under the map.
             _class_strip(ax, panel)
         key = cell(len(cats))
@@ -320,6 +360,7 @@ def small_multiples(
         footer(fig, footer_lines(layer, crs, lang))
         fig.landgis_classification = pooled
         fig.landgis_panels = panels
+        pin_font(fig)
     return fig
 
 
@@ -345,7 +386,7 @@ def _draw_key(ax, layer_p: gpd.GeoDataFrame, lang: str) -> None:
         pt = label_point(row.geometry)
         items.append((pt.x, pt.y, name_of(row, lang), row.geometry.area))
     place_labels(ax, items, fontsize=6.5)
-    ax.set_title(texts(lang)["sm_names"], fontsize=9, color=INK, pad=3, loc="left")
+    ax.set_title(texts_for(layer_p, lang)["sm_names"], fontsize=9, color=INK, pad=3, loc="left")
     north_arrow(ax, lang, loc=(0.9, 0.84), size=0.12, fontsize=7)
     scale_bar(ax, lang, loc=(0.05, 0.05), frac=0.35, fontsize=6)
 
@@ -380,6 +421,7 @@ def stacked_bars(
     factor = units.factor(unit)
     with matplotlib.rc_context(rc_params()):
         fig, t = page(lang)
+        t = texts_for(layer, lang)
         u = unit_word(unit, lang)
         names = [name_of(row, lang) for _, row in layer.iterrows()]
         table = pd.DataFrame({c: layer[c].astype(float).to_numpy() * factor for c in cats}, index=names)
@@ -414,28 +456,44 @@ def stacked_bars(
         ax.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), frameon=False, fontsize=9,
                   title="用地类别" if lang == "zh" else "Category", title_fontsize=10, alignment="left",
                   handlelength=1.6, handleheight=1.1, labelspacing=0.8)
-        county = float(totals.sum())
-        ax.text(1.03, 0.0, f"{t['county_total']}：{units.format_number(county, units.PRECISION[unit]['map'])} {u}" if lang == "zh"
-                else f"{t['county_total']}: {units.format_number(county, units.PRECISION[unit]['map'])} {u}",
-                transform=ax.transAxes, fontsize=9, color=MUTED, va="bottom")
+        ax.text(1.03, 0.0, "\n".join(county_lines(layer, "total", unit, lang)), transform=ax.transAxes,
+                fontsize=9, color=MUTED, va="bottom", linespacing=1.5)
         source = texts(lang)["source"].format(title=source_title(layer, lang))
         footer(fig, [source, texts(lang)["made"].format(v=version())])
         fig.landgis_table = table.iloc[::-1]
+        pin_font(fig)
     return fig
 
 
 # --- writing -------------------------------------------------------------------------------
+#: File names of the sheets that are not one column's map.
+SHEET_STEMS = {"small-multiples": ("各类用地一览", "all-categories"), "stacked-bars": ("分乡镇用地构成", "by-township")}
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _file_stem(layer: gpd.GeoDataFrame, column: str) -> str:
+def file_stem(layer: gpd.GeoDataFrame, column: str, lang: str = "zh") -> str:
+    """The file name (without suffix) of a map: what it shows, in the sheet's language.
+
+    ``工矿仓储用地``, ``供应总量``, ``供应强度``, ``各类用地一览`` in Chinese; ``industrial-mining-and-storage``,
+    ``total-supply`` … in English. Characters a file system refuses become ``_``.
+
+    Examples
+    --------
+    >>> file_stem(None, "total")
+    '供应总量'
+    """
+    if column in SHEET_STEMS:
+        return SHEET_STEMS[column][0 if lang == "zh" else 1]
+    if lang == "zh":
+        return re.sub(r'[\\/:*?"<>|\s]+', "_", category_title(column, "zh")).strip("_")
     if column in ("total", "density"):
-        return column
-    code = (layer.attrs.get("category_codes") or {}).get(column) or ""
+        return _slug(category_title(column, "en"))
     cat = lookup(column)
-    name = _slug(cat.name_en) if cat is not None else f"x{(layer.attrs.get('categories') or []).index(column) + 1}"
-    return f"cat-{code}-{name}" if code else f"cat-{name}"
+    cats = list((layer.attrs.get("categories") or []) if layer is not None else [])
+    return _slug(cat.name_en) if cat is not None else f"category-{cats.index(column) + 1 if column in cats else 0}"
 
 
 def _metadata(fmt: str, title: str) -> dict:
@@ -487,7 +545,7 @@ def render_maps(
     unit: str = "ha",
     lang: str = "zh",
     dpi: int = 300,
-    extras: bool = True,
+    extras: bool | None = None,
     prefecture: gpd.GeoDataFrame | None = None,
 ) -> list[Path]:
     """Write the choropleths (each category, the total, the density), the small multiples and the bars.
@@ -508,8 +566,9 @@ def render_maps(
         apply to every category map (the total and density keep the default scheme).
     dpi : int
         PNG resolution (300 for print).
-    extras : bool
-        Also write the small-multiples sheet and the stacked bar chart.
+    extras : bool, optional
+        Also write the small-multiples sheet and the stacked bar chart; by default only when no
+        ``categories`` are asked for (``map --category X`` writes that map alone).
     prefecture : geopandas.GeoDataFrame, optional
         For the locator map (see :func:`choropleth`).
 
@@ -536,9 +595,11 @@ def render_maps(
         user = breaks is not None and column not in ("total", "density")
         fig = choropleth(layer, column, scheme=scheme if (user or scheme != "user") else "natural_breaks",
                          k=k, breaks=breaks if user else None, unit=unit, lang=lang, prefecture=prefecture)
-        write(fig, _file_stem(layer, column))
+        write(fig, file_stem(layer, column, lang))
+    if extras is None:
+        extras = not categories
     if extras and plan_cats:
         write(small_multiples(layer, plan_cats, scheme=scheme if breaks is None else "user", k=k, breaks=breaks,
-                              unit=unit, lang=lang), "small-multiples")
-        write(stacked_bars(layer, plan_cats, unit=unit, lang=lang), "stacked-bars")
+                              unit=unit, lang=lang), file_stem(layer, "small-multiples", lang))
+        write(stacked_bars(layer, plan_cats, unit=unit, lang=lang), file_stem(layer, "stacked-bars", lang))
     return written

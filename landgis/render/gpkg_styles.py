@@ -1,0 +1,608 @@
+"""The atlas' layers as one GeoPackage that QGIS opens styled, like the print maps.
+
+One public function per job:
+
+* :func:`map_spec` — what a print map of one column decides (classes, colours, texts, CRS);
+* :func:`styled_layers` — the layers (allocation, county outline, QA parcels, structure table) with their
+  QGIS styles (QML) and SLD, in the map's Gauss-Krüger CRS;
+* :func:`write_gpkg` — those layers as a GeoPackage 1.2 with the styles in its ``layer_styles`` table,
+  the table QGIS reads by itself (the total is the default style; every category is one more).
+
+The styles are rendered from Jinja2 templates with XML autoescaping (``templates/qgis_*.{xml,qml,sld}``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+import geopandas as gpd
+import jinja2
+import pandas as pd
+from pyproj import CRS
+
+from landgis.errors import InputError
+from landgis.files import atomic_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    from landgis.qa import QAResult
+    from landgis.render.classes import Classification
+
+__all__ = [
+    "MapSpec", "Symbol", "StyleClass", "LayerStyle", "StyledLayers",
+    "map_spec", "styled_layers", "write_gpkg",
+    "ALLOCATION", "OUTLINE", "PARCELS", "STRUCTURE", "FONT",
+]
+
+#: Table names in the GeoPackage (the layer names QGIS shows).
+ALLOCATION, OUTLINE, PARCELS, STRUCTURE = "乡镇供应", "行政区界", "核查地块", "供应结构"
+#: The CJK font of labels and layout text (the one the PNG maps embed).
+FONT = "Noto Sans CJK SC"
+#: The QGIS version whose XML the templates follow (3.22 LTR, the oldest one planners still run).
+QGIS_VERSION = "3.22.16-Białowieża"
+#: A fixed timestamp for gpkg_contents and layer_styles, so that re-runs give the same bytes.
+STAMP = "2000-01-01T00:00:00.000Z"
+SEVERITY_ORDER = ("error", "warning", "info", "ok")
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("landgis.render", "templates"),
+    autoescape=True,
+    keep_trailing_newline=True,
+    trim_blocks=False,
+)
+
+
+# --- what the print maps decide ----------------------------------------------------------------
+@dataclass(frozen=True)
+class MapSpec:
+    """Everything a print map of one column decides, for the QGIS styles and layouts.
+
+    Attributes
+    ----------
+    column : str
+        The layer column (a category, ``total`` or ``density``).
+    name : str
+        Its title on maps (工矿仓储用地, 供应总量 …).
+    classification : Classification
+        The classes, colours and values in the unit, as on the PNG.
+    crs : pyproj.CRS
+        The map's CGCS2000 Gauss-Krüger zone.
+    title, subtitle, legend_title : str
+    footer : list of str
+        Source, boundary footnote, CRS line: the PNG's small print.
+    no_supply : str
+        The 无供应 label.
+    face, hatch, ink, muted : str
+        Colours of 无供应 fill and hatching, text and small print.
+    """
+
+    column: str
+    name: str
+    classification: Classification = field(repr=False)
+    crs: CRS = field(repr=False)
+    title: str
+    subtitle: str
+    legend_title: str
+    footer: list[str]
+    no_supply: str
+    face: str
+    hatch: str
+    ink: str
+    muted: str
+
+
+def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: str = "zh") -> MapSpec:
+    """What the print map of ``column`` decides: its classes, colours and texts.
+
+    This is the one place that reads the print maps' modules (:mod:`landgis.render.classes`, ``furniture``,
+    ``text``); the QGIS styles and layouts and the Word report take their classes and texts from here so
+    that they match the PNG maps.
+
+    Parameters
+    ----------
+    layer : geopandas.GeoDataFrame
+        An allocation layer (:func:`landgis.join.join`).
+    column : str
+        A category, ``"total"`` or ``"density"``.
+    unit : {"ha", "mu"}
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    MapSpec
+
+    Examples
+    --------
+    >>> spec = map_spec(layer, "工矿仓储用地")  # doctest: +SKIP
+    >>> spec.classification.labels[-1]  # doctest: +SKIP
+    '18.90 – 23.01'
+    """
+    from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
+    from landgis.render.furniture import INK, MUTED, plot_crs
+    from landgis.render.text import category_title, footer_lines, plan_title, texts, unit_word
+
+    t = texts(lang)
+    cls = classify(layer, column, unit=unit)
+    crs = plot_crs(layer)
+    zh = lang == "zh"
+    u = unit_word(unit, lang)
+    name = category_title(cls.column, lang)
+    subtitle = (t["subtitle_density"] if cls.column == "density"
+                else t["subtitle_cat"] + (f"（{u}）" if zh else f" ({u})"))
+    legend = (t["legend_density"] if cls.column == "density" else t["legend"]).format(u=u)
+    return MapSpec(
+        column=cls.column, name=name, classification=cls, crs=crs,
+        title=f"{plan_title(layer, lang)}{'：' if zh else ': '}{name}",
+        subtitle=subtitle, legend_title=legend, footer=footer_lines(layer, crs, lang),
+        no_supply=t["no_supply"], face=NO_SUPPLY_FACE, hatch=NO_SUPPLY_HATCH, ink=INK, muted=MUTED,
+    )
+
+
+def map_columns(layer: gpd.GeoDataFrame) -> list[str]:
+    """The columns the atlas maps: every category of the plan, the total and the density."""
+    return [*(layer.attrs.get("categories") or []), "total", "density"]
+
+
+# --- styles ------------------------------------------------------------------------------------
+def _rgba(colour: str | None) -> str:
+    if not colour:
+        return "0,0,0,0"
+    h = colour.lstrip("#")
+    return ",".join(str(int(h[i:i + 2], 16)) for i in (0, 2, 4)) + ",255"
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A fill (or, for point layers, a circle marker) with an optional 45° hatching, sizes in mm."""
+
+    fill: str | None
+    stroke: str | None = "#6f6f6f"
+    stroke_width: float = 0.2
+    hatch: str | None = None
+    hatch_distance: float = 1.6
+    hatch_width: float = 0.3
+    kind: str = "fill"
+    size: float = 2.6
+
+    @property
+    def fill_rgba(self) -> str:
+        return _rgba(self.fill)
+
+    @property
+    def stroke_rgba(self) -> str:
+        return _rgba(self.stroke)
+
+    @property
+    def hatch_rgba(self) -> str:
+        return _rgba(self.hatch)
+
+    # SLD sizes are pixels (0.28 mm each, the OGC standard pixel).
+    @property
+    def stroke_px(self) -> str:
+        return f"{self.stroke_width / 0.28:.2f}"
+
+    @property
+    def hatch_px(self) -> str:
+        return f"{self.hatch_distance / 0.28:.1f}"
+
+    @property
+    def size_px(self) -> str:
+        return f"{self.size / 0.28:.1f}"
+
+
+@dataclass(frozen=True)
+class StyleClass:
+    """One legend entry: a range (graduated), a value (categorized) or the only symbol."""
+
+    label: str
+    symbol: Symbol
+    lower: float = 0.0
+    upper: float = 0.0
+    value: str = ""
+
+    @property
+    def lower_text(self) -> str:
+        return repr(float(self.lower))  # shortest text that reads back as the same double
+
+    @property
+    def upper_text(self) -> str:
+        return repr(float(self.upper))
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    """One named style of one layer, as QML (for QGIS) and SLD (for other tools)."""
+
+    name: str
+    title: str
+    renderer: str  # "graduated", "categorized" or "single"
+    classes: tuple[StyleClass, ...]
+    field: str | None = None
+    label_expression: str | None = None
+    label_field: str | None = None
+    label_size: float = 8.0
+    label_colour: str = "#222222"
+    aliases: tuple[dict, ...] = ()
+    display_expression: str = ""
+    map_tip: str = ""
+    decimals: int = 2
+    dark_above: str | None = None  # labels of values above this (the dark classes) are white
+    mode: str = "Jenks"
+    default: bool = False
+    font: str = FONT
+
+    @property
+    def label_rgba(self) -> str:
+        return _rgba(self.label_colour)
+
+    @property
+    def label_px(self) -> str:
+        return f"{self.label_size * 96 / 72:.0f}"
+
+    def qml(self) -> str:
+        """The style as a QGIS ``.qml`` document."""
+        return _ENV.get_template("qgis_style.qml").render(style=self, version=QGIS_VERSION)
+
+    def sld(self, layer_name: str) -> str:
+        """The style as an SLD 1.1 document (QGIS, GeoServer, ArcGIS Pro read it)."""
+        return _ENV.get_template("qgis_style.sld").render(style=self, layer_name=layer_name)
+
+
+@dataclass
+class StyledLayers:
+    """The GeoPackage's content: layers, their styles, and the print maps they follow.
+
+    Attributes
+    ----------
+    frames : dict of str to DataFrame
+        Table name → layer (GeoDataFrames in ``crs``; the structure table has no geometry).
+    styles : dict of str to list of LayerStyle
+        Table name → styles, the default first.
+    specs : list of MapSpec
+        One per mapped column, in atlas order (categories, total, density).
+    crs : pyproj.CRS
+    unit, lang : str
+    stated : dict of str to float or None
+        Mapped column → the plan's stated county figure in the unit (structure for a category, the stated
+        total for ``total``; None where the plan states none, and for ``density``).
+    """
+
+    frames: dict[str, pd.DataFrame]
+    styles: dict[str, list[LayerStyle]]
+    specs: list[MapSpec]
+    crs: CRS
+    unit: str
+    lang: str
+    stated: dict[str, float | None] = field(default_factory=dict)
+
+
+def _field_names(layer: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
+    """Layer column → GeoPackage field (categories keep their name; the rest in the report's words)."""
+    zh = lang == "zh"
+    names = {"code": "代码" if zh else "code", "name": "乡镇" if zh else "township",
+             "name_en": "英文名" if zh else "name_en", "area_km2": "面积_平方公里" if zh else "area_km2",
+             "total": "合计" if zh else "total", "stated": "计划合计" if zh else "stated_total",
+             "density": "密度" if zh else "density", "share": "占比" if zh else "share_pct",
+             "unit": "单位" if zh else "unit"}
+    names.update({c: c for c in layer.attrs.get("categories") or []})
+    return names
+
+
+def _unit_text(unit: str, lang: str) -> str:
+    from landgis.units import unit_label
+
+    return unit_label(unit) if lang == "zh" else unit
+
+
+def _allocation_frame(layer: gpd.GeoDataFrame, specs: list[MapSpec], names: dict[str, str], crs: CRS,
+                      unit: str, lang: str) -> gpd.GeoDataFrame:
+    """One row per township: the mapped values exactly as classified, plus the plan's stated totals."""
+    from landgis.names import match_names
+    from landgis.units import to_unit
+
+    plan = layer.attrs.get("plan")
+    stated = dict(getattr(plan, "township_totals_ha", {}) or {})
+    to_layer = match_names(list(stated), [str(n) for n in layer["name"]]) if stated else {}
+    stated_by_layer = {to_layer[k]: v for k, v in stated.items() if k in to_layer}
+    town = [str(n) for n in layer["name"]]
+    out = pd.DataFrame({
+        names["code"]: layer["code"].astype("string").to_numpy() if "code" in layer else None,
+        names["name"]: town,
+        names["name_en"]: [v if isinstance(v, str) else None for v in layer.get("name_en", [None] * len(layer))],
+        names["area_km2"]: layer["area_km2"].astype(float).to_numpy(),
+    })
+    for spec in specs:  # the very numbers the classes were computed on
+        out[names[spec.column]] = [float(spec.classification.values[n]) for n in town]
+    out[names["stated"]] = [float(to_unit(stated_by_layer[n], unit)) if n in stated_by_layer else None for n in town]
+    out[names["share"]] = (layer["share"].astype(float) * 100).round(4).to_numpy()
+    out[names["unit"]] = _unit_text(unit, lang)
+    return gpd.GeoDataFrame(out, geometry=layer.geometry.to_crs(crs).to_numpy(), crs=crs)
+
+
+def _placed_ha(plan) -> Decimal:
+    if plan.township_totals_ha:
+        return sum(plan.township_totals_ha.values(), Decimal(0))
+    return sum(plan.allocations["hectares_exact"], Decimal(0))
+
+
+def _outline_frame(layer: gpd.GeoDataFrame, crs: CRS, unit: str, lang: str) -> gpd.GeoDataFrame:
+    """The county outline with the plan's stated total (全市) and what the townships add up to."""
+    from landgis.units import to_unit
+
+    zh = lang == "zh"
+    plan = layer.attrs.get("plan")
+    prov = layer.attrs.get("provenance") or {}
+    stated = getattr(plan, "stated_total_ha", None)
+    placed = _placed_ha(plan) if plan is not None else Decimal(repr(float(layer["total"].sum())))
+    row = {
+        ("名称" if zh else "name"): prov.get("county_name") or layer.attrs.get("place") or "",
+        ("代码" if zh else "code"): str(prov.get("county_code") or ""),
+        ("计划总量" if zh else "stated_total"): None if stated is None else float(to_unit(stated, unit)),
+        ("乡镇合计" if zh else "township_sum"): float(to_unit(placed, unit)),
+        ("未落实" if zh else "not_placed"): None if stated is None else float(to_unit(stated - placed, unit)),
+        ("单位" if zh else "unit"): _unit_text(unit, lang),
+    }
+    outline = layer.to_crs(crs).union_all()
+    return gpd.GeoDataFrame(pd.DataFrame([row]), geometry=[outline], crs=crs)
+
+
+def _structure_frame(layer: gpd.GeoDataFrame, unit: str, lang: str) -> pd.DataFrame:
+    """Category × (stated, township sum, difference), with the 全市 row from the plan's stated total."""
+    from landgis.units import to_unit
+
+    zh = lang == "zh"
+    plan = layer.attrs.get("plan")
+    cats = list(layer.attrs.get("categories") or [])
+    placed = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()
+    codes = layer.attrs.get("category_codes") or {}
+
+    def num(v) -> float | None:
+        return None if v is None else float(to_unit(v, unit))
+
+    rows = []
+    for cat in cats:
+        stated, got = plan.structure_ha.get(cat), placed.get(cat)
+        rows.append((cat, codes.get(cat, ""), num(stated), num(got),
+                     None if stated is None or got is None else num(stated - got)))
+    total, got = plan.stated_total_ha, _placed_ha(plan)
+    rows.append(("全市" if zh else "County", "", num(total), num(got), None if total is None else num(total - got)))
+    cols = (["用地类型", "代码", "计划数", "乡镇合计", "差额"] if zh
+            else ["category", "code", "stated", "township_sum", "difference"])
+    df = pd.DataFrame(rows, columns=cols)
+    df["单位" if zh else "unit"] = _unit_text(unit, lang)
+    return df
+
+
+def _parcels_frame(qa: QAResult, crs: CRS) -> gpd.GeoDataFrame:
+    """Every parcel with its findings (rows without geometry kept, with an empty geometry)."""
+    import math
+
+    parcels = qa.parcels
+    out = pd.DataFrame(parcels.drop(columns="geometry"))
+    for col in out.columns:
+        if out[col].dtype.kind in "biuf":
+            continue
+        out[col] = [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v)
+                    for v in out[col]]
+    geom = gpd.GeoSeries(parcels.geometry, crs=parcels.crs)
+    geom = geom.to_crs(crs) if geom.crs is not None else geom.set_crs(crs)
+    return gpd.GeoDataFrame(out, geometry=geom.to_numpy(), crs=crs)
+
+
+def _label_expression(value_field: str | None, names: dict[str, str], decimals: int, lang: str) -> str:
+    name = f'coalesce("{names["name_en"]}", "{names["name"]}")' if lang == "en" else f'"{names["name"]}"'
+    if value_field is None:
+        return name
+    v = f'"{value_field}"'
+    return f"{name} || CASE WHEN {v} > 0 THEN '\\n' || format_number({v}, {decimals}) ELSE '' END"
+
+
+def _allocation_style(spec: MapSpec, names: dict[str, str], unit_alias: dict[str, str], lang: str,
+                      default: bool) -> LayerStyle:
+    cls = spec.classification
+    no_supply = Symbol(spec.face, hatch=spec.hatch)
+    classes = [StyleClass(spec.no_supply, no_supply, 0.0, 0.0)]
+    for i, (upper, label, colour) in enumerate(zip(cls.bins, cls.labels, cls.colours)):
+        lower = 0.0 if i == 0 else cls.bins[i - 1]  # the first class takes everything above 0
+        classes.append(StyleClass(label, Symbol(colour), lower, float(upper)))
+    fld = names[spec.column]
+    from landgis.render.furniture import is_dark
+
+    dark = [i for i, colour in enumerate(cls.colours) if is_dark(colour)]
+    dark_above = repr(float(classes[dark[0] + 1].lower)) if dark else None
+    aliases = tuple({"field": f, "index": i, "alias": a} for i, (f, a) in enumerate(unit_alias.items()))
+    return LayerStyle(
+        name=spec.name, title=spec.title, renderer="graduated", classes=tuple(classes), field=fld,
+        label_expression=_label_expression(fld, names, cls.decimals, lang), label_field=names["name"],
+        label_colour=spec.ink, aliases=aliases, display_expression=f'"{names["name"]}"',
+        map_tip=f'[% "{names["name"]}" %]: [% format_number("{fld}", {cls.decimals}) %]',
+        decimals=cls.decimals, dark_above=dark_above, mode={"natural_breaks": "Jenks", "quantiles": "Quantile",
+                                     "equal_interval": "EqualInterval"}.get(cls.scheme, "Custom"),
+        default=default,
+    )
+
+
+def _parcel_style(frame: gpd.GeoDataFrame, lang: str) -> LayerStyle:
+    from landgis.render.qa_map import SEVERITY_COLOURS, SEVERITY_LABELS
+
+    kinds = set(frame.geometry.dropna().geom_type)
+    marker = bool(kinds) and kinds <= {"Point", "MultiPoint"}
+    en = {"error": "error", "warning": "warning", "info": "note", "ok": "no finding"}
+    classes = tuple(
+        StyleClass(SEVERITY_LABELS[s] if lang == "zh" else en[s],
+                   Symbol(SEVERITY_COLOURS[s], stroke="#333333", stroke_width=0.25,
+                          kind="marker" if marker else "fill"), value=s)
+        for s in SEVERITY_ORDER)
+    return LayerStyle(name="按问题级别" if lang == "zh" else "by severity", title="按问题级别" if lang == "zh"
+                      else "Parcels by severity", renderer="categorized", classes=classes, field="worst_severity",
+                      display_expression='"parcel_id"', default=True)
+
+
+def _outline_style(spec: MapSpec, lang: str) -> LayerStyle:
+    return LayerStyle(name="界线" if lang == "zh" else "outline", title="行政区界线" if lang == "zh" else "Outline",
+                      renderer="single", classes=(StyleClass("", Symbol(None, stroke=spec.ink, stroke_width=0.7)),),
+                      default=True)
+
+
+def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: str = "ha",
+                  lang: str = "zh") -> StyledLayers:
+    """The GeoPackage's layers and their styles, the classes and colours of the print maps.
+
+    Parameters
+    ----------
+    layer : geopandas.GeoDataFrame
+        An allocation layer (:func:`landgis.join.join`) whose ``attrs["plan"]`` is the plan.
+    qa : QAResult, optional
+        Parcel checks; their parcels become a layer styled by severity.
+    unit : {"ha", "mu"}
+        Unit of the values (the classes are in it, as on the PNG maps).
+    lang : {"zh", "en"}
+        Language of field names, labels and legends.
+
+    Returns
+    -------
+    StyledLayers
+
+    Examples
+    --------
+    >>> styled = styled_layers(layer)  # doctest: +SKIP
+    >>> [s.name for s in styled.styles["乡镇供应"]][:2]  # doctest: +SKIP
+    ['供应总量', '公用设施用地']
+    """
+    if unit not in ("ha", "mu"):
+        raise InputError(f"unit must be 'ha' or 'mu', not {unit!r}")
+    if layer.attrs.get("plan") is None:
+        raise InputError("the allocation layer carries no plan (attrs['plan']); make it with landgis.join.join")
+    specs = [map_spec(layer, c, unit=unit, lang=lang) for c in map_columns(layer)]
+    crs = specs[0].crs
+    names = _field_names(layer, lang)
+    u = _unit_text(unit, lang)
+    frame = _allocation_frame(layer, specs, names, crs, unit, lang)
+    per_km2 = "/平方公里" if lang == "zh" else "/km²"
+    alias = {names[c]: (f"{c}（{u}）" if lang == "zh" else f"{c} ({u})") for c in layer.attrs["categories"]}
+    alias[names["total"]] = f"合计（{u}）" if lang == "zh" else f"total ({u})"
+    alias[names["stated"]] = f"计划合计（{u}）" if lang == "zh" else f"stated total ({u})"
+    alias[names["density"]] = f"密度（{u}{per_km2}）" if lang == "zh" else f"density ({u}{per_km2})"
+    alias[names["share"]] = "占乡镇合计（%）" if lang == "zh" else "share of township sum (%)"
+    by_column = {s.column: s for s in specs}
+    order = ["total", *[c for c in by_column if c != "total"]]  # the total is the default style
+    alloc_styles = [_allocation_style(by_column[c], names, alias, lang, default=(c == "total")) for c in order]
+
+    frames: dict[str, pd.DataFrame] = {ALLOCATION: frame, OUTLINE: _outline_frame(layer, crs, unit, lang),
+                                       STRUCTURE: _structure_frame(layer, unit, lang)}
+    styles = {ALLOCATION: alloc_styles, OUTLINE: [_outline_style(specs[0], lang)]}
+    if qa is not None:
+        frames[PARCELS] = _parcels_frame(qa, crs)
+        styles[PARCELS] = [_parcel_style(frames[PARCELS], lang)]
+    plan = layer.attrs["plan"]
+    stated = {c: _in_unit(plan.structure_ha.get(c), unit) for c in layer.attrs["categories"]}
+    stated["total"] = _in_unit(plan.stated_total_ha, unit)
+    return StyledLayers(frames=frames, styles=styles, specs=specs, crs=crs, unit=unit, lang=lang, stated=stated)
+
+
+def _in_unit(hectares: Decimal | None, unit: str) -> float | None:
+    from landgis.units import to_unit
+
+    return None if hectares is None else float(to_unit(hectares, unit))
+
+
+# --- the GeoPackage ----------------------------------------------------------------------------
+@contextlib.contextmanager
+def _fixed_gdal_date() -> Iterator[None]:
+    """gpkg_contents.last_change from a fixed date, so that the same inputs give the same file."""
+    import pyogrio
+
+    old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": STAMP})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
+
+
+def _write_layer(path: Path, name: str, frame: pd.DataFrame, description: str, first: bool) -> None:
+    """One table; the first one creates the file as GeoPackage 1.2 (what QGIS 3.22's and ArcGIS' GDAL read)."""
+    import pyogrio
+    from shapely import get_type_id, multipolygons
+
+    options = {"layer_options": {"IDENTIFIER": name, "DESCRIPTION": description}}
+    if first:
+        options["dataset_options"] = {"VERSION": "1.2"}
+    if isinstance(frame, gpd.GeoDataFrame):
+        kinds = set(frame.geometry.dropna().geom_type)
+        geometry_type = "Unknown"
+        geom = frame.geometry
+        if kinds and kinds <= {"Polygon", "MultiPolygon"}:
+            geometry_type = "MultiPolygon"  # one type per layer, as QGIS and ArcGIS expect
+            geom = gpd.GeoSeries([g if g is None or get_type_id(g) == 6 else multipolygons([g]) for g in geom],
+                                 crs=frame.crs)
+        elif kinds and kinds <= {"Point"}:
+            geometry_type = "Point"
+        frame = gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geom.to_numpy(), crs=frame.crs)
+        options["geometry_type"] = geometry_type
+    pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", **options)
+
+
+_LAYER_STYLES = """
+CREATE TABLE layer_styles (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
+  f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT,
+  useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
+  update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))
+"""
+
+
+def _write_styles(path: Path, styled: StyledLayers) -> None:
+    """The ``layer_styles`` table as QGIS creates it, registered in gpkg_contents as attributes."""
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            con.execute(_LAYER_STYLES)
+            con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
+                        "VALUES ('layer_styles', 'attributes', 'layer_styles', '', ?)", (STAMP,))
+            for table, styles in styled.styles.items():
+                geom_col = con.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?",
+                                       (table,)).fetchone()[0]
+                for style in styles:
+                    con.execute(
+                        "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column,"
+                        " styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time)"
+                        " VALUES ('', '', ?, ?, ?, ?, ?, ?, ?, '', NULL, ?)",
+                        (table, geom_col, style.name, style.qml(), style.sld(table), 1 if style.default else 0,
+                         style.title, STAMP))
+        con.execute("VACUUM")
+    finally:
+        con.close()
+
+
+def write_gpkg(styled: StyledLayers, path: str | Path, *, description: str = "") -> Path:
+    """Write the styled layers as one GeoPackage 1.2, completely or not at all.
+
+    Parameters
+    ----------
+    styled : StyledLayers
+        From :func:`styled_layers`.
+    path : str or Path
+        The ``.gpkg`` to write (replaced if it exists).
+    description : str
+        Stored as each layer's description in gpkg_contents (the boundary footnote, say).
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> write_gpkg(styled_layers(layer), "图层.gpkg")  # doctest: +SKIP
+    PosixPath('图层.gpkg')
+    """
+    path = Path(path)
+    with atomic_path(path) as tmp, _fixed_gdal_date():
+        for i, (name, frame) in enumerate(styled.frames.items()):
+            _write_layer(tmp, name, frame, description, first=(i == 0))
+        _write_styles(tmp, styled)
+    return path

@@ -1,0 +1,173 @@
+"""The outline sheet: a county without a township layer, drawn as its outline with the plan's totals.
+
+When landgis has no township layer for the county (none shipped, no ``--boundaries``), the atlas
+still draws the county: its outline from the national registry, the plan's total on it, a table of
+the totals by category, the county within its prefecture, and one line saying which layer to give.
+
+Examples
+--------
+>>> from landgis.county import find_county
+>>> from landgis.render.outline import outline_sheet
+>>> fig = outline_sheet(layer, find_county("441224"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Sequence
+
+import geopandas as gpd
+import matplotlib
+from matplotlib.figure import Figure
+
+from landgis.county import County
+from landgis.categories import NEUTRAL
+from landgis.render.furniture import (
+    INK, footer, frame_map, halo, header, locator, north_arrow, page, plot_crs, scale_bar,
+)
+from landgis.render.static import save_figure
+from landgis.render.text import footer_lines, plan_title, unit_word
+from landgis.render.fonts import rc_params
+from landgis.units import to_unit
+
+__all__ = ["NO_LAYER", "NO_LAYER_EN", "no_layer_line", "outline_layer", "outline_sheet", "render_outline_maps"]
+
+NO_LAYER = "未提供{county}的乡镇界线图层，本图集仅示县界与合计；请用 --boundaries XZQ.shp 提供本县三调乡镇界线（XZQ）后重新生成"
+NO_LAYER_EN = ("No township layer was given for {county}: this atlas shows the county outline and totals only; "
+               "give the county's township layer (三调 XZQ) with --boundaries XZQ.shp")
+
+#: File name of the outline sheet (zh, en).
+OUTLINE_STEM = ("辖区供应总量", "county-outline")
+
+_TEXT = {
+    "zh": {"subtitle": "{county}计划供应总量（未提供乡镇界线，仅示{level}界）", "table": "分类供应计划（{u}）",
+           "category": "用地类型", "total": "合计", "county": "县", "city": "市"},
+    "en": {"subtitle": "Planned supply of {county} (no township layer: outline only)", "table": "Supply by category ({u})",
+           "category": "Category", "total": "Total", "county": "county", "city": "city"},
+}
+
+
+def no_layer_line(county: County, lang: str = "zh") -> str:
+    """The one line that says which layer to give."""
+    return (NO_LAYER if lang == "zh" else NO_LAYER_EN).format(county=county.name if lang == "zh" else county.name_en)
+
+
+def outline_layer(layer: gpd.GeoDataFrame, county: County) -> gpd.GeoDataFrame:
+    """The county as one feature of an allocation layer: its outline with the sums of ``layer``'s columns.
+
+    Parameters
+    ----------
+    layer : geopandas.GeoDataFrame
+        The allocation layer of the county's units (:func:`landgis.join.join`), geometry may be empty.
+    county : County
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row, the columns of an allocation layer, ``attrs`` of ``layer`` with the outline's provenance.
+    """
+    outline = county.outline()
+    cats = list(layer.attrs["categories"])
+    row = {"code": [county.code], "name": [county.name], "name_en": [county.name_en],
+           "area_km2": outline["area_km2"].to_numpy()}
+    for col in [*cats, "total"]:
+        row[col] = [float(layer[col].sum())]
+    out = gpd.GeoDataFrame(row, geometry=outline.geometry.to_numpy(), crs=outline.crs)
+    out["density"] = out["total"] / out["area_km2"]
+    out["share"] = 1.0
+    out.attrs = dict(layer.attrs)
+    out.attrs["provenance"] = {**(outline.attrs.get("provenance") or {}),
+                               "footnote": no_layer_line(county, "zh"), "footnote_en": no_layer_line(county, "en")}
+    return out
+
+
+def outline_sheet(layer: gpd.GeoDataFrame, county: County, *, unit: str = "ha", lang: str = "zh") -> Figure:
+    """An A4 landscape sheet: the county outline with its total, a table by category, a locator, the note.
+
+    Parameters
+    ----------
+    layer : geopandas.GeoDataFrame
+        The one-row layer of :func:`outline_layer`.
+    county : County
+    unit : {"ha", "mu"}
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    with matplotlib.rc_context(rc_params()):
+        return _outline_sheet(layer, county, unit, lang)
+
+
+def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str) -> Figure:
+    fig, t = page(lang)
+    o = _TEXT[lang]
+    u = unit_word(unit, lang)
+    crs = plot_crs(layer)
+    layer_p = layer.to_crs(crs)
+    name = county.name if lang == "zh" else county.name_en
+    level = o["city"] if county.level == "prefecture" else o["county"]
+    header(fig, f"{plan_title(layer, lang)}：{t['total']}" if lang == "zh" else f"{plan_title(layer, lang)}: {t['total']}",
+            o["subtitle"].format(county=name, level=level))
+
+    ax = fig.add_axes((0.035, 0.12, 0.58, 0.74))
+    layer_p.plot(ax=ax, facecolor=NEUTRAL["total"], edgecolor=INK, linewidth=1.2, alpha=0.85)
+    frame_map(ax, layer_p)
+    total = float(to_unit(float(layer["total"].iloc[0]), unit))
+    point = layer_p.geometry.iloc[0].representative_point()
+    ax.text(point.x, point.y, f"{name}\n{total:,.2f} {u}", ha="center", va="center", fontsize=12, color=INK,
+            path_effects=halo(3))
+    scale_bar(ax, lang)
+    north_arrow(ax, lang)
+
+    pref = county.prefecture_outline()
+    if len(pref):
+        locator(fig, (0.67, 0.56, 0.28, 0.30), layer_p, pref, crs, lang, layer.attrs)
+
+    rows = [[c, f"{float(to_unit(float(layer[c].iloc[0]), unit)):,.2f}"] for c in layer.attrs["categories"]]
+    rows.append([o["total"], f"{total:,.2f}"])
+    fig.text(0.67, 0.50, o["table"].format(u=u), fontsize=10, color=INK, ha="left", va="baseline")
+    tab = fig.add_axes((0.67, 0.50 - 0.032 * len(rows) - 0.01, 0.28, 0.032 * len(rows)))
+    tab.axis("off")
+    table = tab.table(cellText=rows, colLabels=None, loc="upper left", cellLoc="left", colWidths=[0.62, 0.38],
+                      edges="horizontal")
+    table.auto_set_font_size(False)
+    table.set_fontsize(9)
+    for (r, c), cell in table.get_celld().items():
+        cell.set_edgecolor("#c8c8c8")
+        if c == 1:
+            cell._loc = "right"
+    note = textwrap.fill(no_layer_line(county, lang), width=26 if lang == "zh" else 52, break_on_hyphens=False)
+    fig.text(0.67, 0.12, note, fontsize=8.5, color="#a04000", ha="left", va="bottom", linespacing=1.4)
+    footer(fig, footer_lines(layer, crs, lang))
+    fig.set_label(f"{plan_title(layer, lang)} — {name}")
+    return fig
+
+
+def render_outline_maps(layer: gpd.GeoDataFrame, county: County, out_dir: str | Path, *,
+                        formats: Sequence[str] = ("png", "svg", "pdf"), unit: str = "ha", lang: str = "zh",
+                        dpi: int = 300) -> list[Path]:
+    """Write the outline sheet (``辖区供应总量.*``) and the bars by township (as :func:`render_maps` names them).
+
+    Parameters
+    ----------
+    layer : geopandas.GeoDataFrame
+        The allocation layer of the county's units (geometry may be empty).
+    county : County
+    out_dir : path
+    formats, unit, lang, dpi
+        As for :func:`landgis.render.static.render_maps`.
+
+    Returns
+    -------
+    list of Path
+    """
+    from landgis.render.static import file_stem, stacked_bars
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sheets = {OUTLINE_STEM[0 if lang == "zh" else 1]: outline_sheet(outline_layer(layer, county), county, unit=unit, lang=lang),
+              file_stem(layer, "stacked-bars", lang): stacked_bars(layer, unit=unit, lang=lang)}
+    return [save_figure(fig, out / f"{stem}.{fmt}", dpi=dpi) for stem, fig in sheets.items() for fmt in formats]

@@ -1,0 +1,131 @@
+"""报告.docx: read back with python-docx, and converted to PDF by LibreOffice (Debian's, headless)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+
+from landgis.plan import reconcile
+from landgis.render.static import render_maps
+from landgis.render.word_report import write_word_report
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+MAPS = ["工矿仓储用地", "total"]
+NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+(\.\d+)?$")
+
+
+@pytest.fixture(scope="module")
+def maps(layer, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("word")
+    files = render_maps(layer, folder / "maps", categories=MAPS, formats=("png",), extras=False, dpi=120)
+    return folder, [Path(p).relative_to(folder) for p in files]
+
+
+def _write(maps, plan, layer, name, **kw) -> Path:
+    folder, files = maps
+    return write_word_report(folder / name, plan=plan, findings=reconcile(plan), layer=layer, static_files=files,
+                             atlas_dir=folder, **kw)
+
+
+@pytest.fixture(scope="module")
+def report(maps, plan, layer):
+    return _write(maps, plan, layer, "报告.docx")
+
+
+def _rows(table) -> list[list[str]]:
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+def test_tables_are_real_word_tables_with_right_aligned_numbers(report):
+    doc = Document(report)
+    structure, towns = doc.tables[:2]
+    rows = _rows(structure)
+    assert rows[0] == ["用地类型", "代码", "计划数", "乡镇合计", "差额"]
+    county = rows[-1]
+    assert county[0] == "全市" and county[2] == "158.1793169" and county[3] == "156.397524" and county[4] == "1.7817929"
+    rows = _rows(towns)
+    assert rows[0][0] == "乡镇" and rows[0][-1] == "合计" and "工矿仓储用地" in rows[0]
+    by_name = {r[0]: r for r in rows[1:]}
+    assert len(by_name) == 12 + 2  # every township of the layer, 乡镇合计 and 全市
+    assert by_name["龙坪镇"][rows[0].index("工矿仓储用地")] == "23.011857"
+    assert set(by_name["丰阳镇"][1:]) == {"—"}  # no supply: shown, not dropped
+    assert by_name["全市（计划数）"][-1] == "158.1793169"  # 全市 is the plan's stated figure
+    assert by_name["乡镇合计"][-1] == "156.397524"
+    for table in (structure, towns):
+        for row in table.rows[1:]:
+            for cell in row.cells[2 if table is structure else 1:]:
+                assert NUMBER.match(cell.text) or cell.text == "—", cell.text
+                assert cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+        xml = table._tbl.xml
+        assert "w:instrText" not in xml and "w:fldSimple" not in xml  # text, not formulas or fields
+        assert not any(c.text.startswith("=") for row in table.rows for c in row.cells)
+
+
+def test_one_picture_per_map_with_numbered_captions(report):
+    doc = Document(report)
+    assert len(doc.inline_shapes) == len(MAPS)
+    captions = [p for p in doc.paragraphs if p.style.name == "Caption" and p._p.find(qn("w:fldSimple")) is not None]
+    texts = ["".join(t.text for t in p._p.iter(qn("w:t"))) for p in captions]  # with the field's number
+    assert [t.split()[0] for t in texts] == ["图1", "图2"]
+    assert texts[0].endswith("工矿仓储用地") and texts[1].endswith("供应总量")
+    assert all("SEQ 图" in p._p.find(qn("w:fldSimple")).get(qn("w:instr")) for p in captions)
+
+
+def test_key_figures_and_findings_are_sentences(report):
+    doc = Document(report)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "供应总量158.1793169公顷" in text and "另有1.7817929公顷未落实到乡镇" in text
+    assert "丰阳镇无供应" in text
+    assert "乡镇界线为示意" in text and "资料来源" in text
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings[:4] == ["一、主要指标", "二、计划数据核对", "三、供应安排", "四、专题图"]
+    assert "乡镇界线为示意" in doc.sections[0].footer.paragraphs[0].text
+
+
+def test_builtin_styles_carry_an_east_asian_font(report):
+    doc = Document(report)
+    for name in ("Normal", "Heading 1", "Caption"):
+        fonts = doc.styles[name].element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) in ("宋体", "黑体"), name
+    used = {p.style.name for p in doc.paragraphs}
+    assert {"Title", "Heading 1", "Normal", "Caption"} <= used
+
+
+def test_english_in_mu(maps, plan, layer):
+    doc = Document(_write(maps, plan, layer, "report-en.docx", unit="mu", lang="en"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "1. Key figures" in text and "2,372.6897535 mu" in text  # 158.1793169 ha × 15
+    assert _rows(doc.tables[0])[-1][:3] == ["County", "", "2,372.6897535"]
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption" and p._p.find(qn("w:fldSimple")) is not None]
+    assert captions[0].startswith("Figure") and captions[0].endswith("Industrial, mining and storage")
+
+
+def test_same_inputs_give_the_same_bytes(maps, plan, layer, report):
+    again = _write(maps, plan, layer, "again.docx")
+    assert again.read_bytes() == report.read_bytes()
+
+
+def test_libreoffice_shows_the_chinese_text(report, tmp_path):
+    soffice = shutil.which("soffice") or "/usr/bin/soffice"
+    env = dict(os.environ, HOME=str(tmp_path))  # a fresh LibreOffice profile
+    proc = subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(report)],
+                          env=env, capture_output=True, text=True, timeout=300)
+    pdf = tmp_path / (report.stem + ".pdf")
+    assert proc.returncode == 0 and pdf.exists(), proc.stderr
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    text = unicodedata.normalize("NFKC", re.sub(r"\s+", "", text))
+    for phrase in ("主要指标", "计划数据核对", "丰阳镇", "158.1793169", "乡镇界线为示意", "图1", "工矿仓储用地"):
+        assert phrase in text, phrase
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(ARTIFACTS / "word-page1")], check=True)
