@@ -384,7 +384,7 @@ class _Assembler:
             raise PlanParseError(
                 f"{self.source}: no land supply plan found (looked at {looked}{ign}). Expected a county "
                 "total like '供应总量控制在158.1793169公顷以内', a structure like '住宅用地29.327316公顷，"
-                "商服用地13.159566公顷', or a layout by township ('连州镇土地供应量为62.376199公顷，其中：…' "
+                "商服用地13.159566公顷', or a layout by township ('阳城镇土地供应量为62.376199公顷，其中：…' "
                 "or a table with a 镇名 column and category columns), with figures in 公顷, 亩 or 平方米"
             )
         unit = st.units.most_common(1)[0][0] if st.units else "公顷"

@@ -20,7 +20,7 @@ _HAN = r"\u4e00-\u9fff"
 
 _TOWN_SUFFIX = (r"(?:街道办事处|街道|民族乡|族乡|镇|乡|经济技术开发区|高新技术产业开发区|开发区|"
                 r"产业园区|工业园区|工业园|园区|高新区|新区|管理区|区|苏木|农场|林场)")
-# Words that may follow a township's name before its figure: 连州镇土地供应量为 / 1.浈江区:计划供应 …
+# Words that may follow a township's name before its figure: 阳城镇土地供应量为 / 1.浈江区:计划供应 …
 _TAIL_TOKENS = (r"(?:人民政府|政府|管委会|管理委员会|辖区|范围内|区域内|境内|内|本年度|年度|全年|国有|建设|土地|用地|计划|"
                 r"拟|供应|供地|安排|总量|量|总规模|规模|总面积|面积|合计|小计|共计|总计|约为|为|约|共|"
                 r"控制在|达到|达|是|规划|合|最多|最少|最大|最小|:|\s)")
@@ -74,9 +74,9 @@ class Context:
 
     Examples
     --------
-    >>> ctx = Context(["连州市2026年度国有建设用地供应计划"], "连州市2026年度国有建设用地供应计划")
+    >>> ctx = Context(["阳山县2026年度国有建设用地供应计划"], "阳山县2026年度国有建设用地供应计划")
     >>> ctx.place, ctx.year, ctx.classify_category("住宅用地")
-    ('连州市', 2026, ('住宅用地', '07'))
+    ('阳山县', 2026, ('住宅用地', '07'))
     """
 
     def __init__(self, lines: list[str], text: str):
@@ -93,7 +93,7 @@ class Context:
 
     # --- place, year, system --------------------------------------------------------------
     def _title(self, lines: list[str], text: str) -> tuple[str | None, int | None]:
-        """Place and year from the title: 连州市2026年度…供应计划, 2026年连州市…, …供应计划（2026年度）."""
+        """Place and year from the title: 阳山县2026年度…供应计划, 2026年阳山县…, …供应计划（2026年度）."""
         adm = r"(?:自治县|自治州|自治旗|市|县|区|旗|盟)"
         title_re = re.compile(
             rf"([{_HAN}]{{2,14}}?{adm})?[^市县区旗\d\s]{{0,12}}?\s*((?:19|20)\d{{2}})\s*年度?\s*"
@@ -114,7 +114,7 @@ class Context:
 
     @staticmethod
     def _clean_place(place: str | None) -> str | None:
-        """关于印发广东省清远市连州市 → 连州市 (the county, without the levels above it)."""
+        """关于印发广东省肇庆市怀集县 → 怀集县 (the county, without the levels above it)."""
         if not place:
             return None
         # 自然资源和规划局关于公布实施天门市 → 天门市: the place follows the last function word of a heading
@@ -153,7 +153,7 @@ class Context:
         return normalise_name(name)
 
     def _registry_town(self, label: str) -> str | None:
-        """A township of the shipped registry written without its suffix (连州 …)."""
+        """A township of the shipped registry written without its suffix (阳城 …)."""
         if self.registry is None:
             return None
         names = []
@@ -232,7 +232,7 @@ class Context:
         return None
 
     def _town_prefix(self, label: str) -> str | None:
-        """The township in "连州镇安排住宅用地" (a township and a category in one label)."""
+        """The township in "阳城镇安排住宅用地" (a township and a category in one label)."""
         label = _LEAD_RE.sub("", label)
         m = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})", label)
         if not m or _NOT_TOWN.search(m.group(1)):
@@ -252,7 +252,7 @@ class Context:
         prev_segment = fig.prev_segment
         label = fig.label.strip()
         tail_only = bool(_TAIL_RE.match(_LEAD_RE.sub("", label)))  # 2021年度计划供应 …
-        # "住宅用地：29.3公顷", "连州镇：计划供应62公顷": the name is before the colon
+        # "住宅用地：29.3公顷", "阳城镇：计划供应62公顷": the name is before the colon
         cands = [label, prev_segment + label] if tail_only else [label]
         for lab in cands:
             core = re.sub(r"(?:为|是|约|达|共|计|:|\s)+$", "", _LEAD_RE.sub("", lab))
@@ -313,6 +313,6 @@ class Context:
         return names
 
     def town_header(self, pre: str) -> str | None:
-        """A township named before a colon with no figure of its own: "连州镇：住宅用地…"."""
+        """A township named before a colon with no figure of its own: "阳城镇：住宅用地…"."""
         m = re.search(r"([^,;:。、()\t ]+)\s*:\s*(?:(?:其中|包括|具体为|主要为|分别为)\s*:?\s*)?$", pre)
         return self.classify_town(m.group(1)) if m else None
