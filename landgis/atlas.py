@@ -32,7 +32,7 @@ from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
 
-__all__ = ["AtlasResult", "build_atlas", "check_destination", "default_out_dir", "allocation_tables"]
+__all__ = ["AtlasResult", "build_atlas", "check_destination", "remove_stale", "default_out_dir", "allocation_tables"]
 
 #: The severity words of every output (CLI, report, workbooks).
 SEVERITY_WORDS = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
@@ -388,6 +388,11 @@ def check_destination(out: str | Path) -> Path:
 
     A file, or a folder with other things in it than an earlier atlas (its ``manifest.json``), is
     refused: the atlas replaces the folder as a whole.
+
+    Examples
+    --------
+    >>> check_destination("maps/lianzhou-2026")  # doctest: +SKIP
+    PosixPath('maps/lianzhou-2026')
     """
     dest = Path(out)
     if dest.exists() and not dest.is_dir():
@@ -421,6 +426,11 @@ def remove_stale(dest: Path) -> list[Path]:
     An ``.X.old-PID`` is put back as ``X`` when ``X`` is missing (a run killed between the two
     renames of the swap); otherwise it is removed. Folders of live processes (a concurrent run) are
     left alone. Returns the folders removed or restored.
+
+    Examples
+    --------
+    >>> remove_stale(Path("maps/lianzhou-2026"))  # doctest: +SKIP
+    [PosixPath('maps/.lianzhou-2026.building-4242-k2j9')]
     """
     pattern = re.compile(rf"\.{re.escape(dest.name)}\.(building|old)-(\d+)(-.*)?")
     done = []

@@ -152,8 +152,10 @@ def csv_cell(value: object) -> object:
     return "'" + value if is_formula_like(value) else value
 
 
-def csv_bytes(df: pd.DataFrame) -> bytes:
+def csv_bytes(df: pd.DataFrame, *, header: bool = True, bom: bool = True) -> bytes:
     """``df`` as CSV in UTF-8 with BOM (Excel on a Chinese Windows then reads it right), text cells made safe.
+
+    ``header=False, bom=False`` give the rows of a later chunk of a file written in pieces.
 
     Examples
     --------
@@ -164,12 +166,12 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     import pandas as pd
 
     safe = df.copy()
-    safe.columns = [csv_cell(str(c)) for c in safe.columns]
+    safe.columns = [str(csv_cell(str(c))) for c in safe.columns]
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col].dtype):
             safe[col] = safe[col].map(csv_cell).astype(object)
     # CRLF as RFC 4180 and Excel have it; it also makes a line break inside a cell get quoted
-    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return safe.to_csv(index=False, header=header, lineterminator="\r\n").encode("utf-8-sig" if bom else "utf-8")
 
 
 def write_csv(df: pd.DataFrame, path: str | Path) -> Path:

@@ -122,3 +122,14 @@ def test_atlas_tables_every_figure_is_numeric(tmp_path):
              for c, h in enumerate([x.value for x in ws[1]], 1) if str(h).startswith("差额")
              for r in range(2, ws.max_row + 1)]
     assert pytest.approx(1e-7) in [abs(v) for v in diffs if v is not None]  # "-1E-7" is a number now
+
+
+def test_dask_findings_csv_written_in_pieces_is_safe_too(tmp_path):
+    parcels = tmp_path / "地块.csv"
+    parcels.write_text("地块编号,所属乡镇,用地类型,面积（公顷）,经度,纬度\n"
+                       "=cmd|' /C calc'!A0,=1+1镇,商服用地,1.0,112.38667,24.91722\n", encoding="utf-8")
+    assert main(["qa", str(parcels), "--engine", "dask", "--out", str(tmp_path / "qa"), "--no-map"]) in (0, 1)
+    text = (tmp_path / "qa" / "findings.csv").read_text("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert any(r and r[1] == "'=cmd|' /C calc'!A0" for r in rows), rows[:3]
+    assert not any(v.startswith(("=", "+", "@")) for r in rows for v in r)

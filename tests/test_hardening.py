@@ -263,7 +263,8 @@ def test_signal_during_atlas_keeps_previous_and_leaves_nothing(tmp_path, sig):
         time.sleep(0.05)
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
-    assert err.strip().splitlines()[-1].startswith("landgis: interrupted") and "Traceback" not in err
+    # 130, or the same interrupt reported by Python's exit through SIGINT; never SIGTERM's -15 (unhandled)
+    assert proc.returncode in (130, -signal.SIGINT), err
+    assert "landgis: interrupted" in err and "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["atlas"]
     assert sorted(p.name for p in dest.iterdir()) == ["manifest.json"]

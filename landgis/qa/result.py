@@ -218,7 +218,7 @@ def _write_partitioned(result: QAResult, out: Path) -> list[Path]:
     """A dask result: the partitioned GeoParquet in ``out``, findings.csv streamed partition by partition."""
     import shutil
 
-    from landgis.files import atomic_path
+    from landgis.files import atomic_path, csv_bytes
     from landgis.qa.engines import read_findings_parquet
 
     store = Path(result.summary["store"])
@@ -237,7 +237,7 @@ def _write_partitioned(result: QAResult, out: Path) -> list[Path]:
         with open(tmp, "wb") as fh:
             for i, f in enumerate(files):
                 df = _for_people(read_findings_parquet([f]))
-                fh.write(df.to_csv(index=False, header=i == 0).encode("utf-8-sig" if i == 0 else "utf-8"))
+                fh.write(csv_bytes(df, header=i == 0, bom=i == 0))  # formula-like text made safe
     written.append(out / "findings.csv")
     n = sum(result.summary["by_kind"].values())
     if n <= XLSX_MAX_FINDINGS:
