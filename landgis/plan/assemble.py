@@ -44,10 +44,14 @@ from landgis.plan.doctype import not_a_plan
 from landgis.plan.ledger import Ledger, ledger_frame
 from landgis.plan.mentions import (
     FIGURE,
+    NUM,
+    UNIT,
     Mention,
+    decimal_of,
     figures_of,
     find_mentions,
     pair_respectively,
+    unit_of,
     years_in,
 )
 from landgis.plan.model import Plan, PlanParseError
@@ -59,6 +63,10 @@ __all__ = ["parse_plan"]
 
 _ALL_IN = re.compile(r"^\s*[,，]?\s*(全部|均|都)?(?:安排在|安排于|位于|落在|分布于|分布在|集中在|布局在|在)"
                      r"([\u4e00-\u9fff]{2,14}?(?:街道|镇|乡|区))")
+_JOINT = re.compile(rf"(?P<names>(?:[\u4e00-\u9fff]{{2,16}}[、和])+[\u4e00-\u9fff]{{2,16}}?用地)(?:合计|共计|小计|共)为?"
+                    rf"(?P<total>{NUM})\s*(?P<unit>{UNIT})\s*,?\s*分别为?:?"
+                    rf"(?P<nums>(?:\s*{NUM}\s*(?:{UNIT})?\s*(?:[、,和及与]|(?=[;。)\s])|$))+)")
+_CLAUSES = re.compile(r"([;:]|,(?!(?<=\d,)\d{3}(?!\d)))")  # not the comma of 1,865.4
 _THIS_YEAR = re.compile(r"本年度|本年|今年|当年|年内|计划年度|计划期")
 _OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
 
@@ -112,11 +120,14 @@ class _Assembler:
                 st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
             return
         self._no_supply(sentence)
-        sentence = self._other_years(pair_respectively(sentence, _LEAD_RE))
+        sentence = self._other_years(pair_respectively(self._joint_group(sentence), _LEAD_RE))
         header = self.ctx.category_header(sentence)
         if header and not header[1]:
             st.category, st.town = header[0], None  # 住宅用地：禅城区612.45亩，南海区…
         for group in re.split(r";", sentence):
+            opener = self.ctx.leading_town(group)
+            if opener and not header:
+                st.town = opener  # …；高新区重点保障…，安排工矿仓储用地46.3公顷: a new area opens the clause
             figs = [f for f in self._figures(group) if f.kind]
             live = [f for f in figs if f.kind != "ignore"]
             if header and header[1]:  # 其中保障性住房用地：禅城区45亩，…: parts of the current category
@@ -139,6 +150,32 @@ class _Assembler:
             if kinds == ["category"] and st.town is None:
                 st.category = live[0].name  # （一）住宅用地24.45公顷。按镇分：太和镇16.39公顷…
 
+    def _joint_group(self, sentence: str) -> str:
+        """``A、B和C用地合计X，分别为a、b和c``: a group of its members, each a category; the rest of the sentence.
+
+        The group's figure is entered as a group and each member's figure under its category, so
+        that nothing is counted twice.
+        """
+        m = _JOINT.search(sentence)
+        if not m:
+            return sentence
+        names = [n for n in re.split(r"[、和]", m.group("names")) if n]
+        names = [n if n.endswith("用地") else n + "用地" for n in names]
+        names[0] = _LEAD_RE.sub("", names[0])
+        nums = re.findall(rf"{NUM}\s*(?:{UNIT})?", m.group("nums"))
+        cats = [self.ctx.classify_category(n) for n in names]
+        if len(nums) != len(names) or not all(cats):
+            return sentence
+        st = self.ledger
+        unit = unit_of(m.group("unit"))
+        st.add_group(_LEAD_RE.sub("", m.group("names")), decimal_of(m.group("total")), unit, st.town)
+        for cat, (value, printed) in zip(cats, nums):
+            if st.town is None:
+                st.add_structure(cat[0], decimal_of(value), unit_of(printed) if printed else unit)
+            else:
+                st.add_alloc(st.town, cat[0], decimal_of(value), unit_of(printed) if printed else unit)
+        return sentence[: m.start()] + re.sub(FIGURE, lambda x: "#" * len(x.group(0)), m.group(0)) + sentence[m.end():]
+
     def _other_years(self, sentence: str) -> str:
         """Set aside the figures of clauses about other years; the sentence with them masked.
 
@@ -149,9 +186,9 @@ class _Assembler:
         st = self.ledger
         year = self.ctx.year
         active: set[int] = set()
-        done = False
+        done = wide = False
         kept = []
-        for k, clause in enumerate(re.split(r"([,;:])", sentence)):
+        for k, clause in enumerate(_CLAUSES.split(sentence)):
             figs = find_mentions(clause)[0]
             years = years_in(clause)
             if years and not _COMPARE.search(clause) and (figs or _OPENS_WITH_YEAR.match(clause)):
@@ -161,13 +198,19 @@ class _Assembler:
             elif k == 0 and not figs:
                 town = self.ctx.leading_town(clause)
                 st.town = town or st.town
-            other = bool(active) and year is not None and year not in active
+            scope = self.ctx.scope
+            if scope and re.search(r"全市|全县|全域", clause) and scope not in clause:
+                wide = True  # 全市范围内，住宅用地…: the whole city, not this plan's 市区
+            elif scope and scope in clause:
+                wide = False
+            other = (bool(active) and year is not None and year not in active) or (wide and bool(figs))
             if _DONE_SENTENCE.search(re.sub(r"\([^()]*\)", "", clause)):  # not a note in brackets
                 done = True  # 实际供应…，其中…: what was supplied, to the end of the sentence
             elif _THIS_YEAR.search(clause) or (year is not None and year in years and "计划" in clause):
                 done = False
             if _COMPARE.search(clause) or other or (done and figs):
                 why = ("与其他年份比较" if _COMPARE.search(clause) else "已供应（实绩）数字" if done and not other
+                       else f"全市数字，本计划范围为{self.ctx.scope}" if wide
                        else f"{'、'.join(map(str, sorted(active)))}年的数字")
                 for fig in figs + [f for f, _ in find_mentions(clause)[1]]:
                     st.set_aside(fig.value, fig.unit, why, fig.label)
@@ -341,7 +384,7 @@ class _Assembler:
             raise PlanParseError(
                 f"{self.source}: no land supply plan found (looked at {looked}{ign}). Expected a county "
                 "total like '供应总量控制在158.1793169公顷以内', a structure like '住宅用地29.327316公顷，"
-                "商服用地13.159566公顷', or a layout by township ('连州镇土地供应量为62.376199公顷，其中：…' "
+                "商服用地13.159566公顷', or a layout by township ('阳城镇土地供应量为62.376199公顷，其中：…' "
                 "or a table with a 镇名 column and category columns), with figures in 公顷, 亩 or 平方米"
             )
         unit = st.units.most_common(1)[0][0] if st.units else "公顷"

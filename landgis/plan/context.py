@@ -20,7 +20,7 @@ _HAN = r"\u4e00-\u9fff"
 
 _TOWN_SUFFIX = (r"(?:街道办事处|街道|民族乡|族乡|镇|乡|经济技术开发区|高新技术产业开发区|开发区|"
                 r"产业园区|工业园区|工业园|园区|高新区|新区|管理区|区|苏木|农场|林场)")
-# Words that may follow a township's name before its figure: 连州镇土地供应量为 / 1.浈江区:计划供应 …
+# Words that may follow a township's name before its figure: 阳城镇土地供应量为 / 1.浈江区:计划供应 …
 _TAIL_TOKENS = (r"(?:人民政府|政府|管委会|管理委员会|辖区|范围内|区域内|境内|内|本年度|年度|全年|国有|建设|土地|用地|计划|"
                 r"拟|供应|供地|安排|总量|量|总规模|规模|总面积|面积|合计|小计|共计|总计|约为|为|约|共|"
                 r"控制在|达到|达|是|规划|合|最多|最少|最大|最小|:|\s)")
@@ -56,6 +56,8 @@ _UNKNOWN_CAT = re.compile(rf"^([{_HAN}]{{2,12}}用地)$")
 _NOT_CATEGORY = re.compile(r"建设|新增|存量|国有|集体|出让|划拨|储备|供应|计划|农用|未利用|耕地|土地|全|本|总|合计|其余|"
                            r"其他建设|经营性|公益性|民生|项目|重点|供地|拟供|收储|闲置|批而未供")
 
+_COUNTED_ELSEWHERE = re.compile(r"^[^;。]*?(?:已|均已)(?:分别)?(?:计入|包含在|含在|列入)")
+
 # Groupings of categories: stated subtotals, never categories and never counted twice.
 _GROUP_RE = re.compile(rf"(?:^|[^{_HAN}]|[和与及、])((?:非)?经营性|产业|其他|公益性|民生保障)类?(?:建设)?用地"
                        rf"{_TAIL_TOKENS}*$")
@@ -72,9 +74,9 @@ class Context:
 
     Examples
     --------
-    >>> ctx = Context(["连州市2026年度国有建设用地供应计划"], "连州市2026年度国有建设用地供应计划")
+    >>> ctx = Context(["阳山县2026年度国有建设用地供应计划"], "阳山县2026年度国有建设用地供应计划")
     >>> ctx.place, ctx.year, ctx.classify_category("住宅用地")
-    ('连州市', 2026, ('住宅用地', '07'))
+    ('阳山县', 2026, ('住宅用地', '07'))
     """
 
     def __init__(self, lines: list[str], text: str):
@@ -82,10 +84,16 @@ class Context:
         self.registry = registry_for_place(self.place) if self.place else None
         self.system = self._system(text)
         self.unknown: list[str] = []  # category names the registry does not know
+        # 绵阳市市区…计划: the plan covers part of the city; 全市 figures are not this plan's
+        title = next((line for line in lines[:8] if line.strip()), "")
+        scope = re.search(r"(中心城区|主城区|市区|城区)", title.split(str(self.year))[0] if self.year else title)
+        self.scope = scope.group(1) if scope else None
+        # areas the text names by a short name: 绵阳高新技术产业开发区（以下简称高新区）
+        self.short_names = set(re.findall(rf"(?:以下简称|简称)[\s“\"']*([{_HAN}]{{2,8}})", text))
 
     # --- place, year, system --------------------------------------------------------------
     def _title(self, lines: list[str], text: str) -> tuple[str | None, int | None]:
-        """Place and year from the title: 连州市2026年度…供应计划, 2026年连州市…, …供应计划（2026年度）."""
+        """Place and year from the title: 阳山县2026年度…供应计划, 2026年阳山县…, …供应计划（2026年度）."""
         adm = r"(?:自治县|自治州|自治旗|市|县|区|旗|盟)"
         title_re = re.compile(
             rf"([{_HAN}]{{2,14}}?{adm})?[^市县区旗\d\s]{{0,12}}?\s*((?:19|20)\d{{2}})\s*年度?\s*"
@@ -106,7 +114,7 @@ class Context:
 
     @staticmethod
     def _clean_place(place: str | None) -> str | None:
-        """关于印发广东省清远市连州市 → 连州市 (the county, without the levels above it)."""
+        """关于印发广东省肇庆市怀集县 → 怀集县 (the county, without the levels above it)."""
         if not place:
             return None
         # 自然资源和规划局关于公布实施天门市 → 天门市: the place follows the last function word of a heading
@@ -145,7 +153,7 @@ class Context:
         return normalise_name(name)
 
     def _registry_town(self, label: str) -> str | None:
-        """A township of the shipped registry written without its suffix (连州 …)."""
+        """A township of the shipped registry written without its suffix (阳城 …)."""
         if self.registry is None:
             return None
         names = []
@@ -192,15 +200,16 @@ class Context:
     def leading_town(self, text: str) -> str | None:
         """The township a clause opens with: 钟管镇延续… → 钟管镇 (None when it opens otherwise)."""
         m = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})", _LEAD_NAME_RE.sub("", text).strip())
-        if not m or _NOT_TOWN.search(m.group(1)):
+        name = m.group(1).split("的")[-1] if m else ""  # 与南康区毗邻的经开区 → 经开区
+        if len(name) < 2 or (_NOT_TOWN.search(name) and name not in self.short_names):
             return None
-        return self.town_name(m.group(1))
+        return self.town_name(name)
 
     def _town(self, label: str) -> str | None:
         if not label:
             return None
-        m = _TOWN_RE.match(label)
-        if m and not _NOT_TOWN.search(m.group(1)):
+        m = _TOWN_RE.match(label.split("的")[-1])
+        if m and len(m.group(1)) >= 2 and (not _NOT_TOWN.search(m.group(1)) or m.group(1) in self.short_names):
             return self.town_name(m.group(1))
         return self._registry_town(label)
 
@@ -223,7 +232,7 @@ class Context:
         return None
 
     def _town_prefix(self, label: str) -> str | None:
-        """The township in "连州镇安排住宅用地" (a township and a category in one label)."""
+        """The township in "阳城镇安排住宅用地" (a township and a category in one label)."""
         label = _LEAD_RE.sub("", label)
         m = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})", label)
         if not m or _NOT_TOWN.search(m.group(1)):
@@ -243,7 +252,7 @@ class Context:
         prev_segment = fig.prev_segment
         label = fig.label.strip()
         tail_only = bool(_TAIL_RE.match(_LEAD_RE.sub("", label)))  # 2021年度计划供应 …
-        # "住宅用地：29.3公顷", "连州镇：计划供应62公顷": the name is before the colon
+        # "住宅用地：29.3公顷", "阳城镇：计划供应62公顷": the name is before the colon
         cands = [label, prev_segment + label] if tail_only else [label]
         for lab in cands:
             core = re.sub(r"(?:为|是|约|达|共|计|:|\s)+$", "", _LEAD_RE.sub("", lab))
@@ -266,12 +275,16 @@ class Context:
         if _IGNORE_WORDS.search(label):
             fig.kind, fig.reason = "ignore", "分季度/分方式/存量新增等拆分"
             return
+        if _COUNTED_ELSEWHERE.match(fig.after):
+            fig.kind, fig.reason = "ignore", "原文说明已计入别处，不重复计入"
+            return
         for lab in cands:
             town = self.classify_town(lab, joined=fig.joined)
             if town:
                 fig.kind, fig.name = "township", town
                 return
-        if _TOTAL_WORDS.search(_LEAD_RE.sub("", label)) or (tail_only and _TOTAL_WORDS.search(prev_segment)):
+        scoped = bool(self.scope) and self.scope in _LEAD_RE.sub("", label)[:len(self.scope) + 1]
+        if scoped or _TOTAL_WORDS.search(_LEAD_RE.sub("", label)) or (tail_only and _TOTAL_WORDS.search(prev_segment)):
             fig.kind = "total"
         elif tail_only and re.search(r"供应|供地|安排", label) and not _IGNORE_WORDS.search(prev_segment):
             fig.kind = "total_weak"  # "本年度计划供应国有建设用地X公顷": the total, unless a township's
@@ -300,6 +313,6 @@ class Context:
         return names
 
     def town_header(self, pre: str) -> str | None:
-        """A township named before a colon with no figure of its own: "连州镇：住宅用地…"."""
+        """A township named before a colon with no figure of its own: "阳城镇：住宅用地…"."""
         m = re.search(r"([^,;:。、()\t ]+)\s*:\s*(?:(?:其中|包括|具体为|主要为|分别为)\s*:?\s*)?$", pre)
         return self.classify_town(m.group(1)) if m else None

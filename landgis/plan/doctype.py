@@ -41,7 +41,7 @@ def not_a_plan(lines: list[str]) -> str | None:
     --------
     >>> not_a_plan(["江阴市2024年度土地储备计划", "二、…"])
     "a 土地储备计划 (land reserve plan): its title is '江阴市2024年度土地储备计划'"
-    >>> not_a_plan(["连州市2026年度国有建设用地供应计划"]) is None
+    >>> not_a_plan(["阳山县2026年度国有建设用地供应计划"]) is None
     True
     """
     title = _title(lines)

@@ -44,7 +44,7 @@ class Mention:
     reason: str = ""
     paren_sub: bool = False  # inside "(其中…)" that directly follows a figure
     paren_parent: Mention | None = None
-    town_prefix: str | None = None  # "连州镇安排住宅用地…"
+    town_prefix: str | None = None  # "阳城镇安排住宅用地…"
     joined: bool = False  # the label follows the previous figure with no break (…3公顷和星子镇…)
 
 

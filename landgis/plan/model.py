@@ -13,7 +13,7 @@ from landgis.errors import InputError
 
 __all__ = ["Plan", "Finding", "PlanParseError", "SEED_PLAN"]
 
-#: The shipped seed plan: 连州市2026年度土地供应计划.
+#: The shipped seed plan (the 2026 plan of the shipped county).
 SEED_PLAN = Path(__file__).resolve().parent.parent / "data" / "lianzhou_2026_land_supply_plan.txt"
 
 class PlanParseError(InputError):
@@ -27,7 +27,7 @@ class Plan:
     Attributes
     ----------
     place : str or None
-        The county or city the plan is for (连州市).
+        The county or city the plan is for (阳山县).
     year : int or None
         The plan year.
     unit : str
