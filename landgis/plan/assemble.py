@@ -206,7 +206,7 @@ class _Assembler:
             other = (bool(active) and year is not None and year not in active) or (wide and bool(figs))
             if _DONE_SENTENCE.search(re.sub(r"\([^()]*\)", "", clause)):  # not a note in brackets
                 done = True  # 实际供应…，其中…: what was supplied, to the end of the sentence
-            elif _THIS_YEAR.search(clause) or (year is not None and year in years and "计划" in clause):
+            elif _THIS_YEAR.search(clause) or (year is not None and year in years and re.search(r"计划|安排|拟", clause)):
                 done = False
             if _COMPARE.search(clause) or other or (done and figs):
                 why = ("与其他年份比较" if _COMPARE.search(clause) else "已供应（实绩）数字" if done and not other

@@ -23,6 +23,7 @@ _TABLE_TOTAL = re.compile(r"^(?:合计|总计|小计|共计|总量|合\s*计|全
 _TABLE_CAT_HEAD = re.compile(r"用途|用地类型|地类|类别|用地性质|土地用途|用地分类|类型")
 _TABLE_VAL_HEAD = re.compile(r"面积|规模|供应量|数量|计划量|供地量|指标|小计|合计")
 _UNIT_LINE = re.compile(r"单位\s*[:：]?\s*(万平方米|平方米|公顷|亩|hm2|m2|ha)")
+_CONVERTED_ROW = re.compile(r"^(?:折合|折算|换算|合)\s*(?:万平方米|平方米|公顷|亩|hm2|ha)")
 _HEADER_UNIT = re.compile(r"[(\[]\s*(万平方米|平方米|公顷|亩|hm2|m2|ha)\s*[)\]]")
 
 
@@ -61,6 +62,13 @@ def header_kind(ctx: Context, row: list[str]) -> str | None:
     return None
 
 
+def _row_unit(name: str) -> str | None:
+    """The unit a row's name states (合计（亩）, 折合公顷), or None."""
+    m = re.search(r"[(（]\s*(万平方米|平方米|公顷|亩)\s*[)）]|^(?:折合|折算|换算|合计|总计)\s*(万平方米|平方米|公顷|亩)", name)
+    m = m and re.search(r"万平方米|平方米|公顷|亩", m.group(0))
+    return unit_of(m.group(0)) if m else None
+
+
 def table_unit(lines: list[str], start: int, header: list[str]) -> str | None:
     for c in header:
         m = _HEADER_UNIT.search(c)
@@ -73,18 +81,34 @@ def table_unit(lines: list[str], start: int, header: list[str]) -> str | None:
     return None
 
 
+def header_rows(lines: list[str], start: int) -> tuple[list[str], int]:
+    """The header of the table at ``start``, with the rows a wrapped header continues on joined to it
+    (公共管理与 / 公共服务用地 in two aligned rows); and the index of the first line after it."""
+    header = cells(lines[start])
+    aligned = "\t" in lines[start] or lines[start].strip().startswith("|")
+    k = start + 1
+    while aligned and k < len(lines) and lines[k].strip() and not FIGURE.search(lines[k]):
+        more = cells(lines[k])
+        if not more or len(more) > len(header) or any(cell_value(c) is not None for c in more):
+            break
+        if _TABLE_TOTAL.match(more[0]) or any(c and _TABLE_TOTAL.match(c) for c in more[:1]):
+            break
+        header = [a + b for a, b in zip(header, more + [""] * (len(header) - len(more)))]
+        k += 1
+    return header, k
+
+
 def find_tables(lines: list[str], ctx: Context) -> dict[int, int]:
     """Line ranges of tables: {first line (header): end line (exclusive)}."""
     tables: dict[int, int] = {}
     i = 0
     while i < len(lines):
-        head = cells(lines[i])
+        head, first = header_rows(lines, i)
         kind = header_kind(ctx, head) if len(head) >= 2 and not FIGURE.search(lines[i]) else None
         if not kind:
             i += 1
             continue
-        j = i + 1
-        end = j
+        j = end = first
         while j < len(lines):
             line = lines[j]
             if not line.strip():
@@ -98,7 +122,7 @@ def find_tables(lines: list[str], ctx: Context) -> dict[int, int]:
                 break
             j += 1
             end = j
-        if end > i + 1:
+        if end > first:
             tables[i] = end
             i = end
         else:
@@ -107,11 +131,11 @@ def find_tables(lines: list[str], ctx: Context) -> dict[int, int]:
 
 
 def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger) -> None:
-    header = cells(lines[start])
+    header, first = header_rows(lines, start)
     kind = header_kind(ctx, header)
     unit = table_unit(lines, start, header) or (st.units.most_common(1)[0][0] if st.units else "公顷")
     clean = [_HEADER_UNIT.sub("", c).strip() for c in header]
-    rows = [(i, r) for i, r in ((i, cells(lines[i])) for i in range(start + 1, end) if lines[i].strip()) if r]
+    rows = [(i, r) for i, r in ((i, cells(lines[i])) for i in range(first, end) if lines[i].strip()) if r]
     if kind == "long":
         _read_long_table(ctx, st, clean, rows, unit)
         return
@@ -134,8 +158,12 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
         if not name:  # 合计 written in the 序号 column, the name cell left empty
             name = next((c for c in row[:name_i] if _TABLE_TOTAL.match(c)), "")
         values = row[name_i + 1 :]
+        if _CONVERTED_ROW.match(name):  # 折合公顷 under a 合计（亩） row: the same figures in another unit
+            _found(st, values, _row_unit(row[name_i]) or unit, "折合（换算）数字，与合计行相同")
+            continue
+        unit_here = _row_unit(row[name_i]) or unit
         if len(values) != len(cols):
-            _found(st, values[len(cols):], unit, f"表格行的单元格数与表头（{' '.join(header)}）不符")
+            _found(st, values[len(cols):], unit_here, f"表格行的单元格数与表头（{' '.join(header)}）不符")
             values = values[: len(cols)]
         is_total_row = bool(_TABLE_TOTAL.match(name))
         row_town = None if is_total_row else (ctx.classify_town(name) or (normalise_name(name) if kind == "wide" else None))
@@ -144,44 +172,44 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
             value = cell_value(cell)
             if value is None:
                 continue
-            st.found.append((line, value, unit))
+            st.found.append((line, value, unit_here))
             if value == 0:
-                st.set_aside(value, unit, "零值单元格", f"{name} {col}")
+                st.set_aside(value, unit_here, "零值单元格", f"{name} {col}")
                 continue
             entered = len(st.entries)
             col_total = bool(_TABLE_TOTAL.match(col))
             if col in parents:  # 其中：保障性住房用地 — a part of the column before, not a category
                 name_sub = re.sub(r"^\s*(?:其中|含|包括)\s*:?\s*", "", col)
-                st.add_sub_item("structure" if is_total_row else (row_town or name), parents[col], name_sub, value, unit)
+                st.add_sub_item("structure" if is_total_row else (row_town or name), parents[col], name_sub, value, unit_here)
                 continue
             if kind == "wide":
                 cat = None if col_total else ctx.classify_category(col)
                 if cat and not cat[1] and cat[0] not in ctx.unknown:
                     ctx.unknown.append(cat[0])
                 if is_total_row and col_total:
-                    _table_total(st, value, unit)
+                    _table_total(st, value, unit_here)
                 elif is_total_row and cat:
-                    st.add_structure(cat[0], value, unit)
+                    st.add_structure(cat[0], value, unit_here)
                 elif col_total and row_town:
-                    st.add_town_total(row_town, value, unit)
+                    st.add_town_total(row_town, value, unit_here)
                 elif cat and row_town:
-                    st.add_alloc(row_town, cat[0], value, unit)
+                    st.add_alloc(row_town, cat[0], value, unit_here)
                 elif cat and row_cat is None and not row_town:
-                    st.set_aside(value, unit, "行名不是乡镇", f"{name} {col}")
+                    st.set_aside(value, unit_here, "行名不是乡镇", f"{name} {col}")
             else:  # transposed: rows are categories, columns townships
                 col_town = None if col_total else ctx.classify_town(re.sub(r"\([^()]*\)", "", col))
                 if is_total_row and col_total:
-                    _table_total(st, value, unit)
+                    _table_total(st, value, unit_here)
                 elif is_total_row and col_town:
-                    st.add_town_total(col_town, value, unit)
+                    st.add_town_total(col_town, value, unit_here)
                 elif row_cat and col_total:
-                    st.add_structure(row_cat[0], value, unit)
+                    st.add_structure(row_cat[0], value, unit_here)
                 elif row_cat and col_town:
                     if not row_cat[1] and row_cat[0] not in ctx.unknown:
                         ctx.unknown.append(row_cat[0])
-                    st.add_alloc(col_town, row_cat[0], value, unit)
+                    st.add_alloc(col_town, row_cat[0], value, unit_here)
             if len(st.entries) == entered:
-                st.enter(value, unit, "unplaced", f"{name} {col}", "表格中行名或列名无法识别")
+                st.enter(value, unit_here, "unplaced", f"{name} {col}", "表格中行名或列名无法识别")
 
 
 def _sub_item_columns(ctx: Context, cols: list[str]) -> dict[str, str]:
