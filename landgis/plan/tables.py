@@ -145,6 +145,7 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
     parents = _sub_item_columns(ctx, cols) if kind == "wide" else {}
     head_line = lines[start].strip()
     aligned = "\t" in head_line or head_line.startswith("|")  # empty cells are kept
+    last_row_cat: str | None = None
     for line, row in rows:
         st.line = line
         if aligned and len(row) == len(header):
@@ -168,6 +169,11 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
         is_total_row = bool(_TABLE_TOTAL.match(name))
         row_town = None if is_total_row else (ctx.classify_town(name) or (normalise_name(name) if kind == "wide" else None))
         row_cat = None if is_total_row else ctx.classify_category(name)
+        row_parent = None  # transposed: 其中：保障性住房用地 under the 住宅用地 row is a part of it
+        if kind == "transposed" and last_row_cat and (_SUB_MARK.match(name) or SUBCATEGORY_WORDS.search(name)):
+            row_parent, row_cat = last_row_cat, None
+        elif kind == "transposed":
+            last_row_cat = row_cat[0] if row_cat else None
         for col, cell in zip(cols, values):
             value = cell_value(cell)
             if value is None:
@@ -178,6 +184,12 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
                 continue
             entered = len(st.entries)
             col_total = bool(_TABLE_TOTAL.match(col))
+            if row_parent:
+                col_town = None if col_total else ctx.classify_town(re.sub(r"\([^()]*\)", "", col))
+                if col_total or col_town:
+                    name_sub = re.sub(r"^\s*(?:其中|含|包括|包含)\s*:?\s*", "", name)
+                    st.add_sub_item("structure" if col_total else col_town, row_parent, name_sub, value, unit_here)
+                    continue
             if col in parents:  # 其中：保障性住房用地 — a part of the column before, not a category
                 name_sub = re.sub(r"^\s*(?:其中|含|包括)\s*:?\s*", "", col)
                 st.add_sub_item("structure" if is_total_row else (row_town or name), parents[col], name_sub, value, unit_here)
