@@ -35,6 +35,7 @@ _LEAD_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十
 _LEAD_NAME_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|"
                            r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|另|"
                            r"(?:全部|均|都|主要|分别)?(?:安排在|位于|落在|分布于|分布在|集中在|布局在)|按镇分|按乡镇分|(?:供应量|供地量|规模)?最多的是|(?:供应量|供地量|规模)?最少的是|其次是|其次为|其次|再次是|然后是)+")  # keeps 和/及/与
+_SUM_WORD = re.compile(r"(?:总|一)?共(?:计|约|为|达)*")  # …，共22公顷: the sum of the figures before it
 _TOTAL_WORDS = re.compile(r"总量|总规模|总面积|合计|总计|共计|小计|^(?:全|本)(?:市|县|区|旗)|市区|县域|全域|全年")
 _IGNORE_WORDS = re.compile(
     r"季度|[0-9一二三四五六七八九十]+月|上半年|下半年|出让|划拨|租赁|作价|协议|招拍挂|新增|存量|储备|批而未供|"
@@ -284,7 +285,8 @@ class Context:
                 fig.kind, fig.name = "township", town
                 return
         scoped = bool(self.scope) and self.scope in _LEAD_RE.sub("", label)[:len(self.scope) + 1]
-        if scoped or _TOTAL_WORDS.search(_LEAD_RE.sub("", label)) or (tail_only and _TOTAL_WORDS.search(prev_segment)):
+        if (scoped or _TOTAL_WORDS.search(_LEAD_RE.sub("", label)) or _SUM_WORD.fullmatch(label)
+                or (tail_only and _TOTAL_WORDS.search(prev_segment))):
             fig.kind = "total"
         elif tail_only and re.search(r"供应|供地|安排", label) and not _IGNORE_WORDS.search(prev_segment):
             fig.kind = "total_weak"  # "本年度计划供应国有建设用地X公顷": the total, unless a township's

@@ -159,6 +159,10 @@ def find_mentions(sentence: str) -> tuple[list[Mention], list[tuple[Mention, str
     return figs, aside
 
 
+# 、和及与 between names, not the 与/及 inside 公共管理与公共服务用地, 绿地与开敞空间用地, 水域及水利设施用地
+_NAME_SEP = re.compile(r"、|和|(?<!管理|绿地)与|(?<!水域)及")
+
+
 def pair_respectively(sentence: str, lead: re.Pattern) -> str:
     """``住宅用地、商服用地分别为3公顷、2公顷`` → ``住宅用地3公顷,商服用地2公顷``.
 
@@ -169,12 +173,12 @@ def pair_respectively(sentence: str, lead: re.Pattern) -> str:
     """
     han = r"\u4e00-\u9fff"
     pat = re.compile(
-        rf"((?:[{han}]{{2,16}}(?:\([^()]*\))?[、和及与])+[{han}]{{2,16}}?)(?:的?(?:供应量|供地量|供地|面积|规模))?"
+        rf"((?:[{han}]{{2,16}}(?:\([^()]*\))?[、和及与])+[{han}]{{2,16}}?)(?:,?\s*(?:其|的)?(?:供应量|供地量|供地|用地面积|面积|规模))?"
         rf"分别(?:为|是|安排|供应|计划供应)?:?((?:\s*{NUM}\s*(?:{UNIT})?\s*(?:[、,和及与]|(?=[;。)\s])|$))+)"
     )
 
     def repl(m: re.Match) -> str:
-        names = [n for n in re.split(r"[、和及与]", re.sub(r"\([^()]*\)", "", m.group(1))) if n]
+        names = [n for n in _NAME_SEP.split(re.sub(r"\([^()]*\)", "", m.group(1))) if n]
         names[0] = lead.sub("", names[0])
         nums = re.findall(NUM + r"\s*(?:" + UNIT + ")?", m.group(2))
         if len(names) != len(nums):

@@ -35,7 +35,7 @@ def cells(line: str) -> list[str]:
         return [c.strip() for c in stripped.strip("|").split("|")]
     if "\t" in line:
         return [c.strip() for c in line.split("\t")]
-    return line.split()
+    return re.sub(r"(?<!\S)([合总小共])\s+计(?!\S)", r"\1计", line).split()  # 合    计 is one cell
 
 
 def cell_value(cell: str) -> Decimal | None:
