@@ -189,8 +189,8 @@ class Context:
         Examples: ``住宅用地:`` → ("住宅用地", False); ``其中保障性住房用地:`` → ("保障性住房用地", True).
         """
         m = re.match(r"^\s*([^:,;。]{2,24}?)\s*:", text)
-        if not m or FIGURE_RE.search(m.group(1)):
-            return None
+        if not m or FIGURE_RE.search(m.group(1)) or FIGURE_RE.match(text[m.end():].lstrip()):
+            return None  # 住宅用地：6公顷 is the category's figure, not a heading over townships
         head = _LEAD_NAME_RE.sub("", m.group(1)).strip()
         sub = bool(re.match(r"^\s*(?:其中|含)", m.group(1))) or bool(SUBCATEGORY_WORDS.search(head))
         if sub and re.search(r"(?:用地|住房|住宅|房)$", head):
