@@ -558,8 +558,9 @@ def test_markdown_table_units_in_cells_and_town_in_label():
                             "马水镇": {"住宅用地": D(6), "商服用地": D(4)}}
     assert plan.structure_ha == {"住宅用地": D("10.5"), "商服用地": D("9.5")}
     kinds = [f.kind for f in reconcile(plan) if f.kind != "no_supply"]
-    assert kinds == ["structure_sum", "category_sum", "category_sum"]
-    assert any("表格合计20" in i for i in plan.ignored)
+    assert kinds == ["unplaced", "structure_sum", "category_sum", "category_sum"]
+    conflict = plan.ledger[plan.ledger["role"] == "unplaced"]  # the table's 合计 20 against the stated 30
+    assert list(conflict["value"]) == [D(20)] and "不一致" in conflict["reason"].iloc[0]
 
 
 @pytest.mark.parametrize("title, place, year", [

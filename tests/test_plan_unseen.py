@@ -75,3 +75,15 @@ def test_unseen_ledger_holds_every_figure_once(name):
                      if k[0] in printed and not re.search(r"\t", lines[k[0] - 1])}) - in_text == Counter()
     counts = plan.figure_counts
     assert counts["read"] == len(plan.ledger) == counts["used"] + counts["set_aside"] + counts["unplaced"]
+
+
+def test_two_different_figures_for_one_thing_are_never_called_consistent():
+    """A second, different figure for the same township × category is unplaced with a warning."""
+    text = ("桐庐县2026年度国有建设用地供应计划\n\n全县计划供应国有建设用地20.0000公顷。\n"
+            "横村镇计划供应20.0000公顷，其中工矿仓储用地20.0000公顷。\n"
+            "横村镇工矿仓储用地：18.0000公顷\n")
+    plan = parse_plan(text)
+    unplaced = plan.ledger[plan.ledger["role"] == "unplaced"]
+    assert [str(v) for v in unplaced["value"]] == ["18.0000"]
+    assert "不一致" in unplaced["reason"].iloc[0]
+    assert any(f.kind == "unplaced" and f.severity == "warning" for f in reconcile(plan))

@@ -83,8 +83,10 @@ class Ledger:
         if key in table:
             old = table[key]
             same = to_hectares(*old) == to_hectares(value, unit)
-            why = f"与前文{what}相同，不重复计入" if same else f"前文{what}已有{old[0]}{old[1]}，保留前者"
-            self.set_aside(value, unit, why, name)
+            if same:
+                self.set_aside(value, unit, f"与前文{what}相同，不重复计入", name)
+            else:  # two different figures for one thing: never silently one of them
+                self.enter(value, unit, "unplaced", name, f"与前文{what}{old[0]}{old[1]}不一致，保留前者")
             return False
         table[key] = (value, unit)
         self.units[unit] += 1
@@ -115,8 +117,11 @@ class Ledger:
     def add_total(self, value: Decimal, unit: str, label: str = "") -> bool:
         if self.total is not None:
             same = to_hectares(*self.total) == to_hectares(value, unit)
-            why = "与供应总量相同，不重复计入" if same else f"已有供应总量{self.total[0]}{self.total[1]}"
-            self.set_aside(value, unit, why, label)
+            if same:
+                self.set_aside(value, unit, "与供应总量相同，不重复计入", label)
+            else:
+                self.enter(value, unit, "unplaced", reason=f"与供应总量{self.total[0]}{self.total[1]}不一致，保留前者",
+                           label=label)
             return False
         self.total = (value, unit)
         self.units[unit] += 1
