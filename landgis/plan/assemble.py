@@ -44,6 +44,7 @@ from landgis.plan.doctype import not_a_plan
 from landgis.plan.ledger import Ledger, ledger_frame
 from landgis.plan.mentions import (
     FIGURE,
+    NAME_SEP,
     NUM,
     UNIT,
     Mention,
@@ -69,6 +70,9 @@ _JOINT = re.compile(rf"(?P<names>(?:[\u4e00-\u9fff]{{2,16}}[、和])+[\u4e00-\u9
 _CLAUSES = re.compile(r"([;:]|,(?!(?<=\d,)\d{3}(?!\d)))")  # not the comma of 1,865.4
 _THIS_YEAR = re.compile(r"本年度|本年|今年|当年|年内|计划年度|计划期")
 _OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
+
+
+_ALL_ONE = re.compile(r"^(?P<names>[^,;。:]+?)(?:均|全部|都)(?:为|是|用于|安排为)(?P<cat>[^,;。:()]{2,20}?用地)[,;。]?$")
 
 
 class _Assembler:
@@ -109,6 +113,7 @@ class _Assembler:
                 cat = self.ctx.classify_category(alone) if alone and len(alone) <= 16 and not town else None
                 if cat and _cats.lookup(alone, self.ctx.system) is not None:
                     self.ledger.category, self.ledger.category_heading = cat[0], True  # 1.居住用地
+                self._all_one_category(sentence)
             return
         years = years_in(sentence)
         this_year = bool(self.ctx.year and self.ctx.year in years)
@@ -149,6 +154,21 @@ class _Assembler:
                 self._township_first(live)
             if kinds == ["category"] and st.town is None:
                 st.category = live[0].name  # （一）住宅用地24.45公顷。按镇分：太和镇16.39公顷…
+
+    def _all_one_category(self, sentence: str) -> None:
+        """``A镇、B镇均为工矿仓储用地`` (no figure): each township's stated total is that category's."""
+        m = _ALL_ONE.match(sentence.strip())
+        if not m:
+            return
+        cat = self.ctx.classify_category(m.group("cat"))
+        towns = [self.ctx.classify_town(_LEAD_RE.sub("", n)) for n in NAME_SEP.split(m.group("names")) if n]
+        if not cat or not towns or not all(towns):
+            return
+        st = self.ledger
+        for town in towns:
+            if town in st.town_totals and not any(t == town for t, _ in st.alloc):
+                value, unit = st.town_totals[town]
+                st.put_quietly(st.alloc, (town, cat[0]), value, unit)
 
     def _joint_group(self, sentence: str) -> str:
         """``A、B和C用地合计X，分别为a、b和c``: a group of its members, each a category; the rest of the sentence.

@@ -160,7 +160,7 @@ def find_mentions(sentence: str) -> tuple[list[Mention], list[tuple[Mention, str
 
 
 # 、和及与 between names, not the 与/及 inside 公共管理与公共服务用地, 绿地与开敞空间用地, 水域及水利设施用地
-_NAME_SEP = re.compile(r"、|和|(?<!管理|绿地)与|(?<!水域)及")
+NAME_SEP = re.compile(r"、|和|(?<!管理|绿地)与|(?<!水域)及")
 
 
 def pair_respectively(sentence: str, lead: re.Pattern) -> str:
@@ -178,7 +178,7 @@ def pair_respectively(sentence: str, lead: re.Pattern) -> str:
     )
 
     def repl(m: re.Match) -> str:
-        names = [n for n in _NAME_SEP.split(re.sub(r"\([^()]*\)", "", m.group(1))) if n]
+        names = [n for n in NAME_SEP.split(re.sub(r"\([^()]*\)", "", m.group(1))) if n]
         names[0] = lead.sub("", names[0])
         nums = re.findall(NUM + r"\s*(?:" + UNIT + ")?", m.group(2))
         if len(names) != len(nums):
