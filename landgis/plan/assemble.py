@@ -72,6 +72,7 @@ _THIS_YEAR = re.compile(r"本年度|本年|今年|当年|年内|计划年度|计
 _OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
 
 
+_PARCEL_COUNT = re.compile(r"(?<![\d.])\d+\s*(?:宗|幅|个地块|块)(?:地块|土地)?\s*[、,，]?\s*")
 _ALL_ONE = re.compile(r"^(?P<names>[^,;。:]+?)(?:均|全部|都)(?:为|是|用于|安排为)(?P<cat>[^,;。:()]{2,20}?用地)[,;。]?$")
 
 
@@ -125,6 +126,7 @@ class _Assembler:
                 st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
             return
         self._no_supply(sentence)
+        sentence = _PARCEL_COUNT.sub("", sentence)  # 住宅用地12宗、12公顷: the count of parcels is not a label
         sentence = self._other_years(pair_respectively(self._joint_group(sentence), _LEAD_RE))
         header = self.ctx.category_header(sentence)
         if header and not header[1]:
