@@ -188,7 +188,7 @@ def _run_plan(args: argparse.Namespace) -> int:
     if len(plan.allocations) or plan.township_totals_ha:
         print(format_plan_table(plan, args.unit))
     print()
-    print(format_findings(plan, findings, args.lang))
+    print(format_findings(plan, findings, args.lang, args.unit))
     if args.ledger:
         print("\n" + format_ledger(plan))
     elif plan.ignored and args.verbose:
