@@ -12,6 +12,8 @@ townships cut by a coarse grid of tiles rather than with whole townships. Result
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -40,6 +42,17 @@ class TownshipIndex:
         self._build_grid(cells)
         self._tiles = tiles
         self._piece_tree = None  # built by the first shares() call: points never need it
+        # Dask's threaded workers share one index: the lazy build must happen once, and whole.
+        self._piece_lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        del state["_piece_lock"]  # locks do not pickle; each process gets its own
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._piece_lock = threading.Lock()
 
     # -- pieces ----------------------------------------------------------------------------------
     def _build_pieces(self, tiles: int) -> None:
@@ -67,9 +80,11 @@ class TownshipIndex:
         pieces = boxes.copy()
         pieces[cross] = shapely.intersection(polys[cross], boxes[cross])
         keep = meet & (shapely.area(pieces) > 0)
-        self.pieces, self.piece_town = pieces[keep], town[keep]
-        shapely.prepare(self.pieces)
-        self._piece_tree = shapely.STRtree(self.pieces)
+        pieces, piece_town = pieces[keep], town[keep]
+        shapely.prepare(pieces)
+        tree = shapely.STRtree(pieces)
+        self.pieces, self.piece_town = pieces, piece_town
+        self._piece_tree = tree  # set last: a non-None tree means the pieces are complete
 
     # -- grid ------------------------------------------------------------------------------------
     def _build_grid(self, cells: int) -> None:
@@ -246,7 +261,9 @@ class TownshipIndex:
 
         rest = usable[~whole & ~nowhere]
         if len(rest) and self._piece_tree is None:
-            self._build_pieces(self._tiles)
+            with self._piece_lock:
+                if self._piece_tree is None:
+                    self._build_pieces(self._tiles)
         if len(rest):
             # Bounding-box candidates among the pieces, then predicates on the prepared pieces (the
             # tree's own predicate would prepare the small parcel instead); areas summed per township.
