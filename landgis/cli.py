@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from landgis.errors import InputError, LandgisError
+from landgis.severity import severity_word
 
 __all__ = ["main"]
 
@@ -539,6 +540,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
+def _lang(args: argparse.Namespace) -> str:
+    """The language of the command's printed lines: Chinese unless ``--lang en``."""
+    return "en" if getattr(args, "lang", "zh") == "en" else "zh"
+
+
 def _run(argv: list[str]) -> int:
     parser = build_parser()
     try:
@@ -555,10 +561,11 @@ def _run(argv: list[str]) -> int:
         with county_scope(find_county(args.county).code if args.county else None):
             return int(args.run(args) or 0)
     except (LandgisError, OSError) as exc:
-        print(f"landgis {args.command}: error: {_error_line(exc)}", file=sys.stderr)
+        print(f"landgis {args.command}: {severity_word('error', _lang(args))}: {_error_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("landgis: interrupted; nothing half-written was left behind", file=sys.stderr)
+        print("landgis: interrupted; nothing half-written was left behind" if _lang(args) == "en"
+              else "landgis: 已中断，没有留下写了一半的文件", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug, not bad input: still one line, with a way to see more
         if os.environ.get("LANDGIS_DEBUG"):

@@ -104,6 +104,7 @@ def test_out_csv_and_xlsx(capsys, tmp_path):
 def test_errors_are_one_line_without_traceback(capsys, tmp_path):
     code, out, err = run(capsys, str(tmp_path / "missing.txt"))
     assert code == 2 and out == "" and "missing.txt" in err and "Traceback" not in err
+    assert err.startswith("landgis plan: 错误: ")  # Chinese by default
     assert err.count("\n") == 1
     notice = tmp_path / "notice.txt"
     notice.write_text("通知\n请各单位按时报送材料。", "utf-8")
