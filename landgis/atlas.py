@@ -28,15 +28,13 @@ from landgis import __version__
 from landgis.errors import InputError
 from landgis.files import write_csv, write_text, write_xlsx
 from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
+from landgis.severity import severity_word
 
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
 
 __all__ = ["AtlasResult", "build_atlas", "check_destination", "remove_stale", "default_out_dir", "allocation_tables"]
 
-#: The severity words of every output (CLI, report, workbooks).
-SEVERITY_WORDS = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
-                  "en": {"error": "error", "warning": "warning", "info": "note"}}
 
 
 @dataclass
@@ -310,13 +308,13 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
 
     find = pd.DataFrame([{
         ("类型" if zh else "kind"): f.kind,
-        ("级别" if zh else "severity"): SEVERITY_WORDS[lang].get(f.severity, f.severity),
+        ("级别" if zh else "severity"): severity_word(f.severity, lang),
         ("乡镇" if zh else "township"): f.township,
         ("用地类型" if zh else "category"): f.category,
         (f"计划数（{label}）" if zh else f"stated ({label})"): figure(f.stated_ha),
         (f"合计数（{label}）" if zh else f"computed ({label})"): figure(f.computed_ha),
         (f"差额（{label}）" if zh else f"difference ({label})"): figure(f.difference_ha),
-        ("说明" if zh else "message"): f.message,
+        ("说明" if zh else "message"): f.text(lang, unit),
     } for f in findings])
     names = ("按乡镇", "按用地类型", "核对结果") if zh else ("by township", "by category", "findings")
     return dict(zip(names, (by_town, by_cat, find)))

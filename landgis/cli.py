@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from landgis.errors import InputError, LandgisError
+from landgis.severity import severity_word
 
 __all__ = ["main"]
 
@@ -170,7 +171,7 @@ def _run_plan(args: argparse.Namespace) -> int:
     from landgis.names import county_scope
     from landgis.plan import reconcile
     from landgis.plan.export import format_findings, format_ledger, format_plan_table, plan_to_json, write_plan_table
-    from landgis.units import unit_label
+    from landgis.units import UNIT_LABELS_EN, unit_label
 
     plan = _read_plan(args, args.file)
     with county_scope(args.county_resolved.code):
@@ -184,21 +185,23 @@ def _run_plan(args: argparse.Namespace) -> int:
 
     title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划".lstrip() if plan.year
                                 else "土地供应计划")
-    print(f"《{title}》（原文单位：{plan.unit}；本表单位：{unit_label(args.unit)}）")
+    zh = args.lang == "zh"
+    print(f"《{title}》（原文单位：{plan.unit}；本表单位：{unit_label(args.unit)}）" if zh else
+          f"《{title}》 (units of the text: {plan.unit}; of this table: {UNIT_LABELS_EN[args.unit]})")
     if len(plan.allocations) or plan.township_totals_ha:
         print(format_plan_table(plan, args.unit))
     print()
-    print(format_findings(plan, findings, args.lang))
+    print(format_findings(plan, findings, args.lang, args.unit))
     if args.ledger:
         print("\n" + format_ledger(plan))
     elif plan.ignored and args.verbose:
-        print("\n未计入的面积数字：")
+        print("\n未计入的面积数字：" if zh else "\nArea figures set aside:")
         for item in plan.ignored:
             print(f"  - {item}")
     elif plan.ignored:
-        print("加 --ledger 查看每个面积数字的去向。")
+        print("加 --ledger 查看每个面积数字的去向。" if zh else "Add --ledger to see where every area figure went.")
     if args.out:
-        print(f"\n已写出 {args.out}")
+        print(f"\n已写出 {args.out}" if zh else f"\nwrote {args.out}")
     return 0
 
 
@@ -349,6 +352,7 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
                    help="exit with status 1 when findings of this severity (or worse) exist")
     p.add_argument("--no-map", action="store_true", help="do not write qa_map.html")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the printed lines (default zh)")
     p.set_defaults(run=_run_qa)
 
 
@@ -380,22 +384,26 @@ def _run_qa(args: argparse.Namespace) -> int:
     if url and args.write_back:
         # First, so that a refused write-back (table exists, no --replace) leaves no files either.
         n = postgis.write_findings(result, url, args.write_back, replace=args.replace)
-        print(f"wrote {n} findings to {args.write_back}")
+        print(f"已写入 {n} 条核查问题到 {args.write_back}" if args.lang == "zh"
+              else f"wrote {n} findings to {args.write_back}")
     written = write_qa(result, args.out)
     if not args.no_map:
         from landgis.render.qa_map import MAX_FEATURES, write_qa_map
 
         if args.engine == "dask" and result.summary["n_parcels"] > MAX_FEATURES:
-            print(f"qa_map.html not drawn: {result.summary['n_parcels']} parcels are more than the map's "
-                  f"{MAX_FEATURES}; open parcels.parquet in QGIS")
+            n = result.summary["n_parcels"]
+            print(f"未绘制 qa_map.html：地块 {n} 宗，超过网页地图上限 {MAX_FEATURES} 宗；请在 QGIS 中打开 parcels.parquet"
+                  if args.lang == "zh" else
+                  f"qa_map.html not drawn: {n} parcels are more than the map's {MAX_FEATURES}; "
+                  "open parcels.parquet in QGIS")
         else:
             if args.engine == "dask":
                 result.parcels = result.parcels.compute().sort_values("qa_row", ignore_index=True)
                 result.findings = result.findings.compute()
             written.append(write_qa_map(result, Path(args.out) / "qa_map.html"))
-    print(format_summary(result))
+    print(format_summary(result, args.lang))
     for path in written:
-        print(f"wrote {path}")
+        print(f"已写出 {path}" if args.lang == "zh" else f"wrote {path}")
     if args.fail_on and result.has(args.fail_on):
         return 1
     return 0
@@ -417,7 +425,7 @@ def _add_atlas(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--parcel-layer", metavar="NAME",
                    help="layer of the parcel GeoPackage, sheet of the workbook or SCHEMA.TABLE in PostGIS")
     p.add_argument("--out", metavar="DIR", help="atlas folder (default: maps/<county>-<year>)")
-    p.add_argument("--unit", choices=("ha", "mu"), default="ha", help="unit of maps and tables (default: ha)")
+    p.add_argument("--unit", choices=("ha", "mu", "m2"), default="ha", help="unit of maps and tables (default: ha)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default: zh)")
     p.add_argument("--format", dest="formats", default="png,svg,pdf",
                    help="static map formats, comma-separated (default: png,svg,pdf)")
@@ -456,8 +464,10 @@ def _run_atlas(args: argparse.Namespace) -> int:
         formats=formats,
         progress=lambda line: print(line, flush=True),
     )
-    print(f"wrote {len(result.files)} files to {result.out_dir}")
-    print(f"report: {result.report.resolve()}")
+    zh = args.lang == "zh"
+    print(f"已写出 {len(result.files)} 个文件到 {result.out_dir}" if zh
+          else f"wrote {len(result.files)} files to {result.out_dir}")
+    print(f"报告：{result.report.resolve()}" if zh else f"report: {result.report.resolve()}")
     return 0
 
 
@@ -530,6 +540,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
+def _lang(args: argparse.Namespace) -> str:
+    """The language of the command's printed lines: Chinese unless ``--lang en``."""
+    return "en" if getattr(args, "lang", "zh") == "en" else "zh"
+
+
 def _run(argv: list[str]) -> int:
     parser = build_parser()
     try:
@@ -546,10 +561,11 @@ def _run(argv: list[str]) -> int:
         with county_scope(find_county(args.county).code if args.county else None):
             return int(args.run(args) or 0)
     except (LandgisError, OSError) as exc:
-        print(f"landgis {args.command}: error: {_error_line(exc)}", file=sys.stderr)
+        print(f"landgis {args.command}: {severity_word('error', _lang(args))}: {_error_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("landgis: interrupted; nothing half-written was left behind", file=sys.stderr)
+        print("landgis: interrupted; nothing half-written was left behind" if _lang(args) == "en"
+              else "landgis: 已中断，没有留下写了一半的文件", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug, not bad input: still one line, with a way to see more
         if os.environ.get("LANDGIS_DEBUG"):

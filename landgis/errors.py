@@ -16,5 +16,5 @@ class InputError(LandgisError, ValueError):
 class LandgisWarning(UserWarning):
     """Something was repaired or is missing, and the work went on; the message says what, for the user.
 
-    The ``landgis`` command prints it as one line (``landgis: 注意: …``), without Python's source line.
+    The ``landgis`` command prints it as one line (``landgis: 警告: …``), without Python's source line.
     """

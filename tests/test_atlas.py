@@ -142,8 +142,25 @@ def test_cli_atlas_english_in_mu(tmp_path, capsys):
     assert "Land supply plan atlas" in html and "mu" in html
     # 158.1793169 ha × 15 = 2372.6897535 亩: tables to 0.01 亩, cards to 0.1 亩 (units.PRECISION)
     assert "2,372.69" in html and "2,372.7<" in html and "2372.6897535" not in html
-    assert "26.73 mu are not placed in any township" in html  # 1.7817929 ha, the findings in the user's unit too
-    assert "0.0000015 mu more than the stated total 2,372.69 mu" in html  # never rounded away to 0
+    # the findings in the user's unit too, by the same display rule, the printed figure beside it
+    assert "26.7 mu (1.7817929 ha) less than the stated total 2,372.7 mu (158.1793169 ha)" in html
+    assert "0.0000015 mu (0.0000001 ha) more than the stated total" in html  # never rounded away to 0
+    assert f"wrote {len(list(p for p in out.rglob('*') if p.is_file()))} files to {out}" in printed
+
+
+def test_cli_atlas_in_square_metres_speaks_chinese(tmp_path, capsys):
+    import pandas as pd
+
+    out = tmp_path / "m2"
+    assert main(["atlas", "--out", str(out), "--unit", "m2", "--format", "png"]) == 0  # m2 reaches QGIS too
+    printed = capsys.readouterr().out
+    assert f"报告：{(out / 'index.html').resolve()}" in printed and "已写出" in printed
+    assert "wrote" not in printed and "report:" not in printed
+    findings = pd.read_excel(out / "tables" / "allocations.xlsx", sheet_name="核对结果")
+    assert set(findings["级别"]) == {"警告", "提示"}
+    assert "比供应总量1,581,793平方米（158.1793169公顷）少17,818平方米（1.7817929公顷）" in findings["说明"].iloc[0]
+    html = (out / "index.html").read_text("utf-8")
+    assert "少17,818平方米（1.7817929公顷），未落实到乡镇" in html and ">注意<" not in html
 
 
 def test_cli_atlas_bad_plan_is_one_line(tmp_path, capsys):

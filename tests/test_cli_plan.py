@@ -38,6 +38,17 @@ def test_unit_mu_and_m2(capsys):
     assert "1388" in out and "本表单位：平方米" in out
 
 
+def test_findings_follow_the_unit_and_severity_words(capsys):
+    _, out, _ = run(capsys, "--unit", "mu")
+    # 1.7817929 ha not placed: in 亩 by units.format_area, the plan's printed figure in brackets
+    assert "1. [警告] 各乡镇布局合计2,346.0亩（156.397524公顷），比供应总量2,372.7亩（158.1793169公顷）少26.7亩" in out
+    assert "[提示] 丰阳镇本年度无土地供应安排。" in out and "注意" not in out
+    _, out, _ = run(capsys, "--unit", "m2", "--lang", "en")
+    assert "(units of the text: 公顷; of this table: m²)" in out and "本表" not in out
+    assert "[warning] The townships add up to 1,563,975 m² (156.397524 ha), 17,818 m² (1.7817929 ha) less" in out
+    assert "[note] 丰阳镇 receives no land in this plan." in out
+
+
 def test_json_is_exact(capsys):
     code, out, _ = run(capsys, "--json")
     assert code == 0
@@ -93,6 +104,7 @@ def test_out_csv_and_xlsx(capsys, tmp_path):
 def test_errors_are_one_line_without_traceback(capsys, tmp_path):
     code, out, err = run(capsys, str(tmp_path / "missing.txt"))
     assert code == 2 and out == "" and "missing.txt" in err and "Traceback" not in err
+    assert err.startswith("landgis plan: 错误: ")  # Chinese by default
     assert err.count("\n") == 1
     notice = tmp_path / "notice.txt"
     notice.write_text("通知\n请各单位按时报送材料。", "utf-8")

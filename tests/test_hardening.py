@@ -265,6 +265,6 @@ def test_signal_during_atlas_keeps_previous_and_leaves_nothing(tmp_path, sig):
     out, err = proc.communicate(timeout=120)
     # 130, or the same interrupt reported by Python's exit through SIGINT; never SIGTERM's -15 (unhandled)
     assert proc.returncode in (130, -signal.SIGINT), err
-    assert "landgis: interrupted" in err and "Traceback" not in err
+    assert "landgis: 已中断" in err and "Traceback" not in err  # Chinese by default
     assert sorted(p.name for p in tmp_path.iterdir()) == ["atlas"]
     assert sorted(p.name for p in dest.iterdir()) == ["manifest.json"]

@@ -319,3 +319,16 @@ def test_invalid_polygon_with_spike_is_located(towns):
     assert r.parcels["township_found"].tolist() == ["九陂镇"]
     assert kinds_of(r, "S") == {"invalid_geometry"}
     assert r.parcels["area_ha"].iloc[0] == pytest.approx(4.0, rel=1e-3)
+
+
+def test_summary_lines_in_chinese_and_english(result):
+    from landgis.qa.result import format_summary
+
+    zh, en = format_summary(result), format_summary(result, "en")
+    n = result.summary["n_parcels"]
+    assert zh.startswith(f"地块 {n} 宗") and "错误" in zh and "警告" in zh and "注意" not in zh
+    assert en.startswith(f"{n} parcels") and " error" in en and "地块" not in en
+    from landgis.qa.labels import KIND_LABELS, KIND_LABELS_EN
+
+    for kind in result.summary["by_kind"]:
+        assert f"{KIND_LABELS_EN[kind]} ({kind})" in en and f"{KIND_LABELS[kind]}（{kind}）" in zh

@@ -335,3 +335,18 @@ def test_qgis_exports_the_layout_with_title_and_footnote(qgis_run, layer):
     spec = map_spec(layer, INDUSTRIAL)
     assert unicodedata.normalize("NFKC", spec.title) in text
     assert "乡镇界线为示意" in text and "资料来源" in text
+
+
+def test_layout_in_square_metres_has_the_png_footer_lines(layer, tmp_path):
+    from landgis.render.furniture import plot_crs
+    from landgis.render.text import footer_lines
+
+    write_qgis_outputs(layer, tmp_path, unit="m2")  # `atlas --unit m2` used to stop here
+    root = _project_xml(tmp_path)
+    labels = {item.get("labelText") for item in root.iter("LayoutItem") if item.get("labelText")}
+    assert set(footer_lines(layer, plot_crs(layer), "zh")) <= labels  # the PNG maps' small print, word for word
+    assert not any(w in text for text in labels for w in ("synthesised", "licence", "build.py"))
+    assert "全市计划 1,581,793 平方米" in labels  # 158.1793169 ha in m², the display rule for 平方米
+    towns = gpd.read_file(tmp_path / GPKG_NAME, layer=ALLOCATION)
+    assert set(towns["单位"]) == {"平方米"}
+    assert towns.set_index("乡镇").loc["龙坪镇", INDUSTRIAL] == pytest.approx(230118.57)

@@ -129,3 +129,13 @@ def test_libreoffice_shows_the_chinese_text(report, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(ARTIFACTS / "word-page1")], check=True)
+
+
+def test_findings_follow_the_unit_with_one_set_of_severity_words(maps, plan, layer):
+    doc = Document(_write(maps, plan, layer, "report-mu.docx", unit="mu"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    # 1.7817929 ha not placed, in 亩 by the display rule, the figure as printed beside it
+    assert "比供应总量2,372.7亩（158.1793169公顷）少26.7亩（1.7817929公顷），未落实到乡镇" in text
+    doc = Document(_write(maps, plan, layer, "report-en-m2.docx", unit="m2", lang="en"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "The townships add up to 1,563,975 m² (156.397524 ha), 17,818 m² (1.7817929 ha) less" in text

@@ -18,6 +18,7 @@ import pandas as pd
 from landgis.errors import InputError
 from landgis.files import csv_cell, write_bytes, write_workbook
 from landgis.plan.model import Finding, Plan
+from landgis.severity import severity_word
 from landgis.units import format_decimal, to_unit, unit_key, unit_label
 
 __all__ = ["plan_table", "format_plan_table", "format_findings", "format_ledger", "plan_to_dict", "plan_to_json", "write_plan_table", "write_atomic"]
@@ -53,7 +54,7 @@ def format_plan_table(plan: Plan, unit: str = "ha") -> str:
     return "\n".join(lines)
 
 
-def format_findings(plan: Plan, findings: list[Finding], lang: str = "zh") -> str:
+def format_findings(plan: Plan, findings: list[Finding], lang: str = "zh", unit: str | None = None) -> str:
     """The figure count and the findings, numbered, as a planner reads them.
 
     「各项数字相符」 only when every figure was placed and nothing is to be checked (提示 aside).
@@ -76,8 +77,7 @@ def format_findings(plan: Plan, findings: list[Finding], lang: str = "zh") -> st
     else:
         lines.append("核对结果：" if zh else "Check:")
     for k, f in enumerate(findings, 1):
-        label = f.severity_label if zh else f.severity
-        lines.append(f"{k}. [{label}] {f.text(lang)}")
+        lines.append(f"{k}. [{severity_word(f.severity, lang)}] {f.text(lang, unit)}")
     return "\n".join(lines)
 
 
@@ -236,7 +236,7 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
         ws2 = wb.create_sheet("核对结果")
         ws2.append(["类型", "说明", "级别", "乡镇", "用地类别", "计划数(公顷)", "合计数(公顷)", "差额(公顷)"])
         for f in findings or []:
-            ws2.append([f.kind, f.message, f.severity_label, f.township, f.category,
+            ws2.append([f.kind, f.text("zh", unit), f.severity_label, f.township, f.category,
                         *(None if v is None else float(format_decimal(v))
                           for v in (f.stated_ha, f.computed_ha, f.difference_ha))])
         ws3 = wb.create_sheet("面积数字台账")

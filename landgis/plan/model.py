@@ -10,6 +10,7 @@ import pandas as pd
 
 from landgis import categories as _cats
 from landgis.errors import InputError
+from landgis.severity import severity_word
 
 __all__ = ["Plan", "Finding", "PlanParseError", "SEED_PLAN"]
 
@@ -169,12 +170,15 @@ class Finding:
     stated_ha, computed_ha, difference_ha : Decimal or None
         The figures: what the plan states, what its parts sum to, and stated − computed.
     severity : str
-        ``"warning"`` (注意) for figures that do not add up or could not be placed, ``"info"`` (提示) for
+        ``"warning"`` (警告) for figures that do not add up or could not be placed, ``"info"`` (提示) for
         townships with no supply and differences below the plan's printed precision.
     message_en : str
         The same sentence in English (both come from :mod:`landgis.plan.sentences`).
     line : int or None
         The line of the text the finding is about (1-based), where there is one.
+    parts : tuple
+        The sentence's templates and figures (:data:`landgis.plan.sentences.Parts`), so that
+        :meth:`text` can give it again in the user's unit.
     """
 
     kind: str
@@ -187,13 +191,28 @@ class Finding:
     severity: str = "warning"
     message_en: str = ""
     line: int | None = None
+    parts: tuple = field(default=(), compare=False, repr=False)
 
-    def text(self, lang: str = "zh") -> str:
-        """The finding as a sentence in ``lang`` (``zh`` or ``en``)."""
+    def text(self, lang: str = "zh", unit: str | None = None) -> str:
+        """The finding as a sentence in ``lang`` (``zh`` or ``en``), figures in ``unit`` (``ha``/``mu``/``m2``).
+
+        Without ``unit`` the figures are those printed in the plan.
+
+        Examples
+        --------
+        >>> from landgis.plan import SEED_PLAN, parse_plan, reconcile
+        >>> f = reconcile(parse_plan(SEED_PLAN))[0]
+        >>> "亩" in f.text("zh", "mu") and "mu" in f.text("en", "mu")
+        True
+        """
+        if unit is not None and self.parts:
+            from landgis.plan.sentences import render
+
+            return render(self.parts, lang, unit)
         return self.message_en or self.message if lang == "en" else self.message
 
     @property
     def severity_label(self) -> str:
-        """注意 (warning) or 提示 (info)."""
-        return {"warning": "注意", "info": "提示"}.get(self.severity, self.severity)
+        """The Chinese severity word (:data:`landgis.severity.SEVERITY_WORDS`): 警告 or 提示."""
+        return severity_word(self.severity, "zh")
 

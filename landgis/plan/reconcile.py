@@ -2,7 +2,7 @@
 
 Every figure is exact (Decimal); sums are taken in the plan's own unit when the figures share one.
 A difference smaller than the printed precision of the figures compared is a 提示 (info) with
-that reason, not a 注意 (warning).
+that reason, not a 警告 (warning).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 
 from landgis.names import normalise_name, registry_for_place, suggest
 from landgis.plan.model import Finding, Plan
-from landgis.plan.sentences import say
+from landgis.plan.sentences import render
 from landgis.units import to_hectares
 
 __all__ = ["reconcile"]
@@ -54,23 +54,28 @@ def _precision_ha(figs: list[_Q]) -> Decimal:
     return max(steps, default=Decimal(0))
 
 
-def _finding(kind: str, template: str, stated: _Q | None, computed: _Q | None, parts: list[_Q] | None = None,
+def _finding(kind: str, template: str, stated: _Q | None, computed: _Q | None, parts_of: list[_Q] | None = None,
              **kw) -> Finding:
     """A finding with both sentences; a difference below the printed precision becomes a 提示."""
     diff = _minus(stated, computed) if stated is not None and computed is not None else None
     fields = {k: v for k, v in kw.items() if k not in ("severity", "line")}
     if diff is not None:
         fields.update(diff=(abs(diff[0]), diff[1]), more=diff[0] < 0)
-    zh, en = say(template, stated=stated, computed=computed, **fields)
+    parts: list = [(template, {"stated": stated, "computed": computed, **fields})]
     severity = kw.get("severity", "warning")
-    if diff is not None and parts is not None:
-        step = _precision_ha([stated, *parts])
+    if diff is not None and parts_of is not None:
+        step = _precision_ha([stated, *parts_of])
         if 0 < abs(to_hectares(*diff)) < step:
-            nzh, nen = say("precision_note", precision=(step, "公顷"))
-            zh, en, severity = zh.rstrip("。") + nzh + "。", en.rstrip(".") + nen + ".", "info"
-    return Finding(kind, zh, township=kw.get("township"), category=kw.get("category"), stated_ha=_ha(stated),
-                   computed_ha=_ha(computed), difference_ha=_ha(diff), severity=severity, message_en=en,
-                   line=kw.get("line"))
+            parts.append(("precision_note", {"precision": (step, "公顷")}))
+            severity = "info"
+    return _made(kind, tuple(parts), township=kw.get("township"), category=kw.get("category"),
+                 stated_ha=_ha(stated), computed_ha=_ha(computed), difference_ha=_ha(diff), severity=severity,
+                 line=kw.get("line"))
+
+
+def _made(kind: str, parts: tuple, **kw) -> Finding:
+    """A finding whose sentences (as printed, Chinese and English) come from its parts."""
+    return Finding(kind, render(parts, "zh"), message_en=render(parts, "en"), parts=parts, **kw)
 
 
 def reconcile(plan: Plan, townships: list[str] | None = None) -> list[Finding]:
@@ -126,17 +131,17 @@ def _ledger_findings(plan: Plan) -> list[Finding]:
     ledger = plan.ledger if plan.ledger is not None else pd.DataFrame(columns=["role"])
     for r in ledger[ledger["role"] == "unplaced"].itertuples():
         q = (Decimal(r.value), str(r.unit))
-        zh, en = say("unplaced", line=r.line, figure=q, reason=r.reason, text=r.text[:60])
-        out.append(Finding("unplaced", zh, stated_ha=to_hectares(*q), message_en=en, line=int(r.line)))
+        parts = (("unplaced", {"line": r.line, "figure": q, "reason": r.reason, "text": r.text[:60]}),)
+        out.append(_made("unplaced", parts, stated_ha=to_hectares(*q), line=int(r.line)))
     for r in ledger[ledger["role"] == "set_aside"].itertuples():
         if Decimal(r.value) < 0:
             q = (Decimal(r.value), str(r.unit))
-            zh, en = say("negative", line=r.line, figure=q)
-            out.append(Finding("negative", zh, stated_ha=to_hectares(*q), message_en=en, line=int(r.line)))
+            parts = (("negative", {"line": r.line, "figure": q}),)
+            out.append(_made("negative", parts, stated_ha=to_hectares(*q), line=int(r.line)))
     for k, line in enumerate(plan.text.splitlines(), 1):
         for m in _MISPRINT.finditer(line):
-            zh, en = say("unit_misprint", line=k, printed=m.group(0).strip())
-            out.append(Finding("unit_misprint", zh, message_en=en, line=k, severity="info"))
+            parts = (("unit_misprint", {"line": k, "printed": m.group(0).strip()}),)
+            out.append(_made("unit_misprint", parts, line=k, severity="info"))
     return out
 
 
@@ -195,19 +200,9 @@ def _unknown_categories(plan: Plan, f: dict) -> list[Finding]:
         system = plan.category_system or "GB/T 21010-2017、用地用海分类"
         figs = f["by_cat"].get(cat) or ([f["structure"][cat]] if cat in f["structure"] else [])
         amount = _total(figs) if figs else None
-        zh, en = say("unknown_category", category=cat, system=system, amount=amount if amount else "")
-        out.append(Finding("unknown_category", _bracket_amount(zh, amount), category=cat,
-                           computed_ha=_ha(amount), message_en=en))
+        parts = (("unknown_category", {"category": cat, "system": system, "amount": amount if amount else ""}),)
+        out.append(_made("unknown_category", parts, category=cat, computed_ha=_ha(amount)))
     return out
-
-
-def _bracket_amount(zh: str, amount: _Q | None) -> str:
-    """“X”12公顷不在… → “X”（12公顷）不在…: the amount reads as a note in Chinese."""
-    if amount is None:
-        return zh
-    from landgis.plan.sentences import show
-
-    return zh.replace(f"”{show(amount)}不在", f"”（{show(amount)}）不在", 1)
 
 
 def _townships(plan: Plan, townships: list[str] | None) -> list[Finding]:
@@ -227,10 +222,10 @@ def _townships(plan: Plan, townships: list[str] | None) -> list[Finding]:
             unknown = [t for t in plan.townships if normalise_name(t) not in known]
         for t in unknown:
             hint = suggest(t, townships)  # candidates from this county only
-            zh, en = say("unknown_township", township=t, county=county,
-                         hint_zh=f"（是否为{'、'.join(hint)}？）" if hint else "",
-                         hint_en=f" (did you mean {', '.join(hint)}?)" if hint else "")
-            out.append(Finding("unknown_township", zh, township=t, message_en=en))
+            parts = (("unknown_township", {"township": t, "county": county,
+                                           "hint_zh": f"（是否为{'、'.join(hint)}？）" if hint else "",
+                                           "hint_en": f" (did you mean {', '.join(hint)}?)" if hint else ""}),)
+            out.append(_made("unknown_township", parts, township=t))
         for t in townships:
             if t not in receiving and (reg is None or reg.resolve(t) not in receiving):
                 reported.append(t)
@@ -238,6 +233,6 @@ def _townships(plan: Plan, townships: list[str] | None) -> list[Finding]:
         if t not in reported and t not in receiving:
             reported.append(t)
     for t in reported:
-        zh, en = say("no_supply", township=t)
-        out.append(Finding("no_supply", zh, township=t, stated_ha=Decimal(0), severity="info", message_en=en))
+        out.append(_made("no_supply", (("no_supply", {"township": t}),), township=t, stated_ha=Decimal(0),
+                         severity="info"))
     return out

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from landgis.units import format_decimal, to_hectares
+from landgis.units import UNIT_LABELS, UNIT_LABELS_EN, display_unit, format_area, format_decimal, to_hectares, to_unit, unit_key
 
-__all__ = ["say", "show", "SEVERITY_LABELS"]
+__all__ = ["say", "show", "render"]
 
 Q = tuple[Decimal, str]  # a figure as printed: value and unit
 
-#: Severity as a planner reads it.
-SEVERITY_LABELS = {"warning": ("注意", "warning"), "info": ("提示", "info")}
+#: A sentence to build again in another unit: (template, fields) pairs, the first the sentence, the rest notes.
+Parts = tuple[tuple[str, dict], ...]
 
 _EN_UNITS = {"公顷": "ha", "亩": "mu", "平方米": "m²", "万平方米": "10,000 m²", "平方公里": "km²"}
 
@@ -65,8 +65,23 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 }
 
 
-def show(q: Q, lang: str = "zh") -> str:
-    """A figure for a memo: 1.7817929公顷, or 42.60亩（2.84公顷）; in English 1.7817929 ha."""
+def show(q: Q, lang: str = "zh", unit: str | None = None) -> str:
+    """A figure for a memo: 1.7817929公顷, or 42.60亩（2.84公顷）; in English 1.7817929 ha.
+
+    With ``unit`` (``ha``, ``mu`` or ``m2``, the user's ``--unit``) a figure printed in another unit is
+    shown in ``unit`` by the one display rule (:func:`landgis.units.format_area`), the figure as printed in
+    brackets; a figure printed in ``unit`` is shown exactly as printed. A difference never reads as 0.
+
+    Examples
+    --------
+    >>> from decimal import Decimal as D
+    >>> show((D("1.7793169"), "公顷"), unit="mu")
+    '26.7亩（1.7793169公顷）'
+    >>> show((D("0.0000001"), "公顷"), "en", unit="mu")
+    '0.0000015 mu (0.0000001 ha)'
+    """
+    if unit is not None and unit_key(q[1]) != display_unit(unit):
+        return _converted(q, lang, display_unit(unit))
     value, unit = q
     exp = value.as_tuple().exponent
     text = format(value, "f") if isinstance(exp, int) and exp >= -10 else format_decimal(value)
@@ -78,8 +93,22 @@ def show(q: Q, lang: str = "zh") -> str:
     return f"{text}{unit}" if unit == "公顷" else f"{text}{unit}（{format_decimal(to_hectares(value, unit))}公顷）"
 
 
-def say(template: str, **fields) -> tuple[str, str]:
+def _converted(q: Q, lang: str, key: str) -> str:
+    """A figure in the user's unit ``key``, the printed figure in brackets."""
+    ha = to_hectares(*q)
+    text = format_area(ha, key, lang=lang, label=False)
+    if ha and not any(c in "123456789" for c in text):  # a small difference never reads as 0
+        text = format_decimal(to_unit(ha, key))
+    printed = format_decimal(q[0])
+    if lang == "en":
+        return f"{text} {UNIT_LABELS_EN[key]} ({printed} {_EN_UNITS.get(q[1], q[1])})"
+    return f"{text}{UNIT_LABELS[key]}（{printed}{q[1]}）"
+
+
+def say(template: str, unit: str | None = None, **fields) -> tuple[str, str]:
     """The (Chinese, English) sentence of a template, figures given as (value, unit) pairs.
+
+    ``unit`` shows the figures in the user's unit (see :func:`show`); without it, as printed.
 
     Examples
     --------
@@ -93,13 +122,38 @@ def say(template: str, **fields) -> tuple[str, str]:
     zh_t, en_t = TEMPLATES[template]
     out = []
     for lang, t in (("zh", zh_t), ("en", en_t)):
-        values = {k: show(v, lang) if isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], Decimal) else v
+        values = {k: show(v, lang, unit) if isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], Decimal) else v
                   for k, v in fields.items()}
         if "more" in fields:
             values["more_zh"] = "多" if fields["more"] else "少"
             values["more_en"] = "more" if fields["more"] else "less"
+        if lang == "zh" and template in _BRACKETED and values.get(_BRACKETED[template]):
+            values[_BRACKETED[template]] = f"（{values[_BRACKETED[template]]}）"
         out.append(t.format_map(_Blank(values)))
     return out[0], out[1]
+
+
+def render(parts: Parts, lang: str = "zh", unit: str | None = None) -> str:
+    """A finding's sentence from its parts, notes joined before the full stop, figures in ``unit``.
+
+    Examples
+    --------
+    >>> from decimal import Decimal as D
+    >>> parts = (("structure_sum", {"computed": (D("3"), "公顷"), "stated": (D("2"), "公顷"),
+    ...           "diff": (D("1"), "公顷"), "more": True}),)
+    >>> render(parts, "zh", "mu")
+    '供应结构各类用地合计45.0亩（3公顷），比供应总量30.0亩（2公顷）多15.0亩（1公顷）。'
+    """
+    head, *notes = parts
+    text = say(head[0], unit, **head[1])[lang == "en"]
+    for template, fields in notes:
+        note = say(template, unit, **fields)[lang == "en"]
+        text = text.rstrip("。") + note + "。" if lang != "en" else text.rstrip(".") + note + "."
+    return text
+
+
+#: Figures a Chinese sentence puts in brackets, by template: “X”（12公顷）不在用地分类中.
+_BRACKETED = {"unknown_category": "amount"}
 
 
 class _Blank(dict):

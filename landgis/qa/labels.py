@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 
+from landgis.severity import SEVERITY_WORDS
+
 __all__ = ["SEVERITIES", "SEVERITY_OF", "KIND_ORDER", "KIND_LABELS", "KIND_LABELS_EN", "SEVERITY_LABELS",
            "FINDING_COLUMNS", "finding", "to_json"]
 
@@ -60,7 +62,7 @@ KIND_LABELS_EN: dict[str, str] = {
     "quota_under": "quota not used up", "category_not_in_plan": "category not in the plan",
 }
 #: Severities in Chinese.
-SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示", "ok": "无问题"}
+SEVERITY_LABELS: dict[str, str] = SEVERITY_WORDS["zh"]
 
 
 def to_json(obj) -> str:

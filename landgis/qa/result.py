@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
-from landgis.qa.labels import FINDING_COLUMNS, KIND_LABELS, KIND_ORDER, SEVERITIES, SEVERITY_LABELS, SEVERITY_OF
+from landgis.qa.labels import FINDING_COLUMNS, KIND_LABELS, KIND_LABELS_EN, KIND_ORDER, SEVERITIES, SEVERITY_OF
+from landgis.severity import SEVERITY_WORDS
 from landgis.qa.quota import QUOTA_COLUMNS
 
 __all__ = ["QAResult", "ADDED_COLUMNS", "FINDING_COLUMNS", "QUOTA_COLUMNS", "assemble", "write_qa",
@@ -257,19 +258,38 @@ def _for_people(findings: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={"row": "input_row"})
 
 
-def format_summary(result: QAResult) -> str:
-    """A few lines for the terminal: parcels, findings by severity and kind, quota cells over."""
+def format_summary(result: QAResult, lang: str = "zh") -> str:
+    """A few lines for the terminal: parcels, findings by severity and kind, quota cells over (``zh``/``en``)."""
     s = result.summary
     sev = s["by_severity"]
+    if lang == "en":
+        return _summary_en(result)
+    w = SEVERITY_WORDS["zh"]
     lines = [
         f"地块 {s['n_parcels']} 宗，其中有问题 {s['n_with_findings']} 宗；"
-        f"问题：错误 {sev['error']}，警告 {sev['warning']}，提示 {sev['info']}",
+        f"问题：{w['error']} {sev['error']}，{w['warning']} {sev['warning']}，{w['info']} {sev['info']}",
     ]
     for kind, count in s["by_kind"].items():
-        lines.append(f"  {SEVERITY_LABELS[SEVERITY_OF[kind]]}  {KIND_LABELS[kind]}（{kind}）：{count}")
+        lines.append(f"  {w[SEVERITY_OF[kind]]}  {KIND_LABELS[kind]}（{kind}）：{count}")
     over = result.quota[result.quota["status"].isin(["over", "not_in_plan"])]
     if len(over):
         lines.append(f"指标超出 {len(over)} 项：" + "；".join(
             f"{r.township}{r.category} +{r.difference_ha:.4f}公顷" for r in over.itertuples()))
     lines.append(f"地块面积合计 {s['booked_ha']:.4f} 公顷，计划安排 {s['allocated_ha']:.4f} 公顷")
+    return "\n".join(lines)
+
+
+def _summary_en(result: QAResult) -> str:
+    s = result.summary
+    sev = s["by_severity"]
+    w = SEVERITY_WORDS["en"]
+    lines = [f"{s['n_parcels']} parcels, {s['n_with_findings']} with findings; "
+             f"findings: {sev['error']} {w['error']}, {sev['warning']} {w['warning']}, {sev['info']} {w['info']}"]
+    for kind, count in s["by_kind"].items():
+        lines.append(f"  {w[SEVERITY_OF[kind]]}  {KIND_LABELS_EN[kind]} ({kind}): {count}")
+    over = result.quota[result.quota["status"].isin(["over", "not_in_plan"])]
+    if len(over):
+        lines.append(f"{len(over)} quota cells over: " + "; ".join(
+            f"{r.township} {r.category} +{r.difference_ha:.4f} ha" for r in over.itertuples()))
+    lines.append(f"parcels add up to {s['booked_ha']:.4f} ha; the plan allocates {s['allocated_ha']:.4f} ha")
     return "\n".join(lines)

@@ -27,6 +27,7 @@ from pyproj import CRS
 
 from landgis.errors import InputError
 from landgis.files import atomic_path
+from landgis.units import display_unit
 
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
@@ -108,7 +109,7 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
         An allocation layer (:func:`landgis.join.join`).
     column : str
         A category, ``"total"`` or ``"density"``.
-    unit : {"ha", "mu"}
+    unit : {"ha", "mu", "m2"}
     lang : {"zh", "en"}
 
     Returns
@@ -293,9 +294,9 @@ def _field_names(layer: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
 
 
 def _unit_text(unit: str, lang: str) -> str:
-    from landgis.units import unit_label
+    from landgis.units import UNIT_LABELS_EN, unit_label
 
-    return unit_label(unit) if lang == "zh" else unit
+    return unit_label(unit) if lang == "zh" else UNIT_LABELS_EN[unit]
 
 
 def _allocation_frame(layer: gpd.GeoDataFrame, specs: list[MapSpec], names: dict[str, str], crs: CRS,
@@ -427,13 +428,13 @@ def _allocation_style(spec: MapSpec, names: dict[str, str], unit_alias: dict[str
 
 
 def _parcel_style(frame: gpd.GeoDataFrame, lang: str) -> LayerStyle:
-    from landgis.render.qa_map import SEVERITY_COLOURS, SEVERITY_LABELS
+    from landgis.render.qa_map import SEVERITY_COLOURS
+    from landgis.severity import severity_word
 
     kinds = set(frame.geometry.dropna().geom_type)
     marker = bool(kinds) and kinds <= {"Point", "MultiPoint"}
-    en = {"error": "error", "warning": "warning", "info": "note", "ok": "no finding"}
     classes = tuple(
-        StyleClass(SEVERITY_LABELS[s] if lang == "zh" else en[s],
+        StyleClass(severity_word(s, lang),
                    Symbol(SEVERITY_COLOURS[s], stroke="#333333", stroke_width=0.25,
                           kind="marker" if marker else "fill"), value=s)
         for s in SEVERITY_ORDER)
@@ -458,7 +459,7 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
         An allocation layer (:func:`landgis.join.join`) whose ``attrs["plan"]`` is the plan.
     qa : QAResult, optional
         Parcel checks; their parcels become a layer styled by severity.
-    unit : {"ha", "mu"}
+    unit : {"ha", "mu", "m2"}
         Unit of the values (the classes are in it, as on the PNG maps).
     lang : {"zh", "en"}
         Language of field names, labels and legends.
@@ -473,8 +474,7 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
     >>> [s.name for s in styled.styles["乡镇供应"]][:2]  # doctest: +SKIP
     ['供应总量', '公用设施用地']
     """
-    if unit not in ("ha", "mu"):
-        raise InputError(f"unit must be 'ha' or 'mu', not {unit!r}")
+    unit = display_unit(unit)  # ha, mu or m2, as on the PNG maps
     if layer.attrs.get("plan") is None:
         raise InputError("the allocation layer carries no plan (attrs['plan']); make it with landgis.join.join")
     specs = [map_spec(layer, c, unit=unit, lang=lang) for c in map_columns(layer)]

@@ -143,9 +143,9 @@ def _themes(styled: StyledLayers, layers: list[dict], lang: str) -> list[dict]:
 def _summary(styled: StyledLayers, spec: MapSpec, lang: str) -> list[str]:
     """The PNG's summary under the legend, with the plan's stated figure for 全市."""
     t = _TEXT[lang]
-    from landgis.units import unit_label
+    from landgis.units import UNIT_LABELS_EN, unit_label
 
-    u = unit_label(styled.unit) if lang == "zh" else styled.unit
+    u = unit_label(styled.unit) if lang == "zh" else UNIT_LABELS_EN[styled.unit]
     cls = spec.classification
     supplied = cls.values[cls.values > 0]
     if spec.column == "density":
@@ -273,7 +273,7 @@ def write_qgis_outputs(layer: gpd.GeoDataFrame, folder: str | Path, *, qa: QARes
     folder : str or Path
     qa : QAResult, optional
         Parcel checks: their parcels are added, styled by severity.
-    unit : {"ha", "mu"}
+    unit : {"ha", "mu", "m2"}
     lang : {"zh", "en"}
 
     Returns

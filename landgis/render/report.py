@@ -18,6 +18,7 @@ import jinja2
 
 from landgis import __version__
 from landgis.plan import Finding, Plan
+from landgis.severity import SEVERITY_WORDS
 
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
@@ -50,7 +51,7 @@ _TEXT = {
         "all": "全市（计划）", "towns_sum": "乡镇合计", "unplaced_row": "未落实到乡镇",
         "table": "表{n}", "figure": "图{n}", "qa_errors": "有错误的地块", "qa_id": "地块编号",
         "qa_town": "乡镇", "qa_finding": "问题", "scroll_hint": "表格较宽时可左右滑动。",
-        "sev": {"error": "错误", "warning": "警告", "info": "提示"},
+        "sev": SEVERITY_WORDS["zh"],
         "plan_source": "土地供应计划", "boundary_source": "乡镇界线", "software": "软件",
         "parcels": "核查地块", "with_findings": "有问题的地块", "errors": "错误", "warnings": "警告",
         "formats": {"png": "PNG", "svg": "SVG", "pdf": "PDF"},
@@ -81,7 +82,7 @@ _TEXT = {
         "all": "County (plan)", "towns_sum": "Sum over townships", "unplaced_row": "Not placed in a township",
         "table": "Table {n}", "figure": "Figure {n}", "qa_errors": "Parcels with errors", "qa_id": "Parcel",
         "qa_town": "Township", "qa_finding": "Finding", "scroll_hint": "Wide tables scroll sideways.",
-        "sev": {"error": "error", "warning": "warning", "info": "note"},
+        "sev": SEVERITY_WORDS["en"],
         "plan_source": "Land supply plan", "boundary_source": "Township boundaries", "software": "Software",
         "parcels": "Parcels checked", "with_findings": "Parcels with findings", "errors": "Errors", "warnings": "Warnings",
         "formats": {"png": "PNG", "svg": "SVG", "pdf": "PDF"},
@@ -115,39 +116,6 @@ def _preview(path: Path, width: int = 1400) -> str:
         buf = io.BytesIO()
         img.save(buf, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def _finding_text(f: Finding, lang: str, unit: str = "ha") -> str:
-    """The finding as a sentence: the parser's own Chinese one, or an English one in the user's unit."""
-    if lang == "zh":
-        return f.message
-    from landgis.units import UNIT_LABELS_EN, format_area, format_decimal, to_unit
-
-    def ha(v: Decimal | None) -> str:
-        if v is None:
-            return "–"
-        shown = format_area(abs(v), unit, where="table", lang="en", label=False)
-        if v and not any(c in "123456789" for c in shown):  # a difference never reads as 0
-            shown = format_decimal(to_unit(abs(v), unit))
-        return f"{shown} {UNIT_LABELS_EN[unit]}"
-
-    more = f.difference_ha is not None and f.difference_ha < 0
-    if f.kind == "county_sum":
-        return (f"The townships add up to {ha(f.computed_ha)} of the stated total {ha(f.stated_ha)}: "
-                f"{ha(f.difference_ha)} {'too much is placed' if more else 'are not placed in any township'}.")
-    if f.kind == "structure_sum":
-        return (f"The categories of the structure add up to {ha(f.computed_ha)}, {ha(f.difference_ha)} "
-                f"{'more' if more else 'less'} than the stated total {ha(f.stated_ha)}.")
-    if f.kind == "category_sum":
-        return (f"{f.category}: the structure states {ha(f.stated_ha)}, the townships add up to "
-                f"{ha(f.computed_ha)} ({ha(f.difference_ha)} {'more' if more else 'not placed'}).")
-    if f.kind == "township_sum":
-        return (f"{f.township}: its categories add up to {ha(f.computed_ha)}, its stated total is "
-                f"{ha(f.stated_ha)}.")
-    if f.kind == "no_supply":
-        return f"{f.township} receives no land in this plan."
-    subject = " · ".join(x for x in (f.township, f.category) if x)
-    return f"{f.kind.replace('_', ' ')}: {subject}" if subject else f.kind.replace("_", " ")
 
 
 def _captions(layer: gpd.GeoDataFrame, lang: str) -> dict[str, tuple[str, int]]:
@@ -222,7 +190,7 @@ def render_report(
         cards=_cards(plan, layer, t, unit, label),
         structure=_structure_table(plan, layer, cats, t, unit, label),
         findings=[{"severity": f.severity, "severity_label": t["sev"].get(f.severity, f.severity),
-                   "text": _finding_text(f, lang, unit)} for f in findings],
+                   "text": f.text(lang, unit)} for f in findings],
         map_fragment=map_fragment,
         figures=_figures(static_files, atlas_dir, layer, t, lang),
         towns=_township_table(plan, layer, cats, t, unit, label),

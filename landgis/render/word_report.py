@@ -27,6 +27,7 @@ import geopandas as gpd
 from landgis import __version__
 from landgis.files import reproducible_xlsx, write_bytes
 from landgis.plan import Finding, Plan
+from landgis.severity import SEVERITY_WORDS
 
 if TYPE_CHECKING:  # pragma: no cover
     from docx.document import Document as DocxDocument
@@ -55,7 +56,7 @@ _TEXT = {
         "plan_source": "土地供应计划：{v}", "boundary_source": "乡镇界线：{v}",
         "qa_summary": "核查地块{n}宗，其中有问题{k}宗：错误{e}项，警告{w}项，提示{i}项。",
         "qa_kind": "问题类型", "qa_severity": "级别", "qa_count": "数量", "qa_table": "表{n}  地块核查问题",
-        "sev": {"error": "错误", "warning": "警告", "info": "提示"},
+        "sev": SEVERITY_WORDS["zh"],
     },
     "en": {
         "title": "{place} {year} land supply plan: atlas report",
@@ -77,7 +78,7 @@ _TEXT = {
         "plan_source": "Land supply plan: {v}", "boundary_source": "Township boundaries: {v}",
         "qa_summary": "{n} parcels checked, {k} with findings: {e} errors, {w} warnings, {i} notes.",
         "qa_kind": "Finding", "qa_severity": "Severity", "qa_count": "Count", "qa_table": "Table {n}  Parcel findings",
-        "sev": {"error": "error", "warning": "warning", "info": "note"},
+        "sev": SEVERITY_WORDS["en"],
     },
 }
 #: East Asian fonts of Chinese official documents: 宋体 for text, 黑体 for headings.
@@ -371,15 +372,13 @@ def _key_section(doc: DocxDocument, ctx: _Context) -> None:
 
 
 def _findings_section(doc: DocxDocument, ctx: _Context, findings: list[Finding]) -> None:
-    from landgis.render.report import _finding_text  # the HTML report's sentences, English from the figures
-
     doc.add_heading(ctx.t["findings"], level=1)
     if not findings:
         doc.add_paragraph(ctx.t["no_findings"])
         return
     doc.add_paragraph(ctx.t["findings_intro"])
     for f in findings:
-        doc.add_paragraph(_finding_text(f, ctx.lang, ctx.unit), style="List Bullet")
+        doc.add_paragraph(f.text(ctx.lang, ctx.unit), style="List Bullet")
 
 
 def _tables_section(doc: DocxDocument, ctx: _Context) -> int:
