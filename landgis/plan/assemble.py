@@ -63,7 +63,7 @@ from landgis.units import to_hectares
 __all__ = ["parse_plan"]
 
 _ALL_IN = re.compile(r"^\s*[,，]?\s*(全部|均|都)?(?:安排在|安排于|位于|落在|分布于|分布在|集中在|布局在|在)"
-                     r"([\u4e00-\u9fff]{2,14}?(?:街道|镇|乡|区))")
+                     r"([\u3400-\u4dbf\u4e00-\u9fff]{2,14}?(?:街道|镇|乡|区))")
 _JOINT = re.compile(rf"(?P<names>(?:[\u4e00-\u9fff]{{2,16}}[、和])+[\u4e00-\u9fff]{{2,16}}?用地)(?:合计|共计|小计|共)为?"
                     rf"(?P<total>{NUM})\s*(?P<unit>{UNIT})\s*,?\s*分别为?:?"
                     rf"(?P<nums>(?:\s*{NUM}\s*(?:{UNIT})?\s*(?:[、,和及与]|(?=[;。)\s])|$))+)")

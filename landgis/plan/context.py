@@ -16,7 +16,7 @@ from landgis.plan.mentions import YEAR, Mention
 
 __all__ = ["Context"]
 
-_HAN = r"\u4e00-\u9fff"
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff"  # with CJK Extension A (湖㳇镇)
 
 _TOWN_SUFFIX = (r"(?:街道办事处|街道|民族乡|族乡|镇|乡|经济技术开发区|高新技术产业开发区|开发区|"
                 r"产业园区|工业园区|工业园|园区|高新区|新区|管理区|区|苏木|农场|林场)")
@@ -165,6 +165,17 @@ class Context:
                 return self.registry.resolve(alias)
         return None
 
+    def _registry_prefix(self, text: str) -> tuple[str, int] | None:
+        """A township of the county's registry that ``text`` opens with, suffix or not (环科园…),
+        and the length of the name as written."""
+        if self.registry is None:
+            return None
+        names = [n for row in self.registry.table.itertuples() for n in (row.name, *row.aliases) if len(n) >= 2]
+        for alias in sorted(names, key=len, reverse=True):
+            if text.startswith(alias):
+                return self.registry.resolve(alias), len(alias)
+        return None
+
     def classify_town(self, label: str, joined: bool = False) -> str | None:
         """The township a label names, read whole: 和桥镇 keeps its 和.
 
@@ -200,7 +211,11 @@ class Context:
 
     def leading_town(self, text: str) -> str | None:
         """The township a clause opens with: 钟管镇延续… → 钟管镇 (None when it opens otherwise)."""
-        m = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})", _LEAD_NAME_RE.sub("", text).strip())
+        opening = _LEAD_NAME_RE.sub("", text).strip()
+        m = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})", opening)
+        if m is None:
+            hit = self._registry_prefix(opening)  # 环科园安排…: a registry name without a suffix
+            return hit[0] if hit else None
         name = m.group(1).split("的")[-1] if m else ""  # 与南康区毗邻的经开区 → 经开区
         if len(name) < 2 or (_NOT_TOWN.search(name) and name not in self.short_names):
             return None
@@ -236,11 +251,16 @@ class Context:
         """The township in "阳城镇安排住宅用地" (a township and a category in one label)."""
         label = _LEAD_RE.sub("", label)
         m = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})", label)
-        if not m or _NOT_TOWN.search(m.group(1)):
-            return None
-        rest = re.sub(rf"^{_TAIL_TOKENS.replace('用地|', '')}*", "", label[m.end():])
+        if m is not None and not _NOT_TOWN.search(m.group(1)):
+            town, end = self.town_name(m.group(1)), m.end()
+        else:
+            hit = self._registry_prefix(label) if m is None else None  # 环科园安排工矿仓储用地
+            if hit is None:
+                return None
+            town, end = hit
+        rest = re.sub(rf"^{_TAIL_TOKENS.replace('用地|', '')}*", "", label[end:])
         rest = re.sub(rf"{_TAIL_TOKENS}*$", "", rest) if not _cats.lookup(rest) else rest
-        return self.town_name(m.group(1)) if rest and _cats.lookup(rest) else None
+        return town if rest and _cats.lookup(rest) else None
 
     @staticmethod
     def classify_group(label: str) -> str | None:

@@ -171,7 +171,7 @@ def pair_respectively(sentence: str, lead: re.Pattern) -> str:
     >>> pair_respectively("住宅用地、商服用地分别为3公顷、2公顷", re.compile("^$"))
     '住宅用地3公顷,商服用地2公顷'
     """
-    han = r"\u4e00-\u9fff"
+    han = r"\u3400-\u4dbf\u4e00-\u9fff"
     pat = re.compile(
         rf"((?:[{han}]{{2,16}}(?:\([^()]*\))?[、和及与])+[{han}]{{2,16}}?)(?:,?\s*(?:其|的)?(?:供应量|供地量|供地|用地面积|面积|规模))?"
         rf"分别(?:为|是|安排|供应|计划供应)?:?((?:\s*{NUM}\s*(?:{UNIT})?\s*(?:[、,和及与]|(?=[;。)\s])|$))+)"
