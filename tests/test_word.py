@@ -139,3 +139,13 @@ def test_findings_follow_the_unit_with_one_set_of_severity_words(maps, plan, lay
     doc = Document(_write(maps, plan, layer, "report-en-m2.docx", unit="m2", lang="en"))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "The townships add up to 1,563,975 m² (156.397524 ha), 17,818 m² (1.7817929 ha) less" in text
+
+
+def test_names_the_plan_and_its_sources_in_chinese(report):
+    """The subtitle names the plan (not its file) and the sources are Chinese lines, as on the maps."""
+    doc = Document(str(report))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "《连州市2026年度土地供应计划》" in doc.paragraphs[1].text  # the title line of the seed
+    assert ".txt" not in text
+    assert "synthesised" not in text and "CC BY 4.0 (" not in text
+    assert "界线数据：" in text and "知识共享署名 4.0" in text

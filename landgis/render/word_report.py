@@ -28,6 +28,7 @@ from landgis import __version__
 from landgis.files import reproducible_xlsx, write_bytes
 from landgis.plan import Finding, Plan
 from landgis.severity import SEVERITY_WORDS
+from landgis.render.text import attribution
 
 if TYPE_CHECKING:  # pragma: no cover
     from docx.document import Document as DocxDocument
@@ -341,7 +342,7 @@ class _Context:
 
 def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str) -> _Context:
     from landgis.render.gpkg_styles import map_spec
-    from landgis.render.text import source_title
+    from landgis.render.text import plan_name, source_title
     from landgis.units import unit_label
 
     prov = layer.attrs.get("provenance") or {}
@@ -350,7 +351,8 @@ def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str) -> _Cont
         footer=map_spec(layer, "total", unit=unit, lang=lang).footer if _has_geometry(layer) else [],
         footnote=prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote"),
         provenance=prov,
-        source_name=Path(plan.source).name if plan.source and plan.source != "<text>" else plan.source,
+        source_name=plan_name(plan) or (Path(plan.source).name if plan.source and plan.source != "<text>"
+                                        else plan.source),
         source_title=source_title(layer, lang),
     )
 
@@ -412,9 +414,10 @@ def _sources_section(doc: DocxDocument, ctx: _Context) -> None:
     """The maps' small print (source, boundary note, CRS), the files, and the 示意 footnote on its own."""
     t, prov = ctx.t, ctx.provenance
     doc.add_heading(t["sources"], level=1)
-    boundary = "；".join(x for x in (str(prov.get("source", "")), str(prov.get("licence", ""))) if x)
-    for line in (*ctx.footer[:1], t["plan_source"].format(v=ctx.source_name),
-                 t["boundary_source"].format(v=boundary), *ctx.footer[1:]):
+    lines = [*ctx.footer[:1], t["plan_source"].format(v=ctx.source_name)]
+    if not ctx.footer:  # no map small print (no township layer): say where the boundaries would come from
+        lines.append(t["boundary_source"].format(v=attribution(prov, ctx.lang) or "—"))
+    for line in (*lines, *ctx.footer[1:]):
         doc.add_paragraph(line)
     if ctx.footnote:
         doc.add_paragraph(ctx.footnote).runs[0].bold = True
