@@ -146,8 +146,8 @@ def csv_cell(value: object) -> object:
 
     Examples
     --------
-    >>> csv_cell("=1+1镇"), csv_cell("@SUM(A1)"), csv_cell(-2.5), csv_cell("连州镇")
-    ("'=1+1镇", "'@SUM(A1)", -2.5, '连州镇')
+    >>> csv_cell("=1+1镇"), csv_cell("@SUM(A1)"), csv_cell(-2.5), csv_cell("和平镇")
+    ("'=1+1镇", "'@SUM(A1)", -2.5, '和平镇')
     """
     return "'" + value if is_formula_like(value) else value
 
@@ -302,7 +302,7 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path,
     Examples
     --------
     >>> import pandas as pd
-    >>> write_xlsx({"按乡镇": pd.DataFrame({"乡镇": ["连州镇"], "面积（公顷）": [1.5]})}, "t.xlsx")  # doctest: +SKIP
+    >>> write_xlsx({"按乡镇": pd.DataFrame({"乡镇": ["和平镇"], "面积（公顷）": [1.5]})}, "t.xlsx")  # doctest: +SKIP
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font

@@ -8,7 +8,6 @@ through Jinja2 with autoescaping on; the only markup inserted unescaped is what 
 from __future__ import annotations
 
 import base64
-import io
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ import jinja2
 
 from landgis import __version__
 from landgis.plan import Finding, Plan
+from landgis.render.images import palette_png
 from landgis.severity import SEVERITY_WORDS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -105,17 +105,7 @@ def _fmt(value: Decimal | float | None, unit: str, where: str = "table") -> str:
 
 def _preview(path: Path, width: int = 1400) -> str:
     """A downscaled PNG of a 300 dpi map as a data: URL, so that index.html stands alone."""
-    from PIL import Image
-
-    with Image.open(path) as img:
-        img = img.convert("RGB")
-        if img.width > width:
-            img = img.resize((width, round(img.height * width / img.width)), Image.LANCZOS)
-        # A 256-colour palette is invisible on a choropleth and makes the report a third of the size.
-        img = img.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-        buf = io.BytesIO()
-        img.save(buf, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(palette_png(path, width)).decode("ascii")
 
 
 def _captions(layer: gpd.GeoDataFrame, lang: str) -> dict[str, tuple[str, int]]:

@@ -28,6 +28,7 @@ from landgis import __version__
 from landgis.files import reproducible_xlsx, write_bytes
 from landgis.plan import Finding, Plan
 from landgis.severity import SEVERITY_WORDS
+from landgis.render.images import palette_png
 from landgis.render.text import attribution
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -180,18 +181,7 @@ def _table(doc: DocxDocument, header: list[str], rows: list[list[str | None]], *
 
 def _picture(path: Path) -> io.BytesIO:
     """A map PNG scaled to 300 dpi at the picture's printed width (keeps the .docx small)."""
-    from PIL import Image
-
-    with Image.open(path) as img:
-        img = img.convert("RGB")
-        if img.width > PICTURE_PIXELS:
-            img = img.resize((PICTURE_PIXELS, round(img.height * PICTURE_PIXELS / img.width)), Image.LANCZOS)
-        # A 256-colour palette is invisible on a choropleth and makes the document a third of the size.
-        img = img.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-        buf = io.BytesIO()
-        img.save(buf, format="PNG", optimize=True, dpi=(300, 300))
-    buf.seek(0)
-    return buf
+    return io.BytesIO(palette_png(path, PICTURE_PIXELS, dpi=300))
 
 
 # --- the sections ------------------------------------------------------------------------------
