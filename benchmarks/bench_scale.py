@@ -6,7 +6,8 @@ straddling township borders, 1 % booked under the wrong township), stores them a
 (row groups of 100,000), starts a fresh LocalCluster (2 worker processes, 1 thread each) and runs
 ``landgis.qa.qa(path, engine="dask")`` into a fresh folder. It prints one line per N with the wall
 time and the peak memory of the client process (which also runs the scheduler) and the worker
-processes together (RSS sampled every 0.2 s, peak of the sum), then a last line::
+processes together (RSS sampled every 0.2 s, peak of the sum), a line with the peak of each process
+(client, worker 1, worker 2), then a last line::
 
     scale_time_ratio=<t(Nmax)/t(Nmin)> scale_memory_ratio=<mem(Nmax)/mem(Nmin)>
 
@@ -22,10 +23,12 @@ Run::
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import tempfile
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -105,23 +108,26 @@ def generate(path: Path, n: int, seed: int = 2026, chunk: int = 250_000) -> Path
 
 
 class PeakMemory:
-    """Peak of the summed RSS of some processes, sampled in a thread."""
+    """Peak of the summed RSS of some processes, and of each one, sampled in a thread."""
 
     def __init__(self, pids, every: float = 0.2):
         import psutil
 
         self.procs = [psutil.Process(p) for p in pids]
         self.every, self.peak, self._stop = every, 0, threading.Event()
+        self.each = [0] * len(self.procs)
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
         while not self._stop.is_set():
             total = 0
-            for p in self.procs:
+            for i, p in enumerate(self.procs):
                 try:
-                    total += p.memory_info().rss
+                    rss = p.memory_info().rss
                 except Exception:  # noqa: BLE001 - a worker restarting: count it next time
-                    pass
+                    continue
+                total += rss
+                self.each[i] = max(self.each[i], rss)
             self.peak = max(self.peak, total)
             self._stop.wait(self.every)
 
@@ -134,8 +140,8 @@ class PeakMemory:
         self.thread.join()
 
 
-def run_one(path: Path, out: Path, partition_rows: int) -> tuple[float, float, dict]:
-    """(seconds, peak MiB of client + workers, summary) of one dask QA run on a fresh local cluster."""
+def run_one(path: Path, out: Path, partition_rows: int) -> tuple[float, float, list[float], dict]:
+    """(seconds, peak MiB of client + workers, peak MiB of the client and of each worker, summary)."""
     from distributed import Client, LocalCluster
 
     from landgis.qa import qa
@@ -147,7 +153,7 @@ def run_one(path: Path, out: Path, partition_rows: int) -> tuple[float, float, d
             t0 = time.perf_counter()
             result = qa(path, engine="dask", scheduler=client, out_dir=out, partition_rows=partition_rows)
             seconds = time.perf_counter() - t0
-    return seconds, mem.peak / 2**20, result.summary
+    return seconds, mem.peak / 2**20, [b / 2**20 for b in mem.each], result.summary
 
 
 def plot(rows, path: Path) -> None:
@@ -184,15 +190,19 @@ def main(argv=None) -> None:
         path = args.data / f"parcels_{n}.parquet"
         if not path.exists():
             t0 = time.perf_counter()
-            generate(path, n)
+            # in a child process, so that the client's RSS measured below does not carry the generator's arrays
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+                pool.submit(generate, path, n).result()
             print(f"generated {n:,} parcels in {time.perf_counter() - t0:.0f} s: {path} "
                   f"({path.stat().st_size / 2**20:.0f} MiB)", flush=True)
-        seconds, mib, s = run_one(path, args.data / f"qa_{n}", args.partition_rows)
+        seconds, mib, each, s = run_one(path, args.data / f"qa_{n}", args.partition_rows)
         rows.append((n, seconds, mib))
         kinds = ", ".join(f"{k} {v:,}" for k, v in list(s["by_kind"].items())[:6])
         print(f"N={n:,} time={seconds:.1f}s peak_memory={mib:,.0f}MiB partitions={s['n_partitions']} "
               f"overlap_pairs_across_partitions={s['overlaps_across_partitions']:,} ({kinds}) "
               f"stages_s={s['timings_s']}", flush=True)
+        print(f"  N={n:,} peak_memory_per_process client={each[0]:,.0f}MiB "
+              + " ".join(f"worker{i}={m:,.0f}MiB" for i, m in enumerate(each[1:], 1)), flush=True)
     plot(rows, args.plot)
     print(f"plot: {args.plot}")
     print(f"scale_time_ratio={rows[-1][1] / rows[0][1]:.2f} scale_memory_ratio={rows[-1][2] / rows[0][2]:.2f}")

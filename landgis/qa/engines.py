@@ -1,17 +1,21 @@
 """Where the per-partition checks run: in this process (``local``) or on a dask.distributed cluster.
 
-The dask engine never gathers rows. Stage by stage, each task holds one partition:
+The dask engine never gathers rows, and no task holds more than a piece or a partition. Rows pass
+from one stage to the next through Parquet files in a work folder (:mod:`landgis.qa.exchange`), not
+through the cluster's shuffle, whose in-flight buffers grow with the data:
 
-1. **read** the parcels in pieces (GeoParquet row groups, GeoPackage/Shapefile feature ranges, a
-   GeoDataFrame's slices), each row keeping its input row number;
-2. **partition spatially**: a Hilbert distance (dask-geopandas' curve, over the township layer's
-   extent; ties broken by the row so that no partition can swell) and ``set_index`` on it, as
-   ``spatial_shuffle`` does, with geometries travelling as WKB;
+1. **read and key** the parcels in pieces (GeoParquet row groups, GeoPackage/Shapefile feature ranges,
+   a GeoDataFrame's slices), each row keeping its input row number; each piece gets a Hilbert
+   distance (dask-geopandas' curve, over the township layer's extent; ties broken by the row so that no
+   partition can swell), geometries as WKB, and is written sorted by it; the client cuts the curve into
+   partitions of equal size from each piece's key quantiles, as ``spatial_shuffle`` does;
+2. **partition spatially**: each partition reads its key range from every piece;
 3. **check** every partition (every per-row check and the overlaps inside it); each task writes its
-   rows and findings to Parquet and returns only its sums per township × category and the grid cells its polygons touch;
-4. **across partitions**: duplicate ids and geometries by a shuffle keyed by the id / geometry hash;
-   overlaps between partitions whose polygons touch the same cells of a 0.01° grid, on those
-   polygons only (each partition is read once to pick them);
+   rows and findings to Parquet, its ids and geometry hashes bucketed by hash, and returns only its
+   sums per township × category and the grid cells its polygons touch;
+4. **across partitions**: duplicate ids and geometries, one hash bucket per task; overlaps between
+   partitions whose polygons touch the same cells of a 0.01° grid, on those polygons only (each
+   partition is read once to pick them);
 5. **assemble** each partition's per-parcel result and findings as partitioned (Geo)Parquet.
 
 The client only adds up sums and counts, so its memory does not grow with the parcel count.
@@ -31,6 +35,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landgis.qa import exchange
 from landgis.qa.checks import Context, check_partition, duplicate_geometries, duplicate_ids, overlaps
 from landgis.qa.labels import FINDING_COLUMNS
 from landgis.qa.quota import booked
@@ -214,17 +219,26 @@ def _keyed(piece: gpd.GeoDataFrame, bounds, crs) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+def _key_stage(piece: gpd.GeoDataFrame, i: int, bounds, crs, work: Path, group_rows: int):
+    """Key one piece and write it sorted by key; return its key quantiles (for the divisions)."""
+    df = _keyed(piece, bounds, crs)
+    exchange.write_sorted(df, "_hkey", work / "keyed" / f"piece.{i:05d}.parquet", group_rows)
+    return exchange.key_sample(df["_hkey"].to_numpy())
+
+
 # stage 3: per-partition checks
 _ADDED = ("parcel_id", "id_text", "township_found", "area_ha", "geom_key")
 
 
-def _check_stage(df: pd.DataFrame, k: int, ctx: Context, crs, work: Path) -> dict:
+def _check_stage(k: int, lo, hi, ctx: Context, crs, work: Path, nbuckets: int) -> dict:
+    df = exchange.read_range(sorted((work / "keyed").glob("*.parquet")), "_hkey", lo, hi)
     if not len(df):
         return {"part": k, "n": 0}
-    df = df.reset_index(drop=True).sort_values("_qa_row")
+    df = df.sort_values("_qa_row")
     rows = df["_qa_row"].to_numpy(dtype=np.int64)
     geoms = shapely.from_wkb(df["_wkb"].to_numpy(dtype=object))
     inputs = df.drop(columns=["_wkb", "_qa_row", "_hkey"], errors="ignore").set_axis(rows)
+    del df
     part = gpd.GeoDataFrame(inputs, geometry=gpd.GeoSeries(geoms, index=rows), crs=crs)
     added, found = check_partition(part, ctx)
     within = overlaps(added, ctx, found)
@@ -237,12 +251,28 @@ def _check_stage(df: pd.DataFrame, k: int, ctx: Context, crs, work: Path) -> dic
                              crs=4326)
     store.to_parquet(work / "checked" / f"part.{k}.parquet", index=False)
     write_findings_parquet(found, work / "findings" / f"part={k}" / "checks.parquet")
+    _write_duplicate_keys(store, k, work, nbuckets)
     _, cells = _cells_of(np.asarray(store.geometry.values, dtype=object))
     return {"part": k, "n": len(part), "cells": np.unique(cells), "booked": booked(added), "within": within}
 
 
 # stage 4: across partitions
-def _duplicate_stage(df: pd.DataFrame, kind: str, j: int, work: Path) -> int:
+_DUPLICATE_COLUMNS = ["_qa_row", "_qa_id_text", "_qa_parcel_id", "_qa_geom_key", "_qa_part"]
+
+
+def _write_duplicate_keys(store: pd.DataFrame, k: int, work: Path, nbuckets: int) -> None:
+    """Each kind's keys of partition k, bucketed by hash, for :func:`_duplicate_stage`."""
+    keys = pd.DataFrame(store[_DUPLICATE_COLUMNS])
+    for kind, col, sel in (("id", "_qa_id_text", keys["_qa_id_text"].fillna("") != ""),
+                           ("geometry", "_qa_geom_key", keys["_qa_geom_key"].notna())):
+        some = keys[sel.to_numpy()].reset_index(drop=True)
+        some["_bucket"] = exchange.buckets(some[col], nbuckets)
+        exchange.write_sorted(some, "_bucket", work / "duplicates" / kind / f"part.{k:05d}.parquet",
+                              max(1_000, len(some) // max(1, 4 * nbuckets)))
+
+
+def _duplicate_stage(kind: str, j: int, work: Path) -> int:
+    df = exchange.read_range(sorted((work / "duplicates" / kind).glob("*.parquet")), "_bucket", j, j + 1)
     if not len(df):
         return 0
     df = df.sort_values("_qa_row").set_index("_qa_row")
@@ -393,12 +423,12 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
     out.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex[:12]
     work, staging = out / f".qa-work-{token}", out / f".qa-staging-{token}"
-    for d in (work / "checked", work / "findings", work / "near", staging / "parcels.parquet", staging / "findings.parquet"):
+    for d in (work / "keyed", work / "checked", work / "findings", work / "near", work / "duplicates",
+              staging / "parcels.parquet", staging / "findings.parquet"):
         d.mkdir(parents=True)
     client, own = _client(scheduler)
     try:
-        with dask.config.set({"dataframe.convert-string": False}):  # WKB bytes stay bytes
-            return _stages(source, ctx, out, sample, work, staging, client, crs, layer, progress, partition_rows)
+        return _stages(source, ctx, out, sample, work, staging, client, crs, layer, progress, partition_rows)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # nothing half-written is left behind
         raise
@@ -413,30 +443,24 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
 
 def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progress, partition_rows) -> DaskRun:
     import dask
-    import dask.dataframe as dd
 
     t0, timings = time.perf_counter(), {}
     pieces, n = _pieces(source, layer, crs, partition_rows)
     nparts = max(1, math.ceil(n / partition_rows))
     bounds = _extent(ctx, crs)
-    keyed = [dask.delayed(_keyed)(p, bounds, crs) for p in pieces]
-    meta = _keyed(sample.head(0), bounds, crs)
-    ddf = dd.from_delayed(keyed, meta=meta, verify_meta=False)
-    spatial = ddf.set_index("_hkey", npartitions=nparts) if nparts > 1 else ddf.set_index("_hkey", sorted=False)
-    ctx_d = dask.delayed(ctx, traverse=False)
-    parts = spatial.to_delayed()
-    stats = _gather(client, [dask.delayed(_check_stage)(p, k, ctx_d, crs, work) for k, p in enumerate(parts)],
-                    progress)
-    stats = [s for s in stats if s["n"]]
-    timings["read_partition_check"] = time.perf_counter() - t0
+    group_rows = max(1_000, partition_rows // (4 * nparts))  # a partition reads ~4 row groups of a piece
+    samples = _gather(client, [dask.delayed(_key_stage)(p, i, bounds, crs, work, group_rows)
+                               for i, p in enumerate(pieces)], progress)
+    timings["read_and_key"] = time.perf_counter() - t0
 
-    keys = dd.read_parquet(str(work / "checked"), columns=["_qa_row", "_qa_id_text", "_qa_parcel_id",
-                                                           "_qa_geom_key", "_qa_part"])
-    jobs = []
-    for kind, col, sel in (("id", "_qa_id_text", keys["_qa_id_text"].fillna("") != ""),
-                           ("geometry", "_qa_geom_key", ~keys["_qa_geom_key"].isna())):
-        shuffled = keys[sel].shuffle(on=col, npartitions=max(1, len(stats)))
-        jobs += [dask.delayed(_duplicate_stage)(p, kind, j, work) for j, p in enumerate(shuffled.to_delayed())]
+    cuts = [None, *exchange.divisions(samples, nparts).tolist(), None]
+    ctx_d = dask.delayed(ctx, traverse=False)
+    stats = _gather(client, [dask.delayed(_check_stage)(k, cuts[k], cuts[k + 1], ctx_d, crs, work, nparts)
+                             for k in range(nparts)], progress)
+    stats = [s for s in stats if s["n"]]
+    timings["partition_and_check"] = time.perf_counter() - t0
+
+    jobs = [dask.delayed(_duplicate_stage)(kind, j, work) for kind in ("id", "geometry") for j in range(nparts)]
     shared: dict = {}
     for a, si in enumerate(stats):
         for sj in stats[a + 1:]:
