@@ -236,21 +236,20 @@ class TownshipIndex:
         # Along a row, a run of cells no boundary touches lies in the same townships: test its first
         # cell. Where townships overlap (a layer that is not a clean coverage), a run inside two of
         # them is left to the exact tests, as boundary cells are.
-        cols = np.arange(nx, dtype=np.int32)
         prev_boundary = np.concatenate([np.ones((ny, 1), bool), boundary[:, :-1]], axis=1)
-        start = ~boundary & prev_boundary
-        rs, cs = np.nonzero(start)
-        start_label = np.full(self.shape, _OUTSIDE, dtype=np.int32)
-        start_label[rs, cs] = self._exact(xmin + (cs + 0.5) * size, ymin + (rs + 0.5) * size, overlaps=True)
-        run_start = np.maximum.accumulate(np.where(start, cols, np.int32(0)), axis=1)
-        run_start += np.arange(0, ny * nx, nx, dtype=np.int32)[:, None]
-        grid = start_label.ravel()[run_start]
-        grid[boundary] = _BOUNDARY
-        self.grid = grid
+        start = np.flatnonzero(~boundary & prev_boundary)
+        rs, cs = np.divmod(start, nx)
+        label = self._exact(xmin + (cs + 0.5) * size, ymin + (rs + 0.5) * size, overlaps=True)
+        # Every cell takes the label of the last run start before it (row-major order); the cells
+        # between runs are boundary cells.
+        flat = np.full(ny * nx, _BOUNDARY, dtype=np.int32)
+        if len(start):
+            flat[start[0]:] = np.repeat(label, np.diff(start, append=ny * nx))
+        flat[boundary.ravel()] = _BOUNDARY
+        self._flat = flat
+        self.grid = flat.reshape(ny, nx)
         self._boundary = boundary
         self._boundary_sums = None  # summed-area table, built by the first shares() call
-        # The same grid with a border of "outside" cells, flattened, for the point lookup.
-        self._padded = np.pad(grid, 1, constant_values=_OUTSIDE).ravel()
 
     def _ix(self, x, eps=0.0):
         return np.clip(np.floor((x - self.origin[0]) / self.cell + eps), 0, self.shape[1] - 1).astype(np.intp)
@@ -300,22 +299,23 @@ class TownshipIndex:
         xmin, ymin = self.origin
         ny, nx = self.shape
         inv = 1.0 / self.cell
-        # Cell numbers shifted by one into the padded grid (a border of "outside" cells).
         fx = x * inv
-        fx += 1.0 - xmin * inv
+        fx -= xmin * inv
         fy = y * inv
-        fy += 1.0 - ymin * inv
-        if not (fx.min(initial=1.0) >= 0.0 and fx.max(initial=1.0) < nx + 1.0
-                and fy.min(initial=1.0) >= 0.0 and fy.max(initial=1.0) < ny + 1.0):
-            # Points beyond the layer (or NaN: min/max propagate it) go to the border; fmax/fmin send NaN there too.
-            np.fmax(fx, 0.0, out=fx)
-            np.fmin(fx, nx + 1.0, out=fx)
-            np.fmax(fy, 0.0, out=fy)
-            np.fmin(fy, ny + 1.0, out=fy)
-        flat = fy.astype(np.intp)
-        flat *= nx + 2
-        flat += fx.astype(np.intp)
-        return self._padded[flat]
+        fy -= ymin * inv
+        beyond = None
+        if not (fx.min(initial=0.0) >= 0.0 and fx.max(initial=0.0) < nx
+                and fy.min(initial=0.0) >= 0.0 and fy.max(initial=0.0) < ny):  # min/max propagate NaN
+            beyond = ~((fx >= 0.0) & (fx < nx) & (fy >= 0.0) & (fy < ny))  # NaN is beyond too
+            fx[beyond] = 0.0
+            fy[beyond] = 0.0
+        cell = fy.astype(np.intp)
+        cell *= nx
+        cell += fx.astype(np.intp)
+        out = self._flat[cell]
+        if beyond is not None:
+            out[beyond] = _OUTSIDE
+        return out
 
     def locate(self, geoms) -> np.ndarray:
         """Township of each geometry's point (points as they are, others by a point on their surface).
