@@ -77,7 +77,10 @@ def test_threaded_locate_equals_one_thread_and_sjoin(ea):
 
 def test_threaded_shares_equal_overlay(ea):
     rng = np.random.default_rng(2)
-    polys = _near_borders(ea, 6000, rng)  # more than two threads' worth of parcels near a boundary
+    x0, y0, x1, y1 = ea.total_bounds
+    c = rng.uniform((x0, y0), (x1, y1), (40_000, 2))  # two threads' worth of parcels, some beyond the county
+    polys = np.concatenate([_near_borders(ea, 6000, rng), shapely.box(c[:, 0], c[:, 1], c[:, 0] + 90, c[:, 1] + 40)])
+    polys = polys[rng.permutation(len(polys))]
     index = TownshipIndex(ea.geometry.values, threads=2)
     got = index.shares(polys)
     assert index.coverage  # the shipped layer is a clean coverage: the "what the others leave" shortcut runs

@@ -29,7 +29,7 @@ __all__ = ["TownshipIndex"]
 _BOUNDARY = -2  # grid label of a cell crossed by a boundary
 _OUTSIDE = -1   # label of "in no township"
 _MIN_POINTS = 50_000  # per thread: fewer points are not worth a thread
-_MIN_CUT = 2_000      # per thread: parcels near a boundary, each intersected with township pieces
+_MIN_SHARES = 20_000  # per thread: parcels
 
 
 def default_threads() -> int:
@@ -362,6 +362,24 @@ class TownshipIndex:
             and ``share`` (overlap / polygon area), ordered by parcel then township.
         """
         geoms = np.asarray(geoms, dtype=object)
+        self._sum_boundary()
+        parts = self._in_threads(lambda span: self._shares_span(geoms[span], span.start), len(geoms), _MIN_SHARES)
+        parcel, town, area, share = (np.concatenate([p[i] for p in parts]) for i in range(4))
+        return pd.DataFrame({"parcel": parcel, "township": town, "area": area, "share": share})
+
+    def _sum_boundary(self) -> None:
+        """The summed-area table of the boundary cells (a row and a column of zeros in front), flattened."""
+        if self._boundary_sums is None:
+            with self._piece_lock:
+                if self._boundary_sums is None:
+                    ny, nx = self.shape
+                    sums = np.zeros((ny + 1, nx + 1), dtype=np.int32)
+                    np.cumsum(self._boundary, axis=0, dtype=np.int32, out=sums[1:, 1:])
+                    np.cumsum(sums[1:, 1:], axis=1, out=sums[1:, 1:])
+                    self._boundary_sums = sums.ravel()
+
+    def _shares_span(self, geoms: np.ndarray, offset: int) -> tuple[np.ndarray, ...]:
+        """:meth:`shares` of some parcels (numbered from ``offset``): parcel, township, area, share."""
         total = shapely.area(geoms)
         usable = np.nonzero(np.isin(shapely.get_type_id(geoms), (3, 6)) & (total > 0))[0]
         b = shapely.bounds(geoms[usable])
@@ -374,39 +392,29 @@ class TownshipIndex:
         # (two neighbouring cells of different townships always have a boundary cell between them):
         # count boundary cells in the box with the summed-area table, four lookups per parcel.
         cand = np.nonzero(in_grid)[0]
-        if self._boundary_sums is None:
-            # Summed-area table of the boundary cells (a row and a column of zeros in front), flattened.
-            sums = np.zeros((ny + 1, nx + 1), dtype=np.int32)
-            np.cumsum(self._boundary, axis=0, dtype=np.int32, out=sums[1:, 1:])
-            np.cumsum(sums[1:, 1:], axis=1, out=sums[1:, 1:])
-            self._boundary_sums = sums.ravel()
-        s = self._boundary_sums
-        w = nx + 1
+        s, w = self._boundary_sums, nx + 1
         crossed = (s[(y1[cand] + 1) * w + x1[cand] + 1] - s[y0[cand] * w + x1[cand] + 1]
                    - s[(y1[cand] + 1) * w + x0[cand]] + s[y0[cand] * w + x0[cand]])
         first = self.grid[y0[cand], x0[cand]]
         keep = (crossed == 0) & (first >= 0)
-        cand, first = cand[keep], first[keep]
         whole = np.zeros(len(usable), bool)
-        whole[cand] = True
-        label = np.full(len(usable), _OUTSIDE, dtype=np.int64)
-        label[cand] = first
+        whole[cand[keep]] = True
         lx, ly = self.bounds[:, 0].min(), self.bounds[:, 1].min()
         hx, hy = self.bounds[:, 2].max(), self.bounds[:, 3].max()
-        nowhere = (b[:, 2] < lx) | (b[:, 3] < ly) | (
-            b[:, 0] > hx) | (b[:, 1] > hy)
-        parts = [pd.DataFrame({"parcel": usable[whole], "township": label[whole],
-                               "area": total[usable[whole]]})]
+        nowhere = (b[:, 2] < lx) | (b[:, 3] < ly) | (b[:, 0] > hx) | (b[:, 1] > hy)
+        parcel, town, area = usable[cand[keep]], first[keep].astype(np.int64), total[usable[cand[keep]]]
 
         rest = usable[~whole & ~nowhere]
         if len(rest):
-            parts.append(self._cut(geoms, rest, total))
-        out = pd.concat(parts, ignore_index=True)
-        out = out[out["area"] > 0].sort_values(["parcel", "township"], ignore_index=True)
-        out["parcel"] = out["parcel"].astype(np.int64)
-        out["township"] = out["township"].astype(np.int64)
-        out["share"] = out["area"].to_numpy() / total[out["parcel"].to_numpy()]
-        return out
+            cut = self._cut(geoms, rest, total)  # ordered by parcel, then township
+            parcel = np.concatenate([parcel, cut["parcel"].to_numpy()])
+            town = np.concatenate([town, cut["township"].to_numpy()])
+            area = np.concatenate([area, cut["area"].to_numpy()])
+            order = np.argsort(parcel, kind="stable")  # two sorted runs: a merge
+            parcel, town, area = parcel[order], town[order], area[order]
+        pos = area > 0
+        parcel, town, area = parcel[pos].astype(np.int64), town[pos].astype(np.int64), area[pos]
+        return parcel + offset, town, area, area / total[parcel]
 
     def _cut(self, geoms: np.ndarray, rest: np.ndarray, total: np.ndarray) -> pd.DataFrame:
         """Area of each parcel of ``rest`` (positions in ``geoms``) in each township it meets."""
@@ -414,12 +422,10 @@ class TownshipIndex:
             with self._piece_lock:
                 if self._piece_tree is None:
                     self._build_pieces(self._tiles)
-        done = self._in_threads(lambda span: self._cut_span(geoms, rest[span], total), len(rest), _MIN_CUT)
-        return pd.concat(done, ignore_index=True).groupby(["parcel", "township"], as_index=False,
-                                                           sort=False)["area"].sum()
+        return self._cut_span(geoms, rest, total).groupby(["parcel", "township"], as_index=False)["area"].sum()
 
     def _cut_span(self, geoms: np.ndarray, sub: np.ndarray, total: np.ndarray) -> pd.DataFrame:
-        """:meth:`_cut` for some parcels, in this thread, on its own prepared copies.
+        """The (parcel, township piece) pairs of the parcels ``sub``, with areas, on this thread's copies.
 
         Pairs of (parcel, township piece) come from the pieces' tree, then predicates on the prepared
         pieces (the tree's own predicate would prepare the small parcel instead). Intersections are
