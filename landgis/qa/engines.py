@@ -417,8 +417,6 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
     -------
     DaskRun
     """
-    import dask
-
     ctx.threads = 1  # the cluster already runs a task on each core
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
