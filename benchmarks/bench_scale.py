@@ -168,9 +168,12 @@ def plot(rows, path: Path) -> None:
     a.plot(n, rows[0][1] * n / n[0], "--", color="grey", label="linear from the first")
     a.set(xlabel="parcels (millions)", ylabel="wall time (s)", title="time")
     a.legend()
-    b.plot(n, [r[2] for r in rows], "o-", color="C1")
-    b.set(xlabel="parcels (millions)", ylabel="peak RSS, client + 2 workers (MiB)", title="memory",
+    b.plot(n, [r[2] for r in rows], "o-", color="C1", label="client + workers")
+    for i, name in enumerate(["client (and scheduler)", *(f"worker {w}" for w in range(1, len(rows[0][3])))]):
+        b.plot(n, [r[3][i] for r in rows], ".--", color=f"C{i + 2}", label=name)
+    b.set(xlabel="parcels (millions)", ylabel="peak RSS (MiB)", title="memory",
           ylim=(0, max(r[2] for r in rows) * 1.2))
+    b.legend(fontsize="small", loc="center right")
     fig.suptitle("landgis qa --engine dask, local cluster of 2 workers")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -196,7 +199,7 @@ def main(argv=None) -> None:
             print(f"generated {n:,} parcels in {time.perf_counter() - t0:.0f} s: {path} "
                   f"({path.stat().st_size / 2**20:.0f} MiB)", flush=True)
         seconds, mib, each, s = run_one(path, args.data / f"qa_{n}", args.partition_rows)
-        rows.append((n, seconds, mib))
+        rows.append((n, seconds, mib, each))
         kinds = ", ".join(f"{k} {v:,}" for k, v in list(s["by_kind"].items())[:6])
         print(f"N={n:,} time={seconds:.1f}s peak_memory={mib:,.0f}MiB partitions={s['n_partitions']} "
               f"overlap_pairs_across_partitions={s['overlaps_across_partitions']:,} ({kinds}) "
