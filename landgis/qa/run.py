@@ -60,7 +60,8 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
         Show a progress bar.
     out_dir : str or pathlib.Path, optional
         With ``engine="dask"``: where ``parcels.parquet/`` and ``findings.parquet/`` go
-        (default: a new temporary folder).
+        (default: a new temporary folder). Every worker must see it: the rows pass between stages
+        through a work folder in it (about twice the input's size, removed at the end).
     partition_rows : int
         With ``engine="dask"``: rows per partition, which bounds each worker's memory.
 
