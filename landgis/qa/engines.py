@@ -457,6 +457,7 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
     stats = _gather(client, [dask.delayed(_check_stage)(k, cuts[k], cuts[k + 1], ctx_d, crs, work, nparts)
                              for k in range(nparts)], progress)
     stats = [s for s in stats if s["n"]]
+    shutil.rmtree(work / "keyed")  # every partition has its rows: the pieces are no longer needed
     timings["partition_and_check"] = time.perf_counter() - t0
 
     jobs = [dask.delayed(_duplicate_stage)(kind, j, work) for kind in ("id", "geometry") for j in range(nparts)]
@@ -469,6 +470,7 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
                 shared.setdefault(sj["part"], {})[si["part"]] = common
     border = [dask.delayed(_border_stage)(i, nb, work) for i, nb in shared.items()]
     counts = _gather(client, jobs + border, progress)
+    shutil.rmtree(work / "duplicates")
     timings["duplicates_and_borders"] = time.perf_counter() - t0
     pairs = sorted({(min(i, j), max(i, j)) for i, nb in shared.items() for j in nb})
     across = _gather(client, [dask.delayed(_across_stage)(i, j, ctx_d, work) for i, j in pairs], progress)

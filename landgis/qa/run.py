@@ -61,7 +61,8 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
     out_dir : str or pathlib.Path, optional
         With ``engine="dask"``: where ``parcels.parquet/`` and ``findings.parquet/`` go
         (default: a new temporary folder). Every worker must see it: the rows pass between stages
-        through a work folder in it (about twice the input's size, removed at the end).
+        through a work folder in it (removed at the end); at its fullest the folder holds about
+        4.5 times the input GeoParquet's size, outputs included.
     partition_rows : int
         With ``engine="dask"``: rows per partition, which bounds each worker's memory.
 
