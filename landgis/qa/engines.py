@@ -194,7 +194,7 @@ def _vector_pieces(path: Path, layer, crs, partition_rows: int):
     return [dask.delayed(read)(s, e - s) for s, e in chunks(n, partition_rows)], n
 
 
-# stage 2: the spatial key, geometries as WKB for the shuffle
+# stage 1 (cont.) and 2: the spatial key, geometries as WKB; each piece written sorted by the key
 _SPREAD = np.uint64(2654435761)  # Knuth's multiplicative hash: rows without geometry spread over partitions
 
 
@@ -402,7 +402,7 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
         ``parcels.parquet/`` and ``findings.parquet/`` are staged here (workers must see this path);
         :func:`publish` moves them into place.
     sample : geopandas.GeoDataFrame
-        A few rows as read (their columns and dtypes describe the partitions).
+        A few rows as read (unused by the stages: each piece carries its own columns and dtypes).
     crs : optional
         CRS of parcels that carry none.
     layer : str, optional
