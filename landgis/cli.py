@@ -361,20 +361,14 @@ def _run_qa(args: argparse.Namespace) -> int:
     from landgis.secrets import is_conninfo
 
     url = args.parcels if is_conninfo(args.parcels) and not Path(args.parcels).exists() else None
-    if url:
-        from landgis.qa import postgis
-
-        parcels = postgis.read_parcels(url, layer=args.parcel_layer, sql=args.sql)
-    else:
-        if args.sql or args.write_back:
-            raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
-        parcels = args.parcels
-    plan = False if args.no_plan else _existing_input(args.plan, "plan")
+    if not url and (args.sql or args.write_back):
+        raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
     if args.engine == "dask" and args.write_back:
         raise LandgisError("--write-back needs --engine local (the dask engine keeps its results in Parquet files)")
+    plan = False if args.no_plan else _existing_input(args.plan, "plan")
     dask_options = {"out_dir": args.out, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
     result = qa(
-        parcels, _townships_from_args(args), plan,
+        args.parcels, _townships_from_args(args), plan, sql=args.sql,
         id_field=args.id_field, township_field=args.township_field, category_field=args.category_field,
         area_field=args.area_field, area_unit=args.area_unit, area_tolerance=args.area_tolerance,
         overlap_tolerance=args.overlap_tolerance,
@@ -383,6 +377,8 @@ def _run_qa(args: argparse.Namespace) -> int:
     )
     if url and args.write_back:
         # First, so that a refused write-back (table exists, no --replace) leaves no files either.
+        from landgis.qa import postgis
+
         n = postgis.write_findings(result, url, args.write_back, replace=args.replace)
         print(f"已写入 {n} 条核查问题到 {args.write_back}" if args.lang == "zh"
               else f"wrote {n} findings to {args.write_back}")
