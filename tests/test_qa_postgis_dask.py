@@ -175,3 +175,10 @@ def test_cli_dask_engine_from_postgis(pg_server, db, planner, tmp_path):
     assert not _leaks(proc, out) and not _leaks(local, tmp_path / "local")
     refused = _landgis("qa", url, "--layer", layer, "--engine", "dask", "--write-back", f"{db.schema}.qa_out")
     assert refused.returncode == 2 and "--write-back needs --engine local" in refused.stderr
+    with pg_server.admin() as admin:  # now the workers cannot connect: one line, the workers' logs silent
+        admin.execute(sql.SQL("ALTER ROLE {} CONNECTION LIMIT 1").format(sql.Identifier(role)))
+    failed = _landgis("qa", url, "--layer", layer, "--engine", "dask", "--partition-rows", "3",
+                      "--out", str(tmp_path / "failed"))
+    assert failed.returncode == 2 and len(failed.stderr.strip().splitlines()) == 1, failed.stderr
+    assert "too many connections" in failed.stderr and "Traceback" not in failed.stderr
+    assert not _leaks(failed, tmp_path / "failed") and not (tmp_path / "failed" / "parcels.parquet").exists()

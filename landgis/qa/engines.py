@@ -20,6 +20,7 @@ The client only adds up sums and counts, so its memory does not grow with the pa
 
 from __future__ import annotations
 
+import logging
 import math
 import shutil
 import time
@@ -360,7 +361,11 @@ def _client(scheduler):
     from distributed import Client, LocalCluster
 
     if scheduler is None:
-        own = Client(LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None))
+        # a failed task's error reaches the caller as its exception (one line in the CLI): the
+        # workers' own log of it would only repeat it on stderr
+        # (and its small HTTP server on a free port: a busy 8787 would be one more warning line)
+        own = Client(LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
+                                  scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=logging.CRITICAL))
         return own, own
     if isinstance(scheduler, Client):
         return scheduler, None
