@@ -363,8 +363,10 @@ def _run_qa(args: argparse.Namespace) -> int:
     url = args.parcels if is_conninfo(args.parcels) and not Path(args.parcels).exists() else None
     if not url and (args.sql or args.write_back):
         raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
-    if args.engine == "dask" and args.write_back:
-        raise LandgisError("--write-back needs --engine local (the dask engine keeps its results in Parquet files)")
+    if args.write_back:  # refused before the work, so that a refused write-back leaves no files either
+        from landgis.qa.postgis import refuse_existing
+
+        refuse_existing(url, args.write_back, args.replace)
     plan = False if args.no_plan else _existing_input(args.plan, "plan")
     dask_options = {"out_dir": args.out, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
     result = qa(
@@ -377,9 +379,15 @@ def _run_qa(args: argparse.Namespace) -> int:
     )
     if url and args.write_back:
         # First, so that a refused write-back (table exists, no --replace) leaves no files either.
-        from landgis.qa import postgis
+        if args.engine == "dask":  # each partition by a worker, swapped in whole
+            from landgis.qa.postgis_chunks import write_findings_partitions
 
-        n = postgis.write_findings(result, url, args.write_back, replace=args.replace)
+            n = write_findings_partitions(result, url, args.write_back, replace=args.replace,
+                                          scheduler=args.scheduler)
+        else:
+            from landgis.qa import postgis
+
+            n = postgis.write_findings(result, url, args.write_back, replace=args.replace)
         print(f"已写入 {n} 条核查问题到 {args.write_back}" if args.lang == "zh"
               else f"wrote {n} findings to {args.write_back}")
     written = write_qa(result, args.out)

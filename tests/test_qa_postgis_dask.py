@@ -173,8 +173,13 @@ def test_cli_dask_engine_from_postgis(pg_server, db, planner, tmp_path):
     pd.testing.assert_frame_equal(got.sort_values(list(got.columns), ignore_index=True),
                                   want.sort_values(list(want.columns), ignore_index=True))
     assert not _leaks(proc, out) and not _leaks(local, tmp_path / "local")
-    refused = _landgis("qa", url, "--layer", layer, "--engine", "dask", "--write-back", f"{db.schema}.qa_out")
-    assert refused.returncode == 2 and "--write-back needs --engine local" in refused.stderr
+    back = ["qa", db.url, "--layer", layer, "--engine", "dask", "--partition-rows", "3", "--no-map",
+            "--write-back", f"{db.schema}.qa_cli"]
+    wrote = _landgis(*back, "--out", str(tmp_path / "back"))
+    assert wrote.returncode == 0, wrote.stderr
+    assert db.count("qa_cli") == 7 and pg_server.password not in wrote.stdout + wrote.stderr
+    refused = _landgis(*back, "--out", str(tmp_path / "again"))
+    assert refused.returncode == 2 and "--replace" in refused.stderr and not (tmp_path / "again").exists()
     with pg_server.admin() as admin:  # now the workers cannot connect: one line, the workers' logs silent
         admin.execute(sql.SQL("ALTER ROLE {} CONNECTION LIMIT 1").format(sql.Identifier(role)))
     failed = _landgis("qa", url, "--layer", layer, "--engine", "dask", "--partition-rows", "3",
@@ -227,3 +232,45 @@ def test_chunks_equal_the_whole_read(db, kind):
     pd.testing.assert_frame_equal(pd.DataFrame(got.drop(columns="geometry")), pd.DataFrame(whole.drop(columns="geometry")))
     assert got.geometry.equals(whole.geometry) and got.crs == whole.crs
     assert db.count("t") == 1
+
+
+def test_write_back_by_partitions_equals_local(pg_server, db, towns, plan, client, tmp_path):
+    from landgis.qa.postgis import write_findings
+    from landgis.qa.postgis_chunks import write_findings_partitions
+
+    layer = _load(db, "parcels", "composite", n=600)
+    local = qa(db.url, towns, plan, layer=layer, area_unit="公顷")
+    assert write_findings(local, db.url, f"{db.schema}.qa_local") == 600
+    dist = qa(db.url, towns, plan, layer=layer, area_unit="公顷", engine="dask", scheduler=client,
+              out_dir=tmp_path / "out", partition_rows=150)
+    assert write_findings_partitions(dist, db.url, f"{db.schema}.qa_dask", scheduler=client) == 600
+    a, b = (read_parcels(db.url, layer=f"{db.schema}.{t}").sort_values("qa_row", ignore_index=True)
+            for t in ("qa_local", "qa_dask"))
+    assert list(a.columns) == list(b.columns) and "qa_messages" in b
+    pd.testing.assert_frame_equal(pd.DataFrame(a.drop(columns="geometry")).astype(str),
+                                  pd.DataFrame(b.drop(columns="geometry")).astype(str))
+    assert a.geometry.equals(b.geometry) and b.attrs["postgis"]["srid"] == 4490
+    assert b["qa_messages"].notna().sum() == local.parcels["n_findings"].gt(0).sum()
+    index = db.conn.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = %s AND tablename = 'qa_dask'",
+                            (db.schema,)).fetchall()
+    assert any("gist" in i[0] for i in index)
+    # an existing table: refused without replace, replaced with it; a failed worker leaves the old table
+    with pytest.raises(InputError, match="already exists"):
+        write_findings_partitions(dist, db.url, f"{db.schema}.qa_dask", scheduler=client)
+    db.conn.execute(sql.SQL("DELETE FROM {} WHERE qa_row > 10").format(sql.Identifier(db.schema, "qa_dask")))
+    import geopandas as gpd
+
+    part = sorted((tmp_path / "out" / "parcels.parquet").glob("*.parquet"))[-1]  # one partition, poisoned:
+    good = gpd.read_parquet(part)  # PostgreSQL text cannot hold NUL, so that worker's COPY fails
+    good.assign(乡镇=good["乡镇"].str.cat(["\x00"] * len(good))).to_parquet(part)
+    with pytest.raises(InputError) as info:
+        write_findings_partitions(dist, db.url, f"{db.schema}.qa_dask", replace=True, scheduler=client)
+    assert "nothing was written" in str(info.value) and "\n" not in str(info.value)
+    assert db.server.password not in str(info.value)
+    assert db.count("qa_dask") == 11  # as it was
+    left = db.conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = %s AND tablename LIKE %s",
+                           (db.schema, "%landgis%")).fetchone()[0]
+    assert left == 0
+    good.to_parquet(part)
+    assert write_findings_partitions(dist, db.url, f"{db.schema}.qa_dask", replace=True, scheduler=client) == 600
+    assert db.count("qa_dask") == 600

@@ -707,6 +707,31 @@ def _column_values(series: pd.Series, conv) -> list:
     return [None if m else conv(v) for v, m in zip(values, missing)]
 
 
+def refuse_existing(url: str, table: str, replace: bool) -> str:
+    """The schema ``table`` goes into; an error if it exists and ``replace`` is False (before any work).
+
+    Raises
+    ------
+    InputError
+        The table exists and ``replace`` is False, no schema to write into, or the connection fails.
+    """
+    psycopg = _psycopg()
+    schema, name = _split_table(table)
+    shown = redact_url(url)
+    try:
+        with _connect(url) as conn:
+            if schema is None:
+                schema = conn.execute("SELECT current_schema()").fetchone()[0]
+                if schema is None:
+                    raise InputError(f"{shown}: no schema to write {table!r} into; give SCHEMA.TABLE")
+            if _regclass(conn, schema, name) is not None and not replace:
+                raise InputError(f"{shown}: table {_show(schema, name)} already exists; use --replace to replace it")
+            conn.rollback()
+    except psycopg.Error as exc:
+        raise InputError(f"{shown}: writing table {_show(schema, name)} failed: {_one_line(exc, url)}") from None
+    return schema
+
+
 def write_findings(result: Any, url: str, table: str, *, replace: bool = False) -> int:
     """Write QA parcels with their findings to a PostGIS table, in one transaction.
 

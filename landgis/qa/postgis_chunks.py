@@ -395,3 +395,225 @@ def _arrow_table(frame: pd.DataFrame, rel: Relation, schema):
         else:
             arrays.append(pa.array(values, f.type, from_pandas=True))
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+# --- the findings back to PostGIS, partition by partition ----------------------------------------------
+def write_findings_partitions(result, url: str, table: str, *, replace: bool = False, scheduler=None) -> int:
+    """Write a dask QA result's parcels with their findings to a PostGIS table, each partition by a worker.
+
+    The steps: the client checks the target and creates a staging table (committed, so that the workers
+    see it) → each worker ``COPY``\\ s one partition (its ``parcels.parquet`` file and its findings) in its
+    own transaction → the client, in one transaction, checks that every parcel arrived, gives the geometry
+    column its type and the SRID of the source, replaces the target (with ``replace``), renames the staging
+    table into place and adds the primary key and a GiST index. On any failure the staging table is
+    dropped: the target is the complete result or as it was. The table is the one
+    :func:`landgis.qa.postgis.write_findings` writes for the local engine (``fid`` = input row + 1).
+
+    Parameters
+    ----------
+    result : landgis.qa.QAResult
+        Of ``qa(..., engine="dask")`` (its ``summary["store"]`` holds the partitions).
+    url : str
+    table : str
+        ``SCHEMA.TABLE`` or ``TABLE``.
+    replace : bool
+        Replace an existing table.
+    scheduler : str or distributed.Client, optional
+        Default: a new LocalCluster of 2 workers.
+
+    Returns
+    -------
+    int
+        Rows written.
+
+    Raises
+    ------
+    InputError
+        The table exists without ``replace``, the connection or a worker's ``COPY`` fails. One
+        redacted line.
+
+    Examples
+    --------
+    >>> write_findings_partitions(qa(url, layer="gis.dk", engine="dask"), url, "gis.dk_qa")  # doctest: +SKIP
+    """
+    import uuid
+
+    import dask
+
+    from landgis.qa import engines
+    from landgis.qa.postgis import _ident_bytes_ok, _split_table, refuse_existing
+
+    schema, name = _split_table(table)
+    _ident_bytes_ok(name, "table name")
+    schema = refuse_existing(url, table, replace)
+    srid = _summary_srid(result.summary)
+    store = Path(result.summary["store"])
+    parts = sorted((store / "parcels.parquet").glob("*.parquet"))
+    meta = result.parcels._meta
+    staging = name.encode("utf-8")[:40].decode("utf-8", "ignore") + "_landgis_" + uuid.uuid4().hex[:8]
+    _create_staging(url, schema, staging, meta)
+    try:
+        client, own = engines._client(scheduler)
+        try:
+            tasks = [dask.delayed(_copy_partition)(_Secret(url), schema, staging, meta, str(p),
+                                                   str(store / "findings.parquet" / p.name), srid) for p in parts]
+            written = sum(engines._gather(client, tasks, False))
+        finally:
+            if own is not None:
+                cluster = getattr(own, "cluster", None)
+                own.close()
+                if cluster is not None:
+                    cluster.close()
+        _swap_in(url, schema, staging, name, srid, int(result.summary["n_parcels"]), written, replace,
+                 _has_fid(meta))
+    finally:
+        _drop_staging(url, schema, staging)
+    return written
+
+
+def _summary_srid(summary: dict) -> int:
+    """The source's SRID, from the summary's ``source`` (``… (SRID n)``) or its CRS."""
+    import re
+
+    from pyproj import CRS
+
+    m = re.search(r"\(SRID (\d+)\)$", str(summary.get("source") or ""))
+    if m and int(m.group(1)):
+        return int(m.group(1))
+    crs = summary.get("source_crs")
+    return (CRS.from_user_input(crs).to_epsg() or 0) if crs else 0
+
+
+def _columns(meta) -> list[tuple[str, str]]:
+    """(column, PostgreSQL type) of the written table, from the partitions' meta (the same in every worker)."""
+    from landgis.qa.postgis import _pg_type
+
+    frame = pd.DataFrame(meta.drop(columns=meta.geometry.name))
+    cols = [(str(c), _pg_type(frame[c])[0]) for c in frame.columns]
+    if "qa_messages" not in frame.columns:
+        cols.append(("qa_messages", "text"))
+    return cols
+
+
+def _has_fid(meta) -> bool:
+    """Whether the table gets a ``fid`` key (input row + 1), as the local writer gives it unless the
+    parcels have a ``fid`` column of their own."""
+    return "fid" not in {str(c) for c in meta.columns}
+
+
+def _geometry_name(meta) -> str:
+    names = {str(c) for c in meta.columns}
+    return next(c for c in ("geom", "qa_geom", "qa_geometry") if c not in names)
+
+
+def _create_staging(url: str, schema: str, staging: str, meta) -> None:
+    from psycopg import sql as S
+
+    psycopg = _psycopg()
+    cols = [S.SQL("fid bigint")] if _has_fid(meta) else []
+    cols += [S.SQL("{} {}").format(S.Identifier(c), S.SQL(t)) for c, t in _columns(meta)]
+    cols.append(S.SQL("{} geometry").format(S.Identifier(_geometry_name(meta))))
+    try:
+        with _connect(url) as conn, conn.transaction():
+            conn.execute(S.SQL("CREATE TABLE {} ({})").format(S.Identifier(schema, staging),
+                                                                      S.SQL(", ").join(cols)))
+    except psycopg.Error as exc:
+        from landgis.qa.postgis import _one_line
+
+        raise InputError(f"{redact_url(url)}: cannot create a table in schema {schema}: "
+                         f"{_one_line(exc, url)}") from None
+
+
+def _copy_partition(url: _Secret, schema: str, staging: str, meta, parcels_file: str, findings_file: str,
+                    srid: int) -> int:
+    """On a worker: one partition's parcels, their findings' messages and geometry, COPY'd into staging."""
+    import geopandas as gpd
+    from psycopg import sql as S
+
+    from landgis.qa.engines import read_findings_parquet
+    from landgis.qa.postgis import _column_values, _findings_messages, _geometry_column, _one_line, _pg_type
+
+    psycopg = _psycopg()
+    gdf = gpd.read_parquet(parcels_file)
+    fdf = read_findings_parquet([findings_file] if Path(findings_file).exists() else [])
+    result = type("Partition", (), {"findings": fdf})()
+    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    if "qa_messages" not in frame:
+        messages = _findings_messages(result, gdf)
+        frame["qa_messages"] = messages.to_numpy() if messages is not None else None
+    types = dict(_columns(meta))
+    converters = {c: _pg_type(pd.Series(dtype=meta[c].dtype) if c in meta else frame[c])[1] for c in types}
+    gname = _geometry_name(meta)
+    try:
+        with _connect(url.value) as conn, conn.transaction():
+            _, hexes = _geometry_column(conn, gdf, srid)
+            fid = _has_fid(meta)
+            values = [(gdf["qa_row"].to_numpy() + 1).tolist()] if fid else []
+            values += [_column_values(frame[c], converters[c]) for c in types]
+            values.append(hexes)
+            copy_sql = S.SQL("COPY {} ({}) FROM STDIN").format(S.Identifier(schema, staging), S.SQL(", ").join(
+                map(S.Identifier, [*(["fid"] if fid else []), *types, gname])))
+            with conn.cursor() as cur, cur.copy(copy_sql) as copy:
+                for row in zip(*values):
+                    copy.write_row(row)
+    except psycopg.Error as exc:
+        raise InputError(f"{redact_url(url.value)}: writing the findings failed, nothing was written: "
+                         f"{_one_line(exc, url.value)}") from None
+    return len(gdf)
+
+
+def _swap_in(url: str, schema: str, staging: str, name: str, srid: int, expected: int, written: int,
+             replace: bool, fid: bool) -> None:
+    """In one transaction: check the count, type the geometry, replace the target, rename, key and index."""
+    from psycopg import sql as S
+
+    from landgis.qa.postgis import _GEOM_TYPES, _index_name, _one_line, _regclass, _show
+
+    psycopg = _psycopg()
+    shown = redact_url(url)
+    target, stage = S.Identifier(schema, name), S.Identifier(schema, staging)
+    try:
+        with _connect(url) as conn, conn.transaction():
+            cols = [r[0] for r in conn.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0 "
+                "AND NOT attisdropped ORDER BY attnum", (stage.as_string(conn),)).fetchall()]
+            g = S.Identifier(cols[-1])
+            count, kinds, z = conn.execute(S.SQL(
+                "SELECT count(*), array_agg(DISTINCT ST_GeometryType({0})) FILTER (WHERE {0} IS NOT NULL), "
+                "bool_or(ST_NDims({0}) > 2) FROM {1}").format(g, stage)).fetchone()
+            if count != expected or written != expected:
+                raise InputError(f"{shown}: writing table {_show(schema, name)} failed, nothing was written: "
+                                 f"{count} of {expected} parcels arrived")
+            by_name = {v.upper(): v for v in _GEOM_TYPES.values()}
+            kinds = [k.removeprefix("ST_").upper() for k in (kinds or [])]
+            gtype = by_name.get(kinds[0], "Geometry") if len(set(kinds)) == 1 else "Geometry"
+            conn.execute(S.SQL("ALTER TABLE {} ALTER COLUMN {} TYPE geometry({}, {}) USING ST_SetSRID({}, {})")
+                         .format(stage, g, S.SQL(gtype + ("Z" if z else "")), S.Literal(int(srid)), g,
+                                 S.Literal(int(srid))))
+            if _regclass(conn, schema, name) is not None:
+                if not replace:
+                    raise InputError(f"{shown}: table {_show(schema, name)} already exists; "
+                                     f"use --replace to replace it")
+                conn.execute(S.SQL("DROP TABLE {}").format(target))
+            conn.execute(S.SQL("ALTER TABLE {} RENAME TO {}").format(stage, S.Identifier(name)))
+            if fid:
+                conn.execute(S.SQL("ALTER TABLE {} ADD PRIMARY KEY (fid)").format(target))
+            conn.execute(S.SQL("CREATE INDEX {} ON {} USING GIST ({})").format(
+                S.Identifier(_index_name(name)), target, g))
+            conn.execute(S.SQL("COMMENT ON TABLE {} IS {}").format(
+                target, S.Literal(f"landgis QA findings ({expected} parcels)")))
+            conn.execute(S.SQL("ANALYZE {}").format(target))
+    except psycopg.Error as exc:
+        raise InputError(f"{shown}: writing table {_show(schema, name)} failed, nothing was written: "
+                         f"{_one_line(exc, url)}") from None
+
+
+def _drop_staging(url: str, schema: str, staging: str) -> None:
+    """Drop the staging table if it is still there (after a failure; a success renamed it)."""
+    from psycopg import sql as S
+
+    try:
+        with _connect(url) as conn, conn.transaction():
+            conn.execute(S.SQL("DROP TABLE IF EXISTS {}").format(S.Identifier(schema, staging)))
+    except Exception:  # noqa: BLE001 - the original error (if any) is the one to report
+        pass
