@@ -5,11 +5,13 @@
 * township shares: 200,000 small polygon parcels (20–300 m across, some straddling boundaries),
   :meth:`TownshipIndex.shares` vs ``geopandas.overlay(how="intersection")`` + areas.
 
-Both sides start from the same GeoDataFrames in the same equal-area CRS and include building their
-spatial index. Each is timed best of ``--repeat`` runs; the results are checked to be identical (the
+landgis runs on the machine's cores (:func:`landgis.qa.locate.default_threads`), geopandas on one;
+landgis on one thread is timed and printed too. Both sides start from the same GeoDataFrames in the
+same equal-area CRS and include building their spatial index. Each is timed best of ``--repeat`` runs; the results are checked to be identical (the
 same township per point; the same parcel–township pairs with shares equal to 1e-9); peak memory is
 measured with tracemalloc in a separate run of each (Python and numpy allocations; GEOS' own, e.g. the
-overlay's intersection geometries, are not seen by tracemalloc, so the baseline's peak is understated). The last line reads ``speedup_points=<x> speedup_polygons=<y>``.
+overlay's intersection geometries, are not seen by tracemalloc, so the baseline's peak is
+understated). The last line reads ``speedup_points=<x> speedup_polygons=<y>``.
 
 Run::
 
@@ -31,7 +33,7 @@ import shapely
 
 from landgis.boundaries import load_townships
 from landgis.crs import equal_area_crs
-from landgis.qa.locate import TownshipIndex
+from landgis.qa.locate import TownshipIndex, default_threads
 
 
 def inside_points(county, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -67,8 +69,8 @@ def peak_mib(func) -> float:
     return peak / 2**20
 
 
-def landgis_points(points: gpd.GeoDataFrame, towns: gpd.GeoDataFrame) -> np.ndarray:
-    return TownshipIndex(towns.geometry.values).locate(points.geometry.values)
+def landgis_points(points: gpd.GeoDataFrame, towns: gpd.GeoDataFrame, threads: int | None = None) -> np.ndarray:
+    return TownshipIndex(towns.geometry.values, threads=threads).locate(points.geometry.values)
 
 
 def sjoin_points(points: gpd.GeoDataFrame, towns: gpd.GeoDataFrame) -> np.ndarray:
@@ -77,8 +79,8 @@ def sjoin_points(points: gpd.GeoDataFrame, towns: gpd.GeoDataFrame) -> np.ndarra
     return joined["index_right"].fillna(-1).astype(np.int64).to_numpy()
 
 
-def landgis_shares(parcels: gpd.GeoDataFrame, towns: gpd.GeoDataFrame) -> pd.DataFrame:
-    return TownshipIndex(towns.geometry.values).shares(parcels.geometry.values)
+def landgis_shares(parcels: gpd.GeoDataFrame, towns: gpd.GeoDataFrame, threads: int | None = None) -> pd.DataFrame:
+    return TownshipIndex(towns.geometry.values, threads=threads).shares(parcels.geometry.values)
 
 
 def overlay_shares(parcels: gpd.GeoDataFrame, towns: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -120,18 +122,21 @@ def main(argv=None) -> None:
     print(f"generated {len(points):,} points and {len(parcels):,} polygons inside the layer")
 
     t_lp, lab = best_of(args.repeat, lambda: landgis_points(points, towns))
+    t_lp1, lab1 = best_of(args.repeat, lambda: landgis_points(points, towns, threads=1))
     t_sp, ref = best_of(args.repeat, lambda: sjoin_points(points, towns))
-    same_points = bool(np.array_equal(lab, ref))
+    same_points = bool(np.array_equal(lab, ref) and np.array_equal(lab1, ref))
     m_lp = peak_mib(lambda: landgis_points(points, towns))
     m_sp = peak_mib(lambda: sjoin_points(points, towns))
 
     rep_poly = max(1, args.repeat - 1)
     t_lg, sh = best_of(rep_poly, lambda: landgis_shares(parcels, towns))
+    t_lg1, sh1 = best_of(rep_poly, lambda: landgis_shares(parcels, towns, threads=1))
     t_ov, ov = best_of(rep_poly, lambda: overlay_shares(parcels, towns))
     same_pairs = bool(np.array_equal(sh["parcel"].to_numpy(), ov["parcel"].to_numpy())
                       and np.array_equal(sh["township"].to_numpy(), ov["township"].to_numpy()))
     same_shares = same_pairs and bool(np.allclose(sh["share"].to_numpy(), ov["share"].to_numpy(),
                                                   rtol=1e-9, atol=1e-12))
+    same_shares = same_shares and sh1.equals(sh)
     m_lg = peak_mib(lambda: landgis_shares(parcels, towns))
     m_ov = peak_mib(lambda: overlay_shares(parcels, towns))
     straddling = int((sh.groupby("parcel").size() > 1).sum())
@@ -145,6 +150,8 @@ def main(argv=None) -> None:
         print(f"{task:<30}{t_l:>10.3f}{t_g:>12.3f}{t_g / t_l:>8.1f}x{m_l:>12.1f}{m_g:>14.1f}  {same}")
     print(f"points: {len(points) / t_lp:,.0f}/s vs {len(points) / t_sp:,.0f}/s; polygons: {len(sh):,} "
           f"parcel–township pairs, {straddling:,} parcels straddle a boundary")
+    print(f"landgis on {default_threads()} threads (geopandas on one); on one thread: points {t_lp1:.3f} s "
+          f"({t_sp / t_lp1:.1f}x), polygons {t_lg1:.3f} s ({t_ov / t_lg1:.1f}x)")
     if not (same_points and same_shares):
         raise SystemExit("results differ from the geopandas baseline")
     print(f"speedup_points={t_sp / t_lp:.1f} speedup_polygons={t_ov / t_lg:.1f}")

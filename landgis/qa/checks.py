@@ -121,6 +121,7 @@ class Context:
         self.plan_categories = plan_categories
         self._resolve_township: dict[str, str | None] = {}
         self._index = None
+        self.threads: int | None = None  # of the township index; None: the machine's cores
 
     def __getstate__(self):
         state = dict(self.__dict__)
@@ -133,7 +134,7 @@ class Context:
         if self._index is None:
             from landgis.qa.locate import TownshipIndex
 
-            self._index = TownshipIndex(self.towns_area)
+            self._index = TownshipIndex(self.towns_area, threads=self.threads)
         return self._index
 
     def township(self, name: str) -> str | None:

@@ -413,6 +413,7 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
     """
     import dask
 
+    ctx.threads = 1  # the cluster already runs a task on each core
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex[:12]

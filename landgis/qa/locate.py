@@ -8,11 +8,17 @@ of its cells. Only the rest gets exact GEOS work, and polygons are intersected w
 townships cut by a coarse grid of tiles rather than with whole townships. Results are identical to
 ``geopandas.sjoin(predicate="within")`` and ``geopandas.overlay(how="intersection")`` (see
 ``benchmarks/bench_qa.py``).
+
+Large queries run on several threads (shapely and numpy release the GIL). GEOS' prepared geometries
+are not safe to share between threads (libgeos/geos#825), so every thread that tests points or
+parcels against the townships does it on its own prepared copy.
 """
 
 from __future__ import annotations
 
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -22,6 +28,62 @@ __all__ = ["TownshipIndex"]
 
 _BOUNDARY = -2  # grid label of a cell crossed by a boundary
 _OUTSIDE = -1   # label of "in no township"
+_MIN_POINTS = 50_000  # per thread: fewer points are not worth a thread
+_MIN_SHARES = 20_000  # per thread: parcels
+
+
+def default_threads() -> int:
+    """The CPUs this process may use, at most 8."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        n = os.cpu_count() or 1
+    return max(1, min(n, 8))
+
+
+def _spans(n: int, threads: int, least: int) -> list[slice]:
+    """Consecutive slices of ``n`` rows, at most one per thread and none shorter than ``least``."""
+    k = max(1, min(threads, n // least))
+    edges = np.linspace(0, n, k + 1).astype(np.intp)
+    return [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]
+
+
+def _point_xy(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of each point, or of a point on the surface of another geometry; NaN for None and empties."""
+    try:
+        x, y = shapely.get_x(geoms), shapely.get_y(geoms)  # NaN for non-points and None
+    except shapely.errors.GEOSException:  # GEOS has no x for an empty point
+        geoms = np.where(shapely.is_empty(geoms), None, geoms)
+        x, y = shapely.get_x(geoms), shapely.get_y(geoms)
+    odd = np.nonzero(np.isnan(x))[0]
+    if len(odd):
+        surface = shapely.point_on_surface(geoms[odd])
+        surface[shapely.is_empty(surface)] = None
+        x[odd], y[odd] = shapely.get_x(surface), shapely.get_y(surface)
+    return x, y
+
+
+def _leads(p: np.ndarray) -> np.ndarray:
+    """True at the first occurrence of each value of ``p``."""
+    lead = np.zeros(len(p), bool)
+    lead[np.unique(p, return_index=True)[1]] = True
+    return lead
+
+
+def _towns_per_parcel(p: np.ndarray, town: np.ndarray) -> np.ndarray:
+    """For each pair (parcel ``p``, township ``town``): how many townships its parcel meets."""
+    if not len(p):
+        return np.zeros(0, dtype=np.intp)
+    key = np.unique(np.column_stack([p, town]), axis=0)
+    parcels, counts = np.unique(key[:, 0], return_counts=True)
+    return counts[np.searchsorted(parcels, p)]
+
+
+def _own_copy(geoms: np.ndarray) -> np.ndarray:
+    """The same geometries as new, prepared GEOS objects (for one thread)."""
+    out = shapely.from_wkb(shapely.to_wkb(geoms, hex=False, output_dimension=2, flavor="iso"))
+    shapely.prepare(out)
+    return out
 
 
 class TownshipIndex:
@@ -33,26 +95,77 @@ class TownshipIndex:
         The township polygons, in a projected CRS (the same as the parcels'), valid.
     cells : int
         Number of grid cells along the longer side of the layer's extent.
+    tiles : int
+        Number of tiles along the longer side that cut the townships into pieces for :meth:`shares`.
+    threads : int, optional
+        Threads for large queries (default :func:`default_threads`); give 1 where the caller already
+        runs one query per core, as the dask engine's workers do.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> index = TownshipIndex([shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10)])
+    >>> index.locate([shapely.Point(3, 4), shapely.Point(15, 5), shapely.Point(30, 5)]).tolist()
+    [0, 1, -1]
+    >>> index.shares([shapely.box(8, 0, 12, 1)])[["parcel", "township", "share"]].to_numpy().tolist()
+    [[0.0, 0.0, 0.5], [0.0, 1.0, 0.5]]
     """
 
-    def __init__(self, polygons, cells: int = 1024, tiles: int = 16) -> None:
+    def __init__(self, polygons, cells: int = 1024, tiles: int = 16, threads: int | None = None) -> None:
+        self.threads = threads or default_threads()
         self.polygons = np.asarray(polygons, dtype=object)
         shapely.prepare(self.polygons)
         self.bounds = shapely.bounds(self.polygons)
+        self._init_threading()
         self._build_grid(cells)
         self._tiles = tiles
         self._piece_tree = None  # built by the first shares() call: points never need it
-        # Dask's threaded workers share one index: the lazy build must happen once, and whole.
+
+    def _init_threading(self) -> None:
+        # Threads (dask's, or this index's own pool) share one index: the lazy build must happen once,
+        # and whole; each thread then tests against its own prepared copies (see _local).
         self._piece_lock = threading.Lock()
+        self._local = threading.local()
+        self._local.polygons = self.polygons  # the building thread keeps the originals
+        self._pool = None
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        del state["_piece_lock"]  # locks do not pickle; each process gets its own
+        for name in ("_piece_lock", "_local", "_pool"):  # not picklable; each process makes its own
+            del state[name]
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._piece_lock = threading.Lock()
+        self._init_threading()
+        if self._piece_tree is not None:
+            self._local.pieces, self._local.tree, self._local.county = self.pieces, self._piece_tree, self.county
+
+    def _in_threads(self, func, n: int, least: int) -> list:
+        """``func(span)`` over spans of ``n`` rows, on this index's threads when worth it; in span order."""
+        spans = _spans(n, self.threads, least)
+        if len(spans) == 1:
+            return [func(spans[0])]
+        if self._pool is None:
+            with self._piece_lock:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="landgis-locate")
+        return list(self._pool.map(func, spans))
+
+    def _own(self, name: str) -> np.ndarray:
+        """This thread's prepared copy of ``polygons``, ``pieces`` or ``county``, made on its first use."""
+        mine = getattr(self._local, name, None)
+        if mine is None:
+            mine = _own_copy(getattr(self, name))
+            setattr(self._local, name, mine)
+        return mine
+
+    def _own_tree(self) -> shapely.STRtree:
+        """This thread's tree of its own ``pieces``."""
+        tree = getattr(self._local, "tree", None)
+        if tree is None:
+            tree = self._local.tree = shapely.STRtree(self._own("pieces"))
+        return tree
 
     # -- pieces ----------------------------------------------------------------------------------
     def _build_pieces(self, tiles: int) -> None:
@@ -84,6 +197,14 @@ class TownshipIndex:
         shapely.prepare(pieces)
         tree = shapely.STRtree(pieces)
         self.pieces, self.piece_town = pieces, piece_town
+        # Where the townships form a clean coverage (no overlaps), a parcel inside the county has its
+        # shares add up to its area: one township's share is the rest of it (see _cut).
+        self.coverage = bool(shapely.coverage_is_valid(self.polygons))
+        county = shapely.coverage_union_all(self.polygons) if self.coverage else shapely.union_all(self.polygons)
+        shapely.prepare(county)
+        self.county = np.array([county], dtype=object)
+        # the building thread keeps the originals
+        self._local.pieces, self._local.tree, self._local.county = pieces, tree, self.county
         self._piece_tree = tree  # set last: a non-None tree means the pieces are complete
 
     # -- grid ------------------------------------------------------------------------------------
@@ -112,22 +233,23 @@ class TownshipIndex:
             for dy in range(3):
                 boundary[np.minimum(lo_y + dy, hi_y), np.minimum(lo_x + dx, hi_x)] = True
 
-        # Along a row, a run of cells no boundary touches lies in one township: test its first cell.
-        cols = np.arange(nx, dtype=np.int32)
+        # Along a row, a run of cells no boundary touches lies in the same townships: test its first
+        # cell. Where townships overlap (a layer that is not a clean coverage), a run inside two of
+        # them is left to the exact tests, as boundary cells are.
         prev_boundary = np.concatenate([np.ones((ny, 1), bool), boundary[:, :-1]], axis=1)
-        start = ~boundary & prev_boundary
-        rs, cs = np.nonzero(start)
-        start_label = np.full(self.shape, _OUTSIDE, dtype=np.int32)
-        start_label[rs, cs] = self._exact(xmin + (cs + 0.5) * size, ymin + (rs + 0.5) * size)
-        run_start = np.maximum.accumulate(np.where(start, cols, np.int32(0)), axis=1)
-        run_start += np.arange(0, ny * nx, nx, dtype=np.int32)[:, None]
-        grid = start_label.ravel()[run_start]
-        grid[boundary] = _BOUNDARY
-        self.grid = grid
+        start = np.flatnonzero(~boundary & prev_boundary)
+        rs, cs = np.divmod(start, nx)
+        label = self._exact(xmin + (cs + 0.5) * size, ymin + (rs + 0.5) * size, overlaps=True)
+        # Every cell takes the label of the last run start before it (row-major order); the cells
+        # between runs are boundary cells.
+        flat = np.full(ny * nx, _BOUNDARY, dtype=np.int32)
+        if len(start):
+            flat[start[0]:] = np.repeat(label, np.diff(start, append=ny * nx))
+        flat[boundary.ravel()] = _BOUNDARY
+        self._flat = flat
+        self.grid = flat.reshape(ny, nx)
         self._boundary = boundary
         self._boundary_sums = None  # summed-area table, built by the first shares() call
-        # The same grid with a border of "outside" cells, flattened, for the point lookup.
-        self._padded = np.pad(grid, 1, constant_values=_OUTSIDE).ravel()
 
     def _ix(self, x, eps=0.0):
         return np.clip(np.floor((x - self.origin[0]) / self.cell + eps), 0, self.shape[1] - 1).astype(np.intp)
@@ -135,14 +257,19 @@ class TownshipIndex:
     def _iy(self, y, eps=0.0):
         return np.clip(np.floor((y - self.origin[1]) / self.cell + eps), 0, self.shape[0] - 1).astype(np.intp)
 
-    def _exact(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Township of each point by prepared ``contains_xy`` after a bounding-box cull."""
+    def _exact(self, x: np.ndarray, y: np.ndarray, overlaps: bool = False) -> np.ndarray:
+        """Township of each point by prepared ``contains_xy`` after a bounding-box cull.
+
+        The first township containing it, -1 for none; with ``overlaps``, ``_BOUNDARY`` for a point
+        in more than one.
+        """
         out = np.full(len(x), _OUTSIDE, dtype=np.int32)
-        for i, (poly, (x0, y0, x1, y1)) in enumerate(zip(self.polygons, self.bounds)):
-            cand = np.nonzero((out == _OUTSIDE) & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))[0]
+        for i, (poly, (x0, y0, x1, y1)) in enumerate(zip(self._own("polygons"), self.bounds)):
+            open_ = (out == _OUTSIDE) | (overlaps & (out >= 0))
+            cand = np.nonzero(open_ & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))[0]
             if len(cand):
-                hit = shapely.contains_xy(poly, x[cand], y[cand])
-                out[cand[hit]] = i
+                cand = cand[shapely.contains_xy(poly, x[cand], y[cand])]
+                out[cand] = np.where(out[cand] >= 0, _BOUNDARY, i)
         return out
 
     # -- queries ---------------------------------------------------------------------------------
@@ -161,25 +288,33 @@ class TownshipIndex:
         """
         x = np.asarray(x, dtype=float)
         y = np.asarray(y, dtype=float)
-        xmin, ymin = self.origin
-        ny, nx = self.shape
-        inv = 1.0 / self.cell
-        # Cell numbers shifted by one into the padded grid; fmax/fmin also send NaN to the border.
-        fx = x * inv
-        fx += 1.0 - xmin * inv
-        np.fmax(fx, 0.0, out=fx)
-        np.fmin(fx, nx + 1.0, out=fx)
-        fy = y * inv
-        fy += 1.0 - ymin * inv
-        np.fmax(fy, 0.0, out=fy)
-        np.fmin(fy, ny + 1.0, out=fy)
-        flat = fy.astype(np.intp)
-        flat *= nx + 2
-        flat += fx.astype(np.intp)
-        out = self._padded[flat]
+        out = self._lookup(x, y)
         near = np.nonzero(out == _BOUNDARY)[0]
         if len(near):
             out[near] = self._exact(x[near], y[near])
+        return out
+
+    def _lookup(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The grid's label of each point's cell: a township, -1, or ``_BOUNDARY`` (to be tested)."""
+        xmin, ymin = self.origin
+        ny, nx = self.shape
+        inv = 1.0 / self.cell
+        fx = x * inv
+        fx -= xmin * inv
+        fy = y * inv
+        fy -= ymin * inv
+        beyond = None
+        if not (fx.min(initial=0.0) >= 0.0 and fx.max(initial=0.0) < nx
+                and fy.min(initial=0.0) >= 0.0 and fy.max(initial=0.0) < ny):  # min/max propagate NaN
+            beyond = ~((fx >= 0.0) & (fx < nx) & (fy >= 0.0) & (fy < ny))  # NaN is beyond too
+            fx[beyond] = 0.0
+            fy[beyond] = 0.0
+        cell = fy.astype(np.intp)
+        cell *= nx
+        cell += fx.astype(np.intp)
+        out = self._flat[cell]
+        if beyond is not None:
+            out[beyond] = _OUTSIDE
         return out
 
     def locate(self, geoms) -> np.ndarray:
@@ -194,18 +329,22 @@ class TownshipIndex:
         -------
         numpy.ndarray of int32
         """
-        pts = np.asarray(geoms, dtype=object)
-        kind = shapely.get_type_id(pts)
-        other = kind != 0
-        if not other.any():
-            # All points: one pass for both coordinates when none is empty (their rows then align).
-            xy, at = shapely.get_coordinates(pts, return_index=True)
-            if len(at) == len(pts):
-                return self.locate_xy(xy[:, 0], xy[:, 1])
-        if other.any():
-            pts = pts.copy()
-            pts[other] = shapely.point_on_surface(pts[other])
-        return self.locate_xy(shapely.get_x(pts), shapely.get_y(pts))
+        geoms = np.asarray(geoms, dtype=object)
+
+        def settle(span: slice):
+            # Coordinates and grid lookups on this index's threads; the few points in boundary cells
+            # are tested afterwards, in this thread.
+            x, y = _point_xy(geoms[span])
+            out = self._lookup(x, y)
+            near = np.nonzero(out == _BOUNDARY)[0]
+            return out, near + span.start, x[near], y[near]
+
+        parts = self._in_threads(settle, len(geoms), _MIN_POINTS)
+        out = parts[0][0] if len(parts) == 1 else np.concatenate([p[0] for p in parts])
+        near = np.concatenate([p[1] for p in parts])
+        if len(near):
+            out[near] = self._exact(np.concatenate([p[2] for p in parts]), np.concatenate([p[3] for p in parts]))
+        return out
 
     def shares(self, geoms) -> pd.DataFrame:
         """Area of each polygon in each township it overlaps.
@@ -223,6 +362,24 @@ class TownshipIndex:
             and ``share`` (overlap / polygon area), ordered by parcel then township.
         """
         geoms = np.asarray(geoms, dtype=object)
+        self._sum_boundary()
+        parts = self._in_threads(lambda span: self._shares_span(geoms[span], span.start), len(geoms), _MIN_SHARES)
+        parcel, town, area, share = (np.concatenate([p[i] for p in parts]) for i in range(4))
+        return pd.DataFrame({"parcel": parcel, "township": town, "area": area, "share": share})
+
+    def _sum_boundary(self) -> None:
+        """The summed-area table of the boundary cells (a row and a column of zeros in front), flattened."""
+        if self._boundary_sums is None:
+            with self._piece_lock:
+                if self._boundary_sums is None:
+                    ny, nx = self.shape
+                    sums = np.zeros((ny + 1, nx + 1), dtype=np.int32)
+                    np.cumsum(self._boundary, axis=0, dtype=np.int32, out=sums[1:, 1:])
+                    np.cumsum(sums[1:, 1:], axis=1, out=sums[1:, 1:])
+                    self._boundary_sums = sums.ravel()
+
+    def _shares_span(self, geoms: np.ndarray, offset: int) -> tuple[np.ndarray, ...]:
+        """:meth:`shares` of some parcels (numbered from ``offset``): parcel, township, area, share."""
         total = shapely.area(geoms)
         usable = np.nonzero(np.isin(shapely.get_type_id(geoms), (3, 6)) & (total > 0))[0]
         b = shapely.bounds(geoms[usable])
@@ -235,52 +392,87 @@ class TownshipIndex:
         # (two neighbouring cells of different townships always have a boundary cell between them):
         # count boundary cells in the box with the summed-area table, four lookups per parcel.
         cand = np.nonzero(in_grid)[0]
-        if self._boundary_sums is None:
-            # Summed-area table of the boundary cells (a row and a column of zeros in front), flattened.
-            sums = np.zeros((ny + 1, nx + 1), dtype=np.int32)
-            np.cumsum(self._boundary, axis=0, dtype=np.int32, out=sums[1:, 1:])
-            np.cumsum(sums[1:, 1:], axis=1, out=sums[1:, 1:])
-            self._boundary_sums = sums.ravel()
-        s = self._boundary_sums
-        w = nx + 1
+        s, w = self._boundary_sums, nx + 1
         crossed = (s[(y1[cand] + 1) * w + x1[cand] + 1] - s[y0[cand] * w + x1[cand] + 1]
                    - s[(y1[cand] + 1) * w + x0[cand]] + s[y0[cand] * w + x0[cand]])
         first = self.grid[y0[cand], x0[cand]]
         keep = (crossed == 0) & (first >= 0)
-        cand, first = cand[keep], first[keep]
         whole = np.zeros(len(usable), bool)
-        whole[cand] = True
-        label = np.full(len(usable), _OUTSIDE, dtype=np.int64)
-        label[cand] = first
+        whole[cand[keep]] = True
         lx, ly = self.bounds[:, 0].min(), self.bounds[:, 1].min()
         hx, hy = self.bounds[:, 2].max(), self.bounds[:, 3].max()
-        nowhere = (b[:, 2] < lx) | (b[:, 3] < ly) | (
-            b[:, 0] > hx) | (b[:, 1] > hy)
-        parts = [pd.DataFrame({"parcel": usable[whole], "township": label[whole],
-                               "area": total[usable[whole]]})]
+        nowhere = (b[:, 2] < lx) | (b[:, 3] < ly) | (b[:, 0] > hx) | (b[:, 1] > hy)
+        parcel, town, area = usable[cand[keep]], first[keep].astype(np.int64), total[usable[cand[keep]]]
 
         rest = usable[~whole & ~nowhere]
-        if len(rest) and self._piece_tree is None:
+        if len(rest):
+            cut = self._cut(geoms, rest, total)  # ordered by parcel, then township
+            parcel = np.concatenate([parcel, cut["parcel"].to_numpy()])
+            town = np.concatenate([town, cut["township"].to_numpy()])
+            area = np.concatenate([area, cut["area"].to_numpy()])
+            order = np.argsort(parcel, kind="stable")  # two sorted runs: a merge
+            parcel, town, area = parcel[order], town[order], area[order]
+        pos = area > 0
+        parcel, town, area = parcel[pos].astype(np.int64), town[pos].astype(np.int64), area[pos]
+        return parcel + offset, town, area, area / total[parcel]
+
+    def _cut(self, geoms: np.ndarray, rest: np.ndarray, total: np.ndarray) -> pd.DataFrame:
+        """Area of each parcel of ``rest`` (positions in ``geoms``) in each township it meets."""
+        if self._piece_tree is None:
             with self._piece_lock:
                 if self._piece_tree is None:
                     self._build_pieces(self._tiles)
-        if len(rest):
-            # Bounding-box candidates among the pieces, then predicates on the prepared pieces (the
-            # tree's own predicate would prepare the small parcel instead); areas summed per township.
-            p, q = self._piece_tree.query(geoms[rest])
-            p = rest[p]
-            hit = shapely.intersects(self.pieces[q], geoms[p])
-            p, q = p[hit], q[hit]
-            area = np.empty(len(p))
-            inside = shapely.contains_properly(self.pieces[q], geoms[p])
-            area[inside] = total[p[inside]]
-            cut = ~inside
-            area[cut] = shapely.area(shapely.intersection(geoms[p[cut]], self.pieces[q[cut]]))
-            pairs = pd.DataFrame({"parcel": p, "township": self.piece_town[q], "area": area})
-            parts.append(pairs.groupby(["parcel", "township"], as_index=False, sort=False)["area"].sum())
-        out = pd.concat(parts, ignore_index=True)
-        out = out[out["area"] > 0].sort_values(["parcel", "township"], ignore_index=True)
-        out["parcel"] = out["parcel"].astype(np.int64)
-        out["township"] = out["township"].astype(np.int64)
-        out["share"] = out["area"].to_numpy() / total[out["parcel"].to_numpy()]
-        return out
+        return self._cut_span(geoms, rest, total).groupby(["parcel", "township"], as_index=False)["area"].sum()
+
+    def _cut_span(self, geoms: np.ndarray, sub: np.ndarray, total: np.ndarray) -> pd.DataFrame:
+        """The (parcel, township piece) pairs of the parcels ``sub``, with areas, on this thread's copies.
+
+        Pairs of (parcel, township piece) come from the pieces' tree, then predicates on the prepared
+        pieces (the tree's own predicate would prepare the small parcel instead). Intersections are
+        computed only where needed: not for a parcel inside a piece, nor for one whose pieces all
+        belong to one township that contains it, nor, on a clean coverage, for the township holding a
+        parcel's interior point when the parcel lies inside the county: that share is what the other
+        townships leave.
+        """
+        pieces = self._own("pieces")
+        p, q = self._own_tree().query(geoms[sub])
+        p = sub[p]
+        hit = shapely.intersects(pieces[q], geoms[p])
+        p, q = p[hit], q[hit]
+        town = self.piece_town[q]
+        area = np.full(len(p), np.nan)
+        inside = shapely.contains_properly(pieces[q], geoms[p])
+        area[inside] = total[p[inside]]
+
+        todo = np.nonzero(~inside)[0]
+        n_towns = _towns_per_parcel(p[todo], town[todo])
+        one = todo[n_towns == 1]
+        if len(one):
+            whole = one[shapely.contains_properly(self._own("polygons")[town[one]], geoms[p[one]])]
+            area[whole] = np.where(_leads(p[whole]), total[p[whole]], 0.0)
+        home = self._home_pairs(geoms, p, town, todo[n_towns > 1]) if self.coverage else todo[:0]
+        cut = np.isnan(area)
+        cut[home] = False
+        area[cut] = shapely.area(shapely.intersection(geoms[p[cut]], pieces[q[cut]]))
+        if len(home):
+            area[home] = 0.0
+            others = np.bincount(p, weights=area, minlength=len(total))
+            lead = home[_leads(p[home])]
+            area[lead] = total[p[lead]] - others[p[lead]]
+        return pd.DataFrame({"parcel": p, "township": town, "area": area})
+
+    def _home_pairs(self, geoms: np.ndarray, p: np.ndarray, town: np.ndarray, many: np.ndarray) -> np.ndarray:
+        """Of the pairs ``many`` (parcels meeting several townships), those of each parcel's home township.
+
+        A parcel's home is the township holding a point of its interior; only parcels inside the
+        county have one here, so that its shares add up to its area.
+        """
+        parcels = np.unique(p[many])
+        parcels = parcels[shapely.contains_properly(self._own("county")[0], geoms[parcels])]
+        home = self.locate_xy(*_point_xy(geoms[parcels]))
+        at = np.searchsorted(parcels, p[many])
+        known = at < len(parcels)
+        known[known] = parcels[at[known]] == p[many][known]
+        mine = np.zeros(len(many), bool)
+        mine[known] = town[many][known] == home[at[known]]
+        return many[mine]
