@@ -4,7 +4,10 @@ A real PostgreSQL + PostGIS server (tests/pgserver.py, the ``pg_server``/``db`` 
 test_postgis.py) and a real 2-worker LocalCluster (test_qa_dask.py's ``client``). The same parcels are
 stored with an integer key (in an order unlike the rows'), a composite text × integer key, no key at
 all (rows deleted and updated, so that physical order has holes and moved rows), and read with
-``--sql``; every time the dask result equals the local engine's on the same table.
+``--sql``; every time the dask result equals the local engine's on the same table. The chunks see the
+snapshot the client exported, not later writes; a worker that cannot connect is one redacted line; the
+findings written back partition by partition equal the local write-back, and a failed worker leaves the
+old table as it was.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ def _load(db, name: str, key: str, n: int = N, seed: int = 5) -> str:
         sql.SQL(pk)))
     fids = rng.permutation(n) * 7 + 3  # key order unlike the insertion order
     blocks = rng.choice(["北区", "南区", "东区", "A区"], n)
-    wkb = [None if g is None else g.wkb_hex for g in gdf.geometry]
+    wkb = [None if g is None else g.wkb_hex for g in gdf.geometry]  # None: no geometry
     with db.conn.cursor() as cur, cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(
             ident, sql.SQL(", ").join(map(sql.Identifier, columns)))) as copy:
         for i in range(n):
@@ -53,15 +56,11 @@ def _load(db, name: str, key: str, n: int = N, seed: int = 5) -> str:
                             None if i > n - 40 and i % 3 == 0 else i % 9 + 1,  # NULLs in the last chunk only
                             i % 5 != 0, f"2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
                             '{"批次": %d}' % (i % 4),
-                            None if wkb[i] is None else f"SRID=4490;{_wkt(gdf.geometry[i])}"))
+                            None if wkb[i] is None else f"SRID=4490;{gdf.geometry[i].wkt}"))
     if key == "none":  # holes and moved rows in the physical order
         db.conn.execute(sql.SQL("DELETE FROM {} WHERE 序号 % 17 = 0").format(ident))
         db.conn.execute(sql.SQL("UPDATE {} SET 用地类型 = '商服用地' WHERE 序号 % 23 = 0").format(ident))
     return db.table(name)
-
-
-def _wkt(g) -> str:
-    return g.wkt
 
 
 _CACHE: dict = {}

@@ -2,7 +2,9 @@
 
 :func:`read_parcels` reads a table or a ``SELECT`` from a PostgreSQL/PostGIS database into a
 GeoDataFrame in the geometry's own SRID (CGCS2000, Gauss-Krüger, any), in chunks through a
-server-side cursor. :func:`write_findings` writes the parcels of a QA result with their findings to a
+server-side cursor, as named steps (:func:`describe` → :func:`select` → :func:`fetch` →
+:func:`checked_srid` → :func:`typed`) that :mod:`landgis.qa.postgis_chunks` reuses to read a table
+in chunks on dask workers. :func:`write_findings` writes the parcels of a QA result with their findings to a
 PostGIS table, with a geometry column in the source SRID and a GiST index, in one transaction.
 
 Connection details come from the URL, the ``PG*`` environment variables and ``~/.pgpass`` — libpq

@@ -16,7 +16,11 @@ and the NULLs per column, and cuts the table into chunks of about ``rows`` rows:
 :func:`read_chunk` runs on a worker: its own connection, a transaction that imports the client's
 snapshot (``SET TRANSACTION SNAPSHOT``, as ``pg_dump -j`` does), one key or ``ctid`` range. Every chunk
 sees the table as it was when the plan was made, however long the run takes; the client keeps its
-transaction open until the run is over (:class:`ChunkPlan` is a context manager).
+transaction open until the run is over (:class:`ChunkPlan` is a context manager). Its share lock also
+makes a ``DROP``/``ALTER TABLE`` by someone else wait until the run is over, as with ``pg_dump``.
+
+:func:`write_findings_partitions` writes a dask result back (``--write-back``): each worker ``COPY``\ s
+its partitions into a staging table, and the client swaps it in whole.
 
 The workers need the connection string, password included, to connect; it travels inside
 :class:`ChunkSpec`, whose ``repr`` (what dask logs of a failed task) shows it redacted. Errors are one
@@ -34,12 +38,13 @@ import pandas as pd
 
 from landgis.errors import InputError
 from landgis.qa.postgis import (Relation, _connect, _crs_of_srid, _psycopg, check_request, checked_srid,
-                                describe, failure, fetch, redact_url, select, to_geodataframe, typed)
+                                describe, describe_source, failure, fetch, redact_url, select, to_geodataframe,
+                                typed)
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["plan_chunks", "read_chunk", "retype", "ChunkPlan", "ChunkSpec"]
+__all__ = ["plan_chunks", "read_chunk", "retype", "write_findings_partitions", "ChunkPlan", "ChunkSpec"]
 
 SAMPLE_ROWS = 2000
 FETCH_ROWS = 20_000  # rows per round trip within a chunk
@@ -196,7 +201,9 @@ def plan_chunks(url: str, *, layer: str | None = None, sql: str | None = None, r
     try:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
-        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # the transaction's first query
+        # as pg_dump does: a server's idle-in-transaction timeout must not end the snapshot mid-run
+        conn.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
         rel = describe(conn, url, layer, sql_stmt)
         what = rel.what
         streamed = not rel.key and rel.relkind not in _HAS_CTID
@@ -215,8 +222,6 @@ def plan_chunks(url: str, *, layer: str | None = None, sql: str | None = None, r
     except BaseException:
         conn.close()
         raise
-    from landgis.qa.postgis import describe_source
-
     sample = to_geodataframe(sample, rel, crs)
     describe_source(sample, rel, url, srid, crs, sql)
     spec = ChunkSpec(url, dataclasses.replace(rel, source=None), chunks, snapshot, has_null, crs)
