@@ -377,8 +377,7 @@ def _run_qa(args: argparse.Namespace) -> int:
         engine=args.engine, scheduler=args.scheduler, progress=not args.quiet and sys.stderr.isatty(),
         layer=args.parcel_layer, crs=args.parcel_crs, x_field=args.x_field, y_field=args.y_field, **dask_options,
     )
-    if url and args.write_back:
-        # First, so that a refused write-back (table exists, no --replace) leaves no files either.
+    if url and args.write_back:  # before the CSV/XLSX files, which a failed write-back does not leave
         if args.engine == "dask":  # each partition by a worker, swapped in whole
             from landgis.qa.postgis_chunks import write_findings_partitions
 

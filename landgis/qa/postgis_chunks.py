@@ -19,7 +19,7 @@ sees the table as it was when the plan was made, however long the run takes; the
 transaction open until the run is over (:class:`ChunkPlan` is a context manager). Its share lock also
 makes a ``DROP``/``ALTER TABLE`` by someone else wait until the run is over, as with ``pg_dump``.
 
-:func:`write_findings_partitions` writes a dask result back (``--write-back``): each worker ``COPY``\ s
+:func:`write_findings_partitions` writes a dask result back (``--write-back``): each worker copies (``COPY``)
 its partitions into a staging table, and the client swaps it in whole.
 
 The workers need the connection string, password included, to connect; it travels inside
@@ -407,7 +407,7 @@ def write_findings_partitions(result, url: str, table: str, *, replace: bool = F
     """Write a dask QA result's parcels with their findings to a PostGIS table, each partition by a worker.
 
     The steps: the client checks the target and creates a staging table (committed, so that the workers
-    see it) → each worker ``COPY``\\ s one partition (its ``parcels.parquet`` file and its findings) in its
+    see it) → each worker copies (``COPY``) one partition (its ``parcels.parquet`` file and its findings) in its
     own transaction → the client, in one transaction, checks that every parcel arrived, gives the geometry
     column its type and the SRID of the source, replaces the target (with ``replace``), renames the staging
     table into place and adds the primary key and a GiST index. On any failure the staging table is

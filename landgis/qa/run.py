@@ -88,6 +88,8 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
     --------
     >>> result = qa("parcels.gpkg")  # doctest: +SKIP
     >>> result.findings[["parcel_id", "kind", "message"]]  # doctest: +SKIP
+    >>> big = qa("postgresql://planner@gis-db/landuse", layer="guotu.dikuai", engine="dask",
+    ...          partition_rows=100_000)  # doctest: +SKIP
     """
     if engine not in ("local", "dask"):
         raise InputError(f"unknown QA engine {engine!r}; expected 'local' or 'dask'")
