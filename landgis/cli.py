@@ -361,29 +361,32 @@ def _run_qa(args: argparse.Namespace) -> int:
     from landgis.secrets import is_conninfo
 
     url = args.parcels if is_conninfo(args.parcels) and not Path(args.parcels).exists() else None
-    if url:
-        from landgis.qa import postgis
+    if not url and (args.sql or args.write_back):
+        raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
+    if args.write_back:  # refused before the work, so that a refused write-back leaves no files either
+        from landgis.qa.postgis import refuse_existing
 
-        parcels = postgis.read_parcels(url, layer=args.parcel_layer, sql=args.sql)
-    else:
-        if args.sql or args.write_back:
-            raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
-        parcels = args.parcels
+        refuse_existing(url, args.write_back, args.replace)
     plan = False if args.no_plan else _existing_input(args.plan, "plan")
-    if args.engine == "dask" and args.write_back:
-        raise LandgisError("--write-back needs --engine local (the dask engine keeps its results in Parquet files)")
     dask_options = {"out_dir": args.out, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
     result = qa(
-        parcels, _townships_from_args(args), plan,
+        args.parcels, _townships_from_args(args), plan, sql=args.sql,
         id_field=args.id_field, township_field=args.township_field, category_field=args.category_field,
         area_field=args.area_field, area_unit=args.area_unit, area_tolerance=args.area_tolerance,
         overlap_tolerance=args.overlap_tolerance,
         engine=args.engine, scheduler=args.scheduler, progress=not args.quiet and sys.stderr.isatty(),
         layer=args.parcel_layer, crs=args.parcel_crs, x_field=args.x_field, y_field=args.y_field, **dask_options,
     )
-    if url and args.write_back:
-        # First, so that a refused write-back (table exists, no --replace) leaves no files either.
-        n = postgis.write_findings(result, url, args.write_back, replace=args.replace)
+    if url and args.write_back:  # before the CSV/XLSX files, which a failed write-back does not leave
+        if args.engine == "dask":  # each partition by a worker, swapped in whole
+            from landgis.qa.postgis_chunks import write_findings_partitions
+
+            n = write_findings_partitions(result, url, args.write_back, replace=args.replace,
+                                          scheduler=args.scheduler)
+        else:
+            from landgis.qa import postgis
+
+            n = postgis.write_findings(result, url, args.write_back, replace=args.replace)
         print(f"已写入 {n} 条核查问题到 {args.write_back}" if args.lang == "zh"
               else f"wrote {n} findings to {args.write_back}")
     written = write_qa(result, args.out)

@@ -18,6 +18,7 @@ from pyproj import CRS
 
 __all__ = [
     "WORKING_CRS",
+    "layer_centre",
     "CGCS2000",
     "gk3_epsg",
     "gk6_epsg",
@@ -160,6 +161,32 @@ def transform_geometry(geom, func):
         return np.column_stack([x, y])
 
     return shapely.transform(geom, _xy)
+
+
+def layer_centre(geometry) -> tuple[float, float]:
+    """Longitude and latitude of the layer's centre: its polygons' centroids weighted by area.
+
+    For townships that do not overlap this is the centroid of their union, without the union (which
+    takes minutes on a layer of millions of vertices). A layer without area gives the centre of its
+    bounds.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> lon, lat = layer_centre(gpd.GeoSeries([shapely.box(110, 20, 111, 21), shapely.box(111, 20, 113, 21)], crs=4326))
+    >>> round(lon, 9), round(lat, 9)
+    (111.5, 20.5)
+    """
+    ll = geometry.to_crs(4326) if geometry.crs is not None else geometry
+    geoms = ll.to_numpy()
+    area = shapely.area(geoms)
+    if not np.isfinite(area).any() or np.nansum(area) <= 0:
+        x0, y0, x1, y1 = ll.total_bounds
+        return float((x0 + x1) / 2), float((y0 + y1) / 2)
+    ok = np.isfinite(area) & (area > 0)
+    c = shapely.get_coordinates(shapely.centroid(geoms[ok]))
+    w = area[ok] / area[ok].sum()
+    return float(c[:, 0] @ w), float(c[:, 1] @ w)
 
 
 def equal_area_crs(lon: float, lat: float) -> CRS:

@@ -105,12 +105,11 @@ class Context:
     def __init__(self, townships: gpd.GeoDataFrame, fields: dict, area_unit: str | None,
                  area_tolerance: float, plan_system: str | None, plan_categories: list[str],
                  overlap_tolerance: float = 1.0):
-        from landgis.crs import equal_area_crs
+        from landgis.crs import equal_area_crs, layer_centre
 
         towns = townships.to_crs(4326)
-        c = shapely.centroid(shapely.union_all(towns.geometry.values))
-        self.crs_area = equal_area_crs(c.x, c.y)
-        self.centre = (c.x, c.y)
+        self.centre = layer_centre(towns.geometry)
+        self.crs_area = equal_area_crs(*self.centre)
         self.names = [str(n) for n in towns["name"]]
         self.towns_area = valid(towns.to_crs(self.crs_area).geometry.values)
         self.fields = fields

@@ -5,10 +5,11 @@ from one stage to the next through Parquet files in a work folder (:mod:`landgis
 through the cluster's shuffle, whose in-flight buffers grow with the data:
 
 1. **read and key** the parcels in pieces (GeoParquet row groups, GeoPackage/Shapefile feature ranges,
-   a GeoDataFrame's slices), each row keeping its input row number; each piece gets a Hilbert
-   distance (dask-geopandas' curve, over the township layer's extent; ties broken by the row so that no
-   partition can swell), geometries as WKB, and is written sorted by it; the client cuts the curve into
-   partitions of equal size from each piece's key quantiles, as ``spatial_shuffle`` does;
+   a GeoDataFrame's slices, PostGIS key or ``ctid`` ranges in one snapshot), each row keeping its input
+   row number; each piece gets a Hilbert distance (dask-geopandas' curve, over the township layer's
+   extent; ties broken by the row so that no partition can swell), geometries as WKB, and is written
+   sorted by it; the client cuts the curve into partitions of equal size from each piece's key
+   quantiles, as ``spatial_shuffle`` does;
 2. **partition spatially**: each partition reads its key range from every piece;
 3. **check** every partition (every per-row check and the overlaps inside it); each task writes its
    rows and findings to Parquet, its ids and geometry hashes bucketed by hash, and returns only its
@@ -23,6 +24,7 @@ The client only adds up sums and counts, so its memory does not grow with the pa
 
 from __future__ import annotations
 
+import logging
 import math
 import shutil
 import time
@@ -140,11 +142,14 @@ def read_findings_parquet(paths) -> pd.DataFrame:
 
 
 # stage 1: pieces of the input, each a GeoDataFrame indexed by input row
-def _pieces(source, layer, crs, partition_rows: int):
+def _pieces(source, layer, crs, partition_rows: int, work: Path | None = None):
     import dask
 
     from landgis.qa.parcels import geoparquet_pieces, is_geoparquet, read_geoparquet
+    from landgis.qa.postgis_chunks import ChunkPlan
 
+    if isinstance(source, ChunkPlan):
+        return _postgis_pieces(source, crs, partition_rows, work)
     if isinstance(source, gpd.GeoDataFrame):
         spans = chunks(len(source), partition_rows)
         return [source.iloc[s:e] for s, e in spans], len(source)
@@ -192,6 +197,20 @@ def _vector_pieces(path: Path, layer, crs, partition_rows: int):
         return df if df.crs is not None or crs_ is None else df.set_crs(crs_)
 
     return [dask.delayed(read)(s, e - s) for s, e in chunks(n, partition_rows)], n
+
+
+def _postgis_pieces(plan, crs, partition_rows: int, work: Path):
+    """Lazy chunks of a PostGIS table, each read by a worker in the client's snapshot
+    (:mod:`landgis.qa.postgis_chunks`); a query (``--sql``) or view is streamed by the client into
+    GeoParquet in ``work`` first, one chunk at a time, and read back by row groups."""
+    import dask
+
+    from landgis.qa.postgis_chunks import read_chunk, retype
+
+    if plan.streamed:
+        pieces, n = _pieces(plan.stream(work / "postgis", partition_rows), None, crs, partition_rows)
+        return [dask.delayed(retype)(p, plan.spec) for p in pieces], n
+    return [dask.delayed(read_chunk)(plan.spec, i) for i in range(len(plan.spec.chunks))], plan.n
 
 
 # stage 1 (cont.) and 2: the spatial key, geometries as WKB; each piece written sorted by the key
@@ -372,7 +391,11 @@ def _client(scheduler):
     from distributed import Client, LocalCluster
 
     if scheduler is None:
-        own = Client(LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None))
+        # a failed task's error reaches the caller as its exception (one line in the CLI): the
+        # workers' own log of it would only repeat it on stderr
+        # (and its small HTTP server on a free port: a busy 8787 would be one more warning line)
+        own = Client(LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
+                                  scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=logging.CRITICAL))
         return own, own
     if isinstance(scheduler, Client):
         return scheduler, None
@@ -395,8 +418,9 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
 
     Parameters
     ----------
-    source : geopandas.GeoDataFrame or str or pathlib.Path
-        Parcels, or a GeoParquet file/folder, GeoPackage, Shapefile … read piece by piece on the workers.
+    source : geopandas.GeoDataFrame or str or pathlib.Path or landgis.qa.postgis_chunks.ChunkPlan
+        Parcels, or a GeoParquet file/folder, GeoPackage, Shapefile … read piece by piece on the workers,
+        or an open plan of PostGIS chunks (the caller keeps it open until this returns).
     ctx : Context
     out_dir : str or pathlib.Path
         ``parcels.parquet/`` and ``findings.parquet/`` are staged here (workers must see this path);
@@ -444,7 +468,7 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
     import dask
 
     t0, timings = time.perf_counter(), {}
-    pieces, n = _pieces(source, layer, crs, partition_rows)
+    pieces, n = _pieces(source, layer, crs, partition_rows, work)
     nparts = max(1, math.ceil(n / partition_rows))
     bounds = _extent(ctx, crs)
     group_rows = max(1_000, partition_rows // (4 * nparts))  # a partition reads ~4 row groups of a piece

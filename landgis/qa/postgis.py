@@ -2,7 +2,9 @@
 
 :func:`read_parcels` reads a table or a ``SELECT`` from a PostgreSQL/PostGIS database into a
 GeoDataFrame in the geometry's own SRID (CGCS2000, Gauss-Krüger, any), in chunks through a
-server-side cursor. :func:`write_findings` writes the parcels of a QA result with their findings to a
+server-side cursor, as named steps (:func:`describe` → :func:`select` → :func:`fetch` →
+:func:`checked_srid` → :func:`typed`) that :mod:`landgis.qa.postgis_chunks` reuses to read a table
+in chunks on dask workers. :func:`write_findings` writes the parcels of a QA result with their findings to a
 PostGIS table, with a geometry column in the source SRID and a GiST index, in one transaction.
 
 Connection details come from the URL, the ``PG*`` environment variables and ``~/.pgpass`` — libpq
@@ -20,6 +22,7 @@ import json
 import math
 import os
 import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -246,9 +249,245 @@ def _crs_of_srid(conn, srid: int):
         raise InputError(f"SRID {srid} is not a coordinate system landgis knows: {exc}") from None
 
 
+@dataclass
+class Relation:
+    """What is read: the table or query, its columns and their kinds, the geometry column, SRID and key.
+
+    Made on the client by :func:`describe` (catalog queries only); the chunked reader
+    (:mod:`landgis.qa.postgis_chunks`) sends the SQL it builds from it to the workers as text.
+    """
+
+    source: Any  # psycopg.sql.Composable: the table, or the checked query as a subquery
+    what: str  # for messages: "table s.t" or "the --sql query"
+    schema: str | None
+    table: str | None
+    names: list[str]
+    kinds: list[str]  # per column: int, float, bool, text, date, timestamp, geometry, other (read as text)
+    gname: str  # the geometry column used
+    srid: int  # declared by the column's type modifier (geography: 4326), else 0
+    key: list[str] = field(default_factory=list)  # primary key columns (a table's row order)
+    key_types: list[str] = field(default_factory=list)  # their types as SQL (format_type)
+    relkind: str | None = None  # pg_class.relkind of a table: r, p, v, m, f
+
+    @property
+    def srid_alias(self) -> str:
+        alias = "landgis_srid"
+        while alias in self.names:
+            alias += "_"
+        return alias
+
+    @property
+    def out_geom(self) -> str:
+        """The geometry column's name in the GeoDataFrame (``geometry`` unless another column has it)."""
+        return "geometry" if self.gname == "geometry" or "geometry" not in self.names else self.gname
+
+    def label(self) -> str:
+        return _show(self.schema, self.table) if self.table else "(--sql)"
+
+
+def _kind(typname: str, category: str) -> str:
+    """How a PostgreSQL type is read: a number, boolean, text, date, timestamp, or ``other`` (as text)."""
+    if typname in ("geometry", "geography"):
+        return "geometry"
+    if typname in ("int2", "int4", "int8", "oid"):
+        return "int"
+    if category == "N" and typname != "money":
+        return "float"  # float4, float8, numeric (loaded as float)
+    if category == "B":
+        return "bool"
+    if category == "S":
+        return "text"
+    if typname in ("date", "timestamp"):
+        return typname
+    return "other"  # json, uuid, arrays, timestamptz, intervals …: their PostgreSQL text form
+
+
+def describe(conn, url: str, layer: str | None, sql_stmt: str | None) -> Relation:
+    """The relation to read (``layer``, the database's only geometry table, or the checked ``sql_stmt``).
+
+    Raises
+    ------
+    InputError
+        No such table, repeated column names, no geometry column.
+    """
+    from psycopg import sql as S
+
+    shown = redact_url(url)
+    if sql_stmt is not None:
+        # the user's own, checked SQL; the line break ends a trailing -- comment
+        source = S.SQL("({}\n) AS landgis_query").format(S.SQL(sql_stmt))
+        what, schema, table = "the --sql query", None, None
+    else:
+        schema, table = _find_table(conn, layer, url)
+        source = S.Identifier(schema, table)
+        what = f"table {_show(schema, table)}"
+    # prepare=True: the extended protocol, in which the server runs one statement only
+    probe = conn.execute(S.SQL("SELECT * FROM {} LIMIT 0").format(source), prepare=True)
+    names = [d.name for d in probe.description]
+    types = [d.type_code for d in probe.description]
+    fmods = [probe.pgresult.fmod(i) for i in range(len(names))]
+    dup = sorted({c for c in names if names.count(c) > 1})
+    if dup:
+        raise InputError(f"{shown}: {what} has more than one column named "
+                         f"{', '.join(dup)}; give them distinct names (AS …)")
+    catalog = {oid: (name, cat) for oid, name, cat in conn.execute(
+        "SELECT oid, typname, typcategory FROM pg_type WHERE oid = ANY(%s)", (list(set(types)),)).fetchall()}
+    kinds = [_kind(*catalog.get(t, ("", "X"))) for t in types]
+    geo_idx = [i for i, k in enumerate(kinds) if k == "geometry"]
+    if not geo_idx:
+        has_postgis = conn.execute("SELECT to_regtype('geometry') IS NOT NULL").fetchone()[0]
+        hint = "" if has_postgis else " (the PostGIS extension is not installed in this database)"
+        raise InputError(f"{shown}: {what} has no geometry column{hint}; columns: {', '.join(names)}")
+    gi = geo_idx[0]
+    srid = 4326 if catalog[types[gi]][0] == "geography" else 0
+    if not srid and fmods[gi] > 0:
+        srid = conn.execute("SELECT postgis_typmod_srid(%s)", (fmods[gi],)).fetchone()[0] or 0
+    rel = Relation(source, what, schema, table, names, kinds, names[gi], int(srid))
+    if table is not None:
+        regclass = S.Identifier(schema, table).as_string(conn)
+        rel.relkind = conn.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)",
+                                   (regclass,)).fetchone()[0]
+        key = conn.execute(
+            "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_index i JOIN pg_attribute a "
+            "ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = to_regclass(%s) "
+            "AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)", (regclass,)).fetchall()
+        rel.key, rel.key_types = [k for k, _ in key], [t for _, t in key]
+    return rel
+
+
+def select(rel: Relation, where=None, order=None, limit: int | None = None):
+    """``SELECT`` of every column (geometries as WKB, other types as text) and the geometry's SRID.
+
+    Rows come in the order of the primary key when the table has one (as the GIS numbers them), else
+    in ``order`` (e.g. ``ctid``) or as the server gives them.
+    """
+    from psycopg import sql as S
+
+    cols = [S.SQL("ST_AsBinary({0}) AS {0}").format(S.Identifier(c)) if k == "geometry"
+            else S.SQL("{0}::text AS {0}").format(S.Identifier(c)) if k == "other" else S.Identifier(c)
+            for c, k in zip(rel.names, rel.kinds)]
+    cols.append(S.SQL("ST_SRID({}) AS {}").format(S.Identifier(rel.gname), S.Identifier(rel.srid_alias)))
+    query = S.SQL("SELECT {} FROM {}").format(S.SQL(", ").join(cols), rel.source)
+    if where is not None:
+        query += S.SQL(" WHERE ") + where
+    if rel.key:
+        query += S.SQL(" ORDER BY {}").format(S.SQL(", ").join(map(S.Identifier, rel.key)))
+    elif order is not None:
+        query += S.SQL(" ORDER BY ") + order
+    if limit is not None:
+        query += S.SQL(" LIMIT {}").format(S.Literal(int(limit)))
+    return query
+
+
+def fetch(cur, rel: Relation, size: int):
+    """(frame of raw values, SRIDs seen) per ``size`` rows of an executed cursor; geometries decoded."""
+    while True:
+        rows = cur.fetchmany(int(size))
+        if not rows:
+            return
+        frame = pd.DataFrame.from_records(rows, columns=[*rel.names, rel.srid_alias])
+        for c, k in zip(rel.names, rel.kinds):
+            if k == "geometry":
+                frame[c] = _from_wkb(frame[c])
+        srids = {int(s) for s in frame.pop(rel.srid_alias).dropna().unique()}
+        yield frame, srids
+
+
+def checked_srid(rel: Relation, srids: set[int], url: str) -> int:
+    """The SRID of the rows: the declared one, or the one the rows share.
+
+    Raises
+    ------
+    InputError
+        Rows in another SRID than declared, or (undeclared) in several SRIDs.
+    """
+    shown = redact_url(url)
+    if rel.srid and srids - {rel.srid}:
+        raise InputError(f"{shown}: geometry column {rel.gname!r} of {rel.what} is declared SRID "
+                         f"{rel.srid} but holds SRID {sorted(srids - {rel.srid})}")
+    if rel.srid:
+        return rel.srid
+    if len(srids) > 1:
+        raise InputError(f"{shown}: geometry column {rel.gname!r} of {rel.what} mixes SRIDs "
+                         f"{sorted(srids)}; select one with --sql and ST_Transform")
+    return next(iter(srids)) if srids else 0
+
+
+def typed(df: pd.DataFrame, rel: Relation, has_null: dict | None) -> pd.DataFrame:
+    """Columns in dtypes decided by their PostgreSQL type and by whether the whole source has NULLs.
+
+    The same for a whole table and for each of its chunks (``has_null`` then counted over the table),
+    so that every chunk has the dtypes the whole table would have. ``has_null=None`` (not known yet)
+    gives nullable dtypes (``Int64``, ``boolean``) that a later call turns into the final ones.
+    """
+    out = df.copy()
+    for c, k in zip(rel.names, rel.kinds):
+        if k == "geometry" and c == rel.gname:
+            continue  # the geometry column: shapely objects already
+        col, nulls = out[c], True if has_null is None else bool(has_null.get(c, True))
+        if k == "int":
+            out[c] = col.astype("Int64" if has_null is None else "float64" if nulls else "int64")
+        elif k == "float":
+            out[c] = col.astype("float64")
+        elif k == "bool":
+            out[c] = (col.astype("boolean") if has_null is None else col.astype(bool) if not nulls
+                      else col.astype(object).where(col.notna(), None))
+        elif k in ("text", "other"):
+            out[c] = col.astype("str")
+        elif k == "timestamp":
+            out[c] = pd.to_datetime(col)
+        elif k == "geometry":
+            values = col.astype(object).where(col.notna(), None).to_numpy()
+            out[c] = _from_wkb(pd.Series(values)) if any(isinstance(v, (bytes, bytearray)) for v in values) \
+                else values
+        else:  # dates: Python date objects, None for NULL
+            out[c] = col.astype(object).where(col.notna(), None)
+    return out
+
+
+def to_geodataframe(df: pd.DataFrame, rel: Relation, crs) -> "gpd.GeoDataFrame":
+    """The read rows as a GeoDataFrame, the geometry column named as :attr:`Relation.out_geom`."""
+    import geopandas as gpd
+
+    if rel.out_geom != rel.gname:
+        df = df.rename(columns={rel.gname: rel.out_geom})
+    return gpd.GeoDataFrame(df, geometry=rel.out_geom, crs=crs)
+
+
+def describe_source(gdf: "gpd.GeoDataFrame", rel: Relation, url: str, srid: int, crs, sql: str | None) -> None:
+    """Set ``attrs["source"]`` and ``attrs["postgis"]`` (see :func:`read_parcels`)."""
+    shown = redact_url(url)
+    gdf.attrs["source"] = f"{shown} {rel.label()} (SRID {int(srid)})"
+    gdf.attrs["postgis"] = {"url": shown, "layer": _show(rel.schema, rel.table) if rel.table else None,
+                            "sql": sql, "geometry_column": rel.gname, "srid": int(srid),
+                            "crs": crs.to_wkt() if crs is not None else None}
+
+
+def failure(exc: BaseException, url: str, what: str) -> InputError:
+    """The one-line, redacted error for a failed read of ``what``."""
+    return InputError(f"{redact_url(url)}: reading {what} failed: {_one_line(exc, url)}")
+
+
+def check_request(layer: str | None, sql: str | None) -> str | None:
+    """The checked ``--sql`` statement (None without one); refuses ``layer`` and ``sql`` together."""
+    if layer is not None and sql is not None:
+        raise InputError("give either a table (--layer) or a query (--sql), not both")
+    if sql is None:
+        return None
+    from landgis.sqlguard import check_select
+
+    return check_select(sql)  # one read-only SELECT, or refused before anything runs
+
+
 def read_parcels(url: str, *, layer: str | None = None, sql: str | None = None,
                  chunksize: int = 50000) -> "gpd.GeoDataFrame":
-    """Read parcels from a PostGIS table or query.
+    """Read parcels from a PostGIS table or query into this process.
+
+    The steps: check the request → connect read-only → :func:`describe` the table or query →
+    :func:`select` its rows (in key order) through a server-side cursor, :func:`fetch` by
+    ``chunksize`` → :func:`checked_srid` → :func:`typed` columns → GeoDataFrame.
+    ``qa(url, engine="dask")`` reads in chunks on the workers instead
+    (:mod:`landgis.qa.postgis_chunks`), with the same steps.
 
     Parameters
     ----------
@@ -267,127 +506,58 @@ def read_parcels(url: str, *, layer: str | None = None, sql: str | None = None,
     -------
     geopandas.GeoDataFrame
         Every row, its columns, and the first geometry column as ``geometry`` in the SRID of the data
-        (rows with a NULL geometry keep ``None``). ``attrs["source"]`` is the redacted URL with the
-        table (or ``(--sql)``) and ``(SRID n)``; ``attrs["postgis"]`` has ``url``, ``layer``,
-        ``sql``, ``geometry_column``, ``srid`` and ``crs`` (WKT).
+        (rows with a NULL geometry keep ``None``). Integers are ``int64`` (``float64`` when the column
+        has NULLs), other numbers ``float64``, text ``str``; types without a plain Python value
+        (json, uuid, arrays, timestamptz …) come as their PostgreSQL text. A table with a primary key
+        is read in key order, one without in physical (``ctid``) order. ``attrs["source"]`` is the
+        redacted URL with the table (or ``(--sql)``) and ``(SRID n)``; ``attrs["postgis"]`` has
+        ``url``, ``layer``, ``sql``, ``geometry_column``, ``srid`` and ``crs`` (WKT).
 
     Raises
     ------
     InputError
         Cannot connect (wrong password, unreachable host), no such table, no geometry column,
         mixed SRIDs, or the query fails. One line, never with the password.
+
+    Examples
+    --------
+    >>> parcels = read_parcels("postgresql://planner@db.example/landuse", layer="gis.parcels")  # doctest: +SKIP
+    >>> parcels.attrs["source"]  # doctest: +SKIP
+    'postgresql://planner@db.example/landuse gis.parcels (SRID 4490)'
     """
-    import geopandas as gpd
-
     psycopg = _psycopg()
-    from psycopg import sql as S
 
-    if layer is not None and sql is not None:
-        raise InputError("give either a table (--layer) or a query (--sql), not both")
+    sql_stmt = check_request(layer, sql)
     if not isinstance(chunksize, (int, np.integer)) or chunksize < 1:
         raise InputError(f"chunksize must be a positive integer, got {chunksize!r}")
-    shown = redact_url(url)
-
-    if sql is not None:
-        from landgis.sqlguard import check_select
-
-        sql_stmt = check_select(sql)  # one read-only SELECT, or refused before anything runs
+    what = "parcels"
     with _connect(url, read_only=True) as conn:
         conn.read_only = True
-        what = "parcels"
         try:
-            if sql is not None:
-                # the user's own, checked SQL; the line break ends a trailing -- comment
-                source = S.SQL("({}\n) AS landgis_query").format(S.SQL(sql_stmt))
-                what = "the --sql query"
-                schema = table = None
-            else:
-                schema, table = _find_table(conn, layer, url)
-                source = S.Identifier(schema, table)
-                what = f"table {_show(schema, table)}"
-            geom_oids = dict(conn.execute(
-                "SELECT t.oid, t.typname FROM pg_type t WHERE t.oid IN "
-                "(to_regtype('geometry'), to_regtype('geography'))").fetchall())
-            # prepare=True: the extended protocol, in which the server runs one statement only
-            probe = conn.execute(S.SQL("SELECT * FROM {} LIMIT 0").format(source), prepare=True)
-            names = [d.name for d in probe.description]
-            types = [d.type_code for d in probe.description]
-            fmods = [probe.pgresult.fmod(i) for i in range(len(names))]
-            dup = sorted({c for c in names if names.count(c) > 1})
-            if dup:
-                raise InputError(f"{shown}: {what} has more than one column named "
-                                 f"{', '.join(dup)}; give them distinct names (AS …)")
-            geo_idx = [i for i, t in enumerate(types) if t in geom_oids]
-            if not geo_idx:
-                hint = "" if geom_oids else " (the PostGIS extension is not installed in this database)"
-                raise InputError(f"{shown}: {what} has no geometry column{hint}; columns: "
-                                 f"{', '.join(names)}")
-            gi = geo_idx[0]
-            gname = names[gi]
-            srid = 4326 if geom_oids[types[gi]] == "geography" else 0
-            if not srid and fmods[gi] > 0:
-                srid = conn.execute("SELECT postgis_typmod_srid(%s)", (fmods[gi],)).fetchone()[0] or 0
-
-            srid_alias = "landgis_srid"
-            while srid_alias in names:
-                srid_alias += "_"
-            cols = [S.SQL("ST_AsBinary({0}) AS {0}").format(S.Identifier(c)) if i in geo_idx
-                    else S.Identifier(c) for i, c in enumerate(names)]
-            cols.append(S.SQL("ST_SRID({}) AS {}").format(S.Identifier(gname), S.Identifier(srid_alias)))
-            order = S.SQL("")
-            if table is not None:
-                pk = [r[0] for r in conn.execute(
-                    "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-                    "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = to_regclass(%s) AND i.indisprimary "
-                    "ORDER BY array_position(i.indkey, a.attnum)",
-                    (S.Identifier(schema, table).as_string(conn),)).fetchall()]
-                if pk:  # a stable row order, so that rows are numbered as the GIS shows them
-                    order = S.SQL(" ORDER BY {}").format(S.SQL(", ").join(map(S.Identifier, pk)))
-            query_all = S.SQL("SELECT {} FROM {}{}").format(S.SQL(", ").join(cols), source, order)
-
+            rel = describe(conn, url, layer, sql_stmt)
+            what = rel.what
+            conn.execute("SET LOCAL synchronize_seqscans = off")  # a scan starts at the first block
             frames: list[pd.DataFrame] = []
             srids: set[int] = set()
             with conn.cursor(name="landgis_parcels") as cur:
                 cur.itersize = int(chunksize)
-                cur.execute(query_all)
-                while True:
-                    rows = cur.fetchmany(int(chunksize))
-                    if not rows:
-                        break
-                    frame = pd.DataFrame.from_records(rows, columns=[*names, srid_alias])
-                    for i in geo_idx:
-                        frame[names[i]] = _from_wkb(frame[names[i]])
-                    srids.update(int(s) for s in frame.pop(srid_alias).dropna().unique())
+                cur.execute(select(rel))  # key order, else physical order
+                for frame, seen in fetch(cur, rel, chunksize):
                     frames.append(frame)
+                    srids |= seen
             conn.rollback()  # read-only; end the transaction cleanly
-
-            if srid and srids - {srid}:
-                raise InputError(f"{shown}: geometry column {gname!r} of {what} is declared SRID "
-                                 f"{srid} but holds SRID {sorted(srids - {srid})}")
-            if not srid:
-                if len(srids) > 1:
-                    raise InputError(f"{shown}: geometry column {gname!r} of {what} mixes SRIDs "
-                                     f"{sorted(srids)}; select one with --sql and ST_Transform")
-                srid = srids.pop() if srids else 0
+            srid = checked_srid(rel, srids, url)
             crs = _crs_of_srid(conn, srid)
         except psycopg.Error as exc:
-            raise InputError(f"{shown}: reading {what} failed: {_one_line(exc, url)}") from None
+            raise failure(exc, url, what) from None
 
-    if frames:
-        df = pd.concat(frames, ignore_index=True)
-    else:
-        df = pd.DataFrame({c: pd.Series(dtype=object) for c in names})
-    df = df.infer_objects()
-    out_geom = "geometry" if gname == "geometry" or "geometry" not in names else gname
-    if out_geom != gname:
-        df = df.rename(columns={gname: out_geom})
-    gdf = gpd.GeoDataFrame(df, geometry=out_geom, crs=crs)
-    source_text = f"{shown} {_show(schema, table) if table else '(--sql)'} (SRID {int(srid)})"
-    gdf.attrs["source"] = source_text
-    gdf.attrs["postgis"] = {"url": shown, "layer": _show(schema, table) if table else None,
-                            "sql": sql, "geometry_column": gname, "srid": int(srid),
-                            "crs": crs.to_wkt() if crs is not None else None}
+    raw = pd.concat(frames, ignore_index=True) if frames else \
+        pd.DataFrame({c: pd.Series(dtype=object) for c in rel.names})
+    gdf = to_geodataframe(typed(raw, rel, {c: bool(raw[c].isna().any()) for c in rel.names}), rel, crs)
+    describe_source(gdf, rel, url, srid, crs, sql)
     return gdf
+
+
 
 
 def _from_wkb(values: pd.Series) -> np.ndarray:
@@ -537,6 +707,31 @@ def _column_values(series: pd.Series, conv) -> list:
     missing = series.isna().to_numpy()
     values = series.astype(object).tolist()
     return [None if m else conv(v) for v, m in zip(values, missing)]
+
+
+def refuse_existing(url: str, table: str, replace: bool) -> str:
+    """The schema ``table`` goes into; an error if it exists and ``replace`` is False (before any work).
+
+    Raises
+    ------
+    InputError
+        The table exists and ``replace`` is False, no schema to write into, or the connection fails.
+    """
+    psycopg = _psycopg()
+    schema, name = _split_table(table)
+    shown = redact_url(url)
+    try:
+        with _connect(url) as conn:
+            if schema is None:
+                schema = conn.execute("SELECT current_schema()").fetchone()[0]
+                if schema is None:
+                    raise InputError(f"{shown}: no schema to write {table!r} into; give SCHEMA.TABLE")
+            if _regclass(conn, schema, name) is not None and not replace:
+                raise InputError(f"{shown}: table {_show(schema, name)} already exists; use --replace to replace it")
+            conn.rollback()
+    except psycopg.Error as exc:
+        raise InputError(f"{shown}: writing table {_show(schema, name)} failed: {_one_line(exc, url)}") from None
+    return schema
 
 
 def write_findings(result: Any, url: str, table: str, *, replace: bool = False) -> int:

@@ -6,6 +6,7 @@ check every partition (engine) → checks across rows → quota → assemble.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,14 +29,15 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
        category_field: str | None = None, area_field: str | None = None, area_unit: str | None = None,
        area_tolerance: float = 0.05, overlap_tolerance: float = 1.0, engine: str = "local", scheduler=None, progress: bool = False,
        layer: str | None = None, crs=None, x_field: str | None = None, y_field: str | None = None,
-       out_dir=None, partition_rows: int = engines.PARTITION_ROWS) -> QAResult:
+       sql: str | None = None, out_dir=None, partition_rows: int = engines.PARTITION_ROWS) -> QAResult:
     """Check parcels against the townships and the plan's quotas.
 
     Parameters
     ----------
     parcels : geopandas.GeoDataFrame or str or pathlib.Path
         Parcels as points or polygons, or a file :func:`landgis.qa.parcels.load_parcels` reads
-        (``layer``, ``crs``, ``x_field``, ``y_field`` are passed to it).
+        (``layer``, ``crs``, ``x_field``, ``y_field`` are passed to it), or a ``postgresql://`` URL
+        (libpq ``key=value`` strings too) with the table as ``layer`` or a query as ``sql``.
     townships : geopandas.GeoDataFrame, optional
         Township layer with ``name`` and ``geometry``; default :func:`landgis.boundaries.load_townships`.
     plan : landgis.plan.Plan or str or pathlib.Path or False, optional
@@ -53,11 +55,17 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
     engine : {"local", "dask"}
         ``"dask"`` checks partitions on a dask.distributed cluster without gathering rows: parcels
         are read in pieces on the workers (GeoParquet, GeoPackage, Shapefile …), partitioned along a
-        Hilbert curve, and the results written as partitioned GeoParquet into ``out_dir``.
+        Hilbert curve, and the results written as partitioned GeoParquet into ``out_dir``. A PostGIS
+        table is read by the workers in key (or ``ctid``) ranges of ``partition_rows`` rows, all in
+        one snapshot the client holds open (:mod:`landgis.qa.postgis_chunks`); an ``sql`` query is
+        streamed by the client into GeoParquet first, one chunk at a time. The workers connect with
+        the URL's credentials.
     scheduler : str or distributed.Client, optional
         Address of an existing dask scheduler, or a Client; default a new LocalCluster (2 workers).
     progress : bool
         Show a progress bar.
+    sql : str, optional
+        With a PostGIS URL: one ``SELECT`` to read the parcels with (checked, run read-only).
     out_dir : str or pathlib.Path, optional
         With ``engine="dask"``: where ``parcels.parquet/`` and ``findings.parquet/`` go
         (default: a new temporary folder). Every worker must see it: the rows pass between stages
@@ -82,17 +90,21 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
     --------
     >>> result = qa("parcels.gpkg")  # doctest: +SKIP
     >>> result.findings[["parcel_id", "kind", "message"]]  # doctest: +SKIP
+    >>> big = qa("postgresql://planner@gis-db/landuse", layer="guotu.dikuai", engine="dask",
+    ...          partition_rows=100_000)  # doctest: +SKIP
     """
     if engine not in ("local", "dask"):
         raise InputError(f"unknown QA engine {engine!r}; expected 'local' or 'dask'")
-    gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field)
-    townships, plan = _inputs(townships, plan)
-    fields, ctx = _context(sample, townships, plan, source, id_field, township_field, category_field,
-                           area_field, area_unit, area_tolerance, overlap_tolerance)
-    if engine == "dask":
-        return _run_dask(gdf if gdf is not None else source_path, sample, ctx, plan, townships, fields, source,
-                         out_dir, crs=crs or sample.crs, layer=layer, scheduler=scheduler, progress=progress,
-                         partition_rows=partition_rows)
+    with contextlib.ExitStack() as hold:  # a PostGIS snapshot stays open while the workers read
+        gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field, sql,
+                                                 partition_rows, hold)
+        townships, plan = _inputs(townships, plan)
+        fields, ctx = _context(sample, townships, plan, source, id_field, township_field, category_field,
+                               area_field, area_unit, area_tolerance, overlap_tolerance)
+        if engine == "dask":
+            return _run_dask(gdf if gdf is not None else source_path, sample, ctx, plan, townships, fields,
+                             source, out_dir, crs=crs or sample.crs, layer=layer, scheduler=scheduler,
+                             progress=progress, partition_rows=partition_rows)
     added, findings = engines.run_local(gdf, ctx, progress)
     added = added.sort_index()
     duplicate_ids(added, findings)
@@ -102,10 +114,24 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
     return assemble(gdf, added, findings, quota, townships, fields, source, engine, plan)
 
 
-def _read(parcels, engine, layer, crs, x_field, y_field):
-    """(the parcels or None when workers read them, a sample for columns/CRS/units, path, source text)."""
+def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, hold: contextlib.ExitStack):
+    """(the parcels or None when workers read them, a sample for columns/CRS/units, path or PostGIS
+    chunk plan, source text)."""
+    from landgis.secrets import is_conninfo
+
     source_path = None
-    if isinstance(parcels, gpd.GeoDataFrame):
+    if is_conninfo(parcels) and not Path(parcels).exists():
+        if engine == "dask":
+            from landgis.qa.postgis_chunks import plan_chunks
+
+            chunks = hold.enter_context(plan_chunks(parcels, layer=layer, sql=sql, rows=partition_rows))
+            return None, chunks.sample, chunks, chunks.source_text
+        from landgis.qa.postgis import read_parcels
+
+        gdf = read_parcels(parcels, layer=layer, sql=sql)
+    elif sql is not None:
+        raise InputError("a query (sql=, --sql) needs the parcels to be a postgresql:// URL")
+    elif isinstance(parcels, gpd.GeoDataFrame):
         gdf = parcels
     else:
         source_path = Path(parcels)
@@ -114,7 +140,7 @@ def _read(parcels, engine, layer, crs, x_field, y_field):
             sample = load_parcels(source_path, layer=layer, crs=crs, max_rows=2000)
             return None, sample, source_path, str(source_path)
         gdf = load_parcels(source_path, layer=layer, crs=crs, x_field=x_field, y_field=y_field)
-    source = str(source_path) if source_path else str(getattr(parcels, "attrs", {}).get("source", "<GeoDataFrame>"))
+    source = str(source_path) if source_path else str(getattr(gdf, "attrs", {}).get("source", "<GeoDataFrame>"))
     gdf = gdf.reset_index(drop=True)
     return gdf, gdf, source_path, source
 

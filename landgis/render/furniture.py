@@ -45,25 +45,25 @@ def plot_crs(layer: gpd.GeoDataFrame) -> CRS:
     """
     if layer.crs is None:
         raise InputError("the layer has no CRS; cannot project it for a map")
-    from landgis.crs import gk3_epsg
+    from landgis.crs import gk3_epsg, layer_centre
 
-    shape = layer.to_crs(4326).union_all()
-    if shape.is_empty:  # a county's townships without geometry (no layer given): the zone of its outline
+    geometry = layer.geometry
+    if (geometry.isna() | geometry.is_empty).all():  # a county's townships without geometry (no layer given)
         from landgis.county import find_county
 
-        shape = find_county(str((layer.attrs.get("provenance") or {}).get("county_code") or "")).outline().union_all()
-    lon = float(shape.centroid.x)
+        geometry = find_county(str((layer.attrs.get("provenance") or {}).get("county_code") or "")).outline().geometry
+    lon = layer_centre(geometry)[0]
     try:
         return CRS.from_epsg(gk3_epsg(lon, prefix=False))
     except ValueError:  # outside China's zones: UTM of the centre
         return CRS.from_epsg(32600 + int((lon + 180) // 6) + 1)
 
 
-def drawing_tolerance(layer_p: gpd.GeoDataFrame, *, width_in: float = 7.0, dpi: int = 300) -> float:
+def drawing_tolerance(layer_p: gpd.GeoDataFrame | gpd.GeoSeries, *, width_in: float = 7.0, dpi: int = 300) -> float:
     """Ground distance of half a printed dot: what a border may move without a visible change.
 
-    The layer's larger extent is drawn ``width_in`` inches wide at ``dpi`` (the A4 sheet's map is
-    about 7 in), so half a dot is ``extent / (width_in * dpi) / 2`` metres.
+    The layer's larger extent (in a projected CRS) is drawn ``width_in`` inches wide at ``dpi`` (the
+    A4 sheet's map is about 7 in), so half a dot is ``extent / (width_in * dpi) / 2`` metres.
     """
     x0, y0, x1, y1 = layer_p.total_bounds
     return max(x1 - x0, y1 - y0) / (width_in * dpi) / 2
@@ -75,8 +75,9 @@ def drawing_layer(layer: gpd.GeoDataFrame, crs: CRS, *, width_in: float = 7.0, d
     Townships share their borders, so the simplification is topological
     (:func:`shapely.coverage_simplify`): neighbours keep one border and no gap opens between them.
     The tolerance is half a printed dot (:func:`drawing_tolerance`), so a layer of millions of
-    vertices draws in seconds into files of a few MB and looks the same. A layer that is not a valid
-    coverage (overlaps, gaps) is simplified feature by feature, topology preserved.
+    vertices draws into files of a few MB and looks the same; it is simplified once for all the maps
+    of a size (:func:`landgis.render.simplify.simplify_for_drawing`). A layer that is not a valid
+    coverage (overlaps, borders that do not match) is simplified feature by feature, topology preserved.
 
     Parameters
     ----------
@@ -91,14 +92,14 @@ def drawing_layer(layer: gpd.GeoDataFrame, crs: CRS, *, width_in: float = 7.0, d
     geopandas.GeoDataFrame
         A copy in ``crs`` with simplified geometry; attributes unchanged.
     """
-    out = layer.to_crs(crs)
-    tolerance = drawing_tolerance(out, width_in=width_in, dpi=dpi)
-    geoms = out.geometry.to_numpy()
-    if shapely.coverage_is_valid(geoms):
-        simple = shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True)
-    else:
-        simple = shapely.simplify(geoms, tolerance, preserve_topology=True)
-    return out.set_geometry(gpd.GeoSeries(simple, index=out.index, crs=out.crs))
+    from landgis.render.simplify import simplify_for_drawing
+
+    # The extent from the features' projected boxes: a few vertices each, however dense the layer.
+    tolerance = drawing_tolerance(layer.geometry.envelope.to_crs(crs), width_in=width_in, dpi=dpi)
+    drawn = simplify_for_drawing(layer.geometry, crs, tolerance)
+    out = layer.copy()
+    out[layer.geometry.name] = drawn
+    return out.set_crs(drawn.crs, allow_override=True)
 
 
 def halo(width: float = 2.6, colour: str = "white") -> list:

@@ -119,13 +119,10 @@ def simplify_coverage(geometry: gpd.GeoSeries, tolerance_m: float = 30.0, decima
     empty = geometry.is_empty | geometry.isna()
     if empty.any():
         raise InputError(f"township feature(s) {list(geometry.index[empty])} have no geometry")
-    metric = geometry.to_crs(geometry.estimate_utm_crs())
-    geoms = metric.to_numpy()
-    if shapely.coverage_is_valid(geoms):
-        simple = shapely.coverage_simplify(geoms, tolerance_m, simplify_boundary=True)
-    else:  # overlaps or gaps: feature by feature, so that no border moves more than the tolerance
-        simple = shapely.simplify(geoms, tolerance_m, preserve_topology=True)
-    out = gpd.GeoSeries(simple, index=geometry.index, crs=metric.crs).to_crs(4326)
+    from landgis.render.simplify import simplify_for_drawing
+
+    # Overlaps or borders that do not match: feature by feature, no border moving more than the tolerance.
+    out = simplify_for_drawing(geometry, geometry.estimate_utm_crs(), tolerance_m).to_crs(4326)
     # Rounding the same vertex gives the same result on both sides of a border.
     rounded = shapely.set_precision(out.to_numpy(), 10.0 ** -decimals)
     return gpd.GeoSeries(rounded, index=geometry.index, crs=4326)

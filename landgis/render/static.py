@@ -305,7 +305,7 @@ def small_multiples(
         pooled = classify(gpd.GeoDataFrame(long, geometry=[None] * len(long)), "v", scheme=scheme, k=k,
                           breaks=breaks, unit=unit)
         crs = plot_crs(layer)
-        layer_p = drawing_layer(layer, crs, width_in=2.8)
+        layer_p = drawing_layer(layer, crs)  # the full-page maps' borders: simplified once for both
         fig, t = page(lang)
         t = texts_for(layer, lang)
         u = unit_word(unit, lang)
