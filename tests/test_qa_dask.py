@@ -139,3 +139,16 @@ def test_cli_dask_engine(towns, client, tmp_path):
     back = gpd.read_parquet(out / "parcels.parquet").sort_values("qa_row")
     assert back["parcel_id"].tolist() == cases["地块编号"].tolist()
     assert set(ADDED_COLUMNS) <= set(back.columns)
+
+
+def test_no_parcels_at_all(towns, plan, client, tmp_path):
+    # An empty GeoParquet (a query that matched nothing): the same result as the local engine, every
+    # township's quota unbooked, rather than a failure to read partitions that were never written.
+    empty = _many(towns, n=300, seed=4).iloc[:0]
+    path = tmp_path / "empty.parquet"
+    empty.to_parquet(path)
+    local = qa(path, towns, plan, area_unit="公顷")
+    dist = qa(path, towns, plan, area_unit="公顷", engine="dask", scheduler=client, out_dir=tmp_path / "a")
+    assert dist.summary["n_parcels"] == 0 and len(local.quota) > 0
+    _same(dist, local)
+    assert list(dist.parcels.columns) == list(for_file(local.parcels).columns)

@@ -387,6 +387,18 @@ def _assemble_stage(k: int, work: Path, staging: Path) -> dict:
             "by_severity": fdf["severity"].value_counts().to_dict()}
 
 
+def _empty_part(sample: gpd.GeoDataFrame, ctx: Context, staging: Path) -> None:
+    """No parcels at all: one empty part with a checked part's columns, so the result reads as any other."""
+    from landgis.qa.result import parcel_table, per_row
+
+    empty = sample.head(0)
+    added, _ = check_partition(empty, ctx)
+    inputs = pd.DataFrame(empty.drop(columns=empty.geometry.name))
+    table = parcel_table(inputs, added, per_row(read_findings_parquet([])))
+    table = gpd.GeoDataFrame(_stable(table.drop(columns="geometry")), geometry=table.geometry, crs=4326)
+    table.to_parquet(staging / "parcels.parquet" / "part.00000.parquet", index=False)
+
+
 def _client(scheduler):
     from distributed import Client, LocalCluster
 
@@ -426,7 +438,8 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
         ``parcels.parquet/`` and ``findings.parquet/`` are staged here (workers must see this path);
         :func:`publish` moves them into place.
     sample : geopandas.GeoDataFrame
-        A few rows as read (unused by the stages: each piece carries its own columns and dtypes).
+        A few rows as read: the stages read their own pieces; with no parcels at all, its columns
+        make the one empty part.
     crs : optional
         CRS of parcels that carry none.
     layer : str, optional
@@ -501,6 +514,8 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
     timings["overlaps_across"] = time.perf_counter() - t0
 
     done = _gather(client, [dask.delayed(_assemble_stage)(s["part"], work, staging) for s in stats], progress)
+    if not stats:
+        _empty_part(sample, ctx, staging)
     timings["assemble"] = time.perf_counter() - t0
     from landgis.qa.quota import combine
 
