@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -79,11 +80,53 @@ def _towns_per_parcel(p: np.ndarray, town: np.ndarray) -> np.ndarray:
     return counts[np.searchsorted(parcels, p)]
 
 
-def _own_copy(geoms: np.ndarray) -> np.ndarray:
-    """The same geometries as new, prepared GEOS objects (for one thread)."""
+def _prepared_copy(geoms: np.ndarray) -> np.ndarray:
+    """The same geometries as new, prepared GEOS objects."""
     out = shapely.from_wkb(shapely.to_wkb(geoms, hex=False, output_dimension=2, flavor="iso"))
     shapely.prepare(out)
     return out
+
+
+def _copy_towns(item: tuple) -> tuple:
+    return (_prepared_copy(item[0]),)
+
+
+def _copy_pieces(item: tuple) -> tuple:
+    pieces, _, county = item
+    pieces = _prepared_copy(pieces)
+    return pieces, shapely.STRtree(pieces), _prepared_copy(county)
+
+
+class _Lender:
+    """Prepared geometries lent to one thread at a time; a copy is made only when every one is out.
+
+    GEOS' prepared geometries are not safe to share between threads (libgeos/geos#825), so each
+    concurrent user gets its own, and there are never more copies than users at once: one thread
+    uses the originals.
+    """
+
+    def __init__(self, item: tuple, copy) -> None:
+        self._item, self._copy = item, copy
+        self._free = [item]
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def lend(self):
+        with self._lock:
+            item = self._free.pop() if self._free else None
+        if item is None:
+            item = self._copy(self._item)
+        try:
+            yield item
+        finally:
+            with self._lock:
+                self._free.append(item)
+
+    def __getstate__(self) -> dict:
+        return {"item": self._item, "copy": self._copy}  # not the lock, nor the copies
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["item"], state["copy"])
 
 
 class TownshipIndex:
@@ -122,24 +165,21 @@ class TownshipIndex:
         self._piece_tree = None  # built by the first shares() call: points never need it
 
     def _init_threading(self) -> None:
-        # Threads (dask's, or this index's own pool) share one index: the lazy build must happen once,
-        # and whole; each thread then tests against its own prepared copies (see _local).
+        # Threads (dask's, or this index's own pool) share one index: the lazy builds happen once, and
+        # whole; tests against prepared geometry use ones lent to the thread (see _Lender).
         self._piece_lock = threading.Lock()
-        self._local = threading.local()
-        self._local.polygons = self.polygons  # the building thread keeps the originals
         self._pool = None
+        self._towns = _Lender((self.polygons,), _copy_towns)
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        for name in ("_piece_lock", "_local", "_pool"):  # not picklable; each process makes its own
+        for name in ("_piece_lock", "_pool", "_towns"):  # not picklable; each process makes its own
             del state[name]
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._init_threading()
-        if self._piece_tree is not None:
-            self._local.pieces, self._local.tree, self._local.county = self.pieces, self._piece_tree, self.county
 
     def _in_threads(self, func, n: int, least: int) -> list:
         """``func(span)`` over spans of ``n`` rows, on this index's threads when worth it; in span order."""
@@ -151,21 +191,6 @@ class TownshipIndex:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="landgis-locate")
         return list(self._pool.map(func, spans))
-
-    def _own(self, name: str) -> np.ndarray:
-        """This thread's prepared copy of ``polygons``, ``pieces`` or ``county``, made on its first use."""
-        mine = getattr(self._local, name, None)
-        if mine is None:
-            mine = _own_copy(getattr(self, name))
-            setattr(self._local, name, mine)
-        return mine
-
-    def _own_tree(self) -> shapely.STRtree:
-        """This thread's tree of its own ``pieces``."""
-        tree = getattr(self._local, "tree", None)
-        if tree is None:
-            tree = self._local.tree = shapely.STRtree(self._own("pieces"))
-        return tree
 
     # -- pieces ----------------------------------------------------------------------------------
     def _build_pieces(self, tiles: int) -> None:
@@ -203,8 +228,7 @@ class TownshipIndex:
         county = shapely.coverage_union_all(self.polygons) if self.coverage else shapely.union_all(self.polygons)
         shapely.prepare(county)
         self.county = np.array([county], dtype=object)
-        # the building thread keeps the originals
-        self._local.pieces, self._local.tree, self._local.county = pieces, tree, self.county
+        self._pieces = _Lender((pieces, tree, self.county), _copy_pieces)
         self._piece_tree = tree  # set last: a non-None tree means the pieces are complete
 
     # -- grid ------------------------------------------------------------------------------------
@@ -257,14 +281,17 @@ class TownshipIndex:
     def _iy(self, y, eps=0.0):
         return np.clip(np.floor((y - self.origin[1]) / self.cell + eps), 0, self.shape[0] - 1).astype(np.intp)
 
-    def _exact(self, x: np.ndarray, y: np.ndarray, overlaps: bool = False) -> np.ndarray:
+    def _exact(self, x: np.ndarray, y: np.ndarray, overlaps: bool = False, polygons=None) -> np.ndarray:
         """Township of each point by prepared ``contains_xy`` after a bounding-box cull.
 
         The first township containing it, -1 for none; with ``overlaps``, ``_BOUNDARY`` for a point
-        in more than one.
+        in more than one. ``polygons``: the prepared townships this thread holds, if it holds them.
         """
+        if polygons is None:
+            with self._towns.lend() as (polygons,):
+                return self._exact(x, y, overlaps, polygons)
         out = np.full(len(x), _OUTSIDE, dtype=np.int32)
-        for i, (poly, (x0, y0, x1, y1)) in enumerate(zip(self._own("polygons"), self.bounds)):
+        for i, (poly, (x0, y0, x1, y1)) in enumerate(zip(polygons, self.bounds)):
             open_ = (out == _OUTSIDE) | (overlaps & (out >= 0))
             cand = np.nonzero(open_ & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))[0]
             if len(cand):
@@ -425,7 +452,7 @@ class TownshipIndex:
         return self._cut_span(geoms, rest, total).groupby(["parcel", "township"], as_index=False)["area"].sum()
 
     def _cut_span(self, geoms: np.ndarray, sub: np.ndarray, total: np.ndarray) -> pd.DataFrame:
-        """The (parcel, township piece) pairs of the parcels ``sub``, with areas, on this thread's copies.
+        """The (parcel, township piece) pairs of the parcels ``sub``, with areas.
 
         Pairs of (parcel, township piece) come from the pieces' tree, then predicates on the prepared
         pieces (the tree's own predicate would prepare the small parcel instead). Intersections are
@@ -434,8 +461,12 @@ class TownshipIndex:
         parcel's interior point when the parcel lies inside the county: that share is what the other
         townships leave.
         """
-        pieces = self._own("pieces")
-        p, q = self._own_tree().query(geoms[sub])
+        with self._pieces.lend() as (pieces, tree, county), self._towns.lend() as (polygons,):
+            return self._cut_with(geoms, sub, total, pieces, tree, county[0], polygons)
+
+    def _cut_with(self, geoms, sub, total, pieces, tree, county, polygons) -> pd.DataFrame:
+        """:meth:`_cut_span` with the prepared geometries this thread holds."""
+        p, q = tree.query(geoms[sub])
         p = sub[p]
         hit = shapely.intersects(pieces[q], geoms[p])
         p, q = p[hit], q[hit]
@@ -448,9 +479,9 @@ class TownshipIndex:
         n_towns = _towns_per_parcel(p[todo], town[todo])
         one = todo[n_towns == 1]
         if len(one):
-            whole = one[shapely.contains_properly(self._own("polygons")[town[one]], geoms[p[one]])]
+            whole = one[shapely.contains_properly(polygons[town[one]], geoms[p[one]])]
             area[whole] = np.where(_leads(p[whole]), total[p[whole]], 0.0)
-        home = self._home_pairs(geoms, p, town, todo[n_towns > 1]) if self.coverage else todo[:0]
+        home = self._home_pairs(geoms, p, town, todo[n_towns > 1], county, polygons) if self.coverage else todo[:0]
         cut = np.isnan(area)
         cut[home] = False
         area[cut] = shapely.area(shapely.intersection(geoms[p[cut]], pieces[q[cut]]))
@@ -461,15 +492,19 @@ class TownshipIndex:
             area[lead] = total[p[lead]] - others[p[lead]]
         return pd.DataFrame({"parcel": p, "township": town, "area": area})
 
-    def _home_pairs(self, geoms: np.ndarray, p: np.ndarray, town: np.ndarray, many: np.ndarray) -> np.ndarray:
+    def _home_pairs(self, geoms: np.ndarray, p: np.ndarray, town: np.ndarray, many: np.ndarray, county,
+                    polygons: np.ndarray) -> np.ndarray:
         """Of the pairs ``many`` (parcels meeting several townships), those of each parcel's home township.
 
         A parcel's home is the township holding a point of its interior; only parcels inside the
         county have one here, so that its shares add up to its area.
         """
         parcels = np.unique(p[many])
-        parcels = parcels[shapely.contains_properly(self._own("county")[0], geoms[parcels])]
-        home = self.locate_xy(*_point_xy(geoms[parcels]))
+        parcels = parcels[shapely.contains_properly(county, geoms[parcels])]
+        x, y = _point_xy(geoms[parcels])
+        home = self._lookup(x, y)
+        near = np.nonzero(home == _BOUNDARY)[0]
+        home[near] = self._exact(x[near], y[near], polygons=polygons)
         at = np.searchsorted(parcels, p[many])
         known = at < len(parcels)
         known[known] = parcels[at[known]] == p[many][known]
