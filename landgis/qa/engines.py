@@ -29,6 +29,7 @@ import math
 import shutil
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +43,7 @@ from landgis.qa.checks import Context, check_partition, duplicate_geometries, du
 from landgis.qa.labels import FINDING_COLUMNS
 from landgis.qa.quota import booked
 
-__all__ = ["run_local", "run_dask", "DaskRun", "PARTITION_ROWS"]
+__all__ = ["run_local", "run_dask", "cluster", "DaskRun", "PARTITION_ROWS"]
 
 #: Rows per partition of the dask engine (what bounds a worker's memory).
 PARTITION_ROWS = 200_000
@@ -399,20 +400,29 @@ def _empty_part(sample: gpd.GeoDataFrame, ctx: Context, staging: Path) -> None:
     table.to_parquet(staging / "parcels.parquet" / "part.00000.parquet", index=False)
 
 
-def _client(scheduler):
+@contextmanager
+def cluster(scheduler):
+    """A dask client: the caller's, one for an address, or a new LocalCluster; what it opened, it closes."""
     from distributed import Client, LocalCluster
 
+    if isinstance(scheduler, Client):
+        yield scheduler
+        return
     if scheduler is None:
         # a failed task's error reaches the caller as its exception (one line in the CLI): the
         # workers' own log of it would only repeat it on stderr
         # (and its small HTTP server on a free port: a busy 8787 would be one more warning line)
         own = Client(LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
                                   scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=logging.CRITICAL))
-        return own, own
-    if isinstance(scheduler, Client):
-        return scheduler, None
-    own = Client(scheduler)
-    return own, own
+    else:
+        own = Client(scheduler)
+    try:
+        yield own
+    finally:
+        local = getattr(own, "cluster", None)
+        own.close()
+        if local is not None:
+            local.close()
 
 
 def _gather(client, tasks, progress: bool):
@@ -462,18 +472,13 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
     for d in (work / "keyed", work / "checked", work / "findings", work / "near", work / "duplicates",
               staging / "parcels.parquet", staging / "findings.parquet"):
         d.mkdir(parents=True)
-    client, own = _client(scheduler)
     try:
-        return _stages(source, ctx, out, sample, work, staging, client, crs, layer, progress, partition_rows)
+        with cluster(scheduler) as client:
+            return _stages(source, ctx, out, sample, work, staging, client, crs, layer, progress, partition_rows)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # nothing half-written is left behind
         raise
     finally:
-        if own is not None:
-            cluster = getattr(own, "cluster", None)
-            own.close()
-            if cluster is not None:
-                cluster.close()
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -458,17 +458,10 @@ def write_findings_partitions(result, url: str, table: str, *, replace: bool = F
     staging = name.encode("utf-8")[:40].decode("utf-8", "ignore") + "_landgis_" + uuid.uuid4().hex[:8]
     _create_staging(url, schema, staging, meta)
     try:
-        client, own = engines._client(scheduler)
-        try:
+        with engines.cluster(scheduler) as client:
             tasks = [dask.delayed(_copy_partition)(_Secret(url), schema, staging, meta, str(p),
                                                    str(store / "findings.parquet" / p.name), srid) for p in parts]
             written = sum(engines._gather(client, tasks, False))
-        finally:
-            if own is not None:
-                cluster = getattr(own, "cluster", None)
-                own.close()
-                if cluster is not None:
-                    cluster.close()
         _swap_in(url, schema, staging, name, srid, int(result.summary["n_parcels"]), written, replace,
                  _has_fid(meta))
     finally:
