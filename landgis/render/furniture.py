@@ -12,7 +12,6 @@ from typing import Sequence
 
 import geopandas as gpd
 import matplotlib
-import shapely
 import matplotlib.lines
 import numpy as np
 from matplotlib import patheffects
