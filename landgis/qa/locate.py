@@ -10,8 +10,8 @@ townships cut by a coarse grid of tiles rather than with whole townships. Result
 ``benchmarks/bench_qa.py``).
 
 Large queries run on several threads (shapely and numpy release the GIL). GEOS' prepared geometries
-are not safe to share between threads (libgeos/geos#825), so every thread that tests points or
-parcels against the townships does it on its own prepared copy.
+are not safe to share between threads (libgeos/geos#825), so the townships and their pieces are lent
+to one thread at a time, and copied only when another thread needs them at the same moment.
 """
 
 from __future__ import annotations
@@ -211,9 +211,10 @@ class TownshipIndex:
             ty.append(gy.ravel())
         town, tx, ty = np.concatenate(town), np.concatenate(tx), np.concatenate(ty)
         boxes = shapely.box(x0 + tx * size, y0 + ty * size, x0 + (tx + 1) * size, y0 + (ty + 1) * size)
-        polys = self.polygons[town]
-        meet = shapely.intersects(polys, boxes)
-        inside = meet & shapely.contains_properly(polys, boxes)
+        with self._towns.lend() as (polygons,):  # prepared: another thread may be testing points
+            polys = polygons[town]
+            meet = shapely.intersects(polys, boxes)
+            inside = meet & shapely.contains_properly(polys, boxes)
         cross = meet & ~inside
         pieces = boxes.copy()
         pieces[cross] = shapely.intersection(polys[cross], boxes[cross])
