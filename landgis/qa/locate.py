@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-__all__ = ["TownshipIndex"]
+__all__ = ["TownshipIndex", "default_threads"]
 
 _BOUNDARY = -2  # grid label of a cell crossed by a boundary
 _OUTSIDE = -1   # label of "in no township"
