@@ -352,6 +352,7 @@ def test_map_on_a_phone(phone, seed_html):
     page = phone
     page.goto(seed_html.resolve().as_uri())
     page.wait_for_selector("path.landgis-township")
+    assert page.locator(".leaflet-zoom-anim").count() == 0  # opens on its final view, no zoom animation
     assert page.landgis_blocked == []
     # The layer control starts collapsed; the legend does not cover the footnote.
     assert page.locator(".leaflet-control-layers").count() == 1

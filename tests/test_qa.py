@@ -201,6 +201,7 @@ def test_qa_map_offline_and_escaped(result, tmp_path, browser):
     write_qa_map(result, tmp_path / "qa_map.html")
     report = browser(tmp_path / "qa_map.html", wait_for="[data-parcel]")
     page = report.page
+    assert page.locator(".leaflet-zoom-anim").count() == 0  # opens on its final view: clicks land where aimed
     hostile = page.locator(f'[data-parcel="{HOSTILE}"]')
     assert hostile.count() == 1
     hostile.click(force=True)

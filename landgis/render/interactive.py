@@ -327,7 +327,8 @@ class _TownshipLayers(MacroElement):
   legend.update(spec.initial);
   L.control.layers(layers, overlays, {collapsed: narrow, position: 'topright'}).addTo(map);
   map.on('baselayerchange', function (e) { legend.update(e.layer.landgisKey); });
-  map.fitBounds(spec.bounds, {padding: narrow ? [4, 4] : [10, 10]});
+  // The page opens on the county itself: no zoom animation from folium's starting view.
+  map.fitBounds(spec.bounds, {padding: narrow ? [4, 4] : [10, 10], animate: false});
 })();
 {% endmacro %}
 """)

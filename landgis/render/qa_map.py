@@ -139,7 +139,7 @@ class _QALayers(MacroElement):
   };
   legend.addTo(map);
   footnotes(map, spec.footnotes);
-  map.fitBounds(spec.bounds);
+  map.fitBounds(spec.bounds, {animate: false});
   toggleDots();
 })();
 {% endmacro %}
