@@ -29,6 +29,7 @@ __all__ = ["TownshipIndex", "default_threads"]
 
 _BOUNDARY = -2  # grid label of a cell crossed by a boundary
 _OUTSIDE = -1   # label of "in no township"
+_CHUNK = 1 << 15  # points per step of a thread: a few hundred kB of coordinates
 _MIN_POINTS = 50_000  # per thread: fewer points are not worth a thread
 _MIN_SHARES = 20_000  # per thread: parcels
 
@@ -50,13 +51,15 @@ def _spans(n: int, threads: int, least: int) -> list[slice]:
 
 
 def _point_xy(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """x and y of each point, or of a point on the surface of another geometry; NaN for None and empties."""
-    try:
-        x, y = shapely.get_x(geoms), shapely.get_y(geoms)  # NaN for non-points and None
-    except shapely.errors.GEOSException:  # GEOS has no x for an empty point
-        geoms = np.where(shapely.is_empty(geoms), None, geoms)
-        x, y = shapely.get_x(geoms), shapely.get_y(geoms)
-    odd = np.nonzero(np.isnan(x))[0]
+    """x and y of each point, or of a point on the surface of another geometry; NaN for None and empties.
+
+    A point's bounds are its coordinates: ``shapely.bounds`` reads them in one pass over the
+    geometries, where ``get_x`` and ``get_y`` take two (and the pass is what costs, not the arithmetic).
+    A geometry whose bounds are a single point (a multipoint of one location, say) is at that point.
+    """
+    b = shapely.bounds(geoms)
+    x, y = b[:, 0], b[:, 1]
+    odd = np.flatnonzero((b[:, 2] > x) | (b[:, 3] > y))  # False for NaN: None and empties stay NaN
     if len(odd):
         surface = shapely.point_on_surface(geoms[odd])
         surface[shapely.is_empty(surface)] = None
@@ -358,20 +361,25 @@ class TownshipIndex:
         numpy.ndarray of int32
         """
         geoms = np.asarray(geoms, dtype=object)
+        out = np.empty(len(geoms), dtype=np.int32)
 
-        def settle(span: slice):
-            # Coordinates and grid lookups on this index's threads; the few points in boundary cells
-            # are tested afterwards, in this thread.
-            x, y = _point_xy(geoms[span])
-            out = self._lookup(x, y)
-            near = np.nonzero(out == _BOUNDARY)[0]
-            return out, near + span.start, x[near], y[near]
+        def settle(span: slice) -> list[tuple]:
+            # Coordinates and grid lookups on this index's threads, in chunks small enough to stay
+            # in cache (and to reuse memory rather than map fresh pages); the few points in boundary
+            # cells are tested afterwards, in this thread.
+            near = []
+            for start in range(span.start, span.stop, _CHUNK):
+                chunk = slice(start, min(start + _CHUNK, span.stop))
+                x, y = _point_xy(geoms[chunk])
+                out[chunk] = label = self._lookup(x, y)
+                i = np.flatnonzero(label == _BOUNDARY)
+                near.append((i + start, x[i], y[i]))
+            return near
 
-        parts = self._in_threads(settle, len(geoms), _MIN_POINTS)
-        out = parts[0][0] if len(parts) == 1 else np.concatenate([p[0] for p in parts])
-        near = np.concatenate([p[1] for p in parts])
-        if len(near):
-            out[near] = self._exact(np.concatenate([p[2] for p in parts]), np.concatenate([p[3] for p in parts]))
+        near = [part for parts in self._in_threads(settle, len(geoms), _MIN_POINTS) for part in parts]
+        if near:
+            i, x, y = (np.concatenate(column) for column in zip(*near))
+            out[i] = self._exact(x, y)
         return out
 
     def shares(self, geoms) -> pd.DataFrame:
