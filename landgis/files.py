@@ -132,7 +132,7 @@ def is_formula_like(value: object) -> bool:
 
     Examples
     --------
-    >>> is_formula_like("=HYPERLINK(\"http://x\")"), is_formula_like("-1"), is_formula_like(-1)
+    >>> is_formula_like('=HYPERLINK("http://x")'), is_formula_like("-1"), is_formula_like(-1)
     (True, True, False)
     """
     return isinstance(value, str) and value.startswith(FORMULA_START)
@@ -153,7 +153,7 @@ def csv_cell(value: object) -> object:
 
 
 def csv_bytes(df: pd.DataFrame, *, header: bool = True, bom: bool = True) -> bytes:
-    """``df`` as CSV in UTF-8 with BOM (Excel on a Chinese Windows then reads it right), text cells made safe.
+    r"""``df`` as CSV in UTF-8 with BOM (Excel on a Chinese Windows then reads it right), text cells made safe.
 
     ``header=False, bom=False`` give the rows of a later chunk of a file written in pieces.
 
