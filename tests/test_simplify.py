@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pytest
 import shapely
 
 from landgis.boundaries import load_townships
 from landgis.crs import layer_centre
 from landgis.render.furniture import plot_crs
+from landgis.render import simplify
 from landgis.render.simplify import simplify_for_drawing
 
 
@@ -46,6 +48,49 @@ def test_borders_that_do_not_match_are_simplified_feature_by_feature():
     drawn = simplify_for_drawing(dense, plot_crs(load_townships()), 20.0)
     assert shapely.is_valid(drawn.to_numpy()).all()
     assert shapely.get_num_coordinates(drawn.to_numpy()).sum() < shapely.get_num_coordinates(dense.to_numpy()).sum() / 5
+
+
+def _coverage(polygons: list, spacing: float) -> np.ndarray:
+    """``polygons`` as one valid coverage with vertices ``spacing`` apart: borders noded once, then polygonized."""
+    lines = shapely.union_all(shapely.boundary(np.asarray(polygons, dtype=object)))
+    parts = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.segmentize(lines, spacing))))
+    inside = [shapely.point_on_surface(p) for p in polygons]
+    return np.array([parts[np.flatnonzero(shapely.contains(parts, q))[0]] for q in inside], dtype=object)
+
+
+def test_a_dense_layer_is_snapped_then_simplified_within_the_tolerance(monkeypatch):
+    # Three neighbouring townships, their borders 0.5 m between vertices and bent by a smooth field (a
+    # homeomorphism, so still a coverage): at 80 m the snapping grid is 2.5 m, five vertices a cell.
+    towns = load_townships()
+    crs = plot_crs(towns)
+    geoms = towns.geometry.to_crs(crs).to_numpy()
+    three = [geoms[0], *geoms[1:][shapely.touches(geoms[0], geoms[1:])][:2]]
+    dense = _coverage(three, 0.5)
+
+    def bend(xy):
+        return np.column_stack([xy[:, 0] + 30 * np.sin(xy[:, 1] / 70), xy[:, 1] + 30 * np.cos(xy[:, 0] / 90)])
+
+    dense = gpd.GeoSeries(shapely.transform(dense, bend), crs=crs)
+    assert shapely.coverage_is_valid(dense.to_numpy())
+    snapped = []
+    real = simplify._snapped
+    monkeypatch.setattr(simplify, "_snapped", lambda g, grid: snapped.append(grid) or real(g, grid))
+    drawn = simplify_for_drawing(dense, crs, 80.0).to_numpy()
+    assert snapped == [2.5]
+    assert shapely.coverage_is_valid(drawn) and shapely.is_valid(drawn).all()
+    assert shapely.get_num_coordinates(drawn).sum() < shapely.get_num_coordinates(dense.to_numpy()).sum() / 500
+    np.testing.assert_allclose(shapely.area(drawn), dense.area, rtol=5e-3)
+    moved = shapely.hausdorff_distance(drawn, dense.to_numpy())  # the tolerance is how far a border may move
+    assert (moved <= 80.0).all(), moved
+
+
+def test_a_township_smaller_than_the_snapping_grid_is_kept():
+    big, small = shapely.box(0, 0, 1000, 1000), shapely.box(1000, 0, 1001, 1)
+    dense = gpd.GeoSeries(_coverage([big, small], 0.05), crs=3857)  # snapped to 0.625 m, the small one would go
+    drawn = simplify_for_drawing(dense, 3857, 20.0).to_numpy()
+    assert not shapely.is_empty(drawn).any()
+    assert shapely.coverage_is_valid(drawn)
+    assert shapely.area(drawn[1]) > 0  # a triangle at least, as coverage_simplify leaves it
 
 
 def test_layer_centre_is_the_centroid_of_the_union():

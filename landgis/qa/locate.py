@@ -16,7 +16,6 @@ to one thread at a time, and copied only when another thread needs them at the s
 
 from __future__ import annotations
 
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -25,6 +24,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landgis.cpus import default_threads
+
 __all__ = ["TownshipIndex", "default_threads"]
 
 _BOUNDARY = -2  # grid label of a cell crossed by a boundary
@@ -32,15 +33,6 @@ _OUTSIDE = -1   # label of "in no township"
 _CHUNK = 1 << 15  # points per step of a thread: a few hundred kB of coordinates
 _MIN_POINTS = 50_000  # per thread: fewer points are not worth a thread
 _MIN_SHARES = 20_000  # per thread: parcels
-
-
-def default_threads() -> int:
-    """The CPUs this process may use, at most 8."""
-    try:
-        n = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        n = os.cpu_count() or 1
-    return max(1, min(n, 8))
 
 
 def _spans(n: int, threads: int, least: int) -> list[slice]:
