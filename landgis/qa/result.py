@@ -258,38 +258,34 @@ def _for_people(findings: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={"row": "input_row"})
 
 
+#: The terminal summary's lines, by language: one template each, filled by :func:`format_summary`.
+_SUMMARY = {
+    "zh": {"head": "地块 {n_parcels} 宗，其中有问题 {n_with_findings} 宗；"
+                   "问题：{w_error} {error}，{w_warning} {warning}，{w_info} {info}",
+           "kind": "  {severity}  {label}（{kind}）：{count}",
+           "over": "指标超出 {n} 项：", "sep": "；", "cell": "{township}{category} +{ha:.4f}公顷",
+           "total": "地块面积合计 {booked_ha:.4f} 公顷，计划安排 {allocated_ha:.4f} 公顷"},
+    "en": {"head": "{n_parcels} parcels, {n_with_findings} with findings; "
+                   "findings: {error} {w_error}, {warning} {w_warning}, {info} {w_info}",
+           "kind": "  {severity}  {label} ({kind}): {count}",
+           "over": "{n} quota cells over: ", "sep": "; ", "cell": "{township} {category} +{ha:.4f} ha",
+           "total": "parcels add up to {booked_ha:.4f} ha; the plan allocates {allocated_ha:.4f} ha"},
+}
+
+
 def format_summary(result: QAResult, lang: str = "zh") -> str:
     """A few lines for the terminal: parcels, findings by severity and kind, quota cells over (``zh``/``en``)."""
+    lang = "en" if lang == "en" else "zh"
+    t, w = _SUMMARY[lang], SEVERITY_WORDS[lang]
+    labels = KIND_LABELS_EN if lang == "en" else KIND_LABELS
     s = result.summary
-    sev = s["by_severity"]
-    if lang == "en":
-        return _summary_en(result)
-    w = SEVERITY_WORDS["zh"]
-    lines = [
-        f"地块 {s['n_parcels']} 宗，其中有问题 {s['n_with_findings']} 宗；"
-        f"问题：{w['error']} {sev['error']}，{w['warning']} {sev['warning']}，{w['info']} {sev['info']}",
-    ]
-    for kind, count in s["by_kind"].items():
-        lines.append(f"  {w[SEVERITY_OF[kind]]}  {KIND_LABELS[kind]}（{kind}）：{count}")
+    lines = [t["head"].format(**s, **s["by_severity"], **{f"w_{k}": v for k, v in w.items()})]
+    lines += [t["kind"].format(severity=w[SEVERITY_OF[kind]], label=labels[kind], kind=kind, count=count)
+              for kind, count in s["by_kind"].items()]
     over = result.quota[result.quota["status"].isin(["over", "not_in_plan"])]
     if len(over):
-        lines.append(f"指标超出 {len(over)} 项：" + "；".join(
-            f"{r.township}{r.category} +{r.difference_ha:.4f}公顷" for r in over.itertuples()))
-    lines.append(f"地块面积合计 {s['booked_ha']:.4f} 公顷，计划安排 {s['allocated_ha']:.4f} 公顷")
-    return "\n".join(lines)
-
-
-def _summary_en(result: QAResult) -> str:
-    s = result.summary
-    sev = s["by_severity"]
-    w = SEVERITY_WORDS["en"]
-    lines = [f"{s['n_parcels']} parcels, {s['n_with_findings']} with findings; "
-             f"findings: {sev['error']} {w['error']}, {sev['warning']} {w['warning']}, {sev['info']} {w['info']}"]
-    for kind, count in s["by_kind"].items():
-        lines.append(f"  {w[SEVERITY_OF[kind]]}  {KIND_LABELS_EN[kind]} ({kind}): {count}")
-    over = result.quota[result.quota["status"].isin(["over", "not_in_plan"])]
-    if len(over):
-        lines.append(f"{len(over)} quota cells over: " + "; ".join(
-            f"{r.township} {r.category} +{r.difference_ha:.4f} ha" for r in over.itertuples()))
-    lines.append(f"parcels add up to {s['booked_ha']:.4f} ha; the plan allocates {s['allocated_ha']:.4f} ha")
+        lines.append(t["over"].format(n=len(over)) + t["sep"].join(
+            t["cell"].format(township=r.township, category=r.category, ha=r.difference_ha)
+            for r in over.itertuples()))
+    lines.append(t["total"].format(**s))
     return "\n".join(lines)
