@@ -40,7 +40,7 @@ from landgis.plan.context import (
     SUBCATEGORY_WORDS,
     Context,
 )
-from landgis.plan.doctype import not_a_plan
+from landgis.plan.doctype import news_without_plan, not_a_plan, report_about
 from landgis.plan.ledger import Ledger, ledger_frame
 from landgis.plan.mentions import (
     FIGURE,
@@ -353,6 +353,7 @@ class _Assembler:
         if other:
             raise PlanParseError(f"{self.source}: not a land supply plan; the text looks like {other}. "
                                  "landgis reads a county's 国有建设用地供应计划 (annual land supply plan)")
+        self.report = report_about(self.lines)
         tables = find_tables(self.lines, self.ctx)
         table_lines = {k for s, e in tables.items() for k in range(s, e)}
         skip = False
@@ -399,6 +400,9 @@ class _Assembler:
     def _build(self) -> Plan:
         st = self.ledger
         if st.total is None and not st.structure and not st.alloc and not st.town_totals:
+            news = news_without_plan(self.lines)
+            if news:
+                raise PlanParseError(f"{self.source}: not a land supply plan; the text looks like {news}")
             looked = f"{len(self.lines)} lines"
             if self.headings:
                 looked += "; sections " + " | ".join(self.headings[:8])
@@ -448,6 +452,8 @@ class _Assembler:
             ledger=ledger_frame(st.entries, st.found, self.lines, self.original),
             groups_ha={g: ha(v) for g, v in st.groups.items()},
             sub_items=tuple((sc, p, n, to_hectares(v, u)) for sc, p, n, v, u in st.sub_items),
+            report=self.report,
+            title=self.report[1] or None if self.report else None,
         )
 
 

@@ -67,6 +67,11 @@ class Plan:
         Groupings the plan states (经营性用地, 产业用地 …): not categories, never counted twice.
     sub_items : tuple of (scope, parent, name, hectares)
         其中 sub-items (保障性住房 …) of a category, scope ``"structure"`` or an area name.
+    report : tuple of (str, str) or None
+        When the text is a report about the plan (a news item, a repost, a Q&A): what shows it
+        (``记者``, ``来源:`` …) and the title of the plan it reports on ('' when it names none).
+    title : str or None
+        The plan's own title where the text quotes it (《…供应计划》 in a report).
     """
 
     place: str | None
@@ -88,6 +93,8 @@ class Plan:
     ledger: pd.DataFrame | None = field(default=None, repr=False)
     groups_ha: dict[str, Decimal] = field(default_factory=dict, repr=False)
     sub_items: tuple[tuple[str, str, str, Decimal], ...] = field(default=(), repr=False)
+    report: tuple[str, str] | None = field(default=None, repr=False)
+    title: str | None = field(default=None, repr=False)
 
     @property
     def figure_counts(self) -> dict[str, int]:
@@ -158,7 +165,7 @@ class Finding:
     Attributes
     ----------
     kind : str
-        ``unplaced`` (a figure the parser could not place), ``unit_misprint``, ``negative``,
+        ``report`` (the text is a news item or repost about the plan), ``unplaced`` (a figure the parser could not place), ``unit_misprint``, ``negative``,
         ``implausible_total``, ``township_over_county``, ``township_sum`` (a township's categories vs its stated total), ``county_sum``
         (townships vs the county total), ``structure_sum`` (structure figures vs the county total),
         ``category_sum`` (a structure figure vs its sum over townships), ``no_supply``

@@ -92,7 +92,7 @@ def reconcile(plan: Plan, townships: list[str] | None = None) -> list[Finding]:
     Returns
     -------
     list of Finding
-        In this order: unplaced figures and misprints, plausibility, township_sum, county_sum,
+        In this order: a note that the text is a report about the plan, unplaced figures and misprints, plausibility, township_sum, county_sum,
         structure_sum, category_sum, group_sum, unknown_category, unknown_township, no_supply.
 
     Examples
@@ -102,7 +102,7 @@ def reconcile(plan: Plan, townships: list[str] | None = None) -> list[Finding]:
     ['county_sum', 'structure_sum']
     """
     figures = _figures(plan)
-    return [*_ledger_findings(plan), *_plausibility(plan, figures), *_sums(figures),
+    return [*_report(plan), *_ledger_findings(plan), *_plausibility(plan, figures), *_sums(figures),
             *_unknown_categories(plan, figures), *_townships(plan, townships)]
 
 
@@ -123,6 +123,16 @@ def _figures(plan: Plan) -> dict:
         "total": plan.stated_total_value or (
             (plan.stated_total_ha, "公顷") if plan.stated_total_ha is not None else None),
     }
+
+
+def _report(plan: Plan) -> list[Finding]:
+    """A 提示 that the text is a news item, repost or Q&A about the plan, not the plan itself."""
+    if not plan.report:
+        return []
+    evidence, title = plan.report
+    parts = (("report", {"evidence": evidence, "plan_zh": f"《{title}》" if title else "土地供应计划",
+                         "plan_en": f"《{title}》" if title else "a land supply plan"}),)
+    return [_made("report", parts, severity="info")]
 
 
 def _ledger_findings(plan: Plan) -> list[Finding]:

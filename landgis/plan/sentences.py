@@ -17,7 +17,8 @@ Q = tuple[Decimal, str]  # a figure as printed: value and unit
 #: A sentence to build again in another unit: (template, fields) pairs, the first the sentence, the rest notes.
 Parts = tuple[tuple[str, dict], ...]
 
-_EN_UNITS = {"公顷": "ha", "亩": "mu", "平方米": "m²", "万平方米": "10,000 m²", "平方公里": "km²"}
+_EN_UNITS = {"公顷": "ha", "亩": "mu", "平方米": "m²", "万平方米": "10,000 m²", "平方公里": "km²", "万公顷": "10,000 ha",
+             "万亩": "10,000 mu"}
 
 # kind → (Chinese, English); {names} are filled by say()
 TEMPLATES: dict[str, tuple[str, str]] = {
@@ -48,6 +49,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "unknown_township": ("计划中的“{township}”不是{county}的乡镇（街道），无法落到乡镇界线上，请核对名称{hint_zh}。",
                          "“{township}” in the plan is not a township of {county}; it cannot be placed on the "
                          "township map. Please check the name{hint_en}."),
+    "report": ("本文是关于{plan_zh}的报道或转载（原文有“{evidence}”），不是计划文件本身；数字已按报道读取，"
+               "请以正式公布的计划文件为准。",
+               "This text is a report about {plan_en} (it has “{evidence}”), not the plan itself; its figures "
+               "were read as reported: prefer the officially published plan."),
     "no_supply": ("{township}本年度无土地供应安排。", "{township} receives no land in this plan."),
     "unplaced": ("第{line}行的{figure}未能归入计划（{reason}）：“{text}”。请核对。",
                  "Line {line}: {figure} could not be placed in the plan ({reason}): “{text}”. Please check."),
