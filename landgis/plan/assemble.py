@@ -72,6 +72,12 @@ _THIS_YEAR = re.compile(r"本年度|本年|今年|当年|年内|计划年度|计
 _OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
 
 
+_APPROX = re.compile(r"(?:近|约|逾|超过|超|将近|大约)\s*$")  # 近15800亩: a rounded figure (a headline's)
+# 住宅用地供应量前三位的分别是A区…: a ranking of areas under what it ranks (a category, or the total)
+_RANKING = re.compile(r"(?P<sep>^|[,;。])\s*(?P<sub>其中\s*,?\s*)?(?P<head>[^,;。:]{0,30}?)(?:的)?"
+                      r"(?:计划供应量|供应量|供应面积|供地面积|供地量|面积|规模)?(?:排名|排在)?"
+                      r"(?:前[一二三四五六七八九十\d]+(?:位|名)|最大|最多|较多|居前)的?(?:区域|地区|区县)?"
+                      r"(?:分别|依次)?(?:是|为)\s*:?")
 _PARCEL_COUNT = re.compile(r"(?<![\d.])\d+\s*(?:宗|幅|个地块|块)(?:地块|土地)?\s*[、,，]?\s*")
 _ALL_ONE = re.compile(r"^(?P<names>[^,;。:]+?)(?:均|全部|都)(?:为|是|用于|安排为)(?P<cat>[^,;。:()]{2,20}?用地)[,;。]?$")
 
@@ -104,9 +110,11 @@ class _Assembler:
 
     def read_sentence(self, sentence: str, skip: bool) -> None:
         st = self.ledger
+        self.ctx.lists_areas = self._lists_areas(sentence)
         if not FIGURE.search(sentence):
             if not skip:
                 self._no_supply(sentence)
+                self._category_paragraph(sentence)
                 alone = _LEAD_RE.sub("", sentence.strip()).strip().rstrip(":").strip()
                 town = self.ctx.classify_town(alone) if alone and len(alone) <= 16 else None
                 if town and not _NO_SUPPLY.search(sentence):
@@ -117,8 +125,10 @@ class _Assembler:
                 self._all_one_category(sentence)
             return
         years = years_in(sentence)
-        this_year = bool(self.ctx.year and self.ctx.year in years)
-        prior = (_PRIOR_SENTENCE.search(sentence) or _DONE_SENTENCE.search(sentence)) and not this_year
+        this_year = bool(self.ctx.year and self.ctx.year in years) or bool(_THIS_YEAR.search(sentence))
+        # 与去年基本持平: a comparison without a figure does not make the sentence last year's
+        said = "".join(c for c in _CLAUSES.split(sentence) if FIGURE.search(c) or not _COMPARE.search(c))
+        prior = (_PRIOR_SENTENCE.search(said) or _DONE_SENTENCE.search(sentence)) and not this_year
         if skip or prior:
             for fig in find_mentions(sentence)[0]:
                 st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
@@ -156,6 +166,34 @@ class _Assembler:
                 self._township_first(live)
             if kinds == ["category"] and st.town is None:
                 st.category = live[0].name  # （一）住宅用地24.45公顷。按镇分：太和镇16.39公顷…
+
+    def _rankings(self, text: str) -> str:
+        """``住宅用地供应量前三位的分别是A区x、B区y`` → ``。住宅用地:A区x、B区y`` (a category over areas);
+        ``计划供应量前三位的分别是A区x…`` → the areas' totals; ``其中，普通商品住宅…`` → that sub-item's."""
+
+        def repl(m: re.Match) -> str:
+            head = re.sub(r"\([^()]*\)", "", _LEAD_RE.sub("", m.group("head"))).strip()
+            sep = "" if m.group("sep") == "" else m.group("sep")
+            sub = "其中" if m.group("sub") else ""
+            named = SUBCATEGORY_WORDS.search(head) or self.ctx.classify_category(head)
+            return f"{sep}。{sub}{head}:" if named else f"{sep}。"
+
+        return _RANKING.sub(repl, text)
+
+    def _lists_areas(self, sentence: str) -> bool:
+        """Whether a sentence names districts or townships by their own names (丹徒区、茌平区 …)."""
+        self.ctx.lists_areas = False
+        names = re.findall(r"[\u4e00-\u9fff]{2,8}?(?:区|县|镇|街道)", sentence)
+        return sum(1 for n in names if self.ctx.classify_town(n)) >= 1
+
+    def _category_paragraph(self, sentence: str) -> None:
+        """``住宅用地供应将新城作为重点…。其中，大兴区178公顷…``: a sentence about one category, without a
+        figure, makes the areas listed after it (on its line) that category's."""
+        clauses = [_LEAD_RE.sub("", c).strip() for c in _CLAUSES.split(sentence.strip())]
+        first = next((c for c in clauses if c and c not in ",;:"), "")
+        m = re.match(r"^([\u4e00-\u9fff]{2,16}?用地)(?:供应|供地|计划)", first)
+        if m and not SUBCATEGORY_WORDS.search(m.group(1)) and _cats.lookup(m.group(1), self.ctx.system):
+            self.ledger.category = self.ctx.classify_category(m.group(1))[0]
 
     def _all_one_category(self, sentence: str) -> None:
         """``A镇、B镇均为工矿仓储用地`` (no figure): each township's stated total is that category's."""
@@ -220,7 +258,7 @@ class _Assembler:
             elif k == 0 and not figs:
                 town = self.ctx.leading_town(clause)
                 st.town = town or st.town
-            scope = self.ctx.scope
+            scope = self.ctx.own_scope
             if scope and re.search(r"全市|全县|全域", clause) and scope not in clause:
                 wide = True  # 全市范围内，住宅用地…: the whole city, not this plan's 市区
             elif scope and scope in clause:
@@ -232,7 +270,7 @@ class _Assembler:
                 done = False
             if _COMPARE.search(clause) or other or (done and figs):
                 why = ("与其他年份比较" if _COMPARE.search(clause) else "已供应（实绩）数字" if done and not other
-                       else f"全市数字，本计划范围为{self.ctx.scope}" if wide
+                       else f"全市数字，本计划范围为{scope}" if wide
                        else f"{'、'.join(map(str, sorted(active)))}年的数字")
                 for fig in figs + [f for f, _ in find_mentions(clause)[1]]:
                     st.set_aside(fig.value, fig.unit, why, fig.label)
@@ -290,7 +328,9 @@ class _Assembler:
         if st.town is not None and st.town_totals.get(st.town) is None:
             st.add_town_total(st.town, f.value, f.unit)
             return
-        st.add_total(f.value, f.unit, f.label)
+        approx = bool(_APPROX.search(f.label))
+        if st.add_total(f.value, f.unit, f.label, approx=approx) and self.ctx.total_scope is None:
+            self.ctx.total_scope = self.ctx.scope_word(f.label) or self.ctx.scope_word(f.prev_segment) or "全"  # 市区…总量: the plan's scope
         st.town = None
 
     def _township_first(self, figs: list[Mention]) -> None:
@@ -360,7 +400,7 @@ class _Assembler:
         buffer: list[str] = []
 
         def flush() -> None:
-            text = "\n".join(buffer)
+            text = self._rankings("\n".join(buffer))
             buffer.clear()
             for sentence in re.split(r"[。\n]", text):
                 if sentence.strip():

@@ -30,9 +30,11 @@ _NOT_TOWN = re.compile(r"^(?:全|本|各|该|其|每|我|中心|主城|老城|�
                        r"开发区|高新区|新区|工业园|产业园|工业园区|产业园区|管理区|片区|社区|小区|地区|街道|山区|"
                        r"农场|林场|区|镇|乡)|[市县]区$|乡镇$|各(?:区|县|乡镇|镇|街道)|市辖区|市本级|(?:用地|绿地|设施)")
 _LEAD_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|今年|本年度|本年|我(?:市|县|区|旗)|确定|明确|据统计|据悉|据了解|据介绍|"
+                      r"[\u4e00-\u9fff]{0,8}?\d{1,2}月\d{1,2}日(?:电|讯)|"
                       r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|及|和|与|以及|另|"
                       r"(?:全部|均|都|主要|分别)?(?:安排在|位于|落在|分布于|分布在|集中在|布局在)|按镇分|按乡镇分|(?:供应量|供地量|规模)?最多的是|(?:供应量|供地量|规模)?最少的是|其次是|其次为|其次|再次是|然后是)+")
 _LEAD_NAME_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|今年|本年度|本年|我(?:市|县|区|旗)|确定|明确|据统计|据悉|据了解|据介绍|"
+                           r"[\u4e00-\u9fff]{0,8}?\d{1,2}月\d{1,2}日(?:电|讯)|"
                            r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|另|"
                            r"(?:全部|均|都|主要|分别)?(?:安排在|位于|落在|分布于|分布在|集中在|布局在)|按镇分|按乡镇分|(?:供应量|供地量|规模)?最多的是|(?:供应量|供地量|规模)?最少的是|其次是|其次为|其次|再次是|然后是)+")  # keeps 和/及/与
 _SUM_WORD = re.compile(r"(?:总|一)?共(?:计|约|为|达)*")  # …，共22公顷: the sum of the figures before it
@@ -58,11 +60,14 @@ _NOT_CATEGORY = re.compile(r"建设|新增|存量|国有|集体|出让|划拨|�
                            r"其他建设|经营性|公益性|民生保障|民生项目|项目|重点|供地|拟供|收储|闲置|批而未供")
 
 # Parts of a city that are no registry county: 市本级, 市区 … (a scope of their own, or an area of a 全市 plan)
-SUBSCOPE = re.compile(r"^(市本级|市直|市区|城区|主城区|中心城区|市辖区|中心城区)(\([^()]*\))?(?:范围内|范围|区域内|区域|内)?")
+SUBSCOPE = re.compile(r"^(市本级|市直|市区|城区|主城区|中心城区|市辖区)(?!部门|单位|机关|有关|相关|各)(\([^()]*\))?"
+                      r"(?:范围内|范围|区域内|区域|内)?")
 # Generic area words (高新区, 开发区 …): a name only where the sentence lists named districts beside them
 _GENERIC_AREA = re.compile(r"^(?:高新区|开发区|经开区|新区|度假区|高新开发区|经济开发区|综合保税区|保税区|工业园区|产业园区|园区)$")
 # A single parcel or project (…路东地块, 总部地块, 两个地块, 酒店二期): its area is no figure of the plan
-_PARCEL = re.compile(r"地块|宗地|[一二三四五六七八九]期$")
+_PARCEL = re.compile(r"地块|[一二三四五六七八九]期$")
+# What follows the plan's place name when the place only opens a total's label (天津全市…, 北京土地供应…)
+_AFTER_PLACE = re.compile(r"(?:全|今年|本年|年度|(?:19|20)\d\d|国有|建设|计划|拟|供应|供地|土地|各类|用地)")
 _PLAN_WORDS = re.compile(r"供应|供地|计划|安排|出让")
 # A plan's own category names (深圳 产业用地, 民生设施用地) and the standard class each falls in, where one does
 PLAN_OWN_CATEGORIES = {"产业用地": "工矿仓储用地", "民生设施用地": None}
@@ -103,6 +108,14 @@ class Context:
         self.short_names = set(re.findall(rf"(?:以下简称|简称)[\s“\"']*([{_HAN}]{{2,8}})", text))
         #: The scope of the plan's total once it is read: a 市区/市本级 word, or "全" (the whole place).
         self.total_scope: str | None = None
+        #: Names of a plan's own category system (产业用地 …) the text uses as categories: never given members.
+        self.plan_own = {name for name in PLAN_OWN_CATEGORIES if name in text
+                         and not re.search(name + r"[^。;\n]{0,24}?(?:包括|包含|含|其中|\()[^。;\n]{0,8}?(?:工矿|工业|仓储|用地)", text)
+                         and not re.search(r"(?:等|和|与|及|、)" + name, text)}
+        #: Areas the text names in full (蓉江新区): a bare 新区 later refers to one of them, it is no area of its own.
+        self.text_areas = set(re.findall(r"[\u4e00-\u9fff]{2,8}?(?:新区|开发区|高新区|度假区|园区|保税区)", text))
+        #: A quarter's plan (一季度…供应计划): its quarter words do not set its figures aside.
+        self.quarter_plan = bool(re.search(r"[一二三四1-4]季度[^。\n]{0,24}(?:供应|供地)计划", text[:600]))
         #: Whether the sentence being read lists named districts (so 高新区, 新区 … are names there).
         self.lists_areas = False
 
@@ -231,12 +244,19 @@ class Context:
     def leading_town(self, text: str) -> str | None:
         """The township a clause opens with: 钟管镇延续… → 钟管镇 (None when it opens otherwise)."""
         opening = _LEAD_NAME_RE.sub("", text).strip()
+        area = self.subscope_area(opening)
+        if area:
+            return area  # 市区范围内，…: the figures that follow are 市区's
+        first = FIGURE_RE.search(opening)
+        before = opening[: first.start()] if first else opening
+        if _PARCEL.search(before) and not _PLAN_WORDS.search(before):
+            return None  # 其中撮镇…路…地块(1.13公顷): a place locating a parcel does not head the figures
         m = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})", opening)
         if m is None:
             hit = self._registry_prefix(opening)  # 环科园安排…: a registry name without a suffix
             return hit[0] if hit else None
         name = m.group(1).split("的")[-1] if m else ""  # 与南康区毗邻的经开区 → 经开区
-        if len(name) < 2 or (_NOT_TOWN.search(name) and name not in self.short_names):
+        if len(name) < 2 or not self._is_name(name):
             return None
         return self.town_name(name)
 
@@ -254,7 +274,8 @@ class Context:
         if name in self.short_names or (self.place and name == self.place):
             return name in self.short_names
         if _NOT_TOWN.search(name):
-            return bool(self.lists_areas and _GENERIC_AREA.match(name))
+            return bool(self.lists_areas and _GENERIC_AREA.match(name)
+                        and not any(a != name and a.endswith(name) for a in self.text_areas))
         return True
 
     def subscope_area(self, text: str) -> str | None:
@@ -309,22 +330,42 @@ class Context:
         """A grouping of categories (经营性用地, 其他用地 …) that a label ends in, or a list of categories
         with one figure (交通用地、水域和水利设施用地1650公顷), named as printed.
 
-        产业用地 is a group where the text names what it holds (工业和商服等产业用地); alone it is a
-        category of the plan's own system (深圳).
+        产业用地 is a group where the text names what it holds (工业和商服等产业用地, 产业用地X公顷，包括
+        工矿用地…); where it never does, a category of the plan's own system (深圳).
         """
         core = _LEAD_RE.sub("", label)
         m = _GROUP_RE.search(core)
-        if m and m.group(1) == "产业" and not re.search(r"等|和|与|及|、|包括|含", core[: m.start(1)]):
+        if m and f"{m.group(1)}用地" in self.plan_own and not re.search(r"等|和|与|及|、|包括|含", core[: m.start(1)]):
             m = None
         if m:
             return f"{m.group(1)}用地"
         stripped = re.sub(rf"{_TAIL_TOKENS}*$", "", core)
-        parts = [p for p in re.split(r"、|和|以及|及(?!水利)|与(?!公共|开敞)", stripped) if p]
-        if len(parts) >= 2:
-            cats = [self.category(p) or self.category(p + "用地") for p in parts]
-            if all(cats) and len({c[0] for c in cats}) >= 2:
-                return stripped
+        if _cats.lookup(stripped) or _cats.lookup(stripped + "用地"):
+            return None  # 工矿仓储及工业用地: one name
+        for sep in (r"、", r"、|和|以及|及(?!水利)|与(?!公共|开敞)"):
+            parts = [p for p in re.split(sep, stripped) if p]
+            if len(parts) >= 2:
+                cats = [self.classify_category(p) or self.classify_category(p + "用地") for p in parts]
+                if all(cats) and len({c[0] for c in cats}) >= 2:
+                    return stripped
         return None
+
+    @property
+    def own_scope(self) -> str | None:
+        """The part of the city the plan covers (市区 …), by its title or its total; None for the whole."""
+        return self.scope or (self.total_scope if self.total_scope not in (None, "全") else None)
+
+    def set_aside_words(self, text: str) -> bool:
+        """Whether words of a split (季度, 出让, 存量 …) stand in ``text`` (季度 not in a quarter's own plan)."""
+        hits = _IGNORE_WORDS.findall(text)
+        if self.quarter_plan:
+            hits = [h for h in hits if "季度" not in h]
+        return bool(hits)
+
+    def scope_word(self, text: str) -> str | None:
+        """The 市区/市本级 … word a total's label opens with, if any."""
+        m = SUBSCOPE.match(self._strip_place(_LEAD_RE.sub("", text).strip()))
+        return m.group(1) if m else None
 
     def _strip_place(self, label: str) -> str:
         """天津全市拟供应… → 全市拟供应…: the plan's own place opening a label says nothing more."""
@@ -332,7 +373,7 @@ class Context:
             return label
         core = re.sub(r"(?:市|县|区|旗)$", "", self.place)
         for name in (self.place, core):
-            if len(name) >= 2 and label.startswith(name) and not re.match(r"[镇乡区县街]", label[len(name):]):
+            if len(name) >= 2 and label.startswith(name) and _AFTER_PLACE.match(label[len(name):]):
                 return label[len(name):]
         return label
 
@@ -345,9 +386,11 @@ class Context:
         cands = [label, prev_segment + label] if tail_only else [label]
         for lab in cands:
             core = re.sub(r"(?:为|是|约|达|共|计|:|\s)+$", "", _LEAD_RE.sub("", lab))
-            if SUBCATEGORY_WORDS.search(core) and re.search(r"(?:用地|住房|住宅|房|改造|停车场)$", core):
-                fig.kind, fig.name = "sub_item", core
-                return
+            bare = re.sub(rf"{_TAIL_TOKENS}*$", "", core)  # 普通住宅供地 → 普通住宅
+            for name in (core, bare):
+                if SUBCATEGORY_WORDS.search(name) and re.search(r"(?:用地|住房|住宅|房|改造|停车场)$", name):
+                    fig.kind, fig.name = "sub_item", name
+                    return
         for lab in cands:
             group = self.classify_group(lab)
             if group:
@@ -372,7 +415,7 @@ class Context:
         if _PARCEL.search(context) and not _PLAN_WORDS.search(context):
             fig.kind, fig.reason = "ignore", "单个地块（项目）的面积，不是计划的分类或总量"
             return
-        if _IGNORE_WORDS.search(label):
+        if self.set_aside_words(label):
             fig.kind, fig.reason = "ignore", "分季度/分方式/存量新增等拆分"
             return
         if _COUNTED_ELSEWHERE.match(fig.after):
@@ -387,7 +430,7 @@ class Context:
         if (scoped or _TOTAL_WORDS.search(_LEAD_RE.sub("", label)) or _SUM_WORD.fullmatch(label)
                 or (tail_only and _TOTAL_WORDS.search(prev_segment))):
             fig.kind = "total"
-        elif tail_only and re.search(r"供应|供地|安排", label) and not _IGNORE_WORDS.search(prev_segment):
+        elif tail_only and re.search(r"供应|供地|安排", label) and not self.set_aside_words(prev_segment):
             fig.kind = "total_weak"  # "本年度计划供应国有建设用地X公顷": the total, unless a township's
         elif fig.pre.endswith("(") and not label:
             fig.kind, fig.reason = "ignore", "括号内的单个项目（地块）面积，不是计划的分类或总量"

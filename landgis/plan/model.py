@@ -12,10 +12,14 @@ from landgis import categories as _cats
 from landgis.errors import InputError
 from landgis.severity import severity_word
 
-__all__ = ["Plan", "Finding", "PlanParseError", "SEED_PLAN"]
+__all__ = ["Plan", "Finding", "PlanParseError", "SEED_PLAN", "NO_TOTAL_ROW"]
 
 #: The shipped seed plan (the 2026 plan of the shipped county).
 SEED_PLAN = Path(__file__).resolve().parent.parent / "data" / "lianzhou_2026_land_supply_plan.txt"
+
+#: The last row of :meth:`Plan.table` where the plan states no total (its 合计 is a sum, labelled so).
+NO_TOTAL_ROW = "计划未列总量（合计为各项之和）"
+
 
 class PlanParseError(InputError):
     """No plan could be read from the text; the message says where it looked and what it expected."""
@@ -127,8 +131,9 @@ class Plan:
         """Township × category table (Decimal cells, 0 where nothing), with a 合计 column.
 
         Below the townships: ``乡镇合计``, the sum of each column, and ``计划总量``, the plan's stated
-        structure and total (where the plan states none, the sum). The two rows differ exactly where
-        the plan's own figures do not add up.
+        structure and total. Where the plan states no total the last row is :data:`NO_TOTAL_ROW`
+        (计划未列总量) and its 合计 is the sum of the row. The two rows differ exactly where the plan's own
+        figures do not add up.
 
         Parameters
         ----------
@@ -153,8 +158,12 @@ class Plan:
                       for t in towns), zero)
         df.loc["乡镇合计"] = pd.Series({**{c: to_unit(v, unit) for c, v in sums.items()}, "合计": to_unit(placed, unit)})
         stated = {c: to_unit(self.structure_ha.get(c, sums[c]), unit) for c in cats}
-        stated["合计"] = to_unit(self.stated_total_ha if self.stated_total_ha is not None else placed, unit)
-        df.loc["计划总量"] = pd.Series(stated)
+        if self.stated_total_ha is not None:
+            stated["合计"] = to_unit(self.stated_total_ha, unit)
+            df.loc["计划总量"] = pd.Series(stated)
+        else:  # the plan states no total: the row says so and its 合计 is a sum
+            stated["合计"] = sum((v for c, v in stated.items()), Decimal(0)) if cats else to_unit(placed, unit)
+            df.loc[NO_TOTAL_ROW] = pd.Series(stated)
         return df
 
 

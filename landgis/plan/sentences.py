@@ -54,6 +54,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                "This text is a report about {plan_en} (it has “{evidence}”), not the plan itself; its figures "
                "were read as reported: prefer the officially published plan."),
     "no_supply": ("{township}本年度无土地供应安排。", "{township} receives no land in this plan."),
+    "no_breakdown": ("计划未按乡镇（区）分列供地，无法判断各乡镇（区）有无供地安排。",
+                     "The plan gives no breakdown by township or district: it cannot say which receive land."),
+    "named_unplaced": ("{township}：原文第{line}行有其数字{figure}，未能归入计划，不是无供应，请核对。",
+                       "{township}: line {line} gives it {figure}, which could not be placed; it is not "
+                       "“no supply”. Please check."),
+    "no_total": ("计划未列总量；表中合计为各项数字之和（{computed}），不是计划的总量。",
+                 "The plan states no total; the table's total is the sum of its figures ({computed}), not a "
+                 "figure of the plan."),
     "unplaced": ("第{line}行的{figure}未能归入计划（{reason}）：“{text}”。请核对。",
                  "Line {line}: {figure} could not be placed in the plan ({reason}): “{text}”. Please check."),
     "unit_misprint": ("第{line}行的“{printed}”写作“顷”，已按公顷读取，请核对。",
