@@ -145,7 +145,7 @@ class _Assembler:
             opener = self.ctx.leading_town(group)
             if opener and not header:
                 st.town = opener  # …；高新区重点保障…，安排工矿仓储用地46.3公顷: a new area opens the clause
-            figs = [f for f in self._figures(group) if f.kind]
+            figs = self._list_items([f for f in self._figures(group) if f.kind])
             live = [f for f in figs if f.kind != "ignore"]
             if header and header[1]:  # 其中保障性住房用地：禅城区45亩，…: parts of the current category
                 for f in [f for f in live if f.kind == "township"]:
@@ -166,6 +166,19 @@ class _Assembler:
                 self._township_first(live)
             if kinds == ["category"] and st.town is None:
                 st.category = live[0].name  # （一）住宅用地24.45公顷。按镇分：太和镇16.39公顷…
+
+    @staticmethod
+    def _list_items(figs: list[Mention]) -> list[Mention]:
+        """``东钱湖69.12公顷、江北区69.06公顷``: in a list of areas, a bare name before a figure is an area too."""
+        if not any(f.kind == "township" for f in figs):
+            return figs
+        for k, f in enumerate(figs):
+            name = _LEAD_RE.sub("", f.label).strip()
+            listed = k == 0 or f.joined or f.pre.strip() in ("、", ",", "和", "及")
+            if f.kind == "ignore" and f.reason == "未识别的面积" and listed and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", name) \
+                    and not re.match(r"其|另|剩|合|共|小|以|上|总|全|本|各|约|近", name):
+                f.kind, f.name, f.reason = "township", name, ""
+        return figs
 
     def _rankings(self, text: str) -> str:
         """``住宅用地供应量前三位的分别是A区x、B区y`` → ``。住宅用地:A区x、B区y`` (a category over areas);

@@ -315,7 +315,7 @@ class Context:
         """The township in "阳城镇安排住宅用地" (a township and a category in one label)."""
         label = _LEAD_RE.sub("", label)
         m = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})", label)
-        if m is not None and not _NOT_TOWN.search(m.group(1)):
+        if m is not None and self._is_name(m.group(1)):
             town, end = self.town_name(m.group(1)), m.end()
         else:
             hit = self._registry_prefix(label) if m is None else None  # 环科园安排工矿仓储用地
