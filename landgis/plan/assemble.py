@@ -196,7 +196,7 @@ class _Assembler:
     def _lists_areas(self, sentence: str) -> bool:
         """Whether a sentence names districts or townships by their own names (丹徒区、茌平区 …)."""
         self.ctx.lists_areas = False
-        names = re.findall(r"[\u4e00-\u9fff]{2,8}?(?:区|县|镇|街道)", sentence)
+        names = re.findall(r"[\u4e00-\u9fff]{1,8}?(?:区|县|镇|街道)", sentence)
         return sum(1 for n in names if self.ctx.classify_town(n)) >= 1
 
     def _category_paragraph(self, sentence: str) -> None:
@@ -392,7 +392,7 @@ class _Assembler:
                 self._total(f)
                 last_cat_fig = None
             elif f.kind == "total_weak":
-                if st.town is None and st.total is None:
+                if st.town is None and (st.total is None or st.total_approx):  # (an exact figure after 近…)
                     self._total(f)
                 elif st.town is not None and st.town not in st.town_totals:
                     st.add_town_total(st.town, f.value, f.unit)

@@ -18,7 +18,7 @@ __all__ = ["Context"]
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff"  # with CJK Extension A (湖㳇镇)
 
-_TOWN_SUFFIX = (r"(?:街道办事处|街道|民族乡|族乡|镇|乡|经济技术开发区|高新技术产业开发区|开发区|"
+_TOWN_SUFFIX = (r"(?:街道办事处|街道办|街道|民族乡|族乡|镇|乡|经济技术开发区|高新技术产业开发区|开发区|"
                 r"产业园区|工业园区|工业园|园区|高新区|新区|管理区|区|苏木|农场|林场)")
 # Words that may follow a township's name before its figure: 阳城镇土地供应量为 / 1.浈江区:计划供应 …
 _TAIL_TOKENS = (r"(?:人民政府|政府|管委会|管理委员会|辖区|范围内|区域内|境内|内|本年度|年度|全年|国有|建设|土地|用地|计划|"
@@ -139,7 +139,7 @@ class Context:
         years = Counter(int(y) for y in YEAR.findall(text))
         year = years.most_common(1)[0][0] if years else None
         # 《聊城市辖区年国有建设用地供应计划》: a quoted title names the place even where its year is lost
-        quoted = re.search(rf"《([{_HAN}]{{2,14}}?{adm})[^《》]*?计划》", text)
+        quoted = re.search(rf"《([{_HAN}]{{1,14}}?{adm})[^《》]*?计划》", text)
         return (self._clean_place(quoted.group(1)) if quoted else None), year
 
     @staticmethod
@@ -179,6 +179,7 @@ class Context:
         return (cat.name, cat.code) if cat else None
 
     def town_name(self, name: str) -> str:
+        name = re.sub(r"街道办(?:事处)?$", "街道", name)  # 怀城街道办 is 怀城街道
         if self.registry is not None:
             hit = self.registry.resolve(name)
             if hit:
@@ -369,13 +370,12 @@ class Context:
 
     def _strip_place(self, label: str) -> str:
         """天津全市拟供应… → 全市拟供应…: the plan's own place opening a label says nothing more."""
-        if not self.place:
-            return label
-        core = re.sub(r"(?:市|县|区|旗)$", "", self.place)
-        for name in (self.place, core):
+        names = [self.place, re.sub(r"(?:市|县|区|旗)$", "", self.place)] if self.place else []
+        for name in names:
             if len(name) >= 2 and label.startswith(name) and _AFTER_PLACE.match(label[len(name):]):
                 return label[len(name):]
-        return label
+        m = re.match(rf"^[{_HAN}]{{1,6}}?[市县](?={_AFTER_PLACE.pattern})", label)  # 某市拟供应…: a city's name
+        return label[m.end():] if m else label
 
     def classify(self, fig: Mention) -> None:
         """Say what a figure is (kind, name, reason) from the words before it."""
@@ -391,7 +391,8 @@ class Context:
                 if SUBCATEGORY_WORDS.search(name) and re.search(r"(?:用地|住房|住宅|房|改造|停车场)$", name):
                     fig.kind, fig.name = "sub_item", name
                     return
-        for lab in cands:
+        chain = re.search(r"([^,;:。()]+、)$", fig.pre)  # 其它特殊用地、交通用地、水域和水利设施用地1650公顷
+        for lab in ([chain.group(1) + label] if chain else []) + cands:
             group = self.classify_group(lab)
             if group:
                 fig.kind, fig.name = "group", group
