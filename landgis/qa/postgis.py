@@ -486,8 +486,7 @@ def failure(exc: BaseException, url: str, what: str, statement_timeout: float | 
     """The one-line, redacted error for a failed read of ``what`` (naming the timeout that ended it)."""
     hint = ""
     if getattr(exc, "sqlstate", None) == _CANCELED and statement_timeout:
-        hint = (f" (after the statement timeout of {statement_timeout:g} s; "
-                f"a slow query may be given more with --statement-timeout)")
+        hint = f" (--statement-timeout is {statement_timeout:g} s; give a slow query more)"
     return InputError(f"{redact_url(url)}: reading {what} failed: {_one_line(exc, url)}{hint}")
 
 
