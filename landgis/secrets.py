@@ -43,7 +43,7 @@ import sys
 from typing import Iterator, TextIO
 from urllib.parse import parse_qsl, quote, unquote, urlencode
 
-__all__ = ["is_conninfo", "normalize", "register", "display", "redact", "redacting_streams"]
+__all__ = ["is_conninfo", "normalize", "register", "display", "redact", "redacting_streams", "KEYWORDS"]
 
 MASK = "***"
 _SCHEMES = ("postgresql://", "postgres://")
@@ -51,7 +51,7 @@ _MIN_LEN = 4  # shorter strings are masked inside connection strings only, not i
 _secrets: set[str] = set()
 
 # libpq's connection keywords (PostgreSQL 18), and those whose values are secrets
-_KEYWORDS = frozenset("""
+KEYWORDS = frozenset("""
     service user password passfile channel_binding connect_timeout dbname host hostaddr port client_encoding
     options application_name fallback_application_name keepalives keepalives_idle keepalives_interval
     keepalives_count tcp_user_timeout sslmode sslnegotiation sslcompression sslcert sslkey sslcertmode
@@ -139,7 +139,7 @@ def _secret_key(key: str, refused: bool) -> bool:
     k = key.lower()
     if k in _SECRET_KEYS:
         return True
-    if k in _KEYWORDS:
+    if k in KEYWORDS:
         return False
     letters = re.sub(r"[^a-z]", "", k)
     if any(w in letters for w in ("pass", "pwd", "pw", "secret", "token")):
@@ -152,7 +152,7 @@ def _secret_key(key: str, refused: bool) -> bool:
 def _known_key(key: str) -> bool:
     """A libpq keyword, one misspelt (``dbnmae``, ``connect_timout``), or a password-like key."""
     k = key.lower()
-    return k in _KEYWORDS or _secret_key(k, False) or bool(difflib.get_close_matches(k, _KEYWORDS, 1, 0.8))
+    return k in KEYWORDS or _secret_key(k, False) or bool(difflib.get_close_matches(k, KEYWORDS, 1, 0.8))
 
 
 def is_conninfo(text: object) -> bool:
@@ -198,7 +198,7 @@ def _split_url(url: str) -> tuple[str, str, str]:
             return scheme.lower(), userinfo, after
         user, colon, _ = userinfo.partition(":")
         query_keys = {k.lower() for k in _QUERY_KEY.findall(userinfo)}
-        if colon and not re.search(r"[/?]", user) and not (query_keys & _KEYWORDS):
+        if colon and not re.search(r"[/?]", user) and not (query_keys & KEYWORDS):
             return scheme.lower(), userinfo, after
     slash = rest.find("/")
     if ats and (slash < 0 or ats[0] < slash):  # libpq's reading: the first '@' before any '/'

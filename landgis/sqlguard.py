@@ -64,6 +64,12 @@ def _strings(nodes) -> list[str]:
     return [getattr(n, "sval", None) or str(n) for n in (nodes or ())]
 
 
+def _name(parts: list[str]) -> str:
+    """A qualified name for a message; escaped when it holds a control character (a quoted identifier)."""
+    text = ".".join(parts)
+    return text if text.isprintable() else ascii(text)
+
+
 def _unlisted(parts: list[str], allowed: frozenset[str]) -> bool:
     """Whether a possibly qualified name is off ``allowed`` (or qualified with a schema not allowed)."""
     if not parts:
@@ -93,26 +99,26 @@ def _refusals(stmt) -> list[str]:
                 parts = _strings(node.funcname)
                 if _unlisted(parts, FUNCTIONS):
                     found.append(f"may only call read-only built-in and PostGIS functions; "
-                                 f"{'.'.join(parts)} is not one of them")
+                                 f"{_name(parts)} is not one of them")
             elif isinstance(node, ast.A_Expr):
                 kind = getattr(node.kind, "name", str(node.kind))
                 parts = _strings(node.name)
                 if kind not in _KEYWORD_KINDS and _unlisted(parts, OPERATORS):
                     found.append(f"may only use PostgreSQL's and PostGIS's operators; "
-                                 f"{'.'.join(parts)} is not one of them")
+                                 f"{_name(parts)} is not one of them")
             elif isinstance(node, ast.SubLink) and node.operName:
                 parts = _strings(node.operName)
                 if _unlisted(parts, OPERATORS):
                     found.append(f"may only use PostgreSQL's and PostGIS's operators; "
-                                 f"{'.'.join(parts)} is not one of them")
+                                 f"{_name(parts)} is not one of them")
             elif isinstance(node, ast.TypeName):
                 parts = _strings(node.names)
                 if _unlisted(parts, TYPES):
-                    found.append(f"may only use built-in and PostGIS types; {'.'.join(parts)} is not one of them")
+                    found.append(f"may only use built-in and PostGIS types; {_name(parts)} is not one of them")
             elif isinstance(node, ast.RangeTableSample):
                 parts = _strings(node.method)
                 if len(parts) != 1 or parts[0] not in _SAMPLES:
-                    found.append(f"may only sample with BERNOULLI or SYSTEM, not {'.'.join(parts)}")
+                    found.append(f"may only sample with BERNOULLI or SYSTEM, not {_name(parts)}")
             elif name in _XML:
                 found.append(f"may not use {_XML[name]}")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import difflib
 import json
 import math
 import os
@@ -127,7 +128,13 @@ def _connect(url: str, *, read_only: bool = False, statement_timeout: float | No
     try:
         params = conninfo_to_dict(url)
     except psycopg.Error as exc:
-        raise InputError(f"not a valid PostgreSQL URL: {shown}: {_one_line(exc, url)}") from None
+        reason = _one_line(exc, url)
+        m = re.search(r'invalid (?:connection option|URI query parameter):? "([^"]+)"', reason)
+        from landgis.secrets import KEYWORDS
+
+        close = difflib.get_close_matches(m.group(1).lower(), KEYWORDS, 1, 0.6) if m else []
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise InputError(f"not a valid PostgreSQL connection string: {shown}: {reason}{hint}") from None
     kwargs: dict[str, Any] = {"client_encoding": "UTF8", "application_name": "landgis"}
     if "connect_timeout" not in params and "PGCONNECT_TIMEOUT" not in os.environ:
         kwargs["connect_timeout"] = 15
