@@ -15,10 +15,13 @@ protocol (which the server refuses to run a second statement in) in a ``READ ONL
 a ``default_transaction_read_only`` session with a ``statement_timeout``
 (:func:`landgis.qa.postgis.read_parcels`).
 
-What this check cannot see is what the server runs on its own: a view or a row-level security
-policy that calls a function is the database's own SQL, and selecting from it runs that function.
-The read-only transaction still refuses any write in this session; a function such a view calls
-that opens another connection is the database owner's to grant or not.
+What the text cannot show is what the server runs on its own: a view or a row-level security policy
+calling a function. :func:`check_relations` asks the server's catalog (no user code runs) which
+functions and operators the views and policies the query reads depend on, through views of views,
+and refuses those off the list too. What it cannot see either is what a listed function does on a
+server where someone replaced it (a ``public.st_x`` that is not PostGIS's) or the body of an
+allowed-looking function another function calls: those are the database owner's, and the read-only
+transaction still refuses every write in this session.
 
 Examples
 --------
@@ -39,7 +42,7 @@ from __future__ import annotations
 from landgis.errors import InputError
 from landgis.sqlnames import FUNCTIONS, OPERATORS, SCHEMAS, TYPES
 
-__all__ = ["check_select"]
+__all__ = ["check_select", "check_relations", "relations"]
 
 _WRITES = {"InsertStmt": "INSERT", "UpdateStmt": "UPDATE", "DeleteStmt": "DELETE", "MergeStmt": "MERGE"}
 _SAMPLES = {"bernoulli", "system"}  # TABLESAMPLE methods of the server itself
@@ -168,3 +171,87 @@ def check_select(sql: str, what: str = "--sql") -> str:
         raise InputError(f"{what} {bad[0]} (nothing was run)")
     start, length = stmts[0].stmt_location or 0, stmts[0].stmt_len or 0
     return text[start:start + length] if length else text[start:]
+
+
+def relations(sql: str) -> list[str]:
+    """The tables and views a checked query names, as SQL text (``schema.name``, quoted as needed).
+
+    Examples
+    --------
+    >>> relations('SELECT * FROM guotu.dikuai d JOIN "Towns" t ON true')
+    ['guotu.dikuai', '"Towns"']
+    """
+    from pglast import parse_sql
+    from pglast.ast import RangeVar
+    from pglast.visitors import Visitor
+    from psycopg import sql as S
+
+    found: list[str] = []
+
+    class Finder(Visitor):
+        def visit(self, ancestors, node):  # noqa: D102
+            if isinstance(node, RangeVar):
+                parts = [p for p in (node.schemaname, node.relname) if p]
+                text = ".".join(S.Identifier(p).as_string(None) if not _plain(p) else p for p in parts)
+                if text not in found:
+                    found.append(text)
+
+    Finder()(parse_sql(sql))
+    return found
+
+
+def _plain(name: str) -> bool:
+    return name.isidentifier() and name == name.lower() and name.isascii()
+
+
+_DEPENDENCIES = """
+WITH RECURSIVE rels(oid) AS (
+    SELECT c.oid FROM unnest(%(names)s::text[]) AS n(name) JOIN pg_class c ON c.oid = to_regclass(n.name)
+  UNION
+    SELECT d.refobjid FROM rels r
+    JOIN pg_class c ON c.oid = r.oid AND c.relkind = 'v'
+    JOIN pg_rewrite w ON w.ev_class = r.oid
+    JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
+         AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> r.oid
+), objects(classid, objid, rel) AS (
+    SELECT 'pg_rewrite'::regclass, w.oid, r.oid FROM rels r
+    JOIN pg_class c ON c.oid = r.oid AND c.relkind = 'v' JOIN pg_rewrite w ON w.ev_class = r.oid
+  UNION ALL
+    SELECT 'pg_policy'::regclass, p.oid, r.oid FROM rels r
+    JOIN pg_class c ON c.oid = r.oid AND c.relrowsecurity JOIN pg_policy p ON p.polrelid = r.oid
+)
+SELECT DISTINCT o.rel::regclass::text, 'function', n.nspname, f.proname FROM objects o
+JOIN pg_depend d ON d.classid = o.classid AND d.objid = o.objid AND d.refclassid = 'pg_proc'::regclass
+JOIN pg_proc f ON f.oid = d.refobjid JOIN pg_namespace n ON n.oid = f.pronamespace
+UNION
+SELECT DISTINCT o.rel::regclass::text, 'operator', n.nspname, x.oprname FROM objects o
+JOIN pg_depend d ON d.classid = o.classid AND d.objid = o.objid AND d.refclassid = 'pg_operator'::regclass
+JOIN pg_operator x ON x.oid = d.refobjid JOIN pg_namespace n ON n.oid = x.oprnamespace
+ORDER BY 1, 2, 3, 4
+"""
+
+
+def check_relations(conn, sql: str, what: str = "--sql") -> None:
+    """Refuse a query that reads a view or a row-level-security table calling a function off the list.
+
+    Asks the catalog only (``pg_depend`` of the views' rules and the tables' policies, through views
+    of views): nothing of the query runs. Built-in functions are not recorded there (they are pinned),
+    so every function found is an extension's or a user's and must be on the PostGIS list, in
+    ``pg_catalog``, ``public``, ``postgis`` or the schema the ``postgis`` extension is installed in.
+
+    Raises
+    ------
+    InputError
+        Naming the view (or table) and the function or operator.
+    """
+    names = relations(sql)
+    if not names:
+        return
+    row = conn.execute("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'postgis'"
+                       ).fetchone()
+    schemas = SCHEMAS | ({row[0]} if row else set())
+    for rel, kind, schema, name in conn.execute(_DEPENDENCIES, {"names": names}).fetchall():
+        allowed = FUNCTIONS if kind == "function" else OPERATORS
+        if name not in allowed or schema not in schemas:
+            raise InputError(f"{what} reads {_name([rel])}, which calls the {kind} {_name([schema, name])}: "
+                             f"not a read-only built-in or PostGIS {kind} (nothing was run)")

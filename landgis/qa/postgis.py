@@ -340,6 +340,9 @@ def describe(conn, url: str, layer: str | None, sql_stmt: str | None) -> Relatio
 
     shown = redact_url(url)
     if sql_stmt is not None:
+        from landgis.sqlguard import check_relations
+
+        check_relations(conn, sql_stmt)  # views and policies it reads call only listed functions
         # the user's own, checked SQL; the line break ends a trailing -- comment
         source = S.SQL("({}\n) AS landgis_query").format(S.SQL(sql_stmt))
         what, schema, table = "the --sql query", None, None
