@@ -744,7 +744,7 @@ def _conninfo(server: PostgresServer, role: str, form: str, password: str = SECR
     }[form]
 
 
-def _leaks(proc: subprocess.CompletedProcess, folder) -> list[str]:
+def _leaks(proc: subprocess.CompletedProcess, folder, forms=SECRET_FORMS) -> list[str]:
     """Where a form of the password shows: stdout, stderr, or any output file (workbooks unzipped)."""
     import zipfile
     from pathlib import Path
@@ -758,7 +758,7 @@ def _leaks(proc: subprocess.CompletedProcess, folder) -> list[str]:
             with zipfile.ZipFile(path) as z:
                 data = b"".join(z.read(n) for n in z.namelist())
         texts[str(path)] = data.decode("utf-8", "replace")
-    return [f"{where}: {form}" for where, text in texts.items() for form in SECRET_FORMS if form in text]
+    return [f"{where}: {form}" for where, text in texts.items() for form in forms if form in text]
 
 
 @pytest.mark.parametrize("form", ["raw url", "upper-case scheme", "key=value"])
@@ -789,3 +789,45 @@ def test_password_never_printed_cli_atlas_parcels(pg_server, db, planner, tmp_pa
                    "--out", str(tmp_path / "atlas2"))
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
     assert not _leaks(bad, tmp_path / "atlas2") and not (tmp_path / "atlas2").exists()
+
+
+# --- issue 24: a password with '@' then '/', '?' or '#' ------------------------------------------
+AT_SECRET = "p@ss/wo?rd#9x"  # libpq alone would send 'p' to a host 'ss'
+AT_FORMS = (AT_SECRET, "ss/wo", "wo?rd", "rd#9x", "p%40ss", "ss%2Fwo")
+
+
+@pytest.fixture
+def at_planner(pg_server, db):
+    role = f"at_{db.schema}"[:60]
+    with pg_server.admin() as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(AT_SECRET)))
+    db.conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(db.schema), sql.Identifier(role)))
+    layer = load_parcels_sql(db)
+    db.conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(
+        sql.Identifier(db.schema), sql.Identifier(role)))
+    yield role, layer
+    db.conn.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA {0} FROM {1}; REVOKE ALL ON SCHEMA {0} FROM {1}")
+                    .format(sql.Identifier(db.schema), sql.Identifier(role)))
+    with pg_server.admin() as admin:
+        admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+def test_password_with_at_slash_question_hash_reaches_the_server_and_is_never_printed(pg_server, db, at_planner,
+                                                                                     tmp_path):
+    role, layer = at_planner
+    url = f"postgresql://{role}:{AT_SECRET}@127.0.0.1:{pg_server.port}/{pg_server.dbname}"
+    qa_out, atlas_out = tmp_path / "qa", tmp_path / "atlas"
+    ok = _landgis("qa", url, "--layer", layer, "--out", str(qa_out))
+    assert ok.returncode == 0, ok.stderr  # the whole password reached the server
+    atlas = _landgis("atlas", "--parcels", url, "--parcel-layer", layer, "--out", str(atlas_out), "--format", "png")
+    assert atlas.returncode == 0, atlas.stderr
+    assert f"{role}:***@127.0.0.1" in (atlas_out / "manifest.json").read_text(encoding="utf-8")
+    sql_run = _landgis("qa", url, "--sql", f"SELECT * FROM {layer}", "--out", str(tmp_path / "qa_sql"), "--no-map")
+    assert sql_run.returncode == 0, sql_run.stderr
+    wrong = _landgis("qa", url.replace(AT_SECRET, AT_SECRET + "-WRONG"), "--layer", layer,
+                     "--out", str(tmp_path / "wrong"))
+    assert wrong.returncode == 2 and len(wrong.stderr.strip().splitlines()) == 1, wrong.stderr
+    assert "password authentication failed" in wrong.stderr and "ss/wo" not in wrong.stderr
+    leaks = (_leaks(ok, qa_out, AT_FORMS) + _leaks(atlas, atlas_out, AT_FORMS)
+             + _leaks(sql_run, tmp_path / "qa_sql", AT_FORMS) + _leaks(wrong, tmp_path / "wrong", AT_FORMS))
+    assert not leaks, leaks
