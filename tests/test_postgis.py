@@ -831,3 +831,35 @@ def test_password_with_at_slash_question_hash_reaches_the_server_and_is_never_pr
     leaks = (_leaks(ok, qa_out, AT_FORMS) + _leaks(atlas, atlas_out, AT_FORMS)
              + _leaks(sql_run, tmp_path / "qa_sql", AT_FORMS) + _leaks(wrong, tmp_path / "wrong", AT_FORMS))
     assert not leaks, leaks
+
+
+def test_allow_list_against_the_catalog(pg_server, hostile):
+    """On a real server with dblink and adminpack: the listed built-ins are the server's own and do not
+    change anything (immutable or stable, but for four harmless volatile ones), no function of dblink or
+    adminpack is listed, and the functions a row's attribute notation (``t.f`` = ``f(t)``) could reach
+    off the list change nothing either."""
+    from landgis.sqlnames import BUILTIN_FUNCTIONS, FUNCTIONS, OPERATORS, POSTGIS_FUNCTIONS
+
+    c = hostile.db.conn
+    rows = c.execute("SELECT proname, array_agg(DISTINCT provolatile) FROM pg_proc WHERE pronamespace = "
+                     "'pg_catalog'::regnamespace AND proname = ANY(%s) GROUP BY 1", (list(BUILTIN_FUNCTIONS),)).fetchall()
+    volatile = {name for name, kinds in rows if "v" in kinds}
+    assert volatile == {"random", "gen_random_uuid", "clock_timestamp", "timeofday"}
+    newer = BUILTIN_FUNCTIONS - {name for name, _ in rows}  # in PostgreSQL 16-18, not in this 15
+    assert newer <= {"any_value", "date_add", "date_subtract", "erf", "erfc"}, newer
+    postgis = {r[0] for r in c.execute(
+        "SELECT p.proname FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass "
+        "JOIN pg_extension e ON e.oid = d.refobjid WHERE e.extname = 'postgis'")}
+    assert {n for n in POSTGIS_FUNCTIONS if n.startswith("st_")} <= postgis
+    extension_functions = {r[0] for r in c.execute(
+        "SELECT p.proname FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass "
+        "JOIN pg_extension e ON e.oid = d.refobjid WHERE e.extname IN ('dblink', 'adminpack')")}
+    assert extension_functions and not extension_functions & FUNCTIONS
+    operators = {r[0] for r in c.execute("SELECT DISTINCT oprname FROM pg_operator")}
+    assert OPERATORS - operators <= {"!="}  # != is the parser's spelling of <>
+    attribute_notation = c.execute(
+        "SELECT p.proname, p.provolatile FROM pg_proc p JOIN pg_type t ON t.oid = p.proargtypes[0] "
+        "WHERE p.pronargs >= 1 AND p.pronargs - p.pronargdefaults <= 1 "
+        "AND (t.typtype IN ('c', 'p') AND t.typname IN ('record', 'anyelement', 'any', 'anynonarray', "
+        "'anycompatible', 'anycompatiblenonarray') OR t.typtype = 'c')").fetchall()
+    assert {name for name, kind in attribute_notation if name not in FUNCTIONS and kind == "v"} == set()
