@@ -71,7 +71,10 @@ BUILTIN_FUNCTIONS = _names("""
     diagonal
     host hostmask masklen netmask network abbrev broadcast family inet_merge inet_same_family
     pg_typeof format_type to_regclass to_regtype to_regproc to_regprocedure to_regnamespace
-    col_description obj_description
+    col_description obj_description current_database current_schema current_schemas version
+    pg_collation_for system_user
+    to_tsvector to_tsquery plainto_tsquery phraseto_tsquery websearch_to_tsquery ts_rank ts_rank_cd
+    ts_headline setweight
     bool int2 int4 int8 float4 float8 numeric text varchar bpchar name date time timetz timestamp
     timestamptz interval cidr point line lseg box path polygon circle
 """)
