@@ -401,6 +401,20 @@ def test_a_view_that_calls_dblink_is_refused(pg_server, hostile):
     assert len(read_parcels(db.url, sql=f"SELECT * FROM {db.schema}.fine")) == 5
 
 
+def test_a_policy_that_calls_a_function_is_refused(pg_server, hostile):
+    """Row-level security: the table's policy calls a user function that would delete (as in _victim)."""
+    db = hostile.db
+    s = sql.Identifier(db.schema)
+    db.conn.execute(sql.SQL("CREATE TABLE {0}.guarded AS SELECT * FROM {0}.dikuai_2026; "
+                            "ALTER TABLE {0}.guarded ENABLE ROW LEVEL SECURITY; "
+                            "ALTER TABLE {0}.guarded FORCE ROW LEVEL SECURITY; "
+                            "CREATE POLICY p ON {0}.guarded USING ({0}.wipe() = 1)").format(s))
+    before = hostile.state()
+    with pytest.raises(InputError, match=rf"reads {db.schema}\.guarded, which calls the function {db.schema}\.wipe"):
+        read_parcels(db.url, sql=f"SELECT * FROM {db.schema}.guarded")
+    assert hostile.state() == before
+
+
 _SLOW = ("SELECT p.* FROM {s}.parcels p, generate_series(1, 100000000) AS g(i) "
          "ORDER BY md5(g.i::text) LIMIT 7")
 
