@@ -68,6 +68,29 @@ def _breaks(text: str) -> list[float]:
     return values
 
 
+_DURATION_UNITS = {"": 1.0, "s": 1.0, "sec": 1.0, "ms": 0.001, "m": 60.0, "min": 60.0, "h": 3600.0}
+
+
+def _duration(text: str) -> float:
+    """``300``, ``90s``, ``5min``, ``1h``, ``500ms`` → seconds (a bare number is seconds; 0: no limit)."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", text.lower())
+    if not m or m.group(2) not in _DURATION_UNITS:
+        raise argparse.ArgumentTypeError(f"expected a duration such as 300, 90s, 5min or 1h (0: no limit); "
+                                         f"got {text!r}")
+    seconds = float(m.group(1)) * _DURATION_UNITS[m.group(2)]
+    if seconds > 86400 or (0 < seconds < 0.001):
+        raise argparse.ArgumentTypeError(f"expected a duration from 1ms to 24h (0: no limit); got {text!r}")
+    return seconds
+
+
+def _add_statement_timeout(group) -> None:
+    group.add_argument("--statement-timeout", type=_duration, default=300.0, metavar="DURATION",
+                       help="longest a statement reading PostGIS may run, e.g. 90s, 5min, 1h "
+                            "(default 5min; 0: no limit)")
+
+
 def _existing_input(path: str | None, what: str) -> str | None:
     """``path`` if it is a file; a folder or a missing path is "no such file" (one line)."""
     if path is None:
@@ -340,6 +363,7 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--sql", metavar="QUERY", help="read the parcels with this one SELECT (checked first; runs read-only)")
     d.add_argument("--write-back", metavar="SCHEMA.TABLE", help="write the findings to this table")
     d.add_argument("--replace", action="store_true", help="replace the --write-back table if it exists")
+    _add_statement_timeout(d)
     e = p.add_argument_group("engine")
     e.add_argument("--engine", choices=["local", "dask"], default="local",
                    help="local (default) or dask: partitions on a dask.distributed cluster, results as "
@@ -375,6 +399,7 @@ def _run_qa(args: argparse.Namespace) -> int:
         area_field=args.area_field, area_unit=args.area_unit, area_tolerance=args.area_tolerance,
         overlap_tolerance=args.overlap_tolerance,
         engine=args.engine, scheduler=args.scheduler, progress=not args.quiet and sys.stderr.isatty(),
+        statement_timeout=args.statement_timeout,
         layer=args.parcel_layer, crs=args.parcel_crs, x_field=args.x_field, y_field=args.y_field, **dask_options,
     )
     if url and args.write_back:  # before the CSV/XLSX files, which a failed write-back does not leave
@@ -427,6 +452,7 @@ def _add_atlas(sub: argparse._SubParsersAction) -> None:
                    "or postgresql://… with --parcel-layer SCHEMA.TABLE)")
     p.add_argument("--parcel-layer", metavar="NAME",
                    help="layer of the parcel GeoPackage, sheet of the workbook or SCHEMA.TABLE in PostGIS")
+    _add_statement_timeout(p)
     p.add_argument("--out", metavar="DIR", help="atlas folder (default: maps/<county>-<year>)")
     p.add_argument("--unit", choices=("ha", "mu", "m2"), default="ha", help="unit of maps and tables (default: ha)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default: zh)")
@@ -450,7 +476,7 @@ def _run_atlas(args: argparse.Namespace) -> int:
     if parcels is not None and is_conninfo(parcels) and not Path(parcels).exists():
         from landgis.qa import postgis
 
-        parcels = postgis.read_parcels(parcels, layer=args.parcel_layer)
+        parcels = postgis.read_parcels(parcels, layer=args.parcel_layer, statement_timeout=args.statement_timeout)
     elif parcels is not None:
         parcels = _existing_input(parcels, "parcel")
         parcel_options = {"layer": args.parcel_layer} if args.parcel_layer else {}
