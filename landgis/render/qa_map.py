@@ -11,12 +11,12 @@ from pathlib import Path
 import folium
 import numpy as np
 import shapely
-from branca.element import MacroElement
 from jinja2 import Template
 
 from landgis.errors import InputError
 from landgis.qa.labels import SEVERITY_LABELS  # render may import qa; qa never imports render
 from landgis.render.interactive import DOM_HELPERS_JS
+from landgis.render.literal_elements import DataMacroElement
 
 __all__ = ["qa_map", "write_qa_map", "SEVERITY_COLOURS", "SEVERITY_LABELS", "MAX_FEATURES"]
 
@@ -26,7 +26,7 @@ SEVERITY_COLOURS = {"error": "#d7191c", "warning": "#fdae61", "info": "#2c7bb6",
 MAX_FEATURES = 20_000
 
 
-class _QALayers(MacroElement):
+class _QALayers(DataMacroElement):
     _template = Template("""
 {% macro header(this, kwargs) %}
 <style>
@@ -51,7 +51,7 @@ class _QALayers(MacroElement):
   var towns = {{ this.towns | tojson }};
   var parcels = {{ this.parcels | tojson }};
   var spec = {{ this.spec | tojson }};
-{{ this.dom_helpers }}
+{{ this.dom_helpers | safe }}
   L.DomUtil.addClass(map.getContainer(), 'landgis-nobasemap');
   var townLayer = L.geoJSON(towns, {
     style: function () { return {className: 'landgis-qa-township', color: '#555', weight: 1.2,
@@ -143,7 +143,7 @@ class _QALayers(MacroElement):
   toggleDots();
 })();
 {% endmacro %}
-""")
+""", autoescape=True)  # user values only as data: tojson, then textContent in the page
 
     def __init__(self, towns: dict, parcels: dict, spec: dict):
         super().__init__()
