@@ -32,6 +32,7 @@ from jinja2 import Template
 from landgis import units
 from landgis.categories import lookup
 from landgis.errors import InputError, LandgisError
+from landgis.printable import printable_data
 from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
 from landgis.render.literal_elements import DataMacroElement, LiteralElement
 from landgis.render.text import attribution, county_lines, density_word, source_title, unit_word
@@ -338,8 +339,8 @@ class _TownshipLayers(DataMacroElement):
         super().__init__()
         self._name = "LandgisTownshipLayers"
         self.dom_helpers = DOM_HELPERS_JS
-        self.data = data
-        self.spec = spec
+        self.data = printable_data(data)  # control characters shown as escapes, like every output
+        self.spec = printable_data(spec)
         self.hatch = spec["hatch"]
 
 

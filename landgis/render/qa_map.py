@@ -14,6 +14,7 @@ import shapely
 from jinja2 import Template
 
 from landgis.errors import InputError
+from landgis.printable import printable_data
 from landgis.qa.labels import SEVERITY_LABELS  # render may import qa; qa never imports render
 from landgis.render.interactive import DOM_HELPERS_JS
 from landgis.render.literal_elements import DataMacroElement
@@ -149,9 +150,9 @@ class _QALayers(DataMacroElement):
         super().__init__()
         self._name = "LandgisQALayers"
         self.dom_helpers = DOM_HELPERS_JS
-        self.towns = towns
-        self.parcels = parcels
-        self.spec = spec
+        self.towns = printable_data(towns)  # control characters shown as escapes, like every output
+        self.parcels = printable_data(parcels)
+        self.spec = printable_data(spec)
 
 
 def _rounded(geom, decimals: int = 6) -> dict:
