@@ -80,6 +80,8 @@ def _register() -> str:
 def pin_font(fig):
     """Tie every text of a figure to the shipped font file, whatever the rcParams when it is drawn.
 
+    Every text is also drawn as written: ``$…$`` is not parsed as mathtext.
+
     Parameters
     ----------
     fig : matplotlib.figure.Figure
@@ -104,6 +106,7 @@ def pin_font(fig):
         props = text.get_fontproperties().copy()
         props.set_file(path)
         text.set_fontproperties(props)
+        text.set_parse_math(False)  # a $…$ in a plan's title is text, not mathtext
     return fig
 
 
@@ -128,6 +131,7 @@ def rc_params() -> dict[str, object]:
         "pdf.fonttype": 3,
         "ps.fonttype": 3,
         "svg.fonttype": "path",
+        "text.parse_math": False,  # user text with two $ is shown as written, never parsed as mathtext
     }
 
 
