@@ -9,7 +9,8 @@ Three steps, one function each::
 :func:`fragment_html` gives the same map as a ``<div>`` with its scripts, to paste into another page
 (several per page are fine). Every user string (township and category names, the footnote) travels
 to the browser as JSON through the Jinja ``tojson`` filter and is put into the page with
-``textContent``, never as HTML.
+``textContent``, never as HTML; the rendered script is handed to folium as literal text
+(:mod:`landgis.render.literal_elements`), so it is never compiled as a template.
 """
 
 from __future__ import annotations

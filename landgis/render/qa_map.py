@@ -1,7 +1,8 @@
 """The QA map: parcels coloured by their worst finding over the townships, one offline HTML file.
 
 Every user string (parcel ids, township names, finding messages) travels to the browser as JSON
-through the Jinja ``tojson`` filter and is put into the page with ``textContent``, never as HTML.
+through the Jinja ``tojson`` filter and is put into the page with ``textContent``, never as HTML;
+the rendered script is handed to folium as literal text, never compiled as a template.
 """
 
 from __future__ import annotations
