@@ -66,7 +66,7 @@ def printable_data(value: Any) -> Any:
 
 
 def jinja_finalize(value: Any) -> Any:
-    """A Jinja2 ``finalize``: every string a template puts out goes through :func:`printable` (markup stays markup).
+    r"""A Jinja2 ``finalize``: every string a template puts out goes through :func:`printable` (markup stays markup).
 
     Examples
     --------
