@@ -546,10 +546,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Exit status 0 on success, 1 when ``qa --fail-on`` findings exist, 2 for bad input (one line on
     stderr naming the file, row or value), 130 when interrupted (Ctrl-C or SIGTERM). Passwords of
-    connection strings never reach stdout or stderr.
+    connection strings never reach stdout or stderr, nor raw control characters (they are escaped).
     """
     import warnings
 
+    from landgis.printable import escaping_streams
     from landgis.secrets import redacting_streams
 
     import logging
@@ -558,7 +559,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # "EOF marker not found" before our own one line
     if not os.environ.get("LANDGIS_DEBUG"):  # a writer's cleanup after an error said in one line
         sys.unraisablehook = lambda unraisable: None
-    with redacting_streams(argv), warnings.catch_warnings():
+    # secrets are redacted first, then control characters escaped: user text never drives the terminal
+    with escaping_streams(), redacting_streams(argv), warnings.catch_warnings():
         warnings.showwarning = _one_line_warnings
         # numpy's floating-point notes (a coordinate of 1e308) say nothing a finding does not say better
         warnings.filterwarnings("ignore", r"(overflow|invalid value|divide by zero) encountered", RuntimeWarning)

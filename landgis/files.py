@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["atomic_path", "write_bytes", "write_text", "write_xlsx", "write_workbook", "finish_sheet",
-           "write_csv", "csv_bytes", "csv_cell", "is_formula_like", "reproducible_xlsx"]
+           "write_csv", "csv_bytes", "csv_cell", "sheet_text", "is_formula_like", "reproducible_xlsx"]
 
 
 def _umask() -> int:
@@ -141,7 +141,8 @@ def is_formula_like(value: object) -> bool:
 def csv_cell(value: object) -> object:
     """A value for a CSV cell: text a spreadsheet would run as a formula gets a leading apostrophe.
 
-    This is OWASP's CSV Injection defence; Excel and WPS show the apostrophe-prefixed cell as text.
+    Control characters in text are written as escapes (:func:`landgis.printable.printable`).
+    The apostrophe is OWASP's CSV Injection defence; Excel and WPS show the apostrophe-prefixed cell as text.
     Numbers (negative ones included) are not text and pass unchanged.
 
     Examples
@@ -149,6 +150,10 @@ def csv_cell(value: object) -> object:
     >>> csv_cell("=1+1镇"), csv_cell("@SUM(A1)"), csv_cell(-2.5), csv_cell("和平镇")
     ("'=1+1镇", "'@SUM(A1)", -2.5, '和平镇')
     """
+    if isinstance(value, str):
+        from landgis.printable import printable
+
+        value = printable(value)  # control characters written as escapes (\x1b), never raw
     return "'" + value if is_formula_like(value) else value
 
 
@@ -222,7 +227,20 @@ def _cell_value(value: object) -> tuple[object, str | None]:
         return value.replace(tzinfo=None), "yyyy-mm-dd hh:mm:ss"
     if isinstance(value, dt.date):
         return value, "yyyy-mm-dd"
-    return str(value), None
+    return sheet_text(value), None
+
+
+def sheet_text(value: object) -> str:
+    r"""Text for a spreadsheet cell: control characters, which a workbook cannot hold, written as escapes.
+
+    Examples
+    --------
+    >>> sheet_text("LZ\x1b-001")
+    'LZ\\x1b-001'
+    """
+    from landgis.printable import printable
+
+    return printable(str(value))
 
 
 def finish_sheet(ws, *, header_row: int = 1) -> None:
