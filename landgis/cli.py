@@ -174,6 +174,8 @@ def _run_plan(args: argparse.Namespace) -> int:
     from landgis.plan.export import format_findings, format_ledger, format_plan_table, plan_to_json, write_plan_table
     from landgis.units import UNIT_LABELS_EN, unit_label
 
+    if args.out:
+        check_output_path(args.out, "file")  # before any work
     plan = _read_plan(args, args.file)
     with county_scope(args.county_resolved.code):
         findings = reconcile(plan)
@@ -240,6 +242,7 @@ def _run_map(args: argparse.Namespace) -> int:
     from landgis.render.static import render_maps
 
     breaks = args.breaks  # checked by argparse: finite, increasing
+    check_output_path(args.out, "folder")  # before any work
     plan = _read_plan(args, args.file)
     if _outline_only(args):
         from landgis.render.outline import no_layer_line, render_outline_maps
@@ -284,6 +287,8 @@ def _run_web(args: argparse.Namespace) -> int:
     from landgis.join import join
     from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
 
+    out = args.out or ("landgis_web_fragment.html" if args.fragment else "landgis_web.html")
+    check_output_path(out, "file")  # before any work
     plan = _read_plan(args, args.file)
     if _outline_only(args):
         from landgis.render.outline import no_layer_line, outline_layer
@@ -295,7 +300,6 @@ def _run_web(args: argparse.Namespace) -> int:
     basemap = None if args.basemap == "none" else args.basemap
     m = web_map(layer, basemap=basemap, tianditu_key=args.tianditu_key, unit=args.unit, lang=args.lang)
     html = fragment_html(m) if args.fragment else self_contained_html(m)
-    out = args.out or ("landgis_web_fragment.html" if args.fragment else "landgis_web.html")
     size = write_html(html, out)
     n_cats = len(layer.attrs.get("categories", []))
     if args.lang == "zh":
