@@ -331,7 +331,8 @@ def find_county(name_or_code: str | County) -> County:
     Parameters
     ----------
     name_or_code : str or County
-        ``441224``, ``怀集县``, ``怀集``, ``肇庆市怀集县``, ``广东省肇庆市怀集县``; ``佛山市`` or ``440600`` for a city; 繁體 as 简体 (``肇慶市懷集縣``). A level word (``县``) or a code of another level (``4418``) names no county.
+        ``441224``, ``怀集县``, ``怀集``, ``肇庆市怀集县``, ``广东省肇庆市怀集县``; ``佛山市`` or ``440600`` for a city;
+        繁體 as 简体 (``肇慶市懷集縣``). A level word (``县``) or a code of another level (``4418``) names no county.
 
     Returns
     -------
