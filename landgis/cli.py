@@ -322,7 +322,8 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
                         "or postgresql://… (with --layer or --sql)")
     p.add_argument("--plan", metavar="PATH", help="land supply plan (.txt/.docx/.pdf; default: the seed plan)")
     p.add_argument("--no-plan", action="store_true", help="skip the quota reconciliation")
-    p.add_argument("--out", metavar="DIR", default="qa", help="output folder (default: ./qa)")
+    p.add_argument("--out", metavar="DIR", default="qa",
+                   help="output folder, built beside it and swapped in whole (default: ./qa)")
     f = p.add_argument_group("parcel file")
     f.add_argument("--layer", "--parcel-layer", dest="parcel_layer", metavar="NAME",
                    help="layer of a GeoPackage, sheet of a workbook, or SCHEMA.TABLE in PostGIS")
@@ -350,7 +351,7 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
                    help="local (default) or dask: partitions on a dask.distributed cluster, results as "
                         "partitioned GeoParquet (parcels.parquet/, findings.parquet/)")
     e.add_argument("--scheduler", metavar="ADDRESS", help="address of a running dask scheduler "
-                   "(default with --engine dask: a local cluster); its workers must see --out")
+                   "(default with --engine dask: a local cluster); its workers must see the folder --out is in")
     e.add_argument("--partition-rows", type=int, default=200_000, metavar="N",
                    help="rows per dask partition (bounds each worker's memory; default 200000)")
     p.add_argument("--fail-on", choices=["error", "warning"],
@@ -560,7 +561,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
     Exit status 0 on success, 1 when ``qa --fail-on`` findings exist, 2 for bad input (one line on
-    stderr naming the file, row or value), 130 when interrupted (Ctrl-C or SIGTERM). Passwords of
+    stderr naming the file, row or value), 130 when interrupted (Ctrl-C or SIGTERM) before the output
+    folder was swapped in (after, the run has succeeded and says so). Passwords of
     connection strings never reach stdout or stderr.
     """
     import warnings
