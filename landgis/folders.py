@@ -99,13 +99,23 @@ def staged_folder(dest: str | Path) -> Iterator[Path]:
     folders of killed runs are cleaned up first.
     """
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(dest)
-    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-{os.getpid()}-", dir=dest.parent))
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(dest)
+        work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-{os.getpid()}-", dir=dest.parent))
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(dest)) from exc  # the user's path, not ours
     try:
         work.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would hide the output from colleagues
         yield work
         swap_into_place(work, dest)
+    except OSError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        name = str(exc.filename) if exc.filename is not None else None
+        if name is not None and (name == str(work) or name.startswith(str(work) + os.sep)):
+            # errors name the file as the user will find it: Q/parcels.gpkg, not .Q.building-…/parcels.gpkg
+            raise OSError(exc.errno, exc.strerror, str(dest) + name[len(str(work)):]) from exc
+        raise
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
