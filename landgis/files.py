@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["check_output_path", "atomic_path", "write_bytes", "write_text", "write_xlsx", "write_workbook", "finish_sheet",
-           "write_csv", "csv_bytes", "csv_cell", "is_formula_like", "reproducible_xlsx"]
+__all__ = ["check_output_path", "atomic_path", "write_bytes", "write_text", "write_xlsx", "write_workbook",
+           "finish_sheet", "write_csv", "csv_bytes", "csv_cell", "is_formula_like", "reproducible_xlsx"]
 
 
 def _umask() -> int:
