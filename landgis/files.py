@@ -11,14 +11,62 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["atomic_path", "write_bytes", "write_text", "write_xlsx", "write_workbook", "finish_sheet",
-           "write_csv", "csv_bytes", "csv_cell", "sheet_text", "is_formula_like", "reproducible_xlsx"]
+__all__ = ["check_output_path", "atomic_path", "write_bytes", "write_text", "write_xlsx", "write_workbook",
+           "finish_sheet", "write_csv", "csv_bytes", "csv_cell", "sheet_text", "is_formula_like", "reproducible_xlsx"]
 
 
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _kind_of(mode: int) -> str:
+    import stat
+
+    for test, word in ((stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return word
+    return "a regular file" if stat.S_ISREG(mode) else "not a regular file"
+
+
+def check_output_path(out: str | Path, kind: str = "file") -> Path:
+    """``out`` as a place to write a new ``kind`` (``"file"`` or ``"folder"``), or :class:`InputError`.
+
+    Accepted: a new path, or an existing regular file (for a file) or folder (for a folder). Refused:
+    a symbolic link as the last component (the output would replace the link, not go where it points),
+    and a device node, FIFO or socket, which a write would replace with a regular file.
+
+    Examples
+    --------
+    >>> check_output_path("table.xlsx")
+    PosixPath('table.xlsx')
+    >>> check_output_path("/dev/null")
+    Traceback (most recent call last):
+    landgis.errors.InputError: /dev/null: is a character device, not a file; give a new path or a file to replace
+    """
+    import stat
+
+    from landgis.errors import InputError
+
+    path = Path(out)
+    if not str(out).strip():
+        raise InputError(f"--out is empty; give a {kind} name")
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return path
+    except OSError as exc:  # a parent that is a file, a path too long …
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    if stat.S_ISLNK(mode):
+        target = os.readlink(path)
+        raise InputError(f"{path}: is a symbolic link (to {target}); give the {kind} itself or a new path")
+    wanted = stat.S_ISDIR(mode) if kind == "folder" else stat.S_ISREG(mode)
+    if not wanted:
+        raise InputError(f"{path}: is {_kind_of(mode)}, not a {kind}; give a new path or a {kind} to replace")
+    return path
 
 
 @contextlib.contextmanager
@@ -35,6 +83,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """
     path = Path(path)
     tmp = path  # until the temporary file exists, errors name the output itself
+    check_output_path(path, "file")  # never replace a device, a FIFO or a link with a regular file
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
