@@ -24,6 +24,7 @@ name                default           what it bounds
 ``unzipped_bytes``  4 GiB             uncompressed size of a zip (.docx, .xlsx, zipped shapefile)
 ``zip_ratio``       200               uncompressed/compressed size of a zip entry over 16 MiB
 ``zip_entries``     10,000            members of a zip
+``xml_bytes``       64 MiB            one XML part of a .docx or .xlsx, uncompressed (its parse takes ~10x)
 ==================  ================  ==============================================================
 """
 
@@ -51,6 +52,7 @@ LIMITS: dict[str, int] = {
     "unzipped_bytes": 4 << 30,
     "zip_ratio": 200,
     "zip_entries": 10_000,
+    "xml_bytes": 64 << 20,
 }
 """Default limits by name (see the module's table)."""
 
@@ -87,11 +89,13 @@ def exceeded(where: object, what: str, name: str, value: int | None = None) -> L
     return LimitError(f"{where}: {got} (the limit; set LANDGIS_LIMIT_{name.upper()} to raise it)")
 
 
-def check_zip(zf: zipfile.ZipFile, where: object) -> None:
+def check_zip(zf: zipfile.ZipFile, where: object, office: bool = False) -> None:
     """Refuse a zip whose members would expand beyond the limits, before anything is extracted.
 
     The sizes are those the archive declares; :mod:`zipfile` stops reading a member at its declared
     size, so a member cannot expand further than checked here.
+
+    With ``office`` (a .docx or .xlsx), each XML part is also held to ``xml_bytes``.
 
     Raises
     ------
@@ -104,6 +108,8 @@ def check_zip(zf: zipfile.ZipFile, where: object) -> None:
     total = 0
     for info in infos:
         total += info.file_size
+        if office and info.filename.lower().endswith((".xml", ".rels")) and info.file_size > limit("xml_bytes"):
+            raise exceeded(f"{where}!{info.filename}", "bytes of XML uncompressed", "xml_bytes", info.file_size)
         if info.file_size > _RATIO_FLOOR and info.file_size > limit("zip_ratio") * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
             raise exceeded(f"{where}!{info.filename}", f"times expansion ({info.file_size:,} bytes from "

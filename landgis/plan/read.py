@@ -123,12 +123,9 @@ def _check_docx(path: Path) -> None:
 
     try:
         with zipfile.ZipFile(path) as zf:
-            check_zip(zf, path)
-            main = next((i for i in zf.infolist() if i.filename == "word/document.xml"), None)
+            check_zip(zf, path, office=True)
     except zipfile.BadZipFile:
         raise InputError(f"{path}: not a readable Word .docx file (not a zip archive)") from None
-    if main is not None and main.file_size > 4 * limit("text_chars") + (64 << 20):
-        raise exceeded(f"{path}!word/document.xml", "bytes of document text", "text_chars", main.file_size)
 
 
 def _check_docx_cells(body, path: Path) -> None:
