@@ -23,10 +23,11 @@ from pyproj import CRS, Transformer
 from landgis.categories import category_names, lookup
 from landgis.errors import LandgisError
 from landgis.names import core_name, normalise_name, registry, suggest
-from landgis.qa.labels import finding
+from landgis.qa.labels import GROUP_COLUMNS, finding
 from landgis.qa.parcels import HA_PER_UNIT
 
-__all__ = ["Context", "check_partition", "duplicate_ids", "duplicate_geometries", "overlaps", "guess_area_unit"]
+__all__ = ["Context", "check_partition", "duplicate_ids", "duplicate_geometries", "overlaps", "guess_area_unit",
+           "GROUP_COLUMNS"]
 
 # Mainland China, Hainan and the near islands, generously: outside this box a coordinate is wrong.
 _CHINA = (73.0, 3.0, 135.5, 54.0)
@@ -535,27 +536,59 @@ def _output_geometry(r: _Rows) -> None:
     r.out["geom_key"] = key
 
 
-def duplicate_ids(added: pd.DataFrame, findings: list[dict]) -> None:
-    """Rows sharing an id (``added``: ``id_text``, ``parcel_id``, indexed by input row, sorted)."""
+_SHOWN = 5  # members named in a group's message; the list file has them all
+
+
+def duplicate_ids(added: pd.DataFrame, findings: list[dict], members: list[pd.DataFrame] | None = None) -> None:
+    """Rows sharing an id: one ``duplicate_id`` finding per group, on its first row.
+
+    Parameters
+    ----------
+    added : pandas.DataFrame
+        ``id_text`` and ``parcel_id``, indexed by input row, sorted.
+    findings : list of dict
+        Appended to: one finding per group, with ``group``, ``group_size`` and the first rows.
+    members : list of pandas.DataFrame, optional
+        Appended to: the members of each group (:data:`GROUP_COLUMNS`), for the list file and the
+        per-parcel columns.
+    """
     ids = added.loc[added["id_text"] != "", "id_text"]
-    ids = ids[ids.duplicated(keep=False)]
-    for pid, grp in ids.groupby(ids, sort=False):
-        where = "、".join(str(r + 1) for r in grp.index)
-        for r in grp.index:
-            finding(findings, r, pid, "duplicate_id", f"编号“{pid}”重复（第 {where} 行）",
-                    input_rows=[int(x) + 1 for x in grp.index])
+    _groups(ids[ids.duplicated(keep=False)], added, "duplicate_id", findings, members,
+            lambda pid, n, where: f"编号“{pid}”重复：共 {n} 个地块（第 {where} 行）")
 
 
-def duplicate_geometries(added: pd.DataFrame, findings: list[dict]) -> None:
-    """Rows with the same geometry (``added``: ``geom_key``, ``parcel_id``, indexed by input row, sorted)."""
+def duplicate_geometries(added: pd.DataFrame, findings: list[dict], members: list[pd.DataFrame] | None = None) -> None:
+    """Rows with the same geometry: one ``duplicate_geometry`` finding per group, on its first row.
+
+    ``added``: ``geom_key`` and ``parcel_id``, indexed by input row, sorted; the rest as
+    :func:`duplicate_ids`.
+    """
     keys = added["geom_key"].dropna()
-    keys = keys[keys.duplicated(keep=False)]
-    for _, grp in keys.groupby(keys, sort=False):
-        names = [added.at[r, "parcel_id"] for r in grp.index]
-        for r in grp.index:
-            others = [p for rr, p in zip(grp.index, names) if rr != r]
-            finding(findings, r, added.at[r, "parcel_id"], "duplicate_geometry",
-                    f"几何与 {'、'.join(others)} 完全相同", duplicates=others)
+    _groups(keys[keys.duplicated(keep=False)], added, "duplicate_geometry", findings, members,
+            lambda _, n, where: f"几何完全相同的地块共 {n} 个（第 {where} 行）")
+
+
+def _groups(keys: pd.Series, added: pd.DataFrame, kind: str, findings: list, members: list | None, say) -> None:
+    if not len(keys):
+        return
+    codes, _ = pd.factorize(keys, sort=False)
+    order = np.lexsort((keys.index.to_numpy(), codes))  # by group, then input row
+    rows = keys.index.to_numpy()[order]
+    codes = codes[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    sizes = np.diff(np.r_[starts, len(codes)])
+    pids = added["parcel_id"].reindex(rows).to_numpy(dtype=object)
+    for start, n in zip(starts, sizes):
+        first = int(rows[start])
+        shown = [int(r) + 1 for r in rows[start:start + min(int(n), _SHOWN)]]
+        where = "、".join(map(str, shown)) + ("等；名单见 duplicate_groups.csv" if n > _SHOWN else "")
+        finding(findings, first, pids[start], kind, say(keys.loc[first], int(n), where),
+                group=f"{kind}:{first + 1}", group_size=int(n), input_rows=shown)
+    if members is not None:
+        firsts = np.repeat(rows[starts], sizes)
+        members.append(pd.DataFrame({"group": [f"{kind}:{r + 1}" for r in firsts], "kind": kind,
+                                     "group_size": np.repeat(sizes, sizes).astype(np.int64),
+                                     "row": rows.astype(np.int64), "parcel_id": pids}))
 
 
 def overlaps(added: pd.DataFrame, ctx: Context, findings: list[dict], other: pd.DataFrame | None = None) -> int:
