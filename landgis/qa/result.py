@@ -235,7 +235,8 @@ def write_qa(result: QAResult, out_dir) -> list[Path]:
     findings = _for_people(result.findings)
     for name, df in (("findings", findings), ("quota", result.quota)):
         written.append(_write_table(df, out / f"{name}.csv", "csv"))
-        written.append(_write_table(for_file(df), out / f"{name}.xlsx", "xlsx"))
+        sheet = _xlsx_findings(df, result.summary["by_kind"]) if name == "findings" else df
+        written.append(_write_table(for_file(sheet), out / f"{name}.xlsx", "xlsx"))
     written.append(_write_table(_groups_for_people(result.groups), out / "duplicate_groups.csv", "csv"))
     return written
 
@@ -246,7 +247,7 @@ def _groups_for_people(groups: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={"row": "input_row"})
 
 
-#: Findings written to findings.xlsx at most by the dask engine (beyond, the CSV and Parquet have them all).
+#: Findings written to findings.xlsx at most (beyond, its count per kind; the CSV and Parquet have them all).
 XLSX_MAX_FINDINGS = 200_000
 
 
@@ -280,15 +281,22 @@ def _write_partitioned(result: QAResult, out: Path) -> list[Path]:
     groups = sort_groups(read_groups_parquet(sorted((out / "duplicate_groups.parquet").glob("*.parquet"))))
     written.append(_write_table(_groups_for_people(groups), out / "duplicate_groups.csv", "csv"))
     n = sum(result.summary["by_kind"].values())
-    if n <= XLSX_MAX_FINDINGS:
-        table = _for_people(read_findings_parquet(files))
-    else:
-        table = pd.DataFrame({"kind": list(result.summary["by_kind"]), "count": list(result.summary["by_kind"].values())})
-        table["note"] = f"共 {n} 条问题，超过 {XLSX_MAX_FINDINGS} 条，明细见 findings.csv 与 findings.parquet"
+    table = _xlsx_findings(_for_people(read_findings_parquet(files)) if n <= XLSX_MAX_FINDINGS else None,
+                           result.summary["by_kind"], "findings.csv 与 findings.parquet")
     written.append(_write_table(for_file(table), out / "findings.xlsx", "xlsx"))
     written.append(_write_table(result.quota, out / "quota.csv", "csv"))
     written.append(_write_table(for_file(result.quota), out / "quota.xlsx", "xlsx"))
     return written
+
+
+def _xlsx_findings(findings: pd.DataFrame | None, by_kind: dict, where: str = "findings.csv") -> pd.DataFrame:
+    """What findings.xlsx holds: the findings, or beyond :data:`XLSX_MAX_FINDINGS` their count per kind."""
+    n = sum(by_kind.values())
+    if findings is not None and n <= XLSX_MAX_FINDINGS:
+        return findings
+    table = pd.DataFrame({"kind": list(by_kind), "count": list(by_kind.values())})
+    table["note"] = f"共 {n} 条问题，超过 {XLSX_MAX_FINDINGS} 条，明细见 {where}"
+    return table
 
 
 def _for_people(findings: pd.DataFrame) -> pd.DataFrame:
