@@ -72,14 +72,14 @@ def _broken_tails(data: bytes, enc: str, ends: list[tuple[int, int]] | None) -> 
             data[pos:].decode(enc)
             return cuts
         except UnicodeDecodeError as exc:
-            bad, stop = pos + exc.start, pos + exc.end
+            bad = pos + exc.start
         end = len(data) if ends is None else next((e for s, e in ends if s <= bad < e), None)
         if end is None:
             return None
-        tail = data[stop:end]
-        # a character cut at the field's width: only padding (or nothing) after the bad bytes, and
-        # the bad bytes are the start of a character that the field had no room to finish
-        if end - bad > 4 or tail.strip(b" \0") or _completes(data[bad:end].rstrip(b" \0"), enc) is False:
+        head = data[bad:end]
+        # a character cut at the field's width: the field is full, and its last bytes are the start of
+        # a character it had no room to finish (text that merely does not decode is the wrong encoding)
+        if not 0 < len(head) < 4 or not _completes(head, enc):
             return None
         cuts.append((bad, end))
         pos = end
