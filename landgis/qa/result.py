@@ -168,7 +168,8 @@ def assemble(gdf, added, findings, quota, townships, fields, source, engine, pla
 
 def sort_groups(groups: pd.DataFrame) -> pd.DataFrame:
     """Group members by kind, first row, then row (the same whichever engine found them)."""
-    g = groups.astype({"group_size": np.int64, "row": np.int64})
+    g = groups.astype({"group": object, "kind": object, "group_size": np.int64, "row": np.int64,
+                       "parcel_id": object})
     first = pd.to_numeric(g["group"].str.rsplit(":", n=1).str[1]).to_numpy() if len(g) else np.zeros(0)
     order = g["kind"].map(KIND_ORDER).to_numpy() if len(g) else np.zeros(0)
     return g.assign(_k=order, _f=first).sort_values(["_k", "_f", "row"], kind="stable").drop(
