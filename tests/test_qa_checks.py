@@ -7,6 +7,7 @@ import json
 import geopandas as gpd
 import pytest
 import shapely
+import shapely.affinity
 
 from landgis.qa import qa
 from landgis.qa.checks import Context, check_partition, overlaps
@@ -79,3 +80,30 @@ def test_tolerance_and_other_partition(towns):
     out: list = []
     assert overlaps(added.iloc[:2], ctx, out, other=added.iloc[2:]) == 1  # IN×HALF do not meet; BIG×HALF does
     assert {(f["parcel_id"], json.loads(f["figures"])["other"]) for f in out} == {("BIG", "HALF"), ("HALF", "BIG")}
+
+
+def test_pairs_of_intersecting_polygons_are_limited(towns, monkeypatch):
+    """300 shifted copies of one square: 44,850 pairs; beyond the limit QA stops in one line, before
+    measuring every pair (8,000 copies would be 32 million)."""
+    from landgis.errors import LimitError
+
+    base = _overlap_cases(towns).geometry.iloc[0]
+    gdf = gpd.GeoDataFrame({"地块编号": [f"C{i}" for i in range(300)]},
+                           geometry=[shapely.affinity.translate(base, i * 1e-7, 0) for i in range(300)], crs=4490)
+    monkeypatch.setenv("LANDGIS_LIMIT_OVERLAP_PAIRS", "40000")
+    with pytest.raises(LimitError, match="LANDGIS_LIMIT_OVERLAP_PAIRS"):
+        qa(gdf, towns, False)
+    monkeypatch.setenv("LANDGIS_LIMIT_OVERLAP_PAIRS", "50000")
+    r = qa(gdf, towns, False)
+    assert (r.findings["kind"] == "overlaps_parcel").sum() == 2 * 300 * 299 // 2
+
+
+def test_8000_parcels_at_one_coordinate(towns):
+    """The input that ran out of memory (each duplicate finding listed the 7,999 others): one finding."""
+    pt = towns.to_crs(4490).geometry.iloc[0].representative_point()
+    gdf = gpd.GeoDataFrame({"地块编号": [f"P{i}" for i in range(8000)]}, geometry=[pt] * 8000, crs=4490)
+    r = qa(gdf, towns, False)
+    dup = r.findings[r.findings["kind"] == "duplicate_geometry"]
+    assert len(dup) == 1 and len(dup["message"].iloc[0]) < 200
+    assert len(r.groups) == 8000 and set(r.groups["group_size"]) == {8000}
+    assert (r.parcels["finding_kinds"].str.contains("duplicate_geometry")).all()

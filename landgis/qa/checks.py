@@ -22,6 +22,7 @@ from pyproj import CRS, Transformer
 
 from landgis.categories import category_names, lookup
 from landgis.errors import LandgisError
+from landgis.limits import exceeded, limit
 from landgis.names import core_name, normalise_name, registry, suggest
 from landgis.qa.labels import GROUP_COLUMNS, finding
 from landgis.qa.parcels import HA_PER_UNIT
@@ -619,10 +620,7 @@ def overlaps(added: pd.DataFrame, ctx: Context, findings: list[dict], other: pd.
         return 0
     ga = np.asarray(a["geometry"].values, dtype=object)
     gb = np.asarray(b["geometry"].values, dtype=object)
-    ia, ib = shapely.STRtree(gb).query(ga, predicate="intersects")
-    if other is None:
-        keep = ia < ib
-        ia, ib = ia[keep], ib[keep]
+    ia, ib = _candidate_pairs(ga, gb, other is None)
     same = a["geom_key"].to_numpy(dtype=object)[ia] == b["geom_key"].to_numpy(dtype=object)[ib]
     ia, ib = ia[~same], ib[~same]
     if not len(ia):
@@ -641,6 +639,31 @@ def overlaps(added: pd.DataFrame, ctx: Context, findings: list[dict], other: pd.
     for p in both.sort_values(["ra", "rb"]).itertuples():
         _overlap_finding(findings, p)
     return len(pairs)
+
+
+def _candidate_pairs(ga: np.ndarray, gb: np.ndarray, same: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of intersecting polygons (positions in ``ga``, ``gb``; each pair once when ``same``), queried
+    in blocks so that more pairs than the ``overlap_pairs`` limit stop the run before filling memory."""
+    tree = shapely.STRtree(gb)
+    most, n = limit("overlap_pairs"), 0
+    found_a, found_b = [], []
+    for start in range(0, len(ga), _BLOCK):
+        ia, ib = tree.query(ga[start:start + _BLOCK], predicate="intersects")
+        ia += start
+        if same:
+            keep = ia < ib
+            ia, ib = ia[keep], ib[keep]
+        n += len(ia)
+        if n > most:
+            raise exceeded("the parcels", "pairs of intersecting polygons (copies of one parcel?)", "overlap_pairs")
+        found_a.append(ia)
+        found_b.append(ib)
+    if not found_a:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    return np.concatenate(found_a), np.concatenate(found_b)
+
+
+_BLOCK = 10_000  # polygons queried at a time
 
 
 def _polygons(frame: pd.DataFrame) -> pd.DataFrame:
