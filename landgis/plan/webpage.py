@@ -13,6 +13,7 @@ import re
 import lxml.html
 from lxml import etree
 
+from landgis.errors import InputError
 from landgis.limits import exceeded, limit
 
 __all__ = ["html_lines", "decode_html", "looks_like_html"]
@@ -70,8 +71,12 @@ def html_lines(page: str, where: object = "<html>") -> list[str]:
     except (etree.ParserError, ValueError):
         return [line for line in page.splitlines() if line.strip()]
     # libxml2 recovers from a resource limit by dropping the rest of the page: that is an error here
-    if any(e.level_name == "FATAL" for e in parser.error_log) or _depth(doc) > depth:
+    fatal = [e for e in parser.error_log if e.level_name == "FATAL"]
+    if any("depth" in e.message.lower() for e in fatal) or _depth(doc) > depth:
         raise exceeded(where, "levels of element nesting (the page could be read only in part)", "html_nesting")
+    if fatal:
+        raise InputError(f"{where}: the page could be read only in part (line {fatal[0].line}: "
+                         f"{' '.join(fatal[0].message.split())})")
     _drop_boilerplate(doc)
     budget = [limit("cells"), limit("text_chars")]
     for table in reversed(doc.xpath("//table")):  # innermost first
