@@ -481,3 +481,18 @@ def test_utf8_township_names_cut_at_the_field_width(tmp_path, official, towns):
     got = pyogrio.read_dataframe(src, encoding=enc)
     assert got["BZ"].iloc[0] == "备注" + "x" * (width - 8) and set(got["BZ"].iloc[1:]) == {"备注ab"}
     assert set(got["XZQMC"]) == set(towns["name"])
+
+
+def test_zipped_township_shapefile_bomb_is_a_limit_error(tmp_path, official):
+    """A zip whose .dbf expands a thousandfold is refused before anything is unpacked."""
+    from landgis.errors import LimitError
+
+    shp = tmp_path / "xzq.shp"
+    pyogrio.write_dataframe(official, shp, encoding="UTF-8")
+    path = tmp_path / "xzq.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for suffix in (".shp", ".shx", ".prj", ".cpg"):
+            z.write(shp.with_suffix(suffix), f"xzq{suffix}")
+        z.writestr("xzq.dbf", shp.with_suffix(".dbf").read_bytes() + b" " * (32 << 20))
+    with pytest.raises(LimitError, match=r"xzq\.dbf.*LANDGIS_LIMIT_ZIP_RATIO"):
+        load_townships(path)
