@@ -191,8 +191,8 @@ def test_outputs_written(result, tmp_path, cases):
     paths = write_qa(result, tmp_path)
     names = {p.name for p in paths}
     assert names == {"parcels.gpkg", "findings.csv", "findings.xlsx", "quota.csv", "quota.xlsx",
-                     "duplicate_groups.csv"}  # QA does not draw
-    groups = pd.read_csv(tmp_path / "duplicate_groups.csv", encoding="utf-8-sig", dtype={"parcel_id": str})
+                     "finding_groups.csv"}  # QA does not draw
+    groups = pd.read_csv(tmp_path / "finding_groups.csv", encoding="utf-8-sig", dtype={"parcel_id": str})
     assert list(groups.columns) == ["group", "kind", "group_size", "input_row", "parcel_id"]
     assert groups.loc[groups["kind"] == "duplicate_id", "input_row"].tolist() == [10, 11]
     back = gpd.read_file(tmp_path / "parcels.gpkg")

@@ -10,7 +10,7 @@ import shapely
 import shapely.affinity
 
 from landgis.qa import qa
-from landgis.qa.checks import Context, check_partition, overlaps
+from landgis.qa.checks import MANY_OVERLAPS, Context, check_partition, overlaps
 from test_qa import _area_crs, _inside
 
 
@@ -95,7 +95,15 @@ def test_pairs_of_intersecting_polygons_are_limited(towns, monkeypatch):
         qa(gdf, towns, False)
     monkeypatch.setenv("LANDGIS_LIMIT_OVERLAP_PAIRS", "50000")
     r = qa(gdf, towns, False)
-    assert (r.findings["kind"] == "overlaps_parcel").sum() == 2 * 300 * 299 // 2
+    # each copy overlaps the 299 others: one finding per parcel for its group, not one per pair
+    f = r.findings[r.findings["kind"] == "overlaps_parcel"]
+    assert len(f) == 300 and f["row"].tolist() == list(range(300))
+    fig = json.loads(f["figures"].iloc[0])
+    assert fig["group"] == "overlaps_parcel:1" and fig["group_size"] == 299
+    assert f["message"].iloc[0].startswith("与 299 个地块重叠（C1、C2、C3、C4、C5等；名单见 finding_groups.csv）")
+    g = r.groups[r.groups["group"] == "overlaps_parcel:1"]
+    assert g["row"].tolist() == list(range(1, 300)) and set(g["group_size"]) == {299}
+    assert (r.parcels["n_findings"] == 1).all()  # an overlap group's members count their own finding only
 
 
 def test_8000_parcels_at_one_coordinate(towns):
@@ -107,3 +115,25 @@ def test_8000_parcels_at_one_coordinate(towns):
     assert len(dup) == 1 and len(dup["message"].iloc[0]) < 200
     assert len(r.groups) == 8000 and set(r.groups["group_size"]) == {8000}
     assert (r.parcels["finding_kinds"].str.contains("duplicate_geometry")).all()
+
+
+@pytest.mark.parametrize("n_inside", [MANY_OVERLAPS, MANY_OVERLAPS + 1])
+def test_a_parcel_overlapping_many_gets_one_finding(towns, n_inside):
+    """BIG holds n small parcels: up to MANY_OVERLAPS a finding per pair, beyond one for the group."""
+    crs = _area_crs(towns)
+    c = gpd.GeoSeries([_inside(towns, "九陂镇")], crs=4326).to_crs(crs).iloc[0]
+    geoms = [shapely.box(c.x, c.y, c.x + 1000, c.y + 100)]
+    geoms += [shapely.box(c.x + 60 * i, c.y + 10, c.x + 60 * i + 50, c.y + 60) for i in range(n_inside)]
+    gdf = gpd.GeoDataFrame({"地块编号": ["BIG"] + [f"S{i}" for i in range(n_inside)]}, geometry=geoms,
+                           crs=crs).to_crs(4490)
+    r = qa(gdf, towns, False)
+    big = r.findings[(r.findings["kind"] == "overlaps_parcel") & (r.findings["parcel_id"] == "BIG")]
+    small = r.findings[(r.findings["kind"] == "overlaps_parcel") & (r.findings["parcel_id"] != "BIG")]
+    assert len(small) == n_inside  # each small parcel overlaps BIG only: its pair finding stays
+    if n_inside <= MANY_OVERLAPS:
+        assert len(big) == n_inside and len(r.groups) == 0
+    else:
+        fig = json.loads(big["figures"].iloc[0])
+        assert len(big) == 1 and fig["group_size"] == n_inside
+        assert fig["overlap_m2"] == pytest.approx(n_inside * 2500, rel=1e-3)
+        assert sorted(r.groups["parcel_id"]) == sorted(f"S{i}" for i in range(n_inside))

@@ -130,10 +130,10 @@ def test_geoparquet_in_partitions_with_overlaps_across_borders(towns, plan, clie
     assert len(list((tmp_path / "out" / "parcels.parquet").glob("*.parquet"))) == 6
     written = {p.name for p in write_qa(dist, tmp_path / "out")}
     assert {"parcels.parquet", "findings.parquet", "findings.csv", "findings.xlsx", "quota.csv",
-            "duplicate_groups.csv"} <= written
+            "finding_groups.csv"} <= written
     csv = pd.read_csv(tmp_path / "out" / "findings.csv", encoding="utf-8-sig")
     assert len(csv) == len(local.findings) and csv["input_row"].min() == 1
-    groups = pd.read_csv(tmp_path / "out" / "duplicate_groups.csv", encoding="utf-8-sig")
+    groups = pd.read_csv(tmp_path / "out" / "finding_groups.csv", encoding="utf-8-sig")
     assert len(groups) == len(local.groups) == 2 * 100 + 2  # 100 pairs of ids, one pair of geometries
     assert not list((tmp_path / "out").glob(".qa-*"))  # no work or staging folders left
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
+import json
 import math
 from dataclasses import dataclass, field
 
@@ -27,8 +28,8 @@ from landgis.names import core_name, normalise_name, registry, suggest
 from landgis.qa.labels import GROUP_COLUMNS, finding
 from landgis.qa.parcels import HA_PER_UNIT
 
-__all__ = ["Context", "check_partition", "duplicate_ids", "duplicate_geometries", "overlaps", "guess_area_unit",
-           "GROUP_COLUMNS"]
+__all__ = ["Context", "check_partition", "duplicate_ids", "duplicate_geometries", "overlaps", "group_overlaps",
+           "guess_area_unit", "MANY_OVERLAPS"]
 
 # Mainland China, Hainan and the near islands, generously: outside this box a coordinate is wrong.
 _CHINA = (73.0, 3.0, 135.5, 54.0)
@@ -582,7 +583,7 @@ def _groups(keys: pd.Series, added: pd.DataFrame, kind: str, findings: list, mem
     for start, n in zip(starts, sizes):
         first = int(rows[start])
         shown = [int(r) + 1 for r in rows[start:start + min(int(n), _SHOWN)]]
-        where = "、".join(map(str, shown)) + ("等；名单见 duplicate_groups.csv" if n > _SHOWN else "")
+        where = "、".join(map(str, shown)) + ("等；名单见 finding_groups.csv" if n > _SHOWN else "")
         finding(findings, first, pids[start], kind, say(keys.loc[first], int(n), where),
                 group=f"{kind}:{first + 1}", group_size=int(n), input_rows=shown)
     if members is not None:
@@ -639,6 +640,57 @@ def overlaps(added: pd.DataFrame, ctx: Context, findings: list[dict], other: pd.
     for p in both.sort_values(["ra", "rb"]).itertuples():
         _overlap_finding(findings, p)
     return len(pairs)
+
+
+MANY_OVERLAPS = 10
+"""A parcel overlapping more others than this gets one ``overlaps_parcel`` finding for them all (the
+others listed in ``finding_groups.csv``) instead of one finding per pair."""
+
+
+def group_overlaps(fdf: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Replace the pair findings of a parcel that overlaps more than :data:`MANY_OVERLAPS` others by one.
+
+    Parameters
+    ----------
+    fdf : pandas.DataFrame
+        Findings (:data:`~landgis.qa.labels.FINDING_COLUMNS`) holding every ``overlaps_parcel`` finding of
+        the parcels in it (all parcels, or one dask partition's).
+
+    Returns
+    -------
+    (findings, members)
+        The findings with each such parcel's pairs replaced by one finding (``group``, ``group_size``,
+        the overlap in m² added up), and the other parcels of each group (:data:`GROUP_COLUMNS`).
+    """
+    empty = pd.DataFrame({c: pd.Series(dtype=np.int64 if c in ("row", "group_size") else object)
+                          for c in GROUP_COLUMNS})
+    ov = (fdf["kind"] == "overlaps_parcel").to_numpy()
+    if not ov.any():
+        return fdf, empty
+    counts = fdf.loc[ov, "row"].value_counts()
+    many = set(counts[counts > MANY_OVERLAPS].index)
+    if not many:
+        return fdf, empty
+    sel = ov & fdf["row"].isin(many).to_numpy()
+    pairs = fdf[sel]
+    figs = pd.DataFrame([json.loads(f) for f in pairs["figures"]], index=pairs.index)
+    new: list[dict] = []
+    members = []
+    for row, grp in pairs.groupby("row", sort=True):
+        f = figs.loc[grp.index].sort_values("other_row", kind="stable")
+        n, total = len(f), float(f["overlap_m2"].sum())
+        group = f"overlaps_parcel:{int(row) + 1}"
+        shown = "、".join(map(str, f["other"].head(_SHOWN)))
+        finding(new, int(row), grp["parcel_id"].iloc[0], "overlaps_parcel",
+                f"与 {n} 个地块重叠（{shown}等；名单见 finding_groups.csv），重叠合计 {total:,.1f} 平方米"
+                f"（{fmt_ha(total / 1e4)}）", group=group, group_size=n, overlap_m2=total,
+                other_row=int(f["other_row"].iloc[0]))
+        members.append(pd.DataFrame({"group": group, "kind": "overlaps_parcel", "group_size": np.int64(n),
+                                     "row": (f["other_row"].to_numpy(dtype=np.int64) - 1),
+                                     "parcel_id": f["other"].astype(str).to_numpy()}))
+    out = pd.concat([fdf[~sel], pd.DataFrame(new, columns=list(fdf.columns)).astype({"row": fdf["row"].dtype})],
+                    ignore_index=True)
+    return out, pd.concat(members, ignore_index=True)
 
 
 def _candidate_pairs(ga: np.ndarray, gb: np.ndarray, same: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -39,7 +39,8 @@ import pandas as pd
 import shapely
 
 from landgis.qa import exchange
-from landgis.qa.checks import Context, check_partition, duplicate_geometries, duplicate_ids, overlaps
+from landgis.qa.checks import (Context, check_partition, duplicate_geometries, duplicate_ids, group_overlaps,
+                               overlaps)
 from landgis.qa.labels import FINDING_COLUMNS, GROUP_COLUMNS
 from landgis.qa.quota import booked
 
@@ -334,7 +335,7 @@ def _duplicate_stage(kind: str, j: int, work: Path, staging: Path) -> int:
     _write_by_part(found, df["_qa_part"], f"{kind}.{j}", work)
     if members:
         m = members[0]
-        write_groups_parquet(m, staging / "duplicate_groups.parquet" / f"{kind}.{j:05d}.parquet")
+        write_groups_parquet(m, staging / "finding_groups.parquet" / f"{kind}.{j:05d}.parquet")
         parts = df["_qa_part"].reindex(m["row"].to_numpy()).to_numpy()
         for k in np.unique(parts):  # each partition's rows, for their per-parcel columns
             write_groups_parquet(m[parts == k], work / "members" / f"part={int(k)}" / f"{kind}.{j}.parquet")
@@ -410,8 +411,10 @@ def _assemble_stage(k: int, work: Path, staging: Path) -> dict:
 
     checked = gpd.read_parquet(work / "checked" / f"part.{k}.parquet")
     rows = checked["_qa_row"].to_numpy(dtype=np.int64)
-    fdf = sort_findings(read_findings_parquet(sorted((work / "findings" / f"part={k}").glob("*.parquet"))),
-                        int(rows.max()) + 1 if len(rows) else 0)
+    fdf, around = group_overlaps(read_findings_parquet(sorted((work / "findings" / f"part={k}").glob("*.parquet"))))
+    fdf = sort_findings(fdf, int(rows.max()) + 1 if len(rows) else 0)
+    if len(around):
+        write_groups_parquet(around, staging / "finding_groups.parquet" / f"overlaps.{k:05d}.parquet")
     added = pd.DataFrame({c: checked[f"_qa_{c}"].to_numpy() for c in ("parcel_id", "township_found", "area_ha")},
                          index=rows)
     added["geometry"] = checked.geometry.to_numpy()
@@ -508,7 +511,7 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
     token = uuid.uuid4().hex[:12]
     work, staging = out / f".qa-work-{token}", out / f".qa-staging-{token}"
     for d in (work / "keyed", work / "checked", work / "findings", work / "near", work / "duplicates",
-              staging / "parcels.parquet", staging / "findings.parquet", staging / "duplicate_groups.parquet"):
+              staging / "parcels.parquet", staging / "findings.parquet", staging / "finding_groups.parquet"):
         d.mkdir(parents=True)
     try:
         with cluster(scheduler) as client:
@@ -577,10 +580,10 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
 
 
 def publish(run: DaskRun) -> None:
-    """Move the staged ``parcels.parquet/``, ``findings.parquet/`` and ``duplicate_groups.parquet/`` into
+    """Move the staged ``parcels.parquet/``, ``findings.parquet/`` and ``finding_groups.parquet/`` into
     place (replacing old ones)."""
     staging = run.staging
-    for name in ("parcels.parquet", "findings.parquet", "duplicate_groups.parquet"):
+    for name in ("parcels.parquet", "findings.parquet", "finding_groups.parquet"):
         target = staging.parent / name
         if target.exists():
             shutil.rmtree(target) if target.is_dir() else target.unlink()

@@ -24,7 +24,7 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "township_declared", "township_found", "category", "figures",
 )
 
-#: Columns of the list of duplicate groups (``duplicate_groups.csv``): one row per member of a group.
+#: Columns of the list of duplicate groups (``finding_groups.csv``): one row per member of a group.
 GROUP_COLUMNS: tuple[str, ...] = ("group", "kind", "group_size", "row", "parcel_id")
 
 #: Severity of each kind of finding; the order of this mapping is the order findings are listed in.

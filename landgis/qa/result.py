@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
+from landgis.qa.checks import group_overlaps
 from landgis.qa.labels import GROUP_COLUMNS, FINDING_COLUMNS, KIND_LABELS, KIND_LABELS_EN, KIND_ORDER, SEVERITIES, SEVERITY_OF
 from landgis.severity import SEVERITY_WORDS
 from landgis.qa.quota import QUOTA_COLUMNS
@@ -90,7 +91,7 @@ def sort_findings(fdf: pd.DataFrame, after: int) -> pd.DataFrame:
     order = fdf["kind"].map(KIND_ORDER)
     other = np.zeros(len(fdf), dtype=np.int64)
     ov = (fdf["kind"] == "overlaps_parcel").to_numpy()
-    other[ov] = [json.loads(f)["other_row"] for f in fdf["figures"].to_numpy()[ov]]
+    other[ov] = [json.loads(f).get("other_row", 0) for f in fdf["figures"].to_numpy()[ov]]
     return fdf.assign(_o=order, _r=fdf["row"].fillna(after), _p=other).sort_values(
         ["_r", "_o", "_p"], kind="stable").drop(columns=["_o", "_r", "_p"]).reset_index(drop=True)
 
@@ -103,6 +104,8 @@ def per_row(fdf: pd.DataFrame, members: pd.DataFrame | None = None) -> pd.DataFr
     """
     rows = fdf.dropna(subset=["row"])
     if members is not None and len(members):
+        # the members of a group of duplicates share its finding (an overlap group's have their own)
+        members = members[members["kind"].isin(["duplicate_id", "duplicate_geometry"]).to_numpy()]
         head = rows[rows["kind"].isin(["duplicate_id", "duplicate_geometry"])]
         first = pd.to_numeric(members["group"].str.rsplit(":", n=1).str[1]).to_numpy() - 1
         others = pd.DataFrame({"row": members["row"].to_numpy(), "kind": members["kind"].to_numpy()})
@@ -155,8 +158,10 @@ def summarise(fdf: pd.DataFrame, parcels: pd.DataFrame, quota: pd.DataFrame, **e
 
 def assemble(gdf, added, findings, quota, townships, fields, source, engine, plan, members=()) -> QAResult:
     """The :class:`QAResult` of rows checked in one process (``members``: the duplicate groups' frames)."""
-    fdf = sort_findings(pd.DataFrame(findings, columns=list(FINDING_COLUMNS)), len(gdf) + 1)
-    groups = sort_groups(pd.concat([pd.DataFrame(columns=list(GROUP_COLUMNS)), *members], ignore_index=True))
+    fdf, around = group_overlaps(pd.DataFrame(findings, columns=list(FINDING_COLUMNS)))
+    fdf = sort_findings(fdf, len(gdf) + 1)
+    groups = sort_groups(pd.concat([pd.DataFrame(columns=list(GROUP_COLUMNS)), *members, around],
+                                   ignore_index=True))
     out = parcel_table(gdf.drop(columns=gdf.geometry.name), added, per_row(fdf, groups))
     summary = summarise(fdf, out, quota, source=source, engine=engine, plan=getattr(plan, "source", None),
                         source_crs=CRS.from_user_input(gdf.crs).to_string() if gdf.crs is not None else None)
@@ -209,7 +214,7 @@ def write_qa(result: QAResult, out_dir) -> list[Path]:
     -------
     list of pathlib.Path
         ``parcels.gpkg`` (every input row with its findings), ``findings.csv`` (UTF-8 with BOM) and
-        ``findings.xlsx``, ``quota.csv`` and ``quota.xlsx``, and ``duplicate_groups.csv``: every
+        ``findings.xlsx``, ``quota.csv`` and ``quota.xlsx``, and ``finding_groups.csv``: every
         member of every group of duplicates (one finding per group in the findings). The map is
         :func:`landgis.render.qa_map.write_qa_map`'s. For a dask result, ``parcels.parquet/`` and
         ``findings.parquet/`` (partitioned GeoParquet/Parquet) replace ``parcels.gpkg``; findings.csv
@@ -238,7 +243,7 @@ def write_qa(result: QAResult, out_dir) -> list[Path]:
         written.append(_write_table(df, out / f"{name}.csv", "csv"))
         sheet = _xlsx_findings(df, result.summary["by_kind"]) if name == "findings" else df
         written.append(_write_table(for_file(sheet), out / f"{name}.xlsx", "xlsx"))
-    written.append(_write_table(_groups_for_people(result.groups), out / "duplicate_groups.csv", "csv"))
+    written.append(_write_table(_groups_for_people(result.groups), out / "finding_groups.csv", "csv"))
     return written
 
 
@@ -261,7 +266,7 @@ def _write_partitioned(result: QAResult, out: Path) -> list[Path]:
 
     store = Path(result.summary["store"])
     written = []
-    for name in ("parcels.parquet", "findings.parquet", "duplicate_groups.parquet"):
+    for name in ("parcels.parquet", "findings.parquet", "finding_groups.parquet"):
         target = out / name
         if not (store / name).exists():  # a store written before groups were listed
             continue
@@ -279,8 +284,8 @@ def _write_partitioned(result: QAResult, out: Path) -> list[Path]:
                 df = _for_people(read_findings_parquet([f]))
                 fh.write(csv_bytes(df, header=i == 0, bom=i == 0))  # formula-like text made safe
     written.append(out / "findings.csv")
-    groups = sort_groups(read_groups_parquet(sorted((out / "duplicate_groups.parquet").glob("*.parquet"))))
-    written.append(_write_table(_groups_for_people(groups), out / "duplicate_groups.csv", "csv"))
+    groups = sort_groups(read_groups_parquet(sorted((out / "finding_groups.parquet").glob("*.parquet"))))
+    written.append(_write_table(_groups_for_people(groups), out / "finding_groups.csv", "csv"))
     n = sum(result.summary["by_kind"].values())
     table = _xlsx_findings(_for_people(read_findings_parquet(files)) if n <= XLSX_MAX_FINDINGS else None,
                            result.summary["by_kind"], "findings.csv 与 findings.parquet")

@@ -227,7 +227,7 @@ def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir
     }
     parcels = dask_geopandas.read_parquet(str(run.parcels_path))
     findings = dd.read_parquet(str(run.findings_path)).astype({"row": "Int64"})
-    groups_path = run.findings_path.parent / "duplicate_groups.parquet"
+    groups_path = run.findings_path.parent / "finding_groups.parquet"
     groups = (dd.read_parquet(str(groups_path)) if any(groups_path.glob("*.parquet"))
               else dd.from_pandas(engines.read_groups_parquet([]), npartitions=1))
     tw = townships.to_crs(4326) if townships.crs is not None else townships
