@@ -24,7 +24,7 @@ name                default           what it bounds
 ``unzipped_bytes``  4 GiB             uncompressed size of a zip (.docx, .xlsx, zipped shapefile)
 ``zip_ratio``       200               uncompressed/compressed size of a zip entry over 16 MiB
 ``zip_entries``     10,000            members of a zip
-``overlap_pairs``   5,000,000         pairs of intersecting parcel polygons QA measures (per partition pair)
+``overlap_pairs``   500,000           pairs of intersecting parcel polygons QA measures (per partition pair)
 ``xml_bytes``       64 MiB            one XML part of a .docx or .xlsx, uncompressed (its parse takes ~10x)
 ==================  ================  ==============================================================
 """
@@ -54,7 +54,7 @@ LIMITS: dict[str, int] = {
     "zip_ratio": 200,
     "zip_entries": 10_000,
     "xml_bytes": 64 << 20,
-    "overlap_pairs": 5_000_000,
+    "overlap_pairs": 500_000,
 }
 """Default limits by name (see the module's table)."""
 

@@ -179,3 +179,23 @@ def test_no_parcels_at_all(towns, plan, client, tmp_path):
     assert dist.summary["n_parcels"] == 0 and len(local.quota) > 0
     _same(dist, local)
     assert list(dist.parcels.columns) == list(for_file(local.parcels).columns)
+
+
+def test_overlap_groups_across_partitions_same_as_local(towns, client, tmp_path):
+    """BIG holds 15 small parcels spread over partitions of 4 rows: one group finding on both engines."""
+    from test_qa import _area_crs, _inside
+
+    crs = _area_crs(towns)
+    c = gpd.GeoSeries([_inside(towns, "九陂镇")], crs=4326).to_crs(crs).iloc[0]
+    geoms = [shapely.box(c.x + 60 * i, c.y + 10, c.x + 60 * i + 50, c.y + 60) for i in range(15)]
+    geoms.insert(7, shapely.box(c.x, c.y, c.x + 1000, c.y + 100))
+    gdf = gpd.GeoDataFrame({"地块编号": [f"S{i}" for i in range(16)]}, geometry=geoms, crs=crs).to_crs(4490)
+    path = tmp_path / "star.parquet"
+    gdf.to_parquet(path)
+    local = qa(path, towns, False)
+    dist = qa(path, towns, False, engine="dask", scheduler=client, out_dir=tmp_path / "out", partition_rows=4)
+    assert dist.summary["n_partitions"] >= 3 and dist.summary["overlaps_across_partitions"] > 0
+    _same(dist, local)
+    big = local.findings[(local.findings["kind"] == "overlaps_parcel") & (local.findings["row"] == 7)]
+    assert len(big) == 1 and json.loads(big["figures"].iloc[0])["group_size"] == 15
+    assert (local.groups["group"] == "overlaps_parcel:8").sum() == 15
