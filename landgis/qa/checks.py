@@ -124,6 +124,7 @@ class Context:
         self._resolve_township: dict[str, str | None] = {}
         self._index = None
         self.threads: int | None = None  # of the township index; None: the machine's cores
+        self.source = "the parcels"  # where they came from, for messages
 
     def __getstate__(self):
         state = dict(self.__dict__)
@@ -621,7 +622,7 @@ def overlaps(added: pd.DataFrame, ctx: Context, findings: list[dict], other: pd.
         return 0
     ga = np.asarray(a["geometry"].values, dtype=object)
     gb = np.asarray(b["geometry"].values, dtype=object)
-    ia, ib = _candidate_pairs(ga, gb, other is None)
+    ia, ib = _candidate_pairs(ga, gb, other is None, getattr(ctx, "source", "the parcels"))
     same = a["geom_key"].to_numpy(dtype=object)[ia] == b["geom_key"].to_numpy(dtype=object)[ib]
     ia, ib = ia[~same], ib[~same]
     if not len(ia):
@@ -693,7 +694,7 @@ def group_overlaps(fdf: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return out, pd.concat(members, ignore_index=True)
 
 
-def _candidate_pairs(ga: np.ndarray, gb: np.ndarray, same: bool) -> tuple[np.ndarray, np.ndarray]:
+def _candidate_pairs(ga: np.ndarray, gb: np.ndarray, same: bool, where: str) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of intersecting polygons (positions in ``ga``, ``gb``; each pair once when ``same``), queried
     in blocks so that more pairs than the ``overlap_pairs`` limit stop the run before filling memory."""
     tree = shapely.STRtree(gb)
@@ -707,7 +708,7 @@ def _candidate_pairs(ga: np.ndarray, gb: np.ndarray, same: bool) -> tuple[np.nda
             ia, ib = ia[keep], ib[keep]
         n += len(ia)
         if n > most:
-            raise exceeded("the parcels", "pairs of intersecting polygons (copies of one parcel?)", "overlap_pairs")
+            raise exceeded(where, "pairs of intersecting polygons (copies of one parcel?)", "overlap_pairs")
         found_a.append(ia)
         found_b.append(ib)
     if not found_a:

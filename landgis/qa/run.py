@@ -186,6 +186,7 @@ def _context(sample, townships, plan, source, id_field, township_field, category
     plan_cats = list(dict.fromkeys(plan.allocations["category"])) if plan is not None else []
     ctx = Context(townships, fields, unit, area_tolerance, getattr(plan, "category_system", None), plan_cats,
                   overlap_tolerance)
+    ctx.source = str(source)
     if fields["area"] and unit is None:
         ctx.area_unit = unit = guess_area_unit(sample, fields["area"], ctx)
     fields["area_unit"] = unit
