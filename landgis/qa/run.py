@@ -10,9 +10,11 @@ import contextlib
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from landgis.errors import InputError
 from landgis.qa import engines
+from landgis.qa.postgis import STATEMENT_TIMEOUT
 from landgis.qa.checks import Context, duplicate_geometries, duplicate_ids, guess_area_unit, overlaps
 from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
 from landgis.qa.quota import booked, reconcile
@@ -29,7 +31,8 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
        category_field: str | None = None, area_field: str | None = None, area_unit: str | None = None,
        area_tolerance: float = 0.05, overlap_tolerance: float = 1.0, engine: str = "local", scheduler=None, progress: bool = False,
        layer: str | None = None, crs=None, x_field: str | None = None, y_field: str | None = None,
-       sql: str | None = None, out_dir=None, partition_rows: int = engines.PARTITION_ROWS) -> QAResult:
+       sql: str | None = None, out_dir=None, partition_rows: int = engines.PARTITION_ROWS,
+       statement_timeout: float | None = STATEMENT_TIMEOUT) -> QAResult:
     """Check parcels against the townships and the plan's quotas.
 
     Parameters
@@ -73,6 +76,9 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
         4.5 times the input GeoParquet's size, outputs included.
     partition_rows : int
         With ``engine="dask"``: rows per partition, which bounds each worker's memory.
+    statement_timeout : float, optional
+        With a PostGIS URL: seconds each reading statement may run, on the client and on the dask
+        workers, before the server cancels it (default 300; 0 or None: no limit).
 
     Returns
     -------
@@ -97,7 +103,7 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
         raise InputError(f"unknown QA engine {engine!r}; expected 'local' or 'dask'")
     with contextlib.ExitStack() as hold:  # a PostGIS snapshot stays open while the workers read
         gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field, sql,
-                                                 partition_rows, hold)
+                                                 partition_rows, hold, statement_timeout)
         townships, plan = _inputs(townships, plan)
         fields, ctx = _context(sample, townships, plan, source, id_field, township_field, category_field,
                                area_field, area_unit, area_tolerance, overlap_tolerance)
@@ -107,14 +113,16 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
                              progress=progress, partition_rows=partition_rows)
     added, findings = engines.run_local(gdf, ctx, progress)
     added = added.sort_index()
-    duplicate_ids(added, findings)
-    duplicate_geometries(added, findings)
+    members: list[pd.DataFrame] = []
+    duplicate_ids(added, findings, members)
+    duplicate_geometries(added, findings, members)
     overlaps(added, ctx, findings)
     quota = reconcile(booked(added), plan, findings)
-    return assemble(gdf, added, findings, quota, townships, fields, source, engine, plan)
+    return assemble(gdf, added, findings, quota, townships, fields, source, engine, plan, members)
 
 
-def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, hold: contextlib.ExitStack):
+def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, hold: contextlib.ExitStack,
+          statement_timeout: float | None = STATEMENT_TIMEOUT):
     """(the parcels or None when workers read them, a sample for columns/CRS/units, path or PostGIS
     chunk plan, source text)."""
     from landgis.secrets import is_conninfo
@@ -124,11 +132,12 @@ def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, ho
         if engine == "dask":
             from landgis.qa.postgis_chunks import plan_chunks
 
-            chunks = hold.enter_context(plan_chunks(parcels, layer=layer, sql=sql, rows=partition_rows))
+            chunks = hold.enter_context(plan_chunks(parcels, layer=layer, sql=sql, rows=partition_rows,
+                                                    statement_timeout=statement_timeout))
             return None, chunks.sample, chunks, chunks.source_text
         from landgis.qa.postgis import read_parcels
 
-        gdf = read_parcels(parcels, layer=layer, sql=sql)
+        gdf = read_parcels(parcels, layer=layer, sql=sql, statement_timeout=statement_timeout)
     elif sql is not None:
         raise InputError("a query (sql=, --sql) needs the parcels to be a postgresql:// URL")
     elif isinstance(parcels, gpd.GeoDataFrame):
@@ -184,6 +193,7 @@ def _context(sample, townships, plan, source, id_field, township_field, category
     plan_cats = list(dict.fromkeys(plan.allocations["category"])) if plan is not None else []
     ctx = Context(townships, fields, unit, area_tolerance, getattr(plan, "category_system", None), plan_cats,
                   overlap_tolerance)
+    ctx.source = str(source)
     if fields["area"] and unit is None:
         ctx.area_unit = unit = guess_area_unit(sample, fields["area"], ctx)
     fields["area_unit"] = unit
@@ -225,5 +235,9 @@ def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir
     }
     parcels = dask_geopandas.read_parquet(str(run.parcels_path))
     findings = dd.read_parquet(str(run.findings_path)).astype({"row": "Int64"})
+    groups_path = run.findings_path.parent / "finding_groups.parquet"
+    groups = (dd.read_parquet(str(groups_path)) if any(groups_path.glob("*.parquet"))
+              else dd.from_pandas(engines.read_groups_parquet([]), npartitions=1))
     tw = townships.to_crs(4326) if townships.crs is not None else townships
-    return QAResult(parcels=parcels, findings=findings, quota=quota, summary=summary, townships=tw, fields=fields)
+    return QAResult(parcels=parcels, findings=findings, quota=quota, summary=summary, townships=tw, fields=fields,
+                    groups=groups)
