@@ -183,6 +183,21 @@ def test_a_plans_own_categories_and_variants_of_standard_ones():
     assert own.structure_ha == {"工矿仓储用地": D("85.93")}
 
 
+def test_a_subset_of_the_figures_read_is_set_aside_with_its_parts():
+    plan = parse_plan(HEAD + "供应总量100公顷,其中住宅用地60公顷,商服用地40公顷。上述用地中,包括城市更新项目约6公顷。"
+                      "其中,住宅用地4公顷,交通运输(社会停车场)用地0.3公顷。\n石门镇计划供应5公顷。")
+    assert plan.structure_ha == {"住宅用地": D(60), "商服用地": D(40)}
+    aside = plan.ledger[plan.ledger["value"].isin([D(6), D(4), D("0.3")])]
+    assert len(aside) == 3 and (aside["role"] == "set_aside").all() and aside["reason"].str.contains("城市更新项目").all()
+    assert plan.township_totals_ha == {"石门镇": D(5)}
+
+
+def test_a_plans_own_category_is_a_note_naming_its_standard_class():
+    plan = parse_plan("某市2021年度建设用地供应计划\n全市计划供应建设用地总量50公顷,其中居住用地30公顷,产业用地20公顷。")
+    (f,) = [f for f in reconcile(plan) if f.category == "产业用地"]
+    assert f.kind == "plan_own_category" and f.severity == "info" and "工矿仓储用地" in f.message
+
+
 def test_several_categories_with_one_figure_are_a_group():
     plan = parse_plan(HEAD + "供应总量100公顷。其中,城乡建设用地60公顷,其它特殊用地、交通用地、水域和水利设施用地40公顷。")
     assert plan.structure_ha == {} and set(plan.groups_ha) == {"城乡建设用地", "其它特殊用地、交通用地、水域和水利设施"}

@@ -72,6 +72,7 @@ _THIS_YEAR = re.compile(r"本年度|本年|今年|当年|年内|计划年度|计
 _OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
 
 
+_SUBSET = re.compile(r"^\s*(?:上述|以上)[\u4e00-\u9fff]{0,8}中\s*,?\s*(?:包括|含|有)?([^,;。]*)")
 _APPROX = re.compile(r"(?:近|约|逾|超过|超|将近|大约)\s*$")  # 近15800亩: a rounded figure (a headline's)
 # 住宅用地供应量前三位的分别是A区…: a ranking of areas under what it ranks (a category, or the total)
 _RANKING = re.compile(r"(?P<sep>^|[,;。])\s*(?P<sub>其中\s*,?\s*)?(?P<head>[^,;。:]{0,30}?)(?:的)?"
@@ -94,6 +95,7 @@ class _Assembler:
         self.ctx = Context(self.lines, text)
         self.ledger = Ledger()
         self.headings: list[str] = []
+        self.subset: str | None = None  # a subset of the figures read (上述用地中，包括…项目), its parts follow
 
     def _figures(self, sentence: str) -> list[Mention]:
         figs, aside = find_mentions(sentence)
@@ -112,6 +114,7 @@ class _Assembler:
         st = self.ledger
         self.ctx.lists_areas = self._lists_areas(sentence)
         if not FIGURE.search(sentence):
+            self.subset = None
             if not skip:
                 self._no_supply(sentence)
                 self._category_paragraph(sentence)
@@ -134,6 +137,8 @@ class _Assembler:
                 st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
             for fig, _ in find_mentions(sentence)[1]:
                 st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
+            return
+        if self._subset(sentence):
             return
         self._no_supply(sentence)
         sentence = _PARCEL_COUNT.sub("", sentence)  # 住宅用地12宗、12公顷: the count of parcels is not a label
@@ -166,6 +171,21 @@ class _Assembler:
                 self._township_first(live)
             if kinds == ["category"] and st.town is None:
                 st.category = live[0].name  # （一）住宅用地24.45公顷。按镇分：太和镇16.39公顷…
+
+    def _subset(self, sentence: str) -> bool:
+        """``上述用地中，包括城市更新项目约66公顷。其中，住宅用地39公顷…``: a subset of the figures already read
+        (and its parts in the next 其中 sentence) is set aside, never a second structure."""
+        st = self.ledger
+        opens = _SUBSET.match(sentence)
+        if opens is None and not (self.subset and _SUB_MARK.match(sentence)):
+            self.subset = None
+            return False
+        if opens is not None:
+            self.subset = re.sub(FIGURE, "", opens.group(1)).strip(",约 ") or "上述用地的一部分"
+        figs, aside = find_mentions(sentence)
+        for fig in [*figs, *(f for f, _ in aside)]:
+            st.set_aside(fig.value, fig.unit, f"上述用地中的一部分（{self.subset}），不另计入", fig.label)
+        return True
 
     @staticmethod
     def _list_items(figs: list[Mention]) -> list[Mention]:

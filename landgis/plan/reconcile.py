@@ -13,6 +13,7 @@ from decimal import Decimal
 import pandas as pd
 
 from landgis.names import normalise_name, registry_for_place, suggest
+from landgis.plan.context import PLAN_OWN_CATEGORIES
 from landgis.plan.model import Finding, Plan
 from landgis.plan.sentences import render
 from landgis.units import to_hectares
@@ -222,6 +223,14 @@ def _unknown_categories(plan: Plan, f: dict) -> list[Finding]:
         system = plan.category_system or "GB/T 21010-2017、用地用海分类"
         figs = f["by_cat"].get(cat) or ([f["structure"][cat]] if cat in f["structure"] else [])
         amount = _total(figs) if figs else None
+        if cat in PLAN_OWN_CATEGORIES:  # 深圳's 产业用地: the plan's own class, with the standard one it falls in
+            std = PLAN_OWN_CATEGORIES[cat]
+            parts = (("plan_own_category", {"category": cat, "amount": amount if amount else "",
+                                            "maps_zh": f"（对应标准类：{std}）" if std else "（无单一对应的标准类）",
+                                            "maps_en": f" (standard class: {std})" if std else
+                                            " (no single standard class)"}),)
+            out.append(_made("plan_own_category", parts, category=cat, computed_ha=_ha(amount), severity="info"))
+            continue
         parts = (("unknown_category", {"category": cat, "system": system, "amount": amount if amount else ""}),)
         out.append(_made("unknown_category", parts, category=cat, computed_ha=_ha(amount)))
     return out

@@ -46,6 +46,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "unknown_category": ("“{category}”{amount}不在用地分类（{system}）中，已按原名保留，未赋分类代码，请核对。",
                          "“{category}”{amount} is not a class of {system}; kept under its own name without "
                          "a code. Please check."),
+    "plan_own_category": ("“{category}”{amount}是本计划自定的用地类别，已按原名保留{maps_zh}。",
+                          "“{category}”{amount} is a class of the plan's own system, kept under its printed "
+                          "name{maps_en}."),
     "unknown_township": ("计划中的“{township}”不是{county}的乡镇（街道），无法落到乡镇界线上，请核对名称{hint_zh}。",
                          "“{township}” in the plan is not a township of {county}; it cannot be placed on the "
                          "township map. Please check the name{hint_en}."),
@@ -166,7 +169,7 @@ def render(parts: Parts, lang: str = "zh", unit: str | None = None) -> str:
 
 
 #: Figures a Chinese sentence puts in brackets, by template: “X”（12公顷）不在用地分类中.
-_BRACKETED = {"unknown_category": "amount"}
+_BRACKETED = {"unknown_category": "amount", "plan_own_category": "amount"}
 
 
 class _Blank(dict):
