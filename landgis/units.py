@@ -42,13 +42,17 @@ UNITS: dict[str, Decimal] = {
     "m2": Decimal("0.0001"),
     "10k_m2": Decimal(1),  # 万平方米
     "km2": Decimal(100),  # 平方公里
+    "10k_ha": Decimal(10000),  # 万公顷 (national and provincial plans)
+    "10k_mu": Decimal(10000) / Decimal(15),  # 万亩
 }
 
 #: Chinese label of each unit, as plans write it.
-UNIT_LABELS: dict[str, str] = {"ha": "公顷", "mu": "亩", "m2": "平方米", "10k_m2": "万平方米", "km2": "平方公里"}
+UNIT_LABELS: dict[str, str] = {"ha": "公顷", "mu": "亩", "m2": "平方米", "10k_m2": "万平方米", "km2": "平方公里",
+                               "10k_ha": "万公顷", "10k_mu": "万亩"}
 
 #: English label of each unit.
-UNIT_LABELS_EN: dict[str, str] = {"ha": "ha", "mu": "mu", "m2": "m²", "10k_m2": "10,000 m²", "km2": "km²"}
+UNIT_LABELS_EN: dict[str, str] = {"ha": "ha", "mu": "mu", "m2": "m²", "10k_m2": "10,000 m²", "km2": "km²",
+                                  "10k_ha": "10,000 ha", "10k_mu": "10,000 mu"}
 
 #: The units outputs are drawn and tabled in (``--unit``).
 DISPLAY_UNITS: tuple[str, ...] = ("ha", "mu", "m2")
@@ -71,6 +75,8 @@ _ALIASES: dict[str, str] = {
     "m2": "m2", "m²": "m2", "㎡": "m2", "平方米": "m2", "平米": "m2", "sqm": "m2",
     "万平方米": "10k_m2", "万平米": "10k_m2", "万m2": "10k_m2", "万㎡": "10k_m2",
     "km2": "km2", "km²": "km2", "平方公里": "km2", "平方千米": "km2",
+    "公頃": "ha", "畝": "mu", "万公顷": "10k_ha", "万公頃": "10k_ha", "萬公頃": "10k_ha", "万亩": "10k_mu", "万畝": "10k_mu",
+    "萬畝": "10k_mu", "萬平方米": "10k_m2",
 }
 
 

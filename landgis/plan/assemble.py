@@ -40,7 +40,7 @@ from landgis.plan.context import (
     SUBCATEGORY_WORDS,
     Context,
 )
-from landgis.plan.doctype import not_a_plan
+from landgis.plan.doctype import news_without_plan, not_a_plan, report_about
 from landgis.plan.ledger import Ledger, ledger_frame
 from landgis.plan.mentions import (
     FIGURE,
@@ -72,6 +72,13 @@ _THIS_YEAR = re.compile(r"本年度|本年|今年|当年|年内|计划年度|计
 _OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
 
 
+_SUBSET = re.compile(r"^\s*(?:上述|以上)[\u4e00-\u9fff]{0,8}中\s*,?\s*(?:包括|含|有)?([^,;。]*)")
+_APPROX = re.compile(r"(?:近|约|逾|超过|超|将近|大约)\s*$")  # 近15800亩: a rounded figure (a headline's)
+# 住宅用地供应量前三位的分别是A区…: a ranking of areas under what it ranks (a category, or the total)
+_RANKING = re.compile(r"(?P<sep>^|[,;。])\s*(?P<sub>其中\s*,?\s*)?(?P<head>[^,;。:]{0,30}?)(?:的)?"
+                      r"(?:计划供应量|供应量|供应面积|供地面积|供地量|面积|规模)?(?:排名|排在)?"
+                      r"(?:前[一二三四五六七八九十\d]+(?:位|名)|最大|最多|较多|居前)的?(?:区域|地区|区县)?"
+                      r"(?:分别|依次)?(?:是|为)\s*:?")
 _PARCEL_COUNT = re.compile(r"(?<![\d.])\d+\s*(?:宗|幅|个地块|块)(?:地块|土地)?\s*[、,，]?\s*")
 _ALL_ONE = re.compile(r"^(?P<names>[^,;。:]+?)(?:均|全部|都)(?:为|是|用于|安排为)(?P<cat>[^,;。:()]{2,20}?用地)[,;。]?$")
 
@@ -88,6 +95,7 @@ class _Assembler:
         self.ctx = Context(self.lines, text)
         self.ledger = Ledger()
         self.headings: list[str] = []
+        self.subset: str | None = None  # a subset of the figures read (上述用地中，包括…项目), its parts follow
 
     def _figures(self, sentence: str) -> list[Mention]:
         figs, aside = find_mentions(sentence)
@@ -104,9 +112,12 @@ class _Assembler:
 
     def read_sentence(self, sentence: str, skip: bool) -> None:
         st = self.ledger
+        self.ctx.lists_areas = self._lists_areas(sentence)
         if not FIGURE.search(sentence):
+            self.subset = None
             if not skip:
                 self._no_supply(sentence)
+                self._category_paragraph(sentence)
                 alone = _LEAD_RE.sub("", sentence.strip()).strip().rstrip(":").strip()
                 town = self.ctx.classify_town(alone) if alone and len(alone) <= 16 else None
                 if town and not _NO_SUPPLY.search(sentence):
@@ -117,13 +128,17 @@ class _Assembler:
                 self._all_one_category(sentence)
             return
         years = years_in(sentence)
-        this_year = bool(self.ctx.year and self.ctx.year in years)
-        prior = (_PRIOR_SENTENCE.search(sentence) or _DONE_SENTENCE.search(sentence)) and not this_year
+        this_year = bool(self.ctx.year and self.ctx.year in years) or bool(_THIS_YEAR.search(sentence))
+        # 与去年基本持平: a comparison without a figure does not make the sentence last year's
+        said = "".join(c for c in _CLAUSES.split(sentence) if FIGURE.search(c) or not _COMPARE.search(c))
+        prior = (_PRIOR_SENTENCE.search(said) or _DONE_SENTENCE.search(sentence)) and not this_year
         if skip or prior:
             for fig in find_mentions(sentence)[0]:
                 st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
             for fig, _ in find_mentions(sentence)[1]:
                 st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
+            return
+        if self._subset(sentence):
             return
         self._no_supply(sentence)
         sentence = _PARCEL_COUNT.sub("", sentence)  # 住宅用地12宗、12公顷: the count of parcels is not a label
@@ -135,7 +150,7 @@ class _Assembler:
             opener = self.ctx.leading_town(group)
             if opener and not header:
                 st.town = opener  # …；高新区重点保障…，安排工矿仓储用地46.3公顷: a new area opens the clause
-            figs = [f for f in self._figures(group) if f.kind]
+            figs = self._list_items([f for f in self._figures(group) if f.kind])
             live = [f for f in figs if f.kind != "ignore"]
             if header and header[1]:  # 其中保障性住房用地：禅城区45亩，…: parts of the current category
                 for f in [f for f in live if f.kind == "township"]:
@@ -156,6 +171,62 @@ class _Assembler:
                 self._township_first(live)
             if kinds == ["category"] and st.town is None:
                 st.category = live[0].name  # （一）住宅用地24.45公顷。按镇分：太和镇16.39公顷…
+
+    def _subset(self, sentence: str) -> bool:
+        """``上述用地中，包括城市更新项目约66公顷。其中，住宅用地39公顷…``: a subset of the figures already read
+        (and its parts in the next 其中 sentence) is set aside, never a second structure."""
+        st = self.ledger
+        opens = _SUBSET.match(sentence)
+        if opens is None and not (self.subset and _SUB_MARK.match(sentence)):
+            self.subset = None
+            return False
+        if opens is not None:
+            self.subset = re.sub(FIGURE, "", opens.group(1)).strip(",约 ") or "上述用地的一部分"
+        figs, aside = find_mentions(sentence)
+        for fig in [*figs, *(f for f, _ in aside)]:
+            st.set_aside(fig.value, fig.unit, f"上述用地中的一部分（{self.subset}），不另计入", fig.label)
+        return True
+
+    @staticmethod
+    def _list_items(figs: list[Mention]) -> list[Mention]:
+        """``东钱湖69.12公顷、江北区69.06公顷``: in a list of areas, a bare name before a figure is an area too."""
+        if not any(f.kind == "township" for f in figs):
+            return figs
+        for k, f in enumerate(figs):
+            name = _LEAD_RE.sub("", f.label).strip()
+            listed = k == 0 or f.joined or f.pre.strip() in ("、", ",", "和", "及")
+            if f.kind == "ignore" and f.reason == "未识别的面积" and listed and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", name) \
+                    and not re.match(r"其|另|剩|合|共|小|以|上|总|全|本|各|约|近", name):
+                f.kind, f.name, f.reason = "township", name, ""
+        return figs
+
+    def _rankings(self, text: str) -> str:
+        """``住宅用地供应量前三位的分别是A区x、B区y`` → ``。住宅用地:A区x、B区y`` (a category over areas);
+        ``计划供应量前三位的分别是A区x…`` → the areas' totals; ``其中，普通商品住宅…`` → that sub-item's."""
+
+        def repl(m: re.Match) -> str:
+            head = re.sub(r"\([^()]*\)", "", _LEAD_RE.sub("", m.group("head"))).strip()
+            sep = "" if m.group("sep") == "" else m.group("sep")
+            sub = "其中" if m.group("sub") else ""
+            named = SUBCATEGORY_WORDS.search(head) or self.ctx.classify_category(head)
+            return f"{sep}。{sub}{head}:" if named else f"{sep}。"
+
+        return _RANKING.sub(repl, text)
+
+    def _lists_areas(self, sentence: str) -> bool:
+        """Whether a sentence names districts or townships by their own names (丹徒区、茌平区 …)."""
+        self.ctx.lists_areas = False
+        names = re.findall(r"[\u4e00-\u9fff]{1,8}?(?:区|县|镇|街道)", sentence)
+        return sum(1 for n in names if self.ctx.classify_town(n)) >= 1
+
+    def _category_paragraph(self, sentence: str) -> None:
+        """``住宅用地供应将新城作为重点…。其中，大兴区178公顷…``: a sentence about one category, without a
+        figure, makes the areas listed after it (on its line) that category's."""
+        clauses = [_LEAD_RE.sub("", c).strip() for c in _CLAUSES.split(sentence.strip())]
+        first = next((c for c in clauses if c and c not in ",;:"), "")
+        m = re.match(r"^([\u4e00-\u9fff]{2,16}?用地)(?:供应|供地|计划)", first)
+        if m and not SUBCATEGORY_WORDS.search(m.group(1)) and _cats.lookup(m.group(1), self.ctx.system):
+            self.ledger.category = self.ctx.classify_category(m.group(1))[0]
 
     def _all_one_category(self, sentence: str) -> None:
         """``A镇、B镇均为工矿仓储用地`` (no figure): each township's stated total is that category's."""
@@ -220,7 +291,7 @@ class _Assembler:
             elif k == 0 and not figs:
                 town = self.ctx.leading_town(clause)
                 st.town = town or st.town
-            scope = self.ctx.scope
+            scope = self.ctx.own_scope
             if scope and re.search(r"全市|全县|全域", clause) and scope not in clause:
                 wide = True  # 全市范围内，住宅用地…: the whole city, not this plan's 市区
             elif scope and scope in clause:
@@ -232,7 +303,7 @@ class _Assembler:
                 done = False
             if _COMPARE.search(clause) or other or (done and figs):
                 why = ("与其他年份比较" if _COMPARE.search(clause) else "已供应（实绩）数字" if done and not other
-                       else f"全市数字，本计划范围为{self.ctx.scope}" if wide
+                       else f"全市数字，本计划范围为{scope}" if wide
                        else f"{'、'.join(map(str, sorted(active)))}年的数字")
                 for fig in figs + [f for f, _ in find_mentions(clause)[1]]:
                     st.set_aside(fig.value, fig.unit, why, fig.label)
@@ -290,7 +361,9 @@ class _Assembler:
         if st.town is not None and st.town_totals.get(st.town) is None:
             st.add_town_total(st.town, f.value, f.unit)
             return
-        st.add_total(f.value, f.unit, f.label)
+        approx = bool(_APPROX.search(f.label))
+        if st.add_total(f.value, f.unit, f.label, approx=approx) and self.ctx.total_scope is None:
+            self.ctx.total_scope = self.ctx.scope_word(f.label) or self.ctx.scope_word(f.prev_segment) or "全"  # 市区…总量: the plan's scope
         st.town = None
 
     def _township_first(self, figs: list[Mention]) -> None:
@@ -339,7 +412,7 @@ class _Assembler:
                 self._total(f)
                 last_cat_fig = None
             elif f.kind == "total_weak":
-                if st.town is None and st.total is None:
+                if st.town is None and (st.total is None or st.total_approx):  # (an exact figure after 近…)
                     self._total(f)
                 elif st.town is not None and st.town not in st.town_totals:
                     st.add_town_total(st.town, f.value, f.unit)
@@ -353,13 +426,14 @@ class _Assembler:
         if other:
             raise PlanParseError(f"{self.source}: not a land supply plan; the text looks like {other}. "
                                  "landgis reads a county's 国有建设用地供应计划 (annual land supply plan)")
+        self.report = report_about(self.lines)
         tables = find_tables(self.lines, self.ctx)
         table_lines = {k for s, e in tables.items() for k in range(s, e)}
         skip = False
         buffer: list[str] = []
 
         def flush() -> None:
-            text = "\n".join(buffer)
+            text = self._rankings("\n".join(buffer))
             buffer.clear()
             for sentence in re.split(r"[。\n]", text):
                 if sentence.strip():
@@ -399,6 +473,9 @@ class _Assembler:
     def _build(self) -> Plan:
         st = self.ledger
         if st.total is None and not st.structure and not st.alloc and not st.town_totals:
+            news = news_without_plan(self.lines)
+            if news:
+                raise PlanParseError(f"{self.source}: not a land supply plan; the text looks like {news}")
             looked = f"{len(self.lines)} lines"
             if self.headings:
                 looked += "; sections " + " | ".join(self.headings[:8])
@@ -448,6 +525,8 @@ class _Assembler:
             ledger=ledger_frame(st.entries, st.found, self.lines, self.original),
             groups_ha={g: ha(v) for g, v in st.groups.items()},
             sub_items=tuple((sc, p, n, to_hectares(v, u)) for sc, p, n, v, u in st.sub_items),
+            report=self.report,
+            title=self.report[1] or None if self.report else None,
         )
 
 

@@ -18,25 +18,27 @@ __all__ = ["Context"]
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff"  # with CJK Extension A (湖㳇镇)
 
-_TOWN_SUFFIX = (r"(?:街道办事处|街道|民族乡|族乡|镇|乡|经济技术开发区|高新技术产业开发区|开发区|"
+_TOWN_SUFFIX = (r"(?:街道办事处|街道办|街道|民族乡|族乡|镇|乡|经济技术开发区|高新技术产业开发区|开发区|"
                 r"产业园区|工业园区|工业园|园区|高新区|新区|管理区|区|苏木|农场|林场)")
 # Words that may follow a township's name before its figure: 阳城镇土地供应量为 / 1.浈江区:计划供应 …
 _TAIL_TOKENS = (r"(?:人民政府|政府|管委会|管理委员会|辖区|范围内|区域内|境内|内|本年度|年度|全年|国有|建设|土地|用地|计划|"
                 r"拟|供应|供地|安排|总量|量|总规模|规模|总面积|面积|合计|小计|共计|总计|约为|为|约|共|"
-                r"控制在|达到|达|是|规划|合|最多|最少|最大|最小|:|\s)")
+                r"控制在|达到|达|是|规划|合|最多|最少|最大|最小|各类|各项|高达|占比最高|占比最大|最高|拟为|的|:|\s)")
 _TAIL_RE = re.compile(rf"^{_TAIL_TOKENS}*$")
 _TOWN_RE = re.compile(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})({_TAIL_TOKENS}*)$")
 _NOT_TOWN = re.compile(r"^(?:全|本|各|该|其|每|我|中心|主城|老城|县城|城区|市区|城镇|乡镇|辖区|镇区|园区|"
                        r"开发区|高新区|新区|工业园|产业园|工业园区|产业园区|管理区|片区|社区|小区|地区|街道|山区|"
-                       r"农场|林场|区|镇|乡)|[市县]区$|乡镇$|(?:用地|绿地|设施)")
-_LEAD_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|"
+                       r"农场|林场|区|镇|乡)|[市县]区$|乡镇$|各(?:区|县|乡镇|镇|街道)|市辖区|市本级|(?:用地|绿地|设施)")
+_LEAD_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|今年|本年度|本年|我(?:市|县|区|旗)|确定|明确|据统计|据悉|据了解|据介绍|"
+                      r"[\u4e00-\u9fff]{0,8}?\d{1,2}月\d{1,2}日(?:电|讯)|"
                       r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|及|和|与|以及|另|"
                       r"(?:全部|均|都|主要|分别)?(?:安排在|位于|落在|分布于|分布在|集中在|布局在)|按镇分|按乡镇分|(?:供应量|供地量|规模)?最多的是|(?:供应量|供地量|规模)?最少的是|其次是|其次为|其次|再次是|然后是)+")
-_LEAD_NAME_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|"
+_LEAD_NAME_RE = re.compile(r"^(?:\s|\d+\s*[.、)]|[(]?[一二三四五六七八九十]+[)、.]|\(\d+\)|[①-⑳]|今年|本年度|本年|我(?:市|县|区|旗)|确定|明确|据统计|据悉|据了解|据介绍|"
+                           r"[\u4e00-\u9fff]{0,8}?\d{1,2}月\d{1,2}日(?:电|讯)|"
                            r"(?:19|20)\d{2}\s*年度?|其中|包括|具体为|分别为|主要为|含|另|"
                            r"(?:全部|均|都|主要|分别)?(?:安排在|位于|落在|分布于|分布在|集中在|布局在)|按镇分|按乡镇分|(?:供应量|供地量|规模)?最多的是|(?:供应量|供地量|规模)?最少的是|其次是|其次为|其次|再次是|然后是)+")  # keeps 和/及/与
 _SUM_WORD = re.compile(r"(?:总|一)?共(?:计|约|为|达)*")  # …，共22公顷: the sum of the figures before it
-_TOTAL_WORDS = re.compile(r"总量|总规模|总面积|合计|总计|共计|小计|^(?:全|本)(?:市|县|区|旗)|市区|县域|全域|全年")
+_TOTAL_WORDS = re.compile(r"总量|总规模|总面积|合计|总计|共计|小计|(?:全|本)(?:市|县|区|旗)|市区|县域|全域|全年|计划量")
 _IGNORE_WORDS = re.compile(
     r"季度|[0-9一二三四五六七八九十]+月|上半年|下半年|出让|划拨|租赁|作价|协议|招拍挂|新增|存量|储备|批而未供|"
     r"闲置|征收|农用地|耕地|未利用地|增减挂钩|城乡|已供|实际|完成|年均|期间|规划期|十[一二三四五六]五"
@@ -55,18 +57,31 @@ _NO_SUPPLY = re.compile(
 _FULL_CATEGORY = re.compile(rf"^[^{_HAN}]*?(?:全部|均|都|全|全数)(?:为|是|用于|属于|作为)([{_HAN}]{{2,16}})")
 _UNKNOWN_CAT = re.compile(rf"^([{_HAN}]{{2,12}}用地)$")
 _NOT_CATEGORY = re.compile(r"建设|新增|存量|国有|集体|出让|划拨|储备|供应|计划|农用|未利用|耕地|土地|全|本|总|合计|其余|"
-                           r"其他建设|经营性|公益性|民生|项目|重点|供地|拟供|收储|闲置|批而未供")
+                           r"其他建设|经营性|公益性|民生保障|民生项目|项目|重点|供地|拟供|收储|闲置|批而未供")
+
+# Parts of a city that are no registry county: 市本级, 市区 … (a scope of their own, or an area of a 全市 plan)
+SUBSCOPE = re.compile(r"^(市本级|市直|市区|城区|主城区|中心城区|市辖区)(?!部门|单位|机关|有关|相关|各)(\([^()]*\))?"
+                      r"(?:范围内|范围|区域内|区域|内)?")
+# Generic area words (高新区, 开发区 …): a name only where the sentence lists named districts beside them
+_GENERIC_AREA = re.compile(r"^(?:高新区|开发区|经开区|新区|度假区|高新开发区|经济开发区|综合保税区|保税区|工业园区|产业园区|园区)$")
+# A single parcel or project (…路东地块, 总部地块, 两个地块, 酒店二期): its area is no figure of the plan
+_PARCEL = re.compile(r"地块|[一二三四五六七八九]期$")
+# What follows the plan's place name when the place only opens a total's label (天津全市…, 北京土地供应…)
+_AFTER_PLACE = re.compile(r"(?:全|今年|本年|年度|(?:19|20)\d\d|国有|建设|计划|拟|供应|供地|土地|各类|用地)")
+_PLAN_WORDS = re.compile(r"供应|供地|计划|安排|出让")
+# A plan's own category names (深圳 产业用地, 民生设施用地) and the standard class each falls in, where one does
+PLAN_OWN_CATEGORIES = {"产业用地": "工矿仓储用地", "民生设施用地": None}
 
 _COUNTED_ELSEWHERE = re.compile(r"^[^;。]*?(?:已|均已)(?:分别)?(?:计入|包含在|含在|列入)")
 
 # Groupings of categories: stated subtotals, never categories and never counted twice.
-_GROUP_RE = re.compile(rf"(?:^|[^{_HAN}]|[和与及、])((?:非)?经营性|产业|其他|公益性|民生保障)类?(?:建设)?用地"
-                       rf"{_TAIL_TOKENS}*$")
+_GROUP_RE = re.compile(rf"((?:非)?经营性|产业|其他|其它|公益性|民生保障|基建与公服|基础设施|公共基础设施|城乡建设)"
+                       rf"(?:项目)?类?(?:建设)?用地{_TAIL_TOKENS}*$")
 
 # Sub-categories plans name in brackets or after 其中 (they are part of a category, not one of their own).
 SUBCATEGORY_WORDS = re.compile(
     r"保障性|保障房|安居|公租|廉租|经济适用|共有产权|租赁住房|安置|棚户|棚改|商品住|普通商品|中小套型|"
-    r"人才住房|限价|自住|标准厂房|租赁住宅|停车场|停车设施"
+    r"人才住房|限价|自住|标准厂房|租赁住宅|停车场|停车设施|商品房|普通住宅|其他住宅|产权|租赁类|旧城改造|经适房|三类住房"
 )
 
 
@@ -91,6 +106,18 @@ class Context:
         self.scope = scope.group(1) if scope else None
         # areas the text names by a short name: 绵阳高新技术产业开发区（以下简称高新区）
         self.short_names = set(re.findall(rf"(?:以下简称|简称)[\s“\"']*([{_HAN}]{{2,8}})", text))
+        #: The scope of the plan's total once it is read: a 市区/市本级 word, or "全" (the whole place).
+        self.total_scope: str | None = None
+        #: Names of a plan's own category system (产业用地 …) the text uses as categories: never given members.
+        self.plan_own = {name for name in PLAN_OWN_CATEGORIES if name in text
+                         and not re.search(name + r"[^。;\n]{0,24}?(?:包括|包含|含|其中|\()[^。;\n]{0,8}?(?:工矿|工业|仓储|用地)", text)
+                         and not re.search(r"(?:等|和|与|及|、)" + name, text)}
+        #: Areas the text names in full (蓉江新区): a bare 新区 later refers to one of them, it is no area of its own.
+        self.text_areas = set(re.findall(r"[\u4e00-\u9fff]{2,8}?(?:新区|开发区|高新区|度假区|园区|保税区)", text))
+        #: A quarter's plan (一季度…供应计划): its quarter words do not set its figures aside.
+        self.quarter_plan = bool(re.search(r"[一二三四1-4]季度[^。\n]{0,24}(?:供应|供地)计划", text[:600]))
+        #: Whether the sentence being read lists named districts (so 高新区, 新区 … are names there).
+        self.lists_areas = False
 
     # --- place, year, system --------------------------------------------------------------
     def _title(self, lines: list[str], text: str) -> tuple[str | None, int | None]:
@@ -111,7 +138,9 @@ class Context:
                     return self._clean_place(m.group(1)), int(m.group(2))
         years = Counter(int(y) for y in YEAR.findall(text))
         year = years.most_common(1)[0][0] if years else None
-        return None, year
+        # 《聊城市辖区年国有建设用地供应计划》: a quoted title names the place even where its year is lost
+        quoted = re.search(rf"《([{_HAN}]{{1,14}}?{adm})[^《》]*?计划》", text)
+        return (self._clean_place(quoted.group(1)) if quoted else None), year
 
     @staticmethod
     def _clean_place(place: str | None) -> str | None:
@@ -120,9 +149,12 @@ class Context:
             return None
         # 自然资源和规划局关于公布实施天门市 → 天门市: the place follows the last function word of a heading
         place = re.split(r"关于|印发|发布|公布|下达|实施|转发|通知|编制|做好", place)[-1]
-        place = re.sub(r"^(?:本|全|我)+", "", place)
+        place = re.sub(r"^(?:了|本|全|我)+", "", place)
+        if re.search(r"计划|供应|日前|获|批准|公布|年", place):
+            return None  # 年全市住房用地供应计划日前获市: words of a sentence, not a place
+        place = re.sub(r"全(?=[市县区旗]$)", "", place)  # 宁波全市 → 宁波市
         # 绵阳市市区, 赣州市中心城区: the plan covers part of the city; the place is the city
-        scope = re.match(rf"^([{_HAN}]{{2,12}}?(?:市|县|区|旗))(?:中心城区|主城区|城区|市区|市辖区|城市规划区|规划区)$", place)
+        scope = re.match(rf"^([{_HAN}]{{2,12}}?(?:市|县|区|旗))(?:中心城区|主城区|城区|市区|市辖区|市本级|城市规划区|规划区|各区)$", place)
         if scope:
             place = scope.group(1)
         m = re.match(rf".*(?:省|自治区|市|州|盟)([{_HAN}]{{2,10}}?(?:自治县|自治旗|市|县|区|旗))$", place)
@@ -147,6 +179,7 @@ class Context:
         return (cat.name, cat.code) if cat else None
 
     def town_name(self, name: str) -> str:
+        name = re.sub(r"街道办(?:事处)?$", "街道", name)  # 怀城街道办 is 怀城街道
         if self.registry is not None:
             hit = self.registry.resolve(name)
             if hit:
@@ -212,22 +245,54 @@ class Context:
     def leading_town(self, text: str) -> str | None:
         """The township a clause opens with: 钟管镇延续… → 钟管镇 (None when it opens otherwise)."""
         opening = _LEAD_NAME_RE.sub("", text).strip()
+        area = self.subscope_area(opening)
+        if area:
+            return area  # 市区范围内，…: the figures that follow are 市区's
+        first = FIGURE_RE.search(opening)
+        before = opening[: first.start()] if first else opening
+        if _PARCEL.search(before) and not _PLAN_WORDS.search(before):
+            return None  # 其中撮镇…路…地块(1.13公顷): a place locating a parcel does not head the figures
         m = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})", opening)
         if m is None:
             hit = self._registry_prefix(opening)  # 环科园安排…: a registry name without a suffix
             return hit[0] if hit else None
         name = m.group(1).split("的")[-1] if m else ""  # 与南康区毗邻的经开区 → 经开区
-        if len(name) < 2 or (_NOT_TOWN.search(name) and name not in self.short_names):
+        if len(name) < 2 or not self._is_name(name):
             return None
         return self.town_name(name)
 
     def _town(self, label: str) -> str | None:
         if not label:
             return None
-        m = _TOWN_RE.match(label.split("的")[-1])
-        if m and len(m.group(1)) >= 2 and (not _NOT_TOWN.search(m.group(1)) or m.group(1) in self.short_names):
-            return self.town_name(m.group(1))
+        for part in dict.fromkeys([label, label.split("的")[-1]]):  # 度假区的供应计划为 / 与南康区毗邻的经开区
+            m = _TOWN_RE.match(part)
+            if m and len(m.group(1)) >= 2 and self._is_name(m.group(1)):
+                return self.town_name(m.group(1))
         return self._registry_town(label)
+
+    def _is_name(self, name: str) -> bool:
+        """A township or district name, not a generic word (城区, 全区, 各区 …); 高新区 only in a list of districts."""
+        if name in self.short_names or (self.place and name == self.place):
+            return name in self.short_names
+        if _NOT_TOWN.search(name):
+            return bool(self.lists_areas and _GENERIC_AREA.match(name)
+                        and not any(a != name and a.endswith(name) for a in self.text_areas))
+        return True
+
+    def subscope_area(self, text: str) -> str | None:
+        """The part of the city a clause opens with (市本级, 市区范围内 …) when it is not the plan's own scope.
+
+        The plan's scope is the one its title names, else the one of its total: 市区 figures in a 全市
+        plan are an area of their own (with the districts it lists in brackets, 市直(京口、润州)).
+        """
+        m = SUBSCOPE.match(_LEAD_RE.sub("", text).strip())
+        if not m:
+            return None
+        word = m.group(1)
+        own = self.scope or (self.total_scope if self.total_scope != "全" else None)
+        if own == word or (own is None and self.total_scope is None):
+            return None
+        return word + (m.group(2) or "")
 
     def classify_category(self, label: str) -> tuple[str, str] | None:
         """(canonical name, code) for a label ending in a category name ('' code when unknown)."""
@@ -251,7 +316,7 @@ class Context:
         """The township in "阳城镇安排住宅用地" (a township and a category in one label)."""
         label = _LEAD_RE.sub("", label)
         m = re.match(rf"^([{_HAN}]{{1,12}}?{_TOWN_SUFFIX})", label)
-        if m is not None and not _NOT_TOWN.search(m.group(1)):
+        if m is not None and self._is_name(m.group(1)):
             town, end = self.town_name(m.group(1)), m.end()
         else:
             hit = self._registry_prefix(label) if m is None else None  # 环科园安排工矿仓储用地
@@ -262,38 +327,96 @@ class Context:
         rest = re.sub(rf"{_TAIL_TOKENS}*$", "", rest) if not _cats.lookup(rest) else rest
         return town if rest and _cats.lookup(rest) else None
 
-    @staticmethod
-    def classify_group(label: str) -> str | None:
-        """A grouping of categories (经营性用地, 产业用地, 其他用地 …) that a label ends in."""
-        m = _GROUP_RE.search(_LEAD_RE.sub("", label))
-        return f"{m.group(1)}用地" if m else None
+    def classify_group(self, label: str) -> str | None:
+        """A grouping of categories (经营性用地, 其他用地 …) that a label ends in, or a list of categories
+        with one figure (交通用地、水域和水利设施用地1650公顷), named as printed.
+
+        产业用地 is a group where the text names what it holds (工业和商服等产业用地, 产业用地X公顷，包括
+        工矿用地…); where it never does, a category of the plan's own system (深圳).
+        """
+        core = _LEAD_RE.sub("", label)
+        m = _GROUP_RE.search(core)
+        if m and f"{m.group(1)}用地" in self.plan_own and not re.search(r"等|和|与|及|、|包括|含", core[: m.start(1)]):
+            m = None
+        if m:
+            return f"{m.group(1)}用地"
+        stripped = re.sub(rf"{_TAIL_TOKENS}*$", "", core)
+        if _cats.lookup(stripped) or _cats.lookup(stripped + "用地"):
+            return None  # 工矿仓储及工业用地: one name
+        for sep in (r"、", r"、|和|以及|及(?!水利)|与(?!公共|开敞)"):
+            parts = [p for p in re.split(sep, stripped) if p]
+            if len(parts) >= 2:
+                cats = [self.classify_category(p) or self.classify_category(p + "用地") for p in parts]
+                if all(cats) and len({c[0] for c in cats}) >= 2:
+                    return stripped
+        return None
+
+    @property
+    def own_scope(self) -> str | None:
+        """The part of the city the plan covers (市区 …), by its title or its total; None for the whole."""
+        return self.scope or (self.total_scope if self.total_scope not in (None, "全") else None)
+
+    def set_aside_words(self, text: str) -> bool:
+        """Whether words of a split (季度, 出让, 存量 …) stand in ``text`` (季度 not in a quarter's own plan)."""
+        hits = _IGNORE_WORDS.findall(text)
+        if self.quarter_plan:
+            hits = [h for h in hits if "季度" not in h]
+        return bool(hits)
+
+    def scope_word(self, text: str) -> str | None:
+        """The 市区/市本级 … word a total's label opens with, if any."""
+        m = SUBSCOPE.match(self._strip_place(_LEAD_RE.sub("", text).strip()))
+        return m.group(1) if m else None
+
+    def _strip_place(self, label: str) -> str:
+        """天津全市拟供应… → 全市拟供应…: the plan's own place opening a label says nothing more."""
+        names = [self.place, re.sub(r"(?:市|县|区|旗)$", "", self.place)] if self.place else []
+        for name in names:
+            if len(name) >= 2 and label.startswith(name) and _AFTER_PLACE.match(label[len(name):]):
+                return label[len(name):]
+        m = re.match(rf"^[{_HAN}]{{1,6}}?[市县](?={_AFTER_PLACE.pattern})", label)  # 某市拟供应…: a city's name
+        return label[m.end():] if m else label
 
     def classify(self, fig: Mention) -> None:
         """Say what a figure is (kind, name, reason) from the words before it."""
         prev_segment = fig.prev_segment
-        label = fig.label.strip()
+        label = self._strip_place(_LEAD_NAME_RE.sub("", fig.label.strip()))
         tail_only = bool(_TAIL_RE.match(_LEAD_RE.sub("", label)))  # 2021年度计划供应 …
         # "住宅用地：29.3公顷", "阳城镇：计划供应62公顷": the name is before the colon
         cands = [label, prev_segment + label] if tail_only else [label]
         for lab in cands:
             core = re.sub(r"(?:为|是|约|达|共|计|:|\s)+$", "", _LEAD_RE.sub("", lab))
-            if SUBCATEGORY_WORDS.search(core) and re.search(r"(?:用地|住房|住宅|房|改造|停车场)$", core):
-                fig.kind, fig.name = "sub_item", core
-                return
-        for lab in cands:
+            bare = re.sub(rf"{_TAIL_TOKENS}*$", "", core)  # 普通住宅供地 → 普通住宅
+            for name in (core, bare):
+                if SUBCATEGORY_WORDS.search(name) and re.search(r"(?:用地|住房|住宅|房|改造|停车场)$", name):
+                    fig.kind, fig.name = "sub_item", name
+                    return
+        chain = re.search(r"([^,;:。()]+、)$", fig.pre)  # 其它特殊用地、交通用地、水域和水利设施用地1650公顷
+        for lab in ([chain.group(1) + label] if chain else []) + cands:
             group = self.classify_group(lab)
             if group:
                 fig.kind, fig.name = "group", group
                 return
         for lab in cands:
             cat = self.classify_category(lab)
+            if cat is None and re.sub(rf"{_TAIL_TOKENS}*$", "", lab).endswith("住房"):
+                cat = self.category("住宅用地")  # 住房供应计划为1237公顷: a housing plan's figure is 住宅用地
             if cat:
                 fig.kind, fig.name = "category", cat[0]
                 fig.town_prefix = self._town_prefix(lab)
                 if not cat[1] and cat[0] not in self.unknown:
                     self.unknown.append(cat[0])
                 return
-        if _IGNORE_WORDS.search(label):
+        for lab in cands:
+            area = self.subscope_area(lab)
+            if area:
+                fig.kind, fig.name = "township", area
+                return
+        context = label if label and not tail_only else prev_segment + label
+        if _PARCEL.search(context) and not _PLAN_WORDS.search(context):
+            fig.kind, fig.reason = "ignore", "单个地块（项目）的面积，不是计划的分类或总量"
+            return
+        if self.set_aside_words(label):
             fig.kind, fig.reason = "ignore", "分季度/分方式/存量新增等拆分"
             return
         if _COUNTED_ELSEWHERE.match(fig.after):
@@ -308,8 +431,10 @@ class Context:
         if (scoped or _TOTAL_WORDS.search(_LEAD_RE.sub("", label)) or _SUM_WORD.fullmatch(label)
                 or (tail_only and _TOTAL_WORDS.search(prev_segment))):
             fig.kind = "total"
-        elif tail_only and re.search(r"供应|供地|安排", label) and not _IGNORE_WORDS.search(prev_segment):
+        elif tail_only and re.search(r"供应|供地|安排", label) and not self.set_aside_words(prev_segment):
             fig.kind = "total_weak"  # "本年度计划供应国有建设用地X公顷": the total, unless a township's
+        elif fig.pre.endswith("(") and not label:
+            fig.kind, fig.reason = "ignore", "括号内的单个项目（地块）面积，不是计划的分类或总量"
         else:
             fig.kind, fig.reason = "ignore", "未识别的面积"
 

@@ -1,15 +1,19 @@
-"""What a text is: a land supply plan, or something else that talks about land (so it is refused).
+"""What a text is: a land supply plan, a report about one, or something else that talks about land.
 
-Texts that quote a plan's figures but are not one — news of land auctions, a 土地储备计划
-(land reserve plan), a 供地结果公示 (notice of parcels already supplied) — are recognised by their
-title and wording, so that their figures never become a plan.
+Texts that quote figures but are no plan — news of land auctions, a 土地储备计划 (land reserve plan),
+a 供地结果公示 (notice of parcels already supplied) — are recognised by their title and wording, so
+that their figures never become a plan (:func:`not_a_plan`).
+
+A plan reaches readers mostly as a news item, a repost or a Q&A (记者, 来源, 编辑 lines, site
+chrome): such a text carries the plan's figures and is read; :func:`report_about` says that it is a
+report and names the plan it reports on, so that the reader is told to prefer the official document.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["not_a_plan"]
+__all__ = ["not_a_plan", "report_about", "plan_title_in"]
 
 _PLAN_TITLE = re.compile(r"(?:19|20)\d{2}\s*年.{0,24}?(?:供应|供地)计划|(?:供应|供地)计划\s*\(?\s*(?:19|20)\d{2}")
 _NOT_TITLE = re.compile(r"成交|竞得|完成|执行情况|进度|拍出|摘牌")  # a headline about a plan, not its title
@@ -21,8 +25,12 @@ _OTHER_TITLES = (
                 r"出让公告|挂牌公告|拍卖公告|出让(?:结果|成交)")),
     ("a 供地情况 report (land supplied in past years)", re.compile(r"供应情况(?:公告|报告|通报)|供地情况(?:公告|报告|通报)")),
 )
-_NEWS = re.compile(r"本报讯|记者|通讯员|新华社|据.{0,6}报道|责任编辑|来源[:：].{0,12}(?:报|网|新闻)")
+# Marks of a news item, a repost or a Q&A page around the plan's words.
+_NEWS = re.compile(r"本报讯|记者|通讯员|新华社|据.{0,6}报道|责任编辑|责编|编辑[:：]|来源[:：]|稿源|原标题|"
+                   r"转载|[0-9]{1,2}月[0-9]{1,2}日(?:电|讯)|网讯|^\s*问[:：]|^\s*答[:：]", re.M)
 _AUCTION = re.compile(r"成交价|竞得|溢价率?|起始价|起拍价|楼面价|受让人|竞买|举牌|轮报价|底价成交|挂牌出让|拍卖出让")
+# The plan a text speaks of: 《天津市2023年度国有建设用地供应计划》, or a title line of one.
+_QUOTED_PLAN = re.compile(r"《([^《》\n]{2,60}?(?:供应|供地|用地)计划[^《》\n]{0,12})》")
 
 
 def _title(lines: list[str]) -> str:
@@ -34,8 +42,32 @@ def _title(lines: list[str]) -> str:
     return ""
 
 
+def plan_title_in(lines: list[str]) -> str | None:
+    """The title of the plan a text is or speaks of: a 《…计划》 it quotes, else a title line naming a plan.
+
+    Examples
+    --------
+    >>> plan_title_in(["3月30日,天津市规划资源局发布了《天津市2023年度国有建设用地供应计划》。"])
+    '天津市2023年度国有建设用地供应计划'
+    >>> plan_title_in(["阳山县2026年度国有建设用地供应计划", "一、…"])
+    '阳山县2026年度国有建设用地供应计划'
+    """
+    for line in lines:
+        m = _QUOTED_PLAN.search(line)
+        if m:
+            return m.group(1).strip()
+    for line in lines[:12]:
+        text = line.strip()
+        if _PLAN_TITLE.search(text) and not _NOT_TITLE.search(text) and len(text) <= 60:
+            return text
+    return None
+
+
 def not_a_plan(lines: list[str]) -> str | None:
-    """What the text looks like when it is not a supply plan (with the evidence), else None.
+    """What the text looks like when it is not a supply plan nor a report of one (with the evidence), else None.
+
+    A news item about a supply plan is not refused here (see :func:`report_about`); news of auctions
+    (three or more auction words: 竞得, 溢价率, 起始价 …) is, even where it quotes a plan's total.
 
     Examples
     --------
@@ -49,12 +81,35 @@ def not_a_plan(lines: list[str]) -> str | None:
     for what, pattern in _OTHER_TITLES:
         if pattern.search(title):
             return f"{what}: its title is '{title[:60]}'"
-    head = "\n".join(lines[:12])
     body = "\n".join(lines)
     auction = sorted(set(_AUCTION.findall(body)))
-    if not plan_title and _NEWS.search(head):
-        return (f"a news article ('{_NEWS.search(head).group(0)}' in its first lines"
-                + (f"; auction words {'、'.join(auction[:4])}" if auction else "") + f"): its title is '{title[:60]}'")
-    if not plan_title and len(auction) >= 3:
+    if not plan_title and len(auction) >= 3:  # a report of auctions, even where it quotes a plan's total
         return f"news or a notice of land auctions (it speaks of {'、'.join(auction[:5])}): its title is '{title[:60]}'"
     return None
+
+
+def report_about(lines: list[str]) -> tuple[str, str] | None:
+    """``(evidence, plan title or '')`` when the text is a report about a plan (news, repost, Q&A), else None.
+
+    Examples
+    --------
+    >>> report_about(["今年供地计划公布", "本报讯（记者 某某）《某市2024年度国有建设用地供应计划》公布…"])
+    ('本报讯', '某市2024年度国有建设用地供应计划')
+    >>> report_about(["阳山县2026年度国有建设用地供应计划", "一、供应总量"]) is None
+    True
+    """
+    m = _NEWS.search("\n".join(lines))
+    if m is None:
+        return None
+    return m.group(0).strip(), plan_title_in(lines) or ""
+
+
+def news_without_plan(lines: list[str]) -> str | None:
+    """How a report that yields no plan figure looks (for the one-line refusal), else None."""
+    report = report_about(lines)
+    if report is None:
+        return None
+    title = _title(lines)
+    auction = sorted(set(_AUCTION.findall("\n".join(lines))))
+    return (f"a news article ('{report[0]}' in it" + (f"; auction words {'、'.join(auction[:4])}" if auction else "")
+            + f") with no figure of a land supply plan: its title is '{title[:60]}'")

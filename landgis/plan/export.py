@@ -112,13 +112,12 @@ def _finding_dict(f: Finding) -> dict:
     }
 
 
-def _township_totals(plan: Plan) -> dict[str, Decimal]:
-    """Every township's total: as the plan states it, else the sum of its categories (``township_totals_stated``
-    names the stated ones)."""
+def _township_sums(plan: Plan) -> dict[str, Decimal]:
+    """Every township's categories added up (a sum, never the plan's stated total)."""
     sums: dict[str, Decimal] = {}
     for r in plan.allocations.itertuples():
         sums[r.township] = sums.get(r.township, Decimal(0)) + Decimal(r.hectares_exact)
-    return {t: plan.township_totals_ha.get(t, sums.get(t, Decimal(0))) for t in plan.townships}
+    return {t: sums[t] for t in plan.townships if t in sums}
 
 
 def _ledger_records(plan: Plan) -> list[dict]:
@@ -133,9 +132,13 @@ def plan_to_dict(plan: Plan, findings: list[Finding] | None = None, unit: str = 
     """The plan as plain data (Decimal figures), for JSON.
 
     ``allocations`` carry ``hectares`` plus the figure as printed (``value``, ``unit``) and, when
-    ``unit`` is not ha, ``amount`` in that unit.
+    ``unit`` is not ha, ``amount`` in that unit. ``stated_total_ha`` is the total the text states (None
+    where it states none: ``total_stated`` is then false); ``township_totals_ha`` is each township's
+    stated total, else the sum of its categories (``township_totals_stated`` names the stated ones,
+    ``township_sums_ha`` gives the sums).
     """
     key = unit_key(unit)
+    sums = _township_sums(plan)
     allocations = []
     for r in plan.allocations.itertuples():
         item = {"township": r.township, "category": r.category, "category_code": r.category_code,
@@ -152,8 +155,10 @@ def plan_to_dict(plan: Plan, findings: list[Finding] | None = None, unit: str = 
         "allocations": allocations,
         "stated_total_ha": plan.stated_total_ha,
         "structure_ha": dict(plan.structure_ha),
-        "township_totals_ha": _township_totals(plan),
+        "township_totals_ha": {t: plan.township_totals_ha.get(t, sums.get(t, Decimal(0))) for t in plan.townships},
         "township_totals_stated": [t for t in plan.townships if t in plan.township_totals_ha],
+        "township_sums_ha": sums,
+        "total_stated": plan.stated_total_ha is not None,
         "no_supply": list(plan.no_supply),
         "unknown_categories": list(plan.unknown_categories),
         "groups_ha": dict(plan.groups_ha),

@@ -50,6 +50,7 @@ class Ledger:
     """What the plan's figures have become so far: the total, the structure, townships, cells, set-asides."""
 
     total: tuple[Decimal, str] | None = None
+    total_approx: bool = False  # the total is a rounded one (近/约 …)
     structure: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
     groups: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
     town_totals: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
@@ -114,16 +115,29 @@ class Ledger:
     def add_town_total(self, town: str, value: Decimal, unit: str) -> bool:
         return self._put(self.town_totals, town, value, unit, "township_total", town, town)
 
-    def add_total(self, value: Decimal, unit: str, label: str = "") -> bool:
+    def add_total(self, value: Decimal, unit: str, label: str = "", approx: bool = False) -> bool:
+        """Enter the plan's total; a rounded one (近15800亩, a headline's) gives way to the exact one."""
         if self.total is not None:
-            same = to_hectares(*self.total) == to_hectares(value, unit)
+            old, new = to_hectares(*self.total), to_hectares(value, unit)
+            near = old and abs(old - new) <= abs(old) / 20
+            if near and approx != self.total_approx and old != new:
+                if approx:
+                    self.set_aside(value, unit, "约数，与供应总量相近，取精确数", label)
+                    return False
+                for e in self.entries:  # the rounded total was entered first: it is set aside now
+                    if e.role == "total":
+                        e.role, e.name, e.reason = "set_aside", "", "约数，取后文的精确供应总量"
+                self.total, self.total_approx = (value, unit), False
+                self.enter(value, unit, "total", "供应总量", label=label)
+                return False
+            same = old == new
             if same:
                 self.set_aside(value, unit, "与供应总量相同，不重复计入", label)
             else:
                 self.enter(value, unit, "unplaced", reason=f"与供应总量{self.total[0]}{self.total[1]}不一致，保留前者",
                            label=label)
             return False
-        self.total = (value, unit)
+        self.total, self.total_approx = (value, unit), approx
         self.units[unit] += 1
         self.enter(value, unit, "total", "供应总量", label=label)
         return True

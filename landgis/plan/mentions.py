@@ -14,8 +14,8 @@ from landgis.units import UNIT_LABELS, unit_key
 
 __all__ = ["Mention", "find_mentions", "figures_of", "unit_of", "signed_value", "pair_respectively", "years_in", "FIGURE", "YEAR"]
 
-NUM = r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])"
-UNIT = r"(万平方米|万平米|平方公里|平方千米|平方米|平米|公顷|hm2|亩|m2|ha|顷)(?![A-Za-z0-9])"  # 顷 alone: a misprint
+NUM = r"(?<![\d.])(?<!\d,)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])"
+UNIT = r"(万平方米|万平米|万m2|万公顷|万公頃|万亩|万畝|平方公里|平方千米|平方米|平米|公顷|公頃|hm2|亩|畝|m2|ha|顷|頃)(?![A-Za-z0-9])"  # 顷 alone: a misprint
 #: A number with an area unit.
 FIGURE = re.compile(NUM + r"\s*" + UNIT)
 CELL_NUM = re.compile(r"^[+]?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)$")
@@ -25,6 +25,7 @@ _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–~～至到]+
 _SUB_MARK = re.compile(r"^\s*(?:其中|含|包括|包含)")
 _CONVERSION = re.compile(r"\s*(?:约|合|约合|折合|折|即|计|为)?\s*")
 _BREAKS = ",;:。、()\t "
+_INNER_BRACKET = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff])\([^()]*\)(?=[\u3400-\u4dbf\u4e00-\u9fff])")
 
 
 @dataclass
@@ -61,7 +62,7 @@ def figures_of(line: str) -> list[tuple[Decimal, str]]:
 
 def unit_of(printed: str) -> str:
     """The unit label of a printed unit ('hm2' → 公顷; '顷' alone, a misprint, → 公顷)."""
-    return "公顷" if printed == "顷" else UNIT_LABELS[unit_key(printed)]
+    return "公顷" if printed in ("顷", "頃") else UNIT_LABELS[unit_key(printed)]
 
 
 def signed_value(text: str, m: re.Match) -> Decimal:
@@ -102,7 +103,8 @@ def _bracket_spans(sentence: str) -> list[tuple[int, int]]:
 def _words_around(sentence: str, figs: list[Mention]) -> None:
     for k, fig in enumerate(figs):
         lo = figs[k - 1].end if k else 0
-        seg = sentence[lo : fig.start]
+        # 市直(京口、润州)商服用地 / 成都市各区(锦江区、…)国有建设用地…: a bracket inside a label is an aside
+        seg = _INNER_BRACKET.sub("", sentence[lo : fig.start])
         cut = max(seg.rfind(s) for s in _BREAKS)
         fig.label = seg[cut + 1 :]
         fig.joined = k > 0 and cut < 0
@@ -174,7 +176,7 @@ def pair_respectively(sentence: str, lead: re.Pattern) -> str:
     han = r"\u3400-\u4dbf\u4e00-\u9fff"
     pat = re.compile(
         rf"((?:[{han}]{{2,16}}(?:\([^()]*\))?[、和及与])+[{han}]{{2,16}}?)(?:,?\s*(?:其|的)?(?:供应量|供地量|供地|用地面积|面积|规模))?"
-        rf"分别(?:为|是|安排|供应|计划供应)?:?((?:\s*{NUM}\s*(?:{UNIT})?\s*(?:[、,和及与]|(?=[;。)\s])|$))+)"
+        rf",?\s*(?:则|也)?分别(?:为|是|安排|供应|计划供应)?:?((?:\s*{NUM}\s*(?:{UNIT})?\s*(?:[、,和及与]|(?=[;。)\s])|$))+)"
     )
 
     def repl(m: re.Match) -> str:

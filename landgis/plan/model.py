@@ -12,10 +12,14 @@ from landgis import categories as _cats
 from landgis.errors import InputError
 from landgis.severity import severity_word
 
-__all__ = ["Plan", "Finding", "PlanParseError", "SEED_PLAN"]
+__all__ = ["Plan", "Finding", "PlanParseError", "SEED_PLAN", "NO_TOTAL_ROW"]
 
 #: The shipped seed plan (the 2026 plan of the shipped county).
 SEED_PLAN = Path(__file__).resolve().parent.parent / "data" / "lianzhou_2026_land_supply_plan.txt"
+
+#: The last row of :meth:`Plan.table` where the plan states no total (its 合计 is a sum, labelled so).
+NO_TOTAL_ROW = "计划未列总量（合计为各项之和）"
+
 
 class PlanParseError(InputError):
     """No plan could be read from the text; the message says where it looked and what it expected."""
@@ -67,6 +71,11 @@ class Plan:
         Groupings the plan states (经营性用地, 产业用地 …): not categories, never counted twice.
     sub_items : tuple of (scope, parent, name, hectares)
         其中 sub-items (保障性住房 …) of a category, scope ``"structure"`` or an area name.
+    report : tuple of (str, str) or None
+        When the text is a report about the plan (a news item, a repost, a Q&A): what shows it
+        (``记者``, ``来源:`` …) and the title of the plan it reports on ('' when it names none).
+    title : str or None
+        The plan's own title where the text quotes it (《…供应计划》 in a report).
     """
 
     place: str | None
@@ -88,6 +97,8 @@ class Plan:
     ledger: pd.DataFrame | None = field(default=None, repr=False)
     groups_ha: dict[str, Decimal] = field(default_factory=dict, repr=False)
     sub_items: tuple[tuple[str, str, str, Decimal], ...] = field(default=(), repr=False)
+    report: tuple[str, str] | None = field(default=None, repr=False)
+    title: str | None = field(default=None, repr=False)
 
     @property
     def figure_counts(self) -> dict[str, int]:
@@ -120,8 +131,9 @@ class Plan:
         """Township × category table (Decimal cells, 0 where nothing), with a 合计 column.
 
         Below the townships: ``乡镇合计``, the sum of each column, and ``计划总量``, the plan's stated
-        structure and total (where the plan states none, the sum). The two rows differ exactly where
-        the plan's own figures do not add up.
+        structure and total. Where the plan states no total the last row is :data:`NO_TOTAL_ROW`
+        (计划未列总量) and its 合计 is the sum of the row. The two rows differ exactly where the plan's own
+        figures do not add up.
 
         Parameters
         ----------
@@ -146,8 +158,12 @@ class Plan:
                       for t in towns), zero)
         df.loc["乡镇合计"] = pd.Series({**{c: to_unit(v, unit) for c, v in sums.items()}, "合计": to_unit(placed, unit)})
         stated = {c: to_unit(self.structure_ha.get(c, sums[c]), unit) for c in cats}
-        stated["合计"] = to_unit(self.stated_total_ha if self.stated_total_ha is not None else placed, unit)
-        df.loc["计划总量"] = pd.Series(stated)
+        if self.stated_total_ha is not None:
+            stated["合计"] = to_unit(self.stated_total_ha, unit)
+            df.loc["计划总量"] = pd.Series(stated)
+        else:  # the plan states no total: the row says so and its 合计 is a sum
+            stated["合计"] = sum((v for c, v in stated.items()), Decimal(0)) if cats else to_unit(placed, unit)
+            df.loc[NO_TOTAL_ROW] = pd.Series(stated)
         return df
 
 
@@ -158,7 +174,7 @@ class Finding:
     Attributes
     ----------
     kind : str
-        ``unplaced`` (a figure the parser could not place), ``unit_misprint``, ``negative``,
+        ``report`` (the text is a news item or repost about the plan), ``unplaced`` (a figure the parser could not place), ``unit_misprint``, ``negative``,
         ``implausible_total``, ``township_over_county``, ``township_sum`` (a township's categories vs its stated total), ``county_sum``
         (townships vs the county total), ``structure_sum`` (structure figures vs the county total),
         ``category_sum`` (a structure figure vs its sum over townships), ``no_supply``

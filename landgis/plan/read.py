@@ -19,8 +19,10 @@ __all__ = ["read_plan_text", "looks_like_path", "fold", "to_simplified", "PLAN_S
 
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
-_AREA_UNIT = r"\s*(?:万平方米|万平米|平方公里|平方千米|平方米|平米|公顷|顷|亩|hm2|m2|ha)"
+_AREA_UNIT = r"\s*(?:万平方米|万平米|万m2|万公顷|万公頃|万亩|万畝|平方公里|平方千米|平方米|平米|公顷|公頃|顷|頃|亩|畝|hm2|m2|ha)"
 _DOT_AS_POINT = re.compile(r"(?<=\d)。(?=\d+" + _AREA_UNIT + ")")
+# 123.45 at the end of a PDF line and 公顷 at the start of the next: the unit goes up to its figure
+_SPLIT_UNIT = re.compile(r"(\d)[ \t\u3000]*\n([ \t\u3000]*)(" + _AREA_UNIT.removeprefix(r"\s*") + ")")
 _STRAY_SPACE = re.compile(r"(\d\.\d+)[ \u3000]+(\d+)(?=" + _AREA_UNIT + ")")
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")",
                            "[": "(", "]": ")", "\u00a0": " ", "\u200b": ""})
@@ -234,6 +236,7 @@ def fold(text: str) -> str:
     text = text.translate(_BRACKETS)
     text = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", text)
     text = _DOT_AS_POINT.sub(".", text)  # 2。3660平方公里: '。' between digits is a decimal point
+    text = _SPLIT_UNIT.sub(r"\1\3\n\2", text)  # a figure split from its unit by a line break (lines kept)
     return _STRAY_SPACE.sub(r"\1\2", text)  # 16.40 85公顷: a space inside a number
 
 

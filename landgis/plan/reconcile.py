@@ -13,6 +13,7 @@ from decimal import Decimal
 import pandas as pd
 
 from landgis.names import normalise_name, registry_for_place, suggest
+from landgis.plan.context import PLAN_OWN_CATEGORIES
 from landgis.plan.model import Finding, Plan
 from landgis.plan.sentences import render
 from landgis.units import to_hectares
@@ -92,7 +93,7 @@ def reconcile(plan: Plan, townships: list[str] | None = None) -> list[Finding]:
     Returns
     -------
     list of Finding
-        In this order: unplaced figures and misprints, plausibility, township_sum, county_sum,
+        In this order: a note that the text is a report about the plan, unplaced figures and misprints, plausibility, township_sum, county_sum,
         structure_sum, category_sum, group_sum, unknown_category, unknown_township, no_supply.
 
     Examples
@@ -102,8 +103,8 @@ def reconcile(plan: Plan, townships: list[str] | None = None) -> list[Finding]:
     ['county_sum', 'structure_sum']
     """
     figures = _figures(plan)
-    return [*_ledger_findings(plan), *_plausibility(plan, figures), *_sums(figures),
-            *_unknown_categories(plan, figures), *_townships(plan, townships)]
+    return [*_report(plan), *_ledger_findings(plan), *_no_total(plan, figures), *_plausibility(plan, figures),
+            *_sums(figures), *_unknown_categories(plan, figures), *_townships(plan, townships)]
 
 
 def _figures(plan: Plan) -> dict:
@@ -123,6 +124,28 @@ def _figures(plan: Plan) -> dict:
         "total": plan.stated_total_value or (
             (plan.stated_total_ha, "公顷") if plan.stated_total_ha is not None else None),
     }
+
+
+def _report(plan: Plan) -> list[Finding]:
+    """A 提示 that the text is a news item, repost or Q&A about the plan, not the plan itself."""
+    if not plan.report:
+        return []
+    evidence, title = plan.report
+    parts = (("report", {"evidence": evidence, "plan_zh": f"《{title}》" if title else "土地供应计划",
+                         "plan_en": f"《{title}》" if title else "a land supply plan"}),)
+    return [_made("report", parts, severity="info")]
+
+
+def _no_total(plan: Plan, f: dict) -> list[Finding]:
+    """A 提示 that the plan states no total: what the outputs show as 合计 is a sum, labelled so."""
+    if f["total"] is not None:
+        return []
+    parts = list(f["structure"].values()) or [q for qs in f["by_town"].values() for q in qs]
+    parts += [] if parts else list(f["town_totals"].values())
+    if not parts:
+        return []
+    computed = _total(parts)
+    return [_made("no_total", (("no_total", {"computed": computed}),), computed_ha=_ha(computed), severity="info")]
 
 
 def _ledger_findings(plan: Plan) -> list[Finding]:
@@ -200,13 +223,47 @@ def _unknown_categories(plan: Plan, f: dict) -> list[Finding]:
         system = plan.category_system or "GB/T 21010-2017、用地用海分类"
         figs = f["by_cat"].get(cat) or ([f["structure"][cat]] if cat in f["structure"] else [])
         amount = _total(figs) if figs else None
+        if cat in PLAN_OWN_CATEGORIES:  # 深圳's 产业用地: the plan's own class, with the standard one it falls in
+            std = PLAN_OWN_CATEGORIES[cat]
+            parts = (("plan_own_category", {"category": cat, "amount": amount if amount else "",
+                                            "maps_zh": f"（对应标准类：{std}）" if std else "（无单一对应的标准类）",
+                                            "maps_en": f" (standard class: {std})" if std else
+                                            " (no single standard class)"}),)
+            out.append(_made("plan_own_category", parts, category=cat, computed_ha=_ha(amount), severity="info"))
+            continue
         parts = (("unknown_category", {"category": cat, "system": system, "amount": amount if amount else ""}),)
         out.append(_made("unknown_category", parts, category=cat, computed_ha=_ha(amount)))
     return out
 
 
+def _named_unplaced(plan: Plan, townships: list[str] | None, reg) -> dict[str, tuple[int, _Q]]:
+    """Townships whose name stands on a line with a figure that was not placed (or set aside as unknown)."""
+    out: dict[str, tuple[int, _Q]] = {}
+    if plan.ledger is None or not townships:
+        return out
+    rows = plan.ledger[plan.ledger["role"] == "unplaced"]
+    for t in townships:
+        names = {t}
+        if reg is not None:
+            for row in reg.table[reg.table["name"] == t].itertuples():
+                names.update(a for a in row.aliases if len(a) >= 2)
+        short = re.sub(r"(?:街道办事处|街道|镇|乡|区|县)$", "", t)
+        if len(short) >= 2:
+            names.add(short)
+        for r in rows.itertuples():
+            if any(n and n in r.text for n in names):
+                out[t] = (int(r.line), (Decimal(r.value), str(r.unit)))
+                break
+    return out
+
+
 def _townships(plan: Plan, townships: list[str] | None) -> list[Finding]:
-    """Townships the county's registry does not know, and townships that receive nothing."""
+    """Townships the county's registry does not know, and townships that receive nothing.
+
+    无供应 is said only where the plan gives a breakdown by township or district and this one is not in
+    it, and the text gives it no figure that could not be placed; a plan with no breakdown gets one
+    note saying so.
+    """
     out = []
     reg = registry_for_place(plan.place)
     county = reg.county_name if reg else (plan.place or "本县（市）")
@@ -214,6 +271,11 @@ def _townships(plan: Plan, townships: list[str] | None) -> list[Finding]:
         townships = reg.names
     receiving = set(plan.townships)
     reported: list[str] = []
+    named = _named_unplaced(plan, townships, reg)
+    if townships is not None and not receiving:
+        # no breakdown by township or district: nobody is said to receive nothing
+        out.append(_made("no_breakdown", (("no_breakdown", {}),), severity="info"))
+        townships = []
     if townships is not None:
         if reg is not None:
             unknown = [t for t in plan.townships if reg.resolve(t) is None]
@@ -232,6 +294,11 @@ def _townships(plan: Plan, townships: list[str] | None) -> list[Finding]:
     for t in plan.no_supply:
         if t not in reported and t not in receiving:
             reported.append(t)
+    for t, (line, figure) in named.items():
+        if t in reported:  # the text gives it a figure that was not placed: never 无供应
+            reported.remove(t)
+            parts = (("named_unplaced", {"township": t, "line": line, "figure": figure}),)
+            out.append(_made("named_unplaced", parts, township=t, line=line))
     for t in reported:
         out.append(_made("no_supply", (("no_supply", {"township": t}),), township=t, stated_ha=Decimal(0),
                          severity="info"))

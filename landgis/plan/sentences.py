@@ -17,7 +17,8 @@ Q = tuple[Decimal, str]  # a figure as printed: value and unit
 #: A sentence to build again in another unit: (template, fields) pairs, the first the sentence, the rest notes.
 Parts = tuple[tuple[str, dict], ...]
 
-_EN_UNITS = {"公顷": "ha", "亩": "mu", "平方米": "m²", "万平方米": "10,000 m²", "平方公里": "km²"}
+_EN_UNITS = {"公顷": "ha", "亩": "mu", "平方米": "m²", "万平方米": "10,000 m²", "平方公里": "km²", "万公顷": "10,000 ha",
+             "万亩": "10,000 mu"}
 
 # kind → (Chinese, English); {names} are filled by say()
 TEMPLATES: dict[str, tuple[str, str]] = {
@@ -45,10 +46,25 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "unknown_category": ("“{category}”{amount}不在用地分类（{system}）中，已按原名保留，未赋分类代码，请核对。",
                          "“{category}”{amount} is not a class of {system}; kept under its own name without "
                          "a code. Please check."),
+    "plan_own_category": ("“{category}”{amount}是本计划自定的用地类别，已按原名保留{maps_zh}。",
+                          "“{category}”{amount} is a class of the plan's own system, kept under its printed "
+                          "name{maps_en}."),
     "unknown_township": ("计划中的“{township}”不是{county}的乡镇（街道），无法落到乡镇界线上，请核对名称{hint_zh}。",
                          "“{township}” in the plan is not a township of {county}; it cannot be placed on the "
                          "township map. Please check the name{hint_en}."),
+    "report": ("本文是关于{plan_zh}的报道或转载（原文有“{evidence}”），不是计划文件本身；数字已按报道读取，"
+               "请以正式公布的计划文件为准。",
+               "This text is a report about {plan_en} (it has “{evidence}”), not the plan itself; its figures "
+               "were read as reported: prefer the officially published plan."),
     "no_supply": ("{township}本年度无土地供应安排。", "{township} receives no land in this plan."),
+    "no_breakdown": ("计划未按乡镇（区）分列供地，无法判断各乡镇（区）有无供地安排。",
+                     "The plan gives no breakdown by township or district: it cannot say which receive land."),
+    "named_unplaced": ("{township}：原文第{line}行有其数字{figure}，未能归入计划，不是无供应，请核对。",
+                       "{township}: line {line} gives it {figure}, which could not be placed; it is not "
+                       "“no supply”. Please check."),
+    "no_total": ("计划未列总量；表中合计为各项数字之和（{computed}），不是计划的总量。",
+                 "The plan states no total; the table's total is the sum of its figures ({computed}), not a "
+                 "figure of the plan."),
     "unplaced": ("第{line}行的{figure}未能归入计划（{reason}）：“{text}”。请核对。",
                  "Line {line}: {figure} could not be placed in the plan ({reason}): “{text}”. Please check."),
     "unit_misprint": ("第{line}行的“{printed}”写作“顷”，已按公顷读取，请核对。",
@@ -153,7 +169,7 @@ def render(parts: Parts, lang: str = "zh", unit: str | None = None) -> str:
 
 
 #: Figures a Chinese sentence puts in brackets, by template: “X”（12公顷）不在用地分类中.
-_BRACKETED = {"unknown_category": "amount"}
+_BRACKETED = {"unknown_category": "amount", "plan_own_category": "amount"}
 
 
 class _Blank(dict):
