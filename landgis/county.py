@@ -29,7 +29,8 @@ from landgis.crs import WORKING_CRS
 from landgis.errors import InputError
 from landgis.names import TownshipRegistry, normalise_name, registry
 
-__all__ = ["County", "find_county", "county_from_text", "candidates", "default_county", "plan_county"]
+__all__ = ["County", "find_county", "county_from_text", "county_of_plan_text", "candidates", "resolve_county",
+           "shipped_county_codes"]
 
 _COUNTY_SUFFIX = re.compile(r"(自治县|自治旗|林区|特区|县|市|区|旗)$")
 _PREF_SUFFIX = re.compile(r"(自治州|地区|市|盟)$")
@@ -382,42 +383,58 @@ def county_from_text(text: str, *, lines: int = 20) -> County | None:
     return None
 
 
+def county_of_plan_text(text: str, place: str | None = None, *, strict: bool = True) -> County | None:
+    """The county a plan's text names: its title or text (:func:`county_from_text`), else ``place``.
+
+    ``place`` is the place the plan's title line was read as (``Plan.place``); it counts when it
+    names exactly one county. With ``strict=False`` an ambiguous name (鼓楼区) gives ``None``
+    instead of the error that lists the counties.
+
+    Examples
+    --------
+    >>> county_of_plan_text("怀集县2026年度国有建设用地供应计划").code
+    '441224'
+    >>> county_of_plan_text("2026年度土地供应计划") is None
+    True
+    """
+    try:
+        found = county_from_text(text or "")
+    except InputError:
+        if strict:
+            raise
+        found = None
+    if found is None and place:
+        hits = candidates(place)
+        if len(hits) == 1:
+            return hits[0]
+        if strict and len(hits) > 1:
+            return find_county(place)  # raises, listing them
+    return found
+
+
 def normalise_name_keep_lines(text: str) -> str:
     """The text line by line, each line normalised as a name is (full-width, traditional forms, spaces)."""
     return "\n".join(normalise_name(line) if line.strip() else "" for line in str(text).split("\n"))
 
 
-@lru_cache(maxsize=1)
-def default_county() -> County:
-    """The county of the shipped township layer: landgis' default when nothing names a county."""
-    codes = shipped_county_codes()
-    if not codes:
-        raise InputError("no township layer is shipped, so there is no default county; give --county")
-    return find_county(codes[0])
+def resolve_county(county: "str | County | None", *, what: str) -> County:
+    """``county`` as a :class:`County`, or a clear error saying that ``what`` needs one.
 
+    Every step that works on a county takes it as an argument; this is where "none given" is refused
+    (there is no default county).
 
-def plan_county(plan, county: str | County | None = None) -> County:
-    """The county a plan is for: ``county`` when given, else the one its text names, else the default.
-
-    Parameters
-    ----------
-    plan : landgis.plan.Plan
-    county : str or County, optional
-        The user's ``--county``: it overrides the plan.
-
-    Raises
-    ------
-    InputError
-        ``county`` or the plan's place is ambiguous or not in the registry.
+    Examples
+    --------
+    >>> resolve_county("怀集县", what="the map").code
+    '441224'
+    >>> resolve_county(None, what="the map")
+    Traceback (most recent call last):
+    ...
+    landgis.errors.InputError: the map needs the county: give --county CODE|NAME (county= in Python), e.g. 441882 or 连州市
     """
-    if county is not None:
-        return find_county(county)
-    found = county_from_text(getattr(plan, "text", "") or "")
-    if found is not None:
-        return found
-    if getattr(plan, "place", None):
-        return find_county(plan.place)
-    return default_county()
+    if county is None:
+        raise InputError(f"{what} needs the county: give --county CODE|NAME (county= in Python), e.g. 441882 or 连州市")
+    return find_county(county)
 
 
 def shipped_county_codes() -> list[str]:

@@ -8,6 +8,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from landgis.names import registry
 from landgis.qa import qa
 from landgis.qa.checks import Context, check_partition, overlaps
 from test_qa import _area_crs, _inside
@@ -37,7 +38,7 @@ def _overlap_cases(towns, name="九陂镇"):
 
 @pytest.fixture(scope="module")
 def found(towns):
-    r = qa(_overlap_cases(towns), towns, False)
+    r = qa(_overlap_cases(towns), towns, False, county="441882")
     f = r.findings[r.findings["kind"] == "overlaps_parcel"].copy()
     f["fig"] = [json.loads(x) for x in f["figures"]]
     return r, f
@@ -71,10 +72,11 @@ def test_touching_and_duplicates_are_not_overlaps(found):
 
 def test_tolerance_and_other_partition(towns):
     gdf = _overlap_cases(towns)
-    r = qa(gdf, towns, False, overlap_tolerance=30.0)  # TINY's 25 m² is within the tolerance
+    r = qa(gdf, towns, False, county="441882", overlap_tolerance=30.0)  # TINY's 25 m² is within the tolerance
     assert "TINY" not in set(r.findings.loc[r.findings["kind"] == "overlaps_parcel", "parcel_id"])
     # Pairs across two frames only (the dask engine's border pass): BIG/IN/HALF vs the rest.
-    ctx = Context(towns, {"id": "地块编号", "township": None, "category": None, "area": None}, None, 0.05, None, [])
+    ctx = Context(towns, {"id": "地块编号", "township": None, "category": None, "area": None}, None, 0.05, None, [],
+                  registry=registry("441882"))
     added, _ = check_partition(gdf, ctx)
     out: list = []
     assert overlaps(added.iloc[:2], ctx, out, other=added.iloc[2:]) == 1  # IN×HALF do not meet; BIG×HALF does

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from landgis import categories as _cats
+from landgis.county import County
 from landgis.errors import InputError
 from landgis.severity import severity_word
 
@@ -67,6 +68,9 @@ class Plan:
         Groupings the plan states (经营性用地, 产业用地 …): not categories, never counted twice.
     sub_items : tuple of (scope, parent, name, hectares)
         其中 sub-items (保障性住房 …) of a category, scope ``"structure"`` or an area name.
+    county : landgis.county.County or None
+        The county whose registry the plan's names were read against: the one given to
+        :func:`~landgis.plan.parse_plan`, else the one its text names; ``None`` when neither.
     """
 
     place: str | None
@@ -88,6 +92,7 @@ class Plan:
     ledger: pd.DataFrame | None = field(default=None, repr=False)
     groups_ha: dict[str, Decimal] = field(default_factory=dict, repr=False)
     sub_items: tuple[tuple[str, str, str, Decimal], ...] = field(default=(), repr=False)
+    county: County | None = field(default=None, repr=False, compare=False)
 
     @property
     def figure_counts(self) -> dict[str, int]:

@@ -22,7 +22,7 @@ from pyproj import CRS, Transformer
 
 from landgis.categories import category_names, lookup
 from landgis.errors import LandgisError
-from landgis.names import core_name, normalise_name, registry, suggest
+from landgis.names import TownshipRegistry, core_name, normalise_name, suggest
 from landgis.qa.labels import finding
 from landgis.qa.parcels import HA_PER_UNIT
 
@@ -100,11 +100,14 @@ class Context:
         The plan's categories.
     overlap_tolerance : float
         Overlap between two parcels, in m², beyond which it is a finding.
+    registry : landgis.names.TownshipRegistry
+        The county's registry (``County.registry``): declared townships written another way
+        (瑶安乡 for 瑶安瑶族乡) resolve through it. It travels with the Context to dask workers.
     """
 
     def __init__(self, townships: gpd.GeoDataFrame, fields: dict, area_unit: str | None,
                  area_tolerance: float, plan_system: str | None, plan_categories: list[str],
-                 overlap_tolerance: float = 1.0):
+                 overlap_tolerance: float = 1.0, *, registry: TownshipRegistry):
         from landgis.crs import equal_area_crs, layer_centre
 
         towns = townships.to_crs(4326)
@@ -118,6 +121,7 @@ class Context:
         self.overlap_tolerance = overlap_tolerance
         self.plan_system = plan_system
         self.plan_categories = plan_categories
+        self.registry = registry
         self._resolve_township: dict[str, str | None] = {}
         self._index = None
         self.threads: int | None = None  # of the township index; None: the machine's cores
@@ -150,7 +154,7 @@ class Context:
                     hit = cores[0]
                 else:
                     try:
-                        canon = registry().resolve(name)
+                        canon = self.registry.resolve(name)
                     except LandgisError:
                         canon = None
                     hit = canon if canon in self.names else None

@@ -25,6 +25,7 @@ import jinja2
 import pandas as pd
 from pyproj import CRS
 
+from landgis.county import County, resolve_county
 from landgis.errors import InputError
 from landgis.files import atomic_path
 from landgis.units import display_unit
@@ -96,7 +97,8 @@ class MapSpec:
     muted: str
 
 
-def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: str = "zh") -> MapSpec:
+def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: str = "zh",
+             county: County | str | None = None) -> MapSpec:
     """What the print map of ``column`` decides: its classes, colours and texts.
 
     This is the one place that reads the print maps' modules (:mod:`landgis.render.classes`, ``furniture``,
@@ -126,9 +128,10 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
     from landgis.render.furniture import INK, MUTED, plot_crs
     from landgis.render.text import category_title, footer_lines, plan_title, texts, unit_word
 
+    county = resolve_county(county, what="map_spec")
     t = texts(lang)
     cls = classify(layer, column, unit=unit)
-    crs = plot_crs(layer)
+    crs = plot_crs(layer, county)
     zh = lang == "zh"
     u = unit_word(unit, lang)
     name = category_title(cls.column, lang)
@@ -137,8 +140,8 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
     legend = (t["legend_density"] if cls.column == "density" else t["legend"]).format(u=u)
     return MapSpec(
         column=cls.column, name=name, classification=cls, crs=crs,
-        title=f"{plan_title(layer, lang)}{'：' if zh else ': '}{name}",
-        subtitle=subtitle, legend_title=legend, footer=footer_lines(layer, crs, lang),
+        title=f"{plan_title(layer, lang, county)}{'：' if zh else ': '}{name}",
+        subtitle=subtitle, legend_title=legend, footer=footer_lines(layer, crs, lang, county),
         no_supply=t["no_supply"], face=NO_SUPPLY_FACE, hatch=NO_SUPPLY_HATCH, ink=INK, muted=MUTED,
     )
 
@@ -330,7 +333,7 @@ def _placed_ha(plan) -> Decimal:
     return sum(plan.allocations["hectares_exact"], Decimal(0))
 
 
-def _outline_frame(layer: gpd.GeoDataFrame, crs: CRS, unit: str, lang: str) -> gpd.GeoDataFrame:
+def _outline_frame(layer: gpd.GeoDataFrame, crs: CRS, unit: str, lang: str, county: County) -> gpd.GeoDataFrame:
     """The county outline with the plan's stated total (全市) and what the townships add up to."""
     from landgis.units import to_unit
 
@@ -340,8 +343,8 @@ def _outline_frame(layer: gpd.GeoDataFrame, crs: CRS, unit: str, lang: str) -> g
     stated = getattr(plan, "stated_total_ha", None)
     placed = _placed_ha(plan) if plan is not None else Decimal(repr(float(layer["total"].sum())))
     row = {
-        ("名称" if zh else "name"): prov.get("county_name") or layer.attrs.get("place") or "",
-        ("代码" if zh else "code"): str(prov.get("county_code") or ""),
+        ("名称" if zh else "name"): county.name,
+        ("代码" if zh else "code"): county.code,
         ("计划总量" if zh else "stated_total"): None if stated is None else float(to_unit(stated, unit)),
         ("乡镇合计" if zh else "township_sum"): float(to_unit(placed, unit)),
         ("未落实" if zh else "not_placed"): None if stated is None else float(to_unit(stated - placed, unit)),
@@ -450,7 +453,7 @@ def _outline_style(spec: MapSpec, lang: str) -> LayerStyle:
 
 
 def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: str = "ha",
-                  lang: str = "zh") -> StyledLayers:
+                  lang: str = "zh", county: County | str | None = None) -> StyledLayers:
     """The GeoPackage's layers and their styles, the classes and colours of the print maps.
 
     Parameters
@@ -463,6 +466,8 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
         Unit of the values (the classes are in it, as on the PNG maps).
     lang : {"zh", "en"}
         Language of field names, labels and legends.
+    county : landgis.county.County or str
+        The county of the layer (required): titles and the outline layer's name and code.
 
     Returns
     -------
@@ -477,7 +482,8 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
     unit = display_unit(unit)  # ha, mu or m2, as on the PNG maps
     if layer.attrs.get("plan") is None:
         raise InputError("the allocation layer carries no plan (attrs['plan']); make it with landgis.join.join")
-    specs = [map_spec(layer, c, unit=unit, lang=lang) for c in map_columns(layer)]
+    county = resolve_county(county, what="styled_layers")
+    specs = [map_spec(layer, c, unit=unit, lang=lang, county=county) for c in map_columns(layer)]
     crs = specs[0].crs
     names = _field_names(layer, lang)
     u = _unit_text(unit, lang)
@@ -492,7 +498,7 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
     order = ["total", *[c for c in by_column if c != "total"]]  # the total is the default style
     alloc_styles = [_allocation_style(by_column[c], names, alias, lang, default=(c == "total")) for c in order]
 
-    frames: dict[str, pd.DataFrame] = {ALLOCATION: frame, OUTLINE: _outline_frame(layer, crs, unit, lang),
+    frames: dict[str, pd.DataFrame] = {ALLOCATION: frame, OUTLINE: _outline_frame(layer, crs, unit, lang, county),
                                        STRUCTURE: _structure_frame(layer, unit, lang)}
     styles = {ALLOCATION: alloc_styles, OUTLINE: [_outline_style(specs[0], lang)]}
     if qa is not None:

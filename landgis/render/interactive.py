@@ -31,9 +31,10 @@ from jinja2 import Template
 
 from landgis import units
 from landgis.categories import lookup
+from landgis.county import County, resolve_county
 from landgis.errors import InputError, LandgisError
 from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
-from landgis.render.text import attribution, county_lines, density_word, source_title, unit_word
+from landgis.render.text import attribution, county_lines, county_words, density_word, source_title, unit_word
 
 __all__ = [
     "web_map",
@@ -352,6 +353,7 @@ def web_map(
     scheme: str = "natural_breaks",
     k: int | None = None,
     tolerance_m: float | None = None,
+    county: County | str | None = None,
 ) -> folium.Map:
     """An interactive choropleth map of a joined allocation layer.
 
@@ -381,6 +383,8 @@ def web_map(
     tolerance_m : float, optional
         Topological simplification tolerance in metres (:func:`simplify_coverage`); by default half
         a screen pixel of the fitted view (:func:`web_tolerance`). The analysis keeps the full geometry.
+    county : landgis.county.County or str
+        The county of the map (required): its words (占全县比例), names and title.
 
     Returns
     -------
@@ -393,6 +397,7 @@ def web_map(
         When the layer lacks the join's columns or an option is invalid.
     """
     unit = units.display_unit(unit)
+    county = resolve_county(county, what="web_map")
     if lang not in _STRINGS:
         raise InputError(f"lang must be one of {', '.join(_STRINGS)}, not {lang!r}")
     if basemap not in (None, *BASEMAPS):
@@ -410,9 +415,7 @@ def web_map(
 
     s = _STRINGS[lang]
     if lang == "zh":  # 占全县比例 for a 县
-        from landgis.render.text import county_words
-
-        s = {**s, "share": s["share"].replace("全市", county_words((layer.attrs.get("provenance") or {}).get("county_code"))["whole"])}
+        s = {**s, "share": s["share"].replace("全市", county_words(county)["whole"])}
     unit_label = unit_word(unit, lang)
 
     def area(hectares: float) -> str:
@@ -466,14 +469,15 @@ def web_map(
 
     prov = layer.attrs.get("provenance") or {}
     sep = "：" if lang == "zh" else ": "
-    footnotes = [f"{s['source']}{sep}" + (f"《{source_title(layer, lang)}》" if lang == "zh" else source_title(layer, lang))]
+    footnotes = [f"{s['source']}{sep}" + (f"《{source_title(layer, lang, county)}》" if lang == "zh"
+                                             else source_title(layer, lang, county))]
     note = prov.get("footnote_en" if lang == "en" else "footnote") or prov.get("footnote")
     if note:
         footnotes.append(f"{s['boundaries']}{sep}{note}")
     credit = attribution(prov, lang)
     if credit:
         footnotes.append(f"{s['credit']}{sep}{credit}")
-    place, year = layer.attrs.get("place") or prov.get("county_name") or "", layer.attrs.get("year") or ""
+    place, year = layer.attrs.get("place") or county.name, layer.attrs.get("year") or ""
     minx, miny, maxx, maxy = geometry.total_bounds
     spec = {
         "layers": layer_specs,
@@ -484,7 +488,7 @@ def web_map(
         "basemap": basemap,
         "hatch": [NO_SUPPLY_FACE, NO_SUPPLY_HATCH],
         "labels": s["labels"],
-        "county": county_lines(layer, "total", unit, lang),  # 占全市比例 is of the plan's 全市 figure
+        "county": county_lines(layer, "total", unit, lang, county),  # 占全市比例 is of the plan's 全市 figure
         "help_hover": s["help_hover"],
         "help_touch": s["help_touch"],
     }

@@ -105,11 +105,12 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
     fig, t = page(lang)
     o = _TEXT[lang]
     u = unit_word(unit, lang)
-    crs = plot_crs(layer)
+    crs = plot_crs(layer, county)
     layer_p = layer.to_crs(crs)
     name = county.name if lang == "zh" else county.name_en
     level = o["city"] if county.level == "prefecture" else o["county"]
-    header(fig, f"{plan_title(layer, lang)}：{t['total']}" if lang == "zh" else f"{plan_title(layer, lang)}: {t['total']}",
+    title = plan_title(layer, lang, county)
+    header(fig, f"{title}：{t['total']}" if lang == "zh" else f"{title}: {t['total']}",
             o["subtitle"].format(county=name, level=level))
 
     ax = fig.add_axes((0.035, 0.12, 0.58, 0.74))
@@ -123,7 +124,7 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
 
     pref = county.prefecture_outline()
     if len(pref):
-        locator(fig, (0.67, 0.56, 0.28, 0.30), layer_p, pref, crs, lang, layer.attrs)
+        locator(fig, (0.67, 0.56, 0.28, 0.30), layer_p, pref, crs, lang, county)
 
     rows = [[c, format_area(layer[c].iloc[0], unit, label=False)] for c in layer.attrs["categories"]]
     rows.append([o["total"], format_area(layer["total"].iloc[0], unit, label=False)])
@@ -140,8 +141,8 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
             cell._loc = "right"
     note = textwrap.fill(no_layer_line(county, lang), width=26 if lang == "zh" else 52, break_on_hyphens=False)
     fig.text(0.67, 0.12, note, fontsize=8.5, color="#a04000", ha="left", va="bottom", linespacing=1.4)
-    footer(fig, footer_lines(layer, crs, lang))
-    fig.set_label(f"{plan_title(layer, lang)} — {name}")
+    footer(fig, footer_lines(layer, crs, lang, county))
+    fig.set_label(f"{title} — {name}")
     return fig
 
 
@@ -168,5 +169,5 @@ def render_outline_maps(layer: gpd.GeoDataFrame, county: County, out_dir: str | 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     sheets = {OUTLINE_STEM[0 if lang == "zh" else 1]: outline_sheet(outline_layer(layer, county), county, unit=unit, lang=lang),
-              file_stem(layer, "stacked-bars", lang): stacked_bars(layer, unit=unit, lang=lang)}
+              file_stem(layer, "stacked-bars", lang): stacked_bars(layer, unit=unit, lang=lang, county=county)}
     return [save_figure(fig, out / f"{stem}.{fmt}", dpi=dpi) for stem, fig in sheets.items() for fmt in formats]

@@ -26,6 +26,7 @@ import geopandas as gpd
 from pyproj import CRS
 
 from landgis import __version__
+from landgis.county import County
 from landgis.files import atomic_path
 from landgis.render.gpkg_styles import (
     _ENV, ALLOCATION, FONT, OUTLINE, PARCELS, QGIS_VERSION, MapSpec, StyledLayers, Symbol,
@@ -263,7 +264,7 @@ def write_qgis_project(styled: StyledLayers, path: str | Path, *, gpkg_name: str
 
 
 def write_qgis_outputs(layer: gpd.GeoDataFrame, folder: str | Path, *, qa: QAResult | None = None,
-                       unit: str = "ha", lang: str = "zh") -> list[Path]:
+                       unit: str = "ha", lang: str = "zh", county: County | str | None = None) -> list[Path]:
     """The atlas' GeoPackage (``图层.gpkg``) and QGIS project (``图集.qgz``) in ``folder``.
 
     Parameters
@@ -275,13 +276,15 @@ def write_qgis_outputs(layer: gpd.GeoDataFrame, folder: str | Path, *, qa: QARes
         Parcel checks: their parcels are added, styled by severity.
     unit : {"ha", "mu", "m2"}
     lang : {"zh", "en"}
+    county : landgis.county.County or str
+        The county of the layer (required).
 
     Returns
     -------
     list of Path
     """
     folder = Path(folder)
-    styled = styled_layers(layer, qa=qa, unit=unit, lang=lang)
+    styled = styled_layers(layer, qa=qa, unit=unit, lang=lang, county=county)
     prov = layer.attrs.get("provenance") or {}
     note = prov.get("footnote" if lang == "zh" else "footnote_en") or prov.get("footnote") or ""
     gpkg = write_gpkg(styled, folder / GPKG_NAME, description=note)

@@ -16,6 +16,7 @@ import geopandas as gpd
 import jinja2
 
 from landgis import __version__
+from landgis.county import County
 from landgis.plan import Finding, Plan
 from landgis.render.images import palette_png
 from landgis.severity import SEVERITY_WORDS
@@ -137,6 +138,7 @@ def render_report(
     qa: QAResult | None = None,
     unit: str = "ha",
     lang: str = "zh",
+    county: County,
 ) -> str:
     """The report's HTML.
 
@@ -154,6 +156,8 @@ def render_report(
         Parcel QA result, summarised in its own section.
     unit : {"ha", "mu"}
     lang : {"zh", "en"}
+    county : landgis.county.County
+        The atlas' county (全县 or 全市 in the texts).
 
     Returns
     -------
@@ -165,9 +169,7 @@ def render_report(
 
     t = _TEXT[lang]
     if lang == "zh":  # 全县 for a 县
-        from landgis.render.text import county_words
-
-        whole = county_words((layer.attrs.get("provenance") or {}).get("county_code"))["whole"]
+        whole = county.whole_word
         t = {k: v.replace("全市", whole) if isinstance(v, str) else v for k, v in t.items()}
     label = unit_label(unit) if lang == "zh" else UNIT_LABELS_EN[unit]
     title = t["title"].format(place=plan.place or "", year=plan.year or "")

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 
 from landgis import __version__
+from landgis.county import County, resolve_county
 from landgis.files import reproducible_xlsx, write_bytes
 from landgis.plan import Finding, Plan
 from landgis.severity import SEVERITY_WORDS
@@ -330,7 +331,7 @@ class _Context:
         return self.t["title"].format(place=self.plan.place or "", year=self.plan.year or "")
 
 
-def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str) -> _Context:
+def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, county: County) -> _Context:
     from landgis.render.gpkg_styles import map_spec
     from landgis.render.text import plan_name, source_title
     from landgis.units import unit_label
@@ -338,12 +339,12 @@ def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str) -> _Cont
     prov = layer.attrs.get("provenance") or {}
     return _Context(
         plan=plan, layer=layer, unit=unit, lang=lang, t=_TEXT[lang], u=unit_label(unit) if lang == "zh" else unit,
-        footer=map_spec(layer, "total", unit=unit, lang=lang).footer if _has_geometry(layer) else [],
+        footer=map_spec(layer, "total", unit=unit, lang=lang, county=county).footer if _has_geometry(layer) else [],
         footnote=prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote"),
         provenance=prov,
         source_name=plan_name(plan) or (Path(plan.source).name if plan.source and plan.source != "<text>"
                                         else plan.source),
-        source_title=source_title(layer, lang),
+        source_title=source_title(layer, lang, county),
     )
 
 
@@ -414,9 +415,10 @@ def _sources_section(doc: DocxDocument, ctx: _Context) -> None:
 
 
 def report_document(*, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame, static_files: list[Path],
-                    atlas_dir: Path, qa: QAResult | None = None, unit: str = "ha", lang: str = "zh") -> DocxDocument:
+                    atlas_dir: Path, qa: QAResult | None = None, unit: str = "ha", lang: str = "zh",
+                    county: County | str | None = None) -> DocxDocument:
     """The report as a python-docx Document (see :func:`write_word_report`)."""
-    ctx = _context(plan, layer, unit, lang)
+    ctx = _context(plan, layer, unit, lang, resolve_county(county, what="the Word report"))
     doc = _document(ctx.title, lang, ctx.footnote)
     _title_block(doc, ctx)
     _key_section(doc, ctx)
@@ -455,7 +457,7 @@ def _qa_section(doc: DocxDocument, qa: QAResult, t: dict, lang: str, n_table: in
 
 def write_word_report(path: str | Path, *, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame,
                       static_files: list[Path], atlas_dir: Path, qa: QAResult | None = None, unit: str = "ha",
-                      lang: str = "zh") -> Path:
+                      lang: str = "zh", county: County | str | None = None) -> Path:
     """Write ``报告.docx``: key figures and findings as sentences, tables, captioned maps, sources.
 
     Parameters
@@ -471,13 +473,15 @@ def write_word_report(path: str | Path, *, plan: Plan, findings: list[Finding], 
         Parcel checks, summarised in their own section.
     unit : {"ha", "mu"}
     lang : {"zh", "en"}
+    county : landgis.county.County or str
+        The county of the report (required).
 
     Returns
     -------
     Path
     """
     doc = report_document(plan=plan, findings=findings, layer=layer, static_files=static_files,
-                          atlas_dir=Path(atlas_dir), qa=qa, unit=unit, lang=lang)
+                          atlas_dir=Path(atlas_dir), qa=qa, unit=unit, lang=lang, county=county)
     buf = io.BytesIO()
     doc.save(buf)
     return write_bytes(path, reproducible_xlsx(buf.getvalue()))  # fixed zip times and core dates: any OOXML
