@@ -10,7 +10,6 @@ import contextlib
 import glob
 import hashlib
 import json
-from decimal import Decimal
 import os
 import re
 import shutil
@@ -18,18 +17,31 @@ import signal
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 import geopandas as gpd
 import pandas as pd
 
-from landgis import __version__
+from landgis.allocation import join
+from landgis.boundaries import load_townships
 from landgis.county import County, resolve_county
 from landgis.errors import InputError
 from landgis.files import write_csv, write_text, write_xlsx
 from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
+from landgis.qa import qa, write_qa
+from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
+from landgis.render.outline import no_layer_line, outline_layer, render_outline_maps
+from landgis.render.qa_map import write_qa_map
+from landgis.render.qgis_project import write_qgis_outputs
+from landgis.render.report import render_report
+from landgis.render.static import render_maps
+from landgis.render.word_report import write_word_report
 from landgis.severity import severity_word
+from landgis.units import display_unit, to_unit, unit_label
+from landgis.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
@@ -138,13 +150,6 @@ def build_atlas(
     InputError
         For bad input; the previous atlas, if any, is left as it was.
     """
-    from landgis.boundaries import load_townships
-    from landgis.join import join
-    from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
-    from landgis.render.report import render_report
-    from landgis.render.static import render_maps
-
-    from landgis.units import display_unit
 
     unit = display_unit(unit)
     if lang not in ("zh", "en"):
@@ -162,8 +167,6 @@ def build_atlas(
     step(2, "loading township boundaries")
     outline_only = townships is None and boundaries is None and the_county.shipped_layer() is None
     if outline_only:  # no layer for this county: its units without geometry, drawn as its outline
-        from landgis.render.outline import no_layer_line
-
         if parcels is not None:
             raise InputError(f"parcels can only be checked against township boundaries; {no_layer_line(the_county, 'en')}")
         say(no_layer_line(the_county, lang))
@@ -183,8 +186,6 @@ def build_atlas(
         step(3, "drawing the static maps and charts")
         map_layer = layer  # what the maps and the QGIS project draw: the townships, or the county outline
         if outline_only:
-            from landgis.render.outline import outline_layer, render_outline_maps
-
             static_files = render_outline_maps(layer, the_county, work / "maps", formats=formats, unit=unit, lang=lang)
             map_layer = outline_layer(layer, the_county)
         else:
@@ -201,17 +202,12 @@ def build_atlas(
 
         qa_result = None
         if parcels is not None:
-            from landgis.qa import qa, write_qa
-            from landgis.render.qa_map import write_qa_map
-
             step(6, "checking the parcels")
             qa_result = qa(parcels, towns, the_plan, county=the_county, **(parcel_options or {}))
             write_qa(qa_result, work / "qa")
             write_qa_map(qa_result, work / "qa" / "qa_map.html")
 
         step(steps, "writing the reports, the QGIS project and the manifest")
-        from landgis.render.qgis_project import write_qgis_outputs
-        from landgis.render.word_report import write_word_report
 
         if not outline_only:  # 图层.gpkg + 图集.qgz; without township polygons there is nothing to style
             write_qgis_outputs(layer, work, qa=qa_result, unit=unit, lang=lang, county=the_county)
@@ -267,7 +263,6 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
     dict of str to DataFrame
         Keyed by sheet name (按乡镇 / 按用地类型 / 核对结果, or English names with ``lang="en"``).
     """
-    from landgis.units import to_unit, unit_label
 
     zh = lang == "zh"
     label = unit_label(unit) if zh else unit
@@ -361,8 +356,6 @@ def _inputs(plan: Plan, boundaries, parcels, shipped: bool = True) -> list[dict]
     if boundaries is None and not shipped:
         out.append({"role": "boundaries", "path": None, "note": "no township layer: county outline only"})
     elif boundaries is None:
-        from importlib import resources
-
         shipped = Path(str(resources.files("landgis.shipped")))
         out += [{"role": "boundaries (shipped)", "path": p.name, "size": p.stat().st_size, "sha256": _sha256(p)}
                 for p in sorted(shipped.iterdir()) if p.suffix in (".geojson", ".gpkg")]

@@ -3,8 +3,8 @@
 - :func:`load_townships` reads a township layer (Shapefile, zipped Shapefile, GeoPackage, GeoJSON,
   KML) into the working shape ``code, name, name_en, area_km2, geometry`` in EPSG:4326; with no path it
   loads the layer shipped in ``boundaries/`` (installed as ``landgis.shipped``) for the county.
-- :func:`shipped_layers` finds the shipped layers by what their provenance says; :func:`load_county`
-  and :func:`load_prefecture` load the shipped county outline and its prefecture's counties.
+- :func:`load_county` and :func:`load_prefecture` load a county's outline and its prefecture's counties
+  (the shipped layers themselves are found by :mod:`landgis.shipped_layers`).
 - :func:`synthesize` partitions a county outline into townships around their seats so that each has a
   chosen area: the general algorithm behind the shipped (illustrative) layer.
 - :func:`validate_partition` measures how well a layer partitions an outline.
@@ -12,28 +12,31 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from landgis.crs import WORKING_CRS, equal_area_crs, gcj02_to_wgs84, guess_crs, transform_geometry
+from landgis.county import find_county, resolve_county
+from landgis.crs import WORKING_CRS, area_km2, equal_area_crs, gcj02_to_wgs84, guess_crs, transform_geometry
 from landgis.errors import InputError, LandgisError, LandgisWarning
+from landgis.names import UnknownTownshipError, normalise_name, registry  # noqa: F401 (raised by load_townships)
+from landgis.registry import counties
 from landgis.shapefiles import shapefile_source
-from landgis.names import UnknownTownshipError, normalise_name, registry  # noqa: F401 (raised via registry)
+from landgis.shipped_layers import shipped_layer, shipped_layers
+
+# scipy (the build extra, for synthesis only) is imported inside functions: loading layers does not need it.
 
 __all__ = [
     "SYNTHETIC_FOOTNOTE",
@@ -61,24 +64,6 @@ SYNTHETIC_FOOTNOTE_EN = (
 
 class BoundaryError(InputError):
     """A township layer cannot be read or used; the message names the file and what was expected."""
-
-
-# --------------------------------------------------------------------------------------------
-# areas
-# --------------------------------------------------------------------------------------------
-def area_km2(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series:
-    """Area in km² of each geometry, measured in an equal-area projection centred on the layer.
-
-    The projection is a Lambert azimuthal equal-area on GRS80 (:func:`landgis.crs.equal_area_crs`),
-    exactly equal-area, centred on the layer's bounding box.
-    """
-    series = geoms.geometry if isinstance(geoms, gpd.GeoDataFrame) else geoms
-    if series.crs is None:
-        raise BoundaryError("cannot measure areas of a layer without CRS")
-    ll = series.to_crs(WORKING_CRS)
-    minx, miny, maxx, maxy = ll.total_bounds
-    laea = equal_area_crs((minx + maxx) / 2, (miny + maxy) / 2)
-    return ll.to_crs(laea).area / 1e6
 
 
 # --------------------------------------------------------------------------------------------
@@ -437,71 +422,8 @@ def validate_partition(
 
 
 # --------------------------------------------------------------------------------------------
-# the shipped layers
+# the shipped layers (landgis.shipped_layers) and outlines
 # --------------------------------------------------------------------------------------------
-def _shipped(name: str):
-    return resources.files("landgis.shipped").joinpath(name)
-
-
-def _read_shipped(name: str) -> gpd.GeoDataFrame:
-    res = _shipped(name)
-    try:
-        raw = res.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LandgisError(f"the shipped layer {name} is missing from landgis.shipped (boundaries/); "
-                           "rebuild it with `python boundaries/build.py`") from None
-    data = json.loads(raw)
-    gdf = gpd.GeoDataFrame.from_features(data["features"], crs=WORKING_CRS)
-    gdf.attrs["provenance"] = dict(data.get("provenance", {}))
-    return gdf
-
-
-@lru_cache(maxsize=1)
-def _shipped_index() -> dict[str, dict[str, str]]:
-    """``{county code: {"townships"|"county"|"prefecture": file name}}`` from the shipped files' provenance."""
-    index: dict[str, dict[str, str]] = {}
-    files = sorted(f.name for f in resources.files("landgis.shipped").iterdir() if f.name.endswith(".geojson"))
-    prefectures: dict[str, str] = {}
-    for name in files:
-        data = json.loads(_shipped(name).read_text(encoding="utf-8"))
-        code = str(data.get("provenance", {}).get("county_code") or "")
-        first = str(data["features"][0]["properties"].get("code", "")) if data.get("features") else ""
-        if len(first) == 9 and first.startswith(code):
-            index.setdefault(code, {})["townships"] = name
-        elif first == code and len(data["features"]) == 1:
-            index.setdefault(code, {})["county"] = name
-        elif code.endswith("00"):
-            prefectures[code[:4]] = name
-    for code, layers in index.items():
-        if code[:4] in prefectures:
-            layers["prefecture"] = prefectures[code[:4]]
-    return index
-
-
-def shipped_layers() -> dict[str, dict[str, gpd.GeoDataFrame]]:
-    """The layers landgis ships, by county code: ``townships``, ``county`` (outline), ``prefecture`` (its counties).
-
-    Examples
-    --------
-    >>> layers = shipped_layers()
-    >>> all("townships" in v for v in layers.values())
-    True
-    """
-    readers = {"townships": _load_shipped_townships, "county": _load_shipped_county,
-               "prefecture": _load_shipped_prefecture}
-    return {code: {kind: readers[kind](name) for kind, name in layers.items()}
-            for code, layers in _shipped_index().items()}
-
-
-def shipped_layer(county_code: str, kind: str = "townships") -> gpd.GeoDataFrame | None:
-    """One shipped layer of a county (``townships``, ``county`` or ``prefecture``), or ``None``."""
-    name = _shipped_index().get(str(county_code), {}).get(kind)
-    if name is None:
-        return None
-    return {"townships": _load_shipped_townships, "county": _load_shipped_county,
-            "prefecture": _load_shipped_prefecture}[kind](name)
-
-
 def load_county(county) -> gpd.GeoDataFrame:
     """The outline of a county (one row: ``code``, ``name``, ``name_en``, ``area_km2``, ``geometry``).
 
@@ -514,38 +436,14 @@ def load_county(county) -> gpd.GeoDataFrame:
     >>> load_county("连州市")["name"].iloc[0]
     '连州市'
     """
-    from landgis.county import resolve_county
 
     return resolve_county(county, what="load_county").outline()
 
 
 def load_prefecture(county) -> gpd.GeoDataFrame:
     """The counties of a county's prefecture (``code``, ``name``, ``geometry``; simplified), for locator maps."""
-    from landgis.county import resolve_county
 
     return resolve_county(county, what="load_prefecture").prefecture_outline()
-
-
-def _load_shipped_county(name: str) -> gpd.GeoDataFrame:
-    gdf = _read_shipped(name)
-    gdf["code"] = gdf["code"].astype(str)
-    out = gdf[["code", "name", "name_en", "area_km2", "geometry"]].set_crs(WORKING_CRS, allow_override=True)
-    out.attrs["provenance"] = gdf.attrs["provenance"]
-    return out
-
-
-def _load_shipped_prefecture(name: str) -> gpd.GeoDataFrame:
-    gdf = _read_shipped(name)
-    gdf["code"] = gdf["code"].astype(str)
-    return gdf[["code", "name", "geometry"]]
-
-
-def _load_shipped_townships(name: str) -> gpd.GeoDataFrame:
-    gdf = _read_shipped(name)
-    gdf["code"] = gdf["code"].astype(str)
-    out = gdf[["code", "name", "name_en", "area_km2", "geometry"]].copy()
-    out.attrs["provenance"] = gdf.attrs["provenance"]
-    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -559,8 +457,6 @@ _POLYGONAL = ("Polygon", "MultiPolygon")
 
 
 def _pick_layer(path: Path, src: str, layer: str | None) -> str | None:
-    import pyogrio
-
     try:
         layers = pyogrio.list_layers(src)
     except Exception as exc:  # pyogrio raises DataSourceError subclasses; all mean "cannot open"
@@ -624,7 +520,6 @@ def _check_near_county(bounds, raw_bounds, declared: CRS, where: str, reg) -> No
     spare. The error names the CRS that would put the coordinates there (e.g. a .prj of Gauss-Krüger
     zone 37 over zone-38 coordinates), as the no-CRS error does.
     """
-    from landgis.county import find_county
 
     county = None
     try:
@@ -653,14 +548,10 @@ def _check_near_county(bounds, raw_bounds, declared: CRS, where: str, reg) -> No
 
 
 def _as_county(county):
-    from landgis.county import find_county
-
     return find_county(county) if county is not None else None
 
 
 def _shipped_for(county) -> gpd.GeoDataFrame:
-    from landgis.county import resolve_county
-
     c = resolve_county(county, what="the township layer shipped with landgis (no --boundaries)")
     layer = c.shipped_layer()
     if layer is None:
@@ -671,7 +562,6 @@ def _shipped_for(county) -> gpd.GeoDataFrame:
 
 def _layer_registry(county, codes: pd.Series):
     """The registry a layer's names are matched to: ``county``'s, else the one its codes name, else ``None``."""
-    from landgis.registry import counties
 
     if county is not None:
         return registry(_as_county(county).code)
@@ -746,7 +636,6 @@ def load_townships(
         if any(v is not None for v in (layer, name_field, code_field, crs)) or gcj02:
             raise BoundaryError("options layer/name_field/code_field/crs/gcj02 apply only to a boundary file (--boundaries)")
         return _shipped_for(county)
-    import pyogrio
 
     path = Path(path)
     if not path.exists():

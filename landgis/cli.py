@@ -8,17 +8,39 @@ Each subcommand has an ``_add_<name>(subparsers)`` that declares its options and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
+import gc
+import logging
 import math
 import os
 import re
 import signal
 import sys
+import warnings
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
+from landgis.allocation import join
+from landgis.atlas import build_atlas, check_destination
+from landgis.boundaries import BoundaryError, load_townships
+from landgis.county import county_of_plan_text, find_county
 from landgis.errors import InputError, LandgisError
+from landgis.plan import SEED_PLAN, parse_plan, reconcile
+from landgis.plan.export import format_findings, format_ledger, format_plan_table, plan_to_json, write_plan_table
+from landgis.qa import format_summary, postgis, qa, write_qa
+from landgis.qa.postgis import refuse_existing
+from landgis.qa.postgis_chunks import write_findings_partitions
+from landgis.qa.run import default_plan
+from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
+from landgis.render.outline import no_layer_line, outline_layer, render_outline_maps
+from landgis.render.qa_map import MAX_FEATURES, write_qa_map
+from landgis.render.static import render_maps
+from landgis.render.text import plan_name
+from landgis.secrets import is_conninfo, redacting_streams
 from landgis.severity import severity_word
+from landgis.units import UNIT_LABELS_EN, unit_label
+from landgis.version import __version__
 
 __all__ = ["main"]
 
@@ -110,7 +132,6 @@ def _add_county_option(p: argparse.ArgumentParser) -> None:
 
 def _county_arg(args: argparse.Namespace):
     """The county ``--county`` names, resolved once (None when not given)."""
-    from landgis.county import find_county
 
     return find_county(args.county) if args.county else None
 
@@ -122,8 +143,6 @@ def _read_plan(args: argparse.Namespace, path, *, needs_county: bool = True):
     A plan that names no county (or an ambiguous one: 鼓楼区) needs ``--county`` when the command
     draws or checks townships (``needs_county``).
     """
-    from landgis.county import county_of_plan_text
-    from landgis.plan import SEED_PLAN, parse_plan
 
     source = _existing_input(path, "plan") or SEED_PLAN
     county = _county_arg(args)
@@ -144,7 +163,6 @@ def _outline_only(args: argparse.Namespace) -> bool:
 
 def _townships_from_args(args: argparse.Namespace):
     """The township layer the options name (the layer shipped for the county when none is given)."""
-    from landgis.boundaries import BoundaryError, load_townships
 
     try:
         return load_townships(
@@ -181,10 +199,6 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_plan(args: argparse.Namespace) -> int:
-    from landgis.plan import reconcile
-    from landgis.plan.export import format_findings, format_ledger, format_plan_table, plan_to_json, write_plan_table
-    from landgis.units import UNIT_LABELS_EN, unit_label
-
     plan = _read_plan(args, args.file, needs_county=False)
     findings = reconcile(plan)
     if args.out:
@@ -192,7 +206,6 @@ def _run_plan(args: argparse.Namespace) -> int:
     if args.json:
         print(plan_to_json(plan, findings, args.unit, county=args.county_resolved.as_dict() if args.county_resolved else None))
         return 0
-    from landgis.render.text import plan_name
 
     title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划".lstrip() if plan.year
                                 else "土地供应计划")
@@ -246,14 +259,9 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_map(args: argparse.Namespace) -> int:
-    from landgis.join import join
-    from landgis.render.static import render_maps
-
     breaks = args.breaks  # checked by argparse: finite, increasing
     plan = _read_plan(args, args.file)
     if _outline_only(args):
-        from landgis.render.outline import no_layer_line, render_outline_maps
-
         print(no_layer_line(args.county_resolved, args.lang), file=sys.stderr)
         paths = render_outline_maps(join(plan, args.county_resolved.units()), args.county_resolved, args.out,
                                     formats=[f.strip() for f in args.format.split(",") if f.strip()],
@@ -291,13 +299,8 @@ def _add_web(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_web(args: argparse.Namespace) -> int:
-    from landgis.join import join
-    from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
-
     plan = _read_plan(args, args.file)
     if _outline_only(args):
-        from landgis.render.outline import no_layer_line, outline_layer
-
         print(no_layer_line(args.county_resolved, args.lang), file=sys.stderr)
         layer = outline_layer(join(plan, args.county_resolved.units()), args.county_resolved)
     else:
@@ -370,15 +373,10 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_qa(args: argparse.Namespace) -> int:
-    from landgis.qa import format_summary, qa, write_qa
-    from landgis.secrets import is_conninfo
-
     url = args.parcels if is_conninfo(args.parcels) and not Path(args.parcels).exists() else None
     if not url and (args.sql or args.write_back):
         raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
     if args.write_back:  # refused before the work, so that a refused write-back leaves no files either
-        from landgis.qa.postgis import refuse_existing
-
         refuse_existing(url, args.write_back, args.replace)
     if args.no_plan:
         plan = False
@@ -386,8 +384,6 @@ def _run_qa(args: argparse.Namespace) -> int:
         if args.county_resolved is None:
             raise InputError("qa --no-plan needs the county the parcels are in: give --county CODE|NAME")
     elif args.plan is None:
-        from landgis.qa.run import default_plan
-
         plan = default_plan(_county_arg(args))  # the seed plan, for its own county only
         args.county_resolved = _county_arg(args) or plan.county
     else:
@@ -403,20 +399,14 @@ def _run_qa(args: argparse.Namespace) -> int:
     )
     if url and args.write_back:  # before the CSV/XLSX files, which a failed write-back does not leave
         if args.engine == "dask":  # each partition by a worker, swapped in whole
-            from landgis.qa.postgis_chunks import write_findings_partitions
-
             n = write_findings_partitions(result, url, args.write_back, replace=args.replace,
                                           scheduler=args.scheduler)
         else:
-            from landgis.qa import postgis
-
             n = postgis.write_findings(result, url, args.write_back, replace=args.replace)
         print(f"已写入 {n} 条核查问题到 {args.write_back}" if args.lang == "zh"
               else f"wrote {n} findings to {args.write_back}")
     written = write_qa(result, args.out)
     if not args.no_map:
-        from landgis.render.qa_map import MAX_FEATURES, write_qa_map
-
         if args.engine == "dask" and result.summary["n_parcels"] > MAX_FEATURES:
             n = result.summary["n_parcels"]
             print(f"未绘制 qa_map.html：地块 {n} 宗，超过网页地图上限 {MAX_FEATURES} 宗；请在 QGIS 中打开 parcels.parquet"
@@ -460,9 +450,6 @@ def _add_atlas(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_atlas(args: argparse.Namespace) -> int:
-    from landgis.atlas import build_atlas, check_destination
-    from landgis.secrets import is_conninfo
-
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     bad = [f for f in formats if f not in ("png", "svg", "pdf")]
     if bad or not formats:
@@ -472,8 +459,6 @@ def _run_atlas(args: argparse.Namespace) -> int:
     plan = _read_plan(args, args.plan)
     parcels, parcel_options = args.parcels, {}
     if parcels is not None and is_conninfo(parcels) and not Path(parcels).exists():
-        from landgis.qa import postgis
-
         parcels = postgis.read_parcels(parcels, layer=args.parcel_layer)
     elif parcels is not None:
         parcels = _existing_input(parcels, "parcel")
@@ -501,7 +486,6 @@ def _run_atlas(args: argparse.Namespace) -> int:
 # --- main -------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    from landgis import __version__
 
     parser = _Parser(
         prog="landgis",
@@ -546,17 +530,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     stderr naming the file, row or value), 130 when interrupted (Ctrl-C or SIGTERM). Passwords of
     connection strings never reach stdout or stderr.
     """
-    import warnings
-
-    from landgis.secrets import redacting_streams
-
-    import logging
-
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # "EOF marker not found" before our own one line
-    if not os.environ.get("LANDGIS_DEBUG"):  # a writer's cleanup after an error said in one line
-        sys.unraisablehook = lambda unraisable: None
-    with redacting_streams(argv), warnings.catch_warnings():
+    with redacting_streams(argv), warnings.catch_warnings(), _quiet_unraisable():
         warnings.showwarning = _one_line_warnings
         # numpy's floating-point notes (a coordinate of 1e308) say nothing a finding does not say better
         warnings.filterwarnings("ignore", r"(overflow|invalid value|divide by zero) encountered", RuntimeWarning)
@@ -565,6 +541,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(argv)
         finally:
             signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _quiet_unraisable() -> Iterator[None]:
+    """While the command runs, a writer's cleanup after an error (already said in one line) prints nothing.
+
+    The previous ``sys.unraisablehook`` is put back when the command ends (after collecting what it
+    left), so a program that calls :func:`main` keeps its own hook. ``LANDGIS_DEBUG=1`` shows them all.
+    """
+    if os.environ.get("LANDGIS_DEBUG"):
+        yield
+        return
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        yield
+    finally:
+        gc.collect()  # what the command left behind is finalised while the hook is quiet
+        sys.unraisablehook = previous
 
 
 def _lang(args: argparse.Namespace) -> str:

@@ -25,9 +25,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from landgis.crs import WORKING_CRS
+from landgis.crs import WORKING_CRS, area_km2
 from landgis.errors import InputError
 from landgis.names import TownshipRegistry, normalise_name, registry
+from landgis.registry import SOURCE, counties, divisions, outline, outline_meta
+from landgis.shipped_layers import shipped_county_codes, shipped_layer
 
 __all__ = ["County", "find_county", "county_from_text", "county_of_plan_text", "candidates", "resolve_county",
            "shipped_county_codes"]
@@ -106,7 +108,6 @@ class County:
         The shipped county outline where landgis ships one, otherwise the simplified outline of
         the national registry (about 250 m; for locator and outline maps, not for measuring).
         """
-        from landgis.boundaries import area_km2, shipped_layer
 
         shipped = shipped_layer(self.code, "county")
         if shipped is not None:
@@ -133,7 +134,6 @@ class County:
 
         ``code, name, geometry`` in EPSG:4326.
         """
-        from landgis.boundaries import shipped_layer
 
         shipped = shipped_layer(self.code, "prefecture")
         if shipped is not None:
@@ -162,7 +162,6 @@ class County:
         gdf = gpd.GeoDataFrame({"code": list(table["code"]), "name": list(table["name"]),
                                 "name_en": list(table["name_en"])},
                                geometry=gpd.GeoSeries([None] * len(table), crs=WORKING_CRS), crs=WORKING_CRS)
-        from landgis.registry import SOURCE
 
         gdf.attrs["provenance"] = {"source": SOURCE, "synthetic": False, "county_code": self.code,
                                    "county_name": self.name, "no_geometry": True}
@@ -170,7 +169,6 @@ class County:
 
     def shipped_layer(self) -> gpd.GeoDataFrame | None:
         """The township layer landgis ships for this county, or ``None`` (then give ``--boundaries``)."""
-        from landgis.boundaries import shipped_layer
 
         return shipped_layer(self.code, "townships")
 
@@ -185,32 +183,24 @@ class County:
 # --------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _county_table() -> pd.DataFrame:
-    from landgis.registry import counties
-
     table = counties()
     return table[~table["name"].isin(["市辖区"])].reset_index(drop=True)
 
 
 @lru_cache(maxsize=1)
 def _prefectures() -> dict[str, str]:
-    from landgis.registry import divisions
-
     d = divisions()
     return dict(zip(d.loc[d["level"] == "prefecture", "code"], d.loc[d["level"] == "prefecture", "name"]))
 
 
 @lru_cache(maxsize=1)
 def _provinces() -> dict[str, str]:
-    from landgis.registry import divisions
-
     d = divisions()
     return dict(zip(d.loc[d["level"] == "province", "code"], d.loc[d["level"] == "province", "name"]))
 
 
 @lru_cache(maxsize=None)
 def _outline_geometry(code: str, level: str):
-    from landgis.registry import outline
-
     if level == "county":
         return outline(code)
     parts = [outline(c) for c in _county_table().loc[_county_table()["prefecture_code"] == code[:4], "code"]]
@@ -219,8 +209,6 @@ def _outline_geometry(code: str, level: str):
 
 
 def _outline_source() -> str:
-    from landgis.registry import outline_meta
-
     return outline_meta()["source"]
 
 
@@ -231,8 +219,6 @@ def _county(row) -> County:
 
 
 def _city(pref_code: str) -> County:
-    from landgis.registry import divisions
-
     d = divisions().set_index("code")
     prov = pref_code[:2]
     return County(code=f"{pref_code}00", name=str(d.loc[pref_code, "name"]), name_en=str(d.loc[pref_code, "name_en"]),
@@ -435,11 +421,3 @@ def resolve_county(county: "str | County | None", *, what: str) -> County:
     if county is None:
         raise InputError(f"{what} needs the county: give --county CODE|NAME (county= in Python), e.g. 441882 or 连州市")
     return find_county(county)
-
-
-def shipped_county_codes() -> list[str]:
-    """Codes of the counties landgis ships a township layer for."""
-    from landgis.boundaries import _shipped_index
-
-    return sorted(c for c, layers in _shipped_index().items() if "townships" in layers)
-

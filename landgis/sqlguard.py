@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from landgis.errors import InputError
 
+# pglast (the postgis extra) is imported inside functions: only a --sql query needs it.
+
 __all__ = ["check_select"]
 
 _WRITES = {"InsertStmt": "INSERT", "UpdateStmt": "UPDATE", "DeleteStmt": "DELETE", "MergeStmt": "MERGE"}

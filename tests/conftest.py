@@ -185,7 +185,7 @@ def towns():
 @pytest.fixture(scope="module")
 def layer(plan, towns):
     """The seed plan joined to the shipped layer."""
-    from landgis.join import join
+    from landgis.allocation import join
 
     return join(plan, towns)
 

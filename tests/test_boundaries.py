@@ -425,7 +425,7 @@ def test_synthesize_refuses_bad_inputs():
 
 # --- layers of any county ---------------------------------------------------------------------
 def test_shipped_layers_are_found_by_their_provenance():
-    from landgis.boundaries import shipped_layer, shipped_layers
+    from landgis.shipped_layers import shipped_layer, shipped_layers
 
     code = "441882"
     layers = shipped_layers()

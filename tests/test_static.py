@@ -311,7 +311,7 @@ def dense_layer(towns, plan):
     import geopandas as gpd
     import shapely
 
-    from landgis.join import join
+    from landgis.allocation import join
 
     lines = shapely.union_all(towns.boundary.to_numpy())
     polys = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.segmentize(lines, 0.000008))))

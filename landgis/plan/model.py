@@ -11,7 +11,9 @@ import pandas as pd
 from landgis import categories as _cats
 from landgis.county import County
 from landgis.errors import InputError
+from landgis.plan.sentences import render
 from landgis.severity import severity_word
+from landgis.units import to_unit
 
 __all__ = ["Plan", "Finding", "PlanParseError", "SEED_PLAN"]
 
@@ -133,7 +135,6 @@ class Plan:
         unit : str
             ``ha``/``公顷``, ``mu``/``亩`` or ``m2``/``平方米``.
         """
-        from landgis.units import to_unit
 
         towns = self.townships
         cats = self.categories
@@ -211,8 +212,6 @@ class Finding:
         True
         """
         if unit is not None and self.parts:
-            from landgis.plan.sentences import render
-
             return render(self.parts, lang, unit)
         return self.message_en or self.message if lang == "en" else self.message
 

@@ -11,6 +11,12 @@ import re
 import unicodedata
 from pathlib import Path
 
+import docx
+import pypdf
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from opencc import OpenCC
+
 from landgis.errors import InputError
 from landgis.plan.webpage import decode_html, html_lines, looks_like_html
 
@@ -53,10 +59,6 @@ def _read_txt(path: Path) -> str:
 
 
 def _read_docx(path: Path) -> str:
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several kinds for a file that is not a .docx
@@ -78,8 +80,6 @@ def _read_docx(path: Path) -> str:
 
 
 def _read_pdf(path: Path) -> str:
-    import pypdf
-
     try:
         reader = pypdf.PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
@@ -172,6 +172,4 @@ def to_simplified(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _opencc():
-    from opencc import OpenCC
-
     return OpenCC("t2s")

@@ -21,9 +21,11 @@ import shapely
 from pyproj import CRS, Transformer
 
 from landgis.categories import category_names, lookup
+from landgis.crs import equal_area_crs, guess_crs, layer_centre
 from landgis.errors import LandgisError
 from landgis.names import TownshipRegistry, core_name, normalise_name, suggest
 from landgis.qa.labels import finding
+from landgis.qa.locate import TownshipIndex
 from landgis.qa.parcels import HA_PER_UNIT
 
 __all__ = ["Context", "check_partition", "duplicate_ids", "duplicate_geometries", "overlaps", "guess_area_unit"]
@@ -108,7 +110,6 @@ class Context:
     def __init__(self, townships: gpd.GeoDataFrame, fields: dict, area_unit: str | None,
                  area_tolerance: float, plan_system: str | None, plan_categories: list[str],
                  overlap_tolerance: float = 1.0, *, registry: TownshipRegistry):
-        from landgis.crs import equal_area_crs, layer_centre
 
         towns = townships.to_crs(4326)
         self.centre = layer_centre(towns.geometry)
@@ -135,8 +136,6 @@ class Context:
     def index(self):
         """The :class:`landgis.qa.locate.TownshipIndex` of the layer (built on first use)."""
         if self._index is None:
-            from landgis.qa.locate import TownshipIndex
-
             self._index = TownshipIndex(self.towns_area, threads=self.threads)
         return self._index
 
@@ -349,7 +348,6 @@ def _misplaced(r: _Rows, i: int, lonlat) -> None:
 
 def _gk_reading(x: float, y: float, ctx: Context):
     """(EPSG, lon, lat, flipped) when (x, y) read as degrees are Gauss-Krüger metres (either order), else None."""
-    from landgis.crs import guess_crs
 
     for e, n in ((x, y), (y, x)):
         guess = guess_crs((e, n, e, n), lon_hint=ctx.centre[0])

@@ -24,26 +24,34 @@ The client only adds up sums and counts, so its memory does not grow with the pa
 
 from __future__ import annotations
 
-import logging
 import math
 import shutil
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
+from pyproj import CRS
+from tqdm.auto import tqdm
 
 from landgis.qa import exchange
 from landgis.qa.checks import Context, check_partition, duplicate_geometries, duplicate_ids, overlaps
+from landgis.qa.cluster import cluster, gather
 from landgis.qa.labels import FINDING_COLUMNS
-from landgis.qa.quota import booked
+from landgis.qa.parcels import geoparquet_pieces, is_geoparquet, read_geoparquet
+from landgis.qa.postgis_chunks import ChunkPlan, read_chunk, retype
+from landgis.qa.quota import booked, combine
+from landgis.qa.result import parcel_table, per_row, read_findings_parquet, sort_findings, write_findings_parquet
+from landgis.shapefiles import shapefile_source
 
-__all__ = ["run_local", "run_dask", "cluster", "DaskRun", "PARTITION_ROWS"]
+# dask and dask-geopandas (the dask extra) are imported inside functions: the local engine does not need them.
+
+__all__ = ["run_local", "run_dask", "publish", "DaskRun", "PARTITION_ROWS"]
 
 #: Rows per partition of the dask engine (what bounds a worker's memory).
 PARTITION_ROWS = 200_000
@@ -58,7 +66,6 @@ def chunks(n: int, size: int) -> list[tuple[int, int]]:
 
 def run_local(gdf: gpd.GeoDataFrame, ctx: Context, progress: bool = False):
     """Check ``gdf`` (index = input rows) in chunks of :data:`CHUNK` rows; (added, findings)."""
-    from tqdm.auto import tqdm
 
     parts, findings = [], []
     spans = chunks(len(gdf), CHUNK)
@@ -101,53 +108,9 @@ def _stable(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_FINDINGS_SCHEMA = None
-
-
-def _findings_schema():
-    global _FINDINGS_SCHEMA
-    if _FINDINGS_SCHEMA is None:
-        import pyarrow as pa
-
-        _FINDINGS_SCHEMA = pa.schema([("row", pa.int64()), *[(c, pa.large_string()) for c in FINDING_COLUMNS[1:]]])
-    return _FINDINGS_SCHEMA
-
-
-def write_findings_parquet(records, path: Path) -> None:
-    """Finding records (dicts or a DataFrame with :data:`FINDING_COLUMNS`) as one Parquet file, fixed schema."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    df = pd.DataFrame(records, columns=list(FINDING_COLUMNS))
-    cols = {"row": pa.array([None if pd.isna(r) else int(r) for r in df["row"]], pa.int64())}
-    for c in FINDING_COLUMNS[1:]:
-        cols[c] = pa.array([None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v)
-                            for v in df[c]], pa.large_string())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.table(cols, schema=_findings_schema()), path)
-
-
-def read_findings_parquet(paths) -> pd.DataFrame:
-    """Finding files written by :func:`write_findings_parquet`, as one DataFrame (``row`` as Int64)."""
-    import pyarrow.parquet as pq
-
-    tables = [pq.read_table(p, schema=_findings_schema()) for p in paths]
-    if not tables:
-        return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else object) for c in FINDING_COLUMNS})
-    import pyarrow as pa
-
-    df = pa.concat_tables(tables).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-    for c in FINDING_COLUMNS[1:]:
-        df[c] = df[c].astype(object).where(df[c].notna(), None)
-    return df
-
-
 # stage 1: pieces of the input, each a GeoDataFrame indexed by input row
 def _pieces(source, layer, crs, partition_rows: int, work: Path | None = None):
     import dask
-
-    from landgis.qa.parcels import geoparquet_pieces, is_geoparquet, read_geoparquet
-    from landgis.qa.postgis_chunks import ChunkPlan
 
     if isinstance(source, ChunkPlan):
         return _postgis_pieces(source, crs, partition_rows, work)
@@ -182,9 +145,6 @@ def _pieces(source, layer, crs, partition_rows: int, work: Path | None = None):
 def _vector_pieces(path: Path, layer, crs, partition_rows: int):
     """Lazy feature ranges of a vector file, read with pyogrio (encodings detected like load_parcels)."""
     import dask
-    import pyogrio
-
-    from landgis.shapefiles import shapefile_source
 
     src, encoding = shapefile_source(path)
     if layer is None and path.suffix.lower() == ".gpkg":
@@ -205,8 +165,6 @@ def _postgis_pieces(plan, crs, partition_rows: int, work: Path):
     (:mod:`landgis.qa.postgis_chunks`); a query (``--sql``) or view is streamed by the client into
     GeoParquet in ``work`` first, one chunk at a time, and read back by row groups."""
     import dask
-
-    from landgis.qa.postgis_chunks import read_chunk, retype
 
     if plan.streamed:
         pieces, n = _pieces(plan.stream(work / "postgis", partition_rows), None, crs, partition_rows)
@@ -369,8 +327,6 @@ def _across_stage(i: int, j: int, ctx: Context, work: Path) -> int:
 
 # stage 5: each partition's result
 def _assemble_stage(k: int, work: Path, staging: Path) -> dict:
-    from landgis.qa.result import parcel_table, per_row, sort_findings
-
     checked = gpd.read_parquet(work / "checked" / f"part.{k}.parquet")
     rows = checked["_qa_row"].to_numpy(dtype=np.int64)
     fdf = sort_findings(read_findings_parquet(sorted((work / "findings" / f"part={k}").glob("*.parquet"))),
@@ -390,7 +346,6 @@ def _assemble_stage(k: int, work: Path, staging: Path) -> dict:
 
 def _empty_part(sample: gpd.GeoDataFrame, ctx: Context, staging: Path) -> None:
     """No parcels at all: one empty part with a checked part's columns, so the result reads as any other."""
-    from landgis.qa.result import parcel_table, per_row
 
     empty = sample.head(0)
     added, _ = check_partition(empty, ctx)
@@ -398,40 +353,6 @@ def _empty_part(sample: gpd.GeoDataFrame, ctx: Context, staging: Path) -> None:
     table = parcel_table(inputs, added, per_row(read_findings_parquet([])))
     table = gpd.GeoDataFrame(_stable(table.drop(columns="geometry")), geometry=table.geometry, crs=4326)
     table.to_parquet(staging / "parcels.parquet" / "part.00000.parquet", index=False)
-
-
-@contextmanager
-def cluster(scheduler):
-    """A dask client: the caller's, one for an address, or a new LocalCluster; what it opened, it closes."""
-    from distributed import Client, LocalCluster
-
-    if isinstance(scheduler, Client):
-        yield scheduler
-        return
-    if scheduler is None:
-        # a failed task's error reaches the caller as its exception (one line in the CLI): the
-        # workers' own log of it would only repeat it on stderr
-        # (and its small HTTP server on a free port: a busy 8787 would be one more warning line)
-        own = Client(LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
-                                  scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=logging.CRITICAL))
-    else:
-        own = Client(scheduler)
-    try:
-        yield own
-    finally:
-        local = getattr(own, "cluster", None)
-        own.close()
-        if local is not None:
-            local.close()
-
-
-def _gather(client, tasks, progress: bool):
-    from distributed import progress as dask_progress
-
-    futures = client.compute(tasks)
-    if progress:
-        dask_progress(futures)
-    return client.gather(futures)
 
 
 def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=None, layer=None, scheduler=None,
@@ -490,13 +411,13 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
     nparts = max(1, math.ceil(n / partition_rows))
     bounds = _extent(ctx, crs)
     group_rows = max(1_000, partition_rows // (4 * nparts))  # a partition reads ~4 row groups of a piece
-    samples = _gather(client, [dask.delayed(_key_stage)(p, i, bounds, crs, work, group_rows)
+    samples = gather(client, [dask.delayed(_key_stage)(p, i, bounds, crs, work, group_rows)
                                for i, p in enumerate(pieces)], progress)
     timings["read_and_key"] = time.perf_counter() - t0
 
     cuts = [None, *exchange.divisions(samples, nparts).tolist(), None]
     ctx_d = dask.delayed(ctx, traverse=False)
-    stats = _gather(client, [dask.delayed(_check_stage)(k, cuts[k], cuts[k + 1], ctx_d, crs, work, nparts)
+    stats = gather(client, [dask.delayed(_check_stage)(k, cuts[k], cuts[k + 1], ctx_d, crs, work, nparts)
                              for k in range(nparts)], progress)
     stats = [s for s in stats if s["n"]]
     shutil.rmtree(work / "keyed")  # every partition has its rows: the pieces are no longer needed
@@ -511,18 +432,17 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
                 shared.setdefault(si["part"], {})[sj["part"]] = common
                 shared.setdefault(sj["part"], {})[si["part"]] = common
     border = [dask.delayed(_border_stage)(i, nb, work) for i, nb in shared.items()]
-    counts = _gather(client, jobs + border, progress)
+    counts = gather(client, jobs + border, progress)
     shutil.rmtree(work / "duplicates")
     timings["duplicates_and_borders"] = time.perf_counter() - t0
     pairs = sorted({(min(i, j), max(i, j)) for i, nb in shared.items() for j in nb})
-    across = _gather(client, [dask.delayed(_across_stage)(i, j, ctx_d, work) for i, j in pairs], progress)
+    across = gather(client, [dask.delayed(_across_stage)(i, j, ctx_d, work) for i, j in pairs], progress)
     timings["overlaps_across"] = time.perf_counter() - t0
 
-    done = _gather(client, [dask.delayed(_assemble_stage)(s["part"], work, staging) for s in stats], progress)
+    done = gather(client, [dask.delayed(_assemble_stage)(s["part"], work, staging) for s in stats], progress)
     if not stats:
         _empty_part(sample, ctx, staging)
     timings["assemble"] = time.perf_counter() - t0
-    from landgis.qa.quota import combine
 
     run = DaskRun(parcels_path=out / "parcels.parquet", findings_path=out / "findings.parquet",
                   booked=combine([s["booked"] for s in stats]), n_parcels=int(sum(s["n"] for s in stats)),
@@ -551,7 +471,6 @@ def publish(run: DaskRun) -> None:
 
 def _extent(ctx: Context, crs):
     """The township layer's extent in the parcels' CRS (the Hilbert curve's square)."""
-    from pyproj import CRS
 
     towns = gpd.GeoSeries(list(ctx.towns_area), crs=ctx.crs_area)
     target = CRS.from_user_input(crs) if crs is not None else CRS.from_epsg(4490)

@@ -7,9 +7,11 @@ check every partition (engine) → checks across rows → quota → assemble.
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
+from pyproj import CRS
 
 from landgis.boundaries import load_townships
 from landgis.county import County, find_county, resolve_county
@@ -17,10 +19,15 @@ from landgis.errors import InputError
 from landgis.plan import SEED_PLAN, Plan, parse_plan
 from landgis.qa import engines
 from landgis.qa.checks import Context, duplicate_geometries, duplicate_ids, guess_area_unit, overlaps
-from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
-from landgis.qa.quota import booked, reconcile
 from landgis.qa.labels import SEVERITIES
-from landgis.qa.result import QAResult, assemble
+from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
+from landgis.qa.postgis import read_parcels
+from landgis.qa.postgis_chunks import plan_chunks
+from landgis.qa.quota import booked, reconcile
+from landgis.qa.result import QAResult, assemble, write_findings_parquet
+from landgis.secrets import is_conninfo
+
+# dask and dask-geopandas (the dask extra) are imported inside functions: only engine="dask" needs them.
 
 __all__ = ["qa", "default_plan"]
 
@@ -126,16 +133,12 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
 def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, hold: contextlib.ExitStack):
     """(the parcels or None when workers read them, a sample for columns/CRS/units, path or PostGIS
     chunk plan, source text)."""
-    from landgis.secrets import is_conninfo
 
     source_path = None
     if is_conninfo(parcels) and not Path(parcels).exists():
         if engine == "dask":
-            from landgis.qa.postgis_chunks import plan_chunks
-
             chunks = hold.enter_context(plan_chunks(parcels, layer=layer, sql=sql, rows=partition_rows))
             return None, chunks.sample, chunks, chunks.source_text
-        from landgis.qa.postgis import read_parcels
 
         gdf = read_parcels(parcels, layer=layer, sql=sql)
     elif sql is not None:
@@ -223,17 +226,15 @@ def _context(sample, townships, plan, county, source, id_field, township_field, 
 
 def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir, **options) -> QAResult:
     """The dask engine's pipeline: check partitions → quota from their sums → publish → lazy result."""
-    import tempfile
 
     import dask.dataframe as dd
     import dask_geopandas
-    from pyproj import CRS
 
     out = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="landgis-qa-"))
     run = engines.run_dask(source, ctx, out, sample, **options)
     quota_findings: list = []
     quota = reconcile(run.booked, plan, quota_findings, ctx.registry)
-    engines.write_findings_parquet(quota_findings, run.staging / "findings.parquet" / "quota.parquet")
+    write_findings_parquet(quota_findings, run.staging / "findings.parquet" / "quota.parquet")
     engines.publish(run)
     by_kind = dict(run.by_kind)
     by_sev = dict(run.by_severity)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 import geopandas as gpd
+import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -199,7 +200,7 @@ def classify(
     Parameters
     ----------
     layer : geopandas.GeoDataFrame
-        An allocation layer (:func:`landgis.join.join`).
+        An allocation layer (:func:`landgis.allocation.join`).
     column : str
         A category (canonical name or alias), ``"total"`` or ``"density"``.
     scheme : str
@@ -223,7 +224,6 @@ def classify(
     InputError
         For an unknown column, scheme or unit, bad breaks or a bad ``k``.
     """
-    import mapclassify
 
     column = resolve_column(layer, column)
     if breaks is not None and scheme == "natural_breaks":

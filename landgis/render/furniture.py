@@ -15,13 +15,17 @@ import matplotlib
 import matplotlib.lines
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 from pyproj import CRS
+from shapely.ops import polylabel
 
 from landgis.county import County, resolve_county
+from landgis.crs import gk3_epsg, layer_centre
 from landgis.errors import InputError
+from landgis.render.simplify import simplify_for_drawing
 from landgis.render.text import prefecture_name, texts
 
 __all__ = ["plot_crs", "drawing_layer", "drawing_tolerance", "page", "header", "footer", "scale_bar", "north_arrow", "place_labels", "label_point",
@@ -45,7 +49,6 @@ def plot_crs(layer: gpd.GeoDataFrame, county: County | None = None) -> CRS:
     """
     if layer.crs is None:
         raise InputError("the layer has no CRS; cannot project it for a map")
-    from landgis.crs import gk3_epsg, layer_centre
 
     geometry = layer.geometry
     if (geometry.isna() | geometry.is_empty).all():  # a county's townships without geometry (no layer given)
@@ -90,7 +93,6 @@ def drawing_layer(layer: gpd.GeoDataFrame, crs: CRS, *, width_in: float = 7.0, d
     geopandas.GeoDataFrame
         A copy in ``crs`` with simplified geometry; attributes unchanged.
     """
-    from landgis.render.simplify import simplify_for_drawing
 
     # The extent from the features' projected boxes: a few vertices each, however dense the layer.
     tolerance = drawing_tolerance(layer.geometry.envelope.to_crs(crs), width_in=width_in, dpi=dpi)
@@ -152,7 +154,6 @@ def north_arrow(ax, lang: str, *, loc: tuple[float, float] = (0.93, 0.86), size:
 
 def label_point(geom):
     """Pole of inaccessibility: the label sits well inside even a concave township."""
-    from shapely.ops import polylabel
 
     poly = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
     try:
@@ -225,7 +226,6 @@ def locator(fig: Figure, rect: Sequence[float], layer_p: gpd.GeoDataFrame, pref:
 
 def page(lang: str) -> tuple[Figure, dict]:
     fig = Figure(figsize=A4_LANDSCAPE, dpi=100)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig)
     fig.patch.set_facecolor("white")

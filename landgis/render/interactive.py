@@ -26,14 +26,19 @@ from typing import Any, Literal
 import folium
 import geopandas as gpd
 import shapely
+import xstatic.pkg.leaflet as xl
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from landgis import units
 from landgis.categories import lookup
 from landgis.county import County, resolve_county
+from landgis.crs import transform_geometry, wgs84_to_gcj02
 from landgis.errors import InputError, LandgisError
+from landgis.files import write_bytes
 from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
+from landgis.render.fonts import webfont_css
+from landgis.render.simplify import simplify_for_drawing
 from landgis.render.text import attribution, county_lines, county_words, density_word, source_title, unit_word
 
 __all__ = [
@@ -120,7 +125,6 @@ def simplify_coverage(geometry: gpd.GeoSeries, tolerance_m: float = 30.0, decima
     empty = geometry.is_empty | geometry.isna()
     if empty.any():
         raise InputError(f"township feature(s) {list(geometry.index[empty])} have no geometry")
-    from landgis.render.simplify import simplify_for_drawing
 
     # Overlaps or borders that do not match: feature by feature, no border moving more than the tolerance.
     out = simplify_for_drawing(geometry, geometry.estimate_utm_crs(), tolerance_m).to_crs(4326)
@@ -365,7 +369,7 @@ def web_map(
     Parameters
     ----------
     layer : geopandas.GeoDataFrame
-        The output of :func:`landgis.join.join`.
+        The output of :func:`landgis.allocation.join`.
     basemap : {None, "osm", "tianditu", "amap"}
         Tile basemap; ``None`` (default) draws none, so the map works offline. With ``"amap"``
         (高德, GCJ-02) the townships are shifted to GCJ-02 so that they sit on the tiles.
@@ -409,7 +413,7 @@ def web_map(
     categories = list(layer.attrs.get("categories") or [])
     missing = [c for c in ["name", "total", "density", "share", *categories] if c not in layer.columns]
     if missing:
-        raise InputError(f"the layer lacks column(s) {', '.join(missing)}: pass the output of landgis.join.join")
+        raise InputError(f"the layer lacks column(s) {', '.join(missing)}: pass the output of landgis.allocation.join")
     if len(layer) == 0:
         raise InputError("the layer has no townships")
 
@@ -526,7 +530,6 @@ def _to_gcj02(geometry: gpd.GeoSeries, decimals: int = 5) -> gpd.GeoSeries:
 
     The same vertex shifts the same way on both sides of a border, so the coverage stays shared.
     """
-    from landgis.crs import transform_geometry, wgs84_to_gcj02
 
     shifted = transform_geometry(geometry.to_numpy(), wgs84_to_gcj02)
     return gpd.GeoSeries(shapely.set_precision(shifted, 10.0 ** -decimals), index=geometry.index, crs=4326)
@@ -571,10 +574,6 @@ def leaflet_assets() -> tuple[str, str]:
     (str, str)
         The script and the stylesheet, ready to inline.
     """
-    try:
-        import xstatic.pkg.leaflet as xl
-    except ImportError:  # pragma: no cover - a declared dependency
-        raise LandgisError("xstatic-leaflet is not installed: pip install xstatic-leaflet") from None
     base = Path(xl.BASE_DIR)
     js = (base / "leaflet.js").read_text(encoding="utf-8")
     js = re.sub(r"//# sourceMappingURL=\S+", "", js).replace("</", "<\\/")
@@ -606,8 +605,6 @@ def _page_text(html: str, extra_text: str) -> str:
 
 
 def _assets(text: str, family: str, scope: str, guard: bool) -> str:
-    from landgis.render.fonts import webfont_css
-
     js, css = leaflet_assets()
     return _ASSET_TEMPLATE.render(css=css, js=js, font_css=webfont_css(text, family), family=family,
                                   scope=scope, guard=guard)
@@ -715,8 +712,6 @@ def fragment_html(m: folium.Map, extra_text: str = "", *, height: str = "560px",
     if include_leaflet:
         assets = _assets(text, family, f"#{box_id}", guard=True)
     else:
-        from landgis.render.fonts import webfont_css
-
         assets = (f"<style>{webfont_css(text, family)}\n#{box_id} .leaflet-container, #{box_id} .landgis-panel "
                   f'{{ font-family: "{family}", sans-serif; }}</style>')
     html = _FRAGMENT_TEMPLATE.render(box_id=box_id, map_id=map_id, height=height, header=header,
@@ -761,7 +756,6 @@ def write_html(html: str, path: str | os.PathLike) -> int:
     int
         The size of the file in bytes.
     """
-    from landgis.files import write_bytes
 
     data = html.encode("utf-8")
     write_bytes(path, data)

@@ -21,14 +21,23 @@ import geopandas as gpd
 import matplotlib
 from matplotlib.figure import Figure
 
-from landgis.county import County
 from landgis.categories import NEUTRAL
-from landgis.render.furniture import (
-    INK, footer, frame_map, halo, header, locator, north_arrow, page, plot_crs, scale_bar,
-)
-from landgis.render.static import save_figure
-from landgis.render.text import footer_lines, plan_title, unit_word
+from landgis.county import County
 from landgis.render.fonts import pin_font, rc_params
+from landgis.render.furniture import (
+    INK,
+    footer,
+    frame_map,
+    halo,
+    header,
+    locator,
+    north_arrow,
+    page,
+    plot_crs,
+    scale_bar,
+)
+from landgis.render.static import file_stem, save_figure, stacked_bars
+from landgis.render.text import footer_lines, plan_title, unit_word
 from landgis.units import format_area
 
 __all__ = ["NO_LAYER", "NO_LAYER_EN", "no_layer_line", "outline_layer", "outline_sheet", "render_outline_maps"]
@@ -59,7 +68,7 @@ def outline_layer(layer: gpd.GeoDataFrame, county: County) -> gpd.GeoDataFrame:
     Parameters
     ----------
     layer : geopandas.GeoDataFrame
-        The allocation layer of the county's units (:func:`landgis.join.join`), geometry may be empty.
+        The allocation layer of the county's units (:func:`landgis.allocation.join`), geometry may be empty.
     county : County
 
     Returns
@@ -164,7 +173,6 @@ def render_outline_maps(layer: gpd.GeoDataFrame, county: County, out_dir: str | 
     -------
     list of Path
     """
-    from landgis.render.static import file_stem, stacked_bars
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -29,19 +29,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from landgis import units
+from landgis.allocation import county_figure
 from landgis.categories import NEUTRAL, colour_for, lookup, ramp
+from landgis.county import County, resolve_county
 from landgis.errors import InputError
 from landgis.files import atomic_path
-from landgis.render.classes import (
-    NO_SUPPLY_FACE,
-    NO_SUPPLY_HATCH,
-    SCHEMES,
-    Classification,
-    classify,
-    resolve_column,
-)
-from landgis.county import County, resolve_county
-from landgis.join import county_figure
+from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, SCHEMES, Classification, classify, resolve_column
 from landgis.render.fonts import pin_font, rc_params
 from landgis.render.furniture import (
     INK,
@@ -135,7 +128,7 @@ def choropleth(
     Parameters
     ----------
     layer : geopandas.GeoDataFrame
-        An allocation layer (:func:`landgis.join.join`).
+        An allocation layer (:func:`landgis.allocation.join`).
     column : str
         A category (canonical name or alias), ``"total"`` or ``"density"``.
     scheme, k, breaks, unit
@@ -564,7 +557,7 @@ def render_maps(
     Parameters
     ----------
     layer : geopandas.GeoDataFrame
-        An allocation layer (:func:`landgis.join.join`).
+        An allocation layer (:func:`landgis.allocation.join`).
     out_dir : str or pathlib.Path
         Folder to write into (created if needed).
     categories : sequence of str, optional

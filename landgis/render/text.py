@@ -13,10 +13,12 @@ from pathlib import Path
 import geopandas as gpd
 from pyproj import CRS
 
+from landgis.allocation import county_figure
 from landgis.categories import lookup
 from landgis.county import County, find_county
 from landgis.errors import InputError, LandgisError
-from landgis.units import DENSITY_LABEL, UNIT_LABELS, UNIT_LABELS_EN, unit_key
+from landgis.units import DENSITY_LABEL, UNIT_LABELS, UNIT_LABELS_EN, format_area, unit_key
+from landgis.version import __version__
 
 __all__ = [
     "TEXT",
@@ -200,8 +202,6 @@ def county_lines(layer: gpd.GeoDataFrame, column: str, unit: str, lang: str, cou
     list of str
         ``["全市（计划）：158.18 公顷", "乡镇合计：156.40 公顷", "未落实到乡镇：1.78 公顷"]`` on the seed.
     """
-    from landgis.join import county_figure
-    from landgis.units import format_area
 
     t = texts_for(county, lang)
     sep = "：" if lang == "zh" else ": "
@@ -274,7 +274,6 @@ def clause(text: str, limit: int) -> str:
 
 def footer_lines(layer: gpd.GeoDataFrame, crs: CRS, lang: str, county: County) -> list[str]:
     """Source, boundary note and attribution, and the map's CRS — the small print of every sheet."""
-    from landgis import __version__
 
     t = texts(lang)
     zh = lang == "zh"
@@ -301,8 +300,6 @@ def name_of(row, lang: str) -> str:
 
 
 def version() -> str:
-    from landgis import __version__
-
     return __version__
 
 

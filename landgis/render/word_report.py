@@ -22,15 +22,27 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import docx
 import geopandas as gpd
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
 
-from landgis import __version__
+from landgis.categories import lookup
 from landgis.county import County, resolve_county
 from landgis.files import reproducible_xlsx, write_bytes
+from landgis.names import match_names
 from landgis.plan import Finding, Plan
-from landgis.severity import SEVERITY_WORDS
+from landgis.qa import KIND_LABELS
+from landgis.render.gpkg_styles import map_spec
 from landgis.render.images import palette_png
-from landgis.render.text import attribution
+from landgis.render.static import file_stem
+from landgis.render.text import attribution, category_title, plan_name, source_title
+from landgis.severity import SEVERITY_WORDS
+from landgis.units import format_decimal, to_unit, unit_label
+from landgis.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from docx.document import Document as DocxDocument
@@ -93,7 +105,6 @@ PICTURE_PIXELS = 1900  # 300 dpi at 16 cm
 # --- small helpers ----------------------------------------------------------------------------
 def _fmt(value: Decimal | float | None, unit: str) -> str | None:
     """A figure in the chosen unit, with the plan's own digits (亩 rounded to 7 decimals)."""
-    from landgis.units import format_decimal, to_unit
 
     if value is None:
         return None
@@ -108,8 +119,6 @@ def _pct(part: Decimal | float, whole: Decimal | float) -> str:
 
 def _set_east_asian(style, font: str, size_pt: float | None = None) -> None:
     """The style's East Asian font (w:eastAsia) and language, so that Chinese renders with it."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
 
     rpr = style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
@@ -129,9 +138,6 @@ def _set_east_asian(style, font: str, size_pt: float | None = None) -> None:
 
 def _seq_caption(doc: DocxDocument, label: str, number: int, text: str) -> None:
     """A Caption paragraph ``图1 text`` whose number is a SEQ field (Word renumbers and cross-references it)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     p = doc.add_paragraph(style="Caption")
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -150,11 +156,6 @@ def _seq_caption(doc: DocxDocument, label: str, number: int, text: str) -> None:
 def _table(doc: DocxDocument, header: list[str], rows: list[list[str | None]], *, numeric_from: int,
            bold_rows: set[int] = frozenset(), dash: str = "—", first_width_cm: float = 2.6) -> None:
     """A Table Grid table; columns from ``numeric_from`` right-aligned; the header repeats on every page."""
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
 
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.autofit = False
@@ -187,10 +188,6 @@ def _picture(path: Path) -> io.BytesIO:
 
 # --- the sections ------------------------------------------------------------------------------
 def _document(title: str, lang: str, footnote: str | None) -> DocxDocument:
-    import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
     doc = docx.Document()
     for name, font, size in (("Normal", BODY_FONT, 10.5), ("Title", HEADING_FONT, 18), ("Heading 1", HEADING_FONT, 14),
                              ("Heading 2", HEADING_FONT, 12), ("Caption", BODY_FONT, 9), ("Subtitle", BODY_FONT, 10.5)):
@@ -210,8 +207,6 @@ def _document(title: str, lang: str, footnote: str | None) -> DocxDocument:
 
 
 def _key_sentences(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, source_title: str) -> str:
-    from landgis.units import unit_label
-
     t = _TEXT[lang]
     u = unit_label(unit) if lang == "zh" else unit
     placed = (sum(plan.township_totals_ha.values(), Decimal(0)) if plan.township_totals_ha
@@ -242,8 +237,6 @@ def _key_sentences(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, so
 
 
 def _category_name(cat: str, lang: str) -> str:
-    from landgis.categories import lookup
-
     found = lookup(cat)
     return found.name_en if lang == "en" and found is not None else cat
 
@@ -269,7 +262,6 @@ def _structure_rows(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str) -
 
 def _township_rows(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str) -> list[list[str | None]]:
     """One row per township of the layer (无供应 ones too), then 乡镇合计 and 全市 (the plan's stated figures)."""
-    from landgis.names import match_names
 
     t = _TEXT[lang]
     cats = list(layer.attrs["categories"])
@@ -299,8 +291,6 @@ _SHEETS = {"small-multiples": ("各类用地一览", "Every category"),
 
 def _maps(static_files: list[Path], atlas_dir: Path, layer: gpd.GeoDataFrame, lang: str) -> list[tuple[Path, str]]:
     """The PNG maps and charts in atlas order (categories, total, density, sheets), with their captions."""
-    from landgis.render.static import file_stem
-    from landgis.render.text import category_title
 
     columns = [*layer.attrs["categories"], "total", "density", *_SHEETS]
     captions = {file_stem(layer, c, named): (rank, _SHEETS[c][lang != "zh"] if c in _SHEETS else category_title(c, lang))
@@ -332,10 +322,6 @@ class _Context:
 
 
 def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, county: County) -> _Context:
-    from landgis.render.gpkg_styles import map_spec
-    from landgis.render.text import plan_name, source_title
-    from landgis.units import unit_label
-
     prov = layer.attrs.get("provenance") or {}
     return _Context(
         plan=plan, layer=layer, unit=unit, lang=lang, t=_TEXT[lang], u=unit_label(unit) if lang == "zh" else unit,
@@ -390,9 +376,6 @@ def _tables_section(doc: DocxDocument, ctx: _Context) -> int:
 
 
 def _maps_section(doc: DocxDocument, ctx: _Context, static_files: list[Path], atlas_dir: Path) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm
-
     doc.add_heading(ctx.t["maps"], level=1)
     for number, (path, caption) in enumerate(_maps(static_files, atlas_dir, ctx.layer, ctx.lang), start=1):
         doc.add_picture(_picture(path), width=Cm(PICTURE_WIDTH_CM))
@@ -432,16 +415,12 @@ def report_document(*, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFr
 
 
 def _caption_text(doc: DocxDocument, text: str) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
     p = doc.add_paragraph(text, style="Caption")
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.keep_with_next = True
 
 
 def _qa_section(doc: DocxDocument, qa: QAResult, t: dict, lang: str, n_table: int) -> None:
-    from landgis.qa import KIND_LABELS
-
     s = qa.summary
     sev = s.get("by_severity", {})
     doc.add_heading(t["qa"], level=1)
