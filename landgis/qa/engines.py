@@ -6,10 +6,10 @@ through the cluster's shuffle, whose in-flight buffers grow with the data:
 
 1. **read and key** the parcels in pieces (GeoParquet row groups, GeoPackage/Shapefile feature ranges,
    a GeoDataFrame's slices, PostGIS key or ``ctid`` ranges in one snapshot), each row keeping its input
-   row number; each piece gets a Hilbert distance (dask-geopandas' curve, over the township layer's
-   extent; ties broken by the row so that no partition can swell), geometries as WKB, and is written
-   sorted by it; the client cuts the curve into partitions of equal size from each piece's key
-   quantiles, as ``spatial_shuffle`` does;
+   row number; each piece gets a Hilbert distance (``GeoSeries.hilbert_distance``, the curve
+   dask-geopandas sorts by, over the township layer's extent; ties broken by the row so that no
+   partition can swell), geometries as WKB, and is written sorted by it; the client cuts the curve
+   into partitions of equal size from each piece's key quantiles, as ``spatial_shuffle`` does;
 2. **partition spatially**: each partition reads its key range from every piece;
 3. **check** every partition (every per-row check and the overlaps inside it); each task writes its
    rows and findings to Parquet, its ids and geometry hashes bucketed by hash, and returns only its
@@ -49,7 +49,7 @@ from landgis.qa.quota import booked, combine
 from landgis.qa.result import parcel_table, per_row, read_findings_parquet, sort_findings, write_findings_parquet
 from landgis.shapefiles import shapefile_source
 
-# dask and dask-geopandas (the dask extra) are imported inside functions: the local engine does not need them.
+# dask (the dask extra) is imported inside functions: the local engine does not need it.
 
 __all__ = ["run_local", "run_dask", "publish", "DaskRun", "PARTITION_ROWS"]
 
@@ -177,8 +177,6 @@ _SPREAD = np.uint64(2654435761)  # Knuth's multiplicative hash: rows without geo
 
 
 def _keyed(piece: gpd.GeoDataFrame, bounds, crs) -> pd.DataFrame:
-    from dask_geopandas.hilbert_distance import _hilbert_distance
-
     if piece.crs is None and crs is not None:
         piece = piece.set_crs(crs)
     rows = piece.index.to_numpy(dtype=np.int64)
@@ -187,7 +185,7 @@ def _keyed(piece: gpd.GeoDataFrame, bounds, crs) -> pd.DataFrame:
     usable[usable] = ~shapely.is_empty(geoms[usable])
     curve = (rows.astype(np.uint64) * _SPREAD) % np.uint64(2**32)
     if usable.any():
-        h = _hilbert_distance(gpd.GeoSeries(geoms[usable]), total_bounds=bounds, level=16)
+        h = gpd.GeoSeries(geoms[usable]).hilbert_distance(total_bounds=bounds, level=16)
         curve[usable] = h.to_numpy().astype(np.uint64)
     key = (curve << np.uint64(24)) + (rows.astype(np.uint64) % np.uint64(2**24))
     df = _stable(pd.DataFrame(piece.drop(columns=piece.geometry.name)))

@@ -34,7 +34,15 @@ from landgis.categories import NEUTRAL, colour_for, lookup, ramp
 from landgis.county import County, resolve_county
 from landgis.errors import InputError
 from landgis.files import atomic_path
-from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, SCHEMES, Classification, classify, resolve_column
+from landgis.render.classes import (
+    NO_SUPPLY_FACE,
+    NO_SUPPLY_HATCH,
+    SCHEMES,
+    Classification,
+    classify,
+    classify_pooled,
+    resolve_column,
+)
 from landgis.render.fonts import pin_font, rc_params
 from landgis.render.furniture import (
     INK,
@@ -300,11 +308,8 @@ def small_multiples(
     if not cats:
         raise InputError("the layer names no categories to draw")
     with matplotlib.rc_context(rc_params()):
-        # One classification over all categories: stack them into a long frame.
-        long = pd.concat([pd.DataFrame({"name": [f"{c}|{n}" for n in layer["name"]], "v": layer[c].to_numpy()})
-                          for c in cats], ignore_index=True)
-        pooled = classify(gpd.GeoDataFrame(long, geometry=[None] * len(long)), "v", scheme=scheme, k=k,
-                          breaks=breaks, unit=unit)
+        # One classification over all categories (mapclassify.Pooled), so that the panels compare.
+        pooled, panels = classify_pooled(layer, cats, scheme=scheme, k=k, breaks=breaks, unit=unit)
         crs = plot_crs(layer, county)
         layer_p = drawing_layer(layer, crs)  # the full-page maps' borders: simplified once for both
         fig, t = page(lang)
@@ -318,7 +323,6 @@ def small_multiples(
         gap_x, gap_y = 0.012, 0.045
         w = (right - left - gap_x * (ncols - 1)) / ncols
         h = (top - bottom - gap_y * (nrows - 1)) / nrows
-        panels: dict[str, Classification] = {}
 
         def cell(i: int):
             r, c = divmod(i, ncols)
@@ -326,14 +330,7 @@ def small_multiples(
 
         for i, cat in enumerate(cats):
             ax = cell(i)
-            colours = ramp(colour_for(cat), pooled.k) if pooled.k else []
-            values = layer[cat].astype(float).to_numpy() * units.factor(unit)
-            assign = pd.Series([int(pooled.assignment[f"{cat}|{n}"]) for n in layer["name"]],
-                               index=[str(n) for n in layer["name"]])
-            panel = Classification(cat, pooled.scheme, unit, pooled.bins, pooled.lower, pooled.labels,
-                                   tuple(colours), pd.Series(values, index=assign.index), assign,
-                                   pooled.decimals)
-            panels[cat] = panel
+            panel = panels[cat]
             _draw_classes(ax, layer_p, panel, edge=0.45)
             frame_map(ax, layer_p, pad=0.04)
             # The plan's 全市 figure; 乡镇合计 and 未落实到乡镇 under it where they differ.
