@@ -269,7 +269,7 @@ def area_km2(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series:
     Examples
     --------
     >>> round(float(area_km2(gpd.GeoSeries([shapely.box(112, 24, 112.1, 24.1)], crs=4326)).iloc[0]), 1)
-    102.0
+    112.7
     """
     series = geoms.geometry if isinstance(geoms, gpd.GeoDataFrame) else geoms
     if series.crs is None:

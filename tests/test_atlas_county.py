@@ -22,6 +22,8 @@ from landgis.names import UnknownTownshipError
 from landgis.render.outline import OUTLINE_STEM
 from landgis.render.static import file_stem
 
+pytestmark = pytest.mark.slow  # builds whole atlases of other counties
+
 PLANS = Path(__file__).parent / "data" / "plans"
 HUAIJI = PLANS / "huaiji_2026.txt"
 FOSHAN = PLANS / "foshan_2026_districts.txt"

@@ -25,6 +25,8 @@ from landgis.atlas import remove_stale
 from landgis.boundaries import BoundaryError, load_townships
 from landgis.qa import qa
 
+pytestmark = pytest.mark.slow  # every test starts the landgis command in a new process (and some build atlases)
+
 PARCELS = ("地块编号,所属乡镇,用地类型,面积（公顷）,经度,纬度\n"
            "LZ-001,龙坪镇,工矿仓储用地,5.2,112.4777,24.82078\n"
            "LZ-002,保安镇,工矿仓储用地,1.0,112.38667,24.91722\n")

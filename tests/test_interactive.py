@@ -176,6 +176,7 @@ def _inside(page, name: str) -> tuple[float, float]:
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
+@pytest.mark.slow  # Chromium
 def test_map_in_browser_offline(browser, seed_html, layer):
     report = browser(seed_html, wait_for="path.landgis-township")
     page = report.page
@@ -239,6 +240,7 @@ def test_map_in_browser_offline(browser, seed_html, layer):
     report.assert_offline_clean()
 
 
+@pytest.mark.slow  # Chromium
 def test_user_text_is_escaped_in_browser(browser, layer, tmp_path):
     evil = layer.copy()
     evil.attrs = dict(layer.attrs)
@@ -272,6 +274,7 @@ _HOST = Template("""<!DOCTYPE html><html><head><meta charset="utf-8"><title>repo
 <iframe-slot>{{ frame | safe }}</iframe-slot></body></html>""")
 
 
+@pytest.mark.slow  # Chromium
 def test_fragments_embed_twice_in_one_page(browser, layer, tmp_path):
     frag_zh = fragment_html(web_map(layer, county=LIANZHOU), height="400px")
     frag_mu = fragment_html(web_map(layer, unit="mu", county=LIANZHOU), height="400px", include_leaflet=False)  # uses the first's
@@ -351,6 +354,7 @@ def _overlap(a: dict, b: dict) -> bool:
                 or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
 
 
+@pytest.mark.slow  # Chromium
 def test_map_on_a_phone(phone, seed_html):
     page = phone
     page.goto(seed_html.resolve().as_uri())

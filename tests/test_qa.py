@@ -197,6 +197,7 @@ def test_outputs_written(result, tmp_path, cases):
     assert not list(tmp_path.glob(".*"))  # no temporary files left behind
 
 
+@pytest.mark.slow  # Chromium
 def test_qa_map_offline_and_escaped(result, tmp_path, browser):
     write_qa_map(result, tmp_path / "qa_map.html")
     report = browser(tmp_path / "qa_map.html", wait_for="[data-parcel]")

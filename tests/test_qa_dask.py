@@ -15,6 +15,8 @@ from landgis.errors import InputError
 from landgis.qa import ADDED_COLUMNS, qa, write_qa
 from landgis.qa.result import for_file, sort_findings
 
+pytestmark = pytest.mark.slow  # a real dask LocalCluster
+
 
 @pytest.fixture(scope="module")
 def client():

@@ -29,6 +29,8 @@ from landgis.qa import qa
 from landgis.qa.postgis import read_parcels
 from landgis.qa.postgis_chunks import plan_chunks, read_chunk
 
+pytestmark = pytest.mark.slow  # PostgreSQL and a dask LocalCluster
+
 N = 1200
 ROWS = 250  # rows per chunk: five chunks of N
 

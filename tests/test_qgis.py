@@ -259,6 +259,7 @@ def test_user_text_is_escaped_as_xml(layer, tmp_path):
 
 
 # --- QGIS itself -------------------------------------------------------------------------------
+@pytest.mark.slow  # QGIS
 def test_qgis_opens_the_moved_project_with_valid_layers(qgis_run):
     _, report = qgis_run
     assert report["read"] is True and report["crs"] == "EPSG:4546"
@@ -308,6 +309,7 @@ def _fill(qgis_run, project, town: str) -> np.ndarray:
     return colours[counts.argmax()]
 
 
+@pytest.mark.slow  # QGIS
 def test_qgis_draws_the_industrial_theme_like_the_print_map(qgis_run, project, layer):
     cls = map_spec(layer, INDUSTRIAL, county=LIANZHOU).classification
     top = _hex(cls.colours[-1])
@@ -319,6 +321,7 @@ def test_qgis_draws_the_industrial_theme_like_the_print_map(qgis_run, project, l
         assert np.abs(_fill(qgis_run, project, town) - _hex(cls.colours[0])).max() <= 2, town
 
 
+@pytest.mark.slow  # QGIS
 def test_qgis_hatches_the_township_without_supply(qgis_run, project, layer):
     spec = map_spec(layer, INDUSTRIAL, county=LIANZHOU)
     window = _pixels(qgis_run, project, "丰阳镇", half=12)
@@ -329,6 +332,7 @@ def test_qgis_hatches_the_township_without_supply(qgis_run, project, layer):
         assert (np.abs(window - _hex(colour)).max(axis=1) <= 2).sum() == 0
 
 
+@pytest.mark.slow  # QGIS
 def test_qgis_exports_the_layout_with_title_and_footnote(qgis_run, layer):
     out, report = qgis_run
     assert report["pdf"] == 0 and report["png"] == 0

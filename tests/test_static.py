@@ -324,6 +324,7 @@ def dense_layer(towns, plan):
     return join(plan, dense)
 
 
+@pytest.mark.slow  # renders a 1M-vertex layer
 def test_a_dense_layer_is_simplified_for_drawing_only(dense_layer, tmp_path):
     import shapely
 
@@ -411,6 +412,7 @@ def test_failed_write_leaves_the_old_file_untouched(ind_map, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["map.png"]
 
 
+@pytest.mark.slow  # renders every map of the plan
 def test_every_map_of_the_plan_renders(layer, tmp_path):
     paths = render_maps(layer, tmp_path, formats=["png"], dpi=40, county=LIANZHOU)
     names = [p.name for p in paths]

@@ -117,6 +117,7 @@ def test_same_inputs_give_the_same_bytes(maps, plan, layer, report):
     assert again.read_bytes() == report.read_bytes()
 
 
+@pytest.mark.slow  # LibreOffice
 def test_libreoffice_shows_the_chinese_text(report, tmp_path):
     soffice = shutil.which("soffice") or "/usr/bin/soffice"
     env = dict(os.environ, HOME=str(tmp_path))  # a fresh LibreOffice profile
