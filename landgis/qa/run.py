@@ -21,7 +21,7 @@ from landgis.qa import engines
 from landgis.qa.checks import Context, duplicate_geometries, duplicate_ids, guess_area_unit, overlaps
 from landgis.qa.labels import SEVERITIES
 from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
-from landgis.qa.postgis import read_parcels
+from landgis.qa.postgis import STATEMENT_TIMEOUT, read_parcels
 from landgis.qa.postgis_chunks import plan_chunks
 from landgis.qa.quota import booked, reconcile
 from landgis.qa.result import QAResult, assemble, write_findings_parquet
@@ -39,7 +39,8 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
        category_field: str | None = None, area_field: str | None = None, area_unit: str | None = None,
        area_tolerance: float = 0.05, overlap_tolerance: float = 1.0, engine: str = "local", scheduler=None, progress: bool = False,
        layer: str | None = None, crs=None, x_field: str | None = None, y_field: str | None = None,
-       sql: str | None = None, out_dir=None, partition_rows: int = engines.PARTITION_ROWS) -> QAResult:
+       sql: str | None = None, out_dir=None, partition_rows: int = engines.PARTITION_ROWS,
+       statement_timeout: float | None = STATEMENT_TIMEOUT) -> QAResult:
     """Check parcels against the townships and the plan's quotas.
 
     Parameters
@@ -89,6 +90,9 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
         4.5 times the input GeoParquet's size, outputs included.
     partition_rows : int
         With ``engine="dask"``: rows per partition, which bounds each worker's memory.
+    statement_timeout : float, optional
+        With a PostGIS URL: seconds each reading statement may run, on the client and on the dask
+        workers, before the server cancels it (default 300; 0 or None: no limit).
 
     Returns
     -------
@@ -113,7 +117,7 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
         raise InputError(f"unknown QA engine {engine!r}; expected 'local' or 'dask'")
     with contextlib.ExitStack() as hold:  # a PostGIS snapshot stays open while the workers read
         gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field, sql,
-                                                 partition_rows, hold)
+                                                 partition_rows, hold, statement_timeout)
         the_county, townships, plan = _inputs(townships, plan, county)
         fields, ctx = _context(sample, townships, plan, the_county, source, id_field, township_field,
                                category_field, area_field, area_unit, area_tolerance, overlap_tolerance)
@@ -130,17 +134,19 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     return assemble(gdf, added, findings, quota, townships, fields, source, engine, plan)
 
 
-def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, hold: contextlib.ExitStack):
+def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, hold: contextlib.ExitStack,
+          statement_timeout: float | None = STATEMENT_TIMEOUT):
     """(the parcels or None when workers read them, a sample for columns/CRS/units, path or PostGIS
     chunk plan, source text)."""
 
     source_path = None
     if is_conninfo(parcels) and not Path(parcels).exists():
         if engine == "dask":
-            chunks = hold.enter_context(plan_chunks(parcels, layer=layer, sql=sql, rows=partition_rows))
+            chunks = hold.enter_context(plan_chunks(parcels, layer=layer, sql=sql, rows=partition_rows,
+                                                    statement_timeout=statement_timeout))
             return None, chunks.sample, chunks, chunks.source_text
 
-        gdf = read_parcels(parcels, layer=layer, sql=sql)
+        gdf = read_parcels(parcels, layer=layer, sql=sql, statement_timeout=statement_timeout)
     elif sql is not None:
         raise InputError("a query (sql=, --sql) needs the parcels to be a postgresql:// URL")
     elif isinstance(parcels, gpd.GeoDataFrame):

@@ -31,6 +31,7 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.text import Text
 
 from landgis.errors import LandgisError
+from landgis.printable import printable
 
 __all__ = ["FONT_FAMILY", "cjk_font_path", "use_cjk_font", "pin_font", "rc_params", "webfont_css"]
 
@@ -80,6 +81,9 @@ def _register() -> str:
 def pin_font(fig):
     """Tie every text of a figure to the shipped font file, whatever the rcParams when it is drawn.
 
+    Every text is also drawn as written: ``$…$`` is not parsed as mathtext, and control characters
+    (which have no glyph) are shown as escapes (:func:`landgis.printable.printable`).
+
     Parameters
     ----------
     fig : matplotlib.figure.Figure
@@ -103,6 +107,10 @@ def pin_font(fig):
         props = text.get_fontproperties().copy()
         props.set_file(path)
         text.set_fontproperties(props)
+        text.set_parse_math(False)  # a $…$ in a plan's title is text, not mathtext
+        shown = text.get_text()
+        if isinstance(shown, str) and printable(shown) != shown:  # no glyph for a control character
+            text.set_text(printable(shown))
     return fig
 
 
@@ -127,6 +135,7 @@ def rc_params() -> dict[str, object]:
         "pdf.fonttype": 3,
         "ps.fonttype": 3,
         "svg.fonttype": "path",
+        "text.parse_math": False,  # user text with two $ is shown as written, never parsed as mathtext
     }
 
 

@@ -17,6 +17,7 @@ from landgis.allocation import county_figure
 from landgis.categories import lookup
 from landgis.county import County, find_county
 from landgis.errors import InputError, LandgisError
+from landgis.printable import printable
 from landgis.units import DENSITY_LABEL, UNIT_LABELS, UNIT_LABELS_EN, format_area, unit_key
 from landgis.version import __version__
 
@@ -174,13 +175,14 @@ def plan_name(plan) -> str | None:
     >>> plan_name(SimpleNamespace(text="《某县2026年度国有建设用地供应计划》"))
     '某县2026年度国有建设用地供应计划'
     """
+
     title = getattr(plan, "title", None)
     if title:
-        return str(title)
+        return printable(title)
     text = getattr(plan, "text", "") or ""
     first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     first = first.strip("《》 ")
-    return first if "计划" in first and len(first) <= 40 else None
+    return printable(first) if "计划" in first and len(first) <= 40 else None  # control characters escaped
 
 
 def source_title(layer: gpd.GeoDataFrame, lang: str, county: County) -> str:
