@@ -40,13 +40,28 @@ from pyproj import CRS
 from tqdm.auto import tqdm
 
 from landgis.qa import exchange
-from landgis.qa.checks import Context, check_partition, duplicate_geometries, duplicate_ids, overlaps
+from landgis.qa.checks import (
+    Context,
+    check_partition,
+    duplicate_geometries,
+    duplicate_ids,
+    group_overlaps,
+    overlaps,
+)
 from landgis.qa.cluster import cluster, gather
 from landgis.qa.labels import FINDING_COLUMNS
 from landgis.qa.parcels import geoparquet_pieces, is_geoparquet, read_geoparquet
 from landgis.qa.postgis_chunks import ChunkPlan, read_chunk, retype
 from landgis.qa.quota import booked, combine
-from landgis.qa.result import parcel_table, per_row, read_findings_parquet, sort_findings, write_findings_parquet
+from landgis.qa.result import (
+    parcel_table,
+    per_row,
+    read_findings_parquet,
+    read_groups_parquet,
+    sort_findings,
+    write_findings_parquet,
+    write_groups_parquet,
+)
 from landgis.shapefiles import shapefile_source
 
 # dask (the dask extra) is imported inside functions: the local engine does not need it.
@@ -247,7 +262,7 @@ def _write_duplicate_keys(store: pd.DataFrame, k: int, work: Path, nbuckets: int
                               max(1_000, len(some) // max(1, 4 * nbuckets)))
 
 
-def _duplicate_stage(kind: str, j: int, work: Path) -> int:
+def _duplicate_stage(kind: str, j: int, work: Path, staging: Path) -> int:
     df = exchange.read_range(sorted((work / "duplicates" / kind).glob("*.parquet")), "_bucket", j, j + 1)
     if not len(df):
         return 0
@@ -255,8 +270,15 @@ def _duplicate_stage(kind: str, j: int, work: Path) -> int:
     added = pd.DataFrame({"id_text": df["_qa_id_text"], "parcel_id": df["_qa_parcel_id"],
                           "geom_key": df["_qa_geom_key"]}, index=df.index)
     found: list = []
-    (duplicate_ids if kind == "id" else duplicate_geometries)(added, found)
+    members: list = []
+    (duplicate_ids if kind == "id" else duplicate_geometries)(added, found, members)
     _write_by_part(found, df["_qa_part"], f"{kind}.{j}", work)
+    if members:
+        m = members[0]
+        write_groups_parquet(m, staging / "finding_groups.parquet" / f"{kind}.{j:05d}.parquet")
+        parts = df["_qa_part"].reindex(m["row"].to_numpy()).to_numpy()
+        for k in np.unique(parts):  # each partition's rows, for their per-parcel columns
+            write_groups_parquet(m[parts == k], work / "members" / f"part={int(k)}" / f"{kind}.{j}.parquet")
     return len(found)
 
 
@@ -327,13 +349,16 @@ def _across_stage(i: int, j: int, ctx: Context, work: Path) -> int:
 def _assemble_stage(k: int, work: Path, staging: Path) -> dict:
     checked = gpd.read_parquet(work / "checked" / f"part.{k}.parquet")
     rows = checked["_qa_row"].to_numpy(dtype=np.int64)
-    fdf = sort_findings(read_findings_parquet(sorted((work / "findings" / f"part={k}").glob("*.parquet"))),
-                        int(rows.max()) + 1 if len(rows) else 0)
+    fdf, around = group_overlaps(read_findings_parquet(sorted((work / "findings" / f"part={k}").glob("*.parquet"))))
+    fdf = sort_findings(fdf, int(rows.max()) + 1 if len(rows) else 0)
+    if len(around):
+        write_groups_parquet(around, staging / "finding_groups.parquet" / f"overlaps.{k:05d}.parquet")
     added = pd.DataFrame({c: checked[f"_qa_{c}"].to_numpy() for c in ("parcel_id", "township_found", "area_ha")},
                          index=rows)
     added["geometry"] = checked.geometry.to_numpy()
     inputs = checked.drop(columns=[c for c in checked.columns if c.startswith("_qa_")] + [checked.geometry.name])
-    table = parcel_table(inputs.set_axis(rows), added, per_row(fdf))
+    members = read_groups_parquet(sorted((work / "members" / f"part={k}").glob("*.parquet")))
+    table = parcel_table(inputs.set_axis(rows), added, per_row(fdf, members))
     table = gpd.GeoDataFrame(_stable(table.drop(columns="geometry")), geometry=table.geometry, crs=4326)
     table.to_parquet(staging / "parcels.parquet" / f"part.{k:05d}.parquet", index=False)
     write_findings_parquet(fdf, staging / "findings.parquet" / f"part.{k:05d}.parquet")
@@ -389,7 +414,7 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
     token = uuid.uuid4().hex[:12]
     work, staging = out / f".qa-work-{token}", out / f".qa-staging-{token}"
     for d in (work / "keyed", work / "checked", work / "findings", work / "near", work / "duplicates",
-              staging / "parcels.parquet", staging / "findings.parquet"):
+              staging / "parcels.parquet", staging / "findings.parquet", staging / "finding_groups.parquet"):
         d.mkdir(parents=True)
     try:
         with cluster(scheduler) as client:
@@ -421,7 +446,7 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
     shutil.rmtree(work / "keyed")  # every partition has its rows: the pieces are no longer needed
     timings["partition_and_check"] = time.perf_counter() - t0
 
-    jobs = [dask.delayed(_duplicate_stage)(kind, j, work) for kind in ("id", "geometry") for j in range(nparts)]
+    jobs = [dask.delayed(_duplicate_stage)(kind, j, work, staging) for kind in ("id", "geometry") for j in range(nparts)]
     shared: dict = {}
     for a, si in enumerate(stats):
         for sj in stats[a + 1:]:
@@ -457,9 +482,10 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
 
 
 def publish(run: DaskRun) -> None:
-    """Move the staged ``parcels.parquet/`` and ``findings.parquet/`` into place (replacing old ones)."""
+    """Move the staged ``parcels.parquet/``, ``findings.parquet/`` and ``finding_groups.parquet/`` into
+    place (replacing old ones)."""
     staging = run.staging
-    for name in ("parcels.parquet", "findings.parquet"):
+    for name in ("parcels.parquet", "findings.parquet", "finding_groups.parquet"):
         target = staging.parent / name
         if target.exists():
             shutil.rmtree(target) if target.is_dir() else target.unlink()

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 from pyproj import CRS
 
 from landgis.boundaries import load_townships
@@ -24,7 +25,7 @@ from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, 
 from landgis.qa.postgis import STATEMENT_TIMEOUT, read_parcels
 from landgis.qa.postgis_chunks import plan_chunks
 from landgis.qa.quota import booked, reconcile
-from landgis.qa.result import QAResult, assemble, write_findings_parquet
+from landgis.qa.result import QAResult, assemble, read_groups_parquet, write_findings_parquet
 from landgis.secrets import is_conninfo
 
 # dask and dask-geopandas (the dask extra) are imported inside functions: only engine="dask" needs them.
@@ -127,11 +128,12 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
                              progress=progress, partition_rows=partition_rows)
     added, findings = engines.run_local(gdf, ctx, progress)
     added = added.sort_index()
-    duplicate_ids(added, findings)
-    duplicate_geometries(added, findings)
+    members: list[pd.DataFrame] = []
+    duplicate_ids(added, findings, members)
+    duplicate_geometries(added, findings, members)
     overlaps(added, ctx, findings)
     quota = reconcile(booked(added), plan, findings, ctx.registry)
-    return assemble(gdf, added, findings, quota, townships, fields, source, engine, plan)
+    return assemble(gdf, added, findings, quota, townships, fields, source, engine, plan, members)
 
 
 def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, hold: contextlib.ExitStack,
@@ -223,6 +225,7 @@ def _context(sample, townships, plan, county, source, id_field, township_field, 
     plan_cats = list(dict.fromkeys(plan.allocations["category"])) if plan is not None else []
     ctx = Context(townships, fields, unit, area_tolerance, getattr(plan, "category_system", None), plan_cats,
                   overlap_tolerance, registry=county.registry)
+    ctx.source = str(source)
     if fields["area"] and unit is None:
         ctx.area_unit = unit = guess_area_unit(sample, fields["area"], ctx)
     fields["area_unit"] = unit
@@ -262,5 +265,9 @@ def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir
     }
     parcels = dask_geopandas.read_parquet(str(run.parcels_path))
     findings = dd.read_parquet(str(run.findings_path)).astype({"row": "Int64"})
+    groups_path = run.findings_path.parent / "finding_groups.parquet"
+    groups = (dd.read_parquet(str(groups_path)) if any(groups_path.glob("*.parquet"))
+              else dd.from_pandas(read_groups_parquet([]), npartitions=1))
     tw = townships.to_crs(4326) if townships.crs is not None else townships
-    return QAResult(parcels=parcels, findings=findings, quota=quota, summary=summary, townships=tw, fields=fields)
+    return QAResult(parcels=parcels, findings=findings, quota=quota, summary=summary, townships=tw, fields=fields,
+                    groups=groups)
