@@ -408,7 +408,7 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
 _QA_MARK = ".landgis-qa"
 #: What ``qa --out`` folders held before they were marked: such a folder is an earlier result too.
 _QA_NAMES = {"parcels.gpkg", "findings.csv", "findings.xlsx", "quota.csv", "quota.xlsx", "qa_map.html",
-             "parcels.parquet", "findings.parquet"}
+             "parcels.parquet", "findings.parquet", "finding_groups.csv", "finding_groups.parquet"}
 
 
 def _is_qa_folder(folder: Path) -> bool:
