@@ -102,7 +102,7 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
 
     rng = np.random.default_rng(args.seed)
-    towns = load_townships()
+    towns = load_townships(county="441882")
     centre = shapely.centroid(shapely.union_all(towns.geometry.values))
     crs = equal_area_crs(centre.x, centre.y)
     towns = towns.to_crs(crs)

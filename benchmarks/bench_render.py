@@ -35,7 +35,7 @@ from landgis.render.interactive import self_contained_html, web_map
 
 def dense_layer(spacing: float) -> gpd.GeoDataFrame:
     """The shipped layer with its borders densified to ``spacing`` degrees, still a valid coverage."""
-    towns = landgis.load_townships()
+    towns = landgis.load_townships(county="441882")
     lines = shapely.union_all(towns.boundary.to_numpy())
     polys = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.segmentize(lines, spacing))))
     owner = gpd.sjoin(gpd.GeoDataFrame(geometry=shapely.point_on_surface(polys), crs=towns.crs),
@@ -65,12 +65,12 @@ def main() -> None:
     cat = "工矿仓储用地"
 
     def maps(folder: str) -> list[Path]:
-        return static.render_maps(layer, out / folder, categories=[cat], formats=["svg", "pdf"])
+        return static.render_maps(layer, out / folder, categories=[cat], formats=["svg", "pdf"], county="441882")
 
     def web(folder: str, tolerance: float | None) -> list[Path]:
         path = out / folder / "web_map.html"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self_contained_html(web_map(layer, tolerance_m=tolerance)), encoding="utf-8")
+        path.write_text(self_contained_html(web_map(layer, tolerance_m=tolerance, county="441882")), encoding="utf-8")
         return [path]
 
     t_ours, ours = timed("landgis maps (simplified)", lambda: maps("landgis"))

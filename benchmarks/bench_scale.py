@@ -54,7 +54,7 @@ def generate(path: Path, n: int, seed: int = 2026, chunk: int = 250_000) -> Path
 
     from pyproj import Transformer
 
-    towns = load_townships()
+    towns = load_townships(county="441882")
     c = shapely.centroid(shapely.union_all(towns.geometry.values))
     crs = equal_area_crs(c.x, c.y)
     ea = towns.to_crs(crs)

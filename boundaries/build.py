@@ -37,7 +37,7 @@ from landgis.names import registry
 HERE = Path(__file__).resolve().parent
 COUNTY_CODE = "441882"
 PREFECTURE_CODE = "441800"
-# landgis finds these files by what their provenance says (landgis.boundaries.shipped_layers), not by name.
+# landgis finds these files by what their provenance says (landgis.shipped_layers), not by name.
 SHIPPED_TOWNSHIPS = "lianzhou_townships.geojson"
 SHIPPED_COUNTY = "lianzhou_county.geojson"
 SHIPPED_PREFECTURE = "qingyuan_counties.geojson"

@@ -8,21 +8,35 @@ from __future__ import annotations
 
 import hashlib
 import json
-from decimal import Decimal
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 import geopandas as gpd
 import pandas as pd
 
-from landgis import __version__
 from landgis import folders
+from landgis.allocation import join
+from landgis.boundaries import load_townships
+from landgis.county import County, resolve_county
 from landgis.errors import InputError
 from landgis.files import write_csv, write_text, write_xlsx
 from landgis.folders import remove_stale, staged_folder
 from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
+from landgis.qa import qa, write_qa
+from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
+from landgis.render.outline import no_layer_line, outline_layer, render_outline_maps
+from landgis.render.qa_map import write_qa_map
+from landgis.render.qgis_project import write_qgis_outputs
+from landgis.render.report import render_report
+from landgis.render.static import render_maps
+from landgis.render.word_report import write_word_report
 from landgis.severity import severity_word
+from landgis.units import display_unit, to_unit, unit_label
+from landgis.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
@@ -61,14 +75,17 @@ class AtlasResult:
     manifest: dict = field(default_factory=dict)
 
 
-def default_out_dir(plan: Plan, root: str | Path = "maps") -> Path:
-    """``maps/<county>-<year>``: one folder per plan inside ``maps/``, named by the county in pinyin."""
-    from landgis.county import plan_county
+def default_out_dir(plan: Plan, county: County, root: str | Path = "maps") -> Path:
+    """``maps/<county>-<year>``: one folder per plan inside ``maps/``, named by the atlas' county in pinyin.
 
-    try:
-        slug = plan_county(plan).name_en.lower()
-    except InputError:
-        slug = plan.place or "plan"
+    Examples
+    --------
+    >>> from landgis.county import find_county
+    >>> from landgis.plan import SEED_PLAN, parse_plan
+    >>> default_out_dir(parse_plan(SEED_PLAN), find_county("怀集县")).as_posix()
+    'maps/huaiji-2026'
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", county.name_en.lower()).strip("-") or county.code
     return Path(root) / f"{slug}-{plan.year or 'undated'}"
 
 
@@ -114,8 +131,10 @@ def build_atlas(
     progress : callable, optional
         Called with a line for each step (``print`` in the CLI), in ``lang``.
     county : str or landgis.county.County, optional
-        Whose plan it is (``--county``); by default the county the plan names. Without a township
-        layer for it the atlas shows its outline and totals, and says which layer to give.
+        Whose plan it is (``--county``): the plan is read against it, the maps, tables and folder
+        name are its. When not given, ``plan.county`` (the county the plan's text names); a plan
+        that names none needs it (:class:`InputError` otherwise). Without a township layer for the
+        county the atlas shows its outline and totals, and says which layer to give.
 
     Returns
     -------
@@ -126,13 +145,6 @@ def build_atlas(
     InputError
         For bad input; the previous atlas, if any, is left as it was.
     """
-    from landgis.boundaries import load_townships
-    from landgis.join import join
-    from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
-    from landgis.render.report import render_report
-    from landgis.render.static import render_maps
-
-    from landgis.units import display_unit
 
     unit = display_unit(unit)
     if lang not in ("zh", "en"):
@@ -143,19 +155,13 @@ def build_atlas(
     def step(n: int, text: str) -> None:
         say(f"[{n}/{steps}] {_STEPS[text][0 if lang == 'zh' else 1]}")
 
-    from landgis.county import plan_county
-    from landgis.names import county_scope
-
     step(1, "reading the plan")
-    the_plan = plan if isinstance(plan, Plan) else parse_plan(plan)
-    the_county = plan_county(the_plan, county)
-    with county_scope(the_county.code):
-        findings = reconcile(the_plan)
+    the_plan = plan if isinstance(plan, Plan) else parse_plan(plan, county)
+    the_county = resolve_county(county if county is not None else the_plan.county, what="the atlas")
+    findings = reconcile(the_plan)
     step(2, "loading township boundaries")
     outline_only = townships is None and boundaries is None and the_county.shipped_layer() is None
     if outline_only:  # no layer for this county: its units without geometry, drawn as its outline
-        from landgis.render.outline import no_layer_line
-
         if parcels is not None:
             raise InputError(f"parcels can only be checked against township boundaries; {no_layer_line(the_county, 'en')}")
         say(no_layer_line(the_county, lang))
@@ -166,46 +172,40 @@ def build_atlas(
             boundaries, county=the_county, **(boundary_options or {}))
     layer = join(the_plan, towns)
 
-    dest = check_destination(out if out is not None else default_out_dir(the_plan),
+    dest = check_destination(out if out is not None else default_out_dir(the_plan, the_county),
                              inputs=_input_paths(the_plan, boundaries, parcels))
     with staged_folder(dest) as work:
         step(3, "drawing the static maps and charts")
         map_layer = layer  # what the maps and the QGIS project draw: the townships, or the county outline
         if outline_only:
-            from landgis.render.outline import outline_layer, render_outline_maps
-
             static_files = render_outline_maps(layer, the_county, work / "maps", formats=formats, unit=unit, lang=lang)
             map_layer = outline_layer(layer, the_county)
         else:
-            static_files = render_maps(layer, work / "maps", formats=formats, unit=unit, lang=lang)
+            static_files = render_maps(layer, work / "maps", formats=formats, unit=unit, lang=lang,
+                                       county=the_county)
 
         step(4, "making the interactive map")
-        wmap = web_map(map_layer, unit=unit, lang=lang)
+        wmap = web_map(map_layer, unit=unit, lang=lang, county=the_county)
         write_html(self_contained_html(wmap), work / "web_map.html")
         map_fragment = fragment_html(wmap)  # the same map, embedded in the report
 
         step(5, "writing the allocation tables")
-        _write_tables(the_plan, findings, layer, work / "tables", unit=unit, lang=lang)
+        _write_tables(the_plan, findings, layer, work / "tables", unit=unit, lang=lang, county=the_county)
 
         qa_result = None
         if parcels is not None:
-            from landgis.qa import qa, write_qa
-            from landgis.render.qa_map import write_qa_map
-
             step(6, "checking the parcels")
-            qa_result = qa(parcels, towns, the_plan, **(parcel_options or {}))
+            qa_result = qa(parcels, towns, the_plan, county=the_county, **(parcel_options or {}))
             write_qa(qa_result, work / "qa")
             write_qa_map(qa_result, work / "qa" / "qa_map.html")
 
         step(steps, "writing the reports, the QGIS project and the manifest")
-        from landgis.render.qgis_project import write_qgis_outputs
-        from landgis.render.word_report import write_word_report
 
         if not outline_only:  # 图层.gpkg + 图集.qgz; without township polygons there is nothing to style
-            write_qgis_outputs(layer, work, qa=qa_result, unit=unit, lang=lang)
+            write_qgis_outputs(layer, work, qa=qa_result, unit=unit, lang=lang, county=the_county)
         write_word_report(work / "报告.docx", plan=the_plan, findings=findings, layer=layer, qa=qa_result,
                           static_files=[Path(p).relative_to(work) for p in static_files], atlas_dir=work,
-                          unit=unit, lang=lang)
+                          unit=unit, lang=lang, county=the_county)
         report = render_report(
             plan=the_plan,
             findings=findings,
@@ -216,10 +216,11 @@ def build_atlas(
             qa=qa_result,
             unit=unit,
             lang=lang,
+            county=the_county,
         )
         write_text(work / "index.html", report)
         inputs = _inputs(the_plan, None if outline_only else boundaries, parcels, shipped=not outline_only)
-        options = {"unit": unit, "lang": lang, "formats": list(formats),
+        options = {"county": the_county.as_dict(), "unit": unit, "lang": lang, "formats": list(formats),
                    "boundary_options": boundary_options or {}, "parcel_options": parcel_options or {}}
         manifest = _manifest(work, inputs, options)
         write_text(work / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
@@ -242,7 +243,7 @@ _STEPS = {
 
 # --- tables -----------------------------------------------------------------------------------
 def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame,
-                      unit: str = "ha", lang: str = "zh") -> dict[str, pd.DataFrame]:
+                      unit: str = "ha", lang: str = "zh", *, county: County) -> dict[str, pd.DataFrame]:
     """The atlas' tables: by township, by category, and the findings, in the chosen unit.
 
     Returns
@@ -250,12 +251,8 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
     dict of str to DataFrame
         Keyed by sheet name (按乡镇 / 按用地类型 / 核对结果, or English names with ``lang="en"``).
     """
-    from landgis.units import to_unit, unit_label
-
-    from landgis.render.text import county_words
 
     zh = lang == "zh"
-    code = (layer.attrs.get("provenance") or {}).get("county_code")
     label = unit_label(unit) if zh else unit
     cats = list(layer.attrs["categories"])
     by_town = pd.DataFrame(layer.drop(columns="geometry"))
@@ -270,7 +267,7 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
         **{c: f"{c}（{label}）" if zh else f"{c} ({label})" for c in cats},
         "total": f"合计（{label}）" if zh else f"total ({label})",
         "density": "供应强度（公顷/平方公里）" if zh else "density (ha/km²)",
-        "share": f"占{county_words(code)['whole']}比例（%）" if zh else "share of county (%)",
+        "share": f"占{county.whole_word}比例（%）" if zh else "share of county (%)",
     })
 
     placed = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()
@@ -308,9 +305,9 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
 
 
 def _write_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame, folder: Path,
-                  unit: str, lang: str) -> list[Path]:
+                  unit: str, lang: str, county: County) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    tables = allocation_tables(plan, findings, layer, unit=unit, lang=lang)
+    tables = allocation_tables(plan, findings, layer, unit=unit, lang=lang, county=county)
     first = next(iter(tables.values()))
     csv_path = folder / "allocations.csv"
     write_csv(first, csv_path)  # UTF-8 with BOM for Excel; text that looks like a formula stays text
@@ -347,8 +344,6 @@ def _inputs(plan: Plan, boundaries, parcels, shipped: bool = True) -> list[dict]
     if boundaries is None and not shipped:
         out.append({"role": "boundaries", "path": None, "note": "no township layer: county outline only"})
     elif boundaries is None:
-        from importlib import resources
-
         shipped = Path(str(resources.files("landgis.shipped")))
         out += [{"role": "boundaries (shipped)", "path": p.name, "size": p.stat().st_size, "sha256": _sha256(p)}
                 for p in sorted(shipped.iterdir()) if p.suffix in (".geojson", ".gpkg")]

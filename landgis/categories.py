@@ -27,6 +27,8 @@ classes, which have no planning colour of their own, borrow the colour of their 
 
 from __future__ import annotations
 
+import colorsys
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -217,7 +219,6 @@ def find_category(name: str, system: str | None = None) -> Category:
     cat = lookup(name, system)
     if cat is not None:
         return cat
-    import difflib
 
     close = difflib.get_close_matches(normalise_category_text(name), list(_INDEX), n=3, cutoff=0.3)
     hint = f"; did you mean {'、'.join(close)}?" if close else ""
@@ -276,7 +277,6 @@ def ramp(colour: str, k: int) -> list[str]:
     >>> ramp("#FFFF2D", 3)
     ['#ffffc2', '#ffff39', '#ff9100']
     """
-    import colorsys
 
     rgb = _rgb(colour)
     tint = tuple(0.88 + c * 0.12 for c in rgb)

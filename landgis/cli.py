@@ -8,18 +8,43 @@ Each subcommand has an ``_add_<name>(subparsers)`` that declares its options and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
+import gc
+import logging
 import math
 import os
 import re
 import signal
 import sys
+import warnings
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
+from landgis import folders
+from landgis.allocation import join
+from landgis.atlas import build_atlas, check_destination
+from landgis.boundaries import BoundaryError, load_townships
+from landgis.county import county_of_plan_text, find_county
 from landgis.errors import InputError, LandgisError
 from landgis.files import check_output_path
+from landgis.folders import forget_installed, installed
+from landgis.plan import SEED_PLAN, parse_plan, reconcile
+from landgis.plan.export import format_findings, format_ledger, format_plan_table, plan_to_json, write_plan_table
+from landgis.printable import escaping_streams
+from landgis.qa import format_summary, postgis, qa, write_qa
+from landgis.qa.postgis import refuse_existing
+from landgis.qa.postgis_chunks import write_findings_partitions
+from landgis.qa.run import default_plan
+from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
+from landgis.render.outline import no_layer_line, outline_layer, render_outline_maps
+from landgis.render.qa_map import MAX_FEATURES, write_qa_map
+from landgis.render.static import render_maps
+from landgis.render.text import plan_name
+from landgis.secrets import is_conninfo, redacting_streams
 from landgis.severity import severity_word
+from landgis.units import UNIT_LABELS_EN, unit_label
+from landgis.version import __version__
 
 __all__ = ["main"]
 
@@ -74,7 +99,6 @@ _DURATION_UNITS = {"": 1.0, "s": 1.0, "sec": 1.0, "ms": 0.001, "m": 60.0, "min":
 
 def _duration(text: str) -> float:
     """``300``, ``90s``, ``5min``, ``1h``, ``500ms`` → seconds (a bare number is seconds; 0: no limit)."""
-    import re
 
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", text.lower())
     if not m or m.group(2) not in _DURATION_UNITS:
@@ -132,19 +156,29 @@ def _add_county_option(p: argparse.ArgumentParser) -> None:
                         "default: the county the plan names")
 
 
-def _read_plan(args: argparse.Namespace, path):
-    """The plan and its county (``--county``, else the one the plan names); names normalised against it."""
-    from landgis.county import plan_county
-    from landgis.names import county_scope, registry_for_place
-    from landgis.plan import SEED_PLAN, parse_plan
+def _county_arg(args: argparse.Namespace):
+    """The county ``--county`` names, resolved once (None when not given)."""
+
+    return find_county(args.county) if args.county else None
+
+
+def _read_plan(args: argparse.Namespace, path, *, needs_county: bool = True):
+    """The plan, read against its county: ``--county``, else the one the plan names.
+
+    The county is resolved here, once, and kept as ``args.county_resolved`` for every later step.
+    A plan that names no county (or an ambiguous one: 鼓楼区) needs ``--county`` when the command
+    draws or checks townships (``needs_county``).
+    """
 
     source = _existing_input(path, "plan") or SEED_PLAN
-    plan = parse_plan(source)
-    county = plan_county(plan, args.county)
-    if args.county is None and getattr(registry_for_place(plan.place), "county_code", None) != county.code:
-        with county_scope(county.code):  # the text settles what the title alone does not (鼓楼区)
-            plan = parse_plan(source)
-    args.county_resolved = county
+    county = _county_arg(args)
+    plan = parse_plan(source, county)
+    if county is None and plan.county is None:
+        county_of_plan_text(plan.text, plan.place, strict=True)  # an ambiguous name: the error lists the counties
+        if needs_county:
+            raise InputError(f"{source}: the plan names no county, so its townships cannot be placed; "
+                             "give --county CODE|NAME (e.g. --county 441882 or --county 连州市)")
+    args.county_resolved = county or plan.county
     return plan
 
 
@@ -155,7 +189,6 @@ def _outline_only(args: argparse.Namespace) -> bool:
 
 def _townships_from_args(args: argparse.Namespace):
     """The township layer the options name (the layer shipped for the county when none is given)."""
-    from landgis.boundaries import BoundaryError, load_townships
 
     try:
         return load_townships(
@@ -165,7 +198,7 @@ def _townships_from_args(args: argparse.Namespace):
             code_field=args.code_field,
             crs=args.boundary_crs,
             gcj02=args.gcj02,
-            county=getattr(args, "county_resolved", None) or args.county,
+            county=args.county_resolved,
         )
     except BoundaryError as exc:
         if args.command == "qa":  # there --crs/--layer are the parcels'
@@ -192,22 +225,15 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_plan(args: argparse.Namespace) -> int:
-    from landgis.names import county_scope
-    from landgis.plan import reconcile
-    from landgis.plan.export import format_findings, format_ledger, format_plan_table, plan_to_json, write_plan_table
-    from landgis.units import UNIT_LABELS_EN, unit_label
-
     if args.out:
         check_output_path(args.out, "file")  # before any work
-    plan = _read_plan(args, args.file)
-    with county_scope(args.county_resolved.code):
-        findings = reconcile(plan)
+    plan = _read_plan(args, args.file, needs_county=False)
+    findings = reconcile(plan)
     if args.out:
         write_plan_table(plan, args.out, args.unit, findings)
     if args.json:
-        print(plan_to_json(plan, findings, args.unit, county=args.county_resolved.as_dict()))
+        print(plan_to_json(plan, findings, args.unit, county=args.county_resolved.as_dict() if args.county_resolved else None))
         return 0
-    from landgis.render.text import plan_name
 
     title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划".lstrip() if plan.year
                                 else "土地供应计划")
@@ -261,15 +287,10 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_map(args: argparse.Namespace) -> int:
-    from landgis.join import join
-    from landgis.render.static import render_maps
-
     breaks = args.breaks  # checked by argparse: finite, increasing
     check_output_path(args.out, "folder")  # before any work
     plan = _read_plan(args, args.file)
     if _outline_only(args):
-        from landgis.render.outline import no_layer_line, render_outline_maps
-
         print(no_layer_line(args.county_resolved, args.lang), file=sys.stderr)
         paths = render_outline_maps(join(plan, args.county_resolved.units()), args.county_resolved, args.out,
                                     formats=[f.strip() for f in args.format.split(",") if f.strip()],
@@ -280,7 +301,7 @@ def _run_map(args: argparse.Namespace) -> int:
     paths = render_maps(
         layer, args.out, categories=args.category, formats=[f.strip() for f in args.format.split(",") if f.strip()],
         scheme="user" if breaks and args.scheme == "natural_breaks" else args.scheme, k=args.k, breaks=breaks,
-        unit=args.unit, lang=args.lang, dpi=args.dpi, extras=args.extras,
+        unit=args.unit, lang=args.lang, dpi=args.dpi, extras=args.extras, county=args.county_resolved,
     )
     for path in paths:
         print(path)
@@ -307,21 +328,17 @@ def _add_web(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_web(args: argparse.Namespace) -> int:
-    from landgis.join import join
-    from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
-
     out = args.out or ("landgis_web_fragment.html" if args.fragment else "landgis_web.html")
     check_output_path(out, "file")  # before any work
     plan = _read_plan(args, args.file)
     if _outline_only(args):
-        from landgis.render.outline import no_layer_line, outline_layer
-
         print(no_layer_line(args.county_resolved, args.lang), file=sys.stderr)
         layer = outline_layer(join(plan, args.county_resolved.units()), args.county_resolved)
     else:
         layer = join(plan, _townships_from_args(args))
     basemap = None if args.basemap == "none" else args.basemap
-    m = web_map(layer, basemap=basemap, tianditu_key=args.tianditu_key, unit=args.unit, lang=args.lang)
+    m = web_map(layer, basemap=basemap, tianditu_key=args.tianditu_key, unit=args.unit, lang=args.lang,
+                county=args.county_resolved)
     html = fragment_html(m) if args.fragment else self_contained_html(m)
     size = write_html(html, out)
     n_cats = len(layer.attrs.get("categories", []))
@@ -343,7 +360,8 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     p.add_argument("parcels", metavar="PARCELS",
                    help="GeoPackage, Shapefile, GeoJSON, GeoParquet, CSV/XLSX with coordinate columns, "
                         "or postgresql://… (with --layer or --sql)")
-    p.add_argument("--plan", metavar="PATH", help="land supply plan (.txt/.docx/.pdf; default: the seed plan)")
+    p.add_argument("--plan", metavar="PATH", help="land supply plan (.txt/.docx/.pdf; default: the seed plan, "
+                   "for its county only: with --county of another county give that county's plan)")
     p.add_argument("--no-plan", action="store_true", help="skip the quota reconciliation")
     p.add_argument("--out", metavar="DIR", default="qa",
                    help="output folder, built beside it and swapped in whole (default: ./qa)")
@@ -400,22 +418,26 @@ def _is_qa_folder(folder: Path) -> bool:
 
 
 def _run_qa(args: argparse.Namespace) -> int:
-    from landgis.folders import check_destination, staged_folder
-    from landgis.qa import format_summary
-    from landgis.secrets import is_conninfo
-
     url = args.parcels if is_conninfo(args.parcels) and not Path(args.parcels).exists() else None
     if not url and (args.sql or args.write_back):
         raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
-    plan = False if args.no_plan else _existing_input(args.plan, "plan")
-    dest = check_destination(args.out, earlier=_is_qa_folder, what="QA result",
-                             inputs=[None if url else args.parcels, plan or None, args.boundaries])
+    plan_path = None if args.no_plan else _existing_input(args.plan, "plan")
+    dest = folders.check_destination(args.out, earlier=_is_qa_folder, what="QA result",
+                             inputs=[None if url else args.parcels, plan_path, args.boundaries])
     if args.write_back:  # refused before the work, so that a refused write-back leaves no files either
-        from landgis.qa.postgis import refuse_existing
-
         refuse_existing(url, args.write_back, args.replace)
+    if args.no_plan:
+        plan = False
+        args.county_resolved = _county_arg(args)
+        if args.county_resolved is None:
+            raise InputError("qa --no-plan needs the county the parcels are in: give --county CODE|NAME")
+    elif args.plan is None:
+        plan = default_plan(_county_arg(args))  # the seed plan, for its own county only
+        args.county_resolved = _county_arg(args) or plan.county
+    else:
+        plan = _read_plan(args, args.plan)
     townships = _townships_from_args(args)
-    with staged_folder(dest) as work:  # swapped in whole: never new tables beside an earlier run's map
+    with folders.staged_folder(dest) as work:  # swapped in whole: never new tables beside an earlier run's map
         result, written = _qa_into(args, work, url, townships, plan)
     if args.engine == "dask":
         result.summary["store"] = str(dest)
@@ -430,12 +452,9 @@ def _run_qa(args: argparse.Namespace) -> int:
 
 def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, plan):
     """Check the parcels, write back and write every QA output into ``work``: (result, files relative to it)."""
-    from landgis import __version__
-    from landgis.qa import qa, write_qa
-
     dask_options = {"out_dir": work, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
     result = qa(
-        args.parcels, townships, plan, sql=args.sql,
+        args.parcels, townships, plan, county=args.county_resolved, sql=args.sql,
         id_field=args.id_field, township_field=args.township_field, category_field=args.category_field,
         area_field=args.area_field, area_unit=args.area_unit, area_tolerance=args.area_tolerance,
         overlap_tolerance=args.overlap_tolerance,
@@ -445,20 +464,14 @@ def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, p
     )
     if url and args.write_back:  # its own transaction, before the files (a failed write-back leaves none)
         if args.engine == "dask":  # each partition by a worker, swapped in whole
-            from landgis.qa.postgis_chunks import write_findings_partitions
-
             n = write_findings_partitions(result, url, args.write_back, replace=args.replace,
                                           scheduler=args.scheduler)
         else:
-            from landgis.qa import postgis
-
             n = postgis.write_findings(result, url, args.write_back, replace=args.replace)
         print(f"已写入 {n} 条核查问题到 {args.write_back}" if args.lang == "zh"
               else f"wrote {n} findings to {args.write_back}")
     written = write_qa(result, work)
     if not args.no_map:
-        from landgis.render.qa_map import MAX_FEATURES, write_qa_map
-
         if args.engine == "dask" and result.summary["n_parcels"] > MAX_FEATURES:
             n = result.summary["n_parcels"]
             print(f"未绘制 qa_map.html：地块 {n} 宗，超过网页地图上限 {MAX_FEATURES} 宗；请在 QGIS 中打开 parcels.parquet"
@@ -499,9 +512,6 @@ def _add_atlas(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_atlas(args: argparse.Namespace) -> int:
-    from landgis.atlas import build_atlas, check_destination
-    from landgis.secrets import is_conninfo
-
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     bad = [f for f in formats if f not in ("png", "svg", "pdf")]
     if bad or not formats:
@@ -512,8 +522,6 @@ def _run_atlas(args: argparse.Namespace) -> int:
     plan = _read_plan(args, args.plan)
     parcels, parcel_options = args.parcels, {}
     if parcels is not None and is_conninfo(parcels) and not Path(parcels).exists():
-        from landgis.qa import postgis
-
         parcels = postgis.read_parcels(parcels, layer=args.parcel_layer, statement_timeout=args.statement_timeout)
     elif parcels is not None:
         parcels = _existing_input(parcels, "parcel")
@@ -541,7 +549,6 @@ def _run_atlas(args: argparse.Namespace) -> int:
 # --- main -------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    from landgis import __version__
 
     parser = _Parser(
         prog="landgis",
@@ -571,7 +578,6 @@ def _error_line(exc: BaseException) -> str:
 
 def _interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
     """Ctrl-C and SIGTERM stop the run, cleaned up; once its output folder is installed whole they pass."""
-    from landgis.folders import installed
 
     if not installed():
         raise KeyboardInterrupt
@@ -591,19 +597,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder was swapped in (after, the run has succeeded and says so). Passwords of
     connection strings never reach stdout or stderr, nor raw control characters (they are escaped).
     """
-    import warnings
-
-    from landgis.printable import escaping_streams
-    from landgis.secrets import redacting_streams
-
-    import logging
-
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # "EOF marker not found" before our own one line
-    if not os.environ.get("LANDGIS_DEBUG"):  # a writer's cleanup after an error said in one line
-        sys.unraisablehook = lambda unraisable: None
     # secrets are redacted first, then control characters escaped: user text never drives the terminal
-    with escaping_streams(), redacting_streams(argv), warnings.catch_warnings():
+    with escaping_streams(), redacting_streams(argv), warnings.catch_warnings(), _quiet_unraisable():
         warnings.showwarning = _one_line_warnings
         # numpy's floating-point notes (a coordinate of 1e308) say nothing a finding does not say better
         warnings.filterwarnings("ignore", r"(overflow|invalid value|divide by zero) encountered", RuntimeWarning)
@@ -615,13 +612,31 @@ def main(argv: Sequence[str] | None = None) -> int:
                 signal.signal(s, handler)
 
 
+@contextlib.contextmanager
+def _quiet_unraisable() -> Iterator[None]:
+    """While the command runs, a writer's cleanup after an error (already said in one line) prints nothing.
+
+    The previous ``sys.unraisablehook`` is put back when the command ends (after collecting what it
+    left), so a program that calls :func:`main` keeps its own hook. ``LANDGIS_DEBUG=1`` shows them all.
+    """
+    if os.environ.get("LANDGIS_DEBUG"):
+        yield
+        return
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        yield
+    finally:
+        gc.collect()  # what the command left behind is finalised while the hook is quiet
+        sys.unraisablehook = previous
+
+
 def _lang(args: argparse.Namespace) -> str:
     """The language of the command's printed lines: Chinese unless ``--lang en``."""
     return "en" if getattr(args, "lang", "zh") == "en" else "zh"
 
 
 def _run(argv: list[str]) -> int:
-    from landgis.folders import forget_installed
 
     forget_installed()
     parser = build_parser()
@@ -633,11 +648,7 @@ def _run(argv: list[str]) -> int:
         parser.print_help()
         return 2
     try:
-        from landgis.county import find_county
-        from landgis.names import county_scope
-
-        with county_scope(find_county(args.county).code if args.county else None):
-            return int(args.run(args) or 0)
+        return int(args.run(args) or 0)
     except (LandgisError, OSError) as exc:
         print(f"landgis {args.command}: {severity_word('error', _lang(args))}: {_error_line(exc)}", file=sys.stderr)
         return 2

@@ -24,12 +24,16 @@ from functools import lru_cache
 import geopandas as gpd
 import pandas as pd
 import shapely
+from opencc import OpenCC
 
-from landgis.crs import WORKING_CRS
+from landgis.crs import WORKING_CRS, area_km2
 from landgis.errors import InputError
 from landgis.names import TownshipRegistry, normalise_name, registry
+from landgis.registry import SOURCE, counties, divisions, outline, outline_meta
+from landgis.shipped_layers import shipped_county_codes, shipped_layer
 
-__all__ = ["County", "find_county", "county_from_text", "candidates", "default_county", "plan_county"]
+__all__ = ["County", "find_county", "county_from_text", "county_of_plan_text", "candidates", "resolve_county",
+           "shipped_county_codes"]
 
 _COUNTY_SUFFIX = re.compile(r"(自治县|自治旗|林区|特区|县|市|区|旗)$")
 _PREF_SUFFIX = re.compile(r"(自治州|地区|市|盟)$")
@@ -109,7 +113,6 @@ class County:
         The shipped county outline where landgis ships one, otherwise the simplified outline of
         the national registry (about 250 m; for locator and outline maps, not for measuring).
         """
-        from landgis.boundaries import area_km2, shipped_layer
 
         shipped = shipped_layer(self.code, "county")
         if shipped is not None:
@@ -136,7 +139,6 @@ class County:
 
         ``code, name, geometry`` in EPSG:4326.
         """
-        from landgis.boundaries import shipped_layer
 
         shipped = shipped_layer(self.code, "prefecture")
         if shipped is not None:
@@ -165,7 +167,6 @@ class County:
         gdf = gpd.GeoDataFrame({"code": list(table["code"]), "name": list(table["name"]),
                                 "name_en": list(table["name_en"])},
                                geometry=gpd.GeoSeries([None] * len(table), crs=WORKING_CRS), crs=WORKING_CRS)
-        from landgis.registry import SOURCE
 
         gdf.attrs["provenance"] = {"source": SOURCE, "synthetic": False, "county_code": self.code,
                                    "county_name": self.name, "no_geometry": True}
@@ -173,7 +174,6 @@ class County:
 
     def shipped_layer(self) -> gpd.GeoDataFrame | None:
         """The township layer landgis ships for this county, or ``None`` (then give ``--boundaries``)."""
-        from landgis.boundaries import shipped_layer
 
         return shipped_layer(self.code, "townships")
 
@@ -188,32 +188,24 @@ class County:
 # --------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _county_table() -> pd.DataFrame:
-    from landgis.registry import counties
-
     table = counties()
     return table[~table["name"].isin(["市辖区"])].reset_index(drop=True)
 
 
 @lru_cache(maxsize=1)
 def _prefectures() -> dict[str, str]:
-    from landgis.registry import divisions
-
     d = divisions()
     return dict(zip(d.loc[d["level"] == "prefecture", "code"], d.loc[d["level"] == "prefecture", "name"]))
 
 
 @lru_cache(maxsize=1)
 def _provinces() -> dict[str, str]:
-    from landgis.registry import divisions
-
     d = divisions()
     return dict(zip(d.loc[d["level"] == "province", "code"], d.loc[d["level"] == "province", "name"]))
 
 
 @lru_cache(maxsize=None)
 def _outline_geometry(code: str, level: str):
-    from landgis.registry import outline
-
     if level == "county":
         return outline(code)
     parts = [outline(c) for c in _county_table().loc[_county_table()["prefecture_code"] == code[:4], "code"]]
@@ -222,8 +214,6 @@ def _outline_geometry(code: str, level: str):
 
 
 def _outline_source() -> str:
-    from landgis.registry import outline_meta
-
     return outline_meta()["source"]
 
 
@@ -234,8 +224,6 @@ def _county(row) -> County:
 
 
 def _city(pref_code: str) -> County:
-    from landgis.registry import divisions
-
     d = divisions().set_index("code")
     prov = pref_code[:2]
     return County(code=f"{pref_code}00", name=str(d.loc[pref_code, "name"]), name_en=str(d.loc[pref_code, "name_en"]),
@@ -271,7 +259,6 @@ def _strip_above(text: str) -> tuple[str, str | None, str | None]:
 
 @lru_cache(maxsize=1)
 def _to_simplified():
-    from opencc import OpenCC
 
     return OpenCC("t2s").convert
 
@@ -436,47 +423,55 @@ def county_from_text(text: str, *, lines: int = 20) -> County | None:
     return None
 
 
+def county_of_plan_text(text: str, place: str | None = None, *, strict: bool = True) -> County | None:
+    """The county a plan's text names: its title or text (:func:`county_from_text`), else ``place``.
+
+    ``place`` is the place the plan's title line was read as (``Plan.place``); it counts when it
+    names exactly one county. With ``strict=False`` an ambiguous name (鼓楼区) gives ``None``
+    instead of the error that lists the counties.
+
+    Examples
+    --------
+    >>> county_of_plan_text("怀集县2026年度国有建设用地供应计划").code
+    '441224'
+    >>> county_of_plan_text("2026年度土地供应计划") is None
+    True
+    """
+    try:
+        found = county_from_text(text or "")
+    except InputError:
+        if strict:
+            raise
+        found = None
+    if found is None and place:
+        hits = candidates(place)
+        if len(hits) == 1:
+            return hits[0]
+        if strict and len(hits) > 1:
+            return find_county(place)  # raises, listing them
+    return found
+
+
 def normalise_name_keep_lines(text: str) -> str:
     """The text line by line, each line normalised as a name is (full-width, traditional forms, spaces)."""
     return "\n".join(normalise_name(line) if line.strip() else "" for line in str(text).split("\n"))
 
 
-@lru_cache(maxsize=1)
-def default_county() -> County:
-    """The county of the shipped township layer: landgis' default when nothing names a county."""
-    codes = shipped_county_codes()
-    if not codes:
-        raise InputError("no township layer is shipped, so there is no default county; give --county")
-    return find_county(codes[0])
+def resolve_county(county: "str | County | None", *, what: str) -> County:
+    """``county`` as a :class:`County`, or a clear error saying that ``what`` needs one.
 
+    Every step that works on a county takes it as an argument; this is where "none given" is refused
+    (there is no default county).
 
-def plan_county(plan, county: str | County | None = None) -> County:
-    """The county a plan is for: ``county`` when given, else the one its text names, else the default.
-
-    Parameters
-    ----------
-    plan : landgis.plan.Plan
-    county : str or County, optional
-        The user's ``--county``: it overrides the plan.
-
-    Raises
-    ------
-    InputError
-        ``county`` or the plan's place is ambiguous or not in the registry.
+    Examples
+    --------
+    >>> resolve_county("怀集县", what="the map").code
+    '441224'
+    >>> resolve_county(None, what="the map")
+    Traceback (most recent call last):
+    ...
+    landgis.errors.InputError: the map needs the county: give --county CODE|NAME (county= in Python), e.g. 441882 or 连州市
     """
-    if county is not None:
-        return find_county(county)
-    found = county_from_text(getattr(plan, "text", "") or "")
-    if found is not None:
-        return found
-    if getattr(plan, "place", None):
-        return find_county(plan.place)
-    return default_county()
-
-
-def shipped_county_codes() -> list[str]:
-    """Codes of the counties landgis ships a township layer for."""
-    from landgis.boundaries import _shipped_index
-
-    return sorted(c for c, layers in _shipped_index().items() if "townships" in layers)
-
+    if county is None:
+        raise InputError(f"{what} needs the county: give --county CODE|NAME (county= in Python), e.g. 441882 or 连州市")
+    return find_county(county)

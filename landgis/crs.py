@@ -12,9 +12,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import CRS
+
+from landgis.errors import InputError
 
 __all__ = [
     "WORKING_CRS",
@@ -26,6 +30,7 @@ __all__ = [
     "gcj02_to_wgs84",
     "transform_geometry",
     "equal_area_crs",
+    "area_km2",
     "CrsGuess",
     "guess_crs",
 ]
@@ -253,3 +258,23 @@ def guess_crs(bounds, *, lon_hint: float | None = None) -> CrsGuess:
     if -20_037_509 <= minx <= maxx <= 20_037_509 and -20_048_967 <= miny <= maxy <= 20_048_967:
         return CrsGuess(None, "metres, but no Gauss-Krüger pattern; possibly Web Mercator (EPSG:3857)")
     return CrsGuess(None, "coordinates fit no known CRS pattern")
+
+
+def area_km2(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series:
+    """Area in km² of each geometry, measured in an equal-area projection centred on the layer.
+
+    The projection is a Lambert azimuthal equal-area on GRS80 (:func:`equal_area_crs`), exactly
+    equal-area, centred on the layer's bounding box.
+
+    Examples
+    --------
+    >>> round(float(area_km2(gpd.GeoSeries([shapely.box(112, 24, 112.1, 24.1)], crs=4326)).iloc[0]), 1)
+    112.7
+    """
+    series = geoms.geometry if isinstance(geoms, gpd.GeoDataFrame) else geoms
+    if series.crs is None:
+        raise InputError("cannot measure areas of a layer without CRS")
+    ll = series.to_crs(WORKING_CRS)
+    minx, miny, maxx, maxy = ll.total_bounds
+    laea = equal_area_crs((minx + maxx) / 2, (miny + maxy) / 2)
+    return ll.to_crs(laea).area / 1e6

@@ -3,13 +3,35 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import decimal
+import errno
+import io
+import math
+import numbers
 import os
+import re
+import stat
 import tempfile
+import unicodedata
+import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Mapping
+from typing import Iterator, Mapping
 
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from landgis.errors import InputError
+from landgis.printable import printable
+from landgis.secrets import redact
+
+try:  # POSIX only: the file size limit (ulimit -f) is read where there is one
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None
 
 __all__ = ["check_output_path", "atomic_path", "write_bytes", "write_text", "write_xlsx", "write_workbook",
            "finish_sheet", "write_csv", "csv_bytes", "csv_cell", "sheet_text", "is_formula_like", "reproducible_xlsx"]
@@ -22,7 +44,6 @@ def _umask() -> int:
 
 
 def _kind_of(mode: int) -> str:
-    import stat
 
     for test, word in ((stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a FIFO"),
                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
@@ -47,9 +68,6 @@ def check_output_path(out: str | Path, kind: str = "file") -> Path:
     Traceback (most recent call last):
     landgis.errors.InputError: /dev/null: is a character device, not a file; give a new path or a file to replace
     """
-    import stat
-
-    from landgis.errors import InputError
 
     path = Path(out)
     if not str(out).strip():
@@ -111,7 +129,6 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
 def _space_problem(tmp: Path, path: Path) -> OSError | None:
     """An OSError saying the disk is full or the file size limit was hit while writing ``path``, if so."""
-    import errno
 
     try:
         st = os.statvfs(path.parent)
@@ -120,13 +137,11 @@ def _space_problem(tmp: Path, path: Path) -> OSError | None:
     except (OSError, AttributeError):  # pragma: no cover - statvfs is POSIX
         pass
     try:
-        import resource
-
         soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
         size = tmp.stat().st_size if tmp.exists() else 0
         if soft != resource.RLIM_INFINITY and (size >= soft - (1 << 16) or soft < (1 << 26)):
             return OSError(errno.EFBIG, f"the file size limit (ulimit -f, {soft} bytes) was reached", str(path))
-    except (ImportError, OSError):  # pragma: no cover - resource is POSIX
+    except (AttributeError, OSError):  # pragma: no cover - resource is POSIX
         pass
     return None
 
@@ -140,7 +155,6 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
 
 def write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` atomically, without any registered password; return the path."""
-    from landgis.secrets import redact
 
     return write_bytes(path, redact(text).encode(encoding))
 
@@ -150,9 +164,6 @@ _XLSX_EPOCH = (2000, 1, 1, 0, 0, 0)
 
 def reproducible_xlsx(data: bytes) -> bytes:
     """The same workbook with fixed document dates and zip entry times, so re-runs are byte-identical."""
-    import io
-    import re
-    import zipfile
 
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -200,7 +211,6 @@ def csv_cell(value: object) -> object:
     ("'=1+1镇", "'@SUM(A1)", -2.5, '和平镇')
     """
     if isinstance(value, str):
-        from landgis.printable import printable
 
         value = printable(value)  # control characters written as escapes (\x1b), never raw
     return "'" + value if is_formula_like(value) else value
@@ -217,7 +227,6 @@ def csv_bytes(df: pd.DataFrame, *, header: bool = True, bom: bool = True) -> byt
     >>> csv_bytes(pd.DataFrame({"id": ["=cmd"], "ha": [-1.5]})).decode("utf-8-sig")
     "id,ha\r\n'=cmd,-1.5\r\n"
     """
-    import pandas as pd
 
     safe = df.copy()
     safe.columns = [str(csv_cell(str(c))) for c in safe.columns]
@@ -235,7 +244,6 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
 
 def _text_width(value: object) -> float:
     """Display width of a cell in Excel character units: CJK and other wide characters count double."""
-    import unicodedata
 
     text = value if isinstance(value, str) else f"{value:,.4f}" if isinstance(value, float) else str(value)
     return max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
@@ -244,13 +252,6 @@ def _text_width(value: object) -> float:
 
 def _cell_value(value: object) -> tuple[object, str | None]:
     """(value openpyxl stores, number format) for one cell: numbers numeric, text as text."""
-    import datetime as dt
-    import decimal
-    import math
-    import numbers
-
-    import numpy as np
-    import pandas as pd
 
     if value is None or value is pd.NA or value is pd.NaT:
         return None, None
@@ -287,7 +288,6 @@ def sheet_text(value: object) -> str:
     >>> sheet_text("LZ\x1b-001")
     'LZ\\x1b-001'
     """
-    from landgis.printable import printable
 
     return printable(str(value))
 
@@ -299,7 +299,6 @@ def finish_sheet(ws, *, header_row: int = 1) -> None:
     get one (``0`` or :data:`NUMBER_FORMAT`), column widths fit the content
     (CJK characters count double, at most 60), and the rows down to ``header_row`` stay frozen.
     """
-    from openpyxl.utils import get_column_letter
 
     widths: dict[int, float] = {}
     for row in ws.iter_rows():
@@ -327,7 +326,6 @@ def write_workbook(wb, path: str | Path) -> Path:
     A sheet whose ``freeze_panes`` is already set keeps it: the row above is taken as the header, and
     rows above that (a title) do not widen the columns.
     """
-    import io
 
     for ws in wb.worksheets:
         frozen = ws.freeze_panes
@@ -338,8 +336,6 @@ def write_workbook(wb, path: str | Path) -> Path:
     try:
         wb.save(buf)  # openpyxl writes each sheet to a temporary file first
     except Exception as exc:
-        import tempfile
-
         problem = _space_problem(Path(tempfile.gettempdir()) / ".", Path(path))
         if problem is None:
             raise
@@ -371,8 +367,6 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path,
     >>> import pandas as pd
     >>> write_xlsx({"按乡镇": pd.DataFrame({"乡镇": ["和平镇"], "面积（公顷）": [1.5]})}, "t.xlsx")  # doctest: +SKIP
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     wb.remove(wb.active)

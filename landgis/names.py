@@ -11,16 +11,15 @@ import difflib
 import json
 import re
 import unicodedata
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Mapping
 
 import pandas as pd
 
 from landgis.errors import LandgisError
+from landgis.registry import counties, divisions, townships
 
 __all__ = [
     "suggest",
@@ -30,8 +29,6 @@ __all__ = [
     "TownshipRegistry",
     "registry",
     "match_names",
-    "registry_for_place",
-    "county_scope",
     "township_aliases",
     "township_type",
     "TOWNSHIP_SUFFIXES",
@@ -245,34 +242,6 @@ class TownshipRegistry:
 # --------------------------------------------------------------------------------------------
 # the registry of a county, from the national registry
 # --------------------------------------------------------------------------------------------
-#: The county a command works on when the user names it (``--county``): it overrides the county
-#: read from a plan in :func:`registry_for_place`. Set it with :func:`county_scope`.
-_SCOPE: ContextVar[str | None] = ContextVar("landgis_county_scope", default=None)
-
-
-@contextmanager
-def county_scope(county_code: str | None) -> Iterator[None]:
-    """Within the block, :func:`registry_for_place` answers with this county's registry.
-
-    ``None`` leaves things as they are. The CLI's ``--county`` uses it, so that the plan's area
-    names are normalised against the county the user named.
-
-    Examples
-    --------
-    >>> with county_scope("441224"):
-    ...     registry_for_place("某县").county_name
-    '怀集县'
-    """
-    if county_code is None:
-        yield
-        return
-    token = _SCOPE.set(str(county_code))
-    try:
-        yield
-    finally:
-        _SCOPE.reset(token)
-
-
 def township_type(name: str) -> str:
     """The kind of a township-level division from its name: 镇, 乡, 瑶族乡 (any 族乡), 民族乡, 街道, 苏木 …."""
     norm = normalise_name(name)
@@ -302,13 +271,6 @@ def township_aliases(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a for a in out if a != norm))
 
 
-def default_county_code() -> str:
-    """The county used when nothing names one: the county of the shipped township layer."""
-    from landgis.county import default_county
-
-    return default_county().code
-
-
 def _facts(county_code: str) -> dict:
     """Richer facts kept for a county (English names, seats, official area), when landgis ships them."""
     try:
@@ -318,14 +280,15 @@ def _facts(county_code: str) -> dict:
     return json.loads(raw)
 
 
-def registry(county_code: str | None = None) -> TownshipRegistry:
+def registry(county_code: str) -> TownshipRegistry:
     """The township registry of a county, from the national registry (:mod:`landgis.registry`).
 
     Parameters
     ----------
-    county_code : str, optional
-        6-digit 统计用区划代码 of a county-level division; by default the county of
-        :func:`county_scope` (``--county``), else the county of the shipped layer.
+    county_code : str
+        6-digit 统计用区划代码 of a county-level division (or ``XXXX00`` of a city whose districts
+        are its units). There is no default: the caller names the county
+        (:class:`landgis.county.County` has it as ``.registry``).
 
     Returns
     -------
@@ -343,15 +306,13 @@ def registry(county_code: str | None = None) -> TownshipRegistry:
     >>> registry("441224").canonical("冷坑")
     '冷坑镇'
     """
-    if county_code is None:
-        county_code = _SCOPE.get() or default_county_code()
+    if not county_code:
+        raise LandgisError("registry() needs the county's 6-digit code, e.g. registry('441882')")
     return _registry(str(county_code))
 
 
 @lru_cache(maxsize=None)
 def _registry(code: str) -> TownshipRegistry:
-    from landgis.registry import counties, townships
-
     table = counties().set_index("code")
     if code not in table.index:
         return _city_registry(code)
@@ -383,42 +344,8 @@ def _registry(code: str) -> TownshipRegistry:
     )
 
 
-def registry_for_place(place: str | None) -> TownshipRegistry | None:
-    """The registry of the county a plan names (怀集县, 肇庆市怀集县, 怀集, 441224), or ``None``.
-
-    Within :func:`county_scope` (``--county``) the scoped county is returned whatever ``place`` says.
-
-    Parameters
-    ----------
-    place : str or None
-        A county name as a plan writes it, or its 6-digit code.
-
-    Returns
-    -------
-    TownshipRegistry or None
-        ``None`` when ``place`` names no county-level division, or several (鼓楼区): then the
-        county must be named with its prefecture or ``--county``.
-
-    Examples
-    --------
-    >>> registry_for_place("佛山市高明区").county_code
-    '440608'
-    """
-    scoped = _SCOPE.get()
-    if scoped is not None:
-        return registry(scoped)
-    if not place:
-        return None
-    from landgis.county import candidates
-
-    hits = candidates(place)
-    return registry(hits[0].code) if len(hits) == 1 else None
-
-
 def _city_registry(code: str) -> TownshipRegistry:
     """A prefecture-level city (``440600``) whose districts and counties are the units of a plan by district."""
-    from landgis.registry import counties, divisions
-
     d = divisions().set_index("code")
     pref = code[:4]
     if not (len(code) == 6 and code.endswith("00") and pref in d.index and d.loc[pref, "level"] == "prefecture"):

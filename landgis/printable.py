@@ -24,6 +24,8 @@ import re
 import sys
 from typing import Any, Iterator, TextIO
 
+from markupsafe import Markup
+
 __all__ = ["printable", "printable_data", "jinja_finalize", "escaping_streams"]
 
 #: C0 controls but tab, LF and CR; DEL and the C1 controls (U+009B is a terminal's CSI); lone surrogates
@@ -76,7 +78,6 @@ def jinja_finalize(value: Any) -> Any:
     '<b>&lt;\\x1b&gt;</b>'
     """
     if isinstance(value, str):
-        from markupsafe import Markup
 
         shown = printable(value)
         return Markup(shown) if isinstance(value, Markup) else shown

@@ -43,6 +43,8 @@ import sys
 from typing import Iterator, TextIO
 from urllib.parse import parse_qsl, quote, unquote, urlencode
 
+# psycopg (the postgis extra) is imported inside functions: its conninfo parser, when it is installed.
+
 __all__ = ["is_conninfo", "normalize", "register", "display", "redact", "redacting_streams", "KEYWORDS"]
 
 MASK = "***"

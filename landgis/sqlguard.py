@@ -42,6 +42,8 @@ from __future__ import annotations
 from landgis.errors import InputError
 from landgis.sqlnames import FUNCTIONS, OPERATORS, SCHEMAS, TYPES
 
+# pglast (the postgis extra) is imported inside functions: only a --sql query needs it.
+
 __all__ = ["check_select", "check_relations", "relations"]
 
 _WRITES = {"InsertStmt": "INSERT", "UpdateStmt": "UPDATE", "DeleteStmt": "DELETE", "MergeStmt": "MERGE"}

@@ -179,12 +179,20 @@ def towns():
     """The shipped Lianzhou township layer."""
     from landgis.boundaries import load_townships
 
-    return load_townships()
+    return load_townships(county="441882")
 
 
 @pytest.fixture(scope="module")
 def layer(plan, towns):
     """The seed plan joined to the shipped layer."""
-    from landgis.join import join
+    from landgis.allocation import join
 
     return join(plan, towns)
+
+
+@pytest.fixture(scope="module")
+def county():
+    """连州市, the county of the seed plan and of the shipped layer (passed explicitly to every step)."""
+    from landgis.county import find_county
+
+    return find_county("441882")

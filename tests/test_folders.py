@@ -141,6 +141,7 @@ def test_check_destination_refuses_what_a_swap_would_destroy(tmp_path, monkeypat
     ["plan", "--out", "{}"], ["web", "--out", "{}"], ["map", "--out", "{}"], ["qa", "ok.csv", "--out", "{}"],
     ["atlas", "--out", "{}"],
 ])
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_every_out_refuses_devices_fifos_and_links(tmp_path, command):
     (tmp_path / "ok.csv").write_text(PARCELS, encoding="utf-8")
     specials = _specials(tmp_path)
@@ -155,6 +156,7 @@ def test_every_out_refuses_devices_fifos_and_links(tmp_path, command):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_atlas_out_inside_an_atlas_or_its_inputs_is_one_line(tmp_path):
     atlas = tmp_path / "atlas"
     (atlas / "maps").mkdir(parents=True)
@@ -168,6 +170,7 @@ def test_atlas_out_inside_an_atlas_or_its_inputs_is_one_line(tmp_path):
     assert _names(tmp_path) == ["atlas"] and _names(atlas) == ["manifest.json", "maps", "plan.txt"]
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_qa_out_is_replaced_whole(tmp_path):
     (tmp_path / "ok.csv").write_text(PARCELS, encoding="utf-8")
     first = landgis("qa", "ok.csv", "--out", "Q", cwd=tmp_path)
@@ -182,6 +185,7 @@ def test_qa_out_is_replaced_whole(tmp_path):
     assert "已写出 Q/parcels.gpkg" in second.stdout  # the place the files are in, not the one they were built in
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_qa_out_of_an_unmarked_earlier_run_is_replaced_but_other_folders_are_refused(tmp_path):
     (tmp_path / "ok.csv").write_text(PARCELS, encoding="utf-8")
     (tmp_path / "Q").mkdir()
@@ -204,6 +208,7 @@ def _file_size_limit(limit: int):
     return apply
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_qa_that_fails_part_way_leaves_the_previous_result_whole(tmp_path):
     (tmp_path / "ok.csv").write_text(PARCELS, encoding="utf-8")
     assert landgis("qa", "ok.csv", "--out", "Q", cwd=tmp_path).returncode == 0
@@ -253,6 +258,7 @@ def _signalled(tmp_path: Path, sig: str, when: str, *argv: str) -> subprocess.Co
                           stdin=subprocess.DEVNULL, cwd=tmp_path, timeout=300)
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 @pytest.mark.parametrize("sig, when", [("SIGTERM", "during"), ("SIGINT", "during"), ("SIGTERM", "after")])
 def test_qa_interrupted_after_its_output_is_installed_succeeds(tmp_path, sig, when):
     (tmp_path / "ok.csv").write_text(PARCELS, encoding="utf-8")
@@ -263,6 +269,7 @@ def test_qa_interrupted_after_its_output_is_installed_succeeds(tmp_path, sig, wh
     assert _names(tmp_path) == ["Q", "ok.csv"]
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_qa_interrupted_before_the_swap_keeps_the_previous_result(tmp_path):
     (tmp_path / "ok.csv").write_text(PARCELS, encoding="utf-8")
     (tmp_path / "Q").mkdir()
@@ -272,6 +279,7 @@ def test_qa_interrupted_before_the_swap_keeps_the_previous_result(tmp_path):
     assert _names(tmp_path / "Q") == ["qa_map.html"] and _names(tmp_path) == ["Q", "ok.csv"]
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_atlas_interrupted_during_the_final_swap_reports_success(tmp_path):
     dest = tmp_path / "atlas"
     dest.mkdir()

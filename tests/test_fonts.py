@@ -119,7 +119,7 @@ def test_the_shipped_file_wins_over_a_system_font_of_the_same_name(impostor):
         FigureCanvasAgg(fig)
         text = fig.text(0.05, 0.5, TEXT, fontsize=8)
         fig.canvas.draw()  # DejaVu would warn "missing from font"
-    assert font_manager.findfont(text.get_fontproperties()) == str(cjk_font_path())
+        assert font_manager.findfont(text.get_fontproperties()) == str(cjk_font_path())
 
 
 def test_a_pinned_figure_draws_chinese_under_any_rc_settings(impostor):
@@ -131,8 +131,15 @@ def test_a_pinned_figure_draws_chinese_under_any_rc_settings(impostor):
         fig.canvas.draw()
 
 
-def test_importing_landgis_render_makes_the_shipped_font_the_default():
-    import landgis.render  # noqa: F401
+def test_importing_landgis_changes_no_matplotlib_default_until_asked():
+    """No process-wide side effect on import: a user's figures get the font only from use_cjk_font()."""
+    import subprocess
+    import sys
 
-    assert matplotlib.rcParams["font.sans-serif"][0] == FONT_FAMILY
-    assert font_manager.findfont(font_manager.FontProperties(family=["sans-serif"])) == str(cjk_font_path())
+    code = ("import matplotlib, landgis, landgis.render, landgis.render.static; "
+            "before = list(matplotlib.rcParams['font.sans-serif']); "
+            "landgis.render.use_cjk_font(); "
+            "print(before[0] != {f!r}, matplotlib.rcParams['font.sans-serif'][0] == {f!r})").format(f=FONT_FAMILY)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "True"]
+    assert font_manager.findfont(use_cjk_font(set_default=False)) == str(cjk_font_path())

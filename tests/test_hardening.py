@@ -25,6 +25,8 @@ from landgis.atlas import remove_stale
 from landgis.boundaries import BoundaryError, load_townships
 from landgis.qa import qa
 
+pytestmark = pytest.mark.slow  # every test starts the landgis command in a new process (and some build atlases)
+
 PARCELS = ("地块编号,所属乡镇,用地类型,面积（公顷）,经度,纬度\n"
            "LZ-001,龙坪镇,工矿仓储用地,5.2,112.4777,24.82078\n"
            "LZ-002,保安镇,工矿仓储用地,1.0,112.38667,24.91722\n")
@@ -143,7 +145,7 @@ def test_negative_and_absurd_stated_areas_are_reported_not_summed(tmp_path, plan
 
 # --- implausible CRS --------------------------------------------------------------------------------
 def test_prj_of_zone_37_over_zone_38_coordinates_names_the_crs(tmp_path):
-    towns = load_townships()
+    towns = load_townships(county="441882")
     wrong = towns.to_crs(4526).set_crs(4525, allow_override=True)  # the .prj says zone 37
     path = tmp_path / "乡镇.gpkg"
     wrong[["code", "name", "geometry"]].to_file(path)
@@ -156,7 +158,7 @@ def test_prj_of_zone_37_over_zone_38_coordinates_names_the_crs(tmp_path):
 
 # --- warnings -------------------------------------------------------------------------------------
 def test_repaired_geometry_is_one_readable_line(tmp_path):
-    towns = load_townships()
+    towns = load_townships(county="441882")
     x0, y0, x1, y1 = towns.geometry.iloc[3].bounds
     towns.loc[3, "geometry"] = shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1), (x0, y0)])  # a bow-tie
     towns[["code", "name", "geometry"]].to_file(tmp_path / "bow.gpkg")

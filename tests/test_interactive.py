@@ -21,6 +21,9 @@ from landgis.render.interactive import (
     web_map,
     write_html,
 )
+from landgis.county import find_county
+
+LIANZHOU = find_county("441882")  # the county of the seed plan, passed to every renderer
 
 EVIL = "<img src=x onerror=alert(1)>"
 
@@ -28,7 +31,7 @@ EVIL = "<img src=x onerror=alert(1)>"
 @pytest.fixture(scope="module")
 def seed_html(layer, tmp_path_factory):
     path = tmp_path_factory.mktemp("web") / "seed.html"
-    write_html(self_contained_html(web_map(layer)), path)
+    write_html(self_contained_html(web_map(layer, county=LIANZHOU)), path)
     return path
 
 
@@ -64,7 +67,7 @@ def test_simplification_keeps_a_valid_coverage(layer):
 
 # --- the map's content ---------------------------------------------------------------------------
 def test_one_layer_per_category_total_and_density(layer):
-    m = web_map(layer)
+    m = web_map(layer, county=LIANZHOU)
     spec = _element(m).spec
     cats = layer.attrs["categories"]
     assert [ls["label"] for ls in spec["layers"]] == [*cats, "供应总量", "供应强度"]
@@ -93,7 +96,7 @@ def test_one_layer_per_category_total_and_density(layer):
 
 
 def test_unit_mu_multiplies_by_15(layer):
-    feats = _features(web_map(layer, unit="mu"))
+    feats = _features(web_map(layer, unit="mu", county=LIANZHOU))
     rows = {r[0]: r[1] for r in feats["龙坪镇"]["properties"]["rows"]}
     assert rows["工矿仓储用地"] == f"{23.011857 * 15:,.1f}"
     assert "亩" in feats["龙坪镇"]["properties"]["text"]["total"]
@@ -102,8 +105,8 @@ def test_unit_mu_multiplies_by_15(layer):
 def test_amap_basemap_shifts_to_gcj02(layer):
     from landgis.crs import transform_geometry, wgs84_to_gcj02
 
-    plain = shapely.geometry.shape(_features(web_map(layer))["连州镇"]["geometry"])
-    amap = shapely.geometry.shape(_features(web_map(layer, basemap="amap"))["连州镇"]["geometry"])
+    plain = shapely.geometry.shape(_features(web_map(layer, county=LIANZHOU))["连州镇"]["geometry"])
+    amap = shapely.geometry.shape(_features(web_map(layer, basemap="amap", county=LIANZHOU))["连州镇"]["geometry"])
     shift = np.array([amap.centroid.x - plain.centroid.x, amap.centroid.y - plain.centroid.y])
     # GCJ-02 in northern Guangdong: about 550 m east and 300 m south.
     assert 0.004 < shift[0] < 0.007 and -0.004 < shift[1] < -0.0015
@@ -111,7 +114,7 @@ def test_amap_basemap_shifts_to_gcj02(layer):
 
 
 def test_english_labels(layer):
-    m = web_map(layer, lang="en")
+    m = web_map(layer, lang="en", county=LIANZHOU)
     spec = _element(m).spec
     assert [ls["label"] for ls in spec["layers"]][-2:] == ["Total supply", "Supply density"]
     assert "Industrial, mining and storage" in [ls["label"] for ls in spec["layers"]]
@@ -123,7 +126,7 @@ def test_a_plugin_that_needs_a_cdn_is_refused(layer):
 
     from landgis.errors import LandgisError
 
-    m = web_map(layer)
+    m = web_map(layer, county=LIANZHOU)
     MiniMap().add_to(m)
     with pytest.raises(LandgisError, match="MiniMap needs .* from a CDN"):
         self_contained_html(m)
@@ -133,11 +136,11 @@ def test_tianditu_needs_a_key(layer):
     from landgis.errors import InputError
 
     with pytest.raises(InputError, match="tianditu-key"):
-        web_map(layer, basemap="tianditu")
+        web_map(layer, basemap="tianditu", county=LIANZHOU)
 
 
 def test_self_contained_html_references_nothing_outside(layer):
-    html = self_contained_html(web_map(layer))
+    html = self_contained_html(web_map(layer, county=LIANZHOU))
     assert not re.search(r"<(script|link|img)\b[^>]*(src|href)=[\"']?(https?:)?//", html)
     for cdn in ("jsdelivr", "cdnjs", "unpkg", "bootstrapcdn", "code.jquery"):
         assert cdn not in html
@@ -146,7 +149,7 @@ def test_self_contained_html_references_nothing_outside(layer):
 
 
 def test_basemap_tiles_are_the_only_remote_urls(layer):
-    html = self_contained_html(web_map(layer, basemap="osm"))
+    html = self_contained_html(web_map(layer, basemap="osm", county=LIANZHOU))
     assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
     assert not re.search(r"<(script|link)\b[^>]*(src|href)=[\"']?https?:", html)
 
@@ -173,6 +176,7 @@ def _inside(page, name: str) -> tuple[float, float]:
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
+@pytest.mark.slow  # Chromium
 def test_map_in_browser_offline(browser, seed_html, layer):
     report = browser(seed_html, wait_for="path.landgis-township")
     page = report.page
@@ -236,6 +240,7 @@ def test_map_in_browser_offline(browser, seed_html, layer):
     report.assert_offline_clean()
 
 
+@pytest.mark.slow  # Chromium
 def test_user_text_is_escaped_in_browser(browser, layer, tmp_path):
     evil = layer.copy()
     evil.attrs = dict(layer.attrs)
@@ -244,7 +249,7 @@ def test_user_text_is_escaped_in_browser(browser, layer, tmp_path):
     evil.attrs["categories"] = [EVIL + "用地" if c == "住宅用地" else c for c in layer.attrs["categories"]]
     evil.attrs["provenance"] = {**layer.attrs["provenance"], "footnote": "<script>alert(2)</script>"}
     path = tmp_path / "evil.html"
-    write_html(self_contained_html(web_map(evil)), path)
+    write_html(self_contained_html(web_map(evil, county=LIANZHOU)), path)
 
     report = browser(path, wait_for="path.landgis-township")
     page = report.page
@@ -269,13 +274,14 @@ _HOST = Template("""<!DOCTYPE html><html><head><meta charset="utf-8"><title>repo
 <iframe-slot>{{ frame | safe }}</iframe-slot></body></html>""")
 
 
+@pytest.mark.slow  # Chromium
 def test_fragments_embed_twice_in_one_page(browser, layer, tmp_path):
-    frag_zh = fragment_html(web_map(layer), height="400px")
-    frag_mu = fragment_html(web_map(layer, unit="mu"), height="400px", include_leaflet=False)  # uses the first's
+    frag_zh = fragment_html(web_map(layer, county=LIANZHOU), height="400px")
+    frag_mu = fragment_html(web_map(layer, unit="mu", county=LIANZHOU), height="400px", include_leaflet=False)  # uses the first's
     assert "<html" not in frag_zh and "<head" not in frag_zh and "<body" not in frag_zh
     assert "html, body" not in frag_zh  # does not restyle the host page
     path = tmp_path / "report.html"
-    write_html(_HOST.render(fragments=[frag_zh, frag_mu], frame=iframe_html(web_map(layer), height="300px")), path)
+    write_html(_HOST.render(fragments=[frag_zh, frag_mu], frame=iframe_html(web_map(layer, county=LIANZHOU), height="300px")), path)
 
     report = browser(path, wait_for="path.landgis-township", viewport=(1000, 1600))
     page = report.page
@@ -348,6 +354,7 @@ def _overlap(a: dict, b: dict) -> bool:
                 or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
 
 
+@pytest.mark.slow  # Chromium
 def test_map_on_a_phone(phone, seed_html):
     page = phone
     page.goto(seed_html.resolve().as_uri())

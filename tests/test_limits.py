@@ -23,6 +23,8 @@ from landgis.limits import LIMITS, check_zip, limit
 from landgis.plan import SEED_PLAN, parse_plan
 from landgis.plan.read import read_plan_text
 
+pytestmark = pytest.mark.slow  # runs the landgis command in new processes, under a memory cap
+
 CAP = 2 << 30  # bytes of address space for a landgis run under test
 
 

@@ -6,8 +6,7 @@ import pytest
 
 from landgis.errors import LandgisError
 from landgis.names import (
-    UnknownTownshipError, core_name, county_scope, match_names, normalise_name, registry, registry_for_place,
-    township_aliases,
+    UnknownTownshipError, core_name, match_names, normalise_name, registry, township_aliases,
 )
 
 
@@ -38,23 +37,13 @@ def test_registry_lianzhou():
         reg.canonical("丰羊镇")
 
 
-def test_registry_for_place():
-    assert registry_for_place("连州市").county_code == "441882"
-    assert registry_for_place("连州").county_code == "441882"
-    assert registry_for_place("441882").county_name == "连州市"
-    assert registry_for_place("阳山县").county_code == "441823"
-    assert registry_for_place("佛山市高明区").county_name == "高明区"
-    assert registry_for_place("鼓楼区") is None  # four counties: the plan must say which
-    assert registry_for_place("不存在县") is None and registry_for_place(None) is None
+def test_registry_needs_a_county():
+    """No default county: registry() without a code is refused, an unknown code is a KeyError."""
+    with pytest.raises(LandgisError, match="needs the county"):
+        registry(None)
     with pytest.raises(KeyError):
         registry("999999")
-
-
-def test_county_scope_overrides_the_place():
-    with county_scope("441224"):
-        assert registry_for_place("连州市").county_name == "怀集县"
-        assert registry().county_name == "怀集县"  # qa and others ask registry() for "the county"
-    assert registry_for_place("连州市").county_name == "连州市"
+    assert registry("441224").county_name == "怀集县"
 
 
 @pytest.mark.parametrize("code, name, alias, kind", [
@@ -92,7 +81,7 @@ def test_township_aliases(name, aliases):
 
 
 def test_match_names_and_suggestions():
-    reg = registry()
+    reg = registry("441882")
     got = match_names(["连州", "瑶安乡", "西岸镇", "三水民族乡"], reg.names)
     assert got == {"连州": "连州镇", "瑶安乡": "瑶安瑶族乡", "西岸镇": "西岸镇", "三水民族乡": "三水瑶族乡"}
     with pytest.raises(UnknownTownshipError) as err:

@@ -97,7 +97,7 @@ def test_zipped_gbk_shapefile(seats, towns, tmp_path):
     with zipfile.ZipFile(z, "w") as zf:
         for f in path.parent.iterdir():
             zf.write(f, f.name)
-    r = qa(z, towns, False)
+    r = qa(z, towns, False, county="441882")
     assert r.parcels["XZQMC"].tolist() == ["九陂镇", "瑶安瑶族乡"]
     assert r.parcels["township_found"].tolist() == ["九陂镇", "瑶安瑶族乡"]
     assert r.findings.empty

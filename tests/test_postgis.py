@@ -29,6 +29,8 @@ from landgis.qa.postgis import _split_table, read_parcels, redact_url, write_fin
 
 from pgserver import PostgresServer, ServerUnavailable  # tests/ is on sys.path (pytest rootdir-relative import)
 
+pytestmark = pytest.mark.slow  # a real PostgreSQL/PostGIS server
+
 HOSTILE = "x'); DROP TABLE t; --"
 HOSTILE_COLUMN = 'a"; DROP TABLE t; --'
 

@@ -207,6 +207,7 @@ def test_outputs_written(result, tmp_path, cases):
     assert not list(tmp_path.glob(".*"))  # no temporary files left behind
 
 
+@pytest.mark.slow  # Chromium
 def test_qa_map_offline_and_escaped(result, tmp_path, browser):
     write_qa_map(result, tmp_path / "qa_map.html")
     report = browser(tmp_path / "qa_map.html", wait_for="[data-parcel]")
@@ -264,7 +265,7 @@ def test_cli_fail_on_and_summary(cases, tmp_path, capsys):
     assert (out / "findings.csv").exists() and not (out / "qa_map.html").exists()
     ok = cases.iloc[[0]]
     ok.to_file(tmp_path / "ok.gpkg", engine="pyogrio")
-    assert main(["qa", str(tmp_path / "ok.gpkg"), "--out", str(out), "--no-plan", "--fail-on", "warning",
+    assert main(["qa", str(tmp_path / "ok.gpkg"), "--out", str(out), "--no-plan", "--county", "连州市", "--fail-on", "warning",
                  "--no-map"]) == 0
 
 
@@ -281,7 +282,7 @@ def test_cli_projected_table_with_crs(towns, tmp_path, capsys):
     x, y = Transformer.from_crs(4326, 4526, always_xy=True).transform(p.x, p.y)
     table = tmp_path / "p.csv"
     table.write_text(f"地块编号,所属乡镇,X,Y\nL1,龙坪,{x:.2f},{y:.2f}\n", encoding="utf-8")
-    assert main(["qa", str(table), "--crs", "4526", "--no-plan", "--out", str(tmp_path / "o"),
+    assert main(["qa", str(table), "--crs", "4526", "--no-plan", "--county", "连州市", "--out", str(tmp_path / "o"),
                  "--fail-on", "warning", "--no-map"]) == 0
     back = gpd.read_file(tmp_path / "o" / "parcels.gpkg")
     assert back["township_found"].tolist() == ["龙坪镇"]
@@ -326,7 +327,7 @@ def test_invalid_polygon_with_spike_is_located(towns):
     xm = (x0 + x1) / 2
     spike = shapely.Polygon([(x0, y0), (x1, y0), (x1, y1), (xm, y1), (xm, y1 + 0.001), (xm, y1), (x0, y1)])
     assert not spike.is_valid
-    r = qa(gpd.GeoDataFrame({"id": ["S"], "乡镇": ["九陂镇"]}, geometry=[spike], crs=4326), towns, False)
+    r = qa(gpd.GeoDataFrame({"id": ["S"], "乡镇": ["九陂镇"]}, geometry=[spike], crs=4326), towns, False, county="441882")
     assert r.parcels["township_found"].tolist() == ["九陂镇"]
     assert kinds_of(r, "S") == {"invalid_geometry"}
     assert r.parcels["area_ha"].iloc[0] == pytest.approx(4.0, rel=1e-3)

@@ -9,6 +9,7 @@ import pytest
 import shapely
 import shapely.affinity
 
+from landgis.names import registry
 from landgis.qa import qa
 from landgis.qa.checks import MANY_OVERLAPS, Context, check_partition, overlaps
 from test_qa import _area_crs, _inside
@@ -38,7 +39,7 @@ def _overlap_cases(towns, name="九陂镇"):
 
 @pytest.fixture(scope="module")
 def found(towns):
-    r = qa(_overlap_cases(towns), towns, False)
+    r = qa(_overlap_cases(towns), towns, False, county="441882")
     f = r.findings[r.findings["kind"] == "overlaps_parcel"].copy()
     f["fig"] = [json.loads(x) for x in f["figures"]]
     return r, f
@@ -72,10 +73,11 @@ def test_touching_and_duplicates_are_not_overlaps(found):
 
 def test_tolerance_and_other_partition(towns):
     gdf = _overlap_cases(towns)
-    r = qa(gdf, towns, False, overlap_tolerance=30.0)  # TINY's 25 m² is within the tolerance
+    r = qa(gdf, towns, False, county="441882", overlap_tolerance=30.0)  # TINY's 25 m² is within the tolerance
     assert "TINY" not in set(r.findings.loc[r.findings["kind"] == "overlaps_parcel", "parcel_id"])
     # Pairs across two frames only (the dask engine's border pass): BIG/IN/HALF vs the rest.
-    ctx = Context(towns, {"id": "地块编号", "township": None, "category": None, "area": None}, None, 0.05, None, [])
+    ctx = Context(towns, {"id": "地块编号", "township": None, "category": None, "area": None}, None, 0.05, None, [],
+                  registry=registry("441882"))
     added, _ = check_partition(gdf, ctx)
     out: list = []
     assert overlaps(added.iloc[:2], ctx, out, other=added.iloc[2:]) == 1  # IN×HALF do not meet; BIG×HALF does
@@ -92,9 +94,9 @@ def test_pairs_of_intersecting_polygons_are_limited(towns, monkeypatch):
                            geometry=[shapely.affinity.translate(base, i * 1e-7, 0) for i in range(300)], crs=4490)
     monkeypatch.setenv("LANDGIS_LIMIT_OVERLAP_PAIRS", "40000")
     with pytest.raises(LimitError, match="LANDGIS_LIMIT_OVERLAP_PAIRS"):
-        qa(gdf, towns, False)
+        qa(gdf, towns, False, county="441882")
     monkeypatch.setenv("LANDGIS_LIMIT_OVERLAP_PAIRS", "50000")
-    r = qa(gdf, towns, False)
+    r = qa(gdf, towns, False, county="441882")
     # each copy overlaps the 299 others: one finding per parcel for its group, not one per pair
     f = r.findings[r.findings["kind"] == "overlaps_parcel"]
     assert len(f) == 300 and f["row"].tolist() == list(range(300))
@@ -110,7 +112,7 @@ def test_8000_parcels_at_one_coordinate(towns):
     """The input that ran out of memory (each duplicate finding listed the 7,999 others): one finding."""
     pt = towns.to_crs(4490).geometry.iloc[0].representative_point()
     gdf = gpd.GeoDataFrame({"地块编号": [f"P{i}" for i in range(8000)]}, geometry=[pt] * 8000, crs=4490)
-    r = qa(gdf, towns, False)
+    r = qa(gdf, towns, False, county="441882")
     dup = r.findings[r.findings["kind"] == "duplicate_geometry"]
     assert len(dup) == 1 and len(dup["message"].iloc[0]) < 200
     assert len(r.groups) == 8000 and set(r.groups["group_size"]) == {8000}
@@ -126,7 +128,7 @@ def test_a_parcel_overlapping_many_gets_one_finding(towns, n_inside):
     geoms += [shapely.box(c.x + 60 * i, c.y + 10, c.x + 60 * i + 50, c.y + 60) for i in range(n_inside)]
     gdf = gpd.GeoDataFrame({"地块编号": ["BIG"] + [f"S{i}" for i in range(n_inside)]}, geometry=geoms,
                            crs=crs).to_crs(4490)
-    r = qa(gdf, towns, False)
+    r = qa(gdf, towns, False, county="441882")
     big = r.findings[(r.findings["kind"] == "overlaps_parcel") & (r.findings["parcel_id"] == "BIG")]
     small = r.findings[(r.findings["kind"] == "overlaps_parcel") & (r.findings["parcel_id"] != "BIG")]
     assert len(small) == n_inside  # each small parcel overlaps BIG only: its pair finding stays

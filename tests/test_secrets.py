@@ -57,6 +57,7 @@ def test_not_connection_strings():
     assert display("postgresql:///landuse") == "postgresql:///landuse"
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_the_command_redacts_its_own_output():
     """Whatever prints the connection string (here: the 'no such file' path of another command)."""
     url = "PostgreSQL://planner:Str3am?pw/x@127.0.0.1:1/landuse"

@@ -15,7 +15,7 @@ from landgis.render.simplify import simplify_for_drawing
 
 
 def test_a_layer_is_simplified_once_for_all_maps_of_a_size():
-    towns = load_townships()
+    towns = load_townships(county="441882")
     dense = towns.geometry  # a valid coverage
     crs = plot_crs(towns)
     first = simplify_for_drawing(dense, crs, 20.0)
@@ -43,9 +43,9 @@ def test_a_layer_with_overlaps_is_simplified_feature_by_feature():
 def test_borders_that_do_not_match_are_simplified_feature_by_feature():
     # Densified feature by feature, a shared border gets vertices that differ in the last digits on its
     # two sides: not a coverage any more, and coverage simplification would open gaps and overlaps.
-    dense = load_townships().geometry.segmentize(1e-4)
+    dense = load_townships(county="441882").geometry.segmentize(1e-4)
     assert not shapely.coverage_is_valid(dense.to_numpy())
-    drawn = simplify_for_drawing(dense, plot_crs(load_townships()), 20.0)
+    drawn = simplify_for_drawing(dense, plot_crs(load_townships(county="441882")), 20.0)
     assert shapely.is_valid(drawn.to_numpy()).all()
     assert shapely.get_num_coordinates(drawn.to_numpy()).sum() < shapely.get_num_coordinates(dense.to_numpy()).sum() / 5
 
@@ -61,7 +61,7 @@ def _coverage(polygons: list, spacing: float) -> np.ndarray:
 def test_a_dense_layer_is_snapped_then_simplified_within_the_tolerance(monkeypatch):
     # Three neighbouring townships, their borders 0.5 m between vertices and bent by a smooth field (a
     # homeomorphism, so still a coverage): at 80 m the snapping grid is 2.5 m, five vertices a cell.
-    towns = load_townships()
+    towns = load_townships(county="441882")
     crs = plot_crs(towns)
     geoms = towns.geometry.to_crs(crs).to_numpy()
     three = [geoms[0], *geoms[1:][shapely.touches(geoms[0], geoms[1:])][:2]]
@@ -94,7 +94,7 @@ def test_a_township_smaller_than_the_snapping_grid_is_kept():
 
 
 def test_layer_centre_is_the_centroid_of_the_union():
-    towns = load_townships()
+    towns = load_townships(county="441882")
     c = shapely.centroid(shapely.union_all(towns.geometry.to_numpy()))
     lon, lat = layer_centre(towns.geometry)
     assert abs(lon - c.x) < 1e-9 and abs(lat - c.y) < 1e-9

@@ -27,9 +27,12 @@ from landgis.render.static import (
     small_multiples,
     stacked_bars,
 )
+from landgis.county import find_county
 
 # Any warning fails a test: above all matplotlib's "Glyph … missing from font(s)".
 pytestmark = pytest.mark.filterwarnings("error")
+
+LIANZHOU = find_county("441882")  # the county of the seed plan, passed to every renderer
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 IND = "工矿仓储用地"
@@ -37,14 +40,14 @@ IND = "工矿仓储用地"
 
 @pytest.fixture(scope="module")
 def ind_map(layer):
-    return choropleth(layer, IND)
+    return choropleth(layer, IND, county=LIANZHOU)
 
 
 @pytest.fixture(scope="module")
 def ind_files(layer, tmp_path_factory):
     """The 工矿仓储用地 map in all three formats at print resolution, as a user gets it."""
     out = tmp_path_factory.mktemp("maps")
-    paths = render_maps(layer, out, categories=[IND], extras=False)
+    paths = render_maps(layer, out, categories=[IND], extras=False, county=LIANZHOU)
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(paths[0], ARTIFACTS / "static_industrial.png")
     return {p.suffix[1:]: p for p in paths}
@@ -124,7 +127,7 @@ def test_mu_unit_converts_values_breaks_and_legend(layer):
     cls = classify(layer, IND, unit="mu", breaks=[15, 75, 150])
     assert cls.values["龙坪镇"] == pytest.approx(23.011857 * 15)
     assert cls.assignment["连州镇"] == 0 and cls.assignment["大路边镇"] == 1  # 10.5 mu, 43.1 mu
-    fig = choropleth(layer, IND, unit="mu", breaks=[15, 75, 150])
+    fig = choropleth(layer, IND, unit="mu", breaks=[15, 75, 150], county=LIANZHOU)
     all_text = "\n".join(texts(fig))
     assert "计划供应面积（亩）" in all_text and "公顷" not in all_text.split("资料来源")[0]
     assert "龙坪镇\n345.2" in texts(fig)  # 23.011857 ha = 345.18 mu, labelled to 0.1 mu
@@ -190,14 +193,14 @@ def test_scale_bar_is_true_in_the_projected_crs(ind_map, layer):
 
 
 def test_english_sheet(layer):
-    fig = choropleth(layer, "total", lang="en")
+    fig = choropleth(layer, "total", lang="en", county=LIANZHOU)
     all_text = texts(fig)
     assert any(t.startswith("Lianzhou 2026 land supply plan") for t in all_text)
     assert "Longping\n23.01" in all_text and any(t.startswith("No supply") for t in all_text)
 
 
 def test_small_multiples_share_one_set_of_classes(layer):
-    fig = small_multiples(layer)
+    fig = small_multiples(layer, county=LIANZHOU)
     panels = fig.landgis_panels
     assert list(panels) == layer.attrs["categories"]
     bins = {p.bins for p in panels.values()}
@@ -208,17 +211,17 @@ def test_small_multiples_share_one_set_of_classes(layer):
 
 
 def test_total_map_states_the_plans_total_beside_the_townships_sum(layer):
-    fig = choropleth(layer, "total")
+    fig = choropleth(layer, "total", county=LIANZHOU)
     joined = "\n".join(texts(fig))
     assert "全市（计划）：158.18 公顷" in joined  # the plan's 158.1793169, not the townships' 156.397524
     assert "乡镇合计：156.40 公顷" in joined and "未落实到乡镇：1.78 公顷" in joined
     # 工矿仓储用地 adds up: its 全市 figure stands alone.
-    joined = "\n".join(texts(choropleth(layer, IND, unit="mu")))
+    joined = "\n".join(texts(choropleth(layer, IND, unit="mu", county=LIANZHOU)))
     assert "全市（计划）：1,188.6 亩" in joined and "乡镇合计" not in joined
 
 
 def test_small_multiples_headers_state_the_plans_figures(layer):
-    titles = [ax.get_title(loc="left") for ax in small_multiples(layer).axes]
+    titles = [ax.get_title(loc="left") for ax in small_multiples(layer, county=LIANZHOU).axes]
     housing = next(t for t in titles if t.startswith("住宅用地"))
     assert "全市（计划）：29.33 公顷" in housing  # the plan's 29.327316
     assert "乡镇合计：29.22 公顷" in housing and "未落实到乡镇：0.11 公顷" in housing
@@ -226,7 +229,7 @@ def test_small_multiples_headers_state_the_plans_figures(layer):
 
 
 def test_stacked_bars_table(layer):
-    fig = stacked_bars(layer, unit="mu")
+    fig = stacked_bars(layer, unit="mu", county=LIANZHOU)
     table = fig.landgis_table
     assert list(table.index[:3]) == ["连州镇", "东陂镇", "龙坪镇"]
     assert table.sum(axis=1).iloc[0] == pytest.approx(62.376199 * 15)
@@ -284,14 +287,14 @@ def test_a_figure_made_outside_the_atlas_draws_chinese(layer, tmp_path):
 
     import landgis
 
-    fig = landgis.choropleth(layer, IND)
+    fig = landgis.choropleth(layer, IND, county=LIANZHOU)
     with matplotlib.rc_context():
         matplotlib.rcdefaults()  # a script that resets matplotlib: the figure keeps its font file
         fig.savefig(tmp_path / "工矿仓储用地.png", dpi=60)  # filterwarnings("error"): a missing glyph fails
     own, (left, right) = plt.subplots(1, 2, figsize=(8, 4))
     try:
-        assert landgis.choropleth(layer, "住宅用地", ax=left) is own
-        landgis.choropleth(layer, "total", ax=right)
+        assert landgis.choropleth(layer, "住宅用地", ax=left, county=LIANZHOU) is own
+        landgis.choropleth(layer, "total", ax=right, county=LIANZHOU)
         right.set_title("全市供应总量")  # the user's own text: importing landgis.render made the font the default
         own.savefig(tmp_path / "两图.png", dpi=60)
     finally:
@@ -308,7 +311,7 @@ def dense_layer(towns, plan):
     import geopandas as gpd
     import shapely
 
-    from landgis.join import join
+    from landgis.allocation import join
 
     lines = shapely.union_all(towns.boundary.to_numpy())
     polys = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.segmentize(lines, 0.000008))))
@@ -321,6 +324,7 @@ def dense_layer(towns, plan):
     return join(plan, dense)
 
 
+@pytest.mark.slow  # renders a 1M-vertex layer
 def test_a_dense_layer_is_simplified_for_drawing_only(dense_layer, tmp_path):
     import shapely
 
@@ -332,12 +336,12 @@ def test_a_dense_layer_is_simplified_for_drawing_only(dense_layer, tmp_path):
     assert shapely.coverage_is_valid(drawn.geometry.to_numpy())  # neighbours keep one border
     assert (drawn.geometry.area / dense_layer.to_crs(crs).geometry.area).between(0.995, 1.005).all()
     assert shapely.get_num_coordinates(dense_layer.geometry.to_numpy()).sum() > 1_000_000  # analysis untouched
-    svg, pdf = render_maps(dense_layer, tmp_path, categories=[IND], formats=["svg", "pdf"])
+    svg, pdf = render_maps(dense_layer, tmp_path, categories=[IND], formats=["svg", "pdf"], county=LIANZHOU)
     assert svg.stat().st_size < 2_000_000 and pdf.stat().st_size < 2_000_000  # 33 MB unsimplified
     # The web map too: one self-contained page of a few hundred kB.
     from landgis.render.interactive import self_contained_html, web_map
 
-    assert len(self_contained_html(web_map(dense_layer)).encode("utf-8")) < 1_000_000
+    assert len(self_contained_html(web_map(dense_layer, county=LIANZHOU)).encode("utf-8")) < 1_000_000
 
 
 # --- files -------------------------------------------------------------------------------------
@@ -378,7 +382,7 @@ def test_svg_carries_its_glyphs(ind_files):
 
 
 def test_rerun_gives_identical_files_and_leaves_no_temporaries(layer, ind_files, tmp_path):
-    again = render_maps(layer, tmp_path, categories=[IND], formats=["svg", "pdf"], extras=False)
+    again = render_maps(layer, tmp_path, categories=[IND], formats=["svg", "pdf"], extras=False, county=LIANZHOU)
     for path in again:
         first = ind_files[path.suffix[1:]]
         assert hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(first.read_bytes()).digest(), path.name
@@ -408,8 +412,9 @@ def test_failed_write_leaves_the_old_file_untouched(ind_map, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["map.png"]
 
 
+@pytest.mark.slow  # renders every map of the plan
 def test_every_map_of_the_plan_renders(layer, tmp_path):
-    paths = render_maps(layer, tmp_path, formats=["png"], dpi=40)
+    paths = render_maps(layer, tmp_path, formats=["png"], dpi=40, county=LIANZHOU)
     names = [p.name for p in paths]
     assert names == [  # Chinese names, in the plan's order
         "公用设施用地.png", "商服用地.png", "住宅用地.png", "工矿仓储用地.png", "公园与绿地.png", "交通运输用地.png",

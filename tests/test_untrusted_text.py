@@ -24,6 +24,8 @@ import pytest
 
 from landgis.printable import printable
 
+pytestmark = pytest.mark.slow  # builds an atlas, opens it in Chromium and QGIS
+
 QGIS_PYTHON = os.environ.get("LANDGIS_QGIS_PYTHON", "/usr/bin/python3")
 
 ESC, BEL = "\x1b", "\x07"
@@ -262,7 +264,7 @@ def qgis_probe(run, layer, tmp_path_factory):
     plan = dataclasses.replace(layer.attrs["plan"], text="连州市[% 6*7 %][% env('HOME') %]计划\n" +
                                layer.attrs["plan"].text.split("\n", 1)[1])
     odd.attrs = {**layer.attrs, "plan": plan, "provenance": {**layer.attrs["provenance"], "footnote": nasty}}
-    write_qgis_outputs(odd, out / "footnote")
+    write_qgis_outputs(odd, out / "footnote", county="441882")
     (out / "payloads.json").write_text(json.dumps([[p, qgis_literal(p)] for p in QGIS_PAYLOADS]), encoding="utf-8")
     (out / "probe.py").write_text(QGIS_PROBE, encoding="utf-8")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(out), XDG_RUNTIME_DIR=str(out))
@@ -320,7 +322,7 @@ def test_web_map_fragment_keeps_template_syntax_as_data(layer, payload):
     odd = layer.copy()
     name = f"{layer['name'].iloc[0]}{payload}"
     odd["name"] = [name, *layer["name"].iloc[1:]]
-    html = fragment_html(web_map(odd))  # a TemplateSyntaxError before the fix, for {% if %} and {# x
+    html = fragment_html(web_map(odd, county="441882"))  # a TemplateSyntaxError before the fix, for {% if %} and {# x
     as_json = json.dumps(name)  # as Jinja's tojson writes it: ASCII, with <>&' as \u escapes
     for ch, code in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("'", "\\u0027")):
         as_json = as_json.replace(ch, code)

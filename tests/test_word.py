@@ -17,6 +17,9 @@ from docx.oxml.ns import qn
 from landgis.plan import reconcile
 from landgis.render.static import render_maps
 from landgis.render.word_report import write_word_report
+from landgis.county import find_county
+
+LIANZHOU = find_county("441882")  # the county of the seed plan, passed to every renderer
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 MAPS = ["工矿仓储用地", "total"]
@@ -26,14 +29,14 @@ NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+(\.\d+)?$")
 @pytest.fixture(scope="module")
 def maps(layer, tmp_path_factory):
     folder = tmp_path_factory.mktemp("word")
-    files = render_maps(layer, folder / "maps", categories=MAPS, formats=("png",), extras=False, dpi=120)
+    files = render_maps(layer, folder / "maps", categories=MAPS, formats=("png",), extras=False, dpi=120, county=LIANZHOU)
     return folder, [Path(p).relative_to(folder) for p in files]
 
 
 def _write(maps, plan, layer, name, **kw) -> Path:
     folder, files = maps
     return write_word_report(folder / name, plan=plan, findings=reconcile(plan), layer=layer, static_files=files,
-                             atlas_dir=folder, **kw)
+                             atlas_dir=folder, **kw, county=LIANZHOU)
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +117,7 @@ def test_same_inputs_give_the_same_bytes(maps, plan, layer, report):
     assert again.read_bytes() == report.read_bytes()
 
 
+@pytest.mark.slow  # LibreOffice
 def test_libreoffice_shows_the_chinese_text(report, tmp_path):
     soffice = shutil.which("soffice") or "/usr/bin/soffice"
     env = dict(os.environ, HOME=str(tmp_path))  # a fresh LibreOffice profile

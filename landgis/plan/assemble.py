@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from landgis import categories as _cats
+from landgis.county import County, find_county
 from landgis.errors import InputError
 from landgis.plan.context import (
     _COMPARE,
@@ -56,7 +57,7 @@ from landgis.plan.mentions import (
     years_in,
 )
 from landgis.plan.model import Plan, PlanParseError
-from landgis.plan.read import fold
+from landgis.plan.read import fold, read_plan_text
 from landgis.plan.tables import find_tables, read_table
 from landgis.units import to_hectares
 
@@ -86,13 +87,13 @@ _ALL_ONE = re.compile(r"^(?P<names>[^,;。:]+?)(?:均|全部|都)(?:为|是|用�
 class _Assembler:
     """One pass over the folded lines of a plan: sentences and tables into the ledger."""
 
-    def __init__(self, text: str, source: str):
+    def __init__(self, text: str, source: str, county: County | None = None):
         self.raw = text
         self.source = source
         self.original = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         text = fold(text)
         self.lines = text.split("\n")
-        self.ctx = Context(self.lines, text)
+        self.ctx = Context(self.lines, text, county)
         self.ledger = Ledger()
         self.headings: list[str] = []
         self.subset: str | None = None  # a subset of the figures read (上述用地中，包括…项目), its parts follow
@@ -527,16 +528,23 @@ class _Assembler:
             sub_items=tuple((sc, p, n, to_hectares(v, u)) for sc, p, n, v, u in st.sub_items),
             report=self.report,
             title=self.report[1] or None if self.report else None,
+            county=self.ctx.county,
         )
 
 
-def parse_plan(source: str | Path) -> Plan:
+def parse_plan(source: str | Path, county: str | County | None = None) -> Plan:
     """Read a land supply plan from a file (.txt, .docx, .pdf) or a string.
 
     Parameters
     ----------
     source : str or pathlib.Path
         A path to a .txt (UTF-8 or GB18030), .docx or .pdf (with a text layer), or the plan text.
+    county : str or landgis.county.County, optional
+        The county whose townships the plan's names are read against (code, name or County).
+        When not given, the county the plan's title (or text) names is used, if it names exactly
+        one; otherwise the plan has no county (``plan.county is None``) and its names are only
+        normalised. There is no default county: steps that need one (maps, QA, the atlas) refuse
+        a plan without it unless they are given ``county=``.
 
     Returns
     -------
@@ -547,9 +555,18 @@ def parse_plan(source: str | Path) -> Plan:
     PlanParseError
         When no plan can be found in the text (or the file cannot be read); the message says where
         the parser looked and what it expected.
-    """
-    from landgis.plan.read import read_plan_text
+    InputError
+        When ``county`` names no county, or several.
 
+    Examples
+    --------
+    >>> plan = parse_plan("怀集县2026年度土地供应计划\\n冷坑镇：住宅用地3公顷。")
+    >>> plan.county.code, list(plan.allocations["township"])
+    ('441224', ['冷坑镇'])
+    >>> parse_plan("2026年度土地供应计划\\n冷坑镇：住宅用地3公顷。", county="怀集县").county.name
+    '怀集县'
+    """
+    the_county = find_county(county) if county is not None else None
     try:
         text, label = read_plan_text(source)
     except PlanParseError:
@@ -559,7 +576,7 @@ def parse_plan(source: str | Path) -> Plan:
     except OSError as exc:
         raise PlanParseError(f"{source}: cannot read the plan file ({exc.strerror or exc})") from None
     try:
-        return _Assembler(text, label).parse()
+        return _Assembler(text, label, the_county).parse()
     except PlanParseError:
         raise
     except (ValueError, InvalidOperation, IndexError, KeyError, StopIteration) as exc:  # pragma: no cover

@@ -10,7 +10,8 @@ import re
 from collections import Counter
 
 from landgis import categories as _cats
-from landgis.names import normalise_name, registry_for_place
+from landgis.county import County, county_of_plan_text
+from landgis.names import normalise_name
 from landgis.plan.mentions import FIGURE as FIGURE_RE
 from landgis.plan.mentions import YEAR, Mention
 
@@ -95,9 +96,11 @@ class Context:
     ('阳山县', 2026, ('住宅用地', '07'))
     """
 
-    def __init__(self, lines: list[str], text: str):
+    def __init__(self, lines: list[str], text: str, county: County | None = None):
         self.place, self.year = self._title(lines, text)
-        self.registry = registry_for_place(self.place) if self.place else None
+        # the county the caller names, else the one the text names (None when it names none or an ambiguous one)
+        self.county = county if county is not None else county_of_plan_text(text, self.place, strict=False)
+        self.registry = self.county.registry if self.county is not None else None
         self.system = self._system(text)
         self.unknown: list[str] = []  # category names the registry does not know
         # 绵阳市市区…计划: the plan covers part of the city; 全市 figures are not this plan's

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import Workbook
 
 from landgis.errors import InputError
 from landgis.files import csv_cell, sheet_text, write_bytes, write_workbook
@@ -228,8 +229,6 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
             w.writerow([csv_cell(idx), *(format_decimal(v) for v in row)])
         return write_atomic(path, buf.getvalue().encode("utf-8-sig"))
     if suffix == ".xlsx":
-        from openpyxl import Workbook
-
         wb = Workbook()
         ws = wb.active
         ws.title = "分乡镇分类"

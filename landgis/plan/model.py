@@ -9,8 +9,11 @@ from pathlib import Path
 import pandas as pd
 
 from landgis import categories as _cats
+from landgis.county import County
 from landgis.errors import InputError
+from landgis.plan.sentences import render
 from landgis.severity import severity_word
+from landgis.units import to_unit
 
 __all__ = ["Plan", "Finding", "PlanParseError", "SEED_PLAN", "NO_TOTAL_ROW"]
 
@@ -76,6 +79,9 @@ class Plan:
         (``记者``, ``来源:`` …) and the title of the plan it reports on ('' when it names none).
     title : str or None
         The plan's own title where the text quotes it (《…供应计划》 in a report).
+    county : landgis.county.County or None
+        The county whose registry the plan's names were read against: the one given to
+        :func:`~landgis.plan.parse_plan`, else the one its text names; ``None`` when neither.
     """
 
     place: str | None
@@ -99,6 +105,7 @@ class Plan:
     sub_items: tuple[tuple[str, str, str, Decimal], ...] = field(default=(), repr=False)
     report: tuple[str, str] | None = field(default=None, repr=False)
     title: str | None = field(default=None, repr=False)
+    county: County | None = field(default=None, repr=False, compare=False)
 
     @property
     def figure_counts(self) -> dict[str, int]:
@@ -140,7 +147,6 @@ class Plan:
         unit : str
             ``ha``/``公顷``, ``mu``/``亩`` or ``m2``/``平方米``.
         """
-        from landgis.units import to_unit
 
         towns = self.townships
         cats = self.categories
@@ -222,8 +228,6 @@ class Finding:
         True
         """
         if unit is not None and self.parts:
-            from landgis.plan.sentences import render
-
             return render(self.parts, lang, unit)
         return self.message_en or self.message if lang == "en" else self.message
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+import zipfile
 from pathlib import Path
+
+import docx
+import pypdf
+from docx.text.paragraph import Paragraph
+from opencc import OpenCC
 
 from landgis.errors import InputError
 from landgis.limits import check_size, check_zip, exceeded, limit
@@ -59,9 +65,6 @@ def _read_txt(path: Path) -> str:
 
 
 def _read_docx(path: Path) -> str:
-    import docx
-    from docx.text.paragraph import Paragraph
-
     _check_docx(path)
     try:
         document = docx.Document(str(path))
@@ -121,7 +124,6 @@ def _docx_table_rows(tbl, text_of, budget: int, where: object) -> list[str]:
 
 def _check_docx(path: Path) -> None:
     """Refuse a .docx that would expand beyond the limits before python-docx unpacks it."""
-    import zipfile
 
     try:
         with zipfile.ZipFile(path) as zf:
@@ -154,8 +156,6 @@ def _grid_span(tc, attr: bool = False) -> int:
 
 
 def _read_pdf(path: Path) -> str:
-    import pypdf
-
     try:
         reader = pypdf.PdfReader(str(path))
         n = len(reader.pages)
@@ -264,6 +264,4 @@ def to_simplified(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _opencc():
-    from opencc import OpenCC
-
     return OpenCC("t2s")

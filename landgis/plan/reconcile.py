@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from landgis.names import normalise_name, registry_for_place, suggest
+from landgis.names import normalise_name, suggest
 from landgis.plan.context import PLAN_OWN_CATEGORIES
 from landgis.plan.model import Finding, Plan
 from landgis.plan.sentences import render
@@ -86,9 +86,9 @@ def reconcile(plan: Plan, townships: list[str] | None = None) -> list[Finding]:
     ----------
     plan : Plan
     townships : list of str, optional
-        Every township of the county; defaults to the registry for the plan's place
-        (:func:`landgis.names.registry_for_place`). Where there is none, only townships the text
-        names as receiving nothing are reported.
+        Every township of the county; defaults to the townships of ``plan.county`` (the county
+        given to :func:`~landgis.plan.parse_plan`, or the one its text names). Where the plan has
+        no county, only townships the text names as receiving nothing are reported.
 
     Returns
     -------
@@ -265,7 +265,7 @@ def _townships(plan: Plan, townships: list[str] | None) -> list[Finding]:
     note saying so.
     """
     out = []
-    reg = registry_for_place(plan.place)
+    reg = plan.county.registry if plan.county is not None else None
     county = reg.county_name if reg else (plan.place or "本县（市）")
     if townships is None and reg is not None:
         townships = reg.names

@@ -22,10 +22,12 @@ import shapely
 from pyproj import CRS, Transformer
 
 from landgis.categories import category_names, lookup
+from landgis.crs import equal_area_crs, guess_crs, layer_centre
 from landgis.errors import LandgisError
 from landgis.limits import exceeded, limit
-from landgis.names import core_name, normalise_name, registry, suggest
+from landgis.names import TownshipRegistry, core_name, normalise_name, suggest
 from landgis.qa.labels import GROUP_COLUMNS, finding
+from landgis.qa.locate import TownshipIndex
 from landgis.qa.parcels import HA_PER_UNIT
 
 __all__ = ["Context", "check_partition", "duplicate_ids", "duplicate_geometries", "overlaps", "group_overlaps",
@@ -103,12 +105,14 @@ class Context:
         The plan's categories.
     overlap_tolerance : float
         Overlap between two parcels, in m², beyond which it is a finding.
+    registry : landgis.names.TownshipRegistry
+        The county's registry (``County.registry``): declared townships written another way
+        (瑶安乡 for 瑶安瑶族乡) resolve through it. It travels with the Context to dask workers.
     """
 
     def __init__(self, townships: gpd.GeoDataFrame, fields: dict, area_unit: str | None,
                  area_tolerance: float, plan_system: str | None, plan_categories: list[str],
-                 overlap_tolerance: float = 1.0):
-        from landgis.crs import equal_area_crs, layer_centre
+                 overlap_tolerance: float = 1.0, *, registry: TownshipRegistry):
 
         towns = townships.to_crs(4326)
         self.centre = layer_centre(towns.geometry)
@@ -121,6 +125,7 @@ class Context:
         self.overlap_tolerance = overlap_tolerance
         self.plan_system = plan_system
         self.plan_categories = plan_categories
+        self.registry = registry
         self._resolve_township: dict[str, str | None] = {}
         self._index = None
         self.threads: int | None = None  # of the township index; None: the machine's cores
@@ -135,8 +140,6 @@ class Context:
     def index(self):
         """The :class:`landgis.qa.locate.TownshipIndex` of the layer (built on first use)."""
         if self._index is None:
-            from landgis.qa.locate import TownshipIndex
-
             self._index = TownshipIndex(self.towns_area, threads=self.threads)
         return self._index
 
@@ -154,7 +157,7 @@ class Context:
                     hit = cores[0]
                 else:
                     try:
-                        canon = registry().resolve(name)
+                        canon = self.registry.resolve(name)
                     except LandgisError:
                         canon = None
                     hit = canon if canon in self.names else None
@@ -349,7 +352,6 @@ def _misplaced(r: _Rows, i: int, lonlat) -> None:
 
 def _gk_reading(x: float, y: float, ctx: Context):
     """(EPSG, lon, lat, flipped) when (x, y) read as degrees are Gauss-Krüger metres (either order), else None."""
-    from landgis.crs import guess_crs
 
     for e, n in ((x, y), (y, x)):
         guess = guess_crs((e, n, e, n), lon_hint=ctx.centre[0])

@@ -6,10 +6,10 @@ through the cluster's shuffle, whose in-flight buffers grow with the data:
 
 1. **read and key** the parcels in pieces (GeoParquet row groups, GeoPackage/Shapefile feature ranges,
    a GeoDataFrame's slices, PostGIS key or ``ctid`` ranges in one snapshot), each row keeping its input
-   row number; each piece gets a Hilbert distance (dask-geopandas' curve, over the township layer's
-   extent; ties broken by the row so that no partition can swell), geometries as WKB, and is written
-   sorted by it; the client cuts the curve into partitions of equal size from each piece's key
-   quantiles, as ``spatial_shuffle`` does;
+   row number; each piece gets a Hilbert distance (``GeoSeries.hilbert_distance``, the curve
+   dask-geopandas sorts by, over the township layer's extent; ties broken by the row so that no
+   partition can swell), geometries as WKB, and is written sorted by it; the client cuts the curve
+   into partitions of equal size from each piece's key quantiles, as ``spatial_shuffle`` does;
 2. **partition spatially**: each partition reads its key range from every piece;
 3. **check** every partition (every per-row check and the overlaps inside it); each task writes its
    rows and findings to Parquet, its ids and geometry hashes bucketed by hash, and returns only its
@@ -24,27 +24,49 @@ The client only adds up sums and counts, so its memory does not grow with the pa
 
 from __future__ import annotations
 
-import logging
 import math
 import shutil
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
+from pyproj import CRS
+from tqdm.auto import tqdm
 
 from landgis.qa import exchange
-from landgis.qa.checks import (Context, check_partition, duplicate_geometries, duplicate_ids, group_overlaps,
-                               overlaps)
-from landgis.qa.labels import FINDING_COLUMNS, GROUP_COLUMNS
-from landgis.qa.quota import booked
+from landgis.qa.checks import (
+    Context,
+    check_partition,
+    duplicate_geometries,
+    duplicate_ids,
+    group_overlaps,
+    overlaps,
+)
+from landgis.qa.cluster import cluster, gather
+from landgis.qa.labels import FINDING_COLUMNS
+from landgis.qa.parcels import geoparquet_pieces, is_geoparquet, read_geoparquet
+from landgis.qa.postgis_chunks import ChunkPlan, read_chunk, retype
+from landgis.qa.quota import booked, combine
+from landgis.qa.result import (
+    parcel_table,
+    per_row,
+    read_findings_parquet,
+    read_groups_parquet,
+    sort_findings,
+    write_findings_parquet,
+    write_groups_parquet,
+)
+from landgis.shapefiles import shapefile_source
 
-__all__ = ["run_local", "run_dask", "cluster", "DaskRun", "PARTITION_ROWS"]
+# dask (the dask extra) is imported inside functions: the local engine does not need it.
+
+__all__ = ["run_local", "run_dask", "publish", "DaskRun", "PARTITION_ROWS"]
 
 #: Rows per partition of the dask engine (what bounds a worker's memory).
 PARTITION_ROWS = 200_000
@@ -59,7 +81,6 @@ def chunks(n: int, size: int) -> list[tuple[int, int]]:
 
 def run_local(gdf: gpd.GeoDataFrame, ctx: Context, progress: bool = False):
     """Check ``gdf`` (index = input rows) in chunks of :data:`CHUNK` rows; (added, findings)."""
-    from tqdm.auto import tqdm
 
     parts, findings = [], []
     spans = chunks(len(gdf), CHUNK)
@@ -102,83 +123,9 @@ def _stable(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_FINDINGS_SCHEMA = None
-
-
-def _findings_schema():
-    global _FINDINGS_SCHEMA
-    if _FINDINGS_SCHEMA is None:
-        import pyarrow as pa
-
-        _FINDINGS_SCHEMA = pa.schema([("row", pa.int64()), *[(c, pa.large_string()) for c in FINDING_COLUMNS[1:]]])
-    return _FINDINGS_SCHEMA
-
-
-def write_findings_parquet(records, path: Path) -> None:
-    """Finding records (dicts or a DataFrame with :data:`FINDING_COLUMNS`) as one Parquet file, fixed schema."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    df = pd.DataFrame(records, columns=list(FINDING_COLUMNS))
-    cols = {"row": pa.array([None if pd.isna(r) else int(r) for r in df["row"]], pa.int64())}
-    for c in FINDING_COLUMNS[1:]:
-        cols[c] = pa.array([None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v)
-                            for v in df[c]], pa.large_string())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.table(cols, schema=_findings_schema()), path)
-
-
-def write_groups_parquet(members: pd.DataFrame, path: Path) -> None:
-    """Members of duplicate groups (:data:`GROUP_COLUMNS`) as one Parquet file, fixed schema."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.Table.from_pandas(pd.DataFrame(members, columns=list(GROUP_COLUMNS)).astype(
-        {"group": str, "kind": str, "group_size": np.int64, "row": np.int64, "parcel_id": str}),
-        schema=_groups_schema(), preserve_index=False), path)
-
-
-def read_groups_parquet(paths) -> pd.DataFrame:
-    """Group member files written by :func:`write_groups_parquet`, as one DataFrame."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    tables = [pq.read_table(p, schema=_groups_schema()) for p in paths]
-    if not tables:
-        return pd.DataFrame({c: pd.Series(dtype=np.int64 if c in ("row", "group_size") else object)
-                             for c in GROUP_COLUMNS})
-    return pa.concat_tables(tables).to_pandas()
-
-
-def _groups_schema():
-    import pyarrow as pa
-
-    return pa.schema([("group", pa.string()), ("kind", pa.string()), ("group_size", pa.int64()),
-                      ("row", pa.int64()), ("parcel_id", pa.large_string())])
-
-
-def read_findings_parquet(paths) -> pd.DataFrame:
-    """Finding files written by :func:`write_findings_parquet`, as one DataFrame (``row`` as Int64)."""
-    import pyarrow.parquet as pq
-
-    tables = [pq.read_table(p, schema=_findings_schema()) for p in paths]
-    if not tables:
-        return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else object) for c in FINDING_COLUMNS})
-    import pyarrow as pa
-
-    df = pa.concat_tables(tables).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-    for c in FINDING_COLUMNS[1:]:
-        df[c] = df[c].astype(object).where(df[c].notna(), None)
-    return df
-
-
 # stage 1: pieces of the input, each a GeoDataFrame indexed by input row
 def _pieces(source, layer, crs, partition_rows: int, work: Path | None = None):
     import dask
-
-    from landgis.qa.parcels import geoparquet_pieces, is_geoparquet, read_geoparquet
-    from landgis.qa.postgis_chunks import ChunkPlan
 
     if isinstance(source, ChunkPlan):
         return _postgis_pieces(source, crs, partition_rows, work)
@@ -213,9 +160,6 @@ def _pieces(source, layer, crs, partition_rows: int, work: Path | None = None):
 def _vector_pieces(path: Path, layer, crs, partition_rows: int):
     """Lazy feature ranges of a vector file, read with pyogrio (encodings detected like load_parcels)."""
     import dask
-    import pyogrio
-
-    from landgis.shapefiles import shapefile_source
 
     src, encoding = shapefile_source(path)
     if layer is None and path.suffix.lower() == ".gpkg":
@@ -237,8 +181,6 @@ def _postgis_pieces(plan, crs, partition_rows: int, work: Path):
     GeoParquet in ``work`` first, one chunk at a time, and read back by row groups."""
     import dask
 
-    from landgis.qa.postgis_chunks import read_chunk, retype
-
     if plan.streamed:
         pieces, n = _pieces(plan.stream(work / "postgis", partition_rows), None, crs, partition_rows)
         return [dask.delayed(retype)(p, plan.spec) for p in pieces], n
@@ -250,8 +192,6 @@ _SPREAD = np.uint64(2654435761)  # Knuth's multiplicative hash: rows without geo
 
 
 def _keyed(piece: gpd.GeoDataFrame, bounds, crs) -> pd.DataFrame:
-    from dask_geopandas.hilbert_distance import _hilbert_distance
-
     if piece.crs is None and crs is not None:
         piece = piece.set_crs(crs)
     rows = piece.index.to_numpy(dtype=np.int64)
@@ -260,7 +200,7 @@ def _keyed(piece: gpd.GeoDataFrame, bounds, crs) -> pd.DataFrame:
     usable[usable] = ~shapely.is_empty(geoms[usable])
     curve = (rows.astype(np.uint64) * _SPREAD) % np.uint64(2**32)
     if usable.any():
-        h = _hilbert_distance(gpd.GeoSeries(geoms[usable]), total_bounds=bounds, level=16)
+        h = gpd.GeoSeries(geoms[usable]).hilbert_distance(total_bounds=bounds, level=16)
         curve[usable] = h.to_numpy().astype(np.uint64)
     key = (curve << np.uint64(24)) + (rows.astype(np.uint64) % np.uint64(2**24))
     df = _stable(pd.DataFrame(piece.drop(columns=piece.geometry.name)))
@@ -407,8 +347,6 @@ def _across_stage(i: int, j: int, ctx: Context, work: Path) -> int:
 
 # stage 5: each partition's result
 def _assemble_stage(k: int, work: Path, staging: Path) -> dict:
-    from landgis.qa.result import parcel_table, per_row, sort_findings
-
     checked = gpd.read_parquet(work / "checked" / f"part.{k}.parquet")
     rows = checked["_qa_row"].to_numpy(dtype=np.int64)
     fdf, around = group_overlaps(read_findings_parquet(sorted((work / "findings" / f"part={k}").glob("*.parquet"))))
@@ -431,7 +369,6 @@ def _assemble_stage(k: int, work: Path, staging: Path) -> dict:
 
 def _empty_part(sample: gpd.GeoDataFrame, ctx: Context, staging: Path) -> None:
     """No parcels at all: one empty part with a checked part's columns, so the result reads as any other."""
-    from landgis.qa.result import parcel_table, per_row
 
     empty = sample.head(0)
     added, _ = check_partition(empty, ctx)
@@ -439,62 +376,6 @@ def _empty_part(sample: gpd.GeoDataFrame, ctx: Context, staging: Path) -> None:
     table = parcel_table(inputs, added, per_row(read_findings_parquet([])))
     table = gpd.GeoDataFrame(_stable(table.drop(columns="geometry")), geometry=table.geometry, crs=4326)
     table.to_parquet(staging / "parcels.parquet" / "part.00000.parquet", index=False)
-
-
-class _AbandonedGather(logging.Filter):
-    """Drops asyncio's "Task exception was never retrieved … AllExit" records.
-
-    ``AllExit`` is how distributed's ``Client.gather`` stops waiting; when Ctrl-C or SIGTERM
-    interrupts a gather, the client closes with those waits unawaited, and asyncio logs each with
-    a traceback (dozens of them) after the run has already said, in one line, that it was interrupted.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        exc = record.exc_info[1] if record.exc_info else None
-        return not (type(exc).__name__ == "AllExit" and type(exc).__module__.startswith("distributed"))
-
-
-_ABANDONED_GATHER = _AbandonedGather()
-
-
-@contextmanager
-def cluster(scheduler):
-    """A dask client: the caller's, one for an address, or a new LocalCluster; what it opened, it closes."""
-    from distributed import Client, LocalCluster
-
-    logging.getLogger("asyncio").addFilter(_ABANDONED_GATHER)  # the same object: added once
-
-    if isinstance(scheduler, Client):
-        yield scheduler
-        return
-    if scheduler is None:
-        # a failed task's error reaches the caller as its exception (one line in the CLI): the
-        # workers' own log of it would only repeat it on stderr
-        # (and its small HTTP server on a free port: a busy 8787 would be one more warning line)
-        own = Client(LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
-                                  scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=logging.CRITICAL))
-    else:
-        own = Client(scheduler)
-    abandoned = True
-    try:
-        yield own
-        abandoned = False
-    finally:
-        local = getattr(own, "cluster", None)
-        own.close()
-        if local is not None:
-            local.close()  # which puts distributed's log level back
-            if abandoned:  # interrupted or failed: the closing cluster's INFO lines would follow our one line
-                logging.getLogger("distributed").setLevel(logging.CRITICAL)
-
-
-def _gather(client, tasks, progress: bool):
-    from distributed import progress as dask_progress
-
-    futures = client.compute(tasks)
-    if progress:
-        dask_progress(futures)
-    return client.gather(futures)
 
 
 def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=None, layer=None, scheduler=None,
@@ -553,13 +434,13 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
     nparts = max(1, math.ceil(n / partition_rows))
     bounds = _extent(ctx, crs)
     group_rows = max(1_000, partition_rows // (4 * nparts))  # a partition reads ~4 row groups of a piece
-    samples = _gather(client, [dask.delayed(_key_stage)(p, i, bounds, crs, work, group_rows)
+    samples = gather(client, [dask.delayed(_key_stage)(p, i, bounds, crs, work, group_rows)
                                for i, p in enumerate(pieces)], progress)
     timings["read_and_key"] = time.perf_counter() - t0
 
     cuts = [None, *exchange.divisions(samples, nparts).tolist(), None]
     ctx_d = dask.delayed(ctx, traverse=False)
-    stats = _gather(client, [dask.delayed(_check_stage)(k, cuts[k], cuts[k + 1], ctx_d, crs, work, nparts)
+    stats = gather(client, [dask.delayed(_check_stage)(k, cuts[k], cuts[k + 1], ctx_d, crs, work, nparts)
                              for k in range(nparts)], progress)
     stats = [s for s in stats if s["n"]]
     shutil.rmtree(work / "keyed")  # every partition has its rows: the pieces are no longer needed
@@ -574,18 +455,17 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
                 shared.setdefault(si["part"], {})[sj["part"]] = common
                 shared.setdefault(sj["part"], {})[si["part"]] = common
     border = [dask.delayed(_border_stage)(i, nb, work) for i, nb in shared.items()]
-    counts = _gather(client, jobs + border, progress)
+    counts = gather(client, jobs + border, progress)
     shutil.rmtree(work / "duplicates")
     timings["duplicates_and_borders"] = time.perf_counter() - t0
     pairs = sorted({(min(i, j), max(i, j)) for i, nb in shared.items() for j in nb})
-    across = _gather(client, [dask.delayed(_across_stage)(i, j, ctx_d, work) for i, j in pairs], progress)
+    across = gather(client, [dask.delayed(_across_stage)(i, j, ctx_d, work) for i, j in pairs], progress)
     timings["overlaps_across"] = time.perf_counter() - t0
 
-    done = _gather(client, [dask.delayed(_assemble_stage)(s["part"], work, staging) for s in stats], progress)
+    done = gather(client, [dask.delayed(_assemble_stage)(s["part"], work, staging) for s in stats], progress)
     if not stats:
         _empty_part(sample, ctx, staging)
     timings["assemble"] = time.perf_counter() - t0
-    from landgis.qa.quota import combine
 
     run = DaskRun(parcels_path=out / "parcels.parquet", findings_path=out / "findings.parquet",
                   booked=combine([s["booked"] for s in stats]), n_parcels=int(sum(s["n"] for s in stats)),
@@ -615,7 +495,6 @@ def publish(run: DaskRun) -> None:
 
 def _extent(ctx: Context, crs):
     """The township layer's extent in the parcels' CRS (the Hilbert curve's square)."""
-    from pyproj import CRS
 
     towns = gpd.GeoSeries(list(ctx.towns_area), crs=ctx.crs_area)
     target = CRS.from_user_input(crs) if crs is not None else CRS.from_epsg(4490)

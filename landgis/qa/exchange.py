@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 __all__ = ["write_sorted", "key_sample", "divisions", "read_range", "buckets"]
 
@@ -30,8 +32,6 @@ def write_sorted(df: pd.DataFrame, key: str, path, group_rows: int) -> None:
     >>> df = pd.DataFrame({"k": [3, 1, 2], "v": ["c", "a", "b"]})
     >>> write_sorted(df, "k", tmp / "piece.parquet", group_rows=2)  # doctest: +SKIP
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,8 +82,6 @@ def read_range(paths, key: str, lo=None, hi=None) -> pd.DataFrame:
     --------
     >>> read_range(sorted(tmp.glob("*.parquet")), "k", 2, None)  # doctest: +SKIP
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     where = ([(key, ">=", int(lo))] if lo is not None else []) + ([(key, "<", int(hi))] if hi is not None else [])
     tables = [pq.read_table(p, filters=where or None) for p in paths]

@@ -9,16 +9,22 @@ that QA can report it – and keeps the geometry in the file's CRS (QA decides w
 from __future__ import annotations
 
 import io
+import json
 import re
 import unicodedata
 import warnings
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pyogrio
+import shapely
 from pyproj import CRS
+from shapely import from_wkt, points
 
 from landgis.errors import InputError
 from landgis.limits import check_size, check_zip, exceeded, limit
@@ -188,7 +194,6 @@ def _first_sentence(exc: BaseException) -> str:
 
 def _read_workbook(path: Path, sheet: str | None) -> pd.DataFrame:
     """One sheet of an .xlsx/.xlsm (openpyxl) or old .xls (xlrd) workbook, every cell as read."""
-    import zipfile
 
     suffix = path.suffix.lower()
     engine = "xlrd" if suffix == ".xls" else "openpyxl"
@@ -284,8 +289,6 @@ def _coordinate_columns(df: pd.DataFrame, x_field, y_field, path: Path):
 def _table_to_gdf(df: pd.DataFrame, path: Path, crs, x_field, y_field) -> gpd.GeoDataFrame:
     xcol, ycol, kind = _coordinate_columns(df, x_field, y_field, path)
     if kind == "wkt":
-        from shapely import from_wkt
-
         text = [str(v).strip() if isinstance(v, str) else "" for v in df[xcol]]
         geoms = from_wkt(np.array([t or None for t in text], dtype=object), on_invalid="warn")
         df = _numeric_columns(df.drop(columns=[xcol]), skip=set())
@@ -300,7 +303,6 @@ def _table_to_gdf(df: pd.DataFrame, path: Path, crs, x_field, y_field) -> gpd.Ge
                 f"{path}: columns {xcol!r}/{ycol!r} hold projected coordinates (e.g. {x[ok][0]:.0f}, "
                 f"{y[ok][0]:.0f}); say which CRS with --crs (e.g. 4526 for CGCS2000 Gauss-Krüger 3° zone 38)")
         crs = "EPSG:4490"  # CGCS2000 geographic: what Chinese lon/lat tables are in
-    from shapely import points
 
     geoms = np.full(len(df), None, dtype=object)
     geoms[ok] = points(x[ok], y[ok])
@@ -408,7 +410,6 @@ def geoparquet_pieces(path) -> list[tuple[str, int, int]]:
     >>> geoparquet_pieces("parcels.parquet")  # doctest: +SKIP
     [('parcels.parquet', 0, 65536), ('parcels.parquet', 1, 34464)]
     """
-    import pyarrow.parquet as pq
 
     path = Path(path)
     files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
@@ -430,11 +431,6 @@ def read_geoparquet(pieces) -> gpd.GeoDataFrame:
     InputError
         For a file without GeoParquet metadata or with a geometry encoding other than WKB.
     """
-    import json
-
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-    import shapely
 
     tables, geo, where = [], None, None
     for f, group, _ in pieces:

@@ -26,14 +26,19 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
 
 from landgis.errors import InputError
+from landgis.secrets import KEYWORDS, display, normalize, redact
+from landgis.sqlguard import check_relations, check_select
+
+# psycopg (the postgis extra) is imported inside functions: landgis works without it until a URL is given.
 
 if TYPE_CHECKING:  # pragma: no cover
-    import geopandas as gpd
     import psycopg
 
 __all__ = ["read_parcels", "write_findings", "redact_url", "is_postgres_url"]
@@ -55,7 +60,6 @@ def redact_url(url: str) -> str:
     The password is found by parsing (:func:`landgis.secrets.display`) and remembered, so that
     :func:`landgis.secrets.redact` removes it from every later message too.
     """
-    from landgis.secrets import display
 
     return display(url)
 
@@ -87,7 +91,6 @@ def _one_line(exc: BaseException, url: str) -> str:
     text = " ".join(l if l[-1] in ".;:?!" or i == len(lines) - 1 else l + ";" for i, l in enumerate(lines))
     for secret in _secrets(url):
         text = text.replace(secret, "***")
-    from landgis.secrets import redact
 
     return redact(text)
 
@@ -121,8 +124,6 @@ def _connect(url: str, *, read_only: bool = False, statement_timeout: float | No
     psycopg = _psycopg()
     from psycopg.conninfo import conninfo_to_dict
 
-    from landgis.secrets import normalize
-
     shown = redact_url(url)
     url = normalize(url)
     try:
@@ -130,7 +131,6 @@ def _connect(url: str, *, read_only: bool = False, statement_timeout: float | No
     except psycopg.Error as exc:
         reason = _one_line(exc, url)
         m = re.search(r'invalid (?:connection option|URI query parameter):? "([^"]+)"', reason)
-        from landgis.secrets import KEYWORDS
 
         close = difflib.get_close_matches(m.group(1).lower(), KEYWORDS, 1, 0.6) if m else []
         hint = f" (did you mean {close[0]}?)" if close else ""
@@ -259,7 +259,6 @@ def _find_table(conn, layer: str | None, url: str) -> tuple[str, str]:
 # --- reading ----------------------------------------------------------------------------------
 def _crs_of_srid(conn, srid: int):
     """A pyproj CRS for a PostGIS SRID (EPSG codes directly; other authorities via their WKT)."""
-    from pyproj import CRS
 
     if not srid:
         return None
@@ -340,7 +339,6 @@ def describe(conn, url: str, layer: str | None, sql_stmt: str | None) -> Relatio
 
     shown = redact_url(url)
     if sql_stmt is not None:
-        from landgis.sqlguard import check_relations
 
         check_relations(conn, sql_stmt)  # views and policies it reads call only listed functions
         # the user's own, checked SQL; the line break ends a trailing -- comment
@@ -476,7 +474,6 @@ def typed(df: pd.DataFrame, rel: Relation, has_null: dict | None) -> pd.DataFram
 
 def to_geodataframe(df: pd.DataFrame, rel: Relation, crs) -> "gpd.GeoDataFrame":
     """The read rows as a GeoDataFrame, the geometry column named as :attr:`Relation.out_geom`."""
-    import geopandas as gpd
 
     if rel.out_geom != rel.gname:
         df = df.rename(columns={rel.gname: rel.out_geom})
@@ -506,7 +503,6 @@ def check_request(layer: str | None, sql: str | None) -> str | None:
         raise InputError("give either a table (--layer) or a query (--sql), not both")
     if sql is None:
         return None
-    from landgis.sqlguard import check_select
 
     return check_select(sql)  # one read-only SELECT, or refused before anything runs
 
@@ -676,7 +672,6 @@ def _source_srid(parcels: "gpd.GeoDataFrame", result: Any) -> int | None:
     summary: ``summary["crs"]``/``["source_crs"]``, or the ``(SRID n)`` that :func:`read_parcels`
     appends to ``attrs["source"]``, which QA reports as ``summary["source"]``.
     """
-    from pyproj import CRS
 
     for attrs in (getattr(parcels, "attrs", None), getattr(result, "attrs", None)):
         info = attrs.get("postgis") if isinstance(attrs, dict) else None
@@ -712,7 +707,6 @@ def _findings_messages(result: Any, parcels: "gpd.GeoDataFrame") -> pd.Series | 
 def _geometry_column(conn, parcels: "gpd.GeoDataFrame", srid: int):
     """(column type, hex EWKB values) for the parcels' geometry in ``srid``, reprojected if needed."""
     from psycopg import sql as S
-    from pyproj import CRS
 
     geoms = parcels.geometry
     target = _crs_of_srid(conn, srid) if srid else None
@@ -798,7 +792,6 @@ def write_findings(result: Any, url: str, table: str, *, replace: bool = False) 
         The table exists and ``replace`` is False, a value or name cannot be stored, the
         connection fails. Nothing is left in the database then (an old table stays as it was).
     """
-    import geopandas as gpd
 
     psycopg = _psycopg()
     from psycopg import sql as S

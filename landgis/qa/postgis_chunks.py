@@ -31,18 +31,54 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
+import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import shapely
+from pyproj import CRS
 
 from landgis.errors import InputError
-from landgis.qa.postgis import (STATEMENT_TIMEOUT, Relation, _connect, _crs_of_srid, _psycopg, _timeout_ms,
-                                check_request, checked_srid, describe, describe_source, failure, fetch, redact_url,
-                                select, to_geodataframe, typed)
+from landgis.qa.cluster import cluster, gather
+from landgis.qa.postgis import (
+    _GEOM_TYPES,
+    STATEMENT_TIMEOUT,
+    Relation,
+    _column_values,
+    _connect,
+    _crs_of_srid,
+    _findings_messages,
+    _geometry_column,
+    _ident_bytes_ok,
+    _index_name,
+    _one_line,
+    _pg_type,
+    _psycopg,
+    _regclass,
+    _show,
+    _split_table,
+    _timeout_ms,
+    check_request,
+    checked_srid,
+    describe,
+    describe_source,
+    failure,
+    fetch,
+    redact_url,
+    refuse_existing,
+    select,
+    to_geodataframe,
+    typed,
+)
+from landgis.qa.result import read_findings_parquet
 
-if TYPE_CHECKING:  # pragma: no cover
-    import geopandas as gpd
+# dask and psycopg (the dask and postgis extras) are imported inside functions: optional dependencies.
 
 __all__ = ["plan_chunks", "read_chunk", "retype", "write_findings_partitions", "ChunkPlan", "ChunkSpec"]
 
@@ -138,7 +174,6 @@ class ChunkPlan:
         by one chunk. Afterwards :attr:`spec` knows which columns have NULLs and :func:`retype` gives
         every piece the dtypes the whole result would have.
         """
-        import pyarrow.parquet as pq
 
         psycopg = _psycopg()
         rel, path = self._rel, Path(folder) / "parcels.parquet"
@@ -378,8 +413,6 @@ def retype(piece: "gpd.GeoDataFrame", spec: ChunkSpec) -> "gpd.GeoDataFrame":
 
 # --- the streamed query as GeoParquet ----------------------------------------------------------------
 def _arrow_schema(rel: Relation, crs):
-    import pyarrow as pa
-
     kinds = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "date": pa.date32(),
              "timestamp": pa.timestamp("us"), "geometry": pa.binary()}
     fields = [pa.field(rel.out_geom if c == rel.gname else c, kinds.get(k, pa.large_string()))
@@ -392,9 +425,6 @@ def _arrow_schema(rel: Relation, crs):
 
 def _arrow_table(frame: pd.DataFrame, rel: Relation, schema):
     """A typed chunk as an Arrow table of ``schema`` (geometries as WKB)."""
-    import numpy as np
-    import pyarrow as pa
-    import shapely
 
     arrays = []
     for c, k, f in zip(rel.names, rel.kinds, schema):
@@ -448,12 +478,8 @@ def write_findings_partitions(result, url: str, table: str, *, replace: bool = F
     --------
     >>> write_findings_partitions(qa(url, layer="gis.dk", engine="dask"), url, "gis.dk_qa")  # doctest: +SKIP
     """
-    import uuid
 
     import dask
-
-    from landgis.qa import engines
-    from landgis.qa.postgis import _ident_bytes_ok, _split_table, refuse_existing
 
     schema, name = _split_table(table)
     _ident_bytes_ok(name, "table name")
@@ -465,10 +491,10 @@ def write_findings_partitions(result, url: str, table: str, *, replace: bool = F
     staging = name.encode("utf-8")[:40].decode("utf-8", "ignore") + "_landgis_" + uuid.uuid4().hex[:8]
     _create_staging(url, schema, staging, meta)
     try:
-        with engines.cluster(scheduler) as client:
+        with cluster(scheduler) as client:
             tasks = [dask.delayed(_copy_partition)(_Secret(url), schema, staging, meta, str(p),
                                                    str(store / "findings.parquet" / p.name), srid) for p in parts]
-            written = sum(engines._gather(client, tasks, False))
+            written = sum(gather(client, tasks, False))
         _swap_in(url, schema, staging, name, srid, int(result.summary["n_parcels"]), written, replace,
                  _has_fid(meta))
     finally:
@@ -478,9 +504,6 @@ def write_findings_partitions(result, url: str, table: str, *, replace: bool = F
 
 def _summary_srid(summary: dict) -> int:
     """The source's SRID, from the summary's ``source`` (``… (SRID n)``) or its CRS."""
-    import re
-
-    from pyproj import CRS
 
     m = re.search(r"\(SRID (\d+)\)$", str(summary.get("source") or ""))
     if m and int(m.group(1)):
@@ -491,7 +514,6 @@ def _summary_srid(summary: dict) -> int:
 
 def _columns(meta) -> list[tuple[str, str]]:
     """(column, PostgreSQL type) of the written table, from the partitions' meta (the same in every worker)."""
-    from landgis.qa.postgis import _pg_type
 
     frame = pd.DataFrame(meta.drop(columns=meta.geometry.name))
     cols = [(str(c), _pg_type(frame[c])[0]) for c in frame.columns]
@@ -523,8 +545,6 @@ def _create_staging(url: str, schema: str, staging: str, meta) -> None:
             conn.execute(S.SQL("CREATE TABLE {} ({})").format(S.Identifier(schema, staging),
                                                                       S.SQL(", ").join(cols)))
     except psycopg.Error as exc:
-        from landgis.qa.postgis import _one_line
-
         raise InputError(f"{redact_url(url)}: cannot create a table in schema {schema}: "
                          f"{_one_line(exc, url)}") from None
 
@@ -532,11 +552,7 @@ def _create_staging(url: str, schema: str, staging: str, meta) -> None:
 def _copy_partition(url: _Secret, schema: str, staging: str, meta, parcels_file: str, findings_file: str,
                     srid: int) -> int:
     """On a worker: one partition's parcels, their findings' messages and geometry, COPY'd into staging."""
-    import geopandas as gpd
     from psycopg import sql as S
-
-    from landgis.qa.engines import read_findings_parquet
-    from landgis.qa.postgis import _column_values, _findings_messages, _geometry_column, _one_line, _pg_type
 
     psycopg = _psycopg()
     gdf = gpd.read_parquet(parcels_file)
@@ -571,8 +587,6 @@ def _swap_in(url: str, schema: str, staging: str, name: str, srid: int, expected
              replace: bool, fid: bool) -> None:
     """In one transaction: check the count, type the geometry, replace the target, rename, key and index."""
     from psycopg import sql as S
-
-    from landgis.qa.postgis import _GEOM_TYPES, _index_name, _one_line, _regclass, _show
 
     psycopg = _psycopg()
     shown = redact_url(url)

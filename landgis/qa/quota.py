@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from landgis.categories import lookup
-from landgis.names import registry
+from landgis.names import TownshipRegistry
 from landgis.qa.checks import fmt_ha
 from landgis.qa.labels import finding
 
@@ -56,7 +56,7 @@ def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
         ["booked_ha", "n_parcels"]].sum()
 
 
-def reconcile(got: pd.DataFrame, plan, findings: list[dict]) -> pd.DataFrame:
+def reconcile(got: pd.DataFrame, plan, findings: list[dict], registry: TownshipRegistry) -> pd.DataFrame:
     """The quota table: the plan's cells in plan order, then cells only the parcels have (sorted).
 
     Parameters
@@ -66,13 +66,15 @@ def reconcile(got: pd.DataFrame, plan, findings: list[dict]) -> pd.DataFrame:
     plan : landgis.plan.Plan or None
     findings : list of dict
         ``quota_over``, ``quota_under`` and ``category_not_in_plan`` findings are appended.
+    registry : landgis.names.TownshipRegistry
+        The county's registry: the plan's township names are resolved through it.
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`QUOTA_COLUMNS`.
     """
-    alloc, plan_cats = _allocations(plan)
+    alloc, plan_cats = _allocations(plan, registry)
     q = alloc.merge(got, on=["township", "category"], how="outer", sort=False, indicator=True)
     q = pd.concat([q[q["_merge"] != "right_only"],
                    q[q["_merge"] == "right_only"].sort_values(["township", "category"])]).drop(columns="_merge")
@@ -93,11 +95,11 @@ def reconcile(got: pd.DataFrame, plan, findings: list[dict]) -> pd.DataFrame:
     return q[list(QUOTA_COLUMNS)].reset_index(drop=True)
 
 
-def _allocations(plan):
+def _allocations(plan, registry: TownshipRegistry):
     if plan is None:
         return pd.DataFrame(columns=["township", "category", "category_code", "allocated_ha"]), set()
     a = plan.allocations
-    alloc = pd.DataFrame({"township": [registry().resolve(t) or t for t in a["township"]],
+    alloc = pd.DataFrame({"township": [registry.resolve(t) or t for t in a["township"]],
                           "category": a["category"], "category_code": a["category_code"],
                           "allocated_ha": a["hectares"].astype(float)})
     alloc = alloc.groupby(["township", "category"], sort=False, as_index=False).agg(

@@ -8,18 +8,30 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from pyproj import CRS
 
+from landgis.files import atomic_path, csv_bytes, write_csv, write_xlsx
 from landgis.qa.checks import group_overlaps
-from landgis.qa.labels import GROUP_COLUMNS, FINDING_COLUMNS, KIND_LABELS, KIND_LABELS_EN, KIND_ORDER, SEVERITIES, SEVERITY_OF
-from landgis.severity import SEVERITY_WORDS
+from landgis.qa.labels import (
+    FINDING_COLUMNS,
+    GROUP_COLUMNS,
+    KIND_LABELS,
+    KIND_LABELS_EN,
+    KIND_ORDER,
+    SEVERITIES,
+    SEVERITY_OF,
+)
 from landgis.qa.quota import QUOTA_COLUMNS
+from landgis.severity import SEVERITY_WORDS
 
 __all__ = ["QAResult", "ADDED_COLUMNS", "FINDING_COLUMNS", "QUOTA_COLUMNS", "assemble", "write_qa",
            "format_summary"]
@@ -194,8 +206,6 @@ def for_file(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_table(df: pd.DataFrame, path: Path, kind: str) -> Path:
-    from landgis.files import write_csv, write_xlsx
-
     if kind == "csv":
         return write_csv(df, path)  # UTF-8 with BOM for Excel; formula-like text made safe
     return write_xlsx({path.stem: df}, path)
@@ -225,7 +235,6 @@ def write_qa(result: QAResult, out_dir) -> list[Path]:
     --------
     >>> write_qa(qa("parcels.gpkg"), "qa")  # doctest: +SKIP
     """
-    from landgis.files import atomic_path
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -259,10 +268,6 @@ XLSX_MAX_FINDINGS = 200_000
 
 def _write_partitioned(result: QAResult, out: Path) -> list[Path]:
     """A dask result: the partitioned GeoParquet in ``out``, findings.csv streamed partition by partition."""
-    import shutil
-
-    from landgis.files import atomic_path, csv_bytes
-    from landgis.qa.engines import read_findings_parquet, read_groups_parquet
 
     store = Path(result.summary["store"])
     written = []
@@ -342,3 +347,58 @@ def format_summary(result: QAResult, lang: str = "zh") -> str:
             for r in over.itertuples()))
     lines.append(t["total"].format(**s))
     return "\n".join(lines)
+
+
+# --- findings as Parquet (the dask engine's partitions and findings.parquet) -------------------------
+_FINDINGS_SCHEMA = None
+
+
+def _findings_schema():
+    global _FINDINGS_SCHEMA
+    if _FINDINGS_SCHEMA is None:
+        _FINDINGS_SCHEMA = pa.schema([("row", pa.int64()), *[(c, pa.large_string()) for c in FINDING_COLUMNS[1:]]])
+    return _FINDINGS_SCHEMA
+
+
+def write_findings_parquet(records, path: Path) -> None:
+    """Finding records (dicts or a DataFrame with :data:`FINDING_COLUMNS`) as one Parquet file, fixed schema."""
+    df = pd.DataFrame(records, columns=list(FINDING_COLUMNS))
+    cols = {"row": pa.array([None if pd.isna(r) else int(r) for r in df["row"]], pa.int64())}
+    for c in FINDING_COLUMNS[1:]:
+        cols[c] = pa.array([None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v)
+                            for v in df[c]], pa.large_string())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table(cols, schema=_findings_schema()), path)
+
+
+def read_findings_parquet(paths) -> pd.DataFrame:
+    """Finding files written by :func:`write_findings_parquet`, as one DataFrame (``row`` as Int64)."""
+    tables = [pq.read_table(p, schema=_findings_schema()) for p in paths]
+    if not tables:
+        return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else object) for c in FINDING_COLUMNS})
+    df = pa.concat_tables(tables).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    for c in FINDING_COLUMNS[1:]:
+        df[c] = df[c].astype(object).where(df[c].notna(), None)
+    return df
+
+
+def write_groups_parquet(members: pd.DataFrame, path: Path) -> None:
+    """Members of duplicate groups (:data:`GROUP_COLUMNS`) as one Parquet file, fixed schema."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pandas(pd.DataFrame(members, columns=list(GROUP_COLUMNS)).astype(
+        {"group": str, "kind": str, "group_size": np.int64, "row": np.int64, "parcel_id": str}),
+        schema=_groups_schema(), preserve_index=False), path)
+
+
+def read_groups_parquet(paths) -> pd.DataFrame:
+    """Group member files written by :func:`write_groups_parquet`, as one DataFrame."""
+    tables = [pq.read_table(p, schema=_groups_schema()) for p in paths]
+    if not tables:
+        return pd.DataFrame({c: pd.Series(dtype=np.int64 if c in ("row", "group_size") else object)
+                             for c in GROUP_COLUMNS})
+    return pa.concat_tables(tables).to_pandas()
+
+
+def _groups_schema():
+    return pa.schema([("group", pa.string()), ("kind", pa.string()), ("group_size", pa.int64()),
+                      ("row", pa.int64()), ("parcel_id", pa.large_string())])

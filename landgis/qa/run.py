@@ -7,27 +7,36 @@ check every partition (engine) → checks across rows → quota → assemble.
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+from pyproj import CRS
 
+from landgis.boundaries import load_townships
+from landgis.county import County, find_county, resolve_county
 from landgis.errors import InputError
+from landgis.plan import SEED_PLAN, Plan, parse_plan
 from landgis.qa import engines
-from landgis.qa.postgis import STATEMENT_TIMEOUT
 from landgis.qa.checks import Context, duplicate_geometries, duplicate_ids, guess_area_unit, overlaps
-from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
-from landgis.qa.quota import booked, reconcile
 from landgis.qa.labels import SEVERITIES
-from landgis.qa.result import QAResult, assemble
+from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
+from landgis.qa.postgis import STATEMENT_TIMEOUT, read_parcels
+from landgis.qa.postgis_chunks import plan_chunks
+from landgis.qa.quota import booked, reconcile
+from landgis.qa.result import QAResult, assemble, read_groups_parquet, write_findings_parquet
+from landgis.secrets import is_conninfo
 
-__all__ = ["qa"]
+# dask and dask-geopandas (the dask extra) are imported inside functions: only engine="dask" needs them.
+
+__all__ = ["qa", "default_plan"]
 
 _VECTOR = (".gpkg", ".shp", ".zip", ".geojson", ".fgb")
 _UNITS = {"ha": "公顷", "mu": "亩", "m2": "平方米", "m²": "平方米"}
 
 
-def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, township_field: str | None = None,
+def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None = None, township_field: str | None = None,
        category_field: str | None = None, area_field: str | None = None, area_unit: str | None = None,
        area_tolerance: float = 0.05, overlap_tolerance: float = 1.0, engine: str = "local", scheduler=None, progress: bool = False,
        layer: str | None = None, crs=None, x_field: str | None = None, y_field: str | None = None,
@@ -42,10 +51,16 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
         (``layer``, ``crs``, ``x_field``, ``y_field`` are passed to it), or a ``postgresql://`` URL
         (libpq ``key=value`` strings too) with the table as ``layer`` or a query as ``sql``.
     townships : geopandas.GeoDataFrame, optional
-        Township layer with ``name`` and ``geometry``; default :func:`landgis.boundaries.load_townships`.
+        Township layer with ``name`` and ``geometry``; default the layer landgis ships for the
+        county (:func:`landgis.boundaries.load_townships`), an error for a county without one.
     plan : landgis.plan.Plan or str or pathlib.Path or False, optional
-        The plan whose allocations the parcels are booked against; default the seed plan.
-        ``False`` skips the quota reconciliation.
+        The plan whose allocations the parcels are booked against (a file is read against
+        ``county``). Default: the shipped seed plan, but only for the seed plan's county (连州市):
+        for another county give its plan, or ``False``, which skips the quota reconciliation.
+    county : str or landgis.county.County, optional
+        The county the parcels are checked in: declared townships resolve through its registry,
+        on every dask worker too. Default ``plan.county`` (the county the plan names); without a
+        plan that names one it must be given.
     id_field, township_field, category_field, area_field : str, optional
         Columns to use; by default found by their usual names (地块编号, 所属乡镇, 用地类型, 面积 …).
     area_unit : {"公顷", "亩", "平方米"}, optional
@@ -104,9 +119,9 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
     with contextlib.ExitStack() as hold:  # a PostGIS snapshot stays open while the workers read
         gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field, sql,
                                                  partition_rows, hold, statement_timeout)
-        townships, plan = _inputs(townships, plan)
-        fields, ctx = _context(sample, townships, plan, source, id_field, township_field, category_field,
-                               area_field, area_unit, area_tolerance, overlap_tolerance)
+        the_county, townships, plan = _inputs(townships, plan, county)
+        fields, ctx = _context(sample, townships, plan, the_county, source, id_field, township_field,
+                               category_field, area_field, area_unit, area_tolerance, overlap_tolerance)
         if engine == "dask":
             return _run_dask(gdf if gdf is not None else source_path, sample, ctx, plan, townships, fields,
                              source, out_dir, crs=crs or sample.crs, layer=layer, scheduler=scheduler,
@@ -117,7 +132,7 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
     duplicate_ids(added, findings, members)
     duplicate_geometries(added, findings, members)
     overlaps(added, ctx, findings)
-    quota = reconcile(booked(added), plan, findings)
+    quota = reconcile(booked(added), plan, findings, ctx.registry)
     return assemble(gdf, added, findings, quota, townships, fields, source, engine, plan, members)
 
 
@@ -125,17 +140,13 @@ def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, ho
           statement_timeout: float | None = STATEMENT_TIMEOUT):
     """(the parcels or None when workers read them, a sample for columns/CRS/units, path or PostGIS
     chunk plan, source text)."""
-    from landgis.secrets import is_conninfo
 
     source_path = None
     if is_conninfo(parcels) and not Path(parcels).exists():
         if engine == "dask":
-            from landgis.qa.postgis_chunks import plan_chunks
-
             chunks = hold.enter_context(plan_chunks(parcels, layer=layer, sql=sql, rows=partition_rows,
                                                     statement_timeout=statement_timeout))
             return None, chunks.sample, chunks, chunks.source_text
-        from landgis.qa.postgis import read_parcels
 
         gdf = read_parcels(parcels, layer=layer, sql=sql, statement_timeout=statement_timeout)
     elif sql is not None:
@@ -154,28 +165,49 @@ def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, ho
     return gdf, gdf, source_path, source
 
 
-def _inputs(townships, plan):
-    """The township layer (default: the shipped one) and the plan (default: the seed; False: none)."""
-    if townships is None:
-        from landgis.boundaries import load_townships
+def default_plan(county: County | None = None) -> Plan:
+    """The plan QA books parcels against when none is given: the shipped seed plan, of its county only.
 
-        townships = load_townships()
-    if "name" not in townships.columns:
-        raise InputError("the township layer has no 'name' column")
+    Raises
+    ------
+    InputError
+        When ``county`` is another county than the seed plan's: its plan must be given.
+
+    Examples
+    --------
+    >>> default_plan().county.name
+    '连州市'
+    >>> default_plan(find_county("怀集县"))
+    Traceback (most recent call last):
+    ...
+    landgis.errors.InputError: no plan of 广东省肇庆市怀集县 (441224) to check the parcels' quotas against: give its plan with --plan PATH (plan= in Python), or --no-plan (plan=False)
+    """
+    seed = parse_plan(SEED_PLAN)
+    if county is not None and county.code != getattr(seed.county, "code", None):
+        raise InputError(f"no plan of {county.label} ({county.code}) to check the parcels' quotas against: "
+                         "give its plan with --plan PATH (plan= in Python), or --no-plan (plan=False)")
+    return seed
+
+
+def _inputs(townships, plan, county) -> tuple[County, gpd.GeoDataFrame, Plan | None]:
+    """The county, the township layer (default: the one shipped for the county) and the plan
+    (default: the seed plan, for the seed plan's county only; False: none)."""
+    the_county = find_county(county) if county is not None else None
     if plan is None:
-        from landgis.plan import SEED_PLAN, parse_plan
-
-        plan = parse_plan(SEED_PLAN)
+        plan = default_plan(the_county)
     elif plan is False:
         plan = None
-    elif not hasattr(plan, "allocations"):
-        from landgis.plan import parse_plan
+    elif not isinstance(plan, Plan):
+        plan = parse_plan(plan, the_county)
+    the_county = resolve_county(the_county or getattr(plan, "county", None), what="parcel QA")
+    if townships is None:
+        townships = load_townships(county=the_county)
+    if "name" not in townships.columns:
+        raise InputError("the township layer has no 'name' column")
+    return the_county, townships, plan
 
-        plan = parse_plan(plan)
-    return townships, plan
 
-
-def _context(sample, townships, plan, source, id_field, township_field, category_field, area_field,
+def _context(sample, townships, plan, county, source, id_field, township_field, category_field, area_field,
              area_unit, area_tolerance, overlap_tolerance):
     """The fields used, the area unit (given, from the header, or guessed), and the checks' Context."""
     columns = [c for c in sample.columns if c != sample.geometry.name]
@@ -192,7 +224,7 @@ def _context(sample, townships, plan, source, id_field, township_field, category
         unit, unit_source = None, "guessed"
     plan_cats = list(dict.fromkeys(plan.allocations["category"])) if plan is not None else []
     ctx = Context(townships, fields, unit, area_tolerance, getattr(plan, "category_system", None), plan_cats,
-                  overlap_tolerance)
+                  overlap_tolerance, registry=county.registry)
     ctx.source = str(source)
     if fields["area"] and unit is None:
         ctx.area_unit = unit = guess_area_unit(sample, fields["area"], ctx)
@@ -203,17 +235,15 @@ def _context(sample, townships, plan, source, id_field, township_field, category
 
 def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir, **options) -> QAResult:
     """The dask engine's pipeline: check partitions → quota from their sums → publish → lazy result."""
-    import tempfile
 
     import dask.dataframe as dd
     import dask_geopandas
-    from pyproj import CRS
 
     out = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="landgis-qa-"))
     run = engines.run_dask(source, ctx, out, sample, **options)
     quota_findings: list = []
-    quota = reconcile(run.booked, plan, quota_findings)
-    engines.write_findings_parquet(quota_findings, run.staging / "findings.parquet" / "quota.parquet")
+    quota = reconcile(run.booked, plan, quota_findings, ctx.registry)
+    write_findings_parquet(quota_findings, run.staging / "findings.parquet" / "quota.parquet")
     engines.publish(run)
     by_kind = dict(run.by_kind)
     by_sev = dict(run.by_severity)
@@ -237,7 +267,7 @@ def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir
     findings = dd.read_parquet(str(run.findings_path)).astype({"row": "Int64"})
     groups_path = run.findings_path.parent / "finding_groups.parquet"
     groups = (dd.read_parquet(str(groups_path)) if any(groups_path.glob("*.parquet"))
-              else dd.from_pandas(engines.read_groups_parquet([]), npartitions=1))
+              else dd.from_pandas(read_groups_parquet([]), npartitions=1))
     tw = townships.to_crs(4326) if townships.crs is not None else townships
     return QAResult(parcels=parcels, findings=findings, quota=quota, summary=summary, townships=tw, fields=fields,
                     groups=groups)

@@ -31,6 +31,7 @@ import sqlite3
 import sys
 import zipfile
 from importlib import resources
+from importlib.metadata import version
 from pathlib import Path
 
 import shapely
@@ -38,6 +39,8 @@ from shapely.geometry import mapping, shape
 
 from landgis.crs import gcj02_to_wgs84, transform_geometry
 from landgis.files import write_bytes
+
+# pypinyin (the build extra) is imported inside functions: only rebuilding the registry needs it.
 
 HERE = Path(__file__).parent
 DIVISIONS = HERE / "divisions.csv.gz"
@@ -155,7 +158,6 @@ def outlines(divs: list[tuple[str, str, str, str, str]]) -> tuple[dict[str, dict
 
 def build(src: Path) -> dict:
     """Write ``divisions.csv.gz`` and ``outlines.zip`` from the china-division package at ``src``."""
-    from importlib.metadata import version
 
     meta_src = json.loads((src / "package.json").read_text("utf-8"))
     divs = divisions_table(src)

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import geopandas as gpd
+import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -25,7 +26,7 @@ from landgis.categories import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, colour_for, look
 from landgis.errors import InputError
 from landgis.units import DENSITY_DECIMALS, PRECISION, display_unit, factor, format_number
 
-__all__ = ["Classification", "SCHEMES", "classify", "resolve_column", "values_in_unit", "NO_SUPPLY_FACE",
+__all__ = ["Classification", "SCHEMES", "classify", "classify_pooled", "resolve_column", "values_in_unit", "NO_SUPPLY_FACE",
            "NO_SUPPLY_HATCH", "FEW_TOWNSHIPS", "MAX_CLASSES_FEW"]
 
 #: Classification schemes: the CLI/API name → the mapclassify class used.
@@ -199,7 +200,7 @@ def classify(
     Parameters
     ----------
     layer : geopandas.GeoDataFrame
-        An allocation layer (:func:`landgis.join.join`).
+        An allocation layer (:func:`landgis.allocation.join`).
     column : str
         A category (canonical name or alias), ``"total"`` or ``"density"``.
     scheme : str
@@ -223,7 +224,6 @@ def classify(
     InputError
         For an unknown column, scheme or unit, bad breaks or a bad ``k``.
     """
-    import mapclassify
 
     column = resolve_column(layer, column)
     if breaks is not None and scheme == "natural_breaks":
@@ -232,35 +232,43 @@ def classify(
         raise InputError(f"unknown classification scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
     values = values_in_unit(layer, column, unit)
     positive = values[values > 0]
+    bins, lower, yb = _bins(positive.to_numpy(), scheme, k, breaks)
     assignment = pd.Series(-1, index=values.index, dtype=int)
-    colour = colour_for(column)
+    assignment.loc[positive.index] = yb
+    return _classification(column, scheme, unit, bins, lower, values, assignment, colour_for(column))
 
+
+def _bins(positive: np.ndarray, scheme: str, k: int | None,
+          breaks: Sequence[float] | None) -> tuple[list[float], float, np.ndarray]:
+    """(upper bounds, lower bound, class of each value) of the supplied values, by mapclassify.
+
+    ``scheme="user"`` is :class:`mapclassify.UserDefined` (which closes the last class at the largest
+    value when it exceeds the last break); the others are the classifier of :data:`SCHEMES`.
+    """
     if scheme == "user":
         if not breaks:
             raise InputError("user classes need breaks, e.g. --breaks 1,5,10")
         bins = [float(b) for b in breaks]
         if any(b <= 0 for b in bins) or any(b2 <= b1 for b1, b2 in zip(bins, bins[1:])):
             raise InputError(f"breaks must be positive and increasing, got {', '.join(map(str, breaks))}")
-        if len(positive) and positive.max() > bins[-1]:
-            bins.append(float(positive.max()))
-        lower = 0.0
-        yb = np.searchsorted(np.array(bins), positive.to_numpy(), side="left")
-    elif len(positive) == 0:
-        bins, lower, yb = [], 0.0, np.array([], dtype=int)
-    else:
-        n_distinct = int(positive.round(9).nunique())
-        if k is not None and k < 1:
-            raise InputError(f"the number of classes must be at least 1, got {k}")
-        k_used = min(k or default_k(n_distinct, len(positive)), n_distinct)
-        cls = getattr(mapclassify, SCHEMES[scheme])
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Numba not installed")
-            result = cls(positive.to_numpy(), k=k_used)
-        bins = [float(b) for b in result.bins]
-        lower = float(positive.min())
-        yb = np.asarray(result.yb, dtype=int)
-    assignment.loc[positive.index] = yb
+        if len(positive) == 0:
+            return bins, 0.0, np.array([], dtype=int)
+        result = mapclassify.UserDefined(positive, bins=bins)
+        return [float(b) for b in result.bins], 0.0, np.asarray(result.yb, dtype=int)
+    if len(positive) == 0:
+        return [], 0.0, np.array([], dtype=int)
+    n_distinct = int(np.unique(np.round(positive, 9)).size)
+    if k is not None and k < 1:
+        raise InputError(f"the number of classes must be at least 1, got {k}")
+    k_used = min(k or default_k(n_distinct, len(positive)), n_distinct)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        result = getattr(mapclassify, SCHEMES[scheme])(positive, k=k_used)
+    return [float(b) for b in result.bins], float(positive.min()), np.asarray(result.yb, dtype=int)
 
+
+def _classification(column: str, scheme: str, unit: str, bins: list[float], lower: float, values: pd.Series,
+                    assignment: pd.Series, colour: str) -> Classification:
     labels, decimals = _legend_labels(bins, lower, scheme, DENSITY_DECIMALS if column == "density"
                                       else PRECISION[display_unit(unit)]["map"])
     return Classification(
@@ -277,3 +285,52 @@ def classify(
     )
 
 
+def classify_pooled(
+    layer: gpd.GeoDataFrame,
+    columns: Sequence[str],
+    *,
+    scheme: str = "natural_breaks",
+    k: int | None = None,
+    breaks: Sequence[float] | None = None,
+    unit: str = "ha",
+) -> tuple[Classification, dict[str, Classification]]:
+    """One set of classes over several columns, so that their maps compare (the small multiples).
+
+    The classes are those of :func:`classify` over the supplied values of all columns together;
+    each column is then classed with them by :class:`mapclassify.Pooled`. Townships with no supply
+    are kept apart (class ``-1``) in every column.
+
+    Returns
+    -------
+    (Classification, dict of str to Classification)
+        The pooled classes (``column`` ``"pooled"``, values indexed ``"column|township"``), and each
+        column's classification with the pooled bins, in its own colour ramp.
+
+    Examples
+    --------
+    >>> pooled, panels = classify_pooled(layer, ["住宅用地", "工矿仓储用地"])  # doctest: +SKIP
+    >>> {p.bins for p in panels.values()} == {pooled.bins}  # doctest: +SKIP
+    True
+    """
+    columns = [resolve_column(layer, c) for c in columns]
+    if breaks is not None and scheme == "natural_breaks":
+        scheme = "user"
+    if scheme not in SCHEMES:
+        raise InputError(f"unknown classification scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+    table = pd.DataFrame({c: values_in_unit(layer, c, unit) for c in columns})
+    stacked = table.stack().swaplevel()  # (column, township) in column order
+    stacked.index = [f"{c}|{n}" for c, n in stacked.index]
+    positive = stacked[stacked > 0]
+    bins, lower, yb = _bins(positive.to_numpy(), scheme, k, breaks)
+    assignment = pd.Series(-1, index=stacked.index, dtype=int)
+    assignment.loc[positive.index] = yb
+    pooled = _classification("pooled", scheme, unit, bins, lower, stacked, assignment, "#777777")
+    panels: dict[str, Classification] = {}
+    if bins:
+        by_column = mapclassify.Pooled(table.to_numpy(), classifier="UserDefined", bins=bins).col_classifiers
+    for j, c in enumerate(columns):
+        values = table[c]
+        col_yb = pd.Series(np.asarray(by_column[j].yb, dtype=int) if bins else -1, index=values.index)
+        panels[c] = replace(pooled, column=c, values=values, assignment=col_yb.where(values > 0, -1).astype(int),
+                            colours=tuple(ramp(colour_for(c), len(bins))) if bins else ())
+    return pooled, panels

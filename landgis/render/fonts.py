@@ -18,11 +18,20 @@ look the same on a machine with no CJK font at all:
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 from functools import lru_cache
 from pathlib import Path
 
+import matplotlib
+import mplfonts
+from fontTools import subset
+from matplotlib import font_manager
+from matplotlib.ft2font import FT2Font
+from matplotlib.text import Text
+
 from landgis.errors import LandgisError
+from landgis.printable import printable
 
 __all__ = ["FONT_FAMILY", "cjk_font_path", "use_cjk_font", "pin_font", "rc_params", "webfont_css"]
 
@@ -51,10 +60,6 @@ def cjk_font_path() -> Path:
     LandgisError
         When ``mplfonts`` (a dependency of landgis) is not installed or lacks the font.
     """
-    try:
-        import mplfonts
-    except ImportError:  # pragma: no cover - a declared dependency
-        raise LandgisError("the CJK font package 'mplfonts' is not installed: pip install mplfonts") from None
     path = Path(mplfonts.__file__).parent / "fonts" / _FONT_FILE
     if not path.is_file():  # pragma: no cover - a broken install
         raise LandgisError(f"the CJK font {path} is missing; reinstall mplfonts")
@@ -64,10 +69,6 @@ def cjk_font_path() -> Path:
 @lru_cache(maxsize=None)
 def _register() -> str:
     """Register the shipped file under :data:`FONT_FAMILY`: selecting that family selects the file."""
-    import dataclasses
-
-    from matplotlib import font_manager
-    from matplotlib.ft2font import FT2Font
 
     path = str(cjk_font_path())
     entry = dataclasses.replace(font_manager.ttfFontProperty(FT2Font(path)), name=FONT_FAMILY)
@@ -100,9 +101,6 @@ def pin_font(fig):
     >>> pin_font(fig).texts[0].get_fontproperties().get_file() == str(cjk_font_path())
     True
     """
-    from matplotlib.text import Text
-
-    from landgis.printable import printable
 
     path = str(cjk_font_path())
     for text in fig.findobj(Text):
@@ -161,8 +159,6 @@ def use_cjk_font(set_default: bool = True):
     >>> font_manager.findfont(use_cjk_font(set_default=False)) == str(cjk_font_path())
     True
     """
-    import matplotlib
-    from matplotlib import font_manager
 
     family = _register()
     if set_default:
@@ -172,8 +168,6 @@ def use_cjk_font(set_default: bool = True):
 
 @lru_cache(maxsize=64)
 def _subset_woff(chars: str) -> bytes:
-    from fontTools import subset
-
     options = subset.Options()
     options.flavor = "woff"  # zlib: needs no brotli
     options.layout_features = ["*"]

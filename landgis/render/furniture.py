@@ -15,13 +15,18 @@ import matplotlib
 import matplotlib.lines
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 from pyproj import CRS
+from shapely.ops import polylabel
 
+from landgis.county import County, resolve_county
+from landgis.crs import gk3_epsg, layer_centre
 from landgis.errors import InputError
-from landgis.render.text import county_en, prefecture_name, texts
+from landgis.render.simplify import simplify_for_drawing
+from landgis.render.text import prefecture_name, texts
 
 __all__ = ["plot_crs", "drawing_layer", "drawing_tolerance", "page", "header", "footer", "scale_bar", "north_arrow", "place_labels", "label_point",
            "locator", "prefecture_layer", "frame_map", "A4_LANDSCAPE", "INK", "MUTED"]
@@ -31,7 +36,7 @@ INK = "#222222"
 MUTED = "#5a5a5a"
 
 
-def plot_crs(layer: gpd.GeoDataFrame) -> CRS:
+def plot_crs(layer: gpd.GeoDataFrame, county: County | None = None) -> CRS:
     """The CGCS2000 3° Gauss-Krüger zone (central-meridian form, EPSG:4534–4554) of a layer's centre.
 
     Parameters
@@ -44,13 +49,10 @@ def plot_crs(layer: gpd.GeoDataFrame) -> CRS:
     """
     if layer.crs is None:
         raise InputError("the layer has no CRS; cannot project it for a map")
-    from landgis.crs import gk3_epsg, layer_centre
 
     geometry = layer.geometry
     if (geometry.isna() | geometry.is_empty).all():  # a county's townships without geometry (no layer given)
-        from landgis.county import find_county
-
-        geometry = find_county(str((layer.attrs.get("provenance") or {}).get("county_code") or "")).outline().geometry
+        geometry = resolve_county(county, what="a map of townships without geometry").outline().geometry
     lon = layer_centre(geometry)[0]
     try:
         return CRS.from_epsg(gk3_epsg(lon, prefix=False))
@@ -91,7 +93,6 @@ def drawing_layer(layer: gpd.GeoDataFrame, crs: CRS, *, width_in: float = 7.0, d
     geopandas.GeoDataFrame
         A copy in ``crs`` with simplified geometry; attributes unchanged.
     """
-    from landgis.render.simplify import simplify_for_drawing
 
     # The extent from the features' projected boxes: a few vertices each, however dense the layer.
     tolerance = drawing_tolerance(layer.geometry.envelope.to_crs(crs), width_in=width_in, dpi=dpi)
@@ -153,7 +154,6 @@ def north_arrow(ax, lang: str, *, loc: tuple[float, float] = (0.93, 0.86), size:
 
 def label_point(geom):
     """Pole of inaccessibility: the label sits well inside even a concave township."""
-    from shapely.ops import polylabel
 
     poly = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
     try:
@@ -194,25 +194,23 @@ def place_labels(ax, items: list[tuple], fontsize: float) -> None:
         placed.append(bbox)
 
 
-def prefecture_layer(layer: gpd.GeoDataFrame, prefecture: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+def prefecture_layer(county: County, prefecture: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """The counties around ``county`` for the locator map: ``prefecture`` when given, else its prefecture's."""
     if prefecture is not None:
         return prefecture
-    from landgis.county import find_county
-
-    prov = layer.attrs.get("provenance") or {}
     try:
-        return find_county(str(prov.get("county_code") or "")).prefecture_outline()
+        return county.prefecture_outline()
     except Exception:  # noqa: BLE001 - a missing locator layer must not stop the maps
         return None
 
 
 def locator(fig: Figure, rect: Sequence[float], layer_p: gpd.GeoDataFrame, pref: gpd.GeoDataFrame,
-             crs: CRS, lang: str, attrs: dict) -> None:
+             crs: CRS, lang: str, county: County) -> None:
     ax = fig.add_axes(rect)
     pref_p = pref.to_crs(crs)
-    county = layer_p.union_all()
+    shape = layer_p.union_all()
     pref_p.plot(ax=ax, facecolor="#f1f1ee", edgecolor="#b4b4b4", linewidth=0.4)
-    gpd.GeoSeries([county], crs=crs).plot(ax=ax, facecolor="#c0392b", edgecolor="#7b241c", linewidth=0.5)
+    gpd.GeoSeries([shape], crs=crs).plot(ax=ax, facecolor="#c0392b", edgecolor="#7b241c", linewidth=0.5)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -221,17 +219,13 @@ def locator(fig: Figure, rect: Sequence[float], layer_p: gpd.GeoDataFrame, pref:
     for s in ax.spines.values():
         s.set_linewidth(0.6)
         s.set_color(MUTED)
-    prov = attrs.get("provenance") or {}
-    county_name = prov.get("county_name") or attrs.get("place") or ""
-    pref_name = prefecture_name(prov.get("county_code"), lang)
-    if lang == "en":
-        county_name = county_en(prov.get("county_code")) or county_name
+    county_name = county.name_en if lang == "en" else county.name
+    pref_name = prefecture_name(county, lang)
     ax.set_title(texts(lang)["locator"].format(county=county_name, pref=pref_name), fontsize=8, color=MUTED, pad=3)
 
 
 def page(lang: str) -> tuple[Figure, dict]:
     fig = Figure(figsize=A4_LANDSCAPE, dpi=100)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig)
     fig.patch.set_facecolor("white")

@@ -14,6 +14,7 @@ The styles are rendered from Jinja2 templates with XML autoescaping (``templates
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -24,12 +25,21 @@ from typing import TYPE_CHECKING, Iterator
 import geopandas as gpd
 import jinja2
 import pandas as pd
+import pyogrio
 from pyproj import CRS
+from shapely import get_type_id, multipolygons
 
+from landgis.county import County, resolve_county
 from landgis.errors import InputError
 from landgis.files import atomic_path
+from landgis.names import match_names
 from landgis.printable import jinja_finalize
-from landgis.units import display_unit
+from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
+from landgis.render.furniture import INK, MUTED, is_dark, plot_crs
+from landgis.render.qa_map import SEVERITY_COLOURS
+from landgis.render.text import category_title, footer_lines, plan_title, texts, unit_word
+from landgis.severity import severity_word
+from landgis.units import UNIT_LABELS_EN, display_unit, to_unit, unit_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
@@ -135,7 +145,8 @@ class MapSpec:
     muted: str
 
 
-def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: str = "zh") -> MapSpec:
+def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: str = "zh",
+             county: County | str | None = None) -> MapSpec:
     """What the print map of ``column`` decides: its classes, colours and texts.
 
     This is the one place that reads the print maps' modules (:mod:`landgis.render.classes`, ``furniture``,
@@ -145,7 +156,7 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
     Parameters
     ----------
     layer : geopandas.GeoDataFrame
-        An allocation layer (:func:`landgis.join.join`).
+        An allocation layer (:func:`landgis.allocation.join`).
     column : str
         A category, ``"total"`` or ``"density"``.
     unit : {"ha", "mu", "m2"}
@@ -161,13 +172,11 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
     >>> spec.classification.labels[-1]  # doctest: +SKIP
     '18.90 – 23.01'
     """
-    from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
-    from landgis.render.furniture import INK, MUTED, plot_crs
-    from landgis.render.text import category_title, footer_lines, plan_title, texts, unit_word
 
+    county = resolve_county(county, what="map_spec")
     t = texts(lang)
     cls = classify(layer, column, unit=unit)
-    crs = plot_crs(layer)
+    crs = plot_crs(layer, county)
     zh = lang == "zh"
     u = unit_word(unit, lang)
     name = category_title(cls.column, lang)
@@ -176,8 +185,8 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
     legend = (t["legend_density"] if cls.column == "density" else t["legend"]).format(u=u)
     return MapSpec(
         column=cls.column, name=name, classification=cls, crs=crs,
-        title=f"{plan_title(layer, lang)}{'：' if zh else ': '}{name}",
-        subtitle=subtitle, legend_title=legend, footer=footer_lines(layer, crs, lang),
+        title=f"{plan_title(layer, lang, county)}{'：' if zh else ': '}{name}",
+        subtitle=subtitle, legend_title=legend, footer=footer_lines(layer, crs, lang, county),
         no_supply=t["no_supply"], face=NO_SUPPLY_FACE, hatch=NO_SUPPLY_HATCH, ink=INK, muted=MUTED,
     )
 
@@ -333,16 +342,12 @@ def _field_names(layer: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
 
 
 def _unit_text(unit: str, lang: str) -> str:
-    from landgis.units import UNIT_LABELS_EN, unit_label
-
     return unit_label(unit) if lang == "zh" else UNIT_LABELS_EN[unit]
 
 
 def _allocation_frame(layer: gpd.GeoDataFrame, specs: list[MapSpec], names: dict[str, str], crs: CRS,
                       unit: str, lang: str) -> gpd.GeoDataFrame:
     """One row per township: the mapped values exactly as classified, plus the plan's stated totals."""
-    from landgis.names import match_names
-    from landgis.units import to_unit
 
     plan = layer.attrs.get("plan")
     stated = dict(getattr(plan, "township_totals_ha", {}) or {})
@@ -369,18 +374,16 @@ def _placed_ha(plan) -> Decimal:
     return sum(plan.allocations["hectares_exact"], Decimal(0))
 
 
-def _outline_frame(layer: gpd.GeoDataFrame, crs: CRS, unit: str, lang: str) -> gpd.GeoDataFrame:
+def _outline_frame(layer: gpd.GeoDataFrame, crs: CRS, unit: str, lang: str, county: County) -> gpd.GeoDataFrame:
     """The county outline with the plan's stated total (全市) and what the townships add up to."""
-    from landgis.units import to_unit
 
     zh = lang == "zh"
     plan = layer.attrs.get("plan")
-    prov = layer.attrs.get("provenance") or {}
     stated = getattr(plan, "stated_total_ha", None)
     placed = _placed_ha(plan) if plan is not None else Decimal(repr(float(layer["total"].sum())))
     row = {
-        ("名称" if zh else "name"): prov.get("county_name") or layer.attrs.get("place") or "",
-        ("代码" if zh else "code"): str(prov.get("county_code") or ""),
+        ("名称" if zh else "name"): county.name,
+        ("代码" if zh else "code"): county.code,
         ("计划总量" if zh else "stated_total"): None if stated is None else float(to_unit(stated, unit)),
         ("乡镇合计" if zh else "township_sum"): float(to_unit(placed, unit)),
         ("未落实" if zh else "not_placed"): None if stated is None else float(to_unit(stated - placed, unit)),
@@ -392,7 +395,6 @@ def _outline_frame(layer: gpd.GeoDataFrame, crs: CRS, unit: str, lang: str) -> g
 
 def _structure_frame(layer: gpd.GeoDataFrame, unit: str, lang: str) -> pd.DataFrame:
     """Category × (stated, township sum, difference), with the 全市 row from the plan's stated total."""
-    from landgis.units import to_unit
 
     zh = lang == "zh"
     plan = layer.attrs.get("plan")
@@ -419,7 +421,6 @@ def _structure_frame(layer: gpd.GeoDataFrame, unit: str, lang: str) -> pd.DataFr
 
 def _parcels_frame(qa: QAResult, crs: CRS) -> gpd.GeoDataFrame:
     """Every parcel with its findings (rows without geometry kept, with an empty geometry)."""
-    import math
 
     parcels = qa.parcels
     out = pd.DataFrame(parcels.drop(columns="geometry"))
@@ -451,7 +452,6 @@ def _allocation_style(spec: MapSpec, names: dict[str, str], unit_alias: dict[str
         lower = 0.0 if i == 0 else cls.bins[i - 1]  # the first class takes everything above 0
         classes.append(StyleClass(label, Symbol(colour), lower, float(upper)))
     fld = names[spec.column]
-    from landgis.render.furniture import is_dark
 
     dark = [i for i, colour in enumerate(cls.colours) if is_dark(colour)]
     dark_above = repr(float(classes[dark[0] + 1].lower)) if dark else None
@@ -476,9 +476,6 @@ def _map_tip(name_field: str, value_field: str, decimals: int) -> str:
 
 
 def _parcel_style(frame: gpd.GeoDataFrame, lang: str) -> LayerStyle:
-    from landgis.render.qa_map import SEVERITY_COLOURS
-    from landgis.severity import severity_word
-
     kinds = set(frame.geometry.dropna().geom_type)
     marker = bool(kinds) and kinds <= {"Point", "MultiPoint"}
     classes = tuple(
@@ -498,19 +495,21 @@ def _outline_style(spec: MapSpec, lang: str) -> LayerStyle:
 
 
 def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: str = "ha",
-                  lang: str = "zh") -> StyledLayers:
+                  lang: str = "zh", county: County | str | None = None) -> StyledLayers:
     """The GeoPackage's layers and their styles, the classes and colours of the print maps.
 
     Parameters
     ----------
     layer : geopandas.GeoDataFrame
-        An allocation layer (:func:`landgis.join.join`) whose ``attrs["plan"]`` is the plan.
+        An allocation layer (:func:`landgis.allocation.join`) whose ``attrs["plan"]`` is the plan.
     qa : QAResult, optional
         Parcel checks; their parcels become a layer styled by severity.
     unit : {"ha", "mu", "m2"}
         Unit of the values (the classes are in it, as on the PNG maps).
     lang : {"zh", "en"}
         Language of field names, labels and legends.
+    county : landgis.county.County or str
+        The county of the layer (required): titles and the outline layer's name and code.
 
     Returns
     -------
@@ -524,8 +523,9 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
     """
     unit = display_unit(unit)  # ha, mu or m2, as on the PNG maps
     if layer.attrs.get("plan") is None:
-        raise InputError("the allocation layer carries no plan (attrs['plan']); make it with landgis.join.join")
-    specs = [map_spec(layer, c, unit=unit, lang=lang) for c in map_columns(layer)]
+        raise InputError("the allocation layer carries no plan (attrs['plan']); make it with landgis.allocation.join")
+    county = resolve_county(county, what="styled_layers")
+    specs = [map_spec(layer, c, unit=unit, lang=lang, county=county) for c in map_columns(layer)]
     crs = specs[0].crs
     names = _field_names(layer, lang)
     u = _unit_text(unit, lang)
@@ -540,7 +540,7 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
     order = ["total", *[c for c in by_column if c != "total"]]  # the total is the default style
     alloc_styles = [_allocation_style(by_column[c], names, alias, lang, default=(c == "total")) for c in order]
 
-    frames: dict[str, pd.DataFrame] = {ALLOCATION: frame, OUTLINE: _outline_frame(layer, crs, unit, lang),
+    frames: dict[str, pd.DataFrame] = {ALLOCATION: frame, OUTLINE: _outline_frame(layer, crs, unit, lang, county),
                                        STRUCTURE: _structure_frame(layer, unit, lang)}
     styles = {ALLOCATION: alloc_styles, OUTLINE: [_outline_style(specs[0], lang)]}
     if qa is not None:
@@ -553,8 +553,6 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
 
 
 def _in_unit(hectares: Decimal | None, unit: str) -> float | None:
-    from landgis.units import to_unit
-
     return None if hectares is None else float(to_unit(hectares, unit))
 
 
@@ -562,7 +560,6 @@ def _in_unit(hectares: Decimal | None, unit: str) -> float | None:
 @contextlib.contextmanager
 def _fixed_gdal_date() -> Iterator[None]:
     """gpkg_contents.last_change from a fixed date, so that the same inputs give the same file."""
-    import pyogrio
 
     old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": STAMP})
@@ -574,8 +571,6 @@ def _fixed_gdal_date() -> Iterator[None]:
 
 def _write_layer(path: Path, name: str, frame: pd.DataFrame, description: str, first: bool) -> None:
     """One table; the first one creates the file as GeoPackage 1.2 (what QGIS 3.22's and ArcGIS' GDAL read)."""
-    import pyogrio
-    from shapely import get_type_id, multipolygons
 
     options = {"layer_options": {"IDENTIFIER": name, "DESCRIPTION": description}}
     if first:

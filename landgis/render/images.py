@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from PIL import Image
+
 __all__ = ["palette_png"]
 
 
@@ -26,7 +28,6 @@ def palette_png(path: str | Path, width: int, dpi: int | None = None) -> bytes:
     --------
     >>> data = palette_png("maps/example-industrial.png", 800)  # doctest: +SKIP
     """
-    from PIL import Image
 
     with Image.open(path) as img:
         img = img.convert("RGB")

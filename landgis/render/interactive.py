@@ -27,16 +27,22 @@ from typing import Any, Literal
 import folium
 import geopandas as gpd
 import shapely
+import xstatic.pkg.leaflet as xl
 from branca.element import Figure
 from jinja2 import Template
 
 from landgis import units
 from landgis.categories import lookup
+from landgis.county import County, resolve_county
+from landgis.crs import transform_geometry, wgs84_to_gcj02
 from landgis.errors import InputError, LandgisError
+from landgis.files import write_bytes
 from landgis.printable import printable_data
 from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
+from landgis.render.fonts import webfont_css
 from landgis.render.literal_elements import DataMacroElement, LiteralElement
-from landgis.render.text import attribution, county_lines, density_word, source_title, unit_word
+from landgis.render.simplify import simplify_for_drawing
+from landgis.render.text import attribution, county_lines, county_words, density_word, source_title, unit_word
 
 __all__ = [
     "web_map",
@@ -122,7 +128,6 @@ def simplify_coverage(geometry: gpd.GeoSeries, tolerance_m: float = 30.0, decima
     empty = geometry.is_empty | geometry.isna()
     if empty.any():
         raise InputError(f"township feature(s) {list(geometry.index[empty])} have no geometry")
-    from landgis.render.simplify import simplify_for_drawing
 
     # Overlaps or borders that do not match: feature by feature, no border moving more than the tolerance.
     out = simplify_for_drawing(geometry, geometry.estimate_utm_crs(), tolerance_m).to_crs(4326)
@@ -355,6 +360,7 @@ def web_map(
     scheme: str = "natural_breaks",
     k: int | None = None,
     tolerance_m: float | None = None,
+    county: County | str | None = None,
 ) -> folium.Map:
     """An interactive choropleth map of a joined allocation layer.
 
@@ -366,7 +372,7 @@ def web_map(
     Parameters
     ----------
     layer : geopandas.GeoDataFrame
-        The output of :func:`landgis.join.join`.
+        The output of :func:`landgis.allocation.join`.
     basemap : {None, "osm", "tianditu", "amap"}
         Tile basemap; ``None`` (default) draws none, so the map works offline. With ``"amap"``
         (高德, GCJ-02) the townships are shifted to GCJ-02 so that they sit on the tiles.
@@ -384,6 +390,8 @@ def web_map(
     tolerance_m : float, optional
         Topological simplification tolerance in metres (:func:`simplify_coverage`); by default half
         a screen pixel of the fitted view (:func:`web_tolerance`). The analysis keeps the full geometry.
+    county : landgis.county.County or str
+        The county of the map (required): its words (占全县比例), names and title.
 
     Returns
     -------
@@ -396,6 +404,7 @@ def web_map(
         When the layer lacks the join's columns or an option is invalid.
     """
     unit = units.display_unit(unit)
+    county = resolve_county(county, what="web_map")
     if lang not in _STRINGS:
         raise InputError(f"lang must be one of {', '.join(_STRINGS)}, not {lang!r}")
     if basemap not in (None, *BASEMAPS):
@@ -407,15 +416,13 @@ def web_map(
     categories = list(layer.attrs.get("categories") or [])
     missing = [c for c in ["name", "total", "density", "share", *categories] if c not in layer.columns]
     if missing:
-        raise InputError(f"the layer lacks column(s) {', '.join(missing)}: pass the output of landgis.join.join")
+        raise InputError(f"the layer lacks column(s) {', '.join(missing)}: pass the output of landgis.allocation.join")
     if len(layer) == 0:
         raise InputError("the layer has no townships")
 
     s = _STRINGS[lang]
     if lang == "zh":  # 占全县比例 for a 县
-        from landgis.render.text import county_words
-
-        s = {**s, "share": s["share"].replace("全市", county_words((layer.attrs.get("provenance") or {}).get("county_code"))["whole"])}
+        s = {**s, "share": s["share"].replace("全市", county_words(county)["whole"])}
     unit_label = unit_word(unit, lang)
 
     def area(hectares: float) -> str:
@@ -469,14 +476,15 @@ def web_map(
 
     prov = layer.attrs.get("provenance") or {}
     sep = "：" if lang == "zh" else ": "
-    footnotes = [f"{s['source']}{sep}" + (f"《{source_title(layer, lang)}》" if lang == "zh" else source_title(layer, lang))]
+    footnotes = [f"{s['source']}{sep}" + (f"《{source_title(layer, lang, county)}》" if lang == "zh"
+                                             else source_title(layer, lang, county))]
     note = prov.get("footnote_en" if lang == "en" else "footnote") or prov.get("footnote")
     if note:
         footnotes.append(f"{s['boundaries']}{sep}{note}")
     credit = attribution(prov, lang)
     if credit:
         footnotes.append(f"{s['credit']}{sep}{credit}")
-    place, year = layer.attrs.get("place") or prov.get("county_name") or "", layer.attrs.get("year") or ""
+    place, year = layer.attrs.get("place") or county.name, layer.attrs.get("year") or ""
     minx, miny, maxx, maxy = geometry.total_bounds
     spec = {
         "layers": layer_specs,
@@ -487,7 +495,7 @@ def web_map(
         "basemap": basemap,
         "hatch": [NO_SUPPLY_FACE, NO_SUPPLY_HATCH],
         "labels": s["labels"],
-        "county": county_lines(layer, "total", unit, lang),  # 占全市比例 is of the plan's 全市 figure
+        "county": county_lines(layer, "total", unit, lang, county),  # 占全市比例 is of the plan's 全市 figure
         "help_hover": s["help_hover"],
         "help_touch": s["help_touch"],
     }
@@ -525,7 +533,6 @@ def _to_gcj02(geometry: gpd.GeoSeries, decimals: int = 5) -> gpd.GeoSeries:
 
     The same vertex shifts the same way on both sides of a border, so the coverage stays shared.
     """
-    from landgis.crs import transform_geometry, wgs84_to_gcj02
 
     shifted = transform_geometry(geometry.to_numpy(), wgs84_to_gcj02)
     return gpd.GeoSeries(shapely.set_precision(shifted, 10.0 ** -decimals), index=geometry.index, crs=4326)
@@ -570,10 +577,6 @@ def leaflet_assets() -> tuple[str, str]:
     (str, str)
         The script and the stylesheet, ready to inline.
     """
-    try:
-        import xstatic.pkg.leaflet as xl
-    except ImportError:  # pragma: no cover - a declared dependency
-        raise LandgisError("xstatic-leaflet is not installed: pip install xstatic-leaflet") from None
     base = Path(xl.BASE_DIR)
     js = (base / "leaflet.js").read_text(encoding="utf-8")
     js = re.sub(r"//# sourceMappingURL=\S+", "", js).replace("</", "<\\/")
@@ -605,8 +608,6 @@ def _page_text(html: str, extra_text: str) -> str:
 
 
 def _assets(text: str, family: str, scope: str, guard: bool) -> str:
-    from landgis.render.fonts import webfont_css
-
     js, css = leaflet_assets()
     return _ASSET_TEMPLATE.render(css=css, js=js, font_css=webfont_css(text, family), family=family,
                                   scope=scope, guard=guard)
@@ -715,8 +716,6 @@ def fragment_html(m: folium.Map, extra_text: str = "", *, height: str = "560px",
     if include_leaflet:
         assets = _assets(text, family, f"#{box_id}", guard=True)
     else:
-        from landgis.render.fonts import webfont_css
-
         assets = (f"<style>{webfont_css(text, family)}\n#{box_id} .leaflet-container, #{box_id} .landgis-panel "
                   f'{{ font-family: "{family}", sans-serif; }}</style>')
     html = _FRAGMENT_TEMPLATE.render(box_id=box_id, map_id=map_id, height=height, header=header,
@@ -761,7 +760,6 @@ def write_html(html: str, path: str | os.PathLike) -> int:
     int
         The size of the file in bytes.
     """
-    from landgis.files import write_bytes
 
     data = html.encode("utf-8")
     write_bytes(path, data)

@@ -21,14 +21,23 @@ import geopandas as gpd
 import matplotlib
 from matplotlib.figure import Figure
 
-from landgis.county import County
 from landgis.categories import NEUTRAL
-from landgis.render.furniture import (
-    INK, footer, frame_map, halo, header, locator, north_arrow, page, plot_crs, scale_bar,
-)
-from landgis.render.static import save_figure
-from landgis.render.text import footer_lines, plan_title, unit_word
+from landgis.county import County
 from landgis.render.fonts import pin_font, rc_params
+from landgis.render.furniture import (
+    INK,
+    footer,
+    frame_map,
+    halo,
+    header,
+    locator,
+    north_arrow,
+    page,
+    plot_crs,
+    scale_bar,
+)
+from landgis.render.static import file_stem, save_figure, stacked_bars
+from landgis.render.text import footer_lines, plan_title, unit_word
 from landgis.units import format_area
 
 __all__ = ["NO_LAYER", "NO_LAYER_EN", "no_layer_line", "outline_layer", "outline_sheet", "render_outline_maps"]
@@ -59,7 +68,7 @@ def outline_layer(layer: gpd.GeoDataFrame, county: County) -> gpd.GeoDataFrame:
     Parameters
     ----------
     layer : geopandas.GeoDataFrame
-        The allocation layer of the county's units (:func:`landgis.join.join`), geometry may be empty.
+        The allocation layer of the county's units (:func:`landgis.allocation.join`), geometry may be empty.
     county : County
 
     Returns
@@ -105,11 +114,12 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
     fig, t = page(lang)
     o = _TEXT[lang]
     u = unit_word(unit, lang)
-    crs = plot_crs(layer)
+    crs = plot_crs(layer, county)
     layer_p = layer.to_crs(crs)
     name = county.name if lang == "zh" else county.name_en
     level = o["city"] if county.level == "prefecture" else o["county"]
-    header(fig, f"{plan_title(layer, lang)}：{t['total']}" if lang == "zh" else f"{plan_title(layer, lang)}: {t['total']}",
+    title = plan_title(layer, lang, county)
+    header(fig, f"{title}：{t['total']}" if lang == "zh" else f"{title}: {t['total']}",
             o["subtitle"].format(county=name, level=level))
 
     ax = fig.add_axes((0.035, 0.12, 0.58, 0.74))
@@ -123,7 +133,7 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
 
     pref = county.prefecture_outline()
     if len(pref):
-        locator(fig, (0.67, 0.56, 0.28, 0.30), layer_p, pref, crs, lang, layer.attrs)
+        locator(fig, (0.67, 0.56, 0.28, 0.30), layer_p, pref, crs, lang, county)
 
     rows = [[c, format_area(layer[c].iloc[0], unit, label=False)] for c in layer.attrs["categories"]]
     rows.append([o["total"], format_area(layer["total"].iloc[0], unit, label=False)])
@@ -140,8 +150,8 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
             cell._loc = "right"
     note = textwrap.fill(no_layer_line(county, lang), width=26 if lang == "zh" else 52, break_on_hyphens=False)
     fig.text(0.67, 0.12, note, fontsize=8.5, color="#a04000", ha="left", va="bottom", linespacing=1.4)
-    footer(fig, footer_lines(layer, crs, lang))
-    fig.set_label(f"{plan_title(layer, lang)} — {name}")
+    footer(fig, footer_lines(layer, crs, lang, county))
+    fig.set_label(f"{title} — {name}")
     return fig
 
 
@@ -163,10 +173,9 @@ def render_outline_maps(layer: gpd.GeoDataFrame, county: County, out_dir: str | 
     -------
     list of Path
     """
-    from landgis.render.static import file_stem, stacked_bars
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     sheets = {OUTLINE_STEM[0 if lang == "zh" else 1]: outline_sheet(outline_layer(layer, county), county, unit=unit, lang=lang),
-              file_stem(layer, "stacked-bars", lang): stacked_bars(layer, unit=unit, lang=lang)}
+              file_stem(layer, "stacked-bars", lang): stacked_bars(layer, unit=unit, lang=lang, county=county)}
     return [save_figure(fig, out / f"{stem}.{fmt}", dpi=dpi) for stem, fig in sheets.items() for fmt in formats]

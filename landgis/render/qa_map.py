@@ -17,7 +17,7 @@ from jinja2 import Template
 from landgis.errors import InputError
 from landgis.printable import printable_data
 from landgis.qa.labels import SEVERITY_LABELS  # render may import qa; qa never imports render
-from landgis.render.interactive import DOM_HELPERS_JS
+from landgis.render.interactive import DOM_HELPERS_JS, self_contained_html, write_html
 from landgis.render.literal_elements import DataMacroElement
 
 __all__ = ["qa_map", "write_qa_map", "SEVERITY_COLOURS", "SEVERITY_LABELS", "MAX_FEATURES"]
@@ -247,7 +247,6 @@ def _opt(rec, col) -> str | None:
 
 def write_qa_map(result, path) -> Path:
     """Write the self-contained QA map of ``result`` to ``path`` atomically; return the path."""
-    from landgis.render.interactive import self_contained_html, write_html
 
     html = self_contained_html(qa_map(result), extra_text="".join(SEVERITY_LABELS.values()))
     write_html(html, path)

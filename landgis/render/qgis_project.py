@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import uuid
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,12 +26,23 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 from pyproj import CRS
 
-from landgis import __version__
+from landgis.county import County
 from landgis.files import atomic_path
 from landgis.render.gpkg_styles import (
-    _ENV, ALLOCATION, FONT, OUTLINE, PARCELS, QGIS_VERSION, MapSpec, StyledLayers, Symbol,
-    styled_layers, write_gpkg,
+    _ENV,
+    ALLOCATION,
+    FONT,
+    OUTLINE,
+    PARCELS,
+    QGIS_VERSION,
+    MapSpec,
+    StyledLayers,
+    Symbol,
+    styled_layers,
+    write_gpkg,
 )
+from landgis.units import UNIT_LABELS_EN, unit_label
+from landgis.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
@@ -70,8 +82,6 @@ def _uid(*parts: str) -> str:
 
 
 def _crs(crs: CRS) -> dict:
-    import warnings
-
     auth = crs.to_authority() or ("", "")
     with warnings.catch_warnings():  # QGIS wants the PROJ string too, beside the WKT that is authoritative
         warnings.simplefilter("ignore", UserWarning)
@@ -143,7 +153,6 @@ def _themes(styled: StyledLayers, layers: list[dict], lang: str) -> list[dict]:
 def _summary(styled: StyledLayers, spec: MapSpec, lang: str) -> list[str]:
     """The PNG's summary under the legend, with the plan's stated figure for 全市."""
     t = _TEXT[lang]
-    from landgis.units import UNIT_LABELS_EN, unit_label
 
     u = unit_label(styled.unit) if lang == "zh" else UNIT_LABELS_EN[styled.unit]
     cls = spec.classification
@@ -263,25 +272,27 @@ def write_qgis_project(styled: StyledLayers, path: str | Path, *, gpkg_name: str
 
 
 def write_qgis_outputs(layer: gpd.GeoDataFrame, folder: str | Path, *, qa: QAResult | None = None,
-                       unit: str = "ha", lang: str = "zh") -> list[Path]:
+                       unit: str = "ha", lang: str = "zh", county: County | str | None = None) -> list[Path]:
     """The atlas' GeoPackage (``图层.gpkg``) and QGIS project (``图集.qgz``) in ``folder``.
 
     Parameters
     ----------
     layer : geopandas.GeoDataFrame
-        An allocation layer (:func:`landgis.join.join`).
+        An allocation layer (:func:`landgis.allocation.join`).
     folder : str or Path
     qa : QAResult, optional
         Parcel checks: their parcels are added, styled by severity.
     unit : {"ha", "mu", "m2"}
     lang : {"zh", "en"}
+    county : landgis.county.County or str
+        The county of the layer (required).
 
     Returns
     -------
     list of Path
     """
     folder = Path(folder)
-    styled = styled_layers(layer, qa=qa, unit=unit, lang=lang)
+    styled = styled_layers(layer, qa=qa, unit=unit, lang=lang, county=county)
     prov = layer.attrs.get("provenance") or {}
     note = prov.get("footnote" if lang == "zh" else "footnote_en") or prov.get("footnote") or ""
     gpkg = write_gpkg(styled, folder / GPKG_NAME, description=note)

@@ -15,11 +15,19 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import jinja2
 
-from landgis import __version__
+from landgis.county import County
+from landgis.names import match_names
 from landgis.plan import Finding, Plan
 from landgis.printable import jinja_finalize
+from landgis.qa import KIND_LABELS
+from landgis.render.fonts import webfont_css
 from landgis.render.images import palette_png
+from landgis.render.outline import OUTLINE_STEM
+from landgis.render.static import file_stem
+from landgis.render.text import attribution, category_title, plan_name
 from landgis.severity import SEVERITY_WORDS
+from landgis.units import UNIT_LABELS_EN, format_area, format_density, unit_label
+from landgis.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
@@ -100,7 +108,6 @@ _ENV = jinja2.Environment(
 
 def _fmt(value: Decimal | float | None, unit: str, where: str = "table") -> str:
     """A figure in the chosen unit by the one display rule (:data:`landgis.units.PRECISION`)."""
-    from landgis.units import format_area
 
     return format_area(value, unit, where=where, label=False)
 
@@ -112,11 +119,8 @@ def _preview(path: Path, width: int = 1400) -> str:
 
 def _captions(layer: gpd.GeoDataFrame, lang: str) -> dict[str, tuple[str, int]]:
     """Caption and place in the report of every static sheet, by its file name (plan order first)."""
-    from landgis.render.static import file_stem
-    from landgis.render.text import category_title
 
     cats = list(layer.attrs["categories"])
-    from landgis.render.outline import OUTLINE_STEM
 
     sheets = [*cats, "total", "density", "small-multiples", "stacked-bars"]
     names = {"small-multiples": ("各类用地一览", "Every category"),
@@ -139,6 +143,7 @@ def render_report(
     qa: QAResult | None = None,
     unit: str = "ha",
     lang: str = "zh",
+    county: County,
 ) -> str:
     """The report's HTML.
 
@@ -156,20 +161,17 @@ def render_report(
         Parcel QA result, summarised in its own section.
     unit : {"ha", "mu"}
     lang : {"zh", "en"}
+    county : landgis.county.County
+        The atlas' county (全县 or 全市 in the texts).
 
     Returns
     -------
     str
     """
-    from landgis.render.fonts import webfont_css
-    from landgis.render.text import plan_name
-    from landgis.units import UNIT_LABELS_EN, unit_label
 
     t = _TEXT[lang]
     if lang == "zh":  # 全县 for a 县
-        from landgis.render.text import county_words
-
-        whole = county_words((layer.attrs.get("provenance") or {}).get("county_code"))["whole"]
+        whole = county.whole_word
         t = {k: v.replace("全市", whole) if isinstance(v, str) else v for k, v in t.items()}
     label = unit_label(unit) if lang == "zh" else UNIT_LABELS_EN[unit]
     title = t["title"].format(place=plan.place or "", year=plan.year or "")
@@ -246,8 +248,6 @@ def _structure_table(plan: Plan, layer: gpd.GeoDataFrame, cats: list[str], t: di
 def _township_table(plan: Plan, layer: gpd.GeoDataFrame, cats: list[str], t: dict, unit: str,
                     label: str) -> dict:
     """By township, then 全市 (the plan's figures), 乡镇合计 and 未落实到乡镇 where they differ."""
-    from landgis.names import match_names
-    from landgis.units import format_density
 
     exact = {(r.township, r.category): r.hectares_exact for r in plan.allocations.itertuples()}
     plan_to_layer = match_names(list(dict.fromkeys(plan.allocations["township"])), list(layer["name"]))
@@ -311,7 +311,6 @@ def _figures(static_files: list[Path], atlas_dir: Path, layer: gpd.GeoDataFrame,
 
 def _sources(plan: Plan, plan_title: str, layer: gpd.GeoDataFrame, t: dict, lang: str) -> list[dict]:
     """数据来源: the plan by its name, the boundary layer with its attribution and licences (in Chinese)."""
-    from landgis.render.text import attribution
 
     prov = layer.attrs.get("provenance", {}) or {}
     footnote = prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote")
@@ -324,8 +323,6 @@ def _sources(plan: Plan, plan_title: str, layer: gpd.GeoDataFrame, t: dict, lang
 
 
 def _qa_context(qa: QAResult, t: dict, lang: str, limit: int = 200) -> dict:
-    from landgis.qa import KIND_LABELS
-
     summary = qa.summary
     by_sev = summary.get("by_severity", {})
     cards = [{"label": t["parcels"], "value": summary["n_parcels"]},

@@ -29,7 +29,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from landgis import units
+from landgis.allocation import county_figure
 from landgis.categories import NEUTRAL, colour_for, lookup, ramp
+from landgis.county import County, resolve_county
 from landgis.errors import InputError
 from landgis.files import atomic_path
 from landgis.render.classes import (
@@ -38,9 +40,9 @@ from landgis.render.classes import (
     SCHEMES,
     Classification,
     classify,
+    classify_pooled,
     resolve_column,
 )
-from landgis.join import county_figure
 from landgis.render.fonts import pin_font, rc_params
 from landgis.render.furniture import (
     INK,
@@ -127,13 +129,14 @@ def choropleth(
     lang: str = "zh",
     prefecture: gpd.GeoDataFrame | None = None,
     ax=None,
+    county: County | str | None = None,
 ) -> Figure:
     """A choropleth of one category, the total or the density: an A4 landscape sheet, or into ``ax``.
 
     Parameters
     ----------
     layer : geopandas.GeoDataFrame
-        An allocation layer (:func:`landgis.join.join`).
+        An allocation layer (:func:`landgis.allocation.join`).
     column : str
         A category (canonical name or alias), ``"total"`` or ``"density"``.
     scheme, k, breaks, unit
@@ -148,6 +151,9 @@ def choropleth(
     ax : matplotlib.axes.Axes, optional
         Draw the map, its labels, scale bar, north arrow and legend into these axes of your own
         figure instead of making a sheet (as osmnx's plot functions do).
+    county : landgis.county.County or str
+        The county of the map (its words 全县/全市, names and locator); required for a sheet
+        (``plan.county``, or what ``--county`` names). Not needed with ``ax``.
 
     Returns
     -------
@@ -163,8 +169,9 @@ def choropleth(
     Examples
     --------
     >>> import landgis
-    >>> layer = landgis.join(landgis.parse_plan(landgis.plan.SEED_PLAN), landgis.load_townships())  # doctest: +SKIP
-    >>> landgis.choropleth(layer, "工矿仓储用地").savefig("工矿仓储用地.png", dpi=300)  # doctest: +SKIP
+    >>> plan = landgis.parse_plan(landgis.plan.SEED_PLAN)  # doctest: +SKIP
+    >>> layer = landgis.join(plan, landgis.load_townships(county=plan.county))  # doctest: +SKIP
+    >>> landgis.choropleth(layer, "工矿仓储用地", county=plan.county).savefig("工矿仓储用地.png", dpi=300)  # doctest: +SKIP
     >>> import matplotlib.pyplot as plt  # doctest: +SKIP
     >>> fig, (a, b) = plt.subplots(1, 2)  # doctest: +SKIP
     >>> landgis.choropleth(layer, "住宅用地", ax=a); landgis.choropleth(layer, "total", ax=b)  # doctest: +SKIP
@@ -172,10 +179,11 @@ def choropleth(
     texts(lang)
     with matplotlib.rc_context(rc_params()):
         cls = classify(layer, column, scheme=scheme, k=k, breaks=breaks, unit=unit)
-        crs = plot_crs(layer)
+        the_county = resolve_county(county, what="choropleth") if ax is None or county is not None else None
+        crs = plot_crs(layer, the_county)
         layer_p = drawing_layer(layer, crs)
         if ax is None:
-            fig = _choropleth_sheet(layer, layer_p, cls, crs, lang, prefecture)
+            fig = _choropleth_sheet(layer, layer_p, cls, crs, lang, prefecture, the_county)
         else:
             fig = ax.figure
             _map_panel(ax, layer_p, cls, lang, fontsize=7)
@@ -212,21 +220,21 @@ def _map_panel(ax, layer_p: gpd.GeoDataFrame, cls: Classification, lang: str, *,
 
 
 def _choropleth_sheet(layer: gpd.GeoDataFrame, layer_p: gpd.GeoDataFrame, cls: Classification, crs,
-                      lang: str, prefecture: gpd.GeoDataFrame | None) -> Figure:
+                      lang: str, prefecture: gpd.GeoDataFrame | None, county: County) -> Figure:
     """The A4 sheet: header, map, locator, legend, the county figures and the footer."""
     fig, t = page(lang)
-    t = texts_for(layer, lang)
+    t = texts_for(county, lang)
     u = unit_word(cls.unit, lang)
     what = category_title(cls.column, lang)
     sep = "：" if lang == "zh" else ": "
-    header(fig, f"{plan_title(layer, lang)}{sep}{what}",
+    header(fig, f"{plan_title(layer, lang, county)}{sep}{what}",
            t["subtitle_density"] if cls.column == "density" else t["subtitle_cat"]
            + (f"（{u}）" if lang == "zh" else f" ({u})"))
     _map_panel(fig.add_axes((0.035, 0.105, 0.60, 0.765)), layer_p, cls, lang)
     # Right column: locator, legend, summary.
-    pref = prefecture_layer(layer, prefecture)
+    pref = prefecture_layer(county, prefecture)
     if pref is not None:
-        locator(fig, (0.675, 0.565, 0.29, 0.29), layer_p, pref, crs, lang, layer.attrs)
+        locator(fig, (0.675, 0.565, 0.29, 0.29), layer_p, pref, crs, lang, county)
     handles, labels = _legend_handles(cls, t)
     leg_ax = fig.add_axes((0.675, 0.105, 0.29, 0.43))
     leg_ax.set_axis_off()
@@ -234,17 +242,17 @@ def _choropleth_sheet(layer: gpd.GeoDataFrame, layer_p: gpd.GeoDataFrame, cls: C
                         fontsize=9, title_fontsize=10, handlelength=2.6, handleheight=1.5, labelspacing=0.75,
                         borderaxespad=0.0, alignment="left")
     leg.get_title().set_color(INK)
-    leg_ax.text(0.0, 0.0, "\n".join(summary_lines(layer, cls, lang)), transform=leg_ax.transAxes, fontsize=8.5,
+    leg_ax.text(0.0, 0.0, "\n".join(summary_lines(layer, cls, lang, county)), transform=leg_ax.transAxes, fontsize=8.5,
                 color=MUTED, ha="left", va="bottom", linespacing=1.6)
-    footer(fig, footer_lines(layer, crs, lang))
-    fig.set_label(f"{plan_title(layer, lang)} {what}")
+    footer(fig, footer_lines(layer, crs, lang, county))
+    fig.set_label(f"{plan_title(layer, lang, county)} {what}")
     return fig
 
 
-def summary_lines(layer: gpd.GeoDataFrame, cls: Classification, lang: str) -> list[str]:
+def summary_lines(layer: gpd.GeoDataFrame, cls: Classification, lang: str, county: County) -> list[str]:
     """The sheet's summary block: the plan's 全市 figure, 乡镇合计 and 未落实到乡镇 where they differ,
     how many townships have supply, and the largest."""
-    t = texts_for(layer, lang)
+    t = texts_for(county, lang)
     supplied = cls.values[cls.values > 0]
     if cls.column == "density":
         county = county_figure(layer, "total").county / float(layer["area_km2"].sum())
@@ -252,7 +260,7 @@ def summary_lines(layer: gpd.GeoDataFrame, cls: Classification, lang: str) -> li
                                              u=density_word(lang))]
         shown = units.format_density(float(supplied.max()), lang=lang) if len(supplied) else ""
     else:
-        lines = county_lines(layer, cls.column, cls.unit, lang)
+        lines = county_lines(layer, cls.column, cls.unit, lang, county)
         shown = f"{cls.format(float(supplied.max()))} {unit_word(cls.unit, lang)}" if len(supplied) else ""
     lines.append(t["supplied"].format(n=len(supplied)))
     if len(supplied):
@@ -273,6 +281,7 @@ def small_multiples(
     breaks: Sequence[float] | None = None,
     unit: str = "ha",
     lang: str = "zh",
+    county: County | str | None = None,
 ) -> Figure:
     """Every category on the same layout, with one set of classes so that the panels compare.
 
@@ -285,7 +294,7 @@ def small_multiples(
         An allocation layer.
     categories : sequence of str, optional
         Categories to show; by default ``layer.attrs["categories"]``.
-    scheme, k, breaks, unit, lang
+    scheme, k, breaks, unit, lang, county
         As for :func:`choropleth`.
 
     Returns
@@ -294,22 +303,19 @@ def small_multiples(
         With the shared classification as ``fig.landgis_classification`` and each panel's as
         ``fig.landgis_panels`` (category → Classification).
     """
-    t = texts_for(layer, lang)
+    county = resolve_county(county, what="small_multiples")
     cats = [resolve_column(layer, c) for c in (categories or layer.attrs.get("categories") or [])]
     if not cats:
         raise InputError("the layer names no categories to draw")
     with matplotlib.rc_context(rc_params()):
-        # One classification over all categories: stack them into a long frame.
-        long = pd.concat([pd.DataFrame({"name": [f"{c}|{n}" for n in layer["name"]], "v": layer[c].to_numpy()})
-                          for c in cats], ignore_index=True)
-        pooled = classify(gpd.GeoDataFrame(long, geometry=[None] * len(long)), "v", scheme=scheme, k=k,
-                          breaks=breaks, unit=unit)
-        crs = plot_crs(layer)
+        # One classification over all categories (mapclassify.Pooled), so that the panels compare.
+        pooled, panels = classify_pooled(layer, cats, scheme=scheme, k=k, breaks=breaks, unit=unit)
+        crs = plot_crs(layer, county)
         layer_p = drawing_layer(layer, crs)  # the full-page maps' borders: simplified once for both
         fig, t = page(lang)
-        t = texts_for(layer, lang)
+        t = texts_for(county, lang)
         u = unit_word(unit, lang)
-        header(fig, t["sm_title"].format(title=plan_title(layer, lang)),
+        header(fig, t["sm_title"].format(title=plan_title(layer, lang, county)),
                 t["subtitle_cat"] + (f"（{u}）" if lang == "zh" else f" ({u})"))
         ncols = 4
         nrows = max(2, math.ceil((len(cats) + 2) / ncols))
@@ -317,7 +323,6 @@ def small_multiples(
         gap_x, gap_y = 0.012, 0.045
         w = (right - left - gap_x * (ncols - 1)) / ncols
         h = (top - bottom - gap_y * (nrows - 1)) / nrows
-        panels: dict[str, Classification] = {}
 
         def cell(i: int):
             r, c = divmod(i, ncols)
@@ -325,25 +330,18 @@ def small_multiples(
 
         for i, cat in enumerate(cats):
             ax = cell(i)
-            colours = ramp(colour_for(cat), pooled.k) if pooled.k else []
-            values = layer[cat].astype(float).to_numpy() * units.factor(unit)
-            assign = pd.Series([int(pooled.assignment[f"{cat}|{n}"]) for n in layer["name"]],
-                               index=[str(n) for n in layer["name"]])
-            panel = Classification(cat, pooled.scheme, unit, pooled.bins, pooled.lower, pooled.labels,
-                                   tuple(colours), pd.Series(values, index=assign.index), assign,
-                                   pooled.decimals)
-            panels[cat] = panel
+            panel = panels[cat]
             _draw_classes(ax, layer_p, panel, edge=0.45)
             frame_map(ax, layer_p, pad=0.04)
             # The plan's 全市 figure; 乡镇合计 and 未落实到乡镇 under it where they differ.
-            lines = county_lines(layer, cat, unit, lang)
+            lines = county_lines(layer, cat, unit, lang, county)
             ax.set_title(f"{category_title(cat, lang)}  {lines[0]}" + "".join(f"\n{x}" for x in lines[1:2])
                          + "".join(f" · {x}" for x in lines[2:]), fontsize=8.2, color=INK, pad=3, loc="left",
                          linespacing=1.25)
             # The panel's own ramp as a strip under the map.
             _class_strip(ax, panel)
         key = cell(len(cats))
-        _draw_key(key, layer_p, lang)
+        _draw_key(key, layer_p, lang, county)
         info = cell(len(cats) + 1)
         info.set_axis_off()
         handles = [Patch(facecolor=c, edgecolor="#6f6f6f", linewidth=0.5) for c in ramp("#777777", pooled.k)]
@@ -357,7 +355,7 @@ def small_multiples(
         note = ("各图分级相同；色相为各地类标准色，深浅表示分级。" if lang == "zh"
                 else "All panels share the classes; hue is the category's standard colour, depth the class.")
         info.text(0.02, 0.02, note, transform=info.transAxes, fontsize=7.2, color=MUTED, wrap=True, va="bottom")
-        footer(fig, footer_lines(layer, crs, lang))
+        footer(fig, footer_lines(layer, crs, lang, county))
         fig.landgis_classification = pooled
         fig.landgis_panels = panels
         pin_font(fig)
@@ -376,7 +374,7 @@ def _class_strip(ax, cls: Classification) -> None:
                                linewidth=0.3, zorder=30))
 
 
-def _draw_key(ax, layer_p: gpd.GeoDataFrame, lang: str) -> None:
+def _draw_key(ax, layer_p: gpd.GeoDataFrame, lang: str, county: County) -> None:
     """The key panel: township names on plain polygons, north arrow and scale bar."""
     layer_p.plot(ax=ax, facecolor="#f7f7f5", edgecolor="#8a8a8a", linewidth=0.45)
     gpd.GeoSeries([layer_p.union_all()], crs=layer_p.crs).boundary.plot(ax=ax, color=INK, linewidth=0.9)
@@ -386,7 +384,7 @@ def _draw_key(ax, layer_p: gpd.GeoDataFrame, lang: str) -> None:
         pt = label_point(row.geometry)
         items.append((pt.x, pt.y, name_of(row, lang), row.geometry.area))
     place_labels(ax, items, fontsize=6.5)
-    ax.set_title(texts_for(layer_p, lang)["sm_names"], fontsize=9, color=INK, pad=3, loc="left")
+    ax.set_title(texts_for(county, lang)["sm_names"], fontsize=9, color=INK, pad=3, loc="left")
     north_arrow(ax, lang, loc=(0.9, 0.84), size=0.12, fontsize=7)
     scale_bar(ax, lang, loc=(0.05, 0.05), frac=0.35, fontsize=6)
 
@@ -397,6 +395,7 @@ def stacked_bars(
     *,
     unit: str = "ha",
     lang: str = "zh",
+    county: County | str | None = None,
 ) -> Figure:
     """Hectares (or mu) by category per township, as horizontal stacked bars, largest on top.
 
@@ -406,7 +405,7 @@ def stacked_bars(
         An allocation layer.
     categories : sequence of str, optional
         By default ``layer.attrs["categories"]``.
-    unit, lang
+    unit, lang, county
         As for :func:`choropleth`.
 
     Returns
@@ -414,6 +413,7 @@ def stacked_bars(
     matplotlib.figure.Figure
         With the plotted table (townships × categories, in the unit) as ``fig.landgis_table``.
     """
+    county = resolve_county(county, what="stacked_bars")
     cats = [resolve_column(layer, c) for c in (categories or layer.attrs.get("categories") or [])]
     if not cats:
         raise InputError("the layer names no categories to draw")
@@ -421,12 +421,12 @@ def stacked_bars(
     factor = units.factor(unit)
     with matplotlib.rc_context(rc_params()):
         fig, t = page(lang)
-        t = texts_for(layer, lang)
+        t = texts_for(county, lang)
         u = unit_word(unit, lang)
         names = [name_of(row, lang) for _, row in layer.iterrows()]
         table = pd.DataFrame({c: layer[c].astype(float).to_numpy() * factor for c in cats}, index=names)
         table = table.loc[table.sum(axis=1).sort_values(ascending=True, kind="stable").index]
-        header(fig, t["bars_title"].format(title=plan_title(layer, lang)), t["bars_x"].format(u=u))
+        header(fig, t["bars_title"].format(title=plan_title(layer, lang, county)), t["bars_x"].format(u=u))
         ax = fig.add_axes((0.13, 0.13, 0.64, 0.72))
         left = np.zeros(len(table))
         y = np.arange(len(table))
@@ -456,9 +456,9 @@ def stacked_bars(
         ax.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), frameon=False, fontsize=9,
                   title="用地类别" if lang == "zh" else "Category", title_fontsize=10, alignment="left",
                   handlelength=1.6, handleheight=1.1, labelspacing=0.8)
-        ax.text(1.03, 0.0, "\n".join(county_lines(layer, "total", unit, lang)), transform=ax.transAxes,
+        ax.text(1.03, 0.0, "\n".join(county_lines(layer, "total", unit, lang, county)), transform=ax.transAxes,
                 fontsize=9, color=MUTED, va="bottom", linespacing=1.5)
-        source = texts(lang)["source"].format(title=source_title(layer, lang))
+        source = texts(lang)["source"].format(title=source_title(layer, lang, county))
         footer(fig, [source, texts(lang)["made"].format(v=version())])
         fig.landgis_table = table.iloc[::-1]
         pin_font(fig)
@@ -547,13 +547,14 @@ def render_maps(
     dpi: int = 300,
     extras: bool | None = None,
     prefecture: gpd.GeoDataFrame | None = None,
+    county: County | str | None = None,
 ) -> list[Path]:
     """Write the choropleths (each category, the total, the density), the small multiples and the bars.
 
     Parameters
     ----------
     layer : geopandas.GeoDataFrame
-        An allocation layer (:func:`landgis.join.join`).
+        An allocation layer (:func:`landgis.allocation.join`).
     out_dir : str or pathlib.Path
         Folder to write into (created if needed).
     categories : sequence of str, optional
@@ -571,12 +572,15 @@ def render_maps(
         ``categories`` are asked for (``map --category X`` writes that map alone).
     prefecture : geopandas.GeoDataFrame, optional
         For the locator map (see :func:`choropleth`).
+    county : landgis.county.County or str
+        The county of the maps (required; see :func:`choropleth`).
 
     Returns
     -------
     list of pathlib.Path
         The files written, in drawing order.
     """
+    county = resolve_county(county, what="render_maps")
     formats = [f.lower().lstrip(".") for f in formats]
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
@@ -594,12 +598,13 @@ def render_maps(
     for column in columns:
         user = breaks is not None and column not in ("total", "density")
         fig = choropleth(layer, column, scheme=scheme if (user or scheme != "user") else "natural_breaks",
-                         k=k, breaks=breaks if user else None, unit=unit, lang=lang, prefecture=prefecture)
+                         k=k, breaks=breaks if user else None, unit=unit, lang=lang, prefecture=prefecture,
+                         county=county)
         write(fig, file_stem(layer, column, lang))
     if extras is None:
         extras = not categories
     if extras and plan_cats:
         write(small_multiples(layer, plan_cats, scheme=scheme if breaks is None else "user", k=k, breaks=breaks,
-                              unit=unit, lang=lang), file_stem(layer, "small-multiples", lang))
-        write(stacked_bars(layer, plan_cats, unit=unit, lang=lang), file_stem(layer, "stacked-bars", lang))
+                              unit=unit, lang=lang, county=county), file_stem(layer, "small-multiples", lang))
+        write(stacked_bars(layer, plan_cats, unit=unit, lang=lang, county=county), file_stem(layer, "stacked-bars", lang))
     return written

@@ -13,9 +13,13 @@ from pathlib import Path
 import geopandas as gpd
 from pyproj import CRS
 
+from landgis.allocation import county_figure
 from landgis.categories import lookup
-from landgis.errors import InputError
-from landgis.units import DENSITY_LABEL, UNIT_LABELS, UNIT_LABELS_EN, unit_key
+from landgis.county import County, find_county
+from landgis.errors import InputError, LandgisError
+from landgis.printable import printable
+from landgis.units import DENSITY_LABEL, UNIT_LABELS, UNIT_LABELS_EN, format_area, unit_key
+from landgis.version import __version__
 
 __all__ = [
     "TEXT",
@@ -110,24 +114,21 @@ def texts(lang: str) -> dict[str, str]:
     return TEXT[lang]
 
 
-def texts_for(layer: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
-    """The sheet texts in the words of the layer's county: 全县 or 全市, 镇（乡） or 乡镇（街道） or 区（县）."""
+def texts_for(county: County, lang: str) -> dict[str, str]:
+    """The sheet texts in the words of the county: 全县 or 全市, 镇（乡） or 乡镇（街道） or 区（县）."""
     t = texts(lang)
     if lang != "zh":
         return t
-    words = county_words((layer.attrs.get("provenance") or {}).get("county_code"))
+    words = county_words(county)
     return {k: v.replace("全市", words["whole"]).replace("镇（乡）", words["units"]) for k, v in t.items()}
 
 
-def county_words(code: str | None) -> dict[str, str]:
-    """``whole`` (全县, 全市, 全区, 全旗 …) and ``units`` (镇（乡）, 乡镇（街道）, 区（县）) of a county by its code."""
-    from landgis.county import find_county
-    from landgis.errors import LandgisError
+def county_words(county: County) -> dict[str, str]:
+    """``whole`` (全县, 全市, 全区, 全旗 …) and ``units`` (镇（乡）, 乡镇（街道）, 区（县）) of a county.
 
-    try:
-        county = find_county(str(code or ""))
-    except LandgisError:
-        return {"whole": "全县（市）", "units": "乡镇（街道）"}
+    >>> county_words(find_county("怀集县"))["whole"]
+    '全县'
+    """
     return {"whole": county.whole_word, "units": county.units_word}
 
 
@@ -142,37 +143,26 @@ def density_word(lang: str) -> str:
     return DENSITY_LABEL[lang]
 
 
-def plan_title(layer: gpd.GeoDataFrame, lang: str) -> str:
+def plan_title(layer: gpd.GeoDataFrame, lang: str, county: County) -> str:
     plan = layer.attrs.get("plan")
     place = layer.attrs.get("place") or getattr(plan, "place", None) or ""
     year = layer.attrs.get("year") or getattr(plan, "year", None) or ""
     if lang == "en":
-        prov = layer.attrs.get("provenance") or {}
-        place = county_en(prov.get("county_code")) or place
+        place = county.name_en or place
     return texts(lang)["plan"].format(place=place, year=year).strip()
 
 
 def county_en(code: str | None) -> str | None:
     if not code:
         return None
-    from landgis.county import find_county
-    from landgis.errors import LandgisError
-
     try:
         return find_county(str(code)).name_en
     except LandgisError:
         return None
 
 
-def prefecture_name(code: str | None, lang: str) -> str:
-    """The name of the prefecture of the county with this code ("" when unknown)."""
-    from landgis.county import find_county
-    from landgis.errors import LandgisError
-
-    try:
-        county = find_county(str(code or ""))
-    except LandgisError:
-        return ""
+def prefecture_name(county: County, lang: str) -> str:
+    """The name of the county's prefecture (its province for a city), in ``lang``."""
     return county.prefecture if lang == "zh" else county_en(county.prefecture_code + "00") or county.prefecture
 
 
@@ -185,7 +175,6 @@ def plan_name(plan) -> str | None:
     >>> plan_name(SimpleNamespace(text="《某县2026年度国有建设用地供应计划》"))
     '某县2026年度国有建设用地供应计划'
     """
-    from landgis.printable import printable
 
     title = getattr(plan, "title", None)
     if title:
@@ -196,15 +185,15 @@ def plan_name(plan) -> str | None:
     return printable(first) if "计划" in first and len(first) <= 40 else None  # control characters escaped
 
 
-def source_title(layer: gpd.GeoDataFrame, lang: str) -> str:
+def source_title(layer: gpd.GeoDataFrame, lang: str, county: County) -> str:
     """The plan's own title (its first line when it names a plan), else place + year."""
     name = plan_name(layer.attrs.get("plan"))
     if lang == "zh" and name:
         return name
-    return plan_title(layer, lang)
+    return plan_title(layer, lang, county)
 
 
-def county_lines(layer: gpd.GeoDataFrame, column: str, unit: str, lang: str) -> list[str]:
+def county_lines(layer: gpd.GeoDataFrame, column: str, unit: str, lang: str, county: County) -> list[str]:
     """全市 (the plan's figure), 乡镇合计 and 未落实到乡镇 of a column, in the display unit and precision.
 
     The townships' sum and the unplaced figure are given only where they differ from the plan's
@@ -215,10 +204,8 @@ def county_lines(layer: gpd.GeoDataFrame, column: str, unit: str, lang: str) -> 
     list of str
         ``["全市（计划）：158.18 公顷", "乡镇合计：156.40 公顷", "未落实到乡镇：1.78 公顷"]`` on the seed.
     """
-    from landgis.join import county_figure
-    from landgis.units import format_area
 
-    t = texts_for(layer, lang)
+    t = texts_for(county, lang)
     sep = "：" if lang == "zh" else ": "
     fig = county_figure(layer, column)
     first = t["county_stated"] if fig.stated else t["county"]
@@ -287,14 +274,13 @@ def clause(text: str, limit: int) -> str:
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
-def footer_lines(layer: gpd.GeoDataFrame, crs: CRS, lang: str) -> list[str]:
+def footer_lines(layer: gpd.GeoDataFrame, crs: CRS, lang: str, county: County) -> list[str]:
     """Source, boundary note and attribution, and the map's CRS — the small print of every sheet."""
-    from landgis import __version__
 
     t = texts(lang)
     zh = lang == "zh"
     prov = layer.attrs.get("provenance") or {}
-    lines = [t["source"].format(title=source_title(layer, lang))]
+    lines = [t["source"].format(title=source_title(layer, lang, county))]
     footnote = prov.get("footnote" if zh else "footnote_en") or prov.get("footnote")
     if footnote:
         note = str(footnote).rstrip("。.")
@@ -316,8 +302,6 @@ def name_of(row, lang: str) -> str:
 
 
 def version() -> str:
-    from landgis import __version__
-
     return __version__
 
 

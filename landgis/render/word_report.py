@@ -22,15 +22,28 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import docx
 import geopandas as gpd
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
 
-from landgis import __version__
+from landgis.categories import lookup
+from landgis.county import County, resolve_county
 from landgis.files import reproducible_xlsx, write_bytes
+from landgis.names import match_names
 from landgis.plan import Finding, Plan
 from landgis.printable import printable  # Word's XML cannot hold control characters
-from landgis.severity import SEVERITY_WORDS
+from landgis.qa import KIND_LABELS
+from landgis.render.gpkg_styles import map_spec
 from landgis.render.images import palette_png
-from landgis.render.text import attribution
+from landgis.render.static import file_stem
+from landgis.render.text import attribution, category_title, plan_name, source_title
+from landgis.severity import SEVERITY_WORDS
+from landgis.units import format_decimal, to_unit, unit_label
+from landgis.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from docx.document import Document as DocxDocument
@@ -93,7 +106,6 @@ PICTURE_PIXELS = 1900  # 300 dpi at 16 cm
 # --- small helpers ----------------------------------------------------------------------------
 def _fmt(value: Decimal | float | None, unit: str) -> str | None:
     """A figure in the chosen unit, with the plan's own digits (亩 rounded to 7 decimals)."""
-    from landgis.units import format_decimal, to_unit
 
     if value is None:
         return None
@@ -108,8 +120,6 @@ def _pct(part: Decimal | float, whole: Decimal | float) -> str:
 
 def _set_east_asian(style, font: str, size_pt: float | None = None) -> None:
     """The style's East Asian font (w:eastAsia) and language, so that Chinese renders with it."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
 
     rpr = style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
@@ -129,9 +139,6 @@ def _set_east_asian(style, font: str, size_pt: float | None = None) -> None:
 
 def _seq_caption(doc: DocxDocument, label: str, number: int, text: str) -> None:
     """A Caption paragraph ``图1 text`` whose number is a SEQ field (Word renumbers and cross-references it)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     p = doc.add_paragraph(style="Caption")
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -150,11 +157,6 @@ def _seq_caption(doc: DocxDocument, label: str, number: int, text: str) -> None:
 def _table(doc: DocxDocument, header: list[str], rows: list[list[str | None]], *, numeric_from: int,
            bold_rows: set[int] = frozenset(), dash: str = "—", first_width_cm: float = 2.6) -> None:
     """A Table Grid table; columns from ``numeric_from`` right-aligned; the header repeats on every page."""
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
 
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.autofit = False
@@ -187,10 +189,6 @@ def _picture(path: Path) -> io.BytesIO:
 
 # --- the sections ------------------------------------------------------------------------------
 def _document(title: str, lang: str, footnote: str | None) -> DocxDocument:
-    import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
     doc = docx.Document()
     for name, font, size in (("Normal", BODY_FONT, 10.5), ("Title", HEADING_FONT, 18), ("Heading 1", HEADING_FONT, 14),
                              ("Heading 2", HEADING_FONT, 12), ("Caption", BODY_FONT, 9), ("Subtitle", BODY_FONT, 10.5)):
@@ -210,8 +208,6 @@ def _document(title: str, lang: str, footnote: str | None) -> DocxDocument:
 
 
 def _key_sentences(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, source_title: str) -> str:
-    from landgis.units import unit_label
-
     t = _TEXT[lang]
     u = unit_label(unit) if lang == "zh" else unit
     placed = (sum(plan.township_totals_ha.values(), Decimal(0)) if plan.township_totals_ha
@@ -242,8 +238,6 @@ def _key_sentences(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, so
 
 
 def _category_name(cat: str, lang: str) -> str:
-    from landgis.categories import lookup
-
     found = lookup(cat)
     return found.name_en if lang == "en" and found is not None else cat
 
@@ -269,7 +263,6 @@ def _structure_rows(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str) -
 
 def _township_rows(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str) -> list[list[str | None]]:
     """One row per township of the layer (无供应 ones too), then 乡镇合计 and 全市 (the plan's stated figures)."""
-    from landgis.names import match_names
 
     t = _TEXT[lang]
     cats = list(layer.attrs["categories"])
@@ -299,8 +292,6 @@ _SHEETS = {"small-multiples": ("各类用地一览", "Every category"),
 
 def _maps(static_files: list[Path], atlas_dir: Path, layer: gpd.GeoDataFrame, lang: str) -> list[tuple[Path, str]]:
     """The PNG maps and charts in atlas order (categories, total, density, sheets), with their captions."""
-    from landgis.render.static import file_stem
-    from landgis.render.text import category_title
 
     columns = [*layer.attrs["categories"], "total", "density", *_SHEETS]
     captions = {file_stem(layer, c, named): (rank, _SHEETS[c][lang != "zh"] if c in _SHEETS else category_title(c, lang))
@@ -331,20 +322,16 @@ class _Context:
         return self.t["title"].format(place=self.plan.place or "", year=self.plan.year or "")
 
 
-def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str) -> _Context:
-    from landgis.render.gpkg_styles import map_spec
-    from landgis.render.text import plan_name, source_title
-    from landgis.units import unit_label
-
+def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, county: County) -> _Context:
     prov = layer.attrs.get("provenance") or {}
     return _Context(
         plan=plan, layer=layer, unit=unit, lang=lang, t=_TEXT[lang], u=unit_label(unit) if lang == "zh" else unit,
-        footer=map_spec(layer, "total", unit=unit, lang=lang).footer if _has_geometry(layer) else [],
+        footer=map_spec(layer, "total", unit=unit, lang=lang, county=county).footer if _has_geometry(layer) else [],
         footnote=prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote"),
         provenance=prov,
         source_name=plan_name(plan) or (Path(plan.source).name if plan.source and plan.source != "<text>"
                                         else plan.source),
-        source_title=source_title(layer, lang),
+        source_title=source_title(layer, lang, county),
     )
 
 
@@ -390,9 +377,6 @@ def _tables_section(doc: DocxDocument, ctx: _Context) -> int:
 
 
 def _maps_section(doc: DocxDocument, ctx: _Context, static_files: list[Path], atlas_dir: Path) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm
-
     doc.add_heading(ctx.t["maps"], level=1)
     for number, (path, caption) in enumerate(_maps(static_files, atlas_dir, ctx.layer, ctx.lang), start=1):
         doc.add_picture(_picture(path), width=Cm(PICTURE_WIDTH_CM))
@@ -415,9 +399,10 @@ def _sources_section(doc: DocxDocument, ctx: _Context) -> None:
 
 
 def report_document(*, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame, static_files: list[Path],
-                    atlas_dir: Path, qa: QAResult | None = None, unit: str = "ha", lang: str = "zh") -> DocxDocument:
+                    atlas_dir: Path, qa: QAResult | None = None, unit: str = "ha", lang: str = "zh",
+                    county: County | str | None = None) -> DocxDocument:
     """The report as a python-docx Document (see :func:`write_word_report`)."""
-    ctx = _context(plan, layer, unit, lang)
+    ctx = _context(plan, layer, unit, lang, resolve_county(county, what="the Word report"))
     doc = _document(ctx.title, lang, ctx.footnote)
     _title_block(doc, ctx)
     _key_section(doc, ctx)
@@ -431,16 +416,12 @@ def report_document(*, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFr
 
 
 def _caption_text(doc: DocxDocument, text: str) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
     p = doc.add_paragraph(printable(text), style="Caption")
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.keep_with_next = True
 
 
 def _qa_section(doc: DocxDocument, qa: QAResult, t: dict, lang: str, n_table: int) -> None:
-    from landgis.qa import KIND_LABELS
-
     s = qa.summary
     sev = s.get("by_severity", {})
     doc.add_heading(t["qa"], level=1)
@@ -456,7 +437,7 @@ def _qa_section(doc: DocxDocument, qa: QAResult, t: dict, lang: str, n_table: in
 
 def write_word_report(path: str | Path, *, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame,
                       static_files: list[Path], atlas_dir: Path, qa: QAResult | None = None, unit: str = "ha",
-                      lang: str = "zh") -> Path:
+                      lang: str = "zh", county: County | str | None = None) -> Path:
     """Write ``报告.docx``: key figures and findings as sentences, tables, captioned maps, sources.
 
     Parameters
@@ -472,13 +453,15 @@ def write_word_report(path: str | Path, *, plan: Plan, findings: list[Finding], 
         Parcel checks, summarised in their own section.
     unit : {"ha", "mu"}
     lang : {"zh", "en"}
+    county : landgis.county.County or str
+        The county of the report (required).
 
     Returns
     -------
     Path
     """
     doc = report_document(plan=plan, findings=findings, layer=layer, static_files=static_files,
-                          atlas_dir=Path(atlas_dir), qa=qa, unit=unit, lang=lang)
+                          atlas_dir=Path(atlas_dir), qa=qa, unit=unit, lang=lang, county=county)
     buf = io.BytesIO()
     doc.save(buf)
     return write_bytes(path, reproducible_xlsx(buf.getvalue()))  # fixed zip times and core dates: any OOXML

