@@ -336,6 +336,15 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     f.add_argument("--overlap-tolerance", type=float, default=1.0, metavar="M2",
                    help="overlap between two parcels to flag, in square metres (default 1)")
     _add_boundary_options(p, parcels_too=True)
+    c = p.add_argument_group("constraint layers (三区三线)")
+    c.add_argument("--constraint", action="append", metavar="NAME=FILE", default=[],
+                   help="a constraint layer, e.g. 永久基本农田=YJJBNT.shp (repeatable; any name, with a rule in "
+                        "--constraint-rules, else measured only)")
+    c.add_argument("--constraints", metavar="FOLDER",
+                   help="a folder of constraint layers recognised by name (YJJBNT, STBHHX, CZKFBJ, 永久基本农田 …)")
+    c.add_argument("--constraint-rules", metavar="FILE",
+                   help="JSON rules like landgis/data/constraint_rules.json (default: overlap with 永久基本农田 or "
+                        "生态保护红线 is an error; 住宅/商服/工矿 outside 城镇开发边界 a warning)")
     d = p.add_argument_group("PostGIS (PARCELS is a postgresql:// URL; the table with --layer SCHEMA.TABLE)")
     d.add_argument("--sql", metavar="QUERY", help="read the parcels with this one SELECT (checked first; runs read-only)")
     d.add_argument("--write-back", metavar="SCHEMA.TABLE", help="write the findings to this table")
@@ -368,6 +377,10 @@ def _run_qa(args: argparse.Namespace) -> int:
 
         refuse_existing(url, args.write_back, args.replace)
     plan = False if args.no_plan else _existing_input(args.plan, "plan")
+    from landgis.qa.constraints import parse_constraint_specs
+
+    constraint_options = {"constraints": parse_constraint_specs(args.constraint) or None,
+                          "constraint_folder": args.constraints, "constraint_rules": args.constraint_rules}
     dask_options = {"out_dir": args.out, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
     result = qa(
         args.parcels, _townships_from_args(args), plan, sql=args.sql,
@@ -376,6 +389,7 @@ def _run_qa(args: argparse.Namespace) -> int:
         overlap_tolerance=args.overlap_tolerance,
         engine=args.engine, scheduler=args.scheduler, progress=not args.quiet and sys.stderr.isatty(),
         layer=args.parcel_layer, crs=args.parcel_crs, x_field=args.x_field, y_field=args.y_field, **dask_options,
+        **constraint_options,
     )
     if url and args.write_back:  # before the CSV/XLSX files, which a failed write-back does not leave
         if args.engine == "dask":  # each partition by a worker, swapped in whole

@@ -247,7 +247,7 @@ def _areas(unit_piece, unit_poly, verts, vcount, edges: _Edges):
         kcross.append(np.full(int(hit.sum()), k))
         at.append(s[hit])
     inside_part = np.clip(tmax - tmin, 0, None) * (x0 * dy - y0 * dx) / 2 * edges.weight[e]
-    area = np.bincount(u, weights=inside_part, minlength=nu)
+    area = np.bincount(u, weights=inside_part, minlength=nu).astype(float)
 
     # the piece's own edges: in or out at the first corner, changing at each crossing
     ucross = np.concatenate(ucross) if ucross else np.zeros(0, np.int64)
@@ -358,7 +358,7 @@ class OverlapIndex:
         first = np.cumsum(per) - per
         pair, k = _ranges(first[at], per[at])
         unit_area, bad = _areas(order[k], q[pair], verts, count, self._edges)
-        area = np.bincount(pair, weights=unit_area, minlength=len(p))
+        area = np.bincount(pair, weights=unit_area, minlength=len(p)).astype(float)
         geos = np.zeros(len(p), bool)
         geos[pair[bad]] = True
         geos |= ~valid[at]

@@ -59,6 +59,11 @@ class QAResult:
         The township layer the parcels were checked against (for maps).
     fields : dict
         The input columns used: ``id``, ``township``, ``category``, ``area`` and ``area_unit``.
+    constraints : pandas.DataFrame or None
+        With constraint layers: per parcel and layer, the overlap and its share
+        (:data:`landgis.qa.constraints.CONSTRAINT_COLUMNS`).
+    constraints_by_township : pandas.DataFrame or None
+        The same added up per township (where the parcels lie) × layer.
     """
 
     parcels: gpd.GeoDataFrame
@@ -67,6 +72,8 @@ class QAResult:
     summary: dict
     townships: gpd.GeoDataFrame | None = None
     fields: dict = field(default_factory=dict)
+    constraints: pd.DataFrame | None = None
+    constraints_by_township: pd.DataFrame | None = None
 
     def has(self, severity: str) -> bool:
         """Whether a finding of ``severity`` or worse exists (``"error"`` or ``"warning"``)."""
@@ -206,6 +213,33 @@ def write_qa(result: QAResult, out_dir) -> list[Path]:
     written.append(gpkg)
     findings = _for_people(result.findings)
     for name, df in (("findings", findings), ("quota", result.quota)):
+        written.append(_write_table(df, out / f"{name}.csv", "csv"))
+        written.append(_write_table(for_file(df), out / f"{name}.xlsx", "xlsx"))
+    if result.constraints is not None:
+        written += _write_constraints(result, out)
+    return written
+
+
+#: Headers of the constraint tables as written.
+CONSTRAINT_HEADERS = {
+    "row": "行号", "parcel_id": "地块编号", "constraint": "管控图层", "overlap_m2": "重叠面积（平方米）",
+    "share": "重叠占地块面积比例", "outside_m2": "图层外面积（平方米）", "features": "涉及图斑",
+    "township_found": "所在乡镇", "category": "用地类型", "parcels_overlapping": "重叠地块数",
+    "parcels_outside": "图层外地块数",
+}
+
+
+def _write_constraints(result: QAResult, out: Path) -> list[Path]:
+    """constraints.csv/.xlsx (per parcel × layer) and constraints_by_township.csv/.xlsx."""
+    per = result.constraints.copy()
+    per["row"] = per["row"] + 1
+    per[["overlap_m2", "outside_m2"]] = per[["overlap_m2", "outside_m2"]].round(2)
+    per["share"] = per["share"].round(4)
+    by = result.constraints_by_township.copy()
+    by[["overlap_m2", "outside_m2"]] = by[["overlap_m2", "outside_m2"]].round(2)
+    written = []
+    for name, df in (("constraints", per), ("constraints_by_township", by)):
+        df = df.rename(columns=CONSTRAINT_HEADERS)
         written.append(_write_table(df, out / f"{name}.csv", "csv"))
         written.append(_write_table(for_file(df), out / f"{name}.xlsx", "xlsx"))
     return written

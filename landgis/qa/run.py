@@ -13,6 +13,8 @@ import geopandas as gpd
 
 from landgis.errors import InputError
 from landgis.qa import engines
+from landgis.qa.constraints import (check_constraints, constraints_by_township, find_constraint_files,
+                                    load_rules, read_constraint)
 from landgis.qa.checks import Context, duplicate_geometries, duplicate_ids, guess_area_unit, overlaps
 from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
 from landgis.qa.quota import booked, reconcile
@@ -29,7 +31,8 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
        category_field: str | None = None, area_field: str | None = None, area_unit: str | None = None,
        area_tolerance: float = 0.05, overlap_tolerance: float = 1.0, engine: str = "local", scheduler=None, progress: bool = False,
        layer: str | None = None, crs=None, x_field: str | None = None, y_field: str | None = None,
-       sql: str | None = None, out_dir=None, partition_rows: int = engines.PARTITION_ROWS) -> QAResult:
+       sql: str | None = None, out_dir=None, partition_rows: int = engines.PARTITION_ROWS,
+       constraints=None, constraint_folder=None, constraint_rules=None) -> QAResult:
     """Check parcels against the townships and the plan's quotas.
 
     Parameters
@@ -73,6 +76,13 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
         4.5 times the input GeoParquet's size, outputs included.
     partition_rows : int
         With ``engine="dask"``: rows per partition, which bounds each worker's memory.
+    constraints : dict, optional
+        Constraint layers (三区三线) to check the parcels against: ``{name: file}`` (a file read like
+        parcels, a ``(file, layer)`` pair, or a GeoDataFrame), e.g. ``{"永久基本农田": "YJJBNT.shp"}``.
+    constraint_folder : str or pathlib.Path, optional
+        A folder whose layers are recognised by their usual names (YJJBNT, STBHHX, CZKFBJ, 永久基本农田 …).
+    constraint_rules : str or pathlib.Path, optional
+        A JSON file of rules like ``landgis/data/constraint_rules.json`` (the default rules).
 
     Returns
     -------
@@ -95,6 +105,10 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
     """
     if engine not in ("local", "dask"):
         raise InputError(f"unknown QA engine {engine!r}; expected 'local' or 'dask'")
+    rules, layers = _constraint_layers(constraints, constraint_folder, constraint_rules)
+    if layers and engine == "dask":
+        raise InputError("constraint layers (--constraint, --constraints) are not checked by the dask engine yet; "
+                         "use --engine local")
     with contextlib.ExitStack() as hold:  # a PostGIS snapshot stays open while the workers read
         gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field, sql,
                                                  partition_rows, hold)
@@ -110,8 +124,36 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
     duplicate_ids(added, findings)
     duplicate_geometries(added, findings)
     overlaps(added, ctx, findings)
+    table = check_constraints(added, layers, rules, ctx.crs_area, findings) if layers else None
     quota = reconcile(booked(added), plan, findings)
-    return assemble(gdf, added, findings, quota, townships, fields, source, engine, plan)
+    result = assemble(gdf, added, findings, quota, townships, fields, source, engine, plan)
+    if table is not None:
+        result.constraints = table
+        result.constraints_by_township = constraints_by_township(table)
+        result.summary["constraints"] = {
+            name: {"layer": str(layers[name].attrs.get("source", "")), "features": int(len(layers[name])),
+                   "parcels_overlapping": int((t["overlap_m2"] > 0).sum()),
+                   "overlap_m2": round(float(t["overlap_m2"].sum()), 2)}
+            for name, t in ((n, table[table["constraint"] == n]) for n in layers)}
+    return result
+
+
+def _constraint_layers(constraints, folder, rules_path):
+    """The rules, and the constraint layers read (before any other work, so a bad layer fails early)."""
+    if not constraints and folder is None:
+        return None, {}
+    rules = load_rules(rules_path)
+    given: dict = dict(find_constraint_files(folder, rules)) if folder is not None else {}
+    given.update(constraints or {})
+    layers = {}
+    for name, spec in given.items():
+        if isinstance(spec, gpd.GeoDataFrame):
+            layers[name] = spec if "feature_id" in spec else spec.assign(
+                feature_id=[f"#{i + 1}" for i in range(len(spec))])
+            continue
+        path, layer = spec if isinstance(spec, tuple) else (spec, None)
+        layers[name] = read_constraint(name, path, layer=layer)
+    return rules, layers
 
 
 def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, hold: contextlib.ExitStack):
