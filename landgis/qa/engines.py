@@ -41,7 +41,7 @@ import shapely
 from landgis.qa import exchange
 from landgis.qa.checks import Context, check_partition, duplicate_geometries, duplicate_ids, overlaps
 from landgis.qa.labels import FINDING_COLUMNS
-from landgis.qa.quota import booked
+from landgis.qa.quota import booked, repeated_rows
 
 __all__ = ["run_local", "run_dask", "cluster", "DaskRun", "PARTITION_ROWS"]
 
@@ -273,7 +273,7 @@ def _check_stage(k: int, lo, hi, ctx: Context, crs, work: Path, nbuckets: int) -
     write_findings_parquet(found, work / "findings" / f"part={k}" / "checks.parquet")
     _write_duplicate_keys(store, k, work, nbuckets)
     _, cells = _cells_of(np.asarray(store.geometry.values, dtype=object))
-    return {"part": k, "n": len(part), "cells": np.unique(cells), "booked": booked(added), "within": within}
+    return {"part": k, "n": len(part), "cells": np.unique(cells), "booked": booked(added, repeated_rows(added)), "within": within}
 
 
 # stage 4: across partitions

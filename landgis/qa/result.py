@@ -141,6 +141,8 @@ def summarise(fdf: pd.DataFrame, parcels: pd.DataFrame, quota: pd.DataFrame, **e
         "by_kind": {k: int(v) for k, v in fdf["kind"].value_counts().items()},
         "booked_ha": float(quota["booked_ha"].sum()),
         "allocated_ha": float(quota["allocated_ha"].sum()),
+        "quota_basis": quota.attrs.get("basis"),
+        "quota_left_out": quota.attrs.get("left_out"),
     }
 
 
@@ -212,12 +214,51 @@ def write_qa(result: QAResult, out_dir) -> list[Path]:
             tmp, layer="parcels", driver="GPKG", geometry_type="Unknown", engine="pyogrio", dataset_options={"VERSION": "1.2"})
     written.append(gpkg)
     findings = _for_people(result.findings)
-    for name, df in (("findings", findings), ("quota", result.quota)):
-        written.append(_write_table(df, out / f"{name}.csv", "csv"))
-        written.append(_write_table(for_file(df), out / f"{name}.xlsx", "xlsx"))
+    written.append(_write_table(findings, out / "findings.csv", "csv"))
+    written.append(_write_table(for_file(findings), out / "findings.xlsx", "xlsx"))
+    written += write_quota(result.quota, out)
     if result.constraints is not None:
         written += _write_constraints(result, out)
     return written
+
+
+_QUOTA_STATUS = {"over": "超出", "under": "未用足", "full": "持平", "not_in_plan": "计划外"}
+
+
+def _left_out_words(left_out: dict | None) -> str:
+    from landgis.qa.quota import LEFT_OUT_REASONS
+
+    left_out = left_out or {}
+    n = sum(v["n"] for v in left_out.values())
+    parts = "，".join(f"{LEFT_OUT_REASONS[k]} {v['n']} 宗" for k, v in left_out.items() if v["n"])
+    return f"未计入 {n} 宗" + (f"：{parts}" if parts else "")
+
+
+def quota_for_people(quota: pd.DataFrame) -> pd.DataFrame:
+    """The quota table as written: Chinese headers that state the basis and what was left out, rounded."""
+    left = _left_out_words(quota.attrs.get("left_out"))
+    out = quota.copy()
+    for col in ("allocated_ha", "booked_ha", "difference_ha", "declared_ha"):
+        out[col] = out[col].round(4)
+    out["used_share"] = out["used_share"].round(4)
+    out["status"] = out["status"].map(_QUOTA_STATUS).fillna(out["status"])
+    return out.rename(columns={
+        "township": "乡镇", "category": "用地类型", "category_code": "类型代码", "allocated_ha": "计划面积（公顷）",
+        "booked_ha": "落地面积（公顷，按地块实际所在乡镇与图形面积）", "difference_ha": "差额（公顷，落地−计划）",
+        "used_share": "使用比例", "n_parcels": f"地块数（按所在乡镇；{left}）",
+        "declared_ha": "申报面积（公顷，按申报乡镇与申报面积）", "n_declared": "申报地块数", "status": "状态"})
+
+
+def write_quota(quota: pd.DataFrame, out: Path) -> list[Path]:
+    """quota.csv (the basis in its header row) and quota.xlsx (a first sheet 说明 with the basis)."""
+    from landgis.files import write_xlsx
+    from landgis.qa.quota import BASIS
+
+    table = quota_for_people(quota)
+    note = pd.DataFrame({"项目": ["统计口径", "未计入地块"],
+                         "说明": [quota.attrs.get("basis", BASIS), _left_out_words(quota.attrs.get("left_out"))]})
+    return [_write_table(table, out / "quota.csv", "csv"),
+            write_xlsx({"说明": note, "计划指标核对": for_file(table)}, out / "quota.xlsx")]
 
 
 #: Headers of the constraint tables as written.
@@ -281,8 +322,7 @@ def _write_partitioned(result: QAResult, out: Path) -> list[Path]:
         table = pd.DataFrame({"kind": list(result.summary["by_kind"]), "count": list(result.summary["by_kind"].values())})
         table["note"] = f"共 {n} 条问题，超过 {XLSX_MAX_FINDINGS} 条，明细见 findings.csv 与 findings.parquet"
     written.append(_write_table(for_file(table), out / "findings.xlsx", "xlsx"))
-    written.append(_write_table(result.quota, out / "quota.csv", "csv"))
-    written.append(_write_table(for_file(result.quota), out / "quota.xlsx", "xlsx"))
+    written += write_quota(result.quota, out)
     return written
 
 

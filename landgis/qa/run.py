@@ -17,7 +17,7 @@ from landgis.qa.constraints import (check_constraints, constraints_by_township, 
                                     load_rules, read_constraint)
 from landgis.qa.checks import Context, duplicate_geometries, duplicate_ids, guess_area_unit, overlaps
 from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
-from landgis.qa.quota import booked, reconcile
+from landgis.qa.quota import booked, reconcile, repeated_rows
 from landgis.qa.labels import SEVERITIES
 from landgis.qa.result import QAResult, assemble
 
@@ -125,7 +125,7 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
     duplicate_geometries(added, findings)
     overlaps(added, ctx, findings)
     table = check_constraints(added, layers, rules, ctx.crs_area, findings) if layers else None
-    quota = reconcile(booked(added), plan, findings)
+    quota = reconcile(booked(added, repeated_rows(added)), plan, findings)
     result = assemble(gdf, added, findings, quota, townships, fields, source, engine, plan)
     if table is not None:
         result.constraints = table
