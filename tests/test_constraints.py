@@ -152,3 +152,18 @@ def test_points_layer_is_refused(tmp_path):
     pts.to_file(tmp_path / "YJJBNT.shp", engine="pyogrio")
     with pytest.raises(InputError, match="holds polygons"):
         read_constraint("永久基本农田", tmp_path / "YJJBNT.shp")
+
+
+def test_qa_map_draws_the_constraint_layers(site, towns, tmp_path, browser):
+    from landgis.render.qa_map import write_qa_map
+
+    r = qa(site["parcels"], towns, plan=False, constraint_folder=site["folder"])
+    path = write_qa_map(r, tmp_path / "qa_map.html")
+    report = browser(path, wait_for="path.landgis-parcel")
+    report.assert_offline_clean()
+    page = report.page
+    assert page.locator("path.landgis-constraint").count() >= 3  # fields near P2/P4, the red line, the boundary
+    control = page.locator(".leaflet-control-layers").inner_text()
+    for name in ("永久基本农田", "生态保护红线", "城镇开发边界"):
+        assert name in control
+    report.screenshot("qa_map_constraints")

@@ -64,6 +64,8 @@ class QAResult:
         (:data:`landgis.qa.constraints.CONSTRAINT_COLUMNS`).
     constraints_by_township : pandas.DataFrame or None
         The same added up per township (where the parcels lie) × layer.
+    constraint_layers : dict or None
+        The constraint layers checked against, ``{name: GeoDataFrame}`` (drawn by the QA map).
     """
 
     parcels: gpd.GeoDataFrame
@@ -74,6 +76,7 @@ class QAResult:
     fields: dict = field(default_factory=dict)
     constraints: pd.DataFrame | None = None
     constraints_by_township: pd.DataFrame | None = None
+    constraint_layers: dict | None = None
 
     def has(self, severity: str) -> bool:
         """Whether a finding of ``severity`` or worse exists (``"error"`` or ``"warning"``)."""

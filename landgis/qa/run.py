@@ -130,6 +130,7 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
     if table is not None:
         result.constraints = table
         result.constraints_by_township = constraints_by_township(table)
+        result.constraint_layers = layers
         result.summary["constraints"] = {
             name: {"layer": str(layers[name].attrs.get("source", "")), "features": int(len(layers[name])),
                    "parcels_overlapping": int((t["overlap_m2"] > 0).sum()),
