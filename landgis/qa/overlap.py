@@ -65,56 +65,18 @@ def _ragged(polys: np.ndarray):
     ring_part = np.repeat(np.arange(len(parts) - 1), np.diff(parts))
     shell = np.zeros(len(rings) - 1, bool)
     shell[parts[:-1][np.diff(parts) > 0]] = True
-    return xy, rings.astype(np.int64), part_owner[ring_part], shell
+    return np.ascontiguousarray(xy, dtype=float), rings.astype(np.int64), part_owner[ring_part].astype(np.int64), shell
 
 
 class _Edges:
-    """The ring edges of a layer, in runs of consecutive edges with their boxes.
-
-    ``weight`` is +1 for an edge that runs with its ring as Green's theorem wants it (shells
-    counter-clockwise, holes clockwise), −1 against.
-    """
+    """A layer's ring edges for the kernel: coordinates, a weight per edge start, runs with boxes."""
 
     def __init__(self, polys: np.ndarray) -> None:
-        xy, rings, owner, shell = _ragged(polys)
-        n = len(xy)
-        ring = np.repeat(np.arange(len(rings) - 1), np.diff(rings))
-        is_edge = np.zeros(n, bool)
-        is_edge[:-1] = ring[:-1] == ring[1:]
-        i = np.flatnonzero(is_edge)
-        x0, y0, x1, y1 = xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1]
-        er = ring[i]
-        # signed area of each ring, around its first point
-        fx, fy = xy[rings[:-1], 0], xy[rings[:-1], 1]
-        twice = np.bincount(er, weights=(x0 - fx[er]) * (y1 - fy[er]) - (x1 - fx[er]) * (y0 - fy[er]),
-                            minlength=len(rings) - 1)
-        want = np.where(shell, 1.0, -1.0)
-        self.weight = (want * np.sign(twice))[er]
-        self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
-        feature = owner[er]
-        count = np.bincount(feature, minlength=len(polys))
-        first = np.cumsum(count) - count
-        runs = -(-count // _RUN)
-        self.run_start = np.cumsum(runs) - runs  # first run of each polygon
-        self.run_count = runs
-        rf, rk = _ranges(np.zeros(len(runs), np.int64), runs)
-        self.run_first = first[rf] + rk * _RUN
-        self.run_len = np.minimum(_RUN, count[rf] - rk * _RUN)
-        at = self.run_first
-        self.run_box = np.column_stack([
-            np.minimum.reduceat(np.minimum(x0, x1), at) if len(at) else np.zeros(0),
-            np.minimum.reduceat(np.minimum(y0, y1), at) if len(at) else np.zeros(0),
-            np.maximum.reduceat(np.maximum(x0, x1), at) if len(at) else np.zeros(0),
-            np.maximum.reduceat(np.maximum(y0, y1), at) if len(at) else np.zeros(0)])
+        from landgis.qa.overlap_kernels import prepare_edges
 
-    def near(self, poly, x0, y0, x1, y1) -> tuple[np.ndarray, np.ndarray]:
-        """(query, edge) for the edges of ``poly[i]`` in runs whose box meets ``[x0, x1] × [y0, y1]``."""
-        q, run = _ranges(self.run_start[poly], self.run_count[poly])
-        b = self.run_box[run]
-        hit = (b[:, 0] <= x1[q]) & (b[:, 2] >= x0[q]) & (b[:, 1] <= y1[q]) & (b[:, 3] >= y0[q])
-        q, run = q[hit], run[hit]
-        o, e = _ranges(self.run_first[run], self.run_len[run])
-        return q[o], e
+        self.xy, rings, owner, shell = _ragged(polys)
+        (self.weight, self.run_start, self.run_count, self.run_first, self.run_len,
+         self.run_box) = prepare_edges(self.xy, rings, owner, shell, len(polys), _RUN)
 
 
 def _convex_pieces(geoms: np.ndarray):
@@ -123,149 +85,39 @@ def _convex_pieces(geoms: np.ndarray):
     A convex polygon without holes is one piece (a fan of triangles when it has more than ``_K``
     corners); any other polygon is cut into GEOS' constrained Delaunay triangles.
     """
-    n = len(geoms)
-    simple = (shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
+    from landgis.qa.overlap_kernels import convex_pieces
+
+    present = np.not_equal(geoms, None)
+    present[present] = ~shapely.is_empty(geoms[present])
+    simple = present & (shapely.get_type_id(geoms) == 3)
+    simple[simple] = shapely.get_num_interior_rings(geoms[simple]) == 0
     idx = np.flatnonzero(simple)
-    convex = np.zeros(n, bool)
-    owner, verts, counts = [], [], []
-    if len(idx):
-        xy, offsets = shapely.to_ragged_array(geoms[idx])[1:]
-        ro = offsets[0].astype(np.int64)
-        ring = np.repeat(np.arange(len(ro) - 1), np.diff(ro))
-        # corners without the closing one and without repeats
-        keep = np.ones(len(xy), bool)
-        keep[ro[1:] - 1] = False
-        keep[1:] &= ~np.all(xy[1:] == xy[:-1], axis=1)
-        c, r = xy[keep], ring[keep]
-        cnt = np.bincount(r, minlength=len(idx))
-        start = np.cumsum(cnt) - cnt
-        pos = np.arange(len(c)) - start[r]
-        nxt = np.where(pos + 1 < cnt[r], np.arange(len(c)) + 1, start[r])
-        prv = np.where(pos > 0, np.arange(len(c)) - 1, start[r] + cnt[r] - 1)
-        d1, d2 = c - c[prv], c[nxt] - c
-        turn = d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0]
-        left = np.bincount(r, weights=turn > 0, minlength=len(idx))
-        right = np.bincount(r, weights=turn < 0, minlength=len(idx))
-        ok = (cnt >= 3) & ((left == 0) | (right == 0)) & (left + right > 0)
-        twice = np.bincount(r, weights=(c[:, 0] - c[start[r], 0]) * (c[nxt, 1] - c[start[r], 1])
-                            - (c[nxt, 0] - c[start[r], 0]) * (c[:, 1] - c[start[r], 1]), minlength=len(idx))
-        convex[idx[ok]] = True
-        ccw = twice > 0
-        # corner j of polygon i, in counter-clockwise order
-        for small in (True, False):
-            sel = np.flatnonzero(ok & ((cnt <= _K) == small))
-            if not len(sel):
-                continue
-            if small:
-                v = np.full((len(sel), _K, 2), np.nan)
-                for j in range(_K):
-                    has = cnt[sel] > j
-                    s = sel[has]
-                    k = np.where(ccw[s], j, cnt[s] - 1 - j)
-                    v[has, j] = c[start[s] + k]
-                owner.append(idx[sel]); verts.append(v); counts.append(cnt[sel])
-            else:  # a fan of triangles from corner 0
-                t_owner, t = _ranges(np.zeros(len(sel), np.int64), cnt[sel] - 2)
-                s = sel[t_owner]
-                order = lambda j: np.where(ccw[s], j, (cnt[s] - j) % cnt[s])  # noqa: E731
-                v = np.full((len(s), _K, 2), np.nan)
-                v[:, 0] = c[start[s] + order(np.zeros_like(t))]
-                v[:, 1] = c[start[s] + order(t + 1)]
-                v[:, 2] = c[start[s] + order(t + 2)]
-                owner.append(idx[s]); verts.append(v); counts.append(np.full(len(s), 3))
-    rest = np.flatnonzero(~convex & ~shapely.is_empty(geoms))
+    xy, which = shapely.get_coordinates(geoms[idx], return_index=True)
+    count = np.bincount(which, minlength=len(idx))
+    owner, verts, vcount, convex = convex_pieces(np.ascontiguousarray(xy), np.cumsum(count) - count, count, _K)
+    owner = idx[owner]
+    rest = np.flatnonzero(present & ~np.isin(np.arange(len(geoms)), idx[convex]))
     if len(rest):
         tri, of = shapely.get_parts(shapely.constrained_delaunay_triangles(geoms[rest]), return_index=True)
         tri = shapely.orient_polygons(tri, exterior_cw=False)
-        xy = shapely.get_coordinates(tri).reshape(len(tri), 4, 2)[:, :3]
-        v = np.full((len(tri), _K, 2), np.nan)
-        v[:, :3] = xy
-        owner.append(rest[of]); verts.append(v); counts.append(np.full(len(tri), 3))
-    if not owner:
-        return np.zeros(0, np.int64), np.zeros((0, _K, 2)), np.zeros(0, np.int64)
-    return np.concatenate(owner), np.concatenate(verts), np.concatenate(counts)
+        txy = shapely.get_coordinates(tri).reshape(len(tri), 4, 2)[:, :3]
+        tv = np.full((len(tri), _K, 2), np.nan)
+        tv[:, :3] = txy
+        owner = np.concatenate([owner, rest[of]])
+        verts = np.concatenate([verts, tv])
+        vcount = np.concatenate([vcount, np.full(len(tri), 3, np.int64)])
+    return owner, verts, vcount
 
 
 def _areas(unit_piece, unit_poly, verts, vcount, edges: _Edges):
-    """Area of (convex piece ∩ layer polygon) for each unit (piece, polygon), and where it is degenerate."""
-    nu = len(unit_piece)
-    V = verts[unit_piece]
-    cnt = vcount[unit_piece]
-    rows = np.arange(nu)
-    origin = V[:, 0, :].copy()
-    active = np.arange(_K)[None, :] < cnt[:, None]
-    A = np.where(active[..., None], V - origin[:, None, :], 0.0)
-    B = np.roll(A, -1, axis=1)
-    B[rows, cnt - 1] = 0.0                   # the edge closing the piece ends at its first corner
-    D = np.where(active[..., None], B - A, 0.0)
-    lo = np.where(active[..., None], A, np.inf).min(axis=1) - _EPS
-    hi = np.where(active[..., None], A, -np.inf).max(axis=1) + _EPS
-    bad = np.zeros(nu, bool)
+    """Area of (convex piece ∩ layer polygon) per unit, and where it is degenerate (compiled kernel)."""
+    from landgis.qa.overlap_kernels import unit_areas
 
-    # the first corner: in or out of the polygon, by the edges crossing a ray towards +x
-    far = np.full(nu, np.inf)
-    u, e = edges.near(unit_poly, origin[:, 0], origin[:, 1], far, origin[:, 1])
-    y0, y1 = edges.y0[e] - origin[u, 1], edges.y1[e] - origin[u, 1]
-    x0, x1 = edges.x0[e] - origin[u, 0], edges.x1[e] - origin[u, 0]
-    span = (y0 > 0) != (y1 > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        xc = x0 + (0 - y0) * (x1 - x0) / (y1 - y0)
-    crossing = span & (xc > 0)
-    start = np.bincount(u[crossing], minlength=nu) % 2 == 1
-
-    # the polygon's edges near the piece
-    u, e = edges.near(unit_poly, lo[:, 0] + origin[:, 0], lo[:, 1] + origin[:, 1],
-                      hi[:, 0] + origin[:, 0], hi[:, 1] + origin[:, 1])
-    ox, oy = origin[u, 0], origin[u, 1]
-    x0, y0, x1, y1 = edges.x0[e] - ox, edges.y0[e] - oy, edges.x1[e] - ox, edges.y1[e] - oy
-    near = ((np.maximum(x0, x1) >= lo[u, 0]) & (np.minimum(x0, x1) <= hi[u, 0])
-            & (np.maximum(y0, y1) >= lo[u, 1]) & (np.minimum(y0, y1) <= hi[u, 1]))
-    u, e, x0, y0, x1, y1 = u[near], e[near], x0[near], y0[near], x1[near], y1[near]
-    dx, dy = x1 - x0, y1 - y0
-    tmin, tmax = np.zeros(len(u)), np.ones(len(u))
-    ucross, kcross, at = [], [], []
-    for k in range(_K):
-        on = active[u, k]
-        if not on.any():
-            break
-        ax, ay, ex, ey = A[u, k, 0], A[u, k, 1], D[u, k, 0], D[u, k, 1]
-        length = np.hypot(ex, ey)
-        num = ex * (y0 - ay) - ey * (x0 - ax)            # cross(piece edge, polygon edge's start − corner)
-        den = ex * dy - ey * dx                          # cross(piece edge, polygon edge)
-        bad[u[on & ((np.abs(num) <= _EPS * length) | (np.abs(num + den) <= _EPS * length))]] = True
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = -num / den                               # where the polygon edge meets the line
-            s = (dx * (y0 - ay) - dy * (x0 - ax)) / -den  # … and where along the piece edge
-        tmin = np.where(on & (den > 0), np.maximum(tmin, t), tmin)
-        tmax = np.where(on & (den < 0), np.minimum(tmax, t), tmax)
-        tmax[on & (den == 0) & (num < 0)] = -1.0
-        hit = on & (den != 0) & (s > -_EPS) & (s < 1 + _EPS) & (t > -_EPS) & (t < 1 + _EPS)
-        with np.errstate(invalid="ignore"):
-            end = (np.abs(s) * length < _EPS) | (np.abs(1 - s) * length < _EPS) | (t < _EPS) | (t > 1 - _EPS)
-        bad[u[hit & end]] = True
-        ucross.append(u[hit])
-        kcross.append(np.full(int(hit.sum()), k))
-        at.append(s[hit])
-    inside_part = np.clip(tmax - tmin, 0, None) * (x0 * dy - y0 * dx) / 2 * edges.weight[e]
-    area = np.bincount(u, weights=inside_part, minlength=nu).astype(float)
-
-    # the piece's own edges: in or out at the first corner, changing at each crossing
-    ucross = np.concatenate(ucross) if ucross else np.zeros(0, np.int64)
-    kcross = np.concatenate(kcross) if kcross else np.zeros(0, np.int64)
-    at = np.concatenate(at) if at else np.zeros(0)
-    group = ucross * _K + kcross
-    m = np.bincount(group, minlength=nu * _K).reshape(nu, _K)
-    inside = start[:, None] ^ ((np.cumsum(m, axis=1) - m) % 2 == 1)
-    bad |= m.sum(axis=1) % 2 == 1                # the outline must come back as it left
-    length = inside.astype(float)
-    if len(group):
-        order = np.lexsort((at, group))
-        group, at = group[order], at[order]
-        first = np.r_[True, group[1:] != group[:-1]]
-        rank = np.arange(len(group)) - np.maximum.accumulate(np.where(first, np.arange(len(group)), 0))
-        before = inside.ravel()[group] ^ (rank % 2 == 1)
-        length.ravel()[:] += np.bincount(group, weights=np.where(before, at - 1, 1 - at), minlength=nu * _K)
-    area += np.sum(length * (A[..., 0] * D[..., 1] - A[..., 1] * D[..., 0]), axis=1) / 2
+    area = np.empty(len(unit_piece))
+    bad = np.empty(len(unit_piece), dtype=np.bool_)
+    unit_areas(np.ascontiguousarray(verts), vcount.astype(np.int64), unit_piece.astype(np.int64),
+               unit_poly.astype(np.int64), edges.run_start, edges.run_count, edges.run_box, edges.run_first,
+               edges.run_len, edges.xy, edges.weight, _EPS, area, bad)
     return area, bad
 
 
