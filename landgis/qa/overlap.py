@@ -54,7 +54,23 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 
 def _ragged(polys: np.ndarray):
-    """Coordinates, ring offsets, and each ring's polygon (feature) and whether it is a shell."""
+    """Coordinates, ring offsets, and each ring's polygon (feature) and whether it is a shell.
+
+    By ``get_coordinates`` (one pass) and ring ends found where a ring's first point comes back;
+    ``to_ragged_array`` (several passes) where that does not add up.
+    """
+    from landgis.qa.overlap_kernels import ring_offsets
+
+    multi = shapely.get_type_id(polys) == 6
+    parts, owner = shapely.get_parts(polys, return_index=True) if multi.any() else (polys, np.arange(len(polys)))
+    xy = shapely.get_coordinates(parts)
+    count = shapely.get_num_coordinates(parts).astype(np.int64)
+    rings = shapely.get_num_interior_rings(parts).astype(np.int64) + 1
+    off, ring_part, ok = ring_offsets(xy, np.cumsum(count) - count, count, rings)
+    if ok:
+        shell = np.zeros(len(ring_part), bool)
+        shell[np.cumsum(rings) - rings] = True
+        return xy, off, owner[ring_part].astype(np.int64), shell
     kind, xy, offsets = shapely.to_ragged_array(polys)
     if int(kind) == 3:  # Polygon
         rings, parts = offsets

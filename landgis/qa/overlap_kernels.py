@@ -276,3 +276,31 @@ def unit_areas(V, cnt, unit_piece, unit_poly, run_start, run_count, run_box, run
             bad = True
         out_area[u] = area
         out_bad[u] = bad
+
+
+@njit(cache=True, nogil=True)
+def ring_offsets(xy, part_start, part_count, part_rings):  # pragma: no cover - compiled
+    """Ring offsets of polygons whose closed rings follow each other in ``xy`` (as ``get_coordinates``
+    gives them): a ring ends where its first point comes back. Returns (offsets, part of each ring,
+    first ring of each part, ok); not ok when the rings do not add up (an invalid polygon)."""
+    total = part_rings.sum()
+    off = np.empty(total + 1, np.int64)
+    ring_part = np.empty(total, np.int64)
+    r = 0
+    for p in range(part_start.shape[0]):
+        s = part_start[p]
+        end = s + part_count[p]
+        for _ in range(part_rings[p]):
+            j = s + 1
+            while j < end and not (xy[j, 0] == xy[s, 0] and xy[j, 1] == xy[s, 1]):
+                j += 1
+            if j >= end:
+                return off, ring_part, False
+            off[r] = s
+            ring_part[r] = p
+            r += 1
+            s = j + 1
+        if s != end:
+            return off, ring_part, False
+    off[total] = xy.shape[0]
+    return off, ring_part, True
