@@ -95,3 +95,19 @@ def test_points_none_and_empties_overlap_nothing():
     out = idx.overlaps([None, shapely.Point(1, 1), shapely.Polygon(), shapely.box(1, 1, 2, 2)])
     assert out.to_dict("records") == [{"parcel": 3, "feature": 0, "area": pytest.approx(1.0)}]
     assert idx.per_parcel([shapely.box(-5, -5, 5, 5)]).tolist() == pytest.approx([25.0])
+
+
+def test_convex_pieces_tell_simple_from_self_crossing():
+    from landgis.qa.overlap import _convex_pieces
+
+    angles = np.arange(5) * 4 * np.pi / 5  # every second corner of a pentagon: a pentagram, all left turns
+    star = shapely.Polygon(np.column_stack([np.cos(angles), np.sin(angles)]))
+    bowtie = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])
+    square_cw = shapely.Polygon([(0, 0), (0, 1), (1, 1), (1, 0)])
+    ell = shapely.Polygon([(0, 0), (2, 0), (2, 1), (1, 1), (1, 2), (0, 2)])
+    owner, verts, count, valid = _convex_pieces(np.array([star, bowtie, square_cw, ell, None], dtype=object))
+    assert valid.tolist() == [False, False, True, True, False]
+    assert sorted(set(owner.tolist())) == [2, 3]  # no pieces for the invalid ones
+    sq = verts[owner == 2][0, :4]
+    assert shapely.Polygon(sq).area == pytest.approx(1.0) and shapely.is_ccw(shapely.LinearRing(sq))
+    assert count[owner == 3].tolist() == [3] * 4  # the L in constrained Delaunay triangles

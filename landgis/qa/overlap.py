@@ -96,7 +96,7 @@ class _Edges:
 
 
 def _convex_pieces(geoms: np.ndarray):
-    """Convex pieces of polygons: (owner, corners (pieces, _K, 2) counter-clockwise, corner count).
+    """Convex pieces of polygons: (owner, corners (pieces, _K, 2) counter-clockwise, corner count, valid).
 
     A convex polygon without holes is one piece (a fan of triangles when it has more than ``_K``
     corners); any other polygon is cut into GEOS' constrained Delaunay triangles.
@@ -112,7 +112,12 @@ def _convex_pieces(geoms: np.ndarray):
     count = np.bincount(which, minlength=len(idx))
     owner, verts, vcount, convex = convex_pieces(np.ascontiguousarray(xy), np.cumsum(count) - count, count, _K)
     owner = idx[owner]
-    rest = np.flatnonzero(present & ~np.isin(np.arange(len(geoms)), idx[convex]))
+    valid = np.zeros(len(geoms), bool)
+    valid[idx[convex]] = True
+    rest = np.flatnonzero(present & ~valid)
+    ok = shapely.is_valid(geoms[rest])
+    valid[rest[ok]] = True
+    rest = rest[ok]  # invalid polygons get no pieces: the caller leaves them to GEOS
     if len(rest):
         tri, of = shapely.get_parts(shapely.constrained_delaunay_triangles(geoms[rest]), return_index=True)
         tri = shapely.orient_polygons(tri, exterior_cw=False)
@@ -122,7 +127,7 @@ def _convex_pieces(geoms: np.ndarray):
         owner = np.concatenate([owner, rest[of]])
         verts = np.concatenate([verts, tv])
         vcount = np.concatenate([vcount, np.full(len(tri), 3, np.int64)])
-    return owner, verts, vcount
+    return owner, verts, vcount, valid
 
 
 def _areas(unit_piece, unit_poly, verts, vcount, edges: _Edges):
@@ -219,8 +224,7 @@ class OverlapIndex:
         p, q = self._tree.query(geoms[idx])
         p = idx[p]
         parcels, at = np.unique(p, return_inverse=True)
-        valid = shapely.is_valid(geoms[parcels])
-        owner, verts, count = _convex_pieces(np.where(valid, geoms[parcels], None))
+        owner, verts, count, valid = _convex_pieces(geoms[parcels])
         order = np.argsort(owner, kind="stable")
         per = np.bincount(owner, minlength=len(parcels))
         first = np.cumsum(per) - per

@@ -77,7 +77,8 @@ def convex_pieces(xy, start, count, K):  # pragma: no cover - compiled
 
     Returns (owner, corners (pieces, K, 2) counter-clockwise, corner count, convex flag per polygon);
     a convex polygon with more than K corners becomes a fan of triangles; a polygon that is not convex
-    gets no piece here (its flag is False).
+    and simple (turning once around, always the same way) gets no piece here (its flag is False). A
+    convex, simple ring is a valid polygon, so these need no GEOS validity test.
     """
     n = start.shape[0]
     corners = np.empty((xy.shape[0], 2))
@@ -104,17 +105,21 @@ def convex_pieces(xy, start, count, K):  # pragma: no cover - compiled
             continue
         left = 0
         right = 0
+        turning = 0.0
         for j in range(m):
             p = cstart[i] + (j - 1) % m
             c = cstart[i] + j
             q = cstart[i] + (j + 1) % m
-            turn = (corners[c, 0] - corners[p, 0]) * (corners[q, 1] - corners[c, 1]) - \
-                   (corners[c, 1] - corners[p, 1]) * (corners[q, 0] - corners[c, 0])
+            ux, uy = corners[c, 0] - corners[p, 0], corners[c, 1] - corners[p, 1]
+            vx, vy = corners[q, 0] - corners[c, 0], corners[q, 1] - corners[c, 1]
+            turn = ux * vy - uy * vx
+            turning += np.arctan2(turn, ux * vx + uy * vy)
             if turn > 0:
                 left += 1
             elif turn < 0:
                 right += 1
-        if (left == 0 or right == 0) and left + right > 0:
+        # convex and simple: every turn the same way, once around (a pentagram turns the same way twice)
+        if (left == 0 or right == 0) and left + right > 0 and abs(abs(turning) - 2 * np.pi) < 1e-6:
             convex[i] = True
             pieces += 1 if m <= K else m - 2
     owner = np.empty(pieces, np.int64)
