@@ -6,17 +6,9 @@ every step has succeeded, so a failure part-way leaves the previous atlas untouc
 
 from __future__ import annotations
 
-import contextlib
-import glob
 import hashlib
 import json
 from decimal import Decimal
-import os
-import re
-import shutil
-import signal
-import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -25,8 +17,10 @@ import geopandas as gpd
 import pandas as pd
 
 from landgis import __version__
+from landgis import folders
 from landgis.errors import InputError
 from landgis.files import write_csv, write_text, write_xlsx
+from landgis.folders import remove_stale, staged_folder
 from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
 from landgis.severity import severity_word
 
@@ -172,12 +166,9 @@ def build_atlas(
             boundaries, county=the_county, **(boundary_options or {}))
     layer = join(the_plan, towns)
 
-    dest = check_destination(out if out is not None else default_out_dir(the_plan))
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(dest)
-    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-{os.getpid()}-", dir=dest.parent))
-    work.chmod(0o755)
-    try:
+    dest = check_destination(out if out is not None else default_out_dir(the_plan),
+                             inputs=_input_paths(the_plan, boundaries, parcels))
+    with staged_folder(dest) as work:
         step(3, "drawing the static maps and charts")
         map_layer = layer  # what the maps and the QGIS project draw: the townships, or the county outline
         if outline_only:
@@ -232,10 +223,6 @@ def build_atlas(
                    "boundary_options": boundary_options or {}, "parcel_options": parcel_options or {}}
         manifest = _manifest(work, inputs, options)
         write_text(work / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-        _swap_into_place(work, dest)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
 
     files = sorted(p.relative_to(dest) for p in dest.rglob("*") if p.is_file())
     return AtlasResult(dest, dest / "index.html", files, the_plan, findings, layer, qa_result, manifest)
@@ -384,24 +371,28 @@ def _manifest(folder: Path, inputs: list[dict], options: dict) -> dict:
     return {"landgis_version": __version__, "options": options, "inputs": inputs, "outputs": outputs}
 
 
-def check_destination(out: str | Path) -> Path:
+def check_destination(out: str | Path, inputs=()) -> Path:
     """``out`` as an atlas folder, or :class:`InputError` before any work is done.
 
-    A file, or a folder with other things in it than an earlier atlas (its ``manifest.json``), is
-    refused: the atlas replaces the folder as a whole.
+    A file, a link, a device, or a folder with other things in it than an earlier atlas (its
+    ``manifest.json``) is refused: the atlas replaces the folder as a whole. So are the current
+    folder, a folder holding one of the ``inputs`` and a path inside a folder a run builds in
+    (:func:`landgis.folders.check_destination`).
 
     Examples
     --------
     >>> check_destination("maps/lianzhou-2026")  # doctest: +SKIP
     PosixPath('maps/lianzhou-2026')
     """
-    dest = Path(out)
-    if dest.exists() and not dest.is_dir():
-        raise InputError(f"{dest}: exists and is not a folder; choose another --out")
-    if dest.is_dir() and any(dest.iterdir()) and not _is_atlas(dest):
-        raise InputError(f"{dest}: is a folder with other files, not an earlier atlas (no manifest.json); "
-                         f"the atlas would replace it, so choose an empty or new --out")
-    return dest
+    return folders.check_destination(out, earlier=_is_atlas, what="atlas", inputs=inputs)
+
+
+def _input_paths(plan: Plan, boundaries, parcels) -> list:
+    """The input files of an atlas, which its folder must not hold."""
+    paths = [plan.source if plan.source and plan.source != "<text>" else None, boundaries]
+    if isinstance(parcels, (str, Path)):
+        paths.append(parcels)
+    return paths
 
 
 def _is_atlas(folder: Path) -> bool:
@@ -409,91 +400,3 @@ def _is_atlas(folder: Path) -> bool:
         return "landgis_version" in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's live process
-        return True
-    return True
-
-
-def remove_stale(dest: Path) -> list[Path]:
-    """Clean up after killed runs: ``.X.building-PID-*`` and ``.X.old-PID`` of dead processes only.
-
-    An ``.X.old-PID`` is put back as ``X`` when ``X`` is missing (a run killed between the two
-    renames of the swap); otherwise it is removed. Folders of live processes (a concurrent run) are
-    left alone. Returns the folders removed or restored.
-
-    Examples
-    --------
-    >>> remove_stale(Path("maps/lianzhou-2026"))  # doctest: +SKIP
-    [PosixPath('maps/.lianzhou-2026.building-4242-k2j9')]
-    """
-    pattern = re.compile(rf"\.{re.escape(dest.name)}\.(building|old)-(\d+)(-.*)?")
-    done = []
-    for path in sorted(dest.parent.glob(f".{glob.escape(dest.name)}.*")):
-        m = pattern.fullmatch(path.name)
-        if not m or not path.is_dir() or _pid_alive(int(m.group(2))):
-            continue
-        if m.group(1) == "old" and not dest.exists():
-            os.replace(path, dest)
-        else:
-            shutil.rmtree(path, ignore_errors=True)
-        done.append(path)
-    return done
-
-
-@contextlib.contextmanager
-def _signals_deferred():
-    """SIGINT and SIGTERM that arrive in the block are noted, and handled as usual once it is done.
-
-    Python-level handlers, not a signal mask: with a mask the kernel hands the signal to another
-    thread (numpy's, GDAL's), and Python raises it in the main thread anyway.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    arrived: list[int] = []
-    previous = {s: signal.signal(s, lambda signum, frame: arrived.append(signum))
-                for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
-        for s in dict.fromkeys(arrived):
-            handler = previous[s]
-            if callable(handler):
-                handler(s, None)  # e.g. KeyboardInterrupt
-            elif handler == signal.SIG_DFL:
-                signal.raise_signal(s)
-
-
-def _swap_into_place(work: Path, dest: Path) -> None:
-    """Replace ``dest`` by ``work``; the old atlas is removed only once the new one is in place.
-
-    The two renames happen with SIGINT/SIGTERM deferred, and a failure of the second puts the old
-    atlas back, so ``dest`` is always either the old atlas or the new one.
-    """
-    if dest.exists() and not dest.is_dir():
-        raise InputError(f"{dest} exists and is not a folder; choose another --out")
-    old = None
-    try:
-        with _signals_deferred():
-            if dest.exists():
-                old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-                os.replace(dest, old)
-            try:
-                os.replace(work, dest)
-            except BaseException:
-                if old is not None and not dest.exists():
-                    os.replace(old, dest)
-                    old = None
-                raise
-    finally:
-        if old is not None and dest.exists():
-            shutil.rmtree(old, ignore_errors=True)

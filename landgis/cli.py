@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from landgis.errors import InputError, LandgisError
+from landgis.files import check_output_path
 from landgis.severity import severity_word
 
 __all__ = ["main"]
@@ -66,6 +67,29 @@ def _breaks(text: str) -> list[float]:
     if any(b <= a for a, b in zip(values, values[1:])):
         raise argparse.ArgumentTypeError(f"class bounds must increase, e.g. 1,5,10; got {text!r}")
     return values
+
+
+_DURATION_UNITS = {"": 1.0, "s": 1.0, "sec": 1.0, "ms": 0.001, "m": 60.0, "min": 60.0, "h": 3600.0}
+
+
+def _duration(text: str) -> float:
+    """``300``, ``90s``, ``5min``, ``1h``, ``500ms`` → seconds (a bare number is seconds; 0: no limit)."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", text.lower())
+    if not m or m.group(2) not in _DURATION_UNITS:
+        raise argparse.ArgumentTypeError(f"expected a duration such as 300, 90s, 5min or 1h (0: no limit); "
+                                         f"got {text!r}")
+    seconds = float(m.group(1)) * _DURATION_UNITS[m.group(2)]
+    if seconds > 86400 or (0 < seconds < 0.001):
+        raise argparse.ArgumentTypeError(f"expected a duration from 1ms to 24h (0: no limit); got {text!r}")
+    return seconds
+
+
+def _add_statement_timeout(group) -> None:
+    group.add_argument("--statement-timeout", type=_duration, default=300.0, metavar="DURATION",
+                       help="longest a statement reading PostGIS may run, e.g. 90s, 5min, 1h "
+                            "(default 5min; 0: no limit)")
 
 
 def _existing_input(path: str | None, what: str) -> str | None:
@@ -173,6 +197,8 @@ def _run_plan(args: argparse.Namespace) -> int:
     from landgis.plan.export import format_findings, format_ledger, format_plan_table, plan_to_json, write_plan_table
     from landgis.units import UNIT_LABELS_EN, unit_label
 
+    if args.out:
+        check_output_path(args.out, "file")  # before any work
     plan = _read_plan(args, args.file)
     with county_scope(args.county_resolved.code):
         findings = reconcile(plan)
@@ -239,6 +265,7 @@ def _run_map(args: argparse.Namespace) -> int:
     from landgis.render.static import render_maps
 
     breaks = args.breaks  # checked by argparse: finite, increasing
+    check_output_path(args.out, "folder")  # before any work
     plan = _read_plan(args, args.file)
     if _outline_only(args):
         from landgis.render.outline import no_layer_line, render_outline_maps
@@ -283,6 +310,8 @@ def _run_web(args: argparse.Namespace) -> int:
     from landgis.join import join
     from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
 
+    out = args.out or ("landgis_web_fragment.html" if args.fragment else "landgis_web.html")
+    check_output_path(out, "file")  # before any work
     plan = _read_plan(args, args.file)
     if _outline_only(args):
         from landgis.render.outline import no_layer_line, outline_layer
@@ -294,7 +323,6 @@ def _run_web(args: argparse.Namespace) -> int:
     basemap = None if args.basemap == "none" else args.basemap
     m = web_map(layer, basemap=basemap, tianditu_key=args.tianditu_key, unit=args.unit, lang=args.lang)
     html = fragment_html(m) if args.fragment else self_contained_html(m)
-    out = args.out or ("landgis_web_fragment.html" if args.fragment else "landgis_web.html")
     size = write_html(html, out)
     n_cats = len(layer.attrs.get("categories", []))
     if args.lang == "zh":
@@ -317,7 +345,8 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
                         "or postgresql://… (with --layer or --sql)")
     p.add_argument("--plan", metavar="PATH", help="land supply plan (.txt/.docx/.pdf; default: the seed plan)")
     p.add_argument("--no-plan", action="store_true", help="skip the quota reconciliation")
-    p.add_argument("--out", metavar="DIR", default="qa", help="output folder (default: ./qa)")
+    p.add_argument("--out", metavar="DIR", default="qa",
+                   help="output folder, built beside it and swapped in whole (default: ./qa)")
     f = p.add_argument_group("parcel file")
     f.add_argument("--layer", "--parcel-layer", dest="parcel_layer", metavar="NAME",
                    help="layer of a GeoPackage, sheet of a workbook, or SCHEMA.TABLE in PostGIS")
@@ -349,12 +378,13 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--sql", metavar="QUERY", help="read the parcels with this one SELECT (checked first; runs read-only)")
     d.add_argument("--write-back", metavar="SCHEMA.TABLE", help="write the findings to this table")
     d.add_argument("--replace", action="store_true", help="replace the --write-back table if it exists")
+    _add_statement_timeout(d)
     e = p.add_argument_group("engine")
     e.add_argument("--engine", choices=["local", "dask"], default="local",
                    help="local (default) or dask: partitions on a dask.distributed cluster, results as "
                         "partitioned GeoParquet (parcels.parquet/, findings.parquet/)")
     e.add_argument("--scheduler", metavar="ADDRESS", help="address of a running dask scheduler "
-                   "(default with --engine dask: a local cluster); its workers must see --out")
+                   "(default with --engine dask: a local cluster); its workers must see the folder --out is in")
     e.add_argument("--partition-rows", type=int, default=200_000, metavar="N",
                    help="rows per dask partition (bounds each worker's memory; default 200000)")
     p.add_argument("--fail-on", choices=["error", "warning"],
@@ -365,33 +395,69 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=_run_qa)
 
 
+#: The file that marks a folder as a ``qa --out`` result, which the next run may replace whole.
+_QA_MARK = ".landgis-qa"
+#: What ``qa --out`` folders held before they were marked: such a folder is an earlier result too.
+_QA_NAMES = {"parcels.gpkg", "findings.csv", "findings.xlsx", "quota.csv", "quota.xlsx", "qa_map.html",
+             "parcels.parquet", "findings.parquet"}
+
+
+def _is_qa_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds an earlier ``qa --out`` result (and nothing else)."""
+    names = {p.name for p in folder.iterdir()}
+    return _QA_MARK in names or names <= _QA_NAMES
+
+
 def _run_qa(args: argparse.Namespace) -> int:
-    from landgis.qa import format_summary, qa, write_qa
+    from landgis.folders import check_destination, staged_folder
+    from landgis.qa import format_summary
     from landgis.secrets import is_conninfo
 
     url = args.parcels if is_conninfo(args.parcels) and not Path(args.parcels).exists() else None
     if not url and (args.sql or args.write_back):
         raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
+    plan = False if args.no_plan else _existing_input(args.plan, "plan")
+    dest = check_destination(args.out, earlier=_is_qa_folder, what="QA result",
+                             inputs=[None if url else args.parcels, plan or None, args.boundaries])
     if args.write_back:  # refused before the work, so that a refused write-back leaves no files either
         from landgis.qa.postgis import refuse_existing
 
         refuse_existing(url, args.write_back, args.replace)
-    plan = False if args.no_plan else _existing_input(args.plan, "plan")
+    townships = _townships_from_args(args)
+    with staged_folder(dest) as work:  # swapped in whole: never new tables beside an earlier run's map
+        result, written = _qa_into(args, work, url, townships, plan)
+    if args.engine == "dask":
+        result.summary["store"] = str(dest)
+    print(format_summary(result, args.lang))
+    for path in written:
+        path = dest / path
+        print(f"已写出 {path}" if args.lang == "zh" else f"wrote {path}")
+    if args.fail_on and result.has(args.fail_on):
+        return 1
+    return 0
+
+
+def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, plan):
+    """Check the parcels, write back and write every QA output into ``work``: (result, files relative to it)."""
+    from landgis import __version__
+    from landgis.qa import qa, write_qa
+
     from landgis.qa.constraints import parse_constraint_specs
 
     constraint_options = {"constraints": parse_constraint_specs(args.constraint) or None,
                           "constraint_folder": args.constraints, "constraint_rules": args.constraint_rules}
-    dask_options = {"out_dir": args.out, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
+    dask_options = {"out_dir": work, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
     result = qa(
-        args.parcels, _townships_from_args(args), plan, sql=args.sql,
+        args.parcels, townships, plan, sql=args.sql,
         id_field=args.id_field, township_field=args.township_field, category_field=args.category_field,
         area_field=args.area_field, area_unit=args.area_unit, area_tolerance=args.area_tolerance,
         overlap_tolerance=args.overlap_tolerance,
         engine=args.engine, scheduler=args.scheduler, progress=not args.quiet and sys.stderr.isatty(),
+        statement_timeout=args.statement_timeout,
         layer=args.parcel_layer, crs=args.parcel_crs, x_field=args.x_field, y_field=args.y_field, **dask_options,
         **constraint_options,
     )
-    if url and args.write_back:  # before the CSV/XLSX files, which a failed write-back does not leave
+    if url and args.write_back:  # its own transaction, before the files (a failed write-back leaves none)
         if args.engine == "dask":  # each partition by a worker, swapped in whole
             from landgis.qa.postgis_chunks import write_findings_partitions
 
@@ -403,7 +469,7 @@ def _run_qa(args: argparse.Namespace) -> int:
             n = postgis.write_findings(result, url, args.write_back, replace=args.replace)
         print(f"已写入 {n} 条核查问题到 {args.write_back}" if args.lang == "zh"
               else f"wrote {n} findings to {args.write_back}")
-    written = write_qa(result, args.out)
+    written = write_qa(result, work)
     if not args.no_map:
         from landgis.render.qa_map import MAX_FEATURES, write_qa_map
 
@@ -417,13 +483,9 @@ def _run_qa(args: argparse.Namespace) -> int:
             if args.engine == "dask":
                 result.parcels = result.parcels.compute().sort_values("qa_row", ignore_index=True)
                 result.findings = result.findings.compute()
-            written.append(write_qa_map(result, Path(args.out) / "qa_map.html"))
-    print(format_summary(result, args.lang))
-    for path in written:
-        print(f"已写出 {path}" if args.lang == "zh" else f"wrote {path}")
-    if args.fail_on and result.has(args.fail_on):
-        return 1
-    return 0
+            written.append(write_qa_map(result, work / "qa_map.html"))
+    (work / _QA_MARK).write_text(f"landgis {__version__} qa\n", encoding="utf-8")
+    return result, [Path(p).relative_to(work) for p in written]
 
 
 # --- atlas (issue 6) --------------------------------------------------------------------------
@@ -441,6 +503,7 @@ def _add_atlas(sub: argparse._SubParsersAction) -> None:
                    "or postgresql://… with --parcel-layer SCHEMA.TABLE)")
     p.add_argument("--parcel-layer", metavar="NAME",
                    help="layer of the parcel GeoPackage, sheet of the workbook or SCHEMA.TABLE in PostGIS")
+    _add_statement_timeout(p)
     p.add_argument("--out", metavar="DIR", help="atlas folder (default: maps/<county>-<year>)")
     p.add_argument("--unit", choices=("ha", "mu", "m2"), default="ha", help="unit of maps and tables (default: ha)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default: zh)")
@@ -457,14 +520,15 @@ def _run_atlas(args: argparse.Namespace) -> int:
     bad = [f for f in formats if f not in ("png", "svg", "pdf")]
     if bad or not formats:
         raise LandgisError(f"--format takes png, svg and pdf, not {','.join(bad) or 'nothing'}")
-    if args.out is not None:
-        check_destination(args.out)  # before any work
+    if args.out is not None:  # before any work
+        check_destination(args.out, inputs=[args.plan, args.boundaries,
+                                            None if args.parcels and is_conninfo(args.parcels) else args.parcels])
     plan = _read_plan(args, args.plan)
     parcels, parcel_options = args.parcels, {}
     if parcels is not None and is_conninfo(parcels) and not Path(parcels).exists():
         from landgis.qa import postgis
 
-        parcels = postgis.read_parcels(parcels, layer=args.parcel_layer)
+        parcels = postgis.read_parcels(parcels, layer=args.parcel_layer, statement_timeout=args.statement_timeout)
     elif parcels is not None:
         parcels = _existing_input(parcels, "parcel")
         parcel_options = {"layer": args.parcel_layer} if args.parcel_layer else {}
@@ -520,7 +584,11 @@ def _error_line(exc: BaseException) -> str:
 
 
 def _interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
-    raise KeyboardInterrupt
+    """Ctrl-C and SIGTERM stop the run, cleaned up; once its output folder is installed whole they pass."""
+    from landgis.folders import installed
+
+    if not installed():
+        raise KeyboardInterrupt
 
 
 def _one_line_warnings(message, category, filename, lineno, file=None, line=None):  # noqa: ARG001
@@ -533,11 +601,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
     Exit status 0 on success, 1 when ``qa --fail-on`` findings exist, 2 for bad input (one line on
-    stderr naming the file, row or value), 130 when interrupted (Ctrl-C or SIGTERM). Passwords of
-    connection strings never reach stdout or stderr.
+    stderr naming the file, row or value), 130 when interrupted (Ctrl-C or SIGTERM) before the output
+    folder was swapped in (after, the run has succeeded and says so). Passwords of
+    connection strings never reach stdout or stderr, nor raw control characters (they are escaped).
     """
     import warnings
 
+    from landgis.printable import escaping_streams
     from landgis.secrets import redacting_streams
 
     import logging
@@ -546,15 +616,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # "EOF marker not found" before our own one line
     if not os.environ.get("LANDGIS_DEBUG"):  # a writer's cleanup after an error said in one line
         sys.unraisablehook = lambda unraisable: None
-    with redacting_streams(argv), warnings.catch_warnings():
+    # secrets are redacted first, then control characters escaped: user text never drives the terminal
+    with escaping_streams(), redacting_streams(argv), warnings.catch_warnings():
         warnings.showwarning = _one_line_warnings
         # numpy's floating-point notes (a coordinate of 1e308) say nothing a finding does not say better
         warnings.filterwarnings("ignore", r"(overflow|invalid value|divide by zero) encountered", RuntimeWarning)
-        previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM is cleaned up like Ctrl-C
+        previous = {s: signal.signal(s, _interrupt) for s in (signal.SIGINT, signal.SIGTERM)}  # SIGTERM as Ctrl-C
         try:
             return _run(argv)
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for s, handler in previous.items():
+                signal.signal(s, handler)
 
 
 def _lang(args: argparse.Namespace) -> str:
@@ -563,6 +635,9 @@ def _lang(args: argparse.Namespace) -> str:
 
 
 def _run(argv: list[str]) -> int:
+    from landgis.folders import forget_installed
+
+    forget_installed()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

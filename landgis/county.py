@@ -34,8 +34,12 @@ __all__ = ["County", "find_county", "county_from_text", "candidates", "default_c
 _COUNTY_SUFFIX = re.compile(r"(自治县|自治旗|林区|特区|县|市|区|旗)$")
 _PREF_SUFFIX = re.compile(r"(自治州|地区|市|盟)$")
 _PROV_SUFFIX = re.compile(r"(维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$")
-#: Registry "prefectures" that are no prefecture (their counties stand directly under the province).
-_NOT_A_PREFECTURE = ("省直辖县级行政区划", "自治区直辖县级行政区划")
+#: Registry "prefectures" that are no prefecture (their counties stand directly under the province,
+#: or, 重庆市's 县, under the municipality).
+_NOT_A_PREFECTURE = ("省直辖县级行政区划", "自治区直辖县级行政区划", "县", "市辖区")
+#: Words that name a level of division, not a division: never a county by themselves.
+_LEVEL_WORDS = frozenset("省 市 县 区 旗 盟 州 乡 镇 自治区 自治州 自治县 自治旗 地区 林区 特区 市辖区 县级市 街道 "
+                         "直辖市 地级市 新区 开发区".split())
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,7 @@ class County:
     @property
     def label(self) -> str:
         """Full name for messages: 广东省肇庆市怀集县."""
-        above = "" if self.prefecture in (self.province,) else self.prefecture
+        above = "" if self.prefecture in (self.province, *_NOT_A_PREFECTURE) else self.prefecture
         return f"{self.province}{above}{self.name}"
 
     def outline(self) -> gpd.GeoDataFrame:
@@ -265,18 +269,46 @@ def _strip_above(text: str) -> tuple[str, str | None, str | None]:
     return text, prov, None
 
 
+@lru_cache(maxsize=1)
+def _to_simplified():
+    from opencc import OpenCC
+
+    return OpenCC("t2s").convert
+
+
 def candidates(name_or_code: str) -> list[County]:
-    """Every county (or city) a name or code may mean; several for 鼓楼区, none for a name not in the registry."""
+    """Every county (or city) a name or code may mean; several for 鼓楼区, none for a name not in the registry.
+
+    A name in traditional characters (肇慶市懷集縣) is looked up as the simplified one; a code is a
+    6-digit division code, and a level word alone (县, 市) is no name.
+
+    Examples
+    --------
+    >>> [c.code for c in candidates("肇慶市懷集縣")], candidates("县"), candidates("4418")
+    (['441224'], [], [])
+    """
     text = normalise_name(str(name_or_code))
+    hits = _candidates(text)
+    simplified = normalise_name(_to_simplified()(text))
+    if not hits and simplified != text:  # 乾县 stays 乾县: the text as given first
+        hits = _candidates(simplified)
+    return hits
+
+
+def _candidates(text: str) -> list[County]:
     table = _county_table()
-    digits = re.fullmatch(r"\d{4}(?:\d{2}(?:\d{3}(?:\d{3})?)?)?", text)
-    if digits:
-        code = text[:6]
-        if len(text) == 4 or (code.endswith("00") and code not in set(table["code"])):
-            return [_city(code[:4])] if code[:4] in _prefectures() else []
-        rows = table[table["code"] == code]
+    if re.fullmatch(r"\d+", text):
+        if len(text) != 6 or text[:4] not in _prefectures() or _prefectures()[text[:4]] in _NOT_A_PREFECTURE:
+            return []
+        if text.endswith("00") and text not in set(table["code"]):
+            return [_city(text[:4])]
+        rows = table[table["code"] == text]
         return [_county(r) for _, r in rows.iterrows()]
+    if text in _LEVEL_WORDS:
+        return []
     rest, prov, pref = _strip_above(text)
+    if rest in _LEVEL_WORDS:
+        return []
     pool = table
     if prov:
         pool = pool[pool["province_code"] == prov]
@@ -299,7 +331,8 @@ def find_county(name_or_code: str | County) -> County:
     Parameters
     ----------
     name_or_code : str or County
-        ``441224``, ``怀集县``, ``怀集``, ``肇庆市怀集县``, ``广东省肇庆市怀集县``; ``佛山市`` or ``4406`` for a city.
+        ``441224``, ``怀集县``, ``怀集``, ``肇庆市怀集县``, ``广东省肇庆市怀集县``; ``佛山市`` or ``440600`` for a city;
+        繁體 as 简体 (``肇慶市懷集縣``). A level word (``县``) or a code of another level (``4418``) names no county.
 
     Returns
     -------
@@ -322,11 +355,32 @@ def find_county(name_or_code: str | County) -> County:
     if len(hits) == 1:
         return hits[0]
     if not hits:
-        raise InputError(f"county {name_or_code!r}: no county-level division of that name or code in the registry "
-                         "(give the 6-digit code or the name with its prefecture, e.g. 肇庆市怀集县)")
+        raise InputError(f"county {name_or_code!r}: {_why_none(str(name_or_code))}")
     listing = "、".join(f"{c.label} ({c.code})" for c in hits)
     raise InputError(f"county {name_or_code!r} is ambiguous: {listing}; give the code or the name with its "
                      f"prefecture (--county {hits[0].code} or --county {hits[0].prefecture}{hits[0].name})")
+
+
+def _why_none(query: str) -> str:
+    """Why ``query`` names no county, with the candidates it may have meant."""
+    text = normalise_name(query)
+    table = _county_table()
+    if re.fullmatch(r"\d+", text):
+        near = table[table["code"].str.startswith(text[:6] if len(text) > 6 else text[:4])]
+        listing = "、".join(f"{r['code']} {_county(r).label}" for _, r in near.head(8).iterrows())
+        if len(near) > 8:
+            listing += f" … ({len(near)} in all)"
+        pref = _prefectures().get(text[:4])
+        what = ("a township or village code" if len(text) > 6 else "no county-level division code")
+        if len(text) == 4 and pref and pref not in _NOT_A_PREFECTURE:
+            what = f"{text} is {pref}'s prefecture code (for the city as a whole: {text}00 or {pref})"
+        return (f"{what}; a county is given by its 6-digit code or its name"
+                + (f", e.g. {listing}" if listing else " (e.g. 441224 or 肇庆市怀集县)"))
+    if text in _LEVEL_WORDS or _strip_above(text)[0] in _LEVEL_WORDS:
+        return (f"{_strip_above(text)[0]} is a level of division, not a name; give the county's name or 6-digit "
+                f"code, e.g. 怀集县, 肇庆市怀集县 or 441224")
+    return ("no county-level division of that name or code in the registry "
+            "(give the 6-digit code or the name with its prefecture, e.g. 肇庆市怀集县)")
 
 
 @lru_cache(maxsize=1)

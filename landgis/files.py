@@ -11,14 +11,62 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["atomic_path", "write_bytes", "write_text", "write_xlsx", "write_workbook", "finish_sheet",
-           "write_csv", "csv_bytes", "csv_cell", "is_formula_like", "reproducible_xlsx"]
+__all__ = ["check_output_path", "atomic_path", "write_bytes", "write_text", "write_xlsx", "write_workbook",
+           "finish_sheet", "write_csv", "csv_bytes", "csv_cell", "sheet_text", "is_formula_like", "reproducible_xlsx"]
 
 
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _kind_of(mode: int) -> str:
+    import stat
+
+    for test, word in ((stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return word
+    return "a regular file" if stat.S_ISREG(mode) else "not a regular file"
+
+
+def check_output_path(out: str | Path, kind: str = "file") -> Path:
+    """``out`` as a place to write a new ``kind`` (``"file"`` or ``"folder"``), or :class:`InputError`.
+
+    Accepted: a new path, or an existing regular file (for a file) or folder (for a folder). Refused:
+    a symbolic link as the last component (the output would replace the link, not go where it points),
+    and a device node, FIFO or socket, which a write would replace with a regular file.
+
+    Examples
+    --------
+    >>> check_output_path("table.xlsx")
+    PosixPath('table.xlsx')
+    >>> check_output_path("/dev/null")
+    Traceback (most recent call last):
+    landgis.errors.InputError: /dev/null: is a character device, not a file; give a new path or a file to replace
+    """
+    import stat
+
+    from landgis.errors import InputError
+
+    path = Path(out)
+    if not str(out).strip():
+        raise InputError(f"--out is empty; give a {kind} name")
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return path
+    except OSError as exc:  # a parent that is a file, a path too long …
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    if stat.S_ISLNK(mode):
+        target = os.readlink(path)
+        raise InputError(f"{path}: is a symbolic link (to {target}); give the {kind} itself or a new path")
+    wanted = stat.S_ISDIR(mode) if kind == "folder" else stat.S_ISREG(mode)
+    if not wanted:
+        raise InputError(f"{path}: is {_kind_of(mode)}, not a {kind}; give a new path or a {kind} to replace")
+    return path
 
 
 @contextlib.contextmanager
@@ -35,6 +83,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """
     path = Path(path)
     tmp = path  # until the temporary file exists, errors name the output itself
+    check_output_path(path, "file")  # never replace a device, a FIFO or a link with a regular file
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
@@ -141,7 +190,8 @@ def is_formula_like(value: object) -> bool:
 def csv_cell(value: object) -> object:
     """A value for a CSV cell: text a spreadsheet would run as a formula gets a leading apostrophe.
 
-    This is OWASP's CSV Injection defence; Excel and WPS show the apostrophe-prefixed cell as text.
+    Control characters in text are written as escapes (:func:`landgis.printable.printable`).
+    The apostrophe is OWASP's CSV Injection defence; Excel and WPS show the apostrophe-prefixed cell as text.
     Numbers (negative ones included) are not text and pass unchanged.
 
     Examples
@@ -149,6 +199,10 @@ def csv_cell(value: object) -> object:
     >>> csv_cell("=1+1镇"), csv_cell("@SUM(A1)"), csv_cell(-2.5), csv_cell("和平镇")
     ("'=1+1镇", "'@SUM(A1)", -2.5, '和平镇')
     """
+    if isinstance(value, str):
+        from landgis.printable import printable
+
+        value = printable(value)  # control characters written as escapes (\x1b), never raw
     return "'" + value if is_formula_like(value) else value
 
 
@@ -222,7 +276,20 @@ def _cell_value(value: object) -> tuple[object, str | None]:
         return value.replace(tzinfo=None), "yyyy-mm-dd hh:mm:ss"
     if isinstance(value, dt.date):
         return value, "yyyy-mm-dd"
-    return str(value), None
+    return sheet_text(value), None
+
+
+def sheet_text(value: object) -> str:
+    r"""Text for a spreadsheet cell: control characters, which a workbook cannot hold, written as escapes.
+
+    Examples
+    --------
+    >>> sheet_text("LZ\x1b-001")
+    'LZ\\x1b-001'
+    """
+    from landgis.printable import printable
+
+    return printable(str(value))
 
 
 def finish_sheet(ws, *, header_row: int = 1) -> None:

@@ -10,8 +10,11 @@ from landgis.errors import InputError
 
 @pytest.mark.parametrize("query, code", [
     ("441224", "441224"), ("怀集县", "441224"), ("怀集", "441224"), ("肇庆市怀集县", "441224"),
-    ("广东省肇庆市怀集县", "441224"), ("佛山市高明区", "440608"), ("441224100", "441224"),
-    ("佛山市", "440600"), ("4406", "440600"), ("南京市鼓楼区", "320106"),
+    ("广东省肇庆市怀集县", "441224"), ("佛山市高明区", "440608"),
+    ("佛山市", "440600"), ("440600", "440600"), ("南京市鼓楼区", "320106"),
+    ("肇慶市懷集縣", "441224"), ("懷集縣", "441224"), ("懷集", "441224"), ("廣東省肇慶市懷集縣", "441224"),
+    ("連州市", "441882"), ("佛山市高明區", "440608"), ("乾县", "610424"), ("乾安县", "220723"),
+    ("城口县", "500229"),
 ])
 def test_find_county(query, code):
     assert find_county(query).code == code
@@ -24,6 +27,38 @@ def test_ambiguous_name_lists_candidates_with_prefectures():
     for where in ("南京市鼓楼区 (320106)", "徐州市鼓楼区", "福州市鼓楼区", "开封市鼓楼区"):
         assert where in msg
     assert "\n" not in msg
+
+
+@pytest.mark.parametrize("query, words", [
+    ("县", ["level of division", "怀集县"]), ("市", ["level of division"]), ("區", ["level of division"]),
+    ("自治县", ["level of division"]), ("重庆市县", ["level of division"]),
+    ("4418", ["清远市's prefecture code", "441800", "441882 广东省清远市连州市"]),
+    ("4406", ["佛山市's prefecture code", "440608 广东省佛山市高明区"]),
+    ("441224100", ["township or village code", "441224 广东省肇庆市怀集县"]),
+    ("500200", ["no county-level division code", "500229 重庆市城口县"]),
+])
+def test_level_words_and_codes_of_other_levels_are_refused_with_candidates(query, words):
+    with pytest.raises(InputError) as err:
+        find_county(query)
+    msg = str(err.value)
+    assert "\n" not in msg and msg.startswith(f"county {query!r}")
+    for word in words:
+        assert word in msg
+
+
+def test_county_option_refuses_a_level_word_in_one_line():
+    import subprocess
+    import sys
+
+    for query in ("县", "4418"):
+        proc = subprocess.run([sys.executable, "-m", "landgis.cli", "plan", "--county", query], capture_output=True,
+                              text=True, stdin=subprocess.DEVNULL, timeout=120)
+        assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        assert f"county {query!r}" in proc.stderr and "Traceback" not in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "landgis.cli", "plan", "--county", "肇慶市懷集縣", "--json"],
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert '"441224"' in proc.stdout
 
 
 def test_unknown_name():

@@ -243,7 +243,7 @@ ATTACKS = {
                    "data-modifying UPDATE"),
     "select into": ("SELECT * INTO {s}.copied FROM {s}.dikuai_2026", "creates a table"),
     "for update": ("SELECT * FROM {s}.dikuai_2026 FOR UPDATE", "locks rows"),
-    "volatile function": ("SELECT *, {s}.wipe() AS w FROM {s}.dikuai_2026", "read-only transaction"),
+    "volatile function": ("SELECT *, {s}.wipe() AS w FROM {s}.dikuai_2026", r"\.wipe is not one of them"),
     "drop alone": ("DROP TABLE {s}.victim", "must be a SELECT statement"),
 }
 
@@ -256,6 +256,200 @@ def test_read_sql_cannot_write(db, case):
         read_parcels(db.url, sql=query.format(s=db.schema))
     assert "\n" not in str(info.value) and db.server.password not in str(info.value)
     assert db.count("victim") == 2 and db.count("dikuai_2026") == 7 and db.count("copied") is None
+
+
+# --- --sql only reads, on any server (issue 24) --------------------------------------------------
+def _conn_string(server: PostgresServer, user: str) -> str:
+    """A libpq key=value string a dblink call inside the server could use (the role's own password)."""
+    pw = server.superpassword if user == server.superuser else server.password
+    return f"host=127.0.0.1 port={server.port} dbname={server.dbname} user={user} password={pw}"
+
+
+@dataclass
+class Hostile:
+    db: DB
+    markers: list  # paths on the server's machine an attack would create
+    data_dir: object
+    bystander: psycopg.Connection  # another session an attack would kill
+
+    def state(self) -> dict:
+        """What must not change: rows and a checksum of the tables, large objects, the data folder's top
+        level, the marker paths, and the bystander session (alive, same backend)."""
+        c, s = self.db.conn, sql.Identifier(self.db.schema)
+        checksum = c.execute(sql.SQL("SELECT md5(string_agg(d::text, '|' ORDER BY fid)) FROM {}.dikuai_2026 d")
+                             .format(s)).fetchone()[0]
+        return {
+            "victim": c.execute(sql.SQL("SELECT array_agg(x ORDER BY x) FROM {}.victim").format(s)).fetchone()[0],
+            "dikuai": (self.db.count("dikuai_2026"), checksum),
+            "tables": c.execute("SELECT count(*) FROM pg_class WHERE relnamespace = %s::regnamespace",
+                                (self.db.schema,)).fetchone()[0],
+            "large objects": c.execute("SELECT count(*) FROM pg_largeobject_metadata").fetchone()[0],
+            "data dir": sorted(os.listdir(self.data_dir)),
+            "markers": [os.path.exists(m) for m in self.markers],
+            "bystander": self.bystander.execute("SELECT pg_backend_pid()").fetchone()[0],
+            "read only default": c.execute("SHOW default_transaction_read_only").fetchone()[0],
+        }
+
+
+@pytest.fixture
+def hostile(pg_server, db, tmp_path):
+    """dblink and adminpack in the test database, the victim tables, a bystander session."""
+    with pg_server.admin() as admin:
+        admin.execute("CREATE EXTENSION IF NOT EXISTS dblink")
+        if admin.execute("SELECT count(*) FROM pg_available_extensions WHERE name = 'adminpack'").fetchone()[0]:
+            admin.execute("CREATE EXTENSION IF NOT EXISTS adminpack")  # PostgreSQL <= 16 ships it
+    _victim(db)
+    markers = [f"/tmp/landgis-pwned-{db.schema}-{i}" for i in range(3)]
+    data_dir = pg_server.dir / "data"
+    with psycopg.connect(pg_server.url(), autocommit=True) as bystander:
+        yield Hostile(db, markers, data_dir, bystander)
+    for m in markers:
+        if os.path.exists(m):
+            os.unlink(m)
+
+
+SWEEP = {
+    # query (as the issue's sweep ran them), the name the refusal must give
+    "dblink delete": ("SELECT v.*, d.x FROM {s}.dikuai_2026 v, dblink({conn}, "
+                      "'DELETE FROM {s}.victim RETURNING x') AS d(x int)", "dblink"),
+    "dblink_exec copy to program": ("SELECT *, dblink_exec({conn}, 'COPY (SELECT 1) TO PROGRAM ''touch {m0}''') "
+                                    "FROM {s}.dikuai_2026", "dblink_exec"),
+    "dblink_exec drop": ("SELECT *, dblink_exec({conn}, 'DROP TABLE {s}.victim') FROM {s}.dikuai_2026",
+                         "dblink_exec"),
+    "dblink_connect": ("SELECT *, dblink_connect('x', {conn}) FROM {s}.dikuai_2026", "dblink_connect"),
+    "lo_export": ("SELECT *, lo_export(lo_from_bytea(0, 'pwned'), '{m1}') FROM {s}.dikuai_2026", "lo_"),
+    "lo_import": ("SELECT *, lo_import('/etc/hostname') FROM {s}.dikuai_2026", "lo_import"),
+    "pg_file_write": ("SELECT *, pg_file_write('pwned-{s}', 'x', false) FROM {s}.dikuai_2026", "pg_file_write"),
+    "pg_file_write absolute": ("SELECT *, pg_file_write('{m2}', 'x', false) FROM {s}.dikuai_2026", "pg_file_write"),
+    "pg_terminate_backend": ("SELECT *, pg_terminate_backend({pid}) FROM {s}.dikuai_2026", "pg_terminate_backend"),
+    "pg_cancel_backend": ("SELECT *, pg_cancel_backend({pid}) FROM {s}.dikuai_2026", "pg_cancel_backend"),
+    "set_config": ("SELECT *, set_config('default_transaction_read_only', 'off', false) FROM {s}.dikuai_2026",
+                   "set_config"),
+    "qualified dblink": ("SELECT v.*, d.x FROM {s}.dikuai_2026 v, public.dblink({conn}, "
+                         "'DELETE FROM {s}.victim RETURNING x') AS d(x int)", "public.dblink"),
+    "ROWS FROM": ("SELECT v.* FROM {s}.dikuai_2026 v, ROWS FROM (dblink_exec({conn}, "
+                  "'DELETE FROM {s}.victim')) AS r", "dblink_exec"),
+    "in a CTE": ("WITH d AS (SELECT dblink_exec({conn}, 'DELETE FROM {s}.victim')) "
+                 "SELECT v.* FROM {s}.dikuai_2026 v, d", "dblink_exec"),
+    "user function": ("SELECT *, {s}.wipe() FROM {s}.dikuai_2026", "wipe"),
+    "nextval": ("SELECT *, nextval('{s}.dikuai_2026_fid_seq') FROM {s}.dikuai_2026", "nextval"),
+}
+
+
+@pytest.mark.parametrize("role", ["superuser", "ordinary"])
+@pytest.mark.parametrize("case", list(SWEEP))
+def test_sweep_refused_and_nothing_changes(pg_server, hostile, role, case):
+    db = hostile.db
+    user = pg_server.superuser if role == "superuser" else pg_server.user
+    url = pg_server.url(user=user)
+    query, name = SWEEP[case]
+    pid = hostile.bystander.execute("SELECT pg_backend_pid()").fetchone()[0]
+    text = query.format(s=db.schema, conn=sql.Literal(_conn_string(pg_server, user)).as_string(db.conn),
+                        m0=hostile.markers[0], m1=hostile.markers[1], m2=hostile.markers[2], pid=pid)
+    before = hostile.state()
+    with pytest.raises(InputError, match=re.escape(name)) as info:
+        read_parcels(url, sql=text)
+    message = str(info.value)
+    assert "nothing was run" in message and "\n" not in message
+    assert pg_server.password not in message and pg_server.superpassword not in message
+    assert hostile.state() == before
+    assert before["victim"] == [1, 2] and not any(before["markers"])
+
+
+def test_the_sweep_is_live_on_this_server(pg_server, hostile):
+    """Without the guard, the same calls do what the issue says (so the refusals above are not vacuous):
+    dblink deletes through its own connection from a read-only session, lo_export writes a server file."""
+    db = hostile.db
+    control = sql.Identifier(db.schema, "control")
+    db.conn.execute(sql.SQL("CREATE TABLE {} (x int); INSERT INTO {} VALUES (1), (2)").format(control, control))
+    with psycopg.connect(db.url, options="-c default_transaction_read_only=on") as conn:
+        conn.read_only = True
+        conn.execute(sql.SQL("SELECT * FROM dblink({}, {}) AS d(x int)").format(
+            sql.Literal(_conn_string(pg_server, pg_server.user)),
+            sql.Literal(f"DELETE FROM {db.schema}.control RETURNING x")), prepare=True).fetchall()
+        conn.rollback()
+    assert db.count("control") == 0  # committed by dblink's own session
+    with pg_server.admin() as admin:
+        oid = admin.execute("SELECT lo_from_bytea(0, 'x')").fetchone()[0]
+    with psycopg.connect(pg_server.url(user=pg_server.superuser),
+                         options="-c default_transaction_read_only=on") as conn:
+        conn.read_only = True
+        conn.execute("SELECT lo_export(%s, %s)", (oid, hostile.markers[1]))
+        conn.rollback()
+    with pg_server.admin() as admin:
+        admin.execute("SELECT lo_unlink(%s)", (oid,))
+    assert os.path.exists(hostile.markers[1])  # a file written by the server from a read-only session
+
+
+def test_a_view_that_calls_dblink_is_refused(pg_server, hostile):
+    """A view (and a view of it) whose query calls dblink: the text names no function, the catalog does."""
+    db = hostile.db
+    s = sql.Identifier(db.schema)
+    db.conn.execute(sql.SQL("CREATE VIEW {}.evil AS SELECT v.*, d.x AS deleted FROM {}.dikuai_2026 v, "
+                            "dblink({}, {}) AS d(x int)").format(
+        s, s, sql.Literal(_conn_string(pg_server, pg_server.user)),
+        sql.Literal(f"DELETE FROM {db.schema}.victim RETURNING x")))
+    db.conn.execute(sql.SQL("CREATE VIEW {}.looks_fine AS SELECT * FROM {}.evil").format(s, s))
+    db.conn.execute(sql.SQL("CREATE VIEW {}.fine AS SELECT fid, ST_Buffer(geom, 1) AS geom FROM {}.dikuai_2026 "
+                            "WHERE geom && ST_MakeEnvelope(0, 0, 1e8, 1e8, 4525)").format(s, s))
+    before = hostile.state()
+    for view in ("evil", "looks_fine"):
+        with pytest.raises(InputError, match=rf"reads {db.schema}\.evil, which calls the function public\.dblink"):
+            read_parcels(db.url, sql=f"SELECT * FROM {db.schema}.{view}")
+    assert hostile.state() == before
+    # PostGIS functions and operators in a view are fine (the NULL and the empty geometry are in no box)
+    assert len(read_parcels(db.url, sql=f"SELECT * FROM {db.schema}.fine")) == 5
+
+
+def test_a_policy_that_calls_a_function_is_refused(pg_server, hostile):
+    """Row-level security: the table's policy calls a user function that would delete (as in _victim)."""
+    db = hostile.db
+    s = sql.Identifier(db.schema)
+    db.conn.execute(sql.SQL("CREATE TABLE {0}.guarded AS SELECT * FROM {0}.dikuai_2026; "
+                            "ALTER TABLE {0}.guarded ENABLE ROW LEVEL SECURITY; "
+                            "ALTER TABLE {0}.guarded FORCE ROW LEVEL SECURITY; "
+                            "CREATE POLICY p ON {0}.guarded USING ({0}.wipe() = 1)").format(s))
+    before = hostile.state()
+    with pytest.raises(InputError, match=rf"reads {db.schema}\.guarded, which calls the function {db.schema}\.wipe"):
+        read_parcels(db.url, sql=f"SELECT * FROM {db.schema}.guarded")
+    assert hostile.state() == before
+
+
+_SLOW = ("SELECT p.* FROM {s}.parcels p, generate_series(1, 100000000) AS g(i) "
+         "ORDER BY md5(g.i::text) LIMIT 7")
+
+
+def test_statement_timeout_stops_a_slow_query(db):
+    load_parcels_sql(db)
+    with pytest.raises(InputError, match=r"statement timeout.*--statement-timeout is 0\.5 s") as info:
+        read_parcels(db.url, sql=_SLOW.format(s=db.schema), statement_timeout=0.5)
+    assert "\n" not in str(info.value)
+    assert len(read_parcels(db.url, sql=f"SELECT * FROM {db.schema}.parcels", statement_timeout=0.5)) == 7
+    with pytest.raises(InputError, match="statement timeout must be"):
+        read_parcels(db.url, layer=f"{db.schema}.parcels", statement_timeout=-1)
+    with pytest.raises(InputError, match="pg_sleep is not one of them"):
+        read_parcels(db.url, sql="SELECT pg_sleep(1000)")
+
+
+def test_statement_timeout_is_set_for_the_session(db):
+    """The session's own statement_timeout: the default 5 minutes, the option's value, over one in the URL."""
+    from landgis.qa.postgis import STATEMENT_TIMEOUT, _connect
+
+    with _connect(db.url, read_only=True, statement_timeout=STATEMENT_TIMEOUT) as conn:
+        assert conn.execute("SHOW statement_timeout").fetchone()[0] == "5min"
+    with _connect(db.url + "?options=-c%20statement_timeout%3D0", read_only=True, statement_timeout=1.5) as conn:
+        assert conn.execute("SHOW statement_timeout").fetchone()[0] == "1500ms"
+        assert conn.execute("SHOW default_transaction_read_only").fetchone()[0] == "on"
+
+
+def test_cli_statement_timeout(db, tmp_path):
+    load_parcels_sql(db)
+    proc = _landgis("qa", db.url, "--sql", _SLOW.format(s=db.schema), "--statement-timeout", "1s",
+                    "--out", str(tmp_path / "qa"))
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "statement timeout" in proc.stderr and not (tmp_path / "qa").exists()
+    bad = _landgis("qa", db.url, "--layer", f"{db.schema}.parcels", "--statement-timeout", "soon")
+    assert bad.returncode == 2 and "--statement-timeout" in bad.stderr
 
 
 def test_sql_attack_through_the_cli_leaves_the_table(db, tmp_path):
@@ -564,7 +758,7 @@ def _conninfo(server: PostgresServer, role: str, form: str, password: str = SECR
     }[form]
 
 
-def _leaks(proc: subprocess.CompletedProcess, folder) -> list[str]:
+def _leaks(proc: subprocess.CompletedProcess, folder, forms=SECRET_FORMS) -> list[str]:
     """Where a form of the password shows: stdout, stderr, or any output file (workbooks unzipped)."""
     import zipfile
     from pathlib import Path
@@ -578,7 +772,7 @@ def _leaks(proc: subprocess.CompletedProcess, folder) -> list[str]:
             with zipfile.ZipFile(path) as z:
                 data = b"".join(z.read(n) for n in z.namelist())
         texts[str(path)] = data.decode("utf-8", "replace")
-    return [f"{where}: {form}" for where, text in texts.items() for form in SECRET_FORMS if form in text]
+    return [f"{where}: {form}" for where, text in texts.items() for form in forms if form in text]
 
 
 @pytest.mark.parametrize("form", ["raw url", "upper-case scheme", "key=value"])
@@ -609,3 +803,77 @@ def test_password_never_printed_cli_atlas_parcels(pg_server, db, planner, tmp_pa
                    "--out", str(tmp_path / "atlas2"))
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
     assert not _leaks(bad, tmp_path / "atlas2") and not (tmp_path / "atlas2").exists()
+
+
+# --- issue 24: a password with '@' then '/', '?' or '#' ------------------------------------------
+AT_SECRET = "p@ss/wo?rd#9x"  # libpq alone would send 'p' to a host 'ss'
+AT_FORMS = (AT_SECRET, "ss/wo", "wo?rd", "rd#9x", "p%40ss", "ss%2Fwo")
+
+
+@pytest.fixture
+def at_planner(pg_server, db):
+    role = f"at_{db.schema}"[:60]
+    with pg_server.admin() as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(AT_SECRET)))
+    db.conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(db.schema), sql.Identifier(role)))
+    layer = load_parcels_sql(db)
+    db.conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(
+        sql.Identifier(db.schema), sql.Identifier(role)))
+    yield role, layer
+    db.conn.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA {0} FROM {1}; REVOKE ALL ON SCHEMA {0} FROM {1}")
+                    .format(sql.Identifier(db.schema), sql.Identifier(role)))
+    with pg_server.admin() as admin:
+        admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+def test_password_with_at_slash_question_hash_reaches_the_server_and_is_never_printed(pg_server, db, at_planner,
+                                                                                     tmp_path):
+    role, layer = at_planner
+    url = f"postgresql://{role}:{AT_SECRET}@127.0.0.1:{pg_server.port}/{pg_server.dbname}"
+    qa_out, atlas_out = tmp_path / "qa", tmp_path / "atlas"
+    ok = _landgis("qa", url, "--layer", layer, "--out", str(qa_out))
+    assert ok.returncode == 0, ok.stderr  # the whole password reached the server
+    atlas = _landgis("atlas", "--parcels", url, "--parcel-layer", layer, "--out", str(atlas_out), "--format", "png")
+    assert atlas.returncode == 0, atlas.stderr
+    assert f"{role}:***@127.0.0.1" in (atlas_out / "manifest.json").read_text(encoding="utf-8")
+    sql_run = _landgis("qa", url, "--sql", f"SELECT * FROM {layer}", "--out", str(tmp_path / "qa_sql"), "--no-map")
+    assert sql_run.returncode == 0, sql_run.stderr
+    wrong = _landgis("qa", url.replace(AT_SECRET, AT_SECRET + "-WRONG"), "--layer", layer,
+                     "--out", str(tmp_path / "wrong"))
+    assert wrong.returncode == 2 and len(wrong.stderr.strip().splitlines()) == 1, wrong.stderr
+    assert "password authentication failed" in wrong.stderr and "ss/wo" not in wrong.stderr
+    leaks = (_leaks(ok, qa_out, AT_FORMS) + _leaks(atlas, atlas_out, AT_FORMS)
+             + _leaks(sql_run, tmp_path / "qa_sql", AT_FORMS) + _leaks(wrong, tmp_path / "wrong", AT_FORMS))
+    assert not leaks, leaks
+
+
+def test_allow_list_against_the_catalog(pg_server, hostile):
+    """On a real server with dblink and adminpack: the listed built-ins are the server's own and do not
+    change anything (immutable or stable, but for four harmless volatile ones), no function of dblink or
+    adminpack is listed, and the functions a row's attribute notation (``t.f`` = ``f(t)``) could reach
+    off the list change nothing either."""
+    from landgis.sqlnames import BUILTIN_FUNCTIONS, FUNCTIONS, OPERATORS, POSTGIS_FUNCTIONS
+
+    c = hostile.db.conn
+    rows = c.execute("SELECT proname, array_agg(DISTINCT provolatile) FROM pg_proc WHERE pronamespace = "
+                     "'pg_catalog'::regnamespace AND proname = ANY(%s) GROUP BY 1", (list(BUILTIN_FUNCTIONS),)).fetchall()
+    volatile = {name for name, kinds in rows if "v" in kinds}
+    assert volatile == {"random", "gen_random_uuid", "clock_timestamp", "timeofday"}
+    newer = BUILTIN_FUNCTIONS - {name for name, _ in rows}  # in PostgreSQL 16-18, not in this 15
+    assert newer <= {"any_value", "date_add", "date_subtract", "erf", "erfc", "system_user"}, newer
+    postgis = {r[0] for r in c.execute(
+        "SELECT p.proname FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass "
+        "JOIN pg_extension e ON e.oid = d.refobjid WHERE e.extname = 'postgis'")}
+    assert {n for n in POSTGIS_FUNCTIONS if n.startswith("st_")} <= postgis
+    extension_functions = {r[0] for r in c.execute(
+        "SELECT p.proname FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass "
+        "JOIN pg_extension e ON e.oid = d.refobjid WHERE e.extname IN ('dblink', 'adminpack')")}
+    assert extension_functions and not extension_functions & FUNCTIONS
+    operators = {r[0] for r in c.execute("SELECT DISTINCT oprname FROM pg_operator")}
+    assert OPERATORS - operators <= {"!="}  # != is the parser's spelling of <>
+    attribute_notation = c.execute(
+        "SELECT p.proname, p.provolatile FROM pg_proc p JOIN pg_type t ON t.oid = p.proargtypes[0] "
+        "WHERE p.pronargs >= 1 AND p.pronargs - p.pronargdefaults <= 1 "
+        "AND (t.typtype IN ('c', 'p') AND t.typname IN ('record', 'anyelement', 'any', 'anynonarray', "
+        "'anycompatible', 'anycompatiblenonarray') OR t.typtype = 'c')").fetchall()
+    assert {name for name, kind in attribute_notation if name not in FUNCTIONS and kind == "v"} == set()

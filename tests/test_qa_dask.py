@@ -152,3 +152,27 @@ def test_no_parcels_at_all(towns, plan, client, tmp_path):
     assert dist.summary["n_parcels"] == 0 and len(local.quota) > 0
     _same(dist, local)
     assert list(dist.parcels.columns) == list(for_file(local.parcels).columns)
+
+
+def test_sigterm_while_the_cluster_works_is_one_line(towns, tmp_path):
+    """SIGTERM to ``landgis qa --engine dask`` (its own LocalCluster) once the workers are writing partitions:
+    one line, exit 130, no traceback (distributed's abandoned gathers used to log dozens), nothing left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "many.parquet"
+    _many(towns, n=60_000, seed=5).to_parquet(path, row_group_size=2000)
+    proc = subprocess.Popen([sys.executable, "-m", "landgis.cli", "qa", "many.parquet", "--engine", "dask",
+                             "--partition-rows", "5000", "--area-unit", "公顷", "--out", "D"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while not list(tmp_path.glob(".D.building-*/.qa-work-*/keyed/*")):  # the workers have started
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err[-3000:]  # interrupted mid-run, not finished
+    assert err.splitlines() == ["landgis: 已中断，没有留下写了一半的文件"], err[-3000:]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.parquet"]

@@ -273,3 +273,29 @@ def test_write_back_by_partitions_equals_local(pg_server, db, towns, plan, clien
     good.to_parquet(part)
     assert write_findings_partitions(dist, db.url, f"{db.schema}.qa_dask", replace=True, scheduler=client) == 600
     assert db.count("qa_dask") == 600
+
+
+def test_workers_sessions_have_the_statement_timeout(db, client):
+    """A chunk query that runs long on a worker is cancelled by the server after --statement-timeout: the
+    worker's own connection gets it, not only the client's (issue 24)."""
+    layer = _load(db, "parcels", "int", n=60)
+    with plan_chunks(db.url, layer=layer, rows=30, statement_timeout=1) as chunks:
+        spec = chunks.spec
+        assert spec.statement_timeout == 1
+        fine = client.submit(read_chunk, spec, 0, pure=False).result()
+        assert len(fine) == 30
+        offset, count, query = spec.chunks[0]
+        spec.chunks[0] = (offset, count, f"SELECT q.* FROM ({query}) AS q, LATERAL (SELECT count(*) "
+                                         f"FROM generate_series(1, 2000000000)) AS slow")
+        with pytest.raises(InputError, match=r"statement timeout.*--statement-timeout is 1 s") as info:
+            client.submit(read_chunk, spec, 0, pure=False).result()
+    assert "\n" not in str(info.value) and db.server.password not in str(info.value)
+
+
+def test_cli_dask_statement_timeout(db, tmp_path):
+    layer = _load(db, "parcels", "int", n=60)
+    slow = (f"SELECT p.* FROM {layer} p, generate_series(1, 100000000) AS g(i) ORDER BY md5(g.i::text) LIMIT 60")
+    proc = _landgis("qa", db.url, "--sql", slow, "--engine", "dask", "--statement-timeout", "1s",
+                    "--out", str(tmp_path / "qa"))
+    assert proc.returncode == 2 and "statement timeout" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and db.server.password not in proc.stdout + proc.stderr

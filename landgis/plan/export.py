@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from landgis.errors import InputError
-from landgis.files import csv_cell, write_bytes, write_workbook
+from landgis.files import csv_cell, sheet_text, write_bytes, write_workbook
 from landgis.plan.model import Finding, Plan
 from landgis.severity import severity_word
 from landgis.units import format_decimal, to_unit, unit_key, unit_label
@@ -229,23 +229,28 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
         ws = wb.active
         ws.title = "分乡镇分类"
         title = f"{plan.place or ''}{plan.year or ''}年度土地供应计划 分乡镇分类（单位：{label}）"
-        ws.append([title])
-        ws.append(["乡镇", *df.columns])
+        _append(ws, [title])
+        _append(ws, ["乡镇", *df.columns])
         for idx, row in zip(df.index, df.itertuples(index=False)):
-            ws.append([idx, *(float(format_decimal(v)) for v in row)])
+            _append(ws, [idx, *(float(format_decimal(v)) for v in row)])
         ws2 = wb.create_sheet("核对结果")
-        ws2.append(["类型", "说明", "级别", "乡镇", "用地类别", "计划数(公顷)", "合计数(公顷)", "差额(公顷)"])
+        _append(ws2, ["类型", "说明", "级别", "乡镇", "用地类别", "计划数(公顷)", "合计数(公顷)", "差额(公顷)"])
         for f in findings or []:
-            ws2.append([f.kind, f.text("zh", unit), f.severity_label, f.township, f.category,
-                        *(None if v is None else float(format_decimal(v))
-                          for v in (f.stated_ha, f.computed_ha, f.difference_ha))])
+            _append(ws2, [f.kind, f.text("zh", unit), f.severity_label, f.township, f.category,
+                      *(None if v is None else float(format_decimal(v))
+                        for v in (f.stated_ha, f.computed_ha, f.difference_ha))])
         ws3 = wb.create_sheet("面积数字台账")
-        ws3.append(["行号", "数字", "数值", "单位", "公顷", "去向", "归属", "说明", "原文"])
+        _append(ws3, ["行号", "数字", "数值", "单位", "公顷", "去向", "归属", "说明", "原文"])
         for r in (plan.ledger.itertuples() if plan.ledger is not None else []):
-            ws3.append([int(r.line), r.figure, float(r.value), r.unit, float(r.hectares), r.role_zh, r.what,
-                        r.reason, r.text])
+            _append(ws3, [int(r.line), r.figure, float(r.value), r.unit, float(r.hectares), r.role_zh, r.what,
+                      r.reason, r.text])
         ws.freeze_panes = "A3"  # the title and the header row
         if not path.parent.exists():
             raise InputError(f"{path}: the folder {path.parent} does not exist")
         return write_workbook(wb, path)  # text stays text (never a formula), widths fit, numbers formatted
     raise InputError(f"{path}: cannot write a {suffix or 'suffix-less'} file; use .csv or .xlsx")
+
+
+def _append(ws, values) -> None:
+    """Append a row to an openpyxl sheet, text with control characters escaped (a workbook cannot hold them)."""
+    ws.append([sheet_text(v) if isinstance(v, str) else v for v in values])

@@ -400,10 +400,28 @@ def _empty_part(sample: gpd.GeoDataFrame, ctx: Context, staging: Path) -> None:
     table.to_parquet(staging / "parcels.parquet" / "part.00000.parquet", index=False)
 
 
+class _AbandonedGather(logging.Filter):
+    """Drops asyncio's "Task exception was never retrieved … AllExit" records.
+
+    ``AllExit`` is how distributed's ``Client.gather`` stops waiting; when Ctrl-C or SIGTERM
+    interrupts a gather, the client closes with those waits unawaited, and asyncio logs each with
+    a traceback (dozens of them) after the run has already said, in one line, that it was interrupted.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (type(exc).__name__ == "AllExit" and type(exc).__module__.startswith("distributed"))
+
+
+_ABANDONED_GATHER = _AbandonedGather()
+
+
 @contextmanager
 def cluster(scheduler):
     """A dask client: the caller's, one for an address, or a new LocalCluster; what it opened, it closes."""
     from distributed import Client, LocalCluster
+
+    logging.getLogger("asyncio").addFilter(_ABANDONED_GATHER)  # the same object: added once
 
     if isinstance(scheduler, Client):
         yield scheduler
@@ -416,13 +434,17 @@ def cluster(scheduler):
                                   scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=logging.CRITICAL))
     else:
         own = Client(scheduler)
+    abandoned = True
     try:
         yield own
+        abandoned = False
     finally:
         local = getattr(own, "cluster", None)
         own.close()
         if local is not None:
-            local.close()
+            local.close()  # which puts distributed's log level back
+            if abandoned:  # interrupted or failed: the closing cluster's INFO lines would follow our one line
+                logging.getLogger("distributed").setLevel(logging.CRITICAL)
 
 
 def _gather(client, tasks, progress: bool):

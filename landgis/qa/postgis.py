@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import difflib
 import json
 import math
 import os
@@ -39,6 +40,8 @@ __all__ = ["read_parcels", "write_findings", "redact_url", "is_postgres_url"]
 
 _SCHEMES = ("postgresql://", "postgres://")
 _PG_MAX_IDENT = 63  # bytes; PostgreSQL truncates longer identifiers
+STATEMENT_TIMEOUT = 300.0  # seconds a reading statement may run (--statement-timeout); 0: no limit
+_CANCELED = "57014"  # SQLSTATE query_canceled: the statement timeout ended the query
 
 
 def is_postgres_url(text: object) -> bool:
@@ -97,11 +100,23 @@ def _psycopg():
     return psycopg
 
 
-def _connect(url: str, *, read_only: bool = False) -> "psycopg.Connection":
+def _timeout_ms(seconds: float | None) -> int:
+    """``seconds`` as the milliseconds of ``statement_timeout`` (0: no limit); refused if negative."""
+    if seconds is None:
+        return 0
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not math.isfinite(seconds) \
+            or seconds < 0:
+        raise InputError(f"statement timeout must be a number of seconds >= 0, got {seconds!r}")
+    return max(1, round(seconds * 1000)) if seconds else 0
+
+
+def _connect(url: str, *, read_only: bool = False, statement_timeout: float | None = None
+             ) -> "psycopg.Connection":
     """A connection for ``url`` (libpq adds PG* variables and ~/.pgpass); clear one-line errors.
 
     ``read_only`` also sets the session's ``default_transaction_read_only``, so that not even a
-    ``COMMIT`` smuggled into a query could start a transaction that writes.
+    ``COMMIT`` smuggled into a query could start a transaction that writes. ``statement_timeout``
+    (seconds, 0 or None: none) is set for the session: the server cancels a statement that runs longer.
     """
     psycopg = _psycopg()
     from psycopg.conninfo import conninfo_to_dict
@@ -113,12 +128,23 @@ def _connect(url: str, *, read_only: bool = False) -> "psycopg.Connection":
     try:
         params = conninfo_to_dict(url)
     except psycopg.Error as exc:
-        raise InputError(f"not a valid PostgreSQL URL: {shown}: {_one_line(exc, url)}") from None
+        reason = _one_line(exc, url)
+        m = re.search(r'invalid (?:connection option|URI query parameter):? "([^"]+)"', reason)
+        from landgis.secrets import KEYWORDS
+
+        close = difflib.get_close_matches(m.group(1).lower(), KEYWORDS, 1, 0.6) if m else []
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise InputError(f"not a valid PostgreSQL connection string: {shown}: {reason}{hint}") from None
     kwargs: dict[str, Any] = {"client_encoding": "UTF8", "application_name": "landgis"}
     if "connect_timeout" not in params and "PGCONNECT_TIMEOUT" not in os.environ:
         kwargs["connect_timeout"] = 15
+    options = params.get("options") or os.environ.get("PGOPTIONS", "")  # kwargs replace both
     if read_only:
-        kwargs["options"] = (params.get("options", "") + " -c default_transaction_read_only=on").strip()
+        options += " -c default_transaction_read_only=on"
+    if statement_timeout:  # last, so that it wins over one in the URL's own options
+        options += f" -c statement_timeout={_timeout_ms(statement_timeout)}"
+    if options.strip():
+        kwargs["options"] = options.strip()
     try:
         conn = psycopg.connect(url, **kwargs)
     except psycopg.Error as exc:
@@ -314,6 +340,9 @@ def describe(conn, url: str, layer: str | None, sql_stmt: str | None) -> Relatio
 
     shown = redact_url(url)
     if sql_stmt is not None:
+        from landgis.sqlguard import check_relations
+
+        check_relations(conn, sql_stmt)  # views and policies it reads call only listed functions
         # the user's own, checked SQL; the line break ends a trailing -- comment
         source = S.SQL("({}\n) AS landgis_query").format(S.SQL(sql_stmt))
         what, schema, table = "the --sql query", None, None
@@ -463,9 +492,12 @@ def describe_source(gdf: "gpd.GeoDataFrame", rel: Relation, url: str, srid: int,
                             "crs": crs.to_wkt() if crs is not None else None}
 
 
-def failure(exc: BaseException, url: str, what: str) -> InputError:
-    """The one-line, redacted error for a failed read of ``what``."""
-    return InputError(f"{redact_url(url)}: reading {what} failed: {_one_line(exc, url)}")
+def failure(exc: BaseException, url: str, what: str, statement_timeout: float | None = None) -> InputError:
+    """The one-line, redacted error for a failed read of ``what`` (naming the timeout that ended it)."""
+    hint = ""
+    if getattr(exc, "sqlstate", None) == _CANCELED and statement_timeout:
+        hint = f" (--statement-timeout is {statement_timeout:g} s; give a slow query more)"
+    return InputError(f"{redact_url(url)}: reading {what} failed: {_one_line(exc, url)}{hint}")
 
 
 def check_request(layer: str | None, sql: str | None) -> str | None:
@@ -480,7 +512,8 @@ def check_request(layer: str | None, sql: str | None) -> str | None:
 
 
 def read_parcels(url: str, *, layer: str | None = None, sql: str | None = None,
-                 chunksize: int = 50000) -> "gpd.GeoDataFrame":
+                 chunksize: int = 50000, statement_timeout: float | None = STATEMENT_TIMEOUT
+                 ) -> "gpd.GeoDataFrame":
     """Read parcels from a PostGIS table or query into this process.
 
     The steps: check the request → connect read-only → :func:`describe` the table or query →
@@ -501,6 +534,9 @@ def read_parcels(url: str, *, layer: str | None = None, sql: str | None = None,
         transaction. Exclusive with ``layer``.
     chunksize : int
         Rows fetched per round trip from the server-side cursor.
+    statement_timeout : float, optional
+        Seconds each statement may run before the server cancels it (default 300; 0 or None: no
+        limit).
 
     Returns
     -------
@@ -517,7 +553,8 @@ def read_parcels(url: str, *, layer: str | None = None, sql: str | None = None,
     ------
     InputError
         Cannot connect (wrong password, unreachable host), no such table, no geometry column,
-        mixed SRIDs, or the query fails. One line, never with the password.
+        mixed SRIDs, the query fails or runs past the statement timeout. One line, never with the
+        password.
 
     Examples
     --------
@@ -531,7 +568,8 @@ def read_parcels(url: str, *, layer: str | None = None, sql: str | None = None,
     if not isinstance(chunksize, (int, np.integer)) or chunksize < 1:
         raise InputError(f"chunksize must be a positive integer, got {chunksize!r}")
     what = "parcels"
-    with _connect(url, read_only=True) as conn:
+    _timeout_ms(statement_timeout)  # a bad value is refused before connecting
+    with _connect(url, read_only=True, statement_timeout=statement_timeout) as conn:
         conn.read_only = True
         try:
             rel = describe(conn, url, layer, sql_stmt)
@@ -549,7 +587,7 @@ def read_parcels(url: str, *, layer: str | None = None, sql: str | None = None,
             srid = checked_srid(rel, srids, url)
             crs = _crs_of_srid(conn, srid)
         except psycopg.Error as exc:
-            raise failure(exc, url, what) from None
+            raise failure(exc, url, what, statement_timeout) from None
 
     raw = pd.concat(frames, ignore_index=True) if frames else \
         pd.DataFrame({c: pd.Series(dtype=object) for c in rel.names})

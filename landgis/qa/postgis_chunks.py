@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from landgis.errors import InputError
-from landgis.qa.postgis import (Relation, _connect, _crs_of_srid, _psycopg, check_request, checked_srid,
-                                describe, describe_source, failure, fetch, redact_url, select, to_geodataframe,
-                                typed)
+from landgis.qa.postgis import (STATEMENT_TIMEOUT, Relation, _connect, _crs_of_srid, _psycopg, _timeout_ms,
+                                check_request, checked_srid, describe, describe_source, failure, fetch, redact_url,
+                                select, to_geodataframe, typed)
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -77,12 +77,15 @@ class ChunkSpec:
         The exported snapshot every chunk's transaction imports.
     has_null : dict
         Whether each column has NULLs in the whole table (so each chunk gets the table's dtypes).
+    statement_timeout : float or None
+        Seconds each statement of a worker's session may run (as on the client).
     """
 
     def __init__(self, url: str, rel: Relation, chunks: list, snapshot: str | None, has_null: dict | None,
-                 crs: Any) -> None:
+                 crs: Any, statement_timeout: float | None = STATEMENT_TIMEOUT) -> None:
         self.url = _Secret(url)
         self.rel, self.chunks, self.snapshot, self.has_null, self.crs = rel, chunks, snapshot, has_null, crs
+        self.statement_timeout = statement_timeout
 
     def __repr__(self) -> str:
         return f"ChunkSpec({self.url!r}, {self.rel.what!r}, {len(self.chunks)} chunks)"
@@ -153,7 +156,7 @@ class ChunkPlan:
                         has_null[c] = has_null[c] or bool(frame[c].isna().any())
                     writer.write_table(_arrow_table(typed(frame, rel, None), rel, schema))
         except psycopg.Error as exc:
-            raise failure(exc, self._url, rel.what) from None
+            raise failure(exc, self._url, rel.what, self.spec.statement_timeout) from None
         srid = checked_srid(rel, srids | ({self.srid} if self.srid else set()), self._url)
         if srid != self.srid:  # pragma: no cover - the sample's SRID is the first rows'
             raise InputError(f"{redact_url(self._url)}: {rel.what} changed its SRID while being read")
@@ -162,7 +165,7 @@ class ChunkPlan:
 
 
 def plan_chunks(url: str, *, layer: str | None = None, sql: str | None = None, rows: int = 200_000,
-                sample_rows: int = SAMPLE_ROWS) -> ChunkPlan:
+                sample_rows: int = SAMPLE_ROWS, statement_timeout: float | None = STATEMENT_TIMEOUT) -> ChunkPlan:
     """Plan a chunked read of a PostGIS table or query: snapshot, description, row count, chunk bounds.
 
     Parameters
@@ -175,6 +178,9 @@ def plan_chunks(url: str, *, layer: str | None = None, sql: str | None = None, r
         Rows per chunk (about: a ``ctid`` chunk ends at a block boundary).
     sample_rows : int
         Rows read on the client for the columns, CRS and area unit.
+    statement_timeout : float, optional
+        Seconds each statement may run, on the client and on every worker (default 300; 0 or None:
+        no limit).
 
     Returns
     -------
@@ -196,7 +202,8 @@ def plan_chunks(url: str, *, layer: str | None = None, sql: str | None = None, r
     sql_stmt = check_request(layer, sql)
     if not isinstance(rows, int) or rows < 1:
         raise InputError(f"rows per chunk must be a positive integer, got {rows!r}")
-    conn = _connect(url, read_only=True)
+    _timeout_ms(statement_timeout)  # a bad value is refused before connecting
+    conn = _connect(url, read_only=True, statement_timeout=statement_timeout)
     what = "parcels"
     try:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
@@ -218,13 +225,13 @@ def plan_chunks(url: str, *, layer: str | None = None, sql: str | None = None, r
         crs = _crs_of_srid(conn, srid)
     except psycopg.Error as exc:
         conn.close()
-        raise failure(exc, url, what) from None
+        raise failure(exc, url, what, statement_timeout) from None
     except BaseException:
         conn.close()
         raise
     sample = to_geodataframe(sample, rel, crs)
     describe_source(sample, rel, url, srid, crs, sql)
-    spec = ChunkSpec(url, dataclasses.replace(rel, source=None), chunks, snapshot, has_null, crs)
+    spec = ChunkSpec(url, dataclasses.replace(rel, source=None), chunks, snapshot, has_null, crs, statement_timeout)
     return ChunkPlan(conn, url, rel, spec, n, sample, srid, streamed)
 
 
@@ -343,7 +350,7 @@ def read_chunk(spec: ChunkSpec, i: int) -> "gpd.GeoDataFrame":
     url, rel = spec.url.value, spec.rel
     frames = []
     try:
-        with _connect(url, read_only=True) as conn:
+        with _connect(url, read_only=True, statement_timeout=spec.statement_timeout) as conn:
             conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             conn.read_only = True
             conn.execute(S.SQL("SET TRANSACTION SNAPSHOT {}").format(S.Literal(spec.snapshot)))
@@ -353,7 +360,7 @@ def read_chunk(spec: ChunkSpec, i: int) -> "gpd.GeoDataFrame":
                 frames = [frame for frame, _ in fetch(cur, rel, FETCH_ROWS)]
             conn.rollback()
     except psycopg.Error as exc:
-        raise failure(exc, url, rel.what) from None
+        raise failure(exc, url, rel.what, spec.statement_timeout) from None
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         {c: pd.Series(dtype=object) for c in rel.names})
     if len(raw) != count:

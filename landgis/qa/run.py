@@ -15,6 +15,7 @@ from landgis.errors import InputError
 from landgis.qa import engines
 from landgis.qa.constraints import (check_constraints, constraints_by_township, find_constraint_files,
                                     load_rules, read_constraint)
+from landgis.qa.postgis import STATEMENT_TIMEOUT
 from landgis.qa.checks import Context, duplicate_geometries, duplicate_ids, guess_area_unit, overlaps
 from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
 from landgis.qa.quota import booked, reconcile, repeated_rows
@@ -32,7 +33,8 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
        area_tolerance: float = 0.05, overlap_tolerance: float = 1.0, engine: str = "local", scheduler=None, progress: bool = False,
        layer: str | None = None, crs=None, x_field: str | None = None, y_field: str | None = None,
        sql: str | None = None, out_dir=None, partition_rows: int = engines.PARTITION_ROWS,
-       constraints=None, constraint_folder=None, constraint_rules=None) -> QAResult:
+       statement_timeout: float | None = STATEMENT_TIMEOUT, constraints=None, constraint_folder=None,
+       constraint_rules=None) -> QAResult:
     """Check parcels against the townships and the plan's quotas.
 
     Parameters
@@ -83,6 +85,9 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
         A folder whose layers are recognised by their usual names (YJJBNT, STBHHX, CZKFBJ, 永久基本农田 …).
     constraint_rules : str or pathlib.Path, optional
         A JSON file of rules like ``landgis/data/constraint_rules.json`` (the default rules).
+    statement_timeout : float, optional
+        With a PostGIS URL: seconds each reading statement may run, on the client and on the dask
+        workers, before the server cancels it (default 300; 0 or None: no limit).
 
     Returns
     -------
@@ -111,7 +116,7 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
                          "use --engine local")
     with contextlib.ExitStack() as hold:  # a PostGIS snapshot stays open while the workers read
         gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field, sql,
-                                                 partition_rows, hold)
+                                                 partition_rows, hold, statement_timeout)
         townships, plan = _inputs(townships, plan)
         fields, ctx = _context(sample, townships, plan, source, id_field, township_field, category_field,
                                area_field, area_unit, area_tolerance, overlap_tolerance)
@@ -157,7 +162,8 @@ def _constraint_layers(constraints, folder, rules_path):
     return rules, layers
 
 
-def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, hold: contextlib.ExitStack):
+def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, hold: contextlib.ExitStack,
+          statement_timeout: float | None = STATEMENT_TIMEOUT):
     """(the parcels or None when workers read them, a sample for columns/CRS/units, path or PostGIS
     chunk plan, source text)."""
     from landgis.secrets import is_conninfo
@@ -167,11 +173,12 @@ def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, ho
         if engine == "dask":
             from landgis.qa.postgis_chunks import plan_chunks
 
-            chunks = hold.enter_context(plan_chunks(parcels, layer=layer, sql=sql, rows=partition_rows))
+            chunks = hold.enter_context(plan_chunks(parcels, layer=layer, sql=sql, rows=partition_rows,
+                                                    statement_timeout=statement_timeout))
             return None, chunks.sample, chunks, chunks.source_text
         from landgis.qa.postgis import read_parcels
 
-        gdf = read_parcels(parcels, layer=layer, sql=sql)
+        gdf = read_parcels(parcels, layer=layer, sql=sql, statement_timeout=statement_timeout)
     elif sql is not None:
         raise InputError("a query (sql=, --sql) needs the parcels to be a postgresql:// URL")
     elif isinstance(parcels, gpd.GeoDataFrame):

@@ -80,6 +80,9 @@ def _register() -> str:
 def pin_font(fig):
     """Tie every text of a figure to the shipped font file, whatever the rcParams when it is drawn.
 
+    Every text is also drawn as written: ``$…$`` is not parsed as mathtext, and control characters
+    (which have no glyph) are shown as escapes (:func:`landgis.printable.printable`).
+
     Parameters
     ----------
     fig : matplotlib.figure.Figure
@@ -99,11 +102,17 @@ def pin_font(fig):
     """
     from matplotlib.text import Text
 
+    from landgis.printable import printable
+
     path = str(cjk_font_path())
     for text in fig.findobj(Text):
         props = text.get_fontproperties().copy()
         props.set_file(path)
         text.set_fontproperties(props)
+        text.set_parse_math(False)  # a $…$ in a plan's title is text, not mathtext
+        shown = text.get_text()
+        if isinstance(shown, str) and printable(shown) != shown:  # no glyph for a control character
+            text.set_text(printable(shown))
     return fig
 
 
@@ -128,6 +137,7 @@ def rc_params() -> dict[str, object]:
         "pdf.fonttype": 3,
         "ps.fonttype": 3,
         "svg.fonttype": "path",
+        "text.parse_math": False,  # user text with two $ is shown as written, never parsed as mathtext
     }
 
 

@@ -14,6 +14,7 @@ The styles are rendered from Jinja2 templates with XML autoescaping (``templates
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +28,7 @@ from pyproj import CRS
 
 from landgis.errors import InputError
 from landgis.files import atomic_path
+from landgis.printable import jinja_finalize
 from landgis.units import display_unit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,9 +54,46 @@ SEVERITY_ORDER = ("error", "warning", "info", "ok")
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("landgis.render", "templates"),
     autoescape=True,
+    finalize=jinja_finalize,  # XML 1.0 cannot hold control characters: they are written as escapes
     keep_trailing_newline=True,
     trim_blocks=False,
 )
+
+# QGIS evaluates ``[% … %]`` (the shortest match from ``[%`` to ``%]``) in layout labels and legend texts,
+# and a label replaces ``$CURRENT_DATE`` first.
+_QGIS_ACTIVE = re.compile(r"\[(?=%)|\$(?=CURRENT_DATE)")
+
+
+def qgis_literal(text: str) -> str:
+    """``text`` for a QGIS layout label or legend, shown as it is: nothing in it is evaluated.
+
+    Every ``[`` that would open an expression ``[% … %]`` becomes the expression ``[% '[' %]``, whose
+    value is ``[``; so does the ``$`` of ``$CURRENT_DATE``. No ``[%`` of the text is left to open an
+    expression, so what QGIS shows is ``text`` itself. Text without them is unchanged.
+
+    Examples
+    --------
+    >>> qgis_literal("[% 6*7 %]")
+    "[% '[' %]% 6*7 %]"
+    >>> qgis_literal("连州市2026年度土地供应计划")
+    '连州市2026年度土地供应计划'
+    """
+    return _QGIS_ACTIVE.sub(lambda m: f"[% '{m.group()}' %]", str(text))
+
+
+def qgis_field(name: str) -> str:
+    """A QGIS expression's reference to the field ``name`` (double-quoted, inner quotes doubled).
+
+    Examples
+    --------
+    >>> qgis_field('工矿"用地')
+    '"工矿""用地"'
+    """
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+_ENV.filters["qgis_literal"] = qgis_literal
+_ENV.filters["qgis_field"] = qgis_field
 
 
 # --- what the print maps decide ----------------------------------------------------------------
@@ -395,10 +434,11 @@ def _parcels_frame(qa: QAResult, crs: CRS) -> gpd.GeoDataFrame:
 
 
 def _label_expression(value_field: str | None, names: dict[str, str], decimals: int, lang: str) -> str:
-    name = f'coalesce("{names["name_en"]}", "{names["name"]}")' if lang == "en" else f'"{names["name"]}"'
+    name = (f'coalesce({qgis_field(names["name_en"])}, {qgis_field(names["name"])})' if lang == "en"
+            else qgis_field(names["name"]))
     if value_field is None:
         return name
-    v = f'"{value_field}"'
+    v = qgis_field(value_field)
     return f"{name} || CASE WHEN {v} > 0 THEN '\\n' || format_number({v}, {decimals}) ELSE '' END"
 
 
@@ -419,12 +459,20 @@ def _allocation_style(spec: MapSpec, names: dict[str, str], unit_alias: dict[str
     return LayerStyle(
         name=spec.name, title=spec.title, renderer="graduated", classes=tuple(classes), field=fld,
         label_expression=_label_expression(fld, names, cls.decimals, lang), label_field=names["name"],
-        label_colour=spec.ink, aliases=aliases, display_expression=f'"{names["name"]}"',
-        map_tip=f'[% "{names["name"]}" %]: [% format_number("{fld}", {cls.decimals}) %]',
+        label_colour=spec.ink, aliases=aliases, display_expression=qgis_field(names["name"]),
+        map_tip=_map_tip(names["name"], fld, cls.decimals),
         decimals=cls.decimals, dark_above=dark_above, mode={"natural_breaks": "Jenks", "quantiles": "Quantile",
                                      "equal_interval": "EqualInterval"}.get(cls.scheme, "Custom"),
         default=default,
     )
+
+
+def _map_tip(name_field: str, value_field: str, decimals: int) -> str:
+    """``township: value`` as a QGIS map tip; none when a field's name holds ``%]``, which would end the
+    ``[% … %]`` early."""
+    if "%]" in name_field + value_field:
+        return ""
+    return f"[% {qgis_field(name_field)} %]: [% format_number({qgis_field(value_field)}, {decimals}) %]"
 
 
 def _parcel_style(frame: gpd.GeoDataFrame, lang: str) -> LayerStyle:

@@ -9,7 +9,8 @@ Three steps, one function each::
 :func:`fragment_html` gives the same map as a ``<div>`` with its scripts, to paste into another page
 (several per page are fine). Every user string (township and category names, the footnote) travels
 to the browser as JSON through the Jinja ``tojson`` filter and is put into the page with
-``textContent``, never as HTML.
+``textContent``, never as HTML; the rendered script is handed to folium as literal text
+(:mod:`landgis.render.literal_elements`), so it is never compiled as a template.
 """
 
 from __future__ import annotations
@@ -26,13 +27,15 @@ from typing import Any, Literal
 import folium
 import geopandas as gpd
 import shapely
-from branca.element import Element, Figure, MacroElement
+from branca.element import Figure
 from jinja2 import Template
 
 from landgis import units
 from landgis.categories import lookup
 from landgis.errors import InputError, LandgisError
+from landgis.printable import printable_data
 from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
+from landgis.render.literal_elements import DataMacroElement, LiteralElement
 from landgis.render.text import attribution, county_lines, density_word, source_title, unit_word
 
 __all__ = [
@@ -166,7 +169,7 @@ DOM_HELPERS_JS = """  function el(tag, cls, text) {
   }"""
 
 
-class _TownshipLayers(MacroElement):
+class _TownshipLayers(DataMacroElement):
     """Leaflet side of :func:`web_map`: base-layer choropleths, legend, tooltip, popup, footnote."""
 
     _template = Template("""
@@ -207,7 +210,7 @@ class _TownshipLayers(MacroElement):
   var map = {{ this._parent.get_name() }};
   var data = {{ this.data | tojson }};
   var spec = {{ this.spec | tojson }};
-{{ this.dom_helpers }}
+{{ this.dom_helpers | safe }}
   function tooltip(key) {
     return function (lyr) {
       var p = lyr.feature.properties, d = el('div', 'landgis-tooltip');
@@ -331,14 +334,14 @@ class _TownshipLayers(MacroElement):
   map.fitBounds(spec.bounds, {padding: narrow ? [4, 4] : [10, 10], animate: false});
 })();
 {% endmacro %}
-""")
+""", autoescape=True)  # user values only as data: tojson, then textContent in the page
 
     def __init__(self, data: dict, spec: dict):
         super().__init__()
         self._name = "LandgisTownshipLayers"
         self.dom_helpers = DOM_HELPERS_JS
-        self.data = data
-        self.spec = spec
+        self.data = printable_data(data)  # control characters shown as escapes, like every output
+        self.spec = printable_data(spec)
         self.hatch = spec["hatch"]
 
 
@@ -585,14 +588,14 @@ def leaflet_assets() -> tuple[str, str]:
 
 
 _ASSET_TEMPLATE = Template("""<style>
-{{ css }}
-{{ font_css }}
+{{ css | safe }}
+{{ font_css | safe }}
 {{ scope }} .leaflet-container, {{ scope }} .landgis-panel { font-family: "{{ family }}", sans-serif; }
 </style>
 <script>{% if guard %}if (typeof window.L === "undefined") { {% endif %}
-{{ js }}
+{{ js | safe }}
 {% if guard %}}{% endif %}</script>
-""", autoescape=False)  # our own CSS/JS, no user text
+""", autoescape=True)  # our own CSS/JS (marked safe), no user text
 
 
 def _page_text(html: str, extra_text: str) -> str:
@@ -646,7 +649,8 @@ def self_contained_html(m: folium.Map, extra_text: str = "") -> str:
     fig = m.get_root()
     html = fig.render()
     text = _page_text(html, extra_text + getattr(m, "landgis_text", ""))
-    fig.header.add_child(Element(_assets(text, "landgis-cjk", "", guard=False)), name="landgis_assets", index=1)
+    fig.header.add_child(LiteralElement(_assets(text, "landgis-cjk", "", guard=False)), name="landgis_assets",
+                         index=1)
     html = fig.render()
     del fig.header._children["landgis_assets"]
     _offline_check(_without_tiles(html, m))
@@ -663,13 +667,13 @@ def _without_tiles(html: str, m: folium.Map) -> str:
 
 _FRAGMENT_TEMPLATE = Template("""<div class="landgis-map-fragment" id="{{ box_id }}" style="position: relative; width: 100%; height: {{ height }};">
 <style>#{{ map_id }} { position: absolute; top: 0; bottom: 0; left: 0; right: 0; }</style>
-{{ header }}
-{{ assets }}{{ body }}
+{{ header | safe }}
+{{ assets | safe }}{{ body | safe }}
 <script>
-{{ script }}
+{{ script | safe }}
 </script>
 </div>
-""", autoescape=False)
+""", autoescape=True)  # the parts marked safe are the rendered map (user data in it is JSON, not markup)
 
 
 def fragment_html(m: folium.Map, extra_text: str = "", *, height: str = "560px",

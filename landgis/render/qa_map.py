@@ -1,7 +1,8 @@
 """The QA map: parcels coloured by their worst finding over the townships, one offline HTML file.
 
 Every user string (parcel ids, township names, finding messages) travels to the browser as JSON
-through the Jinja ``tojson`` filter and is put into the page with ``textContent``, never as HTML.
+through the Jinja ``tojson`` filter and is put into the page with ``textContent``, never as HTML;
+the rendered script is handed to folium as literal text, never compiled as a template.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from pathlib import Path
 import folium
 import numpy as np
 import shapely
-from branca.element import MacroElement
 from jinja2 import Template
 
 from landgis.errors import InputError
+from landgis.printable import printable_data
 from landgis.qa.labels import SEVERITY_LABELS  # render may import qa; qa never imports render
 from landgis.render.interactive import DOM_HELPERS_JS
+from landgis.render.literal_elements import DataMacroElement
 
 __all__ = ["qa_map", "write_qa_map", "SEVERITY_COLOURS", "SEVERITY_LABELS", "MAX_FEATURES"]
 
@@ -26,7 +28,7 @@ SEVERITY_COLOURS = {"error": "#d7191c", "warning": "#fdae61", "info": "#2c7bb6",
 MAX_FEATURES = 20_000
 
 
-class _QALayers(MacroElement):
+class _QALayers(DataMacroElement):
     _template = Template("""
 {% macro header(this, kwargs) %}
 <style>
@@ -51,7 +53,7 @@ class _QALayers(MacroElement):
   var towns = {{ this.towns | tojson }};
   var parcels = {{ this.parcels | tojson }};
   var spec = {{ this.spec | tojson }};
-{{ this.dom_helpers }}
+{{ this.dom_helpers | safe }}
   L.DomUtil.addClass(map.getContainer(), 'landgis-nobasemap');
   var townLayer = L.geoJSON(towns, {
     style: function () { return {className: 'landgis-qa-township', color: '#555', weight: 1.2,
@@ -151,16 +153,16 @@ class _QALayers(MacroElement):
   toggleDots();
 })();
 {% endmacro %}
-""")
+""", autoescape=True)  # user values only as data: tojson, then textContent in the page
 
     def __init__(self, towns: dict, parcels: dict, spec: dict, constraints: list | None = None):
         super().__init__()
         self._name = "LandgisQALayers"
         self.dom_helpers = DOM_HELPERS_JS
-        self.towns = towns
-        self.parcels = parcels
-        self.spec = spec
-        self.constraints = constraints or []
+        self.towns = printable_data(towns)  # control characters shown as escapes, like every output
+        self.parcels = printable_data(parcels)
+        self.spec = printable_data(spec)
+        self.constraints = printable_data(constraints or [])
 
 
 #: How constraint layers are drawn: (colour, dash pattern or None, fill opacity); others take the last.

@@ -1,8 +1,8 @@
 """The atlas report: one self-contained ``index.html`` in Chinese (or English), printable on A4.
 
 Everything user-supplied (place and township names, category names, file names, finding text) goes
-through Jinja2 with autoescaping on; the only markup inserted unescaped is what landgis itself made
-(the font CSS and the interactive map fragment).
+through Jinja2 as variables, with autoescaping on and control characters shown as escapes; the only
+markup inserted unescaped is what landgis itself made (the font CSS and the interactive map fragment).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import jinja2
 
 from landgis import __version__
 from landgis.plan import Finding, Plan
+from landgis.printable import jinja_finalize
 from landgis.render.images import palette_png
 from landgis.severity import SEVERITY_WORDS
 
@@ -92,6 +93,7 @@ _TEXT = {
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("landgis.render", "templates"),
     autoescape=True,
+    finalize=jinja_finalize,  # control characters in user text are shown as escapes (\x1b)
     keep_trailing_newline=True,
 )
 

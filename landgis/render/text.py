@@ -185,13 +185,15 @@ def plan_name(plan) -> str | None:
     >>> plan_name(SimpleNamespace(text="《某县2026年度国有建设用地供应计划》"))
     '某县2026年度国有建设用地供应计划'
     """
+    from landgis.printable import printable
+
     title = getattr(plan, "title", None)
     if title:
-        return str(title)
+        return printable(title)
     text = getattr(plan, "text", "") or ""
     first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     first = first.strip("《》 ")
-    return first if "计划" in first and len(first) <= 40 else None
+    return printable(first) if "计划" in first and len(first) <= 40 else None  # control characters escaped
 
 
 def source_title(layer: gpd.GeoDataFrame, lang: str) -> str:

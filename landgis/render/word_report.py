@@ -27,6 +27,7 @@ import geopandas as gpd
 from landgis import __version__
 from landgis.files import reproducible_xlsx, write_bytes
 from landgis.plan import Finding, Plan
+from landgis.printable import printable  # Word's XML cannot hold control characters
 from landgis.severity import SEVERITY_WORDS
 from landgis.render.images import palette_png
 from landgis.render.text import attribution
@@ -143,7 +144,7 @@ def _seq_caption(doc: DocxDocument, label: str, number: int, text: str) -> None:
     run.append(t)
     fld.append(run)
     p._p.append(fld)
-    p.add_run(f"  {text}")
+    p.add_run(f"  {printable(text)}")
 
 
 def _table(doc: DocxDocument, header: list[str], rows: list[list[str | None]], *, numeric_from: int,
@@ -170,7 +171,7 @@ def _table(doc: DocxDocument, header: list[str], rows: list[list[str | None]], *
             cell = table.cell(r, c)
             cell.width = widths[c]
             para = cell.paragraphs[0]
-            run = para.add_run(dash if value is None else str(value))
+            run = para.add_run(dash if value is None else printable(value))
             run.font.size = Pt(8.5)
             run.bold = r == 0 or (r - 1) in bold_rows
             if r == 0:
@@ -201,8 +202,8 @@ def _document(title: str, lang: str, footnote: str | None) -> DocxDocument:
     if footnote:  # the 示意 note on every page
         para = section.footer.paragraphs[0]
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        para.add_run(footnote).font.size = Pt(8)
-    doc.core_properties.title = title
+        para.add_run(printable(footnote)).font.size = Pt(8)
+    doc.core_properties.title = printable(title)
     doc.core_properties.author = f"landgis {__version__}"
     doc.core_properties.language = "zh-CN" if lang == "zh" else "en"
     return doc
@@ -354,13 +355,13 @@ def _has_geometry(layer: gpd.GeoDataFrame) -> bool:
 
 
 def _title_block(doc: DocxDocument, ctx: _Context) -> None:
-    doc.add_paragraph(ctx.title, style="Title")
-    doc.add_paragraph(ctx.t["made"].format(v=__version__, source=ctx.source_name), style="Subtitle")
+    doc.add_paragraph(printable(ctx.title), style="Title")
+    doc.add_paragraph(printable(ctx.t["made"].format(v=__version__, source=ctx.source_name)), style="Subtitle")
 
 
 def _key_section(doc: DocxDocument, ctx: _Context) -> None:
     doc.add_heading(ctx.t["key"], level=1)
-    doc.add_paragraph(_key_sentences(ctx.plan, ctx.layer, ctx.unit, ctx.lang, ctx.source_title))
+    doc.add_paragraph(printable(_key_sentences(ctx.plan, ctx.layer, ctx.unit, ctx.lang, ctx.source_title)))
 
 
 def _findings_section(doc: DocxDocument, ctx: _Context, findings: list[Finding]) -> None:
@@ -370,7 +371,7 @@ def _findings_section(doc: DocxDocument, ctx: _Context, findings: list[Finding])
         return
     doc.add_paragraph(ctx.t["findings_intro"])
     for f in findings:
-        doc.add_paragraph(f.text(ctx.lang, ctx.unit), style="List Bullet")
+        doc.add_paragraph(printable(f.text(ctx.lang, ctx.unit)), style="List Bullet")
 
 
 def _tables_section(doc: DocxDocument, ctx: _Context) -> int:
@@ -408,9 +409,9 @@ def _sources_section(doc: DocxDocument, ctx: _Context) -> None:
     if not ctx.footer:  # no map small print (no township layer): say where the boundaries would come from
         lines.append(t["boundary_source"].format(v=attribution(prov, ctx.lang) or "—"))
     for line in (*lines, *ctx.footer[1:]):
-        doc.add_paragraph(line)
+        doc.add_paragraph(printable(line))
     if ctx.footnote:
-        doc.add_paragraph(ctx.footnote).runs[0].bold = True
+        doc.add_paragraph(printable(ctx.footnote)).runs[0].bold = True
 
 
 def report_document(*, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame, static_files: list[Path],
@@ -432,7 +433,7 @@ def report_document(*, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFr
 def _caption_text(doc: DocxDocument, text: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    p = doc.add_paragraph(text, style="Caption")
+    p = doc.add_paragraph(printable(text), style="Caption")
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.keep_with_next = True
 
