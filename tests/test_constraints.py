@@ -167,3 +167,15 @@ def test_qa_map_draws_the_constraint_layers(site, towns, tmp_path, browser):
     for name in ("永久基本农田", "生态保护红线", "城镇开发边界"):
         assert name in control
     report.screenshot("qa_map_constraints")
+
+
+def test_invalid_parcel_is_measured_as_repaired(site, towns):
+    """A self-crossing parcel is an invalid_geometry finding, and its overlap is still measured."""
+    gdf = gpd.read_file(site["parcels"]).to_crs(GK38)
+    x0, y0, x1, y1 = gdf.geometry[1].bounds  # P2, over many fields
+    gdf.loc[1, "geometry"] = shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])  # a bow tie
+    r = qa(gdf.to_crs(4490), towns, plan=False, constraint_folder=site["folder"])
+    kinds = set(r.findings.loc[r.findings["parcel_id"] == "P2", "kind"])
+    assert "invalid_geometry" in kinds and "constraint_overlap" in kinds
+    t = r.constraints.set_index(["parcel_id", "constraint"])
+    assert t.loc[("P2", "永久基本农田"), "overlap_m2"] > 0

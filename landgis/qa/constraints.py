@@ -260,7 +260,10 @@ def check_constraints(added: pd.DataFrame, layers: dict[str, gpd.GeoDataFrame], 
     poly[present] = np.isin(shapely.get_type_id(geoms.values[present]), (3, 6))
     area_geoms = np.full(len(geoms), None, dtype=object)
     if poly.any():
-        g = shapely.make_valid(geoms[poly].to_crs(crs_area).values)
+        # an invalid parcel (a finding of its own) is measured as repaired: polygons stay polygons
+        g = np.asarray(geoms[poly].to_crs(crs_area).values, dtype=object)
+        bad = ~shapely.is_valid(g)
+        g[bad] = shapely.make_valid(g[bad], method="structure", keep_collapsed=False)
         area_geoms[poly] = g
     total = np.zeros(len(geoms))
     total[poly] = shapely.area(area_geoms[poly])
