@@ -181,3 +181,18 @@ def test_damaged_dxf_is_an_input_error(tmp_path):
     path.write_text("0\nSECTION\n2\nENTITIES\n0\nLWPOLYLINE\n8\n")
     with pytest.raises(InputError, match="bad.dxf"):
         load_parcels(path)
+
+
+def test_datum_and_zone_from_the_header(seats, tmp_path):
+    text = _bureau_file(seats).replace("坐标系=2000国家大地坐标系", "坐标系=1980西安坐标系")
+    path = tmp_path / "xian80.txt"
+    path.write_bytes(text.encode("gbk"))
+    assert read_boundary_txt(path).crs.to_epsg() == 2361  # Xian 1980 3° zone 37, prefixed
+    path.write_bytes(_bureau_file(seats).replace("带号=37", "带号=38").encode("gbk"))
+    with pytest.raises(InputError, match="带号=38 but the eastings"):
+        read_boundary_txt(path)
+    # no prefix: the zone from 带号, the unprefixed code
+    lz = seats["连州镇"]
+    rows = [f"J{i + 1},1,{n:.3f},{e - 37e6:.3f}" for i, (e, n) in enumerate(_square(lz.x, lz.y, 50))]
+    path.write_bytes(("[属性描述]\n带号=37\n[地块坐标]\n5,1,A,甲,面,,,,@\n" + "\n".join(rows)).encode("utf-8"))
+    assert read_boundary_txt(path).crs.to_epsg() == 4546
