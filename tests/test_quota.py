@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import geopandas as gpd
-import numpy as np
 import pytest
 import shapely
 

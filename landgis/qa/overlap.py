@@ -9,15 +9,15 @@ pieces (itself when convex; a fan of triangles when convex with many corners; GE
 Delaunay triangles otherwise). The area of a convex piece ∩ a polygon follows from Green's theorem: the
 parts of the polygon's edges inside the piece (clipped by the piece's half-planes) plus the parts of
 the piece's edges inside the polygon (split where polygon edges cross them; in or out at the piece's
-first corner by an even–odd ray count), each adding (x dy − y dx)/2. All of it is numpy over flat arrays
-of edges, in coordinates local to each piece (Gauss-Krüger eastings of 38 500 000 m would cost digits).
-The layer's edges are kept in runs of consecutive edges with their boxes, so a pair only looks at the
-few runs near its piece. A pair with a polygon corner on a piece's edge line, or a crossing at an edge's
-end (shared boundaries, touching corners), is degenerate for this arithmetic and left to GEOS'
-``intersection``; so are invalid parcels.
+first corner by an even–odd ray count), each adding (x dy − y dx)/2, in coordinates local to each piece
+(Gauss-Krüger eastings of 38 500 000 m would cost digits). The loops are compiled with numba
+(:mod:`landgis.qa.overlap_kernels`); the layer's edges are kept in runs of consecutive edges with their
+boxes, so a pair only looks at the few runs near its piece. A pair with a polygon corner on a piece's
+edge line, or a crossing at an edge's end (shared boundaries, touching corners), is degenerate for this
+arithmetic and left to GEOS' ``intersection``; so are invalid parcels.
 
-Queries run on several threads (numpy and GEOS release the GIL); nothing is prepared, so nothing is
-shared that a thread could change.
+Queries run on several threads (the kernels and GEOS release the GIL); nothing is prepared, so nothing
+is shared that a thread could change.
 """
 
 from __future__ import annotations

@@ -269,6 +269,7 @@ def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir
         "by_severity": {s: int(by_sev.get(s, 0)) for s in SEVERITIES},
         "by_kind": {k: int(v) for k, v in sorted(by_kind.items(), key=lambda kv: -kv[1])},
         "booked_ha": float(quota["booked_ha"].sum()), "allocated_ha": float(quota["allocated_ha"].sum()),
+        "quota_basis": quota.attrs.get("basis"), "quota_left_out": quota.attrs.get("left_out"),
         "n_partitions": run.n_partitions, "overlaps_within_partitions": run.overlaps_within,
         "overlaps_across_partitions": run.overlaps_across, "border_parcels": run.border_parcels,
         "timings_s": run.timings, "store": str(out),

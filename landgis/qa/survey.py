@@ -158,7 +158,7 @@ def _parse(text: str, path: Path) -> tuple[dict, list[_Parcel]]:
     meta: dict[str, str] = {}
     parcels: list[_Parcel] = []
     section = None
-    point = re.compile(rf"^([A-Za-z]*\d+[A-Za-z]?)\s*$")
+    point = re.compile(r"^([A-Za-z]*\d+[A-Za-z]?)\s*$")
     for no, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line:
