@@ -17,7 +17,8 @@ from landgis.names import registry
 from landgis.qa.checks import fmt_ha
 from landgis.qa.labels import finding
 
-__all__ = ["QUOTA_COLUMNS", "BASIS", "LEFT_OUT_REASONS", "booked", "combine", "reconcile", "repeated_rows"]
+__all__ = ["QUOTA_COLUMNS", "BASIS", "LEFT_OUT_REASONS", "booked", "combine", "reconcile", "repeated_rows",
+           "contributions", "repeats_taken_out"]
 
 #: Columns of :attr:`landgis.qa.QAResult.quota`, in order. ``booked_ha`` and ``n_parcels`` count parcels
 #: where they lie, with their drawn area; ``declared_ha`` and ``n_declared`` as declared (township and
@@ -34,6 +35,40 @@ LEFT_OUT_REASONS = {"outside": "位于县界外", "no_geometry": "无可用几�
 #: The basis of ``booked_ha``, as written in the quota files.
 BASIS = ("按地块实际所在乡镇和图形面积统计：跨乡镇地块按各乡镇内面积分摊，点状地块按申报面积计；"
          "县界外、无几何及重复的地块不计入。申报乡镇与申报面积见 declared_ha 列。")
+
+
+def _located(added: pd.DataFrame, duplicates) -> dict:
+    """The located records of :func:`booked`: row position ``i``, township (or a left-out marker),
+    category, hectares and parcels, as arrays."""
+    n = len(added)
+    cat = added["category_booked"].to_numpy(dtype=object)
+    found = added["township_found"].to_numpy(dtype=object)
+    area = added["area_ha"].to_numpy(dtype=float)
+    stated = added["stated_ha"].to_numpy(dtype=float)
+    drawn = np.where(np.isfinite(area), area, np.where(np.isfinite(stated), stated, 0.0))
+    geom = added["geometry"] if "geometry" in added else pd.Series([None] * n)
+    no_geom = pd.isna(geom).to_numpy()
+    dup = np.isin(added.index.to_numpy(), np.asarray(list(duplicates), dtype=np.int64))
+    reason = np.select([no_geom, pd.isna(found), dup], ["no_geometry", "outside", "duplicate"], "")
+    counted = (reason == "") & pd.notna(cat)
+    shares = added["township_shares"].to_numpy(dtype=object) if "township_shares" in added else np.full(n, None)
+    rows, town, cats, ha, count = [], [], [], [], []
+    for i in np.flatnonzero(counted):
+        if isinstance(shares[i], str):
+            for t, share in json.loads(shares[i]).items():
+                rows.append(i), town.append(t), cats.append(cat[i]), ha.append(drawn[i] * share)
+                count.append(float(t == found[i]))
+        else:
+            rows.append(i), town.append(found[i]), cats.append(cat[i]), ha.append(drawn[i]), count.append(1.0)
+    left = np.flatnonzero(reason != "")
+    rows += left.tolist()
+    town += [_LEFT + r for r in reason[left]]
+    cats += [""] * len(left)
+    ha += drawn[left].tolist()
+    count += [1.0] * len(left)
+    return {"i": np.asarray(rows, dtype=np.int64), "township": np.asarray(town, dtype=object),
+            "category": np.asarray(cats, dtype=object), "booked_ha": np.asarray(ha, dtype=float),
+            "n_parcels": np.asarray(count, dtype=float)}
 
 
 def booked(added: pd.DataFrame, duplicates=()) -> pd.DataFrame:
@@ -55,31 +90,8 @@ def booked(added: pd.DataFrame, duplicates=()) -> pd.DataFrame:
     >>> b[~b["township"].str.startswith("〈")][["township", "booked_ha", "n_parcels", "declared_ha"]].values.tolist()
     [['乙镇', 1.5, 1.0, 2.0], ['甲镇', 1.4, 1.0, 6.0]]
     """
-    n = len(added)
-    cat = added["category_booked"].to_numpy(dtype=object)
-    found = added["township_found"].to_numpy(dtype=object)
-    area = added["area_ha"].to_numpy(dtype=float)
-    stated = added["stated_ha"].to_numpy(dtype=float)
-    drawn = np.where(np.isfinite(area), area, np.where(np.isfinite(stated), stated, 0.0))
-    geom = added["geometry"] if "geometry" in added else pd.Series([None] * n)
-    no_geom = pd.isna(geom).to_numpy()
-    dup = np.isin(added.index.to_numpy(), np.asarray(list(duplicates), dtype=np.int64))
-    reason = np.select([no_geom, pd.isna(found), dup], ["no_geometry", "outside", "duplicate"], "")
-    counted = (reason == "") & pd.notna(cat)
-    shares = added["township_shares"].to_numpy(dtype=object) if "township_shares" in added else np.full(n, None)
-    town, cats, ha, count = [], [], [], []
-    for i in np.flatnonzero(counted):
-        if isinstance(shares[i], str):
-            for t, share in json.loads(shares[i]).items():
-                town.append(t), cats.append(cat[i]), ha.append(drawn[i] * share), count.append(float(t == found[i]))
-        else:
-            town.append(found[i]), cats.append(cat[i]), ha.append(drawn[i]), count.append(1.0)
-    left = np.flatnonzero(reason != "")
-    town += [_LEFT + r for r in reason[left]]
-    cats += [""] * len(left)
-    ha += drawn[left].tolist()
-    count += [1.0] * len(left)
-    where = pd.DataFrame({"township": town, "category": cats, "booked_ha": ha, "n_parcels": count})
+    rec = _located(added, duplicates)
+    where = pd.DataFrame({k: rec[k] for k in ("township", "category", "booked_ha", "n_parcels")})
     declared_ha = added["stated_ha"].where(added["stated_ha"].notna(), added["area_ha"])
     declared_town = added["township_declared"].where(added["township_declared"].notna(), added["township_found"])
     dec = pd.DataFrame({"township": declared_town, "category": added["category_booked"],
@@ -88,6 +100,39 @@ def booked(added: pd.DataFrame, duplicates=()) -> pd.DataFrame:
     if out.empty:
         return pd.DataFrame(columns=_BOOKED)
     return out.groupby(["township", "category"], sort=True, as_index=False)[_SUMS].sum(min_count=0)
+
+
+def contributions(added: pd.DataFrame) -> list:
+    """What each row adds to :func:`booked`'s located columns, as JSON text ``{"ha": drawn, "items":
+    [[township, category, ha, parcels], …]}`` (None for a row that counts nowhere anyway): for taking
+    repeats out later (the dask engine finds them across partitions)."""
+    rec = _located(added, ())
+    area = added["area_ha"].to_numpy(dtype=float)
+    stated = added["stated_ha"].to_numpy(dtype=float)
+    drawn = np.where(np.isfinite(area), area, np.where(np.isfinite(stated), stated, 0.0))
+    out: list = [None] * len(added)
+    keep = ~pd.Series(rec["township"]).astype(str).str.startswith(_LEFT).to_numpy()
+    by_row: dict = {}
+    for i, t, c, ha, n in zip(rec["i"][keep], rec["township"][keep], rec["category"][keep], rec["booked_ha"][keep],
+                              rec["n_parcels"][keep]):
+        by_row.setdefault(int(i), []).append([t, c, float(ha), float(n)])
+    for i, items in by_row.items():
+        out[i] = json.dumps({"ha": float(drawn[i]), "items": items}, ensure_ascii=False)
+    return out
+
+
+def repeats_taken_out(rows: list) -> pd.DataFrame:
+    """A :func:`booked`-like table that takes the given :func:`contributions` out of the located columns
+    and counts those parcels as left out (repeats)."""
+    recs = []
+    for text in rows:
+        if not isinstance(text, str) or not text:  # None (NaN after Parquet): the row counts nowhere anyway
+            continue
+        row = json.loads(text)
+        for t, c, ha, n in row["items"]:
+            recs.append((t, c, -ha, -n, 0.0, 0.0))
+        recs.append((_LEFT + "duplicate", "", row["ha"], 1.0, 0.0, 0.0))
+    return pd.DataFrame(recs, columns=_BOOKED)
 
 
 def repeated_rows(added: pd.DataFrame) -> np.ndarray:
