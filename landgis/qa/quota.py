@@ -209,20 +209,25 @@ def _allocations(plan):
     return alloc, set(alloc["category"])
 
 
+def _parcels(n: int, ha: float) -> str:
+    """How many parcels, as said in a quota finding (area but no parcel: parts of parcels lying mainly elsewhere)."""
+    return "仅有跨乡镇地块的一部分" if n == 0 and ha > 0 else f"{n} 宗"
+
+
 def _record(q: pd.DataFrame, findings: list[dict]) -> None:
     for r in q.itertuples():
         common = dict(declared=r.township, category=r.category, booked_ha=r.booked_ha, n_parcels=r.n_parcels)
         if r.status == "not_in_plan":
             finding(findings, None, None, "category_not_in_plan",
-                    f"{r.township}{r.category}：计划未安排该类用地，地块已占 {fmt_ha(r.booked_ha)}（{r.n_parcels} 宗）",
+                    f"{r.township}{r.category}：计划未安排该类用地，地块已占 {fmt_ha(r.booked_ha)}（{_parcels(r.n_parcels, r.booked_ha)}）",
                     allocated_ha=0.0, **common)
         elif r.status == "over":
             finding(findings, None, None, "quota_over",
-                    f"{r.township}{r.category}超出计划：按实际位置，地块 {fmt_ha(r.booked_ha)}（{r.n_parcels} 宗），"
+                    f"{r.township}{r.category}超出计划：按实际位置，地块 {fmt_ha(r.booked_ha)}（{_parcels(r.n_parcels, r.booked_ha)}），"
                     f"计划 {fmt_ha(r.allocated_ha)}，超出 {fmt_ha(r.difference_ha)}",
                     allocated_ha=r.allocated_ha, difference_ha=r.difference_ha, **common)
         elif r.status == "under":
             finding(findings, None, None, "quota_under",
-                    f"{r.township}{r.category}尚未用足：按实际位置，地块 {fmt_ha(r.booked_ha)}（{r.n_parcels} 宗），"
+                    f"{r.township}{r.category}尚未用足：按实际位置，地块 {fmt_ha(r.booked_ha)}（{_parcels(r.n_parcels, r.booked_ha)}），"
                     f"计划 {fmt_ha(r.allocated_ha)}，剩余 {fmt_ha(-r.difference_ha)}",
                     allocated_ha=r.allocated_ha, difference_ha=r.difference_ha, **common)
