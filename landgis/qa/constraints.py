@@ -313,7 +313,10 @@ def check_constraints(added: pd.DataFrame, layers: dict[str, gpd.GeoDataFrame], 
 
 
 def constraints_by_township(table: pd.DataFrame) -> pd.DataFrame:
-    """Per township (where each parcel lies) × constraint: parcels overlapping, overlap and outside areas.
+    """Per township × constraint: parcels overlapping, overlap and outside areas.
+
+    A parcel counts in the township holding most of it (``township_found``), its whole overlap with it;
+    parcels outside the county under （县界外）.
 
     Examples
     --------
