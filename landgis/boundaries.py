@@ -31,7 +31,8 @@ from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
 from landgis.crs import WORKING_CRS, equal_area_crs, gcj02_to_wgs84, guess_crs, transform_geometry
-from landgis.errors import InputError, LandgisError, LandgisWarning
+from landgis.errors import InputError, LandgisError, LandgisWarning, LimitError
+from landgis.limits import exceeded, limit
 from landgis.shapefiles import shapefile_source
 from landgis.names import UnknownTownshipError, normalise_name, registry  # noqa: F401 (raised via registry)
 
@@ -750,6 +751,8 @@ def load_townships(
         raise BoundaryError(f"{path}: is a folder; expected a .shp, .zip, .gpkg, .geojson or .kml file")
     try:
         src, encoding = shapefile_source(path)
+    except LimitError:
+        raise
     except InputError as exc:
         raise BoundaryError(str(exc)) from None
     layer_name = _pick_layer(path, src, layer)
@@ -757,6 +760,12 @@ def load_townships(
     if encoding:
         kwargs["encoding"] = encoding
     where = f"{path}" + (f" (layer {layer_name})" if layer_name else "")
+    try:
+        n = pyogrio.read_info(src, **kwargs)["features"]
+    except Exception as exc:
+        raise BoundaryError(f"{where}: cannot be read as a vector layer ({exc})") from None
+    if n > limit("rows"):
+        raise exceeded(where, "features", "rows", n)
     try:
         gdf = pyogrio.read_dataframe(src, **kwargs)
     except Exception as exc:

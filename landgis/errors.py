@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["LandgisError", "InputError", "LandgisWarning"]
+__all__ = ["LandgisError", "InputError", "LimitError", "LandgisWarning"]
 
 
 class LandgisError(Exception):
@@ -11,6 +11,10 @@ class LandgisError(Exception):
 
 class InputError(LandgisError, ValueError):
     """An input file or value is not what was expected; the message names the file, row or feature."""
+
+
+class LimitError(InputError):
+    """An input is larger than a reader's limit (:mod:`landgis.limits`); the message names the file and the limit."""
 
 
 class LandgisWarning(UserWarning):

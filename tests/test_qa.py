@@ -121,11 +121,17 @@ def kinds_of(result, pid):
 
 def test_every_known_answer(result, cases):
     assert len(result.parcels) == len(cases)  # nothing dropped, not even the row without geometry
+    kinds = result.parcels.set_index("qa_row")["finding_kinds"]  # a group's members share its one finding
     for row, (pid, expect) in enumerate(zip(cases["地块编号"], cases["expect"])):
-        got = set(result.findings.loc[result.findings["row"] == row, "kind"])
+        got = set(filter(None, kinds.loc[row].split(",")))
         want = set(filter(None, expect.split(",")))
         assert want <= got, f"row {row} ({pid}): expected {want}, got {got}"
     assert kinds_of(result, "P01") == {"duplicate_geometry"}  # 连州 is 连州镇: no township_mismatch
+    # one finding per group of duplicates, on its first row; the list names every member
+    dup = result.findings[result.findings["kind"] == "duplicate_geometry"]
+    assert dup["row"].tolist() == [0] and json.loads(dup["figures"].iloc[0])["group_size"] == 2
+    g = result.groups[result.groups["kind"] == "duplicate_geometry"]
+    assert g["row"].tolist() == [0, 9] and set(g["group"]) == {"duplicate_geometry:1"}
     clean = result.parcels.set_index("qa_row").loc[[11, 12]]
     assert set(clean["worst_severity"]) == {"ok"}, clean[["parcel_id", "finding_kinds"]]
     assert clean["township_found"].tolist() == ["瑶安瑶族乡", "连州镇"]
@@ -184,7 +190,11 @@ def test_quota_reconciliation(result, plan):
 def test_outputs_written(result, tmp_path, cases):
     paths = write_qa(result, tmp_path)
     names = {p.name for p in paths}
-    assert names == {"parcels.gpkg", "findings.csv", "findings.xlsx", "quota.csv", "quota.xlsx"}  # QA does not draw
+    assert names == {"parcels.gpkg", "findings.csv", "findings.xlsx", "quota.csv", "quota.xlsx",
+                     "finding_groups.csv"}  # QA does not draw
+    groups = pd.read_csv(tmp_path / "finding_groups.csv", encoding="utf-8-sig", dtype={"parcel_id": str})
+    assert list(groups.columns) == ["group", "kind", "group_size", "input_row", "parcel_id"]
+    assert groups.loc[groups["kind"] == "duplicate_id", "input_row"].tolist() == [10, 11]
     back = gpd.read_file(tmp_path / "parcels.gpkg")
     assert len(back) == len(cases) and back.geometry.isna().sum() >= 1
     raw = (tmp_path / "findings.csv").read_bytes()

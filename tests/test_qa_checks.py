@@ -7,9 +7,10 @@ import json
 import geopandas as gpd
 import pytest
 import shapely
+import shapely.affinity
 
 from landgis.qa import qa
-from landgis.qa.checks import Context, check_partition, overlaps
+from landgis.qa.checks import MANY_OVERLAPS, Context, check_partition, overlaps
 from test_qa import _area_crs, _inside
 
 
@@ -79,3 +80,60 @@ def test_tolerance_and_other_partition(towns):
     out: list = []
     assert overlaps(added.iloc[:2], ctx, out, other=added.iloc[2:]) == 1  # IN×HALF do not meet; BIG×HALF does
     assert {(f["parcel_id"], json.loads(f["figures"])["other"]) for f in out} == {("BIG", "HALF"), ("HALF", "BIG")}
+
+
+def test_pairs_of_intersecting_polygons_are_limited(towns, monkeypatch):
+    """300 shifted copies of one square: 44,850 pairs; beyond the limit QA stops in one line, before
+    measuring every pair (8,000 copies would be 32 million)."""
+    from landgis.errors import LimitError
+
+    base = _overlap_cases(towns).geometry.iloc[0]
+    gdf = gpd.GeoDataFrame({"地块编号": [f"C{i}" for i in range(300)]},
+                           geometry=[shapely.affinity.translate(base, i * 1e-7, 0) for i in range(300)], crs=4490)
+    monkeypatch.setenv("LANDGIS_LIMIT_OVERLAP_PAIRS", "40000")
+    with pytest.raises(LimitError, match="LANDGIS_LIMIT_OVERLAP_PAIRS"):
+        qa(gdf, towns, False)
+    monkeypatch.setenv("LANDGIS_LIMIT_OVERLAP_PAIRS", "50000")
+    r = qa(gdf, towns, False)
+    # each copy overlaps the 299 others: one finding per parcel for its group, not one per pair
+    f = r.findings[r.findings["kind"] == "overlaps_parcel"]
+    assert len(f) == 300 and f["row"].tolist() == list(range(300))
+    fig = json.loads(f["figures"].iloc[0])
+    assert fig["group"] == "overlaps_parcel:1" and fig["group_size"] == 299
+    assert f["message"].iloc[0].startswith("与 299 个地块重叠（C1、C2、C3、C4、C5等；名单见 finding_groups.csv）")
+    g = r.groups[r.groups["group"] == "overlaps_parcel:1"]
+    assert g["row"].tolist() == list(range(1, 300)) and set(g["group_size"]) == {299}
+    assert (r.parcels["n_findings"] == 1).all()  # an overlap group's members count their own finding only
+
+
+def test_8000_parcels_at_one_coordinate(towns):
+    """The input that ran out of memory (each duplicate finding listed the 7,999 others): one finding."""
+    pt = towns.to_crs(4490).geometry.iloc[0].representative_point()
+    gdf = gpd.GeoDataFrame({"地块编号": [f"P{i}" for i in range(8000)]}, geometry=[pt] * 8000, crs=4490)
+    r = qa(gdf, towns, False)
+    dup = r.findings[r.findings["kind"] == "duplicate_geometry"]
+    assert len(dup) == 1 and len(dup["message"].iloc[0]) < 200
+    assert len(r.groups) == 8000 and set(r.groups["group_size"]) == {8000}
+    assert (r.parcels["finding_kinds"].str.contains("duplicate_geometry")).all()
+
+
+@pytest.mark.parametrize("n_inside", [MANY_OVERLAPS, MANY_OVERLAPS + 1])
+def test_a_parcel_overlapping_many_gets_one_finding(towns, n_inside):
+    """BIG holds n small parcels: up to MANY_OVERLAPS a finding per pair, beyond one for the group."""
+    crs = _area_crs(towns)
+    c = gpd.GeoSeries([_inside(towns, "九陂镇")], crs=4326).to_crs(crs).iloc[0]
+    geoms = [shapely.box(c.x, c.y, c.x + 1000, c.y + 100)]
+    geoms += [shapely.box(c.x + 60 * i, c.y + 10, c.x + 60 * i + 50, c.y + 60) for i in range(n_inside)]
+    gdf = gpd.GeoDataFrame({"地块编号": ["BIG"] + [f"S{i}" for i in range(n_inside)]}, geometry=geoms,
+                           crs=crs).to_crs(4490)
+    r = qa(gdf, towns, False)
+    big = r.findings[(r.findings["kind"] == "overlaps_parcel") & (r.findings["parcel_id"] == "BIG")]
+    small = r.findings[(r.findings["kind"] == "overlaps_parcel") & (r.findings["parcel_id"] != "BIG")]
+    assert len(small) == n_inside  # each small parcel overlaps BIG only: its pair finding stays
+    if n_inside <= MANY_OVERLAPS:
+        assert len(big) == n_inside and len(r.groups) == 0
+    else:
+        fig = json.loads(big["figures"].iloc[0])
+        assert len(big) == 1 and fig["group_size"] == n_inside
+        assert fig["overlap_m2"] == pytest.approx(n_inside * 2500, rel=1e-3)
+        assert sorted(r.groups["parcel_id"]) == sorted(f"S{i}" for i in range(n_inside))

@@ -3,6 +3,8 @@ local engine, read and written in partitions, overlaps and duplicates found acro
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -12,7 +14,7 @@ from test_qa import build_parcels
 
 from landgis.cli import main
 from landgis.qa import ADDED_COLUMNS, qa, write_qa
-from landgis.qa.result import for_file, sort_findings
+from landgis.qa.result import sort_groups, for_file, sort_findings
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +52,7 @@ def _same(dist, local):
     assert (pd.isna(ga) == pd.isna(gb)).all()
     assert shapely.equals_exact(ga[~pd.isna(ga)], gb[~pd.isna(gb)], 0).all()
     pd.testing.assert_frame_equal(dist.quota, local.quota)
+    pd.testing.assert_frame_equal(sort_groups(dist.groups.compute()), local.groups)
     skip = {"engine", "store", "n_partitions", "overlaps_within_partitions", "overlaps_across_partitions",
             "booked_ha", "allocated_ha", "border_parcels", "timings_s"}
     assert {k: v for k, v in dist.summary.items() if k not in skip} == {
@@ -70,6 +73,27 @@ def test_known_answers_same_as_local(towns, plan, client, tmp_path):
     # the duplicates live in different partitions (4 rows each) and are still found
     p = dist.parcels.compute()
     assert p.loc[p["parcel_id"] == "P10", "finding_kinds"].str.contains("duplicate_id").all()
+
+
+def test_parcels_at_one_coordinate_one_finding_per_group(towns, client, tmp_path):
+    """2,000 points at one place, ids in 4 groups of 500: 1 + 4 duplicate findings on both engines
+    (each member used to list every other: O(n²)); the list file names every member."""
+    n = 2000
+    pt = towns.to_crs(4490).geometry.iloc[0].representative_point()
+    gdf = gpd.GeoDataFrame({"地块编号": [f"Q{i % 4}" for i in range(n)], "乡镇": towns["name"].iloc[0]},
+                           geometry=[pt] * n, crs=4490)
+    path = tmp_path / "same.parquet"
+    gdf.to_parquet(path, row_group_size=500)
+    local = qa(path, towns, False)
+    dist = qa(path, towns, False, engine="dask", scheduler=client, out_dir=tmp_path / "out", partition_rows=500)
+    _same(dist, local)
+    f = local.findings
+    assert (f["kind"] == "duplicate_geometry").sum() == 1 and (f["kind"] == "duplicate_id").sum() == 4
+    assert len(f) == 5
+    assert json.loads(f.loc[f["kind"] == "duplicate_geometry", "figures"].iloc[0])["group_size"] == n
+    assert len(local.groups) == 2 * n and local.groups.groupby("group").size().to_dict() == {
+        "duplicate_geometry:1": n, **{f"duplicate_id:{k + 1}": n // 4 for k in range(4)}}
+    assert (local.parcels["finding_kinds"] == "duplicate_geometry,duplicate_id").all()
 
 
 def _many(towns, n=3000, seed=11) -> gpd.GeoDataFrame:
@@ -105,9 +129,12 @@ def test_geoparquet_in_partitions_with_overlaps_across_borders(towns, plan, clie
     # partitioned outputs: one Parquet file per partition, findings.csv streamed from them
     assert len(list((tmp_path / "out" / "parcels.parquet").glob("*.parquet"))) == 6
     written = {p.name for p in write_qa(dist, tmp_path / "out")}
-    assert {"parcels.parquet", "findings.parquet", "findings.csv", "findings.xlsx", "quota.csv"} <= written
+    assert {"parcels.parquet", "findings.parquet", "findings.csv", "findings.xlsx", "quota.csv",
+            "finding_groups.csv"} <= written
     csv = pd.read_csv(tmp_path / "out" / "findings.csv", encoding="utf-8-sig")
     assert len(csv) == len(local.findings) and csv["input_row"].min() == 1
+    groups = pd.read_csv(tmp_path / "out" / "finding_groups.csv", encoding="utf-8-sig")
+    assert len(groups) == len(local.groups) == 2 * 100 + 2  # 100 pairs of ids, one pair of geometries
     assert not list((tmp_path / "out").glob(".qa-*"))  # no work or staging folders left
 
 
@@ -152,6 +179,26 @@ def test_no_parcels_at_all(towns, plan, client, tmp_path):
     assert dist.summary["n_parcels"] == 0 and len(local.quota) > 0
     _same(dist, local)
     assert list(dist.parcels.columns) == list(for_file(local.parcels).columns)
+
+
+def test_overlap_groups_across_partitions_same_as_local(towns, client, tmp_path):
+    """BIG holds 15 small parcels spread over partitions of 4 rows: one group finding on both engines."""
+    from test_qa import _area_crs, _inside
+
+    crs = _area_crs(towns)
+    c = gpd.GeoSeries([_inside(towns, "九陂镇")], crs=4326).to_crs(crs).iloc[0]
+    geoms = [shapely.box(c.x + 60 * i, c.y + 10, c.x + 60 * i + 50, c.y + 60) for i in range(15)]
+    geoms.insert(7, shapely.box(c.x, c.y, c.x + 1000, c.y + 100))
+    gdf = gpd.GeoDataFrame({"地块编号": [f"S{i}" for i in range(16)]}, geometry=geoms, crs=crs).to_crs(4490)
+    path = tmp_path / "star.parquet"
+    gdf.to_parquet(path)
+    local = qa(path, towns, False)
+    dist = qa(path, towns, False, engine="dask", scheduler=client, out_dir=tmp_path / "out", partition_rows=4)
+    assert dist.summary["n_partitions"] >= 3 and dist.summary["overlaps_across_partitions"] > 0
+    _same(dist, local)
+    big = local.findings[(local.findings["kind"] == "overlaps_parcel") & (local.findings["row"] == 7)]
+    assert len(big) == 1 and json.loads(big["figures"].iloc[0])["group_size"] == 15
+    assert (local.groups["group"] == "overlaps_parcel:8").sum() == 15
 
 
 def test_sigterm_while_the_cluster_works_is_one_line(towns, tmp_path):

@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 
 from landgis.errors import InputError
+from landgis.limits import check_size, check_zip, exceeded, limit
 from landgis.plan.webpage import decode_html, html_lines, looks_like_html
 
 __all__ = ["read_plan_text", "looks_like_path", "fold", "to_simplified", "PLAN_SUFFIXES"]
@@ -23,6 +24,8 @@ _DOT_AS_POINT = re.compile(r"(?<=\d)。(?=\d+" + _AREA_UNIT + ")")
 _STRAY_SPACE = re.compile(r"(\d\.\d+)[ \u3000]+(\d+)(?=" + _AREA_UNIT + ")")
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")",
                            "[": "(", "]": ")", "\u00a0": " ", "\u200b": ""})
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"  # WordprocessingML elements
 
 PLAN_SUFFIXES = (".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm")
 
@@ -43,6 +46,7 @@ def looks_like_path(source: str | Path) -> bool:
 
 
 def _read_txt(path: Path) -> str:
+    check_size(path, "text_chars", "bytes of text")  # a character takes at least one byte
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -54,27 +58,97 @@ def _read_txt(path: Path) -> str:
 
 def _read_docx(path: Path) -> str:
     import docx
-    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    _check_docx(path)
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several kinds for a file that is not a .docx
         raise InputError(f"{path}: not a readable Word .docx file ({exc})") from None
     lines: list[str] = []
+    size = 0
     body = document.element.body
+    _check_docx_cells(body, path)
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             lines.append(Paragraph(child, document).text)
         elif tag == "tbl":
             lines.append("")
-            # python-docx repeats a merged cell in every grid column (and row) it spans, which
-            # keeps each row aligned with the header: 合计 merged over 序号 and 乡镇 reads 合计\t合计.
-            for row in Table(child, document).rows:
-                lines.append("\t".join(" ".join(cell.text.split()) for cell in row.cells))
+            rows = _docx_table_rows(child, lambda p: Paragraph(p, document).text, limit("text_chars") - size, path)
+            lines.extend(rows)
             lines.append("")
+            size += sum(len(row) + 1 for row in rows)
+        size += len(lines[-1]) + 1
+        if size > limit("text_chars"):
+            raise exceeded(path, "characters of text (tables with merged cells repeated)", "text_chars")
     return "\n".join(lines)
+
+
+def _docx_table_rows(tbl, text_of, budget: int, where: object) -> list[str]:
+    """The rows of a Word table as tab-separated cells, a merged cell repeated in every grid cell it spans.
+
+    As python-docx's ``_Row.cells`` (合计 merged over 序号 and 乡镇 reads 合计\t合计, which keeps each
+    row aligned with the header), but in one pass: a vertically merged cell takes the text of the
+    cell above it in the same grid column instead of walking up the table again for every row.
+    Raises :class:`~landgis.errors.LimitError` once the rows would hold more than ``budget`` characters.
+    """
+    above: dict[int, str] = {}
+    rows: list[str] = []
+    for tr in tbl.iterfind(f"{_W}tr"):
+        before = tr.find(f"{_W}trPr/{_W}gridBefore")
+        col = _grid_span(before, attr=True) if before is not None else 0
+        cells: list[str] = []
+        for tc in tr.iterfind(f"{_W}tc"):
+            span = _grid_span(tc)
+            merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+            if merge is not None and merge.get(f"{_W}val", "continue") == "continue":
+                text = above.get(col, "")
+            else:
+                text = " ".join("\n".join(text_of(p) for p in tc.iterfind(f"{_W}p")).split())
+            for c in range(col, col + span):
+                above[c] = text
+            budget -= (len(text) + 1) * span
+            if budget < 0:
+                raise exceeded(where, "characters of text (tables with merged cells repeated)", "text_chars")
+            cells.extend([text] * span)
+            col += span
+        rows.append("\t".join(cells))
+    return rows
+
+
+def _check_docx(path: Path) -> None:
+    """Refuse a .docx that would expand beyond the limits before python-docx unpacks it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            check_zip(zf, path, office=True)
+    except zipfile.BadZipFile:
+        raise InputError(f"{path}: not a readable Word .docx file (not a zip archive)") from None
+
+
+def _check_docx_cells(body, path: Path) -> None:
+    """Refuse Word tables whose grid (rows × columns, merged cells repeated) exceeds the ``cells`` limit."""
+    total = 0
+    for tbl in body.iter(f"{_W}tbl"):
+        cols = sum(1 for _ in tbl.iterfind(f"{_W}tblGrid/{_W}gridCol"))
+        rows = sum(1 for _ in tbl.iterfind(f"{_W}tr"))
+        widest = max((sum(_grid_span(tc) for tc in tr.iterfind(f"{_W}tc")) for tr in tbl.iterfind(f"{_W}tr")),
+                     default=0)
+        total += rows * max(cols, widest, 1)
+        if total > limit("cells"):
+            raise exceeded(path, "table cells in the Word tables (rows × columns)", "cells")
+
+
+def _grid_span(tc, attr: bool = False) -> int:
+    """How many grid columns a Word table cell spans (its ``w:gridSpan``, else 1); with ``attr``, the
+    ``w:val`` of the element itself (``w:gridBefore``)."""
+    span = tc if attr else tc.find(f"{_W}tcPr/{_W}gridSpan")
+    try:
+        return max(1, int(span.get(f"{_W}val") or 1)) if span is not None else 1
+    except ValueError:
+        return 1
 
 
 def _read_pdf(path: Path) -> str:
@@ -82,7 +156,21 @@ def _read_pdf(path: Path) -> str:
 
     try:
         reader = pypdf.PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        n = len(reader.pages)
+    except Exception as exc:  # pypdf raises many kinds for damaged files
+        raise InputError(f"{path}: not a readable PDF ({exc})") from None
+    if n > limit("pdf_pages"):
+        raise exceeded(path, "pages", "pdf_pages", n)
+    pages: list[str] = []
+    size = 0
+    try:
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            size += len(pages[-1])
+            if size > limit("text_chars"):
+                raise exceeded(path, "characters of text", "text_chars")
+    except InputError:
+        raise
     except Exception as exc:  # pypdf raises many kinds for damaged files
         raise InputError(f"{path}: not a readable PDF ({exc})") from None
     text = "\n".join(pages)
@@ -112,7 +200,7 @@ def read_plan_text(source: str | Path) -> tuple[str, str]:
     """
     if not looks_like_path(source):
         text = str(source)
-        return ("\n".join(html_lines(text)) if looks_like_html(text) else text), "<text>"
+        return ("\n".join(html_lines(text, "<text>")) if looks_like_html(text) else text), "<text>"
     path = Path(source)
     try:
         exists = path.is_file()
@@ -126,7 +214,8 @@ def read_plan_text(source: str | Path) -> tuple[str, str]:
     if suffix == ".pdf":
         return _read_pdf(path), str(path)
     if suffix in (".html", ".htm", ".shtml", ".xhtml"):
-        return "\n".join(html_lines(decode_html(path.read_bytes()))), str(path)
+        check_size(path, "html_bytes")
+        return "\n".join(html_lines(decode_html(path.read_bytes()), path)), str(path)
     if suffix == ".doc":
         raise InputError(f"{path}: old Word .doc files cannot be read; save it as .docx")
     return _read_txt(path), str(path)

@@ -13,6 +13,9 @@ import re
 import lxml.html
 from lxml import etree
 
+from landgis.errors import InputError
+from landgis.limits import exceeded, limit
+
 __all__ = ["html_lines", "decode_html", "looks_like_html"]
 
 _DROP_TAGS = ("script", "style", "noscript", "head", "nav", "header", "footer", "form", "iframe", "template",
@@ -47,8 +50,12 @@ def decode_html(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def html_lines(page: str) -> list[str]:
+def html_lines(page: str, where: object = "<html>") -> list[str]:
     """The text lines of a page: content paragraphs and tables (cells separated by tabs).
+
+    The page is read whole or not at all: nesting deeper than ``html_nesting``, a ``colspan`` or
+    ``rowspan`` beyond its limit, or more than ``cells`` table cells on the grid raise
+    :class:`~landgis.errors.LimitError` naming ``where`` (:mod:`landgis.limits`).
 
     Examples
     --------
@@ -57,13 +64,23 @@ def html_lines(page: str) -> list[str]:
     ['总量10公顷', '合计\\t合计\\t']
     """
     page = re.sub(r"^\s*<\?xml[^>]*>", "", page)
+    depth = limit("html_nesting")
+    parser = lxml.html.HTMLParser(huge_tree=depth > 255)  # libxml2 stops at 256 levels, or 2048 when huge
     try:
-        doc = lxml.html.document_fromstring(page)
+        doc = lxml.html.document_fromstring(page, parser=parser)
     except (etree.ParserError, ValueError):
         return [line for line in page.splitlines() if line.strip()]
+    # libxml2 recovers from a resource limit by dropping the rest of the page: that is an error here
+    fatal = [e for e in parser.error_log if e.level_name == "FATAL"]
+    if any("depth" in e.message.lower() for e in fatal) or _depth(doc) > depth:
+        raise exceeded(where, "levels of element nesting (the page could be read only in part)", "html_nesting")
+    if fatal:
+        raise InputError(f"{where}: the page could be read only in part (line {fatal[0].line}: "
+                         f"{' '.join(fatal[0].message.split())})")
     _drop_boilerplate(doc)
+    budget = [limit("cells"), limit("text_chars")]
     for table in reversed(doc.xpath("//table")):  # innermost first
-        _flatten_table(table)
+        _flatten_table(table, budget, where)
     for br in doc.iter("br"):
         br.tail = "\n" + (br.tail or "")
     for el in doc.iter():
@@ -92,8 +109,22 @@ def _drop_boilerplate(doc) -> None:
             el.drop_tree()
 
 
-def _grid(table) -> list[list[str]]:
-    """The cells of a table on its grid: a spanning cell repeated over every grid cell it covers."""
+def _depth(doc) -> int:
+    """How deeply the elements of ``doc`` nest."""
+    deepest = 0
+    stack = [(doc, 1)]
+    while stack:
+        el, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((child, d + 1) for child in el)
+    return deepest
+
+
+def _grid(table, budget: list[int], where: object) -> list[list[str]]:
+    """The cells of a table on its grid: a spanning cell repeated over every grid cell it covers.
+
+    ``budget`` is how many grid cells and characters the page may still have; spans beyond their limits or
+    more cells than the budget raise :class:`~landgis.errors.LimitError`."""
     rows: list[list[str]] = []
     pending: dict[tuple[int, int], str] = {}  # (row, col) → text from a rowspan above
     for r, tr in enumerate(table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")):
@@ -110,8 +141,14 @@ def _grid(table) -> list[list[str]]:
             k += 1
             text = " ".join(cell.text_content().split())
             text = "" if _EMPTY.match(text) else text
-            span = _span(cell.get("colspan"))
-            down = _span(cell.get("rowspan"))
+            span = _span(cell.get("colspan"), "colspan", where)
+            down = _span(cell.get("rowspan"), "rowspan", where)
+            budget[0] -= span * down
+            budget[1] -= (len(text) + 1) * span * down
+            if budget[0] < 0:
+                raise exceeded(where, "table cells after colspan/rowspan are repeated", "cells")
+            if budget[1] < 0:
+                raise exceeded(where, "characters in tables after colspan/rowspan are repeated", "text_chars")
             for c in range(col, col + span):
                 row.append(text)
                 for d in range(1, down):
@@ -121,16 +158,20 @@ def _grid(table) -> list[list[str]]:
     return rows
 
 
-def _span(value: str | None) -> int:
+def _span(value: str | None, attr: str, where: object) -> int:
+    """A cell's colspan/rowspan: 1 when missing or not a number (as browsers do), an error beyond the limit."""
     try:
-        return max(1, min(int(value or 1), 100))
+        n = int(str(value or 1).strip())
     except ValueError:
         return 1
+    if n > limit(f"html_{attr}"):
+        raise exceeded(where, f"in a table cell's {attr}", f"html_{attr}", n)
+    return max(1, n)
 
 
-def _flatten_table(table) -> None:
+def _flatten_table(table, budget: list[int], where: object) -> None:
     """Replace a table by its rows as text lines (cells joined by the separator)."""
-    rows = [row for row in _grid(table) if any(row)]
+    rows = [row for row in _grid(table, budget, where) if any(row)]
     holder = lxml.html.Element("pre")
     holder.text = "\n" + "\n".join(_SEP.join(row) for row in rows) + "\n"
     holder.tail = table.tail

@@ -39,8 +39,9 @@ import pandas as pd
 import shapely
 
 from landgis.qa import exchange
-from landgis.qa.checks import Context, check_partition, duplicate_geometries, duplicate_ids, overlaps
-from landgis.qa.labels import FINDING_COLUMNS
+from landgis.qa.checks import (Context, check_partition, duplicate_geometries, duplicate_ids, group_overlaps,
+                               overlaps)
+from landgis.qa.labels import FINDING_COLUMNS, GROUP_COLUMNS
 from landgis.qa.quota import booked, contributions, repeats_taken_out
 
 __all__ = ["run_local", "run_dask", "cluster", "DaskRun", "PARTITION_ROWS"]
@@ -125,6 +126,36 @@ def write_findings_parquet(records, path: Path) -> None:
                             for v in df[c]], pa.large_string())
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(pa.table(cols, schema=_findings_schema()), path)
+
+
+def write_groups_parquet(members: pd.DataFrame, path: Path) -> None:
+    """Members of duplicate groups (:data:`GROUP_COLUMNS`) as one Parquet file, fixed schema."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pandas(pd.DataFrame(members, columns=list(GROUP_COLUMNS)).astype(
+        {"group": str, "kind": str, "group_size": np.int64, "row": np.int64, "parcel_id": str}),
+        schema=_groups_schema(), preserve_index=False), path)
+
+
+def read_groups_parquet(paths) -> pd.DataFrame:
+    """Group member files written by :func:`write_groups_parquet`, as one DataFrame."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = [pq.read_table(p, schema=_groups_schema()) for p in paths]
+    if not tables:
+        return pd.DataFrame({c: pd.Series(dtype=np.int64 if c in ("row", "group_size") else object)
+                             for c in GROUP_COLUMNS})
+    return pa.concat_tables(tables).to_pandas()
+
+
+def _groups_schema():
+    import pyarrow as pa
+
+    return pa.schema([("group", pa.string()), ("kind", pa.string()), ("group_size", pa.int64()),
+                      ("row", pa.int64()), ("parcel_id", pa.large_string())])
 
 
 def read_findings_parquet(paths) -> pd.DataFrame:
@@ -292,7 +323,7 @@ def _write_duplicate_keys(store: pd.DataFrame, k: int, work: Path, nbuckets: int
                               max(1_000, len(some) // max(1, 4 * nbuckets)))
 
 
-def _duplicate_stage(kind: str, j: int, work: Path) -> int:
+def _duplicate_stage(kind: str, j: int, work: Path, staging: Path) -> int:
     df = exchange.read_range(sorted((work / "duplicates" / kind).glob("*.parquet")), "_bucket", j, j + 1)
     if not len(df):
         return 0
@@ -300,13 +331,20 @@ def _duplicate_stage(kind: str, j: int, work: Path) -> int:
     added = pd.DataFrame({"id_text": df["_qa_id_text"], "parcel_id": df["_qa_parcel_id"],
                           "geom_key": df["_qa_geom_key"]}, index=df.index)
     found: list = []
-    (duplicate_ids if kind == "id" else duplicate_geometries)(added, found)
+    members: list = []
+    (duplicate_ids if kind == "id" else duplicate_geometries)(added, found, members)
     _write_by_part(found, df["_qa_part"], f"{kind}.{j}", work)
     if kind == "geometry":  # the second and later rows of a geometry count nowhere in the quota
         again = df["_qa_geom_key"].duplicated(keep="first").to_numpy()
         fix = repeats_taken_out(df.loc[again, "_qa_booked"].tolist())
         if len(fix):
             fix.to_parquet(work / "quota_repeats" / f"{j}.parquet", index=False)
+    if members:
+        m = members[0]
+        write_groups_parquet(m, staging / "finding_groups.parquet" / f"{kind}.{j:05d}.parquet")
+        parts = df["_qa_part"].reindex(m["row"].to_numpy()).to_numpy()
+        for k in np.unique(parts):  # each partition's rows, for their per-parcel columns
+            write_groups_parquet(m[parts == k], work / "members" / f"part={int(k)}" / f"{kind}.{j}.parquet")
     return len(found)
 
 
@@ -379,13 +417,16 @@ def _assemble_stage(k: int, work: Path, staging: Path) -> dict:
 
     checked = gpd.read_parquet(work / "checked" / f"part.{k}.parquet")
     rows = checked["_qa_row"].to_numpy(dtype=np.int64)
-    fdf = sort_findings(read_findings_parquet(sorted((work / "findings" / f"part={k}").glob("*.parquet"))),
-                        int(rows.max()) + 1 if len(rows) else 0)
+    fdf, around = group_overlaps(read_findings_parquet(sorted((work / "findings" / f"part={k}").glob("*.parquet"))))
+    fdf = sort_findings(fdf, int(rows.max()) + 1 if len(rows) else 0)
+    if len(around):
+        write_groups_parquet(around, staging / "finding_groups.parquet" / f"overlaps.{k:05d}.parquet")
     added = pd.DataFrame({c: checked[f"_qa_{c}"].to_numpy() for c in ("parcel_id", "township_found", "area_ha")},
                          index=rows)
     added["geometry"] = checked.geometry.to_numpy()
     inputs = checked.drop(columns=[c for c in checked.columns if c.startswith("_qa_")] + [checked.geometry.name])
-    table = parcel_table(inputs.set_axis(rows), added, per_row(fdf))
+    members = read_groups_parquet(sorted((work / "members" / f"part={k}").glob("*.parquet")))
+    table = parcel_table(inputs.set_axis(rows), added, per_row(fdf, members))
     table = gpd.GeoDataFrame(_stable(table.drop(columns="geometry")), geometry=table.geometry, crs=4326)
     table.to_parquet(staging / "parcels.parquet" / f"part.{k:05d}.parquet", index=False)
     write_findings_parquet(fdf, staging / "findings.parquet" / f"part.{k:05d}.parquet")
@@ -498,7 +539,8 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
     token = uuid.uuid4().hex[:12]
     work, staging = out / f".qa-work-{token}", out / f".qa-staging-{token}"
     for d in (work / "keyed", work / "checked", work / "findings", work / "near", work / "duplicates",
-              work / "quota_repeats", staging / "parcels.parquet", staging / "findings.parquet"):
+              work / "quota_repeats", staging / "parcels.parquet", staging / "findings.parquet",
+              staging / "finding_groups.parquet"):
         d.mkdir(parents=True)
     try:
         with cluster(scheduler) as client:
@@ -530,7 +572,7 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
     shutil.rmtree(work / "keyed")  # every partition has its rows: the pieces are no longer needed
     timings["partition_and_check"] = time.perf_counter() - t0
 
-    jobs = [dask.delayed(_duplicate_stage)(kind, j, work) for kind in ("id", "geometry") for j in range(nparts)]
+    jobs = [dask.delayed(_duplicate_stage)(kind, j, work, staging) for kind in ("id", "geometry") for j in range(nparts)]
     shared: dict = {}
     for a, si in enumerate(stats):
         for sj in stats[a + 1:]:
@@ -568,9 +610,10 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
 
 
 def publish(run: DaskRun) -> None:
-    """Move the staged ``parcels.parquet/`` and ``findings.parquet/`` into place (replacing old ones)."""
+    """Move the staged ``parcels.parquet/``, ``findings.parquet/`` and ``finding_groups.parquet/`` into
+    place (replacing old ones)."""
     staging = run.staging
-    for name in ("parcels.parquet", "findings.parquet"):
+    for name in ("parcels.parquet", "findings.parquet", "finding_groups.parquet"):
         target = staging.parent / name
         if target.exists():
             shutil.rmtree(target) if target.is_dir() else target.unlink()

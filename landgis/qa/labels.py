@@ -13,7 +13,7 @@ import numpy as np
 from landgis.severity import SEVERITY_WORDS
 
 __all__ = ["SEVERITIES", "SEVERITY_OF", "KIND_ORDER", "KIND_LABELS", "KIND_LABELS_EN", "SEVERITY_LABELS",
-           "FINDING_COLUMNS", "finding", "to_json"]
+           "FINDING_COLUMNS", "GROUP_COLUMNS", "finding", "to_json"]
 
 #: Severities, worst first. A parcel with no finding has ``worst_severity == "ok"``.
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
@@ -23,6 +23,9 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "row", "parcel_id", "kind", "severity", "message",
     "township_declared", "township_found", "category", "figures",
 )
+
+#: Columns of the list of duplicate groups (``finding_groups.csv``): one row per member of a group.
+GROUP_COLUMNS: tuple[str, ...] = ("group", "kind", "group_size", "row", "parcel_id")
 
 #: Severity of each kind of finding; the order of this mapping is the order findings are listed in.
 SEVERITY_OF: dict[str, str] = {

@@ -21,6 +21,7 @@ import pyogrio
 from pyproj import CRS
 
 from landgis.errors import InputError
+from landgis.limits import check_size, check_zip, exceeded, limit
 from landgis.qa.survey import is_boundary_txt, read_boundary_txt, read_dxf
 from landgis.shapefiles import shapefile_source
 
@@ -128,6 +129,9 @@ def _read_vector(path: Path, layer: str | None, max_rows: int | None = None) -> 
                 if len(layers) > 1:
                     raise InputError(f"{path}: several layers ({', '.join(layers)}); say which with --layer")
                 layer = layers[0] if layers else None
+            n = pyogrio.read_info(src, layer=layer, encoding=encoding)["features"]
+            if max_rows is None and n > limit("rows"):
+                raise exceeded(path, "features", "rows", n)
             gdf = pyogrio.read_dataframe(src, layer=layer, encoding=encoding, max_features=max_rows)
         for w in said:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
@@ -190,8 +194,16 @@ def _read_workbook(path: Path, sheet: str | None) -> pd.DataFrame:
 
     suffix = path.suffix.lower()
     engine = "xlrd" if suffix == ".xls" else "openpyxl"
+    if suffix != ".xls":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                check_zip(zf, path, office=True)
+        except zipfile.BadZipFile:
+            pass  # read_excel says what is wrong with it
+    else:
+        check_size(path, "table_bytes")
     try:
-        return pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine=engine)
+        df = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine=engine, nrows=limit("rows") + 1)
     except ImportError:
         raise InputError(f"{path}: reading old .xls workbooks needs xlrd (pip install xlrd); or save the "
                          f"sheet as .xlsx or .csv in Excel/WPS (另存为)") from None
@@ -210,6 +222,24 @@ def _read_workbook(path: Path, sheet: str | None) -> pd.DataFrame:
             raise
         raise InputError(f"{path}: not a readable {suffix} workbook (damaged or another format): "
                          f"{_first_sentence(exc)}") from None
+    _check_table(df, path)
+    return df
+
+
+def _check_table(df: pd.DataFrame, path: Path) -> None:
+    """Refuse a parcel table of more rows or longer cells than :mod:`landgis.limits` allows."""
+    if len(df) > limit("rows"):
+        raise exceeded(path, "rows", "rows")
+    most = limit("field_chars")
+    for k, col in enumerate(df.columns):
+        if len(str(col)) > most:
+            raise exceeded(f"{path}, column {k + 1}", "characters in the column name", "field_chars", len(str(col)))
+        text = df[col].astype("string")
+        lengths = text.str.len()
+        if (lengths > most).any():
+            row = int(np.flatnonzero((lengths > most).fillna(False).to_numpy())[0])
+            raise exceeded(f"{path}, row {row + 2}, column {str(col)[:40]!r}", "characters in one cell",
+                           "field_chars", int(lengths.iloc[row]))
 
 
 def _read_table(path: Path, layer: str | None) -> pd.DataFrame:
@@ -218,12 +248,16 @@ def _read_table(path: Path, layer: str | None) -> pd.DataFrame:
         df = _read_workbook(path, layer)
         df = df.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
     else:
+        check_size(path, "table_bytes")
         text = _decode_table(path.read_bytes(), path)
         sep = "\t" if suffix == ".tsv" else _delimiter(text)
         try:
-            df = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, skipinitialspace=True, keep_default_na=False)
+            df = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, skipinitialspace=True, keep_default_na=False,
+                             nrows=limit("rows") + 1)
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise InputError(f"{path}: not a readable CSV table: {exc}") from None
+        del text
+        _check_table(df, path)
     df.columns = [str(c).strip() for c in df.columns]
     return df
 

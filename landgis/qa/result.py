@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
-from landgis.qa.labels import FINDING_COLUMNS, KIND_LABELS, KIND_LABELS_EN, KIND_ORDER, SEVERITIES, SEVERITY_OF
+from landgis.qa.checks import group_overlaps
+from landgis.qa.labels import GROUP_COLUMNS, FINDING_COLUMNS, KIND_LABELS, KIND_LABELS_EN, KIND_ORDER, SEVERITIES, SEVERITY_OF
 from landgis.severity import SEVERITY_WORDS
 from landgis.qa.quota import QUOTA_COLUMNS
 
@@ -59,6 +60,11 @@ class QAResult:
         The township layer the parcels were checked against (for maps).
     fields : dict
         The input columns used: ``id``, ``township``, ``category``, ``area`` and ``area_unit``.
+    groups : pandas.DataFrame
+        Every member of every group of duplicates (same id, same geometry), columns
+        :data:`landgis.qa.checks.GROUP_COLUMNS`: ``group`` (``"<kind>:<first input row, 1-based>"``,
+        the one finding of the group sits on that row), ``kind``, ``group_size``, ``row`` (0-based
+        input row) and ``parcel_id``. A dask DataFrame with ``engine="dask"``.
     constraints : pandas.DataFrame or None
         With constraint layers: per parcel and layer, the overlap and its share
         (:data:`landgis.qa.constraints.CONSTRAINT_COLUMNS`).
@@ -74,6 +80,7 @@ class QAResult:
     summary: dict
     townships: gpd.GeoDataFrame | None = None
     fields: dict = field(default_factory=dict)
+    groups: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(GROUP_COLUMNS)))
     constraints: pd.DataFrame | None = None
     constraints_by_township: pd.DataFrame | None = None
     constraint_layers: dict | None = None
@@ -94,17 +101,29 @@ def sort_findings(fdf: pd.DataFrame, after: int) -> pd.DataFrame:
     order = fdf["kind"].map(KIND_ORDER)
     other = np.zeros(len(fdf), dtype=np.int64)
     ov = (fdf["kind"] == "overlaps_parcel").to_numpy()
-    other[ov] = [json.loads(f)["other_row"] for f in fdf["figures"].to_numpy()[ov]]
+    other[ov] = [json.loads(f).get("other_row", 0) for f in fdf["figures"].to_numpy()[ov]]
     return fdf.assign(_o=order, _r=fdf["row"].fillna(after), _p=other).sort_values(
         ["_r", "_o", "_p"], kind="stable").drop(columns=["_o", "_r", "_p"]).reset_index(drop=True)
 
 
-def per_row(fdf: pd.DataFrame) -> pd.DataFrame:
+def per_row(fdf: pd.DataFrame, members: pd.DataFrame | None = None) -> pd.DataFrame:
     """``n_findings``, ``worst_severity`` and ``finding_kinds`` per input row that has findings.
 
-    ``fdf`` must be sorted as :func:`sort_findings` sorts.
+    ``fdf`` must be sorted as :func:`sort_findings` sorts. The members of a group of duplicates
+    (``members``, :data:`~landgis.qa.checks.GROUP_COLUMNS`) count its one finding as theirs too.
     """
     rows = fdf.dropna(subset=["row"])
+    if members is not None and len(members):
+        # the members of a group of duplicates share its finding (an overlap group's have their own)
+        members = members[members["kind"].isin(["duplicate_id", "duplicate_geometry"]).to_numpy()]
+        head = rows[rows["kind"].isin(["duplicate_id", "duplicate_geometry"])]
+        first = pd.to_numeric(members["group"].str.rsplit(":", n=1).str[1]).to_numpy() - 1
+        others = pd.DataFrame({"row": members["row"].to_numpy(), "kind": members["kind"].to_numpy()})
+        others = others[others["row"].to_numpy() != first]
+        if len(others):
+            others["severity"] = others["kind"].map(SEVERITY_OF)
+            rows = pd.concat([rows[["row", "kind", "severity"]], others.astype({"row": head["row"].dtype})])
+            rows = rows.assign(_o=rows["kind"].map(KIND_ORDER)).sort_values(["row", "_o"], kind="stable")
     rank = rows["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
     g = rows.assign(_rank=rank).groupby("row", sort=True)
     out = pd.DataFrame({
@@ -149,15 +168,29 @@ def summarise(fdf: pd.DataFrame, parcels: pd.DataFrame, quota: pd.DataFrame, **e
     }
 
 
-def assemble(gdf, added, findings, quota, townships, fields, source, engine, plan) -> QAResult:
-    """The :class:`QAResult` of rows checked in one process."""
-    fdf = sort_findings(pd.DataFrame(findings, columns=list(FINDING_COLUMNS)), len(gdf) + 1)
-    out = parcel_table(gdf.drop(columns=gdf.geometry.name), added, per_row(fdf))
+def assemble(gdf, added, findings, quota, townships, fields, source, engine, plan, members=()) -> QAResult:
+    """The :class:`QAResult` of rows checked in one process (``members``: the duplicate groups' frames)."""
+    fdf, around = group_overlaps(pd.DataFrame(findings, columns=list(FINDING_COLUMNS)))
+    fdf = sort_findings(fdf, len(gdf) + 1)
+    groups = sort_groups(pd.concat([pd.DataFrame(columns=list(GROUP_COLUMNS)), *members, around],
+                                   ignore_index=True))
+    out = parcel_table(gdf.drop(columns=gdf.geometry.name), added, per_row(fdf, groups))
     summary = summarise(fdf, out, quota, source=source, engine=engine, plan=getattr(plan, "source", None),
                         source_crs=CRS.from_user_input(gdf.crs).to_string() if gdf.crs is not None else None)
     out.attrs = {k: v for k, v in getattr(gdf, "attrs", {}).items()}  # e.g. attrs["postgis"]: where it came from
     tw = townships.to_crs(4326) if townships.crs is not None else townships
-    return QAResult(parcels=out, findings=fdf, quota=quota, summary=summary, townships=tw, fields=fields)
+    return QAResult(parcels=out, findings=fdf, quota=quota, summary=summary, townships=tw, fields=fields,
+                    groups=groups)
+
+
+def sort_groups(groups: pd.DataFrame) -> pd.DataFrame:
+    """Group members by kind, first row, then row (the same whichever engine found them)."""
+    g = groups.astype({"group": object, "kind": object, "group_size": np.int64, "row": np.int64,
+                       "parcel_id": object})
+    first = pd.to_numeric(g["group"].str.rsplit(":", n=1).str[1]).to_numpy() if len(g) else np.zeros(0)
+    order = g["kind"].map(KIND_ORDER).to_numpy() if len(g) else np.zeros(0)
+    return g.assign(_k=order, _f=first).sort_values(["_k", "_f", "row"], kind="stable").drop(
+        columns=["_k", "_f"]).reset_index(drop=True)
 
 
 # --- outputs ---------------------------------------------------------------------------------------
@@ -193,7 +226,8 @@ def write_qa(result: QAResult, out_dir) -> list[Path]:
     -------
     list of pathlib.Path
         ``parcels.gpkg`` (every input row with its findings), ``findings.csv`` (UTF-8 with BOM) and
-        ``findings.xlsx``, ``quota.csv`` and ``quota.xlsx``. The map is
+        ``findings.xlsx``, ``quota.csv`` and ``quota.xlsx``, and ``finding_groups.csv``: every
+        member of every group of duplicates (one finding per group in the findings). The map is
         :func:`landgis.render.qa_map.write_qa_map`'s. For a dask result, ``parcels.parquet/`` and
         ``findings.parquet/`` (partitioned GeoParquet/Parquet) replace ``parcels.gpkg``; findings.csv
         is streamed partition by partition (spatial order) and findings.xlsx holds the findings up to
@@ -218,8 +252,10 @@ def write_qa(result: QAResult, out_dir) -> list[Path]:
     written.append(gpkg)
     findings = _for_people(result.findings)
     written.append(_write_table(findings, out / "findings.csv", "csv"))
-    written.append(_write_table(for_file(findings), out / "findings.xlsx", "xlsx"))
+    sheet = _xlsx_findings(findings, result.summary["by_kind"])
+    written.append(_write_table(for_file(sheet), out / "findings.xlsx", "xlsx"))
     written += write_quota(result.quota, out)
+    written.append(_write_table(_groups_for_people(result.groups), out / "finding_groups.csv", "csv"))
     if result.constraints is not None:
         written += _write_constraints(result, out)
     return written
@@ -285,11 +321,19 @@ def _write_constraints(result: QAResult, out: Path) -> list[Path]:
     for name, df in (("constraints", per), ("constraints_by_township", by)):
         df = df.rename(columns=CONSTRAINT_HEADERS)
         written.append(_write_table(df, out / f"{name}.csv", "csv"))
-        written.append(_write_table(for_file(df), out / f"{name}.xlsx", "xlsx"))
+        sheet = _xlsx_findings(df, result.summary["by_kind"]) if name == "findings" else df
+        written.append(_write_table(for_file(sheet), out / f"{name}.xlsx", "xlsx"))
+    written.append(_write_table(_groups_for_people(result.groups), out / "finding_groups.csv", "csv"))
     return written
 
 
-#: Findings written to findings.xlsx at most by the dask engine (beyond, the CSV and Parquet have them all).
+def _groups_for_people(groups: pd.DataFrame) -> pd.DataFrame:
+    out = groups.copy()
+    out["row"] = out["row"].astype(np.int64) + 1
+    return out.rename(columns={"row": "input_row"})
+
+
+#: Findings written to findings.xlsx at most (beyond, its count per kind; the CSV and Parquet have them all).
 XLSX_MAX_FINDINGS = 200_000
 
 
@@ -298,12 +342,14 @@ def _write_partitioned(result: QAResult, out: Path) -> list[Path]:
     import shutil
 
     from landgis.files import atomic_path, csv_bytes
-    from landgis.qa.engines import read_findings_parquet
+    from landgis.qa.engines import read_findings_parquet, read_groups_parquet
 
     store = Path(result.summary["store"])
     written = []
-    for name in ("parcels.parquet", "findings.parquet"):
+    for name in ("parcels.parquet", "findings.parquet", "finding_groups.parquet"):
         target = out / name
+        if not (store / name).exists():  # a store written before groups were listed
+            continue
         if (store / name).resolve() != target.resolve():
             tmp = out / f".{name}.copy"
             shutil.rmtree(tmp, ignore_errors=True)
@@ -318,15 +364,24 @@ def _write_partitioned(result: QAResult, out: Path) -> list[Path]:
                 df = _for_people(read_findings_parquet([f]))
                 fh.write(csv_bytes(df, header=i == 0, bom=i == 0))  # formula-like text made safe
     written.append(out / "findings.csv")
+    groups = sort_groups(read_groups_parquet(sorted((out / "finding_groups.parquet").glob("*.parquet"))))
+    written.append(_write_table(_groups_for_people(groups), out / "finding_groups.csv", "csv"))
     n = sum(result.summary["by_kind"].values())
-    if n <= XLSX_MAX_FINDINGS:
-        table = _for_people(read_findings_parquet(files))
-    else:
-        table = pd.DataFrame({"kind": list(result.summary["by_kind"]), "count": list(result.summary["by_kind"].values())})
-        table["note"] = f"共 {n} 条问题，超过 {XLSX_MAX_FINDINGS} 条，明细见 findings.csv 与 findings.parquet"
+    table = _xlsx_findings(_for_people(read_findings_parquet(files)) if n <= XLSX_MAX_FINDINGS else None,
+                           result.summary["by_kind"], "findings.csv 与 findings.parquet")
     written.append(_write_table(for_file(table), out / "findings.xlsx", "xlsx"))
     written += write_quota(result.quota, out)
     return written
+
+
+def _xlsx_findings(findings: pd.DataFrame | None, by_kind: dict, where: str = "findings.csv") -> pd.DataFrame:
+    """What findings.xlsx holds: the findings, or beyond :data:`XLSX_MAX_FINDINGS` their count per kind."""
+    n = sum(by_kind.values())
+    if findings is not None and n <= XLSX_MAX_FINDINGS:
+        return findings
+    table = pd.DataFrame({"kind": list(by_kind), "count": list(by_kind.values())})
+    table["note"] = f"共 {n} 条问题，超过 {XLSX_MAX_FINDINGS} 条，明细见 {where}"
+    return table
 
 
 def _for_people(findings: pd.DataFrame) -> pd.DataFrame:

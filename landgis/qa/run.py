@@ -10,6 +10,7 @@ import contextlib
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from landgis.errors import InputError
 from landgis.qa import engines
@@ -126,12 +127,13 @@ def qa(parcels, townships=None, plan=None, *, id_field: str | None = None, towns
                              progress=progress, partition_rows=partition_rows)
     added, findings = engines.run_local(gdf, ctx, progress)
     added = added.sort_index()
-    duplicate_ids(added, findings)
-    duplicate_geometries(added, findings)
+    members: list[pd.DataFrame] = []
+    duplicate_ids(added, findings, members)
+    duplicate_geometries(added, findings, members)
     overlaps(added, ctx, findings)
     table = check_constraints(added, layers, rules, ctx.crs_area, findings) if layers else None
     quota = reconcile(booked(added, repeated_rows(added)), plan, findings)
-    result = assemble(gdf, added, findings, quota, townships, fields, source, engine, plan)
+    result = assemble(gdf, added, findings, quota, townships, fields, source, engine, plan, members)
     if table is not None:
         result.constraints = table
         result.constraints_by_township = constraints_by_township(table)
@@ -234,6 +236,7 @@ def _context(sample, townships, plan, source, id_field, township_field, category
     plan_cats = list(dict.fromkeys(plan.allocations["category"])) if plan is not None else []
     ctx = Context(townships, fields, unit, area_tolerance, getattr(plan, "category_system", None), plan_cats,
                   overlap_tolerance)
+    ctx.source = str(source)
     if fields["area"] and unit is None:
         ctx.area_unit = unit = guess_area_unit(sample, fields["area"], ctx)
     fields["area_unit"] = unit
@@ -276,5 +279,9 @@ def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir
     }
     parcels = dask_geopandas.read_parquet(str(run.parcels_path))
     findings = dd.read_parquet(str(run.findings_path)).astype({"row": "Int64"})
+    groups_path = run.findings_path.parent / "finding_groups.parquet"
+    groups = (dd.read_parquet(str(groups_path)) if any(groups_path.glob("*.parquet"))
+              else dd.from_pandas(engines.read_groups_parquet([]), npartitions=1))
     tw = townships.to_crs(4326) if townships.crs is not None else townships
-    return QAResult(parcels=parcels, findings=findings, quota=quota, summary=summary, townships=tw, fields=fields)
+    return QAResult(parcels=parcels, findings=findings, quota=quota, summary=summary, townships=tw, fields=fields,
+                    groups=groups)
