@@ -196,3 +196,17 @@ def test_datum_and_zone_from_the_header(seats, tmp_path):
     rows = [f"J{i + 1},1,{n:.3f},{e - 37e6:.3f}" for i, (e, n) in enumerate(_square(lz.x, lz.y, 50))]
     path.write_bytes(("[属性描述]\n带号=37\n[地块坐标]\n5,1,A,甲,面,,,,@\n" + "\n".join(rows)).encode("utf-8"))
     assert read_boundary_txt(path).crs.to_epsg() == 4546
+
+
+def test_reader_limits(seats, tmp_path, monkeypatch):
+    from landgis.errors import LimitError
+
+    path = tmp_path / "jzd.txt"
+    path.write_bytes(_bureau_file(seats).encode("gbk"))
+    monkeypatch.setenv("LANDGIS_LIMIT_ROWS", "2")
+    with pytest.raises(LimitError, match="LANDGIS_LIMIT_ROWS"):
+        load_parcels(path)
+    monkeypatch.delenv("LANDGIS_LIMIT_ROWS")
+    monkeypatch.setenv("LANDGIS_LIMIT_TABLE_BYTES", "100")
+    with pytest.raises(LimitError, match="LANDGIS_LIMIT_TABLE_BYTES"):
+        load_parcels(path)

@@ -18,7 +18,8 @@ A 地块 starts with a line ending in ``@``: 界址点数, 地块面积 (公顷)
 图幅号, 地块用途, 地类编号. Its points follow as ``点号,地块圈号,X,Y``: X is the northing, Y the easting
 with the zone number in front; 圈号 1 is the outer ring and each further 圈号 another ring, which is a
 hole (扣除内部面积) when it lies inside an outer ring, else another part. Rings are closed by repeating
-their first point. Files are GBK or UTF-8.
+their first point. Files are GBK or UTF-8. Both readers keep landgis' limits (:mod:`landgis.limits`: ``table_bytes`` for the
+file, ``rows`` for the 地块).
 
 DXF drawings give closed LWPOLYLINE/POLYLINE outlines; a parcel's id is the TEXT/MTEXT written inside
 it, else its layer's name. A closed outline inside another one, with no text of its own, is a hole.
@@ -35,11 +36,10 @@ import numpy as np
 import shapely
 
 from landgis.errors import InputError, LandgisWarning
+from landgis.limits import check_size, exceeded, limit
 
-__all__ = ["is_boundary_txt", "read_boundary_txt", "read_dxf", "gauss_kruger_epsg", "MAX_SURVEY_BYTES"]
+__all__ = ["is_boundary_txt", "read_boundary_txt", "read_dxf", "gauss_kruger_epsg"]
 
-#: Largest survey file read (bytes); a 报部 file of a whole county's batch is a few MB.
-MAX_SURVEY_BYTES = 256 * 2**20
 _SECTION = re.compile(r"^[\[【]\s*(属性描述|地块坐标)\s*[\]】]$")
 _NUMBER = r"[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?"
 _FIRST_EPSG = {  # (datum, zone width) -> (EPSG of the first prefixed zone, first zone, last zone)
@@ -83,10 +83,7 @@ def gauss_kruger_epsg(zone: int, *, width: int = 3, datum: str = "CGCS2000", pre
 
 
 def _read_text(path: Path) -> str:
-    size = path.stat().st_size
-    if size > MAX_SURVEY_BYTES:
-        raise InputError(f"{path}: {size / 2**20:.0f} MiB is more than the {MAX_SURVEY_BYTES // 2**20} MiB "
-                         f"a coordinate file may have")
+    check_size(path, "table_bytes")
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "gb18030"):
         try:
@@ -181,6 +178,8 @@ def _parse(text: str, path: Path) -> tuple[dict, list[_Parcel]]:
             if parcels:
                 _check_count(parcels[-1], path)
             parcels.append(_Parcel(no, fields, path))
+            if len(parcels) > limit("rows"):
+                raise exceeded(path, "地块", "rows", len(parcels))
             continue
         if not parcels:
             raise InputError(f"{path}:{no}: a point before the first 地块 line (…,@)")
@@ -403,10 +402,7 @@ def read_dxf(path, *, crs=None, tolerance: float = 0.01) -> gpd.GeoDataFrame:
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such DXF file")
-    size = path.stat().st_size
-    if size > MAX_SURVEY_BYTES:
-        raise InputError(f"{path}: {size / 2**20:.0f} MiB is more than the {MAX_SURVEY_BYTES // 2**20} MiB "
-                         f"a DXF may have")
+    check_size(path, "table_bytes")
     try:
         doc = ezdxf.readfile(path)
     except (ezdxf.DXFStructureError, ezdxf.DXFVersionError, UnicodeDecodeError, ValueError) as exc:
