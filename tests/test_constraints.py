@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import geopandas as gpd
+import pandas as pd
 import numpy as np
 import pytest
 import shapely
@@ -178,3 +179,18 @@ def test_invalid_parcel_is_measured_as_repaired(site, towns):
     assert "invalid_geometry" in kinds and "constraint_overlap" in kinds
     t = r.constraints.set_index(["parcel_id", "constraint"])
     assert t.loc[("P2", "永久基本农田"), "overlap_m2"] > 0
+
+
+def test_combined_layer_split_by_its_type_column(site, towns, tmp_path):
+    """One 三区三线.shp with a KZXLX column holding each feature's control line, as some bureaus deliver it."""
+    parts = [site["layers"][n].assign(KZXLX=n)[["KZXLX", "geometry"]] for n in ("永久基本农田", "生态保护红线")]
+    combined = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=GK38)
+    folder = tmp_path / "sanqu"
+    folder.mkdir()
+    _shapefile(combined, folder / "三区三线.shp")
+    got = find_constraint_files(folder, load_rules())
+    assert set(got) == {"永久基本农田", "生态保护红线"}
+    r = qa(site["parcels"], towns, plan=False, constraint_folder=folder)
+    t = r.constraints.set_index(["parcel_id", "constraint"])
+    assert ("P2", "永久基本农田") in t.index and ("P3", "生态保护红线") in t.index
+    assert ("P3", "永久基本农田") not in t.index

@@ -149,13 +149,43 @@ def _name_of(stem: str, rules: dict[str, Rule]) -> str | None:
     return None
 
 
-def find_constraint_files(folder, rules: dict[str, Rule]) -> dict[str, tuple[str, str | None]]:
+#: Columns that say which control line a feature of a combined 三区三线 layer belongs to.
+TYPE_FIELD_NAMES = ("kzxlx", "控制线类型", "管控类型", "kzxmc", "控制线名称", "类型", "lx", "lxmc")
+
+
+def _by_type_field(path: Path, layer: str | None, rules: dict[str, Rule]) -> dict:
+    """A combined layer split by its type column: ``{name: (path, layer, column, values)}`` (empty if none)."""
+    import pyogrio
+
+    from landgis.shapefiles import shapefile_source
+
+    src, encoding = shapefile_source(path)
+    try:
+        info = pyogrio.read_info(src, layer=layer, encoding=encoding)
+    except Exception:  # noqa: BLE001 - an unreadable file is reported as not recognised
+        return {}
+    cols = {_key(c): c for c in info["fields"]}
+    col = next((cols[k] for k in TYPE_FIELD_NAMES if k in cols), None)
+    if col is None:
+        return {}
+    values = pyogrio.read_dataframe(src, layer=layer, encoding=encoding, columns=[col], read_geometry=False)[col]
+    out: dict = {}
+    for v in values.dropna().astype(str).unique():
+        name = _name_of(v, rules)
+        if name is not None:
+            out.setdefault(name, (str(path), layer, col, []))[3].append(v)
+    return {k: (p, lyr, c, tuple(v)) for k, (p, lyr, c, v) in out.items()}
+
+
+def find_constraint_files(folder, rules: dict[str, Rule]) -> dict[str, tuple]:
     """Constraint layers in a folder, by their usual file or layer names (YJJBNT.shp, 生态保护红线.gpkg …).
 
     Returns
     -------
     dict
-        ``{constraint name: (path, layer or None)}``. Layers that match no name are named in a warning.
+        ``{constraint name: (path, layer or None)}``, or ``(path, layer, column, values)`` for the part of
+        a combined layer (三区三线.shp with a 控制线类型/KZXLX column) whose column holds one of ``values``.
+        Layers that match nothing are named in a warning.
     """
     import pyogrio
 
@@ -174,7 +204,14 @@ def find_constraint_files(folder, rules: dict[str, Rule]) -> dict[str, tuple[str
             stem = layer if layer is not None and _name_of(layer, rules) else path.stem
             name = _name_of(stem, rules)
             if name is None:
-                unknown.append(path.name if layer is None else f"{path.name}:{layer}")
+                split = _by_type_field(path, layer if len(layers) > 1 else None, rules)
+                for kind, spec in split.items():
+                    if kind in found:
+                        raise InputError(f"{folder}: two layers for {kind}: {found[kind][0]} and {path}; "
+                                         f"give one with --constraint {kind}=FILE")
+                    found[kind] = spec
+                if not split:
+                    unknown.append(path.name if layer is None else f"{path.name}:{layer}")
                 continue
             if name in found:
                 raise InputError(f"{folder}: two layers for {name}: {found[name][0]} and {path}; "
@@ -189,7 +226,7 @@ def find_constraint_files(folder, rules: dict[str, Rule]) -> dict[str, tuple[str
     return found
 
 
-def read_constraint(name: str, path, *, layer: str | None = None, crs=None) -> gpd.GeoDataFrame:
+def read_constraint(name: str, path, *, layer: str | None = None, crs=None, where=None) -> gpd.GeoDataFrame:
     """A constraint layer's polygons with a ``feature_id`` column (the layer's id field, else the row).
 
     Read like parcels (GBK shapefiles without .cpg, projected CRS with zone prefixes …); invalid polygons
@@ -198,6 +235,8 @@ def read_constraint(name: str, path, *, layer: str | None = None, crs=None) -> g
     from landgis.qa.parcels import load_parcels
 
     gdf = load_parcels(path, layer=layer, crs=crs)
+    if where is not None:  # (column, values): this constraint's part of a combined layer
+        gdf = gdf[gdf[where[0]].astype(str).isin(where[1])].reset_index(drop=True)
     if gdf.crs is None:
         raise InputError(f"{path}: the {name} layer has no CRS; give it a .prj")
     geoms = np.asarray(gdf.geometry.values, dtype=object)

@@ -159,8 +159,8 @@ def _constraint_layers(constraints, folder, rules_path):
             layers[name] = spec if "feature_id" in spec else spec.assign(
                 feature_id=[f"#{i + 1}" for i in range(len(spec))])
             continue
-        path, layer = spec if isinstance(spec, tuple) else (spec, None)
-        layers[name] = read_constraint(name, path, layer=layer)
+        path, layer, *where = spec if isinstance(spec, tuple) else (spec, None)
+        layers[name] = read_constraint(name, path, layer=layer, where=tuple(where) if where else None)
     return rules, layers
 
 
