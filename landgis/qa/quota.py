@@ -116,8 +116,10 @@ def contributions(added: pd.DataFrame) -> list:
     for i, t, c, ha, n in zip(rec["i"][keep], rec["township"][keep], rec["category"][keep], rec["booked_ha"][keep],
                               rec["n_parcels"][keep]):
         by_row.setdefault(int(i), []).append([t, c, float(ha), float(n)])
-    for i, items in by_row.items():
-        out[i] = json.dumps({"ha": float(drawn[i]), "items": items}, ensure_ascii=False)
+    geom = added["geometry"] if "geometry" in added else pd.Series([None] * len(added))
+    placed = pd.notna(geom).to_numpy() & pd.notna(added["township_found"]).to_numpy()
+    for i in np.flatnonzero(placed):  # a repeat counts as left out even without a category, as in booked()
+        out[i] = json.dumps({"ha": float(drawn[i]), "items": by_row.get(int(i), [])}, ensure_ascii=False)
     return out
 
 
