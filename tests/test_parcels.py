@@ -59,8 +59,13 @@ def test_csv_qa_finds_fields_units_and_keeps_rows(seats, towns, tmp_path):
     assert "001" not in kinds  # 连州 = 连州镇
     q = r.quota.set_index(["township", "category"])
     assert q.loc[("连州镇", "住宅用地"), "booked_ha"] == pytest.approx(1.0)  # 15 亩
-    assert q.loc[("连州镇", "商服用地"), "booked_ha"] == pytest.approx(2.0)  # booked where declared
-    assert q.loc[("西岸镇", "住宅用地"), "booked_ha"] == pytest.approx(1 / 15)  # no geometry, still booked
+    # booked where the parcel lies (a point: with its stated area); the declared township in declared_ha
+    assert q.loc[("连州镇", "商服用地"), "booked_ha"] == pytest.approx(0.0)
+    assert q.loc[("保安镇", "商服用地"), "booked_ha"] == pytest.approx(2.0)
+    assert q.loc[("连州镇", "商服用地"), "declared_ha"] == pytest.approx(2.0)
+    assert q.loc[("西岸镇", "住宅用地"), "booked_ha"] == pytest.approx(0.0)  # no geometry: counts nowhere
+    assert q.loc[("西岸镇", "住宅用地"), "declared_ha"] == pytest.approx(1 / 15)
+    assert r.quota.attrs["left_out"]["no_geometry"]["n"] == 1
 
 
 def test_xlsx(seats, tmp_path):

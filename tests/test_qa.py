@@ -203,7 +203,12 @@ def test_outputs_written(result, tmp_path, cases):
     assert len(csv) == len(result.findings) and "申报位于" in " ".join(csv["message"])
     xlsx = pd.read_excel(tmp_path / "findings.xlsx")
     assert list(xlsx["kind"]) == list(result.findings["kind"])
-    assert pd.read_excel(tmp_path / "quota.xlsx")["township"].notna().all()
+    sheets = pd.read_excel(tmp_path / "quota.xlsx", sheet_name=None)
+    assert list(sheets) == ["说明", "计划指标核对"]  # the basis on the first sheet
+    assert "实际所在乡镇和图形面积" in " ".join(sheets["说明"]["说明"])
+    assert sheets["计划指标核对"]["乡镇"].notna().all()
+    header = (tmp_path / "quota.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "按地块实际所在乡镇与图形面积" in header and "未计入" in header  # the basis in the header row
     assert not list(tmp_path.glob(".*"))  # no temporary files left behind
 
 

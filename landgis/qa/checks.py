@@ -449,8 +449,9 @@ def _declared_township(r: _Rows) -> None:
                   declared=name, found=found[i], candidates=hint)
         for i in np.nonzero(pd.notna(declared) & pd.notna(found) & (declared != found))[0]:
             canon, s = declared[i], r.shares(i)
-            # A polygon is in the wrong township when the declared one holds less than half of it.
-            if s is not None and s.get(canon, 0.0) >= 0.5:
+            # A polygon is in the wrong township when the declared one holds less than half of it (as
+            # shown, to 0.1 %: a 50/50 parcel is a straddle, not also a mismatch).
+            if s is not None and round(s.get(canon, 0.0), 3) >= 0.5:
                 continue
             if s is not None:
                 msg = (f"申报位于{canon}，实际主要位于{found[i]}（{pct(s[found[i]])}），"
@@ -460,6 +461,11 @@ def _declared_township(r: _Rows) -> None:
                 msg, figs = f"申报位于{canon}，实际位于{found[i]}", {}
             r.add(i, "township_mismatch", msg, declared=canon, found=found[i], **figs)
     r.out["township_declared"] = declared
+    # where a polygon in several townships lies, for the quota by location ({township: share}, JSON)
+    shares = np.full(n, None, dtype=object)
+    for i, sh in r.share_of.items():
+        shares[i] = json.dumps(sh, ensure_ascii=False)
+    r.out["township_shares"] = shares
 
 
 def _category(r: _Rows) -> None:

@@ -49,10 +49,10 @@ from landgis.qa.checks import (
     overlaps,
 )
 from landgis.qa.cluster import cluster, gather
-from landgis.qa.labels import FINDING_COLUMNS
+from landgis.qa.labels import FINDING_COLUMNS, GROUP_COLUMNS
 from landgis.qa.parcels import geoparquet_pieces, is_geoparquet, read_geoparquet
 from landgis.qa.postgis_chunks import ChunkPlan, read_chunk, retype
-from landgis.qa.quota import booked, combine
+from landgis.qa.quota import booked, combine, contributions, repeats_taken_out
 from landgis.qa.result import (
     parcel_table,
     per_row,
@@ -242,8 +242,9 @@ def _check_stage(k: int, lo, hi, ctx: Context, crs, work: Path, nbuckets: int) -
                              crs=4326)
     store.to_parquet(work / "checked" / f"part.{k}.parquet", index=False)
     write_findings_parquet(found, work / "findings" / f"part={k}" / "checks.parquet")
-    _write_duplicate_keys(store, k, work, nbuckets)
+    _write_duplicate_keys(store.assign(_qa_booked=contributions(added)), k, work, nbuckets)
     _, cells = _cells_of(np.asarray(store.geometry.values, dtype=object))
+    # repeated geometries are taken out of the quota by the duplicates stage, across partitions
     return {"part": k, "n": len(part), "cells": np.unique(cells), "booked": booked(added), "within": within}
 
 
@@ -253,7 +254,7 @@ _DUPLICATE_COLUMNS = ["_qa_row", "_qa_id_text", "_qa_parcel_id", "_qa_geom_key",
 
 def _write_duplicate_keys(store: pd.DataFrame, k: int, work: Path, nbuckets: int) -> None:
     """Each kind's keys of partition k, bucketed by hash, for :func:`_duplicate_stage`."""
-    keys = pd.DataFrame(store[_DUPLICATE_COLUMNS])
+    keys = pd.DataFrame(store[[*_DUPLICATE_COLUMNS, "_qa_booked"]])
     for kind, col, sel in (("id", "_qa_id_text", keys["_qa_id_text"].fillna("") != ""),
                            ("geometry", "_qa_geom_key", keys["_qa_geom_key"].notna())):
         some = keys[sel.to_numpy()].reset_index(drop=True)
@@ -273,6 +274,11 @@ def _duplicate_stage(kind: str, j: int, work: Path, staging: Path) -> int:
     members: list = []
     (duplicate_ids if kind == "id" else duplicate_geometries)(added, found, members)
     _write_by_part(found, df["_qa_part"], f"{kind}.{j}", work)
+    if kind == "geometry":  # the second and later rows of a geometry count nowhere in the quota
+        again = df["_qa_geom_key"].duplicated(keep="first").to_numpy()
+        fix = repeats_taken_out(df.loc[again, "_qa_booked"].tolist())
+        if len(fix):
+            fix.to_parquet(work / "quota_repeats" / f"{j}.parquet", index=False)
     if members:
         m = members[0]
         write_groups_parquet(m, staging / "finding_groups.parquet" / f"{kind}.{j:05d}.parquet")
@@ -414,7 +420,8 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
     token = uuid.uuid4().hex[:12]
     work, staging = out / f".qa-work-{token}", out / f".qa-staging-{token}"
     for d in (work / "keyed", work / "checked", work / "findings", work / "near", work / "duplicates",
-              staging / "parcels.parquet", staging / "findings.parquet", staging / "finding_groups.parquet"):
+              work / "quota_repeats", staging / "parcels.parquet", staging / "findings.parquet",
+              staging / "finding_groups.parquet"):
         d.mkdir(parents=True)
     try:
         with cluster(scheduler) as client:
@@ -467,8 +474,9 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
         _empty_part(sample, ctx, staging)
     timings["assemble"] = time.perf_counter() - t0
 
+    repeats = [pd.read_parquet(f) for f in sorted((work / "quota_repeats").glob("*.parquet"))]
     run = DaskRun(parcels_path=out / "parcels.parquet", findings_path=out / "findings.parquet",
-                  booked=combine([s["booked"] for s in stats]), n_parcels=int(sum(s["n"] for s in stats)),
+                  booked=combine([s["booked"] for s in stats] + repeats), n_parcels=int(sum(s["n"] for s in stats)),
                   n_partitions=len(stats), overlaps_within=int(sum(s["within"] for s in stats)),
                   overlaps_across=int(sum(across)), border_parcels=int(sum(counts[len(jobs):])),
                   timings={k: round(v, 2) for k, v in timings.items()})

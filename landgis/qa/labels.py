@@ -36,6 +36,7 @@ SEVERITY_OF: dict[str, str] = {
     "straddles_townships": "warning", "unknown_township": "error", "missing_township": "warning",
     "unknown_category": "error", "missing_category": "warning", "area_mismatch": "warning",
     "unreadable_area": "warning", "implausible_area": "error", "quota_over": "error", "quota_under": "info", "category_not_in_plan": "error",
+    "constraint_overlap": "error", "outside_constraint": "warning",
 }
 KIND_ORDER: dict[str, int] = {k: i for i, k in enumerate(SEVERITY_OF)}
 
@@ -49,6 +50,7 @@ KIND_LABELS: dict[str, str] = {
     "unknown_township": "乡镇名称无法识别", "missing_township": "未填乡镇", "unknown_category": "用地类型无法识别",
     "missing_category": "未填用地类型", "area_mismatch": "面积不符", "unreadable_area": "面积不是数字",
     "implausible_area": "面积不合理", "quota_over": "超出计划指标", "quota_under": "计划指标未用足", "category_not_in_plan": "计划未安排该类用地",
+    "constraint_overlap": "占用管控区（三区三线）", "outside_constraint": "位于管控边界外",
 }
 #: The same in English (``--lang en``).
 KIND_LABELS_EN: dict[str, str] = {
@@ -63,6 +65,7 @@ KIND_LABELS_EN: dict[str, str] = {
     "area_mismatch": "area mismatch", "unreadable_area": "area not a number",
     "implausible_area": "implausible area", "quota_over": "over the quota",
     "quota_under": "quota not used up", "category_not_in_plan": "category not in the plan",
+    "constraint_overlap": "overlaps a constraint layer", "outside_constraint": "outside a boundary layer",
 }
 #: Severities in Chinese.
 SEVERITY_LABELS: dict[str, str] = SEVERITY_WORDS["zh"]

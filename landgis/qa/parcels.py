@@ -28,6 +28,7 @@ from shapely import from_wkt, points
 
 from landgis.errors import InputError
 from landgis.limits import check_size, check_zip, exceeded, limit
+from landgis.qa.survey import is_boundary_txt, read_boundary_txt, read_dxf
 from landgis.shapefiles import shapefile_source
 
 __all__ = ["load_parcels", "find_fields", "area_unit_from_header", "HA_PER_UNIT", "ID_NAMES",
@@ -36,13 +37,14 @@ __all__ = ["load_parcels", "find_fields", "area_unit_from_header", "HA_PER_UNIT"
 VECTOR_SUFFIXES = {".gpkg", ".shp", ".zip", ".geojson", ".json", ".fgb", ".kml"}
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls"}
 PARQUET_SUFFIXES = {".parquet", ".geoparquet"}
+SURVEY_SUFFIXES = {".dxf"}  # and .txt in the 报部格式 (landgis.qa.survey)
 
 # Header names people use, most specific first (compared after _key()).
 ID_NAMES = ("地块编号", "宗地编号", "地块代码", "宗地代码", "项目编号", "编号", "地块号", "宗地号",
             "parcel_id", "parcelid", "plot_id", "dkbh", "zddm", "id", "fid_1")
 TOWNSHIP_NAMES = ("所属乡镇", "所在乡镇", "乡镇名称", "乡镇", "镇街", "所属镇街", "镇（乡）", "镇乡",
                   "乡镇街道", "township", "town", "xzqmc", "xz")
-CATEGORY_NAMES = ("用地类型", "用地性质", "土地用途", "用途", "规划用途", "用地分类", "地类名称", "地类",
+CATEGORY_NAMES = ("用地类型", "用地性质", "土地用途", "地块用途", "用途", "规划用途", "用地分类", "地类名称", "地类",
                   "类别", "供地类型", "category", "landuse", "land_use", "dlmc", "tdyt")
 AREA_NAMES = ("面积", "用地面积", "地块面积", "宗地面积", "出让面积", "供地面积", "占地面积", "area",
               "area_ha", "mj", "dkmj", "shape_area")
@@ -332,7 +334,8 @@ def load_parcels(path, *, layer: str | None = None, crs=None, x_field: str | Non
     ----------
     path : str or pathlib.Path
         GeoPackage, Shapefile (.shp or zipped; GBK attributes without .cpg are detected),
-        GeoJSON, FlatGeobuf, or a CSV/TSV (UTF-8 or GBK) / XLSX table with coordinate columns.
+        GeoJSON, FlatGeobuf, a CSV/TSV (UTF-8 or GBK) / XLSX table with coordinate columns, or a
+        surveyor's file: a 报部格式 boundary-point ``.txt`` or a ``.dxf`` (:mod:`landgis.qa.survey`).
     layer : str, optional
         Layer of a GeoPackage, or sheet of a workbook.
     crs : str or int, optional
@@ -382,12 +385,15 @@ def load_parcels(path, *, layer: str | None = None, crs=None, x_field: str | Non
                                      f"say which with --crs (e.g. 4526)")
                 crs = "EPSG:4490"
             gdf = gdf.set_crs(crs)
+    elif suffix in SURVEY_SUFFIXES or (suffix == ".txt" and is_boundary_txt(path)):
+        gdf = read_dxf(path, crs=crs) if suffix == ".dxf" else read_boundary_txt(path, crs=crs)
+        gdf = gdf if max_rows is None else gdf.head(max_rows)
     elif suffix in TABLE_SUFFIXES:
         table = _read_table(path, layer)
         gdf = _table_to_gdf(table if max_rows is None else table.head(max_rows), path, crs, x_field, y_field)
     else:
         raise InputError(f"{path}: unknown parcel format {suffix!r}; expected .gpkg, .shp, .zip, .geojson, "
-                         f".parquet, .csv or .xlsx")
+                         f".parquet, .csv, .xlsx, .dxf or a 报部格式 coordinate .txt")
     if gdf.crs is not None:
         CRS.from_user_input(gdf.crs)
     gdf = gdf.reset_index(drop=True)

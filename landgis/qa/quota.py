@@ -7,6 +7,8 @@ plan and records the findings.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 
@@ -15,36 +17,130 @@ from landgis.names import TownshipRegistry
 from landgis.qa.checks import fmt_ha
 from landgis.qa.labels import finding
 
-__all__ = ["QUOTA_COLUMNS", "booked", "combine", "reconcile"]
+__all__ = ["QUOTA_COLUMNS", "BASIS", "LEFT_OUT_REASONS", "booked", "combine", "reconcile", "repeated_rows",
+           "contributions", "repeats_taken_out"]
 
-#: Columns of :attr:`landgis.qa.QAResult.quota`, in order.
+#: Columns of :attr:`landgis.qa.QAResult.quota`, in order. ``booked_ha`` and ``n_parcels`` count parcels
+#: where they lie, with their drawn area; ``declared_ha`` and ``n_declared`` as declared (township and
+#: stated area), for comparison.
 QUOTA_COLUMNS: tuple[str, ...] = (
     "township", "category", "category_code", "allocated_ha", "booked_ha", "difference_ha",
-    "used_share", "n_parcels", "status",
+    "used_share", "n_parcels", "declared_ha", "n_declared", "status",
 )
-_BOOKED = ["township", "category", "booked_ha", "n_parcels"]
+_SUMS = ["booked_ha", "n_parcels", "declared_ha", "n_declared"]
+_BOOKED = ["township", "category", *_SUMS]
+_LEFT = "〈未计入〉"  # pseudo township of the parcels that count nowhere (they add up like the rest)
+#: Why a parcel counts nowhere, as said in the quota files.
+LEFT_OUT_REASONS = {"outside": "位于县界外", "no_geometry": "无可用几何", "duplicate": "重复地块（同一几何的第二宗起）"}
+#: The basis of ``booked_ha``, as written in the quota files.
+BASIS = ("按地块实际所在乡镇和图形面积统计：跨乡镇地块按各乡镇内面积分摊，点状地块按申报面积计；"
+         "县界外、无几何及重复的地块不计入。申报乡镇与申报面积见 declared_ha 列。")
 
 
-def booked(added: pd.DataFrame) -> pd.DataFrame:
-    """Booked hectares and parcel count per (township, category) of checked rows.
+def _located(added: pd.DataFrame, duplicates) -> dict:
+    """The located records of :func:`booked`: row position ``i``, township (or a left-out marker),
+    category, hectares and parcels, as arrays."""
+    n = len(added)
+    cat = added["category_booked"].to_numpy(dtype=object)
+    found = added["township_found"].to_numpy(dtype=object)
+    area = added["area_ha"].to_numpy(dtype=float)
+    stated = added["stated_ha"].to_numpy(dtype=float)
+    drawn = np.where(np.isfinite(area), area, np.where(np.isfinite(stated), stated, 0.0))
+    geom = added["geometry"] if "geometry" in added else pd.Series([None] * n)
+    no_geom = pd.isna(geom).to_numpy()
+    dup = np.isin(added.index.to_numpy(), np.asarray(list(duplicates), dtype=np.int64))
+    reason = np.select([no_geom, pd.isna(found), dup], ["no_geometry", "outside", "duplicate"], "")
+    counted = (reason == "") & pd.notna(cat)
+    shares = added["township_shares"].to_numpy(dtype=object) if "township_shares" in added else np.full(n, None)
+    rows, town, cats, ha, count = [], [], [], [], []
+    for i in np.flatnonzero(counted):
+        if isinstance(shares[i], str):
+            for t, share in json.loads(shares[i]).items():
+                rows.append(i), town.append(t), cats.append(cat[i]), ha.append(drawn[i] * share)
+                count.append(float(t == found[i]))
+        else:
+            rows.append(i), town.append(found[i]), cats.append(cat[i]), ha.append(drawn[i]), count.append(1.0)
+    left = np.flatnonzero(reason != "")
+    rows += left.tolist()
+    town += [_LEFT + r for r in reason[left]]
+    cats += [""] * len(left)
+    ha += drawn[left].tolist()
+    count += [1.0] * len(left)
+    return {"i": np.asarray(rows, dtype=np.int64), "township": np.asarray(town, dtype=object),
+            "category": np.asarray(cats, dtype=object), "booked_ha": np.asarray(ha, dtype=float),
+            "n_parcels": np.asarray(count, dtype=float)}
 
-    The stated area counts where there is one, else the geometry's; the declared township where it is
-    known, else the one the parcel lies in. Rows without a township or category are not booked.
+
+def booked(added: pd.DataFrame, duplicates=()) -> pd.DataFrame:
+    """Hectares and parcel count per (township, category) where the parcels lie, and as declared.
+
+    ``booked_ha``: a parcel counts in the township it lies in with its drawn area (a polygon in several
+    townships by its area in each; a point, having no drawn area, by its stated area); parcels outside
+    the county, without a usable geometry, or repeating another's geometry (``duplicates``: their input
+    rows) count nowhere, in rows whose township is a ``left out`` marker (see :func:`reconcile`).
+    ``declared_ha``: the stated area (else the drawn one) under the declared township (else the found one).
 
     Examples
     --------
-    >>> added = pd.DataFrame({"stated_ha": [1.0, np.nan], "area_ha": [9.0, 2.0],
-    ...                       "township_declared": ["甲镇", None], "township_found": ["甲镇", "甲镇"],
-    ...                       "category_booked": ["住宅用地", "住宅用地"]})
-    >>> booked(added)[["booked_ha", "n_parcels"]].values.tolist()
-    [[3.0, 2.0]]
+    >>> added = pd.DataFrame({"stated_ha": [1.0, np.nan, 5.0], "area_ha": [0.9, 2.0, 4.0],
+    ...                       "township_declared": ["甲镇", None, "甲镇"], "township_found": ["甲镇", "乙镇", None],
+    ...                       "township_shares": [None, '{"乙镇": 0.75, "甲镇": 0.25}', None],
+    ...                       "category_booked": ["住宅用地"] * 3, "geometry": ["g", "g", "g"]})
+    >>> b = booked(added)
+    >>> b[~b["township"].str.startswith("〈")][["township", "booked_ha", "n_parcels", "declared_ha"]].values.tolist()
+    [['乙镇', 1.5, 1.0, 2.0], ['甲镇', 1.4, 1.0, 6.0]]
     """
-    ha = added["stated_ha"].where(added["stated_ha"].notna(), added["area_ha"])
-    township = added["township_declared"].where(added["township_declared"].notna(), added["township_found"])
-    book = pd.DataFrame({"township": township, "category": added["category_booked"], "ha": ha.fillna(0.0)})
-    book = book.dropna(subset=["township", "category"])
-    return book.groupby(["township", "category"], sort=True).agg(
-        booked_ha=("ha", "sum"), n_parcels=("ha", "size")).reset_index().astype({"n_parcels": float})
+    rec = _located(added, duplicates)
+    where = pd.DataFrame({k: rec[k] for k in ("township", "category", "booked_ha", "n_parcels")})
+    declared_ha = added["stated_ha"].where(added["stated_ha"].notna(), added["area_ha"])
+    declared_town = added["township_declared"].where(added["township_declared"].notna(), added["township_found"])
+    dec = pd.DataFrame({"township": declared_town, "category": added["category_booked"],
+                        "declared_ha": declared_ha.fillna(0.0), "n_declared": 1.0}).dropna(subset=["township", "category"])
+    out = pd.concat([where, dec], ignore_index=True)
+    if out.empty:
+        return pd.DataFrame(columns=_BOOKED)
+    return out.groupby(["township", "category"], sort=True, as_index=False)[_SUMS].sum(min_count=0)
+
+
+def contributions(added: pd.DataFrame) -> list:
+    """What each row adds to :func:`booked`'s located columns, as JSON text ``{"ha": drawn, "items":
+    [[township, category, ha, parcels], …]}`` (None for a row that counts nowhere anyway): for taking
+    repeats out later (the dask engine finds them across partitions)."""
+    rec = _located(added, ())
+    area = added["area_ha"].to_numpy(dtype=float)
+    stated = added["stated_ha"].to_numpy(dtype=float)
+    drawn = np.where(np.isfinite(area), area, np.where(np.isfinite(stated), stated, 0.0))
+    out: list = [None] * len(added)
+    keep = ~pd.Series(rec["township"]).astype(str).str.startswith(_LEFT).to_numpy()
+    by_row: dict = {}
+    for i, t, c, ha, n in zip(rec["i"][keep], rec["township"][keep], rec["category"][keep], rec["booked_ha"][keep],
+                              rec["n_parcels"][keep]):
+        by_row.setdefault(int(i), []).append([t, c, float(ha), float(n)])
+    geom = added["geometry"] if "geometry" in added else pd.Series([None] * len(added))
+    placed = pd.notna(geom).to_numpy() & pd.notna(added["township_found"]).to_numpy()
+    for i in np.flatnonzero(placed):  # a repeat counts as left out even without a category, as in booked()
+        out[i] = json.dumps({"ha": float(drawn[i]), "items": by_row.get(int(i), [])}, ensure_ascii=False)
+    return out
+
+
+def repeats_taken_out(rows: list) -> pd.DataFrame:
+    """A :func:`booked`-like table that takes the given :func:`contributions` out of the located columns
+    and counts those parcels as left out (repeats)."""
+    recs = []
+    for text in rows:
+        if not isinstance(text, str) or not text:  # None (NaN after Parquet): the row counts nowhere anyway
+            continue
+        row = json.loads(text)
+        for t, c, ha, n in row["items"]:
+            recs.append((t, c, -ha, -n, 0.0, 0.0))
+        recs.append((_LEFT + "duplicate", "", row["ha"], 1.0, 0.0, 0.0))
+    return pd.DataFrame(recs, columns=_BOOKED)
+
+
+def repeated_rows(added: pd.DataFrame) -> np.ndarray:
+    """Input rows whose geometry repeats an earlier row's exactly (the first of each group is not one)."""
+    key = added["geom_key"]
+    return added.index[key.notna() & key.duplicated(keep="first")].to_numpy()
 
 
 def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -52,8 +148,7 @@ def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame(columns=_BOOKED)
-    return pd.concat(parts).groupby(["township", "category"], sort=True, as_index=False)[
-        ["booked_ha", "n_parcels"]].sum()
+    return pd.concat(parts).groupby(["township", "category"], sort=True, as_index=False)[_SUMS].sum()
 
 
 def reconcile(got: pd.DataFrame, plan, findings: list[dict], registry: TownshipRegistry) -> pd.DataFrame:
@@ -75,12 +170,20 @@ def reconcile(got: pd.DataFrame, plan, findings: list[dict], registry: TownshipR
         Columns :data:`QUOTA_COLUMNS`.
     """
     alloc, plan_cats = _allocations(plan, registry)
+    marked = got["township"].astype(str).str.startswith(_LEFT) if len(got) else pd.Series([], dtype=bool)
+    left = got[marked]
+    got = got[~marked]
+    left_out = {r: {"n": 0, "ha": 0.0} for r in LEFT_OUT_REASONS}
+    for t, n, ha in zip(left["township"], left["n_parcels"], left["booked_ha"]):
+        left_out[t[len(_LEFT):]] = {"n": int(n), "ha": float(ha)}
     q = alloc.merge(got, on=["township", "category"], how="outer", sort=False, indicator=True)
     q = pd.concat([q[q["_merge"] != "right_only"],
                    q[q["_merge"] == "right_only"].sort_values(["township", "category"])]).drop(columns="_merge")
     q["allocated_ha"] = q["allocated_ha"].astype(float).fillna(0.0)
     q["booked_ha"] = q["booked_ha"].astype(float).fillna(0.0)
     q["n_parcels"] = q["n_parcels"].fillna(0).astype(int)
+    q["declared_ha"] = q["declared_ha"].astype(float).fillna(0.0)
+    q["n_declared"] = q["n_declared"].fillna(0).astype(int)
     q["category_code"] = [c if isinstance(c, str) and c else (getattr(lookup(k), "code", "") or "")
                           for c, k in zip(q["category_code"], q["category"])]
     q["difference_ha"] = q["booked_ha"] - q["allocated_ha"]
@@ -92,7 +195,10 @@ def reconcile(got: pd.DataFrame, plan, findings: list[dict], registry: TownshipR
         q["status"] = np.select([~q["category"].isin(plan_cats), q["difference_ha"] > eps,
                                  q["difference_ha"] < -eps], ["not_in_plan", "over", "under"], "full")
         _record(q, findings)
-    return q[list(QUOTA_COLUMNS)].reset_index(drop=True)
+    q = q[list(QUOTA_COLUMNS)].reset_index(drop=True)
+    q.attrs["basis"] = BASIS
+    q.attrs["left_out"] = left_out
+    return q
 
 
 def _allocations(plan, registry: TownshipRegistry):
@@ -107,20 +213,25 @@ def _allocations(plan, registry: TownshipRegistry):
     return alloc, set(alloc["category"])
 
 
+def _parcels(n: int, ha: float) -> str:
+    """How many parcels, as said in a quota finding (area but no parcel: parts of parcels lying mainly elsewhere)."""
+    return "仅有跨乡镇地块的一部分" if n == 0 and ha > 0 else f"{n} 宗"
+
+
 def _record(q: pd.DataFrame, findings: list[dict]) -> None:
     for r in q.itertuples():
         common = dict(declared=r.township, category=r.category, booked_ha=r.booked_ha, n_parcels=r.n_parcels)
         if r.status == "not_in_plan":
             finding(findings, None, None, "category_not_in_plan",
-                    f"{r.township}{r.category}：计划未安排该类用地，地块已占 {fmt_ha(r.booked_ha)}（{r.n_parcels} 宗）",
+                    f"{r.township}{r.category}：计划未安排该类用地，地块已占 {fmt_ha(r.booked_ha)}（{_parcels(r.n_parcels, r.booked_ha)}）",
                     allocated_ha=0.0, **common)
         elif r.status == "over":
             finding(findings, None, None, "quota_over",
-                    f"{r.township}{r.category}超出计划：地块 {fmt_ha(r.booked_ha)}（{r.n_parcels} 宗），"
+                    f"{r.township}{r.category}超出计划：按实际位置，地块 {fmt_ha(r.booked_ha)}（{_parcels(r.n_parcels, r.booked_ha)}），"
                     f"计划 {fmt_ha(r.allocated_ha)}，超出 {fmt_ha(r.difference_ha)}",
                     allocated_ha=r.allocated_ha, difference_ha=r.difference_ha, **common)
         elif r.status == "under":
             finding(findings, None, None, "quota_under",
-                    f"{r.township}{r.category}尚未用足：地块 {fmt_ha(r.booked_ha)}（{r.n_parcels} 宗），"
+                    f"{r.township}{r.category}尚未用足：按实际位置，地块 {fmt_ha(r.booked_ha)}（{_parcels(r.n_parcels, r.booked_ha)}），"
                     f"计划 {fmt_ha(r.allocated_ha)}，剩余 {fmt_ha(-r.difference_ha)}",
                     allocated_ha=r.allocated_ha, difference_ha=r.difference_ha, **common)

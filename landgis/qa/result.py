@@ -30,7 +30,7 @@ from landgis.qa.labels import (
     SEVERITIES,
     SEVERITY_OF,
 )
-from landgis.qa.quota import QUOTA_COLUMNS
+from landgis.qa.quota import BASIS, LEFT_OUT_REASONS, QUOTA_COLUMNS
 from landgis.severity import SEVERITY_WORDS
 
 __all__ = ["QAResult", "ADDED_COLUMNS", "FINDING_COLUMNS", "QUOTA_COLUMNS", "assemble", "write_qa",
@@ -77,6 +77,13 @@ class QAResult:
         :data:`landgis.qa.checks.GROUP_COLUMNS`: ``group`` (``"<kind>:<first input row, 1-based>"``,
         the one finding of the group sits on that row), ``kind``, ``group_size``, ``row`` (0-based
         input row) and ``parcel_id``. A dask DataFrame with ``engine="dask"``.
+    constraints : pandas.DataFrame or None
+        With constraint layers: per parcel and layer, the overlap and its share
+        (:data:`landgis.qa.constraints.CONSTRAINT_COLUMNS`).
+    constraints_by_township : pandas.DataFrame or None
+        The same added up per township (where the parcels lie) × layer.
+    constraint_layers : dict or None
+        The constraint layers checked against, ``{name: GeoDataFrame}`` (drawn by the QA map).
     """
 
     parcels: gpd.GeoDataFrame
@@ -86,6 +93,9 @@ class QAResult:
     townships: gpd.GeoDataFrame | None = None
     fields: dict = field(default_factory=dict)
     groups: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(GROUP_COLUMNS)))
+    constraints: pd.DataFrame | None = None
+    constraints_by_township: pd.DataFrame | None = None
+    constraint_layers: dict | None = None
 
     def has(self, severity: str) -> bool:
         """Whether a finding of ``severity`` or worse exists (``"error"`` or ``"warning"``)."""
@@ -165,6 +175,8 @@ def summarise(fdf: pd.DataFrame, parcels: pd.DataFrame, quota: pd.DataFrame, **e
         "by_kind": {k: int(v) for k, v in fdf["kind"].value_counts().items()},
         "booked_ha": float(quota["booked_ha"].sum()),
         "allocated_ha": float(quota["allocated_ha"].sum()),
+        "quota_basis": quota.attrs.get("basis"),
+        "quota_left_out": quota.attrs.get("left_out"),
     }
 
 
@@ -248,7 +260,72 @@ def write_qa(result: QAResult, out_dir) -> list[Path]:
             tmp, layer="parcels", driver="GPKG", geometry_type="Unknown", engine="pyogrio", dataset_options={"VERSION": "1.2"})
     written.append(gpkg)
     findings = _for_people(result.findings)
-    for name, df in (("findings", findings), ("quota", result.quota)):
+    written.append(_write_table(findings, out / "findings.csv", "csv"))
+    sheet = _xlsx_findings(findings, result.summary["by_kind"])
+    written.append(_write_table(for_file(sheet), out / "findings.xlsx", "xlsx"))
+    written += write_quota(result.quota, out)
+    written.append(_write_table(_groups_for_people(result.groups), out / "finding_groups.csv", "csv"))
+    if result.constraints is not None:
+        written += _write_constraints(result, out)
+    return written
+
+
+_QUOTA_STATUS = {"over": "超出", "under": "未用足", "full": "持平", "not_in_plan": "计划外"}
+
+
+def _left_out_words(left_out: dict | None) -> str:
+
+    left_out = left_out or {}
+    n = sum(v["n"] for v in left_out.values())
+    parts = "，".join(f"{LEFT_OUT_REASONS[k]} {v['n']} 宗" for k, v in left_out.items() if v["n"])
+    return f"未计入 {n} 宗" + (f"：{parts}" if parts else "")
+
+
+def quota_for_people(quota: pd.DataFrame) -> pd.DataFrame:
+    """The quota table as written: Chinese headers that state the basis and what was left out, rounded."""
+    left = _left_out_words(quota.attrs.get("left_out"))
+    out = quota.copy()
+    for col in ("allocated_ha", "booked_ha", "difference_ha", "declared_ha"):
+        out[col] = out[col].round(4)
+    out["used_share"] = out["used_share"].round(4)
+    out["status"] = out["status"].map(_QUOTA_STATUS).fillna(out["status"])
+    return out.rename(columns={
+        "township": "乡镇", "category": "用地类型", "category_code": "类型代码", "allocated_ha": "计划面积（公顷）",
+        "booked_ha": "落地面积（公顷，按地块实际所在乡镇与图形面积）", "difference_ha": "差额（公顷，落地−计划）",
+        "used_share": "使用比例", "n_parcels": f"地块数（按所在乡镇；{left}）",
+        "declared_ha": "申报面积（公顷，按申报乡镇与申报面积）", "n_declared": "申报地块数", "status": "状态"})
+
+
+def write_quota(quota: pd.DataFrame, out: Path) -> list[Path]:
+    """quota.csv (the basis in its header row) and quota.xlsx (a first sheet 说明 with the basis)."""
+
+    table = quota_for_people(quota)
+    note = pd.DataFrame({"项目": ["统计口径", "未计入地块"],
+                         "说明": [quota.attrs.get("basis", BASIS), _left_out_words(quota.attrs.get("left_out"))]})
+    return [_write_table(table, out / "quota.csv", "csv"),
+            write_xlsx({"说明": note, "计划指标核对": for_file(table)}, out / "quota.xlsx")]
+
+
+#: Headers of the constraint tables as written.
+CONSTRAINT_HEADERS = {
+    "row": "行号", "parcel_id": "地块编号", "constraint": "管控图层", "overlap_m2": "重叠面积（平方米）",
+    "share": "重叠占地块面积比例", "outside_m2": "图层外面积（平方米）", "features": "涉及图斑",
+    "township_found": "所在乡镇", "category": "用地类型", "parcels_overlapping": "重叠地块数",
+    "parcels_outside": "图层外地块数",
+}
+
+
+def _write_constraints(result: QAResult, out: Path) -> list[Path]:
+    """constraints.csv/.xlsx (per parcel × layer) and constraints_by_township.csv/.xlsx."""
+    per = result.constraints.copy()
+    per["row"] = per["row"] + 1
+    per[["overlap_m2", "outside_m2"]] = per[["overlap_m2", "outside_m2"]].round(2)
+    per["share"] = per["share"].round(4)
+    by = result.constraints_by_township.copy()
+    by[["overlap_m2", "outside_m2"]] = by[["overlap_m2", "outside_m2"]].round(2)
+    written = []
+    for name, df in (("constraints", per), ("constraints_by_township", by)):
+        df = df.rename(columns=CONSTRAINT_HEADERS)
         written.append(_write_table(df, out / f"{name}.csv", "csv"))
         sheet = _xlsx_findings(df, result.summary["by_kind"]) if name == "findings" else df
         written.append(_write_table(for_file(sheet), out / f"{name}.xlsx", "xlsx"))
@@ -295,8 +372,7 @@ def _write_partitioned(result: QAResult, out: Path) -> list[Path]:
     table = _xlsx_findings(_for_people(read_findings_parquet(files)) if n <= XLSX_MAX_FINDINGS else None,
                            result.summary["by_kind"], "findings.csv 与 findings.parquet")
     written.append(_write_table(for_file(table), out / "findings.xlsx", "xlsx"))
-    written.append(_write_table(result.quota, out / "quota.csv", "csv"))
-    written.append(_write_table(for_file(result.quota), out / "quota.xlsx", "xlsx"))
+    written += write_quota(result.quota, out)
     return written
 
 

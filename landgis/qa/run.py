@@ -20,11 +20,13 @@ from landgis.errors import InputError
 from landgis.plan import SEED_PLAN, Plan, parse_plan
 from landgis.qa import engines
 from landgis.qa.checks import Context, duplicate_geometries, duplicate_ids, guess_area_unit, overlaps
+from landgis.qa.constraints import (check_constraints, constraints_by_township, find_constraint_files,
+                                    load_rules, read_constraint)
 from landgis.qa.labels import SEVERITIES
 from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
 from landgis.qa.postgis import STATEMENT_TIMEOUT, read_parcels
 from landgis.qa.postgis_chunks import plan_chunks
-from landgis.qa.quota import booked, reconcile
+from landgis.qa.quota import booked, reconcile, repeated_rows
 from landgis.qa.result import QAResult, assemble, read_groups_parquet, write_findings_parquet
 from landgis.secrets import is_conninfo
 
@@ -41,7 +43,8 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
        area_tolerance: float = 0.05, overlap_tolerance: float = 1.0, engine: str = "local", scheduler=None, progress: bool = False,
        layer: str | None = None, crs=None, x_field: str | None = None, y_field: str | None = None,
        sql: str | None = None, out_dir=None, partition_rows: int = engines.PARTITION_ROWS,
-       statement_timeout: float | None = STATEMENT_TIMEOUT) -> QAResult:
+       statement_timeout: float | None = STATEMENT_TIMEOUT, constraints=None, constraint_folder=None,
+       constraint_rules=None) -> QAResult:
     """Check parcels against the townships and the plan's quotas.
 
     Parameters
@@ -91,6 +94,13 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
         4.5 times the input GeoParquet's size, outputs included.
     partition_rows : int
         With ``engine="dask"``: rows per partition, which bounds each worker's memory.
+    constraints : dict, optional
+        Constraint layers (三区三线) to check the parcels against: ``{name: file}`` (a file read like
+        parcels, a ``(file, layer)`` pair, or a GeoDataFrame), e.g. ``{"永久基本农田": "YJJBNT.shp"}``.
+    constraint_folder : str or pathlib.Path, optional
+        A folder whose layers are recognised by their usual names (YJJBNT, STBHHX, CZKFBJ, 永久基本农田 …).
+    constraint_rules : str or pathlib.Path, optional
+        A JSON file of rules like ``landgis/data/constraint_rules.json`` (the default rules).
     statement_timeout : float, optional
         With a PostGIS URL: seconds each reading statement may run, on the client and on the dask
         workers, before the server cancels it (default 300; 0 or None: no limit).
@@ -116,6 +126,10 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     """
     if engine not in ("local", "dask"):
         raise InputError(f"unknown QA engine {engine!r}; expected 'local' or 'dask'")
+    rules, layers = _constraint_layers(constraints, constraint_folder, constraint_rules)
+    if layers and engine == "dask":
+        raise InputError("constraint layers (--constraint, --constraints) are not checked by the dask engine yet; "
+                         "use --engine local")
     with contextlib.ExitStack() as hold:  # a PostGIS snapshot stays open while the workers read
         gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field, sql,
                                                  partition_rows, hold, statement_timeout)
@@ -132,8 +146,37 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     duplicate_ids(added, findings, members)
     duplicate_geometries(added, findings, members)
     overlaps(added, ctx, findings)
-    quota = reconcile(booked(added), plan, findings, ctx.registry)
-    return assemble(gdf, added, findings, quota, townships, fields, source, engine, plan, members)
+    table = check_constraints(added, layers, rules, ctx.crs_area, findings) if layers else None
+    quota = reconcile(booked(added, repeated_rows(added)), plan, findings, ctx.registry)
+    result = assemble(gdf, added, findings, quota, townships, fields, source, engine, plan, members)
+    if table is not None:
+        result.constraints = table
+        result.constraints_by_township = constraints_by_township(table)
+        result.constraint_layers = layers
+        result.summary["constraints"] = {
+            name: {"layer": str(layers[name].attrs.get("source", "")), "features": int(len(layers[name])),
+                   "parcels_overlapping": int((t["overlap_m2"] > 0).sum()),
+                   "overlap_m2": round(float(t["overlap_m2"].sum()), 2)}
+            for name, t in ((n, table[table["constraint"] == n]) for n in layers)}
+    return result
+
+
+def _constraint_layers(constraints, folder, rules_path):
+    """The rules, and the constraint layers read (before any other work, so a bad layer fails early)."""
+    if not constraints and folder is None:
+        return None, {}
+    rules = load_rules(rules_path)
+    given: dict = dict(find_constraint_files(folder, rules)) if folder is not None else {}
+    given.update(constraints or {})
+    layers = {}
+    for name, spec in given.items():
+        if isinstance(spec, gpd.GeoDataFrame):
+            layers[name] = spec if "feature_id" in spec else spec.assign(
+                feature_id=[f"#{i + 1}" for i in range(len(spec))])
+            continue
+        path, layer, *where = spec if isinstance(spec, tuple) else (spec, None)
+        layers[name] = read_constraint(name, path, layer=layer, where=tuple(where) if where else None)
+    return rules, layers
 
 
 def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, hold: contextlib.ExitStack,
@@ -259,6 +302,7 @@ def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir
         "by_severity": {s: int(by_sev.get(s, 0)) for s in SEVERITIES},
         "by_kind": {k: int(v) for k, v in sorted(by_kind.items(), key=lambda kv: -kv[1])},
         "booked_ha": float(quota["booked_ha"].sum()), "allocated_ha": float(quota["allocated_ha"].sum()),
+        "quota_basis": quota.attrs.get("basis"), "quota_left_out": quota.attrs.get("left_out"),
         "n_partitions": run.n_partitions, "overlaps_within_partitions": run.overlaps_within,
         "overlaps_across_partitions": run.overlaps_across, "border_parcels": run.border_parcels,
         "timings_s": run.timings, "store": str(out),

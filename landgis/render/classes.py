@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -28,6 +27,9 @@ from landgis.units import DENSITY_DECIMALS, PRECISION, display_unit, factor, for
 
 __all__ = ["Classification", "SCHEMES", "classify", "classify_pooled", "resolve_column", "values_in_unit", "NO_SUPPLY_FACE",
            "NO_SUPPLY_HATCH", "FEW_TOWNSHIPS", "MAX_CLASSES_FEW"]
+
+# mapclassify is imported inside functions: it loads scipy.stats and scikit-learn (2-3 s), which only a
+# classification needs, not every `landgis` command.
 
 #: Classification schemes: the CLI/API name → the mapclassify class used.
 SCHEMES = {
@@ -245,6 +247,8 @@ def _bins(positive: np.ndarray, scheme: str, k: int | None,
     ``scheme="user"`` is :class:`mapclassify.UserDefined` (which closes the last class at the largest
     value when it exceeds the last break); the others are the classifier of :data:`SCHEMES`.
     """
+    import mapclassify
+
     if scheme == "user":
         if not breaks:
             raise InputError("user classes need breaks, e.g. --breaks 1,5,10")
@@ -327,6 +331,7 @@ def classify_pooled(
     pooled = _classification("pooled", scheme, unit, bins, lower, stacked, assignment, "#777777")
     panels: dict[str, Classification] = {}
     if bins:
+        import mapclassify
         by_column = mapclassify.Pooled(table.to_numpy(), classifier="UserDefined", bins=bins).col_classifiers
     for j, c in enumerate(columns):
         values = table[c]

@@ -60,6 +60,13 @@ class _QALayers(DataMacroElement):
                                  fillColor: '#f2f2f2', fillOpacity: 0.6}; },
     interactive: false
   }).addTo(map);
+  var constraintLayers = {{ this.constraints | tojson }}.map(function (c) {
+    return [c.name, L.geoJSON(c.layer, {
+      style: function () { return {className: 'landgis-constraint', color: c.colour, weight: 1.2,
+                                   dashArray: c.dash, fillColor: c.colour, fillOpacity: c.fill}; },
+      interactive: false
+    }).addTo(map)];
+  });
   var labels = L.layerGroup(towns.features.map(function (f) {
     return L.marker(f.properties.label_at, {interactive: false, keyboard: false,
       icon: L.divIcon({className: '', html: el('div', 'landgis-label', f.properties.name),
@@ -120,6 +127,7 @@ class _QALayers(DataMacroElement):
   var overlays = {};
   overlays[esc(spec.strings.townships)] = townLayer;
   overlays[esc(spec.strings.labels)] = labels;
+  constraintLayers.forEach(function (c) { overlays[esc(c[0])] = c[1]; });
   overlays[esc(spec.strings.parcels)] = parcelLayer;
   L.control.layers(null, overlays, {collapsed: false}).addTo(map);
 
@@ -147,13 +155,42 @@ class _QALayers(DataMacroElement):
 {% endmacro %}
 """, autoescape=True)  # user values only as data: tojson, then textContent in the page
 
-    def __init__(self, towns: dict, parcels: dict, spec: dict):
+    def __init__(self, towns: dict, parcels: dict, spec: dict, constraints: list | None = None):
         super().__init__()
         self._name = "LandgisQALayers"
         self.dom_helpers = DOM_HELPERS_JS
         self.towns = printable_data(towns)  # control characters shown as escapes, like every output
         self.parcels = printable_data(parcels)
         self.spec = printable_data(spec)
+        self.constraints = printable_data(constraints or [])
+
+
+#: How constraint layers are drawn: (colour, dash pattern or None, fill opacity); others take the last.
+CONSTRAINT_STYLES = {"永久基本农田": ("#c9a400", None, 0.35), "生态保护红线": ("#1b7837", None, 0.3),
+                     "城镇开发边界": ("#762a83", "6 4", 0.0), None: ("#0571b0", "2 3", 0.15)}
+#: Constraint polygons drawn at most per layer (those nearest the parcels).
+MAX_CONSTRAINT_FEATURES = 5_000
+
+
+def _constraint_layers(result) -> list[dict]:
+    """The constraint polygons near the checked parcels (within 500 m), simplified to about 0.5 m, lon/lat."""
+    layers = getattr(result, "constraint_layers", None) or {}
+    parcels = result.parcels.geometry
+    geoms = np.asarray(parcels[parcels.notna() & ~parcels.is_empty].values, dtype=object)
+    out = []
+    for name, layer in layers.items():
+        lg = layer.to_crs(4326)
+        g = np.asarray(lg.geometry.values, dtype=object)
+        tree = shapely.STRtree(g)
+        near = np.unique(tree.query(shapely.buffer(shapely.envelope(geoms), 0.005), predicate="intersects")[1]) \
+            if len(geoms) else np.zeros(0, int)
+        near = near[:MAX_CONSTRAINT_FEATURES]
+        colour, dash, fill = CONSTRAINT_STYLES.get(name, CONSTRAINT_STYLES[None])
+        feats = [{"type": "Feature", "geometry": _rounded(shapely.simplify(g[i], 5e-6), 6), "properties": {}}
+                 for i in near]
+        out.append({"name": name, "colour": colour, "dash": dash, "fill": fill,
+                    "layer": {"type": "FeatureCollection", "features": feats}})
+    return out
 
 
 def _rounded(geom, decimals: int = 6) -> dict:
@@ -232,7 +269,7 @@ def qa_map(result, *, max_features: int = MAX_FEATURES) -> folium.Map:
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=10, tiles=None,
                    control_scale=True, zoom_snap=0.25)
     _QALayers({"type": "FeatureCollection", "features": tfeats},
-              {"type": "FeatureCollection", "features": feats}, spec).add_to(m)
+              {"type": "FeatureCollection", "features": feats}, spec, _constraint_layers(result)).add_to(m)
     return m
 
 

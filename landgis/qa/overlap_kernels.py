@@ -1,0 +1,311 @@
+"""The compiled loops of :mod:`landgis.qa.overlap` (numba; compiled once, cached on disk, released GIL).
+
+* :func:`prepare_edges`: a layer's ring edges weighted for Green's theorem, in runs with boxes;
+* :func:`convex_pieces`: parcels as convex pieces (themselves, or fans of triangles);
+* :func:`unit_areas`: the area of (convex piece ∩ layer polygon) for each pair, and whether it is
+  degenerate (left to GEOS by the caller).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["prepare_edges", "convex_pieces", "unit_areas", "MAX_CROSS"]
+
+#: Crossings per piece edge the kernel keeps; a pair with more is left to GEOS.
+MAX_CROSS = 64
+
+
+@njit(cache=True, nogil=True)
+def prepare_edges(xy, ring_off, ring_feature, shell, nfeat, run):  # pragma: no cover - compiled
+    """Edge weights per coordinate (0: no edge starts there) and runs of ``run`` coordinates per polygon.
+
+    The weight is +1 where the ring runs as Green's theorem wants it (shells counter-clockwise,
+    holes clockwise), −1 where it runs the other way.
+    """
+    n = xy.shape[0]
+    nr = ring_off.shape[0] - 1
+    w = np.zeros(n)
+    first = np.full(nfeat, -1, np.int64)
+    last = np.full(nfeat, -1, np.int64)
+    for r in range(nr):
+        a, b = ring_off[r], ring_off[r + 1]
+        if b - a < 2:
+            continue
+        x0, y0 = xy[a, 0], xy[a, 1]
+        twice = 0.0
+        for i in range(a, b - 1):
+            twice += (xy[i, 0] - x0) * (xy[i + 1, 1] - y0) - (xy[i + 1, 0] - x0) * (xy[i, 1] - y0)
+        sign = 1.0 if twice > 0 else (-1.0 if twice < 0 else 0.0)
+        want = 1.0 if shell[r] else -1.0
+        for i in range(a, b - 1):
+            w[i] = want * sign
+        f = ring_feature[r]
+        if first[f] < 0:
+            first[f] = a
+        last[f] = b
+    run_count = np.zeros(nfeat, np.int64)
+    for f in range(nfeat):
+        if first[f] >= 0:
+            run_count[f] = (last[f] - first[f] + run - 1) // run
+    run_start = np.cumsum(run_count) - run_count
+    total = run_count.sum()
+    run_first = np.empty(total, np.int64)
+    run_len = np.empty(total, np.int64)
+    run_box = np.empty((total, 4))
+    for f in range(nfeat):
+        for k in range(run_count[f]):
+            r = run_start[f] + k
+            a = first[f] + k * run
+            b = min(a + run, last[f])
+            run_first[r] = a
+            run_len[r] = b - a
+            lo_x, lo_y, hi_x, hi_y = np.inf, np.inf, -np.inf, -np.inf
+            for i in range(a, min(b + 1, last[f])):  # the end point of the run's last edge too
+                lo_x = min(lo_x, xy[i, 0])
+                lo_y = min(lo_y, xy[i, 1])
+                hi_x = max(hi_x, xy[i, 0])
+                hi_y = max(hi_y, xy[i, 1])
+            run_box[r, 0], run_box[r, 1], run_box[r, 2], run_box[r, 3] = lo_x, lo_y, hi_x, hi_y
+    return w, run_start, run_count, run_first, run_len, run_box
+
+
+@njit(cache=True, nogil=True)
+def convex_pieces(xy, start, count, K):  # pragma: no cover - compiled
+    """Convex pieces of simple polygons given as closed rings ``xy[start[i]:start[i] + count[i]]``.
+
+    Returns (owner, corners (pieces, K, 2) counter-clockwise, corner count, convex flag per polygon);
+    a convex polygon with more than K corners becomes a fan of triangles; a polygon that is not convex
+    and simple (turning once around, always the same way) gets no piece here (its flag is False). A
+    convex, simple ring is a valid polygon, so these need no GEOS validity test.
+    """
+    n = start.shape[0]
+    corners = np.empty((xy.shape[0], 2))
+    cstart = np.empty(n, np.int64)
+    ccount = np.zeros(n, np.int64)
+    convex = np.zeros(n, np.bool_)
+    pieces = 0
+    at = 0
+    for i in range(n):
+        a = start[i]
+        m = 0
+        cstart[i] = at
+        for j in range(a, a + count[i] - 1):  # without the closing point, without repeats
+            if m > 0 and xy[j, 0] == corners[at + m - 1, 0] and xy[j, 1] == corners[at + m - 1, 1]:
+                continue
+            corners[at + m, 0] = xy[j, 0]
+            corners[at + m, 1] = xy[j, 1]
+            m += 1
+        while m > 1 and corners[at + m - 1, 0] == corners[at, 0] and corners[at + m - 1, 1] == corners[at, 1]:
+            m -= 1
+        ccount[i] = m
+        at += m
+        if m < 3:
+            continue
+        left = 0
+        right = 0
+        turning = 0.0
+        for j in range(m):
+            p = cstart[i] + (j - 1) % m
+            c = cstart[i] + j
+            q = cstart[i] + (j + 1) % m
+            ux, uy = corners[c, 0] - corners[p, 0], corners[c, 1] - corners[p, 1]
+            vx, vy = corners[q, 0] - corners[c, 0], corners[q, 1] - corners[c, 1]
+            turn = ux * vy - uy * vx
+            turning += np.arctan2(turn, ux * vx + uy * vy)
+            if turn > 0:
+                left += 1
+            elif turn < 0:
+                right += 1
+        # convex and simple: every turn the same way, once around (a pentagram turns the same way twice)
+        if (left == 0 or right == 0) and left + right > 0 and abs(abs(turning) - 2 * np.pi) < 1e-6:
+            convex[i] = True
+            pieces += 1 if m <= K else m - 2
+    owner = np.empty(pieces, np.int64)
+    verts = np.full((pieces, K, 2), np.nan)
+    vcount = np.empty(pieces, np.int64)
+    k = 0
+    for i in range(n):
+        if not convex[i]:
+            continue
+        m = ccount[i]
+        c0 = cstart[i]
+        x0, y0 = corners[c0, 0], corners[c0, 1]
+        twice = 0.0
+        for j in range(m - 1):
+            twice += (corners[c0 + j, 0] - x0) * (corners[c0 + j + 1, 1] - y0) - \
+                     (corners[c0 + j + 1, 0] - x0) * (corners[c0 + j, 1] - y0)
+        if m <= K:
+            for j in range(m):
+                src = c0 + (j if twice > 0 else (m - j) % m)
+                verts[k, j, 0] = corners[src, 0]
+                verts[k, j, 1] = corners[src, 1]
+            owner[k] = i
+            vcount[k] = m
+            k += 1
+        else:
+            for t in range(m - 2):
+                for j, jj in enumerate((0, t + 1, t + 2)):
+                    src = c0 + (jj if twice > 0 else (m - jj) % m)
+                    verts[k, j, 0] = corners[src, 0]
+                    verts[k, j, 1] = corners[src, 1]
+                owner[k] = i
+                vcount[k] = 3
+                k += 1
+    return owner, verts, vcount, convex
+
+
+@njit(cache=True, nogil=True)
+def unit_areas(V, cnt, unit_piece, unit_poly, run_start, run_count, run_box, run_first, run_len,
+               xy, weight, eps, out_area, out_bad):  # pragma: no cover - compiled
+    """Area of (convex piece ∩ layer polygon) per unit, by Green's theorem, in coordinates local to the piece.
+
+    The parts of the polygon's edges inside the piece (Cyrus–Beck against the piece's half-planes)
+    plus the parts of the piece's edges inside the polygon (in or out at the first corner by an
+    even–odd ray towards +x, changing at each crossing), each adding (x dy − y dx)/2. A polygon corner
+    within ``eps`` of a piece edge's line, a crossing at an edge's end, too many crossings, or an
+    outline that does not come back as it left, marks the unit as degenerate.
+    """
+    K = V.shape[1]
+    ax = np.empty(K)
+    ay = np.empty(K)
+    dxp = np.empty(K)
+    dyp = np.empty(K)
+    lenp = np.empty(K)
+    cross_at = np.empty((K, MAX_CROSS))
+    ncross = np.zeros(K, np.int64)
+    for u in range(unit_piece.shape[0]):
+        pc = unit_piece[u]
+        n = cnt[pc]
+        f = unit_poly[u]
+        ox = V[pc, 0, 0]
+        oy = V[pc, 0, 1]
+        lox, loy, hix, hiy = 0.0, 0.0, 0.0, 0.0
+        for k in range(n):
+            ax[k] = V[pc, k, 0] - ox
+            ay[k] = V[pc, k, 1] - oy
+            lox = min(lox, ax[k])
+            loy = min(loy, ay[k])
+            hix = max(hix, ax[k])
+            hiy = max(hiy, ay[k])
+        for k in range(n):
+            nx = ax[k + 1] if k + 1 < n else 0.0
+            ny = ay[k + 1] if k + 1 < n else 0.0
+            dxp[k] = nx - ax[k]
+            dyp[k] = ny - ay[k]
+            lenp[k] = np.hypot(dxp[k], dyp[k])
+            ncross[k] = 0
+        lox -= eps
+        loy -= eps
+        hix += eps
+        hiy += eps
+        bad = False
+        area = 0.0
+        inside0 = False
+        for r in range(run_start[f], run_start[f] + run_count[f]):
+            bx0 = run_box[r, 0] - ox
+            by0 = run_box[r, 1] - oy
+            bx1 = run_box[r, 2] - ox
+            by1 = run_box[r, 3] - oy
+            ray = by0 <= 0.0 <= by1 and bx1 >= 0.0
+            box = bx0 <= hix and bx1 >= lox and by0 <= hiy and by1 >= loy
+            if not (ray or box):
+                continue
+            for e in range(run_first[r], run_first[r] + run_len[r]):
+                we = weight[e]
+                if we == 0.0:
+                    continue
+                x0 = xy[e, 0] - ox
+                y0 = xy[e, 1] - oy
+                x1 = xy[e + 1, 0] - ox
+                y1 = xy[e + 1, 1] - oy
+                if ray and ((y0 > 0.0) != (y1 > 0.0)):
+                    if x0 + (0.0 - y0) * (x1 - x0) / (y1 - y0) > 0.0:
+                        inside0 = not inside0
+                if not box:
+                    continue
+                if max(x0, x1) < lox or min(x0, x1) > hix or max(y0, y1) < loy or min(y0, y1) > hiy:
+                    continue
+                dx = x1 - x0
+                dy = y1 - y0
+                tmin = 0.0
+                tmax = 1.0
+                for k in range(n):
+                    ex = dxp[k]
+                    ey = dyp[k]
+                    num = ex * (y0 - ay[k]) - ey * (x0 - ax[k])
+                    den = ex * dy - ey * dx
+                    if abs(num) <= eps * lenp[k] or abs(num + den) <= eps * lenp[k]:
+                        bad = True
+                    if den > 0.0:
+                        t = -num / den
+                        if t > tmin:
+                            tmin = t
+                    elif den < 0.0:
+                        t = -num / den
+                        if t < tmax:
+                            tmax = t
+                    elif num < 0.0:
+                        tmax = -1.0
+                    if den != 0.0:
+                        t = -num / den
+                        s = (dx * (y0 - ay[k]) - dy * (x0 - ax[k])) / -den
+                        if -eps < s < 1.0 + eps and -eps < t < 1.0 + eps:
+                            if abs(s) * lenp[k] < eps or abs(1.0 - s) * lenp[k] < eps or t < eps or t > 1.0 - eps:
+                                bad = True
+                            if ncross[k] < MAX_CROSS:
+                                cross_at[k, ncross[k]] = s
+                                ncross[k] += 1
+                            else:
+                                bad = True
+                if tmax > tmin:
+                    area += (tmax - tmin) * (x0 * dy - y0 * dx) * 0.5 * we
+        state = inside0
+        for k in range(n):
+            m = ncross[k]
+            for i in range(1, m):  # insertion sort of the crossings along piece edge k
+                v = cross_at[k, i]
+                j = i - 1
+                while j >= 0 and cross_at[k, j] > v:
+                    cross_at[k, j + 1] = cross_at[k, j]
+                    j -= 1
+                cross_at[k, j + 1] = v
+            length = 1.0 if state else 0.0
+            for i in range(m):
+                s = cross_at[k, i]
+                length += (s - 1.0) if state else (1.0 - s)
+                state = not state
+            area += length * (ax[k] * dyp[k] - ay[k] * dxp[k]) * 0.5
+        if state != inside0:
+            bad = True
+        out_area[u] = area
+        out_bad[u] = bad
+
+
+@njit(cache=True, nogil=True)
+def ring_offsets(xy, part_start, part_count, part_rings):  # pragma: no cover - compiled
+    """Ring offsets of polygons whose closed rings follow each other in ``xy`` (as ``get_coordinates``
+    gives them): a ring ends where its first point comes back. Returns (offsets, part of each ring,
+    first ring of each part, ok); not ok when the rings do not add up (an invalid polygon)."""
+    total = part_rings.sum()
+    off = np.empty(total + 1, np.int64)
+    ring_part = np.empty(total, np.int64)
+    r = 0
+    for p in range(part_start.shape[0]):
+        s = part_start[p]
+        end = s + part_count[p]
+        for _ in range(part_rings[p]):
+            j = s + 1
+            while j < end and not (xy[j, 0] == xy[s, 0] and xy[j, 1] == xy[s, 1]):
+                j += 1
+            if j >= end:
+                return off, ring_part, False
+            off[r] = s
+            ring_part[r] = p
+            r += 1
+            s = j + 1
+        if s != end:
+            return off, ring_part, False
+    off[total] = xy.shape[0]
+    return off, ring_part, True
