@@ -22,7 +22,7 @@ import contextlib
 import io
 import re
 import sys
-from typing import Any, Iterator, TextIO
+from typing import Any, Callable, Iterator, TextIO
 
 from markupsafe import Markup
 
@@ -84,14 +84,15 @@ def jinja_finalize(value: Any) -> Any:
     return value
 
 
-class _EscapingStream(io.TextIOBase):
-    """A text stream that writes control characters as escapes before passing the text on."""
+class FilteredStream(io.TextIOBase):
+    """A text stream that passes each write through ``transform`` before the wrapped stream gets it."""
 
-    def __init__(self, stream: TextIO):
+    def __init__(self, stream: TextIO, transform: Callable[[str], str]):
         self._stream = stream
+        self._transform = transform
 
     def write(self, text: str) -> int:
-        self._stream.write(printable(text))
+        self._stream.write(self._transform(text))
         return len(text)
 
     def flush(self) -> None:
@@ -113,6 +114,20 @@ class _EscapingStream(io.TextIOBase):
 
 
 @contextlib.contextmanager
+def filtered_streams(transform: Callable[[str], str]) -> Iterator[None]:
+    """Within the block, everything written to stdout or stderr passes through ``transform``."""
+    old = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = FilteredStream(old[0], transform), FilteredStream(old[1], transform)
+    try:
+        yield
+    finally:
+        for s in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                s.flush()
+        sys.stdout, sys.stderr = old
+
+
+@contextlib.contextmanager
 def escaping_streams() -> Iterator[None]:
     r"""Within the block, control characters written to stdout or stderr come out escaped.
 
@@ -122,12 +137,5 @@ def escaping_streams() -> Iterator[None]:
     ...     print("\x1b[2J")
     \x1b[2J
     """
-    old = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _EscapingStream(old[0]), _EscapingStream(old[1])
-    try:
+    with filtered_streams(printable):
         yield
-    finally:
-        for s in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                s.flush()
-        sys.stdout, sys.stderr = old

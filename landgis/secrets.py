@@ -36,12 +36,12 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import io
 import os
 import re
-import sys
-from typing import Iterator, TextIO
+from typing import Iterator
 from urllib.parse import parse_qsl, quote, unquote, urlencode
+
+from landgis.printable import filtered_streams
 
 # psycopg (the postgis extra) is imported inside functions: its conninfo parser, when it is installed.
 
@@ -302,34 +302,6 @@ def redact(text: str) -> str:
     return _replace(text, {s for s in _secrets if len(s) >= _MIN_LEN})
 
 
-class _RedactingStream(io.TextIOBase):
-    """A text stream that redacts each write before passing it on."""
-
-    def __init__(self, stream: TextIO):
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        self._stream.write(redact(text))
-        return len(text)
-
-    def flush(self) -> None:
-        self._stream.flush()
-
-    @property
-    def closed(self) -> bool:  # type: ignore[override]  # the wrapped stream's (a late atexit hook asks)
-        return getattr(self._stream, "closed", False)
-
-    def isatty(self) -> bool:
-        return not self.closed and self._stream.isatty()
-
-    def fileno(self) -> int:
-        return self._stream.fileno()
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return getattr(self._stream, "encoding", "utf-8")
-
-
 @contextlib.contextmanager
 def redacting_streams(argv: list[str] | tuple[str, ...] = ()) -> Iterator[None]:
     """Register the connection strings in ``argv`` (and ``PGPASSWORD``), and redact stdout and stderr.
@@ -345,12 +317,5 @@ def redacting_streams(argv: list[str] | tuple[str, ...] = ()) -> Iterator[None]:
             register(arg)
     if len(os.environ.get("PGPASSWORD", "")) >= _MIN_LEN:
         _secrets.add(os.environ["PGPASSWORD"])
-    old = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _RedactingStream(old[0]), _RedactingStream(old[1])
-    try:
+    with filtered_streams(redact):
         yield
-    finally:
-        for s in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                s.flush()
-        sys.stdout, sys.stderr = old
