@@ -81,6 +81,7 @@ def test_out_csv_and_xlsx(capsys, tmp_path):
     assert code == 0 and "已写出" in out
     raw = (tmp_path / "t.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens the Chinese correctly
+    assert raw.count(b"\r\n") == raw.count(b"\n") > 10  # CRLF on every line, as the README promises
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0][0].startswith("乡镇") and rows[0][-1] == "合计"
     sanshui = next(r for r in rows if r[0] == "三水瑶族乡")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from landgis.plan.ledger import figure_context
 from landgis.plan import parse_plan, reconcile
 from landgis.plan.export import format_findings, format_ledger
 from landgis.plan.mentions import figures_of
@@ -63,7 +64,7 @@ def test_every_area_figure_appears_in_the_ledger_exactly_once(text):
 def test_ledger_columns_and_original_line():
     text = "某县2026年度國有建設用地供應計劃\n全縣供應總量為12公頃。\n住宅用地12公頃。"
     plan = parse_plan(text)
-    assert list(plan.ledger.columns) == ["line", "text", "figure", "value", "unit", "hectares", "role", "role_zh",
+    assert list(plan.ledger.columns) == ["line", "text", "context", "figure", "value", "unit", "hectares", "role", "role_zh",
                                          "what", "reason"]
     first = plan.ledger.iloc[0]
     assert (first.line, first.role, first.value) == (2, "total", Decimal(12))
@@ -110,3 +111,21 @@ def test_qing_alone_is_read_as_hectares_and_said_so():
     assert plan.stated_total_ha == Decimal("5.2360")
     (f,) = [f for f in reconcile(plan) if f.kind == "unit_misprint"]
     assert f.line == 2 and "5.2360顷" in f.message
+
+
+def test_each_figure_quotes_its_own_clause_marked():
+    text = ("某县2026年度国有建设用地供应计划\n供应总量30公顷。\n"
+            "城关镇供应量为20公顷，其中住宅用地12公顷、商服用地8公顷；河口镇供应量为10公顷，其中工矿仓储用地10公顷。")
+    plan = parse_plan(text)
+    line3 = plan.ledger[plan.ledger["line"] == 3]
+    quotes = list(line3["context"])
+    assert len(quotes) == len(set(quotes)) == 5  # one quote per figure, not the line's first characters
+    assert quotes[0] == "城关镇供应量为【20】公顷"
+    assert "商服用地【8】公顷" in quotes[2]
+    # the second printing of 10 is quoted at its own place, not at the first
+    assert quotes[3] == "河口镇供应量为【10】公顷" and quotes[4] == "其中工矿仓储用地【10】公顷"
+
+
+def test_table_cell_is_quoted_with_its_row_name():
+    assert figure_context("连州镇 | 3.5 | 2.0", Decimal("2.0")) == "连州镇 … 【2.0】"
+    assert figure_context("住宅用地1,012.35公顷", Decimal("1012.35")) == "住宅用地【1,012.35】公顷"

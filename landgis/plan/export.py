@@ -84,13 +84,13 @@ def format_findings(plan: Plan, findings: list[Finding], lang: str = "zh", unit:
 
 def format_ledger(plan: Plan) -> str:
     """Every area figure of the text, one per line: 行号、数字、去向、原文."""
-    out = ["面积数字台账（行号 · 数字 · 去向 · 说明 · 原文）："]
+    out = ["面积数字台账（行号 · 数字 · 去向 · 说明 · 原文中该数字所在的分句，数字以【】标出）："]
     if plan.ledger is None:
         return out[0]
     for r in plan.ledger.itertuples():
         what = r.what if r.role not in ("set_aside", "unplaced") else ""
         note = "；".join(x for x in (what, r.reason) if x)
-        out.append(f"{r.line:>5}  {r.figure:<16} {r.role_zh:<8} {note}  「{r.text[:50]}」")
+        out.append(f"{r.line:>5}  {r.figure:<16} {r.role_zh:<8} {note}  「{r.context}」")
     return "\n".join(out)
 
 
@@ -125,7 +125,7 @@ def _ledger_records(plan: Plan) -> list[dict]:
     if plan.ledger is None:
         return []
     return [{"line": int(r.line), "figure": r.figure, "value": Decimal(r.value), "unit": r.unit,
-             "hectares": Decimal(r.hectares), "role": r.role, "what": r.what, "reason": r.reason, "text": r.text}
+             "hectares": Decimal(r.hectares), "role": r.role, "what": r.what, "reason": r.reason, "text": r.text, "context": r.context}
             for r in plan.ledger.itertuples()]
 
 
@@ -223,7 +223,7 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
     suffix = path.suffix.lower()
     if suffix == ".csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = csv.writer(buf, lineterminator="\r\n")  # CRLF, as Excel and the atlas's CSV files have
         w.writerow([f"乡镇（单位：{label}）", *map(csv_cell, df.columns)])
         for idx, row in zip(df.index, df.itertuples(index=False)):
             w.writerow([csv_cell(idx), *(format_decimal(v) for v in row)])
@@ -244,10 +244,10 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
                       *(None if v is None else float(format_decimal(v))
                         for v in (f.stated_ha, f.computed_ha, f.difference_ha))])
         ws3 = wb.create_sheet("面积数字台账")
-        _append(ws3, ["行号", "数字", "数值", "单位", "公顷", "去向", "归属", "说明", "原文"])
+        _append(ws3, ["行号", "数字", "数值", "单位", "公顷", "去向", "归属", "说明", "上下文（数字以【】标出）", "原文（整行）"])
         for r in (plan.ledger.itertuples() if plan.ledger is not None else []):
             _append(ws3, [int(r.line), r.figure, float(r.value), r.unit, float(r.hectares), r.role_zh, r.what,
-                      r.reason, r.text])
+                      r.reason, r.context, r.text])
         ws.freeze_panes = "A3"  # the title and the header row
         if not path.parent.exists():
             raise InputError(f"{path}: the folder {path.parent} does not exist")

@@ -8,15 +8,16 @@ each line, the number cells of each table), so that a figure nobody entered show
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
 from landgis.units import to_hectares
 
-__all__ = ["Ledger", "Entry", "ROLES", "ledger_frame"]
+__all__ = ["Ledger", "Entry", "ROLES", "ledger_frame", "figure_context"]
 
 #: What a figure became, in the words of the ledger (role → 中文).
 ROLES = {
@@ -174,7 +175,8 @@ def ledger_frame(entries: list[Entry], found: list[tuple[int, Decimal, str]], li
     Returns
     -------
     pandas.DataFrame
-        ``line`` (1-based), ``text``, ``figure``, ``value``, ``unit``, ``hectares``, ``role``,
+        ``line`` (1-based), ``text`` (the line as written), ``context`` (the figure's own clause or
+        cell, the figure marked 【】), ``figure``, ``value``, ``unit``, ``hectares``, ``role``,
         ``role_zh``, ``what``, ``reason``; one row per figure, in text order.
     """
     original = original if original is not None else lines
@@ -183,25 +185,73 @@ def ledger_frame(entries: list[Entry], found: list[tuple[int, Decimal, str]], li
         pending.setdefault((e.line, e.value), []).append(k)
     rows = []
     taken: set[int] = set()
+    seen: Counter = Counter()  # (line, value) → how many of its figures are quoted already
     for line, value, unit in found:
         ks = pending.get((line, value), [])
         k = next((k for k in ks if k not in taken and entries[k].unit == unit), None)
         k = k if k is not None else next((k for k in ks if k not in taken), None)
+        nth = seen[(line, abs(value))]
+        seen[(line, abs(value))] += 1
         if k is None:
-            rows.append(_row(Entry(line, value, unit, "unplaced", reason="未能确定此数字的归属"), lines, original))
+            rows.append(_row(Entry(line, value, unit, "unplaced", reason="未能确定此数字的归属"), lines, original,
+                             nth=nth))
             continue
         taken.add(k)
-        rows.append(_row(entries[k], lines, original, printed_unit=unit))
+        rows.append(_row(entries[k], lines, original, printed_unit=unit, nth=nth))
     # figures the text gives without a unit of their own (分别为3、2公顷 …) are entered too
     rows.extend(_row(e, lines, original) for k, e in enumerate(entries) if k not in taken)
-    df = pd.DataFrame(rows, columns=["line", "text", "figure", "value", "unit", "hectares", "role", "role_zh",
-                                     "what", "reason"])
+    df = pd.DataFrame(rows, columns=["line", "text", "context", "figure", "value", "unit", "hectares", "role",
+                                     "role_zh", "what", "reason"])
     return df.sort_values("line", kind="stable").reset_index(drop=True)
 
 
-def _row(e: Entry, lines: list[str], original: list[str], printed_unit: str | None = None) -> dict:
+_NUMBER = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?")
+_CLAUSE_END = "，,。；;：:|\t"  # a clause ends at these; a table cell at | or a tab
+_CONTEXT_MAX = 36  # characters of context on each side of the figure, at most
+
+
+def figure_context(line: str, value: Decimal, nth: int = 0) -> str:
+    """The clause (or table cell) around the ``nth`` printing of ``value`` in ``line``, the figure marked 【】.
+
+    A bare number cell of a table is quoted with the row's first cell, which names it.
+
+    Examples
+    --------
+    >>> figure_context("住宅用地12.5公顷，工矿仓储用地30公顷。", Decimal("30"))
+    '工矿仓储用地【30】公顷'
+    >>> figure_context("连州镇 | 3.5 | 2.0", Decimal("2.0"))
+    '连州镇 … 【2.0】'
+    """
+    hits = [m for m in _NUMBER.finditer(line) if _equals(m.group(), abs(value))]
+    if not hits:
+        return " ".join(line.split())[: 2 * _CONTEXT_MAX]
+    m = hits[min(nth, len(hits) - 1)]
+    start = max((line.rfind(ch, 0, m.start()) for ch in _CLAUSE_END), default=-1) + 1
+    ends = [i for i in (line.find(ch, m.end()) for ch in _CLAUSE_END) if i >= 0]
+    end = min(ends) if ends else len(line)
+    before, after = line[max(start, m.start() - _CONTEXT_MAX):m.start()], line[m.end():min(end, m.end() + _CONTEXT_MAX)]
+    before = ("…" if m.start() - _CONTEXT_MAX > start else "") + before.lstrip()
+    after = after.rstrip() + ("…" if m.end() + _CONTEXT_MAX < end else "")
+    quote = f"{before}【{m.group()}】{after}"
+    if not before.strip() and ("|" in line or "\t" in line):
+        head = re.split(r"[|\t]", line.strip().strip("|"), maxsplit=1)[0].strip()
+        if head and head != m.group():
+            quote = f"{head[:_CONTEXT_MAX]} … {quote.strip()}"
+    return " ".join(quote.split())
+
+
+def _equals(printed: str, value: Decimal) -> bool:
+    try:
+        return Decimal(printed.replace(",", "")) == value
+    except InvalidOperation:
+        return False
+
+
+def _row(e: Entry, lines: list[str], original: list[str], printed_unit: str | None = None, nth: int = 0) -> dict:
     unit = e.unit
     text = original[e.line] if 0 <= e.line < len(original) else ""
-    return {"line": e.line + 1, "text": " ".join(text.split())[:160], "figure": f"{e.value}{printed_unit or unit}",
+    folded = lines[e.line] if 0 <= e.line < len(lines) else ""
+    return {"line": e.line + 1, "text": " ".join(text.split())[:160],
+            "context": figure_context(folded, e.value, nth), "figure": f"{e.value}{printed_unit or unit}",
             "value": e.value, "unit": unit, "hectares": to_hectares(e.value, unit), "role": e.role,
             "role_zh": ROLES[e.role], "what": e.name, "reason": e.reason}
