@@ -10,6 +10,7 @@ import pandas as pd
 from landgis.categories import lookup
 from landgis.county import County, find_county
 from landgis.errors import InputError
+from landgis.figures import township_figures
 from landgis.names import match_names
 from landgis.plan import Plan
 
@@ -52,10 +53,11 @@ def join(plan: Plan, townships: gpd.GeoDataFrame, county: County | str | None = 
     -------
     geopandas.GeoDataFrame
         In layer order, columns ``code``, ``name``, ``name_en``, ``area_km2``, one float column per
-        plan category (canonical names, hectares), ``total`` (ha), ``density`` (ha per km²),
+        plan category (canonical names, hectares), ``total`` (ha: the township's stated total where
+        the plan gives one, else its categories' sum, as :func:`landgis.figures.township_figures`), ``density`` (ha per km²),
         ``share`` (of the plan's stated total, 占全市比例; of the townships' sum when the plan states
         none), ``geometry``. ``attrs`` hold ``categories`` (plan order), ``category_codes``, ``plan``,
-        ``plan_source``, ``provenance`` (the layer's), ``place``, ``year`` and ``stated_ha`` (the
+        ``plan_source``, ``provenance`` (the layer's), ``township_names`` (plan name → layer name), ``place``, ``year`` and ``stated_ha`` (the
         plan's own county figures in hectares: ``"total"`` and each category it states).
 
     Raises
@@ -108,7 +110,9 @@ def join(plan: Plan, townships: gpd.GeoDataFrame, county: County | str | None = 
     out["area_km2"] = _area_km2(townships).to_numpy()
     for cat in categories:
         out[cat] = table[cat].to_numpy()
-    out["total"] = table.sum(axis=1).to_numpy()
+    # a township's figure is its stated total where the plan gives one, else its categories' sum
+    by_town = township_figures(plan, matched)
+    out["total"] = [float(by_town.get(n, 0.0)) for n in names]
     out["density"] = out["total"] / out["area_km2"]
     stated = _stated_ha(plan)
     county = stated.get("total") or out["total"].sum()
@@ -124,6 +128,7 @@ def join(plan: Plan, townships: gpd.GeoDataFrame, county: County | str | None = 
         "place": plan.place,
         "year": plan.year,
         "stated_ha": stated,
+        "township_names": dict(matched),
     }
     return layer
 

@@ -23,6 +23,7 @@ from landgis.allocation import join
 from landgis.boundaries import load_townships
 from landgis.county import County, resolve_county
 from landgis.errors import InputError
+from landgis.figures import Figures, compute_figures, layer_figures
 from landgis.files import write_csv, write_text, write_xlsx
 from landgis.folders import remove_stale, staged_folder
 from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
@@ -35,7 +36,7 @@ from landgis.render.report import render_report
 from landgis.render.static import render_maps
 from landgis.render.word_report import write_word_report
 from landgis.severity import severity_word
-from landgis.units import display_unit, to_unit, unit_label
+from landgis.units import display_unit, unit_label
 from landgis.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -171,6 +172,7 @@ def build_atlas(
         towns = townships if townships is not None else load_townships(
             boundaries, county=the_county, **(boundary_options or {}))
     layer = join(the_plan, towns)
+    figures = compute_figures(the_plan, layer, the_county, unit, lang, has_layer=not outline_only)
 
     dest = check_destination(out if out is not None else default_out_dir(the_plan, the_county),
                              inputs=_input_paths(the_plan, boundaries, parcels))
@@ -178,11 +180,12 @@ def build_atlas(
         step(3, "drawing the static maps and charts")
         map_layer = layer  # what the maps and the QGIS project draw: the townships, or the county outline
         if outline_only:
-            static_files = render_outline_maps(layer, the_county, work / "maps", formats=formats, unit=unit, lang=lang)
-            map_layer = outline_layer(layer, the_county)
+            static_files = render_outline_maps(layer, the_county, work / "maps", formats=formats, unit=unit, lang=lang,
+                                               figures=figures)
+            map_layer = outline_layer(layer, the_county, figures)
         else:
             static_files = render_maps(layer, work / "maps", formats=formats, unit=unit, lang=lang,
-                                       county=the_county)
+                                       county=the_county, figures=figures)
 
         step(4, "making the interactive map")
         wmap = web_map(map_layer, unit=unit, lang=lang, county=the_county)
@@ -190,7 +193,8 @@ def build_atlas(
         map_fragment = fragment_html(wmap)  # the same map, embedded in the report
 
         step(5, "writing the allocation tables")
-        _write_tables(the_plan, findings, layer, work / "tables", unit=unit, lang=lang, county=the_county)
+        _write_tables(the_plan, findings, layer, work / "tables", unit=unit, lang=lang, county=the_county,
+                      figures=figures)
 
         qa_result = None
         if parcels is not None:
@@ -202,8 +206,9 @@ def build_atlas(
         step(steps, "writing the reports, the QGIS project and the manifest")
 
         if not outline_only:  # 图层.gpkg + 图集.qgz; without township polygons there is nothing to style
-            write_qgis_outputs(layer, work, qa=qa_result, unit=unit, lang=lang, county=the_county)
+            write_qgis_outputs(layer, work, qa=qa_result, unit=unit, lang=lang, county=the_county, figures=figures)
         write_word_report(work / "报告.docx", plan=the_plan, findings=findings, layer=layer, qa=qa_result,
+                          figures=figures,
                           static_files=[Path(p).relative_to(work) for p in static_files], atlas_dir=work,
                           unit=unit, lang=lang, county=the_county)
         report = render_report(
@@ -217,6 +222,7 @@ def build_atlas(
             unit=unit,
             lang=lang,
             county=the_county,
+            figures=figures,
         )
         write_text(work / "index.html", report)
         inputs = _inputs(the_plan, None if outline_only else boundaries, parcels, shipped=not outline_only)
@@ -243,8 +249,11 @@ _STEPS = {
 
 # --- tables -----------------------------------------------------------------------------------
 def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame,
-                      unit: str = "ha", lang: str = "zh", *, county: County) -> dict[str, pd.DataFrame]:
+                      unit: str = "ha", lang: str = "zh", *, county: County,
+                      figures: Figures | None = None) -> dict[str, pd.DataFrame]:
     """The atlas' tables: by township, by category, and the findings, in the chosen unit.
+
+    Every figure is the run's (:mod:`landgis.figures`), rounded as the report and the maps show it.
 
     Returns
     -------
@@ -252,41 +261,42 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
         Keyed by sheet name (按乡镇 / 按用地类型 / 核对结果, or English names with ``lang="en"``).
     """
 
+    figs = layer_figures(layer, county, unit, lang, figures)
     zh = lang == "zh"
     label = unit_label(unit) if zh else unit
-    cats = list(layer.attrs["categories"])
-    by_town = pd.DataFrame(layer.drop(columns="geometry"))
-    cols = ["code", "name", *cats, "total", "density", "share"]
-    by_town = by_town[cols].copy()
-    for c in [*cats, "total"]:
-        by_town[c] = [float(to_unit(v, unit)) for v in by_town[c]]
-    by_town["share"] = by_town["share"] * 100
+    cats = list(figs.categories)
+    county_ha = figs.total.county
+    by_town = pd.DataFrame({"code": layer["code"].to_numpy(), "name": layer["name"].to_numpy()})
+    for c in cats:
+        by_town[c] = [figs.number(v) for v in layer[c]]
+    town_ha = [figs.townships.get(str(n), Decimal(0)) for n in layer["name"]]
+    by_town["total"] = [figs.number(v) for v in town_ha]
+    has_area = figs.area_km2 is not None
+    by_town["density"] = [float(v) / a if has_area and a and a == a else None for v, a in zip(town_ha, layer["area_km2"])]
+    by_town["share"] = [float(v) / float(county_ha) * 100 if county_ha else None for v in town_ha]
     by_town = by_town.rename(columns={
         "code": "代码" if zh else "code",
         "name": "乡镇" if zh else "township",
         **{c: f"{c}（{label}）" if zh else f"{c} ({label})" for c in cats},
         "total": f"合计（{label}）" if zh else f"total ({label})",
         "density": "供应强度（公顷/平方公里）" if zh else "density (ha/km²)",
-        "share": f"占{county.whole_word}比例（%）" if zh else "share of county (%)",
+        "share": f"占{figs.whole}比例（%）" if zh else "share of county (%)",
     })
-
-    placed = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()
-
-    def figure(v) -> float | None:
-        return None if v is None else float(to_unit(v, unit))
+    if not has_area:  # no township layer: no areas, so no densities (said, not printed as nan)
+        by_town = by_town.rename(columns={by_town.columns[-2]: "供应强度（无乡镇界线图层，不计算）" if zh
+                                          else "density (no township layer: not computed)"})
 
     rows = []
     # 合计 is the plan's stated total, beside the townships' sum, as on the maps and in the report.
-    for cat, stated, got in [*((c, plan.structure_ha.get(c), placed.get(c)) for c in cats),
-                             ("合计" if zh else "total", plan.stated_total_ha,
-                              sum(placed, Decimal(0)) if len(placed) else None)]:
+    for name, column in [*((c, c) for c in cats), ("合计" if zh else "total", "total")]:
+        fig = figs.columns[column]
         rows.append({
-            ("用地类型" if zh else "category"): cat,
-            ("代码" if zh else "code"): layer.attrs.get("category_codes", {}).get(cat, ""),
-            (f"全市（计划）（{label}）" if zh else f"county, plan ({label})"): figure(stated),
-            (f"乡镇合计（{label}）" if zh else f"sum over townships ({label})"): figure(got),
-            (f"未落实到乡镇（{label}）" if zh else f"not placed in a township ({label})"):
-                None if stated is None or got is None else figure(stated - got),
+            ("用地类型" if zh else "category"): name,
+            ("代码" if zh else "code"): layer.attrs.get("category_codes", {}).get(column, ""),
+            (f"{figs.whole}（计划）（{label}）" if zh else f"county, plan ({label})"): figs.number(fig.stated),
+            (f"乡镇合计（{label}）" if zh else f"sum over townships ({label})"): figs.number(fig.townships),
+            (f"差额：计划−乡镇合计（{label}）" if zh else f"difference: plan − townships ({label})"):
+                figs.number(fig.difference),
         })
     by_cat = pd.DataFrame(rows)
 
@@ -295,9 +305,9 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
         ("级别" if zh else "severity"): severity_word(f.severity, lang),
         ("乡镇" if zh else "township"): f.township,
         ("用地类型" if zh else "category"): f.category,
-        (f"计划数（{label}）" if zh else f"stated ({label})"): figure(f.stated_ha),
-        (f"合计数（{label}）" if zh else f"computed ({label})"): figure(f.computed_ha),
-        (f"差额（{label}）" if zh else f"difference ({label})"): figure(f.difference_ha),
+        (f"计划数（{label}）" if zh else f"stated ({label})"): figs.number(f.stated_ha),
+        (f"合计数（{label}）" if zh else f"computed ({label})"): figs.number(f.computed_ha),
+        (f"差额（{label}）" if zh else f"difference ({label})"): figs.number(f.difference_ha),
         ("说明" if zh else "message"): f.text(lang, unit),
     } for f in findings])
     names = ("按乡镇", "按用地类型", "核对结果") if zh else ("by township", "by category", "findings")
@@ -305,14 +315,17 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
 
 
 def _write_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame, folder: Path,
-                  unit: str, lang: str, county: County) -> list[Path]:
+                  unit: str, lang: str, county: County, figures: Figures) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    tables = allocation_tables(plan, findings, layer, unit=unit, lang=lang, county=county)
+    tables = allocation_tables(plan, findings, layer, unit=unit, lang=lang, county=county, figures=figures)
     first = next(iter(tables.values()))
     csv_path = folder / "allocations.csv"
     write_csv(first, csv_path)  # UTF-8 with BOM for Excel; text that looks like a formula stays text
     xlsx_path = folder / "allocations.xlsx"
-    write_xlsx(tables, xlsx_path)
+    label = unit_label(unit) if lang == "zh" else unit
+    figure_columns = {str(c) for df in tables.values() for c in df.columns
+                      if f"（{label}）" in str(c) or f"({label})" in str(c)}
+    write_xlsx(tables, xlsx_path, number_formats={c: figures.number_format for c in figure_columns})
     return [csv_path, xlsx_path]
 
 

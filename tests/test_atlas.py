@@ -204,11 +204,11 @@ def test_report_tables_state_the_plans_figures(atlas):
     html = (atlas.out_dir / "index.html").read_text("utf-8")
     table = html[html.index('<section id="table">'):]
     table = table[:table.index("</table>")]
-    # 全市 is the plan's 158.1793169 ha; the townships' 156.397524 and the 1.7817929 not placed stand beside it.
+    # 全市 is the plan's 158.1793169 ha; the townships' 156.397524 and the signed difference stand beside it.
     rows = {r.split("</td>")[0].split(">")[-1]: r for r in table.split("<tr")[1:]}
     assert ">158.1793<" in rows["全市（计划）"] and ">29.3273<" in rows["全市（计划）"]  # total, 住宅用地
     assert ">156.3975<" in rows["乡镇合计"] and ">29.2215<" in rows["乡镇合计"]
-    assert ">1.7818<" in rows["未落实到乡镇"]
+    assert ">1.7818<" in rows["差额（计划−乡镇合计）"]  # signed: a township sum above the plan is negative
     assert "表2" in table and "依据《连州市2026年度土地供应计划》" in html
     assert "lianzhou_2026_land_supply_plan.txt" not in html  # the plan by its name, not its file
     assert "知识共享署名 4.0" in html and "synthesised" not in html  # 数据来源 in Chinese

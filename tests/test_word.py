@@ -13,6 +13,7 @@ import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
+from docx.shared import Cm
 
 from landgis.plan import reconcile
 from landgis.render.static import render_maps
@@ -52,22 +53,23 @@ def test_tables_are_real_word_tables_with_right_aligned_numbers(report):
     doc = Document(report)
     structure, towns = doc.tables[:2]
     rows = _rows(structure)
-    assert rows[0] == ["用地类型", "代码", "计划数", "乡镇合计", "差额"]
-    county = rows[-1]
-    assert county[0] == "全市" and county[2] == "158.1793169" and county[3] == "156.397524" and county[4] == "1.7817929"
+    assert rows[0] == ["用地类型", "代码", "计划数", "乡镇合计", "差额（计划−乡镇合计）"]
+    county = rows[-1]  # the report's table precision, as index.html shows them (landgis.figures)
+    assert county[0] == "全市" and county[2] == "158.1793" and county[3] == "156.3975" and county[4] == "1.7818"
     rows = _rows(towns)
     assert rows[0][0] == "乡镇" and rows[0][-1] == "合计" and "工矿仓储用地" in rows[0]
     by_name = {r[0]: r for r in rows[1:]}
     assert len(by_name) == 12 + 2  # every township of the layer, 乡镇合计 and 全市
-    assert by_name["龙坪镇"][rows[0].index("工矿仓储用地")] == "23.011857"
+    assert by_name["龙坪镇"][rows[0].index("工矿仓储用地")] == "23.0119"
     assert set(by_name["丰阳镇"][1:]) == {"—"}  # no supply: shown, not dropped
-    assert by_name["全市（计划数）"][-1] == "158.1793169"  # 全市 is the plan's stated figure
-    assert by_name["乡镇合计"][-1] == "156.397524"
+    assert by_name["全市（计划数）"][-1] == "158.1793"  # 全市 is the plan's stated figure
+    assert by_name["乡镇合计"][-1] == "156.3975"
     for table in (structure, towns):
         for row in table.rows[1:]:
             for cell in row.cells[2 if table is structure else 1:]:
                 assert NUMBER.match(cell.text) or cell.text == "—", cell.text
                 assert cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+                assert cell._tc.tcPr.find(qn("w:noWrap")) is not None  # a number never breaks inside its cell
         xml = table._tbl.xml
         assert "w:instrText" not in xml and "w:fldSimple" not in xml  # text, not formulas or fields
         assert not any(c.text.startswith("=") for row in table.rows for c in row.cells)
@@ -86,7 +88,8 @@ def test_one_picture_per_map_with_numbered_captions(report):
 def test_key_figures_and_findings_are_sentences(report):
     doc = Document(report)
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "供应总量158.1793169公顷" in text and "另有1.7817929公顷未落实到乡镇" in text
+    # the sentences at the precision of index.html's headline cards, from the one model (landgis.figures)
+    assert "供应总量158.18公顷" in text and "其中落实到乡镇156.40公顷，另有1.78公顷未落实到乡镇" in text
     assert "丰阳镇无供应" in text
     assert "乡镇界线为示意" in text and "资料来源" in text
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
@@ -106,10 +109,24 @@ def test_builtin_styles_carry_an_east_asian_font(report):
 def test_english_in_mu(maps, plan, layer):
     doc = Document(_write(maps, plan, layer, "report-en.docx", unit="mu", lang="en"))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "1. Key figures" in text and "2,372.6897535 mu" in text  # 158.1793169 ha × 15
-    assert _rows(doc.tables[0])[-1][:3] == ["County", "", "2,372.6897535"]
+    assert "1. Key figures" in text and "2,372.7 mu" in text  # 158.1793169 ha × 15, as the HTML shows it
+    assert _rows(doc.tables[0])[-1][:3] == ["County", "", "2,372.69"]
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption" and p._p.find(qn("w:fldSimple")) is not None]
     assert captions[0].startswith("Figure") and captions[0].endswith("Industrial, mining and storage")
+
+
+def test_maps_fill_a_landscape_page_so_labels_print_at_7pt(report):
+    from docx.enum.section import WD_ORIENT
+
+    doc = Document(report)
+    orient = [s.orientation for s in doc.sections]
+    assert orient[0] == WD_ORIENT.PORTRAIT and WD_ORIENT.LANDSCAPE in orient and orient[-1] == WD_ORIENT.PORTRAIT
+    landscape = next(s for s in doc.sections if s.orientation == WD_ORIENT.LANDSCAPE)
+    usable_w = landscape.page_width - landscape.left_margin - landscape.right_margin
+    usable_h = landscape.page_height - landscape.top_margin - landscape.bottom_margin
+    for shape in doc.inline_shapes:
+        assert shape.width <= usable_w and shape.height < usable_h  # with its caption, one page per map
+        assert 8 * shape.width / Cm(29.7) >= 7.0  # the A4 sheet's 8 pt township labels
 
 
 def test_same_inputs_give_the_same_bytes(maps, plan, layer, report):
@@ -128,8 +145,14 @@ def test_libreoffice_shows_the_chinese_text(report, tmp_path):
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     text = unicodedata.normalize("NFKC", re.sub(r"\s+", "", text))
-    for phrase in ("主要指标", "计划数据核对", "丰阳镇", "158.1793169", "乡镇界线为示意", "图1", "工矿仓储用地"):
+    for phrase in ("主要指标", "计划数据核对", "丰阳镇", "158.1793", "乡镇界线为示意", "图1", "工矿仓储用地"):
         assert phrase in text, phrase
+    # every number of the tables prints whole on one line (no cell breaks a number: 27.56582/1)
+    layout = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                            text=True, check=True).stdout
+    tokens = set(unicodedata.normalize("NFKC", layout).split())
+    numbers = {c.text for t in Document(report).tables[:2] for row in t.rows for c in row.cells if NUMBER.match(c.text)}
+    assert numbers and numbers <= tokens, sorted(numbers - tokens)[:5]
     ARTIFACTS.mkdir(exist_ok=True)
     subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(ARTIFACTS / "word-page1")], check=True)

@@ -31,13 +31,14 @@ from shapely import get_type_id, multipolygons
 
 from landgis.county import County, resolve_county
 from landgis.errors import InputError
+from landgis.figures import Figures, layer_figures
 from landgis.files import atomic_path
 from landgis.names import match_names
 from landgis.printable import jinja_finalize
 from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
 from landgis.render.furniture import INK, MUTED, is_dark, plot_crs
 from landgis.render.qa_map import SEVERITY_COLOURS
-from landgis.render.text import category_title, footer_lines, plan_title, texts, unit_word
+from landgis.render.text import category_title, density_word, footer_lines, plan_title, texts, unit_word
 from landgis.severity import severity_word
 from landgis.units import UNIT_LABELS_EN, display_unit, to_unit, unit_label
 
@@ -182,7 +183,8 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
     name = category_title(cls.column, lang)
     subtitle = (t["subtitle_density"] if cls.column == "density"
                 else t["subtitle_cat"] + (f"（{u}）" if zh else f" ({u})"))
-    legend = (t["legend_density"] if cls.column == "density" else t["legend"]).format(u=u)
+    legend = (t["legend_density"].format(u=density_word(lang)) if cls.column == "density"
+              else t["legend"].format(u=u))  # density in 公顷/平方公里 whatever the unit, as on the PNG
     return MapSpec(
         column=cls.column, name=name, classification=cls, crs=crs,
         title=f"{plan_title(layer, lang, county)}{'：' if zh else ': '}{name}",
@@ -279,7 +281,7 @@ class LayerStyle:
     display_expression: str = ""
     map_tip: str = ""
     decimals: int = 2
-    dark_above: str | None = None  # labels of values above this (the dark classes) are white
+    dark_above: str | None = None  # labels of features whose class number is above this (the dark classes) are white
     mode: str = "Jenks"
     default: bool = False
     font: str = FONT
@@ -360,62 +362,57 @@ def _allocation_frame(layer: gpd.GeoDataFrame, specs: list[MapSpec], names: dict
         names["name_en"]: [v if isinstance(v, str) else None for v in layer.get("name_en", [None] * len(layer))],
         names["area_km2"]: layer["area_km2"].astype(float).to_numpy(),
     })
-    for spec in specs:  # the very numbers the classes were computed on
+    for spec in specs:  # the very numbers the classes were computed on, and the class each township is in
         out[names[spec.column]] = [float(spec.classification.values[n]) for n in town]
+        out[class_field(names[spec.column], lang)] = [_class_value(spec.classification, n) for n in town]
     out[names["stated"]] = [float(to_unit(stated_by_layer[n], unit)) if n in stated_by_layer else None for n in town]
     out[names["share"]] = (layer["share"].astype(float) * 100).round(4).to_numpy()
     out[names["unit"]] = _unit_text(unit, lang)
     return gpd.GeoDataFrame(out, geometry=layer.geometry.to_crs(crs).to_numpy(), crs=crs)
 
 
-def _placed_ha(plan) -> Decimal:
-    if plan.township_totals_ha:
-        return sum(plan.township_totals_ha.values(), Decimal(0))
-    return sum(plan.allocations["hectares_exact"], Decimal(0))
+def class_field(value_field: str, lang: str) -> str:
+    """The field holding each township's class on a map: QGIS draws by it, never by re-reading class bounds."""
+    return f"{value_field}_分级" if lang == "zh" else f"{value_field}_class"
 
 
-def _outline_frame(layer: gpd.GeoDataFrame, crs: CRS, unit: str, lang: str, county: County) -> gpd.GeoDataFrame:
-    """The county outline with the plan's stated total (全市) and what the townships add up to."""
+def _class_value(cls, township: str) -> str:
+    """A township's class as the PNG coloured it: ``"1"`` … ``"k"`` (lowest to highest), ``"0"`` for 无供应."""
+    k = int(cls.assignment[township])
+    return "0" if k < 0 else str(k + 1)
 
-    zh = lang == "zh"
-    plan = layer.attrs.get("plan")
-    stated = getattr(plan, "stated_total_ha", None)
-    placed = _placed_ha(plan) if plan is not None else Decimal(repr(float(layer["total"].sum())))
+
+def _outline_frame(layer: gpd.GeoDataFrame, crs: CRS, figs: Figures) -> gpd.GeoDataFrame:
+    """The county outline with the plan's stated total (全市), the townships' sum and their difference."""
+
+    zh = figs.lang == "zh"
+    total = figs.total
     row = {
-        ("名称" if zh else "name"): county.name,
-        ("代码" if zh else "code"): county.code,
-        ("计划总量" if zh else "stated_total"): None if stated is None else float(to_unit(stated, unit)),
-        ("乡镇合计" if zh else "township_sum"): float(to_unit(placed, unit)),
-        ("未落实" if zh else "not_placed"): None if stated is None else float(to_unit(stated - placed, unit)),
-        ("单位" if zh else "unit"): _unit_text(unit, lang),
+        ("名称" if zh else "name"): figs.county.name,
+        ("代码" if zh else "code"): figs.county.code,
+        ("计划总量" if zh else "stated_total"): figs.number(total.stated),
+        ("乡镇合计" if zh else "township_sum"): figs.number(total.townships),
+        ("差额（计划−乡镇合计）" if zh else "difference"): figs.number(total.difference),
+        ("单位" if zh else "unit"): _unit_text(figs.unit, figs.lang),
     }
     outline = layer.to_crs(crs).union_all()
     return gpd.GeoDataFrame(pd.DataFrame([row]), geometry=[outline], crs=crs)
 
 
-def _structure_frame(layer: gpd.GeoDataFrame, unit: str, lang: str) -> pd.DataFrame:
+def _structure_frame(layer: gpd.GeoDataFrame, figs: Figures) -> pd.DataFrame:
     """Category × (stated, township sum, difference), with the 全市 row from the plan's stated total."""
 
-    zh = lang == "zh"
-    plan = layer.attrs.get("plan")
-    cats = list(layer.attrs.get("categories") or [])
-    placed = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()
+    zh = figs.lang == "zh"
     codes = layer.attrs.get("category_codes") or {}
-
-    def num(v) -> float | None:
-        return None if v is None else float(to_unit(v, unit))
-
     rows = []
-    for cat in cats:
-        stated, got = plan.structure_ha.get(cat), placed.get(cat)
-        rows.append((cat, codes.get(cat, ""), num(stated), num(got),
-                     None if stated is None or got is None else num(stated - got)))
-    total, got = plan.stated_total_ha, _placed_ha(plan)
-    rows.append(("全市" if zh else "County", "", num(total), num(got), None if total is None else num(total - got)))
-    cols = (["用地类型", "代码", "计划数", "乡镇合计", "差额"] if zh
+    for name, column in [*((c, c) for c in figs.categories), (figs.whole, "total")]:
+        fig = figs.columns[column]
+        rows.append((name, codes.get(column, "") if column != "total" else "", figs.number(fig.stated),
+                     figs.number(fig.townships), figs.number(fig.difference)))
+    cols = (["用地类型", "代码", "计划数", "乡镇合计", "差额（计划−乡镇合计）"] if zh
             else ["category", "code", "stated", "township_sum", "difference"])
     df = pd.DataFrame(rows, columns=cols)
-    df["单位" if zh else "unit"] = _unit_text(unit, lang)
+    df["单位" if zh else "unit"] = _unit_text(figs.unit, figs.lang)
     return df
 
 
@@ -447,17 +444,17 @@ def _allocation_style(spec: MapSpec, names: dict[str, str], unit_alias: dict[str
                       default: bool) -> LayerStyle:
     cls = spec.classification
     no_supply = Symbol(spec.face, hatch=spec.hatch)
-    classes = [StyleClass(spec.no_supply, no_supply, 0.0, 0.0)]
-    for i, (upper, label, colour) in enumerate(zip(cls.bins, cls.labels, cls.colours)):
-        lower = 0.0 if i == 0 else cls.bins[i - 1]  # the first class takes everything above 0
-        classes.append(StyleClass(label, Symbol(colour), lower, float(upper)))
     fld = names[spec.column]
-
+    # The classes landgis chose, by each township's class field; highest on top and 无供应 last, as on the PNG.
+    classes = [StyleClass(label, Symbol(colour), 0.0 if i == 0 else cls.bins[i - 1], float(upper), value=str(i + 1))
+               for i, (upper, label, colour) in enumerate(zip(cls.bins, cls.labels, cls.colours))]
+    classes = [*reversed(classes), StyleClass(spec.no_supply, no_supply, 0.0, 0.0, value="0")]
     dark = [i for i, colour in enumerate(cls.colours) if is_dark(colour)]
-    dark_above = repr(float(classes[dark[0] + 1].lower)) if dark else None
+    dark_above = str(dark[0]) if dark else None  # class numbers above this are the dark classes: white labels
     aliases = tuple({"field": f, "index": i, "alias": a} for i, (f, a) in enumerate(unit_alias.items()))
     return LayerStyle(
-        name=spec.name, title=spec.title, renderer="graduated", classes=tuple(classes), field=fld,
+        name=spec.name, title=spec.title, renderer="categorized", classes=tuple(classes),
+        field=class_field(fld, lang),
         label_expression=_label_expression(fld, names, cls.decimals, lang), label_field=names["name"],
         label_colour=spec.ink, aliases=aliases, display_expression=qgis_field(names["name"]),
         map_tip=_map_tip(names["name"], fld, cls.decimals),
@@ -495,7 +492,8 @@ def _outline_style(spec: MapSpec, lang: str) -> LayerStyle:
 
 
 def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: str = "ha",
-                  lang: str = "zh", county: County | str | None = None) -> StyledLayers:
+                  lang: str = "zh", county: County | str | None = None,
+                  figures: Figures | None = None) -> StyledLayers:
     """The GeoPackage's layers and their styles, the classes and colours of the print maps.
 
     Parameters
@@ -510,6 +508,8 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
         Language of field names, labels and legends.
     county : landgis.county.County or str
         The county of the layer (required): titles and the outline layer's name and code.
+    figures : landgis.figures.Figures, optional
+        The run's figures; computed from ``layer`` when not given.
 
     Returns
     -------
@@ -525,23 +525,23 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
     if layer.attrs.get("plan") is None:
         raise InputError("the allocation layer carries no plan (attrs['plan']); make it with landgis.allocation.join")
     county = resolve_county(county, what="styled_layers")
+    figs = layer_figures(layer, county, unit, lang, figures)
     specs = [map_spec(layer, c, unit=unit, lang=lang, county=county) for c in map_columns(layer)]
     crs = specs[0].crs
     names = _field_names(layer, lang)
     u = _unit_text(unit, lang)
     frame = _allocation_frame(layer, specs, names, crs, unit, lang)
-    per_km2 = "/平方公里" if lang == "zh" else "/km²"
     alias = {names[c]: (f"{c}（{u}）" if lang == "zh" else f"{c} ({u})") for c in layer.attrs["categories"]}
     alias[names["total"]] = f"合计（{u}）" if lang == "zh" else f"total ({u})"
     alias[names["stated"]] = f"计划合计（{u}）" if lang == "zh" else f"stated total ({u})"
-    alias[names["density"]] = f"密度（{u}{per_km2}）" if lang == "zh" else f"density ({u}{per_km2})"
-    alias[names["share"]] = "占乡镇合计（%）" if lang == "zh" else "share of township sum (%)"
+    alias[names["density"]] = f"供应强度（{density_word(lang)}）" if lang == "zh" else f"density ({density_word(lang)})"
+    alias[names["share"]] = f"占{figs.whole}比例（%）" if lang == "zh" else "share of the county's total (%)"
     by_column = {s.column: s for s in specs}
     order = ["total", *[c for c in by_column if c != "total"]]  # the total is the default style
     alloc_styles = [_allocation_style(by_column[c], names, alias, lang, default=(c == "total")) for c in order]
 
-    frames: dict[str, pd.DataFrame] = {ALLOCATION: frame, OUTLINE: _outline_frame(layer, crs, unit, lang, county),
-                                       STRUCTURE: _structure_frame(layer, unit, lang)}
+    frames: dict[str, pd.DataFrame] = {ALLOCATION: frame, OUTLINE: _outline_frame(layer, crs, figs),
+                                       STRUCTURE: _structure_frame(layer, figs)}
     styles = {ALLOCATION: alloc_styles, OUTLINE: [_outline_style(specs[0], lang)]}
     if qa is not None:
         frames[PARCELS] = _parcels_frame(qa, crs)

@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 
 from landgis.categories import NEUTRAL
 from landgis.county import County
+from landgis.figures import Figures, layer_figures
 from landgis.render.fonts import pin_font, rc_params
 from landgis.render.furniture import (
     INK,
@@ -62,26 +63,32 @@ def no_layer_line(county: County, lang: str = "zh") -> str:
     return (NO_LAYER if lang == "zh" else NO_LAYER_EN).format(county=county.name if lang == "zh" else county.name_en)
 
 
-def outline_layer(layer: gpd.GeoDataFrame, county: County) -> gpd.GeoDataFrame:
-    """The county as one feature of an allocation layer: its outline with the sums of ``layer``'s columns.
+def outline_layer(layer: gpd.GeoDataFrame, county: County, figures: Figures | None = None) -> gpd.GeoDataFrame:
+    """The county as one feature of an allocation layer: its outline with the plan's county figures.
+
+    Each column holds the plan's own figure (计划总量, 供应结构) where it states one, else the
+    townships' sum (:class:`landgis.figures.Figure` ``county``).
 
     Parameters
     ----------
     layer : geopandas.GeoDataFrame
         The allocation layer of the county's units (:func:`landgis.allocation.join`), geometry may be empty.
     county : County
+    figures : landgis.figures.Figures, optional
+        The run's figures; computed from ``layer`` when not given.
 
     Returns
     -------
     geopandas.GeoDataFrame
         One row, the columns of an allocation layer, ``attrs`` of ``layer`` with the outline's provenance.
     """
+    figs = layer_figures(layer, county, figures=figures)
     outline = county.outline()
     cats = list(layer.attrs["categories"])
     row = {"code": [county.code], "name": [county.name], "name_en": [county.name_en],
            "area_km2": outline["area_km2"].to_numpy()}
     for col in [*cats, "total"]:
-        row[col] = [float(layer[col].sum())]
+        row[col] = [float(figs.columns[col].county)]
     out = gpd.GeoDataFrame(row, geometry=outline.geometry.to_numpy(), crs=outline.crs)
     out["density"] = out["total"] / out["area_km2"]
     out["share"] = 1.0
@@ -91,7 +98,8 @@ def outline_layer(layer: gpd.GeoDataFrame, county: County) -> gpd.GeoDataFrame:
     return out
 
 
-def outline_sheet(layer: gpd.GeoDataFrame, county: County, *, unit: str = "ha", lang: str = "zh") -> Figure:
+def outline_sheet(layer: gpd.GeoDataFrame, county: County, *, unit: str = "ha", lang: str = "zh",
+                  figures: Figures | None = None) -> Figure:
     """An A4 landscape sheet: the county outline with its total, a table by category, a locator, the note.
 
     Parameters
@@ -107,10 +115,11 @@ def outline_sheet(layer: gpd.GeoDataFrame, county: County, *, unit: str = "ha", 
     matplotlib.figure.Figure
     """
     with matplotlib.rc_context(rc_params()):
-        return pin_font(_outline_sheet(layer, county, unit, lang))
+        figs = layer_figures(layer, county, unit, lang, figures)
+        return pin_font(_outline_sheet(layer, county, unit, lang, figs))
 
 
-def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str) -> Figure:
+def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str, figs: Figures) -> Figure:
     fig, t = page(lang)
     o = _TEXT[lang]
     u = unit_word(unit, lang)
@@ -137,6 +146,10 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
 
     rows = [[c, format_area(layer[c].iloc[0], unit, label=False)] for c in layer.attrs["categories"]]
     rows.append([o["total"], format_area(layer["total"].iloc[0], unit, label=False)])
+    gap = figs.gap("total")
+    if gap is not None:  # the townships' sum and the difference, worded by its sign, under the plan's total
+        rows.append([figs.label("townships"), figs.text(figs.total.townships, label=False)])
+        rows.append([gap[0], gap[1].rsplit(" ", 1)[0]])
     fig.text(0.67, 0.50, o["table"].format(u=u), fontsize=10, color=INK, ha="left", va="baseline")
     tab = fig.add_axes((0.67, 0.50 - 0.032 * len(rows) - 0.01, 0.28, 0.032 * len(rows)))
     tab.axis("off")
@@ -157,7 +170,7 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
 
 def render_outline_maps(layer: gpd.GeoDataFrame, county: County, out_dir: str | Path, *,
                         formats: Sequence[str] = ("png", "svg", "pdf"), unit: str = "ha", lang: str = "zh",
-                        dpi: int = 300) -> list[Path]:
+                        dpi: int = 300, figures: Figures | None = None) -> list[Path]:
     """Write the outline sheet (``辖区供应总量.*``) and the bars by township (as :func:`render_maps` names them).
 
     Parameters
@@ -166,7 +179,7 @@ def render_outline_maps(layer: gpd.GeoDataFrame, county: County, out_dir: str | 
         The allocation layer of the county's units (geometry may be empty).
     county : County
     out_dir : path
-    formats, unit, lang, dpi
+    formats, unit, lang, dpi, figures
         As for :func:`landgis.render.static.render_maps`.
 
     Returns
@@ -174,8 +187,11 @@ def render_outline_maps(layer: gpd.GeoDataFrame, county: County, out_dir: str | 
     list of Path
     """
 
+    figs = layer_figures(layer, county, unit, lang, figures)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    sheets = {OUTLINE_STEM[0 if lang == "zh" else 1]: outline_sheet(outline_layer(layer, county), county, unit=unit, lang=lang),
-              file_stem(layer, "stacked-bars", lang): stacked_bars(layer, unit=unit, lang=lang, county=county)}
+    sheets = {OUTLINE_STEM[0 if lang == "zh" else 1]: outline_sheet(outline_layer(layer, county, figs), county, unit=unit,
+                                                                   lang=lang, figures=figs),
+              file_stem(layer, "stacked-bars", lang): stacked_bars(layer, unit=unit, lang=lang, county=county,
+                                                                   figures=figs)}
     return [save_figure(fig, out / f"{stem}.{fmt}", dpi=dpi) for stem, fig in sheets.items() for fmt in formats]

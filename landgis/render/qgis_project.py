@@ -27,6 +27,7 @@ import geopandas as gpd
 from pyproj import CRS
 
 from landgis.county import County
+from landgis.figures import Figures
 from landgis.files import atomic_path
 from landgis.render.gpkg_styles import (
     _ENV,
@@ -41,6 +42,7 @@ from landgis.render.gpkg_styles import (
     styled_layers,
     write_gpkg,
 )
+from landgis.render.text import texts
 from landgis.units import UNIT_LABELS_EN, unit_label
 from landgis.version import __version__
 
@@ -189,7 +191,8 @@ def _layout(styled: StyledLayers, spec: MapSpec, layers: list[dict], lang: str) 
                     uuid=_uid(name, "scalebar"))
     scalebar.segments, scalebar.segment_km = segments, repr(seg_m / 1000)
     scalebar.segment_mm, scalebar.unit_label = repr(seg_m / m_per_mm), _TEXT[lang]["km"]
-    north = _Box(box.x + box.w * 0.93 - 5, box.y + box.h * 0.06, 10, 15, uuid=_uid(name, "north"))
+    # An arrow without a letter (QGIS's NorthArrow_01), the word for north above it: 北, as on the PNG.
+    north = _Box(box.x + box.w * 0.93 - 4, box.y + box.h * 0.06 + 6, 8, 11, uuid=_uid(name, "north"))
     legend = _Box(200.5, 30.0, 86.0, 60.0, uuid=_uid(name, "legend"))
     legend.title, legend.layer = spec.legend_title, alloc
 
@@ -200,6 +203,8 @@ def _layout(styled: StyledLayers, spec: MapSpec, layers: list[dict], lang: str) 
 
     labels = [label(spec.title, 10.4, 4.5, 276, 9, 17, spec.ink, "title"),
               label(spec.subtitle, 10.4, 14.0, 276, 6, 10.5, spec.muted, "subtitle")]
+    labels.append(label(texts(lang)["north"], north.x - 2, north.y - 6.5, north.w + 4, 6, 10, spec.ink, "north"))
+    labels[-1].halign = 4  # centred over the arrow
     for i, line in enumerate(_summary(styled, spec, lang)):
         labels.append(label(line, 200.5, 165.0 + i * 5.0, 86, 5, 8.5, spec.muted, f"summary{i}"))
     for i, line in enumerate(reversed(spec.footer)):
@@ -272,7 +277,8 @@ def write_qgis_project(styled: StyledLayers, path: str | Path, *, gpkg_name: str
 
 
 def write_qgis_outputs(layer: gpd.GeoDataFrame, folder: str | Path, *, qa: QAResult | None = None,
-                       unit: str = "ha", lang: str = "zh", county: County | str | None = None) -> list[Path]:
+                       unit: str = "ha", lang: str = "zh", county: County | str | None = None,
+                       figures: Figures | None = None) -> list[Path]:
     """The atlas' GeoPackage (``图层.gpkg``) and QGIS project (``图集.qgz``) in ``folder``.
 
     Parameters
@@ -286,13 +292,15 @@ def write_qgis_outputs(layer: gpd.GeoDataFrame, folder: str | Path, *, qa: QARes
     lang : {"zh", "en"}
     county : landgis.county.County or str
         The county of the layer (required).
+    figures : landgis.figures.Figures, optional
+        The run's figures; computed from ``layer`` when not given.
 
     Returns
     -------
     list of Path
     """
     folder = Path(folder)
-    styled = styled_layers(layer, qa=qa, unit=unit, lang=lang, county=county)
+    styled = styled_layers(layer, qa=qa, unit=unit, lang=lang, county=county, figures=figures)
     prov = layer.attrs.get("provenance") or {}
     note = prov.get("footnote" if lang == "zh" else "footnote_en") or prov.get("footnote") or ""
     gpkg = write_gpkg(styled, folder / GPKG_NAME, description=note)

@@ -16,7 +16,6 @@ import geopandas as gpd
 import jinja2
 
 from landgis.county import County
-from landgis.names import match_names
 from landgis.plan import Finding, Plan
 from landgis.printable import jinja_finalize
 from landgis.qa import KIND_LABELS
@@ -26,7 +25,8 @@ from landgis.render.outline import OUTLINE_STEM
 from landgis.render.static import file_stem
 from landgis.render.text import attribution, category_title, plan_name
 from landgis.severity import SEVERITY_WORDS
-from landgis.units import UNIT_LABELS_EN, format_area, format_density, unit_label
+from landgis.figures import Figures, layer_figures
+from landgis.units import UNIT_LABELS_EN, format_density, unit_label
 from landgis.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,9 +55,9 @@ _TEXT = {
         "footer": "本图集由 landgis 自动生成；各输出文件的大小与 SHA-256 校验值见 manifest.json。",
         "total": "全市供应总量（计划）", "placed": "乡镇合计", "unplaced": "未落实到乡镇",
         "towns": "安排供地的乡镇", "towns_value": "{n} / {of}",
-        "category": "用地类型", "code": "代码", "stated": "全市（计划）", "sum": "乡镇合计", "diff": "未落实到乡镇",
+        "category": "用地类型", "code": "代码", "stated": "全市（计划）", "sum": "乡镇合计", "diff": "差额（计划−乡镇合计）",
         "township": "乡镇", "row_total": "合计", "density": "供应强度（公顷/平方公里）", "share": "占全市比例",
-        "all": "全市（计划）", "towns_sum": "乡镇合计", "unplaced_row": "未落实到乡镇",
+        "all": "全市（计划）", "towns_sum": "乡镇合计", "unplaced_row": "差额（计划−乡镇合计）",
         "table": "表{n}", "figure": "图{n}", "qa_errors": "有错误的地块", "qa_id": "地块编号",
         "qa_town": "乡镇", "qa_finding": "问题", "scroll_hint": "表格较宽时可左右滑动。",
         "sev": SEVERITY_WORDS["zh"],
@@ -86,9 +86,9 @@ _TEXT = {
         "total": "County total (plan)", "placed": "Sum over townships", "unplaced": "Not placed in a township",
         "towns": "Townships receiving land", "towns_value": "{n} / {of}",
         "category": "Category", "code": "Code", "stated": "County (plan)", "sum": "Sum over townships",
-        "diff": "Not placed in a township",
+        "diff": "Difference (plan − townships)",
         "township": "Township", "row_total": "Total", "density": "Supply density (ha/km²)", "share": "Share of county",
-        "all": "County (plan)", "towns_sum": "Sum over townships", "unplaced_row": "Not placed in a township",
+        "all": "County (plan)", "towns_sum": "Sum over townships", "unplaced_row": "Difference (plan − townships)",
         "table": "Table {n}", "figure": "Figure {n}", "qa_errors": "Parcels with errors", "qa_id": "Parcel",
         "qa_town": "Township", "qa_finding": "Finding", "scroll_hint": "Wide tables scroll sideways.",
         "sev": SEVERITY_WORDS["en"],
@@ -104,12 +104,6 @@ _ENV = jinja2.Environment(
     finalize=jinja_finalize,  # control characters in user text are shown as escapes (\x1b)
     keep_trailing_newline=True,
 )
-
-
-def _fmt(value: Decimal | float | None, unit: str, where: str = "table") -> str:
-    """A figure in the chosen unit by the one display rule (:data:`landgis.units.PRECISION`)."""
-
-    return format_area(value, unit, where=where, label=False)
 
 
 def _preview(path: Path, width: int = 1400) -> str:
@@ -144,6 +138,7 @@ def render_report(
     unit: str = "ha",
     lang: str = "zh",
     county: County,
+    figures: Figures | None = None,
 ) -> str:
     """The report's HTML.
 
@@ -163,6 +158,8 @@ def render_report(
     lang : {"zh", "en"}
     county : landgis.county.County
         The atlas' county (全县 or 全市 in the texts).
+    figures : landgis.figures.Figures, optional
+        The run's figures; computed from ``layer`` when not given.
 
     Returns
     -------
@@ -177,17 +174,17 @@ def render_report(
     title = t["title"].format(place=plan.place or "", year=plan.year or "")
     plan_title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划" if lang == "zh"
                                      else Path(str(plan.source)).name)
-    cats = list(layer.attrs["categories"])
+    figs = layer_figures(layer, county, unit, lang, figures)
     ctx = dict(
         lang=lang, t=dict(t, subtitle=t["subtitle"].format(version=__version__, source=plan_title)),
         title=title, version=__version__,
-        cards=_cards(plan, layer, t, unit, label),
-        structure=_structure_table(plan, layer, cats, t, unit, label),
+        cards=_cards(figs, layer, t, label),
+        structure=_structure_table(figs, layer, t, label),
         findings=[{"severity": f.severity, "severity_label": t["sev"].get(f.severity, f.severity),
                    "text": f.text(lang, unit)} for f in findings],
         map_fragment=map_fragment,
         figures=_figures(static_files, atlas_dir, layer, t, lang),
-        towns=_township_table(plan, layer, cats, t, unit, label),
+        towns=_township_table(plan, figs, layer, t, label),
         qa=_qa_context(qa, t, lang) if qa is not None else None,
         sources=_sources(plan, plan_title, layer, t, lang),
     )
@@ -207,83 +204,83 @@ def _with_unit(text: str, label: str, lang: str) -> str:
     return f"{text}（{label}）" if lang == "zh" else f"{text} ({label})"
 
 
-def _placed(plan: Plan) -> Decimal:
-    if plan.township_totals_ha:
-        return sum(plan.township_totals_ha.values(), Decimal(0))
-    return sum(plan.allocations["hectares_exact"], Decimal(0))
-
-
-def _cards(plan: Plan, layer: gpd.GeoDataFrame, t: dict, unit: str, label: str) -> list[dict]:
-    """The headline figures: the plan's total, the townships' sum and what is not placed."""
-    placed = _placed(plan)
-    cards = [{"label": t["total"], "value": _fmt(plan.stated_total_ha, unit, "map"), "unit": label},
-             {"label": t["placed"], "value": _fmt(placed, unit, "map"), "unit": label}]
-    if plan.stated_total_ha is not None and placed != plan.stated_total_ha:
-        cards.append({"label": t["unplaced"], "value": _fmt(plan.stated_total_ha - placed, unit, "map"),
-                      "unit": label})
-    receiving = int((layer["total"] > 0).sum())
+def _cards(figs: Figures, layer: gpd.GeoDataFrame, t: dict, label: str) -> list[dict]:
+    """The headline figures: the plan's total, the townships' sum and their difference, worded by its sign."""
+    total = figs.total
+    cards = [{"label": t["total"], "value": figs.text(total.stated, label=False), "unit": label},
+             {"label": t["placed"], "value": figs.text(total.townships, label=False), "unit": label}]
+    gap = figs.gap("total")
+    if gap is not None:
+        cards.append({"label": gap[0], "value": figs.text(abs(total.difference), label=False), "unit": label})
+    receiving = sum(1 for v in figs.townships.values() if v > 0)
     cards.append({"label": t["towns"], "value": t["towns_value"].format(n=receiving, of=len(layer)), "unit": ""})
     return cards
 
 
-def _structure_table(plan: Plan, layer: gpd.GeoDataFrame, cats: list[str], t: dict, unit: str,
-                     label: str) -> dict:
+def _diff_cell(figs: Figures, column: str) -> str:
+    """A difference in a table: signed, so that a township sum above the plan reads as negative."""
+    diff = figs.columns[column].difference
+    return figs.text(diff, "table", label=False) if diff is not None else "–"
+
+
+def _structure_table(figs: Figures, layer: gpd.GeoDataFrame, t: dict, label: str) -> dict:
     """By category: the plan's structure, the townships' sum, and the difference; 合计 is the plan's total."""
-    placed_by_cat = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()
     rows = []
-    for cat in cats:
-        stated, got = plan.structure_ha.get(cat), placed_by_cat.get(cat)
-        diff = None if stated is None or got is None else stated - got
+    for cat in figs.categories:
+        fig = figs.columns[cat]
         rows.append({"sum": False, "cells": [cat, layer.attrs.get("category_codes", {}).get(cat, ""),
-                                             _fmt(stated, unit), _fmt(got, unit), _fmt(diff, unit)]})
-    placed = _placed(plan)
-    total = plan.stated_total_ha
-    rows.append({"sum": True, "cells": [t["row_total"], "", _fmt(total, unit), _fmt(placed, unit),
-                                        _fmt(None if total is None else total - placed, unit)]})
-    lang = "zh" if t is _TEXT["zh"] else "en"
+                                             figs.text(fig.stated, "table", label=False),
+                                             figs.text(fig.townships, "table", label=False), _diff_cell(figs, cat)]})
+    total = figs.total
+    rows.append({"sum": True, "cells": [t["row_total"], "", figs.text(total.stated, "table", label=False),
+                                        figs.text(total.townships, "table", label=False),
+                                        _diff_cell(figs, "total")]})
+    lang = figs.lang
     return {"header": [t["category"], t["code"], _head(t, "stated", label, lang), _head(t, "sum", label, lang),
                        _head(t, "diff", label, lang)], "rows": rows}
 
 
-def _township_table(plan: Plan, layer: gpd.GeoDataFrame, cats: list[str], t: dict, unit: str,
-                    label: str) -> dict:
-    """By township, then 全市 (the plan's figures), 乡镇合计 and 未落实到乡镇 where they differ."""
+def _township_table(plan: Plan, figs: Figures, layer: gpd.GeoDataFrame, t: dict, label: str) -> dict:
+    """By township, then 全市 (the plan's figures), 乡镇合计 and the difference where they differ."""
+
+    def cell(value) -> str:
+        return figs.text(value, "table", label=False)
+
+    def density(value) -> str:
+        return format_density(float(value) / figs.area_km2, label=False) if figs.area_km2 else "–"
 
     exact = {(r.township, r.category): r.hectares_exact for r in plan.allocations.itertuples()}
-    plan_to_layer = match_names(list(dict.fromkeys(plan.allocations["township"])), list(layer["name"]))
-    layer_to_plan = {v: k for k, v in plan_to_layer.items()}
-    area = float(layer["area_km2"].sum())
+    layer_to_plan: dict[str, str] = {}
+    for pname, lname in (layer.attrs.get("township_names") or {}).items():
+        layer_to_plan.setdefault(lname, pname)
+    county = figs.total.county
     rows = []
     for row in layer.itertuples():
         pname = layer_to_plan.get(row.name)
-        cells = [row.name]
-        for cat in cats:
-            v = exact.get((pname, cat)) if pname else None
-            cells.append(_fmt(v, unit) if v is not None else "–")
-        total = plan.township_totals_ha.get(pname) if pname else None
-        cells.append(_fmt(total if total is not None else row.total, unit) if row.total or total else "–")
-        cells.append(format_density(row.density, label=False) if row.total else "–")
-        cells.append(f"{row.share * 100:.2f}%" if row.total else "–")
+        value = figs.townships.get(str(row.name), Decimal(0))
+        shown = row.name_en if figs.lang == "en" and isinstance(getattr(row, "name_en", None), str) and row.name_en \
+            else row.name  # the township's name in the report's language, as the Word report and the maps give it
+        cells = [shown, *[cell(exact[(pname, c)]) if (pname, c) in exact else "–" for c in figs.categories]]
+        cells.append(cell(value) if value else "–")
+        own = figs.area_km2 and row.area_km2 == row.area_km2 and row.area_km2 > 0  # no layer: no area
+        cells.append(format_density(float(value) / row.area_km2, label=False) if value and own else "–")
+        cells.append(f"{float(value) / float(county) * 100:.2f}%" if value and county else "–")
         rows.append({"sum": False, "cells": cells})
-    placed_by_cat = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()
-    placed = _placed(plan)
-    stated = [plan.structure_ha.get(c) for c in cats]
-    county = plan.stated_total_ha if plan.stated_total_ha is not None else placed
+    cats = figs.categories
     rows.append({"sum": True, "cells": [
-        t["all"], *[_fmt(v if v is not None else placed_by_cat.get(c), unit) for v, c in zip(stated, cats)],
-        _fmt(county, unit), format_density(float(county) / area, label=False) if area else "–", "100%"]})
-    towns_sum = [placed_by_cat.get(c, Decimal(0)) for c in cats]
+        t["all"], *[cell(figs.columns[c].county) for c in cats], cell(county), density(county), "100%"]})
+    placed = figs.total.townships
     rows.append({"sum": True, "cells": [
-        t["towns_sum"], *[_fmt(v, unit) for v in towns_sum], _fmt(placed, unit),
-        format_density(float(placed) / area, label=False) if area else "–",
+        t["towns_sum"], *[cell(figs.columns[c].townships) for c in cats], cell(placed), density(placed),
         f"{float(placed) / float(county) * 100:.2f}%" if county else "–"]})
-    gaps = [None if v is None else v - got for v, got in zip(stated, towns_sum)]
-    gap_total = county - placed
+    gaps = [figs.columns[c].difference for c in cats]
+    gap_total = figs.total.difference
     if gap_total or any(gaps):
         rows.append({"sum": True, "cells": [
-            t["unplaced_row"], *[_fmt(g, unit) if g else "0" for g in gaps], _fmt(gap_total, unit), "",
-            f"{float(gap_total) / float(county) * 100:.2f}%" if county else "–"]})
-    lang = "zh" if t is _TEXT["zh"] else "en"
+            t["unplaced_row"], *[_diff_cell(figs, c) if g else "0" for g, c in zip(gaps, cats)],
+            _diff_cell(figs, "total"), "",
+            f"{float(gap_total) / float(county) * 100:.2f}%" if gap_total is not None and county else "–"]})
+    lang = figs.lang
     header = [t["township"], *[_with_unit(c, label, lang) for c in cats], _head(t, "row_total", label, lang),
               t["density"], t["share"]]
     return {"header": header, "rows": rows, "caption": _head(t, "by_township", label, lang)}

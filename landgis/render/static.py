@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from landgis import units
-from landgis.allocation import county_figure
+from landgis.figures import Figures, layer_figures
 from landgis.categories import NEUTRAL, colour_for, lookup, ramp
 from landgis.county import County, resolve_county
 from landgis.errors import InputError
@@ -62,7 +62,6 @@ from landgis.render.furniture import (
 )
 from landgis.render.text import (
     category_title,
-    county_lines,
     density_word,
     footer_lines,
     name_of,
@@ -130,6 +129,7 @@ def choropleth(
     prefecture: gpd.GeoDataFrame | None = None,
     ax=None,
     county: County | str | None = None,
+    figures: Figures | None = None,
 ) -> Figure:
     """A choropleth of one category, the total or the density: an A4 landscape sheet, or into ``ax``.
 
@@ -183,7 +183,8 @@ def choropleth(
         crs = plot_crs(layer, the_county)
         layer_p = drawing_layer(layer, crs)
         if ax is None:
-            fig = _choropleth_sheet(layer, layer_p, cls, crs, lang, prefecture, the_county)
+            figs = layer_figures(layer, the_county, unit, lang, figures)
+            fig = _choropleth_sheet(layer, layer_p, cls, crs, lang, prefecture, the_county, figs)
         else:
             fig = ax.figure
             _map_panel(ax, layer_p, cls, lang, fontsize=7)
@@ -220,7 +221,7 @@ def _map_panel(ax, layer_p: gpd.GeoDataFrame, cls: Classification, lang: str, *,
 
 
 def _choropleth_sheet(layer: gpd.GeoDataFrame, layer_p: gpd.GeoDataFrame, cls: Classification, crs,
-                      lang: str, prefecture: gpd.GeoDataFrame | None, county: County) -> Figure:
+                      lang: str, prefecture: gpd.GeoDataFrame | None, county: County, figs: Figures) -> Figure:
     """The A4 sheet: header, map, locator, legend, the county figures and the footer."""
     fig, t = page(lang)
     t = texts_for(county, lang)
@@ -242,25 +243,26 @@ def _choropleth_sheet(layer: gpd.GeoDataFrame, layer_p: gpd.GeoDataFrame, cls: C
                         fontsize=9, title_fontsize=10, handlelength=2.6, handleheight=1.5, labelspacing=0.75,
                         borderaxespad=0.0, alignment="left")
     leg.get_title().set_color(INK)
-    leg_ax.text(0.0, 0.0, "\n".join(summary_lines(layer, cls, lang, county)), transform=leg_ax.transAxes, fontsize=8.5,
+    leg_ax.text(0.0, 0.0, "\n".join(summary_lines(layer, cls, lang, county, figs)), transform=leg_ax.transAxes, fontsize=8.5,
                 color=MUTED, ha="left", va="bottom", linespacing=1.6)
     footer(fig, footer_lines(layer, crs, lang, county))
     fig.set_label(f"{plan_title(layer, lang, county)} {what}")
     return fig
 
 
-def summary_lines(layer: gpd.GeoDataFrame, cls: Classification, lang: str, county: County) -> list[str]:
+def summary_lines(layer: gpd.GeoDataFrame, cls: Classification, lang: str, county: County,
+                  figures: Figures | None = None) -> list[str]:
     """The sheet's summary block: the plan's 全市 figure, 乡镇合计 and 未落实到乡镇 where they differ,
     how many townships have supply, and the largest."""
     t = texts_for(county, lang)
+    figs = layer_figures(layer, county, cls.unit, lang, figures)
     supplied = cls.values[cls.values > 0]
     if cls.column == "density":
-        county = county_figure(layer, "total").county / float(layer["area_km2"].sum())
-        lines = [t["summary_density"].format(v=units.format_density(county, lang=lang, label=False),
+        lines = [t["summary_density"].format(v=units.format_density(figs.density(), lang=lang, label=False),
                                              u=density_word(lang))]
         shown = units.format_density(float(supplied.max()), lang=lang) if len(supplied) else ""
     else:
-        lines = county_lines(layer, cls.column, cls.unit, lang, county)
+        lines = figs.lines(cls.column)
         shown = f"{cls.format(float(supplied.max()))} {unit_word(cls.unit, lang)}" if len(supplied) else ""
     lines.append(t["supplied"].format(n=len(supplied)))
     if len(supplied):
@@ -282,6 +284,7 @@ def small_multiples(
     unit: str = "ha",
     lang: str = "zh",
     county: County | str | None = None,
+    figures: Figures | None = None,
 ) -> Figure:
     """Every category on the same layout, with one set of classes so that the panels compare.
 
@@ -304,6 +307,7 @@ def small_multiples(
         ``fig.landgis_panels`` (category → Classification).
     """
     county = resolve_county(county, what="small_multiples")
+    figs = layer_figures(layer, county, unit, lang, figures)
     cats = [resolve_column(layer, c) for c in (categories or layer.attrs.get("categories") or [])]
     if not cats:
         raise InputError("the layer names no categories to draw")
@@ -334,7 +338,7 @@ def small_multiples(
             _draw_classes(ax, layer_p, panel, edge=0.45)
             frame_map(ax, layer_p, pad=0.04)
             # The plan's 全市 figure; 乡镇合计 and 未落实到乡镇 under it where they differ.
-            lines = county_lines(layer, cat, unit, lang, county)
+            lines = figs.lines(cat)
             ax.set_title(f"{category_title(cat, lang)}  {lines[0]}" + "".join(f"\n{x}" for x in lines[1:2])
                          + "".join(f" · {x}" for x in lines[2:]), fontsize=8.2, color=INK, pad=3, loc="left",
                          linespacing=1.25)
@@ -396,6 +400,7 @@ def stacked_bars(
     unit: str = "ha",
     lang: str = "zh",
     county: County | str | None = None,
+    figures: Figures | None = None,
 ) -> Figure:
     """Hectares (or mu) by category per township, as horizontal stacked bars, largest on top.
 
@@ -414,6 +419,7 @@ def stacked_bars(
         With the plotted table (townships × categories, in the unit) as ``fig.landgis_table``.
     """
     county = resolve_county(county, what="stacked_bars")
+    figs = layer_figures(layer, county, unit, lang, figures)
     cats = [resolve_column(layer, c) for c in (categories or layer.attrs.get("categories") or [])]
     if not cats:
         raise InputError("the layer names no categories to draw")
@@ -456,7 +462,7 @@ def stacked_bars(
         ax.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), frameon=False, fontsize=9,
                   title="用地类别" if lang == "zh" else "Category", title_fontsize=10, alignment="left",
                   handlelength=1.6, handleheight=1.1, labelspacing=0.8)
-        ax.text(1.03, 0.0, "\n".join(county_lines(layer, "total", unit, lang, county)), transform=ax.transAxes,
+        ax.text(1.03, 0.0, "\n".join(figs.lines("total")), transform=ax.transAxes,
                 fontsize=9, color=MUTED, va="bottom", linespacing=1.5)
         source = texts(lang)["source"].format(title=source_title(layer, lang, county))
         footer(fig, [source, texts(lang)["made"].format(v=version())])
@@ -548,6 +554,7 @@ def render_maps(
     extras: bool | None = None,
     prefecture: gpd.GeoDataFrame | None = None,
     county: County | str | None = None,
+    figures: Figures | None = None,
 ) -> list[Path]:
     """Write the choropleths (each category, the total, the density), the small multiples and the bars.
 
@@ -574,6 +581,8 @@ def render_maps(
         For the locator map (see :func:`choropleth`).
     county : landgis.county.County or str
         The county of the maps (required; see :func:`choropleth`).
+    figures : landgis.figures.Figures, optional
+        The run's figures (:func:`landgis.figures.compute_figures`); computed from ``layer`` when not given.
 
     Returns
     -------
@@ -581,6 +590,7 @@ def render_maps(
         The files written, in drawing order.
     """
     county = resolve_county(county, what="render_maps")
+    figs = layer_figures(layer, county, unit, lang, figures)
     formats = [f.lower().lstrip(".") for f in formats]
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
@@ -599,12 +609,13 @@ def render_maps(
         user = breaks is not None and column not in ("total", "density")
         fig = choropleth(layer, column, scheme=scheme if (user or scheme != "user") else "natural_breaks",
                          k=k, breaks=breaks if user else None, unit=unit, lang=lang, prefecture=prefecture,
-                         county=county)
+                         county=county, figures=figs)
         write(fig, file_stem(layer, column, lang))
     if extras is None:
         extras = not categories
     if extras and plan_cats:
         write(small_multiples(layer, plan_cats, scheme=scheme if breaks is None else "user", k=k, breaks=breaks,
-                              unit=unit, lang=lang, county=county), file_stem(layer, "small-multiples", lang))
-        write(stacked_bars(layer, plan_cats, unit=unit, lang=lang, county=county), file_stem(layer, "stacked-bars", lang))
+                              unit=unit, lang=lang, county=county, figures=figs), file_stem(layer, "small-multiples", lang))
+        write(stacked_bars(layer, plan_cats, unit=unit, lang=lang, county=county, figures=figs),
+              file_stem(layer, "stacked-bars", lang))
     return written

@@ -13,12 +13,12 @@ from pathlib import Path
 import geopandas as gpd
 from pyproj import CRS
 
-from landgis.allocation import county_figure
+from landgis.figures import Figures, layer_figures
 from landgis.categories import lookup
 from landgis.county import County, find_county
 from landgis.errors import InputError, LandgisError
 from landgis.printable import printable
-from landgis.units import DENSITY_LABEL, UNIT_LABELS, UNIT_LABELS_EN, format_area, unit_key
+from landgis.units import DENSITY_LABEL, UNIT_LABELS, UNIT_LABELS_EN, unit_key
 from landgis.version import __version__
 
 __all__ = [
@@ -193,27 +193,18 @@ def source_title(layer: gpd.GeoDataFrame, lang: str, county: County) -> str:
     return plan_title(layer, lang, county)
 
 
-def county_lines(layer: gpd.GeoDataFrame, column: str, unit: str, lang: str, county: County) -> list[str]:
-    """全市 (the plan's figure), 乡镇合计 and 未落实到乡镇 of a column, in the display unit and precision.
+def county_lines(layer: gpd.GeoDataFrame, column: str, unit: str, lang: str, county: County,
+                 figures: Figures | None = None) -> list[str]:
+    """全市 (the plan's figure), 乡镇合计 and 未落实到乡镇 (or 乡镇合计超出计划) of a column, from the run's figures.
 
-    The townships' sum and the unplaced figure are given only where they differ from the plan's
-    figure at the display precision.
+    The townships' sum and the difference are given only where they differ at the display precision.
 
     Returns
     -------
     list of str
         ``["全市（计划）：158.18 公顷", "乡镇合计：156.40 公顷", "未落实到乡镇：1.78 公顷"]`` on the seed.
     """
-
-    t = texts_for(county, lang)
-    sep = "：" if lang == "zh" else ": "
-    fig = county_figure(layer, column)
-    first = t["county_stated"] if fig.stated else t["county"]
-    lines = [f"{first}{sep}{format_area(fig.county, unit, lang=lang)}"]
-    if format_area(fig.unplaced, unit, label=False).lstrip("-") not in ("0", "0.0", "0.00"):
-        lines.append(f"{t['townships_sum']}{sep}{format_area(fig.townships, unit, lang=lang)}")
-        lines.append(f"{t['unplaced']}{sep}{format_area(fig.unplaced, unit, lang=lang)}")
-    return lines
+    return layer_figures(layer, county, unit, lang, figures).lines(column)
 
 
 _LICENCES = (  # how a licence is named in Chinese, as 知识共享 names its own licences
@@ -248,7 +239,9 @@ def attribution(prov: dict, lang: str) -> str | None:
     both = f"{src} {licence}"
     credits = list(dict.fromkeys(zh for key, zh in _CREDITS if key in both))
     licences = list(dict.fromkeys(zh for rx, zh in _LICENCES if rx.search(both)))
-    if prov.get("synthetic"):
+    if prov.get("no_geometry"):  # no township layer was given: only the registry's names (and the outline)
+        origin = f"未提供乡镇界线图层；乡镇名录：{clause(src, 80)}"
+    elif prov.get("synthetic"):
         origin = "landgis 合成"
     elif os.sep in src and not re.search(r"\s", src):
         origin = Path(src).name

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import docx
 import geopandas as gpd
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -33,7 +34,7 @@ from docx.shared import Cm, Pt
 from landgis.categories import lookup
 from landgis.county import County, resolve_county
 from landgis.files import reproducible_xlsx, write_bytes
-from landgis.names import match_names
+from landgis.figures import Figures, layer_figures
 from landgis.plan import Finding, Plan
 from landgis.printable import printable  # Word's XML cannot hold control characters
 from landgis.qa import KIND_LABELS
@@ -42,7 +43,7 @@ from landgis.render.images import palette_png
 from landgis.render.static import file_stem
 from landgis.render.text import attribution, category_title, plan_name, source_title
 from landgis.severity import SEVERITY_WORDS
-from landgis.units import format_decimal, to_unit, unit_label
+from landgis.units import unit_label
 from landgis.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,15 +61,16 @@ _TEXT = {
         "qa": "五、地块核查", "sources": "数据来源与说明",
         "total": "《{title}》安排国有建设用地供应总量{v}{u}。",
         "placed": "其中落实到乡镇{v}{u}。", "unplaced": "其中落实到乡镇{v}{u}，另有{gap}{u}未落实到乡镇。",
+        "over": "各乡镇合计{v}{u}，比计划多{gap}{u}（乡镇合计超出计划）。",
         "towns": "全市{of}个镇（乡）中有{n}个安排供地{none}。", "none": "，{names}无供应",
         "top": "供应量居前的镇（乡）依次为{items}。", "top_item": "{name}（{v}{u}，占乡镇合计{p}%）", "join": "、",
         "cats": "按用途，{items}。", "cat_item": "{name}{v}{u}（占{p}%）",
         "no_findings": "计划各项数字前后一致：各乡镇合计等于供应总量，各类用地合计等于供应结构。",
         "findings_intro": "计划文本中以下数字前后不一致或需要注意：",
         "structure": "表{n}  供应结构（{u}）", "by_town": "表{n}  分乡镇供应安排（{u}）",
-        "category": "用地类型", "code": "代码", "stated": "计划数", "sum": "乡镇合计", "diff": "差额",
+        "category": "用地类型", "code": "代码", "stated": "计划数", "sum": "乡镇合计", "diff": "差额（计划−乡镇合计）",
         "township": "乡镇", "row_total": "合计", "county": "全市（计划数）", "county_short": "全市",
-        "figure": "图", "table": "表", "dash": "—",
+        "figure": "图", "table": "表", "dash": "—", "maps_list": "专题图共{n}幅，横向排版，见后页：{items}。",
         "plan_source": "土地供应计划：{v}", "boundary_source": "乡镇界线：{v}",
         "qa_summary": "核查地块{n}宗，其中有问题{k}宗：错误{e}项，警告{w}项，提示{i}项。",
         "qa_kind": "问题类型", "qa_severity": "级别", "qa_count": "数量", "qa_table": "表{n}  地块核查问题",
@@ -82,15 +84,17 @@ _TEXT = {
         "total": "“{title}” plans a total supply of {v} {u} of state-owned construction land.",
         "placed": " {v} {u} of it are placed in townships.",
         "unplaced": " {v} {u} of it are placed in townships; {gap} {u} are not placed in any township.",
+        "over": " The townships add up to {v} {u}, {gap} {u} more than the plan.",
         "towns": " {n} of the county's {of} townships receive land{none}.", "none": "; {names} receive none",
         "top": " The largest allocations are {items}.", "top_item": "{name} ({v} {u}, {p}% of the township sum)",
         "join": ", ", "cats": " By category: {items}.", "cat_item": "{name} {v} {u} ({p}%)",
         "no_findings": "The plan's figures add up: the townships sum to the total and the categories to the structure.",
         "findings_intro": "These figures of the plan do not add up or need attention:",
         "structure": "Table {n}  Supply by category ({u})", "by_town": "Table {n}  Supply by township ({u})",
-        "category": "Category", "code": "Code", "stated": "Stated", "sum": "Township sum", "diff": "Difference",
+        "category": "Category", "code": "Code", "stated": "Stated", "sum": "Township sum", "diff": "Difference (plan − townships)",
         "township": "Township", "row_total": "Total", "county": "County (stated)", "county_short": "County",
         "figure": "Figure", "table": "Table", "dash": "–",
+        "maps_list": "{n} maps follow, one landscape page each: {items}.",
         "plan_source": "Land supply plan: {v}", "boundary_source": "Township boundaries: {v}",
         "qa_summary": "{n} parcels checked, {k} with findings: {e} errors, {w} warnings, {i} notes.",
         "qa_kind": "Finding", "qa_severity": "Severity", "qa_count": "Count", "qa_table": "Table {n}  Parcel findings",
@@ -99,21 +103,14 @@ _TEXT = {
 }
 #: East Asian fonts of Chinese official documents: 宋体 for text, 黑体 for headings.
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
-PICTURE_WIDTH_CM = 16.0
-PICTURE_PIXELS = 1900  # 300 dpi at 16 cm
+TEXT_WIDTH_CM = 16.0  # A4 portrait, 2.5 cm margins
+# The maps' landscape pages: a sheet 26.2 cm wide (18.5 cm high, with its caption inside 0.8 cm margins), so
+# that an A4 sheet's 8 pt township labels print at 7.06 pt.
+PICTURE_WIDTH_CM = 26.2
+PICTURE_PIXELS = 3094  # 300 dpi at 26.2 cm
 
 
 # --- small helpers ----------------------------------------------------------------------------
-def _fmt(value: Decimal | float | None, unit: str) -> str | None:
-    """A figure in the chosen unit, with the plan's own digits (亩 rounded to 7 decimals)."""
-
-    if value is None:
-        return None
-    if isinstance(value, float):
-        value = Decimal(repr(value))
-    return format_decimal(to_unit(value, unit), grouping=True)
-
-
 def _pct(part: Decimal | float, whole: Decimal | float) -> str:
     return f"{float(part) / float(whole) * 100:.1f}" if whole else "0"
 
@@ -160,8 +157,7 @@ def _table(doc: DocxDocument, header: list[str], rows: list[list[str | None]], *
 
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.autofit = False
-    rest = (PICTURE_WIDTH_CM - first_width_cm) / max(1, len(header) - 1)
-    widths = [Cm(first_width_cm), *[Cm(rest)] * (len(header) - 1)]
+    widths = [Cm(w) for w in _column_widths(header, rows, numeric_from, first_width_cm)]
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     trpr = table.rows[0]._tr.get_or_add_trPr()
@@ -180,6 +176,35 @@ def _table(doc: DocxDocument, header: list[str], rows: list[list[str | None]], *
                 para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             elif c >= numeric_from:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))  # a number never breaks
+
+
+def _text_cm(text: str | None, bold: bool = False) -> float:
+    """The printed width of a cell's text at 8.5 pt, in cm (a Han character is about twice a digit)."""
+    if not text:
+        return 0.0
+    em = 8.5 * 2.54 / 72 * (1.06 if bold else 1.0)
+    return sum(em if ord(ch) > 0x2E7F else em * 0.56 for ch in str(text))
+
+
+def _column_widths(header: list[str], rows: list[list[str | None]], numeric_from: int,
+                   first_width_cm: float) -> list[float]:
+    """Widths from the content: every number fits on one line; the space left goes to the headers."""
+    pad = 0.25  # the cell's left and right margins
+    need = []
+    for c in range(len(header)):
+        cells = [row[c] for row in rows if c < len(row)]
+        widest = max((_text_cm(v, bold=True) for v in cells), default=0.0) + pad
+        need.append(max(widest, first_width_cm if c < numeric_from and c == 0 else 0.9))
+    spare = TEXT_WIDTH_CM - sum(need)
+    if spare <= 0:
+        return need  # wider than the text: numbers still never wrap, the table runs into the margin
+    wants = [max(0.0, _text_cm(h, bold=True) + pad - n) for h, n in zip(header, need)]
+    total_want = sum(wants)
+    if total_want == 0:
+        return [n + spare / len(need) for n in need]
+    return [n + spare * w / total_want if total_want > spare else n + w + (spare - total_want) / len(need)
+            for n, w in zip(need, wants)]
 
 
 def _picture(path: Path) -> io.BytesIO:
@@ -207,33 +232,36 @@ def _document(title: str, lang: str, footnote: str | None) -> DocxDocument:
     return doc
 
 
-def _key_sentences(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, source_title: str) -> str:
-    t = _TEXT[lang]
-    u = unit_label(unit) if lang == "zh" else unit
-    placed = (sum(plan.township_totals_ha.values(), Decimal(0)) if plan.township_totals_ha
-              else sum(plan.allocations["hectares_exact"], Decimal(0)))
-    stated = plan.stated_total_ha
-    text = t["total"].format(title=source_title, v=_fmt(stated if stated is not None else placed, unit), u=u)
-    if stated is not None and stated != placed:
-        text += t["unplaced"].format(v=_fmt(placed, unit), gap=_fmt(stated - placed, unit), u=u)
+def _key_sentences(figs: Figures, layer: gpd.GeoDataFrame, source_title: str) -> str:
+    """The paste-ready paragraph: the plan's total, the townships' sum and its difference, the largest."""
+    t = _TEXT[figs.lang]
+    u = unit_label(figs.unit) if figs.lang == "zh" else figs.unit
+
+    def v(value) -> str:
+        return figs.text(value, label=False)
+
+    total = figs.total
+    text = t["total"].format(title=source_title, v=v(total.county), u=u)
+    gap = figs.gap("total")
+    if gap is None:
+        text += t["placed"].format(v=v(total.townships), u=u)
     else:
-        text += t["placed"].format(v=_fmt(placed, unit), u=u)
-    name_col = "name_en" if lang == "en" and "name_en" in layer else "name"
-    none = [str(n) for n, v in zip(layer[name_col], layer["total"]) if not v > 0]
+        key = "unplaced" if total.difference > 0 else "over"
+        text += t[key].format(v=v(total.townships), gap=v(abs(total.difference)), u=u)
+    name_col = "name_en" if figs.lang == "en" and "name_en" in layer else "name"
+    shown = dict(zip(layer["name"].astype(str), layer[name_col].astype(str)))
+    none = [shown[n] for n, x in figs.townships.items() if not x > 0]
     text += t["towns"].format(of=len(layer), n=len(layer) - len(none),
                               none=t["none"].format(names=t["join"].join(none)) if none else "")
-    ranked = layer.sort_values("total", ascending=False, kind="stable")
-    ranked = ranked[ranked["total"] > 0].head(3)
-    town_sum = float(layer["total"].sum())
+    ranked = sorted(((x, n) for n, x in figs.townships.items() if x > 0), key=lambda p: -p[0])[:3]
     text += t["top"].format(items=t["join"].join(
-        t["top_item"].format(name=r[name_col], v=_fmt(float(r["total"]), unit), u=u, p=_pct(r["total"], town_sum))
-        for _, r in ranked.iterrows()))
-    if plan.structure_ha:
-        whole = stated if stated is not None else sum(plan.structure_ha.values(), Decimal(0))
-        cats = sorted(plan.structure_ha.items(), key=lambda kv: -kv[1])
+        t["top_item"].format(name=shown[n], v=v(x), u=u, p=_pct(x, total.townships)) for x, n in ranked))
+    stated = [(c, figs.columns[c].stated) for c in figs.categories if figs.columns[c].stated is not None]
+    if stated:
+        whole = total.stated if total.stated is not None else sum((x for _, x in stated), Decimal(0))
         text += t["cats"].format(items=t["join"].join(
-            t["cat_item"].format(name=_category_name(c, lang), v=_fmt(v, unit), u=u, p=_pct(v, whole))
-            for c, v in cats))
+            t["cat_item"].format(name=_category_name(c, figs.lang), v=v(x), u=u, p=_pct(x, whole))
+            for c, x in sorted(stated, key=lambda kv: -kv[1])))
     return text
 
 
@@ -242,47 +270,43 @@ def _category_name(cat: str, lang: str) -> str:
     return found.name_en if lang == "en" and found is not None else cat
 
 
-def _structure_rows(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str) -> list[list[str | None]]:
-    """Category rows, then 全市: the plan's stated total beside what the townships add up to."""
-    t = _TEXT[lang]
-    placed_by_cat = plan.allocations.groupby("category", sort=False)["hectares_exact"].sum()
+def _structure_rows(figs: Figures, layer: gpd.GeoDataFrame) -> list[list[str | None]]:
+    """Category rows, then 全市: the plan's stated figures beside what the townships add up to."""
+    t = _TEXT[figs.lang]
     codes = layer.attrs.get("category_codes") or {}
-    rows = []
-    for cat in layer.attrs["categories"]:
-        stated, got = plan.structure_ha.get(cat), placed_by_cat.get(cat)
-        diff = None if stated is None or got is None else stated - got
-        rows.append([_category_name(cat, lang), codes.get(cat, ""), _fmt(stated, unit), _fmt(got, unit),
-                     _fmt(diff, unit)])
-    placed = (sum(plan.township_totals_ha.values(), Decimal(0)) if plan.township_totals_ha
-              else sum(plan.allocations["hectares_exact"], Decimal(0)))
-    stated = plan.stated_total_ha
-    rows.append([t["county_short"], "", _fmt(stated, unit), _fmt(placed, unit),
-                 None if stated is None else _fmt(stated - placed, unit)])
+
+    def row(name: str, code: str, column: str) -> list[str | None]:
+        fig = figs.columns[column]
+        return [name, code, _cell(figs, fig.stated), _cell(figs, fig.townships), _cell(figs, fig.difference)]
+
+    rows = [row(_category_name(c, figs.lang), codes.get(c, ""), c) for c in figs.categories]
+    rows.append(row(t["county_short"], "", "total"))
     return rows
 
 
-def _township_rows(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str) -> list[list[str | None]]:
+def _cell(figs: Figures, value: Decimal | None) -> str | None:
+    """A table figure at the report's table precision (the HTML's); ``None`` shows as a dash."""
+    return None if value is None else figs.text(value, "table", label=False)
+
+
+def _township_rows(plan: Plan, figs: Figures, layer: gpd.GeoDataFrame) -> list[list[str | None]]:
     """One row per township of the layer (无供应 ones too), then 乡镇合计 and 全市 (the plan's stated figures)."""
 
-    t = _TEXT[lang]
-    cats = list(layer.attrs["categories"])
+    t = _TEXT[figs.lang]
+    cats = figs.categories
     exact = {(r.township, r.category): r.hectares_exact for r in plan.allocations.itertuples()}
-    to_layer = match_names(list(dict.fromkeys([*plan.allocations["township"], *plan.township_totals_ha])),
-                           [str(n) for n in layer["name"]])
-    to_plan = {v: k for k, v in to_layer.items()}
-    name_col = "name_en" if lang == "en" and "name_en" in layer else "name"
+    to_plan: dict[str, str] = {}
+    for pname, lname in (layer.attrs.get("township_names") or {}).items():
+        to_plan.setdefault(str(lname), pname)
+    name_col = "name_en" if figs.lang == "en" and "name_en" in layer else "name"
     rows = []
     for _, row in layer.iterrows():
         pname = to_plan.get(str(row["name"]))
-        values = [exact.get((pname, c)) if pname else None for c in cats]
-        total = plan.township_totals_ha.get(pname) if pname else None
-        if total is None and any(v is not None for v in values):
-            total = sum((v for v in values if v is not None), Decimal(0))
-        rows.append([str(row[name_col]), *[_fmt(v, unit) for v in values], _fmt(total, unit)])
-    sums = [sum((v for (tw, c), v in exact.items() if c == cat), Decimal(0)) for cat in cats]
-    placed = (sum(plan.township_totals_ha.values(), Decimal(0)) if plan.township_totals_ha else sum(sums, Decimal(0)))
-    rows.append([t["sum"], *[_fmt(v, unit) for v in sums], _fmt(placed, unit)])
-    rows.append([t["county"], *[_fmt(plan.structure_ha.get(c), unit) for c in cats], _fmt(plan.stated_total_ha, unit)])
+        value = figs.townships.get(str(row["name"]), Decimal(0))
+        rows.append([str(row[name_col]), *[_cell(figs, exact.get((pname, c))) for c in cats],
+                     _cell(figs, value) if value else None])
+    rows.append([t["sum"], *[_cell(figs, figs.columns[c].townships) for c in cats], _cell(figs, figs.total.townships)])
+    rows.append([t["county"], *[_cell(figs, figs.columns[c].stated) for c in cats], _cell(figs, figs.total.stated)])
     return rows
 
 
@@ -307,6 +331,7 @@ class _Context:
 
     plan: Plan
     layer: gpd.GeoDataFrame
+    figs: Figures
     unit: str
     lang: str
     t: dict
@@ -322,10 +347,11 @@ class _Context:
         return self.t["title"].format(place=self.plan.place or "", year=self.plan.year or "")
 
 
-def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, county: County) -> _Context:
+def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, county: County,
+             figures: Figures | None) -> _Context:
     prov = layer.attrs.get("provenance") or {}
     return _Context(
-        plan=plan, layer=layer, unit=unit, lang=lang, t=_TEXT[lang], u=unit_label(unit) if lang == "zh" else unit,
+        plan=plan, layer=layer, figs=layer_figures(layer, county, unit, lang, figures), unit=unit, lang=lang, t=_TEXT[lang], u=unit_label(unit) if lang == "zh" else unit,
         footer=map_spec(layer, "total", unit=unit, lang=lang, county=county).footer if _has_geometry(layer) else [],
         footnote=prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote"),
         provenance=prov,
@@ -348,7 +374,7 @@ def _title_block(doc: DocxDocument, ctx: _Context) -> None:
 
 def _key_section(doc: DocxDocument, ctx: _Context) -> None:
     doc.add_heading(ctx.t["key"], level=1)
-    doc.add_paragraph(printable(_key_sentences(ctx.plan, ctx.layer, ctx.unit, ctx.lang, ctx.source_title)))
+    doc.add_paragraph(printable(_key_sentences(ctx.figs, ctx.layer, ctx.source_title)))
 
 
 def _findings_section(doc: DocxDocument, ctx: _Context, findings: list[Finding]) -> None:
@@ -367,22 +393,39 @@ def _tables_section(doc: DocxDocument, ctx: _Context) -> int:
     doc.add_heading(t["tables"], level=1)
     _caption_text(doc, t["structure"].format(n=1, u=ctx.u))
     _table(doc, [t["category"], t["code"], t["stated"], t["sum"], t["diff"]],
-           _structure_rows(ctx.plan, layer, ctx.unit, ctx.lang), numeric_from=2,
+           _structure_rows(ctx.figs, layer), numeric_from=2,
            bold_rows={len(layer.attrs["categories"])}, dash=t["dash"])
     _caption_text(doc, t["by_town"].format(n=2, u=ctx.u))
-    rows = _township_rows(ctx.plan, layer, ctx.unit, ctx.lang)
+    rows = _township_rows(ctx.plan, ctx.figs, layer)
     _table(doc, [t["township"], *[_category_name(c, ctx.lang) for c in layer.attrs["categories"]], t["row_total"]],
            rows, numeric_from=1, bold_rows={len(rows) - 2, len(rows) - 1}, dash=t["dash"])
     return 2
 
 
 def _maps_section(doc: DocxDocument, ctx: _Context, static_files: list[Path], atlas_dir: Path) -> None:
-    doc.add_heading(ctx.t["maps"], level=1)
-    for number, (path, caption) in enumerate(_maps(static_files, atlas_dir, ctx.layer, ctx.lang), start=1):
+    maps = _maps(static_files, atlas_dir, ctx.layer, ctx.lang)
+    doc.add_heading(ctx.t["maps"], level=1)  # on the text's page; the maps follow, one landscape page each
+    if maps:
+        doc.add_paragraph(ctx.t["maps_list"].format(n=len(maps), items=ctx.t["join"].join(
+            f"{ctx.t['figure']}{k}{' ' if ctx.lang == 'en' else ''}{printable(c)}"
+            for k, (_, c) in enumerate(maps, start=1))))
+    for number, (path, caption) in enumerate(maps, start=1):
+        if number == 1:
+            _page_orientation(doc, landscape=True)  # a landscape page's full width: labels print at 7 pt or more
         doc.add_picture(_picture(path), width=Cm(PICTURE_WIDTH_CM))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
         _seq_caption(doc, ctx.t["figure"], number, caption)
+
+
+def _page_orientation(doc: DocxDocument, landscape: bool) -> None:
+    """A new section on a new page, A4 landscape (1.5 cm side margins) or portrait (as the text)."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Cm(29.7), Cm(21.0)) if landscape else (Cm(21.0), Cm(29.7))
+    section.left_margin = section.right_margin = Cm(1.5 if landscape else 2.5)
+    section.top_margin = section.bottom_margin = Cm(0.8 if landscape else 2.2)
+    section.header_distance = section.footer_distance = Cm(0.3 if landscape else 1.25)
 
 
 def _sources_section(doc: DocxDocument, ctx: _Context) -> None:
@@ -400,15 +443,16 @@ def _sources_section(doc: DocxDocument, ctx: _Context) -> None:
 
 def report_document(*, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame, static_files: list[Path],
                     atlas_dir: Path, qa: QAResult | None = None, unit: str = "ha", lang: str = "zh",
-                    county: County | str | None = None) -> DocxDocument:
+                    county: County | str | None = None, figures: Figures | None = None) -> DocxDocument:
     """The report as a python-docx Document (see :func:`write_word_report`)."""
-    ctx = _context(plan, layer, unit, lang, resolve_county(county, what="the Word report"))
+    ctx = _context(plan, layer, unit, lang, resolve_county(county, what="the Word report"), figures)
     doc = _document(ctx.title, lang, ctx.footnote)
     _title_block(doc, ctx)
     _key_section(doc, ctx)
     _findings_section(doc, ctx, findings)
     n_tables = _tables_section(doc, ctx)
     _maps_section(doc, ctx, static_files, atlas_dir)
+    _page_orientation(doc, landscape=False)
     if qa is not None:
         _qa_section(doc, qa, ctx.t, lang, n_tables + 1)
     _sources_section(doc, ctx)
@@ -437,7 +481,8 @@ def _qa_section(doc: DocxDocument, qa: QAResult, t: dict, lang: str, n_table: in
 
 def write_word_report(path: str | Path, *, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame,
                       static_files: list[Path], atlas_dir: Path, qa: QAResult | None = None, unit: str = "ha",
-                      lang: str = "zh", county: County | str | None = None) -> Path:
+                      lang: str = "zh", county: County | str | None = None,
+                      figures: Figures | None = None) -> Path:
     """Write ``报告.docx``: key figures and findings as sentences, tables, captioned maps, sources.
 
     Parameters
@@ -455,13 +500,15 @@ def write_word_report(path: str | Path, *, plan: Plan, findings: list[Finding], 
     lang : {"zh", "en"}
     county : landgis.county.County or str
         The county of the report (required).
+    figures : landgis.figures.Figures, optional
+        The run's figures; computed from ``layer`` when not given.
 
     Returns
     -------
     Path
     """
     doc = report_document(plan=plan, findings=findings, layer=layer, static_files=static_files,
-                          atlas_dir=Path(atlas_dir), qa=qa, unit=unit, lang=lang, county=county)
+                          atlas_dir=Path(atlas_dir), qa=qa, unit=unit, lang=lang, county=county, figures=figures)
     buf = io.BytesIO()
     doc.save(buf)
     return write_bytes(path, reproducible_xlsx(buf.getvalue()))  # fixed zip times and core dates: any OOXML

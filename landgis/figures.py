@@ -1,0 +1,265 @@
+"""The one model of a run's figures: the plan's own county figures beside the townships' sums.
+
+Every output (print maps, index.html, 报告.docx, the XLSX/CSV tables, 图层.gpkg) shows these figures;
+none adds them up for itself, so none can disagree with another. The model is computed once per
+run by :func:`compute_figures` from the plan and the allocation layer (:func:`landgis.allocation.join`).
+
+The rules, in one place:
+
+- a township's figure is its stated total where the plan states one (「怀城街道办53.30公顷，其中…」),
+  else the sum of its categories;
+- 乡镇合计 is the sum of the townships' figures; a category's 乡镇合计 the sum of its cells;
+- the county figure is the plan's own where it states one (计划总量, 供应结构); where it does not,
+  the townships' sum stands in, labelled so (``stated`` is ``False``);
+- the difference is ``stated - townships``: 未落实到乡镇 when positive, 乡镇合计超出计划 when negative,
+  and nothing when it is zero at the display precision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Mapping
+
+import geopandas as gpd
+
+from landgis.county import County
+from landgis.plan import Plan
+from landgis.units import PRECISION, display_unit, format_area, to_unit
+
+__all__ = ["Figure", "Figures", "compute_figures", "layer_figures", "township_figures"]
+
+_WORDS = {
+    "zh": {"stated": "{whole}（计划）", "county": "{whole}", "townships": "乡镇合计",
+           "unplaced": "未落实到乡镇", "over": "乡镇合计超出计划"},
+    "en": {"stated": "County (plan)", "county": "County", "townships": "Sum over townships",
+           "unplaced": "Not placed in a township", "over": "Townships above the plan"},
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One column's county figure (``"total"`` or a category), in hectares.
+
+    Attributes
+    ----------
+    column : str
+        ``"total"`` or a category's canonical name.
+    stated : Decimal or None
+        The plan's own figure (计划总量, or the category's 供应结构); ``None`` when it states none.
+    townships : Decimal
+        乡镇合计: the sum over the townships.
+    """
+
+    column: str
+    stated: Decimal | None
+    townships: Decimal
+
+    @property
+    def county(self) -> Decimal:
+        """The plan's figure where it states one, else the townships' sum."""
+        return self.stated if self.stated is not None else self.townships
+
+    @property
+    def difference(self) -> Decimal | None:
+        """``stated - townships``; ``None`` when the plan states no figure."""
+        return None if self.stated is None else self.stated - self.townships
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A run's figures and how every output words them.
+
+    Attributes
+    ----------
+    county : County
+        Whose figures (its level word: 全市 / 全县 / 全区 / 全旗).
+    unit, lang : str
+        The display unit (``ha``, ``mu``, ``m2``) and language (``zh``, ``en``).
+    categories : tuple of str
+        The plan's categories, in its order.
+    columns : mapping of str to Figure
+        ``"total"`` and each category.
+    townships : mapping of str to Decimal
+        Each township of the layer (its layer name) and its figure (0 for 无供应).
+    area_km2 : float or None
+        The layer's area, for densities; ``None`` without a township layer.
+    """
+
+    county: County
+    unit: str
+    lang: str
+    categories: tuple[str, ...]
+    columns: Mapping[str, Figure]
+    townships: Mapping[str, Decimal]
+    area_km2: float | None
+
+    @property
+    def whole(self) -> str:
+        """The county's level word: 全市, 全县, 全区 or 全旗 (``County`` in English)."""
+        return self.county.whole_word if self.lang == "zh" else "County"
+
+    @property
+    def total(self) -> Figure:
+        return self.columns["total"]
+
+    def text(self, hectares: Decimal | float | None, where: str = "map", label: bool = True) -> str:
+        """A figure's display text, in the run's unit and language, by the one precision rule."""
+        return format_area(hectares, self.unit, where=where, lang=self.lang, label=label)
+
+    def number(self, hectares: Decimal | float | None) -> float | None:
+        """A figure as a spreadsheet or attribute number, in the run's unit, not rounded (so that sums add up);
+        :attr:`number_format` shows it at the tables' precision."""
+        if hectares is None:
+            return None
+        return float(to_unit(hectares if isinstance(hectares, Decimal) else Decimal(repr(float(hectares))),
+                             display_unit(self.unit)))
+
+    @property
+    def number_format(self) -> str:
+        """The spreadsheet number format of a figure: the tables' precision of :data:`landgis.units.PRECISION`."""
+        places = PRECISION[display_unit(self.unit)]["table"]
+        return "#,##0" + ("." + "0" * places if places else "")
+
+    def label(self, key: str) -> str:
+        """The words for ``stated``, ``county``, ``townships``, ``unplaced`` or ``over``."""
+        return _WORDS[self.lang][key].format(whole=self.whole)
+
+    def gap(self, column: str = "total", where: str = "map") -> tuple[str, str] | None:
+        """How a column's difference is worded, or ``None`` where there is none at the display precision.
+
+        Returns
+        -------
+        (str, str) or None
+            ``("未落实到乡镇", "1.78 公顷")`` or ``("乡镇合计超出计划", "1.24 公顷")``; the amount is
+            never negative.
+        """
+        diff = self.columns[column].difference
+        if diff is None or float(self.text(abs(diff), where, label=False).replace(",", "")) == 0:
+            return None
+        return self.label("unplaced" if diff > 0 else "over"), self.text(abs(diff), where)
+
+    def density(self, column: str = "total") -> float | None:
+        """The county's density (ha per km²) of the plan's figure; ``None`` without a layer."""
+        if not self.area_km2:
+            return None
+        return float(self.columns[column].county) / self.area_km2
+
+    def top_township(self) -> tuple[str, Decimal] | None:
+        """The township with the largest figure (the first of equals, in layer order)."""
+        if not self.townships or max(self.townships.values()) <= 0:
+            return None
+        name = max(self.townships, key=lambda k: self.townships[k])
+        return name, self.townships[name]
+
+    def lines(self, column: str = "total", where: str = "map") -> list[str]:
+        """The county figure, then 乡镇合计 and the difference where they differ.
+
+        Examples
+        --------
+        >>> figures.lines()  # doctest: +SKIP
+        ['全市（计划）：158.18 公顷', '乡镇合计：156.40 公顷', '未落实到乡镇：1.78 公顷']
+        """
+        sep = "：" if self.lang == "zh" else ": "
+        fig = self.columns[column]
+        first = self.label("stated" if fig.stated is not None else "county")
+        lines = [f"{first}{sep}{self.text(fig.county, where)}"]
+        gap = self.gap(column, where)
+        if gap is not None:
+            lines.append(f"{self.label('townships')}{sep}{self.text(fig.townships, where)}")
+            lines.append(f"{gap[0]}{sep}{gap[1]}")
+        return lines
+
+
+def township_figures(plan: Plan, names: Mapping[str, str] | None = None) -> dict[str, Decimal]:
+    """Each township's figure: its stated total, else the sum of its categories (exact, hectares).
+
+    Parameters
+    ----------
+    plan : Plan
+    names : mapping, optional
+        Plan township name → layer name; the result is keyed by layer name when given.
+
+    Examples
+    --------
+    >>> from landgis.plan import parse_plan
+    >>> plan = parse_plan("某县2026年度国有建设用地供应计划\\n供应总量9公顷。\\n"
+    ...                   "城关镇供应量为6公顷，其中住宅用地5公顷；河口镇住宅用地3公顷。")
+    >>> township_figures(plan)
+    {'城关镇': Decimal('6'), '河口镇': Decimal('3')}
+    """
+    sums: dict[str, Decimal] = {}
+    for row in plan.allocations.itertuples():
+        sums[row.township] = sums.get(row.township, Decimal(0)) + Decimal(row.hectares_exact)
+    stated = {t: Decimal(v) for t, v in plan.township_totals_ha.items()}
+    towns = list(dict.fromkeys([*stated, *sums]))
+    out = {t: stated.get(t, sums.get(t, Decimal(0))) for t in towns}
+    if names is None:
+        return out
+    keyed: dict[str, Decimal] = {}
+    for town, value in out.items():
+        key = names.get(town, town)
+        keyed[key] = keyed.get(key, Decimal(0)) + value
+    return keyed
+
+
+def compute_figures(plan: Plan, layer: gpd.GeoDataFrame, county: County, unit: str = "ha", lang: str = "zh",
+                    has_layer: bool = True) -> Figures:
+    """The run's figures, once: the plan's own county figures, the townships' sums, their differences.
+
+    Parameters
+    ----------
+    plan : Plan
+        The parsed plan.
+    layer : geopandas.GeoDataFrame
+        The allocation layer (:func:`landgis.allocation.join`); its ``attrs["township_names"]`` maps
+        plan names to layer names.
+    county : County
+        The plan's county.
+    unit, lang : str
+        Display unit and language.
+    has_layer : bool
+        ``False`` when no township layer was given (no densities).
+
+    Returns
+    -------
+    Figures
+
+    Examples
+    --------
+    >>> figs = compute_figures(plan, layer, county)  # doctest: +SKIP
+    >>> figs.total.stated, figs.total.townships  # doctest: +SKIP
+    (Decimal('158.1793169'), Decimal('156.397524'))
+    """
+    names = layer.attrs.get("township_names") or {}
+    by_town = township_figures(plan, names)
+    townships = {str(n): by_town.get(str(n), Decimal(0)) for n in layer["name"]}
+    by_cat: dict[str, Decimal] = {}
+    for row in plan.allocations.itertuples():
+        by_cat[row.category] = by_cat.get(row.category, Decimal(0)) + Decimal(row.hectares_exact)
+    columns = {"total": Figure("total", _opt(plan.stated_total_ha), sum(by_town.values(), Decimal(0)))}
+    for cat in plan.categories:
+        columns[cat] = Figure(cat, _opt((plan.structure_ha or {}).get(cat)), by_cat.get(cat, Decimal(0)))
+    area = float(layer["area_km2"].sum()) if has_layer and "area_km2" in layer else None
+    return Figures(county=county, unit=unit, lang=lang, categories=tuple(plan.categories), columns=columns,
+                   townships=townships, area_km2=area or None)
+
+
+def _opt(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def layer_figures(layer: gpd.GeoDataFrame, county: County, unit: str = "ha", lang: str = "zh",
+                  figures: Figures | None = None) -> Figures:
+    """``figures`` when a caller hands the run's model on, else the model of ``layer``'s plan.
+
+    For writers called on their own (from a notebook); :func:`landgis.atlas.build_atlas` computes the
+    model once and hands it to every writer.
+    """
+    if figures is not None:
+        return figures
+    plan = layer.attrs.get("plan")
+    if plan is None:
+        raise ValueError("the layer carries no plan: make it with landgis.allocation.join")
+    has_layer = not (layer.attrs.get("provenance") or {}).get("no_geometry")
+    return compute_figures(plan, layer, county, unit, lang, has_layer=has_layer)
