@@ -24,7 +24,7 @@ from typing import Iterator, Sequence
 from landgis import folders
 from landgis.allocation import join
 from landgis.atlas import build_atlas, check_destination
-from landgis.boundaries import BoundaryError, load_townships
+from landgis.townships import BoundaryError, load_townships
 from landgis.county import county_of_plan_text, find_county
 from landgis.errors import InputError, LandgisError
 from landgis.files import check_output_path

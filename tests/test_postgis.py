@@ -24,7 +24,7 @@ from psycopg import sql
 from pyproj import CRS, Transformer
 
 from landgis.errors import InputError, LandgisError
-from landgis.names import registry
+from landgis.township_registry import registry
 from landgis.qa.postgis import _split_table, read_parcels, redact_url, write_findings
 
 from pgserver import PostgresServer, ServerUnavailable  # tests/ is on sys.path (pytest rootdir-relative import)

@@ -9,7 +9,7 @@ import pytest
 import shapely
 import shapely.affinity
 
-from landgis.names import registry
+from landgis.township_registry import registry
 from landgis.qa import qa
 from landgis.qa.checks import MANY_OVERLAPS, Context, check_partition, overlaps
 from test_qa import _area_crs, _inside

@@ -70,7 +70,7 @@ _CACHE: dict = {}
 
 def _many_parcels(n: int, seed: int):
     if (n, seed) not in _CACHE:
-        from landgis.boundaries import load_townships
+        from landgis.townships import load_townships
 
         _CACHE[(n, seed)] = _many(load_townships(county="441882"), n=n, seed=seed).to_crs(4490)
     return _CACHE[(n, seed)]

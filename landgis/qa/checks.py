@@ -25,10 +25,11 @@ from landgis.categories import category_names, lookup
 from landgis.crs import equal_area_crs, guess_crs, layer_centre
 from landgis.errors import LandgisError
 from landgis.limits import exceeded, limit
-from landgis.names import TownshipRegistry, core_name, normalise_name, suggest
+from landgis.names import core_name, normalise_name, suggest
 from landgis.qa.labels import GROUP_COLUMNS, finding
 from landgis.qa.locate import TownshipIndex
 from landgis.qa.parcels import HA_PER_UNIT
+from landgis.township_registry import TownshipRegistry
 
 __all__ = ["Context", "check_partition", "duplicate_ids", "duplicate_geometries", "overlaps", "group_overlaps",
            "guess_area_unit", "MANY_OVERLAPS"]
@@ -105,7 +106,7 @@ class Context:
         The plan's categories.
     overlap_tolerance : float
         Overlap between two parcels, in m², beyond which it is a finding.
-    registry : landgis.names.TownshipRegistry
+    registry : landgis.township_registry.TownshipRegistry
         The county's registry (``County.registry``): declared townships written another way
         (瑶安乡 for 瑶安瑶族乡) resolve through it. It travels with the Context to dask workers.
     """

@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 from pyproj import CRS
 
-from landgis.boundaries import load_townships
+from landgis.townships import load_townships
 from landgis.county import County, find_county, resolve_county
 from landgis.errors import InputError
 from landgis.plan import SEED_PLAN, Plan, parse_plan
@@ -55,7 +55,7 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
         (libpq ``key=value`` strings too) with the table as ``layer`` or a query as ``sql``.
     townships : geopandas.GeoDataFrame, optional
         Township layer with ``name`` and ``geometry``; default the layer landgis ships for the
-        county (:func:`landgis.boundaries.load_townships`), an error for a county without one.
+        county (:func:`landgis.townships.load_townships`), an error for a county without one.
     plan : landgis.plan.Plan or str or pathlib.Path or False, optional
         The plan whose allocations the parcels are booked against (a file is read against
         ``county``). Default: the shipped seed plan, but only for the seed plan's county (连州市):
