@@ -34,7 +34,7 @@ from landgis.plan.export import format_findings, format_ledger, format_plan_tabl
 from landgis.printable import escaping_streams
 from landgis.qa import format_summary, postgis, qa, write_qa
 from landgis.qa.constraints import parse_constraint_specs
-from landgis.qa.postgis import refuse_existing
+from landgis.qa.pg_write import refuse_existing
 from landgis.qa.postgis_chunks import write_findings_partitions
 from landgis.qa.run import default_plan
 from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html

@@ -24,7 +24,8 @@ from landgis.qa.constraints import (check_constraints, constraints_by_township, 
                                     load_rules, read_constraint)
 from landgis.qa.labels import SEVERITIES
 from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
-from landgis.qa.postgis import STATEMENT_TIMEOUT, read_parcels
+from landgis.qa.pg_connect import STATEMENT_TIMEOUT
+from landgis.qa.pg_read import read_parcels
 from landgis.qa.postgis_chunks import plan_chunks
 from landgis.qa.quota import booked, reconcile, repeated_rows
 from landgis.qa.result import QAResult, assemble, read_groups_parquet, write_findings_parquet
