@@ -8,7 +8,7 @@ with the plan's allocations. :func:`write_qa` writes the tables a planner opens;
 
 Modules: ``run`` (the pipeline) · ``checks`` (one function per family) · ``quota`` · ``engines``
 (local, dask) · ``result`` · ``labels`` · ``parcels`` (reading) · ``locate`` (the township index) ·
-``postgis``.
+``pg_connect`` · ``pg_relation`` · ``pg_read`` · ``pg_write`` (PostGIS) · ``postgis_chunks`` (PostGIS on dask).
 """
 
 from __future__ import annotations
