@@ -11,7 +11,8 @@ import shapely.affinity
 
 from landgis.township_registry import registry
 from landgis.qa import qa
-from landgis.qa.checks import MANY_OVERLAPS, Context, check_partition, overlaps
+from landgis.qa.across import MANY_OVERLAPS, overlaps
+from landgis.qa.checks import Context, check_partition
 from test_qa import _area_crs, _inside
 
 

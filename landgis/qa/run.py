@@ -19,7 +19,8 @@ from landgis.county import County, find_county, resolve_county
 from landgis.errors import InputError
 from landgis.plan import SEED_PLAN, Plan, parse_plan
 from landgis.qa import engines
-from landgis.qa.checks import Context, duplicate_geometries, duplicate_ids, guess_area_unit, overlaps
+from landgis.qa.across import duplicate_geometries, duplicate_ids, overlaps
+from landgis.qa.checks import Context, guess_area_unit
 from landgis.qa.constraints import (check_constraints, constraints_by_township, find_constraint_files,
                                     load_rules, read_constraint)
 from landgis.qa.labels import SEVERITIES
