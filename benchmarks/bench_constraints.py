@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landgis.boundaries import load_townships
+from landgis.townships import load_townships
 from landgis.qa.overlap import OverlapIndex
 
 ZONE37 = "EPSG:4525"

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landgis.boundaries import load_townships
+from landgis.townships import load_townships
 from landgis.crs import equal_area_crs
 from landgis.qa.locate import TownshipIndex, default_threads
 

@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 
-from landgis.boundaries import load_townships
+from landgis.townships import load_townships
 from landgis.crs import equal_area_crs
 from landgis.qa.locate import TownshipIndex
 

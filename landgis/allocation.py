@@ -43,11 +43,11 @@ def join(plan: Plan, townships: gpd.GeoDataFrame, county: County | str | None = 
     plan : Plan
         A parsed plan (:func:`landgis.plan.parse_plan`).
     townships : geopandas.GeoDataFrame
-        A township layer (:func:`landgis.boundaries.load_townships`) with at least ``name`` and
+        A township layer (:func:`landgis.townships.load_townships`) with at least ``name`` and
         geometry; ``code``, ``name_en`` and ``area_km2`` are kept when present.
     county : landgis.county.County or str, optional
         The county of the plan and the layer; by default ``plan.county``. A layer that says it is
-        another county's (as :func:`~landgis.boundaries.load_townships` records) is refused.
+        another county's (as :func:`~landgis.townships.load_townships` records) is refused.
 
     Returns
     -------

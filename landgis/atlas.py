@@ -20,7 +20,7 @@ import pandas as pd
 
 from landgis import folders
 from landgis.allocation import join
-from landgis.boundaries import load_townships
+from landgis.townships import load_townships
 from landgis.county import County, resolve_county
 from landgis.errors import InputError
 from landgis.figures import Figures, compute_figures, layer_figures
@@ -116,7 +116,7 @@ def build_atlas(
     boundaries : path, optional
         An official township layer (the shipped Lianzhou layer by default).
     boundary_options : dict, optional
-        Keyword arguments for :func:`landgis.boundaries.load_townships` (layer, name_field …).
+        Keyword arguments for :func:`landgis.townships.load_townships` (layer, name_field …).
     parcels : path or GeoDataFrame, optional
         Parcels to check; the QA outputs are added to the atlas.
     parcel_options : dict, optional

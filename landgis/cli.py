@@ -24,7 +24,7 @@ from typing import Iterator, Sequence
 from landgis import folders
 from landgis.allocation import join
 from landgis.atlas import build_atlas, check_destination
-from landgis.boundaries import BoundaryError, load_townships
+from landgis.townships import BoundaryError, load_townships
 from landgis.county import county_of_plan_text, find_county
 from landgis.errors import InputError, LandgisError
 from landgis.files import check_output_path
@@ -32,9 +32,9 @@ from landgis.folders import forget_installed, installed
 from landgis.plan import SEED_PLAN, parse_plan, reconcile
 from landgis.plan.export import format_findings, format_ledger, format_plan_table, plan_to_json, write_plan_table
 from landgis.printable import escaping_streams
-from landgis.qa import format_summary, postgis, qa, write_qa
+from landgis.qa import format_summary, pg_read, pg_write, qa, write_qa
 from landgis.qa.constraints import parse_constraint_specs
-from landgis.qa.postgis import refuse_existing
+from landgis.qa.pg_write import refuse_existing
 from landgis.qa.postgis_chunks import write_findings_partitions
 from landgis.qa.run import default_plan
 from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
@@ -480,7 +480,7 @@ def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, p
             n = write_findings_partitions(result, url, args.write_back, replace=args.replace,
                                           scheduler=args.scheduler)
         else:
-            n = postgis.write_findings(result, url, args.write_back, replace=args.replace)
+            n = pg_write.write_findings(result, url, args.write_back, replace=args.replace)
         print(f"已写入 {n} 条核查问题到 {args.write_back}" if args.lang == "zh"
               else f"wrote {n} findings to {args.write_back}")
     written = write_qa(result, work)
@@ -535,7 +535,7 @@ def _run_atlas(args: argparse.Namespace) -> int:
     plan = _read_plan(args, args.plan)
     parcels, parcel_options = args.parcels, {}
     if parcels is not None and is_conninfo(parcels) and not Path(parcels).exists():
-        parcels = postgis.read_parcels(parcels, layer=args.parcel_layer, statement_timeout=args.statement_timeout)
+        parcels = pg_read.read_parcels(parcels, layer=args.parcel_layer, statement_timeout=args.statement_timeout)
     elif parcels is not None:
         parcels = _existing_input(parcels, "parcel")
         parcel_options = {"layer": args.parcel_layer} if args.parcel_layer else {}

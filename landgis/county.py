@@ -28,9 +28,10 @@ from opencc import OpenCC
 
 from landgis.crs import WORKING_CRS, area_km2
 from landgis.errors import InputError
-from landgis.names import TownshipRegistry, normalise_name, registry
+from landgis.names import normalise_name
 from landgis.registry import SOURCE, counties, divisions, outline, outline_meta
 from landgis.shipped_layers import shipped_county_codes, shipped_layer
+from landgis.township_registry import TownshipRegistry, registry
 
 __all__ = ["County", "find_county", "county_from_text", "county_of_plan_text", "candidates", "resolve_county",
            "shipped_county_codes"]

@@ -1,33 +1,28 @@
-"""Township names: normalisation, the registry of a county's divisions, and matching.
+"""Township names: normalisation, kinds, aliases and matching.
 
 Plans, boundary layers and parcel tables write the same township in different ways
 (X / X镇 / X鎮, Y乡 / Y瑶族乡, full-width spaces, 办事处 suffixes). Every step that
 compares names goes through :func:`normalise_name` and :func:`match_names`, so they agree.
+The registry of a county's divisions, which uses these, is :mod:`landgis.township_registry`.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from typing import Iterable, Mapping
-
-import pandas as pd
+from typing import Iterable
 
 from landgis.errors import LandgisError
-from landgis.registry import counties, divisions, townships
 
 __all__ = [
     "suggest",
     "UnknownTownshipError",
     "normalise_name",
     "core_name",
-    "TownshipRegistry",
-    "registry",
+    "unknown_township",
+    "is_township_suffix",
+    "SIMILAR_UNIT",
     "match_names",
     "township_aliases",
     "township_type",
@@ -113,7 +108,7 @@ def suggest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     return list(dict.fromkeys([*sharing, *(by_core[c] for c in close)]))[:n]
 
 
-def _unknown(name: str, candidates: Iterable[str], what: str) -> UnknownTownshipError:
+def unknown_township(name: str, candidates: Iterable[str], what: str) -> UnknownTownshipError:
     cands = list(candidates)
     hint = suggest(name, cands)
     msg = f"unknown {what} {name!r}"
@@ -166,81 +161,12 @@ def match_names(
         if len(hits) == 1:
             out[name] = hits[0]
             continue
-        raise _unknown(name, cands, what)
+        raise unknown_township(name, cands, what)
     return out
 
 
-@dataclass(frozen=True)
-class TownshipRegistry:
-    """The township-level divisions of one county, with the aliases people write.
-
-    Attributes
-    ----------
-    county_code, county_name, county_name_en : str
-        The county's 6-digit code and names.
-    table : pandas.DataFrame
-        One row per division: ``code`` (9-digit), ``name``, ``name_en``, ``type``
-        (镇, 乡, 瑶族乡, 街道 …), ``aliases`` (tuple), ``seat_lon``, ``seat_lat``.
-    area_km2_official : float or None
-        The county's official area, for checks of a layer.
-    prefecture : str
-        The prefecture-level division the county belongs to.
-    """
-
-    county_code: str
-    county_name: str
-    county_name_en: str
-    table: pd.DataFrame
-    area_km2_official: float | None = None
-    prefecture: str = ""
-
-    @property
-    def names(self) -> list[str]:
-        """Canonical names of its townships (街道, 镇, 乡 …) in code order.
-
-        Units the statistical code counts as 类似乡级单位 (codes ``…400``–``…599``: 开发区, 农场,
-        监狱 …) are left out: they resolve (:meth:`resolve`) but are not townships of the map.
-        """
-        return list(self.table.loc[self.table["type"] != SIMILAR_UNIT, "name"])
-
-    def _aliases(self) -> Mapping[str, str]:
-        pairs: dict[str, str] = {}
-        for row in self.table.itertuples():
-            for alias in (row.name, *row.aliases):
-                pairs[normalise_name(alias)] = row.name
-        return pairs
-
-    def resolve(self, name: str) -> str | None:
-        """Canonical name for ``name`` (an alias, another spelling), or ``None``."""
-        norm = normalise_name(name)
-        hit = self._aliases().get(norm)
-        if hit is not None:
-            return hit
-        found = match_names([norm], self.names) if self._has_core(norm) else {}
-        return found.get(norm)
-
-    def _has_core(self, norm: str) -> bool:
-        # 马头工业园区 is not 马头镇: only a township's suffix (or none) may be dropped to match.
-        suffix = norm[len(core_name(norm)):]
-        if suffix not in _TOWN_KINDS and not suffix.endswith("族乡"):
-            return False
-        return sum(core_name(n) == core_name(norm) for n in self.names) == 1
-
-    def canonical(self, name: str) -> str:
-        """Like :meth:`resolve`, but raise :class:`UnknownTownshipError` with suggestions."""
-        hit = self.resolve(name)
-        if hit is None:
-            raise _unknown(name, self.names, f"township of {self.county_name}")
-        return hit
-
-    def code_of(self, name: str) -> str:
-        """9-digit statistical code of a township given by any of its names."""
-        canon = self.canonical(name)
-        return str(self.table.loc[self.table["name"] == canon, "code"].iloc[0])
-
-
 # --------------------------------------------------------------------------------------------
-# the registry of a county, from the national registry
+# kinds and aliases of township names
 # --------------------------------------------------------------------------------------------
 def township_type(name: str) -> str:
     """The kind of a township-level division from its name: 镇, 乡, 瑶族乡 (any 族乡), 民族乡, 街道, 苏木 …."""
@@ -271,98 +197,10 @@ def township_aliases(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a for a in out if a != norm))
 
 
-def _facts(county_code: str) -> dict:
-    """Richer facts kept for a county (English names, seats, official area), when landgis ships them."""
-    try:
-        raw = resources.files("landgis.data").joinpath(f"townships_{county_code}.json").read_text("utf-8")
-    except FileNotFoundError:
-        return {}
-    return json.loads(raw)
+def is_township_suffix(suffix: str) -> bool:
+    """True when ``suffix`` is what a township's name may end in after its core (镇, 乡, 瑶族乡 …, or nothing).
 
-
-def registry(county_code: str) -> TownshipRegistry:
-    """The township registry of a county, from the national registry (:mod:`landgis.registry`).
-
-    Parameters
-    ----------
-    county_code : str
-        6-digit 统计用区划代码 of a county-level division (or ``XXXX00`` of a city whose districts
-        are its units). There is no default: the caller names the county
-        (:class:`landgis.county.County` has it as ``.registry``).
-
-    Returns
-    -------
-    TownshipRegistry
-        Every township-level division with its code, type and aliases; where landgis keeps richer
-        facts on the county (English names, seats, official area) they are merged in.
-
-    Raises
-    ------
-    KeyError
-        When ``county_code`` is not a county-level division of the registry.
-
-    Examples
-    --------
-    >>> registry("441224").canonical("冷坑")
-    '冷坑镇'
+    >>> is_township_suffix("镇"), is_township_suffix("瑶族乡"), is_township_suffix("工业园区")
+    (True, True, False)
     """
-    if not county_code:
-        raise LandgisError("registry() needs the county's 6-digit code, e.g. registry('441882')")
-    return _registry(str(county_code))
-
-
-@lru_cache(maxsize=None)
-def _registry(code: str) -> TownshipRegistry:
-    table = counties().set_index("code")
-    if code not in table.index:
-        return _city_registry(code)
-    county = table.loc[code]
-    towns = townships(code)
-    facts = _facts(code)
-    known = {t["code"]: t for t in facts.get("townships", [])}
-    rows = []
-    for t in towns.itertuples():
-        fact = known.get(t.code, {})
-        seat = fact.get("seat", {})
-        rows.append({
-            "code": t.code,
-            "name": t.name,
-            "name_en": fact.get("name_en", t.name_en),
-            "type": fact.get("type", SIMILAR_UNIT if t.code[6:9] >= "400" else township_type(t.name)),
-            "aliases": tuple(dict.fromkeys([*township_aliases(t.name), *fact.get("aliases", ())])),
-            "seat_lon": seat.get("lon", float("nan")),
-            "seat_lat": seat.get("lat", float("nan")),
-        })
-    frame = pd.DataFrame(rows, columns=["code", "name", "name_en", "type", "aliases", "seat_lon", "seat_lat"])
-    return TownshipRegistry(
-        county_code=code,
-        county_name=str(county["name"]),
-        county_name_en=facts.get("county", {}).get("name_en", str(county["name_en"])),
-        table=frame.sort_values("code", ignore_index=True),
-        area_km2_official=facts.get("county", {}).get("area_km2_official"),
-        prefecture=str(county["prefecture"]),
-    )
-
-
-def _city_registry(code: str) -> TownshipRegistry:
-    """A prefecture-level city (``440600``) whose districts and counties are the units of a plan by district."""
-    d = divisions().set_index("code")
-    pref = code[:4]
-    if not (len(code) == 6 and code.endswith("00") and pref in d.index and d.loc[pref, "level"] == "prefecture"):
-        raise KeyError(f"{code!r} is not the code of a county-level division or city (6 digits, e.g. 441224)")
-    units = counties()[counties()["prefecture_code"] == pref]
-    units = units[units["name"] != "市辖区"]
-    frame = pd.DataFrame({
-        "code": units["code"].values,
-        "name": units["name"].values,
-        "name_en": units["name_en"].values,
-        "type": [n[-1] if n[-1] in "区县市旗" else "其他" for n in units["name"]],
-        "aliases": [tuple(a for a in (re.sub(r"(自治县|县|市|区|旗)$", "", n),) if len(a) >= 2 and a != n)
-                    for n in units["name"]],
-        "seat_lon": float("nan"),
-        "seat_lat": float("nan"),
-    })
-    province = str(d.loc[code[:2], "name"])
-    return TownshipRegistry(county_code=code, county_name=str(d.loc[pref, "name"]),
-                            county_name_en=str(d.loc[pref, "name_en"]), table=frame.reset_index(drop=True),
-                            prefecture=province)
+    return suffix in _TOWN_KINDS or suffix.endswith("族乡")

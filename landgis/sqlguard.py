@@ -13,7 +13,7 @@ other than ``BERNOULLI``/``SYSTEM`` are refused too.
 This is the first of three locks; the query then runs as one statement through the extended
 protocol (which the server refuses to run a second statement in) in a ``READ ONLY`` transaction of
 a ``default_transaction_read_only`` session with a ``statement_timeout``
-(:func:`landgis.qa.postgis.read_parcels`).
+(:func:`landgis.qa.pg_read.read_parcels`).
 
 What the text cannot show is what the server runs on its own: a view or a row-level security policy
 calling a function. :func:`check_relations` asks the server's catalog (no user code runs) which

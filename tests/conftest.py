@@ -177,7 +177,7 @@ def plan():
 @pytest.fixture(scope="module")
 def towns():
     """The shipped Lianzhou township layer."""
-    from landgis.boundaries import load_townships
+    from landgis.townships import load_townships
 
     return load_townships(county="441882")
 

@@ -15,7 +15,7 @@ import pytest
 
 from county_layers import district_layer, official_layer
 from landgis.atlas import build_atlas
-from landgis.boundaries import BoundaryError, load_townships
+from landgis.townships import BoundaryError, load_townships
 from landgis.cli import main
 from landgis.county import find_county
 from landgis.names import UnknownTownshipError

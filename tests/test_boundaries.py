@@ -1,4 +1,4 @@
-"""landgis.boundaries: the shipped Lianzhou layer, official layers in every format and CRS, synthesis."""
+"""landgis.townships and landgis.synthesis: the shipped Lianzhou layer, official layers in every format and CRS, synthesis."""
 
 from __future__ import annotations
 
@@ -15,19 +15,13 @@ import pytest
 import shapely
 import shapely.affinity
 
-from landgis.boundaries import (
-    SYNTHETIC_FOOTNOTE,
-    BoundaryError,
-    area_km2,
-    load_county,
-    load_prefecture,
-    load_townships,
-    synthesize,
-    validate_partition,
-)
+from landgis.crs import area_km2
+from landgis.synthesis import SYNTHETIC_FOOTNOTE, synthesize, validate_partition
+from landgis.townships import BoundaryError, load_county, load_prefecture, load_townships
 from landgis.errors import InputError
 from landgis.crs import wgs84_to_gcj02, transform_geometry
-from landgis.names import UnknownTownshipError, registry
+from landgis.names import UnknownTownshipError
+from landgis.township_registry import registry
 
 BOUNDARIES = Path(__file__).resolve().parents[1] / "boundaries"
 

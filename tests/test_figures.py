@@ -46,7 +46,7 @@ def test_a_townships_figure_is_its_stated_total_else_its_categories():
 
 def test_seed_figures_and_their_words():
     plan = parse_plan(SEED_PLAN, LIANZHOU)
-    from landgis.boundaries import load_townships
+    from landgis.townships import load_townships
 
     layer = join(plan, load_townships(county=LIANZHOU))
     figs = compute_figures(plan, layer, LIANZHOU)
@@ -132,7 +132,7 @@ def _headline(figs) -> dict[str, str]:
 
 
 def _name_en(name: str) -> str:
-    from landgis.boundaries import load_townships
+    from landgis.townships import load_townships
 
     layer = load_townships(county=LIANZHOU)
     return str(layer.loc[layer["name"] == name, "name_en"].iloc[0])

@@ -22,7 +22,7 @@ import pytest
 import shapely
 
 from landgis.atlas import remove_stale
-from landgis.boundaries import BoundaryError, load_townships
+from landgis.townships import BoundaryError, load_townships
 from landgis.qa import qa
 
 pytestmark = pytest.mark.slow  # every test starts the landgis command in a new process (and some build atlases)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from landgis.errors import LandgisError
-from landgis.names import (
-    UnknownTownshipError, core_name, match_names, normalise_name, registry, township_aliases,
-)
+from landgis.names import UnknownTownshipError, core_name, match_names, normalise_name, township_aliases
+from landgis.township_registry import registry
 
 
 @pytest.mark.parametrize("raw, norm", [

@@ -163,3 +163,39 @@ def test_the_cli_leaves_the_unraisable_hook_as_it_found_it(capsys):
     finally:
         sys.unraisablehook = before
     capsys.readouterr()
+
+
+#: Rooms and what each may not import (the arrows point down: names ← township_registry ← county ←
+#: townships; synthesis stands beside townships; the PostGIS rooms connect ← relation ← read/write).
+LAYERS = {
+    "landgis.names": {"landgis.township_registry", "landgis.county", "landgis.townships", "landgis.synthesis",
+                      "landgis.registry"},
+    "landgis.township_registry": {"landgis.county", "landgis.townships", "landgis.synthesis"},
+    "landgis.county": {"landgis.townships", "landgis.synthesis"},
+    "landgis.synthesis": {"landgis.townships", "landgis.county", "landgis.township_registry", "landgis.names"},
+    "landgis.townships": {"landgis.synthesis"},
+}
+
+
+def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for w in graph[todo.pop()]:
+            if w not in seen:
+                seen.add(w)
+                todo.append(w)
+    return seen
+
+
+def test_the_rooms_import_only_downwards():
+    graph = _graph()
+    assert "landgis.boundaries" not in graph  # split into townships and synthesis
+    for room, forbidden in LAYERS.items():
+        assert room in graph, room
+        assert _reach(graph, room) & forbidden == set(), room
+
+
+def test_an_upward_import_would_be_found():
+    graph = {"a": {"b"}, "b": {"c"}, "c": set()}
+    assert _reach(graph, "a") == {"b", "c"} and _reach(graph, "c") == set()

@@ -24,8 +24,11 @@ from psycopg import sql
 from pyproj import CRS, Transformer
 
 from landgis.errors import InputError, LandgisError
-from landgis.names import registry
-from landgis.qa.postgis import _split_table, read_parcels, redact_url, write_findings
+from landgis.township_registry import registry
+from landgis.qa.pg_connect import redact_url
+from landgis.qa.pg_relation import split_table
+from landgis.qa.pg_read import read_parcels
+from landgis.qa.pg_write import write_findings
 
 from pgserver import PostgresServer, ServerUnavailable  # tests/ is on sys.path (pytest rootdir-relative import)
 
@@ -435,11 +438,11 @@ def test_statement_timeout_stops_a_slow_query(db):
 
 def test_statement_timeout_is_set_for_the_session(db):
     """The session's own statement_timeout: the default 5 minutes, the option's value, over one in the URL."""
-    from landgis.qa.postgis import STATEMENT_TIMEOUT, _connect
+    from landgis.qa.pg_connect import STATEMENT_TIMEOUT, connect
 
-    with _connect(db.url, read_only=True, statement_timeout=STATEMENT_TIMEOUT) as conn:
+    with connect(db.url, read_only=True, statement_timeout=STATEMENT_TIMEOUT) as conn:
         assert conn.execute("SHOW statement_timeout").fetchone()[0] == "5min"
-    with _connect(db.url + "?options=-c%20statement_timeout%3D0", read_only=True, statement_timeout=1.5) as conn:
+    with connect(db.url + "?options=-c%20statement_timeout%3D0", read_only=True, statement_timeout=1.5) as conn:
         assert conn.execute("SHOW statement_timeout").fetchone()[0] == "1500ms"
         assert conn.execute("SHOW default_transaction_read_only").fetchone()[0] == "on"
 
@@ -466,11 +469,11 @@ def test_sql_attack_through_the_cli_leaves_the_table(db, tmp_path):
 def test_second_and_third_locks_hold_without_the_parser(db):
     """Even a query the parser let through could not write: the session is read-only by default, and
     the extended protocol (prepare=True, as read_parcels runs the query) refuses a second statement."""
-    from landgis.qa.postgis import _connect
+    from landgis.qa.pg_connect import connect
 
     _victim(db)
     victim = f"{db.schema}.victim"
-    with _connect(db.url, read_only=True) as conn:
+    with connect(db.url, read_only=True) as conn:
         assert conn.execute("SHOW default_transaction_read_only").fetchone()[0] == "on"
         with pytest.raises(psycopg.errors.SyntaxError, match="multiple commands"):
             conn.execute(f"SELECT 1; DROP TABLE {victim}", prepare=True)
@@ -570,13 +573,13 @@ def test_redact_url():
     ("s.a.b", ("s", "a.b")),
 ])
 def test_split_table(name, parts):
-    assert _split_table(name) == parts
+    assert split_table(name) == parts
 
 
 @pytest.mark.parametrize("name", ["", ".t", "s.", '"unterminated', '"a"b'])
 def test_split_table_rejects(name):
     with pytest.raises(InputError):
-        _split_table(name)
+        split_table(name)
 
 
 def test_credentials_from_pgpassword_and_pgpass(pg_server, db, monkeypatch, tmp_path):

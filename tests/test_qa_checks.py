@@ -9,9 +9,10 @@ import pytest
 import shapely
 import shapely.affinity
 
-from landgis.names import registry
+from landgis.township_registry import registry
 from landgis.qa import qa
-from landgis.qa.checks import MANY_OVERLAPS, Context, check_partition, overlaps
+from landgis.qa.across import MANY_OVERLAPS, overlaps
+from landgis.qa.checks import Context, check_partition
 from test_qa import _area_crs, _inside
 
 

@@ -190,7 +190,7 @@ def test_workers_resolve_names_in_the_county_given_not_lianzhou(client, tmp_path
     as the old ContextVar did, would call it an unknown township."""
     from county_layers import official_layer
 
-    from landgis.boundaries import load_townships
+    from landgis.townships import load_townships
     from landgis.county import find_county
     from landgis.names import core_name, normalise_name
 

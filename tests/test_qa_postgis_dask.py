@@ -26,7 +26,7 @@ from test_qa_dask import _many, _same, client  # noqa: F401 - fixture
 
 from landgis.errors import InputError
 from landgis.qa import qa
-from landgis.qa.postgis import read_parcels
+from landgis.qa.pg_read import read_parcels
 from landgis.qa.postgis_chunks import plan_chunks, read_chunk
 
 pytestmark = pytest.mark.slow  # PostgreSQL and a dask LocalCluster
@@ -70,7 +70,7 @@ _CACHE: dict = {}
 
 def _many_parcels(n: int, seed: int):
     if (n, seed) not in _CACHE:
-        from landgis.boundaries import load_townships
+        from landgis.townships import load_townships
 
         _CACHE[(n, seed)] = _many(load_townships(county="441882"), n=n, seed=seed).to_crs(4490)
     return _CACHE[(n, seed)]
@@ -236,7 +236,7 @@ def test_chunks_equal_the_whole_read(db, kind):
 
 
 def test_write_back_by_partitions_equals_local(pg_server, db, towns, plan, client, tmp_path):
-    from landgis.qa.postgis import write_findings
+    from landgis.qa.pg_write import write_findings
     from landgis.qa.postgis_chunks import write_findings_partitions
 
     layer = _load(db, "parcels", "composite", n=600)

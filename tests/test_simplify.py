@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import shapely
 
-from landgis.boundaries import load_townships
+from landgis.townships import load_townships
 from landgis.crs import layer_centre
 from landgis.render.furniture import plot_crs
 from landgis.render import simplify

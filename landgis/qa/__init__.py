@@ -6,9 +6,9 @@ coordinates that are plausible for China; then it reconciles the parcel area per
 with the plan's allocations. :func:`write_qa` writes the tables a planner opens; the QA map is
 :func:`landgis.render.qa_map.write_qa_map`'s.
 
-Modules: ``run`` (the pipeline) · ``checks`` (one function per family) · ``quota`` · ``engines``
+Modules: ``run`` (the pipeline) · ``checks`` (one function per family) · ``across`` (duplicates, overlaps) · ``quota`` · ``engines``
 (local, dask) · ``result`` · ``labels`` · ``parcels`` (reading) · ``locate`` (the township index) ·
-``postgis``.
+``pg_connect`` · ``pg_relation`` · ``pg_read`` · ``pg_write`` (PostGIS) · ``postgis_chunks`` (PostGIS on dask).
 """
 
 from __future__ import annotations

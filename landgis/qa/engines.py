@@ -40,14 +40,8 @@ from pyproj import CRS
 from tqdm.auto import tqdm
 
 from landgis.qa import exchange
-from landgis.qa.checks import (
-    Context,
-    check_partition,
-    duplicate_geometries,
-    duplicate_ids,
-    group_overlaps,
-    overlaps,
-)
+from landgis.qa.across import duplicate_geometries, duplicate_ids, group_overlaps, overlaps
+from landgis.qa.checks import Context, check_partition
 from landgis.qa.cluster import cluster, gather
 from landgis.qa.labels import FINDING_COLUMNS, GROUP_COLUMNS
 from landgis.qa.parcels import geoparquet_pieces, is_geoparquet, read_geoparquet

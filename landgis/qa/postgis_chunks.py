@@ -2,7 +2,7 @@
 
 :func:`plan_chunks` is the one step on the client, with small queries only: it opens a
 ``REPEATABLE READ`` read-only transaction, exports its snapshot (``pg_export_snapshot()``), describes
-the table (:func:`landgis.qa.postgis.describe`: columns, geometry column, SRID, key), counts the rows
+the table (:func:`landgis.qa.pg_relation.describe`: columns, geometry column, SRID, key), counts the rows
 and the NULLs per column, and cuts the table into chunks of about ``rows`` rows:
 
 - a table with a primary key: key ranges starting at every ``rows``-th key in key order, so chunk *i*
@@ -24,7 +24,7 @@ its partitions into a staging table, and the client swaps it in whole.
 
 The workers need the connection string, password included, to connect; it travels inside
 :class:`ChunkSpec`, whose ``repr`` (what dask logs of a failed task) shows it redacted. Errors are one
-line, redacted, as :func:`landgis.qa.postgis.read_parcels` gives them.
+line, redacted, as :func:`landgis.qa.pg_read.read_parcels` gives them.
 """
 
 from __future__ import annotations
@@ -46,35 +46,12 @@ from pyproj import CRS
 
 from landgis.errors import InputError
 from landgis.qa.cluster import cluster, gather
-from landgis.qa.postgis import (
-    _GEOM_TYPES,
-    STATEMENT_TIMEOUT,
-    Relation,
-    _column_values,
-    _connect,
-    _crs_of_srid,
-    _findings_messages,
-    _geometry_column,
-    _ident_bytes_ok,
-    _index_name,
-    _one_line,
-    _pg_type,
-    _psycopg,
-    _regclass,
-    _show,
-    _split_table,
-    _timeout_ms,
-    check_request,
-    checked_srid,
-    describe,
-    describe_source,
-    failure,
-    fetch,
-    redact_url,
+from landgis.qa.pg_connect import STATEMENT_TIMEOUT, connect, failure, one_line, psycopg_module, redact_url, timeout_ms
+from landgis.qa.pg_relation import Relation, crs_of_srid, describe, regclass, show_table, split_table
+from landgis.qa.pg_read import check_request, checked_srid, describe_source, fetch, select, to_geodataframe, typed
+from landgis.qa.pg_write import (
+    GEOM_TYPES, check_ident_bytes, column_values, findings_messages, geometry_column, index_name, pg_type,
     refuse_existing,
-    select,
-    to_geodataframe,
-    typed,
 )
 from landgis.qa.result import read_findings_parquet
 
@@ -175,7 +152,7 @@ class ChunkPlan:
         every piece the dtypes the whole result would have.
         """
 
-        psycopg = _psycopg()
+        psycopg = psycopg_module()
         rel, path = self._rel, Path(folder) / "parcels.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
         schema = _arrow_schema(rel, self.spec.crs)
@@ -208,7 +185,7 @@ def plan_chunks(url: str, *, layer: str | None = None, sql: str | None = None, r
     url : str
         ``postgresql://…`` or a libpq ``key=value`` string.
     layer, sql : str, optional
-        The table, or a checked ``SELECT`` (see :func:`landgis.qa.postgis.read_parcels`).
+        The table, or a checked ``SELECT`` (see :func:`landgis.qa.pg_read.read_parcels`).
     rows : int
         Rows per chunk (about: a ``ctid`` chunk ends at a block boundary).
     sample_rows : int
@@ -225,7 +202,7 @@ def plan_chunks(url: str, *, layer: str | None = None, sql: str | None = None, r
     Raises
     ------
     InputError
-        As :func:`landgis.qa.postgis.read_parcels`: cannot connect (wrong password), no such table,
+        As :func:`landgis.qa.pg_read.read_parcels`: cannot connect (wrong password), no such table,
         no geometry column, mixed SRIDs. One line, never with the password.
 
     Examples
@@ -233,12 +210,12 @@ def plan_chunks(url: str, *, layer: str | None = None, sql: str | None = None, r
     >>> with plan_chunks("postgresql://planner@db/landuse", layer="gis.parcels", rows=100_000) as plan:  # doctest: +SKIP
     ...     pieces = [dask.delayed(read_chunk)(plan.spec, i) for i in range(len(plan.spec.chunks))]
     """
-    psycopg = _psycopg()
+    psycopg = psycopg_module()
     sql_stmt = check_request(layer, sql)
     if not isinstance(rows, int) or rows < 1:
         raise InputError(f"rows per chunk must be a positive integer, got {rows!r}")
-    _timeout_ms(statement_timeout)  # a bad value is refused before connecting
-    conn = _connect(url, read_only=True, statement_timeout=statement_timeout)
+    timeout_ms(statement_timeout)  # a bad value is refused before connecting
+    conn = connect(url, read_only=True, statement_timeout=statement_timeout)
     what = "parcels"
     try:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
@@ -257,7 +234,7 @@ def plan_chunks(url: str, *, layer: str | None = None, sql: str | None = None, r
             n, has_null, srid = _census(conn, rel, url)
             chunks = (_key_chunks if rel.key else _ctid_chunks)(conn, rel, n, rows)
             sample, _ = _sample(conn, rel, has_null, sample_rows, chunks[0][2])
-        crs = _crs_of_srid(conn, srid)
+        crs = crs_of_srid(conn, srid)
     except psycopg.Error as exc:
         conn.close()
         raise failure(exc, url, what, statement_timeout) from None
@@ -380,12 +357,12 @@ def read_chunk(spec: ChunkSpec, i: int) -> "gpd.GeoDataFrame":
     """
     from psycopg import sql as S
 
-    psycopg = _psycopg()
+    psycopg = psycopg_module()
     offset, count, query = spec.chunks[i]
     url, rel = spec.url.value, spec.rel
     frames = []
     try:
-        with _connect(url, read_only=True, statement_timeout=spec.statement_timeout) as conn:
+        with connect(url, read_only=True, statement_timeout=spec.statement_timeout) as conn:
             conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             conn.read_only = True
             conn.execute(S.SQL("SET TRANSACTION SNAPSHOT {}").format(S.Literal(spec.snapshot)))
@@ -449,7 +426,7 @@ def write_findings_partitions(result, url: str, table: str, *, replace: bool = F
     column its type and the SRID of the source, replaces the target (with ``replace``), renames the staging
     table into place and adds the primary key and a GiST index. On any failure the staging table is
     dropped: the target is the complete result or as it was. The table is the one
-    :func:`landgis.qa.postgis.write_findings` writes for the local engine (``fid`` = input row + 1).
+    :func:`landgis.qa.pg_write.write_findings` writes for the local engine (``fid`` = input row + 1).
 
     Parameters
     ----------
@@ -481,8 +458,8 @@ def write_findings_partitions(result, url: str, table: str, *, replace: bool = F
 
     import dask
 
-    schema, name = _split_table(table)
-    _ident_bytes_ok(name, "table name")
+    schema, name = split_table(table)
+    check_ident_bytes(name, "table name")
     schema = refuse_existing(url, table, replace)
     srid = _summary_srid(result.summary)
     store = Path(result.summary["store"])
@@ -516,7 +493,7 @@ def _columns(meta) -> list[tuple[str, str]]:
     """(column, PostgreSQL type) of the written table, from the partitions' meta (the same in every worker)."""
 
     frame = pd.DataFrame(meta.drop(columns=meta.geometry.name))
-    cols = [(str(c), _pg_type(frame[c])[0]) for c in frame.columns]
+    cols = [(str(c), pg_type(frame[c])[0]) for c in frame.columns]
     if "qa_messages" not in frame.columns:
         cols.append(("qa_messages", "text"))
     return cols
@@ -536,17 +513,17 @@ def _geometry_name(meta) -> str:
 def _create_staging(url: str, schema: str, staging: str, meta) -> None:
     from psycopg import sql as S
 
-    psycopg = _psycopg()
+    psycopg = psycopg_module()
     cols = [S.SQL("fid bigint")] if _has_fid(meta) else []
     cols += [S.SQL("{} {}").format(S.Identifier(c), S.SQL(t)) for c, t in _columns(meta)]
     cols.append(S.SQL("{} geometry").format(S.Identifier(_geometry_name(meta))))
     try:
-        with _connect(url) as conn, conn.transaction():
+        with connect(url) as conn, conn.transaction():
             conn.execute(S.SQL("CREATE TABLE {} ({})").format(S.Identifier(schema, staging),
                                                                       S.SQL(", ").join(cols)))
     except psycopg.Error as exc:
         raise InputError(f"{redact_url(url)}: cannot create a table in schema {schema}: "
-                         f"{_one_line(exc, url)}") from None
+                         f"{one_line(exc, url)}") from None
 
 
 def _copy_partition(url: _Secret, schema: str, staging: str, meta, parcels_file: str, findings_file: str,
@@ -554,23 +531,23 @@ def _copy_partition(url: _Secret, schema: str, staging: str, meta, parcels_file:
     """On a worker: one partition's parcels, their findings' messages and geometry, COPY'd into staging."""
     from psycopg import sql as S
 
-    psycopg = _psycopg()
+    psycopg = psycopg_module()
     gdf = gpd.read_parquet(parcels_file)
     fdf = read_findings_parquet([findings_file] if Path(findings_file).exists() else [])
     result = type("Partition", (), {"findings": fdf})()
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     if "qa_messages" not in frame:
-        messages = _findings_messages(result, gdf)
+        messages = findings_messages(result, gdf)
         frame["qa_messages"] = messages.to_numpy() if messages is not None else None
     types = dict(_columns(meta))
-    converters = {c: _pg_type(pd.Series(dtype=meta[c].dtype) if c in meta else frame[c])[1] for c in types}
+    converters = {c: pg_type(pd.Series(dtype=meta[c].dtype) if c in meta else frame[c])[1] for c in types}
     gname = _geometry_name(meta)
     try:
-        with _connect(url.value) as conn, conn.transaction():
-            _, hexes = _geometry_column(conn, gdf, srid)
+        with connect(url.value) as conn, conn.transaction():
+            _, hexes = geometry_column(conn, gdf, srid)
             fid = _has_fid(meta)
             values = [(gdf["qa_row"].to_numpy() + 1).tolist()] if fid else []
-            values += [_column_values(frame[c], converters[c]) for c in types]
+            values += [column_values(frame[c], converters[c]) for c in types]
             values.append(hexes)
             copy_sql = S.SQL("COPY {} ({}) FROM STDIN").format(S.Identifier(schema, staging), S.SQL(", ").join(
                 map(S.Identifier, [*(["fid"] if fid else []), *types, gname])))
@@ -579,7 +556,7 @@ def _copy_partition(url: _Secret, schema: str, staging: str, meta, parcels_file:
                     copy.write_row(row)
     except psycopg.Error as exc:
         raise InputError(f"{redact_url(url.value)}: writing the findings failed, nothing was written: "
-                         f"{_one_line(exc, url.value)}") from None
+                         f"{one_line(exc, url.value)}") from None
     return len(gdf)
 
 
@@ -588,11 +565,11 @@ def _swap_in(url: str, schema: str, staging: str, name: str, srid: int, expected
     """In one transaction: check the count, type the geometry, replace the target, rename, key and index."""
     from psycopg import sql as S
 
-    psycopg = _psycopg()
+    psycopg = psycopg_module()
     shown = redact_url(url)
     target, stage = S.Identifier(schema, name), S.Identifier(schema, staging)
     try:
-        with _connect(url) as conn, conn.transaction():
+        with connect(url) as conn, conn.transaction():
             cols = [r[0] for r in conn.execute(
                 "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0 "
                 "AND NOT attisdropped ORDER BY attnum", (stage.as_string(conn),)).fetchall()]
@@ -601,30 +578,30 @@ def _swap_in(url: str, schema: str, staging: str, name: str, srid: int, expected
                 "SELECT count(*), array_agg(DISTINCT ST_GeometryType({0})) FILTER (WHERE {0} IS NOT NULL), "
                 "bool_or(ST_NDims({0}) > 2) FROM {1}").format(g, stage)).fetchone()
             if count != expected or written != expected:
-                raise InputError(f"{shown}: writing table {_show(schema, name)} failed, nothing was written: "
+                raise InputError(f"{shown}: writing table {show_table(schema, name)} failed, nothing was written: "
                                  f"{count} of {expected} parcels arrived")
-            by_name = {v.upper(): v for v in _GEOM_TYPES.values()}
+            by_name = {v.upper(): v for v in GEOM_TYPES.values()}
             kinds = [k.removeprefix("ST_").upper() for k in (kinds or [])]
             gtype = by_name.get(kinds[0], "Geometry") if len(set(kinds)) == 1 else "Geometry"
             conn.execute(S.SQL("ALTER TABLE {} ALTER COLUMN {} TYPE geometry({}, {}) USING ST_SetSRID({}, {})")
                          .format(stage, g, S.SQL(gtype + ("Z" if z else "")), S.Literal(int(srid)), g,
                                  S.Literal(int(srid))))
-            if _regclass(conn, schema, name) is not None:
+            if regclass(conn, schema, name) is not None:
                 if not replace:
-                    raise InputError(f"{shown}: table {_show(schema, name)} already exists; "
+                    raise InputError(f"{shown}: table {show_table(schema, name)} already exists; "
                                      f"use --replace to replace it")
                 conn.execute(S.SQL("DROP TABLE {}").format(target))
             conn.execute(S.SQL("ALTER TABLE {} RENAME TO {}").format(stage, S.Identifier(name)))
             if fid:
                 conn.execute(S.SQL("ALTER TABLE {} ADD PRIMARY KEY (fid)").format(target))
             conn.execute(S.SQL("CREATE INDEX {} ON {} USING GIST ({})").format(
-                S.Identifier(_index_name(name)), target, g))
+                S.Identifier(index_name(name)), target, g))
             conn.execute(S.SQL("COMMENT ON TABLE {} IS {}").format(
                 target, S.Literal(f"landgis QA findings ({expected} parcels)")))
             conn.execute(S.SQL("ANALYZE {}").format(target))
     except psycopg.Error as exc:
-        raise InputError(f"{shown}: writing table {_show(schema, name)} failed, nothing was written: "
-                         f"{_one_line(exc, url)}") from None
+        raise InputError(f"{shown}: writing table {show_table(schema, name)} failed, nothing was written: "
+                         f"{one_line(exc, url)}") from None
 
 
 def _drop_staging(url: str, schema: str, staging: str) -> None:
@@ -632,7 +609,7 @@ def _drop_staging(url: str, schema: str, staging: str) -> None:
     from psycopg import sql as S
 
     try:
-        with _connect(url) as conn, conn.transaction():
+        with connect(url) as conn, conn.transaction():
             conn.execute(S.SQL("DROP TABLE IF EXISTS {}").format(S.Identifier(schema, staging)))
     except Exception:  # noqa: BLE001 - the original error (if any) is the one to report
         pass

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 from pyproj import CRS
 
 from landgis.files import atomic_path, csv_bytes, write_csv, write_xlsx
-from landgis.qa.checks import group_overlaps
+from landgis.qa.across import group_overlaps
 from landgis.qa.labels import (
     FINDING_COLUMNS,
     GROUP_COLUMNS,
@@ -74,7 +74,7 @@ class QAResult:
         The input columns used: ``id``, ``township``, ``category``, ``area`` and ``area_unit``.
     groups : pandas.DataFrame
         Every member of every group of duplicates (same id, same geometry), columns
-        :data:`landgis.qa.checks.GROUP_COLUMNS`: ``group`` (``"<kind>:<first input row, 1-based>"``,
+        :data:`landgis.qa.labels.GROUP_COLUMNS`: ``group`` (``"<kind>:<first input row, 1-based>"``,
         the one finding of the group sits on that row), ``kind``, ``group_size``, ``row`` (0-based
         input row) and ``parcel_id``. A dask DataFrame with ``engine="dask"``.
     constraints : pandas.DataFrame or None
@@ -122,7 +122,7 @@ def per_row(fdf: pd.DataFrame, members: pd.DataFrame | None = None) -> pd.DataFr
     """``n_findings``, ``worst_severity`` and ``finding_kinds`` per input row that has findings.
 
     ``fdf`` must be sorted as :func:`sort_findings` sorts. The members of a group of duplicates
-    (``members``, :data:`~landgis.qa.checks.GROUP_COLUMNS`) count its one finding as theirs too.
+    (``members``, :data:`~landgis.qa.labels.GROUP_COLUMNS`) count its one finding as theirs too.
     """
     rows = fdf.dropna(subset=["row"])
     if members is not None and len(members):

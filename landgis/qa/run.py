@@ -14,17 +14,19 @@ import geopandas as gpd
 import pandas as pd
 from pyproj import CRS
 
-from landgis.boundaries import load_townships
+from landgis.townships import load_townships
 from landgis.county import County, find_county, resolve_county
 from landgis.errors import InputError
 from landgis.plan import SEED_PLAN, Plan, parse_plan
 from landgis.qa import engines
-from landgis.qa.checks import Context, duplicate_geometries, duplicate_ids, guess_area_unit, overlaps
+from landgis.qa.across import duplicate_geometries, duplicate_ids, overlaps
+from landgis.qa.checks import Context, guess_area_unit
 from landgis.qa.constraints import (check_constraints, constraints_by_township, find_constraint_files,
                                     load_rules, read_constraint)
 from landgis.qa.labels import SEVERITIES
 from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
-from landgis.qa.postgis import STATEMENT_TIMEOUT, read_parcels
+from landgis.qa.pg_connect import STATEMENT_TIMEOUT
+from landgis.qa.pg_read import read_parcels
 from landgis.qa.postgis_chunks import plan_chunks
 from landgis.qa.quota import booked, reconcile, repeated_rows
 from landgis.qa.result import QAResult, assemble, read_groups_parquet, write_findings_parquet
@@ -55,7 +57,7 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
         (libpq ``key=value`` strings too) with the table as ``layer`` or a query as ``sql``.
     townships : geopandas.GeoDataFrame, optional
         Township layer with ``name`` and ``geometry``; default the layer landgis ships for the
-        county (:func:`landgis.boundaries.load_townships`), an error for a county without one.
+        county (:func:`landgis.townships.load_townships`), an error for a county without one.
     plan : landgis.plan.Plan or str or pathlib.Path or False, optional
         The plan whose allocations the parcels are booked against (a file is read against
         ``county``). Default: the shipped seed plan, but only for the seed plan's county (连州市):
