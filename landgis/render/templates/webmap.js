@@ -77,7 +77,7 @@ function landgisTownshipMap(map, data, spec) {
       className: 'landgis-township',
       style: function (f) {
         var s = f.properties.style[ls.key];
-        return {className: 'landgis-township', fillColor: s[1] < 0 ? 'url(#' + hatchId + ')' : s[0], fillOpacity: 0.85,
+        return {className: 'landgis-township', fillColor: s[0], fillOpacity: 0.85,
                 color: '#4d4d4d', weight: 1, opacity: 1};
       },
       onEachFeature: function (f, lyr) {
@@ -89,6 +89,8 @@ function landgisTownshipMap(map, data, spec) {
           e.setAttribute('data-code', f.properties.code);
           e.setAttribute('data-layer', ls.key);
           e.setAttribute('data-class', String(f.properties.style[ls.key][1]));
+          // 无供应 is hatched, as on the printed maps: this map's own pattern, whatever its container's id.
+          if (f.properties.style[ls.key][1] < 0) { e.style.fill = 'url(#' + hatchId + ')'; }
         });
         lyr.on('mouseover', function () { lyr.setStyle({weight: 3, color: '#000'}); lyr.bringToFront(); });
         lyr.on('mouseout', function () { g.resetStyle(lyr); });
