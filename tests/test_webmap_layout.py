@@ -30,6 +30,20 @@ content="width=device-width, initial-scale=1"><title>report</title><style>{{ css
 <p class="note">说明文字</p></section></main></body></html>""")
 
 
+_UNDER_PANELS = """() => {
+  const panels = Array.from(document.querySelectorAll('.leaflet-control')).map(e => e.getBoundingClientRect())
+    .filter(r => r.width > 0 && r.height > 0);
+  const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+  return Array.from(document.querySelectorAll('.landgis-label')).map(l => {
+    const r = l.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+    const inside = x >= map.left && x <= map.right && y >= map.top && y <= map.bottom;
+    const under = panels.some(p => x >= p.left && x <= p.right && y >= p.top && y <= p.bottom);
+    const labelUnder = panels.some(p => r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top);
+    return [l.textContent, inside, under, labelUnder];
+  });
+}"""
+
+
 @pytest.fixture(scope="module")
 def fragment(layer):
     return fragment_html(web_map(layer, county=LIANZHOU))
@@ -76,21 +90,13 @@ def test_report_map_keeps_to_its_box(browser, fragment, tmp_path, viewport):
     if viewport[0] <= 600:  # the report's phone rule is the one that holds
         assert abs(outer["height"] - 460) <= 2, outer
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0]
+    # Inside the report's box too, no township opens under a panel.
+    rows = page.evaluate(_UNDER_PANELS)
+    assert len(rows) == 12 and [r[0] for r in rows if not r[1] or r[2] or r[3]] == [], viewport
     report.screenshot(f"webmap_report_{viewport[0]}", full_page=True)
 
 
-_UNDER_PANELS = """() => {
-  const panels = Array.from(document.querySelectorAll('.leaflet-control')).map(e => e.getBoundingClientRect())
-    .filter(r => r.width > 0 && r.height > 0);
-  const map = document.querySelector('.leaflet-container').getBoundingClientRect();
-  return Array.from(document.querySelectorAll('.landgis-label')).map(l => {
-    const r = l.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
-    const inside = x >= map.left && x <= map.right && y >= map.top && y <= map.bottom;
-    const under = panels.some(p => x >= p.left && x <= p.right && y >= p.top && y <= p.bottom);
-    const labelUnder = panels.some(p => r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top);
-    return [l.textContent, inside, under, labelUnder];
-  });
-}"""
+
 
 
 @pytest.mark.slow  # Chromium
