@@ -86,8 +86,8 @@ def test_one_layer_per_category_total_and_density(layer):
     assert all(c < top for n, c in classes.items() if n not in ("龙坪镇", "东陂镇", "保安镇"))
     # Popup: every category, the total, density and share.
     rows = {r[0]: r[1] for r in feats["连州镇"]["properties"]["rows"]}
-    assert set(cats) <= set(rows)
-    assert rows["住宅用地"] == "27.57"  # 27.5658 ha, to the display precision of 公顷
+    assert {f"{c}（公顷）" for c in cats} <= set(rows)  # every figure row gives its unit
+    assert rows["住宅用地（公顷）"] == "27.57"  # 27.5658 ha, to the display precision of 公顷
     assert rows["供应总量（公顷）"] == f"{layer.set_index('name').loc['连州镇', 'total']:,.2f}"
     assert rows["供应强度（公顷/平方公里）"] == f"{62.376199 / 191.03:.4f}"
     # 占全市比例 is of the plan's stated 158.1793169 ha, which the popup states beside the townships' sum.
@@ -98,7 +98,7 @@ def test_one_layer_per_category_total_and_density(layer):
 def test_unit_mu_multiplies_by_15(layer):
     feats = _features(web_map(layer, unit="mu", county=LIANZHOU))
     rows = {r[0]: r[1] for r in feats["龙坪镇"]["properties"]["rows"]}
-    assert rows["工矿仓储用地"] == f"{23.011857 * 15:,.1f}"
+    assert rows["工矿仓储用地（亩）"] == f"{23.011857 * 15:,.1f}"
     assert "亩" in feats["龙坪镇"]["properties"]["text"]["total"]
 
 

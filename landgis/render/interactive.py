@@ -40,8 +40,9 @@ from landgis.files import write_bytes
 from landgis.printable import printable_data
 from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
 from landgis.render.fonts import webfont_css
-from landgis.render.literal_elements import DataMacroElement, LiteralElement
+from landgis.render.literal_elements import LiteralElement
 from landgis.render.simplify import simplify_for_drawing
+from landgis.render.webmap_layers import TownshipLayers, template_text
 from landgis.render.text import attribution, county_lines, county_words, density_word, source_title, unit_word
 
 __all__ = [
@@ -148,206 +149,11 @@ def web_tolerance(layer: gpd.GeoDataFrame, *, pixels: int = 1000) -> float:
 
 
 # --- the map ------------------------------------------------------------------------------------
-#: The DOM helpers every landgis map script starts with: ``el`` builds an element whose text is set
-#: as text (user data never becomes markup), ``esc`` escapes text for the few Leaflet APIs that take
-#: HTML strings (the layer control), ``footnotes`` adds the source/boundary footnote panel.
-DOM_HELPERS_JS = """  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) { e.textContent = text; }
-    return e;
-  }
-  // Leaflet's layer control writes names as HTML: hand it escaped text.
-  function esc(s) {
-    return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-  }
-  // The source and boundary footnote, bottom left: every landgis map carries it.
-  function footnotes(map, lines) {
-    var foot = L.control({position: 'bottomleft'});
-    foot.onAdd = function () {
-      var d = el('div', 'landgis-panel landgis-footnote');
-      lines.forEach(function (line) { d.appendChild(el('div', null, line)); });
-      return d;
-    };
-    foot.addTo(map);
-  }"""
-
-
-class _TownshipLayers(DataMacroElement):
-    """Leaflet side of :func:`web_map`: base-layer choropleths, legend, tooltip, popup, footnote."""
-
-    _template = Template("""
-{% macro header(this, kwargs) %}
-<style>
-.landgis-township { cursor: pointer; }
-.landgis-township:focus { outline: none; }
-#{{ this._parent.get_name() }} path.landgis-township[data-class="-1"] { fill: url(#{{ this._parent.get_name() }}-hatch); }
-.landgis-legend .landgis-swatch.landgis-hatch {
-  background: repeating-linear-gradient(45deg, {{ this.hatch[0] }} 0 3px, {{ this.hatch[1] }} 3px 4px) !important; }
-.landgis-nobasemap.leaflet-container { background: #fff; }
-.landgis-label { font-size: 12px; color: #111; white-space: nowrap; text-align: center; pointer-events: none;
-  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }
-.landgis-panel { background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 13px; line-height: 1.45; color: #222; }
-.landgis-title { font-size: 16px; font-weight: bold; }
-.landgis-legend .landgis-swatch { display: inline-block; width: 18px; height: 12px; margin-right: 6px;
-  vertical-align: middle; border: 1px solid #777; }
-.landgis-legend-title { font-weight: bold; margin-bottom: 3px; }
-.landgis-footnote { font-size: 11px; max-width: 420px; }
-.landgis-help { color: #555; }
-.landgis-popup .landgis-county { margin-top: 4px; font-size: 12px; color: #555; }
-.leaflet-container { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
-/* On a phone the panels shrink, so that the legend, the footnote and the county all fit. */
-.landgis-narrow .landgis-popup { font-size: 12px; }
-.landgis-narrow .landgis-panel { font-size: 11px; padding: 4px 6px; }
-.landgis-narrow .landgis-title { font-size: 13px; max-width: 62vw; }
-.landgis-narrow .landgis-footnote { font-size: 10px; max-width: calc(100vw - 24px); }
-.landgis-narrow .landgis-legend .landgis-swatch { width: 14px; height: 10px; }
-.landgis-popup table { border-collapse: collapse; }
-.landgis-popup td { padding: 1px 6px; border-bottom: 1px solid #eee; }
-.landgis-popup td.landgis-num { text-align: right; font-variant-numeric: tabular-nums; }
-.landgis-popup tr.landgis-sum td { font-weight: bold; }
-</style>
-{% endmacro %}
-{% macro script(this, kwargs) %}
-(function () {
-  var map = {{ this._parent.get_name() }};
-  var data = {{ this.data | tojson }};
-  var spec = {{ this.spec | tojson }};
-{{ this.dom_helpers | safe }}
-  function tooltip(key) {
-    return function (lyr) {
-      var p = lyr.feature.properties, d = el('div', 'landgis-tooltip');
-      d.appendChild(el('b', 'landgis-tooltip-name', p.name));
-      d.appendChild(el('br'));
-      d.appendChild(el('span', 'landgis-tooltip-value', p.text[key]));
-      return d;
-    };
-  }
-  function popup(lyr) {
-    var p = lyr.feature.properties, d = el('div', 'landgis-popup');
-    d.appendChild(el('div', 'landgis-title', p.name));
-    var t = el('table');
-    p.rows.forEach(function (r) {
-      var tr = el('tr', r[2] ? 'landgis-sum' : null);
-      tr.appendChild(el('td', null, r[0]));
-      tr.appendChild(el('td', 'landgis-num', r[1]));
-      t.appendChild(tr);
-    });
-    d.appendChild(t);
-    spec.county.forEach(function (line) { d.appendChild(el('div', 'landgis-county', line)); });
-    return d;
-  }
-  var byName = {}, layers = {}, initial = null;
-  spec.layers.forEach(function (ls) {
-    var g = L.geoJSON(data, {
-      className: 'landgis-township',
-      style: function (f) {
-        var s = f.properties.style[ls.key];
-        return {className: 'landgis-township', fillColor: s[0], fillOpacity: 0.85,
-                color: '#4d4d4d', weight: 1, opacity: 1};
-      },
-      onEachFeature: function (f, lyr) {
-        lyr.bindTooltip(tooltip(ls.key), {sticky: true, className: 'landgis-panel'});
-        lyr.bindPopup(popup, {maxWidth: 360});
-        lyr.on('add', function () {
-          var e = lyr.getElement();
-          e.setAttribute('data-township', f.properties.name);
-          e.setAttribute('data-code', f.properties.code);
-          e.setAttribute('data-layer', ls.key);
-          e.setAttribute('data-class', String(f.properties.style[ls.key][1]));
-        });
-        lyr.on('mouseover', function () { lyr.setStyle({weight: 3, color: '#000'}); lyr.bringToFront(); });
-        lyr.on('mouseout', function () { g.resetStyle(lyr); });
-      }
-    });
-    g.landgisKey = ls.key;
-    byName[ls.key] = ls;
-    layers[esc(ls.label)] = g;
-    if (ls.key === spec.initial) { initial = g; }
-  });
-
-  // A phone: panels shrink, the layer control starts collapsed and the legend goes top right, off the footnote.
-  var narrow = map.getSize().x < 600;
-  var touch = window.matchMedia && window.matchMedia('(hover: none)').matches;
-  if (narrow) { L.DomUtil.addClass(map.getContainer(), 'landgis-narrow'); }
-  map.attributionControl.setPrefix(false);
-  L.control.scale({metric: true, imperial: false, position: 'bottomright'}).addTo(map);
-  var legend = L.control({position: narrow ? 'topright' : 'bottomright'});
-  legend.onAdd = function () {
-    this._div = el('div', 'landgis-panel landgis-legend');
-    L.DomEvent.disableClickPropagation(this._div);
-    return this._div;
-  };
-  legend.update = function (key) {
-    var ls = byName[key], div = this._div;
-    div.textContent = '';
-    div.setAttribute('data-layer', key);
-    div.appendChild(el('div', 'landgis-legend-title', ls.legend_title));
-    ls.legend.forEach(function (item) {
-      var row = el('div', 'landgis-legend-row');
-      var sw = el('span', 'landgis-swatch');
-      sw.style.background = item[0];
-      if (item[2]) { sw.className += ' landgis-hatch'; }
-      row.appendChild(sw);
-      row.appendChild(el('span', null, item[1]));
-      div.appendChild(row);
-    });
-  };
-
-  var title = L.control({position: 'topleft'});
-  title.onAdd = function () { return el('div', 'landgis-panel landgis-title', spec.title); };
-  title.addTo(map);
-
-  footnotes(map, spec.footnotes.concat([touch ? spec.help_touch : spec.help_hover]));
-  var help = map.getContainer().querySelector('.landgis-footnote > div:last-child');
-  if (help) { help.className = 'landgis-help'; }
-
-  if (!spec.basemap) { L.DomUtil.addClass(map.getContainer(), 'landgis-nobasemap'); }
-  var labels = L.layerGroup(data.features.map(function (f) {
-    var d = el('div', 'landgis-label', f.properties.name);
-    return L.marker(f.properties.label_at, {interactive: false, keyboard: false,
-      icon: L.divIcon({className: '', html: d, iconSize: [120, 16], iconAnchor: [60, 8]})});
-  }));
-  var overlays = {};
-  overlays[esc(spec.labels)] = labels;
-
-  legend.addTo(map);
-  initial.addTo(map);
-  labels.addTo(map);
-  // 无供应 is hatched, as on the printed maps: one SVG pattern, applied by CSS to class -1.
-  var NS = 'http://www.w3.org/2000/svg', svg = map.getPane('overlayPane').querySelector('svg');
-  if (svg) {
-    var defs = document.createElementNS(NS, 'defs'), pat = document.createElementNS(NS, 'pattern');
-    pat.setAttribute('id', '{{ this._parent.get_name() }}-hatch');
-    pat.setAttribute('patternUnits', 'userSpaceOnUse');
-    pat.setAttribute('width', '6'); pat.setAttribute('height', '6');
-    pat.setAttribute('patternTransform', 'rotate(45)');
-    var bg = document.createElementNS(NS, 'rect');
-    bg.setAttribute('width', '6'); bg.setAttribute('height', '6'); bg.setAttribute('fill', spec.hatch[0]);
-    var line = document.createElementNS(NS, 'line');
-    line.setAttribute('x1', '0'); line.setAttribute('y1', '0'); line.setAttribute('x2', '0'); line.setAttribute('y2', '6');
-    line.setAttribute('stroke', spec.hatch[1]); line.setAttribute('stroke-width', '1.5');
-    pat.appendChild(bg); pat.appendChild(line); defs.appendChild(pat);
-    svg.insertBefore(defs, svg.firstChild);
-  }
-  legend.update(spec.initial);
-  L.control.layers(layers, overlays, {collapsed: narrow, position: 'topright'}).addTo(map);
-  map.on('baselayerchange', function (e) { legend.update(e.layer.landgisKey); });
-  // The page opens on the county itself: no zoom animation from folium's starting view.
-  map.fitBounds(spec.bounds, {padding: narrow ? [4, 4] : [10, 10], animate: false});
-})();
-{% endmacro %}
-""", autoescape=True)  # user values only as data: tojson, then textContent in the page
-
-    def __init__(self, data: dict, spec: dict):
-        super().__init__()
-        self._name = "LandgisTownshipLayers"
-        self.dom_helpers = DOM_HELPERS_JS
-        self.data = printable_data(data)  # control characters shown as escapes, like every output
-        self.spec = printable_data(spec)
-        self.hatch = spec["hatch"]
+#: The DOM helpers every landgis map script starts with (``templates/dom_helpers.js``): ``el`` builds an
+#: element whose text is set as text (user data never becomes markup), ``esc`` escapes text for the few
+#: Leaflet APIs that take HTML strings (the layer control), ``footnotes`` adds the footnote panel.
+DOM_HELPERS_JS = template_text("dom_helpers.js")
+_TownshipLayers = TownshipLayers  # the name the tests and older callers know
 
 
 def web_map(
@@ -459,7 +265,9 @@ def web_map(
 
     features = []
     for row, (idx, rec) in enumerate(layer.iterrows()):
-        rows = [[cat_label(cat), area(rec[cat]) if rec[cat] > 0 else "—", False] for cat in categories]
+        # Every figure row names its unit, as the total's does.
+        rows = [[f"{cat_label(cat)}（{unit_label}）", area(rec[cat]) if rec[cat] > 0 else "—", False]
+                for cat in categories]
         rows.append([f"{s['total']}（{unit_label}）", area(rec["total"]), True])
         rows.append([f"{s['density']}（{dens_unit}）", units.format_density(rec["density"], label=False), False])
         rows.append([s["share"], f"{rec['share'] * 100:.2f}%", False])  # of the plan's own 全市 figure
@@ -510,7 +318,7 @@ def web_map(
             if url:
                 folium.TileLayer(url.replace("{key}", tianditu_key or ""), attr=b["attr"], control=False,
                                  max_zoom=18, **extra).add_to(m)
-    _TownshipLayers({"type": "FeatureCollection", "features": features}, spec).add_to(m)
+    TownshipLayers({"type": "FeatureCollection", "features": features}, spec).add_to(m)
     m.landgis_text = "".join([spec["title"], *footnotes, *spec["county"], *(str(n) for n in layer["name"]),
                               *(ls["legend_title"] for ls in layer_specs), *s.values()])
     _stable_ids(m, json.dumps([spec, features, basemap, tianditu_key], sort_keys=True, default=str))
@@ -666,15 +474,30 @@ def _without_tiles(html: str, m: folium.Map) -> str:
     return html
 
 
-_FRAGMENT_TEMPLATE = Template("""<div class="landgis-map-fragment" id="{{ box_id }}" style="position: relative; width: 100%; height: {{ height }};">
-<style>#{{ map_id }} { position: absolute; top: 0; bottom: 0; left: 0; right: 0; }</style>
+_FRAGMENT_TEMPLATE = Template("""<div class="landgis-map-fragment" id="{{ box_id }}" style="position: relative; width: 100%;">
+<style>:where(#{{ box_id }}) { height: {{ height }}; }
+#{{ box_id }} > .folium-map { position: absolute; top: 0; bottom: 0; left: 0; right: 0; }</style>
 {{ header | safe }}
 {{ assets | safe }}{{ body | safe }}
 <script>
+(function () {
+{{ rename | safe }}
 {{ script | safe }}
+})();
 </script>
 </div>
 """, autoescape=True)  # the parts marked safe are the rendered map (user data in it is JSON, not markup)
+
+#: The first lines of a fragment's script. The same fragment may be pasted twice into one page: the second
+#: copy then gives its map container a new id, so that each copy draws its own map. The height is a
+#: zero-specificity rule (``:where``), so that the host page's own rules (a phone's smaller box) win.
+_RENAME_JS = """  var script = document.currentScript, box = script && script.parentNode;
+  var div = box && box.querySelector('.folium-map'), mapId = {{ map_id | tojson }};
+  if (div && document.getElementById(mapId) !== div) {
+    window.landgisEmbeds = (window.landgisEmbeds || 0) + 1;
+    mapId = mapId + '_' + window.landgisEmbeds;
+    div.id = mapId;
+  }"""
 
 
 def fragment_html(m: folium.Map, extra_text: str = "", *, height: str = "560px",
@@ -718,8 +541,13 @@ def fragment_html(m: folium.Map, extra_text: str = "", *, height: str = "560px",
     else:
         assets = (f"<style>{webfont_css(text, family)}\n#{box_id} .leaflet-container, #{box_id} .landgis-panel "
                   f'{{ font-family: "{family}", sans-serif; }}</style>')
-    html = _FRAGMENT_TEMPLATE.render(box_id=box_id, map_id=map_id, height=height, header=header,
-                                     assets=assets, body=fig.html.render(), script=fig.script.render())
+    script = fig.script.render()
+    quoted = json.dumps(map_id)
+    if script.count(quoted) != 1:  # folium's L.map("map_…", …); our own scripts use the variable
+        raise LandgisError(f"cannot find the map's container id in its script ({script.count(quoted)} times)")
+    rename = Template(_RENAME_JS, autoescape=False).render(map_id=map_id)  # map_id is ours: map_ + hex
+    html = _FRAGMENT_TEMPLATE.render(box_id=box_id, height=height, header=header, assets=assets,
+                                     body=fig.html.render(), rename=rename, script=script.replace(quoted, "mapId"))
     _offline_check(_without_tiles(html, m))
     return html
 
