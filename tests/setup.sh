@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(chromium postgresql postgresql-15-postgis-3  # "postgis" alone is only the client tools; the extension is postgresql-15-postgis-3
-              python3-qgis qgis-providers libreoffice-writer poppler-utils fonts-noto-cjk)
+              python3-qgis qgis-providers libreoffice-writer poppler-utils fonts-noto-cjk
+              python3-venv git)  # the quick-start test: a clean clone into a fresh venv
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
