@@ -45,3 +45,19 @@ def test_quick_start_first_line_builds_the_atlas_from_a_clean_clone(tmp_path):
     where = subprocess.run([str(clone / ".venv/bin/python"), "-c", "import landgis; print(landgis.__file__)"],
                            cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
     assert str(clone / ".venv") in where
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_the_font_and_its_licence(tmp_path):
+    import sys
+    import zipfile
+
+    clone = tmp_path / "landgis"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path / "wh"), str(clone)],
+                   check=True, timeout=600)
+    (wheel,) = (tmp_path / "wh").glob("landgis-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "landgis/render/fontdata/NotoSansCJKsc-Regular.otf" in names and "landgis/render/fontdata/OFL.txt" in names
+    meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
+    assert "mplfonts" not in meta and 'pyarrow>=14; extra == "parquet"' in meta
