@@ -32,6 +32,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from landgis.extras import require
 from landgis.errors import InputError
 from landgis.secrets import KEYWORDS, display, normalize, redact
 from landgis.sqlguard import check_relations, check_select
@@ -96,11 +97,7 @@ def _one_line(exc: BaseException, url: str) -> str:
 
 
 def _psycopg():
-    try:
-        import psycopg
-    except ImportError as exc:  # pragma: no cover - psycopg is in the postgis extra
-        raise InputError("reading or writing PostGIS needs psycopg: pip install 'landgis[postgis]'") from exc
-    return psycopg
+    return require("psycopg", "postgis")
 
 
 def _timeout_ms(seconds: float | None) -> int:
