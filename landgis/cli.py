@@ -27,6 +27,7 @@ from landgis.atlas import build_atlas, check_destination
 from landgis.townships import BoundaryError, load_townships
 from landgis.county import county_of_plan_text, find_county
 from landgis.errors import InputError, LandgisError
+from landgis.extras import extra_of
 from landgis.files import check_output_path
 from landgis.folders import forget_installed, installed
 from landgis.plan import SEED_PLAN, parse_plan, reconcile
@@ -664,6 +665,13 @@ def _run(argv: list[str]) -> int:
         return int(args.run(args) or 0)
     except (LandgisError, OSError) as exc:
         print(f"landgis {args.command}: {severity_word('error', _lang(args))}: {_error_line(exc)}", file=sys.stderr)
+        return 2
+    except ImportError as exc:  # a module of an extra not installed: say which extra, never "a bug"
+        extra = extra_of(exc.name or "")
+        if extra is None or os.environ.get("LANDGIS_DEBUG"):
+            raise
+        print(f"landgis {args.command}: {severity_word('error', _lang(args))}: {exc.name.partition('.')[0]} is not "
+              f"installed: pip install 'landgis[{extra}]'", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("landgis: interrupted; nothing half-written was left behind" if _lang(args) == "en"

@@ -39,6 +39,7 @@ landgis.errors.InputError: --sql may only call read-only built-in and PostGIS fu
 
 from __future__ import annotations
 
+from landgis.extras import require
 from landgis.errors import InputError
 from landgis.sqlnames import FUNCTIONS, OPERATORS, SCHEMAS, TYPES
 
@@ -54,11 +55,9 @@ _KEYWORD_KINDS = {"AEXPR_BETWEEN", "AEXPR_NOT_BETWEEN", "AEXPR_BETWEEN_SYM", "AE
 
 
 def _parse(sql: str, what: str) -> tuple:
-    try:
-        from pglast import parse_sql
-        from pglast.parser import ParseError
-    except ImportError as exc:  # pragma: no cover - pglast is in the postgis extra
-        raise InputError(f"{what} needs pglast to check the query: pip install 'landgis[postgis]'") from exc
+    require("pglast.parser", "postgis")  # one line naming the extra when pglast is missing
+    from pglast import parse_sql
+    from pglast.parser import ParseError
     try:
         return parse_sql(sql)
     except ParseError as exc:

@@ -143,3 +143,14 @@ def test_importing_landgis_changes_no_matplotlib_default_until_asked():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["True", "True"]
     assert font_manager.findfont(use_cjk_font(set_default=False)) == str(cjk_font_path())
+
+def test_the_font_ships_as_package_data_with_its_ofl_licence():
+    """The very file landgis drew with when it came from mplfonts 0.0.11 (so outputs stay identical)."""
+    import hashlib
+
+    path = cjk_font_path()
+    assert path.parent.name == "fontdata" and path.parent.parent.name == "render"
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == (
+        "1652500938055a232cfbfa321de6ebaadfc5635dd9f75e369bc991d14a6512dd")
+    licence = (path.parent / "OFL.txt").read_text("utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence and "Adobe Systems Incorporated" in licence

@@ -111,3 +111,22 @@ def test_convex_pieces_tell_simple_from_self_crossing():
     sq = verts[owner == 2][0, :4]
     assert shapely.Polygon(sq).area == pytest.approx(1.0) and shapely.is_ccw(shapely.LinearRing(sq))
     assert count[owner == 3].tolist() == [3] * 4  # the L in constrained Delaunay triangles
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_without_numba_every_pair_goes_to_geos_with_the_same_areas(seed, monkeypatch):
+    """numba is the ``fast`` extra: a core install gets the same pairs and areas from GEOS alone."""
+    import landgis.qa.overlap as overlap
+
+    rng = np.random.default_rng(seed)
+    layer = _layer(rng)
+    parcels = _parcels(rng, layer)
+    fast = OverlapIndex(layer, threads=2).overlaps(parcels)
+    monkeypatch.setattr(overlap, "FAST", False)
+    idx = OverlapIndex(layer, threads=2)
+    slow = idx.overlaps(parcels)
+    assert idx.by_geos >= len(slow) > 0
+    _same(slow, _overlay(parcels, layer))
+    pd.testing.assert_index_equal(pd.MultiIndex.from_frame(slow[["parcel", "feature"]]),
+                                  pd.MultiIndex.from_frame(fast[["parcel", "feature"]]))
+    np.testing.assert_allclose(slow["area"], fast["area"], rtol=1e-9, atol=1e-6)

@@ -379,17 +379,15 @@ def test_docx_with_word_table(tmp_path):
 
 def _pdf(path: Path, lines: list[str]) -> Path:
     """A PDF with a real text layer: matplotlib writes the shipped CJK font as Type 42."""
-    import os
-
     import matplotlib
-    import mplfonts
+
+    from landgis.render.fonts import cjk_font_path
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.font_manager import FontProperties
 
-    font = FontProperties(fname=os.path.join(os.path.dirname(mplfonts.__file__), "fonts",
-                                             "NotoSansCJKsc-Regular.otf"))
+    font = FontProperties(fname=str(cjk_font_path()))
     with matplotlib.rc_context({"pdf.fonttype": 42}):
         fig = plt.figure(figsize=(8.27, 11.69))
         for i, line in enumerate(lines):

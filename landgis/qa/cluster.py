@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 
+from landgis.extras import require
+
 __all__ = ["cluster", "gather"]
 
 
@@ -31,6 +33,7 @@ _ABANDONED_GATHER = _AbandonedGather()
 @contextmanager
 def cluster(scheduler):
     """A dask client: the caller's, one for an address, or a new LocalCluster; what it opened, it closes."""
+    require("distributed", "dask")  # one line naming the extra when dask is missing
     from distributed import Client, LocalCluster
 
     logging.getLogger("asyncio").addFilter(_ABANDONED_GATHER)  # the same object: added once

@@ -15,8 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+
+from landgis.extras import lazy
+
+pa = lazy("pyarrow")  # the parquet extra: imported when Parquet is read or written
+pq = lazy("pyarrow.parquet")
 
 __all__ = ["write_sorted", "key_sample", "divisions", "read_range", "buckets"]
 

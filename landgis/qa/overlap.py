@@ -29,7 +29,12 @@ import pandas as pd
 import shapely
 
 from landgis.cpus import default_threads
-from landgis.qa.overlap_kernels import convex_pieces, prepare_edges, ring_offsets, unit_areas
+from landgis.extras import available
+
+# numba is the ``fast`` extra: without it, every pair's area is GEOS' ``intersection`` (the same areas, slower).
+FAST = available("numba")
+if FAST:
+    from landgis.qa.overlap_kernels import convex_pieces, prepare_edges, ring_offsets, unit_areas
 
 __all__ = ["OverlapIndex"]
 
@@ -171,7 +176,7 @@ class OverlapIndex:
         self.polygons = polys[keep]
         self.threads = threads or default_threads()
         self._tree = shapely.STRtree(self.polygons)
-        self._edges = _Edges(self.polygons) if len(self.polygons) else None
+        self._edges = _Edges(self.polygons) if len(self.polygons) and FAST else None
         self.by_geos = 0  # pairs last left to GEOS (degenerate or invalid), for the curious
 
     def overlaps(self, geoms) -> pd.DataFrame:
@@ -216,10 +221,12 @@ class OverlapIndex:
         usable = np.isin(shapely.get_type_id(geoms), (3, 6))
         usable[usable] = ~shapely.is_empty(geoms[usable])
         idx = np.flatnonzero(usable)
-        if self._edges is None or not len(idx):
+        if not len(self.polygons) or not len(idx):
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), 0
         p, q = self._tree.query(geoms[idx])
         p = idx[p]
+        if self._edges is None:  # no numba: every pair by GEOS
+            return self._by_geos(geoms, p, q, offset)
         parcels, at = np.unique(p, return_inverse=True)
         owner, verts, count, valid = _convex_pieces(geoms[parcels])
         order = np.argsort(owner, kind="stable")
@@ -233,7 +240,14 @@ class OverlapIndex:
         geos |= ~valid[at]
         if geos.any():
             area[geos] = shapely.area(shapely.intersection(geoms[p[geos]], self.polygons[q[geos]]))
+        return self._kept(p, q, area, offset, int(geos.sum()))
+
+    def _by_geos(self, geoms: np.ndarray, p: np.ndarray, q: np.ndarray, offset: int) -> tuple:
+        area = np.asarray(shapely.area(shapely.intersection(geoms[p], self.polygons[q])), dtype=float)
+        return self._kept(p, q, area, offset, len(p))
+
+    def _kept(self, p: np.ndarray, q: np.ndarray, area: np.ndarray, offset: int, by_geos: int) -> tuple:
         keep = area > 0
         p, q, area = p[keep], q[keep], area[keep]
         order = np.lexsort((q, p))
-        return p[order] + offset, self.feature[q[order]], area[order], int(geos.sum())
+        return p[order] + offset, self.feature[q[order]], area[order], by_geos

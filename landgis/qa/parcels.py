@@ -19,17 +19,19 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pyogrio
 import shapely
 from pyproj import CRS
 from shapely import from_wkt, points
 
+from landgis.extras import lazy
 from landgis.errors import InputError
 from landgis.limits import check_size, check_zip, exceeded, limit
 from landgis.qa.survey import is_boundary_txt, read_boundary_txt, read_dxf
 from landgis.shapefiles import shapefile_source
+
+pa = lazy("pyarrow")  # the parquet extra: imported when Parquet is read or written
+pq = lazy("pyarrow.parquet")
 
 __all__ = ["load_parcels", "find_fields", "area_unit_from_header", "HA_PER_UNIT", "ID_NAMES",
            "TOWNSHIP_NAMES", "CATEGORY_NAMES", "AREA_NAMES"]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 
 from landgis.errors import InputError
+from landgis.extras import require
 from landgis.secrets import KEYWORDS, display, normalize, redact
 
 # psycopg (the postgis extra) is imported inside functions: landgis works without it until a URL is given.
@@ -82,11 +83,8 @@ def one_line(exc: BaseException, url: str) -> str:
 
 
 def psycopg_module():
-    try:
-        import psycopg
-    except ImportError as exc:  # pragma: no cover - psycopg is in the postgis extra
-        raise InputError("reading or writing PostGIS needs psycopg: pip install 'landgis[postgis]'") from exc
-    return psycopg
+    """psycopg, or the one-line error naming the ``postgis`` extra."""
+    return require("psycopg", "postgis")
 
 
 def timeout_ms(seconds: float | None) -> int:

@@ -39,11 +39,10 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import shapely
 from pyproj import CRS
 
+from landgis.extras import lazy
 from landgis.errors import InputError
 from landgis.qa.cluster import cluster, gather
 from landgis.qa.pg_connect import STATEMENT_TIMEOUT, connect, failure, one_line, psycopg_module, redact_url, timeout_ms
@@ -56,6 +55,9 @@ from landgis.qa.pg_write import (
 from landgis.qa.result import read_findings_parquet
 
 # dask and psycopg (the dask and postgis extras) are imported inside functions: optional dependencies.
+
+pa = lazy("pyarrow")  # the parquet extra: imported when Parquet is read or written
+pq = lazy("pyarrow.parquet")
 
 __all__ = ["plan_chunks", "read_chunk", "retype", "write_findings_partitions", "ChunkPlan", "ChunkSpec"]
 

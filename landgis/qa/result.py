@@ -15,10 +15,9 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 from pyproj import CRS
 
+from landgis.extras import lazy
 from landgis.files import atomic_path, csv_bytes, write_csv, write_xlsx
 from landgis.qa.across import group_overlaps
 from landgis.qa.labels import (
@@ -32,6 +31,9 @@ from landgis.qa.labels import (
 )
 from landgis.qa.quota import BASIS, LEFT_OUT_REASONS, QUOTA_COLUMNS
 from landgis.severity import SEVERITY_WORDS
+
+pa = lazy("pyarrow")  # the parquet extra: imported when Parquet is read or written
+pq = lazy("pyarrow.parquet")
 
 __all__ = ["QAResult", "ADDED_COLUMNS", "FINDING_COLUMNS", "QUOTA_COLUMNS", "assemble", "write_qa",
            "format_summary"]

@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 from pyproj import CRS
 
+from landgis.extras import require
 from landgis.townships import load_townships
 from landgis.county import County, find_county, resolve_county
 from landgis.errors import InputError
@@ -281,6 +282,7 @@ def _context(sample, townships, plan, county, source, id_field, township_field, 
 def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir, **options) -> QAResult:
     """The dask engine's pipeline: check partitions → quota from their sums → publish → lazy result."""
 
+    require("dask_geopandas", "dask")  # one line naming the extra when dask is missing
     import dask.dataframe as dd
     import dask_geopandas
 

@@ -1,4 +1,5 @@
-"""The CJK font landgis ships: Noto Sans CJK SC from ``mplfonts`` (SIL Open Font License).
+"""The CJK font landgis ships: Noto Sans CJK SC, package data in ``landgis/render/fontdata/`` with its
+licence (SIL Open Font License 1.1, ``OFL.txt``).
 
 Every Chinese character landgis draws comes from this font, never from a system font, so maps
 look the same on a machine with no CJK font at all:
@@ -21,10 +22,10 @@ import base64
 import dataclasses
 import io
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import matplotlib
-import mplfonts
 from fontTools import subset
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
@@ -58,11 +59,16 @@ def cjk_font_path() -> Path:
     Raises
     ------
     LandgisError
-        When ``mplfonts`` (a dependency of landgis) is not installed or lacks the font.
+        When the install lacks the font file (a broken install).
+
+    Examples
+    --------
+    >>> cjk_font_path().name
+    'NotoSansCJKsc-Regular.otf'
     """
-    path = Path(mplfonts.__file__).parent / "fonts" / _FONT_FILE
+    path = Path(str(resources.files("landgis.render") / "fontdata" / _FONT_FILE))
     if not path.is_file():  # pragma: no cover - a broken install
-        raise LandgisError(f"the CJK font {path} is missing; reinstall mplfonts")
+        raise LandgisError(f"the CJK font {path} is missing; reinstall landgis")
     return path
 
 
