@@ -75,3 +75,32 @@ def test_names_are_read_whole():
 def test_not_a_plan(text, looks):
     with pytest.raises(PlanParseError, match=f"not a land supply plan; the text looks like .*{looks}"):
         parse_plan(text)
+
+
+# --- a news item's dateline names the place where its body names none --------------------------
+@pytest.mark.parametrize("dateline, place", [
+    ("醴陵市自然资源局讯 近日，", "醴陵市"),
+    ("台山市讯 日前，", "台山市"),
+    ("本报醴陵讯(记者 王明)日前，", "醴陵"),
+    ("新华网长沙3月5日电 日前，", "长沙"),
+])
+def test_place_from_the_dateline(dateline, place):
+    text = f"年度供地计划公布\n{dateline}2024年度国有建设用地供应计划公布。全年计划供应国有建设用地256.78公顷，其中住宅用地60.12公顷。"
+    plan = parse_plan(text)
+    assert plan.place == place and plan.stated_total_ha == D("256.78")
+
+
+def test_the_body_place_wins_over_the_dateline():
+    text = ("年度供地计划公布\n新华网长沙3月5日电 株洲市本级2024年度国有建设用地供应计划日前公布。"
+            "计划供应总量为420.5公顷，其中住宅用地110.2公顷。")
+    assert parse_plan(text).place == "株洲市"
+
+
+def test_a_short_dateline_name_is_not_taken_for_a_county():
+    text = "新华网长沙3月5日电 2024年度国有建设用地供应计划公布，计划供应总量为420.5公顷。"
+    assert parse_plan(text).county is None  # 长沙 is the city; the registry's 长沙县 is another place
+
+
+def test_no_dateline_no_place():
+    text = "本报讯(记者 王明)昨日，2024年度国有建设用地供应计划公布，计划供应总量为420.5公顷。"
+    assert parse_plan(text).place is None

@@ -12,6 +12,7 @@ from collections import Counter
 from landgis import categories as _cats
 from landgis.county import County, county_of_plan_text
 from landgis.names import normalise_name
+from landgis.plan.doctype import dateline_place
 from landgis.plan.mentions import FIGURE as FIGURE_RE
 from landgis.plan.mentions import YEAR, Mention
 
@@ -98,8 +99,15 @@ class Context:
 
     def __init__(self, lines: list[str], text: str, county: County | None = None):
         self.place, self.year = self._title(lines, text)
-        # the county the caller names, else the one the text names (None when it names none or an ambiguous one)
-        self.county = county if county is not None else county_of_plan_text(text, self.place, strict=False)
+        dated = None
+        if self.place is None:  # a news item whose body names no place: its dateline does (醴陵市自然资源局讯)
+            dated = dateline_place(lines)
+            self.place = self._clean_place(dated) if dated and re.search(r"[市县区旗盟]$", dated) else dated
+        # the county the caller names, else the one the text names (None when it names none or an ambiguous one);
+        # a dateline's short name (长沙) is a city's, not a county name to look up
+        bare = dated is not None and self.place == dated and not re.search(r"[市县区旗盟]$", dated)
+        self.county = county if county is not None else county_of_plan_text(text, None if bare else self.place,
+                                                                             strict=False)
         self.registry = self.county.registry if self.county is not None else None
         self.system = self._system(text)
         self.unknown: list[str] = []  # category names the registry does not know

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["not_a_plan", "report_about", "plan_title_in"]
+__all__ = ["not_a_plan", "report_about", "plan_title_in", "dateline_place"]
 
 _PLAN_TITLE = re.compile(r"(?:19|20)\d{2}\s*年.{0,24}?(?:供应|供地)计划|(?:供应|供地)计划\s*\(?\s*(?:19|20)\d{2}")
 _NOT_TITLE = re.compile(r"成交|竞得|完成|执行情况|进度|拍出|摘牌")  # a headline about a plan, not its title
@@ -113,3 +113,36 @@ def news_without_plan(lines: list[str]) -> str | None:
     auction = sorted(set(_AUCTION.findall("\n".join(lines))))
     return (f"a news article ('{report[0]}' in it" + (f"; auction words {'、'.join(auction[:4])}" if auction else "")
             + f") with no figure of a land supply plan: its title is '{title[:60]}'")
+
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_ADM = r"(?:自治县|自治州|自治旗|市|县|区|旗|盟)"
+# Datelines of a news item, and where they name the place: 醴陵市自然资源局讯, 本报醴陵讯, 新华网长沙3月5日电
+_DATELINES = (
+    re.compile(rf"^\s*([{_HAN}]{{2,10}}?{_ADM})[{_HAN}]{{0,14}}?(?:局|委员会|委|办|政府|中心|日报|报|网|台)?讯(?![{_HAN}])"),
+    re.compile(rf"本报([{_HAN}]{{2,6}}?)讯"),
+    re.compile(rf"(?:^|[\s)])(?:新华网|新华社|中新网|人民网|央视网|[{_HAN}]{{2,4}}网)?([{_HAN}]{{2,6}}?)\s*\d{{1,2}}月\d{{1,2}}日\s*(?:电|讯)"),
+)
+
+
+def dateline_place(lines: list[str]) -> str | None:
+    """The place a news item's dateline names (醴陵市自然资源局讯 → 醴陵市; 新华网长沙3月5日电 → 长沙), else None.
+
+    Only the opening lines are looked at, where a dateline stands; the place is as printed (a city's
+    short name stays short: which county it is, the registry decides).
+
+    Examples
+    --------
+    >>> dateline_place(["供地计划公布", "醴陵市自然资源局讯 近日，2024年度国有建设用地供应计划公布。"])
+    '醴陵市'
+    >>> dateline_place(["新华网长沙3月5日电 日前公布…"]), dateline_place(["本报醴陵讯(记者 王明)近日…"])
+    ('长沙', '醴陵')
+    >>> dateline_place(["本报讯(记者 王明)昨日，市公共资源交易中心…"]) is None
+    True
+    """
+    for line in lines[:10]:
+        for pattern in _DATELINES:
+            m = pattern.search(line)
+            if m and not re.search(r"本|我|全|记者|通讯员", m.group(1)):
+                return m.group(1)
+    return None
