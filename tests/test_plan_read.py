@@ -104,3 +104,24 @@ def test_a_short_dateline_name_is_not_taken_for_a_county():
 def test_no_dateline_no_place():
     text = "本报讯(记者 王明)昨日，2024年度国有建设用地供应计划公布，计划供应总量为420.5公顷。"
     assert parse_plan(text).place is None
+
+
+# --- PDF line breaks inside a figure: after its decimal point, inside its unit ---------------------
+@pytest.mark.parametrize("split, unit", [("312.\n45公顷", "公顷"), ("312.\n 45公顷", "公顷"), ("312.45公\n顷", "公顷"),
+                                         ("312.45平方\n米", "平方米"), ("312.45万平方\n米", "万平方米"),
+                                         ("312.45平方\n公里", "平方公里"), ("312.45万\n亩", "万亩")])
+def test_a_figure_split_by_a_pdf_line_break_is_joined_lines_kept(split, unit):
+    folded = fold(f"供应总量为{split},其中住宅用地1公顷。")
+    assert folded.count("\n") == split.count("\n") and f"312.45{unit}" in folded
+
+
+@pytest.mark.parametrize("text", ["第3.\n2025年", "面积3公\n告", "共3平\n方向"])
+def test_a_line_break_that_splits_no_figure_is_kept(text):
+    assert fold(text) == text
+
+
+def test_a_plan_with_figures_split_across_pdf_lines_is_read():
+    text = ("某县2025年度国有建设用地供应计划\n全县国有建设用地供应总量为312.\n45公顷，其中住宅用地98.60公\n"
+            "顷，商服用地25.30公顷。")
+    plan = parse_plan(text)
+    assert plan.stated_total_ha == D("312.45") and plan.structure_ha["住宅用地"] == D("98.60")

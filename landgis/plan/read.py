@@ -29,6 +29,12 @@ _AREA_UNIT = r"\s*(?:万平方米|万平米|万m2|万公顷|万公頃|万亩|万
 _DOT_AS_POINT = re.compile(r"(?<=\d)。(?=\d+" + _AREA_UNIT + ")")
 # 123.45 at the end of a PDF line and 公顷 at the start of the next: the unit goes up to its figure
 _SPLIT_UNIT = re.compile(r"(\d)[ \t\u3000]*\n([ \t\u3000]*)(" + _AREA_UNIT.removeprefix(r"\s*") + ")")
+# 312.\n45公顷: a PDF line break after a decimal point; the decimals go up to their number
+_SPLIT_NUMBER = re.compile(r"(\d\.)[ \t\u3000]*\n([ \t\u3000]*)(\d+)(?=" + _AREA_UNIT + ")")
+# 98.60公\n顷: a PDF line break inside a unit; the unit's end goes up to its start (when the two make a unit)
+_SPLIT_INSIDE_UNIT = re.compile(r"(\d[ \t\u3000]*)(万平方|万平|平方公|平方千|万公|平方|万|公|平)[ \t\u3000]*\n([ \t\u3000]*)"
+                                r"(方米|平方米|平米|公顷|公頃|亩|畝|方公里|公里|千米|米|里|顷|頃)")
+_UNITS = set(_AREA_UNIT.removeprefix(r"\s*(?:").removesuffix(")").split("|"))
 _STRAY_SPACE = re.compile(r"(\d\.\d+)[ \u3000]+(\d+)(?=" + _AREA_UNIT + ")")
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")",
                            "[": "(", "]": ")", "\u00a0": " ", "\u200b": ""})
@@ -236,8 +242,15 @@ def fold(text: str) -> str:
     text = text.translate(_BRACKETS)
     text = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", text)
     text = _DOT_AS_POINT.sub(".", text)  # 2。3660平方公里: '。' between digits is a decimal point
+    text = _SPLIT_NUMBER.sub(r"\1\3\n\2", text)  # a number split after its decimal point (lines kept)
+    text = _SPLIT_INSIDE_UNIT.sub(_join_unit, text)  # a unit split in two (lines kept)
     text = _SPLIT_UNIT.sub(r"\1\3\n\2", text)  # a figure split from its unit by a line break (lines kept)
     return _STRAY_SPACE.sub(r"\1\2", text)  # 16.40 85公顷: a space inside a number
+
+
+def _join_unit(m: re.Match) -> str:
+    unit = m.group(2) + m.group(4)
+    return f"{m.group(1)}{unit}\n{m.group(3)}" if unit in _UNITS else m.group(0)
 
 
 def to_simplified(text: str) -> str:
