@@ -269,6 +269,31 @@ def test_qa_map_offline_and_escaped(result, tmp_path, browser):
     report.assert_offline_clean()
 
 
+def test_qa_map_opens_on_every_parcel_with_a_metric_scale(result, tmp_path, browser):
+    write_qa_map(result, tmp_path / "qa_map.html")
+    report = browser(tmp_path / "qa_map.html", wait_for="[data-parcel]")
+    page = report.page
+    box = page.locator(".leaflet-container").bounding_box()
+    outside = set(result.parcels.loc[result.parcels["finding_kinds"].str.contains("outside_county"), "parcel_id"])
+    assert outside  # the case parcels include some outside the county, the most serious errors
+    shown = page.locator("[data-parcel], [data-parcel-dot]")
+    seen = set()
+    for k in range(shown.count()):
+        el = shown.nth(k)
+        b = el.bounding_box()
+        pid = el.get_attribute("data-parcel") or el.get_attribute("data-parcel-dot")
+        assert b is not None and b["width"] + b["height"] > 0, pid
+        cx, cy = b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
+        assert box["x"] <= cx <= box["x"] + box["width"] and box["y"] <= cy <= box["y"] + box["height"], pid
+        seen.add(pid)
+    assert outside <= seen
+    scale = page.locator(".leaflet-control-scale-line")
+    assert scale.count() == 1 and re.fullmatch(r"\d+ k?m", scale.inner_text().strip())
+    attribution = page.locator(".leaflet-control-attribution")
+    assert attribution.count() == 0 or "Leaflet" not in attribution.inner_text()
+    assert page.locator(".leaflet-control-attribution svg").count() == 0  # no flag
+
+
 def test_geodataframe_input_same_as_file(result, cases, towns, plan):
     direct = qa(cases, towns, plan)
     cols = ["row", "kind", "severity", "message"]
