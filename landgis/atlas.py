@@ -200,7 +200,7 @@ def build_atlas(
         if parcels is not None:
             step(6, "checking the parcels")
             qa_result = qa(parcels, towns, the_plan, county=the_county, **(parcel_options or {}))
-            write_qa(qa_result, work / "qa")
+            write_qa(qa_result, work / "qa", lang=lang, unit=unit)
             write_qa_map(qa_result, work / "qa" / "qa_map.html")
 
         step(steps, "writing the reports, the QGIS project and the manifest")

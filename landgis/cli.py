@@ -26,6 +26,7 @@ from landgis.allocation import join
 from landgis.atlas import build_atlas, check_destination
 from landgis.townships import BoundaryError, load_townships
 from landgis.county import county_of_plan_text, find_county
+from landgis.crs import parse_crs
 from landgis.errors import InputError, LandgisError
 from landgis.extras import extra_of
 from landgis.files import check_output_path
@@ -411,7 +412,11 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
                    help="exit with status 1 when findings of this severity (or worse) exist")
     p.add_argument("--no-map", action="store_true", help="do not write qa_map.html")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the printed lines (default zh)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh",
+                   help="language of the printed lines and the QA files (default zh)")
+    p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha",
+                   help="unit of the areas in the QA tables: 公顷 (ha, default), 亩 (mu) or 平方米 (m2)")
+    p.add_argument("--out-crs", metavar="CRS", help="CRS of parcels.gpkg, e.g. 4490 (default: the parcels' own)")
     p.set_defaults(run=_run_qa)
 
 
@@ -463,6 +468,7 @@ def _run_qa(args: argparse.Namespace) -> int:
 
 def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, plan):
     """Check the parcels, write back and write every QA output into ``work``: (result, files relative to it)."""
+    out_crs = parse_crs(args.out_crs, "--out-crs") if args.out_crs else None
     constraint_options = {"constraints": parse_constraint_specs(args.constraint) or None,
                           "constraint_folder": args.constraints, "constraint_rules": args.constraint_rules}
     dask_options = {"out_dir": work, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
@@ -484,7 +490,7 @@ def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, p
             n = pg_write.write_findings(result, url, args.write_back, replace=args.replace)
         print(f"已写入 {n} 条核查问题到 {args.write_back}" if args.lang == "zh"
               else f"wrote {n} findings to {args.write_back}")
-    written = write_qa(result, work)
+    written = write_qa(result, work, lang=args.lang, unit=args.unit, out_crs=out_crs)
     if not args.no_map:
         if args.engine == "dask" and result.summary["n_parcels"] > MAX_FEATURES:
             n = result.summary["n_parcels"]

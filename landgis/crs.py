@@ -19,8 +19,10 @@ import shapely
 from pyproj import CRS
 
 from landgis.errors import InputError
+from landgis.printable import printable
 
 __all__ = [
+    "parse_crs",
     "WORKING_CRS",
     "layer_centre",
     "CGCS2000",
@@ -278,3 +280,22 @@ def area_km2(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series:
     minx, miny, maxx, maxy = ll.total_bounds
     laea = equal_area_crs((minx + maxx) / 2, (miny + maxy) / 2)
     return ll.to_crs(laea).area / 1e6
+
+
+def parse_crs(value, where: str) -> CRS:
+    """A CRS the user gave (``4546``, ``EPSG:4546``, WKT, PROJ text), or :class:`InputError` naming ``where``.
+
+    Examples
+    --------
+    >>> parse_crs("4546", "--out-crs").to_epsg()
+    4546
+    """
+    text = str(value).strip()
+    if text.isdigit():
+        text = f"EPSG:{text}"
+    try:
+        return CRS.from_user_input(text)
+    except Exception:
+        raise InputError(f"{where}: {printable(str(value))!r} is not a CRS "
+                         "(expected an EPSG code such as 4490 or 4546)") from None
+

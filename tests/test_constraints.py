@@ -130,9 +130,9 @@ def test_cli_writes_constraint_tables(site, tmp_path):
     assert run.returncode == 0, run.stderr
     with open(out / "constraints.csv", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
-    assert {"地块编号", "管控图层", "重叠面积（平方米）", "重叠占地块面积比例"} <= set(rows[0])
+    assert {"地块编号", "管控图层", "重叠面积（公顷）", "重叠占地块面积比例"} <= set(rows[0])
     assert any(r["地块编号"] == "P2" and r["管控图层"] == "永久基本农田" for r in rows)
-    assert all(len(r["重叠面积（平方米）"].split(".")[-1]) <= 2 for r in rows if r["重叠面积（平方米）"])
+    assert all(len(r["重叠面积（公顷）"].split(".")[-1]) <= 4 for r in rows if r["重叠面积（公顷）"])
     assert (out / "constraints_by_township.xlsx").exists()
     findings = (out / "findings.csv").read_text(encoding="utf-8-sig")
     assert "与永久基本农田重叠" in findings
@@ -194,3 +194,21 @@ def test_combined_layer_split_by_its_type_column(site, towns, tmp_path):
     t = r.constraints.set_index(["parcel_id", "constraint"])
     assert ("P2", "永久基本农田") in t.index and ("P3", "生态保护红线") in t.index
     assert ("P3", "永久基本农田") not in t.index
+
+
+def test_parcels_gpkg_keeps_the_input_crs(site, tmp_path):
+    gk = gpd.read_file(site["parcels"]).to_crs(4546)  # CGCS2000 / 3-degree Gauss-Krüger CM 111E
+    gk.to_file(tmp_path / "gk.gpkg", engine="pyogrio")
+    base = [sys.executable, "-m", "landgis.cli", "qa", str(tmp_path / "gk.gpkg"), "--no-plan", "--county", "441882",
+            "--no-map"]
+    run = subprocess.run([*base, "--out", str(tmp_path / "a")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    back = gpd.read_file(tmp_path / "a" / "parcels.gpkg")
+    assert back.crs.to_epsg() == 4546
+    assert shapely.equals_exact(back.geometry.values, gk.geometry.values, tolerance=1e-3).all()
+    run = subprocess.run([*base, "--out", str(tmp_path / "b"), "--out-crs", "4490"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert gpd.read_file(tmp_path / "b" / "parcels.gpkg").crs.to_epsg() == 4490
+    run = subprocess.run([*base, "--out", str(tmp_path / "c"), "--out-crs", "EPSG:99999"], capture_output=True, text=True)
+    assert run.returncode == 2 and "--out-crs" in run.stderr and len(run.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "c").exists()

@@ -108,7 +108,7 @@ def test_coordinate_of_1e308_is_a_finding_not_a_crash(files):
     proc = landgis("qa", "huge.csv", "--out", "qa", "--no-map", cwd=files)
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
     findings = pd.read_csv(files / "qa" / "findings.csv", encoding="utf-8-sig")
-    assert "outside_china" in set(findings.loc[findings["parcel_id"] == "LZ-003", "kind"])
+    assert "坐标不在中国境内" in set(findings.loc[findings["地块编号"] == "LZ-003", "类型"])
 
 
 def _file_size_limit(limit: int):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv as _csv
+import io
 import json
 import math
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -15,6 +18,7 @@ from pyproj import Transformer
 from landgis.cli import main
 from landgis.crs import equal_area_crs
 from landgis.errors import InputError
+from landgis.qa.labels import KIND_LABELS
 from landgis.qa.locate import TownshipIndex
 from landgis.qa import ADDED_COLUMNS, FINDING_COLUMNS, QUOTA_COLUMNS, qa, write_qa
 from landgis.render.qa_map import write_qa_map
@@ -192,24 +196,56 @@ def test_outputs_written(result, tmp_path, cases):
     names = {p.name for p in paths}
     assert names == {"parcels.gpkg", "findings.csv", "findings.xlsx", "quota.csv", "quota.xlsx",
                      "finding_groups.csv"}  # QA does not draw
-    groups = pd.read_csv(tmp_path / "finding_groups.csv", encoding="utf-8-sig", dtype={"parcel_id": str})
-    assert list(groups.columns) == ["group", "kind", "group_size", "input_row", "parcel_id"]
-    assert groups.loc[groups["kind"] == "duplicate_id", "input_row"].tolist() == [10, 11]
+    groups = pd.read_csv(tmp_path / "finding_groups.csv", encoding="utf-8-sig", dtype={"地块编号": str})
+    assert list(groups.columns) == ["重复组", "类型", "组内地块数", "行号", "地块编号"]
+    assert groups.loc[groups["类型"] == "编号重复", "行号"].tolist() == [10, 11]
     back = gpd.read_file(tmp_path / "parcels.gpkg")
     assert len(back) == len(cases) and back.geometry.isna().sum() >= 1
     raw = (tmp_path / "findings.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese as UTF-8
     csv = pd.read_csv(tmp_path / "findings.csv", encoding="utf-8-sig")
-    assert len(csv) == len(result.findings) and "申报位于" in " ".join(csv["message"])
-    xlsx = pd.read_excel(tmp_path / "findings.xlsx")
-    assert list(xlsx["kind"]) == list(result.findings["kind"])
+    assert list(csv.columns)[:5] == ["行号", "地块编号", "类型", "严重程度", "说明"]
+    assert len(csv) == len(result.findings) and "申报位于" in " ".join(csv["说明"])
+    assert set(csv["严重程度"]) <= {"错误", "警告", "提示"} and "位于县界外" in set(csv["类型"])
+    assert not any("_" in k for k in csv["类型"])  # no codes such as outside_county
+    xlsx = pd.read_excel(tmp_path / "findings.xlsx", sheet_name=None)
+    assert list(xlsx) == ["问题清单"]
+    assert list(xlsx["问题清单"]["类型"]) == [KIND_LABELS[k] for k in result.findings["kind"]]
     sheets = pd.read_excel(tmp_path / "quota.xlsx", sheet_name=None)
-    assert list(sheets) == ["说明", "计划指标核对"]  # the basis on the first sheet
+    assert list(sheets) == ["说明", "配额核对"]  # the basis on the first sheet
     assert "实际所在乡镇和图形面积" in " ".join(sheets["说明"]["说明"])
-    assert sheets["计划指标核对"]["乡镇"].notna().all()
-    header = (tmp_path / "quota.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    assert "按地块实际所在乡镇与图形面积" in header and "未计入" in header  # the basis in the header row
+    assert sheets["配额核对"]["乡镇"].notna().all()
+    assert set(sheets["配额核对"]["状态"]) <= {"超出", "未用足", "持平", "计划外"}
+    text = (tmp_path / "quota.csv").read_text(encoding="utf-8-sig")
+    header = text.splitlines()[0]
+    assert "按地块实际所在乡镇与图形面积" in header and "未计入" in header and "（公顷" in header
+    assert not re.search(r"\d\.\d{5,}", text)  # no float noise: 4 decimals in hectares at most
     assert not list(tmp_path.glob(".*"))  # no temporary files left behind
+
+
+def test_outputs_follow_lang_and_unit(result, tmp_path):
+    write_qa(result, tmp_path / "en", lang="en")
+    csv = pd.read_csv(tmp_path / "en" / "findings.csv", encoding="utf-8-sig")
+    assert list(csv.columns)[:4] == ["input_row", "parcel_id", "kind", "severity"]
+    assert "outside the county" in set(csv["kind"]) and set(csv["severity"]) <= {"error", "warning", "note"}
+    assert list(pd.read_excel(tmp_path / "en" / "quota.xlsx", sheet_name=None)) == ["basis", "quota"]
+    write_qa(result, tmp_path / "mu", unit="mu")
+    ha = pd.read_csv(tmp_path / "en" / "quota.csv", encoding="utf-8-sig")
+    mu = pd.read_csv(tmp_path / "mu" / "quota.csv", encoding="utf-8-sig")
+    assert "计划面积（亩）" in mu.columns and "allocated (ha)" in ha.columns
+    assert np.allclose(mu["计划面积（亩）"], ha["allocated (ha)"] * 15, atol=0.01)
+    rows = list(_csv.DictReader(io.StringIO((tmp_path / "mu" / "quota.csv").read_text("utf-8-sig"))))
+    areas = [v for r in rows for k, v in r.items() if "（亩" in k and v]
+    assert areas and all(len(v.split(".")[-1]) <= 2 for v in areas)  # 2 places in 亩, no float noise
+
+
+def test_invalid_geometry_reason_is_chinese_with_its_point():
+    from landgis.qa.labels import geos_reason
+
+    bow = shapely.from_wkt("POLYGON((650950 2743650, 650960 2743675, 650960 2743650, 650950 2743675, 650950 2743650))")
+    assert geos_reason(shapely.is_valid_reason(bow)) == "自相交 (650955.00, 2743662.50)"
+    assert geos_reason("Ring is not closed[1 2]") == "环未闭合 (1, 2)"
+    assert geos_reason("something new") == "something new"  # kept as GEOS gave it, never dropped
 
 
 @pytest.mark.slow  # Chromium
@@ -231,6 +267,31 @@ def test_qa_map_offline_and_escaped(result, tmp_path, browser):
     assert "申报位于连州镇，实际位于保安镇" in popup.inner_text()
     report.screenshot("qa_map")
     report.assert_offline_clean()
+
+
+def test_qa_map_opens_on_every_parcel_with_a_metric_scale(result, tmp_path, browser):
+    write_qa_map(result, tmp_path / "qa_map.html")
+    report = browser(tmp_path / "qa_map.html", wait_for="[data-parcel]")
+    page = report.page
+    box = page.locator(".leaflet-container").bounding_box()
+    outside = set(result.parcels.loc[result.parcels["finding_kinds"].str.contains("outside_county"), "parcel_id"])
+    assert outside  # the case parcels include some outside the county, the most serious errors
+    shown = page.locator("[data-parcel], [data-parcel-dot]")
+    seen = set()
+    for k in range(shown.count()):
+        el = shown.nth(k)
+        b = el.bounding_box()
+        pid = el.get_attribute("data-parcel") or el.get_attribute("data-parcel-dot")
+        assert b is not None and b["width"] + b["height"] > 0, pid
+        cx, cy = b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
+        assert box["x"] <= cx <= box["x"] + box["width"] and box["y"] <= cy <= box["y"] + box["height"], pid
+        seen.add(pid)
+    assert outside <= seen
+    scale = page.locator(".leaflet-control-scale-line")
+    assert scale.count() == 1 and re.fullmatch(r"\d+ k?m", scale.inner_text().strip())
+    attribution = page.locator(".leaflet-control-attribution")
+    assert attribution.count() == 0 or "Leaflet" not in attribution.inner_text()
+    assert page.locator(".leaflet-control-attribution svg").count() == 0  # no flag
 
 
 def test_geodataframe_input_same_as_file(result, cases, towns, plan):

@@ -135,7 +135,7 @@ def test_geoparquet_in_partitions_with_overlaps_across_borders(towns, plan, clie
     assert {"parcels.parquet", "findings.parquet", "findings.csv", "findings.xlsx", "quota.csv",
             "finding_groups.csv"} <= written
     csv = pd.read_csv(tmp_path / "out" / "findings.csv", encoding="utf-8-sig")
-    assert len(csv) == len(local.findings) and csv["input_row"].min() == 1
+    assert len(csv) == len(local.findings) and csv["行号"].min() == 1
     groups = pd.read_csv(tmp_path / "out" / "finding_groups.csv", encoding="utf-8-sig")
     assert len(groups) == len(local.groups) == 2 * 100 + 2  # 100 pairs of ids, one pair of geometries
     assert not list((tmp_path / "out").glob(".qa-*"))  # no work or staging folders left

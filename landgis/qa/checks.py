@@ -25,7 +25,7 @@ from landgis.categories import category_names, lookup
 from landgis.crs import equal_area_crs, guess_crs, layer_centre
 from landgis.errors import LandgisError
 from landgis.names import core_name, normalise_name, suggest
-from landgis.qa.labels import finding
+from landgis.qa.labels import finding, geos_reason
 from landgis.qa.locate import TownshipIndex
 from landgis.qa.parcels import HA_PER_UNIT
 from landgis.township_registry import TownshipRegistry
@@ -369,7 +369,7 @@ def _validity(r: _Rows) -> None:
         ok[r.usable] = shapely.is_valid(r.geoms[r.usable])
     for i in np.nonzero(r.usable & ~ok)[0]:
         reason = shapely.is_valid_reason(r.geoms[i])
-        r.add(i, "invalid_geometry", f"几何无效：{reason}（已按修复后的几何检查）", reason=reason)
+        r.add(i, "invalid_geometry", f"几何无效：{geos_reason(reason)}（已按修复后的几何检查）", reason=reason)
 
 
 def _location(r: _Rows) -> None:

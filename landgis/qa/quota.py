@@ -17,7 +17,7 @@ from landgis.township_registry import TownshipRegistry
 from landgis.qa.checks import fmt_ha
 from landgis.qa.labels import finding
 
-__all__ = ["QUOTA_COLUMNS", "BASIS", "LEFT_OUT_REASONS", "booked", "combine", "reconcile", "repeated_rows",
+__all__ = ["QUOTA_COLUMNS", "BASIS", "BASIS_EN", "LEFT_OUT_REASONS", "booked", "combine", "reconcile", "repeated_rows",
            "contributions", "repeats_taken_out"]
 
 #: Columns of :attr:`landgis.qa.QAResult.quota`, in order. ``booked_ha`` and ``n_parcels`` count parcels
@@ -34,7 +34,11 @@ _LEFT = "〈未计入〉"  # pseudo township of the parcels that count nowhere (
 LEFT_OUT_REASONS = {"outside": "位于县界外", "no_geometry": "无可用几何", "duplicate": "重复地块（同一几何的第二宗起）"}
 #: The basis of ``booked_ha``, as written in the quota files.
 BASIS = ("按地块实际所在乡镇和图形面积统计：跨乡镇地块按各乡镇内面积分摊，点状地块按申报面积计；"
-         "县界外、无几何及重复的地块不计入。申报乡镇与申报面积见 declared_ha 列。")
+         "县界外、无几何及重复的地块不计入。申报乡镇与申报面积见“申报面积”列。")
+#: The same in English (``--lang en``).
+BASIS_EN = ("Counted where each parcel lies, with its drawn area: a parcel across townships is shared by its "
+            "area in each, a point parcel counts its stated area; parcels outside the county, without geometry "
+            "or duplicated are left out. The declared township and area are in the 'declared' columns.")
 
 
 def _located(added: pd.DataFrame, duplicates) -> dict:

@@ -21,7 +21,16 @@ from landgis.extras import lazy
 from landgis.files import atomic_path, csv_bytes, write_csv, write_xlsx
 from landgis.qa.across import group_overlaps
 from landgis.qa.labels import (
+    CONSTRAINT_HEADERS,
     FINDING_COLUMNS,
+    FINDING_HEADERS,
+    GROUP_HEADERS,
+    LEFT_OUT_REASONS_EN,
+    QA_NOTES,
+    QUOTA_HEADERS,
+    QUOTA_STATUS,
+    SHEETS,
+    kind_label,
     GROUP_COLUMNS,
     KIND_LABELS,
     KIND_LABELS_EN,
@@ -29,8 +38,9 @@ from landgis.qa.labels import (
     SEVERITIES,
     SEVERITY_OF,
 )
-from landgis.qa.quota import BASIS, LEFT_OUT_REASONS, QUOTA_COLUMNS
+from landgis.qa.quota import BASIS, BASIS_EN, LEFT_OUT_REASONS, QUOTA_COLUMNS
 from landgis.severity import SEVERITY_WORDS
+from landgis.units import PRECISION, UNIT_LABELS, UNIT_LABELS_EN, factor, unit_key
 
 pa = lazy("pyarrow")  # the parquet extra: imported when Parquet is read or written
 pq = lazy("pyarrow.parquet")
@@ -219,13 +229,17 @@ def for_file(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _write_table(df: pd.DataFrame, path: Path, kind: str) -> Path:
+def _write_table(df: pd.DataFrame, path: Path, kind: str, sheet: str | None = None) -> Path:
     if kind == "csv":
         return write_csv(df, path)  # UTF-8 with BOM for Excel; formula-like text made safe
-    return write_xlsx({path.stem: df}, path)
+    return write_xlsx({sheet or path.stem: df}, path)
 
 
-def write_qa(result: QAResult, out_dir) -> list[Path]:
+def _lang(lang: str) -> str:
+    return "en" if lang == "en" else "zh"
+
+
+def write_qa(result: QAResult, out_dir, *, lang: str = "zh", unit: str = "ha", out_crs=None) -> list[Path]:
     """Write the QA tables into ``out_dir``, each file completely or not at all.
 
     Parameters
@@ -233,6 +247,13 @@ def write_qa(result: QAResult, out_dir) -> list[Path]:
     result : QAResult
     out_dir : str or pathlib.Path
         Created if needed.
+    lang : {"zh", "en"}
+        Language of headers, sheet names and values (kinds, severities, statuses): Chinese by default.
+    unit : {"ha", "mu", "m2"}
+        Unit of the areas in the quota and constraint tables.
+    out_crs : optional
+        CRS of ``parcels.gpkg`` (anything :class:`pyproj.CRS` accepts); by default the parcels' CRS as read
+        (``summary["source_crs"]``), e.g. EPSG:4546.
 
     Returns
     -------
@@ -247,105 +268,113 @@ def write_qa(result: QAResult, out_dir) -> list[Path]:
 
     Examples
     --------
-    >>> write_qa(qa("parcels.gpkg"), "qa")  # doctest: +SKIP
+    >>> write_qa(qa("parcels.gpkg"), "qa", unit="mu")  # doctest: +SKIP
     """
-
+    lang = _lang(lang)
+    unit = unit_key(unit)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if not isinstance(result.parcels, gpd.GeoDataFrame):
-        return _write_partitioned(result, out)
+        return _write_partitioned(result, out, lang, unit)
     written = []
     gpkg = out / "parcels.gpkg"
     parcels = for_file(result.parcels)
+    target = out_crs if out_crs is not None else result.summary.get("source_crs")
+    layer = gpd.GeoDataFrame(parcels, geometry="geometry", crs=result.parcels.crs)
+    if target is not None and layer.crs is not None:
+        layer = layer.to_crs(CRS.from_user_input(target))
     with atomic_path(gpkg) as tmp:
-        gpd.GeoDataFrame(parcels, geometry="geometry", crs=result.parcels.crs).to_file(
-            tmp, layer="parcels", driver="GPKG", geometry_type="Unknown", engine="pyogrio", dataset_options={"VERSION": "1.2"})
+        layer.to_file(tmp, layer="parcels", driver="GPKG", geometry_type="Unknown", engine="pyogrio",
+                      dataset_options={"VERSION": "1.2"})
     written.append(gpkg)
-    findings = _for_people(result.findings)
+    findings = _for_people(result.findings, lang)
     written.append(_write_table(findings, out / "findings.csv", "csv"))
-    sheet = _xlsx_findings(findings, result.summary["by_kind"])
-    written.append(_write_table(for_file(sheet), out / "findings.xlsx", "xlsx"))
-    written += write_quota(result.quota, out)
-    written.append(_write_table(_groups_for_people(result.groups), out / "finding_groups.csv", "csv"))
+    sheet = _xlsx_findings(findings, result.summary["by_kind"], lang)
+    written.append(_write_table(for_file(sheet), out / "findings.xlsx", "xlsx", SHEETS[lang]["findings"]))
+    written += write_quota(result.quota, out, lang=lang, unit=unit)
+    written.append(_write_table(_groups_for_people(result.groups, lang), out / "finding_groups.csv", "csv"))
     if result.constraints is not None:
-        written += _write_constraints(result, out)
+        written += _write_constraints(result, out, lang, unit)
     return written
 
 
-_QUOTA_STATUS = {"over": "超出", "under": "未用足", "full": "持平", "not_in_plan": "计划外"}
+def _round(values: pd.Series, decimals: int) -> pd.Series:
+    """Rounded, and through the decimal text so that no float noise (13.120000000000001) is left."""
+    return pd.to_numeric(values, errors="coerce").round(decimals).map(
+        lambda v: v if pd.isna(v) else float(f"{v:.{decimals}f}"))
 
 
-def _left_out_words(left_out: dict | None) -> str:
-
+def _left_out_words(left_out: dict | None, lang: str = "zh") -> str:
+    words = QA_NOTES[_lang(lang)]
+    reasons = LEFT_OUT_REASONS_EN if lang == "en" else LEFT_OUT_REASONS
     left_out = left_out or {}
     n = sum(v["n"] for v in left_out.values())
-    parts = "，".join(f"{LEFT_OUT_REASONS[k]} {v['n']} 宗" for k, v in left_out.items() if v["n"])
-    return f"未计入 {n} 宗" + (f"：{parts}" if parts else "")
+    parts = words["join"].join(words["left_part"].format(reason=reasons[k], n=v["n"])
+                               for k, v in left_out.items() if v["n"])
+    return words["left_n"].format(n=n) + (words["left_sep"] + parts if parts else "")
 
 
-def quota_for_people(quota: pd.DataFrame) -> pd.DataFrame:
-    """The quota table as written: Chinese headers that state the basis and what was left out, rounded."""
-    left = _left_out_words(quota.attrs.get("left_out"))
+def quota_for_people(quota: pd.DataFrame, lang: str = "zh", unit: str = "ha") -> pd.DataFrame:
+    """The quota table as written: headers in ``lang`` that state the basis, the unit and what was left out;
+    areas in ``unit``, rounded by the table precision of the unit."""
+    lang, unit = _lang(lang), unit_key(unit)
+    left = _left_out_words(quota.attrs.get("left_out"), lang)
     out = quota.copy()
+    places = PRECISION[unit]["table"]
     for col in ("allocated_ha", "booked_ha", "difference_ha", "declared_ha"):
-        out[col] = out[col].round(4)
-    out["used_share"] = out["used_share"].round(4)
-    out["status"] = out["status"].map(_QUOTA_STATUS).fillna(out["status"])
-    return out.rename(columns={
-        "township": "乡镇", "category": "用地类型", "category_code": "类型代码", "allocated_ha": "计划面积（公顷）",
-        "booked_ha": "落地面积（公顷，按地块实际所在乡镇与图形面积）", "difference_ha": "差额（公顷，落地−计划）",
-        "used_share": "使用比例", "n_parcels": f"地块数（按所在乡镇；{left}）",
-        "declared_ha": "申报面积（公顷，按申报乡镇与申报面积）", "n_declared": "申报地块数", "status": "状态"})
+        out[col] = _round(out[col] * factor(unit), places)
+    out["used_share"] = _round(out["used_share"], 4)
+    out["status"] = out["status"].map(QUOTA_STATUS[lang]).fillna(out["status"])
+    u = UNIT_LABELS_EN[unit] if lang == "en" else UNIT_LABELS[unit]
+    return out.rename(columns={k: v.format(u=u, left=left) for k, v in QUOTA_HEADERS[lang].items()})
 
 
-def write_quota(quota: pd.DataFrame, out: Path) -> list[Path]:
-    """quota.csv (the basis in its header row) and quota.xlsx (a first sheet 说明 with the basis)."""
-
-    table = quota_for_people(quota)
-    note = pd.DataFrame({"项目": ["统计口径", "未计入地块"],
-                         "说明": [quota.attrs.get("basis", BASIS), _left_out_words(quota.attrs.get("left_out"))]})
+def write_quota(quota: pd.DataFrame, out: Path, *, lang: str = "zh", unit: str = "ha") -> list[Path]:
+    """quota.csv (the basis in its header row) and quota.xlsx (a first sheet with the basis)."""
+    lang, unit = _lang(lang), unit_key(unit)
+    words, sheets = QA_NOTES[lang], SHEETS[lang]
+    table = quota_for_people(quota, lang, unit)
+    basis = quota.attrs.get("basis", BASIS) if lang == "zh" else BASIS_EN
+    u = UNIT_LABELS_EN[unit] if lang == "en" else UNIT_LABELS[unit]
+    note = pd.DataFrame({words["item"]: [words["basis"], words["left_out"], words["unit"]],
+                         words["note"]: [basis, _left_out_words(quota.attrs.get("left_out"), lang), u]})
     return [_write_table(table, out / "quota.csv", "csv"),
-            write_xlsx({"说明": note, "计划指标核对": for_file(table)}, out / "quota.xlsx")]
+            write_xlsx({sheets["quota_note"]: note, sheets["quota"]: for_file(table)}, out / "quota.xlsx")]
 
 
-#: Headers of the constraint tables as written.
-CONSTRAINT_HEADERS = {
-    "row": "行号", "parcel_id": "地块编号", "constraint": "管控图层", "overlap_m2": "重叠面积（平方米）",
-    "share": "重叠占地块面积比例", "outside_m2": "图层外面积（平方米）", "features": "涉及图斑",
-    "township_found": "所在乡镇", "category": "用地类型", "parcels_overlapping": "重叠地块数",
-    "parcels_outside": "图层外地块数",
-}
-
-
-def _write_constraints(result: QAResult, out: Path) -> list[Path]:
-    """constraints.csv/.xlsx (per parcel × layer) and constraints_by_township.csv/.xlsx."""
+def _write_constraints(result: QAResult, out: Path, lang: str = "zh", unit: str = "ha") -> list[Path]:
+    """constraints.csv/.xlsx (per parcel × layer) and constraints_by_township.csv/.xlsx, areas in ``unit``."""
+    places = PRECISION[unit]["table"]
+    to_unit = factor(unit) / 10_000  # the tables hold square metres
+    u = UNIT_LABELS_EN[unit] if lang == "en" else UNIT_LABELS[unit]
+    headers = {k: v.format(u=u) for k, v in CONSTRAINT_HEADERS[lang].items()}
     per = result.constraints.copy()
     per["row"] = per["row"] + 1
-    per[["overlap_m2", "outside_m2"]] = per[["overlap_m2", "outside_m2"]].round(2)
-    per["share"] = per["share"].round(4)
     by = result.constraints_by_township.copy()
-    by[["overlap_m2", "outside_m2"]] = by[["overlap_m2", "outside_m2"]].round(2)
+    for df in (per, by):
+        for col in ("overlap_m2", "outside_m2"):
+            df[col] = _round(df[col] * to_unit, places)
+    per["share"] = _round(per["share"], 4)
     written = []
     for name, df in (("constraints", per), ("constraints_by_township", by)):
-        df = df.rename(columns=CONSTRAINT_HEADERS)
+        df = df.rename(columns=headers)
         written.append(_write_table(df, out / f"{name}.csv", "csv"))
-        sheet = _xlsx_findings(df, result.summary["by_kind"]) if name == "findings" else df
-        written.append(_write_table(for_file(sheet), out / f"{name}.xlsx", "xlsx"))
-    written.append(_write_table(_groups_for_people(result.groups), out / "finding_groups.csv", "csv"))
+        written.append(_write_table(for_file(df), out / f"{name}.xlsx", "xlsx", SHEETS[lang][name]))
     return written
 
 
-def _groups_for_people(groups: pd.DataFrame) -> pd.DataFrame:
+def _groups_for_people(groups: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     out = groups.copy()
     out["row"] = out["row"].astype(np.int64) + 1
-    return out.rename(columns={"row": "input_row"})
+    out["kind"] = out["kind"].map(lambda k: kind_label(k, lang))
+    return out.rename(columns=GROUP_HEADERS[_lang(lang)])
 
 
 #: Findings written to findings.xlsx at most (beyond, its count per kind; the CSV and Parquet have them all).
 XLSX_MAX_FINDINGS = 200_000
 
 
-def _write_partitioned(result: QAResult, out: Path) -> list[Path]:
+def _write_partitioned(result: QAResult, out: Path, lang: str = "zh", unit: str = "ha") -> list[Path]:
     """A dask result: the partitioned GeoParquet in ``out``, findings.csv streamed partition by partition."""
 
     store = Path(result.summary["store"])
@@ -365,33 +394,41 @@ def _write_partitioned(result: QAResult, out: Path) -> list[Path]:
     with atomic_path(out / "findings.csv") as tmp:
         with open(tmp, "wb") as fh:
             for i, f in enumerate(files):
-                df = _for_people(read_findings_parquet([f]))
+                df = _for_people(read_findings_parquet([f]), lang)
                 fh.write(csv_bytes(df, header=i == 0, bom=i == 0))  # formula-like text made safe
     written.append(out / "findings.csv")
     groups = sort_groups(read_groups_parquet(sorted((out / "finding_groups.parquet").glob("*.parquet"))))
-    written.append(_write_table(_groups_for_people(groups), out / "finding_groups.csv", "csv"))
+    written.append(_write_table(_groups_for_people(groups, lang), out / "finding_groups.csv", "csv"))
     n = sum(result.summary["by_kind"].values())
-    table = _xlsx_findings(_for_people(read_findings_parquet(files)) if n <= XLSX_MAX_FINDINGS else None,
-                           result.summary["by_kind"], "findings.csv 与 findings.parquet")
-    written.append(_write_table(for_file(table), out / "findings.xlsx", "xlsx"))
-    written += write_quota(result.quota, out)
+    table = _xlsx_findings(_for_people(read_findings_parquet(files), lang) if n <= XLSX_MAX_FINDINGS else None,
+                           result.summary["by_kind"], lang, "findings.csv 与 findings.parquet"
+                           if lang == "zh" else "findings.csv and findings.parquet")
+    written.append(_write_table(for_file(table), out / "findings.xlsx", "xlsx", SHEETS[lang]["findings"]))
+    written += write_quota(result.quota, out, lang=lang, unit=unit)
     return written
 
 
-def _xlsx_findings(findings: pd.DataFrame | None, by_kind: dict, where: str = "findings.csv") -> pd.DataFrame:
+def _xlsx_findings(findings: pd.DataFrame | None, by_kind: dict, lang: str = "zh",
+                   where: str = "findings.csv") -> pd.DataFrame:
     """What findings.xlsx holds: the findings, or beyond :data:`XLSX_MAX_FINDINGS` their count per kind."""
+    lang = _lang(lang)
     n = sum(by_kind.values())
     if findings is not None and n <= XLSX_MAX_FINDINGS:
         return findings
-    table = pd.DataFrame({"kind": list(by_kind), "count": list(by_kind.values())})
-    table["note"] = f"共 {n} 条问题，超过 {XLSX_MAX_FINDINGS} 条，明细见 {where}"
+    h = FINDING_HEADERS[lang]
+    table = pd.DataFrame({h["kind"]: [kind_label(k, lang) for k in by_kind], h["count"]: list(by_kind.values())})
+    table[h["note"]] = QA_NOTES[lang]["too_many"].format(n=n, max=XLSX_MAX_FINDINGS, where=where)
     return table
 
 
-def _for_people(findings: pd.DataFrame) -> pd.DataFrame:
+def _for_people(findings: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The findings as written: 1-based rows, kinds and severities as words, headers in ``lang``."""
+    lang = _lang(lang)
     out = findings.copy()
     out["row"] = out["row"] + 1  # 1-based for people (Int64: quota findings stay empty)
-    return out.rename(columns={"row": "input_row"})
+    out["kind"] = out["kind"].map(lambda k: kind_label(k, lang))
+    out["severity"] = out["severity"].map(SEVERITY_WORDS[lang]).fillna(out["severity"])
+    return out.rename(columns=FINDING_HEADERS[lang])
 
 
 #: The terminal summary's lines, by language: one template each, filled by :func:`format_summary`.

@@ -55,6 +55,8 @@ class _QALayers(DataMacroElement):
   var spec = {{ this.spec | tojson }};
 {{ this.dom_helpers | safe }}
   L.DomUtil.addClass(map.getContainer(), 'landgis-nobasemap');
+  L.control.scale({metric: true, imperial: false}).addTo(map);
+  if (map.attributionControl) { map.attributionControl.setPrefix(false); }  // no Leaflet flag
   var townLayer = L.geoJSON(towns, {
     style: function () { return {className: 'landgis-qa-township', color: '#555', weight: 1.2,
                                  fillColor: '#f2f2f2', fillOpacity: 0.6}; },
@@ -258,7 +260,12 @@ def qa_map(result, *, max_features: int = MAX_FEATURES) -> folium.Map:
     if prov.get("footnote"):
         footnotes.append(f"乡镇界线：{prov['footnote']}")
     source = result.summary.get("source") or ""
+    # opens on everything checked: the county and every parcel drawn, those outside the county included
+    drawn = parcels.geometry.iloc[order]
     minx, miny, maxx, maxy = t.total_bounds
+    if len(drawn):
+        px0, py0, px1, py1 = drawn.total_bounds
+        minx, miny, maxx, maxy = min(minx, px0), min(miny, py0), max(maxx, px1), max(maxy, py1)
     spec = {
         "title": f"地块质检：{Path(str(source)).name}" if source else "地块质检",
         "colours": SEVERITY_COLOURS, "labels": SEVERITY_LABELS, "legend": legend, "footnotes": footnotes,
@@ -267,7 +274,7 @@ def qa_map(result, *, max_features: int = MAX_FEATURES) -> folium.Map:
                     "labels": "乡镇名称", "parcels": "地块", "legend": "最严重问题"},
     }
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=10, tiles=None,
-                   control_scale=True, zoom_snap=0.25)
+                   control_scale=False, zoom_snap=0.25)  # the scale is the layers' own: metric only
     _QALayers({"type": "FeatureCollection", "features": tfeats},
               {"type": "FeatureCollection", "features": feats}, spec, _constraint_layers(result)).add_to(m)
     return m
