@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import geopandas as gpd
 import pandas as pd
 
@@ -14,7 +12,7 @@ from landgis.figures import township_figures
 from landgis.names import match_names
 from landgis.plan import Plan
 
-__all__ = ["join", "CountyFigure", "county_figure"]
+__all__ = ["join"]
 
 _KEEP = ["code", "name", "name_en", "area_km2"]
 
@@ -139,52 +137,3 @@ def _stated_ha(plan: Plan) -> dict[str, float]:
     if plan.stated_total_ha is not None:
         stated["total"] = float(plan.stated_total_ha)
     return stated
-
-
-class CountyFigure(NamedTuple):
-    """A county figure of one mapped column, in hectares.
-
-    Attributes
-    ----------
-    county : float
-        全市/合计: what the plan states (its total or category structure); the townships' sum when
-        the plan states nothing for the column.
-    townships : float
-        乡镇合计: the sum over the townships of the layer.
-    unplaced : float
-        未落实到乡镇: ``county - townships`` (negative when the townships hold more).
-    stated : bool
-        Whether ``county`` is the plan's own figure.
-    """
-
-    county: float
-    townships: float
-    unplaced: float
-    stated: bool
-
-
-def county_figure(layer: gpd.GeoDataFrame, column: str) -> CountyFigure:
-    """The plan's 全市 figure of a column beside the townships' sum (乡镇合计) and what is not placed.
-
-    Parameters
-    ----------
-    layer : geopandas.GeoDataFrame
-        An allocation layer (:func:`join`).
-    column : str
-        A category of the layer or ``"total"``.
-
-    Returns
-    -------
-    CountyFigure
-
-    Examples
-    --------
-    >>> fig = county_figure(layer, "total")  # doctest: +SKIP
-    >>> round(fig.county, 7), round(fig.townships, 6)  # doctest: +SKIP
-    (158.1793169, 156.397524)
-    """
-    townships = float(pd.to_numeric(layer[column]).sum())
-    stated = (layer.attrs.get("stated_ha") or {}).get(column)
-    if stated is None:
-        return CountyFigure(townships, townships, 0.0, False)
-    return CountyFigure(float(stated), townships, float(stated) - townships, True)

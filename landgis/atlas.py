@@ -188,7 +188,7 @@ def build_atlas(
                                        county=the_county, figures=figures)
 
         step(4, "making the interactive map")
-        wmap = web_map(map_layer, unit=unit, lang=lang, county=the_county)
+        wmap = web_map(map_layer, unit=unit, lang=lang, county=the_county, figures=figures)
         write_html(self_contained_html(wmap), work / "web_map.html")
         map_fragment = fragment_html(wmap)  # the same map, embedded in the report
 

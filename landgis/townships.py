@@ -26,7 +26,7 @@ import shapely
 from pyproj import CRS
 
 from landgis.county import find_county, resolve_county
-from landgis.crs import WORKING_CRS, area_km2, gcj02_to_wgs84, guess_crs, transform_geometry
+from landgis.crs import WORKING_CRS, area_km2, gcj02_to_wgs84, guess_crs, parse_crs, transform_geometry
 from landgis.errors import InputError, LandgisWarning, LimitError
 from landgis.limits import exceeded, limit
 from landgis.names import UnknownTownshipError, normalise_name  # noqa: F401 (raised by load_townships)
@@ -337,13 +337,11 @@ def _find_field(columns: Sequence[str], wanted: str | None, candidates: Sequence
 
 
 def _parse_crs(value, where: str) -> CRS:
-    text = str(value).strip()
-    if text.isdigit():
-        text = f"EPSG:{text}"
+    """:func:`landgis.crs.parse_crs`, its error a :class:`BoundaryError` (the layer's error class)."""
     try:
-        return CRS.from_user_input(text)
-    except Exception:
-        raise BoundaryError(f"{where}: {value!r} is not a CRS (expected an EPSG code such as 4490 or 4525)") from None
+        return parse_crs(value, where)
+    except InputError as exc:
+        raise BoundaryError(str(exc)) from None
 
 
 def _crs_hint(bounds, county=None) -> str:

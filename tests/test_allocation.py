@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from landgis.errors import InputError, LandgisError
-from landgis.allocation import county_figure, join
+from landgis.allocation import join
 from landgis.names import UnknownTownshipError
 from landgis.plan import SEED_PLAN
 
@@ -50,16 +50,6 @@ def test_density_and_share_of_the_plans_total(layer):
     assert layer["share"].sum() == pytest.approx(156.397524 / 158.1793169)
     top = layer.set_index("name")["share"].idxmax()
     assert top == "连州镇" and layer.set_index("name").loc[top, "share"] == pytest.approx(62.376199 / 158.1793169)
-
-
-def test_county_figures_are_the_plans_own(layer):
-    total = county_figure(layer, "total")
-    assert (total.county, total.stated) == (pytest.approx(158.1793169), True)
-    assert total.townships == pytest.approx(156.397524)
-    assert total.unplaced == pytest.approx(158.1793169 - 156.397524)
-    housing = county_figure(layer, "住宅用地")
-    assert housing.county == pytest.approx(29.327316) and housing.townships == pytest.approx(29.221457)
-    assert county_figure(layer, "工矿仓储用地").unplaced == pytest.approx(0, abs=1e-9)
 
 
 def test_attrs_keep_the_provenance_of_both_inputs(layer, plan, towns):

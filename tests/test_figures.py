@@ -61,6 +61,17 @@ def test_seed_figures_and_their_words():
     assert en.number_format == "#,##0.00" and figs.number_format == "#,##0.0000"
 
 
+def test_county_figures_are_the_plans_own(layer):
+    figs = layer_figures(layer, LIANZHOU)
+    total = figs.total
+    assert (float(total.county), total.stated is not None) == (pytest.approx(158.1793169), True)
+    assert float(total.townships) == pytest.approx(156.397524)
+    assert float(total.difference) == pytest.approx(158.1793169 - 156.397524)
+    housing = figs.columns["住宅用地"]
+    assert float(housing.county) == pytest.approx(29.327316) and float(housing.townships) == pytest.approx(29.221457)
+    assert float(figs.columns["工矿仓储用地"].difference) == pytest.approx(0, abs=1e-9)
+
+
 def test_townships_above_the_plan_are_said_so_never_a_negative_unplaced():
     plan = _plan("某县2026年度国有建设用地供应计划\n全县供应总量10公顷。\n城关镇住宅用地6公顷。\n河口镇住宅用地5公顷。")
     county = find_county("怀集县")

@@ -219,8 +219,8 @@ def figure_context(line: str, value: Decimal, nth: int = 0) -> str:
     --------
     >>> figure_context("住宅用地12.5公顷，工矿仓储用地30公顷。", Decimal("30"))
     '工矿仓储用地【30】公顷'
-    >>> figure_context("连州镇 | 3.5 | 2.0", Decimal("2.0"))
-    '连州镇 … 【2.0】'
+    >>> figure_context("城关镇 | 3.5 | 2.0", Decimal("2.0"))
+    '城关镇 … 【2.0】'
     """
     hits = [m for m in _NUMBER.finditer(line) if _equals(m.group(), abs(value))]
     if not hits:

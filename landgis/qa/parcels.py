@@ -27,7 +27,7 @@ from shapely import from_wkt, points
 from landgis.extras import lazy
 from landgis.errors import InputError
 from landgis.limits import check_size, check_zip, exceeded, limit
-from landgis.qa.survey import is_boundary_txt, read_boundary_txt, read_dxf
+from landgis.qa.survey import decode_text, is_boundary_txt, read_boundary_txt, read_dxf
 from landgis.shapefiles import shapefile_source
 
 pa = lazy("pyarrow")  # the parquet extra: imported when Parquet is read or written
@@ -156,15 +156,6 @@ def _read_vector(path: Path, layer: str | None, max_rows: int | None = None) -> 
     return gdf
 
 
-def _decode_table(raw: bytes, path: Path) -> str:
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{path}: the text is neither UTF-8 nor GBK/GB18030")
-
-
 def _delimiter(text: str) -> str:
     """The delimiter of a CSV text: comma unless the header clearly uses ; or a tab or ，."""
     header = text.split("\n", 1)[0]
@@ -256,7 +247,7 @@ def _read_table(path: Path, layer: str | None) -> pd.DataFrame:
         df = df.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
     else:
         check_size(path, "table_bytes")
-        text = _decode_table(path.read_bytes(), path)
+        text = decode_text(path.read_bytes(), path)
         sep = "\t" if suffix == ".tsv" else _delimiter(text)
         try:
             df = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, skipinitialspace=True, keep_default_na=False,

@@ -40,7 +40,7 @@ import shapely
 from landgis.errors import InputError, LandgisWarning
 from landgis.limits import check_size, exceeded, limit
 
-__all__ = ["is_boundary_txt", "read_boundary_txt", "read_dxf", "gauss_kruger_epsg"]
+__all__ = ["is_boundary_txt", "read_boundary_txt", "read_dxf", "gauss_kruger_epsg", "decode_text"]
 
 _SECTION = re.compile(r"^[\[【]\s*(属性描述|地块坐标)\s*[\]】]$")
 _NUMBER = r"[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?"
@@ -86,7 +86,11 @@ def gauss_kruger_epsg(zone: int, *, width: int = 3, datum: str = "CGCS2000", pre
 
 def _read_text(path: Path) -> str:
     check_size(path, "table_bytes")
-    raw = path.read_bytes()
+    return decode_text(path.read_bytes(), path)
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """A coordinate file's or table's bytes as text: UTF-8 (with or without BOM), else GBK/GB18030."""
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(enc)

@@ -36,8 +36,8 @@ from landgis.categories import lookup
 from landgis.county import County, resolve_county
 from landgis.crs import transform_geometry, wgs84_to_gcj02
 from landgis.errors import InputError, LandgisError
+from landgis.figures import Figures
 from landgis.files import write_bytes
-from landgis.printable import printable_data
 from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
 from landgis.render.fonts import webfont_css
 from landgis.render.literal_elements import LiteralElement
@@ -167,6 +167,7 @@ def web_map(
     k: int | None = None,
     tolerance_m: float | None = None,
     county: County | str | None = None,
+    figures: Figures | None = None,
 ) -> folium.Map:
     """An interactive choropleth map of a joined allocation layer.
 
@@ -198,6 +199,8 @@ def web_map(
         a screen pixel of the fitted view (:func:`web_tolerance`). The analysis keeps the full geometry.
     county : landgis.county.County or str
         The county of the map (required): its words (占全县比例), names and title.
+    figures : landgis.figures.Figures, optional
+        The run's figures; computed from ``layer`` when not given.
 
     Returns
     -------
@@ -303,7 +306,7 @@ def web_map(
         "basemap": basemap,
         "hatch": [NO_SUPPLY_FACE, NO_SUPPLY_HATCH],
         "labels": s["labels"],
-        "county": county_lines(layer, "total", unit, lang, county),  # 占全市比例 is of the plan's 全市 figure
+        "county": county_lines(layer, "total", unit, lang, county, figures),  # 占全市比例 is of the plan's 全市 figure
         "help_hover": s["help_hover"],
         "help_touch": s["help_touch"],
     }

@@ -58,8 +58,11 @@ class TownshipLayers(DataMacroElement):
 {{ this.css | safe }}</style>
 {% endmacro %}
 {% macro script(this, kwargs) %}
+(function () {
+{{ this.dom_helpers | safe }}
 {{ this.js | safe }}
 landgisTownshipMap({{ this._parent.get_name() }}, {{ this.data | tojson }}, {{ this.spec | tojson }});
+})();
 {% endmacro %}
 """, autoescape=True)  # user values only as data: tojson, then textContent in the page
 
@@ -69,4 +72,5 @@ landgisTownshipMap({{ this._parent.get_name() }}, {{ this.data | tojson }}, {{ t
         self.data = printable_data(data)  # control characters shown as escapes, like every output
         self.spec = printable_data(spec)
         self.css = template_text("webmap.css")
+        self.dom_helpers = template_text("dom_helpers.js")  # the helpers qa_map's script uses too
         self.js = template_text("webmap.js")

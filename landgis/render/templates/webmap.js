@@ -1,28 +1,7 @@
 // landgis web map: township choropleths, legend, tooltip, popup, labels and footnote.
 // Called once per map with the Leaflet map, the GeoJSON and the spec (both data, set as text only).
+// el, esc and footnotes come from dom_helpers.js, set before this function in the same scope.
 function landgisTownshipMap(map, data, spec) {
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) { e.textContent = text; }
-    return e;
-  }
-  // Leaflet's layer control writes names as HTML: hand it escaped text.
-  function esc(s) {
-    return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-  }
-  // The source and boundary footnote, bottom left: every landgis map carries it.
-  function footnotes(map, lines) {
-    var foot = L.control({position: 'bottomleft'});
-    foot.onAdd = function () {
-      var d = el('div', 'landgis-panel landgis-footnote');
-      lines.forEach(function (line) { d.appendChild(el('div', null, line)); });
-      return d;
-    };
-    foot.addTo(map);
-  }
-
   // The padding that keeps the county's box off every corner panel: each panel is cleared either
   // sideways or vertically, whichever costs the map less of its width or height.
   function panelPadding(map, margin) {
