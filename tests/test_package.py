@@ -165,8 +165,10 @@ def test_the_cli_leaves_the_unraisable_hook_as_it_found_it(capsys):
     capsys.readouterr()
 
 
-#: Rooms and what each may not import (the arrows point down: names ← township_registry ← county ←
-#: townships; synthesis stands beside townships; the PostGIS rooms connect ← relation ← read/write).
+_PG = "landgis.qa.pg_"
+#: Rooms and what each may not import, directly or through another module (the arrows point down:
+#: names ← township_registry ← county ← townships; synthesis stands beside townships; the PostGIS rooms
+#: pg_connect ← pg_relation ← pg_read, pg_write (side by side) ← postgis_chunks).
 LAYERS = {
     "landgis.names": {"landgis.township_registry", "landgis.county", "landgis.townships", "landgis.synthesis",
                       "landgis.registry"},
@@ -174,6 +176,17 @@ LAYERS = {
     "landgis.county": {"landgis.townships", "landgis.synthesis"},
     "landgis.synthesis": {"landgis.townships", "landgis.county", "landgis.township_registry", "landgis.names"},
     "landgis.townships": {"landgis.synthesis"},
+    _PG + "connect": {_PG + "relation", _PG + "read", _PG + "write", "landgis.qa.postgis_chunks"},
+    _PG + "relation": {_PG + "read", _PG + "write", "landgis.qa.postgis_chunks"},
+    _PG + "read": {_PG + "write", "landgis.qa.postgis_chunks"},
+    _PG + "write": {_PG + "read", "landgis.qa.postgis_chunks"},
+}
+#: The PostGIS rooms each stand on the one below (their order is read from these imports, not assumed).
+PG_STANDS_ON = {
+    _PG + "relation": {_PG + "connect"},
+    _PG + "read": {_PG + "connect", _PG + "relation"},
+    _PG + "write": {_PG + "connect", _PG + "relation"},
+    "landgis.qa.postgis_chunks": {_PG + "connect", _PG + "relation", _PG + "read", _PG + "write"},
 }
 
 
@@ -196,6 +209,49 @@ def test_the_rooms_import_only_downwards():
         assert _reach(graph, room) & forbidden == set(), room
 
 
+def test_the_postgis_rooms_stand_in_order():
+    graph = _graph()
+    for room, below in PG_STANDS_ON.items():
+        assert graph[room] >= below, f"{room} imports {sorted(graph[room] & set(MODULES))}, expected {sorted(below)}"
+
+
 def test_an_upward_import_would_be_found():
     graph = {"a": {"b"}, "b": {"c"}, "c": set()}
     assert _reach(graph, "a") == {"b", "c"} and _reach(graph, "c") == set()
+
+
+#: The house's size limits (issue 22): a function from its ``def`` line to its last line (decorators
+#: not counted, docstring counted), a module in lines.
+MAX_FUNCTION_LINES = 120
+MAX_MODULE_LINES = 700
+
+
+def _oversized(modules: dict[str, Path]) -> list[str]:
+    out = []
+    for name, path in sorted(modules.items()):
+        text = path.read_text("utf-8")
+        shown = path.relative_to(ROOT.parent) if path.is_relative_to(ROOT.parent) else path.name
+        lines = len(text.splitlines())
+        if lines > MAX_MODULE_LINES:
+            out.append(f"{shown}: module of {lines} lines (at most {MAX_MODULE_LINES})")
+        for fn in ast.walk(ast.parse(text)):
+            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = fn.end_lineno - fn.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    out.append(f"{shown}:{fn.lineno} {fn.name}() of {length} lines "
+                               f"(at most {MAX_FUNCTION_LINES})")
+    return out
+
+
+def test_no_function_over_120_lines_and_no_module_over_700():
+    found = _oversized(MODULES)
+    assert not found, "too long, split into named steps:\n" + "\n".join(found)
+
+
+def test_an_oversized_function_or_module_would_be_named(tmp_path):
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION_LINES))
+    (tmp_path / "big.py").write_text(f"def big():\n{body}\n" + "#\n" * MAX_MODULE_LINES, "utf-8")
+    (tmp_path / "small.py").write_text(f"def small():\n{body[:-len(body.splitlines()[-1]) - 1]}\n", "utf-8")
+    found = [line.split(" ", 1)[1] for line in _oversized({"big": tmp_path / "big.py", "small": tmp_path / "small.py"})]
+    assert found == [f"module of {MAX_FUNCTION_LINES + 1 + MAX_MODULE_LINES} lines (at most 700)",
+                     "big() of 121 lines (at most 120)"]
