@@ -25,14 +25,13 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from landgis.county import find_county, resolve_county
+from landgis.county import find_county, registry, resolve_county
 from landgis.crs import WORKING_CRS, area_km2, gcj02_to_wgs84, guess_crs, parse_crs, transform_geometry
 from landgis.errors import InputError, LandgisWarning, LimitError
 from landgis.limits import exceeded, limit
 from landgis.names import UnknownTownshipError, normalise_name  # noqa: F401 (raised by load_townships)
 from landgis.registry import counties
 from landgis.shapefiles import shapefile_source
-from landgis.township_registry import registry
 
 __all__ = [
     "load_townships",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -167,14 +168,12 @@ def test_the_cli_leaves_the_unraisable_hook_as_it_found_it(capsys):
 
 _PG = "landgis.qa.pg_"
 #: Rooms and what each may not import, directly or through another module (the arrows point down:
-#: names ← township_registry ← county ← townships; synthesis stands beside townships; the PostGIS rooms
+#: names ← county (with its township registry) ← townships; synthesis stands beside townships; the PostGIS rooms
 #: pg_connect ← pg_relation ← pg_read, pg_write (side by side) ← postgis_chunks).
 LAYERS = {
-    "landgis.names": {"landgis.township_registry", "landgis.county", "landgis.townships", "landgis.synthesis",
-                      "landgis.registry"},
-    "landgis.township_registry": {"landgis.county", "landgis.townships", "landgis.synthesis"},
+    "landgis.names": {"landgis.county", "landgis.townships", "landgis.synthesis", "landgis.registry"},
     "landgis.county": {"landgis.townships", "landgis.synthesis"},
-    "landgis.synthesis": {"landgis.townships", "landgis.county", "landgis.township_registry", "landgis.names"},
+    "landgis.synthesis": {"landgis.townships", "landgis.county", "landgis.names"},
     "landgis.townships": {"landgis.synthesis"},
     _PG + "connect": {_PG + "relation", _PG + "read", _PG + "write", "landgis.qa.postgis_chunks"},
     _PG + "relation": {_PG + "read", _PG + "write", "landgis.qa.postgis_chunks"},
@@ -204,6 +203,7 @@ def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
 def test_the_rooms_import_only_downwards():
     graph = _graph()
     assert "landgis.boundaries" not in graph  # split into townships and synthesis
+    assert "landgis.township_registry" not in graph  # the registry lives with county.py
     for room, forbidden in LAYERS.items():
         assert room in graph, room
         assert _reach(graph, room) & forbidden == set(), room
@@ -255,3 +255,81 @@ def test_an_oversized_function_or_module_would_be_named(tmp_path):
     found = [line.split(" ", 1)[1] for line in _oversized({"big": tmp_path / "big.py", "small": tmp_path / "small.py"})]
     assert found == [f"module of {MAX_FUNCTION_LINES + 1 + MAX_MODULE_LINES} lines (at most 700)",
                      "big() of 121 lines (at most 120)"]
+
+
+def _layout_block(readme: str) -> str:
+    section = readme.split("\n## Layout\n", 1)[1]
+    return section.split("```\n", 2)[1]
+
+
+def _layout_names(block: str) -> tuple[set[str], set[str]]:
+    """What the README's Layout names: paths inside ``landgis/`` (``qa/run.py``, ``render/templates/``),
+    and folders at the top of the repository.
+
+    An entry is a line at column 0 with its indented continuation lines. ``landgis/x/`` lists that
+    folder's modules and folders, separated by ``·``, each item starting with its name (``a and b`` for
+    two); ``landgis/x.py`` is a module, and any ``name.py`` in an entry's text is a module beside it.
+    """
+    entries: list[str] = []
+    for line in block.splitlines():
+        if line and not line[0].isspace():
+            entries.append(line)
+        elif line.strip():
+            entries[-1] += " " + line.strip()
+    inside: set[str] = set()
+    top: set[str] = set()
+    for entry in entries:
+        head, _, text = entry.partition(" ")
+        head = head.rstrip(",")
+        if not head.startswith("landgis/"):
+            top.update(tok for tok in entry.split() if tok.endswith("/"))
+            continue
+        path = head[len("landgis/"):]
+        folder = path if path.endswith("/") else path.rpartition("/")[0] + ("/" if "/" in path else "")
+        inside.add(path)
+        inside.update(folder + m for m in re.findall(r"\b(\w+\.py)\b", text))
+        if path.endswith("/") and "·" in text:
+            bare = text
+            while re.search(r"\([^()]*\)", bare):
+                bare = re.sub(r"\([^()]*\)", "", bare)
+            for item in bare.split("·"):
+                for name in re.match(r"\s*(.*)", item).group(1).split(" and "):
+                    word = re.match(r"\w+/?", name.strip())
+                    assert word, f"Layout: {entry[:60]!r} has an item that names no module: {item!r}"
+                    inside.add(path + word.group() + ("" if word.group().endswith("/") else ".py"))
+    return inside, top
+
+
+def _tree() -> set[str]:
+    out = set()
+    for path in ROOT.rglob("*"):
+        rel = path.relative_to(ROOT).as_posix()
+        if "__pycache__" in rel:
+            continue
+        if path.is_dir():
+            out.add(rel + "/")
+        elif path.suffix == ".py" and path.name != "__init__.py":
+            out.add(rel)
+    return out
+
+
+def test_the_readme_layout_is_the_tree():
+    inside, top = _layout_names(_layout_block((ROOT.parent / "README.md").read_text("utf-8")))
+    inside.discard("__init__.py")
+    tree = _tree()
+    assert sorted(tree - inside) == [], "in landgis/ but not in README's Layout"
+    assert sorted(inside - tree) == [], "in README's Layout but not in landgis/"
+    assert {d for d in top if not (ROOT.parent / d).is_dir()} == set()
+    assert len(inside) > 60 and {"qa/run.py", "render/templates/", "county.py", "registry/build.py"} <= inside
+
+
+def test_a_layout_that_misses_a_module_would_be_found():
+    block = ("landgis/qa/   run (the pipeline · twice) · overlap and overlap_kernels ·\n"
+             "              templates/ (x)\n"
+             "landgis/atlas.py  the atlas; cli.py the command\n"
+             "landgis/registry/  data (+ build.py)\n"
+             "notebooks/  tests/\n")
+    inside, top = _layout_names(block)
+    assert inside == {"qa/", "qa/run.py", "qa/overlap.py", "qa/overlap_kernels.py", "qa/templates/", "atlas.py",
+                      "cli.py", "registry/", "registry/build.py"}
+    assert top == {"notebooks/", "tests/"}
