@@ -333,3 +333,34 @@ def test_a_layout_that_misses_a_module_would_be_found():
     assert inside == {"qa/", "qa/run.py", "qa/overlap.py", "qa/overlap_kernels.py", "qa/templates/", "atlas.py",
                       "cli.py", "registry/", "registry/build.py"}
     assert top == {"notebooks/", "tests/"}
+
+
+def test_importing_every_module_has_no_process_wide_side_effect():
+    """Importing all of landgis changes no matplotlib setting or font list, no hook or signal handler, and
+    landgis sets no warning filter (the font reaches landgis's own figures, and a user's only when asked).
+    Filters that libraries landgis imports set for themselves (urllib3, numpy) are theirs, not counted."""
+    code = ("import importlib, signal, sys, warnings, matplotlib\n"
+            "from matplotlib import font_manager\n"
+            "ours = []\n"
+            "def watch(fn):\n"
+            "    def call(*args, **kwargs):\n"
+            "        where = sys._getframe(1).f_code.co_filename\n"
+            f"        if where.startswith({str(ROOT)!r}):\n"
+            "            ours.append(f'{where}: warnings.{fn.__name__}{args}')\n"
+            "        return fn(*args, **kwargs)\n"
+            "    return call\n"
+            "warnings.filterwarnings = watch(warnings.filterwarnings)\n"
+            "warnings.simplefilter = watch(warnings.simplefilter)\n"
+            "def state():\n"
+            "    return (dict(matplotlib.rcParams), [f.name for f in font_manager.fontManager.ttflist],\n"
+            "            sys.unraisablehook, sys.excepthook, sys.displayhook,\n"
+            "            [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)])\n"
+            "before = state()\n"
+            f"for name in {sorted(MODULES)!r}:\n"
+            "    importlib.import_module(name)\n"
+            "after = state()\n"
+            "labels = ['rcParams', 'fonts', 'unraisablehook', 'excepthook', 'displayhook', 'signal handlers']\n"
+            "print([label for label, a, b in zip(labels, before, after) if a != b] + ours)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT.parent)}).stdout.splitlines()
+    assert out[-1] == "[]"
