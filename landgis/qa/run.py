@@ -260,6 +260,11 @@ def _inputs(townships, plan, county) -> tuple[County, gpd.GeoDataFrame, Plan | N
         townships = load_townships(county=the_county)
     if "name" not in townships.columns:
         raise InputError("the township layer has no 'name' column")
+    layer_code = (townships.attrs.get("provenance") or {}).get("county_code")
+    if layer_code and str(layer_code) != the_county.code:  # as join() refuses it: names would resolve nowhere
+        raise InputError(f"the township layer is of county {layer_code}, the parcels are checked in "
+                         f"{the_county.label} ({the_county.code}); give --county {layer_code} (county= in Python) "
+                         f"and that county's plan, or {the_county.name}'s township layer (--boundaries)")
     return the_county, townships, plan
 
 
