@@ -27,7 +27,7 @@ from shapely.geometry import mapping, shape
 from landgis.synthesis import SYNTHETIC_FOOTNOTE, SYNTHETIC_FOOTNOTE_EN, area_km2, synthesize
 from landgis.crs import gcj02_to_wgs84, transform_geometry
 from landgis.files import write_text
-from landgis.township_registry import registry
+from landgis.county import registry
 
 HERE = Path(__file__).resolve().parent
 COUNTY_CODE = "441882"

@@ -3,7 +3,7 @@
 Plans, boundary layers and parcel tables write the same township in different ways
 (X / X镇 / X鎮, Y乡 / Y瑶族乡, full-width spaces, 办事处 suffixes). Every step that
 compares names goes through :func:`normalise_name` and :func:`match_names`, so they agree.
-The registry of a county's divisions, which uses these, is :mod:`landgis.township_registry`.
+The registry of a county's divisions, which uses these, is :class:`landgis.county.TownshipRegistry`.
 """
 
 from __future__ import annotations

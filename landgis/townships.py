@@ -25,14 +25,13 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from landgis.county import find_county, resolve_county
+from landgis.county import find_county, registry, resolve_county
 from landgis.crs import WORKING_CRS, area_km2, gcj02_to_wgs84, guess_crs, parse_crs, transform_geometry
 from landgis.errors import InputError, LandgisWarning, LimitError
 from landgis.limits import exceeded, limit
 from landgis.names import UnknownTownshipError, normalise_name  # noqa: F401 (raised by load_townships)
 from landgis.registry import counties
 from landgis.shapefiles import shapefile_source
-from landgis.township_registry import registry
 
 __all__ = [
     "load_townships",
@@ -104,6 +103,8 @@ def load_townships(
     # The county: given, else the one the layer's codes name (its zone is the hint for a missing CRS).
     codes = gdf[code_col].map(_code_str) if code_col else pd.Series([""] * len(gdf), index=gdf.index)
     reg = _layer_registry(county, codes)
+    if county is not None:
+        _refuse_another_countys_codes(codes, reg, where)
     near = _as_county(county) or (_as_county(reg.county_code) if reg is not None else None)
     gdf, raw_bounds, declared = _to_working_crs(gdf, crs, where, near)
     if gcj02:
@@ -424,6 +425,21 @@ def _layer_registry(county, codes: pd.Series):
         except KeyError:
             pass
     return None
+
+
+def _refuse_another_countys_codes(codes: pd.Series, reg, where: str) -> None:
+    """A layer whose codes (XZQDM …) are mostly another county's is not ``reg``'s county's layer: refused,
+    rather than loaded as the county given with names that resolve nowhere."""
+    prefixes = [c[:6] for c in codes if len(c) in (9, 12) and c.isdigit()]
+    if not prefixes:
+        return
+    top = pd.Series(prefixes).value_counts().index[0]
+    code = reg.county_code
+    if top == code or (code.endswith("00") and top[:4] == code[:4]) or top not in set(counties()["code"]):
+        return  # the county's, a city's district, or a code no longer in use (a renamed county)
+    other = find_county(top)
+    raise BoundaryError(f"{where}: its codes are of {other.label} ({top}), not of {reg.county_name} ({code}); "
+                        f"give --county {top} (county= in Python), or {reg.county_name}'s township layer")
 
 
 def _code_str(value) -> str:

@@ -176,6 +176,46 @@ def test_atlas_county_names_its_folder_and_qa_county_needs_its_plan(tmp_path, mo
     assert "\n" not in err and "--plan" in err and "怀集县" in err and not (tmp_path / "qa").exists()
 
 
+def test_qa_county_checks_in_that_countys_registry(tmp_path, capsys):
+    """``qa --county 信宜市`` with a plan titled 连州市: 怀乡 is 信宜市's 怀乡镇 only by 信宜市's registry, so
+    the parcels are booked against its quota; without --county (the plan's 连州市) the 信宜市 layer is
+    refused in one line, never loaded as 连州市's with names that resolve nowhere."""
+    import csv
+
+    import geopandas as gpd
+    import shapely
+
+    xinyi = find_county("信宜市")
+    shp = official_layer("信宜市", tmp_path / "layer")
+    towns = load_townships(shp, county=xinyi)
+    inside = towns.loc[towns["name"] == "怀乡镇", "geometry"].iloc[0].representative_point()
+    parcels = gpd.GeoDataFrame({"地块编号": ["X0", "X1", "X2"], "乡镇": ["怀乡"] * 3, "用地类型": ["住宅用地"] * 3,
+                                "面积": [1.0] * 3},
+                               geometry=[shapely.Point(inside.x + i * 1e-4, inside.y) for i in range(3)], crs=4326)
+    parcels.to_file(tmp_path / "p.gpkg")
+    plan = tmp_path / "plan.txt"
+    plan.write_text("连州市2026年度国有建设用地供应计划\n怀乡：住宅用地10公顷。", encoding="utf-8")
+    common = ["qa", str(tmp_path / "p.gpkg"), "--plan", str(plan), "--boundaries", str(shp), "--no-map",
+              "--area-unit", "公顷", "--lang", "en"]
+    assert main([*common, "--county", "信宜市", "--out", str(tmp_path / "qa")]) == 0
+    capsys.readouterr()
+    with open(tmp_path / "qa" / "quota.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    assert [r[:5] for r in rows[1:]] == [["怀乡镇", "住宅用地", "07", "10.0", "3.0"]]
+    with open(tmp_path / "qa" / "findings.csv", encoding="utf-8-sig") as f:
+        kinds = {r["kind"] for r in csv.DictReader(f)}
+    assert kinds == {"quota not used up"}  # no unknown township, no township mismatch
+    assert main([*common, "--out", str(tmp_path / "qa2")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "信宜市 (440983)" in err and "连州市 (441882)" in err and "--county 440983" in err
+    assert not (tmp_path / "qa2").exists()
+    from landgis.errors import InputError
+    from landgis.qa import qa
+
+    with pytest.raises(InputError, match=r"layer is of county 440983.*连州市 \(441882\)"):  # a layer in Python too
+        qa(tmp_path / "p.gpkg", towns, plan, area_unit="公顷")
+
+
 def test_atlas_without_a_layer_still_builds(atlas_without_layer):
     res = atlas_without_layer
     files = {p.as_posix() for p in res.files}

@@ -21,7 +21,7 @@ from landgis.townships import BoundaryError, load_county, load_prefecture, load_
 from landgis.errors import InputError
 from landgis.crs import wgs84_to_gcj02, transform_geometry
 from landgis.names import UnknownTownshipError
-from landgis.township_registry import registry
+from landgis.county import registry
 
 BOUNDARIES = Path(__file__).resolve().parents[1] / "boundaries"
 

@@ -6,7 +6,7 @@ import pytest
 
 from landgis.errors import LandgisError
 from landgis.names import UnknownTownshipError, core_name, match_names, normalise_name, township_aliases
-from landgis.township_registry import registry
+from landgis.county import registry
 
 
 @pytest.mark.parametrize("raw, norm", [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -90,6 +91,10 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_the_import_graph_of_landgis_is_acyclic():
+    relative = [f"{path.relative_to(ROOT.parent)}:{node.lineno}" for path in MODULES.values()
+                for node in ast.walk(ast.parse(path.read_text("utf-8")))
+                if isinstance(node, ast.ImportFrom) and node.level]
+    assert relative == []  # absolute imports only, so the graph below sees every arrow
     graph = _graph()
     assert len(graph) > 40 and graph["landgis.county"]  # the graph was read
     assert _cycles(graph) == []
@@ -165,15 +170,26 @@ def test_the_cli_leaves_the_unraisable_hook_as_it_found_it(capsys):
     capsys.readouterr()
 
 
-#: Rooms and what each may not import (the arrows point down: names ← township_registry ← county ←
-#: townships; synthesis stands beside townships; the PostGIS rooms connect ← relation ← read/write).
+_PG = "landgis.qa.pg_"
+#: Rooms and what each may not import, directly or through another module (the arrows point down:
+#: names ← county (with its township registry) ← townships; synthesis stands beside townships; the PostGIS rooms
+#: pg_connect ← pg_relation ← pg_read, pg_write (side by side) ← postgis_chunks).
 LAYERS = {
-    "landgis.names": {"landgis.township_registry", "landgis.county", "landgis.townships", "landgis.synthesis",
-                      "landgis.registry"},
-    "landgis.township_registry": {"landgis.county", "landgis.townships", "landgis.synthesis"},
+    "landgis.names": {"landgis.county", "landgis.townships", "landgis.synthesis", "landgis.registry"},
     "landgis.county": {"landgis.townships", "landgis.synthesis"},
-    "landgis.synthesis": {"landgis.townships", "landgis.county", "landgis.township_registry", "landgis.names"},
+    "landgis.synthesis": {"landgis.townships", "landgis.county", "landgis.names"},
     "landgis.townships": {"landgis.synthesis"},
+    _PG + "connect": {_PG + "relation", _PG + "read", _PG + "write", "landgis.qa.postgis_chunks"},
+    _PG + "relation": {_PG + "read", _PG + "write", "landgis.qa.postgis_chunks"},
+    _PG + "read": {_PG + "write", "landgis.qa.postgis_chunks"},
+    _PG + "write": {_PG + "read", "landgis.qa.postgis_chunks"},
+}
+#: The PostGIS rooms each stand on the one below (their order is read from these imports, not assumed).
+PG_STANDS_ON = {
+    _PG + "relation": {_PG + "connect"},
+    _PG + "read": {_PG + "connect", _PG + "relation"},
+    _PG + "write": {_PG + "connect", _PG + "relation"},
+    "landgis.qa.postgis_chunks": {_PG + "connect", _PG + "relation", _PG + "read", _PG + "write"},
 }
 
 
@@ -191,11 +207,164 @@ def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
 def test_the_rooms_import_only_downwards():
     graph = _graph()
     assert "landgis.boundaries" not in graph  # split into townships and synthesis
+    assert "landgis.township_registry" not in graph  # the registry lives with county.py
     for room, forbidden in LAYERS.items():
         assert room in graph, room
         assert _reach(graph, room) & forbidden == set(), room
 
 
+def test_the_postgis_rooms_stand_in_order():
+    graph = _graph()
+    for room, below in PG_STANDS_ON.items():
+        assert graph[room] >= below, f"{room} imports {sorted(graph[room] & set(MODULES))}, expected {sorted(below)}"
+
+
 def test_an_upward_import_would_be_found():
     graph = {"a": {"b"}, "b": {"c"}, "c": set()}
     assert _reach(graph, "a") == {"b", "c"} and _reach(graph, "c") == set()
+
+
+#: The house's size limits (issue 22): a function from its ``def`` line to its last line (decorators
+#: not counted, docstring counted), a module in lines.
+MAX_FUNCTION_LINES = 120
+MAX_MODULE_LINES = 700
+
+
+def _oversized(modules: dict[str, Path]) -> list[str]:
+    out = []
+    for name, path in sorted(modules.items()):
+        text = path.read_text("utf-8")
+        shown = path.relative_to(ROOT.parent) if path.is_relative_to(ROOT.parent) else path.name
+        lines = len(text.splitlines())
+        if lines > MAX_MODULE_LINES:
+            out.append(f"{shown}: module of {lines} lines (at most {MAX_MODULE_LINES})")
+        for fn in ast.walk(ast.parse(text)):
+            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = fn.end_lineno - fn.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    out.append(f"{shown}:{fn.lineno} {fn.name}() of {length} lines "
+                               f"(at most {MAX_FUNCTION_LINES})")
+    return out
+
+
+def test_no_function_over_120_lines_and_no_module_over_700():
+    found = _oversized(MODULES)
+    assert not found, "too long, split into named steps:\n" + "\n".join(found)
+
+
+def test_an_oversized_function_or_module_would_be_named(tmp_path):
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION_LINES))
+    (tmp_path / "big.py").write_text(f"def big():\n{body}\n" + "#\n" * MAX_MODULE_LINES, "utf-8")
+    (tmp_path / "small.py").write_text(f"def small():\n{body[:-len(body.splitlines()[-1]) - 1]}\n", "utf-8")
+    found = [line.split(" ", 1)[1] for line in _oversized({"big": tmp_path / "big.py", "small": tmp_path / "small.py"})]
+    assert found == [f"module of {MAX_FUNCTION_LINES + 1 + MAX_MODULE_LINES} lines (at most 700)",
+                     "big() of 121 lines (at most 120)"]
+
+
+def _layout_block(readme: str) -> str:
+    section = readme.split("\n## Layout\n", 1)[1]
+    return section.split("```\n", 2)[1]
+
+
+def _layout_names(block: str) -> tuple[set[str], set[str]]:
+    """What the README's Layout names: paths inside ``landgis/`` (``qa/run.py``, ``render/templates/``),
+    and folders at the top of the repository.
+
+    An entry is a line at column 0 with its indented continuation lines. ``landgis/x/`` lists that
+    folder's modules and folders, separated by ``·``, each item starting with its name (``a and b`` for
+    two); ``landgis/x.py`` is a module, and any ``name.py`` in an entry's text is a module beside it.
+    """
+    entries: list[str] = []
+    for line in block.splitlines():
+        if line and not line[0].isspace():
+            entries.append(line)
+        elif line.strip():
+            entries[-1] += " " + line.strip()
+    inside: set[str] = set()
+    top: set[str] = set()
+    for entry in entries:
+        head, _, text = entry.partition(" ")
+        head = head.rstrip(",")
+        if not head.startswith("landgis/"):
+            top.update(tok for tok in entry.split() if tok.endswith("/"))
+            continue
+        path = head[len("landgis/"):]
+        folder = path if path.endswith("/") else path.rpartition("/")[0] + ("/" if "/" in path else "")
+        inside.add(path)
+        inside.update(folder + m for m in re.findall(r"\b(\w+\.py)\b", text))
+        if path.endswith("/") and "·" in text:
+            bare = text
+            while re.search(r"\([^()]*\)", bare):
+                bare = re.sub(r"\([^()]*\)", "", bare)
+            for item in bare.split("·"):
+                for name in re.match(r"\s*(.*)", item).group(1).split(" and "):
+                    word = re.match(r"\w+/?", name.strip())
+                    assert word, f"Layout: {entry[:60]!r} has an item that names no module: {item!r}"
+                    inside.add(path + word.group() + ("" if word.group().endswith("/") else ".py"))
+    return inside, top
+
+
+def _tree() -> set[str]:
+    out = set()
+    for path in ROOT.rglob("*"):
+        rel = path.relative_to(ROOT).as_posix()
+        if "__pycache__" in rel:
+            continue
+        if path.is_dir():
+            out.add(rel + "/")
+        elif path.suffix == ".py" and path.name != "__init__.py":
+            out.add(rel)
+    return out
+
+
+def test_the_readme_layout_is_the_tree():
+    inside, top = _layout_names(_layout_block((ROOT.parent / "README.md").read_text("utf-8")))
+    inside.discard("__init__.py")
+    tree = _tree()
+    assert sorted(tree - inside) == [], "in landgis/ but not in README's Layout"
+    assert sorted(inside - tree) == [], "in README's Layout but not in landgis/"
+    assert {d for d in top if not (ROOT.parent / d).is_dir()} == set()
+    assert len(inside) > 60 and {"qa/run.py", "render/templates/", "county.py", "registry/build.py"} <= inside
+
+
+def test_a_layout_that_misses_a_module_would_be_found():
+    block = ("landgis/qa/   run (the pipeline · twice) · overlap and overlap_kernels ·\n"
+             "              templates/ (x)\n"
+             "landgis/atlas.py  the atlas; cli.py the command\n"
+             "landgis/registry/  data (+ build.py)\n"
+             "notebooks/  tests/\n")
+    inside, top = _layout_names(block)
+    assert inside == {"qa/", "qa/run.py", "qa/overlap.py", "qa/overlap_kernels.py", "qa/templates/", "atlas.py",
+                      "cli.py", "registry/", "registry/build.py"}
+    assert top == {"notebooks/", "tests/"}
+
+
+def test_importing_every_module_has_no_process_wide_side_effect():
+    """Importing all of landgis changes no matplotlib setting or font list, no hook or signal handler, and
+    landgis sets no warning filter (the font reaches landgis's own figures, and a user's only when asked).
+    Filters that libraries landgis imports set for themselves (urllib3, numpy) are theirs, not counted."""
+    code = ("import importlib, signal, sys, warnings, matplotlib\n"
+            "from matplotlib import font_manager\n"
+            "ours = []\n"
+            "def watch(fn):\n"
+            "    def call(*args, **kwargs):\n"
+            "        where = sys._getframe(1).f_code.co_filename\n"
+            f"        if where.startswith({str(ROOT)!r}):\n"
+            "            ours.append(f'{where}: warnings.{fn.__name__}{args}')\n"
+            "        return fn(*args, **kwargs)\n"
+            "    return call\n"
+            "warnings.filterwarnings = watch(warnings.filterwarnings)\n"
+            "warnings.simplefilter = watch(warnings.simplefilter)\n"
+            "def state():\n"
+            "    return (dict(matplotlib.rcParams), [f.name for f in font_manager.fontManager.ttflist],\n"
+            "            sys.unraisablehook, sys.excepthook, sys.displayhook,\n"
+            "            [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)])\n"
+            "before = state()\n"
+            f"for name in {sorted(MODULES)!r}:\n"
+            "    importlib.import_module(name)\n"
+            "after = state()\n"
+            "labels = ['rcParams', 'fonts', 'unraisablehook', 'excepthook', 'displayhook', 'signal handlers']\n"
+            "print([label for label, a, b in zip(labels, before, after) if a != b] + ours)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT.parent)}).stdout.splitlines()
+    assert out[-1] == "[]"

@@ -24,7 +24,7 @@ from psycopg import sql
 from pyproj import CRS, Transformer
 
 from landgis.errors import InputError, LandgisError
-from landgis.township_registry import registry
+from landgis.county import registry
 from landgis.qa.pg_connect import redact_url
 from landgis.qa.pg_relation import split_table
 from landgis.qa.pg_read import read_parcels

@@ -9,7 +9,7 @@ import pytest
 import shapely
 import shapely.affinity
 
-from landgis.township_registry import registry
+from landgis.county import registry
 from landgis.qa import qa
 from landgis.qa.across import MANY_OVERLAPS, overlaps
 from landgis.qa.checks import Context, check_partition

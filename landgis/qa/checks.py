@@ -28,7 +28,7 @@ from landgis.names import core_name, normalise_name, suggest
 from landgis.qa.labels import finding, geos_reason
 from landgis.qa.locate import TownshipIndex
 from landgis.qa.parcels import HA_PER_UNIT
-from landgis.township_registry import TownshipRegistry
+from landgis.county import TownshipRegistry
 
 __all__ = ["Context", "check_partition", "guess_area_unit", "fmt_ha", "pct", "text", "valid", "transformer", "reproject"]
 
@@ -104,7 +104,7 @@ class Context:
         The plan's categories.
     overlap_tolerance : float
         Overlap between two parcels, in m², beyond which it is a finding.
-    registry : landgis.township_registry.TownshipRegistry
+    registry : landgis.county.TownshipRegistry
         The county's registry (``County.registry``): declared townships written another way
         (瑶安乡 for 瑶安瑶族乡) resolve through it. It travels with the Context to dask workers.
     """

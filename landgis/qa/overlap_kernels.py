@@ -181,25 +181,7 @@ def unit_areas(V, cnt, unit_piece, unit_poly, run_start, run_count, run_box, run
         f = unit_poly[u]
         ox = V[pc, 0, 0]
         oy = V[pc, 0, 1]
-        lox, loy, hix, hiy = 0.0, 0.0, 0.0, 0.0
-        for k in range(n):
-            ax[k] = V[pc, k, 0] - ox
-            ay[k] = V[pc, k, 1] - oy
-            lox = min(lox, ax[k])
-            loy = min(loy, ay[k])
-            hix = max(hix, ax[k])
-            hiy = max(hiy, ay[k])
-        for k in range(n):
-            nx = ax[k + 1] if k + 1 < n else 0.0
-            ny = ay[k + 1] if k + 1 < n else 0.0
-            dxp[k] = nx - ax[k]
-            dyp[k] = ny - ay[k]
-            lenp[k] = np.hypot(dxp[k], dyp[k])
-            ncross[k] = 0
-        lox -= eps
-        loy -= eps
-        hix += eps
-        hiy += eps
+        lox, loy, hix, hiy = _local_piece(V, pc, n, eps, ax, ay, dxp, dyp, lenp, ncross)
         bad = False
         area = 0.0
         inside0 = False
@@ -261,26 +243,62 @@ def unit_areas(V, cnt, unit_piece, unit_poly, run_start, run_count, run_box, run
                                 bad = True
                 if tmax > tmin:
                     area += (tmax - tmin) * (x0 * dy - y0 * dx) * 0.5 * we
-        state = inside0
-        for k in range(n):
-            m = ncross[k]
-            for i in range(1, m):  # insertion sort of the crossings along piece edge k
-                v = cross_at[k, i]
-                j = i - 1
-                while j >= 0 and cross_at[k, j] > v:
-                    cross_at[k, j + 1] = cross_at[k, j]
-                    j -= 1
-                cross_at[k, j + 1] = v
-            length = 1.0 if state else 0.0
-            for i in range(m):
-                s = cross_at[k, i]
-                length += (s - 1.0) if state else (1.0 - s)
-                state = not state
-            area += length * (ax[k] * dyp[k] - ay[k] * dxp[k]) * 0.5
+        area, state = _piece_edges_in_polygon(area, inside0, n, ax, ay, dxp, dyp, cross_at, ncross)
         if state != inside0:
             bad = True
         out_area[u] = area
         out_bad[u] = bad
+
+
+# unit_areas' first and last steps, inlined by numba (inline="always"): as calls per unit, a split of the
+# kernel ran 45 % slower; inlined, these two cost nothing measurable, while the clipping loop in the middle,
+# split out even inlined, cost 12 %, so it stays in place. The areas are the same, bit for bit.
+@njit(cache=True, nogil=True, inline="always")
+def _local_piece(V, pc, n, eps, ax, ay, dxp, dyp, lenp, ncross):  # pragma: no cover - compiled
+    """Piece ``pc``'s corners relative to its first (into ``ax``, ``ay``), its edges (``dxp``, ``dyp``,
+    ``lenp``), no crossings yet; returns its box grown by ``eps``."""
+    ox = V[pc, 0, 0]
+    oy = V[pc, 0, 1]
+    lox, loy, hix, hiy = 0.0, 0.0, 0.0, 0.0
+    for k in range(n):
+        ax[k] = V[pc, k, 0] - ox
+        ay[k] = V[pc, k, 1] - oy
+        lox = min(lox, ax[k])
+        loy = min(loy, ay[k])
+        hix = max(hix, ax[k])
+        hiy = max(hiy, ay[k])
+    for k in range(n):
+        nx = ax[k + 1] if k + 1 < n else 0.0
+        ny = ay[k + 1] if k + 1 < n else 0.0
+        dxp[k] = nx - ax[k]
+        dyp[k] = ny - ay[k]
+        lenp[k] = np.hypot(dxp[k], dyp[k])
+        ncross[k] = 0
+    return lox - eps, loy - eps, hix + eps, hiy + eps
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _piece_edges_in_polygon(area, inside0, n, ax, ay, dxp, dyp, cross_at, ncross):  # pragma: no cover - compiled
+    """``area`` plus the parts of the piece's edges inside the polygon (in at the first corner when
+    ``inside0``, switching at each crossing in order along the edge); returns it and the state the
+    outline comes back with."""
+    state = inside0
+    for k in range(n):
+        m = ncross[k]
+        for i in range(1, m):  # insertion sort of the crossings along piece edge k
+            v = cross_at[k, i]
+            j = i - 1
+            while j >= 0 and cross_at[k, j] > v:
+                cross_at[k, j + 1] = cross_at[k, j]
+                j -= 1
+            cross_at[k, j + 1] = v
+        length = 1.0 if state else 0.0
+        for i in range(m):
+            s = cross_at[k, i]
+            length += (s - 1.0) if state else (1.0 - s)
+            state = not state
+        area += length * (ax[k] * dyp[k] - ay[k] * dxp[k]) * 0.5
+    return area, state
 
 
 @njit(cache=True, nogil=True)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from landgis.categories import lookup
-from landgis.township_registry import TownshipRegistry
+from landgis.county import TownshipRegistry
 from landgis.qa.checks import fmt_ha
 from landgis.qa.labels import finding
 
@@ -165,7 +165,7 @@ def reconcile(got: pd.DataFrame, plan, findings: list[dict], registry: TownshipR
     plan : landgis.plan.Plan or None
     findings : list of dict
         ``quota_over``, ``quota_under`` and ``category_not_in_plan`` findings are appended.
-    registry : landgis.township_registry.TownshipRegistry
+    registry : landgis.county.TownshipRegistry
         The county's registry: the plan's township names are resolved through it.
 
     Returns

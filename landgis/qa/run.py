@@ -143,6 +143,11 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
             return _run_dask(gdf if gdf is not None else source_path, sample, ctx, plan, townships, fields,
                              source, out_dir, crs=crs or sample.crs, layer=layer, scheduler=scheduler,
                              progress=progress, partition_rows=partition_rows)
+    return _run_local(gdf, ctx, plan, townships, fields, source, layers, rules, progress)
+
+
+def _run_local(gdf, ctx, plan, townships, fields, source, layers, rules, progress) -> QAResult:
+    """The local engine's pipeline: check every partition → checks across rows → constraints → quota → assemble."""
     added, findings = engines.run_local(gdf, ctx, progress)
     added = added.sort_index()
     members: list[pd.DataFrame] = []
@@ -151,17 +156,22 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     overlaps(added, ctx, findings)
     table = check_constraints(added, layers, rules, ctx.crs_area, findings) if layers else None
     quota = reconcile(booked(added, repeated_rows(added)), plan, findings, ctx.registry)
-    result = assemble(gdf, added, findings, quota, townships, fields, source, engine, plan, members)
+    result = assemble(gdf, added, findings, quota, townships, fields, source, "local", plan, members)
     if table is not None:
-        result.constraints = table
-        result.constraints_by_township = constraints_by_township(table)
-        result.constraint_layers = layers
-        result.summary["constraints"] = {
-            name: {"layer": str(layers[name].attrs.get("source", "")), "features": int(len(layers[name])),
-                   "parcels_overlapping": int((t["overlap_m2"] > 0).sum()),
-                   "overlap_m2": round(float(t["overlap_m2"].sum()), 2)}
-            for name, t in ((n, table[table["constraint"] == n]) for n in layers)}
+        _attach_constraints(result, table, layers)
     return result
+
+
+def _attach_constraints(result: QAResult, table: pd.DataFrame, layers: dict) -> None:
+    """The constraint overlaps on the result: the table, its sums by township, the layers and a summary per layer."""
+    result.constraints = table
+    result.constraints_by_township = constraints_by_township(table)
+    result.constraint_layers = layers
+    result.summary["constraints"] = {
+        name: {"layer": str(layers[name].attrs.get("source", "")), "features": int(len(layers[name])),
+               "parcels_overlapping": int((t["overlap_m2"] > 0).sum()),
+               "overlap_m2": round(float(t["overlap_m2"].sum()), 2)}
+        for name, t in ((n, table[table["constraint"] == n]) for n in layers)}
 
 
 def _constraint_layers(constraints, folder, rules_path):
@@ -250,6 +260,11 @@ def _inputs(townships, plan, county) -> tuple[County, gpd.GeoDataFrame, Plan | N
         townships = load_townships(county=the_county)
     if "name" not in townships.columns:
         raise InputError("the township layer has no 'name' column")
+    layer_code = (townships.attrs.get("provenance") or {}).get("county_code")
+    if layer_code and str(layer_code) != the_county.code:  # as join() refuses it: names would resolve nowhere
+        raise InputError(f"the township layer is of county {layer_code}, the parcels are checked in "
+                         f"{the_county.label} ({the_county.code}); give --county {layer_code} (county= in Python) "
+                         f"and that county's plan, or {the_county.name}'s township layer (--boundaries)")
     return the_county, townships, plan
 
 
