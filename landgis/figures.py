@@ -17,7 +17,7 @@ The rules, in one place:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
 
@@ -93,6 +93,7 @@ class Figures:
     columns: Mapping[str, Figure]
     townships: Mapping[str, Decimal]
     area_km2: float | None
+    _classes: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def whole(self) -> str:
@@ -151,6 +152,25 @@ class Figures:
             return None
         name = max(self.townships, key=lambda k: self.townships[k])
         return name, self.townships[name]
+
+    def classes(self, layer: gpd.GeoDataFrame, column: str, scheme: str = "natural_breaks", k: int | None = None):
+        """The classes of a mapped column of ``layer`` (the run's layer), made once and shared by every map.
+
+        Breaks, legend labels, colours and each township's class come from
+        :func:`landgis.render.classes.classify` in the run's unit; a second request for the same map gets
+        the same :class:`~landgis.render.classes.Classification`, so no writer classes for itself.
+
+        Examples
+        --------
+        >>> figures.classes(layer, "total") is figures.classes(layer, "total")  # doctest: +SKIP
+        True
+        """
+        from landgis.render.classes import classify  # the classification is drawing's; the model keeps it
+
+        key = (tuple(str(n) for n in layer["name"]), column, scheme, k)
+        if key not in self._classes:
+            self._classes[key] = classify(layer, column, scheme=scheme, k=k, unit=display_unit(self.unit))
+        return self._classes[key]
 
     def lines(self, column: str = "total", where: str = "map") -> list[str]:
         """The county figure, then 乡镇合计 and the difference where they differ.

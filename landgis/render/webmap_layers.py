@@ -25,7 +25,7 @@ from jinja2 import Template
 from landgis.printable import printable_data
 from landgis.render.literal_elements import DataMacroElement
 
-__all__ = ["TownshipLayers", "template_text"]
+__all__ = ["TownshipLayers", "template", "template_text"]
 
 
 @lru_cache(maxsize=None)
@@ -40,6 +40,19 @@ def template_text(name: str) -> str:
     return files("landgis.render").joinpath("templates", name).read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=None)
+def template(name: str, autoescape: bool = True) -> Template:
+    """A shipped file of ``landgis/render/templates/`` compiled as a Jinja2 template (only ever our own text;
+    user values reach it as variables).
+
+    Examples
+    --------
+    >>> template("iframe.html").render(title="<b>", height="9px", doc="")[:50]
+    '<iframe class="landgis-map-frame" title="&lt;b&gt;'
+    """
+    return Template(template_text(name), autoescape=autoescape)
+
+
 class TownshipLayers(DataMacroElement):
     """Leaflet side of :func:`landgis.render.interactive.web_map`: choropleths, legend, tooltip, popup, footnote.
 
@@ -52,19 +65,7 @@ class TownshipLayers(DataMacroElement):
         Layers, legend, title, footnotes, bounds and labels of the map.
     """
 
-    _template = Template("""
-{% macro header(this, kwargs) %}
-<style>
-{{ this.css | safe }}</style>
-{% endmacro %}
-{% macro script(this, kwargs) %}
-(function () {
-{{ this.dom_helpers | safe }}
-{{ this.js | safe }}
-landgisTownshipMap({{ this._parent.get_name() }}, {{ this.data | tojson }}, {{ this.spec | tojson }});
-})();
-{% endmacro %}
-""", autoescape=True)  # user values only as data: tojson, then textContent in the page
+    _template = template("township_layers.html")  # user values only as data: tojson, then textContent
 
     def __init__(self, data: dict, spec: dict):
         super().__init__()
