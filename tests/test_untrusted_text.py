@@ -307,7 +307,7 @@ def test_qgis_project_xml_holds_no_control_characters(run):
 # --- the pieces -----------------------------------------------------------------------------------
 def test_every_landgis_jinja_environment_autoescapes():
     from landgis.render import gpkg_styles, interactive, qa_map, report
-    from landgis.render.webmap_layers import template
+    from landgis.render.shipped import template
 
     assert report._ENV.autoescape is True and gpkg_styles._ENV.autoescape is True
     pages = [template(name) for name in ("page_assets.html", "fragment.html", "fragment_font.html", "iframe.html")]

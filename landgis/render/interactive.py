@@ -35,7 +35,7 @@ from landgis.figures import Figures, layer_figures
 from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, Classification
 from landgis.render.simplify import simplify_for_drawing
 from landgis.render.text import attribution, county_words, density_word, source_title, unit_word
-from landgis.render.webmap_layers import TownshipLayers, template_text
+from landgis.render.webmap_layers import TownshipLayers
 from landgis.render.webpage import (  # the page makers, re-exported: the map's own API
     fragment_html,
     iframe_html,
@@ -150,10 +150,6 @@ def web_tolerance(layer: gpd.GeoDataFrame, *, pixels: int = 1000) -> float:
 
 
 # --- the map ------------------------------------------------------------------------------------
-#: The DOM helpers every landgis map script starts with (``templates/dom_helpers.js``): ``el`` builds an
-#: element whose text is set as text (user data never becomes markup), ``esc`` escapes text for the few
-#: Leaflet APIs that take HTML strings (the layer control), ``footnotes`` adds the footnote panel.
-DOM_HELPERS_JS = template_text("dom_helpers.js")
 _TownshipLayers = TownshipLayers  # the name the tests and older callers know
 
 

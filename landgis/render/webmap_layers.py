@@ -1,6 +1,7 @@
 """The township layers of the web map: one branca element, its JavaScript and CSS in ``render/templates/``.
 
-The element's own template only wires data to the shipped script: the GeoJSON and the spec go in as
+The element's own template (``templates/township_layers.html``) only wires data to the shipped script:
+the GeoJSON and the spec go in as
 JSON (``tojson``), the script (``templates/webmap.js``) puts every user string into the page with
 ``textContent``. The rendered macros reach the figure as literal text
 (:class:`~landgis.render.literal_elements.DataMacroElement`), so user text is never compiled as Jinja2.
@@ -17,40 +18,11 @@ True
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib.resources import files
-
-from jinja2 import Template
-
 from landgis.printable import printable_data
 from landgis.render.literal_elements import DataMacroElement
+from landgis.render.shipped import template, template_text
 
-__all__ = ["TownshipLayers", "template", "template_text"]
-
-
-@lru_cache(maxsize=None)
-def template_text(name: str) -> str:
-    """The text of a file shipped in ``landgis/render/templates/`` (our own code, no user data).
-
-    Examples
-    --------
-    >>> "function el(" in template_text("dom_helpers.js")
-    True
-    """
-    return files("landgis.render").joinpath("templates", name).read_text(encoding="utf-8")
-
-
-@lru_cache(maxsize=None)
-def template(name: str, autoescape: bool = True) -> Template:
-    """A shipped file of ``landgis/render/templates/`` compiled as a Jinja2 template (only ever our own text;
-    user values reach it as variables).
-
-    Examples
-    --------
-    >>> template("iframe.html").render(title="<b>", height="9px", doc="")[:50]
-    '<iframe class="landgis-map-frame" title="&lt;b&gt;'
-    """
-    return Template(template_text(name), autoescape=autoescape)
+__all__ = ["TownshipLayers"]
 
 
 class TownshipLayers(DataMacroElement):

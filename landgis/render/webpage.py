@@ -32,7 +32,7 @@ from landgis.errors import InputError, LandgisError
 from landgis.files import write_bytes
 from landgis.render.fonts import webfont_css
 from landgis.render.literal_elements import LiteralElement
-from landgis.render.webmap_layers import template
+from landgis.render.shipped import template
 
 __all__ = ["self_contained_html", "fragment_html", "iframe_html", "write_html", "leaflet_assets", "walk"]
 
