@@ -84,6 +84,9 @@ class Figures:
         Each township of the layer (its layer name) and its figure (0 for 无供应).
     area_km2 : float or None
         The layer's area, for densities; ``None`` without a township layer.
+    map_classes : dict
+        The classes of the run's maps, made once by :func:`landgis.render.classes.run_classes` and
+        shared by every map that draws the same column.
     """
 
     county: County
@@ -93,7 +96,7 @@ class Figures:
     columns: Mapping[str, Figure]
     townships: Mapping[str, Decimal]
     area_km2: float | None
-    _classes: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    map_classes: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def whole(self) -> str:
@@ -152,25 +155,6 @@ class Figures:
             return None
         name = max(self.townships, key=lambda k: self.townships[k])
         return name, self.townships[name]
-
-    def classes(self, layer: gpd.GeoDataFrame, column: str, scheme: str = "natural_breaks", k: int | None = None):
-        """The classes of a mapped column of ``layer`` (the run's layer), made once and shared by every map.
-
-        Breaks, legend labels, colours and each township's class come from
-        :func:`landgis.render.classes.classify` in the run's unit; a second request for the same map gets
-        the same :class:`~landgis.render.classes.Classification`, so no writer classes for itself.
-
-        Examples
-        --------
-        >>> figures.classes(layer, "total") is figures.classes(layer, "total")  # doctest: +SKIP
-        True
-        """
-        from landgis.render.classes import classify  # the classification is drawing's; the model keeps it
-
-        key = (tuple(str(n) for n in layer["name"]), column, scheme, k)
-        if key not in self._classes:
-            self._classes[key] = classify(layer, column, scheme=scheme, k=k, unit=display_unit(self.unit))
-        return self._classes[key]
 
     def lines(self, column: str = "total", where: str = "map") -> list[str]:
         """The county figure, then 乡镇合计 and the difference where they differ.

@@ -73,12 +73,12 @@ def test_county_figures_are_the_plans_own(layer):
 
 
 def test_a_maps_classes_are_made_once_in_the_runs_unit(layer):
-    from landgis.render.classes import classify
+    from landgis.render.classes import classify, run_classes
 
     figs = layer_figures(layer, LIANZHOU, unit="mu")
-    total = figs.classes(layer, "total")
-    assert figs.classes(layer, "total") is total  # every map of the run gets the same classes
-    assert figs.classes(layer, "total", scheme="quantiles", k=3) is not total
+    total = run_classes(figs, layer, "total")
+    assert run_classes(figs, layer, "total") is total  # every map of the run gets the same classes
+    assert run_classes(figs, layer, "total", scheme="quantiles", k=3) is not total
     fresh = classify(layer, "total", unit="mu")
     assert (total.bins, total.labels, total.unit) == (fresh.bins, fresh.labels, "mu")
     assert total.assignment.to_dict() == fresh.assignment.to_dict()

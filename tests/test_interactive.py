@@ -98,18 +98,19 @@ def test_one_layer_per_category_total_and_density(layer):
 def test_the_map_formats_the_runs_figures(layer):
     """Classes, county lines and township figures are the model's: the map adds up and classes nothing itself."""
     from landgis.figures import layer_figures
+    from landgis.render.classes import run_classes
 
     figs = layer_figures(layer, LIANZHOU)
     m = web_map(layer, county=LIANZHOU, figures=figs, scheme="quantiles", k=3)
     spec, feats = _element(m).spec, _features(m)
     columns = [*layer.attrs["categories"], "total", "density"]
-    assert len(figs._classes) == len(columns)  # one classification per map, asked of the model
+    assert len(figs.map_classes) == len(columns)  # one classification per map, asked of the model
     for ls, column in zip(spec["layers"], columns):
-        cls = figs.classes(layer, column, scheme="quantiles", k=3)  # the same object the map drew
+        cls = run_classes(figs, layer, column, scheme="quantiles", k=3)  # the same object the map drew
         assert [row[1] for row in ls["legend"] if len(row) == 2] == list(cls.labels)[::-1]
         for name, f in feats.items():
             assert f["properties"]["style"][ls["key"]] == [cls.colour_of(name), int(cls.assignment[name])]
-    assert len(figs._classes) == len(columns)
+    assert len(figs.map_classes) == len(columns)
     assert spec["county"] == figs.lines("total")
     for name, f in feats.items():  # each township's figure is the model's (its stated total or its sum)
         rows = {r[0]: r[1] for r in f["properties"]["rows"]}

@@ -32,7 +32,7 @@ from landgis.county import County, resolve_county
 from landgis.crs import transform_geometry, wgs84_to_gcj02
 from landgis.errors import InputError
 from landgis.figures import Figures, layer_figures
-from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, Classification
+from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, Classification, run_classes
 from landgis.render.simplify import simplify_for_drawing
 from landgis.render.text import attribution, county_words, density_word, source_title, unit_word
 from landgis.render.webmap_layers import TownshipLayers
@@ -182,7 +182,7 @@ def web_map(
     One base layer (radio button) per category, for the total and for the density; the legend
     follows the layer shown. Hovering a township shows its name and value, clicking it its full
     breakdown (every category, total, density, share). Classes and colours are the run's
-    (:meth:`landgis.figures.Figures.classes`), those of the printed maps; townships with no supply
+    (:func:`landgis.render.classes.run_classes`), those of the printed maps; townships with no supply
     are hatched grey and listed as 无供应. The map only formats: it adds up and classes nothing.
 
     Parameters
@@ -293,7 +293,7 @@ def _columns(layer: gpd.GeoDataFrame, figs: Figures, words: dict[str, str], sche
              for i, cat in enumerate(layer.attrs.get("categories") or [])]
     named += [("total", "total", words["total"], unit_label),
               ("density", "density", words["density"], density_word(figs.lang))]
-    return [_Column(key, column, label, suffix, figs.classes(layer, column, scheme=scheme, k=k))
+    return [_Column(key, column, label, suffix, run_classes(figs, layer, column, scheme=scheme, k=k))
             for key, column, label, suffix in named]
 
 
