@@ -7,7 +7,13 @@ Three steps, one function each::
     write_html(html, "lianzhou_2026.html")  # atomic write; returns the size in bytes
 
 :func:`fragment_html` gives the same map as a ``<div>`` with its scripts, to paste into another page
-(several per page are fine). Every user string (township and category names, the footnote) travels
+(several per page are fine); the page makers live in :mod:`landgis.render.webpage`.
+
+:func:`web_map` is a short pipeline: check the options, take the run's figures, simplify the townships,
+take each layer's classes from the run (:func:`landgis.render.classes.run_classes`), format each
+township as a GeoJSON feature and the map as a spec, then hand both to one branca element
+(:class:`landgis.render.webmap_layers.TownshipLayers`), whose script and styles are in ``templates/``.
+Every user string (township and category names, the footnote) travels
 to the browser as JSON through the Jinja ``tojson`` filter and is put into the page with
 ``textContent``, never as HTML; the rendered script is handed to folium as literal text
 (:mod:`landgis.render.literal_elements`), so it is never compiled as a template.
