@@ -20,7 +20,7 @@ The rules, in one place:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
 
@@ -95,6 +95,9 @@ class Figures:
         The layer's area, for densities; ``None`` without a township layer.
     broken_down : bool
         Whether the plan gives any figure by township (a total, a category, or 无供应).
+    map_classes : dict
+        The classes of the run's maps, made once by :func:`landgis.render.classes.run_classes` and
+        shared by every map that draws the same column.
     """
 
     county: County
@@ -105,6 +108,7 @@ class Figures:
     townships: Mapping[str, Decimal]
     area_km2: float | None
     broken_down: bool = True
+    map_classes: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def whole(self) -> str:

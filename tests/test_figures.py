@@ -72,6 +72,18 @@ def test_county_figures_are_the_plans_own(layer):
     assert float(figs.columns["工矿仓储用地"].difference) == pytest.approx(0, abs=1e-9)
 
 
+def test_a_maps_classes_are_made_once_in_the_runs_unit(layer):
+    from landgis.render.classes import classify, run_classes
+
+    figs = layer_figures(layer, LIANZHOU, unit="mu")
+    total = run_classes(figs, layer, "total")
+    assert run_classes(figs, layer, "total") is total  # every map of the run gets the same classes
+    assert run_classes(figs, layer, "total", scheme="quantiles", k=3) is not total
+    fresh = classify(layer, "total", unit="mu")
+    assert (total.bins, total.labels, total.unit) == (fresh.bins, fresh.labels, "mu")
+    assert total.assignment.to_dict() == fresh.assignment.to_dict()
+
+
 def test_townships_above_the_plan_are_said_so_never_a_negative_unplaced():
     plan = _plan("某县2026年度国有建设用地供应计划\n全县供应总量10公顷。\n城关镇住宅用地6公顷。\n河口镇住宅用地5公顷。")
     county = find_county("怀集县")

@@ -95,6 +95,56 @@ def test_one_layer_per_category_total_and_density(layer):
     assert _element(m).spec["county"] == ["全市（计划）：158.18 公顷", "乡镇合计：156.40 公顷", "未落实到乡镇：1.78 公顷"]
 
 
+def test_the_map_formats_the_runs_figures(layer):
+    """Classes, county lines and township figures are the model's: the map adds up and classes nothing itself."""
+    from landgis.figures import layer_figures
+    from landgis.render.classes import run_classes
+
+    figs = layer_figures(layer, LIANZHOU)
+    m = web_map(layer, county=LIANZHOU, figures=figs, scheme="quantiles", k=3)
+    spec, feats = _element(m).spec, _features(m)
+    columns = [*layer.attrs["categories"], "total", "density"]
+    assert len(figs.map_classes) == len(columns)  # one classification per map, asked of the model
+    for ls, column in zip(spec["layers"], columns):
+        cls = run_classes(figs, layer, column, scheme="quantiles", k=3)  # the same object the map drew
+        assert [row[1] for row in ls["legend"] if len(row) == 2] == list(cls.labels)[::-1]
+        for name, f in feats.items():
+            assert f["properties"]["style"][ls["key"]] == [cls.colour_of(name), int(cls.assignment[name])]
+    assert len(figs.map_classes) == len(columns)
+    assert spec["county"] == figs.lines("total")
+    for name, f in feats.items():  # each township's figure is the model's (its stated total or its sum)
+        rows = {r[0]: r[1] for r in f["properties"]["rows"]}
+        assert rows["供应总量（公顷）"] == figs.text(figs.townships[name], label=False)
+
+
+def test_figures_in_another_unit_are_refused(layer):
+    from landgis.errors import InputError
+    from landgis.figures import layer_figures
+
+    with pytest.raises(InputError, match="figures are in ha/zh, the map in mu/zh"):
+        web_map(layer, county=LIANZHOU, unit="mu", figures=layer_figures(layer, LIANZHOU))
+
+
+def test_render_modules_hold_no_javascript_or_css():
+    """The pages' scripts and styles live in render/templates/; Python holds none (docstrings aside)."""
+    import ast
+    from pathlib import Path
+
+    import landgis.render
+
+    web = re.compile(r"<script|<style|\bstyle\s*=\s*\"|\bfunction\b\s*\w*\s*\(|@font-face|\bvar\s+\w+\s*=|\bL\.\w+\(")
+    found = []
+    for path in sorted(Path(landgis.render.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = {id(n.body[0].value) for n in ast.walk(tree)
+                if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef)) and n.body
+                and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        found += [f"{path.name}:{node.lineno}" for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs
+                  and web.search(node.value)]
+    assert not found
+
+
 def test_unit_mu_multiplies_by_15(layer):
     feats = _features(web_map(layer, unit="mu", county=LIANZHOU))
     rows = {r[0]: r[1] for r in feats["龙坪镇"]["properties"]["rows"]}

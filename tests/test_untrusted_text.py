@@ -307,11 +307,12 @@ def test_qgis_project_xml_holds_no_control_characters(run):
 # --- the pieces -----------------------------------------------------------------------------------
 def test_every_landgis_jinja_environment_autoescapes():
     from landgis.render import gpkg_styles, interactive, qa_map, report
+    from landgis.render.shipped import template
 
     assert report._ENV.autoescape is True and gpkg_styles._ENV.autoescape is True
-    for template in (interactive._TownshipLayers._template, qa_map._QALayers._template,
-                     interactive._ASSET_TEMPLATE, interactive._FRAGMENT_TEMPLATE):
-        assert template.environment.autoescape is True
+    pages = [template(name) for name in ("page_assets.html", "fragment.html", "fragment_font.html", "iframe.html")]
+    for tpl in (interactive._TownshipLayers._template, qa_map._QALayers._template, *pages):
+        assert tpl.environment.autoescape is True
 
 
 @pytest.mark.parametrize("payload", ["{{ 7*7 }}", "{% if %}", "{# x", "{% raw %}", "{{ lipsum }}", "</script>"])

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field, replace
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -25,7 +25,10 @@ from landgis.categories import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, colour_for, look
 from landgis.errors import InputError
 from landgis.units import DENSITY_DECIMALS, PRECISION, display_unit, factor, format_number
 
-__all__ = ["Classification", "SCHEMES", "classify", "classify_pooled", "resolve_column", "values_in_unit", "NO_SUPPLY_FACE",
+if TYPE_CHECKING:
+    from landgis.figures import Figures
+
+__all__ = ["Classification", "SCHEMES", "classify", "classify_pooled", "run_classes", "resolve_column", "values_in_unit", "NO_SUPPLY_FACE",
            "NO_SUPPLY_HATCH", "FEW_TOWNSHIPS", "MAX_CLASSES_FEW"]
 
 # mapclassify is imported inside functions: it loads scipy.stats and scikit-learn (2-3 s), which only a
@@ -287,6 +290,24 @@ def _classification(column: str, scheme: str, unit: str, bins: list[float], lowe
         assignment=assignment,
         decimals=decimals,
     )
+
+
+def run_classes(figures: Figures, layer: gpd.GeoDataFrame, column: str, *, scheme: str = "natural_breaks",
+                k: int | None = None) -> Classification:
+    """The run's classes of a mapped column: made once, kept in the run's figures, shared by every map.
+
+    :func:`classify` in the figures' unit; a second map of the same column, scheme and classes gets the
+    very same :class:`Classification`, so no map classes for itself.
+
+    Examples
+    --------
+    >>> run_classes(figures, layer, "total") is run_classes(figures, layer, "total")  # doctest: +SKIP
+    True
+    """
+    key = (tuple(str(n) for n in layer["name"]), column, scheme, k)
+    if key not in figures.map_classes:
+        figures.map_classes[key] = classify(layer, column, scheme=scheme, k=k, unit=display_unit(figures.unit))
+    return figures.map_classes[key]
 
 
 def classify_pooled(

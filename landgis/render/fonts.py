@@ -33,6 +33,7 @@ from matplotlib.text import Text
 
 from landgis.errors import LandgisError
 from landgis.printable import printable
+from landgis.render.shipped import template
 
 __all__ = ["FONT_FAMILY", "cjk_font_path", "use_cjk_font", "pin_font", "rc_params", "webfont_css"]
 
@@ -217,12 +218,4 @@ def webfont_css(text: str, family: str = "landgis-cjk") -> str:
         raise ValueError(f"font family name {family!r} must be letters, digits, '-', '_' or spaces")
     chars = "".join(sorted(set(_ALWAYS) | {c for c in text if c.isprintable()}))
     data = base64.b64encode(_subset_woff(chars)).decode("ascii")
-    return (
-        "@font-face {\n"
-        f'  font-family: "{family}";\n'
-        f'  src: url(data:font/woff;base64,{data}) format("woff");\n'
-        "  font-weight: normal;\n"
-        "  font-style: normal;\n"
-        "  font-display: block;\n"
-        "}\n"
-    )
+    return template("font_face.css", autoescape=False).render(family=family, data=data)  # family checked above

@@ -1,6 +1,7 @@
 """The township layers of the web map: one branca element, its JavaScript and CSS in ``render/templates/``.
 
-The element's own template only wires data to the shipped script: the GeoJSON and the spec go in as
+The element's own template (``templates/township_layers.html``) only wires data to the shipped script:
+the GeoJSON and the spec go in as
 JSON (``tojson``), the script (``templates/webmap.js``) puts every user string into the page with
 ``textContent``. The rendered macros reach the figure as literal text
 (:class:`~landgis.render.literal_elements.DataMacroElement`), so user text is never compiled as Jinja2.
@@ -17,27 +18,11 @@ True
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib.resources import files
-
-from jinja2 import Template
-
 from landgis.printable import printable_data
 from landgis.render.literal_elements import DataMacroElement
+from landgis.render.shipped import template, template_text
 
-__all__ = ["TownshipLayers", "template_text"]
-
-
-@lru_cache(maxsize=None)
-def template_text(name: str) -> str:
-    """The text of a file shipped in ``landgis/render/templates/`` (our own code, no user data).
-
-    Examples
-    --------
-    >>> "function el(" in template_text("dom_helpers.js")
-    True
-    """
-    return files("landgis.render").joinpath("templates", name).read_text(encoding="utf-8")
+__all__ = ["TownshipLayers"]
 
 
 class TownshipLayers(DataMacroElement):
@@ -52,19 +37,7 @@ class TownshipLayers(DataMacroElement):
         Layers, legend, title, footnotes, bounds and labels of the map.
     """
 
-    _template = Template("""
-{% macro header(this, kwargs) %}
-<style>
-{{ this.css | safe }}</style>
-{% endmacro %}
-{% macro script(this, kwargs) %}
-(function () {
-{{ this.dom_helpers | safe }}
-{{ this.js | safe }}
-landgisTownshipMap({{ this._parent.get_name() }}, {{ this.data | tojson }}, {{ this.spec | tojson }});
-})();
-{% endmacro %}
-""", autoescape=True)  # user values only as data: tojson, then textContent in the page
+    _template = template("township_layers.html")  # user values only as data: tojson, then textContent
 
     def __init__(self, data: dict, spec: dict):
         super().__init__()
