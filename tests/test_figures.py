@@ -220,3 +220,94 @@ def test_cli_plan_table_adds_up_to_the_models_township_sum(built):
     assert Decimal(row.split()[-1]) == figs.total.townships, name
     row = next(line for line in out.splitlines() if line.startswith("计划总量"))
     assert Decimal(row.split()[-1]) == figs.total.stated, name
+
+
+# --- colours: each township's colour in the print map's PNG is its class colour -----------------
+def _hex_rgb(colour: str):
+    import numpy as np
+    from matplotlib.colors import to_rgb
+
+    return np.round(np.array(to_rgb(colour)) * 255).astype(int)
+
+
+def _map_axes(fig, layer_p):
+    """The sheet's map panel: the largest axes whose view holds the whole drawn layer (the locator is smaller)."""
+    x0, y0, x1, y1 = layer_p.total_bounds
+    holds = [ax for ax in fig.axes if min(ax.get_xlim()) <= x0 and max(ax.get_xlim()) >= x1
+             and min(ax.get_ylim()) <= y0 and max(ax.get_ylim()) >= y1]
+    return max(holds, key=lambda ax: ax.get_position().width * ax.get_position().height)
+
+
+def _png_fills(png: Path, fig, layer_p, inset_px: float = 8.0) -> dict[str, tuple]:
+    """Each township's modal colour in the written PNG over the pixels well inside it (borders and the
+    label take only part of it), with the share of those pixels it covers.
+
+    The PNG is the file the atlas wrote; the pixel of a point is found through the transform of the
+    same sheet drawn again (the drawing is deterministic), as the file was saved (no tight bbox)."""
+    import numpy as np
+    import shapely
+    from PIL import Image
+
+    image = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    height, width = image.shape[:2]
+    ax = _map_axes(fig, layer_p)
+    ax.apply_aspect()
+    to_fig = ax.transData + fig.transFigure.inverted()  # data → figure fraction
+
+    def px(xy):
+        f = to_fig.transform(xy)
+        return np.column_stack([f[:, 0] * width, (1 - f[:, 1]) * height])
+
+    (ax0, _), (ax1, _) = px(np.array([[ax.get_xlim()[0], 0], [ax.get_xlim()[1], 0]]))
+    metres_per_px = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (ax1 - ax0)
+    from_px = to_fig.inverted()
+    out = {}
+    for name, geom in zip(layer_p["name"], layer_p.geometry):
+        inner = geom.buffer(-inset_px * metres_per_px)
+        if inner.is_empty:
+            continue
+        (cx0, cy1), (cx1, cy0) = px(np.array([[inner.bounds[0], inner.bounds[1]], [inner.bounds[2], inner.bounds[3]]]))
+        cols = np.arange(max(int(cx0), 0), min(int(cx1) + 1, width))
+        rows = np.arange(max(int(cy0), 0), min(int(cy1) + 1, height))
+        cc, rr = np.meshgrid(cols, rows)
+        frac = np.column_stack([(cc.ravel() + 0.5) / width, 1 - (rr.ravel() + 0.5) / height])
+        data = from_px.transform(frac)
+        inside = shapely.contains_xy(inner, data[:, 0], data[:, 1])
+        pixels = image[rr.ravel()[inside], cc.ravel()[inside]]
+        if len(pixels) < 30:
+            continue
+        colours, counts = np.unique(pixels, axis=0, return_counts=True)
+        out[str(name)] = (colours[counts.argmax()], counts.max() / len(pixels))
+    return out
+
+
+@pytest.mark.parametrize("column", ["total", "density"])
+def test_print_map_png_colours_every_township_in_its_class(built, column):
+    """The total and density sheets: every township's fill in the written PNG is its class colour, and a
+    township without supply shows the 无供应 ground; each class holds its values."""
+    import numpy as np
+
+    from landgis.categories import NO_SUPPLY_FACE
+    from landgis.render.furniture import drawing_layer, plot_crs
+    from landgis.render.static import choropleth
+
+    name, atlas, figs = built
+    if figs.area_km2 is None:
+        pytest.skip("no township layer: the outline sheet has no township classes")
+    fig = choropleth(atlas.layer, column, unit=figs.unit, lang=figs.lang, county=figs.county, figures=figs)
+    cls = fig.landgis_classification
+    layer_p = drawing_layer(atlas.layer, plot_crs(atlas.layer, figs.county))
+    fills = _png_fills(atlas.out_dir / "maps" / f"{file_stem(atlas.layer, column, figs.lang)}.png", fig, layer_p)
+    assert len(fills) >= 0.8 * len(layer_p), (name, column, sorted(set(map(str, layer_p["name"])) - set(fills)))
+    bounds = [cls.lower, *cls.bins]
+    for town, (pixel, share) in fills.items():
+        k = int(cls.assignment[town])
+        want = cls.colours[k] if k >= 0 else NO_SUPPLY_FACE
+        assert share > 0.5 and np.abs(pixel - _hex_rgb(want)).max() <= 2, (name, column, town, k, pixel, want, share)
+        if k >= 0:  # the class holds the township's value (each class is (lower, upper], the first closed)
+            assert bounds[k] - 1e-9 <= cls.values[town] <= bounds[k + 1] + 1e-9, (town, k, cls.values[town], bounds)
+        else:
+            assert cls.values[town] == 0, town
+    if column == "total":  # the classified values are the model's township figures
+        for town, value in figs.townships.items():
+            assert cls.values[town] == pytest.approx(figs.number(value)), (name, town)
