@@ -311,3 +311,118 @@ def test_print_map_png_colours_every_township_in_its_class(built, column):
     if column == "total":  # the classified values are the model's township figures
         for town, value in figs.townships.items():
             assert cls.values[town] == pytest.approx(figs.number(value)), (name, town)
+
+
+# --- the example plans: their headline figures, in the cheap outputs ---------------------------
+EXPECTED = __import__("json").loads((DATA / "expected.json").read_text("utf-8"))
+#: Example plans with townships that a county's units take (no county of theirs ships a layer).
+EXAMPLES = [f for f, e in EXPECTED.items() if not e.get("reject") and e.get("townships")
+            and f not in ("ex02.txt", "ex12.txt", "ex13.txt", "ex16.txt")]
+#: Plans naming areas that are not units of their county (韶关高新区, 高新区, 经开区, 淀山湖镇 not in 2023 codes):
+#: without a layer holding them, the atlas stops with one line naming the file and the unknown area.
+NOT_UNITS = {"ex02.txt": "韶关高新区", "ex12.txt": "高新区", "ex13.txt": "经开区", "ex16.txt": "淀山湖镇"}
+
+
+def _example(file: str):
+    """The example's plan, county, no-layer allocation layer (as the atlas makes it) and model."""
+    from landgis.plan import reconcile
+
+    plan = parse_plan(DATA / file)
+    county = find_county(plan.county) if isinstance(plan.county, str) else plan.county
+    assert county is not None and county.shipped_layer() is None, file
+    layer = join(plan, county.units())
+    return plan, county, layer, compute_figures(plan, layer, county, has_layer=False), reconcile(plan)
+
+
+def _close(a, b, tol: float = 5e-7) -> bool:
+    return abs(float(a) - float(b)) <= tol
+
+
+@pytest.mark.parametrize("file", EXAMPLES)
+def test_example_plans_model_is_what_expected_json_says(file):
+    """The model of each example plan: plan total, each category total, each township's figure, 乡镇合计,
+    the difference and the top township are those of the hand-written expected.json."""
+    plan, county, layer, figs, _ = _example(file)
+    want = EXPECTED[file]
+    assert county.name == want["place"] or want["place"] in county.name or county.name in want["place"], file
+    if want.get("stated_total_ha") is None:
+        assert figs.total.stated is None, file
+    else:
+        assert _close(figs.total.stated, want["stated_total_ha"]), (file, figs.total.stated)
+    for cat, ha in (want.get("structure_ha") or {}).items():
+        assert cat in figs.columns and _close(figs.columns[cat].stated, ha), (file, cat)
+    names = layer.attrs.get("township_names") or {}
+    expected_towns = {names.get(t, t): v["total_ha"] for t, v in want["townships"].items()}
+    got = {t: v for t, v in figs.townships.items() if v}
+    assert set(got) == set(expected_towns), (file, sorted(set(got) ^ set(expected_towns)))
+    for town, ha in expected_towns.items():
+        assert _close(got[town], ha), (file, town, got[town], ha)
+    assert _close(figs.total.townships, sum(expected_towns.values()), 1e-5), file
+    if figs.total.stated is not None:
+        assert _close(figs.total.difference, want["stated_total_ha"] - sum(expected_towns.values()), 1e-5), file
+    top = max(expected_towns.values())
+    assert figs.top_township()[0] in {t for t, v in expected_towns.items() if v == top}, file
+    for cat in figs.categories:  # a category's 乡镇合计 is the sum of its township cells in expected.json
+        cells = sum(v["categories"].get(cat, 0) for v in want["townships"].values())
+        assert _close(figs.columns[cat].townships, cells, 1e-5), (file, cat)
+
+
+@pytest.mark.parametrize("file", EXAMPLES)
+def test_example_plans_tables_report_and_word_say_the_models_figures(file, tmp_path, capsys):
+    """The outputs a no-layer atlas writes for the plan, by their own writers: allocations.xlsx/.csv cells,
+    index.html's text (without its map) and 报告.docx, and the ``landgis plan`` table."""
+    from landgis.atlas import _write_tables
+    from landgis.cli import main
+    from landgis.render.report import render_report
+    from landgis.render.word_report import write_word_report
+
+    plan, county, layer, figs, findings = _example(file)
+    _write_tables(plan, findings, layer, tmp_path / "tables", unit="ha", lang="zh", county=county, figures=figs)
+    wb = openpyxl.load_workbook(tmp_path / "tables" / "allocations.xlsx")
+    rows = {r[0]: r for r in wb.worksheets[1].iter_rows(min_row=2, values_only=True)}
+    assert rows["合计"][2:5] == pytest.approx((figs.number(figs.total.stated), figs.number(figs.total.townships),
+                                              figs.number(figs.total.difference)), abs=1e-9), file
+    for cat in figs.categories:
+        assert rows[cat][2:4] == pytest.approx((figs.number(figs.columns[cat].stated),
+                                                figs.number(figs.columns[cat].townships)), abs=1e-9), (file, cat)
+    top, value = figs.top_township()
+    sheet = wb.worksheets[0]
+    head = [c.value for c in sheet[1]]
+    total_col = next(i for i, h in enumerate(head) if str(h).startswith("合计"))
+    towns = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert towns[top][total_col] == pytest.approx(figs.number(value)), file
+    assert sum(r[total_col] or 0 for r in towns.values()) == pytest.approx(figs.number(figs.total.townships)), file
+    csv = (tmp_path / "tables" / "allocations.csv").read_text("utf-8-sig").splitlines()
+    csv_rows = {line.split(",")[1]: line.split(",") for line in csv[1:]}
+    assert float(csv_rows[top][total_col]) == pytest.approx(figs.number(value), abs=1e-4), file
+
+    headline = _headline(figs)
+    page = render_report(plan=plan, findings=findings, layer=layer, map_fragment="", static_files=[],
+                         atlas_dir=tmp_path, unit="ha", lang="zh", county=county, figures=figs)
+    (tmp_path / "index.html").write_text(page, "utf-8")
+    write_word_report(tmp_path / "报告.docx", plan=plan, findings=findings, layer=layer, static_files=[],
+                      atlas_dir=tmp_path, unit="ha", lang="zh", county=county, figures=figs)
+    page, word = _html_text(tmp_path / "index.html"), _docx_text(tmp_path / "报告.docx")
+    for what, text in headline.items():
+        assert _squash(text) in page, (file, "index.html", what, text)
+        assert _squash(text) in word, (file, "报告.docx", what, text)
+    assert f"{figs.whole}供应总量" in page and "用户提供的乡镇界线图层" not in page + word, file
+
+    capsys.readouterr()
+    assert main(["plan", str(DATA / file)]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("乡镇合计"))
+    assert _close(Decimal(row.split()[-1].replace(",", "")), figs.total.townships, 5e-5), (file, row)
+    if figs.total.stated is not None:
+        row = next(line for line in out.splitlines() if line.startswith("计划总量"))
+        assert _close(Decimal(row.split()[-1].replace(",", "")), figs.total.stated, 5e-5), (file, row)
+
+
+@pytest.mark.parametrize("file", sorted(NOT_UNITS))
+def test_example_plans_with_areas_that_are_not_units_stop_with_one_line(file, tmp_path):
+    args = [sys.executable, "-m", "landgis.cli", "atlas", str(DATA / file), "--out", str(tmp_path / "a"),
+            "--format", "pdf"]
+    run = subprocess.run(args, capture_output=True, text=True)
+    assert run.returncode == 2 and not (tmp_path / "a").exists(), (file, run.stderr)
+    error = run.stderr.strip().splitlines()[-1]
+    assert file in error and NOT_UNITS[file] in error, error
