@@ -426,3 +426,65 @@ def test_example_plans_with_areas_that_are_not_units_stop_with_one_line(file, tm
     assert run.returncode == 2 and not (tmp_path / "a").exists(), (file, run.stderr)
     error = run.stderr.strip().splitlines()[-1]
     assert file in error and NOT_UNITS[file] in error, error
+
+
+# --- the QA outputs: the plan's figures they show are the model's --------------------------------
+#: A 连州市 plan whose 连州镇 states a total (10) above its categories (6): 乡镇合计 is 15, its cells 11.
+TOWN_TOTAL_PLAN = ("连州市2026年度国有建设用地供应计划\n全市供应总量20公顷。\n"
+                   "连州镇供应量为10公顷，其中住宅用地6公顷；保安镇工矿仓储用地5公顷。\n")
+
+
+def _one_parcel_per_township(towns, plan):
+    """A 1 ha square parcel inside each township the plan allocates to, of its first category."""
+    import geopandas as gpd
+    import shapely
+
+    from landgis.crs import equal_area_crs, layer_centre
+
+    crs = equal_area_crs(*layer_centre(towns.to_crs(4326).geometry))
+    where = towns.to_crs(crs).set_index("name").geometry
+    first = plan.allocations.drop_duplicates("township")
+    rows = [(f"P{i}", r.township, r.category, where[r.township].representative_point())
+            for i, r in enumerate(first.itertuples())]
+    return gpd.GeoDataFrame({"地块编号": [r[0] for r in rows], "所属乡镇": [r[1] for r in rows],
+                             "用地类型": [r[2] for r in rows], "面积（公顷）": [1.0] * len(rows)},
+                            geometry=[shapely.box(p.x - 50, p.y - 50, p.x + 50, p.y + 50) for *_, p in rows],
+                            crs=crs).to_crs(4490)
+
+
+@pytest.mark.parametrize("plan_text, unit", [(SEED_PLAN, "ha"), (SEED_PLAN, "mu"), (TOWN_TOTAL_PLAN, "ha")],
+                         ids=["seed-ha", "seed-mu", "town-total"])
+def test_qa_quota_files_show_the_models_plan_figures(towns, plan_text, unit, tmp_path):
+    """quota.csv/.xlsx's 计划面积 is each plan cell at the tables' precision in the unit, as the atlas's tables
+    show it; the quota findings quote the cell as the model words it; the summary's 计划安排 is 乡镇合计."""
+    import pandas as pd
+
+    from landgis.qa import format_summary, qa, write_qa
+
+    plan = parse_plan(plan_text, LIANZHOU)
+    layer = join(plan, towns)
+    figs = compute_figures(plan, layer, LIANZHOU, unit=unit)
+    in_ha = compute_figures(plan, layer, LIANZHOU)
+    result = qa(_one_parcel_per_township(towns, plan), towns, plan, county=LIANZHOU)
+    write_qa(result, tmp_path / "qa", unit=unit)
+    cells = {(r.township, r.category): r.hectares_exact for r in plan.allocations.itertuples()}
+    for path in ("quota.csv", "quota.xlsx"):
+        table = (pd.read_csv(tmp_path / "qa" / path, dtype=str, encoding="utf-8-sig") if path.endswith("csv")
+                 else pd.read_excel(tmp_path / "qa" / path, sheet_name=1, dtype=str))
+        allocated = next(c for c in table.columns if c.startswith("计划面积"))
+        assert allocated == f"计划面积（{figs.text(0, label=True).split(' ', 1)[1]}）", path
+        shown = {(t, c): v for t, c, v in zip(table["乡镇"], table["用地类型"], table[allocated])}
+        for cell, ha in cells.items():
+            assert float(shown[cell]) == pytest.approx(float(figs.text(ha, "table", label=False).replace(",", "")),
+                                                       abs=1e-9), (path, cell, shown[cell])
+    quoted = 0
+    for message, category, town in zip(result.findings["message"], result.findings["category"],
+                                       result.findings["township_declared"]):
+        said = re.search(r"计划 ([\d,.]+)公顷", str(message))
+        if said and (town, category) in cells:
+            assert said.group(1) == in_ha.text(cells[(town, category)], "table", label=False), message
+            quoted += 1
+    assert quoted >= 2
+    assert result.summary["allocated_ha"] == pytest.approx(float(figs.total.townships)), result.summary
+    assert f"计划安排 {in_ha.text(in_ha.total.townships, 'table', label=False).replace(',', '')} 公顷" in \
+        format_summary(result)
