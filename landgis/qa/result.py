@@ -79,7 +79,8 @@ class QAResult:
     summary : dict
         ``n_parcels``, ``n_with_findings``, ``n_ok``, ``by_severity`` {severity: count of findings},
         ``by_kind`` {kind: count}, ``booked_ha``, ``allocated_ha`` (what the plan places in townships,
-        乡镇合计 of :mod:`landgis.figures`), ``engine``, ``source``, ``plan`` (its source) and ``source_crs`` (the parcels' CRS as read, e.g. ``"EPSG:4490"``).
+        乡镇合计 of :mod:`landgis.figures`), ``engine``, ``source``, ``plan`` (its source) and
+        ``source_crs`` (the parcels' CRS as read, e.g. ``"EPSG:4490"``).
     townships : geopandas.GeoDataFrame
         The township layer the parcels were checked against (for maps).
     fields : dict
