@@ -216,7 +216,7 @@ def planned_ha(plan) -> float:
     Examples
     --------
     >>> from landgis.plan import parse_plan
-    >>> planned_ha(parse_plan("某县2026年度国有建设用地供应计划\n供应总量9公顷。\n"
+    >>> planned_ha(parse_plan("某县2026年度国有建设用地供应计划\\n供应总量9公顷。\\n"
     ...                       "城关镇供应量为6公顷，其中住宅用地5公顷；河口镇住宅用地3公顷。"))
     9.0
     """
