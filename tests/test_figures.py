@@ -488,3 +488,26 @@ def test_qa_quota_files_show_the_models_plan_figures(towns, plan_text, unit, tmp
     assert result.summary["allocated_ha"] == pytest.approx(float(figs.total.townships)), result.summary
     assert f"计划安排 {in_ha.text(in_ha.total.townships, 'table', label=False).replace(',', '')} 公顷" in \
         format_summary(result)
+
+
+@pytest.mark.slow  # builds an atlas per example plan (the outline maps in PDF only: the fewest outputs)
+@pytest.mark.parametrize("file", EXAMPLES)
+def test_example_plan_atlases_say_the_models_figures(file, tmp_path):
+    """``landgis atlas PLAN --format pdf``: the outline sheet's PDF text, index.html and 报告.docx state the
+    model's plan total, 乡镇合计 and difference; allocations.xlsx holds its numbers."""
+    *_, figs, _ = _example(file)
+    out = tmp_path / "atlas"
+    subprocess.run([sys.executable, "-m", "landgis.cli", "atlas", str(DATA / file), "--out", str(out),
+                    "--format", "pdf"], capture_output=True, text=True, check=True)
+    sheet = _pdf_text(out / "maps" / f"{OUTLINE_STEM[0]}.pdf")
+    page, word = _html_text(out / "index.html"), _docx_text(out / "报告.docx")
+    for what, text in _headline(figs).items():
+        assert _squash(text) in page and _squash(text) in word, (file, what, text)
+    assert _squash(figs.text(figs.total.county, label=False)) in sheet, file
+    gap = figs.gap()
+    if gap is not None:
+        assert _squash(figs.label("townships")) in sheet and _squash(gap[1].rsplit(" ", 1)[0]) in sheet, file
+    rows = {r[0]: r for r in openpyxl.load_workbook(out / "tables" / "allocations.xlsx").worksheets[1]
+            .iter_rows(min_row=2, values_only=True)}
+    assert rows["合计"][2:5] == pytest.approx((figs.number(figs.total.stated), figs.number(figs.total.townships),
+                                              figs.number(figs.total.difference)), abs=1e-9), file
