@@ -8,17 +8,19 @@ plan and records the findings.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
 from landgis.categories import lookup
 from landgis.county import TownshipRegistry
+from landgis.figures import township_figures
 from landgis.qa.checks import fmt_ha
 from landgis.qa.labels import finding
 
 __all__ = ["QUOTA_COLUMNS", "BASIS", "BASIS_EN", "LEFT_OUT_REASONS", "booked", "combine", "reconcile", "repeated_rows",
-           "contributions", "repeats_taken_out"]
+           "contributions", "repeats_taken_out", "planned_ha"]
 
 #: Columns of :attr:`landgis.qa.QAResult.quota`, in order. ``booked_ha`` and ``n_parcels`` count parcels
 #: where they lie, with their drawn area; ``declared_ha`` and ``n_declared`` as declared (township and
@@ -171,7 +173,8 @@ def reconcile(got: pd.DataFrame, plan, findings: list[dict], registry: TownshipR
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`QUOTA_COLUMNS`.
+        Columns :data:`QUOTA_COLUMNS`; ``attrs["allocated_ha"]`` is what the plan places in townships
+        (:func:`planned_ha`), which the summaries state.
     """
     alloc, plan_cats = _allocations(plan, registry)
     marked = got["township"].astype(str).str.startswith(_LEFT) if len(got) else pd.Series([], dtype=bool)
@@ -202,7 +205,22 @@ def reconcile(got: pd.DataFrame, plan, findings: list[dict], registry: TownshipR
     q = q[list(QUOTA_COLUMNS)].reset_index(drop=True)
     q.attrs["basis"] = BASIS
     q.attrs["left_out"] = left_out
+    q.attrs["allocated_ha"] = planned_ha(plan)
     return q
+
+
+def planned_ha(plan) -> float:
+    """What the plan places in townships, in hectares: 乡镇合计 of :mod:`landgis.figures` (a township's
+    stated total, else the sum of its categories), which can exceed the sum of the quota's cells.
+
+    Examples
+    --------
+    >>> from landgis.plan import parse_plan
+    >>> planned_ha(parse_plan("某县2026年度国有建设用地供应计划\\n供应总量9公顷。\\n"
+    ...                       "城关镇供应量为6公顷，其中住宅用地5公顷；河口镇住宅用地3公顷。"))
+    9.0
+    """
+    return 0.0 if plan is None else float(sum(township_figures(plan).values(), Decimal(0)))
 
 
 def _allocations(plan, registry: TownshipRegistry):

@@ -78,8 +78,9 @@ class QAResult:
         :data:`QUOTA_COLUMNS`; ``status`` is ``"over"``, ``"under"``, ``"full"`` or ``"not_in_plan"``.
     summary : dict
         ``n_parcels``, ``n_with_findings``, ``n_ok``, ``by_severity`` {severity: count of findings},
-        ``by_kind`` {kind: count}, ``booked_ha``, ``allocated_ha``, ``engine``, ``source``, ``plan``
-        (its source) and ``source_crs`` (the parcels' CRS as read, e.g. ``"EPSG:4490"``).
+        ``by_kind`` {kind: count}, ``booked_ha``, ``allocated_ha`` (what the plan places in townships,
+        乡镇合计 of :mod:`landgis.figures`), ``engine``, ``source``, ``plan`` (its source) and
+        ``source_crs`` (the parcels' CRS as read, e.g. ``"EPSG:4490"``).
     townships : geopandas.GeoDataFrame
         The township layer the parcels were checked against (for maps).
     fields : dict
@@ -186,7 +187,7 @@ def summarise(fdf: pd.DataFrame, parcels: pd.DataFrame, quota: pd.DataFrame, **e
         "by_severity": {s: int((fdf["severity"] == s).sum()) for s in SEVERITIES},
         "by_kind": {k: int(v) for k, v in fdf["kind"].value_counts().items()},
         "booked_ha": float(quota["booked_ha"].sum()),
-        "allocated_ha": float(quota["allocated_ha"].sum()),
+        "allocated_ha": float(quota.attrs.get("allocated_ha", quota["allocated_ha"].sum())),  # 乡镇合计
         "quota_basis": quota.attrs.get("basis"),
         "quota_left_out": quota.attrs.get("left_out"),
     }

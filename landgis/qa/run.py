@@ -320,7 +320,7 @@ def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir
         "n_ok": run.n_parcels - run.n_with_findings,
         "by_severity": {s: int(by_sev.get(s, 0)) for s in SEVERITIES},
         "by_kind": {k: int(v) for k, v in sorted(by_kind.items(), key=lambda kv: -kv[1])},
-        "booked_ha": float(quota["booked_ha"].sum()), "allocated_ha": float(quota["allocated_ha"].sum()),
+        "booked_ha": float(quota["booked_ha"].sum()), "allocated_ha": float(quota.attrs.get("allocated_ha", quota["allocated_ha"].sum())),
         "quota_basis": quota.attrs.get("basis"), "quota_left_out": quota.attrs.get("left_out"),
         "n_partitions": run.n_partitions, "overlaps_within_partitions": run.overlaps_within,
         "overlaps_across_partitions": run.overlaps_across, "border_parcels": run.border_parcels,
