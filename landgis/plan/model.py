@@ -137,9 +137,9 @@ class Plan:
         Examples
         --------
         >>> from landgis.plan import parse_plan
-        >>> parse_plan("成都市各区2023年度国有建设用地供应计划\n供应总量3650公顷。").scope
+        >>> parse_plan("成都市各区2023年度国有建设用地供应计划\\n供应总量3650公顷。").scope
         '各区'
-        >>> parse_plan("某县2026年度国有建设用地供应计划\n供应总量9公顷。").scope is None
+        >>> parse_plan("某县2026年度国有建设用地供应计划\\n供应总量9公顷。").scope is None
         True
         """
         heading = next((line for line in (self.text or "").splitlines()[:5] if "供应计划" in line), "")
