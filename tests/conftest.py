@@ -97,6 +97,14 @@ class OfflineBrowser:
         return self.open_offline(path, **kwargs)
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
+def pytest_collection_modifyitems(items):
+    """A test that opens Chromium (the ``browser`` fixture) is ``slow``, marked by hand or not."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def _chromium():
     """One headless Chromium for the whole session."""

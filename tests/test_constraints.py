@@ -138,6 +138,7 @@ def test_cli_writes_constraint_tables(site, tmp_path):
     assert "与永久基本农田重叠" in findings
 
 
+@pytest.mark.slow  # runs the landgis command in 3 new processes
 def test_bad_constraint_arguments_exit_2(site, tmp_path):
     for extra in (["--constraint", "永久基本农田"], ["--constraint", f"永久基本农田={tmp_path / 'none.shp'}"],
                   ["--constraints", str(tmp_path / "nowhere")]):
@@ -196,6 +197,7 @@ def test_combined_layer_split_by_its_type_column(site, towns, tmp_path):
     assert ("P3", "永久基本农田") not in t.index
 
 
+@pytest.mark.slow  # runs the landgis command in 3 new processes
 def test_parcels_gpkg_keeps_the_input_crs(site, tmp_path):
     gk = gpd.read_file(site["parcels"]).to_crs(4546)  # CGCS2000 / 3-degree Gauss-Krüger CM 111E
     gk.to_file(tmp_path / "gk.gpkg", engine="pyogrio")

@@ -46,6 +46,7 @@ def test_level_words_and_codes_of_other_levels_are_refused_with_candidates(query
         assert word in msg
 
 
+@pytest.mark.slow  # runs the landgis command in 3 new processes
 def test_county_option_refuses_a_level_word_in_one_line():
     import subprocess
     import sys

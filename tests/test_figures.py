@@ -153,7 +153,8 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module", params=list(CASES))
+# Each case builds a whole atlas: every test of it is slow (marks on a fixture's params reach its tests).
+@pytest.fixture(scope="module", params=[pytest.param(case, marks=pytest.mark.slow) for case in CASES])
 def built(request, tmp_path_factory):
     plan, county, unit, lang = CASES[request.param]
     out = tmp_path_factory.mktemp(request.param) / "atlas"

@@ -3,6 +3,7 @@ set-aside figures, refusals — and the ledger holds each area figure of the tex
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -74,6 +75,12 @@ def _problems(plan: Plan, exp: dict) -> list[str]:
     return out
 
 
+@functools.cache
+def _parsed(name: str) -> Plan:
+    """An example parsed once for its five checks below (a Plan is frozen; no check changes it)."""
+    return parse_plan(EXAMPLES / name)
+
+
 PLANS = sorted(name for name, exp in EXPECTED.items() if not exp.get("reject"))
 REJECTS = sorted(name for name, exp in EXPECTED.items() if exp.get("reject"))
 
@@ -81,7 +88,7 @@ REJECTS = sorted(name for name, exp in EXPECTED.items() if exp.get("reject"))
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_GAPS[n], strict=True))
                                   if n in KNOWN_GAPS else n for n in PLANS])
 def test_example_figures(name):
-    plan = parse_plan(EXAMPLES / name)
+    plan = _parsed(name)
     assert _problems(plan, EXPECTED[name]) == []
 
 
@@ -90,7 +97,7 @@ def test_example_adds_up_as_expected(name):
     """A plan that adds up has no warning; one that does not is never called 相符."""
     if name in KNOWN_GAPS:
         pytest.skip(KNOWN_GAPS[name])
-    findings = reconcile(parse_plan(EXAMPLES / name))
+    findings = reconcile(_parsed(name))
     warnings = [f.kind for f in findings if f.severity == "warning" and f.kind not in ("unknown_township",)]
     assert (not warnings) == EXPECTED[name]["adds_up"], warnings
 
@@ -98,7 +105,7 @@ def test_example_adds_up_as_expected(name):
 @pytest.mark.parametrize("name", PLANS)
 def test_example_sub_items_and_groups(name):
     exp = EXPECTED[name]
-    plan = parse_plan(EXAMPLES / name)
+    plan = _parsed(name)
     if "sub_items_ha" in exp and name not in KNOWN_GAPS:
         got = Counter((scope, parent, sub, round(float(h), 4)) for scope, parent, sub, h in plan.sub_items)
         want = Counter((s["scope"], s["parent"], s["name"], round(s["ha"], 4)) for s in exp["sub_items_ha"])
@@ -114,7 +121,7 @@ def test_example_set_aside_figures_are_in_the_ledger(name):
     """Figures expected.json sets aside are never allocations: set aside, a group or a sub-item."""
     if name in KNOWN_GAPS:
         pytest.skip(KNOWN_GAPS[name])
-    ledger = parse_plan(EXAMPLES / name).ledger
+    ledger = _parsed(name).ledger
     aside = ledger[ledger["role"].isin(["set_aside", "group", "sub_item"])]
     for item in EXPECTED[name].get("set_aside", []):
         if item["ha"] is not None:  # 每亩450万元 is a price, not an area figure
@@ -124,7 +131,7 @@ def test_example_set_aside_figures_are_in_the_ledger(name):
 @pytest.mark.parametrize("name", PLANS)
 def test_example_ledger_holds_every_figure_once(name):
     """Every number with an area unit in the text is one ledger row on its line; none twice."""
-    plan = parse_plan(EXAMPLES / name)
+    plan = _parsed(name)
     text, _ = read_plan_text(EXAMPLES / name)
     in_text = Counter((k, v) for k, line in enumerate(fold(text).split("\n"), 1) for v, _ in figures_of(line))
     in_ledger = Counter(zip(plan.ledger["line"], plan.ledger["value"]))

@@ -107,6 +107,7 @@ def test_misspelt_keys_still_hide_the_password(form):
     assert password not in redact(f"no such file: {typed} ({password})")
 
 
+@pytest.mark.slow  # runs the landgis command in 14 new processes
 def test_the_command_never_echoes_a_misspelt_conninfo(tmp_path):
     out_dir = str(tmp_path / "never")
     for typed, password, _ in MISSPELT.values():
