@@ -337,7 +337,8 @@ def _png_fills(png: Path, fig, layer_p, inset_px: float = 8.0) -> dict[str, tupl
     return out
 
 
-@pytest.mark.parametrize("built", [c for c in CASES if c != "huaiji-no-layer"], indirect=True)  # with a layer
+@pytest.mark.parametrize("built", [pytest.param(c, marks=pytest.mark.slow) for c in CASES if c != "huaiji-no-layer"],
+                         indirect=True)  # the atlases with a township layer
 @pytest.mark.parametrize("column", ["total", "density"])
 def test_print_map_png_colours_every_township_in_its_class(built, column):
     """The total and density sheets: every township's fill in the written PNG is its class colour, and a
