@@ -9,10 +9,10 @@ from landgis.categories import lookup
 from landgis.county import County, find_county
 from landgis.errors import InputError
 from landgis.figures import township_figures
-from landgis.names import match_names
+from landgis.names import UnknownTownshipError, match_names
 from landgis.plan import Plan
 
-__all__ = ["join"]
+__all__ = ["join", "plan_units"]
 
 _KEEP = ["code", "name", "name_en", "area_km2"]
 
@@ -137,3 +137,49 @@ def _stated_ha(plan: Plan) -> dict[str, float]:
     if plan.stated_total_ha is not None:
         stated["total"] = float(plan.stated_total_ha)
     return stated
+
+
+def plan_units(plan: Plan, county: County) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """The units of a plan without a township layer: the county's registry units, and the areas the
+    plan names that are none (a 高新区, a 新区), each as a unit of its own without geometry.
+
+    So a plan of 韶关市区 whose figures include 韶关高新区 gets its atlas: the area's figures are in its
+    tables and its report, and the finding says the area is no administrative unit, so no layer has it.
+
+    Parameters
+    ----------
+    plan : Plan
+    county : County
+        The plan's county (or city).
+
+    Returns
+    -------
+    (geopandas.GeoDataFrame, list of str)
+        The units (``code, name, name_en``, geometry empty; :meth:`landgis.county.County.units`) and
+        the names of the plan's areas among them that the registry does not know.
+
+    Examples
+    --------
+    >>> from landgis.county import find_county
+    >>> from landgis.plan import parse_plan
+    >>> plan = parse_plan("韶关市市区2026年度国有建设用地供应计划\\n浈江区住宅用地3公顷；韶关高新区工矿用地2公顷。")
+    >>> units, areas = plan_units(plan, find_county("韶关市"))
+    >>> areas, units["name"].iloc[-1]
+    (['韶关高新区'], '韶关高新区')
+    """
+    units = county.units()
+    known = list(units["name"])
+    areas = []
+    for name in dict.fromkeys([*plan.township_totals_ha, *plan.allocations["township"], *plan.no_supply]):
+        try:
+            match_names([name], known)
+        except UnknownTownshipError:
+            areas.append(name)
+    if not areas:
+        return units, []
+    extra = gpd.GeoDataFrame({"code": [""] * len(areas), "name": areas, "name_en": areas},
+                             geometry=gpd.GeoSeries([None] * len(areas), crs=units.crs), crs=units.crs)
+    out = gpd.GeoDataFrame(pd.concat([units, extra], ignore_index=True), crs=units.crs)
+    out.attrs = dict(units.attrs)
+    return out, areas
+

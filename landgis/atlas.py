@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from landgis import folders
-from landgis.allocation import join
+from landgis.allocation import join, plan_units
 from landgis.townships import load_townships
 from landgis.county import County, resolve_county
 from landgis.errors import InputError
@@ -216,8 +216,9 @@ def _read_inputs(plan, county, townships, boundaries, boundary_options, parcels,
             raise InputError(f"parcels can only be checked against township boundaries; "
                              f"{no_layer_line(the_county, 'en', the_plan.scope)}")
         steps.say(no_layer_line(the_county, lang, the_plan.scope))
-        towns = the_county.units()
-        findings.append(Finding("no_layer", no_layer_line(the_county, "zh", the_plan.scope), severity="warning"))
+        towns, _ = plan_units(the_plan, the_county)  # reconcile's finding names the areas that are no unit
+        findings.append(Finding("no_layer", no_layer_line(the_county, "zh", the_plan.scope), severity="warning",
+                                message_en=no_layer_line(the_county, "en", the_plan.scope)))
     else:
         towns = townships if townships is not None else load_townships(
             boundaries, county=the_county, **(boundary_options or {}))

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from landgis import folders
-from landgis.allocation import join
+from landgis.allocation import join, plan_units
 from landgis.atlas import build_atlas, check_destination
 from landgis.townships import BoundaryError, load_townships
 from landgis.county import county_of_plan_text, find_county
@@ -295,7 +295,7 @@ def _run_map(args: argparse.Namespace) -> int:
     plan = _read_plan(args, args.file)
     if _outline_only(args):
         print(no_layer_line(args.county_resolved, args.lang, plan.scope), file=sys.stderr)
-        paths = render_outline_maps(join(plan, args.county_resolved.units()), args.county_resolved, args.out,
+        paths = render_outline_maps(join(plan, plan_units(plan, args.county_resolved)[0]), args.county_resolved, args.out,
                                     formats=[f.strip() for f in args.format.split(",") if f.strip()],
                                     unit=args.unit, lang=args.lang, dpi=args.dpi)
         print("\n".join(map(str, paths)))
@@ -336,7 +336,7 @@ def _run_web(args: argparse.Namespace) -> int:
     plan = _read_plan(args, args.file)
     if _outline_only(args):
         print(no_layer_line(args.county_resolved, args.lang, plan.scope), file=sys.stderr)
-        layer = outline_layer(join(plan, args.county_resolved.units()), args.county_resolved)
+        layer = outline_layer(join(plan, plan_units(plan, args.county_resolved)[0]), args.county_resolved)
     else:
         layer = join(plan, _townships_from_args(args))
     basemap = None if args.basemap == "none" else args.basemap
