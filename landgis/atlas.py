@@ -29,6 +29,7 @@ from landgis.folders import remove_stale, staged_folder
 from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
 from landgis.qa import qa, write_qa
 from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
+from landgis.render.parcel_map import render_parcel_map
 from landgis.render.outline import no_layer_line, outline_layer, render_outline_maps
 from landgis.render.qa_map import write_qa_map
 from landgis.render.qgis_project import write_qgis_outputs
@@ -166,6 +167,8 @@ def build_atlas(
         if parcels is not None:
             steps(6, "checking the parcels")
             qa_result = _check_parcels(run, parcels, parcel_options, work)
+            static_files += render_parcel_map(qa_result, run.layer, work / "maps", county=run.county,
+                                              formats=run.formats, unit=unit, lang=lang)
         steps(steps.total, "writing the reports, the QGIS project and the manifest")
         _write_reports(run, work, [Path(p).relative_to(work) for p in static_files], map_fragment, qa_result)
         manifest = _write_manifest(run, work, boundaries, boundary_options, parcels, parcel_options)
