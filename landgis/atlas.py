@@ -36,6 +36,7 @@ from landgis.render.qgis_project import write_qgis_outputs
 from landgis.render.report import render_report
 from landgis.render.static import render_maps
 from landgis.render.word_report import write_word_report
+from landgis.secrets import display
 from landgis.severity import severity_word
 from landgis.units import display_unit, unit_label
 from landgis.version import __version__
@@ -271,10 +272,24 @@ def _write_manifest(run: _Run, work: Path, boundaries, boundary_options: dict | 
     """``manifest.json``: every input with its checksum, the options, every output with its checksum."""
     inputs = _inputs(run.plan, None if run.outline_only else boundaries, parcels, shipped=not run.outline_only)
     options = {"county": run.county.as_dict(), "unit": run.unit, "lang": run.lang, "formats": list(run.formats),
-               "boundary_options": boundary_options or {}, "parcel_options": parcel_options or {}}
+               "boundary_options": boundary_options or {}, "parcel_options": _shown(parcel_options or {})}
     manifest = _manifest(work, inputs, options)
     write_text(work / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return manifest
+
+
+def _shown(value):
+    """Options as the manifest may hold them: connection strings (a constraint layer in PostGIS) redacted,
+    GeoDataFrames named by their source."""
+    if isinstance(value, dict):
+        return {k: _shown(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_shown(v) for v in value]
+    if isinstance(value, gpd.GeoDataFrame):
+        return display(str(value.attrs.get("source", "<in memory>")))
+    if isinstance(value, Path):
+        return str(value)
+    return display(value) if isinstance(value, str) else value
 
 
 _STEPS = {

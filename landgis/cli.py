@@ -503,6 +503,10 @@ def _add_constraint_options(p: argparse.ArgumentParser) -> None:
     c.add_argument("--constraint", action="append", metavar="NAME=FILE", default=[],
                    help="a constraint layer, e.g. 永久基本农田=YJJBNT.shp (repeatable; any name, with a rule in "
                         "--constraint-rules, else measured only)")
+    c.add_argument("--constraint-table", action="append", metavar="NAME=SCHEMA.TABLE", default=[],
+                   help="with --constraint NAME=postgresql://…: the PostGIS table of that layer (repeatable)")
+    c.add_argument("--constraint-sql", action="append", metavar="NAME=QUERY", default=[],
+                   help="with --constraint NAME=postgresql://…: one SELECT reading that layer (checked; runs read-only)")
     c.add_argument("--constraints", metavar="FOLDER",
                    help="a folder of constraint layers recognised by name (YJJBNT, STBHHX, CZKFBJ, 永久基本农田 …)")
     c.add_argument("--constraint-rules", metavar="FILE",
@@ -511,9 +515,23 @@ def _add_constraint_options(p: argparse.ArgumentParser) -> None:
 
 
 def _constraint_options(args: argparse.Namespace) -> dict:
-    """The qa() keywords of ``--constraint``, ``--constraints`` and ``--constraint-rules``."""
-    return {"constraints": parse_constraint_specs(args.constraint) or None,
-            "constraint_folder": args.constraints, "constraint_rules": args.constraint_rules}
+    """The qa() keywords of ``--constraint`` (with ``--constraint-table``/``--constraint-sql`` for a layer in
+    PostGIS), ``--constraints`` and ``--constraint-rules``."""
+    specs = parse_constraint_specs(args.constraint)
+    for option, key in (("--constraint-table", "layer"), ("--constraint-sql", "sql")):
+        for item in getattr(args, option[2:].replace("-", "_")):
+            name, sep, value = str(item).partition("=")
+            name, value = name.strip(), value.strip()
+            if not sep or not name or not value:
+                raise InputError(f"{option}: expected NAME={'SCHEMA.TABLE' if key == 'layer' else 'QUERY'}")
+            source = specs.get(name)
+            if source is None or not is_conninfo(source if isinstance(source, str) else source.get("source")):
+                raise InputError(f"{option} {name}: give the layer's database as --constraint {name}=postgresql://…")
+            if isinstance(source, dict):
+                raise InputError(f"{option} {name}: give one table or one query for a layer, not both")
+            specs[name] = {"source": source, key: value}
+    return {"constraints": specs or None, "constraint_folder": args.constraints,
+            "constraint_rules": args.constraint_rules}
 
 
 # --- atlas (issue 6) --------------------------------------------------------------------------

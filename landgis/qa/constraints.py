@@ -31,6 +31,9 @@ from landgis.errors import InputError, LandgisWarning
 from landgis.qa.labels import finding
 from landgis.qa.overlap import OverlapIndex
 from landgis.qa.parcels import load_parcels
+from landgis.qa.pg_connect import STATEMENT_TIMEOUT
+from landgis.qa.pg_read import read_parcels
+from landgis.secrets import is_conninfo, register
 from landgis.shapefiles import shapefile_source
 
 __all__ = ["Rule", "load_rules", "parse_constraint_specs", "find_constraint_files", "read_constraint",
@@ -228,14 +231,25 @@ def find_constraint_files(folder, rules: dict[str, Rule]) -> dict[str, tuple]:
     return found
 
 
-def read_constraint(name: str, path, *, layer: str | None = None, crs=None, where=None) -> gpd.GeoDataFrame:
+def read_constraint(name: str, path, *, layer: str | None = None, crs=None, where=None, sql: str | None = None,
+                    statement_timeout: float | None = STATEMENT_TIMEOUT) -> gpd.GeoDataFrame:
     """A constraint layer's polygons with a ``feature_id`` column (the layer's id field, else the row).
 
-    Read like parcels (GBK shapefiles without .cpg, projected CRS with zone prefixes …); invalid polygons
-    are repaired with ``make_valid`` (a warning says how many); a layer without polygons is an error.
+    Read like parcels (GBK shapefiles without .cpg, projected CRS with zone prefixes …), or from PostGIS
+    like parcels when ``path`` is a ``postgresql://`` URL (or libpq string): the table is ``layer``
+    (``SCHEMA.TABLE``) or the rows are one checked ``SELECT`` (``sql``), read read-only within
+    ``statement_timeout``; the password is never shown. Invalid polygons are repaired with
+    ``make_valid`` (a warning says how many); a layer without polygons is an error.
     """
 
-    gdf = load_parcels(path, layer=layer, crs=crs)
+    if is_conninfo(path) and not Path(str(path)).exists():
+        register(str(path))  # every message and output below shows it redacted
+        gdf = read_parcels(str(path), layer=layer, sql=sql, statement_timeout=statement_timeout)
+        path = gdf.attrs["source"]  # the redacted URL with the table: what messages and outputs name
+    elif sql is not None:
+        raise InputError(f"the {name} layer: a query (sql) needs a postgresql:// URL as its source")
+    else:
+        gdf = load_parcels(path, layer=layer, crs=crs)
     if where is not None:  # (column, values): this constraint's part of a combined layer
         gdf = gdf[gdf[where[0]].astype(str).isin(where[1])].reset_index(drop=True)
     if gdf.crs is None:

@@ -100,6 +100,8 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     constraints : dict, optional
         Constraint layers (三区三线) to check the parcels against: ``{name: file}`` (a file read like
         parcels, a ``(file, layer)`` pair, or a GeoDataFrame), e.g. ``{"永久基本农田": "YJJBNT.shp"}``.
+        From PostGIS: ``("postgresql://…", "SCHEMA.TABLE")``, or ``{"source": URL, "sql": "SELECT …"}``
+        (checked and run read-only, as for parcels).
     constraint_folder : str or pathlib.Path, optional
         A folder whose layers are recognised by their usual names (YJJBNT, STBHHX, CZKFBJ, 永久基本农田 …).
     constraint_rules : str or pathlib.Path, optional
@@ -129,7 +131,7 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     """
     if engine not in ("local", "dask"):
         raise InputError(f"unknown QA engine {engine!r}; expected 'local' or 'dask'")
-    rules, layers = _constraint_layers(constraints, constraint_folder, constraint_rules)
+    rules, layers = _constraint_layers(constraints, constraint_folder, constraint_rules, statement_timeout)
     if layers and engine == "dask":
         raise InputError("constraint layers (--constraint, --constraints) are not checked by the dask engine yet; "
                          "use --engine local")
@@ -164,7 +166,7 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     return result
 
 
-def _constraint_layers(constraints, folder, rules_path):
+def _constraint_layers(constraints, folder, rules_path, statement_timeout: float | None = STATEMENT_TIMEOUT):
     """The rules, and the constraint layers read (before any other work, so a bad layer fails early)."""
     if not constraints and folder is None:
         return None, {}
@@ -177,8 +179,17 @@ def _constraint_layers(constraints, folder, rules_path):
             layers[name] = spec if "feature_id" in spec else spec.assign(
                 feature_id=[f"#{i + 1}" for i in range(len(spec))])
             continue
+        if isinstance(spec, dict):  # {"source": URL or file, "layer": SCHEMA.TABLE or layer, "sql": SELECT}
+            unknown = set(spec) - {"source", "layer", "sql"}
+            if unknown or "source" not in spec:
+                raise InputError(f"constraint {name}: expected source, layer and sql, not {', '.join(sorted(unknown))}"
+                                 if unknown else f"constraint {name}: no source given")
+            layers[name] = read_constraint(name, spec["source"], layer=spec.get("layer"), sql=spec.get("sql"),
+                                           statement_timeout=statement_timeout)
+            continue
         path, layer, *where = spec if isinstance(spec, tuple) else (spec, None)
-        layers[name] = read_constraint(name, path, layer=layer, where=tuple(where) if where else None)
+        layers[name] = read_constraint(name, path, layer=layer, where=tuple(where) if where else None,
+                                       statement_timeout=statement_timeout)
     return rules, layers
 
 
