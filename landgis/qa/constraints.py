@@ -37,7 +37,7 @@ from landgis.secrets import is_conninfo, register
 from landgis.shapefiles import shapefile_source
 
 __all__ = ["Rule", "load_rules", "parse_constraint_specs", "find_constraint_files", "read_constraint",
-           "check_constraints", "constraints_by_township", "CONSTRAINT_COLUMNS"]
+           "check_constraints", "constraints_by_township", "add_by_township", "CONSTRAINT_COLUMNS"]
 
 #: Feature id columns of bureau layers, most specific first (compared case-insensitively).
 FEATURE_ID_NAMES = ("jbnttbbh", "tbbh", "图斑编号", "bsm", "标识码", "ysdm", "编号", "id", "objectid", "fid")
@@ -329,7 +329,8 @@ def check_constraints(added: pd.DataFrame, layers: dict[str, gpd.GeoDataFrame], 
         lg = layer.to_crs(crs_area)
         index = OverlapIndex(lg.geometry.values, threads=threads)
         pairs = index.overlaps(area_geoms)
-        over = np.bincount(pairs["parcel"].to_numpy(), weights=pairs["area"].to_numpy(), minlength=len(geoms))
+        over = np.bincount(pairs["parcel"].to_numpy(dtype=np.int64), weights=pairs["area"].to_numpy(dtype=float),
+                           minlength=len(geoms)).astype(float)  # float even when no parcel meets the layer
         fids = lg["feature_id"].to_numpy(dtype=object)
         listed: dict[int, list] = {}
         for p, f in zip(pairs["parcel"].to_numpy(), pairs["feature"].to_numpy()):
@@ -388,3 +389,20 @@ def constraints_by_township(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"parcels_overlapping": g["hit"].sum().astype(int), "overlap_m2": g["overlap_m2"].sum(),
                          "parcels_outside": g["out"].sum().astype(int),
                          "outside_m2": g["outside"].sum()}).reset_index()
+
+
+def add_by_township(parts: list) -> pd.DataFrame:
+    """Per-partition :func:`constraints_by_township` tables added up (the dask engine's partitions).
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"township_found": ["连州镇"], "constraint": ["永久基本农田"], "parcels_overlapping": [1],
+    ...                   "overlap_m2": [10.0], "parcels_outside": [0], "outside_m2": [0.0]})
+    >>> add_by_township([a, a])["overlap_m2"].tolist()
+    [20.0]
+    """
+    parts = [p for p in parts if p is not None and len(p)]
+    if not parts:
+        return constraints_by_township(pd.DataFrame(columns=list(CONSTRAINT_COLUMNS)))
+    g = pd.concat(parts, ignore_index=True).groupby(["township_found", "constraint"], sort=True)
+    return g[["parcels_overlapping", "overlap_m2", "parcels_outside", "outside_m2"]].sum().reset_index()

@@ -379,9 +379,9 @@ def _write_partitioned(result: QAResult, out: Path, lang: str = "zh", unit: str 
 
     store = Path(result.summary["store"])
     written = []
-    for name in ("parcels.parquet", "findings.parquet", "finding_groups.parquet"):
+    for name in ("parcels.parquet", "findings.parquet", "finding_groups.parquet", "constraints.parquet"):
         target = out / name
-        if not (store / name).exists():  # a store written before groups were listed
+        if not (store / name).exists():  # a store written before groups were listed; no constraint layers
             continue
         if (store / name).resolve() != target.resolve():
             tmp = out / f".{name}.copy"
@@ -405,7 +405,38 @@ def _write_partitioned(result: QAResult, out: Path, lang: str = "zh", unit: str 
                            if lang == "zh" else "findings.csv and findings.parquet")
     written.append(_write_table(for_file(table), out / "findings.xlsx", "xlsx", SHEETS[lang]["findings"]))
     written += write_quota(result.quota, out, lang=lang, unit=unit)
+    if result.constraints_by_township is not None:
+        written += _write_constraints_partitioned(result, out, lang, unit)
     return written
+
+
+def _constraints_for_people(table: pd.DataFrame, lang: str, unit: str) -> pd.DataFrame:
+    """A constraint table as written: areas in ``unit`` (rounded), 1-based rows, headers in ``lang``."""
+    places = PRECISION[unit]["table"]
+    to_unit = factor(unit) / 10_000  # the tables hold square metres
+    u = UNIT_LABELS_EN[unit] if lang == "en" else UNIT_LABELS[unit]
+    out = table.copy()
+    if "row" in out:
+        out["row"] = out["row"] + 1
+    if "share" in out:
+        out["share"] = _round(out["share"], 4)
+    for col in ("overlap_m2", "outside_m2"):
+        out[col] = _round(out[col] * to_unit, places)
+    return out.rename(columns={k: v.format(u=u) for k, v in CONSTRAINT_HEADERS[lang].items()})
+
+
+def _write_constraints_partitioned(result: QAResult, out: Path, lang: str, unit: str) -> list[Path]:
+    """A dask result's constraint tables: constraints.csv streamed part by part, the by-township sums."""
+    files = sorted((out / "constraints.parquet").glob("*.parquet"))
+    with atomic_path(out / "constraints.csv") as tmp:
+        with open(tmp, "wb") as fh:
+            for i, f in enumerate(files):
+                df = _constraints_for_people(pd.read_parquet(f), lang, unit)
+                fh.write(csv_bytes(df, header=i == 0, bom=i == 0))
+    by = _constraints_for_people(result.constraints_by_township, lang, unit)
+    return [out / "constraints.csv", _write_table(by, out / "constraints_by_township.csv", "csv"),
+            _write_table(for_file(by), out / "constraints_by_township.xlsx", "xlsx",
+                         SHEETS[lang]["constraints_by_township"])]
 
 
 def _xlsx_findings(findings: pd.DataFrame | None, by_kind: dict, lang: str = "zh",

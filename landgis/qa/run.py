@@ -132,9 +132,6 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     if engine not in ("local", "dask"):
         raise InputError(f"unknown QA engine {engine!r}; expected 'local' or 'dask'")
     rules, layers = _constraint_layers(constraints, constraint_folder, constraint_rules, statement_timeout)
-    if layers and engine == "dask":
-        raise InputError("constraint layers (--constraint, --constraints) are not checked by the dask engine yet; "
-                         "use --engine local")
     with contextlib.ExitStack() as hold:  # a PostGIS snapshot stays open while the workers read
         gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field, sql,
                                                  partition_rows, hold, statement_timeout)
@@ -144,7 +141,8 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
         if engine == "dask":
             return _run_dask(gdf if gdf is not None else source_path, sample, ctx, plan, townships, fields,
                              source, out_dir, crs=crs or sample.crs, layer=layer, scheduler=scheduler,
-                             progress=progress, partition_rows=partition_rows)
+                             progress=progress, partition_rows=partition_rows,
+                             constraints=(layers, rules) if layers else None)
     added, findings = engines.run_local(gdf, ctx, progress)
     added = added.sort_index()
     members: list[pd.DataFrame] = []
@@ -328,5 +326,18 @@ def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir
     groups = (dd.read_parquet(str(groups_path)) if any(groups_path.glob("*.parquet"))
               else dd.from_pandas(read_groups_parquet([]), npartitions=1))
     tw = townships.to_crs(4326) if townships.crs is not None else townships
-    return QAResult(parcels=parcels, findings=findings, quota=quota, summary=summary, townships=tw, fields=fields,
-                    groups=groups)
+    result = QAResult(parcels=parcels, findings=findings, quota=quota, summary=summary, townships=tw, fields=fields,
+                      groups=groups)
+    layers = (options.get("constraints") or (None, None))[0]
+    if layers:
+        by = run.constraints_by_township
+        result.constraints = dd.read_parquet(str(out / "constraints.parquet"))
+        result.constraints_by_township = by
+        result.constraint_layers = layers
+        summary["constraint_features_read_max"] = run.constraint_features_read
+        summary["constraints"] = {
+            name: {"layer": str(layers[name].attrs.get("source", "")), "features": int(len(layers[name])),
+                   "parcels_overlapping": int(by.loc[by["constraint"] == name, "parcels_overlapping"].sum()),
+                   "overlap_m2": round(float(by.loc[by["constraint"] == name, "overlap_m2"].sum()), 2)}
+            for name in layers}
+    return result
