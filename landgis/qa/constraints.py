@@ -346,7 +346,8 @@ def check_constraints(added: pd.DataFrame, layers: dict[str, gpd.GeoDataFrame], 
             if rule.rule == "overlap" and applies[i] and over[i] > rule.tolerance_m2:
                 finding(findings, rows[i], pids[i], "constraint_overlap",
                         f"与{name}重叠 {over[i]:.2f} 平方米（占地块面积 {share[i]:.1%}；图斑 {named}）",
-                        found=towns[i], category=cats[i], constraint=name, overlap_m2=over[i], share=share[i])
+                        found=towns[i], category=cats[i], constraint=name, overlap_m2=over[i], share=share[i],
+                        features=[str(x) for x in ids[:_FEATURES_LISTED]], n_features=len(ids))
                 findings[-1]["severity"] = rule.severity
             if rule.rule == "outside" and applies[i] and outside[i] > rule.tolerance_m2:
                 finding(findings, rows[i], pids[i], "outside_constraint",

@@ -39,6 +39,7 @@ from landgis.qa.labels import (
     SEVERITY_OF,
 )
 from landgis.qa.quota import BASIS, BASIS_EN, LEFT_OUT_REASONS, QUOTA_COLUMNS
+from landgis.qa.messages import message
 from landgis.severity import SEVERITY_WORDS
 from landgis.units import PRECISION, UNIT_LABELS, UNIT_LABELS_EN, factor, unit_key
 
@@ -287,7 +288,7 @@ def write_qa(result: QAResult, out_dir, *, lang: str = "zh", unit: str = "ha", o
         layer.to_file(tmp, layer="parcels", driver="GPKG", geometry_type="Unknown", engine="pyogrio",
                       dataset_options={"VERSION": "1.2"})
     written.append(gpkg)
-    findings = _for_people(result.findings, lang)
+    findings = _for_people(result.findings, lang, unit)
     written.append(_write_table(findings, out / "findings.csv", "csv"))
     sheet = _xlsx_findings(findings, result.summary["by_kind"], lang)
     written.append(_write_table(for_file(sheet), out / "findings.xlsx", "xlsx", SHEETS[lang]["findings"]))
@@ -394,13 +395,13 @@ def _write_partitioned(result: QAResult, out: Path, lang: str = "zh", unit: str 
     with atomic_path(out / "findings.csv") as tmp:
         with open(tmp, "wb") as fh:
             for i, f in enumerate(files):
-                df = _for_people(read_findings_parquet([f]), lang)
+                df = _for_people(read_findings_parquet([f]), lang, unit)
                 fh.write(csv_bytes(df, header=i == 0, bom=i == 0))  # formula-like text made safe
     written.append(out / "findings.csv")
     groups = sort_groups(read_groups_parquet(sorted((out / "finding_groups.parquet").glob("*.parquet"))))
     written.append(_write_table(_groups_for_people(groups, lang), out / "finding_groups.csv", "csv"))
     n = sum(result.summary["by_kind"].values())
-    table = _xlsx_findings(_for_people(read_findings_parquet(files), lang) if n <= XLSX_MAX_FINDINGS else None,
+    table = _xlsx_findings(_for_people(read_findings_parquet(files), lang, unit) if n <= XLSX_MAX_FINDINGS else None,
                            result.summary["by_kind"], lang, "findings.csv 与 findings.parquet"
                            if lang == "zh" else "findings.csv and findings.parquet")
     written.append(_write_table(for_file(table), out / "findings.xlsx", "xlsx", SHEETS[lang]["findings"]))
@@ -452,10 +453,13 @@ def _xlsx_findings(findings: pd.DataFrame | None, by_kind: dict, lang: str = "zh
     return table
 
 
-def _for_people(findings: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The findings as written: 1-based rows, kinds and severities as words, headers in ``lang``."""
+def _for_people(findings: pd.DataFrame, lang: str = "zh", unit: str = "ha") -> pd.DataFrame:
+    """The findings as written: 1-based rows, kinds and severities as words, messages in ``lang`` and
+    ``unit`` (:mod:`landgis.qa.messages`), headers in ``lang``."""
     lang = _lang(lang)
     out = findings.copy()
+    out["message"] = [message(k, f, m, township=t, category=c, unit=unit, lang=lang) for k, f, m, t, c in zip(
+        out["kind"], out["figures"], out["message"], out["township_declared"], out["category"])]
     out["row"] = out["row"] + 1  # 1-based for people (Int64: quota findings stay empty)
     out["kind"] = out["kind"].map(lambda k: kind_label(k, lang))
     out["severity"] = out["severity"].map(SEVERITY_WORDS[lang]).fillna(out["severity"])

@@ -19,6 +19,7 @@ from landgis.county import County
 from landgis.plan import Finding, Plan
 from landgis.printable import jinja_finalize
 from landgis.qa import KIND_LABELS
+from landgis.qa.messages import message
 from landgis.render.fonts import webfont_css
 from landgis.render.images import palette_png
 from landgis.render.outline import OUTLINE_STEM
@@ -343,7 +344,9 @@ def _qa_context(qa: QAResult, t: dict, lang: str, unit: str = "ha", limit: int =
         for r in bad.head(limit).itertuples():
             town = next((str(x) for x in (getattr(r, "township_declared", None), getattr(r, "township_found", None))
                          if isinstance(x, str) and x), "–")
-            errors.append({"id": str(r.parcel_id), "township": town, "finding": str(r.message)})
+            errors.append({"id": str(r.parcel_id), "township": town, "finding": message(
+                r.kind, r.figures, str(r.message), township=r.township_declared, category=r.category, unit=unit,
+                lang=lang)})
     c_header, c_rows = constraint_rows(qa, unit, lang)
     links = ["qa/qa_map.html", "qa/findings.xlsx", "qa/findings.csv", "qa/quota.xlsx", "qa/parcels.gpkg"]
     if c_header:
