@@ -48,3 +48,14 @@ def test_dask_gives_the_local_areas_and_findings(site, towns, client, tmp_path):
     with open(tmp_path / "store" / "constraints.csv", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(local.constraints) and "重叠面积（亩）" in rows[0]
+
+
+def test_published_findings_keep_codes_and_give_labels(site, towns, client, tmp_path):  # noqa: F811
+    far = qa(site["parcels"], towns, plan=False, county="441882", constraint_folder=site["folder"], engine="dask",
+             scheduler=client, partition_rows=3, out_dir=tmp_path)
+    on_disk = pd.read_parquet(tmp_path / "findings.parquet")
+    assert {"kind", "severity", "kind_label", "severity_label"} <= set(on_disk.columns)
+    hit = on_disk[on_disk["kind"] == "constraint_overlap"]
+    assert len(hit) and set(hit["kind_label"]) == {"占用管控区（三区三线）"} and set(hit["severity_label"]) == {"错误"}
+    assert set(on_disk["severity"]) <= {"error", "warning", "info"}
+    assert "kind_label" not in far.findings.columns  # the result keeps the record's columns

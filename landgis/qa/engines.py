@@ -421,7 +421,7 @@ def _assemble_stage(k: int, work: Path, staging: Path) -> dict:
     table = parcel_table(inputs.set_axis(rows), added, per_row(fdf, members))
     table = gpd.GeoDataFrame(_stable(table.drop(columns="geometry")), geometry=table.geometry, crs=4326)
     table.to_parquet(staging / "parcels.parquet" / f"part.{k:05d}.parquet", index=False)
-    write_findings_parquet(fdf, staging / "findings.parquet" / f"part.{k:05d}.parquet")
+    write_findings_parquet(fdf, staging / "findings.parquet" / f"part.{k:05d}.parquet", labels=True)
     return {"n_with_findings": int((table["n_findings"] > 0).sum()),
             "by_kind": fdf["kind"].value_counts().to_dict(),
             "by_severity": fdf["severity"].value_counts().to_dict()}

@@ -510,15 +510,30 @@ def _findings_schema():
     return _FINDINGS_SCHEMA
 
 
-def write_findings_parquet(records, path: Path) -> None:
-    """Finding records (dicts or a DataFrame with :data:`FINDING_COLUMNS`) as one Parquet file, fixed schema."""
+#: Columns the published findings.parquet adds after :data:`FINDING_COLUMNS`: the planner's words for the codes.
+LABEL_COLUMNS = ("kind_label", "severity_label")
+
+
+def write_findings_parquet(records, path: Path, *, labels: bool = False) -> None:
+    """Finding records (dicts or a DataFrame with :data:`FINDING_COLUMNS`) as one Parquet file, fixed schema.
+
+    With ``labels`` (the published ``findings.parquet/``), :data:`LABEL_COLUMNS` follow: ``kind`` and
+    ``severity`` stay machine codes (stable keys to filter and join on, in any language), and
+    ``kind_label``/``severity_label`` give the planner's Chinese words (超出计划指标, 错误), so that the
+    file reads in QGIS without a lookup table. :func:`read_findings_parquet` reads the codes only.
+    """
     df = pd.DataFrame(records, columns=list(FINDING_COLUMNS))
     cols = {"row": pa.array([None if pd.isna(r) else int(r) for r in df["row"]], pa.int64())}
     for c in FINDING_COLUMNS[1:]:
         cols[c] = pa.array([None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v)
                             for v in df[c]], pa.large_string())
+    schema = _findings_schema()
+    if labels:
+        cols["kind_label"] = pa.array([kind_label(k, "zh") for k in df["kind"]], pa.large_string())
+        cols["severity_label"] = pa.array([SEVERITY_WORDS["zh"].get(v, v) for v in df["severity"]], pa.large_string())
+        schema = pa.schema([*schema, *((c, pa.large_string()) for c in LABEL_COLUMNS)])
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.table(cols, schema=_findings_schema()), path)
+    pq.write_table(pa.table(cols, schema=schema), path)
 
 
 def read_findings_parquet(paths) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from landgis.qa.across import duplicate_geometries, duplicate_ids, overlaps
 from landgis.qa.checks import Context, guess_area_unit
 from landgis.qa.constraints import (check_constraints, constraints_by_township, find_constraint_files,
                                     load_rules, read_constraint)
-from landgis.qa.labels import SEVERITIES
+from landgis.qa.labels import FINDING_COLUMNS, SEVERITIES
 from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
 from landgis.qa.pg_connect import STATEMENT_TIMEOUT
 from landgis.qa.pg_read import read_parcels
@@ -299,7 +299,7 @@ def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir
     run = engines.run_dask(source, ctx, out, sample, **options)
     quota_findings: list = []
     quota = reconcile(run.booked, plan, quota_findings, ctx.registry)
-    write_findings_parquet(quota_findings, run.staging / "findings.parquet" / "quota.parquet")
+    write_findings_parquet(quota_findings, run.staging / "findings.parquet" / "quota.parquet", labels=True)
     engines.publish(run)
     by_kind = dict(run.by_kind)
     by_sev = dict(run.by_severity)
@@ -321,7 +321,8 @@ def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir
         "timings_s": run.timings, "store": str(out),
     }
     parcels = dask_geopandas.read_parquet(str(run.parcels_path))
-    findings = dd.read_parquet(str(run.findings_path)).astype({"row": "Int64"})
+    # the record's columns (the file adds the planner's labels for the codes: LABEL_COLUMNS)
+    findings = dd.read_parquet(str(run.findings_path), columns=list(FINDING_COLUMNS)).astype({"row": "Int64"})
     groups_path = run.findings_path.parent / "finding_groups.parquet"
     groups = (dd.read_parquet(str(groups_path)) if any(groups_path.glob("*.parquet"))
               else dd.from_pandas(read_groups_parquet([]), npartitions=1))
