@@ -271,6 +271,7 @@ def _write_manifest(run: _Run, work: Path, boundaries, boundary_options: dict | 
                     parcel_options: dict | None) -> dict:
     """``manifest.json``: every input with its checksum, the options, every output with its checksum."""
     inputs = _inputs(run.plan, None if run.outline_only else boundaries, parcels, shipped=not run.outline_only)
+    inputs += _constraint_inputs(parcel_options or {})
     options = {"county": run.county.as_dict(), "unit": run.unit, "lang": run.lang, "formats": list(run.formats),
                "boundary_options": boundary_options or {}, "parcel_options": _shown(parcel_options or {})}
     manifest = _manifest(work, inputs, options)
@@ -425,6 +426,25 @@ def _inputs(plan: Plan, boundaries, parcels, shipped: bool = True) -> list[dict]
                 for p in _input_files(Path(parcels))]
     elif parcels is not None:  # read from PostGIS: its source with the password redacted
         out.append({"role": "parcels", "path": getattr(parcels, "attrs", {}).get("source") or "<in memory>"})
+    return out
+
+
+def _constraint_inputs(options: dict) -> list[dict]:
+    """The constraint layers given to the QA (files with their checksums; a database by its redacted URL)."""
+    out: list[dict] = []
+    given = dict(options.get("constraints") or {})
+    if options.get("constraint_folder") is not None:
+        given["(folder)"] = options["constraint_folder"]
+    if options.get("constraint_rules") is not None:
+        given["(rules)"] = options["constraint_rules"]
+    for name, spec in given.items():
+        source = spec.get("source") if isinstance(spec, dict) else spec[0] if isinstance(spec, tuple) else spec
+        role = f"constraint {name}" if not name.startswith("(") else f"constraints {name}"
+        if isinstance(source, (str, Path)) and Path(source).exists():
+            out += [{"role": role, "path": str(p), "size": p.stat().st_size, "sha256": _sha256(p)}
+                    for p in _input_files(Path(source))]
+        else:  # PostGIS (redacted) or a GeoDataFrame
+            out.append({"role": role, "path": _shown(source)})
     return out
 
 

@@ -86,6 +86,8 @@ def test_atlas_draws_the_sheet_and_reports_constraints(site, tmp_path, capsys): 
     assert {"永久基本农田", "生态保护红线", "城镇开发边界", "重叠面积（亩）"} <= cells
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert manifest["options"]["parcel_options"]["constraint_folder"] == str(site["folder"])
+    listed = {i["path"] for i in manifest["inputs"] if i["role"] == "constraints (folder)"}
+    assert str(site["folder"] / "YJJBNT.shp") in listed and str(site["folder"] / "YJJBNT.dbf") in listed
 
 
 def test_atlas_constraints_need_parcels(site, tmp_path, capsys):  # noqa: F811

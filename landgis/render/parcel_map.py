@@ -57,7 +57,7 @@ _TEXT = {
 _OTHER = "#bdbdbd"
 
 
-def parcel_categories(result: QAResult, plan_categories: Sequence[str] = ()) -> pd.Series:
+def parcel_categories(result: QAResult, plan_categories: Sequence[str] = (), system: str | None = None) -> pd.Series:
     """Each parcel's category as QA books it (the plan's name, else the registry's), or None when unknown.
 
     Examples
@@ -77,7 +77,7 @@ def parcel_categories(result: QAResult, plan_categories: Sequence[str] = ()) -> 
     def name(value) -> str | None:
         if not isinstance(value, str) or not value.strip():
             return None
-        return booked_category(value.strip(), plan)[1]
+        return booked_category(value.strip(), plan, system)[1]
 
     return pd.Series([name(v) for v in result.parcels[col]], index=result.parcels.index, dtype=object)
 
@@ -122,7 +122,8 @@ def parcel_map(result: QAResult, layer: gpd.GeoDataFrame, *, county: County, uni
         crs = plot_crs(layer, county)
         towns = drawing_layer(layer, crs)
         parcels = result.parcels.to_crs(crs)
-        cats = parcel_categories(result, layer.attrs.get("categories") or ())
+        cats = parcel_categories(result, layer.attrs.get("categories") or (),
+                                 getattr(layer.attrs.get("plan"), "category_system", None))
         geom = parcels.geometry
         usable = geom.notna() & ~geom.is_empty
         fig, _ = page(lang)
