@@ -55,7 +55,8 @@ def test_sheet_in_english(checked, layer, plan):
     words = _texts(parcel_map(checked, layer, county=plan.county, lang="en"))
     assert any(w.endswith(": Proposed parcels") for w in words)
     assert "N" in words and "km" in words and "Land-use category" in words
-    assert not any("宗" in w or "公顷" in w for w in words)
+    assert not any("宗" in w or "公顷" in w or "工矿仓储用地" in w for w in words)
+    assert any(w.startswith("Industrial, mining and storage") for w in words)
 
 
 def test_atlas_draws_the_sheet_and_reports_constraints(site, tmp_path, capsys):  # noqa: F811

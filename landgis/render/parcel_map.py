@@ -27,7 +27,7 @@ from landgis.render.fonts import pin_font, rc_params
 from landgis.render.furniture import (INK, MUTED, drawing_layer, footer, frame_map, header, label_point, locator,
                                       north_arrow, page, place_labels, plot_crs, prefecture_layer, scale_bar)
 from landgis.render.qa_map import CONSTRAINT_STYLES
-from landgis.render.text import footer_lines, name_of, plan_title, unit_word
+from landgis.render.text import category_title, footer_lines, name_of, plan_title, unit_word
 
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
@@ -132,13 +132,19 @@ def parcel_map(result: QAResult, layer: gpd.GeoDataFrame, *, county: County, uni
         ax = fig.add_axes((0.035, 0.105, 0.60, 0.765))
         towns.plot(ax=ax, facecolor="#f7f7f5", edgecolor="#9a9a9a", linewidth=0.45)
         gpd.GeoSeries([towns.union_all()], crs=crs).boundary.plot(ax=ax, color=INK, linewidth=1.1)
-        extent = gpd.GeoDataFrame(geometry=[*towns.geometry, *geom[usable]], crs=crs)
+        # framed on the townships holding parcels and every parcel (outside ones too): parcels of a few
+        # hectares stay visible; the locator and the township names keep the county around them
+        held = set(result.parcels["township_found"].dropna().astype(str))
+        around = towns[towns["name"].astype(str).isin(held)] if held else towns
+        extent = gpd.GeoDataFrame(geometry=[*around.geometry, *geom[usable]], crs=crs)
         frame_map(ax, extent, pad=0.05)
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
         box = shapely.box(x0, y0, x1, y1)
         c_handles, c_labels = _draw_constraints(ax, result, crs, box)
+        inner = shapely.box(x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.04, x1 - (x1 - x0) * 0.04, y1 - (y1 - y0) * 0.04)
         items = [(p.x, p.y, name_of(row, lang), row.geometry.area, "#f7f7f5")
-                 for (_, row), p in ((r, label_point(r[1].geometry)) for r in towns.iterrows())]
+                 for (_, row), p in ((r, label_point(r[1].geometry.intersection(box))) for r in towns.iterrows()
+                                     if r[1].geometry.intersects(box)) if inner.contains(p)]  # names in the frame only
         place_labels(ax, items, fontsize=7)
         counts = _draw_parcels(ax, geom[usable], cats[usable])
         ax.set_xlabel("")  # geopandas labels the axes of a projected layer; a sheet has no axis titles
@@ -152,7 +158,7 @@ def parcel_map(result: QAResult, layer: gpd.GeoDataFrame, *, county: County, uni
         order = [*dict.fromkeys([*(layer.attrs.get("categories") or ()), *sorted(c for c in counts if c)])]
         for cat in [c for c in order if c in counts] + ([None] if None in counts else []):
             handles.append(Patch(facecolor=_colour(cat), edgecolor=INK, linewidth=0.5))
-            labels.append(f"{cat if cat else t['other']}    ({t['count'].format(n=counts[cat])})")
+            labels.append(f"{category_title(cat, lang) if cat else t['other']}    ({t['count'].format(n=counts[cat])})")
         leg_ax = fig.add_axes((0.675, 0.105, 0.29, 0.51))
         leg_ax.set_axis_off()
         leg = leg_ax.legend(handles, labels, title=t["legend"], loc="upper left", frameon=False, fontsize=8.5,
