@@ -126,6 +126,7 @@ def parcel_map(result: QAResult, layer: gpd.GeoDataFrame, *, county: County, uni
                                  getattr(layer.attrs.get("plan"), "category_system", None))
         geom = parcels.geometry
         usable = geom.notna() & ~geom.is_empty
+        usable &= np.isfinite(geom.bounds.to_numpy(dtype=float)).all(axis=1)  # nothing a projection cannot place
         fig, _ = page(lang)
         sep = "：" if lang == "zh" else ": "
         header(fig, f"{plan_title(layer, lang, county)}{sep}{t['title']}", t["subtitle"])
