@@ -29,12 +29,14 @@ from landgis.folders import remove_stale, staged_folder
 from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
 from landgis.qa import qa, write_qa
 from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
+from landgis.render.parcel_map import render_parcel_map
 from landgis.render.outline import no_layer_line, outline_layer, render_outline_maps
 from landgis.render.qa_map import write_qa_map
 from landgis.render.qgis_project import write_qgis_outputs
 from landgis.render.report import render_report
 from landgis.render.static import render_maps
 from landgis.render.word_report import write_word_report
+from landgis.secrets import display
 from landgis.severity import severity_word
 from landgis.units import display_unit, unit_label
 from landgis.version import __version__
@@ -166,6 +168,8 @@ def build_atlas(
         if parcels is not None:
             steps(6, "checking the parcels")
             qa_result = _check_parcels(run, parcels, parcel_options, work)
+            static_files += render_parcel_map(qa_result, run.layer, work / "maps", county=run.county,
+                                              formats=run.formats, unit=unit, lang=lang)
         steps(steps.total, "writing the reports, the QGIS project and the manifest")
         _write_reports(run, work, [Path(p).relative_to(work) for p in static_files], map_fragment, qa_result)
         manifest = _write_manifest(run, work, boundaries, boundary_options, parcels, parcel_options)
@@ -269,11 +273,26 @@ def _write_manifest(run: _Run, work: Path, boundaries, boundary_options: dict | 
                     parcel_options: dict | None) -> dict:
     """``manifest.json``: every input with its checksum, the options, every output with its checksum."""
     inputs = _inputs(run.plan, None if run.outline_only else boundaries, parcels, shipped=not run.outline_only)
+    inputs += _constraint_inputs(parcel_options or {})
     options = {"county": run.county.as_dict(), "unit": run.unit, "lang": run.lang, "formats": list(run.formats),
-               "boundary_options": boundary_options or {}, "parcel_options": parcel_options or {}}
+               "boundary_options": boundary_options or {}, "parcel_options": _shown(parcel_options or {})}
     manifest = _manifest(work, inputs, options)
     write_text(work / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return manifest
+
+
+def _shown(value):
+    """Options as the manifest may hold them: connection strings (a constraint layer in PostGIS) redacted,
+    GeoDataFrames named by their source."""
+    if isinstance(value, dict):
+        return {k: _shown(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_shown(v) for v in value]
+    if isinstance(value, gpd.GeoDataFrame):
+        return display(str(value.attrs.get("source", "<in memory>")))
+    if isinstance(value, Path):
+        return str(value)
+    return display(value) if isinstance(value, str) else value
 
 
 _STEPS = {
@@ -414,6 +433,25 @@ def _inputs(plan: Plan, boundaries, parcels, shipped: bool = True) -> list[dict]
                 for p in _input_files(Path(parcels))]
     elif parcels is not None:  # read from PostGIS: its source with the password redacted
         out.append({"role": "parcels", "path": getattr(parcels, "attrs", {}).get("source") or "<in memory>"})
+    return out
+
+
+def _constraint_inputs(options: dict) -> list[dict]:
+    """The constraint layers given to the QA (files with their checksums; a database by its redacted URL)."""
+    out: list[dict] = []
+    given = dict(options.get("constraints") or {})
+    if options.get("constraint_folder") is not None:
+        given["(folder)"] = options["constraint_folder"]
+    if options.get("constraint_rules") is not None:
+        given["(rules)"] = options["constraint_rules"]
+    for name, spec in given.items():
+        source = spec.get("source") if isinstance(spec, dict) else spec[0] if isinstance(spec, tuple) else spec
+        role = f"constraint {name}" if not name.startswith("(") else f"constraints {name}"
+        if isinstance(source, (str, Path)) and Path(source).exists():
+            out += [{"role": role, "path": str(p), "size": p.stat().st_size, "sha256": _sha256(p)}
+                    for p in _input_files(Path(source))]
+        else:  # PostGIS (redacted) or a GeoDataFrame
+            out.append({"role": role, "path": _shown(source)})
     return out
 
 

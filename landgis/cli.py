@@ -386,15 +386,7 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     f.add_argument("--overlap-tolerance", type=float, default=1.0, metavar="M2",
                    help="overlap between two parcels to flag, in square metres (default 1)")
     _add_boundary_options(p, parcels_too=True)
-    c = p.add_argument_group("constraint layers (三区三线)")
-    c.add_argument("--constraint", action="append", metavar="NAME=FILE", default=[],
-                   help="a constraint layer, e.g. 永久基本农田=YJJBNT.shp (repeatable; any name, with a rule in "
-                        "--constraint-rules, else measured only)")
-    c.add_argument("--constraints", metavar="FOLDER",
-                   help="a folder of constraint layers recognised by name (YJJBNT, STBHHX, CZKFBJ, 永久基本农田 …)")
-    c.add_argument("--constraint-rules", metavar="FILE",
-                   help="JSON rules like landgis/data/constraint_rules.json (default: overlap with 永久基本农田 or "
-                        "生态保护红线 is an error; 住宅/商服/工矿 outside 城镇开发边界 a warning)")
+    _add_constraint_options(p)
     d = p.add_argument_group("PostGIS (PARCELS is a postgresql:// URL; the table with --layer SCHEMA.TABLE)")
     d.add_argument("--sql", metavar="QUERY", help="read the parcels with this one SELECT (checked first; runs read-only)")
     d.add_argument("--write-back", metavar="SCHEMA.TABLE", help="write the findings to this table")
@@ -469,8 +461,7 @@ def _run_qa(args: argparse.Namespace) -> int:
 def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, plan):
     """Check the parcels, write back and write every QA output into ``work``: (result, files relative to it)."""
     out_crs = parse_crs(args.out_crs, "--out-crs") if args.out_crs else None
-    constraint_options = {"constraints": parse_constraint_specs(args.constraint) or None,
-                          "constraint_folder": args.constraints, "constraint_rules": args.constraint_rules}
+    constraint_options = _constraint_options(args)
     dask_options = {"out_dir": work, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
     result = qa(
         args.parcels, townships, plan, county=args.county_resolved, sql=args.sql,
@@ -507,6 +498,42 @@ def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, p
     return result, [Path(p).relative_to(work) for p in written]
 
 
+def _add_constraint_options(p: argparse.ArgumentParser) -> None:
+    c = p.add_argument_group("constraint layers (三区三线)")
+    c.add_argument("--constraint", action="append", metavar="NAME=FILE", default=[],
+                   help="a constraint layer, e.g. 永久基本农田=YJJBNT.shp (repeatable; any name, with a rule in "
+                        "--constraint-rules, else measured only)")
+    c.add_argument("--constraint-table", action="append", metavar="NAME=SCHEMA.TABLE", default=[],
+                   help="with --constraint NAME=postgresql://…: the PostGIS table of that layer (repeatable)")
+    c.add_argument("--constraint-sql", action="append", metavar="NAME=QUERY", default=[],
+                   help="with --constraint NAME=postgresql://…: one SELECT reading that layer (checked; runs read-only)")
+    c.add_argument("--constraints", metavar="FOLDER",
+                   help="a folder of constraint layers recognised by name (YJJBNT, STBHHX, CZKFBJ, 永久基本农田 …)")
+    c.add_argument("--constraint-rules", metavar="FILE",
+                   help="JSON rules like landgis/data/constraint_rules.json (default: overlap with 永久基本农田 or "
+                        "生态保护红线 is an error; 住宅/商服/工矿 outside 城镇开发边界 a warning)")
+
+
+def _constraint_options(args: argparse.Namespace) -> dict:
+    """The qa() keywords of ``--constraint`` (with ``--constraint-table``/``--constraint-sql`` for a layer in
+    PostGIS), ``--constraints`` and ``--constraint-rules``."""
+    specs = parse_constraint_specs(args.constraint)
+    for option, key in (("--constraint-table", "layer"), ("--constraint-sql", "sql")):
+        for item in getattr(args, option[2:].replace("-", "_")):
+            name, sep, value = str(item).partition("=")
+            name, value = name.strip(), value.strip()
+            if not sep or not name or not value:
+                raise InputError(f"{option}: expected NAME={'SCHEMA.TABLE' if key == 'layer' else 'QUERY'}")
+            source = specs.get(name)
+            if source is None or not is_conninfo(source if isinstance(source, str) else source.get("source")):
+                raise InputError(f"{option} {name}: give the layer's database as --constraint {name}=postgresql://…")
+            if isinstance(source, dict):
+                raise InputError(f"{option} {name}: give one table or one query for a layer, not both")
+            specs[name] = {"source": source, key: value}
+    return {"constraints": specs or None, "constraint_folder": args.constraints,
+            "constraint_rules": args.constraint_rules}
+
+
 # --- atlas (issue 6) --------------------------------------------------------------------------
 def _add_atlas(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -523,6 +550,7 @@ def _add_atlas(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--parcel-layer", metavar="NAME",
                    help="layer of the parcel GeoPackage, sheet of the workbook or SCHEMA.TABLE in PostGIS")
     _add_statement_timeout(p)
+    _add_constraint_options(p)
     p.add_argument("--out", metavar="DIR", help="atlas folder (default: maps/<county>-<year>)")
     p.add_argument("--unit", choices=("ha", "mu", "m2"), default="ha", help="unit of maps and tables (default: ha)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default: zh)")
@@ -546,6 +574,10 @@ def _run_atlas(args: argparse.Namespace) -> int:
     elif parcels is not None:
         parcels = _existing_input(parcels, "parcel")
         parcel_options = {"layer": args.parcel_layer} if args.parcel_layer else {}
+    constraint_options = {k: v for k, v in _constraint_options(args).items() if v is not None}
+    if constraint_options and parcels is None:
+        raise InputError("--constraint, --constraints and --constraint-rules check parcels: give --parcels too")
+    parcel_options.update(constraint_options)
     result = build_atlas(
         plan,
         county=args.county_resolved,

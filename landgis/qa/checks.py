@@ -165,15 +165,28 @@ class Context:
 
     def category(self, name: str):
         """(canonical category known to the registry or None, the plan's category it books against)."""
-        cat = lookup(name, self.plan_system)
-        if cat is None:
-            return None, None
-        if cat.name in self.plan_categories:
-            return cat, cat.name
-        for other in _CROSSWALK.get(cat.name, ()):
-            if other in self.plan_categories:
-                return cat, other
+        return booked_category(name, self.plan_categories, self.plan_system)
+
+
+def booked_category(name: str, plan_categories, system: str | None = None):
+    """(canonical category known to the registry or None, the plan's category a parcel of it books against).
+
+    Examples
+    --------
+    >>> booked_category("工业用地", ["工矿仓储用地"])[1]
+    '工矿仓储用地'
+    >>> booked_category("菜园", ["住宅用地"])
+    (None, None)
+    """
+    cat = lookup(name, system)
+    if cat is None:
+        return None, None
+    if cat.name in plan_categories:
         return cat, cat.name
+    for other in _CROSSWALK.get(cat.name, ()):
+        if other in plan_categories:
+            return cat, other
+    return cat, cat.name
 
 
 @dataclass

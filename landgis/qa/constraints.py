@@ -31,10 +31,13 @@ from landgis.errors import InputError, LandgisWarning
 from landgis.qa.labels import finding
 from landgis.qa.overlap import OverlapIndex
 from landgis.qa.parcels import load_parcels
+from landgis.qa.pg_connect import STATEMENT_TIMEOUT
+from landgis.qa.pg_read import read_parcels
+from landgis.secrets import is_conninfo, register
 from landgis.shapefiles import shapefile_source
 
 __all__ = ["Rule", "load_rules", "parse_constraint_specs", "find_constraint_files", "read_constraint",
-           "check_constraints", "constraints_by_township", "CONSTRAINT_COLUMNS"]
+           "check_constraints", "constraints_by_township", "add_by_township", "CONSTRAINT_COLUMNS"]
 
 #: Feature id columns of bureau layers, most specific first (compared case-insensitively).
 FEATURE_ID_NAMES = ("jbnttbbh", "tbbh", "图斑编号", "bsm", "标识码", "ysdm", "编号", "id", "objectid", "fid")
@@ -228,14 +231,25 @@ def find_constraint_files(folder, rules: dict[str, Rule]) -> dict[str, tuple]:
     return found
 
 
-def read_constraint(name: str, path, *, layer: str | None = None, crs=None, where=None) -> gpd.GeoDataFrame:
+def read_constraint(name: str, path, *, layer: str | None = None, crs=None, where=None, sql: str | None = None,
+                    statement_timeout: float | None = STATEMENT_TIMEOUT) -> gpd.GeoDataFrame:
     """A constraint layer's polygons with a ``feature_id`` column (the layer's id field, else the row).
 
-    Read like parcels (GBK shapefiles without .cpg, projected CRS with zone prefixes …); invalid polygons
-    are repaired with ``make_valid`` (a warning says how many); a layer without polygons is an error.
+    Read like parcels (GBK shapefiles without .cpg, projected CRS with zone prefixes …), or from PostGIS
+    like parcels when ``path`` is a ``postgresql://`` URL (or libpq string): the table is ``layer``
+    (``SCHEMA.TABLE``) or the rows are one checked ``SELECT`` (``sql``), read read-only within
+    ``statement_timeout``; the password is never shown. Invalid polygons are repaired with
+    ``make_valid`` (a warning says how many); a layer without polygons is an error.
     """
 
-    gdf = load_parcels(path, layer=layer, crs=crs)
+    if is_conninfo(path) and not Path(str(path)).exists():
+        register(str(path))  # every message and output below shows it redacted
+        gdf = read_parcels(str(path), layer=layer, sql=sql, statement_timeout=statement_timeout)
+        path = gdf.attrs["source"]  # the redacted URL with the table: what messages and outputs name
+    elif sql is not None:
+        raise InputError(f"the {name} layer: a query (sql) needs a postgresql:// URL as its source")
+    else:
+        gdf = load_parcels(path, layer=layer, crs=crs)
     if where is not None:  # (column, values): this constraint's part of a combined layer
         gdf = gdf[gdf[where[0]].astype(str).isin(where[1])].reset_index(drop=True)
     if gdf.crs is None:
@@ -315,7 +329,8 @@ def check_constraints(added: pd.DataFrame, layers: dict[str, gpd.GeoDataFrame], 
         lg = layer.to_crs(crs_area)
         index = OverlapIndex(lg.geometry.values, threads=threads)
         pairs = index.overlaps(area_geoms)
-        over = np.bincount(pairs["parcel"].to_numpy(), weights=pairs["area"].to_numpy(), minlength=len(geoms))
+        over = np.bincount(pairs["parcel"].to_numpy(dtype=np.int64), weights=pairs["area"].to_numpy(dtype=float),
+                           minlength=len(geoms)).astype(float)  # float even when no parcel meets the layer
         fids = lg["feature_id"].to_numpy(dtype=object)
         listed: dict[int, list] = {}
         for p, f in zip(pairs["parcel"].to_numpy(), pairs["feature"].to_numpy()):
@@ -331,7 +346,8 @@ def check_constraints(added: pd.DataFrame, layers: dict[str, gpd.GeoDataFrame], 
             if rule.rule == "overlap" and applies[i] and over[i] > rule.tolerance_m2:
                 finding(findings, rows[i], pids[i], "constraint_overlap",
                         f"与{name}重叠 {over[i]:.2f} 平方米（占地块面积 {share[i]:.1%}；图斑 {named}）",
-                        found=towns[i], category=cats[i], constraint=name, overlap_m2=over[i], share=share[i])
+                        found=towns[i], category=cats[i], constraint=name, overlap_m2=over[i], share=share[i],
+                        features=[str(x) for x in ids[:_FEATURES_LISTED]], n_features=len(ids))
                 findings[-1]["severity"] = rule.severity
             if rule.rule == "outside" and applies[i] and outside[i] > rule.tolerance_m2:
                 finding(findings, rows[i], pids[i], "outside_constraint",
@@ -374,3 +390,20 @@ def constraints_by_township(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"parcels_overlapping": g["hit"].sum().astype(int), "overlap_m2": g["overlap_m2"].sum(),
                          "parcels_outside": g["out"].sum().astype(int),
                          "outside_m2": g["outside"].sum()}).reset_index()
+
+
+def add_by_township(parts: list) -> pd.DataFrame:
+    """Per-partition :func:`constraints_by_township` tables added up (the dask engine's partitions).
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"township_found": ["连州镇"], "constraint": ["永久基本农田"], "parcels_overlapping": [1],
+    ...                   "overlap_m2": [10.0], "parcels_outside": [0], "outside_m2": [0.0]})
+    >>> add_by_township([a, a])["overlap_m2"].tolist()
+    [20.0]
+    """
+    parts = [p for p in parts if p is not None and len(p)]
+    if not parts:
+        return constraints_by_township(pd.DataFrame(columns=list(CONSTRAINT_COLUMNS)))
+    g = pd.concat(parts, ignore_index=True).groupby(["township_found", "constraint"], sort=True)
+    return g[["parcels_overlapping", "overlap_m2", "parcels_outside", "outside_m2"]].sum().reset_index()

@@ -105,6 +105,10 @@ class DaskRun:
     staging: Path | None = None
     border_parcels: int = 0
     timings: dict = field(default_factory=dict)
+    #: With constraint layers: per township × layer, added up from the partitions' sums.
+    constraints_by_township: pd.DataFrame | None = None
+    #: The most constraint features one partition read (what bounds its memory beside its rows).
+    constraint_features_read: int = 0
 
 
 def _stable(df: pd.DataFrame) -> pd.DataFrame:
@@ -211,11 +215,65 @@ def _key_stage(piece: gpd.GeoDataFrame, i: int, bounds, crs, work: Path, group_r
     return exchange.key_sample(df["_hkey"].to_numpy())
 
 
+# constraint layers (三区三线): stored once, sorted along a Hilbert curve with each feature's box, so that
+# a partition reads only the row groups and features near its own parcels
+_LAYER_GROUP_ROWS = 5_000
+
+
+def _store_constraints(layers: dict, crs_area, work: Path) -> dict:
+    """Each layer as Parquet in ``work/constraints`` (equal-area CRS, WKB and box columns); ``{name: path}``."""
+    (work / "constraints").mkdir(exist_ok=True)
+    paths = {}
+    for i, (name, layer) in enumerate(layers.items()):
+        lg = layer.to_crs(crs_area)
+        geoms = np.asarray(lg.geometry.values, dtype=object)
+        b = shapely.bounds(geoms)
+        order = np.argsort(lg.geometry.hilbert_distance(level=16).to_numpy(), kind="stable")
+        table = pd.DataFrame({"_pos": np.arange(len(lg)), "feature_id": lg["feature_id"].astype(str).to_numpy(),
+                              "_wkb": shapely.to_wkb(geoms), "xmin": b[:, 0], "ymin": b[:, 1],
+                              "xmax": b[:, 2], "ymax": b[:, 3]}).iloc[order]
+        paths[name] = work / "constraints" / f"{i}.parquet"
+        table.to_parquet(paths[name], index=False, row_group_size=_LAYER_GROUP_ROWS)
+    return paths
+
+
+def _near_features(path: Path, box) -> gpd.GeoDataFrame:
+    """The features of a stored layer whose boxes meet ``box`` (row groups pruned by their statistics)."""
+    x0, y0, x1, y1 = box
+    df = pd.read_parquet(path, filters=[("xmax", ">=", x0), ("xmin", "<=", x1), ("ymax", ">=", y0),
+                                        ("ymin", "<=", y1)]).sort_values("_pos")  # the layer's order, as local
+    return gpd.GeoDataFrame({"feature_id": df["feature_id"].to_numpy(dtype=object)},
+                            geometry=shapely.from_wkb(df["_wkb"].to_numpy(dtype=object)))
+
+
+def _constraint_stage(added: pd.DataFrame, ctx: Context, spec, found: list, k: int, staging: Path) -> dict:
+    """Overlap of one partition's parcels with each constraint layer: table to Parquet, findings to ``found``."""
+    from landgis.qa.constraints import check_constraints, constraints_by_township
+
+    paths, rules = spec
+    geoms = gpd.GeoSeries(added["geometry"].to_numpy(), crs=4326)
+    polys = geoms[geoms.notna() & ~geoms.is_empty]
+    box = tuple(polys.to_crs(ctx.crs_area).total_bounds) if len(polys) else None
+    if box is None:  # no polygon to measure: no rows, no findings
+        table = check_constraints(added, {}, rules, ctx.crs_area, found)
+        _stable(table).to_parquet(staging / "constraints.parquet" / f"part.{k:05d}.parquet", index=False)
+        return {"by_township": constraints_by_township(table), "features_read": 0}
+    layers, read = {}, 0
+    for name, path in paths.items():
+        near = _near_features(path, box)
+        layers[name] = near.set_crs(ctx.crs_area, allow_override=True)
+        read = max(read, len(near))
+    table = check_constraints(added, layers, rules, ctx.crs_area, found, threads=1)
+    _stable(table).to_parquet(staging / "constraints.parquet" / f"part.{k:05d}.parquet", index=False)
+    return {"by_township": constraints_by_township(table), "features_read": read}
+
+
 # stage 3: per-partition checks
 _ADDED = ("parcel_id", "id_text", "township_found", "area_ha", "geom_key")
 
 
-def _check_stage(k: int, lo, hi, ctx: Context, crs, work: Path, nbuckets: int) -> dict:
+def _check_stage(k: int, lo, hi, ctx: Context, crs, work: Path, nbuckets: int, constraints=None,
+                 staging: Path | None = None) -> dict:
     df = exchange.read_range(sorted((work / "keyed").glob("*.parquet")), "_hkey", lo, hi)
     if not len(df):
         return {"part": k, "n": 0}
@@ -227,6 +285,7 @@ def _check_stage(k: int, lo, hi, ctx: Context, crs, work: Path, nbuckets: int) -
     part = gpd.GeoDataFrame(inputs, geometry=gpd.GeoSeries(geoms, index=rows), crs=crs)
     added, found = check_partition(part, ctx)
     within = overlaps(added, ctx, found)
+    layered = _constraint_stage(added, ctx, constraints, found, k, staging) if constraints else None
     store = inputs.copy()
     for col in _ADDED:
         store[f"_qa_{col}"] = added[col].to_numpy()
@@ -239,7 +298,8 @@ def _check_stage(k: int, lo, hi, ctx: Context, crs, work: Path, nbuckets: int) -
     _write_duplicate_keys(store.assign(_qa_booked=contributions(added)), k, work, nbuckets)
     _, cells = _cells_of(np.asarray(store.geometry.values, dtype=object))
     # repeated geometries are taken out of the quota by the duplicates stage, across partitions
-    return {"part": k, "n": len(part), "cells": np.unique(cells), "booked": booked(added), "within": within}
+    return {"part": k, "n": len(part), "cells": np.unique(cells), "booked": booked(added), "within": within,
+            "constraints": layered}
 
 
 # stage 4: across partitions
@@ -361,7 +421,7 @@ def _assemble_stage(k: int, work: Path, staging: Path) -> dict:
     table = parcel_table(inputs.set_axis(rows), added, per_row(fdf, members))
     table = gpd.GeoDataFrame(_stable(table.drop(columns="geometry")), geometry=table.geometry, crs=4326)
     table.to_parquet(staging / "parcels.parquet" / f"part.{k:05d}.parquet", index=False)
-    write_findings_parquet(fdf, staging / "findings.parquet" / f"part.{k:05d}.parquet")
+    write_findings_parquet(fdf, staging / "findings.parquet" / f"part.{k:05d}.parquet", labels=True)
     return {"n_with_findings": int((table["n_findings"] > 0).sum()),
             "by_kind": fdf["kind"].value_counts().to_dict(),
             "by_severity": fdf["severity"].value_counts().to_dict()}
@@ -379,7 +439,7 @@ def _empty_part(sample: gpd.GeoDataFrame, ctx: Context, staging: Path) -> None:
 
 
 def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=None, layer=None, scheduler=None,
-             progress: bool = False, partition_rows: int = PARTITION_ROWS) -> DaskRun:
+             progress: bool = False, partition_rows: int = PARTITION_ROWS, constraints=None) -> DaskRun:
     """Check parcels on a dask.distributed cluster, partition by partition, without gathering rows.
 
     Parameters
@@ -403,6 +463,9 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
     progress : bool
     partition_rows : int
         Rows per partition.
+    constraints : tuple, optional
+        ``(layers, rules)`` as :func:`landgis.qa.constraints.check_constraints` takes them: each partition
+        reads the features near its parcels and writes its rows to ``constraints.parquet/``.
 
     Returns
     -------
@@ -415,11 +478,12 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
     work, staging = out / f".qa-work-{token}", out / f".qa-staging-{token}"
     for d in (work / "keyed", work / "checked", work / "findings", work / "near", work / "duplicates",
               work / "quota_repeats", staging / "parcels.parquet", staging / "findings.parquet",
-              staging / "finding_groups.parquet"):
+              staging / "finding_groups.parquet", *([staging / "constraints.parquet"] if constraints else [])):
         d.mkdir(parents=True)
     try:
         with cluster(scheduler) as client:
-            return _stages(source, ctx, out, sample, work, staging, client, crs, layer, progress, partition_rows)
+            return _stages(source, ctx, out, sample, work, staging, client, crs, layer, progress, partition_rows,
+                           constraints)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # nothing half-written is left behind
         raise
@@ -427,10 +491,12 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progress, partition_rows) -> DaskRun:
+def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progress, partition_rows,
+            constraints=None) -> DaskRun:
     import dask
 
     t0, timings = time.perf_counter(), {}
+    stored = (_store_constraints(constraints[0], ctx.crs_area, work), constraints[1]) if constraints else None
     pieces, n = _pieces(source, layer, crs, partition_rows, work)
     nparts = max(1, math.ceil(n / partition_rows))
     bounds = _extent(ctx, crs)
@@ -441,8 +507,8 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
 
     cuts = [None, *exchange.divisions(samples, nparts).tolist(), None]
     ctx_d = dask.delayed(ctx, traverse=False)
-    stats = gather(client, [dask.delayed(_check_stage)(k, cuts[k], cuts[k + 1], ctx_d, crs, work, nparts)
-                             for k in range(nparts)], progress)
+    stats = gather(client, [dask.delayed(_check_stage)(k, cuts[k], cuts[k + 1], ctx_d, crs, work, nparts, stored,
+                                                       staging) for k in range(nparts)], progress)
     stats = [s for s in stats if s["n"]]
     shutil.rmtree(work / "keyed")  # every partition has its rows: the pieces are no longer needed
     timings["partition_and_check"] = time.perf_counter() - t0
@@ -479,6 +545,11 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
         for key in ("by_kind", "by_severity"):
             for k, v in d[key].items():
                 getattr(run, key)[k] = getattr(run, key).get(k, 0) + int(v)
+    if constraints:
+        from landgis.qa.constraints import add_by_township
+
+        run.constraints_by_township = add_by_township([s["constraints"]["by_township"] for s in stats])
+        run.constraint_features_read = max((s["constraints"]["features_read"] for s in stats), default=0)
     run.staging = staging
     return run
 
@@ -487,8 +558,10 @@ def publish(run: DaskRun) -> None:
     """Move the staged ``parcels.parquet/``, ``findings.parquet/`` and ``finding_groups.parquet/`` into
     place (replacing old ones)."""
     staging = run.staging
-    for name in ("parcels.parquet", "findings.parquet", "finding_groups.parquet"):
+    for name in ("parcels.parquet", "findings.parquet", "finding_groups.parquet", "constraints.parquet"):
         target = staging.parent / name
+        if not (staging / name).exists():  # constraints.parquet: only with constraint layers
+            continue
         if target.exists():
             shutil.rmtree(target) if target.is_dir() else target.unlink()
         (staging / name).rename(target)

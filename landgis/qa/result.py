@@ -39,6 +39,7 @@ from landgis.qa.labels import (
     SEVERITY_OF,
 )
 from landgis.qa.quota import BASIS, BASIS_EN, LEFT_OUT_REASONS, QUOTA_COLUMNS
+from landgis.qa.messages import message
 from landgis.severity import SEVERITY_WORDS
 from landgis.units import PRECISION, UNIT_LABELS, UNIT_LABELS_EN, factor, unit_key
 
@@ -288,7 +289,7 @@ def write_qa(result: QAResult, out_dir, *, lang: str = "zh", unit: str = "ha", o
         layer.to_file(tmp, layer="parcels", driver="GPKG", geometry_type="Unknown", engine="pyogrio",
                       dataset_options={"VERSION": "1.2"})
     written.append(gpkg)
-    findings = _for_people(result.findings, lang)
+    findings = _for_people(result.findings, lang, unit)
     written.append(_write_table(findings, out / "findings.csv", "csv"))
     sheet = _xlsx_findings(findings, result.summary["by_kind"], lang)
     written.append(_write_table(for_file(sheet), out / "findings.xlsx", "xlsx", SHEETS[lang]["findings"]))
@@ -380,9 +381,9 @@ def _write_partitioned(result: QAResult, out: Path, lang: str = "zh", unit: str 
 
     store = Path(result.summary["store"])
     written = []
-    for name in ("parcels.parquet", "findings.parquet", "finding_groups.parquet"):
+    for name in ("parcels.parquet", "findings.parquet", "finding_groups.parquet", "constraints.parquet"):
         target = out / name
-        if not (store / name).exists():  # a store written before groups were listed
+        if not (store / name).exists():  # a store written before groups were listed; no constraint layers
             continue
         if (store / name).resolve() != target.resolve():
             tmp = out / f".{name}.copy"
@@ -395,18 +396,49 @@ def _write_partitioned(result: QAResult, out: Path, lang: str = "zh", unit: str 
     with atomic_path(out / "findings.csv") as tmp:
         with open(tmp, "wb") as fh:
             for i, f in enumerate(files):
-                df = _for_people(read_findings_parquet([f]), lang)
+                df = _for_people(read_findings_parquet([f]), lang, unit)
                 fh.write(csv_bytes(df, header=i == 0, bom=i == 0))  # formula-like text made safe
     written.append(out / "findings.csv")
     groups = sort_groups(read_groups_parquet(sorted((out / "finding_groups.parquet").glob("*.parquet"))))
     written.append(_write_table(_groups_for_people(groups, lang), out / "finding_groups.csv", "csv"))
     n = sum(result.summary["by_kind"].values())
-    table = _xlsx_findings(_for_people(read_findings_parquet(files), lang) if n <= XLSX_MAX_FINDINGS else None,
+    table = _xlsx_findings(_for_people(read_findings_parquet(files), lang, unit) if n <= XLSX_MAX_FINDINGS else None,
                            result.summary["by_kind"], lang, "findings.csv 与 findings.parquet"
                            if lang == "zh" else "findings.csv and findings.parquet")
     written.append(_write_table(for_file(table), out / "findings.xlsx", "xlsx", SHEETS[lang]["findings"]))
     written += write_quota(result.quota, out, lang=lang, unit=unit)
+    if result.constraints_by_township is not None:
+        written += _write_constraints_partitioned(result, out, lang, unit)
     return written
+
+
+def _constraints_for_people(table: pd.DataFrame, lang: str, unit: str) -> pd.DataFrame:
+    """A constraint table as written: areas in ``unit`` (rounded), 1-based rows, headers in ``lang``."""
+    places = PRECISION[unit]["table"]
+    to_unit = factor(unit) / 10_000  # the tables hold square metres
+    u = UNIT_LABELS_EN[unit] if lang == "en" else UNIT_LABELS[unit]
+    out = table.copy()
+    if "row" in out:
+        out["row"] = out["row"] + 1
+    if "share" in out:
+        out["share"] = _round(out["share"], 4)
+    for col in ("overlap_m2", "outside_m2"):
+        out[col] = _round(out[col] * to_unit, places)
+    return out.rename(columns={k: v.format(u=u) for k, v in CONSTRAINT_HEADERS[lang].items()})
+
+
+def _write_constraints_partitioned(result: QAResult, out: Path, lang: str, unit: str) -> list[Path]:
+    """A dask result's constraint tables: constraints.csv streamed part by part, the by-township sums."""
+    files = sorted((out / "constraints.parquet").glob("*.parquet"))
+    with atomic_path(out / "constraints.csv") as tmp:
+        with open(tmp, "wb") as fh:
+            for i, f in enumerate(files):
+                df = _constraints_for_people(pd.read_parquet(f), lang, unit)
+                fh.write(csv_bytes(df, header=i == 0, bom=i == 0))
+    by = _constraints_for_people(result.constraints_by_township, lang, unit)
+    return [out / "constraints.csv", _write_table(by, out / "constraints_by_township.csv", "csv"),
+            _write_table(for_file(by), out / "constraints_by_township.xlsx", "xlsx",
+                         SHEETS[lang]["constraints_by_township"])]
 
 
 def _xlsx_findings(findings: pd.DataFrame | None, by_kind: dict, lang: str = "zh",
@@ -422,10 +454,13 @@ def _xlsx_findings(findings: pd.DataFrame | None, by_kind: dict, lang: str = "zh
     return table
 
 
-def _for_people(findings: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The findings as written: 1-based rows, kinds and severities as words, headers in ``lang``."""
+def _for_people(findings: pd.DataFrame, lang: str = "zh", unit: str = "ha") -> pd.DataFrame:
+    """The findings as written: 1-based rows, kinds and severities as words, messages in ``lang`` and
+    ``unit`` (:mod:`landgis.qa.messages`), headers in ``lang``."""
     lang = _lang(lang)
     out = findings.copy()
+    out["message"] = [message(k, f, m, township=t, category=c, unit=unit, lang=lang) for k, f, m, t, c in zip(
+        out["kind"], out["figures"], out["message"], out["township_declared"], out["category"])]
     out["row"] = out["row"] + 1  # 1-based for people (Int64: quota findings stay empty)
     out["kind"] = out["kind"].map(lambda k: kind_label(k, lang))
     out["severity"] = out["severity"].map(SEVERITY_WORDS[lang]).fillna(out["severity"])
@@ -476,15 +511,30 @@ def _findings_schema():
     return _FINDINGS_SCHEMA
 
 
-def write_findings_parquet(records, path: Path) -> None:
-    """Finding records (dicts or a DataFrame with :data:`FINDING_COLUMNS`) as one Parquet file, fixed schema."""
+#: Columns the published findings.parquet adds after :data:`FINDING_COLUMNS`: the planner's words for the codes.
+LABEL_COLUMNS = ("kind_label", "severity_label")
+
+
+def write_findings_parquet(records, path: Path, *, labels: bool = False) -> None:
+    """Finding records (dicts or a DataFrame with :data:`FINDING_COLUMNS`) as one Parquet file, fixed schema.
+
+    With ``labels`` (the published ``findings.parquet/``), :data:`LABEL_COLUMNS` follow: ``kind`` and
+    ``severity`` stay machine codes (stable keys to filter and join on, in any language), and
+    ``kind_label``/``severity_label`` give the planner's Chinese words (超出计划指标, 错误), so that the
+    file reads in QGIS without a lookup table. :func:`read_findings_parquet` reads the codes only.
+    """
     df = pd.DataFrame(records, columns=list(FINDING_COLUMNS))
     cols = {"row": pa.array([None if pd.isna(r) else int(r) for r in df["row"]], pa.int64())}
     for c in FINDING_COLUMNS[1:]:
         cols[c] = pa.array([None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v)
                             for v in df[c]], pa.large_string())
+    schema = _findings_schema()
+    if labels:
+        cols["kind_label"] = pa.array([kind_label(k, "zh") for k in df["kind"]], pa.large_string())
+        cols["severity_label"] = pa.array([SEVERITY_WORDS["zh"].get(v, v) for v in df["severity"]], pa.large_string())
+        schema = pa.schema([*schema, *((c, pa.large_string()) for c in LABEL_COLUMNS)])
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.table(cols, schema=_findings_schema()), path)
+    pq.write_table(pa.table(cols, schema=schema), path)
 
 
 def read_findings_parquet(paths) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from landgis.qa.across import duplicate_geometries, duplicate_ids, overlaps
 from landgis.qa.checks import Context, guess_area_unit
 from landgis.qa.constraints import (check_constraints, constraints_by_township, find_constraint_files,
                                     load_rules, read_constraint)
-from landgis.qa.labels import SEVERITIES
+from landgis.qa.labels import FINDING_COLUMNS, SEVERITIES
 from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
 from landgis.qa.pg_connect import STATEMENT_TIMEOUT
 from landgis.qa.pg_read import read_parcels
@@ -100,6 +100,8 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     constraints : dict, optional
         Constraint layers (三区三线) to check the parcels against: ``{name: file}`` (a file read like
         parcels, a ``(file, layer)`` pair, or a GeoDataFrame), e.g. ``{"永久基本农田": "YJJBNT.shp"}``.
+        From PostGIS: ``("postgresql://…", "SCHEMA.TABLE")``, or ``{"source": URL, "sql": "SELECT …"}``
+        (checked and run read-only, as for parcels).
     constraint_folder : str or pathlib.Path, optional
         A folder whose layers are recognised by their usual names (YJJBNT, STBHHX, CZKFBJ, 永久基本农田 …).
     constraint_rules : str or pathlib.Path, optional
@@ -129,10 +131,7 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     """
     if engine not in ("local", "dask"):
         raise InputError(f"unknown QA engine {engine!r}; expected 'local' or 'dask'")
-    rules, layers = _constraint_layers(constraints, constraint_folder, constraint_rules)
-    if layers and engine == "dask":
-        raise InputError("constraint layers (--constraint, --constraints) are not checked by the dask engine yet; "
-                         "use --engine local")
+    rules, layers = _constraint_layers(constraints, constraint_folder, constraint_rules, statement_timeout)
     with contextlib.ExitStack() as hold:  # a PostGIS snapshot stays open while the workers read
         gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field, sql,
                                                  partition_rows, hold, statement_timeout)
@@ -142,7 +141,8 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
         if engine == "dask":
             return _run_dask(gdf if gdf is not None else source_path, sample, ctx, plan, townships, fields,
                              source, out_dir, crs=crs or sample.crs, layer=layer, scheduler=scheduler,
-                             progress=progress, partition_rows=partition_rows)
+                             progress=progress, partition_rows=partition_rows,
+                             constraints=(layers, rules) if layers else None)
     return _run_local(gdf, ctx, plan, townships, fields, source, layers, rules, progress)
 
 
@@ -174,7 +174,7 @@ def _attach_constraints(result: QAResult, table: pd.DataFrame, layers: dict) -> 
         for name, t in ((n, table[table["constraint"] == n]) for n in layers)}
 
 
-def _constraint_layers(constraints, folder, rules_path):
+def _constraint_layers(constraints, folder, rules_path, statement_timeout: float | None = STATEMENT_TIMEOUT):
     """The rules, and the constraint layers read (before any other work, so a bad layer fails early)."""
     if not constraints and folder is None:
         return None, {}
@@ -187,8 +187,17 @@ def _constraint_layers(constraints, folder, rules_path):
             layers[name] = spec if "feature_id" in spec else spec.assign(
                 feature_id=[f"#{i + 1}" for i in range(len(spec))])
             continue
+        if isinstance(spec, dict):  # {"source": URL or file, "layer": SCHEMA.TABLE or layer, "sql": SELECT}
+            unknown = set(spec) - {"source", "layer", "sql"}
+            if unknown or "source" not in spec:
+                raise InputError(f"constraint {name}: expected source, layer and sql, not {', '.join(sorted(unknown))}"
+                                 if unknown else f"constraint {name}: no source given")
+            layers[name] = read_constraint(name, spec["source"], layer=spec.get("layer"), sql=spec.get("sql"),
+                                           statement_timeout=statement_timeout)
+            continue
         path, layer, *where = spec if isinstance(spec, tuple) else (spec, None)
-        layers[name] = read_constraint(name, path, layer=layer, where=tuple(where) if where else None)
+        layers[name] = read_constraint(name, path, layer=layer, where=tuple(where) if where else None,
+                                       statement_timeout=statement_timeout)
     return rules, layers
 
 
@@ -305,7 +314,7 @@ def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir
     run = engines.run_dask(source, ctx, out, sample, **options)
     quota_findings: list = []
     quota = reconcile(run.booked, plan, quota_findings, ctx.registry)
-    write_findings_parquet(quota_findings, run.staging / "findings.parquet" / "quota.parquet")
+    write_findings_parquet(quota_findings, run.staging / "findings.parquet" / "quota.parquet", labels=True)
     engines.publish(run)
     by_kind = dict(run.by_kind)
     by_sev = dict(run.by_severity)
@@ -327,10 +336,24 @@ def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir
         "timings_s": run.timings, "store": str(out),
     }
     parcels = dask_geopandas.read_parquet(str(run.parcels_path))
-    findings = dd.read_parquet(str(run.findings_path)).astype({"row": "Int64"})
+    # the record's columns (the file adds the planner's labels for the codes: LABEL_COLUMNS)
+    findings = dd.read_parquet(str(run.findings_path), columns=list(FINDING_COLUMNS)).astype({"row": "Int64"})
     groups_path = run.findings_path.parent / "finding_groups.parquet"
     groups = (dd.read_parquet(str(groups_path)) if any(groups_path.glob("*.parquet"))
               else dd.from_pandas(read_groups_parquet([]), npartitions=1))
     tw = townships.to_crs(4326) if townships.crs is not None else townships
-    return QAResult(parcels=parcels, findings=findings, quota=quota, summary=summary, townships=tw, fields=fields,
-                    groups=groups)
+    result = QAResult(parcels=parcels, findings=findings, quota=quota, summary=summary, townships=tw, fields=fields,
+                      groups=groups)
+    layers = (options.get("constraints") or (None, None))[0]
+    if layers:
+        by = run.constraints_by_township
+        result.constraints = dd.read_parquet(str(out / "constraints.parquet"))
+        result.constraints_by_township = by
+        result.constraint_layers = layers
+        summary["constraint_features_read_max"] = run.constraint_features_read
+        summary["constraints"] = {
+            name: {"layer": str(layers[name].attrs.get("source", "")), "features": int(len(layers[name])),
+                   "parcels_overlapping": int(by.loc[by["constraint"] == name, "parcels_overlapping"].sum()),
+                   "overlap_m2": round(float(by.loc[by["constraint"] == name, "overlap_m2"].sum()), 2)}
+            for name in layers}
+    return result

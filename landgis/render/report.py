@@ -19,9 +19,11 @@ from landgis.county import County
 from landgis.plan import Finding, Plan
 from landgis.printable import jinja_finalize
 from landgis.qa import KIND_LABELS
+from landgis.qa.messages import message
 from landgis.render.fonts import webfont_css
 from landgis.render.images import palette_png
 from landgis.render.outline import OUTLINE_STEM
+from landgis.render.parcel_map import PARCEL_MAP_CAPTION, PARCEL_MAP_STEM, constraint_rows
 from landgis.render.static import file_stem
 from landgis.render.text import attribution, category_title, plan_name
 from landgis.severity import SEVERITY_WORDS
@@ -59,7 +61,7 @@ _TEXT = {
         "township": "乡镇", "row_total": "合计", "density": "供应强度（公顷/平方公里）", "share": "占全市比例",
         "all": "全市（计划）", "towns_sum": "乡镇合计", "unplaced_row": "差额（计划−乡镇合计）",
         "table": "表{n}", "figure": "图{n}", "qa_errors": "有错误的地块", "qa_id": "地块编号",
-        "qa_town": "乡镇", "qa_finding": "问题", "scroll_hint": "表格较宽时可左右滑动。",
+        "qa_town": "乡镇", "qa_finding": "问题", "qa_constraints": "分乡镇三区三线核对", "scroll_hint": "表格较宽时可左右滑动。",
         "sev": SEVERITY_WORDS["zh"],
         "plan_source": "土地供应计划", "boundary_source": "乡镇界线", "software": "软件",
         "parcels": "核查地块", "with_findings": "有问题的地块", "errors": "错误", "warnings": "警告",
@@ -90,7 +92,7 @@ _TEXT = {
         "township": "Township", "row_total": "Total", "density": "Supply density (ha/km²)", "share": "Share of county",
         "all": "County (plan)", "towns_sum": "Sum over townships", "unplaced_row": "Difference (plan − townships)",
         "table": "Table {n}", "figure": "Figure {n}", "qa_errors": "Parcels with errors", "qa_id": "Parcel",
-        "qa_town": "Township", "qa_finding": "Finding", "scroll_hint": "Wide tables scroll sideways.",
+        "qa_town": "Township", "qa_finding": "Finding", "qa_constraints": "Constraint layers by township", "scroll_hint": "Wide tables scroll sideways.",
         "sev": SEVERITY_WORDS["en"],
         "plan_source": "Land supply plan", "boundary_source": "Township boundaries", "software": "Software",
         "parcels": "Parcels checked", "with_findings": "Parcels with findings", "errors": "Errors", "warnings": "Warnings",
@@ -123,6 +125,7 @@ def _captions(layer: gpd.GeoDataFrame, lang: str) -> dict[str, tuple[str, int]]:
     for rank, column in enumerate(sheets):
         caption = names[column][0 if lang == "zh" else 1] if column in names else category_title(column, lang)
         out[file_stem(layer, column, lang)] = (caption, rank)
+    out[PARCEL_MAP_STEM[0 if lang == "zh" else 1]] = (PARCEL_MAP_CAPTION[0 if lang == "zh" else 1], len(sheets))
     return out
 
 
@@ -186,7 +189,7 @@ def render_report(
         map_fragment=map_fragment,
         figures=_figures(static_files, atlas_dir, layer, t, lang),
         towns=_township_table(plan, figs, layer, t, label),
-        qa=_qa_context(qa, t, lang) if qa is not None else None,
+        qa=_qa_context(qa, t, lang, unit) if qa is not None else None,
         sources=_sources(plan, plan_title, layer, t, lang),
     )
     # The font subset must cover every character of the page, so render once to collect them.
@@ -323,7 +326,7 @@ def _sources(plan: Plan, plan_title: str, layer: gpd.GeoDataFrame, t: dict, lang
     ]
 
 
-def _qa_context(qa: QAResult, t: dict, lang: str, limit: int = 200) -> dict:
+def _qa_context(qa: QAResult, t: dict, lang: str, unit: str = "ha", limit: int = 200) -> dict:
     summary = qa.summary
     by_sev = summary.get("by_severity", {})
     cards = [{"label": t["parcels"], "value": summary["n_parcels"]},
@@ -345,6 +348,12 @@ def _qa_context(qa: QAResult, t: dict, lang: str, limit: int = 200) -> dict:
         for r in bad.head(limit).itertuples():
             town = next((str(x) for x in (getattr(r, "township_declared", None), getattr(r, "township_found", None))
                          if isinstance(x, str) and x), "–")
-            errors.append({"id": str(r.parcel_id), "township": town, "finding": str(r.message)})
+            errors.append({"id": str(r.parcel_id), "township": town, "finding": message(
+                r.kind, r.figures, str(r.message), township=r.township_declared, category=r.category, unit=unit,
+                lang=lang)})
+    c_header, c_rows = constraint_rows(qa, unit, lang)
+    links = ["qa/qa_map.html", "qa/findings.xlsx", "qa/findings.csv", "qa/quota.xlsx", "qa/parcels.gpkg"]
+    if c_header:
+        links += ["qa/constraints.xlsx", "qa/constraints_by_township.xlsx"]
     return {"cards": cards, "kinds": kinds, "errors": errors, "more_errors": len(bad) - len(errors),
-            "links": ["qa/qa_map.html", "qa/findings.xlsx", "qa/findings.csv", "qa/quota.xlsx", "qa/parcels.gpkg"]}
+            "constraints": {"header": c_header, "rows": c_rows} if c_header else None, "links": links}

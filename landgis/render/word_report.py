@@ -40,6 +40,7 @@ from landgis.printable import printable  # Word's XML cannot hold control charac
 from landgis.qa import KIND_LABELS
 from landgis.render.gpkg_styles import map_spec
 from landgis.render.images import palette_png
+from landgis.render.parcel_map import PARCEL_MAP_CAPTION, PARCEL_MAP_STEM, constraint_rows
 from landgis.render.static import file_stem
 from landgis.render.text import attribution, category_title, plan_name, source_title
 from landgis.severity import SEVERITY_WORDS
@@ -73,7 +74,7 @@ _TEXT = {
         "figure": "图", "table": "表", "dash": "—", "maps_list": "专题图共{n}幅，横向排版，见后页：{items}。",
         "plan_source": "土地供应计划：{v}", "boundary_source": "乡镇界线：{v}",
         "qa_summary": "核查地块{n}宗，其中有问题{k}宗：错误{e}项，警告{w}项，提示{i}项。",
-        "qa_kind": "问题类型", "qa_severity": "级别", "qa_count": "数量", "qa_table": "表{n}  地块核查问题",
+        "qa_kind": "问题类型", "qa_severity": "级别", "qa_count": "数量", "qa_table": "表{n}  地块核查问题", "qa_constraints": "表{n}  分乡镇三区三线核对",
         "sev": SEVERITY_WORDS["zh"],
     },
     "en": {
@@ -97,7 +98,7 @@ _TEXT = {
         "maps_list": "{n} maps follow, one landscape page each: {items}.",
         "plan_source": "Land supply plan: {v}", "boundary_source": "Township boundaries: {v}",
         "qa_summary": "{n} parcels checked, {k} with findings: {e} errors, {w} warnings, {i} notes.",
-        "qa_kind": "Finding", "qa_severity": "Severity", "qa_count": "Count", "qa_table": "Table {n}  Parcel findings",
+        "qa_kind": "Finding", "qa_severity": "Severity", "qa_count": "Count", "qa_table": "Table {n}  Parcel findings", "qa_constraints": "Table {n}  Constraint layers by township",
         "sev": SEVERITY_WORDS["en"],
     },
 }
@@ -327,6 +328,7 @@ def _maps(static_files: list[Path], atlas_dir: Path, layer: gpd.GeoDataFrame, la
     columns = [*layer.attrs["categories"], "total", "density", *_SHEETS]
     captions = {file_stem(layer, c, named): (rank, _SHEETS[c][lang != "zh"] if c in _SHEETS else category_title(c, lang))
                 for rank, c in enumerate(columns) for named in ("zh", "en")}  # maps drawn in either language
+    captions.update({stem: (len(columns) - 0.5, PARCEL_MAP_CAPTION[lang != "zh"]) for stem in PARCEL_MAP_STEM})
     pngs = [Path(p) for p in static_files if Path(p).suffix.lower() == ".png"]
     ranked = sorted((captions.get(p.stem, (len(columns), p.stem)), atlas_dir / p) for p in pngs)
     return [(path, caption) for (_, caption), path in ranked]
@@ -462,7 +464,7 @@ def report_document(*, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFr
     _maps_section(doc, ctx, static_files, atlas_dir)
     _page_orientation(doc, landscape=False)
     if qa is not None:
-        _qa_section(doc, qa, ctx.t, lang, n_tables + 1)
+        _qa_section(doc, qa, ctx.t, lang, n_tables + 1, unit)
     _sources_section(doc, ctx)
     return doc
 
@@ -473,7 +475,7 @@ def _caption_text(doc: DocxDocument, text: str) -> None:
     p.paragraph_format.keep_with_next = True
 
 
-def _qa_section(doc: DocxDocument, qa: QAResult, t: dict, lang: str, n_table: int) -> None:
+def _qa_section(doc: DocxDocument, qa: QAResult, t: dict, lang: str, n_table: int, unit: str = "ha") -> None:
     s = qa.summary
     sev = s.get("by_severity", {})
     doc.add_heading(t["qa"], level=1)
@@ -485,6 +487,11 @@ def _qa_section(doc: DocxDocument, qa: QAResult, t: dict, lang: str, n_table: in
                  t["sev"].get(r.severity, r.severity), str(int(r.count))] for r in counts.itertuples()]
         _caption_text(doc, t["qa_table"].format(n=n_table))
         _table(doc, [t["qa_kind"], t["qa_severity"], t["qa_count"]], rows, numeric_from=2)
+        n_table += 1
+    header, rows = constraint_rows(qa, unit, lang)
+    if header:
+        _caption_text(doc, t["qa_constraints"].format(n=n_table))
+        _table(doc, header, rows, numeric_from=2)
 
 
 def write_word_report(path: str | Path, *, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame,
