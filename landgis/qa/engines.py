@@ -43,6 +43,7 @@ from landgis.qa import exchange
 from landgis.qa.across import duplicate_geometries, duplicate_ids, group_overlaps, overlaps
 from landgis.qa.checks import Context, check_partition
 from landgis.qa.cluster import cluster, gather
+from landgis.qa.constraints import add_by_township, check_constraints, constraints_by_township
 from landgis.qa.labels import FINDING_COLUMNS, GROUP_COLUMNS
 from landgis.qa.parcels import geoparquet_pieces, is_geoparquet, read_geoparquet
 from landgis.qa.postgis_chunks import ChunkPlan, read_chunk, retype
@@ -248,7 +249,6 @@ def _near_features(path: Path, box) -> gpd.GeoDataFrame:
 
 def _constraint_stage(added: pd.DataFrame, ctx: Context, spec, found: list, k: int, staging: Path) -> dict:
     """Overlap of one partition's parcels with each constraint layer: table to Parquet, findings to ``found``."""
-    from landgis.qa.constraints import check_constraints, constraints_by_township
 
     paths, rules = spec
     geoms = gpd.GeoSeries(added["geometry"].to_numpy(), crs=4326)
@@ -546,7 +546,6 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
             for k, v in d[key].items():
                 getattr(run, key)[k] = getattr(run, key).get(k, 0) + int(v)
     if constraints:
-        from landgis.qa.constraints import add_by_township
 
         run.constraints_by_township = add_by_township([s["constraints"]["by_township"] for s in stats])
         run.constraint_features_read = max((s["constraints"]["features_read"] for s in stats), default=0)

@@ -22,11 +22,13 @@ from matplotlib.patches import Patch
 from landgis import units
 from landgis.categories import NEUTRAL, colour_for
 from landgis.qa.checks import booked_category
+from landgis.qa.labels import CONSTRAINT_HEADERS
 from landgis.county import County
 from landgis.render.fonts import pin_font, rc_params
 from landgis.render.furniture import (INK, MUTED, drawing_layer, footer, frame_map, header, label_point, locator,
                                       north_arrow, page, place_labels, plot_crs, prefecture_layer, scale_bar)
 from landgis.render.qa_map import CONSTRAINT_STYLES
+from landgis.render.static import save_figure
 from landgis.render.text import category_title, footer_lines, name_of, plan_title, unit_word
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -257,7 +259,6 @@ def render_parcel_map(result: QAResult, layer: gpd.GeoDataFrame, out_dir: str | 
     >>> render_parcel_map(result, layer, "maps", county=plan.county, formats=("pdf",))  # doctest: +SKIP
     [PosixPath('maps/拟供地块分布图.pdf')]
     """
-    from landgis.render.static import save_figure  # the one writer of every sheet
 
     fig = parcel_map(result, layer, county=county, unit=unit, lang=lang)
     stem = PARCEL_MAP_STEM[0 if lang == "zh" else 1]
@@ -277,7 +278,6 @@ def constraint_rows(result: QAResult, unit: str = "ha", lang: str = "zh") -> tup
     >>> constraint_rows(SimpleNamespace(constraints_by_township=by), "mu")
     (['所在乡镇', '管控图层', '重叠地块数', '重叠面积（亩）', '图层外地块数', '图层外面积（亩）'], [['连州镇', '永久基本农田', '2', '2.25', '0', '0.00']])
     """
-    from landgis.qa.labels import CONSTRAINT_HEADERS
 
     by = getattr(result, "constraints_by_township", None)
     if by is None:
