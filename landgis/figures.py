@@ -23,18 +23,14 @@ from typing import Mapping
 
 import geopandas as gpd
 
+from landgis.catalog import LANGS, table
 from landgis.county import County
 from landgis.plan import Plan
 from landgis.units import PRECISION, display_unit, format_area, to_unit
 
 __all__ = ["Figure", "Figures", "compute_figures", "layer_figures", "township_figures"]
 
-_WORDS = {
-    "zh": {"stated": "{whole}（计划）", "county": "{whole}", "townships": "乡镇合计",
-           "unplaced": "未落实到乡镇", "over": "乡镇合计超出计划"},
-    "en": {"stated": "County (plan)", "county": "County", "townships": "Sum over townships",
-           "unplaced": "Not placed in a township", "over": "Townships above the plan"},
-}
+_WORDS = {lang: table("figures", lang) for lang in LANGS}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
+from landgis.catalog import LANGS, table
 from landgis.extras import lazy
 from landgis.files import atomic_path, csv_bytes, write_csv, write_xlsx
 from landgis.qa.across import group_overlaps
@@ -432,18 +433,7 @@ def _for_people(findings: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 
 #: The terminal summary's lines, by language: one template each, filled by :func:`format_summary`.
-_SUMMARY = {
-    "zh": {"head": "地块 {n_parcels} 宗，其中有问题 {n_with_findings} 宗；"
-                   "问题：{w_error} {error}，{w_warning} {warning}，{w_info} {info}",
-           "kind": "  {severity}  {label}（{kind}）：{count}",
-           "over": "指标超出 {n} 项：", "sep": "；", "cell": "{township}{category} +{ha:.4f}公顷",
-           "total": "地块面积合计 {booked_ha:.4f} 公顷，计划安排 {allocated_ha:.4f} 公顷"},
-    "en": {"head": "{n_parcels} parcels, {n_with_findings} with findings; "
-                   "findings: {error} {w_error}, {warning} {w_warning}, {info} {w_info}",
-           "kind": "  {severity}  {label} ({kind}): {count}",
-           "over": "{n} quota cells over: ", "sep": "; ", "cell": "{township} {category} +{ha:.4f} ha",
-           "total": "parcels add up to {booked_ha:.4f} ha; the plan allocates {allocated_ha:.4f} ha"},
-}
+_SUMMARY = {lang: table("qa.summary", lang) for lang in LANGS}
 
 
 def format_summary(result: QAResult, lang: str = "zh") -> str:

@@ -31,6 +31,7 @@ import xstatic.pkg.leaflet as xl
 from branca.element import Figure
 from jinja2 import Template
 
+from landgis.catalog import LANGS, table
 from landgis import units
 from landgis.categories import lookup
 from landgis.county import County, resolve_county
@@ -83,22 +84,7 @@ BASEMAPS: dict[str, dict[str, Any]] = {
     },
 }
 
-_STRINGS = {
-    "zh": {
-        "total": "供应总量", "density": "供应强度", "share": "占全市比例", "no_supply": "无供应",
-        "boundaries": "乡镇界线", "source": "资料来源", "credit": "界线数据",
-        "title": "{place}{year}年度土地供应计划", "labels": "乡镇名称",
-        "help_hover": "鼠标悬停查看数值，点击乡镇查看明细；右上角切换用地类型。",
-        "help_touch": "轻触乡镇查看明细；右上角图层按钮切换用地类型。",
-    },
-    "en": {
-        "total": "Total supply", "density": "Supply density", "share": "Share of county", "no_supply": "No supply",
-        "boundaries": "Township boundaries", "source": "Source", "credit": "Boundary data",
-        "title": "{place} land supply plan {year}", "labels": "Township names",
-        "help_hover": "Hover for values, click a township for its breakdown; switch categories top right.",
-        "help_touch": "Tap a township for its breakdown; switch categories with the layers button top right.",
-    },
-}
+_STRINGS = {lang: table("web", lang) for lang in LANGS}
 
 
 # --- geometry -----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import geopandas as gpd
 import matplotlib
 from matplotlib.figure import Figure
 
+from landgis.catalog import LANGS, table
 from landgis.categories import NEUTRAL
 from landgis.county import County
 from landgis.figures import Figures, layer_figures
@@ -50,12 +51,7 @@ NO_LAYER_EN = ("No township layer was given for {county}: this atlas shows the c
 #: File name of the outline sheet (zh, en).
 OUTLINE_STEM = ("辖区供应总量", "county-outline")
 
-_TEXT = {
-    "zh": {"subtitle": "{county}计划供应总量（未提供乡镇界线，仅示{level}界）", "table": "分类供应计划（{u}）",
-           "category": "用地类型", "total": "合计", "county": "县", "city": "市"},
-    "en": {"subtitle": "Planned supply of {county} (no township layer: outline only)", "table": "Supply by category ({u})",
-           "category": "Category", "total": "Total", "county": "county", "city": "city"},
-}
+_TEXT = {lang: table("outline", lang) for lang in LANGS}
 
 
 def no_layer_line(county: County, lang: str = "zh") -> str:

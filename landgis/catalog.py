@@ -1,0 +1,588 @@
+"""Every word landgis says to a person, in Chinese and English: one catalogue, one lookup.
+
+Outputs (maps, reports, workbooks, the QA files) take their words from :data:`CATALOG` through
+:func:`text`; each entry has both languages. Error messages are :class:`Message` objects: their
+English template is their key in :data:`MESSAGES` (gettext's msgid), so ``str(error)`` stays English for a
+program that calls landgis, and the ``landgis`` command prints :meth:`Message.render` in ``--lang``.
+
+This module imports nothing of landgis: every other module may use it.
+
+Examples
+--------
+>>> text("sheet.north", "zh"), text("sheet.north", "en")
+('北', 'N')
+>>> str(message("no such file: {path}", path="计划.txt"))
+'no such file: 计划.txt'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = ["LANGS", "CATALOG", "MESSAGES", "Message", "text", "table", "message", "word"]
+
+#: The languages of every output and message; Chinese is the default.
+LANGS: tuple[str, ...] = ("zh", "en")
+
+#: Every word of the outputs, by key: ``{"zh": …, "en": …}``. A key whose value is another key's name
+#: is a table's own name for words the catalogue already holds (one entry for the same words).
+#: ``{name}`` fields are filled by :func:`text`.
+CATALOG: dict[str, dict[str, str] | str] = {
+    # --- Print maps and charts (render/text.py, static.py, furniture.py)
+    'sheet.no_supply': {"zh": '无供应', "en": 'No supply'},
+    'sheet.total': {"zh": '供应总量', "en": 'Total supply'},
+    'sheet.density': {"zh": '供应强度', "en": 'Supply density'},
+    'sheet.subtitle_cat': {"zh": '各镇（乡）计划供应面积', "en": 'Planned supply by township'},
+    'sheet.subtitle_density': {
+        "zh": '各镇（乡）每平方公里辖区面积的计划供应面积（公顷/平方公里）',
+        "en": 'Planned supply per km² of township area (ha/km²)',
+    },
+    'sheet.legend': {"zh": '计划供应面积（{u}）', "en": 'Planned supply ({u})'},
+    'sheet.legend_density': {"zh": '供应强度（{u}）', "en": 'Supply density ({u})'},
+    'sheet.plan': {"zh": '{place}{year}年度土地供应计划', "en": '{place} {year} land supply plan'},
+    'sheet.source': {"zh": '资料来源：《{title}》', "en": 'Source: {title}'},
+    'sheet.boundaries': {"zh": '乡镇界线：{source}', "en": 'Township boundaries: {source}'},
+    'sheet.crs': {
+        "zh": '坐标系：CGCS2000，3度带高斯-克吕格投影（中央经线{cm}°E）',
+        "en": 'CRS: CGCS2000 / 3-degree Gauss-Krüger, central meridian {cm}°E',
+    },
+    'sheet.made': {"zh": '制图：landgis {v}', "en": 'Made with landgis {v}'},
+    'sheet.locator': {"zh": '{county}在{pref}的位置', "en": '{county} in {pref}'},
+    'sheet.north': {"zh": '北', "en": 'N'},
+    'sheet.km': {"zh": '公里', "en": 'km'},
+    'sheet.count': {"zh": '{n} 个', "en": '{n}'},
+    'sheet.supplied': {"zh": '{n} 个镇（乡）有供应', "en": '{n} townships with supply'},
+    'sheet.summary_density': {"zh": '全市平均 {v} {u}', "en": 'County mean {v} {u}'},
+    'sheet.top': {"zh": '最多：{name} {v}', "en": 'Largest: {name} {v}'},
+    'sheet.sm_title': {"zh": '{title}：各类用地供应布局（同一分级）', "en": '{title}: supply by category (same classes)'},
+    'sheet.sm_names': {"zh": '镇（乡）名称', "en": 'Townships'},
+    'sheet.bars_title': {"zh": '{title}：各镇（乡）分类供应面积', "en": '{title}: supply by township and category'},
+    'sheet.bars_x': 'sheet.legend',
+    'sheet.county_total': {"zh": '合计', "en": 'Total'},
+    # --- index.html (render/report.py)
+    'report.title': {"zh": '{place}{year}年度土地供应计划图集', "en": 'Land supply plan atlas: {place} {year}'},
+    'report.subtitle': {
+        "zh": '依据《{source}》，由 landgis {version} 生成',
+        "en": 'Made by landgis {version} from “{source}”',
+    },
+    'report.key_figures': {"zh": '主要指标', "en": 'Key figures'},
+    'report.structure': {"zh": '供应结构', "en": 'Supply by category'},
+    'report.findings': {"zh": '计划数据核对', "en": "Checks of the plan's figures"},
+    'report.findings_intro': {
+        "zh": '计划文本中以下数字前后不一致或需要注意，可直接引用：',
+        "en": 'These figures of the plan do not add up or need attention:',
+    },
+    'report.no_findings': {
+        "zh": '计划各项数字前后一致：各乡镇合计等于供应总量，各类用地合计等于供应结构。',
+        "en": "The plan's figures add up: the townships sum to the total and the categories to the structure.",
+    },
+    'report.interactive': {"zh": '交互地图', "en": 'Interactive map'},
+    'report.interactive_note': {
+        "zh": '点击右上角图层控件切换用地类型；悬停查看数值，点击查看乡镇明细。单独打开：',
+        "en": "Switch categories with the layer control; hover for values, click for a township's breakdown. On its own:",
+    },
+    'report.static_maps': {"zh": '专题图', "en": 'Thematic maps'},
+    'report.by_township': {"zh": '分乡镇供应安排', "en": 'Supply by township'},
+    'report.tables_note': {"zh": '表格下载：', "en": 'Download the tables:'},
+    'report.qa': {"zh": '地块核查', "en": 'Parcel checks'},
+    'report.qa_kind': {"zh": '问题类型', "en": 'Kind'},
+    'report.qa_severity': {"zh": '级别', "en": 'Severity'},
+    'report.qa_count': {"zh": '数量', "en": 'Count'},
+    'report.qa_note': {"zh": '核查明细：', "en": 'Details:'},
+    'report.sources': {"zh": '数据来源与说明', "en": 'Sources and notes'},
+    'report.footer': {
+        "zh": '本图集由 landgis 自动生成；各输出文件的大小与 SHA-256 校验值见 manifest.json。',
+        "en": 'Made by landgis; manifest.json lists every output with its size and SHA-256.',
+    },
+    'report.total': {"zh": '全市供应总量（计划）', "en": 'County total (plan)'},
+    'report.placed': {"zh": '乡镇合计', "en": 'Sum over townships'},
+    'report.unplaced': {"zh": '未落实到乡镇', "en": 'Not placed in a township'},
+    'report.towns': {"zh": '安排供地的乡镇', "en": 'Townships receiving land'},
+    'report.towns_value': {"zh": '{n} / {of}', "en": '{n} / {of}'},
+    'report.category': {"zh": '用地类型', "en": 'Category'},
+    'report.code': {"zh": '代码', "en": 'Code'},
+    'report.stated': {"zh": '全市（计划）', "en": 'County (plan)'},
+    'report.sum': 'report.placed',
+    'report.diff': {"zh": '差额（计划−乡镇合计）', "en": 'Difference (plan − townships)'},
+    'report.township': {"zh": '乡镇', "en": 'Township'},
+    'report.row_total': 'sheet.county_total',
+    'report.density': {"zh": '供应强度（公顷/平方公里）', "en": 'Supply density (ha/km²)'},
+    'report.share': {"zh": '占全市比例', "en": 'Share of county'},
+    'report.all': 'report.stated',
+    'report.towns_sum': 'report.placed',
+    'report.unplaced_row': 'report.diff',
+    'report.table': {"zh": '表{n}', "en": 'Table {n}'},
+    'report.figure': {"zh": '图{n}', "en": 'Figure {n}'},
+    'report.qa_errors': {"zh": '有错误的地块', "en": 'Parcels with errors'},
+    'report.qa_id': {"zh": '地块编号', "en": 'Parcel'},
+    'report.qa_town': 'report.township',
+    'report.qa_finding': {"zh": '问题', "en": 'Finding'},
+    'report.scroll_hint': {"zh": '表格较宽时可左右滑动。', "en": 'Wide tables scroll sideways.'},
+    'report.plan_source': {"zh": '土地供应计划', "en": 'Land supply plan'},
+    'report.boundary_source': {"zh": '乡镇界线', "en": 'Township boundaries'},
+    'report.software': {"zh": '软件', "en": 'Software'},
+    'report.parcels': {"zh": '核查地块', "en": 'Parcels checked'},
+    'report.with_findings': {"zh": '有问题的地块', "en": 'Parcels with findings'},
+    'report.errors': {"zh": '错误', "en": 'Errors'},
+    'report.warnings': {"zh": '警告', "en": 'Warnings'},
+    # --- 报告.docx (render/word_report.py)
+    'word.title': {"zh": '{place}{year}年度土地供应计划图集说明', "en": '{place} {year} land supply plan: atlas report'},
+    'word.made': {"zh": '由 landgis {v} 依据《{source}》生成', "en": 'Made by landgis {v} from “{source}”'},
+    'word.key': {"zh": '一、主要指标', "en": '1. Key figures'},
+    'word.findings': {"zh": '二、计划数据核对', "en": "2. Checks of the plan's figures"},
+    'word.tables': {"zh": '三、供应安排', "en": '3. Supply'},
+    'word.maps': {"zh": '四、专题图', "en": '4. Maps'},
+    'word.qa': {"zh": '五、地块核查', "en": '5. Parcel checks'},
+    'word.sources': 'report.sources',
+    'word.total': {
+        "zh": '《{title}》安排国有建设用地供应总量{v}{u}。',
+        "en": '“{title}” plans a total supply of {v} {u} of state-owned construction land.',
+    },
+    'word.placed': {"zh": '其中落实到乡镇{v}{u}。', "en": ' {v} {u} of it are placed in townships.'},
+    'word.unplaced': {
+        "zh": '其中落实到乡镇{v}{u}，另有{gap}{u}未落实到乡镇。',
+        "en": ' {v} {u} of it are placed in townships; {gap} {u} are not placed in any township.',
+    },
+    'word.over': {
+        "zh": '各乡镇合计{v}{u}，比计划多{gap}{u}（乡镇合计超出计划）。',
+        "en": ' The townships add up to {v} {u}, {gap} {u} more than the plan.',
+    },
+    'word.towns': {
+        "zh": '全市{of}个镇（乡）中有{n}个安排供地{none}。',
+        "en": " {n} of the county's {of} townships receive land{none}.",
+    },
+    'word.none': {"zh": '，{names}无供应', "en": '; {names} receive none'},
+    'word.top': {"zh": '供应量居前的镇（乡）依次为{items}。', "en": ' The largest allocations are {items}.'},
+    'word.top_item': {"zh": '{name}（{v}{u}，占乡镇合计{p}%）', "en": '{name} ({v} {u}, {p}% of the township sum)'},
+    'word.join': {"zh": '、', "en": ', '},
+    'word.cats': {"zh": '按用途，{items}。', "en": ' By category: {items}.'},
+    'word.cat_item': {"zh": '{name}{v}{u}（占{p}%）', "en": '{name} {v} {u} ({p}%)'},
+    'word.no_findings': 'report.no_findings',
+    'word.findings_intro': {
+        "zh": '计划文本中以下数字前后不一致或需要注意：',
+        "en": 'These figures of the plan do not add up or need attention:',
+    },
+    'word.structure': {"zh": '表{n}  供应结构（{u}）', "en": 'Table {n}  Supply by category ({u})'},
+    'word.by_town': {"zh": '表{n}  分乡镇供应安排（{u}）', "en": 'Table {n}  Supply by township ({u})'},
+    'word.category': 'report.category',
+    'word.code': 'report.code',
+    'word.stated': {"zh": '计划数', "en": 'Stated'},
+    'word.sum': {"zh": '乡镇合计', "en": 'Township sum'},
+    'word.diff': 'report.diff',
+    'word.township': 'report.township',
+    'word.row_total': 'sheet.county_total',
+    'word.county': {"zh": '全市（计划数）', "en": 'County (stated)'},
+    'word.county_short': {"zh": '全市', "en": 'County'},
+    'word.figure': {"zh": '图', "en": 'Figure'},
+    'word.table': {"zh": '表', "en": 'Table'},
+    'word.dash': {"zh": '—', "en": '–'},
+    'word.maps_list': {
+        "zh": '专题图共{n}幅，横向排版，见后页：{items}。',
+        "en": '{n} maps follow, one landscape page each: {items}.',
+    },
+    'word.plan_source': {"zh": '土地供应计划：{v}', "en": 'Land supply plan: {v}'},
+    'word.boundary_source': {"zh": '乡镇界线：{v}', "en": 'Township boundaries: {v}'},
+    'word.qa_summary': {
+        "zh": '核查地块{n}宗，其中有问题{k}宗：错误{e}项，警告{w}项，提示{i}项。',
+        "en": '{n} parcels checked, {k} with findings: {e} errors, {w} warnings, {i} notes.',
+    },
+    'word.qa_kind': {"zh": '问题类型', "en": 'Finding'},
+    'word.qa_severity': 'report.qa_severity',
+    'word.qa_count': 'report.qa_count',
+    'word.qa_table': {"zh": '表{n}  地块核查问题', "en": 'Table {n}  Parcel findings'},
+    # --- The web map (render/interactive.py)
+    'web.total': 'sheet.total',
+    'web.density': 'sheet.density',
+    'web.share': 'report.share',
+    'web.no_supply': 'sheet.no_supply',
+    'web.boundaries': 'report.boundary_source',
+    'web.source': {"zh": '资料来源', "en": 'Source'},
+    'web.credit': {"zh": '界线数据', "en": 'Boundary data'},
+    'web.title': {"zh": '{place}{year}年度土地供应计划', "en": '{place} land supply plan {year}'},
+    'web.labels': {"zh": '乡镇名称', "en": 'Township names'},
+    'web.help_hover': {
+        "zh": '鼠标悬停查看数值，点击乡镇查看明细；右上角切换用地类型。',
+        "en": 'Hover for values, click a township for its breakdown; switch categories top right.',
+    },
+    'web.help_touch': {
+        "zh": '轻触乡镇查看明细；右上角图层按钮切换用地类型。',
+        "en": 'Tap a township for its breakdown; switch categories with the layers button top right.',
+    },
+    # --- The outline sheet without a township layer (render/outline.py)
+    'outline.subtitle': {
+        "zh": '{county}计划供应总量（未提供乡镇界线，仅示{level}界）',
+        "en": 'Planned supply of {county} (no township layer: outline only)',
+    },
+    'outline.table': {"zh": '分类供应计划（{u}）', "en": 'Supply by category ({u})'},
+    'outline.category': 'report.category',
+    'outline.total': 'sheet.county_total',
+    'outline.county': {"zh": '县', "en": 'county'},
+    'outline.city': {"zh": '市', "en": 'city'},
+    # --- 图集.qgz (render/qgis_project.py)
+    'qgis.title': {"zh": '{place}{year}年度土地供应计划图集', "en": '{place} {year} land supply plan atlas'},
+    'qgis.stated': {"zh": '全市计划 {v} {u}', "en": 'County (stated) {v} {u}'},
+    'qgis.placed': {"zh": '乡镇合计 {v} {u}，落到 {n} 个镇（乡）', "en": 'Townships add up to {v} {u} in {n} townships'},
+    'qgis.top': {"zh": '最多：{name} {v} {u}', "en": 'Largest: {name} {v} {u}'},
+    'qgis.density': 'sheet.supplied',
+    'qgis.parcels': 'report.qa',
+    'qgis.km': 'sheet.km',
+    # --- The figures model's row names (figures.py)
+    'figures.stated': {"zh": '{whole}（计划）', "en": 'County (plan)'},
+    'figures.county': {"zh": '{whole}', "en": 'County'},
+    'figures.townships': 'report.placed',
+    'figures.unplaced': 'report.unplaced',
+    'figures.over': {"zh": '乡镇合计超出计划', "en": 'Townships above the plan'},
+    # --- Units of area
+    'unit.ha': {"zh": '公顷', "en": 'ha'},
+    'unit.mu': {"zh": '亩', "en": 'mu'},
+    'unit.m2': {"zh": '平方米', "en": 'm²'},
+    'unit.10k_m2': {"zh": '万平方米', "en": '10,000 m²'},
+    'unit.km2': {"zh": '平方公里', "en": 'km²'},
+    'unit.10k_ha': {"zh": '万公顷', "en": '10,000 ha'},
+    'unit.10k_mu': {"zh": '万亩', "en": '10,000 mu'},
+    # --- Density, written the same way everywhere
+    'density.unit': {"zh": '公顷/平方公里', "en": 'ha/km²'},
+    # --- Severities
+    'severity.error': {"zh": '错误', "en": 'error'},
+    'severity.warning': {"zh": '警告', "en": 'warning'},
+    'severity.info': {"zh": '提示', "en": 'note'},
+    'severity.ok': {"zh": '无问题', "en": 'no finding'},
+    # --- Kinds of QA finding
+    'kind.missing_geometry': {"zh": '缺少几何', "en": 'missing geometry'},
+    'kind.empty_geometry': {"zh": '几何为空', "en": 'empty geometry'},
+    'kind.invalid_geometry': {"zh": '几何无效', "en": 'invalid geometry'},
+    'kind.duplicate_geometry': {"zh": '几何重复', "en": 'duplicate geometry'},
+    'kind.overlaps_parcel': {"zh": '与其他地块重叠', "en": 'overlaps another parcel'},
+    'kind.duplicate_id': {"zh": '编号重复', "en": 'duplicate id'},
+    'kind.swapped_coordinates': {"zh": '经纬度颠倒', "en": 'swapped coordinates'},
+    'kind.gauss_kruger_as_degrees': {"zh": '投影坐标当作经纬度', "en": 'Gauss-Krüger metres read as degrees'},
+    'kind.outside_china': {"zh": '坐标不在中国境内', "en": 'outside China'},
+    'kind.outside_county': {"zh": '位于县界外', "en": 'outside the county'},
+    'kind.partly_outside_county': {"zh": '部分位于县界外', "en": 'partly outside the county'},
+    'kind.township_mismatch': {"zh": '所在乡镇与申报不符', "en": 'in another township'},
+    'kind.straddles_townships': {"zh": '跨乡镇界线', "en": 'straddles townships'},
+    'kind.unknown_township': {"zh": '乡镇名称无法识别', "en": 'unknown township'},
+    'kind.missing_township': {"zh": '未填乡镇', "en": 'no township'},
+    'kind.unknown_category': {"zh": '用地类型无法识别', "en": 'unknown category'},
+    'kind.missing_category': {"zh": '未填用地类型', "en": 'no category'},
+    'kind.area_mismatch': {"zh": '面积不符', "en": 'area mismatch'},
+    'kind.unreadable_area': {"zh": '面积不是数字', "en": 'area not a number'},
+    'kind.implausible_area': {"zh": '面积不合理', "en": 'implausible area'},
+    'kind.quota_over': {"zh": '超出计划指标', "en": 'over the quota'},
+    'kind.quota_under': {"zh": '计划指标未用足', "en": 'quota not used up'},
+    'kind.category_not_in_plan': {"zh": '计划未安排该类用地', "en": 'category not in the plan'},
+    'kind.constraint_overlap': {"zh": '占用管控区（三区三线）', "en": 'overlaps a constraint layer'},
+    'kind.outside_constraint': {"zh": '位于管控边界外', "en": 'outside a boundary layer'},
+    # --- QA tables, sheets and notes (qa/)
+    'qa.finding_headers.row': {"zh": '行号', "en": 'input_row'},
+    'qa.finding_headers.parcel_id': {"zh": '地块编号', "en": 'parcel_id'},
+    'qa.finding_headers.kind': {"zh": '类型', "en": 'kind'},
+    'qa.finding_headers.severity': {"zh": '严重程度', "en": 'severity'},
+    'qa.finding_headers.message': {"zh": '说明', "en": 'message'},
+    'qa.finding_headers.township_declared': {"zh": '申报乡镇', "en": 'township_declared'},
+    'qa.finding_headers.township_found': {"zh": '所在乡镇', "en": 'township_found'},
+    'qa.finding_headers.category': {"zh": '用地类型', "en": 'category'},
+    'qa.finding_headers.figures': {"zh": '数据', "en": 'figures'},
+    'qa.finding_headers.kind_code': {"zh": '类型代码', "en": 'kind_code'},
+    'qa.finding_headers.count': {"zh": '条数', "en": 'count'},
+    'qa.finding_headers.note': {"zh": '备注', "en": 'note'},
+    'qa.group_headers.group': {"zh": '重复组', "en": 'group'},
+    'qa.group_headers.kind': 'qa.finding_headers.kind',
+    'qa.group_headers.group_size': {"zh": '组内地块数', "en": 'group_size'},
+    'qa.group_headers.row': 'qa.finding_headers.row',
+    'qa.group_headers.parcel_id': 'qa.finding_headers.parcel_id',
+    'qa.quota_headers.township': {"zh": '乡镇', "en": 'township'},
+    'qa.quota_headers.category': 'qa.finding_headers.category',
+    'qa.quota_headers.category_code': {"zh": '类型代码', "en": 'category_code'},
+    'qa.quota_headers.allocated_ha': {"zh": '计划面积（{u}）', "en": 'allocated ({u})'},
+    'qa.quota_headers.booked_ha': {
+        "zh": '落地面积（{u}，按地块实际所在乡镇与图形面积）',
+        "en": 'booked ({u}, where parcels lie, drawn area)',
+    },
+    'qa.quota_headers.difference_ha': {"zh": '差额（{u}，落地−计划）', "en": 'difference ({u}, booked − allocated)'},
+    'qa.quota_headers.used_share': {"zh": '使用比例', "en": 'used share'},
+    'qa.quota_headers.n_parcels': {"zh": '地块数（按所在乡镇；{left}）', "en": 'parcels (where they lie; {left})'},
+    'qa.quota_headers.declared_ha': {
+        "zh": '申报面积（{u}，按申报乡镇与申报面积）',
+        "en": 'declared ({u}, declared township and area)',
+    },
+    'qa.quota_headers.n_declared': {"zh": '申报地块数', "en": 'parcels declared'},
+    'qa.quota_headers.status': {"zh": '状态', "en": 'status'},
+    'qa.quota_status.over': {"zh": '超出', "en": 'over'},
+    'qa.quota_status.under': {"zh": '未用足', "en": 'under'},
+    'qa.quota_status.full': {"zh": '持平', "en": 'full'},
+    'qa.quota_status.not_in_plan': {"zh": '计划外', "en": 'not in the plan'},
+    'qa.constraint_headers.row': 'qa.finding_headers.row',
+    'qa.constraint_headers.parcel_id': 'qa.finding_headers.parcel_id',
+    'qa.constraint_headers.constraint': {"zh": '管控图层', "en": 'constraint layer'},
+    'qa.constraint_headers.overlap_m2': {"zh": '重叠面积（{u}）', "en": 'overlap ({u})'},
+    'qa.constraint_headers.share': {"zh": '重叠占地块面积比例', "en": 'share of the parcel'},
+    'qa.constraint_headers.outside_m2': {"zh": '图层外面积（{u}）', "en": 'outside the layer ({u})'},
+    'qa.constraint_headers.features': {"zh": '涉及图斑', "en": 'features'},
+    'qa.constraint_headers.township_found': {"zh": '所在乡镇', "en": 'township'},
+    'qa.constraint_headers.category': 'qa.finding_headers.category',
+    'qa.constraint_headers.parcels_overlapping': {"zh": '重叠地块数', "en": 'parcels overlapping'},
+    'qa.constraint_headers.parcels_outside': {"zh": '图层外地块数', "en": 'parcels outside'},
+    'qa.sheets.findings': {"zh": '问题清单', "en": 'findings'},
+    'qa.sheets.by_kind': {"zh": '问题统计', "en": 'findings by kind'},
+    'qa.sheets.quota_note': {"zh": '说明', "en": 'basis'},
+    'qa.sheets.quota': {"zh": '配额核对', "en": 'quota'},
+    'qa.sheets.constraints': {"zh": '管控图层核对', "en": 'constraints'},
+    'qa.sheets.constraints_by_township': {"zh": '分乡镇管控核对', "en": 'constraints by township'},
+    'qa.qa_notes.item': {"zh": '项目', "en": 'item'},
+    'qa.qa_notes.note': {"zh": '说明', "en": 'note'},
+    'qa.qa_notes.basis': {"zh": '统计口径', "en": 'basis'},
+    'qa.qa_notes.left_out': {"zh": '未计入地块', "en": 'parcels left out'},
+    'qa.qa_notes.unit': {"zh": '面积单位', "en": 'unit of area'},
+    'qa.qa_notes.left_n': {"zh": '未计入 {n} 宗', "en": '{n} left out'},
+    'qa.qa_notes.left_sep': {"zh": '：', "en": ': '},
+    'qa.qa_notes.left_part': {"zh": '{reason} {n} 宗', "en": '{reason} {n}'},
+    'qa.qa_notes.join': {"zh": '，', "en": ', '},
+    'qa.qa_notes.too_many': {
+        "zh": '共 {n} 条问题，超过 {max} 条，明细见 {where}',
+        "en": '{n} findings, more than {max}; all of them are in {where}',
+    },
+    'qa.left_out.outside': 'kind.outside_county',
+    'qa.left_out.no_geometry': {"zh": '无可用几何', "en": 'no usable geometry'},
+    'qa.left_out.duplicate': {"zh": '重复地块（同一几何的第二宗起）', "en": 'duplicate (same geometry, second and later)'},
+    'qa.basis': {
+        "zh": '按地块实际所在乡镇和图形面积统计：跨乡镇地块按各乡镇内面积分摊，点状地块按申报面积计；县界外、无几何及重复的地块不计入。申报乡镇与申报面积见“申报面积”列。',
+        "en": "Counted where each parcel lies, with its drawn area: a parcel across townships is shared by its area in each, a point parcel counts its stated area; parcels outside the county, without geometry or duplicated are left out. The declared township and area are in the 'declared' columns.",
+    },
+    'qa.summary.head': {
+        "zh": '地块 {n_parcels} 宗，其中有问题 {n_with_findings} 宗；问题：{w_error} {error}，{w_warning} {warning}，{w_info} {info}',
+        "en": '{n_parcels} parcels, {n_with_findings} with findings; findings: {error} {w_error}, {warning} {w_warning}, {info} {w_info}',
+    },
+    'qa.summary.kind': {
+        "zh": '  {severity}  {label}（{kind}）：{count}',
+        "en": '  {severity}  {label} ({kind}): {count}',
+    },
+    'qa.summary.over': {"zh": '指标超出 {n} 项：', "en": '{n} quota cells over: '},
+    'qa.summary.sep': {"zh": '；', "en": '; '},
+    'qa.summary.cell': {"zh": '{township}{category} +{ha:.4f}公顷', "en": '{township} {category} +{ha:.4f} ha'},
+    'qa.summary.total': {
+        "zh": '地块面积合计 {booked_ha:.4f} 公顷，计划安排 {allocated_ha:.4f} 公顷',
+        "en": 'parcels add up to {booked_ha:.4f} ha; the plan allocates {allocated_ha:.4f} ha',
+    },
+    # --- Sentences of the plan's findings (plan/sentences.py)
+    'finding.township_sum': {
+        "zh": '{township}各类用地合计{computed}，比其土地供应量{stated}{more_zh}{diff}。',
+        "en": '{township}: its categories add up to {computed}, {diff} {more_en} than its stated total {stated}.',
+    },
+    'finding.county_sum_less': {
+        "zh": '各乡镇布局合计{computed}，比供应总量{stated}少{diff}，未落实到乡镇。',
+        "en": 'The townships add up to {computed}, {diff} less than the stated total {stated}: not placed in any township.',
+    },
+    'finding.county_sum_more': {
+        "zh": '各乡镇布局合计{computed}，比供应总量{stated}多{diff}，超出供应总量。',
+        "en": 'The townships add up to {computed}, {diff} more than the stated total {stated}.',
+    },
+    'finding.structure_sum': {
+        "zh": '供应结构各类用地合计{computed}，比供应总量{stated}{more_zh}{diff}。',
+        "en": 'The categories of the structure add up to {computed}, {diff} {more_en} than the stated total {stated}.',
+    },
+    'finding.category_unlisted': {
+        "zh": '各乡镇布局中有{category}{computed}，但供应结构未列此类用地。',
+        "en": 'The townships have {computed} of {category}, which the structure does not list.',
+    },
+    'finding.category_sum_less': {
+        "zh": '{category}供应结构为{stated}，各乡镇布局合计{computed}，有{diff}未落实到乡镇。',
+        "en": '{category}: the structure states {stated}, the townships add up to {computed} ({diff} not placed).',
+    },
+    'finding.category_sum_more': {
+        "zh": '{category}供应结构为{stated}，各乡镇布局合计{computed}，超出供应结构{diff}。',
+        "en": '{category}: the structure states {stated}, the townships add up to {computed} ({diff} more).',
+    },
+    'finding.group_sum': {
+        "zh": '{group}为{stated}，其包括的{members}合计{computed}，相差{diff}。',
+        "en": '{group} is {stated}, but its members ({members}) add up to {computed}: {diff} apart.',
+    },
+    'finding.unknown_category': {
+        "zh": '“{category}”{amount}不在用地分类（{system}）中，已按原名保留，未赋分类代码，请核对。',
+        "en": '“{category}”{amount} is not a class of {system}; kept under its own name without a code. Please check.',
+    },
+    'finding.plan_own_category': {
+        "zh": '“{category}”{amount}是本计划自定的用地类别，已按原名保留{maps_zh}。',
+        "en": "“{category}”{amount} is a class of the plan's own system, kept under its printed name{maps_en}.",
+    },
+    'finding.unknown_township': {
+        "zh": '计划中的“{township}”不是{county}的乡镇（街道），无法落到乡镇界线上，请核对名称{hint_zh}。',
+        "en": '“{township}” in the plan is not a township of {county}; it cannot be placed on the township map. Please check the name{hint_en}.',
+    },
+    'finding.report': {
+        "zh": '本文是关于{plan_zh}的报道或转载（原文有“{evidence}”），不是计划文件本身；数字已按报道读取，请以正式公布的计划文件为准。',
+        "en": 'This text is a report about {plan_en} (it has “{evidence}”), not the plan itself; its figures were read as reported: prefer the officially published plan.',
+    },
+    'finding.no_supply': {"zh": '{township}本年度无土地供应安排。', "en": '{township} receives no land in this plan.'},
+    'finding.no_breakdown': {
+        "zh": '计划未按乡镇（区）分列供地，无法判断各乡镇（区）有无供地安排。',
+        "en": 'The plan gives no breakdown by township or district: it cannot say which receive land.',
+    },
+    'finding.named_unplaced': {
+        "zh": '{township}：原文第{line}行有其数字{figure}，未能归入计划，不是无供应，请核对。',
+        "en": '{township}: line {line} gives it {figure}, which could not be placed; it is not “no supply”. Please check.',
+    },
+    'finding.no_total': {
+        "zh": '计划未列总量；表中合计为各项数字之和（{computed}），不是计划的总量。',
+        "en": "The plan states no total; the table's total is the sum of its figures ({computed}), not a figure of the plan.",
+    },
+    'finding.unplaced': {
+        "zh": '第{line}行的{figure}未能归入计划（{reason}）：“{text}”。请核对。',
+        "en": 'Line {line}: {figure} could not be placed in the plan ({reason}): “{text}”. Please check.',
+    },
+    'finding.unit_misprint': {
+        "zh": '第{line}行的“{printed}”写作“顷”，已按公顷读取，请核对。',
+        "en": 'Line {line}: “{printed}” is written with 顷 alone; read as hectares. Please check.',
+    },
+    'finding.negative': {
+        "zh": '第{line}行的{figure}是负数，不可能是供地面积，未计入，请核对。',
+        "en": 'Line {line}: {figure} is negative and cannot be a supply area; not used. Please check.',
+    },
+    'finding.implausible_total': {
+        "zh": '供应总量{stated}超过{limit}，不可能是一个县（市、区）的年度供地计划，请核对单位和数字。',
+        "en": "The total {stated} exceeds {limit}: it cannot be a county's annual plan. Please check the unit and the figure.",
+    },
+    'finding.township_over_county': {
+        "zh": '{township}的{stated}大于供应总量{computed}，一个乡镇（区域）不可能多于全县（市），请核对。',
+        "en": '{township}: {stated} is more than the county total {computed}; please check.',
+    },
+    'finding.precision_note': {
+        "zh": '（差额小于原文数字的精度{precision}，应为四舍五入所致）',
+        "en": " (the difference is below the plan's printed precision of {precision}: rounding)",
+    },
+    # --- Words that fill a message's fields (what is read, where)
+    'word.plan': {"zh": '计划', "en": 'plan'},
+    'word.parcel': {"zh": '地块', "en": 'parcel'},
+    'word.parcels': {"zh": '地块文件', "en": 'parcels'},
+    'word.township_layer': {"zh": '乡镇界线图层', "en": 'township layer'},
+    'word.layer': {"zh": '图层', "en": 'layer'},
+    'word.file': {"zh": '文件', "en": 'file'},
+    'word.folder': {"zh": '文件夹', "en": 'folder'},
+    'word.table': {"zh": '表', "en": 'table'},
+    'word.column': {"zh": '字段', "en": 'column'},
+    'word.row': {"zh": '行', "en": 'row'},
+    'word.line': {"zh": '行', "en": 'line'},
+    'word.constraint_layer': {"zh": '管控图层', "en": 'constraint layer'},
+    # --- The command line
+    'cli.interrupted': {"zh": '已中断，没有留下写了一半的文件', "en": 'interrupted; nothing half-written was left behind'},
+    'cli.not_installed': {"zh": "未安装 {module}：pip install 'landgis[{extra}]'", "en": "{module} is not installed: pip install 'landgis[{extra}]'"},
+    'cli.nothing_half_written': {"zh": '没有留下写了一半的文件', "en": 'nothing was half-written'},
+    'cli.os.disk_full': {"zh": '磁盘已满', "en": 'the disk is full'},
+    'cli.os.too_large': {"zh": '文件超出此磁盘或系统的大小限制', "en": 'the file is too large for this disk or limit'},
+    'cli.os.quota': {"zh": '超出磁盘配额', "en": 'the disk quota is exceeded'},
+    'cli.os.not_found': {"zh": '找不到该文件或文件夹', "en": 'no such file or folder'},
+    'cli.os.denied': {"zh": '没有访问权限', "en": 'permission denied'},
+    'cli.os.read_only': {"zh": '磁盘为只读', "en": 'the disk is read-only'},
+    'cli.os.other': {"zh": '读写文件出错（{reason}）', "en": '{reason}'},
+    'cli.warning': {"zh": '警告', "en": 'warning'},
+}
+
+#: Error and warning messages: the English template (the message's key, as gettext's msgid) → Chinese.
+MESSAGES: dict[str, str] = {
+    "no such file: {path}": "找不到文件：{path}",
+    "{what} has no column {name!r}": "{what}没有字段 {name!r}",
+}
+
+
+def _lang(lang: str) -> str:
+    return "en" if lang == "en" else "zh"
+
+
+def _entry(key: str) -> dict[str, str]:
+    value = CATALOG[key]
+    while isinstance(value, str):
+        value = CATALOG[value]
+    return value
+
+
+def text(key: str, lang: str = "zh", /, **params) -> str:
+    """The catalogue's words for ``key`` in ``lang`` (``zh`` unless ``en``), ``{fields}`` filled from ``params``.
+
+    Examples
+    --------
+    >>> text("sheet.count", "zh", n=3), text("sheet.count", "en", n=3)
+    ('3 个', '3')
+    >>> text("unit.mu", "en")
+    'mu'
+    """
+    words = _entry(key)[_lang(lang)]
+    return words.format(**_rendered(params, lang)) if params else words
+
+
+def table(section: str, lang: str = "zh") -> dict[str, str]:
+    """Every entry of one section (``"sheet"``, ``"qa.sheets"`` …) in ``lang``, keyed without the section.
+
+    Examples
+    --------
+    >>> table("severity", "en")["info"]
+    'note'
+    """
+    head = section + "."
+    return {key[len(head):]: _entry(key)[_lang(lang)] for key in CATALOG
+            if key.startswith(head) and "." not in key[len(head):]}
+
+
+class Message:
+    """A message for a person: rendered in either language, English when printed with ``str``.
+
+    ``template`` is English with ``{fields}``; its Chinese is ``MESSAGES[template]``. A field whose value is a
+    :class:`Message` (such as :func:`word`) is rendered in the same language.
+
+    Examples
+    --------
+    >>> m = message("{what} has no column {name!r}", what=word("word.plan"), name="用途")
+    >>> str(m)
+    "plan has no column '用途'"
+    >>> m.render("zh")
+    "计划没有字段 '用途'"
+    """
+
+    __slots__ = ("template", "params", "key")
+
+    def __init__(self, template: str, params: Mapping | None = None, key: str | None = None) -> None:
+        self.template, self.params, self.key = template, dict(params or {}), key
+
+    def render(self, lang: str = "en") -> str:
+        """The message in ``lang``; a template without a Chinese translation stays English."""
+        if self.key is not None:
+            return text(self.key, lang, **self.params)
+        words = MESSAGES.get(self.template, self.template) if _lang(lang) == "zh" else self.template
+        return words.format(**_rendered(self.params, lang))
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        return f"Message({self.template!r}, {self.params!r})"
+
+    def __add__(self, other):  # "message" + " more" keeps working for code that appends
+        return str(self) + other
+
+    def __radd__(self, other):
+        return other + str(self)
+
+
+def message(template: str, /, **params) -> Message:
+    """An error or warning message: English ``template`` (a key of :data:`MESSAGES`) and its fields.
+
+    Examples
+    --------
+    >>> message("no such file: {path}", path="a.txt").render("zh")
+    '找不到文件：a.txt'
+    """
+    return Message(template, params)
+
+
+def word(key: str, /, **params) -> Message:
+    """The catalogue entry ``key`` as a field of a :class:`Message`, rendered in the message's language.
+
+    Examples
+    --------
+    >>> word("word.parcel").render("zh")
+    '地块'
+    """
+    return Message(key, params, key=key)
+
+
+def _rendered(params: Mapping, lang: str) -> dict:
+    return {k: v.render(lang) if isinstance(v, Message) else v for k, v in params.items()}
