@@ -451,18 +451,17 @@ CATALOG: dict[str, dict[str, str] | str] = {
         "en": " (the difference is below the plan's printed precision of {precision}: rounding)",
     },
     # --- Words that fill a message's fields (what is read, where)
-    'word.plan': {"zh": '计划', "en": 'plan'},
-    'word.parcel': {"zh": '地块', "en": 'parcel'},
-    'word.parcels': {"zh": '地块文件', "en": 'parcels'},
-    'word.township_layer': {"zh": '乡镇界线图层', "en": 'township layer'},
-    'word.layer': {"zh": '图层', "en": 'layer'},
-    'word.file': {"zh": '文件', "en": 'file'},
-    'word.folder': {"zh": '文件夹', "en": 'folder'},
-    'word.table': {"zh": '表', "en": 'table'},
-    'word.column': {"zh": '字段', "en": 'column'},
-    'word.row': {"zh": '行', "en": 'row'},
-    'word.line': {"zh": '行', "en": 'line'},
-    'word.constraint_layer': {"zh": '管控图层', "en": 'constraint layer'},
+    'term.plan': {"zh": '计划', "en": 'plan'},
+    'term.parcel': {"zh": '地块', "en": 'parcel'},
+    'term.parcels': {"zh": '地块文件', "en": 'parcels'},
+    'term.township_layer': {"zh": '乡镇界线图层', "en": 'township layer'},
+    'term.layer': {"zh": '图层', "en": 'layer'},
+    'term.file': {"zh": '文件', "en": 'file'},
+    'term.folder': {"zh": '文件夹', "en": 'folder'},
+    'term.column': {"zh": '字段', "en": 'column'},
+    'term.row': {"zh": '行', "en": 'row'},
+    'term.line': {"zh": '行', "en": 'line'},
+    'term.constraint_layer': {"zh": '管控图层', "en": 'constraint layer'},
     # --- The command line
     'cli.interrupted': {"zh": '已中断，没有留下写了一半的文件', "en": 'interrupted; nothing half-written was left behind'},
     'cli.not_installed': {"zh": "未安装 {module}：pip install 'landgis[{extra}]'", "en": "{module} is not installed: pip install 'landgis[{extra}]'"},
@@ -530,7 +529,7 @@ class Message:
 
     Examples
     --------
-    >>> m = message("{what} has no column {name!r}", what=word("word.plan"), name="用途")
+    >>> m = message("{what} has no column {name!r}", what=word("term.plan"), name="用途")
     >>> str(m)
     "plan has no column '用途'"
     >>> m.render("zh")
@@ -578,7 +577,7 @@ def word(key: str, /, **params) -> Message:
 
     Examples
     --------
-    >>> word("word.parcel").render("zh")
+    >>> word("term.parcel").render("zh")
     '地块'
     """
     return Message(key, params, key=key)
