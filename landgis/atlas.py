@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable
 import geopandas as gpd
 import pandas as pd
 
+from landgis.catalog import message
 from landgis import folders
 from landgis.allocation import join
 from landgis.townships import load_townships
@@ -149,7 +150,7 @@ def build_atlas(
 
     unit = display_unit(unit)
     if lang not in ("zh", "en"):
-        raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
+        raise InputError(message("lang must be 'zh' or 'en', not {lang!r}", lang=lang))
     say = progress or (lambda line: None)
     steps = 7 if parcels is not None else 6
 
@@ -164,7 +165,7 @@ def build_atlas(
     outline_only = townships is None and boundaries is None and the_county.shipped_layer() is None
     if outline_only:  # no layer for this county: its units without geometry, drawn as its outline
         if parcels is not None:
-            raise InputError(f"parcels can only be checked against township boundaries; {no_layer_line(the_county, 'en')}")
+            raise InputError(message("parcels can only be checked against township boundaries; {the_county}", the_county=no_layer_line(the_county, 'en')))
         say(no_layer_line(the_county, lang))
         towns = the_county.units()
         findings.append(Finding("no_layer", no_layer_line(the_county, "zh"), severity="warning"))

@@ -21,6 +21,7 @@ import warnings
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from landgis.catalog import message, text
 from landgis import folders
 from landgis.allocation import join
 from landgis.atlas import build_atlas, check_destination
@@ -125,9 +126,9 @@ def _existing_input(path: str | None, what: str) -> str | None:
         return None
     p = Path(path)
     if p.is_dir():
-        raise InputError(f"{path}: is a folder, not a {what} file")
+        raise InputError(message("{path}: is a folder, not a {what} file", path=path, what=what))
     if not p.exists():
-        raise InputError(f"{path}: no such {what} file")
+        raise InputError(message("{path}: no such {what} file", path=path, what=what))
     return path
 
 
@@ -179,8 +180,8 @@ def _read_plan(args: argparse.Namespace, path, *, needs_county: bool = True):
     if county is None and plan.county is None:
         county_of_plan_text(plan.text, plan.place, strict=True)  # an ambiguous name: the error lists the counties
         if needs_county:
-            raise InputError(f"{source}: the plan names no county, so its townships cannot be placed; "
-                             "give --county CODE|NAME (e.g. --county 441882 or --county 连州市)")
+            raise InputError(message("{source}: the plan names no county, so its townships cannot be placed; give "
+                                     "--county CODE|NAME (e.g. --county 441882 or --county 连州市)", source=source))
     args.county_resolved = county or plan.county
     return plan
 
@@ -436,7 +437,7 @@ def _is_qa_folder(folder: Path) -> bool:
 def _run_qa(args: argparse.Namespace) -> int:
     url = args.parcels if is_conninfo(args.parcels) and not Path(args.parcels).exists() else None
     if not url and (args.sql or args.write_back):
-        raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
+        raise LandgisError(message("--sql and --write-back need PARCELS to be a postgresql:// URL"))
     plan_path = None if args.no_plan else _existing_input(args.plan, "plan")
     dest = folders.check_destination(args.out, earlier=_is_qa_folder, what="QA result",
                              inputs=[None if url else args.parcels, plan_path, args.boundaries])
@@ -446,7 +447,7 @@ def _run_qa(args: argparse.Namespace) -> int:
         plan = False
         args.county_resolved = _county_arg(args)
         if args.county_resolved is None:
-            raise InputError("qa --no-plan needs the county the parcels are in: give --county CODE|NAME")
+            raise InputError(message("qa --no-plan needs the county the parcels are in: give --county CODE|NAME"))
     elif args.plan is None:
         plan = default_plan(_county_arg(args))  # the seed plan, for its own county only
         args.county_resolved = _county_arg(args) or plan.county
@@ -535,7 +536,7 @@ def _run_atlas(args: argparse.Namespace) -> int:
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     bad = [f for f in formats if f not in ("png", "svg", "pdf")]
     if bad or not formats:
-        raise LandgisError(f"--format takes png, svg and pdf, not {','.join(bad) or 'nothing'}")
+        raise LandgisError(message("--format takes png, svg and pdf, not {items}", items=','.join(bad) or 'nothing'))
     if args.out is not None:  # before any work
         check_destination(args.out, inputs=[args.plan, args.boundaries,
                                             None if args.parcels and is_conninfo(args.parcels) else args.parcels])
@@ -583,17 +584,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _error_line(exc: BaseException) -> str:
-    """One line for an error: the message of an input error, the reason and file of an OSError."""
+def _error_line(exc: BaseException, lang: str = "en") -> str:
+    """One line for an error in ``lang``: the message of an input error, the reason and file of an OSError."""
     if isinstance(exc, OSError) and not isinstance(exc, LandgisError):
-        reasons = {errno.ENOSPC: "the disk is full", errno.EFBIG: "the file is too large for this disk or limit",
-                   errno.EDQUOT: "the disk quota is exceeded", errno.ENOENT: "no such file or folder",
-                   errno.EACCES: "permission denied", errno.EROFS: "the disk is read-only"}
+        reasons = {errno.ENOSPC: "cli.os.disk_full", errno.EFBIG: "cli.os.too_large", errno.EDQUOT: "cli.os.quota",
+                   errno.ENOENT: "cli.os.not_found", errno.EACCES: "cli.os.denied", errno.EROFS: "cli.os.read_only"}
         own = exc.strerror and exc.errno and exc.strerror != os.strerror(exc.errno)  # landgis said it better
-        reason = exc.strerror if own else reasons.get(exc.errno or 0, exc.strerror or str(exc))
+        key = None if own else reasons.get(exc.errno or 0)
+        reason = text(key, lang) if key else text("cli.os.other", lang, reason=exc.strerror or str(exc))
         where = exc.filename if exc.filename is not None else ""
-        return f"{where}: {reason}; nothing was half-written" if where else f"{reason}; nothing was half-written"
-    return " ".join(str(exc).split()) or type(exc).__name__
+        done = text("cli.nothing_half_written", lang)
+        sep = "；" if lang == "zh" else "; "
+        return f"{where}: {reason}{sep}{done}" if where else f"{reason}{sep}{done}"
+    said = exc.render(lang) if isinstance(exc, LandgisError) else str(exc)
+    return " ".join(said.split()) or type(exc).__name__
 
 
 def _interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
@@ -670,18 +674,17 @@ def _run(argv: list[str]) -> int:
     try:
         return int(args.run(args) or 0)
     except (LandgisError, OSError) as exc:
-        print(f"landgis {args.command}: {severity_word('error', _lang(args))}: {_error_line(exc)}", file=sys.stderr)
+        print(f"landgis {args.command}: {severity_word('error', _lang(args))}: {_error_line(exc, _lang(args))}", file=sys.stderr)
         return 2
     except ImportError as exc:  # a module of an extra not installed: say which extra, never "a bug"
         extra = extra_of(exc.name or "")
         if extra is None or os.environ.get("LANDGIS_DEBUG"):
             raise
-        print(f"landgis {args.command}: {severity_word('error', _lang(args))}: {exc.name.partition('.')[0]} is not "
-              f"installed: pip install 'landgis[{extra}]'", file=sys.stderr)
+        print(f"landgis {args.command}: {severity_word('error', _lang(args))}: "
+              f"{text('cli.not_installed', _lang(args), module=exc.name.partition('.')[0], extra=extra)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("landgis: interrupted; nothing half-written was left behind" if _lang(args) == "en"
-              else "landgis: 已中断，没有留下写了一半的文件", file=sys.stderr)
+        print(f"landgis: {text('cli.interrupted', _lang(args))}", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug, not bad input: still one line, with a way to see more
         if os.environ.get("LANDGIS_DEBUG"):

@@ -26,6 +26,7 @@ import pandas as pd
 import shapely
 from opencc import OpenCC
 
+from landgis.catalog import message
 from landgis.crs import WORKING_CRS, area_km2
 from landgis.errors import InputError
 from landgis.names import normalise_name
@@ -120,8 +121,8 @@ class County:
             return shipped
         geom = _outline_geometry(self.code, self.level)
         if geom is None:
-            raise InputError(f"the registry has no outline for {self.label} ({self.code}); "
-                             "give its township layer with --boundaries")
+            raise InputError(message("the registry has no outline for {label} ({code}); give its township layer with "
+                                     "--boundaries", label=self.label, code=self.code))
         gdf = gpd.GeoDataFrame({"code": [self.code], "name": [self.name], "name_en": [self.name_en]},
                                geometry=[geom], crs=WORKING_CRS)
         gdf.insert(3, "area_km2", area_km2(gdf).round(2).values)
@@ -343,10 +344,10 @@ def find_county(name_or_code: str | County) -> County:
     if len(hits) == 1:
         return hits[0]
     if not hits:
-        raise InputError(f"county {name_or_code!r}: {_why_none(str(name_or_code))}")
+        raise InputError(message("county {name_or_code!r}: {name_or_code2}", name_or_code=name_or_code, name_or_code2=_why_none(str(name_or_code))))
     listing = "、".join(f"{c.label} ({c.code})" for c in hits)
-    raise InputError(f"county {name_or_code!r} is ambiguous: {listing}; give the code or the name with its "
-                     f"prefecture (--county {hits[0].code} or --county {hits[0].prefecture}{hits[0].name})")
+    raise InputError(message("county {name_or_code!r} is ambiguous: {listing}; give the code or the name with "
+                             "its prefecture (--county {code} or --county {prefecture}{name})", name_or_code=name_or_code, listing=listing, code=hits[0].code, prefecture=hits[0].prefecture, name=hits[0].name))
 
 
 def _why_none(query: str) -> str:
@@ -474,5 +475,6 @@ def resolve_county(county: "str | County | None", *, what: str) -> County:
     landgis.errors.InputError: the map needs the county: give --county CODE|NAME (county= in Python), e.g. 441882 or 连州市
     """
     if county is None:
-        raise InputError(f"{what} needs the county: give --county CODE|NAME (county= in Python), e.g. 441882 or 连州市")
+        raise InputError(message("{what} needs the county: give --county CODE|NAME (county= in Python), e.g. "
+                                 "441882 or 连州市", what=what))
     return find_county(county)

@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from landgis.catalog import message
 from landgis.errors import InputError
 from landgis.printable import printable
 from landgis.secrets import redact
@@ -71,7 +72,7 @@ def check_output_path(out: str | Path, kind: str = "file") -> Path:
 
     path = Path(out)
     if not str(out).strip():
-        raise InputError(f"--out is empty; give a {kind} name")
+        raise InputError(message("--out is empty; give a {kind} name", kind=kind))
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
@@ -80,10 +81,10 @@ def check_output_path(out: str | Path, kind: str = "file") -> Path:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     if stat.S_ISLNK(mode):
         target = os.readlink(path)
-        raise InputError(f"{path}: is a symbolic link (to {target}); give the {kind} itself or a new path")
+        raise InputError(message("{path}: is a symbolic link (to {target}); give the {kind} itself or a new path", path=path, target=target, kind=kind))
     wanted = stat.S_ISDIR(mode) if kind == "folder" else stat.S_ISREG(mode)
     if not wanted:
-        raise InputError(f"{path}: is {_kind_of(mode)}, not a {kind}; give a new path or a {kind} to replace")
+        raise InputError(message("{path}: is {mode}, not a {kind}; give a new path or a {kind} to replace", path=path, mode=_kind_of(mode), kind=kind))
     return path
 
 

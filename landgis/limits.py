@@ -35,6 +35,7 @@ import os
 import zipfile
 from pathlib import Path
 
+from landgis.catalog import message
 from landgis.errors import LimitError
 
 __all__ = ["LIMITS", "limit", "exceeded", "check_zip", "check_size"]
@@ -88,7 +89,7 @@ def exceeded(where: object, what: str, name: str, value: int | None = None) -> L
     """
     amount = f"{value:,} " if value is not None else ""
     got = f"{amount}{what}, more than {limit(name):,}" if value is not None else f"more than {limit(name):,} {what}"
-    return LimitError(f"{where}: {got} (the limit; set LANDGIS_LIMIT_{name.upper()} to raise it)")
+    return LimitError(message("{where}: {got} (the limit; set LANDGIS_LIMIT_{upper} to raise it)", where=where, got=got, upper=name.upper()))
 
 
 def check_zip(zf: zipfile.ZipFile, where: object, office: bool = False) -> None:

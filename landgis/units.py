@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal, localcontext
 
-from landgis.catalog import LANGS, table, text
+from landgis.catalog import LANGS, table, text, message
 from landgis.errors import InputError
 
 __all__ = [
@@ -89,7 +89,7 @@ def unit_key(unit: str) -> str:
     """
     key = _ALIASES.get(str(unit).strip().lower()) or _ALIASES.get(str(unit).strip())
     if key is None:
-        raise InputError(f"unknown area unit {unit!r}; expected one of ha/公顷, mu/亩, m2/平方米")
+        raise InputError(message("unknown area unit {unit!r}; expected one of ha/公顷, mu/亩, m2/平方米", unit=unit))
     return key
 
 
@@ -171,7 +171,7 @@ def display_unit(unit: str) -> str:
     except InputError:
         key = None
     if key not in DISPLAY_UNITS:
-        raise InputError(f"unit must be 'ha' (公顷), 'mu' (亩) or 'm2' (平方米), not {unit!r}")
+        raise InputError(message("unit must be 'ha' (公顷), 'mu' (亩) or 'm2' (平方米), not {unit!r}", unit=unit))
     return key
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 from pyproj import CRS
 
-from landgis.catalog import LANGS, table
+from landgis.catalog import LANGS, table, message
 from landgis.figures import Figures, layer_figures
 from landgis.categories import lookup
 from landgis.county import County, find_county
@@ -50,7 +50,7 @@ def central_meridian(crs: CRS) -> str:
 
 def texts(lang: str) -> dict[str, str]:
     if lang not in TEXT:
-        raise InputError(f"language must be 'zh' or 'en', not {lang!r}")
+        raise InputError(message("language must be 'zh' or 'en', not {lang!r}", lang=lang))
     return TEXT[lang]
 
 
