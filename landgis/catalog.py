@@ -461,7 +461,6 @@ CATALOG: dict[str, dict[str, str] | str] = {
     'term.column': {"zh": '字段', "en": 'column'},
     'term.row': {"zh": '行', "en": 'row'},
     'term.line': {"zh": '行', "en": 'line'},
-    'term.constraint_layer': {"zh": '管控图层', "en": 'constraint layer'},
     # --- The command line
     'cli.interrupted': {"zh": '已中断，没有留下写了一半的文件', "en": 'interrupted; nothing half-written was left behind'},
     'cli.not_installed': {"zh": "未安装 {module}：pip install 'landgis[{extra}]'", "en": "{module} is not installed: pip install 'landgis[{extra}]'"},
@@ -473,11 +472,62 @@ CATALOG: dict[str, dict[str, str] | str] = {
     'cli.os.denied': {"zh": '没有访问权限', "en": 'permission denied'},
     'cli.os.read_only': {"zh": '磁盘为只读', "en": 'the disk is read-only'},
     'cli.os.other': {"zh": '读写文件出错（{reason}）', "en": '{reason}'},
-    'cli.warning': {"zh": '警告', "en": 'warning'},
 }
 
 #: Error and warning messages: the English template (the message's key, as gettext's msgid) → Chinese.
 MESSAGES: dict[str, str] = {
+    "a township or village code":
+        "这是乡镇或村级代码",
+    "no county-level division code":
+        "不是县级行政区划代码",
+    "{code} is {pref}'s prefecture code (for the city as a whole: {code}00 or {pref})":
+        "{code} 是{pref}的地级代码（指全市请用 {code}00 或 {pref}）",
+    "{what}; a county is given by its 6-digit code or its name, e.g. {listing}":
+        "{what}；县（市、区）请用 6 位代码或名称指定，如 {listing}",
+    "{what}; a county is given by its 6-digit code or its name (e.g. 441224 or 肇庆市怀集县)":
+        "{what}；县（市、区）请用 6 位代码或名称指定（如 441224 或 肇庆市怀集县）",
+    "{level} is a level of division, not a name; give the county's name or 6-digit code, e.g. 怀集县, 肇庆市怀集县 or 441224":
+        "“{level}”是行政区划级别，不是名称；请给出县（市、区）的名称或 6 位代码，如 怀集县、肇庆市怀集县 或 441224",
+    "no county-level division of that name or code in the registry (give the 6-digit code or the name with its prefecture, e.g. 肇庆市怀集县)":
+        "行政区划名录中没有该名称或代码的县级行政区（请给出 6 位代码，或连同所属地级市的名称，如 肇庆市怀集县）",
+    "{value:,} {what}, more than {limit:,}":
+        "{what} {value:,}，超过 {limit:,}",
+    "more than {limit:,} {what}":
+        "{what}超过 {limit:,}",
+    "members in the zip archive":
+        "zip 压缩包内的文件数",
+    "bytes of XML uncompressed":
+        "解压后的 XML 字节数",
+    "bytes uncompressed":
+        "解压后的字节数",
+    "records in the .dbf":
+        ".dbf 中的记录数",
+    "characters of text (tables with merged cells repeated)":
+        "文本字符数（表格合并单元格重复计入）",
+    "table cells in the Word tables (rows × columns)":
+        "Word 表格的单元格数（行数 × 列数）",
+    "pages":
+        "页数",
+    "characters of text":
+        "文本字符数",
+    "levels of element nesting (the page could be read only in part)":
+        "元素嵌套层数（网页只能部分读取）",
+    "table cells after colspan/rowspan are repeated":
+        "展开合并单元格后的表格单元格数",
+    "characters in tables after colspan/rowspan are repeated":
+        "展开合并单元格后的表格字符数",
+    "features":
+        "要素数",
+    "rows":
+        "行数",
+    "characters in the column name":
+        "字段名字符数",
+    "characters in one cell":
+        "单元格字符数",
+    "地块":
+        "地块数",
+    "pairs of intersecting polygons (copies of one parcel?)":
+        "相交的面要素对数（同一地块的重复？）",
     "{path}: is a folder, not a {what} file":
         "{path}：是文件夹，不是{what}文件",
     "{path}: no such {what} file":
@@ -579,7 +629,7 @@ MESSAGES: dict[str, str] = {
     "landgis ships no township layer for {label} ({code}); give the county's official township layer (三调 XZQ) with --boundaries XZQ.shp":
         "landgis 未内置{label}（{code}）的乡镇界线图层；请用 --boundaries XZQ.shp 给出该县正式的乡镇界线图层（三调 XZQ）",
     "options layer/name_field/code_field/crs/gcj02 apply only to a boundary file (--boundaries)":
-        "选项 layer/name_field/code_field/crs/gcj02 只适用于乡镇界线文件（--boundaries）",
+        "选项 --layer、--name-field、--code-field、--crs、--gcj02（Python 中的 layer=、name_field=、code_field=、crs=、gcj02=）只适用于乡镇界线文件（--boundaries）",
     "{where}: cannot be read as a vector layer ({exc})":
         "{where}：无法作为矢量图层读取（{exc}）",
     "{where}: has no CRS (no .prj or equivalent); {total_bounds}":
@@ -590,8 +640,8 @@ MESSAGES: dict[str, str] = {
         "{path}：无法作为矢量图层打开（{exc}）",
     "{path}: no layer {layer!r}; layers: {listing}":
         "{path}：没有图层 {layer!r}；现有图层：{listing}",
-    "nothing to map called {column!r}; the layer has {items}":
-        "没有可制图的 {column!r}；图层中有：{items}",
+    "nothing to map called {column!r}; the layer has {items}, total and density":
+        "没有可制图的 {column!r}；图层中有：{items}，以及 total（供应总量）和 density（供应强度）",
     "column {column!r} has no number for {items}":
         "字段 {column!r} 在 {items} 处不是数字",
     "column {column!r} is negative for {items}":
@@ -719,7 +769,7 @@ MESSAGES: dict[str, str] = {
     "the township layer has no 'name' column (columns: {items})":
         "乡镇界线图层没有 'name' 字段（现有字段：{items}）",
     "the township layer has more than one feature named {items}; dissolve them first":
-        "乡镇界线图层中名为 {items} 的要素不止一个；请先融合（dissolve）",
+        "乡镇界线图层中名为 {items} 的要素不止一个；请先将其融合为一个要素",
     "{path}: the .dbf beside the .shp is missing (expected {name})":
         "{path}：.shp 旁缺少 .dbf 文件（应为 {name}）",
     "{where}: the .dbf file is truncated (expected a dBase header)":
@@ -896,4 +946,10 @@ def word(key: str, /, **params) -> Message:
 
 
 def _rendered(params: Mapping, lang: str) -> dict:
-    return {k: v.render(lang) if isinstance(v, Message) else v for k, v in params.items()}
+    """The fields in ``lang``: a message, or an error carrying one, is rendered; anything else is kept."""
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, BaseException) and v.args and isinstance(v.args[0], Message):
+            v = v.args[0]
+        out[k] = v.render(lang) if isinstance(v, Message) else v
+    return out

@@ -21,7 +21,7 @@ import warnings
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from landgis.catalog import message, text
+from landgis.catalog import message, text, word
 from landgis import folders
 from landgis.allocation import join
 from landgis.atlas import build_atlas, check_destination
@@ -120,7 +120,7 @@ def _add_statement_timeout(group) -> None:
                             "(default 5min; 0: no limit)")
 
 
-def _existing_input(path: str | None, what: str) -> str | None:
+def _existing_input(path: str | None, what) -> str | None:
     """``path`` if it is a file; a folder or a missing path is "no such file" (one line)."""
     if path is None:
         return None
@@ -174,7 +174,7 @@ def _read_plan(args: argparse.Namespace, path, *, needs_county: bool = True):
     draws or checks townships (``needs_county``).
     """
 
-    source = _existing_input(path, "plan") or SEED_PLAN
+    source = _existing_input(path, word("term.plan")) or SEED_PLAN
     county = _county_arg(args)
     plan = parse_plan(source, county)
     if county is None and plan.county is None:
@@ -438,7 +438,7 @@ def _run_qa(args: argparse.Namespace) -> int:
     url = args.parcels if is_conninfo(args.parcels) and not Path(args.parcels).exists() else None
     if not url and (args.sql or args.write_back):
         raise LandgisError(message("--sql and --write-back need PARCELS to be a postgresql:// URL"))
-    plan_path = None if args.no_plan else _existing_input(args.plan, "plan")
+    plan_path = None if args.no_plan else _existing_input(args.plan, word("term.plan"))
     dest = folders.check_destination(args.out, earlier=_is_qa_folder, what="QA result",
                              inputs=[None if url else args.parcels, plan_path, args.boundaries])
     if args.write_back:  # refused before the work, so that a refused write-back leaves no files either

@@ -26,7 +26,7 @@ import pandas as pd
 import shapely
 from opencc import OpenCC
 
-from landgis.catalog import message
+from landgis.catalog import Message, message
 from landgis.crs import WORKING_CRS, area_km2
 from landgis.errors import InputError
 from landgis.names import normalise_name
@@ -350,7 +350,7 @@ def find_county(name_or_code: str | County) -> County:
                              "its prefecture (--county {code} or --county {prefecture}{name})", name_or_code=name_or_code, listing=listing, code=hits[0].code, prefecture=hits[0].prefecture, name=hits[0].name))
 
 
-def _why_none(query: str) -> str:
+def _why_none(query: str) -> Message:
     """Why ``query`` names no county, with the candidates it may have meant."""
     text = normalise_name(query)
     table = _county_table()
@@ -358,18 +358,22 @@ def _why_none(query: str) -> str:
         near = table[table["code"].str.startswith(text[:6] if len(text) > 6 else text[:4])]
         listing = "、".join(f"{r['code']} {_county(r).label}" for _, r in near.head(8).iterrows())
         if len(near) > 8:
-            listing += f" … ({len(near)} in all)"
+            listing += f" … ({len(near)})"
         pref = _prefectures().get(text[:4])
-        what = ("a township or village code" if len(text) > 6 else "no county-level division code")
+        what = message("a township or village code" if len(text) > 6 else "no county-level division code")
         if len(text) == 4 and pref and pref not in _NOT_A_PREFECTURE:
-            what = f"{text} is {pref}'s prefecture code (for the city as a whole: {text}00 or {pref})"
-        return (f"{what}; a county is given by its 6-digit code or its name"
-                + (f", e.g. {listing}" if listing else " (e.g. 441224 or 肇庆市怀集县)"))
+            what = message("{code} is {pref}'s prefecture code (for the city as a whole: {code}00 or {pref})",
+                           code=text, pref=pref)
+        if listing:
+            return message("{what}; a county is given by its 6-digit code or its name, e.g. {listing}",
+                           what=what, listing=listing)
+        return message("{what}; a county is given by its 6-digit code or its name (e.g. 441224 or 肇庆市怀集县)",
+                       what=what)
     if text in _LEVEL_WORDS or _strip_above(text)[0] in _LEVEL_WORDS:
-        return (f"{_strip_above(text)[0]} is a level of division, not a name; give the county's name or 6-digit "
-                f"code, e.g. 怀集县, 肇庆市怀集县 or 441224")
-    return ("no county-level division of that name or code in the registry "
-            "(give the 6-digit code or the name with its prefecture, e.g. 肇庆市怀集县)")
+        return message("{level} is a level of division, not a name; give the county's name or 6-digit code, "
+                       "e.g. 怀集县, 肇庆市怀集县 or 441224", level=_strip_above(text)[0])
+    return message("no county-level division of that name or code in the registry "
+                   "(give the 6-digit code or the name with its prefecture, e.g. 肇庆市怀集县)")
 
 
 @lru_cache(maxsize=1)

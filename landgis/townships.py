@@ -143,7 +143,7 @@ def _read_layer(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str | 
     except LimitError:
         raise
     except InputError as exc:
-        raise BoundaryError(str(exc)) from None
+        raise BoundaryError(*exc.args) from None
     layer_name = _pick_layer(path, src, layer)
     kwargs = {"layer": layer_name} if layer_name is not None else {}
     if encoding:
@@ -345,7 +345,7 @@ def _parse_crs(value, where: str) -> CRS:
     try:
         return parse_crs(value, where)
     except InputError as exc:
-        raise BoundaryError(str(exc)) from None
+        raise BoundaryError(*exc.args) from None
 
 
 def _crs_hint(bounds, county=None) -> str:

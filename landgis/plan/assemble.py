@@ -574,7 +574,7 @@ def parse_plan(source: str | Path, county: str | County | None = None) -> Plan:
     except PlanParseError:
         raise
     except InputError as exc:
-        raise PlanParseError(str(exc)) from None
+        raise PlanParseError(*exc.args) from None
     except OSError as exc:
         raise PlanParseError(message("{source}: cannot read the plan file ({strerror})", source=source, strerror=exc.strerror or exc)) from None
     try:

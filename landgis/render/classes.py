@@ -159,7 +159,8 @@ def resolve_column(layer: gpd.GeoDataFrame, column: str) -> str:
     if cat is not None and cat.name in layer.columns:
         return cat.name
     raise InputError(
-        message("nothing to map called {column!r}; the layer has {items}", column=column, items='、'.join([*cats, 'total', 'density']))
+        message("nothing to map called {column!r}; the layer has {items}, total and density", column=column,
+                items='、'.join(cats))
     )
 
 
