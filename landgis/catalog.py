@@ -471,11 +471,29 @@ CATALOG: dict[str, dict[str, str] | str] = {
     'cli.os.not_found': {"zh": '找不到该文件或文件夹', "en": 'no such file or folder'},
     'cli.os.denied': {"zh": '没有访问权限', "en": 'permission denied'},
     'cli.os.read_only': {"zh": '磁盘为只读', "en": 'the disk is read-only'},
-    'cli.os.other': {"zh": '读写文件出错（{reason}）', "en": '{reason}'},
+    'cli.os.other': {"zh": '读写文件出错（英文原因可用 --lang en 查看）', "en": '{reason}'},
 }
 
 #: Error and warning messages: the English template (the message's key, as gettext's msgid) → Chinese.
 MESSAGES: dict[str, str] = {
+    "{where}: unknown code page {cpg!r} in the .cpg file; detecting the encoding":
+        "{where}：.cpg 文件中的代码页 {cpg!r} 无法识别；将自动检测编码",
+    "{where}: the .cpg says {cpg!r} but the attributes are not in it; read as {enc}":
+        "{where}：.cpg 文件写明 {cpg!r}，但属性不是该编码；已按 {enc} 读取",
+    "{where}: {cut} text value(s) or field name(s) end inside a {encoding} character (cut at the field's width); read without the broken ends":
+        "{where}：有 {cut} 个文本值或字段名在一个 {encoding} 字符中间被截断（受字段宽度限制）；已去掉残缺的末尾后读取",
+    "{where}: repaired {n} invalid geometry(ies): {which}":
+        "{where}：已修复 {n} 个无效几何：{which}",
+    "{where}: has no polygon for {absent} of {county}'s {n} townships; they will be missing from maps":
+        "{where}：{county}的 {n} 个乡镇中，{absent} 没有面要素；地图上将缺少这些乡镇",
+    "{folder}: not recognised as a constraint layer, left out: {unknown} (name them with --constraint NAME=FILE)":
+        "{folder}：以下文件未识别为管控图层，已略过：{unknown}（可用 --constraint 名称=文件 指定）",
+    "{path}: {n} invalid polygon(s) of the {name} layer repaired (make_valid)":
+        "{path}：已修复{name}图层中 {n} 个无效面要素",
+    "{path}: {opened} ring(s) did not repeat their first point at the end; closed them":
+        "{path}：有 {opened} 个环的末点未重复首点；已将其闭合",
+    "{path}: {open_lines} open polyline(s) are not parcel outlines; left out":
+        "{path}：{open_lines} 条未闭合的多段线不是地块界线；已略过",
     "a township or village code":
         "这是乡镇或村级代码",
     "no county-level division code":
@@ -585,19 +603,19 @@ MESSAGES: dict[str, str] = {
     "{path}: old Word .doc files cannot be read; save it as .docx":
         "{path}：无法读取旧版 Word .doc 文件；请另存为 .docx",
     "{path}: not a readable Word .docx file ({exc})":
-        "{path}：不是可读取的 Word .docx 文件（{exc}）",
+        "{path}：不是可读取的 Word .docx 文件（英文原因可用 --lang en 查看）",
     "{path}: not a readable Word .docx file (not a zip archive)":
         "{path}：不是可读取的 Word .docx 文件（不是 zip 压缩包）",
     "{path}: not a readable PDF ({exc})":
-        "{path}：不是可读取的 PDF 文件（{exc}）",
+        "{path}：不是可读取的 PDF 文件（英文原因可用 --lang en 查看）",
     "{source}: not a land supply plan; the text looks like {other}. landgis reads a county's 国有建设用地供应计划 (annual land supply plan)":
         "{source}：不是土地供应计划；文本看起来是{other}。landgis 读取的是县（市、区）的年度国有建设用地供应计划",
     "{source}: no land supply plan found (looked at {looked}{ign}). Expected a county total like '供应总量控制在158.1793169公顷以内', a structure like '住宅用地29.327316公顷，商服用地13.159566公顷', or a layout by township ('阳城镇土地供应量为62.376199公顷，其中：…' or a table with a 镇名 column and category columns), with figures in 公顷, 亩 or 平方米":
         "{source}：未找到土地供应计划（已查看{looked}{ign}）。应有全县总量，如“供应总量控制在158.1793169公顷以内”；或供应结构，如“住宅用地29.327316公顷，商服用地13.159566公顷”；或分乡镇布局（“阳城镇土地供应量为62.376199公顷，其中：…”，或含镇名列和各用地类型列的表格），面积单位为公顷、亩或平方米",
     "{source}: cannot read the plan file ({strerror})":
-        "{source}：无法读取计划文件（{strerror}）",
+        "{source}：无法读取计划文件（英文原因可用 --lang en 查看）",
     "{label}: could not read the plan ({name}: {exc})":
-        "{label}：无法读取计划（{name}：{exc}）",
+        "{label}：无法读取计划（英文原因可用 --lang en 查看）",
     "{source}: not a land supply plan; the text looks like {news}":
         "{source}：不是土地供应计划；文本看起来是{news}",
     "{path}: cannot write a {suffix} file; use .csv or .xlsx":
@@ -631,13 +649,13 @@ MESSAGES: dict[str, str] = {
     "options layer/name_field/code_field/crs/gcj02 apply only to a boundary file (--boundaries)":
         "选项 --layer、--name-field、--code-field、--crs、--gcj02（Python 中的 layer=、name_field=、code_field=、crs=、gcj02=）只适用于乡镇界线文件（--boundaries）",
     "{where}: cannot be read as a vector layer ({exc})":
-        "{where}：无法作为矢量图层读取（{exc}）",
+        "{where}：无法作为矢量图层读取（英文原因可用 --lang en 查看）",
     "{where}: has no CRS (no .prj or equivalent); {total_bounds}":
         "{where}：没有坐标系（缺少 .prj 或同类信息）；{total_bounds}",
     "{where}: declares geographic {crs_name} but holds projected coordinates; {total_bounds}":
         "{where}：声明为地理坐标系 {crs_name}，但存储的是投影坐标；{total_bounds}",
     "{path}: cannot be opened as a vector layer ({exc})":
-        "{path}：无法作为矢量图层打开（{exc}）",
+        "{path}：无法作为矢量图层打开（英文原因可用 --lang en 查看）",
     "{path}: no layer {layer!r}; layers: {listing}":
         "{path}：没有图层 {layer!r}；现有图层：{listing}",
     "nothing to map called {column!r}; the layer has {items}, total and density":
@@ -675,15 +693,15 @@ MESSAGES: dict[str, str] = {
     "{where}: geometry encoding {encoding!r}; expected WKB GeoParquet":
         "{where}：几何编码为 {encoding!r}；应为 WKB 编码的 GeoParquet",
     "{path}: not a readable {upper} file (damaged or another format): {exc}":
-        "{path}：不是可读取的 {upper} 文件（文件损坏或为其他格式）：{exc}",
+        "{path}：不是可读取的 {upper} 文件（文件损坏或为其他格式）（英文原因可用 --lang en 查看）",
     "{path}: no layer {layer!r}: {exc}":
-        "{path}：没有图层 {layer!r}：{exc}",
+        "{path}：没有图层 {layer!r}（英文原因可用 --lang en 查看）",
     "{path}: damaged layer: {exc}":
-        "{path}：图层已损坏：{exc}",
+        "{path}：图层已损坏（英文原因可用 --lang en 查看）",
     "{path}: reading old .xls workbooks needs xlrd (pip install xlrd); or save the sheet as .xlsx or .csv in Excel/WPS (另存为)":
         "{path}：读取旧版 .xls 工作簿需要 xlrd（pip install xlrd）；或在 Excel/WPS 中另存为 .xlsx 或 .csv",
     "{path}: not a readable {suffix} workbook (damaged or another format): {exc}":
-        "{path}：不是可读取的 {suffix} 工作簿（文件损坏或为其他格式）：{exc}",
+        "{path}：不是可读取的 {suffix} 工作簿（文件损坏或为其他格式）（英文原因可用 --lang en 查看）",
     "{path}: columns {xcol!r}/{ycol!r} hold projected coordinates (e.g. {x:.0f}, {y:.0f}); say which CRS with --crs (e.g. 4526 for CGCS2000 Gauss-Krüger 3° zone 38)":
         "{path}：字段 {xcol!r}/{ycol!r} 存储的是投影坐标（如 {x:.0f}, {y:.0f}）；请用 --crs 指定坐标系（如 4526，即 CGCS2000 高斯-克吕格 3 度带第 38 带）",
     "{path}: --crs {crs!r} is not a coordinate system; expected an EPSG code such as 4490 (CGCS2000 lon/lat) or 4526 (Gauss-Krüger 3° zone 38)":
@@ -691,13 +709,13 @@ MESSAGES: dict[str, str] = {
     "{f}: a Parquet file without GeoParquet metadata ('geo'); expected GeoParquet":
         "{f}：Parquet 文件缺少 GeoParquet 元数据（'geo'）；应为 GeoParquet",
     "{path}: cannot read sheet {sheet}: {exc}":
-        "{path}：无法读取工作表 {sheet}：{exc}",
+        "{path}：无法读取工作表 {sheet}（英文原因可用 --lang en 查看）",
     "{path}: not a readable CSV table: {exc}":
-        "{path}：不是可读取的 CSV 表格：{exc}",
+        "{path}：不是可读取的 CSV 表格（英文原因可用 --lang en 查看）",
     "{path}: no coordinate column {f!r} (columns: {items})":
         "{path}：没有坐标字段 {f!r}（现有字段：{items}）",
     "{f}: cannot read as GeoParquet: {exc}":
-        "{f}：无法作为 GeoParquet 读取：{exc}",
+        "{f}：无法作为 GeoParquet 读取（英文原因可用 --lang en 查看）",
     "{path}: several layers ({items}); say which with --layer":
         "{path}：有多个图层（{items}）；请用 --layer 指定",
     "{path}: unknown parcel format {suffix!r}; expected .gpkg, .shp, .zip, .geojson, .parquet, .csv, .xlsx, .dxf or a 报部格式 coordinate .txt":
@@ -717,7 +735,7 @@ MESSAGES: dict[str, str] = {
     "{path}: the {name} layer has no polygons":
         "{path}：{name}图层没有面要素",
     "{where}:{lineno}: not valid JSON: {msg}":
-        "{where}:{lineno}：不是有效的 JSON：{msg}",
+        "{where}:{lineno}：不是有效的 JSON（英文原因可用 --lang en 查看）",
     "{where}: {name}: expected an object with rule, severity, tolerance_m2":
         "{where}：{name}：应为含 rule、severity、tolerance_m2 的对象",
     "{where}: {name}: rule {rule!r}; expected overlap, outside or report":
@@ -731,7 +749,7 @@ MESSAGES: dict[str, str] = {
     "--constraint {strip} is given twice":
         "--constraint {strip} 重复给出",
     "{where}: cannot read the constraint rules: {exc}":
-        "{where}：无法读取管控规则：{exc}",
+        "{where}：无法读取管控规则（英文原因可用 --lang en 查看）",
     "{where}: {name}: tolerance_m2 is not a number":
         "{where}：{name}：tolerance_m2 不是数字",
     "{folder}: two layers for {name}: {found} and {path}; give one with --constraint {name}=FILE":
@@ -759,7 +777,7 @@ MESSAGES: dict[str, str] = {
     "{what} {bad} (nothing was run)":
         "{what}：{bad}（未执行任何语句）",
     "{what} is not valid SQL: {exc}":
-        "{what}不是有效的 SQL：{exc}",
+        "{what}不是有效的 SQL（英文原因可用 --lang en 查看）",
     "{what} reads {value}, which calls the {kind} {value2}: not a read-only built-in or PostGIS {kind} (nothing was run)":
         "{what}读取的 {value} 调用了 {kind} {value2}：它不是只读的内置或 PostGIS {kind}（未执行任何语句）",
     "the township layer has no CRS and no area_km2 column: cannot compute densities":
@@ -829,7 +847,7 @@ MESSAGES: dict[str, str] = {
     "{path}:{line}: the 地块 {id!r} has no points":
         "{path}:{line}：地块 {id!r} 没有点",
     "{path}: not a readable DXF file: {items}":
-        "{path}：不是可读取的 DXF 文件：{items}",
+        "{path}：不是可读取的 DXF 文件（英文原因可用 --lang en 查看）",
     "{path}:{no}: expected 名称=值 in [属性描述], found {line!r}":
         "{path}:{no}：[属性描述] 中应为 名称=值，实为 {line!r}",
     "{path}:{no}: expected a point 点号,地块圈号,X,Y with numbers, found {line!r}":

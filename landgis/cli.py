@@ -28,7 +28,7 @@ from landgis.atlas import build_atlas, check_destination
 from landgis.townships import BoundaryError, load_townships
 from landgis.county import county_of_plan_text, find_county
 from landgis.crs import parse_crs
-from landgis.errors import InputError, LandgisError
+from landgis.errors import InputError, LandgisError, LandgisWarning
 from landgis.extras import extra_of
 from landgis.files import check_output_path
 from landgis.folders import forget_installed, installed
@@ -607,10 +607,16 @@ def _interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
         raise KeyboardInterrupt
 
 
+#: The language of the running command's lines (its ``--lang``), for warnings printed while it runs.
+_RUN_LANG = {"lang": "zh"}
+
+
 def _one_line_warnings(message, category, filename, lineno, file=None, line=None):  # noqa: ARG001
-    """Warnings as one readable line, without Python's source line."""
-    print(f"landgis: {'警告' if category.__name__ != 'DeprecationWarning' else 'deprecated'}: "
-          f"{' '.join(str(message).split())}", file=file or sys.stderr)
+    """Warnings as one readable line in the command's language, without Python's source line."""
+    lang = _RUN_LANG["lang"]
+    said = message.render(lang) if isinstance(message, LandgisError | LandgisWarning) else str(message)
+    print(f"landgis: {severity_word('warning', lang) if category.__name__ != 'DeprecationWarning' else 'deprecated'}: "
+          f"{' '.join(said.split())}", file=file or sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -671,6 +677,7 @@ def _run(argv: list[str]) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
+    _RUN_LANG["lang"] = _lang(args)
     try:
         return int(args.run(args) or 0)
     except (LandgisError, OSError) as exc:

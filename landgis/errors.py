@@ -38,5 +38,8 @@ class LimitError(InputError):
 class LandgisWarning(UserWarning):
     """Something was repaired or is missing, and the work went on; the message says what, for the user.
 
-    The ``landgis`` command prints it as one line (``landgis: 警告: …``), without Python's source line.
+    The ``landgis`` command prints it as one line (``landgis: 警告: …``), without Python's source line, in its
+    ``--lang``: its message is a :class:`landgis.catalog.Message`, as an error's is.
     """
+
+    render = LandgisError.render

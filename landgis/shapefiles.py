@@ -160,16 +160,16 @@ def _detect(f: BinaryIO, cpg: str | None, where: str) -> tuple[str, int]:
         try:
             candidates.append(codecs.lookup(_CODE_PAGES.get(label, label)).name)
         except LookupError:
-            warnings.warn(f"{where}: unknown code page {cpg.strip()!r} in the .cpg file; detecting the encoding",
-                          LandgisWarning, stacklevel=4)
+            warnings.warn(LandgisWarning(message("{where}: unknown code page {cpg!r} in the .cpg file; detecting the "
+                                                  "encoding", where=where, cpg=cpg.strip())), stacklevel=4)
     candidates += ["utf-8", "gb18030"]
     for enc in dict.fromkeys(candidates):
         cut = _scan(f, layout, enc)
         if cut is None:
             continue
         if cpg and enc != candidates[0]:
-            warnings.warn(f"{where}: the .cpg says {cpg.strip()!r} but the attributes are not in it; read as {enc}",
-                          LandgisWarning, stacklevel=4)
+            warnings.warn(LandgisWarning(message("{where}: the .cpg says {cpg!r} but the attributes are not in it; "
+                                                  "read as {enc}", where=where, cpg=cpg.strip(), enc=enc)), stacklevel=4)
         return {"utf-8": "UTF-8", "gb18030": "GB18030"}.get(enc, enc), cut
     return "GB18030", 0
 
@@ -218,8 +218,9 @@ def _repaired(f: BinaryIO, encoding: str, stem: str, companions: dict[str, Binar
         else:
             with open(dst, "wb") as out:
                 shutil.copyfileobj(src, out)
-    warnings.warn(f"{where}: {cut} text value(s) or field name(s) end inside a {encoding} character (cut at the "
-                  f"field's width); read without the broken ends", LandgisWarning, stacklevel=4)
+    warnings.warn(LandgisWarning(message("{where}: {cut} text value(s) or field name(s) end inside a {encoding} "
+                                          "character (cut at the field's width); read without the broken ends",
+                                          where=where, cut=cut, encoding=encoding)), stacklevel=4)
     return str(folder / f"{stem}.shp")
 
 

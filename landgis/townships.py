@@ -226,8 +226,8 @@ def _repaired(gdf: gpd.GeoDataFrame, names: pd.Series, where: str) -> gpd.GeoDat
         geoms[invalid.values] = fixed
         gdf = gdf.set_geometry(geoms)
         # stacklevel 3: the warning points at the caller of load_townships
-        warnings.warn(f"{where}: repaired {int(invalid.sum())} invalid geometr{'y' if invalid.sum() == 1 else 'ies'}: {which}",
-                      LandgisWarning, stacklevel=3)
+        warnings.warn(LandgisWarning(message("{where}: repaired {n} invalid geometry(ies): {which}", where=where,
+                                              n=int(invalid.sum()), which=which)), stacklevel=3)
     polyonly = [shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in _POLYGONAL])
                 if g.geom_type == "GeometryCollection" else g for g in gdf.geometry]
     return gdf.set_geometry(polyonly, crs=WORKING_CRS)
@@ -272,8 +272,9 @@ def _ordered(table: gpd.GeoDataFrame, where: str, reg) -> gpd.GeoDataFrame:
     table = table.sort_values("code", ignore_index=True)
     absent = [n for n in reg.names if n not in set(table["name"])]
     if absent:
-        warnings.warn(f"{where}: has no polygon for {'、'.join(absent)} of {reg.county_name}'s "
-                      f"{len(reg.names)} townships; they will be missing from maps", LandgisWarning, stacklevel=3)
+        warnings.warn(LandgisWarning(message("{where}: has no polygon for {absent} of {county}'s {n} townships; they "
+                                              "will be missing from maps", where=where, absent="、".join(absent),
+                                              county=reg.county_name, n=len(reg.names))), stacklevel=3)
     return table
 
 

@@ -63,6 +63,10 @@ def _fields(template: str) -> set[str]:
     return {f for _, f, _, _ in string.Formatter().parse(template) if f}
 
 
+#: Fields that hold a library's own (English) words: the Chinese says where to read them (--lang en).
+_DETAILS = {"exc", "msg", "items", "name", "strerror"}
+
+
 def _resolved(key: str) -> dict[str, str]:
     value = CATALOG[key]
     while isinstance(value, str):
@@ -76,9 +80,9 @@ def test_every_key_has_both_languages_with_the_same_fields():
         entry = _resolved(key)
         assert set(entry) == {"zh", "en"}, key
         assert entry["zh"].strip() and entry["en"].strip(), key
-    for en, zh in MESSAGES.items():
+    for en, zh in MESSAGES.items():  # the Chinese may leave out a library's English detail ({exc})
         assert zh.strip(), en
-        assert _fields(en) == _fields(zh), en
+        assert _fields(zh) <= _fields(en) and _fields(en) - _fields(zh) <= _DETAILS, en
 
 
 def test_one_entry_for_the_same_words():
@@ -224,7 +228,7 @@ def test_cli_errors_in_english_have_no_chinese_beyond_the_inputs(bad_runs):
         assert en.returncode == 2 and len(lines) == 1, (argv, en.stderr[-2000:])
         assert lines[0].startswith(f"landgis {argv[0]}: error: "), lines[0]
         said = lines[0]
-        for item in data:
+        for item in sorted(data, key=len, reverse=True):
             said = said.replace(item, " ")
         assert [w for w in _CJK.findall(said) if w not in quoted and not _category(w)] == [], lines[0]
 

@@ -221,8 +221,9 @@ def find_constraint_files(folder, rules: dict[str, Rule]) -> dict[str, tuple]:
                                          "{name}=FILE", folder=folder, name=name, found=found[name][0], path=path))
             found[name] = (str(path), layer if len(layers) > 1 else None)
     if unknown:
-        warnings.warn(f"{folder}: not recognised as a constraint layer, left out: {', '.join(unknown)} "
-                      f"(name them with --constraint NAME=FILE)", LandgisWarning, stacklevel=2)
+        warnings.warn(LandgisWarning(message("{folder}: not recognised as a constraint layer, left out: {unknown} "
+                                              "(name them with --constraint NAME=FILE)", folder=folder,
+                                              unknown=", ".join(unknown))), stacklevel=2)
     if not found:
         raise InputError(message("{folder}: no constraint layer found; expected names such as YJJBNT, STBHHX, "
                                  "CZKFBJ or 永久基本农田, 生态保护红线, 城镇开发边界", folder=folder))
@@ -257,8 +258,8 @@ def read_constraint(name: str, path, *, layer: str | None = None, crs=None, wher
         fixed = shapely.make_valid(geoms[bad])
         geoms[bad] = [shapely.union_all(shapely.get_parts(g)[np.isin(shapely.get_type_id(shapely.get_parts(g)),
                                                                       (3, 6))]) for g in fixed]
-        warnings.warn(f"{path}: {int(bad.sum())} invalid polygon(s) of the {name} layer repaired (make_valid)",
-                      LandgisWarning, stacklevel=2)
+        warnings.warn(LandgisWarning(message("{path}: {n} invalid polygon(s) of the {name} layer repaired (make_valid)",
+                                              path=path, n=int(bad.sum()), name=name)), stacklevel=2)
     cols = {_key(c): c for c in gdf.columns if c != gdf.geometry.name}
     idcol = next((cols[k] for k in FEATURE_ID_NAMES if k in cols), None)
     ids = gdf[idcol].astype(str).to_numpy() if idcol else np.array([f"#{i + 1}" for i in range(len(gdf))])

@@ -335,8 +335,8 @@ def read_boundary_txt(path, *, crs=None) -> gpd.GeoDataFrame:
             coords.append(xy)
         geoms.append(_rings_to_polygon(coords))
     if opened:
-        warnings.warn(f"{path}: {opened} ring(s) did not repeat their first point at the end; closed them",
-                      LandgisWarning, stacklevel=2)
+        warnings.warn(LandgisWarning(message("{path}: {opened} ring(s) did not repeat their first point at the end; "
+                                              "closed them", path=path, opened=opened)), stacklevel=2)
     gdf = gpd.GeoDataFrame({
         "地块编号": [p.id or None for p in parcels],
         "地块名称": [p.name or None for p in parcels],
@@ -432,8 +432,8 @@ def read_dxf(path, *, crs=None, tolerance: float = 0.01) -> gpd.GeoDataFrame:
     if not shells:
         raise InputError(message("{path}: no closed polylines (LWPOLYLINE/POLYLINE) to read as parcels", path=path))
     if open_lines:
-        warnings.warn(f"{path}: {open_lines} open polyline(s) are not parcel outlines; left out",
-                      LandgisWarning, stacklevel=2)
+        warnings.warn(LandgisWarning(message("{path}: {open_lines} open polyline(s) are not parcel outlines; left out",
+                                              path=path, open_lines=open_lines)), stacklevel=2)
     polys = shapely.polygons(shells)
     if crs is None:
         crs = _dxf_crs(shapely.bounds(polys)[:, 0], path)
