@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable
 import geopandas as gpd
 import pandas as pd
 
-from landgis.catalog import message
+from landgis.catalog import message, word
 from landgis import folders
 from landgis.allocation import join
 from landgis.townships import load_townships
@@ -393,7 +393,7 @@ def check_destination(out: str | Path, inputs=()) -> Path:
     >>> check_destination("maps/lianzhou-2026")  # doctest: +SKIP
     PosixPath('maps/lianzhou-2026')
     """
-    return folders.check_destination(out, earlier=_is_atlas, what="atlas", inputs=inputs)
+    return folders.check_destination(out, earlier=_is_atlas, what=word("term.atlas"), inputs=inputs)
 
 
 def _input_paths(plan: Plan, boundaries, parcels) -> list:

@@ -439,7 +439,7 @@ def _run_qa(args: argparse.Namespace) -> int:
     if not url and (args.sql or args.write_back):
         raise LandgisError(message("--sql and --write-back need PARCELS to be a postgresql:// URL"))
     plan_path = None if args.no_plan else _existing_input(args.plan, word("term.plan"))
-    dest = folders.check_destination(args.out, earlier=_is_qa_folder, what="QA result",
+    dest = folders.check_destination(args.out, earlier=_is_qa_folder, what=word("term.qa_result"),
                              inputs=[None if url else args.parcels, plan_path, args.boundaries])
     if args.write_back:  # refused before the work, so that a refused write-back leaves no files either
         refuse_existing(url, args.write_back, args.replace)
@@ -594,8 +594,8 @@ def _error_line(exc: BaseException, lang: str = "en") -> str:
         reason = text(key, lang) if key else text("cli.os.other", lang, reason=exc.strerror or str(exc))
         where = exc.filename if exc.filename is not None else ""
         done = text("cli.nothing_half_written", lang)
-        sep = "；" if lang == "zh" else "; "
-        return f"{where}: {reason}{sep}{done}" if where else f"{reason}{sep}{done}"
+        sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
+        return f"{where}{colon}{reason}{sep}{done}" if where else f"{reason}{sep}{done}"
     said = exc.render(lang) if isinstance(exc, LandgisError) else str(exc)
     return " ".join(said.split()) or type(exc).__name__
 
