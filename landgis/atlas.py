@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable
 import geopandas as gpd
 import pandas as pd
 
-from landgis.catalog import message, word
+from landgis.catalog import CATALOG, either, message, table, text, word
 from landgis import folders
 from landgis.allocation import join
 from landgis.townships import load_townships
@@ -159,13 +159,14 @@ def build_atlas(
 
     step(1, "reading the plan")
     the_plan = plan if isinstance(plan, Plan) else parse_plan(plan, county)
-    the_county = resolve_county(county if county is not None else the_plan.county, what="the atlas")
+    the_county = resolve_county(county if county is not None else the_plan.county, what=word("term.the_atlas"))
     findings = reconcile(the_plan)
     step(2, "loading township boundaries")
     outline_only = townships is None and boundaries is None and the_county.shipped_layer() is None
     if outline_only:  # no layer for this county: its units without geometry, drawn as its outline
         if parcels is not None:
-            raise InputError(message("parcels can only be checked against township boundaries; {the_county}", the_county=no_layer_line(the_county, 'en')))
+            raise InputError(message("parcels can only be checked against township boundaries; {the_county}",
+                                     the_county=either(no_layer_line(the_county, "zh"), no_layer_line(the_county, "en"))))
         say(no_layer_line(the_county, lang))
         towns = the_county.units()
         findings.append(Finding("no_layer", no_layer_line(the_county, "zh"), severity="warning"))
@@ -236,16 +237,8 @@ def build_atlas(
     return AtlasResult(dest, dest / "index.html", files, the_plan, findings, layer, qa_result, manifest)
 
 
-_STEPS = {
-    "reading the plan": ("读取供应计划", "reading the plan"),
-    "loading township boundaries": ("读取乡镇界线", "loading township boundaries"),
-    "drawing the static maps and charts": ("绘制专题图和统计图", "drawing the static maps and charts"),
-    "making the interactive map": ("制作交互地图", "making the interactive map"),
-    "writing the allocation tables": ("写出分配表", "writing the allocation tables"),
-    "checking the parcels": ("核查地块", "checking the parcels"),
-    "writing the reports, the QGIS project and the manifest": ("写出报告、QGIS 工程和文件清单",
-                                                               "writing the reports, the QGIS project and the manifest"),
-}
+_STEPS = {text(f"atlas_step.{k}", "en"): (text(f"atlas_step.{k}", "zh"), text(f"atlas_step.{k}", "en"))
+          for k in table("atlas_step")}  # the progress lines, by their English
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -302,7 +295,7 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
     by_cat = pd.DataFrame(rows)
 
     find = pd.DataFrame([{
-        ("类型" if zh else "kind"): f.kind,
+        ("类型" if zh else "kind"): text(f"plan_kind.{f.kind}", lang) if f"plan_kind.{f.kind}" in CATALOG else f.kind,
         ("级别" if zh else "severity"): severity_word(f.severity, lang),
         ("乡镇" if zh else "township"): f.township,
         ("用地类型" if zh else "category"): f.category,

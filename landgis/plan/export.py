@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from landgis.catalog import message
+from landgis.catalog import CATALOG, message, text
 from landgis.errors import InputError
 from landgis.files import csv_cell, sheet_text, write_bytes, write_workbook
 from landgis.plan.model import Finding, Plan
@@ -241,7 +241,7 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
         ws2 = wb.create_sheet("核对结果")
         _append(ws2, ["类型", "说明", "级别", "乡镇", "用地类别", "计划数(公顷)", "合计数(公顷)", "差额(公顷)"])
         for f in findings or []:
-            _append(ws2, [f.kind, f.text("zh", unit), f.severity_label, f.township, f.category,
+            _append(ws2, [text(f"plan_kind.{f.kind}", "zh") if f"plan_kind.{f.kind}" in CATALOG else f.kind, f.text("zh", unit), f.severity_label, f.township, f.category,
                       *(None if v is None else float(format_decimal(v))
                         for v in (f.stated_ha, f.computed_ha, f.difference_ha))])
         ws3 = wb.create_sheet("面积数字台账")

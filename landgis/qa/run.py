@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 from pyproj import CRS
 
-from landgis.catalog import message
+from landgis.catalog import message, word
 from landgis.extras import require
 from landgis.townships import load_townships
 from landgis.county import County, find_county, resolve_county
@@ -246,7 +246,7 @@ def _inputs(townships, plan, county) -> tuple[County, gpd.GeoDataFrame, Plan | N
         plan = None
     elif not isinstance(plan, Plan):
         plan = parse_plan(plan, the_county)
-    the_county = resolve_county(the_county or getattr(plan, "county", None), what="parcel QA")
+    the_county = resolve_county(the_county or getattr(plan, "county", None), what=word("term.parcel_qa"))
     if townships is None:
         townships = load_townships(county=the_county)
     if "name" not in townships.columns:
