@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from landgis.catalog import message
+from landgis.catalog import message, word
 from landgis.categories import lookup
 from landgis.county import County, find_county
 from landgis.errors import InputError
@@ -80,11 +80,11 @@ def join(plan: Plan, townships: gpd.GeoDataFrame, county: County | str | None = 
 
     alloc = plan.allocations
     plan_names = list(dict.fromkeys([*plan.township_totals_ha, *alloc["township"], *plan.no_supply]))
-    layer_source = (townships.attrs.get("provenance") or {}).get("source", "the township layer")
+    layer_source = (townships.attrs.get("provenance") or {}).get("source") or word("term.the_township_layer")
     try:
-        matched = match_names(plan_names, names, what=f"township (not in {layer_source})")
+        matched = match_names(plan_names, names, what=word("term.township_not_in", source=layer_source))
     except KeyError as exc:  # UnknownTownshipError: say which input the name came from
-        exc.args = (f"plan {plan.source}: {exc}",)
+        exc.args = (message("plan {source}: {error}", source=plan.source, error=exc),)
         raise
 
     categories = plan.categories

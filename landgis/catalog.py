@@ -492,6 +492,10 @@ CATALOG: dict[str, dict[str, str] | str] = {
     'term.mode.other': {"zh": '特殊文件', "en": 'not a regular file'},
     'term.the_atlas': {"zh": '图集', "en": 'the atlas'},
     'term.parcel_qa': {"zh": '地块核查', "en": 'parcel QA'},
+    'term.township_of': {"zh": '{county}的乡镇', "en": 'township of {county}'},
+    'term.the_township_layer': {"zh": '乡镇界线图层', "en": 'the township layer'},
+    'term.township_not_in': {"zh": '乡镇（不在{source}中）', "en": 'township (not in {source})'},
+    'term.township': 'qa.quota_headers.township',
     'term.qa_result': {"zh": '核查结果', "en": 'QA result'},
     'term.parcels': {"zh": '地块文件', "en": 'parcels'},
     'term.township_layer': {"zh": '乡镇界线图层', "en": 'township layer'},
@@ -516,6 +520,54 @@ CATALOG: dict[str, dict[str, str] | str] = {
 
 #: Error and warning messages: the English template (the message's key, as gettext's msgid) → Chinese.
 MESSAGES: dict[str, str] = {
+    "unknown {what} {name!r}; did you mean {hint}? (known: {known})":
+        "无法识别的{what} {name!r}；是否是指 {hint}？（已知：{known}）",
+    "unknown {what} {name!r} (known: {known})":
+        "无法识别的{what} {name!r}（已知：{known}）",
+    "plan {source}: {error}":
+        "计划 {source}：{error}",
+    "the township layer has no CRS: cannot simplify it in metres":
+        "乡镇界线图层没有坐标系：无法按米简化",
+    "township feature(s) {index} have no geometry":
+        "乡镇要素 {index} 没有几何",
+    "lang must be one of {items}, not {lang!r}":
+        "语言应为 {items} 之一，不能是 {lang!r}",
+    "basemap must be none, {items}; not {basemap!r}":
+        "底图应为 none 或 {items}，不能是 {basemap!r}",
+    "the 天地图 basemap needs your key: --tianditu-key KEY (apply at console.tianditu.gov.cn)":
+        "天地图底图需要您的密钥：--tianditu-key 密钥（在 console.tianditu.gov.cn 申请）",
+    "a 天地图 key is letters and digits only, got {tianditu_key!r}":
+        "天地图密钥只能由字母和数字组成，实为 {tianditu_key!r}",
+    "the layer lacks column(s) {items}: pass the output of landgis.allocation.join":
+        "图层缺少字段 {items}：请传入 landgis.allocation.join 的结果",
+    "the layer has no townships":
+        "图层中没有乡镇",
+    "the map still references {items}: it is not self-contained":
+        "地图仍引用 {items}：不能离线独立使用",
+    "height must be a CSS length such as 560px or 70vh, not {height!r}":
+        "高度应为 CSS 长度，如 560px 或 70vh，不能是 {height!r}",
+    "cannot find the map's container id in its script ({count} times)":
+        "在地图脚本中找不到地图容器的编号（出现 {count} 次）",
+    "{name} needs {items} from a CDN; it cannot be inlined for an offline map":
+        "{name} 需要从 CDN 加载 {items}；无法内嵌到离线地图中",
+    "the registry file {name} is missing from landgis/registry; rebuild it with `python -m landgis.registry.build`":
+        "landgis/registry 中缺少名录文件 {name}；请用 `python -m landgis.registry.build` 重新生成",
+    "the registry file outlines.zip is missing from landgis/registry; rebuild it with `python -m landgis.registry.build`":
+        "landgis/registry 中缺少名录文件 outlines.zip；请用 `python -m landgis.registry.build` 重新生成",
+    "the CJK font {path} is missing; reinstall landgis":
+        "缺少中文字体 {path}；请重新安装 landgis",
+    "the layer has no CRS; cannot project it for a map":
+        "图层没有坐标系；无法投影制图",
+    "the allocation layer carries no plan (attrs['plan']); make it with landgis.allocation.join":
+        "分配图层未附带计划（attrs['plan']）；请用 landgis.allocation.join 生成",
+    "the QA result carries no township layer to draw":
+        "核查结果未附带可绘制的乡镇界线图层",
+    "the shipped layer {name} is missing from landgis.shipped (boundaries/); rebuild it with `python boundaries/build.py`":
+        "landgis.shipped（boundaries/）中缺少内置图层 {name}；请用 `python boundaries/build.py` 重新生成",
+    "registry() needs the county's 6-digit code, e.g. registry('441882')":
+        "registry() 需要县（市、区）的 6 位代码，如 registry('441882')",
+    "{where}: the page could be read only in part (line {line}: {items})":
+        "{where}：网页只能部分读取（第 {line} 行；英文原因可用 --lang en 查看）",
     "{where}: unknown code page {cpg!r} in the .cpg file; detecting the encoding":
         "{where}：.cpg 文件中的代码页 {cpg!r} 无法识别；将自动检测编码",
     "{where}: the .cpg says {cpg!r} but the attributes are not in it; read as {enc}":

@@ -15,6 +15,7 @@ from typing import Mapping
 
 import pandas as pd
 
+from landgis.catalog import message, word
 from landgis.errors import LandgisError
 from landgis.names import (
     SIMILAR_UNIT, core_name, is_township_suffix, match_names, normalise_name, township_aliases, township_type,
@@ -84,7 +85,7 @@ class TownshipRegistry:
         """Like :meth:`resolve`, but raise :class:`UnknownTownshipError` with suggestions."""
         hit = self.resolve(name)
         if hit is None:
-            raise unknown_township(name, self.names, f"township of {self.county_name}")
+            raise unknown_township(name, self.names, word("term.township_of", county=self.county_name))
         return hit
 
     def code_of(self, name: str) -> str:
@@ -129,7 +130,7 @@ def registry(county_code: str) -> TownshipRegistry:
     '冷坑镇'
     """
     if not county_code:
-        raise LandgisError("registry() needs the county's 6-digit code, e.g. registry('441882')")
+        raise LandgisError(message("registry() needs the county's 6-digit code, e.g. registry('441882')"))
     return _registry(str(county_code))
 
 

@@ -29,6 +29,7 @@ import pyogrio
 from pyproj import CRS
 from shapely import get_type_id, multipolygons
 
+from landgis.catalog import message
 from landgis.county import County, resolve_county
 from landgis.errors import InputError
 from landgis.figures import Figures, layer_figures
@@ -523,7 +524,8 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
     """
     unit = display_unit(unit)  # ha, mu or m2, as on the PNG maps
     if layer.attrs.get("plan") is None:
-        raise InputError("the allocation layer carries no plan (attrs['plan']); make it with landgis.allocation.join")
+        raise InputError(message("the allocation layer carries no plan (attrs['plan']); make it with "
+                                 "landgis.allocation.join"))
     county = resolve_county(county, what="styled_layers")
     figs = layer_figures(layer, county, unit, lang, figures)
     specs = [map_spec(layer, c, unit=unit, lang=lang, county=county) for c in map_columns(layer)]

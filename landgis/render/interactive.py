@@ -31,7 +31,7 @@ import xstatic.pkg.leaflet as xl
 from branca.element import Figure
 from jinja2 import Template
 
-from landgis.catalog import LANGS, table
+from landgis.catalog import LANGS, table, message
 from landgis import units
 from landgis.categories import lookup
 from landgis.county import County, resolve_county
@@ -111,10 +111,10 @@ def simplify_coverage(geometry: gpd.GeoSeries, tolerance_m: float = 30.0, decima
         When the series has no CRS or an empty geometry.
     """
     if geometry.crs is None:
-        raise InputError("the township layer has no CRS: cannot simplify it in metres")
+        raise InputError(message("the township layer has no CRS: cannot simplify it in metres"))
     empty = geometry.is_empty | geometry.isna()
     if empty.any():
-        raise InputError(f"township feature(s) {list(geometry.index[empty])} have no geometry")
+        raise InputError(message("township feature(s) {index} have no geometry", index=list(geometry.index[empty])))
 
     # Overlaps or borders that do not match: feature by feature, no border moving more than the tolerance.
     out = simplify_for_drawing(geometry, geometry.estimate_utm_crs(), tolerance_m).to_crs(4326)
@@ -201,19 +201,20 @@ def web_map(
     unit = units.display_unit(unit)
     county = resolve_county(county, what="web_map")
     if lang not in _STRINGS:
-        raise InputError(f"lang must be one of {', '.join(_STRINGS)}, not {lang!r}")
+        raise InputError(message("lang must be one of {items}, not {lang!r}", items=', '.join(_STRINGS), lang=lang))
     if basemap not in (None, *BASEMAPS):
-        raise InputError(f"basemap must be none, {', '.join(BASEMAPS)}; not {basemap!r}")
+        raise InputError(message("basemap must be none, {items}; not {basemap!r}", items=', '.join(BASEMAPS), basemap=basemap))
     if basemap == "tianditu" and not tianditu_key:
-        raise InputError("the 天地图 basemap needs your key: --tianditu-key KEY (apply at console.tianditu.gov.cn)")
+        raise InputError(message("the 天地图 basemap needs your key: --tianditu-key KEY (apply at "
+                                 "console.tianditu.gov.cn)"))
     if tianditu_key is not None and not re.fullmatch(r"[0-9A-Za-z]+", tianditu_key):
-        raise InputError(f"a 天地图 key is letters and digits only, got {tianditu_key!r}")
+        raise InputError(message("a 天地图 key is letters and digits only, got {tianditu_key!r}", tianditu_key=tianditu_key))
     categories = list(layer.attrs.get("categories") or [])
     missing = [c for c in ["name", "total", "density", "share", *categories] if c not in layer.columns]
     if missing:
-        raise InputError(f"the layer lacks column(s) {', '.join(missing)}: pass the output of landgis.allocation.join")
+        raise InputError(message("the layer lacks column(s) {items}: pass the output of landgis.allocation.join", items=', '.join(missing)))
     if len(layer) == 0:
-        raise InputError("the layer has no townships")
+        raise InputError(message("the layer has no townships"))
 
     s = _STRINGS[lang]
     if lang == "zh":  # 占全县比例 for a 县
@@ -356,8 +357,7 @@ def _strip_cdn(m: folium.Map) -> None:
             links = getattr(el, attr, None) or []
             unknown = [name for name, _ in links if name not in _KNOWN_ASSETS | _DROPPABLE]
             if unknown:
-                raise LandgisError(f"{type(el).__name__} needs {', '.join(unknown)} from a CDN; it cannot be "
-                                   "inlined for an offline map")
+                raise LandgisError(message("{name} needs {items} from a CDN; it cannot be inlined for an offline map", name=type(el).__name__, items=', '.join(unknown)))
             if links:
                 setattr(el, attr, [])
     if isinstance(fig, Figure):  # links left by an earlier render
@@ -416,7 +416,7 @@ def _offline_check(html: str) -> None:
                       r"((?:https?:)?//[^\"'\s>]*)", html, re.I)
     hits += re.findall(r"url\(\s*[\"']?((?:https?:)?//[^\"')\s]*)", html, re.I)
     if hits:
-        raise LandgisError(f"the map still references {', '.join(hits[:3])}: it is not self-contained")
+        raise LandgisError(message("the map still references {items}: it is not self-contained", items=', '.join(hits[:3])))
 
 
 def self_contained_html(m: folium.Map, extra_text: str = "") -> str:
@@ -513,7 +513,7 @@ def fragment_html(m: folium.Map, extra_text: str = "", *, height: str = "560px",
     str
     """
     if not re.fullmatch(r"\d+(\.\d+)?(px|vh|em|rem|%)", height):
-        raise InputError(f"height must be a CSS length such as 560px or 70vh, not {height!r}")
+        raise InputError(message("height must be a CSS length such as 560px or 70vh, not {height!r}", height=height))
     _strip_cdn(m)
     fig = m.get_root()
     full = fig.render()
@@ -533,7 +533,7 @@ def fragment_html(m: folium.Map, extra_text: str = "", *, height: str = "560px",
     script = fig.script.render()
     quoted = json.dumps(map_id)
     if script.count(quoted) != 1:  # folium's L.map("map_…", …); our own scripts use the variable
-        raise LandgisError(f"cannot find the map's container id in its script ({script.count(quoted)} times)")
+        raise LandgisError(message("cannot find the map's container id in its script ({count} times)", count=script.count(quoted)))
     rename = Template(_RENAME_JS, autoescape=False).render(map_id=map_id)  # map_id is ours: map_ + hex
     html = _FRAGMENT_TEMPLATE.render(box_id=box_id, height=height, header=header, assets=assets,
                                      body=fig.html.render(), rename=rename, script=script.replace(quoted, "mapId"))
@@ -558,7 +558,7 @@ def iframe_html(m: folium.Map, extra_text: str = "", *, height: str = "560px", t
     str
     """
     if not re.fullmatch(r"\d+(\.\d+)?(px|vh|em|rem|%)", height):
-        raise InputError(f"height must be a CSS length such as 560px or 70vh, not {height!r}")
+        raise InputError(message("height must be a CSS length such as 560px or 70vh, not {height!r}", height=height))
     return Template('<iframe class="landgis-map-frame" title="{{ title }}" style="width: 100%; height: {{ height }}; '
                     'border: 0;" srcdoc="{{ doc }}"></iframe>', autoescape=True).render(
         title=title, height=height, doc=self_contained_html(m, extra_text))
