@@ -269,12 +269,12 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
     by_town["density"] = [float(v) / a if has_area and a and a == a else None for v, a in zip(town_ha, layer["area_km2"])]
     by_town["share"] = [float(v) / float(county_ha) * 100 if county_ha else None for v in town_ha]
     by_town = by_town.rename(columns={
-        "code": "代码" if zh else "code",
-        "name": "乡镇" if zh else "township",
-        **{c: f"{c}（{label}）" if zh else f"{c} ({label})" for c in cats},
-        "total": f"合计（{label}）" if zh else f"total ({label})",
-        "density": "供应强度（公顷/平方公里）" if zh else "density (ha/km²)",
-        "share": f"占{figs.whole}比例（%）" if zh else "share of county (%)",
+        "code": text("tables.code", lang),
+        "name": text("qa.quota_headers.township", lang),
+        **{c: text("tables.category_in_unit", lang, c=c, label=label) for c in cats},
+        "total": text("tables.total", lang, label=label),
+        "density": text("tables.density", lang),
+        "share": text("tables.share_of_county", lang, whole=figs.whole),
     })
     if not has_area:  # no township layer: no areas, so no densities (said, not printed as nan)
         by_town = by_town.rename(columns={by_town.columns[-2]: "供应强度（无乡镇界线图层，不计算）" if zh
@@ -282,29 +282,30 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
 
     rows = []
     # 合计 is the plan's stated total, beside the townships' sum, as on the maps and in the report.
-    for name, column in [*((c, c) for c in cats), ("合计" if zh else "total", "total")]:
+    for name, column in [*((c, c) for c in cats), (text("tables.total_row", lang), "total")]:
         fig = figs.columns[column]
         rows.append({
-            ("用地类型" if zh else "category"): name,
-            ("代码" if zh else "code"): layer.attrs.get("category_codes", {}).get(column, ""),
-            (f"{figs.whole}（计划）（{label}）" if zh else f"county, plan ({label})"): figs.number(fig.stated),
-            (f"乡镇合计（{label}）" if zh else f"sum over townships ({label})"): figs.number(fig.townships),
-            (f"差额：计划−乡镇合计（{label}）" if zh else f"difference: plan − townships ({label})"):
+            (text("qa.finding_headers.category", lang)): name,
+            (text("tables.code", lang)): layer.attrs.get("category_codes", {}).get(column, ""),
+            (text("tables.county_plan", lang, label=label, whole=figs.whole)): figs.number(fig.stated),
+            (text("tables.sum_over_townships", lang, label=label)): figs.number(fig.townships),
+            (text("tables.difference_plan_townships", lang, label=label)):
                 figs.number(fig.difference),
         })
     by_cat = pd.DataFrame(rows)
 
     find = pd.DataFrame([{
-        ("类型" if zh else "kind"): text(f"plan_kind.{f.kind}", lang) if f"plan_kind.{f.kind}" in CATALOG else f.kind,
-        ("级别" if zh else "severity"): severity_word(f.severity, lang),
-        ("乡镇" if zh else "township"): f.township,
-        ("用地类型" if zh else "category"): f.category,
-        (f"计划数（{label}）" if zh else f"stated ({label})"): figs.number(f.stated_ha),
-        (f"合计数（{label}）" if zh else f"computed ({label})"): figs.number(f.computed_ha),
-        (f"差额（{label}）" if zh else f"difference ({label})"): figs.number(f.difference_ha),
-        ("说明" if zh else "message"): f.text(lang, unit),
+        (text("qa.finding_headers.kind", lang)): text(f"plan_kind.{f.kind}", lang) if f"plan_kind.{f.kind}" in CATALOG else f.kind,
+        (text("tables.severity", lang)): severity_word(f.severity, lang),
+        (text("qa.quota_headers.township", lang)): f.township,
+        (text("qa.finding_headers.category", lang)): f.category,
+        (text("tables.stated", lang, label=label)): figs.number(f.stated_ha),
+        (text("tables.computed", lang, label=label)): figs.number(f.computed_ha),
+        (text("tables.difference", lang, label=label)): figs.number(f.difference_ha),
+        (text("qa.finding_headers.message", lang)): f.text(lang, unit),
     } for f in findings])
-    names = ("按乡镇", "按用地类型", "核对结果") if zh else ("by township", "by category", "findings")
+    names = (text("tables.sheet_by_township", lang), text("tables.sheet_by_category", lang),
+             text("tables.sheet_findings", lang))
     return dict(zip(names, (by_town, by_cat, find)))
 
 
