@@ -151,23 +151,72 @@ def build_atlas(
     unit = display_unit(unit)
     if lang not in ("zh", "en"):
         raise InputError(message("lang must be 'zh' or 'en', not {lang!r}", lang=lang))
-    say = progress or (lambda line: None)
-    steps = 7 if parcels is not None else 6
+    steps = _Steps(progress, lang, total=7 if parcels is not None else 6)
+    run = _read_inputs(plan, county, townships, boundaries, boundary_options, parcels, unit, lang, formats, steps)
+    dest = check_destination(out if out is not None else default_out_dir(run.plan, run.county),
+                             inputs=_input_paths(run.plan, boundaries, parcels))
+    with staged_folder(dest) as work:
+        steps(3, "drawing the static maps and charts")
+        static_files, map_layer = _draw_maps(run, work)
+        steps(4, "making the interactive map")
+        map_fragment = _write_web_map(run, map_layer, work)
+        steps(5, "writing the allocation tables")
+        _write_tables(run.plan, run.findings, run.layer, work / "tables", unit=unit, lang=lang, county=run.county,
+                      figures=run.figures)
+        qa_result = None
+        if parcels is not None:
+            steps(6, "checking the parcels")
+            qa_result = _check_parcels(run, parcels, parcel_options, work)
+        steps(steps.total, "writing the reports, the QGIS project and the manifest")
+        _write_reports(run, work, [Path(p).relative_to(work) for p in static_files], map_fragment, qa_result)
+        manifest = _write_manifest(run, work, boundaries, boundary_options, parcels, parcel_options)
 
-    def step(n: int, text: str) -> None:
-        say(f"[{n}/{steps}] {_STEPS[text][0 if lang == 'zh' else 1]}")
+    files = sorted(p.relative_to(dest) for p in dest.rglob("*") if p.is_file())
+    return AtlasResult(dest, dest / "index.html", files, run.plan, run.findings, run.layer, qa_result, manifest)
 
-    step(1, "reading the plan")
+
+@dataclass
+class _Run:
+    """What every step of one atlas run shares: the plan read once, its county, and the one figures model."""
+
+    plan: Plan
+    county: County
+    findings: list[Finding]
+    towns: gpd.GeoDataFrame
+    layer: gpd.GeoDataFrame
+    figures: Figures
+    outline_only: bool
+    unit: str
+    lang: str
+    formats: tuple[str, ...]
+
+
+class _Steps:
+    """The numbered progress lines (``[3/6] 绘制专题图和统计图``), in the run's language."""
+
+    def __init__(self, progress: Callable[[str], None] | None, lang: str, total: int) -> None:
+        self.say = progress or (lambda line: None)
+        self.lang = lang
+        self.total = total
+
+    def __call__(self, n: int, text: str) -> None:
+        self.say(f"[{n}/{self.total}] {_STEPS[text][0 if self.lang == 'zh' else 1]}")
+
+
+def _read_inputs(plan, county, townships, boundaries, boundary_options, parcels, unit: str, lang: str,
+                 formats: tuple[str, ...], steps: _Steps) -> _Run:
+    """Steps 1 and 2: read the plan, resolve its county, load its townships (or its outline), join, model."""
+    steps(1, "reading the plan")
     the_plan = plan if isinstance(plan, Plan) else parse_plan(plan, county)
     the_county = resolve_county(county if county is not None else the_plan.county, what=word("term.the_atlas"))
     findings = reconcile(the_plan)
-    step(2, "loading township boundaries")
+    steps(2, "loading township boundaries")
     outline_only = townships is None and boundaries is None and the_county.shipped_layer() is None
     if outline_only:  # no layer for this county: its units without geometry, drawn as its outline
         if parcels is not None:
             raise InputError(message("parcels can only be checked against township boundaries; {the_county}",
                                      the_county=either(no_layer_line(the_county, "zh"), no_layer_line(the_county, "en"))))
-        say(no_layer_line(the_county, lang))
+        steps.say(no_layer_line(the_county, lang))
         towns = the_county.units()
         findings.append(Finding("no_layer", no_layer_line(the_county, "zh"), severity="warning"))
     else:
@@ -175,66 +224,56 @@ def build_atlas(
             boundaries, county=the_county, **(boundary_options or {}))
     layer = join(the_plan, towns)
     figures = compute_figures(the_plan, layer, the_county, unit, lang, has_layer=not outline_only)
+    return _Run(the_plan, the_county, findings, towns, layer, figures, outline_only, unit, lang, tuple(formats))
 
-    dest = check_destination(out if out is not None else default_out_dir(the_plan, the_county),
-                             inputs=_input_paths(the_plan, boundaries, parcels))
-    with staged_folder(dest) as work:
-        step(3, "drawing the static maps and charts")
-        map_layer = layer  # what the maps and the QGIS project draw: the townships, or the county outline
-        if outline_only:
-            static_files = render_outline_maps(layer, the_county, work / "maps", formats=formats, unit=unit, lang=lang,
-                                               figures=figures)
-            map_layer = outline_layer(layer, the_county, figures)
-        else:
-            static_files = render_maps(layer, work / "maps", formats=formats, unit=unit, lang=lang,
-                                       county=the_county, figures=figures)
 
-        step(4, "making the interactive map")
-        wmap = web_map(map_layer, unit=unit, lang=lang, county=the_county, figures=figures)
-        write_html(self_contained_html(wmap), work / "web_map.html")
-        map_fragment = fragment_html(wmap)  # the same map, embedded in the report
+def _draw_maps(run: _Run, work: Path) -> tuple[list[Path], gpd.GeoDataFrame]:
+    """The print maps and charts, and the layer the web map and QGIS draw (the townships, or the outline)."""
+    if run.outline_only:
+        files = render_outline_maps(run.layer, run.county, work / "maps", formats=run.formats, unit=run.unit,
+                                    lang=run.lang, figures=run.figures)
+        return files, outline_layer(run.layer, run.county, run.figures)
+    files = render_maps(run.layer, work / "maps", formats=run.formats, unit=run.unit, lang=run.lang,
+                        county=run.county, figures=run.figures)
+    return files, run.layer
 
-        step(5, "writing the allocation tables")
-        _write_tables(the_plan, findings, layer, work / "tables", unit=unit, lang=lang, county=the_county,
-                      figures=figures)
 
-        qa_result = None
-        if parcels is not None:
-            step(6, "checking the parcels")
-            qa_result = qa(parcels, towns, the_plan, county=the_county, **(parcel_options or {}))
-            write_qa(qa_result, work / "qa", lang=lang, unit=unit)
-            write_qa_map(qa_result, work / "qa" / "qa_map.html")
+def _write_web_map(run: _Run, map_layer: gpd.GeoDataFrame, work: Path) -> str:
+    """``web_map.html``; returns the same map as a fragment for the report."""
+    wmap = web_map(map_layer, unit=run.unit, lang=run.lang, county=run.county, figures=run.figures)
+    write_html(self_contained_html(wmap), work / "web_map.html")
+    return fragment_html(wmap)
 
-        step(steps, "writing the reports, the QGIS project and the manifest")
 
-        if not outline_only:  # 图层.gpkg + 图集.qgz; without township polygons there is nothing to style
-            write_qgis_outputs(layer, work, qa=qa_result, unit=unit, lang=lang, county=the_county, figures=figures)
-        write_word_report(work / "报告.docx", plan=the_plan, findings=findings, layer=layer, qa=qa_result,
-                          figures=figures,
-                          static_files=[Path(p).relative_to(work) for p in static_files], atlas_dir=work,
-                          unit=unit, lang=lang, county=the_county)
-        report = render_report(
-            plan=the_plan,
-            findings=findings,
-            layer=layer,
-            map_fragment=map_fragment,
-            static_files=[Path(p).relative_to(work) for p in static_files],
-            atlas_dir=work,
-            qa=qa_result,
-            unit=unit,
-            lang=lang,
-            county=the_county,
-            figures=figures,
-        )
-        write_text(work / "index.html", report)
-        inputs = _inputs(the_plan, None if outline_only else boundaries, parcels, shipped=not outline_only)
-        options = {"county": the_county.as_dict(), "unit": unit, "lang": lang, "formats": list(formats),
-                   "boundary_options": boundary_options or {}, "parcel_options": parcel_options or {}}
-        manifest = _manifest(work, inputs, options)
-        write_text(work / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+def _check_parcels(run: _Run, parcels, parcel_options: dict | None, work: Path) -> QAResult:
+    """QA of the parcels against the townships and the plan, written to ``qa/`` with its map."""
+    result = qa(parcels, run.towns, run.plan, county=run.county, **(parcel_options or {}))
+    write_qa(result, work / "qa", lang=run.lang, unit=run.unit)
+    write_qa_map(result, work / "qa" / "qa_map.html")
+    return result
 
-    files = sorted(p.relative_to(dest) for p in dest.rglob("*") if p.is_file())
-    return AtlasResult(dest, dest / "index.html", files, the_plan, findings, layer, qa_result, manifest)
+
+def _write_reports(run: _Run, work: Path, static_files: list[Path], map_fragment: str,
+                   qa_result: QAResult | None) -> None:
+    """图层.gpkg and 图集.qgz (when there are township polygons), 报告.docx and index.html."""
+    common = dict(plan=run.plan, findings=run.findings, layer=run.layer, qa=qa_result, figures=run.figures,
+                  static_files=static_files, atlas_dir=work, unit=run.unit, lang=run.lang, county=run.county)
+    if not run.outline_only:  # without township polygons there is nothing to style
+        write_qgis_outputs(run.layer, work, qa=qa_result, unit=run.unit, lang=run.lang, county=run.county,
+                           figures=run.figures)
+    write_word_report(work / "报告.docx", **common)
+    write_text(work / "index.html", render_report(map_fragment=map_fragment, **common))
+
+
+def _write_manifest(run: _Run, work: Path, boundaries, boundary_options: dict | None, parcels,
+                    parcel_options: dict | None) -> dict:
+    """``manifest.json``: every input with its checksum, the options, every output with its checksum."""
+    inputs = _inputs(run.plan, None if run.outline_only else boundaries, parcels, shipped=not run.outline_only)
+    options = {"county": run.county.as_dict(), "unit": run.unit, "lang": run.lang, "formats": list(run.formats),
+               "boundary_options": boundary_options or {}, "parcel_options": parcel_options or {}}
+    manifest = _manifest(work, inputs, options)
+    write_text(work / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    return manifest
 
 
 _STEPS = {text(f"atlas_step.{k}", "en"): (text(f"atlas_step.{k}", "zh"), text(f"atlas_step.{k}", "en"))
