@@ -542,6 +542,12 @@ CATALOG: dict[str, dict[str, str] | str] = {
     'term.row': {"zh": '行', "en": 'row'},
     'term.line': {"zh": '行', "en": 'line'},
     # --- The command line
+    'cli.plan_head': {"zh": '《{title}》（原文单位：{unit}；本表单位：{table_unit}）', "en": '《{title}》 (units of the text: {unit}; of this table: {table_unit})'},
+    'cli.set_aside': {"zh": '未计入的面积数字：', "en": 'Area figures set aside:'},
+    'cli.see_ledger': {"zh": '加 --ledger 查看每个面积数字的去向。', "en": 'Add --ledger to see where every area figure went.'},
+    'cli.wrote': {"zh": '已写出 {path}', "en": 'wrote {path}'},
+    'cli.wrote_files': {"zh": '已写出 {n} 个文件到 {folder}', "en": 'wrote {n} files to {folder}'},
+    'cli.report': {"zh": '报告：{path}', "en": 'report: {path}'},
     'cli.interrupted': {"zh": '已中断，没有留下写了一半的文件', "en": 'interrupted; nothing half-written was left behind'},
     'cli.not_installed': {"zh": "未安装 {module}：pip install 'landgis[{extra}]'", "en": "{module} is not installed: pip install 'landgis[{extra}]'"},
     'cli.nothing_half_written': {"zh": '没有留下写了一半的文件', "en": 'nothing was half-written'},

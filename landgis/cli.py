@@ -47,7 +47,6 @@ from landgis.render.static import render_maps
 from landgis.render.text import plan_name
 from landgis.secrets import is_conninfo, redacting_streams
 from landgis.severity import severity_word
-from landgis.units import UNIT_LABELS_EN, unit_label
 from landgis.version import __version__
 
 __all__ = ["main"]
@@ -241,9 +240,8 @@ def _run_plan(args: argparse.Namespace) -> int:
 
     title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划".lstrip() if plan.year
                                 else "土地供应计划")
-    zh = args.lang == "zh"
-    print(f"《{title}》（原文单位：{plan.unit}；本表单位：{unit_label(args.unit)}）" if zh else
-          f"《{title}》 (units of the text: {plan.unit}; of this table: {UNIT_LABELS_EN[args.unit]})")
+    lang = _lang(args)
+    print(text("cli.plan_head", lang, title=title, unit=plan.unit, table_unit=text(f"unit.{args.unit}", lang)))
     if len(plan.allocations) or plan.township_totals_ha:
         print(format_plan_table(plan, args.unit))
     print()
@@ -251,13 +249,13 @@ def _run_plan(args: argparse.Namespace) -> int:
     if args.ledger:
         print("\n" + format_ledger(plan))
     elif plan.ignored and args.verbose:
-        print("\n未计入的面积数字：" if zh else "\nArea figures set aside:")
+        print("\n" + text("cli.set_aside", lang))
         for item in plan.ignored:
             print(f"  - {item}")
     elif plan.ignored:
-        print("加 --ledger 查看每个面积数字的去向。" if zh else "Add --ledger to see where every area figure went.")
+        print(text("cli.see_ledger", lang))
     if args.out:
-        print(f"\n已写出 {args.out}" if zh else f"\nwrote {args.out}")
+        print("\n" + text("cli.wrote", lang, path=args.out))
     return 0
 
 
@@ -560,10 +558,9 @@ def _run_atlas(args: argparse.Namespace) -> int:
         formats=formats,
         progress=lambda line: print(line, flush=True),
     )
-    zh = args.lang == "zh"
-    print(f"已写出 {len(result.files)} 个文件到 {result.out_dir}" if zh
-          else f"wrote {len(result.files)} files to {result.out_dir}")
-    print(f"报告：{result.report.resolve()}" if zh else f"report: {result.report.resolve()}")
+    lang = _lang(args)
+    print(text("cli.wrote_files", lang, n=len(result.files), folder=result.out_dir))
+    print(text("cli.report", lang, path=result.report.resolve()))
     return 0
 
 
