@@ -59,6 +59,10 @@ CATALOG: dict[str, dict[str, str] | str] = {
     'sheet.bars_title': {"zh": '{title}：各镇（乡）分类供应面积', "en": '{title}: supply by township and category'},
     'sheet.bars_x': 'sheet.legend',
     'sheet.county_total': {"zh": '合计', "en": 'Total'},
+    'sheet.stem_small_multiples': {"zh": '各类用地一览', "en": 'all-categories'},
+    'sheet.stem_stacked_bars': {"zh": '分乡镇用地构成', "en": 'by-township'},
+    'sheet.legend_category': {"zh": '用地类别', "en": 'Category'},
+    'sheet.boundary_data': {"zh": '界线数据：{credit}', "en": 'Boundary data: {credit}'},
     # --- index.html (render/report.py)
     'report.title': {"zh": '{place}{year}年度土地供应计划图集', "en": 'Land supply plan atlas: {place} {year}'},
     'report.subtitle': {
@@ -125,6 +129,9 @@ CATALOG: dict[str, dict[str, str] | str] = {
     'report.with_findings': {"zh": '有问题的地块', "en": 'Parcels with findings'},
     'report.errors': {"zh": '错误', "en": 'Errors'},
     'report.warnings': {"zh": '警告', "en": 'Warnings'},
+    'report.caption_small_multiples': {"zh": '各类用地一览', "en": 'Every category'},
+    'report.caption_stacked_bars': {"zh": '分乡镇用地构成', "en": 'Categories by township'},
+    'report.caption_outline': {"zh": '辖区供应总量', "en": 'County total'},
     # --- 报告.docx (render/word_report.py)
     'word.title': {"zh": '{place}{year}年度土地供应计划图集说明', "en": '{place} {year} land supply plan: atlas report'},
     'word.made': {"zh": '由 landgis {v} 依据《{source}》生成', "en": 'Made by landgis {v} from “{source}”'},
@@ -218,6 +225,11 @@ CATALOG: dict[str, dict[str, str] | str] = {
     'outline.total': 'sheet.county_total',
     'outline.county': {"zh": '县', "en": 'county'},
     'outline.city': {"zh": '市', "en": 'city'},
+    'outline.no_layer': {
+        "zh": '未提供{county}的乡镇界线图层，本图集仅示县界与合计；请用 --boundaries XZQ.shp 提供本县三调乡镇界线（XZQ）后重新生成',
+        "en": "No township layer was given for {county}: this atlas shows the county outline and totals only; give the county's township layer (三调 XZQ) with --boundaries XZQ.shp",
+    },
+    'outline.file_stem': {"zh": '辖区供应总量', "en": 'county-outline'},
     # --- 图集.qgz (render/qgis_project.py)
     'qgis.title': {"zh": '{place}{year}年度土地供应计划图集', "en": '{place} {year} land supply plan atlas'},
     'qgis.stated': {"zh": '全市计划 {v} {u}', "en": 'County (stated) {v} {u}'},
@@ -364,6 +376,7 @@ CATALOG: dict[str, dict[str, str] | str] = {
         "zh": '地块面积合计 {booked_ha:.4f} 公顷，计划安排 {allocated_ha:.4f} 公顷',
         "en": 'parcels add up to {booked_ha:.4f} ha; the plan allocates {allocated_ha:.4f} ha',
     },
+    'qa.all_findings_files': {"zh": 'findings.csv 与 findings.parquet', "en": 'findings.csv and findings.parquet'},
     # --- Sentences of the plan's findings (plan/sentences.py)
     'finding.township_sum': {
         "zh": '{township}各类用地合计{computed}，比其土地供应量{stated}{more_zh}{diff}。',

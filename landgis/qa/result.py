@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
-from landgis.catalog import LANGS, table
+from landgis.catalog import LANGS, table, text
 from landgis.extras import lazy
 from landgis.files import atomic_path, csv_bytes, write_csv, write_xlsx
 from landgis.qa.across import group_overlaps
@@ -402,8 +402,7 @@ def _write_partitioned(result: QAResult, out: Path, lang: str = "zh", unit: str 
     written.append(_write_table(_groups_for_people(groups, lang), out / "finding_groups.csv", "csv"))
     n = sum(result.summary["by_kind"].values())
     table = _xlsx_findings(_for_people(read_findings_parquet(files), lang) if n <= XLSX_MAX_FINDINGS else None,
-                           result.summary["by_kind"], lang, "findings.csv 与 findings.parquet"
-                           if lang == "zh" else "findings.csv and findings.parquet")
+                           result.summary["by_kind"], lang, text("qa.all_findings_files", lang))
     written.append(_write_table(for_file(table), out / "findings.xlsx", "xlsx", SHEETS[lang]["findings"]))
     written += write_quota(result.quota, out, lang=lang, unit=unit)
     return written

@@ -21,7 +21,7 @@ import geopandas as gpd
 import matplotlib
 from matplotlib.figure import Figure
 
-from landgis.catalog import LANGS, table
+from landgis.catalog import LANGS, table, text
 from landgis.categories import NEUTRAL
 from landgis.county import County
 from landgis.figures import Figures, layer_figures
@@ -44,12 +44,11 @@ from landgis.units import format_area
 
 __all__ = ["NO_LAYER", "NO_LAYER_EN", "no_layer_line", "outline_layer", "outline_sheet", "render_outline_maps"]
 
-NO_LAYER = "未提供{county}的乡镇界线图层，本图集仅示县界与合计；请用 --boundaries XZQ.shp 提供本县三调乡镇界线（XZQ）后重新生成"
-NO_LAYER_EN = ("No township layer was given for {county}: this atlas shows the county outline and totals only; "
-               "give the county's township layer (三调 XZQ) with --boundaries XZQ.shp")
+NO_LAYER = text("outline.no_layer", "zh")
+NO_LAYER_EN = text("outline.no_layer", "en")
 
 #: File name of the outline sheet (zh, en).
-OUTLINE_STEM = ("辖区供应总量", "county-outline")
+OUTLINE_STEM = (text("outline.file_stem", "zh"), text("outline.file_stem", "en"))
 
 _TEXT = {lang: table("outline", lang) for lang in LANGS}
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import jinja2
 
-from landgis.catalog import LANGS, table
+from landgis.catalog import LANGS, table, text
 from landgis.county import County
 from landgis.plan import Finding, Plan
 from landgis.printable import jinja_finalize
@@ -57,11 +57,10 @@ def _captions(layer: gpd.GeoDataFrame, lang: str) -> dict[str, tuple[str, int]]:
     cats = list(layer.attrs["categories"])
 
     sheets = [*cats, "total", "density", "small-multiples", "stacked-bars"]
-    names = {"small-multiples": ("各类用地一览", "Every category"),
-             "stacked-bars": ("分乡镇用地构成", "Categories by township")}
-    out = {OUTLINE_STEM[0 if lang == "zh" else 1]: (("辖区供应总量", "County total")[0 if lang == "zh" else 1], -1)}
+    names = {"small-multiples": "report.caption_small_multiples", "stacked-bars": "report.caption_stacked_bars"}
+    out = {OUTLINE_STEM[0 if lang == "zh" else 1]: (text("report.caption_outline", lang), -1)}
     for rank, column in enumerate(sheets):
-        caption = names[column][0 if lang == "zh" else 1] if column in names else category_title(column, lang)
+        caption = text(names[column], lang) if column in names else category_title(column, lang)
         out[file_stem(layer, column, lang)] = (caption, rank)
     return out
 

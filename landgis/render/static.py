@@ -28,7 +28,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from landgis.catalog import message
+from landgis.catalog import message, text
 from landgis import units
 from landgis.figures import Figures, layer_figures
 from landgis.categories import NEUTRAL, colour_for, lookup, ramp
@@ -461,7 +461,7 @@ def stacked_bars(
             ax.spines[side].set_visible(False)
         ax.spines["bottom"].set_color("#888888")
         ax.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), frameon=False, fontsize=9,
-                  title="用地类别" if lang == "zh" else "Category", title_fontsize=10, alignment="left",
+                  title=text("sheet.legend_category", lang), title_fontsize=10, alignment="left",
                   handlelength=1.6, handleheight=1.1, labelspacing=0.8)
         ax.text(1.03, 0.0, "\n".join(figs.lines("total")), transform=ax.transAxes,
                 fontsize=9, color=MUTED, va="bottom", linespacing=1.5)
@@ -474,7 +474,8 @@ def stacked_bars(
 
 # --- writing -------------------------------------------------------------------------------
 #: File names of the sheets that are not one column's map.
-SHEET_STEMS = {"small-multiples": ("各类用地一览", "all-categories"), "stacked-bars": ("分乡镇用地构成", "by-township")}
+SHEET_STEMS = {"small-multiples": (text("sheet.stem_small_multiples", "zh"), text("sheet.stem_small_multiples", "en")),
+               "stacked-bars": (text("sheet.stem_stacked_bars", "zh"), text("sheet.stem_stacked_bars", "en"))}
 
 
 def _slug(text: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 from pyproj import CRS
 
-from landgis.catalog import LANGS, table, message
+from landgis.catalog import LANGS, message, table, text
 from landgis.figures import Figures, layer_figures
 from landgis.categories import lookup
 from landgis.county import County, find_county
@@ -218,12 +218,12 @@ def footer_lines(layer: gpd.GeoDataFrame, crs: CRS, lang: str, county: County) -
     if footnote:
         note = str(footnote).rstrip("。.")
         if not note.startswith(("乡镇界线", "Township boundaries")):
-            note = ("乡镇界线：" if zh else "Township boundaries: ") + note
+            note = texts(lang)["boundaries"].format(source=note)
         lines[0] += ("。" if zh else ". ") + note
     # Attribution of the boundary data (CC BY requires it): where it comes from and its licence.
     credit = attribution(prov, lang)
     if credit:
-        lines.append(("界线数据：" if zh else "Boundary data: ") + credit)
+        lines.append(text("sheet.boundary_data", lang, credit=credit))
     lines.append(t["crs"].format(cm=central_meridian(crs)) + ("。" if zh else ". ") + t["made"].format(v=__version__))
     return lines
 
