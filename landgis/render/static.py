@@ -461,7 +461,7 @@ def stacked_bars(
             ax.spines[side].set_visible(False)
         ax.spines["bottom"].set_color("#888888")
         ax.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), frameon=False, fontsize=9,
-                  title=text("sheet.legend_category", lang), title_fontsize=10, alignment="left",
+                  title=t["legend_category"], title_fontsize=10, alignment="left",
                   handlelength=1.6, handleheight=1.1, labelspacing=0.8)
         ax.text(1.03, 0.0, "\n".join(figs.lines("total")), transform=ax.transAxes,
                 fontsize=9, color=MUTED, va="bottom", linespacing=1.5)
