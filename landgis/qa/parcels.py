@@ -26,7 +26,7 @@ from shapely import from_wkt, points
 
 from landgis.catalog import message
 from landgis.extras import lazy
-from landgis.errors import InputError
+from landgis.errors import InputError, LandgisError
 from landgis.limits import check_size, check_zip, exceeded, limit
 from landgis.qa.survey import decode_text, is_boundary_txt, read_boundary_txt, read_dxf
 from landgis.shapefiles import shapefile_source
@@ -414,6 +414,8 @@ def geoparquet_pieces(path) -> list[tuple[str, int, int]]:
     for f in files:
         try:
             meta = pq.ParquetFile(f).metadata
+        except LandgisError:  # pyarrow not installed: its own message names the extra
+            raise
         except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds for a bad file
             raise InputError(message("{f}: cannot read as GeoParquet: {exc}", f=f, exc=exc)) from None
         out += [(str(f), g, meta.row_group(g).num_rows) for g in range(meta.num_row_groups)]
