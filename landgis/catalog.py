@@ -575,6 +575,26 @@ CATALOG: dict[str, dict[str, str] | str] = {
 
 #: Error and warning messages: the English template (the message's key, as gettext's msgid) → Chinese.
 MESSAGES: dict[str, str] = {
+    "{what}: its title is '{title}'":
+        "{what}：其标题为“{title}”",
+    "a 土地储备计划 (land reserve plan)":
+        "土地储备计划",
+    "a 供地结果公示 (notice of land already supplied)":
+        "供地结果公示（已供应土地的公告）",
+    "a 供地情况 report (land supplied in past years)":
+        "供地情况报告（以往年度的供地）",
+    "news or a notice of land auctions (it speaks of {words}): its title is '{title}'":
+        "土地出让的新闻或公告（文中有{words}）：其标题为“{title}”",
+    "a news article ('{mark}' in it; auction words {words}) with no figure of a land supply plan: its title is '{title}'":
+        "新闻报道（文中有“{mark}”，以及出让用语{words}），其中没有土地供应计划的数字：其标题为“{title}”",
+    "a news article ('{mark}' in it) with no figure of a land supply plan: its title is '{title}'":
+        "新闻报道（文中有“{mark}”），其中没有土地供应计划的数字：其标题为“{title}”",
+    "{n} lines":
+        "{n} 行",
+    "{n} lines; sections {sections}":
+        "{n} 行；章节 {sections}",
+    "; {n} area figures set aside (other years, quarters …)":
+        "；另有 {n} 个面积数字未计入（其他年份、季度等）",
     "unknown {what} {name!r}; did you mean {hint}? (known: {known})":
         "无法识别的{what} {name!r}；是否是指 {hint}？（已知：{known}）",
     "unknown {what} {name!r} (known: {known})":
@@ -758,7 +778,7 @@ MESSAGES: dict[str, str] = {
     "{source}: not a land supply plan; the text looks like {other}. landgis reads a county's 国有建设用地供应计划 (annual land supply plan)":
         "{source}：不是土地供应计划；文本看起来是{other}。landgis 读取的是县（市、区）的年度国有建设用地供应计划",
     "{source}: no land supply plan found (looked at {looked}{ign}). Expected a county total like '供应总量控制在158.1793169公顷以内', a structure like '住宅用地29.327316公顷，商服用地13.159566公顷', or a layout by township ('阳城镇土地供应量为62.376199公顷，其中：…' or a table with a 镇名 column and category columns), with figures in 公顷, 亩 or 平方米":
-        "{source}：未找到土地供应计划（已查看{looked}{ign}）。应有全县总量，如“供应总量控制在158.1793169公顷以内”；或供应结构，如“住宅用地29.327316公顷，商服用地13.159566公顷”；或分乡镇布局（“阳城镇土地供应量为62.376199公顷，其中：…”，或含镇名列和各用地类型列的表格），面积单位为公顷、亩或平方米",
+        "{source}：未找到土地供应计划（已查看 {looked}{ign}）。应有全县总量，如“供应总量控制在158.1793169公顷以内”；或供应结构，如“住宅用地29.327316公顷，商服用地13.159566公顷”；或分乡镇布局（“阳城镇土地供应量为62.376199公顷，其中：…”，或含镇名列和各用地类型列的表格），面积单位为公顷、亩或平方米",
     "{source}: cannot read the plan file ({strerror})":
         "{source}：无法读取计划文件（英文原因可用 --lang en 查看）",
     "{label}: could not read the plan ({name}: {exc})":

@@ -478,10 +478,11 @@ class _Assembler:
             news = news_without_plan(self.lines)
             if news:
                 raise PlanParseError(message("{source}: not a land supply plan; the text looks like {news}", source=self.source, news=news))
-            looked = f"{len(self.lines)} lines"
+            looked = message("{n} lines", n=len(self.lines))
             if self.headings:
-                looked += "; sections " + " | ".join(self.headings[:8])
-            ign = f"; {len(st.ignored)} area figures set aside (other years, quarters …)" if st.ignored else ""
+                looked = message("{n} lines; sections {sections}", n=len(self.lines),
+                                 sections=" | ".join(self.headings[:8]))
+            ign = message("; {n} area figures set aside (other years, quarters …)", n=len(st.ignored)) if st.ignored else ""
             raise PlanParseError(
                 message("{source}: no land supply plan found (looked at {looked}{ign}). Expected a "
                         "county total like '供应总量控制在158.1793169公顷以内', a structure like "
