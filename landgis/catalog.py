@@ -575,6 +575,10 @@ CATALOG: dict[str, dict[str, str] | str] = {
 
 #: Error and warning messages: the English template (the message's key, as gettext's msgid) → Chinese.
 MESSAGES: dict[str, str] = {
+    "{path}, column {n}":
+        "{path} 第 {n} 列",
+    "{path}, row {row}, column {column!r}":
+        "{path} 第 {row} 行 {column!r} 列",
     "{what}: its title is '{title}'":
         "{what}：其标题为“{title}”",
     "a 土地储备计划 (land reserve plan)":

@@ -228,12 +228,12 @@ def _check_table(df: pd.DataFrame, path: Path) -> None:
     most = limit("field_chars")
     for k, col in enumerate(df.columns):
         if len(str(col)) > most:
-            raise exceeded(f"{path}, column {k + 1}", "characters in the column name", "field_chars", len(str(col)))
+            raise exceeded(message("{path}, column {n}", path=path, n=k + 1), "characters in the column name", "field_chars", len(str(col)))
         text = df[col].astype("string")
         lengths = text.str.len()
         if (lengths > most).any():
             row = int(np.flatnonzero((lengths > most).fillna(False).to_numpy())[0])
-            raise exceeded(f"{path}, row {row + 2}, column {str(col)[:40]!r}", "characters in one cell",
+            raise exceeded(message("{path}, row {row}, column {column!r}", path=path, row=row + 2, column=str(col)[:40]), "characters in one cell",
                            "field_chars", int(lengths.iloc[row]))
 
 
