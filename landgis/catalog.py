@@ -197,6 +197,7 @@ CATALOG: dict[str, dict[str, str] | str] = {
     'word.qa_severity': 'report.qa_severity',
     'word.qa_count': 'report.qa_count',
     'word.qa_table': {"zh": '表{n}  地块核查问题', "en": 'Table {n}  Parcel findings'},
+    'word.no_breakdown': {"zh": '{what}。', "en": ' {what}.'},
     # --- The web map (render/interactive.py)
     'web.total': 'sheet.total',
     'web.density': 'sheet.density',
@@ -229,6 +230,14 @@ CATALOG: dict[str, dict[str, str] | str] = {
         "zh": '未提供{county}的乡镇界线图层，本图集仅示县界与合计；请用 --boundaries XZQ.shp 提供本县三调乡镇界线（XZQ）后重新生成',
         "en": "No township layer was given for {county}: this atlas shows the county outline and totals only; give the county's township layer (三调 XZQ) with --boundaries XZQ.shp",
     },
+    'outline.no_district_layer': {
+        "zh": '未提供{county}的区县界线图层，本图集仅示市界与合计；请用 --boundaries XZQ.shp 提供本市各区县界线（县级行政区）后重新生成',
+        "en": "No district layer was given for {county}: this atlas shows the city outline and totals only; give the city's district layer (county-level divisions) with --boundaries XZQ.shp",
+    },
+    'outline.no_scope_layer': {
+        "zh": '本计划的范围是{scope}，不是一个县：本图集仅示{county}全市界线与计划合计；请用 --boundaries XZQ.shp 提供{scope}的区界（片区界线）图层后重新生成',
+        "en": "This plan covers part of {county} ({scope}), not one county: this atlas shows the whole city's outline and the plan's totals only; give a layer of the districts or areas within {scope} with --boundaries XZQ.shp",
+    },
     'outline.file_stem': {"zh": '辖区供应总量', "en": 'county-outline'},
     # --- 图集.qgz (render/qgis_project.py)
     'qgis.title': {"zh": '{place}{year}年度土地供应计划图集', "en": '{place} {year} land supply plan atlas'},
@@ -239,11 +248,13 @@ CATALOG: dict[str, dict[str, str] | str] = {
     'qgis.parcels': 'report.qa',
     'qgis.km': 'sheet.km',
     # --- The figures model's row names (figures.py)
-    'figures.stated': {"zh": '{whole}（计划）', "en": 'County (plan)'},
-    'figures.county': {"zh": '{whole}', "en": 'County'},
-    'figures.townships': 'report.placed',
-    'figures.unplaced': 'report.unplaced',
-    'figures.over': {"zh": '乡镇合计超出计划', "en": 'Townships above the plan'},
+    'figures.stated': {"zh": '{whole}（计划）', "en": '{whole} (plan)'},
+    'figures.county': {"zh": '{whole}', "en": '{whole}'},
+    'figures.townships': {"zh": '{units}合计', "en": 'Sum over {units}'},
+    'figures.unplaced': {"zh": '未落实到{units}', "en": 'Not placed in a {unit}'},
+    'figures.over': {"zh": '{units}合计超出计划', "en": '{Units} above the plan'},
+    'figures.no_breakdown': {"zh": '计划未分列{units}', "en": 'The plan gives no figures by {unit}'},
+    'figures.not_given': {"zh": '计划未分列', "en": 'not given by the plan'},
     # --- Units of area
     'unit.ha': {"zh": '公顷', "en": 'ha'},
     'unit.mu': {"zh": '亩', "en": 'mu'},
