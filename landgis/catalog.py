@@ -586,6 +586,8 @@ CATALOG: dict[str, dict[str, str] | str] = {
 
 #: Error and warning messages: the English template (the message's key, as gettext's msgid) → Chinese.
 MESSAGES: dict[str, str] = {
+    "the file size limit (ulimit -f, {soft} bytes) was reached":
+        "已达到文件大小限制（ulimit -f，{soft} 字节）",
     "{path}, column {n}":
         "{path} 第 {n} 列",
     "{path}, row {row}, column {column!r}":

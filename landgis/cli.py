@@ -21,7 +21,7 @@ import warnings
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from landgis.catalog import message, text, word
+from landgis.catalog import Message, message, text, word
 from landgis import folders
 from landgis.allocation import join
 from landgis.atlas import build_atlas, check_destination
@@ -589,6 +589,8 @@ def _error_line(exc: BaseException, lang: str = "en") -> str:
         own = exc.strerror and exc.errno and exc.strerror != os.strerror(exc.errno)  # landgis said it better
         key = None if own else reasons.get(exc.errno or 0)
         reason = text(key, lang) if key else text("cli.os.other", lang, reason=exc.strerror or str(exc))
+        if isinstance(exc.strerror, Message):  # landgis's own reason, in the catalogue
+            reason = exc.strerror.render(lang)
         where = exc.filename if exc.filename is not None else ""
         done = text("cli.nothing_half_written", lang)
         sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")

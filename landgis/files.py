@@ -132,14 +132,15 @@ def _space_problem(tmp: Path, path: Path) -> OSError | None:
     try:
         st = os.statvfs(path.parent)
         if st.f_bavail * st.f_frsize < (1 << 20):
-            return OSError(errno.ENOSPC, "the disk is full", str(path))
+            return OSError(errno.ENOSPC, word("cli.os.disk_full"), str(path))
     except (OSError, AttributeError):  # pragma: no cover - statvfs is POSIX
         pass
     try:
         soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
         size = tmp.stat().st_size if tmp.exists() else 0
         if soft != resource.RLIM_INFINITY and (size >= soft - (1 << 16) or soft < (1 << 26)):
-            return OSError(errno.EFBIG, f"the file size limit (ulimit -f, {soft} bytes) was reached", str(path))
+            return OSError(errno.EFBIG, message("the file size limit (ulimit -f, {soft} bytes) was reached", soft=soft),
+                           str(path))
     except (AttributeError, OSError):  # pragma: no cover - resource is POSIX
         pass
     return None

@@ -126,7 +126,7 @@ def test_check_destination_refuses_what_a_swap_would_destroy(tmp_path, monkeypat
     plan = tmp_path / "data" / "plan.txt"
     plan.parent.mkdir()
     plan.write_text("计划", encoding="utf-8")
-    with pytest.raises(InputError, match="包含输入文件"):
+    with pytest.raises(InputError, match="holds the input"):
         check_destination(tmp_path / "data", earlier=ok, what="atlas", inputs=[None, plan])
     building = tmp_path / ".atlas.building-1-x"
     with pytest.raises(InputError, match="a folder landgis builds an output in"):
