@@ -39,7 +39,7 @@ TECHNICAL = {
 }
 _STRIP = [
     re.compile(r"\{[^{}]*\}"),                      # a template's fields
-    re.compile(r"--[a-z][a-z0-9-]*"),               # options
+    re.compile(r"--[a-z][a-z0-9-]*|ulimit -f"),    # options, and the shell's file size limit
     re.compile(r"[A-Za-z_][A-Za-z0-9_]*="),          # keyword arguments and settings (plan=, 坐标系=)
     re.compile(r"[\w.-]*/[\w./-]*|\b[\w-]+(\.[\w-]+)+\b"),  # paths, file and host names
     re.compile(r"\.[A-Za-z][A-Za-z0-9]*\b"),         # file extensions
