@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from landgis.catalog import message, word
 from landgis.categories import lookup
 from landgis.county import County, find_county
 from landgis.errors import InputError
@@ -23,7 +24,7 @@ def _area_km2(townships: gpd.GeoDataFrame) -> pd.Series:
     if stated is not None and stated.notna().all() and (stated > 0).all():
         return stated.astype(float)
     if townships.crs is None:
-        raise InputError("the township layer has no CRS and no area_km2 column: cannot compute densities")
+        raise InputError(message("the township layer has no CRS and no area_km2 column: cannot compute densities"))
     # Albers equal-area for China (Krasovsky parameters are irrelevant at this precision).
     albers = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +ellps=GRS80 +units=m +no_defs"
     computed = townships.geometry.to_crs(albers).area / 1e6
@@ -68,22 +69,22 @@ def join(plan: Plan, townships: gpd.GeoDataFrame, county: County | str | None = 
     the_county = find_county(county) if county is not None else plan.county
     layer_code = (townships.attrs.get("provenance") or {}).get("county_code")
     if the_county is not None and layer_code and str(layer_code) != the_county.code:
-        raise InputError(f"the township layer is of county {layer_code}, the plan of {the_county.label} "
-                         f"({the_county.code}); give {the_county.name}'s township layer (--boundaries) or --county")
+        raise InputError(message("the township layer is of county {layer_code}, the plan of {label} ({code}); "
+                                 "give {the_county_name}'s township layer (--boundaries) or --county", layer_code=layer_code, label=the_county.label, code=the_county.code, the_county_name=the_county.name))
     if "name" not in townships.columns:
-        raise InputError(f"the township layer has no 'name' column (columns: {', '.join(map(str, townships.columns))})")
+        raise InputError(message("the township layer has no 'name' column (columns: {items})", items=', '.join(map(str, townships.columns))))
     names = [str(n) for n in townships["name"]]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise InputError(f"the township layer has more than one feature named {'、'.join(dupes)}; dissolve them first")
+        raise InputError(message("the township layer has more than one feature named {items}; dissolve them first", items='、'.join(dupes)))
 
     alloc = plan.allocations
     plan_names = list(dict.fromkeys([*plan.township_totals_ha, *alloc["township"], *plan.no_supply]))
-    layer_source = (townships.attrs.get("provenance") or {}).get("source", "the township layer")
+    layer_source = (townships.attrs.get("provenance") or {}).get("source") or word("term.the_township_layer")
     try:
-        matched = match_names(plan_names, names, what=f"township (not in {layer_source})")
+        matched = match_names(plan_names, names, what=word("term.township_not_in", source=layer_source))
     except KeyError as exc:  # UnknownTownshipError: say which input the name came from
-        exc.args = (f"plan {plan.source}: {exc}",)
+        exc.args = (message("plan {source}: {error}", source=plan.source, error=exc),)
         raise
 
     categories = plan.categories

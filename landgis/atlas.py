@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable
 import geopandas as gpd
 import pandas as pd
 
+from landgis.catalog import CATALOG, either, message, table, text, word
 from landgis import folders
 from landgis.allocation import join, plan_units
 from landgis.townships import load_townships
@@ -151,7 +152,7 @@ def build_atlas(
 
     unit = display_unit(unit)
     if lang not in ("zh", "en"):
-        raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
+        raise InputError(message("lang must be 'zh' or 'en', not {lang!r}", lang=lang))
     steps = _Steps(progress, lang, total=7 if parcels is not None else 6)
     run = _read_inputs(plan, county, townships, boundaries, boundary_options, parcels, unit, lang, formats, steps)
     dest = check_destination(out if out is not None else default_out_dir(run.plan, run.county),
@@ -211,14 +212,15 @@ def _read_inputs(plan, county, townships, boundaries, boundary_options, parcels,
     """Steps 1 and 2: read the plan, resolve its county, load its townships (or its outline), join, model."""
     steps(1, "reading the plan")
     the_plan = plan if isinstance(plan, Plan) else parse_plan(plan, county)
-    the_county = resolve_county(county if county is not None else the_plan.county, what="the atlas")
+    the_county = resolve_county(county if county is not None else the_plan.county, what=word("term.the_atlas"))
     findings = reconcile(the_plan)
     steps(2, "loading township boundaries")
     outline_only = townships is None and boundaries is None and the_county.shipped_layer() is None
     if outline_only:  # no layer for this county: its units without geometry, drawn as its outline
         if parcels is not None:
-            raise InputError(f"parcels can only be checked against township boundaries; "
-                             f"{no_layer_line(the_county, 'en', the_plan.scope)}")
+            raise InputError(message("parcels can only be checked against township boundaries; {the_county}",
+                                     the_county=either(no_layer_line(the_county, "zh", the_plan.scope),
+                                                       no_layer_line(the_county, "en", the_plan.scope))))
         steps.say(no_layer_line(the_county, lang, the_plan.scope))
         towns, _ = plan_units(the_plan, the_county)  # reconcile's finding names the areas that are no unit
         findings.append(Finding("no_layer", no_layer_line(the_county, "zh", the_plan.scope), severity="warning",
@@ -295,16 +297,8 @@ def _shown(value):
     return display(value) if isinstance(value, str) else value
 
 
-_STEPS = {
-    "reading the plan": ("读取供应计划", "reading the plan"),
-    "loading township boundaries": ("读取乡镇界线", "loading township boundaries"),
-    "drawing the static maps and charts": ("绘制专题图和统计图", "drawing the static maps and charts"),
-    "making the interactive map": ("制作交互地图", "making the interactive map"),
-    "writing the allocation tables": ("写出分配表", "writing the allocation tables"),
-    "checking the parcels": ("核查地块", "checking the parcels"),
-    "writing the reports, the QGIS project and the manifest": ("写出报告、QGIS 工程和文件清单",
-                                                               "writing the reports, the QGIS project and the manifest"),
-}
+_STEPS = {text(f"atlas_step.{k}", "en"): (text(f"atlas_step.{k}", "zh"), text(f"atlas_step.{k}", "en"))
+          for k in table("atlas_step")}  # the progress lines, by their English
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -337,12 +331,12 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
                           for v, a in zip(town_ha, layer["area_km2"])]
     by_town["share"] = [float(v) / float(county_ha) * 100 if county_ha and v is not None else None for v in town_ha]
     by_town = by_town.rename(columns={
-        "code": "代码" if zh else "code",
-        "name": "乡镇" if zh else "township",
-        **{c: f"{c}（{label}）" if zh else f"{c} ({label})" for c in cats},
-        "total": f"合计（{label}）" if zh else f"total ({label})",
-        "density": "供应强度（公顷/平方公里）" if zh else "density (ha/km²)",
-        "share": f"占{figs.whole}比例（%）" if zh else "share of county (%)",
+        "code": text("tables.code", lang),
+        "name": text("qa.quota_headers.township", lang),
+        **{c: text("tables.category_in_unit", lang, c=c, label=label) for c in cats},
+        "total": text("tables.total", lang, label=label),
+        "density": text("tables.density", lang),
+        "share": text("tables.share_of_county", lang, whole=figs.whole),
     })
     if not has_area:  # no township layer: no areas, so no densities (said, not printed as nan)
         by_town = by_town.rename(columns={by_town.columns[-2]: "供应强度（无乡镇界线图层，不计算）" if zh
@@ -350,29 +344,30 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
 
     rows = []
     # 合计 is the plan's stated total, beside the townships' sum, as on the maps and in the report.
-    for name, column in [*((c, c) for c in cats), ("合计" if zh else "total", "total")]:
+    for name, column in [*((c, c) for c in cats), (text("tables.total_row", lang), "total")]:
         fig = figs.columns[column]
         rows.append({
-            ("用地类型" if zh else "category"): name,
-            ("代码" if zh else "code"): layer.attrs.get("category_codes", {}).get(column, ""),
-            (f"{figs.whole}（计划）（{label}）" if zh else f"county, plan ({label})"): figs.number(fig.stated),
-            (f"乡镇合计（{label}）" if zh else f"sum over townships ({label})"): figs.number(fig.townships),
-            (f"差额：计划−乡镇合计（{label}）" if zh else f"difference: plan − townships ({label})"):
+            (text("qa.finding_headers.category", lang)): name,
+            (text("tables.code", lang)): layer.attrs.get("category_codes", {}).get(column, ""),
+            (text("tables.county_plan", lang, label=label, whole=figs.whole)): figs.number(fig.stated),
+            (text("tables.sum_over_townships", lang, label=label)): figs.number(fig.townships),
+            (text("tables.difference_plan_townships", lang, label=label)):
                 figs.number(fig.difference),
         })
     by_cat = pd.DataFrame(rows)
 
     find = pd.DataFrame([{
-        ("类型" if zh else "kind"): f.kind,
-        ("级别" if zh else "severity"): severity_word(f.severity, lang),
-        ("乡镇" if zh else "township"): f.township,
-        ("用地类型" if zh else "category"): f.category,
-        (f"计划数（{label}）" if zh else f"stated ({label})"): figs.number(f.stated_ha),
-        (f"合计数（{label}）" if zh else f"computed ({label})"): figs.number(f.computed_ha),
-        (f"差额（{label}）" if zh else f"difference ({label})"): figs.number(f.difference_ha),
-        ("说明" if zh else "message"): f.text(lang, unit),
+        (text("qa.finding_headers.kind", lang)): text(f"plan_kind.{f.kind}", lang) if f"plan_kind.{f.kind}" in CATALOG else f.kind,
+        (text("tables.severity", lang)): severity_word(f.severity, lang),
+        (text("qa.quota_headers.township", lang)): f.township,
+        (text("qa.finding_headers.category", lang)): f.category,
+        (text("tables.stated", lang, label=label)): figs.number(f.stated_ha),
+        (text("tables.computed", lang, label=label)): figs.number(f.computed_ha),
+        (text("tables.difference", lang, label=label)): figs.number(f.difference_ha),
+        (text("qa.finding_headers.message", lang)): f.text(lang, unit),
     } for f in findings])
-    names = ("按乡镇", "按用地类型", "核对结果") if zh else ("by township", "by category", "findings")
+    names = (text("tables.sheet_by_township", lang), text("tables.sheet_by_category", lang),
+             text("tables.sheet_findings", lang))
     # 区县 for a city's plan by district, in sheet names and headers alike
     names = tuple(figs.in_units(dict(zip(names, names))).values())
     tables = (frame.rename(columns=figs.in_units({c: c for c in frame.columns})) for frame in (by_town, by_cat, find))
@@ -476,7 +471,7 @@ def check_destination(out: str | Path, inputs=()) -> Path:
     >>> check_destination("maps/lianzhou-2026")  # doctest: +SKIP
     PosixPath('maps/lianzhou-2026')
     """
-    return folders.check_destination(out, earlier=_is_atlas, what="atlas", inputs=inputs)
+    return folders.check_destination(out, earlier=_is_atlas, what=word("term.atlas"), inputs=inputs)
 
 
 def _input_paths(plan: Plan, boundaries, parcels) -> list:

@@ -21,13 +21,14 @@ import warnings
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from landgis.catalog import Message, message, text, word
 from landgis import folders
 from landgis.allocation import join, plan_units
 from landgis.atlas import build_atlas, check_destination
 from landgis.townships import BoundaryError, load_townships
 from landgis.county import county_of_plan_text, find_county
 from landgis.crs import parse_crs
-from landgis.errors import InputError, LandgisError
+from landgis.errors import InputError, LandgisError, LandgisWarning
 from landgis.extras import extra_of
 from landgis.files import check_output_path
 from landgis.folders import forget_installed, installed
@@ -46,7 +47,6 @@ from landgis.render.static import render_maps
 from landgis.render.text import plan_name
 from landgis.secrets import is_conninfo, redacting_streams
 from landgis.severity import severity_word
-from landgis.units import UNIT_LABELS_EN, unit_label
 from landgis.version import __version__
 
 __all__ = ["main"]
@@ -119,15 +119,15 @@ def _add_statement_timeout(group) -> None:
                             "(default 5min; 0: no limit)")
 
 
-def _existing_input(path: str | None, what: str) -> str | None:
+def _existing_input(path: str | None, what) -> str | None:
     """``path`` if it is a file; a folder or a missing path is "no such file" (one line)."""
     if path is None:
         return None
     p = Path(path)
     if p.is_dir():
-        raise InputError(f"{path}: is a folder, not a {what} file")
+        raise InputError(message("{path}: is a folder, not a {what} file", path=path, what=what))
     if not p.exists():
-        raise InputError(f"{path}: no such {what} file")
+        raise InputError(message("{path}: no such {what} file", path=path, what=what))
     return path
 
 
@@ -173,14 +173,14 @@ def _read_plan(args: argparse.Namespace, path, *, needs_county: bool = True):
     draws or checks townships (``needs_county``).
     """
 
-    source = _existing_input(path, "plan") or SEED_PLAN
+    source = _existing_input(path, word("term.plan")) or SEED_PLAN
     county = _county_arg(args)
     plan = parse_plan(source, county)
     if county is None and plan.county is None:
         county_of_plan_text(plan.text, plan.place, strict=True)  # an ambiguous name: the error lists the counties
         if needs_county:
-            raise InputError(f"{source}: the plan names no county, so its townships cannot be placed; "
-                             "give --county CODE|NAME (e.g. --county 441882 or --county 连州市)")
+            raise InputError(message("{source}: the plan names no county, so its townships cannot be placed; give "
+                                     "--county CODE|NAME (e.g. --county 441882 or --county 连州市)", source=source))
     args.county_resolved = county or plan.county
     return plan
 
@@ -240,9 +240,8 @@ def _run_plan(args: argparse.Namespace) -> int:
 
     title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划".lstrip() if plan.year
                                 else "土地供应计划")
-    zh = args.lang == "zh"
-    print(f"《{title}》（原文单位：{plan.unit}；本表单位：{unit_label(args.unit)}）" if zh else
-          f"《{title}》 (units of the text: {plan.unit}; of this table: {UNIT_LABELS_EN[args.unit]})")
+    lang = _lang(args)
+    print(text("cli.plan_head", lang, title=title, unit=plan.unit, table_unit=text(f"unit.{args.unit}", lang)))
     if len(plan.allocations) or plan.township_totals_ha:
         print(format_plan_table(plan, args.unit))
     print()
@@ -250,13 +249,13 @@ def _run_plan(args: argparse.Namespace) -> int:
     if args.ledger:
         print("\n" + format_ledger(plan))
     elif plan.ignored and args.verbose:
-        print("\n未计入的面积数字：" if zh else "\nArea figures set aside:")
+        print("\n" + text("cli.set_aside", lang))
         for item in plan.ignored:
             print(f"  - {item}")
     elif plan.ignored:
-        print("加 --ledger 查看每个面积数字的去向。" if zh else "Add --ledger to see where every area figure went.")
+        print(text("cli.see_ledger", lang))
     if args.out:
-        print(f"\n已写出 {args.out}" if zh else f"\nwrote {args.out}")
+        print("\n" + text("cli.wrote", lang, path=args.out))
     return 0
 
 
@@ -428,9 +427,9 @@ def _is_qa_folder(folder: Path) -> bool:
 def _run_qa(args: argparse.Namespace) -> int:
     url = args.parcels if is_conninfo(args.parcels) and not Path(args.parcels).exists() else None
     if not url and (args.sql or args.write_back):
-        raise LandgisError("--sql and --write-back need PARCELS to be a postgresql:// URL")
-    plan_path = None if args.no_plan else _existing_input(args.plan, "plan")
-    dest = folders.check_destination(args.out, earlier=_is_qa_folder, what="QA result",
+        raise LandgisError(message("--sql and --write-back need PARCELS to be a postgresql:// URL"))
+    plan_path = None if args.no_plan else _existing_input(args.plan, word("term.plan"))
+    dest = folders.check_destination(args.out, earlier=_is_qa_folder, what=word("term.qa_result"),
                              inputs=[None if url else args.parcels, plan_path, args.boundaries])
     if args.write_back:  # refused before the work, so that a refused write-back leaves no files either
         refuse_existing(url, args.write_back, args.replace)
@@ -438,7 +437,7 @@ def _run_qa(args: argparse.Namespace) -> int:
         plan = False
         args.county_resolved = _county_arg(args)
         if args.county_resolved is None:
-            raise InputError("qa --no-plan needs the county the parcels are in: give --county CODE|NAME")
+            raise InputError(message("qa --no-plan needs the county the parcels are in: give --county CODE|NAME"))
     elif args.plan is None:
         plan = default_plan(_county_arg(args))  # the seed plan, for its own county only
         args.county_resolved = _county_arg(args) or plan.county
@@ -563,7 +562,7 @@ def _run_atlas(args: argparse.Namespace) -> int:
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     bad = [f for f in formats if f not in ("png", "svg", "pdf")]
     if bad or not formats:
-        raise LandgisError(f"--format takes png, svg and pdf, not {','.join(bad) or 'nothing'}")
+        raise LandgisError(message("--format takes png, svg and pdf, not {items}", items=','.join(bad) or 'nothing'))
     if args.out is not None:  # before any work
         check_destination(args.out, inputs=[args.plan, args.boundaries,
                                             None if args.parcels and is_conninfo(args.parcels) else args.parcels])
@@ -591,10 +590,9 @@ def _run_atlas(args: argparse.Namespace) -> int:
         formats=formats,
         progress=lambda line: print(line, flush=True),
     )
-    zh = args.lang == "zh"
-    print(f"已写出 {len(result.files)} 个文件到 {result.out_dir}" if zh
-          else f"wrote {len(result.files)} files to {result.out_dir}")
-    print(f"报告：{result.report.resolve()}" if zh else f"report: {result.report.resolve()}")
+    lang = _lang(args)
+    print(text("cli.wrote_files", lang, n=len(result.files), folder=result.out_dir))
+    print(text("cli.report", lang, path=result.report.resolve()))
     return 0
 
 
@@ -615,17 +613,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _error_line(exc: BaseException) -> str:
-    """One line for an error: the message of an input error, the reason and file of an OSError."""
+def _error_line(exc: BaseException, lang: str = "en") -> str:
+    """One line for an error in ``lang``: the message of an input error, the reason and file of an OSError."""
     if isinstance(exc, OSError) and not isinstance(exc, LandgisError):
-        reasons = {errno.ENOSPC: "the disk is full", errno.EFBIG: "the file is too large for this disk or limit",
-                   errno.EDQUOT: "the disk quota is exceeded", errno.ENOENT: "no such file or folder",
-                   errno.EACCES: "permission denied", errno.EROFS: "the disk is read-only"}
+        reasons = {errno.ENOSPC: "cli.os.disk_full", errno.EFBIG: "cli.os.too_large", errno.EDQUOT: "cli.os.quota",
+                   errno.ENOENT: "cli.os.not_found", errno.EACCES: "cli.os.denied", errno.EROFS: "cli.os.read_only"}
         own = exc.strerror and exc.errno and exc.strerror != os.strerror(exc.errno)  # landgis said it better
-        reason = exc.strerror if own else reasons.get(exc.errno or 0, exc.strerror or str(exc))
+        key = None if own else reasons.get(exc.errno or 0)
+        reason = text(key, lang) if key else text("cli.os.other", lang, reason=exc.strerror or str(exc))
+        if isinstance(exc.strerror, Message):  # landgis's own reason, in the catalogue
+            reason = exc.strerror.render(lang)
         where = exc.filename if exc.filename is not None else ""
-        return f"{where}: {reason}; nothing was half-written" if where else f"{reason}; nothing was half-written"
-    return " ".join(str(exc).split()) or type(exc).__name__
+        done = text("cli.nothing_half_written", lang)
+        sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
+        return f"{where}{colon}{reason}{sep}{done}" if where else f"{reason}{sep}{done}"
+    said = exc.render(lang) if isinstance(exc, LandgisError) else str(exc)
+    return " ".join(said.split()) or type(exc).__name__
 
 
 def _interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
@@ -635,10 +638,16 @@ def _interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
         raise KeyboardInterrupt
 
 
+#: The language of the running command's lines (its ``--lang``), for warnings printed while it runs.
+_RUN_LANG = {"lang": "zh"}
+
+
 def _one_line_warnings(message, category, filename, lineno, file=None, line=None):  # noqa: ARG001
-    """Warnings as one readable line, without Python's source line."""
-    print(f"landgis: {'警告' if category.__name__ != 'DeprecationWarning' else 'deprecated'}: "
-          f"{' '.join(str(message).split())}", file=file or sys.stderr)
+    """Warnings as one readable line in the command's language, without Python's source line."""
+    lang = _RUN_LANG["lang"]
+    said = message.render(lang) if isinstance(message, LandgisError | LandgisWarning) else str(message)
+    print(f"landgis: {severity_word('warning', lang) if category.__name__ != 'DeprecationWarning' else 'deprecated'}: "
+          f"{' '.join(said.split())}", file=file or sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -699,21 +708,21 @@ def _run(argv: list[str]) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
+    _RUN_LANG["lang"] = _lang(args)
     try:
         return int(args.run(args) or 0)
     except (LandgisError, OSError) as exc:
-        print(f"landgis {args.command}: {severity_word('error', _lang(args))}: {_error_line(exc)}", file=sys.stderr)
+        print(f"landgis {args.command}: {severity_word('error', _lang(args))}: {_error_line(exc, _lang(args))}", file=sys.stderr)
         return 2
     except ImportError as exc:  # a module of an extra not installed: say which extra, never "a bug"
         extra = extra_of(exc.name or "")
         if extra is None or os.environ.get("LANDGIS_DEBUG"):
             raise
-        print(f"landgis {args.command}: {severity_word('error', _lang(args))}: {exc.name.partition('.')[0]} is not "
-              f"installed: pip install 'landgis[{extra}]'", file=sys.stderr)
+        print(f"landgis {args.command}: {severity_word('error', _lang(args))}: "
+              f"{text('cli.not_installed', _lang(args), module=exc.name.partition('.')[0], extra=extra)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("landgis: interrupted; nothing half-written was left behind" if _lang(args) == "en"
-              else "landgis: 已中断，没有留下写了一半的文件", file=sys.stderr)
+        print(f"landgis: {text('cli.interrupted', _lang(args))}", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug, not bad input: still one line, with a way to see more
         if os.environ.get("LANDGIS_DEBUG"):

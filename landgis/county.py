@@ -32,6 +32,7 @@ import pandas as pd
 import shapely
 from opencc import OpenCC
 
+from landgis.catalog import Message, message, word
 from landgis.crs import WORKING_CRS, area_km2
 from landgis.errors import InputError, LandgisError
 from landgis.names import (
@@ -117,7 +118,7 @@ class TownshipRegistry:
         """Like :meth:`resolve`, but raise :class:`UnknownTownshipError` with suggestions."""
         hit = self.resolve(name)
         if hit is None:
-            raise unknown_township(name, self.names, f"township of {self.county_name}")
+            raise unknown_township(name, self.names, word("term.township_of", county=self.county_name))
         return hit
 
     def code_of(self, name: str) -> str:
@@ -162,7 +163,7 @@ def registry(county_code: str) -> TownshipRegistry:
     '冷坑镇'
     """
     if not county_code:
-        raise LandgisError("registry() needs the county's 6-digit code, e.g. registry('441882')")
+        raise LandgisError(message("registry() needs the county's 6-digit code, e.g. registry('441882')"))
     return _registry(str(county_code))
 
 
@@ -298,8 +299,8 @@ class County:
             return shipped
         geom = _outline_geometry(self.code, self.level)
         if geom is None:
-            raise InputError(f"the registry has no outline for {self.label} ({self.code}); "
-                             "give its township layer with --boundaries")
+            raise InputError(message("the registry has no outline for {label} ({code}); give its township layer with "
+                                     "--boundaries", label=self.label, code=self.code))
         gdf = gpd.GeoDataFrame({"code": [self.code], "name": [self.name], "name_en": [self.name_en]},
                                geometry=[geom], crs=WORKING_CRS)
         gdf.insert(3, "area_km2", area_km2(gdf).round(2).values)
@@ -533,13 +534,13 @@ def find_county(name_or_code: str | County) -> County:
     if len(hits) == 1:
         return hits[0]
     if not hits:
-        raise InputError(f"county {name_or_code!r}: {_why_none(str(name_or_code))}")
+        raise InputError(message("county {name_or_code!r}: {name_or_code2}", name_or_code=name_or_code, name_or_code2=_why_none(str(name_or_code))))
     listing = "、".join(f"{c.label} ({c.code})" for c in hits)
-    raise InputError(f"county {name_or_code!r} is ambiguous: {listing}; give the code or the name with its "
-                     f"prefecture (--county {hits[0].code} or --county {hits[0].prefecture}{hits[0].name})")
+    raise InputError(message("county {name_or_code!r} is ambiguous: {listing}; give the code or the name with "
+                             "its prefecture (--county {code} or --county {prefecture}{name})", name_or_code=name_or_code, listing=listing, code=hits[0].code, prefecture=hits[0].prefecture, name=hits[0].name))
 
 
-def _why_none(query: str) -> str:
+def _why_none(query: str) -> Message:
     """Why ``query`` names no county, with the candidates it may have meant."""
     text = normalise_name(query)
     table = _county_table()
@@ -547,18 +548,22 @@ def _why_none(query: str) -> str:
         near = table[table["code"].str.startswith(text[:6] if len(text) > 6 else text[:4])]
         listing = "、".join(f"{r['code']} {_county(r).label}" for _, r in near.head(8).iterrows())
         if len(near) > 8:
-            listing += f" … ({len(near)} in all)"
+            listing += f" … ({len(near)})"
         pref = _prefectures().get(text[:4])
-        what = ("a township or village code" if len(text) > 6 else "no county-level division code")
+        what = message("a township or village code" if len(text) > 6 else "no county-level division code")
         if len(text) == 4 and pref and pref not in _NOT_A_PREFECTURE:
-            what = f"{text} is {pref}'s prefecture code (for the city as a whole: {text}00 or {pref})"
-        return (f"{what}; a county is given by its 6-digit code or its name"
-                + (f", e.g. {listing}" if listing else " (e.g. 441224 or 肇庆市怀集县)"))
+            what = message("{code} is {pref}'s prefecture code (for the city as a whole: {code}00 or {pref})",
+                           code=text, pref=pref)
+        if listing:
+            return message("{what}; a county is given by its 6-digit code or its name, e.g. {listing}",
+                           what=what, listing=listing)
+        return message("{what}; a county is given by its 6-digit code or its name (e.g. 441224 or 肇庆市怀集县)",
+                       what=what)
     if text in _LEVEL_WORDS or _strip_above(text)[0] in _LEVEL_WORDS:
-        return (f"{_strip_above(text)[0]} is a level of division, not a name; give the county's name or 6-digit "
-                f"code, e.g. 怀集县, 肇庆市怀集县 or 441224")
-    return ("no county-level division of that name or code in the registry "
-            "(give the 6-digit code or the name with its prefecture, e.g. 肇庆市怀集县)")
+        return message("{level} is a level of division, not a name; give the county's name or 6-digit code, "
+                       "e.g. 怀集县, 肇庆市怀集县 or 441224", level=_strip_above(text)[0])
+    return message("no county-level division of that name or code in the registry "
+                   "(give the 6-digit code or the name with its prefecture, e.g. 肇庆市怀集县)")
 
 
 @lru_cache(maxsize=1)
@@ -664,5 +669,6 @@ def resolve_county(county: "str | County | None", *, what: str) -> County:
     landgis.errors.InputError: the map needs the county: give --county CODE|NAME (county= in Python), e.g. 441882 or 连州市
     """
     if county is None:
-        raise InputError(f"{what} needs the county: give --county CODE|NAME (county= in Python), e.g. 441882 or 连州市")
+        raise InputError(message("{what} needs the county: give --county CODE|NAME (county= in Python), e.g. "
+                                 "441882 or 连州市", what=what))
     return find_county(county)

@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from landgis.catalog import message
 from landgis.errors import InputError
 from landgis.printable import printable
 
@@ -275,7 +276,7 @@ def area_km2(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series:
     """
     series = geoms.geometry if isinstance(geoms, gpd.GeoDataFrame) else geoms
     if series.crs is None:
-        raise InputError("cannot measure areas of a layer without CRS")
+        raise InputError(message("cannot measure areas of a layer without CRS"))
     ll = series.to_crs(WORKING_CRS)
     minx, miny, maxx, maxy = ll.total_bounds
     laea = equal_area_crs((minx + maxx) / 2, (miny + maxy) / 2)
@@ -296,6 +297,5 @@ def parse_crs(value, where: str) -> CRS:
     try:
         return CRS.from_user_input(text)
     except Exception:
-        raise InputError(f"{where}: {printable(str(value))!r} is not a CRS "
-                         "(expected an EPSG code such as 4490 or 4546)") from None
+        raise InputError(message("{where}: {value!r} is not a CRS (expected an EPSG code such as 4490 or 4546)", where=where, value=printable(str(value)))) from None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from landgis.catalog import message
 from landgis.errors import LandgisError
 
 __all__ = ["EXTRAS", "MissingExtraError", "require", "available", "extra_of", "lazy"]
@@ -73,7 +74,7 @@ def require(module: str, extra: str | None = None) -> ModuleType:
         if name != module.partition(".")[0] and extra_of(name) is None:
             raise  # the module is there but broken: not a missing extra
         extra = extra or extra_of(module) or "all"
-        raise MissingExtraError(f"{module.partition('.')[0]} is not installed: pip install 'landgis[{extra}]'") from None
+        raise MissingExtraError(message("{partition} is not installed: pip install 'landgis[{extra}]'", partition=module.partition('.')[0], extra=extra)) from None
 
 
 def available(module: str) -> bool:

@@ -26,20 +26,14 @@ from typing import Mapping
 
 import geopandas as gpd
 
+from landgis.catalog import LANGS, table
 from landgis.county import County
 from landgis.plan import Plan
 from landgis.units import PRECISION, display_unit, format_area, to_unit
 
 __all__ = ["Figure", "Figures", "compute_figures", "layer_figures", "township_figures"]
 
-_WORDS = {
-    "zh": {"stated": "{whole}（计划）", "county": "{whole}", "townships": "{units}合计",
-           "unplaced": "未落实到{units}", "over": "{units}合计超出计划", "no_breakdown": "计划未分列{units}",
-           "not_given": "计划未分列"},
-    "en": {"stated": "{whole} (plan)", "county": "{whole}", "townships": "Sum over {units}",
-           "unplaced": "Not placed in a {unit}", "over": "{Units} above the plan",
-           "no_breakdown": "The plan gives no figures by {unit}", "not_given": "not given by the plan"},
-}
+_WORDS = {lang: table("figures", lang) for lang in LANGS}
 #: What a plan's units are called: a county's townships, a city's districts (and counties).
 _UNITS = {"zh": {"county": ("乡镇", "乡镇"), "prefecture": ("区县", "区县")},
           "en": {"county": ("townships", "township"), "prefecture": ("districts", "district")}}

@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from landgis.catalog import message, word
 from landgis.errors import InputError
 from landgis.printable import printable
 from landgis.secrets import redact
@@ -43,14 +44,12 @@ def _umask() -> int:
     return mask
 
 
-def _kind_of(mode: int) -> str:
-
-    for test, word in ((stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a FIFO"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket")):
+def _kind_of(mode: int):
+    for test, key in ((stat.S_ISDIR, "dir"), (stat.S_ISLNK, "link"), (stat.S_ISFIFO, "fifo"),
+                      (stat.S_ISCHR, "char"), (stat.S_ISBLK, "block"), (stat.S_ISSOCK, "socket")):
         if test(mode):
-            return word
-    return "a regular file" if stat.S_ISREG(mode) else "not a regular file"
+            return word(f"term.mode.{key}")
+    return word("term.mode.regular" if stat.S_ISREG(mode) else "term.mode.other")
 
 
 def check_output_path(out: str | Path, kind: str = "file") -> Path:
@@ -71,7 +70,7 @@ def check_output_path(out: str | Path, kind: str = "file") -> Path:
 
     path = Path(out)
     if not str(out).strip():
-        raise InputError(f"--out is empty; give a {kind} name")
+        raise InputError(message("--out is empty; give a {kind} name", kind=word(f"term.{kind}")))
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
@@ -80,10 +79,10 @@ def check_output_path(out: str | Path, kind: str = "file") -> Path:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     if stat.S_ISLNK(mode):
         target = os.readlink(path)
-        raise InputError(f"{path}: is a symbolic link (to {target}); give the {kind} itself or a new path")
+        raise InputError(message("{path}: is a symbolic link (to {target}); give the {kind} itself or a new path", path=path, target=target, kind=word(f"term.{kind}")))
     wanted = stat.S_ISDIR(mode) if kind == "folder" else stat.S_ISREG(mode)
     if not wanted:
-        raise InputError(f"{path}: is {_kind_of(mode)}, not a {kind}; give a new path or a {kind} to replace")
+        raise InputError(message("{path}: is {mode}, not a {kind}; give a new path or a {kind} to replace", path=path, mode=_kind_of(mode), kind=word(f"term.{kind}")))
     return path
 
 
@@ -133,14 +132,15 @@ def _space_problem(tmp: Path, path: Path) -> OSError | None:
     try:
         st = os.statvfs(path.parent)
         if st.f_bavail * st.f_frsize < (1 << 20):
-            return OSError(errno.ENOSPC, "the disk is full", str(path))
+            return OSError(errno.ENOSPC, word("cli.os.disk_full"), str(path))
     except (OSError, AttributeError):  # pragma: no cover - statvfs is POSIX
         pass
     try:
         soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
         size = tmp.stat().st_size if tmp.exists() else 0
         if soft != resource.RLIM_INFINITY and (size >= soft - (1 << 16) or soft < (1 << 26)):
-            return OSError(errno.EFBIG, f"the file size limit (ulimit -f, {soft} bytes) was reached", str(path))
+            return OSError(errno.EFBIG, message("the file size limit (ulimit -f, {soft} bytes) was reached", soft=soft),
+                           str(path))
     except (AttributeError, OSError):  # pragma: no cover - resource is POSIX
         pass
     return None

@@ -23,6 +23,7 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from landgis.catalog import message
 from landgis.errors import InputError
 from landgis.files import check_output_path
 
@@ -69,25 +70,26 @@ def check_destination(out: str | Path, *, earlier: Callable[[Path], bool], what:
     dest = check_output_path(out, "folder")
     real = dest.resolve()
     if real.parent == real:
-        raise InputError(f"{out}: is the root folder; the {what} replaces its folder whole, choose another --out")
+        raise InputError(message("{out}: is the root folder; the {what} replaces its folder whole, choose another "
+                                 "--out", out=out, what=what))
     cwd = Path.cwd().resolve()
     if real == cwd or real in cwd.parents:
-        raise InputError(f"{out}: is the current folder or holds it; the {what} replaces its folder whole, "
-                         f"so choose another --out (e.g. a new folder) or run landgis from elsewhere")
+        raise InputError(message("{out}: is the current folder or holds it; the {what} replaces its folder whole, "
+                                 "so choose another --out (e.g. a new folder) or run landgis from elsewhere", out=out, what=what))
     inside = [p for p in (real, *real.parents) if _WORK_NAME.fullmatch(p.name)]
     if inside:
-        raise InputError(f"{out}: is inside {inside[-1]}, a folder landgis builds an output in or sets aside; "
-                         f"choose another --out")
+        raise InputError(message("{out}: is inside {inside}, a folder landgis builds an output in or sets aside; "
+                                 "choose another --out", out=out, inside=inside[-1]))
     for source in inputs:
         if source is None or "://" in str(source) or "=" in str(source):
             continue
         src = Path(source).resolve()
         if src == real or real in src.parents:
-            raise InputError(f"{out}: holds the input {source}; the {what} replaces its folder whole, "
-                             f"so choose another --out")
+            raise InputError(message("{out}: holds the input {source}; the {what} replaces its folder whole, so "
+                                     "choose another --out", out=out, source=source, what=what))
     if dest.is_dir() and any(dest.iterdir()) and not earlier(dest):
-        raise InputError(f"{dest}: is a folder with other files, not an earlier {what}; "
-                         f"the {what} would replace it, so choose an empty or new --out")
+        raise InputError(message("{dest}: is a folder with other files, not an earlier {what}; the {what} would "
+                                 "replace it, so choose an empty or new --out", dest=dest, what=what))
     return dest
 
 
@@ -197,7 +199,7 @@ def swap_into_place(work: Path, dest: Path) -> None:
     place, ``dest`` is in :func:`installed`.
     """
     if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
-        raise InputError(f"{dest}: exists and is not a folder; choose another --out")
+        raise InputError(message("{dest}: exists and is not a folder; choose another --out", dest=dest))
     old = None
     try:
         with _signals_deferred():

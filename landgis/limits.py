@@ -35,6 +35,7 @@ import os
 import zipfile
 from pathlib import Path
 
+from landgis.catalog import message
 from landgis.errors import LimitError
 
 __all__ = ["LIMITS", "limit", "exceeded", "check_zip", "check_size"]
@@ -86,9 +87,10 @@ def exceeded(where: object, what: str, name: str, value: int | None = None) -> L
     >>> str(exceeded("plan.html", "table cells after colspan/rowspan", "cells"))
     'plan.html: more than 200,000 table cells after colspan/rowspan (the limit; set LANDGIS_LIMIT_CELLS to raise it)'
     """
-    amount = f"{value:,} " if value is not None else ""
-    got = f"{amount}{what}, more than {limit(name):,}" if value is not None else f"more than {limit(name):,} {what}"
-    return LimitError(f"{where}: {got} (the limit; set LANDGIS_LIMIT_{name.upper()} to raise it)")
+    what = message(what)  # the limit's words, in the catalogue
+    got = (message("{value:,} {what}, more than {limit:,}", value=value, what=what, limit=limit(name))
+           if value is not None else message("more than {limit:,} {what}", limit=limit(name), what=what))
+    return LimitError(message("{where}: {got} (the limit; set LANDGIS_LIMIT_{upper} to raise it)", where=where, got=got, upper=name.upper()))
 
 
 def check_zip(zf: zipfile.ZipFile, where: object, office: bool = False) -> None:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from typing import Iterable
 
+from landgis.catalog import message, word
 from landgis.errors import LandgisError
 
 __all__ = [
@@ -111,15 +112,15 @@ def suggest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
 def unknown_township(name: str, candidates: Iterable[str], what: str) -> UnknownTownshipError:
     cands = list(candidates)
     hint = suggest(name, cands)
-    msg = f"unknown {what} {name!r}"
+    known = "、".join(cands)
     if hint:
-        msg += f"; did you mean {'、'.join(hint)}?"
-    msg += f" (known: {'、'.join(cands)})"
-    return UnknownTownshipError(msg)
+        return UnknownTownshipError(message("unknown {what} {name!r}; did you mean {hint}? (known: {known})",
+                                            what=what, name=name, hint="、".join(hint), known=known))
+    return UnknownTownshipError(message("unknown {what} {name!r} (known: {known})", what=what, name=name, known=known))
 
 
 def match_names(
-    names: Iterable[str], candidates: Iterable[str], *, what: str = "township"
+    names: Iterable[str], candidates: Iterable[str], *, what=None
 ) -> dict[str, str]:
     """Map each name onto one of ``candidates`` through normalisation.
 
@@ -161,7 +162,7 @@ def match_names(
         if len(hits) == 1:
             out[name] = hits[0]
             continue
-        raise unknown_township(name, cands, what)
+        raise unknown_township(name, cands, what if what is not None else word("term.township"))
     return out
 
 

@@ -10,13 +10,12 @@ Examples
 
 from __future__ import annotations
 
+from landgis.catalog import LANGS, table
+
 __all__ = ["SEVERITY_WORDS", "severity_word"]
 
 #: Severity words by language: the CLI, the reports (HTML, Word), the workbooks and the QA outputs.
-SEVERITY_WORDS: dict[str, dict[str, str]] = {
-    "zh": {"error": "错误", "warning": "警告", "info": "提示", "ok": "无问题"},
-    "en": {"error": "error", "warning": "warning", "info": "note", "ok": "no finding"},
-}
+SEVERITY_WORDS: dict[str, dict[str, str]] = {lang: table("severity", lang) for lang in LANGS}
 
 
 def severity_word(severity: str, lang: str = "zh") -> str:

@@ -21,6 +21,7 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
+from landgis.catalog import message
 from landgis.errors import InputError, LandgisWarning
 from landgis.limits import check_zip, exceeded, limit
 
@@ -37,7 +38,7 @@ class _Dbf:
     def __init__(self, f: BinaryIO, where: str):
         head = f.read(32)
         if len(head) < 32:
-            raise InputError(f"{where}: the .dbf file is truncated (expected a dBase header)")
+            raise InputError(message("{where}: the .dbf file is truncated (expected a dBase header)", where=where))
         self.n_records = int.from_bytes(head[4:8], "little")
         self.header_len = int.from_bytes(head[8:10], "little")
         self.record_len = int.from_bytes(head[10:12], "little")
@@ -159,16 +160,16 @@ def _detect(f: BinaryIO, cpg: str | None, where: str) -> tuple[str, int]:
         try:
             candidates.append(codecs.lookup(_CODE_PAGES.get(label, label)).name)
         except LookupError:
-            warnings.warn(f"{where}: unknown code page {cpg.strip()!r} in the .cpg file; detecting the encoding",
-                          LandgisWarning, stacklevel=4)
+            warnings.warn(LandgisWarning(message("{where}: unknown code page {cpg!r} in the .cpg file; detecting the "
+                                                  "encoding", where=where, cpg=cpg.strip())), stacklevel=4)
     candidates += ["utf-8", "gb18030"]
     for enc in dict.fromkeys(candidates):
         cut = _scan(f, layout, enc)
         if cut is None:
             continue
         if cpg and enc != candidates[0]:
-            warnings.warn(f"{where}: the .cpg says {cpg.strip()!r} but the attributes are not in it; read as {enc}",
-                          LandgisWarning, stacklevel=4)
+            warnings.warn(LandgisWarning(message("{where}: the .cpg says {cpg!r} but the attributes are not in it; "
+                                                  "read as {enc}", where=where, cpg=cpg.strip(), enc=enc)), stacklevel=4)
         return {"utf-8": "UTF-8", "gb18030": "GB18030"}.get(enc, enc), cut
     return "GB18030", 0
 
@@ -217,8 +218,9 @@ def _repaired(f: BinaryIO, encoding: str, stem: str, companions: dict[str, Binar
         else:
             with open(dst, "wb") as out:
                 shutil.copyfileobj(src, out)
-    warnings.warn(f"{where}: {cut} text value(s) or field name(s) end inside a {encoding} character (cut at the "
-                  f"field's width); read without the broken ends", LandgisWarning, stacklevel=4)
+    warnings.warn(LandgisWarning(message("{where}: {cut} text value(s) or field name(s) end inside a {encoding} "
+                                          "character (cut at the field's width); read without the broken ends",
+                                          where=where, cut=cut, encoding=encoding)), stacklevel=4)
     return str(folder / f"{stem}.shp")
 
 
@@ -226,20 +228,20 @@ def _zip_source(path: Path) -> tuple[str, str]:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise InputError(f"{path}: not a readable zip archive (expected a zipped shapefile)") from None
+        raise InputError(message("{path}: not a readable zip archive (expected a zipped shapefile)", path=path)) from None
     with zf:
         check_zip(zf, path)
         members = zf.namelist()
         shps = [m for m in members if m.lower().endswith(".shp") and not m.startswith("__MACOSX")]
         if len(shps) != 1:
             found = "、".join(shps) if shps else "none"
-            raise InputError(f"{path}: expected exactly one .shp in the zip archive, found {found}")
+            raise InputError(message("{path}: expected exactly one .shp in the zip archive, found {found}", path=path, found=found))
         stem = shps[0][:-4]
         lower = {m.lower(): m for m in members}
         dbf = lower.get((stem + ".dbf").lower())
         cpg = lower.get((stem + ".cpg").lower())
         if dbf is None:
-            raise InputError(f"{path}: {shps[0]} has no .dbf beside it in the zip archive")
+            raise InputError(message("{path}: {shps} has no .dbf beside it in the zip archive", path=path, shps=shps[0]))
         where = f"{path}!{shps[0]}"
         with zf.open(dbf) as f:
             enc, cut = _detect(f, zf.read(cpg).decode("ascii", "replace") if cpg else None, where)
@@ -279,7 +281,7 @@ def shapefile_source(path: str | Path) -> tuple[str, str | None]:
         return str(path), None
     dbf = next((p for p in (path.with_suffix(".dbf"), path.with_suffix(".DBF")) if p.exists()), None)
     if dbf is None:
-        raise InputError(f"{path}: the .dbf beside the .shp is missing (expected {path.with_suffix('.dbf').name})")
+        raise InputError(message("{path}: the .dbf beside the .shp is missing (expected {name})", path=path, name=path.with_suffix('.dbf').name))
     cpg = next((p for p in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if p.exists()), None)
     with open(dbf, "rb") as f:
         enc, cut = _detect(f, cpg.read_text("ascii", "replace") if cpg else None, str(path))

@@ -20,6 +20,7 @@ from importlib import resources
 
 import geopandas as gpd
 
+from landgis.catalog import message
 from landgis.crs import WORKING_CRS
 from landgis.errors import LandgisError
 
@@ -35,8 +36,8 @@ def _read_shipped(name: str) -> gpd.GeoDataFrame:
     try:
         raw = res.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise LandgisError(f"the shipped layer {name} is missing from landgis.shipped (boundaries/); "
-                           "rebuild it with `python boundaries/build.py`") from None
+        raise LandgisError(message("the shipped layer {name} is missing from landgis.shipped (boundaries/); rebuild "
+                                   "it with `python boundaries/build.py`", name=name)) from None
     data = json.loads(raw)
     gdf = gpd.GeoDataFrame.from_features(data["features"], crs=WORKING_CRS)
     gdf.attrs["provenance"] = dict(data.get("provenance", {}))

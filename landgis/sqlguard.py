@@ -39,6 +39,7 @@ landgis.errors.InputError: --sql may only call read-only built-in and PostGIS fu
 
 from __future__ import annotations
 
+from landgis.catalog import message
 from landgis.extras import require
 from landgis.errors import InputError
 from landgis.sqlnames import FUNCTIONS, OPERATORS, SCHEMAS, TYPES
@@ -61,7 +62,7 @@ def _parse(sql: str, what: str) -> tuple:
     try:
         return parse_sql(sql)
     except ParseError as exc:
-        raise InputError(f"{what} is not valid SQL: {exc}") from None
+        raise InputError(message("{what} is not valid SQL: {exc}", what=what, exc=exc)) from None
 
 
 def _strings(nodes) -> list[str]:
@@ -158,18 +159,18 @@ def check_select(sql: str, what: str = "--sql") -> str:
     while text.endswith(";"):
         text = text[:-1].rstrip()
     if not text:
-        raise InputError(f"{what} is empty; give one SELECT statement")
+        raise InputError(message("{what} is empty; give one SELECT statement", what=what))
     stmts = _parse(text, what)
     if len(stmts) != 1:
-        raise InputError(f"{what} must be one SELECT statement; this is {len(stmts)} statements "
-                         f"(nothing was run)")
+        raise InputError(message("{what} must be one SELECT statement; this is {n_stmts} statements (nothing was "
+                                 "run)", what=what, n_stmts=len(stmts)))
     stmt = stmts[0].stmt
     if not isinstance(stmt, ast.SelectStmt):
         kind = type(stmt).__name__.removesuffix("Stmt")
-        raise InputError(f"{what} must be a SELECT statement, not {kind} (nothing was run)")
+        raise InputError(message("{what} must be a SELECT statement, not {kind} (nothing was run)", what=what, kind=kind))
     bad = _refusals(stmt)
     if bad:
-        raise InputError(f"{what} {bad[0]} (nothing was run)")
+        raise InputError(message("{what} {bad} (nothing was run)", what=what, bad=bad[0]))
     start, length = stmts[0].stmt_location or 0, stmts[0].stmt_len or 0
     return text[start:start + length] if length else text[start:]
 
@@ -254,5 +255,5 @@ def check_relations(conn, sql: str, what: str = "--sql") -> None:
     for rel, kind, schema, name in conn.execute(_DEPENDENCIES, {"names": names}).fetchall():
         allowed = FUNCTIONS if kind == "function" else OPERATORS
         if name not in allowed or schema not in schemas:
-            raise InputError(f"{what} reads {_name([rel])}, which calls the {kind} {_name([schema, name])}: "
-                             f"not a read-only built-in or PostGIS {kind} (nothing was run)")
+            raise InputError(message("{what} reads {value}, which calls the {kind} {value2}: not a read-only built-in "
+                                     "or PostGIS {kind} (nothing was run)", what=what, value=_name([rel]), kind=kind, value2=_name([schema, name])))

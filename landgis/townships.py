@@ -25,6 +25,7 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
+from landgis.catalog import message
 from landgis.county import find_county, registry, resolve_county
 from landgis.crs import WORKING_CRS, area_km2, gcj02_to_wgs84, guess_crs, parse_crs, transform_geometry
 from landgis.errors import InputError, LandgisWarning, LimitError
@@ -95,7 +96,8 @@ def load_townships(
     """
     if path is None:
         if any(v is not None for v in (layer, name_field, code_field, crs)) or gcj02:
-            raise BoundaryError("options layer/name_field/code_field/crs/gcj02 apply only to a boundary file (--boundaries)")
+            raise BoundaryError(message("options layer/name_field/code_field/crs/gcj02 apply only to a boundary file "
+                                        "(--boundaries)"))
         return _shipped_for(county)
     path = Path(path)
     gdf, layer_name, where = _read_layer(path, layer)
@@ -134,15 +136,15 @@ def load_townships(
 def _read_layer(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str | None, str]:
     """The features of the file's (chosen) layer, within the row limit, with the layer's name and a ``where``."""
     if not path.exists():
-        raise BoundaryError(f"{path}: no such boundary file")
+        raise BoundaryError(message("{path}: no such boundary file", path=path))
     if path.is_dir():
-        raise BoundaryError(f"{path}: is a folder; expected a .shp, .zip, .gpkg, .geojson or .kml file")
+        raise BoundaryError(message("{path}: is a folder; expected a .shp, .zip, .gpkg, .geojson or .kml file", path=path))
     try:
         src, encoding = shapefile_source(path)
     except LimitError:
         raise
     except InputError as exc:
-        raise BoundaryError(str(exc)) from None
+        raise BoundaryError(*exc.args) from None
     layer_name = _pick_layer(path, src, layer)
     kwargs = {"layer": layer_name} if layer_name is not None else {}
     if encoding:
@@ -151,15 +153,15 @@ def _read_layer(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str | 
     try:
         n = pyogrio.read_info(src, **kwargs)["features"]
     except Exception as exc:
-        raise BoundaryError(f"{where}: cannot be read as a vector layer ({exc})") from None
+        raise BoundaryError(message("{where}: cannot be read as a vector layer ({exc})", where=where, exc=exc)) from None
     if n > limit("rows"):
         raise exceeded(where, "features", "rows", n)
     try:
         gdf = pyogrio.read_dataframe(src, **kwargs)
     except Exception as exc:
-        raise BoundaryError(f"{where}: cannot be read as a vector layer ({exc})") from None
+        raise BoundaryError(message("{where}: cannot be read as a vector layer ({exc})", where=where, exc=exc)) from None
     if len(gdf) == 0:
-        raise BoundaryError(f"{where}: has no features (expected township polygons)")
+        raise BoundaryError(message("{where}: has no features (expected township polygons)", where=where))
     return gdf, layer_name, where
 
 
@@ -169,20 +171,20 @@ def _check_features(gdf: gpd.GeoDataFrame, where: str, path: Path, name_field: s
     missing = gdf.geometry.isna() | gdf.geometry.is_empty
     types = set(gdf.geometry[~missing].geom_type)
     if not types or not types <= set(_POLYGONAL) | {"GeometryCollection"}:
-        raise BoundaryError(f"{where}: expected township polygons, found {'、'.join(sorted(types)) or 'no geometry'}")
+        raise BoundaryError(message("{where}: expected township polygons, found {items}", where=where, items='、'.join(sorted(types)) or 'no geometry'))
     name_col = _find_field(list(gdf.columns), name_field, NAME_FIELDS, "name", path)
     if name_col is None:
         cols = [c for c in gdf.columns if c != "geometry"]
-        raise BoundaryError(f"{where}: no township name field found (looked for {'、'.join(NAME_FIELDS[:8])} …); "
-                            f"fields: {'、'.join(map(str, cols))}; name one with --name-field")
+        raise BoundaryError(message("{where}: no township name field found (looked for {items} …); fields: {items2}; "
+                                    "name one with --name-field", where=where, items='、'.join(NAME_FIELDS[:8]), items2='、'.join(map(str, cols))))
     code_col = _find_field(list(gdf.columns), code_field, CODE_FIELDS, "code", path)
     names = gdf[name_col].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
     if (names.str.strip() == "").any():
         rows = list(np.flatnonzero(names.str.strip() == "")[:10])
-        raise BoundaryError(f"{where}: feature(s) {rows} have an empty {name_col}")
+        raise BoundaryError(message("{where}: feature(s) {rows} have an empty {name_col}", where=where, rows=rows, name_col=name_col))
     if missing.any():
         bad = "、".join(f"#{i} {names.iloc[i]}" for i in np.flatnonzero(missing))
-        raise BoundaryError(f"{where}: feature(s) without geometry: {bad}")
+        raise BoundaryError(message("{where}: feature(s) without geometry: {bad}", where=where, bad=bad))
     return names, code_col
 
 
@@ -197,19 +199,20 @@ def _to_working_crs(gdf: gpd.GeoDataFrame, crs, where: str, near) -> tuple[gpd.G
             log.info("%s: declared CRS %s overridden by %s", where, gdf.crs.to_string(), target.to_string())
         gdf = gdf.set_crs(target, allow_override=True)
     elif gdf.crs is None:
-        raise BoundaryError(f"{where}: has no CRS (no .prj or equivalent); {_crs_hint(gdf.total_bounds, near)}")
+        raise BoundaryError(message("{where}: has no CRS (no .prj or equivalent); {total_bounds}", where=where, total_bounds=_crs_hint(gdf.total_bounds, near)))
     if gdf.crs.is_geographic:
         minx, miny, maxx, maxy = gdf.total_bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            raise BoundaryError(f"{where}: declares geographic {gdf.crs.name} but holds projected coordinates; "
-                                f"{_crs_hint(gdf.total_bounds, near)}")
+            raise BoundaryError(message("{where}: declares geographic {crs_name} but holds projected coordinates; "
+                                        "{total_bounds}", where=where, crs_name=gdf.crs.name, total_bounds=_crs_hint(gdf.total_bounds, near)))
     raw_bounds = gdf.total_bounds
     declared = gdf.crs
     gdf = gdf.to_crs(WORKING_CRS)
     minx, miny, maxx, maxy = gdf.total_bounds
     if not (70 <= minx <= maxx <= 140 and 0 <= miny <= maxy <= 56):
-        raise BoundaryError(f"{where}: in its CRS ({declared.name}) the layer would lie at lon {minx:.2f}–{maxx:.2f}, "
-                            f"lat {miny:.2f}–{maxy:.2f}, outside China, so the CRS is wrong; {_crs_hint(raw_bounds, near)}")
+        raise BoundaryError(message("{where}: in its CRS ({declared_name}) the layer would lie at lon "
+                                    "{minx:.2f}–{maxx:.2f}, lat {miny:.2f}–{maxy:.2f}, outside China, so the CRS is "
+                                    "wrong; {raw_bounds}", where=where, declared_name=declared.name, minx=minx, maxx=maxx, miny=miny, maxy=maxy, raw_bounds=_crs_hint(raw_bounds, near)))
     return gdf, raw_bounds, declared
 
 
@@ -224,8 +227,8 @@ def _repaired(gdf: gpd.GeoDataFrame, names: pd.Series, where: str) -> gpd.GeoDat
         geoms[invalid.values] = fixed
         gdf = gdf.set_geometry(geoms)
         # stacklevel 3: the warning points at the caller of load_townships
-        warnings.warn(f"{where}: repaired {int(invalid.sum())} invalid geometr{'y' if invalid.sum() == 1 else 'ies'}: {which}",
-                      LandgisWarning, stacklevel=3)
+        warnings.warn(LandgisWarning(message("{where}: repaired {n} invalid geometry(ies): {which}", where=where,
+                                              n=int(invalid.sum()), which=which)), stacklevel=3)
     polyonly = [shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in _POLYGONAL])
                 if g.geom_type == "GeometryCollection" else g for g in gdf.geometry]
     return gdf.set_geometry(polyonly, crs=WORKING_CRS)
@@ -270,8 +273,9 @@ def _ordered(table: gpd.GeoDataFrame, where: str, reg) -> gpd.GeoDataFrame:
     table = table.sort_values("code", ignore_index=True)
     absent = [n for n in reg.names if n not in set(table["name"])]
     if absent:
-        warnings.warn(f"{where}: has no polygon for {'、'.join(absent)} of {reg.county_name}'s "
-                      f"{len(reg.names)} townships; they will be missing from maps", LandgisWarning, stacklevel=3)
+        warnings.warn(LandgisWarning(message("{where}: has no polygon for {absent} of {county}'s {n} townships; they "
+                                              "will be missing from maps", where=where, absent="、".join(absent),
+                                              county=reg.county_name, n=len(reg.names))), stacklevel=3)
     return table
 
 
@@ -309,19 +313,20 @@ def _pick_layer(path: Path, src: str, layer: str | None) -> str | None:
     try:
         layers = pyogrio.list_layers(src)
     except Exception as exc:  # pyogrio raises DataSourceError subclasses; all mean "cannot open"
-        raise BoundaryError(f"{path}: cannot be opened as a vector layer ({exc})") from None
+        raise BoundaryError(message("{path}: cannot be opened as a vector layer ({exc})", path=path, exc=exc)) from None
     listing = "、".join(f"{n} ({g or 'no geometry'})" for n, g in layers)
     names = [str(n) for n, _ in layers]
     if layer is not None:
         if layer not in names:
-            raise BoundaryError(f"{path}: no layer {layer!r}; layers: {listing}")
+            raise BoundaryError(message("{path}: no layer {layer!r}; layers: {listing}", path=path, layer=layer, listing=listing))
         return layer
     if len(layers) <= 1:
         return None
     polys = [str(n) for n, g in layers if g and "Polygon" in str(g)]
     if len(polys) == 1:
         return polys[0]
-    raise BoundaryError(f"{path}: has {len(polys) or 'no'} polygon layers, name one with --layer/layer=; layers: {listing}")
+    raise BoundaryError(message("{path}: has {n_polys} polygon layers, name one with --layer/layer=; layers: "
+                                "{listing}", path=path, n_polys=len(polys) or 'no', listing=listing))
 
 
 def _find_field(columns: Sequence[str], wanted: str | None, candidates: Sequence[str], what: str, path: Path) -> str | None:
@@ -329,7 +334,7 @@ def _find_field(columns: Sequence[str], wanted: str | None, candidates: Sequence
     if wanted is not None:
         if wanted in cols:
             return wanted
-        raise BoundaryError(f"{path}: no field {wanted!r} for the township {what}; fields: {'、'.join(cols)}")
+        raise BoundaryError(message("{path}: no field {wanted!r} for the township {what}; fields: {items}", path=path, wanted=wanted, what=what, items='、'.join(cols)))
     by_upper = {str(c).upper(): c for c in cols}
     for cand in candidates:
         if cand.upper() in by_upper:
@@ -342,7 +347,7 @@ def _parse_crs(value, where: str) -> CRS:
     try:
         return parse_crs(value, where)
     except InputError as exc:
-        raise BoundaryError(str(exc)) from None
+        raise BoundaryError(*exc.args) from None
 
 
 def _crs_hint(bounds, county=None) -> str:
@@ -388,10 +393,10 @@ def _check_near_county(bounds, raw_bounds, declared: CRS, where: str, reg) -> No
     dy = max(lo_y - maxy, miny - hi_y, 0.0) * 110.57
     hint = _crs_hint(raw_bounds, county)
     raise BoundaryError(
-        f"{where}: its township names are {reg.county_name}'s, but in its CRS ({declared.name}, "
-        f"{declared.to_string()}) it would lie at lon {minx:.2f}–{maxx:.2f}, lat {miny:.2f}–{maxy:.2f}, "
-        f"about {np.hypot(dx, dy) + margin * 100:,.0f} km from {reg.county_name} (near {cx:.2f}°E, {cy:.2f}°N), "
-        f"so the CRS is wrong; {hint.replace('pass --crs', 'pass --crs to override the .prj with')}")
+        message("{where}: its township names are {county_name}'s, but in its CRS "
+                "({declared_name}, {to_string}) it would lie at lon {minx:.2f}–{maxx:.2f}, lat "
+                "{miny:.2f}–{maxy:.2f}, about {n:,.0f} km from {county_name} (near {cx:.2f}°E, "
+                "{cy:.2f}°N), so the CRS is wrong; {replace}", where=where, county_name=reg.county_name, declared_name=declared.name, to_string=declared.to_string(), minx=minx, maxx=maxx, miny=miny, maxy=maxy, n=np.hypot(dx, dy) + margin * 100, cx=cx, cy=cy, replace=hint.replace('pass --crs', 'pass --crs to override the .prj with')))
 
 
 def _as_county(county):
@@ -402,8 +407,8 @@ def _shipped_for(county) -> gpd.GeoDataFrame:
     c = resolve_county(county, what="the township layer shipped with landgis (no --boundaries)")
     layer = c.shipped_layer()
     if layer is None:
-        raise BoundaryError(f"landgis ships no township layer for {c.label} ({c.code}); give the county's "
-                            f"official township layer (三调 XZQ) with --boundaries XZQ.shp")
+        raise BoundaryError(message("landgis ships no township layer for {label} ({code}); give the county's "
+                                    "official township layer (三调 XZQ) with --boundaries XZQ.shp", label=c.label, code=c.code))
     return layer
 
 

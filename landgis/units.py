@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal, localcontext
 
+from landgis.catalog import LANGS, table, text, message
 from landgis.errors import InputError
 
 __all__ = [
@@ -47,12 +48,10 @@ UNITS: dict[str, Decimal] = {
 }
 
 #: Chinese label of each unit, as plans write it.
-UNIT_LABELS: dict[str, str] = {"ha": "公顷", "mu": "亩", "m2": "平方米", "10k_m2": "万平方米", "km2": "平方公里",
-                               "10k_ha": "万公顷", "10k_mu": "万亩"}
+UNIT_LABELS: dict[str, str] = table("unit", "zh")
 
 #: English label of each unit.
-UNIT_LABELS_EN: dict[str, str] = {"ha": "ha", "mu": "mu", "m2": "m²", "10k_m2": "10,000 m²", "km2": "km²",
-                                  "10k_ha": "10,000 ha", "10k_mu": "10,000 mu"}
+UNIT_LABELS_EN: dict[str, str] = table("unit", "en")
 
 #: The units outputs are drawn and tabled in (``--unit``).
 DISPLAY_UNITS: tuple[str, ...] = ("ha", "mu", "m2")
@@ -66,7 +65,7 @@ PRECISION: dict[str, dict[str, int]] = {
 }
 
 #: Density is always hectares per square kilometre of township area, written the same way everywhere.
-DENSITY_LABEL: dict[str, str] = {"zh": "公顷/平方公里", "en": "ha/km²"}
+DENSITY_LABEL: dict[str, str] = {lang: text("density.unit", lang) for lang in LANGS}
 DENSITY_DECIMALS = 4
 
 _ALIASES: dict[str, str] = {
@@ -90,7 +89,7 @@ def unit_key(unit: str) -> str:
     """
     key = _ALIASES.get(str(unit).strip().lower()) or _ALIASES.get(str(unit).strip())
     if key is None:
-        raise InputError(f"unknown area unit {unit!r}; expected one of ha/公顷, mu/亩, m2/平方米")
+        raise InputError(message("unknown area unit {unit!r}; expected one of ha/公顷, mu/亩, m2/平方米", unit=unit))
     return key
 
 
@@ -172,7 +171,7 @@ def display_unit(unit: str) -> str:
     except InputError:
         key = None
     if key not in DISPLAY_UNITS:
-        raise InputError(f"unit must be 'ha' (公顷), 'mu' (亩) or 'm2' (平方米), not {unit!r}")
+        raise InputError(message("unit must be 'ha' (公顷), 'mu' (亩) or 'm2' (平方米), not {unit!r}", unit=unit))
     return key
 
 

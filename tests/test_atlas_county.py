@@ -128,7 +128,7 @@ def test_county_option_overrides_the_plan(capsys):
 def test_ambiguous_county_is_one_line_with_candidates(capsys):
     assert main(["plan", str(HUAIJI), "--county", "鼓楼区"]) == 2
     err = capsys.readouterr().err.strip()
-    assert "\n" not in err and "ambiguous" in err
+    assert "\n" not in err and "有重名" in err
     assert "南京市鼓楼区 (320106)" in err and "福州市鼓楼区 (350102)" in err
 
 

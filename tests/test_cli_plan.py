@@ -110,11 +110,11 @@ def test_errors_are_one_line_without_traceback(capsys, tmp_path):
     notice = tmp_path / "notice.txt"
     notice.write_text("通知\n请各单位按时报送材料。", "utf-8")
     code, _, err = run(capsys, str(notice))
-    assert code == 2 and "no land supply plan found" in err and "供应总量" in err
+    assert code == 2 and "未找到土地供应计划" in err and "供应总量" in err
     code, _, err = run(capsys, "--out", str(tmp_path / "t.pdf"))
-    assert code == 2 and ".csv or .xlsx" in err and not (tmp_path / "t.pdf").exists()
+    assert code == 2 and ".csv 或 .xlsx" in err and not (tmp_path / "t.pdf").exists()
     code, _, err = run(capsys, "--out", str(tmp_path / "no" / "t.csv"))
-    assert code == 2 and "does not exist" in err
+    assert code == 2 and "不存在" in err
 
 
 @pytest.mark.slow  # installs and runs the console script
@@ -145,4 +145,4 @@ def test_a_text_that_is_not_a_plan_exits_2(tmp_path, capsys):
     path.write_text("某市2024年度土地储备计划\n计划新增储备土地12公顷。", encoding="utf-8")
     assert main(["plan", str(path)]) == 2
     err = capsys.readouterr().err
-    assert "reserve.txt: not a land supply plan" in err and len(err.strip().splitlines()) == 1
+    assert "reserve.txt：不是土地供应计划" in err and len(err.strip().splitlines()) == 1

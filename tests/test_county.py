@@ -55,7 +55,7 @@ def test_county_option_refuses_a_level_word_in_one_line():
         proc = subprocess.run([sys.executable, "-m", "landgis.cli", "plan", "--county", query], capture_output=True,
                               text=True, stdin=subprocess.DEVNULL, timeout=120)
         assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
-        assert f"county {query!r}" in proc.stderr and "Traceback" not in proc.stderr
+        assert f"县（市、区）{query!r}" in proc.stderr and "Traceback" not in proc.stderr
     proc = subprocess.run([sys.executable, "-m", "landgis.cli", "plan", "--county", "肇慶市懷集縣", "--json"],
                           capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -161,12 +161,12 @@ def test_atlas_out_inside_an_atlas_or_its_inputs_is_one_line(tmp_path):
     atlas = tmp_path / "atlas"
     (atlas / "maps").mkdir(parents=True)
     (atlas / "manifest.json").write_text(json.dumps({"landgis_version": "0"}), encoding="utf-8")
-    one_line_error(landgis("atlas", "--out", ".", cwd=atlas), "current folder")
-    one_line_error(landgis("atlas", "--out", "..", cwd=atlas / "maps"), "current folder")
+    one_line_error(landgis("atlas", "--out", ".", cwd=atlas), "是当前文件夹")
+    one_line_error(landgis("atlas", "--out", "..", cwd=atlas / "maps"), "是当前文件夹")
     (atlas / "plan.txt").write_text("连州市2026年度国有建设用地供应计划\n", encoding="utf-8")
-    one_line_error(landgis("atlas", "atlas/plan.txt", "--out", "atlas", cwd=tmp_path), "holds the input")
-    one_line_error(landgis("atlas", "--out", ".atlas.building-4242-x/sub", cwd=tmp_path), "builds an output in")
-    one_line_error(landgis("qa", "../ok.csv", "--out", ".", cwd=atlas), "current folder")
+    one_line_error(landgis("atlas", "atlas/plan.txt", "--out", "atlas", cwd=tmp_path), "包含输入文件")
+    one_line_error(landgis("atlas", "--out", ".atlas.building-4242-x/sub", cwd=tmp_path), "生成或暂存输出")
+    one_line_error(landgis("qa", "../ok.csv", "--out", ".", cwd=atlas), "是当前文件夹")
     assert _names(tmp_path) == ["atlas"] and _names(atlas) == ["manifest.json", "maps", "plan.txt"]
 
 
@@ -195,7 +195,7 @@ def test_qa_out_of_an_unmarked_earlier_run_is_replaced_but_other_folders_are_ref
     assert "qa_map.html" not in _names(tmp_path / "Q")
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "mine.docx").write_bytes(b"x")
-    one_line_error(landgis("qa", "ok.csv", "--out", "docs", cwd=tmp_path), "docs", "not an earlier QA result")
+    one_line_error(landgis("qa", "ok.csv", "--out", "docs", cwd=tmp_path), "docs", "不是以前生成的核查结果")
     assert _names(tmp_path / "docs") == ["mine.docx"]
 
 
@@ -216,7 +216,7 @@ def test_qa_that_fails_part_way_leaves_the_previous_result_whole(tmp_path):
     more = PARCELS + "".join(f"LZ-{i:04d},龙坪镇,工矿仓储用地,1.0,112.4777,24.82078\n" for i in range(3, 400))
     (tmp_path / "ok.csv").write_text(more, encoding="utf-8")
     proc = landgis("qa", "ok.csv", "--out", "Q", preexec=_file_size_limit(120_000), cwd=tmp_path)
-    line = one_line_error(proc, "limit", "Q/")
+    line = one_line_error(proc, "大小限制", "Q/")
     assert ".building-" not in line  # the file as the user will find it, not the folder it was built in
     assert {p.name: p.read_bytes() for p in (tmp_path / "Q").iterdir()} == before
     assert _names(tmp_path) == ["Q", "ok.csv"]

@@ -60,24 +60,24 @@ def files(tmp_path) -> Path:
 
 # --- bad files and values: one line, exit 2 ---------------------------------------------------------
 @pytest.mark.parametrize("args, expected", [
-    (["qa", "bad.gpkg"], ["bad.gpkg", "not a readable"]),
-    (["qa", "bad.xlsx"], ["bad.xlsx", "not a readable .xlsx workbook"]),
-    (["qa", "bad.xls"], ["bad.xls", "not a readable .xls workbook"]),
-    (["qa", "ok.csv", "--crs", "foo"], ["ok.csv", "'foo' is not a coordinate system", "4490"]),
+    (["qa", "bad.gpkg"], ["bad.gpkg", "不是可读取的"]),
+    (["qa", "bad.xlsx"], ["bad.xlsx", "不是可读取的 .xlsx 工作簿"]),
+    (["qa", "bad.xls"], ["bad.xls", "不是可读取的 .xls 工作簿"]),
+    (["qa", "ok.csv", "--crs", "foo"], ["ok.csv", "--crs 'foo' 不是坐标系", "4490"]),
     (["qa", "ok.csv", "--area-tolerance", "-1"], ["--area-tolerance"]),
     (["qa", "ok.csv", "--area-tolerance", "nan"], ["--area-tolerance"]),
-    (["qa", "ok.csv", "--plan", "."], ["is a folder, not a plan file"]),
-    (["qa", "nowhere"], ["nowhere", "no such parcel file"]),
+    (["qa", "ok.csv", "--plan", "."], ["是文件夹，不是计划文件"]),
+    (["qa", "nowhere"], ["nowhere", "找不到该地块文件"]),
     (["map", "--dpi", "0"], ["--dpi", "50 to 1200"]),
     (["map", "--dpi", "100000"], ["--dpi", "50 to 1200"]),
     (["map", "--breaks", "1,nan,10"], ["--breaks", "finite"]),
     (["map", "--breaks", "1,inf"], ["--breaks", "finite"]),
     (["map", "--breaks", "10,5"], ["--breaks", "increase"]),
-    (["plan", "."], ["is a folder, not a plan file"]),
-    (["plan", "jihua"], ["jihua", "no such plan file"]),
-    (["atlas", "nowhere-plan"], ["no such plan file"]),
-    (["plan", "bad.pdf"], ["bad.pdf", "not a readable PDF"]),
-    (["web", "--out", "/proc/landgis.html"], ["/proc/landgis.html: no such file or folder"]),
+    (["plan", "."], ["是文件夹，不是计划文件"]),
+    (["plan", "jihua"], ["jihua", "找不到该计划文件"]),
+    (["atlas", "nowhere-plan"], ["找不到该计划文件"]),
+    (["plan", "bad.pdf"], ["bad.pdf", "不是可读取的 PDF 文件"]),
+    (["web", "--out", "/proc/landgis.html"], ["/proc/landgis.html：找不到该文件或文件夹"]),
     (["qa", "ok.csv", "--out", "/proc/landgis"], ["/proc/landgis"]),
 ])
 def test_bad_input_is_one_line_exit_2(files, args, expected):
@@ -120,7 +120,7 @@ def _file_size_limit(limit: int):
 
 def test_full_disk_during_qa_is_one_line_and_leaves_no_partial_file(files):
     proc = landgis("qa", "ok.csv", "--out", "qa", preexec=_file_size_limit(20_000), cwd=files)
-    one_line_error(proc, "parcels.gpkg", "limit")
+    one_line_error(proc, "parcels.gpkg", "大小限制")
     assert not (files / "qa").exists() and not list(files.glob(".qa*"))  # built beside, never swapped in
 
 
@@ -165,18 +165,18 @@ def test_repaired_geometry_is_one_readable_line(tmp_path):
     proc = landgis("map", "--boundaries", "bow.gpkg", "--category", "total", "--format", "png", "--no-extras",
                    "--dpi", "50", "--out", "m", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    lines = [line for line in proc.stderr.splitlines() if "repaired" in line]
-    assert lines == [f"landgis: 警告: bow.gpkg: repaired 1 invalid geometry: #3 {towns.loc[3, 'name']}"]
+    lines = [line for line in proc.stderr.splitlines() if "已修复" in line]
+    assert lines == [f"landgis: 警告: bow.gpkg：已修复 1 个无效几何：#3 {towns.loc[3, 'name']}"]
     assert "UserWarning" not in proc.stderr and "warnings.warn" not in proc.stderr
 
 
 # --- the atlas: refused before work, swapped whole, cleaned after kills -------------------------------
 def test_atlas_out_at_a_file_or_foreign_folder_is_refused_before_work(tmp_path):
     (tmp_path / "atlas.txt").write_text("not a folder", encoding="utf-8")
-    one_line_error(landgis("atlas", "--out", "atlas.txt", cwd=tmp_path), "atlas.txt", "not a folder")
+    one_line_error(landgis("atlas", "--out", "atlas.txt", cwd=tmp_path), "atlas.txt", "不是文件夹")
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "mine.docx").write_bytes(b"x")
-    one_line_error(landgis("atlas", "--out", "docs", cwd=tmp_path), "docs", "not an earlier atlas")
+    one_line_error(landgis("atlas", "--out", "docs", cwd=tmp_path), "docs", "不是以前生成的图集")
     assert (tmp_path / "docs" / "mine.docx").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["atlas.txt", "docs"]  # no .building-* either
 

@@ -170,7 +170,7 @@ def test_csv_cell_beyond_the_field_limit(tmp_path):
     path = tmp_path / "cell.csv"
     path.write_text(HEADER + ROW.format(i=0) + ROW.format(i="X" * 20_000), encoding="utf-8")
     line = one_limit_line(landgis("qa", path, "--out", tmp_path / "q"), path, "field_chars")
-    assert "row 3" in line
+    assert "第 3 行" in line
 
 
 def test_xlsx_sheet_xml_beyond_the_limit(tmp_path):

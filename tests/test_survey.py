@@ -129,7 +129,7 @@ def test_malformed_boundary_txt_exits_2_with_one_line(seats, tmp_path):
                           "--no-map"], capture_output=True, text=True)
     assert run.returncode == 2
     lines = [ln for ln in run.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1 and "bad.txt:16:" in lines[0], run.stderr
+    assert len(lines) == 1 and "bad.txt:16" in lines[0], run.stderr
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
 
 

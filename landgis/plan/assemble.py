@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from landgis.catalog import message
 from landgis import categories as _cats
 from landgis.county import County, find_county
 from landgis.errors import InputError
@@ -425,8 +426,8 @@ class _Assembler:
     def parse(self) -> Plan:
         other = not_a_plan(self.lines)
         if other:
-            raise PlanParseError(f"{self.source}: not a land supply plan; the text looks like {other}. "
-                                 "landgis reads a county's 国有建设用地供应计划 (annual land supply plan)")
+            raise PlanParseError(message("{source}: not a land supply plan; the text looks like {other}. landgis reads a "
+                                         "county's 国有建设用地供应计划 (annual land supply plan)", source=self.source, other=other))
         self.report = report_about(self.lines)
         tables = find_tables(self.lines, self.ctx)
         table_lines = {k for s, e in tables.items() for k in range(s, e)}
@@ -476,16 +477,18 @@ class _Assembler:
         if st.total is None and not st.structure and not st.alloc and not st.town_totals:
             news = news_without_plan(self.lines)
             if news:
-                raise PlanParseError(f"{self.source}: not a land supply plan; the text looks like {news}")
-            looked = f"{len(self.lines)} lines"
+                raise PlanParseError(message("{source}: not a land supply plan; the text looks like {news}", source=self.source, news=news))
+            looked = message("{n} lines", n=len(self.lines))
             if self.headings:
-                looked += "; sections " + " | ".join(self.headings[:8])
-            ign = f"; {len(st.ignored)} area figures set aside (other years, quarters …)" if st.ignored else ""
+                looked = message("{n} lines; sections {sections}", n=len(self.lines),
+                                 sections=" | ".join(self.headings[:8]))
+            ign = message("; {n} area figures set aside (other years, quarters …)", n=len(st.ignored)) if st.ignored else ""
             raise PlanParseError(
-                f"{self.source}: no land supply plan found (looked at {looked}{ign}). Expected a county "
-                "total like '供应总量控制在158.1793169公顷以内', a structure like '住宅用地29.327316公顷，"
-                "商服用地13.159566公顷', or a layout by township ('阳城镇土地供应量为62.376199公顷，其中：…' "
-                "or a table with a 镇名 column and category columns), with figures in 公顷, 亩 or 平方米"
+                message("{source}: no land supply plan found (looked at {looked}{ign}). Expected a "
+                        "county total like '供应总量控制在158.1793169公顷以内', a structure like "
+                        "'住宅用地29.327316公顷，商服用地13.159566公顷', or a layout by township "
+                        "('阳城镇土地供应量为62.376199公顷，其中：…' or a table with a 镇名 column and category columns), "
+                        "with figures in 公顷, 亩 or 平方米", source=self.source, looked=looked, ign=ign)
             )
         unit = st.units.most_common(1)[0][0] if st.units else "公顷"
 
@@ -573,13 +576,13 @@ def parse_plan(source: str | Path, county: str | County | None = None) -> Plan:
     except PlanParseError:
         raise
     except InputError as exc:
-        raise PlanParseError(str(exc)) from None
+        raise PlanParseError(*exc.args) from None
     except OSError as exc:
-        raise PlanParseError(f"{source}: cannot read the plan file ({exc.strerror or exc})") from None
+        raise PlanParseError(message("{source}: cannot read the plan file ({strerror})", source=source, strerror=exc.strerror or exc)) from None
     try:
         return _Assembler(text, label, the_county).parse()
     except PlanParseError:
         raise
     except (ValueError, InvalidOperation, IndexError, KeyError, StopIteration) as exc:  # pragma: no cover
         # a layout the parser does not cover must still fail as a plan error, with where it was
-        raise PlanParseError(f"{label}: could not read the plan ({type(exc).__name__}: {exc})") from None
+        raise PlanParseError(message("{label}: could not read the plan ({name}: {exc})", label=label, name=type(exc).__name__, exc=exc)) from None

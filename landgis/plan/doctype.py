@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from landgis.catalog import Message, message
+
 __all__ = ["not_a_plan", "report_about", "plan_title_in", "dateline_place"]
 
 _PLAN_TITLE = re.compile(r"(?:19|20)\d{2}\s*年.{0,24}?(?:供应|供地)计划|(?:供应|供地)计划\s*\(?\s*(?:19|20)\d{2}")
@@ -63,7 +65,7 @@ def plan_title_in(lines: list[str]) -> str | None:
     return None
 
 
-def not_a_plan(lines: list[str]) -> str | None:
+def not_a_plan(lines: list[str]) -> Message | None:
     """What the text looks like when it is not a supply plan nor a report of one (with the evidence), else None.
 
     A news item about a supply plan is not refused here (see :func:`report_about`); news of auctions
@@ -71,7 +73,7 @@ def not_a_plan(lines: list[str]) -> str | None:
 
     Examples
     --------
-    >>> not_a_plan(["江阴市2024年度土地储备计划", "二、…"])
+    >>> str(not_a_plan(["江阴市2024年度土地储备计划", "二、…"]))
     "a 土地储备计划 (land reserve plan): its title is '江阴市2024年度土地储备计划'"
     >>> not_a_plan(["阳山县2026年度国有建设用地供应计划"]) is None
     True
@@ -80,11 +82,12 @@ def not_a_plan(lines: list[str]) -> str | None:
     plan_title = bool(_PLAN_TITLE.search(title)) and not _NOT_TITLE.search(title)
     for what, pattern in _OTHER_TITLES:
         if pattern.search(title):
-            return f"{what}: its title is '{title[:60]}'"
+            return message("{what}: its title is '{title}'", what=message(what), title=title[:60])
     body = "\n".join(lines)
     auction = sorted(set(_AUCTION.findall(body)))
     if not plan_title and len(auction) >= 3:  # a report of auctions, even where it quotes a plan's total
-        return f"news or a notice of land auctions (it speaks of {'、'.join(auction[:5])}): its title is '{title[:60]}'"
+        return message("news or a notice of land auctions (it speaks of {words}): its title is '{title}'",
+                       words="、".join(auction[:5]), title=title[:60])
     return None
 
 
@@ -104,15 +107,18 @@ def report_about(lines: list[str]) -> tuple[str, str] | None:
     return m.group(0).strip(), plan_title_in(lines) or ""
 
 
-def news_without_plan(lines: list[str]) -> str | None:
+def news_without_plan(lines: list[str]) -> Message | None:
     """How a report that yields no plan figure looks (for the one-line refusal), else None."""
     report = report_about(lines)
     if report is None:
         return None
     title = _title(lines)
     auction = sorted(set(_AUCTION.findall("\n".join(lines))))
-    return (f"a news article ('{report[0]}' in it" + (f"; auction words {'、'.join(auction[:4])}" if auction else "")
-            + f") with no figure of a land supply plan: its title is '{title[:60]}'")
+    if auction:
+        return message("a news article ('{mark}' in it; auction words {words}) with no figure of a land supply plan: "
+                       "its title is '{title}'", mark=report[0], words="、".join(auction[:4]), title=title[:60])
+    return message("a news article ('{mark}' in it) with no figure of a land supply plan: its title is '{title}'",
+                   mark=report[0], title=title[:60])
 
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"

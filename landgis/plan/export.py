@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
+from landgis.catalog import CATALOG, message, text
 from landgis.errors import InputError
 from landgis.files import csv_cell, sheet_text, write_bytes, write_workbook
 from landgis.plan.model import Finding, Plan
@@ -202,7 +203,7 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` completely or not at all (temp file in the same folder, then replace)."""
     path = Path(path)
     if not path.parent.exists():
-        raise InputError(f"{path}: the folder {path.parent} does not exist")
+        raise InputError(message("{path}: the folder {parent} does not exist", path=path, parent=path.parent))
     return write_bytes(path, data)
 
 
@@ -240,7 +241,7 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
         ws2 = wb.create_sheet("核对结果")
         _append(ws2, ["类型", "说明", "级别", "乡镇", "用地类别", "计划数(公顷)", "合计数(公顷)", "差额(公顷)"])
         for f in findings or []:
-            _append(ws2, [f.kind, f.text("zh", unit), f.severity_label, f.township, f.category,
+            _append(ws2, [text(f"plan_kind.{f.kind}", "zh") if f"plan_kind.{f.kind}" in CATALOG else f.kind, f.text("zh", unit), f.severity_label, f.township, f.category,
                       *(None if v is None else float(format_decimal(v))
                         for v in (f.stated_ha, f.computed_ha, f.difference_ha))])
         ws3 = wb.create_sheet("面积数字台账")
@@ -250,9 +251,9 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
                       r.reason, r.context, r.text])
         ws.freeze_panes = "A3"  # the title and the header row
         if not path.parent.exists():
-            raise InputError(f"{path}: the folder {path.parent} does not exist")
+            raise InputError(message("{path}: the folder {parent} does not exist", path=path, parent=path.parent))
         return write_workbook(wb, path)  # text stays text (never a formula), widths fit, numbers formatted
-    raise InputError(f"{path}: cannot write a {suffix or 'suffix-less'} file; use .csv or .xlsx")
+    raise InputError(message("{path}: cannot write a {suffix} file; use .csv or .xlsx", path=path, suffix=suffix or 'suffix-less'))
 
 
 def _append(ws, values) -> None:

@@ -17,6 +17,7 @@ import pypdf
 from docx.text.paragraph import Paragraph
 from opencc import OpenCC
 
+from landgis.catalog import message
 from landgis.errors import InputError
 from landgis.limits import check_size, check_zip, exceeded, limit
 from landgis.plan.webpage import decode_html, html_lines, looks_like_html
@@ -67,7 +68,8 @@ def _read_txt(path: Path) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError(f"{path}: the text is neither UTF-8 nor GB18030 (GBK); save it as UTF-8 and try again")
+    raise InputError(message("{path}: the text is neither UTF-8 nor GB18030 (GBK); save it as UTF-8 and try "
+                             "again", path=path))
 
 
 def _read_docx(path: Path) -> str:
@@ -75,7 +77,7 @@ def _read_docx(path: Path) -> str:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several kinds for a file that is not a .docx
-        raise InputError(f"{path}: not a readable Word .docx file ({exc})") from None
+        raise InputError(message("{path}: not a readable Word .docx file ({exc})", path=path, exc=exc)) from None
     lines: list[str] = []
     size = 0
     body = document.element.body
@@ -135,7 +137,7 @@ def _check_docx(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             check_zip(zf, path, office=True)
     except zipfile.BadZipFile:
-        raise InputError(f"{path}: not a readable Word .docx file (not a zip archive)") from None
+        raise InputError(message("{path}: not a readable Word .docx file (not a zip archive)", path=path)) from None
 
 
 def _check_docx_cells(body, path: Path) -> None:
@@ -166,7 +168,7 @@ def _read_pdf(path: Path) -> str:
         reader = pypdf.PdfReader(str(path))
         n = len(reader.pages)
     except Exception as exc:  # pypdf raises many kinds for damaged files
-        raise InputError(f"{path}: not a readable PDF ({exc})") from None
+        raise InputError(message("{path}: not a readable PDF ({exc})", path=path, exc=exc)) from None
     if n > limit("pdf_pages"):
         raise exceeded(path, "pages", "pdf_pages", n)
     pages: list[str] = []
@@ -180,11 +182,12 @@ def _read_pdf(path: Path) -> str:
     except InputError:
         raise
     except Exception as exc:  # pypdf raises many kinds for damaged files
-        raise InputError(f"{path}: not a readable PDF ({exc})") from None
+        raise InputError(message("{path}: not a readable PDF ({exc})", path=path, exc=exc)) from None
     text = "\n".join(pages)
     if not text.strip():
         raise InputError(
-            f"{path}: the PDF has no text layer (a scan?); run OCR on it or give the plan as .txt/.docx"
+            message("{path}: the PDF has no text layer (a scan?); run OCR on it or give the plan as "
+                    ".txt/.docx", path=path)
         )
     return text
 
@@ -215,7 +218,7 @@ def read_plan_text(source: str | Path) -> tuple[str, str]:
     except (OSError, ValueError):  # a name with a NUL byte, or too long for the file system
         exists = False
     if not exists:
-        raise InputError(f"{path}: no such plan file")
+        raise InputError(message("{path}: no such plan file", path=path))
     suffix = path.suffix.lower()
     if suffix == ".docx":
         return _read_docx(path), str(path)
@@ -225,7 +228,7 @@ def read_plan_text(source: str | Path) -> tuple[str, str]:
         check_size(path, "html_bytes")
         return "\n".join(html_lines(decode_html(path.read_bytes()), path)), str(path)
     if suffix == ".doc":
-        raise InputError(f"{path}: old Word .doc files cannot be read; save it as .docx")
+        raise InputError(message("{path}: old Word .doc files cannot be read; save it as .docx", path=path))
     return _read_txt(path), str(path)
 
 

@@ -13,6 +13,7 @@ import re
 import lxml.html
 from lxml import etree
 
+from landgis.catalog import message
 from landgis.errors import InputError
 from landgis.limits import exceeded, limit
 
@@ -75,8 +76,7 @@ def html_lines(page: str, where: object = "<html>") -> list[str]:
     if any("depth" in e.message.lower() for e in fatal) or _depth(doc) > depth:
         raise exceeded(where, "levels of element nesting (the page could be read only in part)", "html_nesting")
     if fatal:
-        raise InputError(f"{where}: the page could be read only in part (line {fatal[0].line}: "
-                         f"{' '.join(fatal[0].message.split())})")
+        raise InputError(message("{where}: the page could be read only in part (line {line}: {items})", where=where, line=fatal[0].line, items=' '.join(fatal[0].message.split())))
     _drop_boilerplate(doc)
     budget = [limit("cells"), limit("text_chars")]
     for table in reversed(doc.xpath("//table")):  # innermost first

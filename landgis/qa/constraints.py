@@ -27,6 +27,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from landgis.catalog import message
 from landgis.errors import InputError, LandgisWarning
 from landgis.qa.labels import finding
 from landgis.qa.overlap import OverlapIndex
@@ -99,30 +100,30 @@ def load_rules(path=None) -> dict[str, Rule]:
         try:
             text = Path(path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{where}: cannot read the constraint rules: {exc}") from None
+            raise InputError(message("{where}: cannot read the constraint rules: {exc}", where=where, exc=exc)) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{where}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+        raise InputError(message("{where}:{lineno}: not valid JSON: {msg}", where=where, lineno=exc.lineno, msg=exc.msg)) from None
     if not isinstance(data, dict):
-        raise InputError(f"{where}: expected an object of constraint names")
+        raise InputError(message("{where}: expected an object of constraint names", where=where))
     rules = {}
     for name, spec in data.items():
         if name.startswith("_"):
             continue
         if not isinstance(spec, dict):
-            raise InputError(f"{where}: {name}: expected an object with rule, severity, tolerance_m2")
+            raise InputError(message("{where}: {name}: expected an object with rule, severity, tolerance_m2", where=where, name=name))
         rule, severity = spec.get("rule", "report"), spec.get("severity", "warning")
         if rule not in ("overlap", "outside", "report"):
-            raise InputError(f"{where}: {name}: rule {rule!r}; expected overlap, outside or report")
+            raise InputError(message("{where}: {name}: rule {rule!r}; expected overlap, outside or report", where=where, name=name, rule=rule))
         if severity not in ("error", "warning", "info"):
-            raise InputError(f"{where}: {name}: severity {severity!r}; expected error, warning or info")
+            raise InputError(message("{where}: {name}: severity {severity!r}; expected error, warning or info", where=where, name=name, severity=severity))
         try:
             tol = float(spec.get("tolerance_m2", 1.0))
         except (TypeError, ValueError):
-            raise InputError(f"{where}: {name}: tolerance_m2 is not a number") from None
+            raise InputError(message("{where}: {name}: tolerance_m2 is not a number", where=where, name=name)) from None
         if not np.isfinite(tol) or tol < 0:
-            raise InputError(f"{where}: {name}: tolerance_m2 must be a number ≥ 0")
+            raise InputError(message("{where}: {name}: tolerance_m2 must be a number ≥ 0", where=where, name=name))
         rules[name] = Rule(rule, severity, tol, tuple(map(str, spec.get("categories", ()))),
                            tuple(map(str, spec.get("aliases", ()))) + (name,))
     return rules
@@ -140,9 +141,9 @@ def parse_constraint_specs(specs) -> dict[str, str]:
     for spec in specs or ():
         name, sep, path = str(spec).partition("=")
         if not sep or not name.strip() or not path.strip():
-            raise InputError(f"--constraint {spec!r}: expected NAME=FILE, e.g. 永久基本农田=YJJBNT.shp")
+            raise InputError(message("--constraint {spec!r}: expected NAME=FILE, e.g. 永久基本农田=YJJBNT.shp", spec=spec))
         if name.strip() in out:
-            raise InputError(f"--constraint {name.strip()} is given twice")
+            raise InputError(message("--constraint {strip} is given twice", strip=name.strip()))
         out[name.strip()] = path.strip()
     return out
 
@@ -196,7 +197,7 @@ def find_constraint_files(folder, rules: dict[str, Rule]) -> dict[str, tuple]:
 
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputError(f"{folder}: --constraints expects a folder of constraint layers")
+        raise InputError(message("{folder}: --constraints expects a folder of constraint layers", folder=folder))
     found: dict[str, tuple[str, str | None]] = {}
     unknown = []
     for path in sorted(folder.iterdir()):
@@ -212,22 +213,23 @@ def find_constraint_files(folder, rules: dict[str, Rule]) -> dict[str, tuple]:
                 split = _by_type_field(path, layer if len(layers) > 1 else None, rules)
                 for kind, spec in split.items():
                     if kind in found:
-                        raise InputError(f"{folder}: two layers for {kind}: {found[kind][0]} and {path}; "
-                                         f"give one with --constraint {kind}=FILE")
+                        raise InputError(message("{folder}: two layers for {kind}: {found} and {path}; give one with --constraint "
+                                                 "{kind}=FILE", folder=folder, kind=kind, found=found[kind][0], path=path))
                     found[kind] = spec
                 if not split:
                     unknown.append(path.name if layer is None else f"{path.name}:{layer}")
                 continue
             if name in found:
-                raise InputError(f"{folder}: two layers for {name}: {found[name][0]} and {path}; "
-                                 f"give one with --constraint {name}=FILE")
+                raise InputError(message("{folder}: two layers for {name}: {found} and {path}; give one with --constraint "
+                                         "{name}=FILE", folder=folder, name=name, found=found[name][0], path=path))
             found[name] = (str(path), layer if len(layers) > 1 else None)
     if unknown:
-        warnings.warn(f"{folder}: not recognised as a constraint layer, left out: {', '.join(unknown)} "
-                      f"(name them with --constraint NAME=FILE)", LandgisWarning, stacklevel=2)
+        warnings.warn(LandgisWarning(message("{folder}: not recognised as a constraint layer, left out: {unknown} "
+                                              "(name them with --constraint NAME=FILE)", folder=folder,
+                                              unknown=", ".join(unknown))), stacklevel=2)
     if not found:
-        raise InputError(f"{folder}: no constraint layer found; expected names such as YJJBNT, STBHHX, CZKFBJ "
-                         f"or 永久基本农田, 生态保护红线, 城镇开发边界")
+        raise InputError(message("{folder}: no constraint layer found; expected names such as YJJBNT, STBHHX, "
+                                 "CZKFBJ or 永久基本农田, 生态保护红线, 城镇开发边界", folder=folder))
     return found
 
 
@@ -253,25 +255,25 @@ def read_constraint(name: str, path, *, layer: str | None = None, crs=None, wher
     if where is not None:  # (column, values): this constraint's part of a combined layer
         gdf = gdf[gdf[where[0]].astype(str).isin(where[1])].reset_index(drop=True)
     if gdf.crs is None:
-        raise InputError(f"{path}: the {name} layer has no CRS; give it a .prj")
+        raise InputError(message("{path}: the {name} layer has no CRS; give it a .prj", path=path, name=name))
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     present = ~pd.isna(pd.Series(geoms, dtype=object)).to_numpy()
     kinds = np.full(len(geoms), -1)
     kinds[present] = shapely.get_type_id(geoms[present])
     wrong = np.flatnonzero(present & ~np.isin(kinds, (3, 6)))
     if len(wrong):
-        raise InputError(f"{path}: feature {wrong[0] + 1} of the {name} layer is a "
-                         f"{shapely.get_type_id(geoms[wrong[0]])!r}-type geometry; a constraint layer holds polygons")
+        raise InputError(message("{path}: feature {n} of the {name} layer is a {get_type_id!r}-type geometry; a "
+                                 "constraint layer holds polygons", path=path, n=wrong[0] + 1, name=name, get_type_id=shapely.get_type_id(geoms[wrong[0]])))
     if not present.any():
-        raise InputError(f"{path}: the {name} layer has no polygons")
+        raise InputError(message("{path}: the {name} layer has no polygons", path=path, name=name))
     bad = present.copy()
     bad[present] = ~shapely.is_valid(geoms[present])
     if bad.any():
         fixed = shapely.make_valid(geoms[bad])
         geoms[bad] = [shapely.union_all(shapely.get_parts(g)[np.isin(shapely.get_type_id(shapely.get_parts(g)),
                                                                       (3, 6))]) for g in fixed]
-        warnings.warn(f"{path}: {int(bad.sum())} invalid polygon(s) of the {name} layer repaired (make_valid)",
-                      LandgisWarning, stacklevel=2)
+        warnings.warn(LandgisWarning(message("{path}: {n} invalid polygon(s) of the {name} layer repaired (make_valid)",
+                                              path=path, n=int(bad.sum()), name=name)), stacklevel=2)
     cols = {_key(c): c for c in gdf.columns if c != gdf.geometry.name}
     idcol = next((cols[k] for k in FEATURE_ID_NAMES if k in cols), None)
     ids = gdf[idcol].astype(str).to_numpy() if idcol else np.array([f"#{i + 1}" for i in range(len(gdf))])

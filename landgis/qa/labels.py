@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 
+from landgis.catalog import LANGS, table
 from landgis.severity import SEVERITY_WORDS
 
 __all__ = ["SEVERITIES", "SEVERITY_OF", "KIND_ORDER", "KIND_LABELS", "KIND_LABELS_EN", "SEVERITY_LABELS",
@@ -44,32 +45,9 @@ SEVERITY_OF: dict[str, str] = {
 KIND_ORDER: dict[str, int] = {k: i for i, k in enumerate(SEVERITY_OF)}
 
 #: How each kind of finding is called in Chinese (summaries, legends).
-KIND_LABELS: dict[str, str] = {
-    "missing_geometry": "缺少几何", "empty_geometry": "几何为空", "invalid_geometry": "几何无效",
-    "duplicate_geometry": "几何重复", "overlaps_parcel": "与其他地块重叠", "duplicate_id": "编号重复",
-    "swapped_coordinates": "经纬度颠倒", "gauss_kruger_as_degrees": "投影坐标当作经纬度",
-    "outside_china": "坐标不在中国境内", "outside_county": "位于县界外", "partly_outside_county": "部分位于县界外",
-    "township_mismatch": "所在乡镇与申报不符", "straddles_townships": "跨乡镇界线",
-    "unknown_township": "乡镇名称无法识别", "missing_township": "未填乡镇", "unknown_category": "用地类型无法识别",
-    "missing_category": "未填用地类型", "area_mismatch": "面积不符", "unreadable_area": "面积不是数字",
-    "implausible_area": "面积不合理", "quota_over": "超出计划指标", "quota_under": "计划指标未用足", "category_not_in_plan": "计划未安排该类用地",
-    "constraint_overlap": "占用管控区（三区三线）", "outside_constraint": "位于管控边界外",
-}
+KIND_LABELS: dict[str, str] = table("kind", "zh")
 #: The same in English (``--lang en``).
-KIND_LABELS_EN: dict[str, str] = {
-    "missing_geometry": "missing geometry", "empty_geometry": "empty geometry",
-    "invalid_geometry": "invalid geometry", "duplicate_geometry": "duplicate geometry",
-    "overlaps_parcel": "overlaps another parcel", "duplicate_id": "duplicate id",
-    "swapped_coordinates": "swapped coordinates", "gauss_kruger_as_degrees": "Gauss-Krüger metres read as degrees",
-    "outside_china": "outside China", "outside_county": "outside the county",
-    "partly_outside_county": "partly outside the county", "township_mismatch": "in another township",
-    "straddles_townships": "straddles townships", "unknown_township": "unknown township",
-    "missing_township": "no township", "unknown_category": "unknown category", "missing_category": "no category",
-    "area_mismatch": "area mismatch", "unreadable_area": "area not a number",
-    "implausible_area": "implausible area", "quota_over": "over the quota",
-    "quota_under": "quota not used up", "category_not_in_plan": "category not in the plan",
-    "constraint_overlap": "overlaps a constraint layer", "outside_constraint": "outside a boundary layer",
-}
+KIND_LABELS_EN: dict[str, str] = table("kind", "en")
 #: Severities in Chinese.
 SEVERITY_LABELS: dict[str, str] = SEVERITY_WORDS["zh"]
 
@@ -112,67 +90,22 @@ def finding(rows: list, row, pid, kind: str, message: str, *, declared=None, fou
 
 
 #: Headers of the findings table as written (``findings.csv``/``.xlsx``), by language.
-FINDING_HEADERS: dict[str, dict[str, str]] = {
-    "zh": {"row": "行号", "parcel_id": "地块编号", "kind": "类型", "severity": "严重程度", "message": "说明",
-           "township_declared": "申报乡镇", "township_found": "所在乡镇", "category": "用地类型",
-           "figures": "数据", "kind_code": "类型代码", "count": "条数", "note": "备注"},
-    "en": {"row": "input_row", "parcel_id": "parcel_id", "kind": "kind", "severity": "severity",
-           "message": "message", "township_declared": "township_declared", "township_found": "township_found",
-           "category": "category", "figures": "figures", "kind_code": "kind_code", "count": "count", "note": "note"},
-}
+FINDING_HEADERS: dict[str, dict[str, str]] = {lang: table("qa.finding_headers", lang) for lang in LANGS}
 #: Headers of the duplicate groups (``finding_groups.csv``), by language.
-GROUP_HEADERS: dict[str, dict[str, str]] = {
-    "zh": {"group": "重复组", "kind": "类型", "group_size": "组内地块数", "row": "行号", "parcel_id": "地块编号"},
-    "en": {"group": "group", "kind": "kind", "group_size": "group_size", "row": "input_row", "parcel_id": "parcel_id"},
-}
+GROUP_HEADERS: dict[str, dict[str, str]] = {lang: table("qa.group_headers", lang) for lang in LANGS}
 #: Headers of the quota table (``quota.csv``/``.xlsx``), by language; ``{u}`` is the unit, ``{left}`` what
 #: was left out.
-QUOTA_HEADERS: dict[str, dict[str, str]] = {
-    "zh": {"township": "乡镇", "category": "用地类型", "category_code": "类型代码", "allocated_ha": "计划面积（{u}）",
-           "booked_ha": "落地面积（{u}，按地块实际所在乡镇与图形面积）", "difference_ha": "差额（{u}，落地−计划）",
-           "used_share": "使用比例", "n_parcels": "地块数（按所在乡镇；{left}）",
-           "declared_ha": "申报面积（{u}，按申报乡镇与申报面积）", "n_declared": "申报地块数", "status": "状态"},
-    "en": {"township": "township", "category": "category", "category_code": "category_code",
-           "allocated_ha": "allocated ({u})", "booked_ha": "booked ({u}, where parcels lie, drawn area)",
-           "difference_ha": "difference ({u}, booked − allocated)", "used_share": "used share",
-           "n_parcels": "parcels (where they lie; {left})", "declared_ha": "declared ({u}, declared township and area)",
-           "n_declared": "parcels declared", "status": "status"},
-}
+QUOTA_HEADERS: dict[str, dict[str, str]] = {lang: table("qa.quota_headers", lang) for lang in LANGS}
 #: Quota status words, by language.
-QUOTA_STATUS: dict[str, dict[str, str]] = {
-    "zh": {"over": "超出", "under": "未用足", "full": "持平", "not_in_plan": "计划外"},
-    "en": {"over": "over", "under": "under", "full": "full", "not_in_plan": "not in the plan"},
-}
+QUOTA_STATUS: dict[str, dict[str, str]] = {lang: table("qa.quota_status", lang) for lang in LANGS}
 #: Headers of the constraint tables, by language; ``{u}`` is the unit.
-CONSTRAINT_HEADERS: dict[str, dict[str, str]] = {
-    "zh": {"row": "行号", "parcel_id": "地块编号", "constraint": "管控图层", "overlap_m2": "重叠面积（{u}）",
-           "share": "重叠占地块面积比例", "outside_m2": "图层外面积（{u}）", "features": "涉及图斑",
-           "township_found": "所在乡镇", "category": "用地类型", "parcels_overlapping": "重叠地块数",
-           "parcels_outside": "图层外地块数"},
-    "en": {"row": "input_row", "parcel_id": "parcel_id", "constraint": "constraint layer",
-           "overlap_m2": "overlap ({u})", "share": "share of the parcel", "outside_m2": "outside the layer ({u})",
-           "features": "features", "township_found": "township", "category": "category",
-           "parcels_overlapping": "parcels overlapping", "parcels_outside": "parcels outside"},
-}
+CONSTRAINT_HEADERS: dict[str, dict[str, str]] = {lang: table("qa.constraint_headers", lang) for lang in LANGS}
 #: Sheet names of the QA workbooks, by language.
-SHEETS: dict[str, dict[str, str]] = {
-    "zh": {"findings": "问题清单", "by_kind": "问题统计", "quota_note": "说明", "quota": "配额核对",
-           "constraints": "管控图层核对", "constraints_by_township": "分乡镇管控核对"},
-    "en": {"findings": "findings", "by_kind": "findings by kind", "quota_note": "basis", "quota": "quota",
-           "constraints": "constraints", "constraints_by_township": "constraints by township"},
-}
+SHEETS: dict[str, dict[str, str]] = {lang: table("qa.sheets", lang) for lang in LANGS}
 #: The other words of the QA files, by language.
-QA_NOTES: dict[str, dict[str, str]] = {
-    "zh": {"item": "项目", "note": "说明", "basis": "统计口径", "left_out": "未计入地块", "unit": "面积单位",
-           "left_n": "未计入 {n} 宗", "left_sep": "：", "left_part": "{reason} {n} 宗", "join": "，",
-           "too_many": "共 {n} 条问题，超过 {max} 条，明细见 {where}"},
-    "en": {"item": "item", "note": "note", "basis": "basis", "left_out": "parcels left out", "unit": "unit of area",
-           "left_n": "{n} left out", "left_sep": ": ", "left_part": "{reason} {n}", "join": ", ",
-           "too_many": "{n} findings, more than {max}; all of them are in {where}"},
-}
+QA_NOTES: dict[str, dict[str, str]] = {lang: table("qa.qa_notes", lang) for lang in LANGS}
 #: Why a parcel counts nowhere in the quota, in English (the Chinese is :data:`landgis.qa.quota.LEFT_OUT_REASONS`).
-LEFT_OUT_REASONS_EN: dict[str, str] = {"outside": "outside the county", "no_geometry": "no usable geometry",
-                                       "duplicate": "duplicate (same geometry, second and later)"}
+LEFT_OUT_REASONS_EN: dict[str, str] = table("qa.left_out", "en")
 
 #: GEOS's reasons for an invalid geometry (:func:`shapely.is_valid_reason`), in Chinese.
 GEOS_REASONS: dict[str, str] = {

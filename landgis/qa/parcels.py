@@ -24,8 +24,9 @@ import shapely
 from pyproj import CRS
 from shapely import from_wkt, points
 
+from landgis.catalog import message
 from landgis.extras import lazy
-from landgis.errors import InputError
+from landgis.errors import InputError, LandgisError
 from landgis.limits import check_size, check_zip, exceeded, limit
 from landgis.qa.survey import decode_text, is_boundary_txt, read_boundary_txt, read_dxf
 from landgis.shapefiles import shapefile_source
@@ -84,7 +85,7 @@ def _pick(columns, names, given: str | None, role: str, source: str) -> str | No
     if given is not None:
         if given in cols:
             return given
-        raise InputError(f"{source}: no column {given!r} for the {role} (columns: {', '.join(map(str, cols))})")
+        raise InputError(message("{source}: no column {given!r} for the {role} (columns: {items})", source=source, given=given, role=role, items=', '.join(map(str, cols))))
     keyed = {}
     for c in cols:
         keyed.setdefault(_key(c), c)
@@ -135,7 +136,7 @@ def _read_vector(path: Path, layer: str | None, max_rows: int | None = None) -> 
             if layer is None and suffix == ".gpkg":
                 layers = [name for name, geom in pyogrio.list_layers(path) if geom]
                 if len(layers) > 1:
-                    raise InputError(f"{path}: several layers ({', '.join(layers)}); say which with --layer")
+                    raise InputError(message("{path}: several layers ({items}); say which with --layer", path=path, items=', '.join(layers)))
                 layer = layers[0] if layers else None
             n = pyogrio.read_info(src, layer=layer, encoding=encoding)["features"]
             if max_rows is None and n > limit("rows"):
@@ -144,14 +145,13 @@ def _read_vector(path: Path, layer: str | None, max_rows: int | None = None) -> 
         for w in said:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     except pyogrio.errors.DataSourceError as exc:
-        raise InputError(f"{path}: not a readable {suffix.lstrip('.').upper() or 'GIS'} file "
-                         f"(damaged or another format): {_first_sentence(exc)}") from None
+        raise InputError(message("{path}: not a readable {upper} file (damaged or another format): {exc}", path=path, upper=suffix.lstrip('.').upper() or 'GIS', exc=_first_sentence(exc))) from None
     except pyogrio.errors.DataLayerError as exc:
-        raise InputError(f"{path}: no layer {layer!r}: {exc}") from None
+        raise InputError(message("{path}: no layer {layer!r}: {exc}", path=path, layer=layer, exc=exc)) from None
     except (pyogrio.errors.FieldError, pyogrio.errors.GeometryError, pyogrio.errors.CRSError) as exc:
-        raise InputError(f"{path}: damaged layer: {_first_sentence(exc)}") from None
+        raise InputError(message("{path}: damaged layer: {exc}", path=path, exc=_first_sentence(exc))) from None
     if not isinstance(gdf, gpd.GeoDataFrame):
-        raise InputError(f"{path}: the layer has no geometry; give a table with coordinate columns instead")
+        raise InputError(message("{path}: the layer has no geometry; give a table with coordinate columns instead", path=path))
     gdf.attrs["encoding"] = encoding or "as declared"
     return gdf
 
@@ -203,23 +203,20 @@ def _read_workbook(path: Path, sheet: str | None) -> pd.DataFrame:
     try:
         df = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine=engine, nrows=limit("rows") + 1)
     except ImportError:
-        raise InputError(f"{path}: reading old .xls workbooks needs xlrd (pip install xlrd); or save the "
-                         f"sheet as .xlsx or .csv in Excel/WPS (另存为)") from None
+        raise InputError(message("{path}: reading old .xls workbooks needs xlrd (pip install xlrd); or save the "
+                                 "sheet as .xlsx or .csv in Excel/WPS (另存为)", path=path)) from None
     except (ValueError, IndexError) as exc:
         if sheet is not None or "Worksheet" in str(exc):
-            raise InputError(f"{path}: cannot read sheet {sheet or 1}: {_first_sentence(exc)}") from None
-        raise InputError(f"{path}: not a readable {suffix} workbook (damaged or another format): "
-                         f"{_first_sentence(exc)}") from None
+            raise InputError(message("{path}: cannot read sheet {sheet}: {exc}", path=path, sheet=sheet or 1, exc=_first_sentence(exc))) from None
+        raise InputError(message("{path}: not a readable {suffix} workbook (damaged or another format): {exc}", path=path, suffix=suffix, exc=_first_sentence(exc))) from None
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, TypeError) as exc:
         if isinstance(exc, OSError) and not str(exc).strip():
             raise
-        raise InputError(f"{path}: not a readable {suffix} workbook (damaged or another format): "
-                         f"{_first_sentence(exc)}") from None
+        raise InputError(message("{path}: not a readable {suffix} workbook (damaged or another format): {exc}", path=path, suffix=suffix, exc=_first_sentence(exc))) from None
     except Exception as exc:  # xlrd's XLRDError and other reader errors
         if type(exc).__module__.split(".")[0] not in ("xlrd", "openpyxl"):
             raise
-        raise InputError(f"{path}: not a readable {suffix} workbook (damaged or another format): "
-                         f"{_first_sentence(exc)}") from None
+        raise InputError(message("{path}: not a readable {suffix} workbook (damaged or another format): {exc}", path=path, suffix=suffix, exc=_first_sentence(exc))) from None
     _check_table(df, path)
     return df
 
@@ -231,12 +228,12 @@ def _check_table(df: pd.DataFrame, path: Path) -> None:
     most = limit("field_chars")
     for k, col in enumerate(df.columns):
         if len(str(col)) > most:
-            raise exceeded(f"{path}, column {k + 1}", "characters in the column name", "field_chars", len(str(col)))
+            raise exceeded(message("{path}, column {n}", path=path, n=k + 1), "characters in the column name", "field_chars", len(str(col)))
         text = df[col].astype("string")
         lengths = text.str.len()
         if (lengths > most).any():
             row = int(np.flatnonzero((lengths > most).fillna(False).to_numpy())[0])
-            raise exceeded(f"{path}, row {row + 2}, column {str(col)[:40]!r}", "characters in one cell",
+            raise exceeded(message("{path}, row {row}, column {column!r}", path=path, row=row + 2, column=str(col)[:40]), "characters in one cell",
                            "field_chars", int(lengths.iloc[row]))
 
 
@@ -253,7 +250,7 @@ def _read_table(path: Path, layer: str | None) -> pd.DataFrame:
             df = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, skipinitialspace=True, keep_default_na=False,
                              nrows=limit("rows") + 1)
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise InputError(f"{path}: not a readable CSV table: {exc}") from None
+            raise InputError(message("{path}: not a readable CSV table: {exc}", path=path, exc=exc)) from None
         del text
         _check_table(df, path)
     df.columns = [str(c).strip() for c in df.columns]
@@ -265,7 +262,7 @@ def _coordinate_columns(df: pd.DataFrame, x_field, y_field, path: Path):
     if x_field or y_field:
         for f in (x_field, y_field):
             if f not in cols:
-                raise InputError(f"{path}: no coordinate column {f!r} (columns: {', '.join(cols)})")
+                raise InputError(message("{path}: no coordinate column {f!r} (columns: {items})", path=path, f=f, items=', '.join(cols)))
         return x_field, y_field, "given"
     keyed = {_key(c): c for c in cols}
     for xs, ys, kind in ((LON_NAMES, LAT_NAMES, "lonlat"), (X_NAMES, Y_NAMES, "xy")):
@@ -277,8 +274,8 @@ def _coordinate_columns(df: pd.DataFrame, x_field, y_field, path: Path):
     if wkt:
         return wkt, None, "wkt"
     raise InputError(
-        f"{path}: no coordinate columns found; expected lon/lat, 经度/纬度, x/y or a WKT column "
-        f"(or name them with --x-field/--y-field). Columns: {', '.join(cols)}")
+        message("{path}: no coordinate columns found; expected lon/lat, 经度/纬度, x/y or a WKT "
+                "column (or name them with --x-field/--y-field). Columns: {items}", path=path, items=', '.join(cols)))
 
 
 def _table_to_gdf(df: pd.DataFrame, path: Path, crs, x_field, y_field) -> gpd.GeoDataFrame:
@@ -295,8 +292,9 @@ def _table_to_gdf(df: pd.DataFrame, path: Path, crs, x_field, y_field) -> gpd.Ge
         degrees = (np.abs(x[ok]) <= 180) & (np.abs(y[ok]) <= 90)
         if kind == "xy" and ok.any() and not degrees.mean() > 0.5:
             raise InputError(
-                f"{path}: columns {xcol!r}/{ycol!r} hold projected coordinates (e.g. {x[ok][0]:.0f}, "
-                f"{y[ok][0]:.0f}); say which CRS with --crs (e.g. 4526 for CGCS2000 Gauss-Krüger 3° zone 38)")
+                message("{path}: columns {xcol!r}/{ycol!r} hold projected coordinates (e.g. {x:.0f}, "
+                        "{y:.0f}); say which CRS with --crs (e.g. 4526 for CGCS2000 Gauss-Krüger 3° zone "
+                        "38)", path=path, xcol=xcol, ycol=ycol, x=x[ok][0], y=y[ok][0]))
         crs = "EPSG:4490"  # CGCS2000 geographic: what Chinese lon/lat tables are in
 
     geoms = np.full(len(df), None, dtype=object)
@@ -314,8 +312,8 @@ def _user_crs(crs, path: Path):
     try:
         CRS.from_user_input(int(crs) if isinstance(crs, str) and crs.strip().isdigit() else crs)
     except Exception:
-        raise InputError(f"{path}: --crs {crs!r} is not a coordinate system; expected an EPSG code such as "
-                         f"4490 (CGCS2000 lon/lat) or 4526 (Gauss-Krüger 3° zone 38)") from None
+        raise InputError(message("{path}: --crs {crs!r} is not a coordinate system; expected an EPSG code such as "
+                                 "4490 (CGCS2000 lon/lat) or 4526 (Gauss-Krüger 3° zone 38)", path=path, crs=crs)) from None
     return f"EPSG:{crs.strip()}" if isinstance(crs, str) and crs.strip().isdigit() else crs
 
 
@@ -353,9 +351,9 @@ def load_parcels(path, *, layer: str | None = None, crs=None, x_field: str | Non
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: no such parcel file")
+        raise InputError(message("{path}: no such parcel file", path=path))
     if path.is_dir() and path.suffix.lower() not in (".gdb",):
-        raise InputError(f"{path}: is a folder, not a parcel file")
+        raise InputError(message("{path}: is a folder, not a parcel file", path=path))
     crs = _user_crs(crs, path)
     suffix = path.suffix.lower()
     if is_geoparquet(path):
@@ -374,8 +372,8 @@ def load_parcels(path, *, layer: str | None = None, crs=None, x_field: str | Non
                 b = gdf.total_bounds
                 if np.all(np.isfinite(b)) and not (abs(b[0]) <= 180 and abs(b[2]) <= 180 and abs(b[1]) <= 90
                                                    and abs(b[3]) <= 90):
-                    raise InputError(f"{path}: the layer has no CRS and projected coordinates; "
-                                     f"say which with --crs (e.g. 4526)")
+                    raise InputError(message("{path}: the layer has no CRS and projected coordinates; say which with --crs "
+                                             "(e.g. 4526)", path=path))
                 crs = "EPSG:4490"
             gdf = gdf.set_crs(crs)
     elif suffix in SURVEY_SUFFIXES or (suffix == ".txt" and is_boundary_txt(path)):
@@ -385,8 +383,8 @@ def load_parcels(path, *, layer: str | None = None, crs=None, x_field: str | Non
         table = _read_table(path, layer)
         gdf = _table_to_gdf(table if max_rows is None else table.head(max_rows), path, crs, x_field, y_field)
     else:
-        raise InputError(f"{path}: unknown parcel format {suffix!r}; expected .gpkg, .shp, .zip, .geojson, "
-                         f".parquet, .csv, .xlsx, .dxf or a 报部格式 coordinate .txt")
+        raise InputError(message("{path}: unknown parcel format {suffix!r}; expected .gpkg, .shp, .zip, .geojson, "
+                                 ".parquet, .csv, .xlsx, .dxf or a 报部格式 coordinate .txt", path=path, suffix=suffix))
     if gdf.crs is not None:
         CRS.from_user_input(gdf.crs)
     gdf = gdf.reset_index(drop=True)
@@ -416,8 +414,10 @@ def geoparquet_pieces(path) -> list[tuple[str, int, int]]:
     for f in files:
         try:
             meta = pq.ParquetFile(f).metadata
+        except LandgisError:  # pyarrow not installed: its own message names the extra
+            raise
         except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds for a bad file
-            raise InputError(f"{f}: cannot read as GeoParquet: {exc}") from None
+            raise InputError(message("{f}: cannot read as GeoParquet: {exc}", f=f, exc=exc)) from None
         out += [(str(f), g, meta.row_group(g).num_rows) for g in range(meta.num_row_groups)]
     return out
 
@@ -436,15 +436,15 @@ def read_geoparquet(pieces) -> gpd.GeoDataFrame:
         pf = pq.ParquetFile(f)
         meta = (pf.schema_arrow.metadata or {}).get(b"geo")
         if meta is None:
-            raise InputError(f"{f}: a Parquet file without GeoParquet metadata ('geo'); expected GeoParquet")
+            raise InputError(message("{f}: a Parquet file without GeoParquet metadata ('geo'); expected GeoParquet", f=f))
         geo, where = json.loads(meta), f
         tables.append(pf.read_row_group(group))
     if geo is None:
-        raise InputError("no GeoParquet rows to read")
+        raise InputError(message("no GeoParquet rows to read"))
     col = geo["primary_column"]
     info = geo["columns"][col]
     if info.get("encoding", "WKB").upper() != "WKB":
-        raise InputError(f"{where}: geometry encoding {info['encoding']!r}; expected WKB GeoParquet")
+        raise InputError(message("{where}: geometry encoding {encoding!r}; expected WKB GeoParquet", where=where, encoding=info['encoding']))
     table = pa.concat_tables(tables)
     df = table.drop([col]).to_pandas()
     geoms = shapely.from_wkb(table.column(col).to_numpy(zero_copy_only=False))

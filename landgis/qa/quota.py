@@ -13,6 +13,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from landgis.catalog import table, text
 from landgis.categories import lookup
 from landgis.county import TownshipRegistry
 from landgis.figures import township_figures
@@ -33,14 +34,11 @@ _SUMS = ["booked_ha", "n_parcels", "declared_ha", "n_declared"]
 _BOOKED = ["township", "category", *_SUMS]
 _LEFT = "〈未计入〉"  # pseudo township of the parcels that count nowhere (they add up like the rest)
 #: Why a parcel counts nowhere, as said in the quota files.
-LEFT_OUT_REASONS = {"outside": "位于县界外", "no_geometry": "无可用几何", "duplicate": "重复地块（同一几何的第二宗起）"}
+LEFT_OUT_REASONS = table("qa.left_out", "zh")
 #: The basis of ``booked_ha``, as written in the quota files.
-BASIS = ("按地块实际所在乡镇和图形面积统计：跨乡镇地块按各乡镇内面积分摊，点状地块按申报面积计；"
-         "县界外、无几何及重复的地块不计入。申报乡镇与申报面积见“申报面积”列。")
+BASIS = text("qa.basis", "zh")
 #: The same in English (``--lang en``).
-BASIS_EN = ("Counted where each parcel lies, with its drawn area: a parcel across townships is shared by its "
-            "area in each, a point parcel counts its stated area; parcels outside the county, without geometry "
-            "or duplicated are left out. The declared township and area are in the 'declared' columns.")
+BASIS_EN = text("qa.basis", "en")
 
 
 def _located(added: pd.DataFrame, duplicates) -> dict:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
+from landgis.catalog import LANGS, table, text
 from landgis.extras import lazy
 from landgis.files import atomic_path, csv_bytes, write_csv, write_xlsx
 from landgis.qa.across import group_overlaps
@@ -403,8 +404,7 @@ def _write_partitioned(result: QAResult, out: Path, lang: str = "zh", unit: str 
     written.append(_write_table(_groups_for_people(groups, lang), out / "finding_groups.csv", "csv"))
     n = sum(result.summary["by_kind"].values())
     table = _xlsx_findings(_for_people(read_findings_parquet(files), lang, unit) if n <= XLSX_MAX_FINDINGS else None,
-                           result.summary["by_kind"], lang, "findings.csv 与 findings.parquet"
-                           if lang == "zh" else "findings.csv and findings.parquet")
+                           result.summary["by_kind"], lang, text("qa.all_findings_files", lang))
     written.append(_write_table(for_file(table), out / "findings.xlsx", "xlsx", SHEETS[lang]["findings"]))
     written += write_quota(result.quota, out, lang=lang, unit=unit)
     if result.constraints_by_township is not None:
@@ -468,18 +468,7 @@ def _for_people(findings: pd.DataFrame, lang: str = "zh", unit: str = "ha") -> p
 
 
 #: The terminal summary's lines, by language: one template each, filled by :func:`format_summary`.
-_SUMMARY = {
-    "zh": {"head": "地块 {n_parcels} 宗，其中有问题 {n_with_findings} 宗；"
-                   "问题：{w_error} {error}，{w_warning} {warning}，{w_info} {info}",
-           "kind": "  {severity}  {label}（{kind}）：{count}",
-           "over": "指标超出 {n} 项：", "sep": "；", "cell": "{township}{category} +{ha:.4f}公顷",
-           "total": "地块面积合计 {booked_ha:.4f} 公顷，计划安排 {allocated_ha:.4f} 公顷"},
-    "en": {"head": "{n_parcels} parcels, {n_with_findings} with findings; "
-                   "findings: {error} {w_error}, {warning} {w_warning}, {info} {w_info}",
-           "kind": "  {severity}  {label} ({kind}): {count}",
-           "over": "{n} quota cells over: ", "sep": "; ", "cell": "{township} {category} +{ha:.4f} ha",
-           "total": "parcels add up to {booked_ha:.4f} ha; the plan allocates {allocated_ha:.4f} ha"},
-}
+_SUMMARY = {lang: table("qa.summary", lang) for lang in LANGS}
 
 
 def format_summary(result: QAResult, lang: str = "zh") -> str:

@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 from pyproj import CRS
 
+from landgis.catalog import message, word
 from landgis.extras import require
 from landgis.townships import load_townships
 from landgis.county import County, find_county, resolve_county
@@ -130,7 +131,7 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     ...          partition_rows=100_000)  # doctest: +SKIP
     """
     if engine not in ("local", "dask"):
-        raise InputError(f"unknown QA engine {engine!r}; expected 'local' or 'dask'")
+        raise InputError(message("unknown QA engine {engine!r}; expected 'local' or 'dask'", engine=engine))
     rules, layers = _constraint_layers(constraints, constraint_folder, constraint_rules, statement_timeout)
     with contextlib.ExitStack() as hold:  # a PostGIS snapshot stays open while the workers read
         gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field, sql,
@@ -215,7 +216,7 @@ def _read(parcels, engine, layer, crs, x_field, y_field, sql, partition_rows, ho
 
         gdf = read_parcels(parcels, layer=layer, sql=sql, statement_timeout=statement_timeout)
     elif sql is not None:
-        raise InputError("a query (sql=, --sql) needs the parcels to be a postgresql:// URL")
+        raise InputError(message("a query (sql=, --sql) needs the parcels to be a postgresql:// URL"))
     elif isinstance(parcels, gpd.GeoDataFrame):
         gdf = parcels
     else:
@@ -249,8 +250,8 @@ def default_plan(county: County | None = None) -> Plan:
     """
     seed = parse_plan(SEED_PLAN)
     if county is not None and county.code != getattr(seed.county, "code", None):
-        raise InputError(f"no plan of {county.label} ({county.code}) to check the parcels' quotas against: "
-                         "give its plan with --plan PATH (plan= in Python), or --no-plan (plan=False)")
+        raise InputError(message("no plan of {label} ({code}) to check the parcels' quotas against: give its plan "
+                                 "with --plan PATH (plan= in Python), or --no-plan (plan=False)", label=county.label, code=county.code))
     return seed
 
 
@@ -264,16 +265,18 @@ def _inputs(townships, plan, county) -> tuple[County, gpd.GeoDataFrame, Plan | N
         plan = None
     elif not isinstance(plan, Plan):
         plan = parse_plan(plan, the_county)
-    the_county = resolve_county(the_county or getattr(plan, "county", None), what="parcel QA")
+    the_county = resolve_county(the_county or getattr(plan, "county", None), what=word("term.parcel_qa"))
     if townships is None:
         townships = load_townships(county=the_county)
     if "name" not in townships.columns:
-        raise InputError("the township layer has no 'name' column")
+        raise InputError(message("the township layer has no 'name' column"))
     layer_code = (townships.attrs.get("provenance") or {}).get("county_code")
     if layer_code and str(layer_code) != the_county.code:  # as join() refuses it: names would resolve nowhere
-        raise InputError(f"the township layer is of county {layer_code}, the parcels are checked in "
-                         f"{the_county.label} ({the_county.code}); give --county {layer_code} (county= in Python) "
-                         f"and that county's plan, or {the_county.name}'s township layer (--boundaries)")
+        raise InputError(message("the township layer is of county {layer_code}, the parcels are checked in "
+                                 "{label} ({code}); give --county {layer_code} (county= in Python) and that "
+                                 "county's plan, or {name}'s township layer (--boundaries)",
+                                 layer_code=layer_code, label=the_county.label, code=the_county.code,
+                                 name=the_county.name))
     return the_county, townships, plan
 
 
@@ -287,7 +290,7 @@ def _context(sample, townships, plan, county, source, id_field, township_field, 
     if area_unit is not None:
         unit = _UNITS.get(area_unit, area_unit)
         if unit not in HA_PER_UNIT:
-            raise InputError(f"unknown area unit {area_unit!r}; expected 公顷, 亩 or 平方米 (ha, mu, m2)")
+            raise InputError(message("unknown area unit {area_unit!r}; expected 公顷, 亩 or 平方米 (ha, mu, m2)", area_unit=area_unit))
     elif fields["area"] and area_unit_from_header(fields["area"]):
         unit, unit_source = area_unit_from_header(fields["area"]), "header"
     else:

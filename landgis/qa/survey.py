@@ -37,6 +37,7 @@ import numpy as np
 from ezdxf import path as dxfpath
 import shapely
 
+from landgis.catalog import message
 from landgis.errors import InputError, LandgisWarning
 from landgis.limits import check_size, exceeded, limit
 
@@ -96,7 +97,7 @@ def decode_text(raw: bytes, path: Path) -> str:
             return raw.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise InputError(f"{path}: the text is neither UTF-8 nor GBK/GB18030")
+    raise InputError(message("{path}: the text is neither UTF-8 nor GBK/GB18030", path=path))
 
 
 def is_boundary_txt(path) -> bool:
@@ -140,20 +141,20 @@ class _Parcel:
             try:
                 return kind(text)
             except ValueError:
-                raise InputError(f"{path}:{line_no}: {what} {text!r} is not a number; a 地块 line reads "
-                                 f"界址点数,地块面积,地块编号,地块名称,面,图幅号,地块用途,地类编号,@") from None
+                raise InputError(message("{path}:{line_no}: {what} {text!r} is not a number; a 地块 line reads "
+                                         "界址点数,地块面积,地块编号,地块名称,面,图幅号,地块用途,地类编号,@", path=path, line_no=line_no, what=what, text=text)) from None
 
         fields = fields[:-1]  # the closing "@"
         if len(fields) < 4:
-            raise InputError(f"{path}:{line_no}: a 地块 line needs at least 界址点数,地块面积,地块编号,地块名称 "
-                             f"before the @; found {len(fields)} fields")
+            raise InputError(message("{path}:{line_no}: a 地块 line needs at least 界址点数,地块面积,地块编号,地块名称 before the @; "
+                                     "found {n_fields} fields", path=path, line_no=line_no, n_fields=len(fields)))
         fields += [""] * (8 - len(fields))
         self.line = line_no
         self.count = number(fields[0], "界址点数", int)
         self.area = number(fields[1], "地块面积") if fields[1] else np.nan
         self.id, self.name, self.shape, self.sheet, self.use, self.code = fields[2:8]
         if self.shape and self.shape not in ("面", "polygon"):
-            raise InputError(f"{path}:{line_no}: 记录图形属性 is {self.shape!r}; only 面 (polygon) 地块 are parcels")
+            raise InputError(message("{path}:{line_no}: 记录图形属性 is {shape!r}; only 面 (polygon) 地块 are parcels", path=path, line_no=line_no, shape=self.shape))
         self.points: list[tuple[int, int, str, float, float]] = []  # line, ring, name, x, y
 
 
@@ -171,12 +172,11 @@ def _parse(text: str, path: Path) -> tuple[dict, list[_Parcel]]:
             section = m.group(1)
             continue
         if section is None:
-            raise InputError(f"{path}:{no}: expected the [属性描述] or [地块坐标] section first, found "
-                             f"{line[:40]!r}")
+            raise InputError(message("{path}:{no}: expected the [属性描述] or [地块坐标] section first, found {line!r}", path=path, no=no, line=line[:40]))
         if section == "属性描述":
             key, sep, value = line.partition("=")
             if not sep:
-                raise InputError(f"{path}:{no}: expected 名称=值 in [属性描述], found {line[:40]!r}")
+                raise InputError(message("{path}:{no}: expected 名称=值 in [属性描述], found {line!r}", path=path, no=no, line=line[:40]))
             meta[key.strip()] = value.strip()
             continue
         fields = _fields(line)
@@ -188,30 +188,28 @@ def _parse(text: str, path: Path) -> tuple[dict, list[_Parcel]]:
                 raise exceeded(path, "地块", "rows", len(parcels))
             continue
         if not parcels:
-            raise InputError(f"{path}:{no}: a point before the first 地块 line (…,@)")
+            raise InputError(message("{path}:{no}: a point before the first 地块 line (…,@)", path=path, no=no))
         if len(fields) != 4 or not point.match(fields[0]):
-            raise InputError(f"{path}:{no}: expected a point 点号,地块圈号,X,Y (e.g. J1,1,2734512.10,38512300.00), "
-                             f"found {line[:60]!r}")
+            raise InputError(message("{path}:{no}: expected a point 点号,地块圈号,X,Y (e.g. J1,1,2734512.10,38512300.00), "
+                                     "found {line!r}", path=path, no=no, line=line[:60]))
         try:
             ring, x, y = int(fields[1]), float(fields[2]), float(fields[3])
         except ValueError:
-            raise InputError(f"{path}:{no}: expected a point 点号,地块圈号,X,Y with numbers, found "
-                             f"{line[:60]!r}") from None
+            raise InputError(message("{path}:{no}: expected a point 点号,地块圈号,X,Y with numbers, found {line!r}", path=path, no=no, line=line[:60])) from None
         if not (np.isfinite(x) and np.isfinite(y)) or ring < 1:
-            raise InputError(f"{path}:{no}: expected a point 点号,地块圈号,X,Y with 圈号 ≥ 1 and finite "
-                             f"coordinates, found {line[:60]!r}")
+            raise InputError(message("{path}:{no}: expected a point 点号,地块圈号,X,Y with 圈号 ≥ 1 and finite coordinates, "
+                                     "found {line!r}", path=path, no=no, line=line[:60]))
         parcels[-1].points.append((no, ring, fields[0], x, y))
     if parcels:
         _check_count(parcels[-1], path)
     if not parcels:
-        raise InputError(f"{path}: no 地块 in the [地块坐标] section (a 地块 line ends with ,@)")
+        raise InputError(message("{path}: no 地块 in the [地块坐标] section (a 地块 line ends with ,@)", path=path))
     return meta, parcels
 
 
 def _check_count(parcel: _Parcel, path: Path) -> None:
     if parcel.count != len(parcel.points):
-        raise InputError(f"{path}:{parcel.line}: the 地块 line says {parcel.count} 界址点, "
-                         f"{len(parcel.points)} point lines follow it")
+        raise InputError(message("{path}:{line}: the 地块 line says {count} 界址点, {n_points} point lines follow it", path=path, line=parcel.line, count=parcel.count, n_points=len(parcel.points)))
 
 
 def _crs(meta: dict, parcels: list[_Parcel], path: Path) -> str:
@@ -219,43 +217,42 @@ def _crs(meta: dict, parcels: list[_Parcel], path: Path) -> str:
     try:
         datum = _datum(meta.get("坐标系"))
     except ValueError:
-        raise InputError(f"{path}: 坐标系={meta.get('坐标系')!r}; expected 2000国家大地坐标系, "
-                         f"1980西安坐标系 or 1954北京坐标系 (or give --crs)") from None
+        raise InputError(message("{path}: 坐标系={get!r}; expected 2000国家大地坐标系, 1980西安坐标系 or 1954北京坐标系 (or give "
+                                 "--crs)", path=path, get=meta.get('坐标系'))) from None
     unit = meta.get("计量单位", "米")
     if unit not in ("米", "m", "M", ""):
-        raise InputError(f"{path}: 计量单位={unit!r}; expected 米")
+        raise InputError(message("{path}: 计量单位={unit!r}; expected 米", path=path, unit=unit))
     stated = meta.get("带号", "").strip()
     width_text = meta.get("几度分带", "").strip()
     first = parcels[0].points[0] if parcels[0].points else None
     for p in parcels:
         for no, _, _, x, y in p.points:
             if x >= 1e7 and y < 1e7:
-                raise InputError(f"{path}:{no}: X={x:.3f} looks like an easting with the zone in front and "
-                                 f"Y={y:.3f} like a northing; the 报部格式 has X = northing, Y = easting")
+                raise InputError(message("{path}:{no}: X={x:.3f} looks like an easting with the zone in front and "
+                                         "Y={y:.3f} like a northing; the 报部格式 has X = northing, Y = easting", path=path, no=no, x=x, y=y))
     ys = np.array([pt[4] for p in parcels for pt in p.points])
     prefixed = ys >= 1e6
     if prefixed.any() and not prefixed.all():
         no = next(pt[0] for p in parcels for pt in p.points if (pt[4] >= 1e6) != bool(prefixed[0]))
-        raise InputError(f"{path}:{no}: some eastings (Y) carry the zone number in front and some do not")
+        raise InputError(message("{path}:{no}: some eastings (Y) carry the zone number in front and some do not", path=path, no=no))
     if prefixed.all():
         zones = np.unique((ys // 1e6).astype(int))
         if len(zones) > 1:
             no = next(pt[0] for p in parcels for pt in p.points if int(pt[4] // 1e6) != zones[0])
-            raise InputError(f"{path}:{no}: eastings (Y) of several zones ({', '.join(map(str, zones))}) "
-                             f"in one file")
+            raise InputError(message("{path}:{no}: eastings (Y) of several zones ({items}) in one file", path=path, no=no, items=', '.join(map(str, zones))))
         zone = int(zones[0])
         if stated.isdigit() and int(stated) != zone:
-            raise InputError(f"{path}: 带号={stated} but the eastings (Y) start with zone {zone}")
+            raise InputError(message("{path}: 带号={stated} but the eastings (Y) start with zone {zone}", path=path, stated=stated, zone=zone))
     elif stated.isdigit():
         zone = int(stated)
     else:
-        raise InputError(f"{path}: the eastings (Y) have no zone number in front and [属性描述] gives no 带号; "
-                         f"say which CRS with --crs (e.g. 4526)")
+        raise InputError(message("{path}: the eastings (Y) have no zone number in front and [属性描述] gives no 带号; "
+                                 "say which CRS with --crs (e.g. 4526)", path=path))
     width = int(width_text) if width_text in ("3", "6") else (3 if zone >= 25 else 6)
     try:
         return f"EPSG:{gauss_kruger_epsg(zone, width=width, datum=datum, prefix=bool(prefixed.all()))}"
     except ValueError as exc:
-        raise InputError(f"{path}: {exc} (first point on line {first[0] if first else '?'})") from None
+        raise InputError(message("{path}: {exc} (first point on line {first})", path=path, exc=exc, first=first[0] if first else '?')) from None
 
 
 def _rings_to_polygon(rings: list[np.ndarray]) -> shapely.Geometry:
@@ -318,7 +315,7 @@ def read_boundary_txt(path, *, crs=None) -> gpd.GeoDataFrame:
     geoms, opened = [], 0
     for p in parcels:
         if not p.points:
-            raise InputError(f"{path}:{p.line}: the 地块 {p.id!r} has no points")
+            raise InputError(message("{path}:{line}: the 地块 {id!r} has no points", path=path, line=p.line, id=p.id))
         rings, current, ring_no = [], [], None
         for pt in p.points:
             if pt[1] != ring_no and current:
@@ -331,16 +328,15 @@ def read_boundary_txt(path, *, crs=None) -> gpd.GeoDataFrame:
         for ring in rings:
             xy = np.array([(pt[4], pt[3]) for pt in ring])  # easting, northing
             if len(np.unique(xy, axis=0)) < 3:
-                raise InputError(f"{path}:{ring[0][0]}: ring {ring[0][1]} of 地块 {p.id!r} has fewer than 3 "
-                                 f"distinct points")
+                raise InputError(message("{path}:{ring}: ring {ring2} of 地块 {id!r} has fewer than 3 distinct points", path=path, ring=ring[0][0], ring2=ring[0][1], id=p.id))
             if not np.array_equal(xy[0], xy[-1]):
                 xy = np.vstack([xy, xy[:1]])
                 opened += 1
             coords.append(xy)
         geoms.append(_rings_to_polygon(coords))
     if opened:
-        warnings.warn(f"{path}: {opened} ring(s) did not repeat their first point at the end; closed them",
-                      LandgisWarning, stacklevel=2)
+        warnings.warn(LandgisWarning(message("{path}: {opened} ring(s) did not repeat their first point at the end; "
+                                              "closed them", path=path, opened=opened)), stacklevel=2)
     gdf = gpd.GeoDataFrame({
         "地块编号": [p.id or None for p in parcels],
         "地块名称": [p.name or None for p in parcels],
@@ -363,8 +359,8 @@ def _dxf_crs(xs: np.ndarray, path: Path) -> str:
                 return f"EPSG:{gauss_kruger_epsg(int(zones[0]), width=3 if zones[0] >= 25 else 6)}"
             except ValueError:
                 pass
-    raise InputError(f"{path}: a DXF has no coordinate system and its eastings carry no Gauss-Krüger zone "
-                     f"number in front; say which CRS with --crs (e.g. 4526)")
+    raise InputError(message("{path}: a DXF has no coordinate system and its eastings carry no Gauss-Krüger "
+                             "zone number in front; say which CRS with --crs (e.g. 4526)", path=path))
 
 
 def read_dxf(path, *, crs=None, tolerance: float = 0.01) -> gpd.GeoDataFrame:
@@ -405,12 +401,12 @@ def read_dxf(path, *, crs=None, tolerance: float = 0.01) -> gpd.GeoDataFrame:
 
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: no such DXF file")
+        raise InputError(message("{path}: no such DXF file", path=path))
     check_size(path, "table_bytes")
     try:
         doc = ezdxf.readfile(path)
     except (ezdxf.DXFStructureError, ezdxf.DXFVersionError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"{path}: not a readable DXF file: {' '.join(str(exc).split())[:200]}") from None
+        raise InputError(message("{path}: not a readable DXF file: {items}", path=path, items=' '.join(str(exc).split())[:200])) from None
     shells, layers, open_lines = [], [], 0
     texts: list[tuple[float, float, str]] = []
     for e in doc.modelspace():
@@ -434,10 +430,10 @@ def read_dxf(path, *, crs=None, tolerance: float = 0.01) -> gpd.GeoDataFrame:
         elif kind == "MTEXT":
             texts.append((e.dxf.insert.x, e.dxf.insert.y, e.plain_text().strip()))
     if not shells:
-        raise InputError(f"{path}: no closed polylines (LWPOLYLINE/POLYLINE) to read as parcels")
+        raise InputError(message("{path}: no closed polylines (LWPOLYLINE/POLYLINE) to read as parcels", path=path))
     if open_lines:
-        warnings.warn(f"{path}: {open_lines} open polyline(s) are not parcel outlines; left out",
-                      LandgisWarning, stacklevel=2)
+        warnings.warn(LandgisWarning(message("{path}: {open_lines} open polyline(s) are not parcel outlines; left out",
+                                              path=path, open_lines=open_lines)), stacklevel=2)
     polys = shapely.polygons(shells)
     if crs is None:
         crs = _dxf_crs(shapely.bounds(polys)[:, 0], path)

@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
+from landgis.catalog import message
 from landgis.errors import LandgisError
 
 __all__ = ["divisions", "counties", "townships", "outline", "outline_meta", "SOURCE"]
@@ -39,8 +40,8 @@ def _read(name: str) -> bytes:
     try:
         raw = resources.files("landgis.registry").joinpath(name).read_bytes()
     except FileNotFoundError:
-        raise LandgisError(f"the registry file {name} is missing from landgis/registry; "
-                           "rebuild it with `python -m landgis.registry.build`") from None
+        raise LandgisError(message("the registry file {name} is missing from landgis/registry; rebuild it with "
+                                   "`python -m landgis.registry.build`", name=name)) from None
     return gzip.decompress(raw)
 
 
@@ -82,8 +83,8 @@ def _outlines() -> zipfile.ZipFile:
     try:
         raw = resources.files("landgis.registry").joinpath("outlines.zip").read_bytes()
     except FileNotFoundError:
-        raise LandgisError("the registry file outlines.zip is missing from landgis/registry; "
-                           "rebuild it with `python -m landgis.registry.build`") from None
+        raise LandgisError(message("the registry file outlines.zip is missing from landgis/registry; rebuild it "
+                                   "with `python -m landgis.registry.build`")) from None
     return zipfile.ZipFile(io.BytesIO(raw))
 
 

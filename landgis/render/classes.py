@@ -21,6 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgis.catalog import message
 from landgis.categories import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, colour_for, lookup, ramp
 from landgis.errors import InputError
 from landgis.units import DENSITY_DECIMALS, PRECISION, display_unit, factor, format_number
@@ -145,10 +146,10 @@ def values_in_unit(layer: gpd.GeoDataFrame, column: str, unit: str) -> pd.Series
     values = pd.to_numeric(layer[column], errors="coerce").astype(float)
     if values.isna().any():
         bad = list(layer.loc[values.isna(), "name"])
-        raise InputError(f"column {column!r} has no number for {'、'.join(map(str, bad))}")
+        raise InputError(message("column {column!r} has no number for {items}", column=column, items='、'.join(map(str, bad))))
     if (values < 0).any():
         bad = list(layer.loc[values < 0, "name"])
-        raise InputError(f"column {column!r} is negative for {'、'.join(map(str, bad))}")
+        raise InputError(message("column {column!r} is negative for {items}", column=column, items='、'.join(map(str, bad))))
     values = values * (1.0 if column == "density" else factor(unit))
     return pd.Series(values.to_numpy(), index=[str(n) for n in layer["name"]], name=column)
 
@@ -161,7 +162,8 @@ def resolve_column(layer: gpd.GeoDataFrame, column: str) -> str:
     if cat is not None and cat.name in layer.columns:
         return cat.name
     raise InputError(
-        f"nothing to map called {column!r}; the layer has {'、'.join([*cats, 'total', 'density'])}"
+        message("nothing to map called {column!r}; the layer has {items}, total and density", column=column,
+                items='、'.join(cats))
     )
 
 
@@ -234,7 +236,7 @@ def classify(
     if breaks is not None and scheme == "natural_breaks":
         scheme = "user"
     if scheme not in SCHEMES:
-        raise InputError(f"unknown classification scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+        raise InputError(message("unknown classification scheme {scheme!r}; use one of {items}", scheme=scheme, items=', '.join(SCHEMES)))
     values = values_in_unit(layer, column, unit)
     positive = values[values > 0]
     bins, lower, yb = _bins(positive.to_numpy(), scheme, k, breaks)
@@ -254,10 +256,10 @@ def _bins(positive: np.ndarray, scheme: str, k: int | None,
 
     if scheme == "user":
         if not breaks:
-            raise InputError("user classes need breaks, e.g. --breaks 1,5,10")
+            raise InputError(message("user classes need breaks, e.g. --breaks 1,5,10"))
         bins = [float(b) for b in breaks]
         if any(b <= 0 for b in bins) or any(b2 <= b1 for b1, b2 in zip(bins, bins[1:])):
-            raise InputError(f"breaks must be positive and increasing, got {', '.join(map(str, breaks))}")
+            raise InputError(message("breaks must be positive and increasing, got {items}", items=', '.join(map(str, breaks))))
         if len(positive) == 0:
             return bins, 0.0, np.array([], dtype=int)
         result = mapclassify.UserDefined(positive, bins=bins)
@@ -266,7 +268,7 @@ def _bins(positive: np.ndarray, scheme: str, k: int | None,
         return [], 0.0, np.array([], dtype=int)
     n_distinct = int(np.unique(np.round(positive, 9)).size)
     if k is not None and k < 1:
-        raise InputError(f"the number of classes must be at least 1, got {k}")
+        raise InputError(message("the number of classes must be at least 1, got {k}", k=k))
     k_used = min(k or default_k(n_distinct, len(positive)), n_distinct)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Numba not installed")
@@ -341,7 +343,7 @@ def classify_pooled(
     if breaks is not None and scheme == "natural_breaks":
         scheme = "user"
     if scheme not in SCHEMES:
-        raise InputError(f"unknown classification scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+        raise InputError(message("unknown classification scheme {scheme!r}; use one of {items}", scheme=scheme, items=', '.join(SCHEMES)))
     table = pd.DataFrame({c: values_in_unit(layer, c, unit) for c in columns})
     stacked = table.stack().swaplevel()  # (column, township) in column order
     stacked.index = [f"{c}|{n}" for c, n in stacked.index]

@@ -31,6 +31,7 @@ from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
 from matplotlib.text import Text
 
+from landgis.catalog import message
 from landgis.errors import LandgisError
 from landgis.printable import printable
 from landgis.render.shipped import template
@@ -69,7 +70,7 @@ def cjk_font_path() -> Path:
     """
     path = Path(str(resources.files("landgis.render") / "fontdata" / _FONT_FILE))
     if not path.is_file():  # pragma: no cover - a broken install
-        raise LandgisError(f"the CJK font {path} is missing; reinstall landgis")
+        raise LandgisError(message("the CJK font {path} is missing; reinstall landgis", path=path))
     return path
 
 

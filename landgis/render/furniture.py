@@ -22,6 +22,7 @@ from matplotlib.patches import Polygon, Rectangle
 from pyproj import CRS
 from shapely.ops import polylabel
 
+from landgis.catalog import message
 from landgis.county import County, resolve_county
 from landgis.crs import gk3_epsg, layer_centre
 from landgis.errors import InputError
@@ -48,7 +49,7 @@ def plot_crs(layer: gpd.GeoDataFrame, county: County | None = None) -> CRS:
     pyproj.CRS
     """
     if layer.crs is None:
-        raise InputError("the layer has no CRS; cannot project it for a map")
+        raise InputError(message("the layer has no CRS; cannot project it for a map"))
 
     geometry = layer.geometry
     if (geometry.isna() | geometry.is_empty).all():  # a county's townships without geometry (no layer given)

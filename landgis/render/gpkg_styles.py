@@ -29,6 +29,7 @@ import pyogrio
 from pyproj import CRS
 from shapely import get_type_id, multipolygons
 
+from landgis.catalog import message, text
 from landgis.county import County, resolve_county
 from landgis.errors import InputError
 from landgis.figures import Figures, layer_figures
@@ -182,7 +183,7 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
     u = unit_word(unit, lang)
     name = category_title(cls.column, lang)
     subtitle = (t["subtitle_density"] if cls.column == "density"
-                else t["subtitle_cat"] + (f"（{u}）" if zh else f" ({u})"))
+                else t["subtitle_cat"] + (text("gpkg.unit_suffix", lang, u=u)))
     legend = (t["legend_density"].format(u=density_word(lang)) if cls.column == "density"
               else t["legend"].format(u=u))  # density in 公顷/平方公里 whatever the unit, as on the PNG
     return MapSpec(
@@ -333,12 +334,11 @@ class StyledLayers:
 
 def _field_names(layer: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
     """Layer column → GeoPackage field (categories keep their name; the rest in the report's words)."""
-    zh = lang == "zh"
-    names = {"code": "代码" if zh else "code", "name": "乡镇" if zh else "township",
-             "name_en": "英文名" if zh else "name_en", "area_km2": "面积_平方公里" if zh else "area_km2",
-             "total": "合计" if zh else "total", "stated": "计划合计" if zh else "stated_total",
-             "density": "密度" if zh else "density", "share": "占比" if zh else "share_pct",
-             "unit": "单位" if zh else "unit"}
+    names = {"code": text("tables.code", lang), "name": text("qa.quota_headers.township", lang),
+             "name_en": text("gpkg.name_en", lang), "area_km2": text("gpkg.area_km2", lang),
+             "total": text("tables.total_row", lang), "stated": text("gpkg.stated_total", lang),
+             "density": text("gpkg.density", lang), "share": text("gpkg.share_pct", lang),
+             "unit": text("gpkg.unit", lang)}
     names.update({c: c for c in layer.attrs.get("categories") or []})
     return names
 
@@ -373,7 +373,7 @@ def _allocation_frame(layer: gpd.GeoDataFrame, specs: list[MapSpec], names: dict
 
 def class_field(value_field: str, lang: str) -> str:
     """The field holding each township's class on a map: QGIS draws by it, never by re-reading class bounds."""
-    return f"{value_field}_分级" if lang == "zh" else f"{value_field}_class"
+    return text("gpkg.class", lang, value_field=value_field)
 
 
 def _class_value(cls, township: str) -> str:
@@ -385,15 +385,15 @@ def _class_value(cls, township: str) -> str:
 def _outline_frame(layer: gpd.GeoDataFrame, crs: CRS, figs: Figures) -> gpd.GeoDataFrame:
     """The county outline with the plan's stated total (全市), the townships' sum and their difference."""
 
-    zh = figs.lang == "zh"
+    lang = figs.lang
     total = figs.total
     row = {
-        ("名称" if zh else "name"): figs.county.name,
-        ("代码" if zh else "code"): figs.county.code,
-        ("计划总量" if zh else "stated_total"): figs.number(total.stated),
-        ("乡镇合计" if zh else "township_sum"): figs.number(total.townships),
-        ("差额（计划−乡镇合计）" if zh else "difference"): figs.number(total.difference),
-        ("单位" if zh else "unit"): _unit_text(figs.unit, figs.lang),
+        (text("gpkg.name", lang)): figs.county.name,
+        (text("tables.code", lang)): figs.county.code,
+        (text("gpkg.stated_total_figure", lang)): figs.number(total.stated),
+        (text("gpkg.township_sum", lang)): figs.number(total.townships),
+        (text("gpkg.difference", lang)): figs.number(total.difference),
+        (text("gpkg.unit", lang)): _unit_text(figs.unit, figs.lang),
     }
     outline = layer.to_crs(crs).union_all()
     return gpd.GeoDataFrame(pd.DataFrame([row]), geometry=[outline], crs=crs)
@@ -412,7 +412,7 @@ def _structure_frame(layer: gpd.GeoDataFrame, figs: Figures) -> pd.DataFrame:
     cols = (["用地类型", "代码", "计划数", "乡镇合计", "差额（计划−乡镇合计）"] if zh
             else ["category", "code", "stated", "township_sum", "difference"])
     df = pd.DataFrame(rows, columns=cols)
-    df["单位" if zh else "unit"] = _unit_text(figs.unit, figs.lang)
+    df[text("gpkg.unit", figs.lang)] = _unit_text(figs.unit, figs.lang)
     return df
 
 
@@ -480,13 +480,13 @@ def _parcel_style(frame: gpd.GeoDataFrame, lang: str) -> LayerStyle:
                    Symbol(SEVERITY_COLOURS[s], stroke="#333333", stroke_width=0.25,
                           kind="marker" if marker else "fill"), value=s)
         for s in SEVERITY_ORDER)
-    return LayerStyle(name="按问题级别" if lang == "zh" else "by severity", title="按问题级别" if lang == "zh"
+    return LayerStyle(name=text("gpkg.by_severity", lang), title="按问题级别" if lang == "zh"
                       else "Parcels by severity", renderer="categorized", classes=classes, field="worst_severity",
                       display_expression='"parcel_id"', default=True)
 
 
 def _outline_style(spec: MapSpec, lang: str) -> LayerStyle:
-    return LayerStyle(name="界线" if lang == "zh" else "outline", title="行政区界线" if lang == "zh" else "Outline",
+    return LayerStyle(name=text("gpkg.outline", lang), title=text("gpkg.outline_title", lang),
                       renderer="single", classes=(StyleClass("", Symbol(None, stroke=spec.ink, stroke_width=0.7)),),
                       default=True)
 
@@ -523,7 +523,8 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
     """
     unit = display_unit(unit)  # ha, mu or m2, as on the PNG maps
     if layer.attrs.get("plan") is None:
-        raise InputError("the allocation layer carries no plan (attrs['plan']); make it with landgis.allocation.join")
+        raise InputError(message("the allocation layer carries no plan (attrs['plan']); make it with "
+                                 "landgis.allocation.join"))
     county = resolve_county(county, what="styled_layers")
     figs = layer_figures(layer, county, unit, lang, figures)
     specs = [map_spec(layer, c, unit=unit, lang=lang, county=county) for c in map_columns(layer)]
@@ -531,11 +532,11 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
     names = _field_names(layer, lang)
     u = _unit_text(unit, lang)
     frame = _allocation_frame(layer, specs, names, crs, unit, lang)
-    alias = {names[c]: (f"{c}（{u}）" if lang == "zh" else f"{c} ({u})") for c in layer.attrs["categories"]}
-    alias[names["total"]] = f"合计（{u}）" if lang == "zh" else f"total ({u})"
-    alias[names["stated"]] = f"计划合计（{u}）" if lang == "zh" else f"stated total ({u})"
-    alias[names["density"]] = f"供应强度（{density_word(lang)}）" if lang == "zh" else f"density ({density_word(lang)})"
-    alias[names["share"]] = f"占{figs.whole}比例（%）" if lang == "zh" else "share of the county's total (%)"
+    alias = {names[c]: (text("tables.category_in_unit", lang, c=c, label=u)) for c in layer.attrs["categories"]}
+    alias[names["total"]] = text("tables.total", lang, label=u)
+    alias[names["stated"]] = text("gpkg.stated_total_alias", lang, u=u)
+    alias[names["density"]] = text("gpkg.density_alias", lang, density_word=density_word(lang))
+    alias[names["share"]] = text("gpkg.share_alias", lang, whole=figs.whole)
     by_column = {s.column: s for s in specs}
     order = ["total", *[c for c in by_column if c != "total"]]  # the total is the default style
     alloc_styles = [_allocation_style(by_column[c], names, alias, lang, default=(c == "total")) for c in order]

@@ -32,6 +32,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from landgis.catalog import LANGS, table, message
 from landgis import units
 from landgis.categories import lookup
 from landgis.county import County, resolve_county
@@ -90,22 +91,7 @@ BASEMAPS: dict[str, dict[str, Any]] = {
     },
 }
 
-_STRINGS = {
-    "zh": {
-        "total": "供应总量", "density": "供应强度", "share": "占全市比例", "no_supply": "无供应",
-        "boundaries": "乡镇界线", "source": "资料来源", "credit": "界线数据",
-        "title": "{place}{year}年度土地供应计划", "labels": "乡镇名称",
-        "help_hover": "鼠标悬停查看数值，点击乡镇查看明细；右上角切换用地类型。",
-        "help_touch": "轻触乡镇查看明细；右上角图层按钮切换用地类型。",
-    },
-    "en": {
-        "total": "Total supply", "density": "Supply density", "share": "Share of county", "no_supply": "No supply",
-        "boundaries": "Township boundaries", "source": "Source", "credit": "Boundary data",
-        "title": "{place} land supply plan {year}", "labels": "Township names",
-        "help_hover": "Hover for values, click a township for its breakdown; switch categories top right.",
-        "help_touch": "Tap a township for its breakdown; switch categories with the layers button top right.",
-    },
-}
+_STRINGS = {lang: table("web", lang) for lang in LANGS}
 
 
 # --- geometry -----------------------------------------------------------------------------------
@@ -132,10 +118,10 @@ def simplify_coverage(geometry: gpd.GeoSeries, tolerance_m: float = 30.0, decima
         When the series has no CRS or an empty geometry.
     """
     if geometry.crs is None:
-        raise InputError("the township layer has no CRS: cannot simplify it in metres")
+        raise InputError(message("the township layer has no CRS: cannot simplify it in metres"))
     empty = geometry.is_empty | geometry.isna()
     if empty.any():
-        raise InputError(f"township feature(s) {list(geometry.index[empty])} have no geometry")
+        raise InputError(message("township feature(s) {index} have no geometry", index=list(geometry.index[empty])))
 
     # Overlaps or borders that do not match: feature by feature, no border moving more than the tolerance.
     out = simplify_for_drawing(geometry, geometry.estimate_utm_crs(), tolerance_m).to_crs(4326)
@@ -247,19 +233,20 @@ def web_map(
 def _check_options(layer: gpd.GeoDataFrame, lang: str, basemap: str | None, tianditu_key: str | None) -> None:
     """Raise :class:`InputError` for an unknown language or basemap, a bad 天地图 key or a layer not from the join."""
     if lang not in _STRINGS:
-        raise InputError(f"lang must be one of {', '.join(_STRINGS)}, not {lang!r}")
+        raise InputError(message("lang must be one of {items}, not {lang!r}", items=', '.join(_STRINGS), lang=lang))
     if basemap not in (None, *BASEMAPS):
-        raise InputError(f"basemap must be none, {', '.join(BASEMAPS)}; not {basemap!r}")
+        raise InputError(message("basemap must be none, {items}; not {basemap!r}", items=', '.join(BASEMAPS), basemap=basemap))
     if basemap == "tianditu" and not tianditu_key:
-        raise InputError("the 天地图 basemap needs your key: --tianditu-key KEY (apply at console.tianditu.gov.cn)")
+        raise InputError(message("the 天地图 basemap needs your key: --tianditu-key KEY (apply at "
+                                 "console.tianditu.gov.cn)"))
     if tianditu_key is not None and not re.fullmatch(r"[0-9A-Za-z]+", tianditu_key):
-        raise InputError(f"a 天地图 key is letters and digits only, got {tianditu_key!r}")
+        raise InputError(message("a 天地图 key is letters and digits only, got {tianditu_key!r}", tianditu_key=tianditu_key))
     categories = list(layer.attrs.get("categories") or [])
     missing = [c for c in ["name", "total", "density", "share", *categories] if c not in layer.columns]
     if missing:
-        raise InputError(f"the layer lacks column(s) {', '.join(missing)}: pass the output of landgis.allocation.join")
+        raise InputError(message("the layer lacks column(s) {items}: pass the output of landgis.allocation.join", items=', '.join(missing)))
     if len(layer) == 0:
-        raise InputError("the layer has no townships")
+        raise InputError(message("the layer has no townships"))
 
 
 def _run_figures(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str,

@@ -21,6 +21,7 @@ import geopandas as gpd
 import matplotlib
 from matplotlib.figure import Figure
 
+from landgis.catalog import LANGS, table, text
 from landgis.categories import NEUTRAL
 from landgis.county import County
 from landgis.figures import Figures, layer_figures
@@ -43,30 +44,19 @@ from landgis.units import format_area
 
 __all__ = ["NO_LAYER", "NO_LAYER_EN", "no_layer_line", "outline_layer", "outline_sheet", "render_outline_maps"]
 
-NO_LAYER = "未提供{county}的乡镇界线图层，本图集仅示县界与合计；请用 --boundaries XZQ.shp 提供本县三调乡镇界线（XZQ）后重新生成"
-NO_LAYER_EN = ("No township layer was given for {county}: this atlas shows the county outline and totals only; "
-               "give the county's township layer (三调 XZQ) with --boundaries XZQ.shp")
+NO_LAYER = text("outline.no_layer", "zh")
+NO_LAYER_EN = text("outline.no_layer", "en")
 #: A city's plan by district (level ``prefecture``): the layer it needs is its districts'.
-NO_DISTRICT_LAYER = ("未提供{county}的区县界线图层，本图集仅示市界与合计；请用 --boundaries XZQ.shp 提供本市各区县界线"
-                     "（县级行政区）后重新生成")
-NO_DISTRICT_LAYER_EN = ("No district layer was given for {county}: this atlas shows the city outline and totals only; "
-                        "give the city's district layer (county-level divisions) with --boundaries XZQ.shp")
+NO_DISTRICT_LAYER = text("outline.no_district_layer", "zh")
+NO_DISTRICT_LAYER_EN = text("outline.no_district_layer", "en")
 #: A plan of part of a city (成都市各区, 无锡市区, 某市市本级): not one county; its layer is the scope's own.
-NO_SCOPE_LAYER = ("本计划的范围是{scope}，不是一个县：本图集仅示{county}全市界线与计划合计；请用 --boundaries "
-                  "XZQ.shp 提供{scope}的区界（片区界线）图层后重新生成")
-NO_SCOPE_LAYER_EN = ("This plan covers part of {county} ({scope}), not one county: this atlas shows the whole city's "
-                     "outline and the plan's totals only; give a layer of the districts or areas within {scope} with "
-                     "--boundaries XZQ.shp")
+NO_SCOPE_LAYER = text("outline.no_scope_layer", "zh")
+NO_SCOPE_LAYER_EN = text("outline.no_scope_layer", "en")
 
 #: File name of the outline sheet (zh, en).
-OUTLINE_STEM = ("辖区供应总量", "county-outline")
+OUTLINE_STEM = (text("outline.file_stem", "zh"), text("outline.file_stem", "en"))
 
-_TEXT = {
-    "zh": {"subtitle": "{county}计划供应总量（未提供乡镇界线，仅示{level}界）", "table": "分类供应计划（{u}）",
-           "category": "用地类型", "total": "合计", "county": "县", "city": "市"},
-    "en": {"subtitle": "Planned supply of {county} (no township layer: outline only)", "table": "Supply by category ({u})",
-           "category": "Category", "total": "Total", "county": "county", "city": "city"},
-}
+_TEXT = {lang: table("outline", lang) for lang in LANGS}
 
 
 def no_layer_line(county: County, lang: str = "zh", scope: str | None = None) -> str:

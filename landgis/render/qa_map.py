@@ -13,6 +13,7 @@ import folium
 import numpy as np
 import shapely
 
+from landgis.catalog import message
 from landgis.errors import InputError
 from landgis.printable import printable_data
 from landgis.qa.labels import SEVERITY_LABELS  # render may import qa; qa never imports render
@@ -91,7 +92,7 @@ def qa_map(result, *, max_features: int = MAX_FEATURES) -> folium.Map:
     """
     towns = result.townships
     if towns is None or len(towns) == 0:
-        raise InputError("the QA result carries no township layer to draw")
+        raise InputError(message("the QA result carries no township layer to draw"))
     parcels = result.parcels
     rank = {"error": 0, "warning": 1, "info": 2, "ok": 3}
     has_geom = ~(parcels.geometry.isna() | parcels.geometry.is_empty).to_numpy()

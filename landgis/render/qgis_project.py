@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 from pyproj import CRS
 
+from landgis.catalog import LANGS, table
 from landgis.county import County
 from landgis.figures import Figures
 from landgis.files import atomic_path
@@ -56,14 +57,7 @@ PROJECT_NAME = "图集.qgz"
 PAGE = (297.0, 210.0)  # A4 landscape, mm
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
-_TEXT = {
-    "zh": {"title": "{place}{year}年度土地供应计划图集", "stated": "全市计划 {v} {u}",
-           "placed": "乡镇合计 {v} {u}，落到 {n} 个镇（乡）", "top": "最多：{name} {v} {u}",
-           "density": "{n} 个镇（乡）有供应", "parcels": "地块核查", "km": "公里"},
-    "en": {"title": "{place} {year} land supply plan atlas", "stated": "County (stated) {v} {u}",
-           "placed": "Townships add up to {v} {u} in {n} townships", "top": "Largest: {name} {v} {u}",
-           "density": "{n} townships with supply", "parcels": "Parcel checks", "km": "km"},
-}
+_TEXT = {lang: table("qgis", lang) for lang in LANGS}
 
 
 @dataclass

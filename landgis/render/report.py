@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import jinja2
 
+from landgis.catalog import LANGS, table, text
 from landgis.county import County
 from landgis.plan import Finding, Plan
 from landgis.printable import jinja_finalize
@@ -36,69 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["render_report"]
 
-_TEXT = {
-    "zh": {
-        "title": "{place}{year}年度土地供应计划图集",
-        "subtitle": "依据《{source}》，由 landgis {version} 生成",
-        "key_figures": "主要指标",
-        "structure": "供应结构",
-        "findings": "计划数据核对",
-        "findings_intro": "计划文本中以下数字前后不一致或需要注意，可直接引用：",
-        "no_findings": "计划各项数字前后一致：各乡镇合计等于供应总量，各类用地合计等于供应结构。",
-        "interactive": "交互地图",
-        "interactive_note": "点击右上角图层控件切换用地类型；悬停查看数值，点击查看乡镇明细。单独打开：",
-        "static_maps": "专题图",
-        "by_township": "分乡镇供应安排",
-        "tables_note": "表格下载：",
-        "qa": "地块核查",
-        "qa_kind": "问题类型", "qa_severity": "级别", "qa_count": "数量",
-        "qa_note": "核查明细：",
-        "sources": "数据来源与说明",
-        "footer": "本图集由 landgis 自动生成；各输出文件的大小与 SHA-256 校验值见 manifest.json。",
-        "total": "全市供应总量（计划）", "placed": "乡镇合计", "unplaced": "未落实到乡镇",
-        "towns": "安排供地的乡镇", "towns_value": "{n} / {of}",
-        "category": "用地类型", "code": "代码", "stated": "全市（计划）", "sum": "乡镇合计", "diff": "差额（计划−乡镇合计）",
-        "township": "乡镇", "row_total": "合计", "density": "供应强度（公顷/平方公里）", "share": "占全市比例",
-        "all": "全市（计划）", "towns_sum": "乡镇合计", "unplaced_row": "差额（计划−乡镇合计）",
-        "table": "表{n}", "figure": "图{n}", "qa_errors": "有错误的地块", "qa_id": "地块编号",
-        "qa_town": "乡镇", "qa_finding": "问题", "qa_constraints": "分乡镇三区三线核对", "scroll_hint": "表格较宽时可左右滑动。",
-        "sev": SEVERITY_WORDS["zh"],
-        "plan_source": "土地供应计划", "boundary_source": "乡镇界线", "software": "软件",
-        "parcels": "核查地块", "with_findings": "有问题的地块", "errors": "错误", "warnings": "警告",
-        "formats": {"png": "PNG", "svg": "SVG", "pdf": "PDF"},
-    },
-    "en": {
-        "title": "Land supply plan atlas: {place} {year}",
-        "subtitle": "Made by landgis {version} from “{source}”",
-        "key_figures": "Key figures",
-        "structure": "Supply by category",
-        "findings": "Checks of the plan's figures",
-        "findings_intro": "These figures of the plan do not add up or need attention:",
-        "no_findings": "The plan's figures add up: the townships sum to the total and the categories to the structure.",
-        "interactive": "Interactive map",
-        "interactive_note": "Switch categories with the layer control; hover for values, click for a township's breakdown. On its own:",
-        "static_maps": "Thematic maps",
-        "by_township": "Supply by township",
-        "tables_note": "Download the tables:",
-        "qa": "Parcel checks",
-        "qa_kind": "Kind", "qa_severity": "Severity", "qa_count": "Count",
-        "qa_note": "Details:",
-        "sources": "Sources and notes",
-        "footer": "Made by landgis; manifest.json lists every output with its size and SHA-256.",
-        "total": "County total (plan)", "placed": "Sum over townships", "unplaced": "Not placed in a township",
-        "towns": "Townships receiving land", "towns_value": "{n} / {of}",
-        "category": "Category", "code": "Code", "stated": "County (plan)", "sum": "Sum over townships",
-        "diff": "Difference (plan − townships)",
-        "township": "Township", "row_total": "Total", "density": "Supply density (ha/km²)", "share": "Share of county",
-        "all": "County (plan)", "towns_sum": "Sum over townships", "unplaced_row": "Difference (plan − townships)",
-        "table": "Table {n}", "figure": "Figure {n}", "qa_errors": "Parcels with errors", "qa_id": "Parcel",
-        "qa_town": "Township", "qa_finding": "Finding", "qa_constraints": "Constraint layers by township", "scroll_hint": "Wide tables scroll sideways.",
-        "sev": SEVERITY_WORDS["en"],
-        "plan_source": "Land supply plan", "boundary_source": "Township boundaries", "software": "Software",
-        "parcels": "Parcels checked", "with_findings": "Parcels with findings", "errors": "Errors", "warnings": "Warnings",
-        "formats": {"png": "PNG", "svg": "SVG", "pdf": "PDF"},
-    },
-}
+_TEXT = {lang: {**table("report", lang), "sev": SEVERITY_WORDS[lang],
+                "formats": {"png": "PNG", "svg": "SVG", "pdf": "PDF"}} for lang in LANGS}
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("landgis.render", "templates"),
@@ -119,11 +59,10 @@ def _captions(layer: gpd.GeoDataFrame, lang: str) -> dict[str, tuple[str, int]]:
     cats = list(layer.attrs["categories"])
 
     sheets = [*cats, "total", "density", "small-multiples", "stacked-bars"]
-    names = {"small-multiples": ("各类用地一览", "Every category"),
-             "stacked-bars": ("分乡镇用地构成", "Categories by township")}
-    out = {OUTLINE_STEM[0 if lang == "zh" else 1]: (("辖区供应总量", "County total")[0 if lang == "zh" else 1], -1)}
+    names = {"small-multiples": "report.caption_small_multiples", "stacked-bars": "report.caption_stacked_bars"}
+    out = {OUTLINE_STEM[0 if lang == "zh" else 1]: (text("report.caption_outline", lang), -1)}
     for rank, column in enumerate(sheets):
-        caption = names[column][0 if lang == "zh" else 1] if column in names else category_title(column, lang)
+        caption = text(names[column], lang) if column in names else category_title(column, lang)
         out[file_stem(layer, column, lang)] = (caption, rank)
     out[PARCEL_MAP_STEM[0 if lang == "zh" else 1]] = (PARCEL_MAP_CAPTION[0 if lang == "zh" else 1], len(sheets))
     return out

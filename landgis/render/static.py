@@ -28,6 +28,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from landgis.catalog import message, text
 from landgis import units
 from landgis.figures import Figures, layer_figures
 from landgis.categories import NEUTRAL, colour_for, lookup, ramp
@@ -310,7 +311,7 @@ def small_multiples(
     figs = layer_figures(layer, county, unit, lang, figures)
     cats = [resolve_column(layer, c) for c in (categories or layer.attrs.get("categories") or [])]
     if not cats:
-        raise InputError("the layer names no categories to draw")
+        raise InputError(message("the layer names no categories to draw"))
     with matplotlib.rc_context(rc_params()):
         # One classification over all categories (mapclassify.Pooled), so that the panels compare.
         pooled, panels = classify_pooled(layer, cats, scheme=scheme, k=k, breaks=breaks, unit=unit)
@@ -422,7 +423,7 @@ def stacked_bars(
     figs = layer_figures(layer, county, unit, lang, figures)
     cats = [resolve_column(layer, c) for c in (categories or layer.attrs.get("categories") or [])]
     if not cats:
-        raise InputError("the layer names no categories to draw")
+        raise InputError(message("the layer names no categories to draw"))
     unit = units.display_unit(unit)
     factor = units.factor(unit)
     with matplotlib.rc_context(rc_params()):
@@ -460,7 +461,7 @@ def stacked_bars(
             ax.spines[side].set_visible(False)
         ax.spines["bottom"].set_color("#888888")
         ax.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), frameon=False, fontsize=9,
-                  title="用地类别" if lang == "zh" else "Category", title_fontsize=10, alignment="left",
+                  title=t["legend_category"], title_fontsize=10, alignment="left",
                   handlelength=1.6, handleheight=1.1, labelspacing=0.8)
         ax.text(1.03, 0.0, "\n".join(figs.lines("total")), transform=ax.transAxes,
                 fontsize=9, color=MUTED, va="bottom", linespacing=1.5)
@@ -473,7 +474,8 @@ def stacked_bars(
 
 # --- writing -------------------------------------------------------------------------------
 #: File names of the sheets that are not one column's map.
-SHEET_STEMS = {"small-multiples": ("各类用地一览", "all-categories"), "stacked-bars": ("分乡镇用地构成", "by-township")}
+SHEET_STEMS = {"small-multiples": (text("sheet.stem_small_multiples", "zh"), text("sheet.stem_small_multiples", "en")),
+               "stacked-bars": (text("sheet.stem_stacked_bars", "zh"), text("sheet.stem_stacked_bars", "en"))}
 
 
 def _slug(text: str) -> str:
@@ -532,7 +534,7 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 300) -> Path:
     path = Path(path)
     fmt = path.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
-        raise InputError(f"cannot write {path.name}: format must be one of {', '.join(FORMATS)}")
+        raise InputError(message("cannot write {path_name}: format must be one of {items}", path_name=path.name, items=', '.join(FORMATS)))
     with atomic_path(path) as tmp, matplotlib.rc_context({**rc_params(), "svg.hashsalt": "landgis"}):
         fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt, fig.get_label() or path.stem),
                     facecolor="white")
@@ -594,7 +596,7 @@ def render_maps(
     formats = [f.lower().lstrip(".") for f in formats]
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise InputError(f"unknown output format {', '.join(bad) or '(none)'}; use png, svg or pdf")
+        raise InputError(message("unknown output format {items}; use png, svg or pdf", items=', '.join(bad) or '(none)'))
     out = Path(out_dir)
     plan_cats = list(layer.attrs.get("categories") or [])
     columns = [resolve_column(layer, c) for c in categories] if categories else [*plan_cats, "total", "density"]

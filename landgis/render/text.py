@@ -13,6 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 from pyproj import CRS
 
+from landgis.catalog import LANGS, message, table, text
 from landgis.figures import Figures, layer_figures
 from landgis.categories import lookup
 from landgis.county import County, find_county
@@ -37,60 +38,7 @@ __all__ = [
 ]
 
 #: The labels of every sheet, by language.
-TEXT: dict[str, dict[str, str]] = {
-    "zh": {
-        "no_supply": "无供应",
-        "total": "供应总量",
-        "density": "供应强度",
-        "subtitle_cat": "各镇（乡）计划供应面积",
-        "subtitle_density": "各镇（乡）每平方公里辖区面积的计划供应面积（公顷/平方公里）",
-        "legend": "计划供应面积（{u}）",
-        "legend_density": "供应强度（{u}）",
-        "plan": "{place}{year}年度土地供应计划",
-        "source": "资料来源：《{title}》",
-        "boundaries": "乡镇界线：{source}",
-        "crs": "坐标系：CGCS2000，3度带高斯-克吕格投影（中央经线{cm}°E）",
-        "made": "制图：landgis {v}",
-        "locator": "{county}在{pref}的位置",
-        "north": "北",
-        "km": "公里",
-        "count": "{n} 个",
-        "supplied": "{n} 个镇（乡）有供应",
-        "summary_density": "全市平均 {v} {u}",
-        "top": "最多：{name} {v}",
-        "sm_title": "{title}：各类用地供应布局（同一分级）",
-        "sm_names": "镇（乡）名称",
-        "bars_title": "{title}：各镇（乡）分类供应面积",
-        "bars_x": "计划供应面积（{u}）",
-        "county_total": "合计",
-    },
-    "en": {
-        "no_supply": "No supply",
-        "total": "Total supply",
-        "density": "Supply density",
-        "subtitle_cat": "Planned supply by township",
-        "subtitle_density": "Planned supply per km² of township area (ha/km²)",
-        "legend": "Planned supply ({u})",
-        "legend_density": "Supply density ({u})",
-        "plan": "{place} {year} land supply plan",
-        "source": "Source: {title}",
-        "boundaries": "Township boundaries: {source}",
-        "crs": "CRS: CGCS2000 / 3-degree Gauss-Krüger, central meridian {cm}°E",
-        "made": "Made with landgis {v}",
-        "locator": "{county} in {pref}",
-        "north": "N",
-        "km": "km",
-        "count": "{n}",
-        "supplied": "{n} townships with supply",
-        "summary_density": "County mean {v} {u}",
-        "top": "Largest: {name} {v}",
-        "sm_title": "{title}: supply by category (same classes)",
-        "sm_names": "Townships",
-        "bars_title": "{title}: supply by township and category",
-        "bars_x": "Planned supply ({u})",
-        "county_total": "Total",
-    },
-}
+TEXT: dict[str, dict[str, str]] = {lang: table("sheet", lang) for lang in LANGS}
 
 
 def central_meridian(crs: CRS) -> str:
@@ -102,7 +50,7 @@ def central_meridian(crs: CRS) -> str:
 
 def texts(lang: str) -> dict[str, str]:
     if lang not in TEXT:
-        raise InputError(f"language must be 'zh' or 'en', not {lang!r}")
+        raise InputError(message("language must be 'zh' or 'en', not {lang!r}", lang=lang))
     return TEXT[lang]
 
 
@@ -270,12 +218,12 @@ def footer_lines(layer: gpd.GeoDataFrame, crs: CRS, lang: str, county: County) -
     if footnote:
         note = str(footnote).rstrip("。.")
         if not note.startswith(("乡镇界线", "Township boundaries")):
-            note = ("乡镇界线：" if zh else "Township boundaries: ") + note
+            note = texts(lang)["boundaries"].format(source=note)
         lines[0] += ("。" if zh else ". ") + note
     # Attribution of the boundary data (CC BY requires it): where it comes from and its licence.
     credit = attribution(prov, lang)
     if credit:
-        lines.append(("界线数据：" if zh else "Boundary data: ") + credit)
+        lines.append(text("sheet.boundary_data", lang, credit=credit))
     lines.append(t["crs"].format(cm=central_meridian(crs)) + ("。" if zh else ". ") + t["made"].format(v=__version__))
     return lines
 

@@ -31,6 +31,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from landgis.catalog import LANGS, table
 from landgis.categories import lookup
 from landgis.county import County, resolve_county
 from landgis.files import reproducible_xlsx, write_bytes
@@ -54,54 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["write_word_report", "report_document"]
 
-_TEXT = {
-    "zh": {
-        "title": "{place}{year}年度土地供应计划图集说明",
-        "made": "由 landgis {v} 依据《{source}》生成",
-        "key": "一、主要指标", "findings": "二、计划数据核对", "tables": "三、供应安排", "maps": "四、专题图",
-        "qa": "五、地块核查", "sources": "数据来源与说明",
-        "total": "《{title}》安排国有建设用地供应总量{v}{u}。",
-        "placed": "其中落实到乡镇{v}{u}。", "no_breakdown": "{what}。", "unplaced": "其中落实到乡镇{v}{u}，另有{gap}{u}未落实到乡镇。",
-        "over": "各乡镇合计{v}{u}，比计划多{gap}{u}（乡镇合计超出计划）。",
-        "towns": "全市{of}个镇（乡）中有{n}个安排供地{none}。", "none": "，{names}无供应",
-        "top": "供应量居前的镇（乡）依次为{items}。", "top_item": "{name}（{v}{u}，占乡镇合计{p}%）", "join": "、",
-        "cats": "按用途，{items}。", "cat_item": "{name}{v}{u}（占{p}%）",
-        "no_findings": "计划各项数字前后一致：各乡镇合计等于供应总量，各类用地合计等于供应结构。",
-        "findings_intro": "计划文本中以下数字前后不一致或需要注意：",
-        "structure": "表{n}  供应结构（{u}）", "by_town": "表{n}  分乡镇供应安排（{u}）",
-        "category": "用地类型", "code": "代码", "stated": "计划数", "sum": "乡镇合计", "diff": "差额（计划−乡镇合计）",
-        "township": "乡镇", "row_total": "合计", "county": "全市（计划数）", "county_short": "全市",
-        "figure": "图", "table": "表", "dash": "—", "maps_list": "专题图共{n}幅，横向排版，见后页：{items}。",
-        "plan_source": "土地供应计划：{v}", "boundary_source": "乡镇界线：{v}",
-        "qa_summary": "核查地块{n}宗，其中有问题{k}宗：错误{e}项，警告{w}项，提示{i}项。",
-        "qa_kind": "问题类型", "qa_severity": "级别", "qa_count": "数量", "qa_table": "表{n}  地块核查问题", "qa_constraints": "表{n}  分乡镇三区三线核对",
-        "sev": SEVERITY_WORDS["zh"],
-    },
-    "en": {
-        "title": "{place} {year} land supply plan: atlas report",
-        "made": "Made by landgis {v} from “{source}”",
-        "key": "1. Key figures", "findings": "2. Checks of the plan's figures", "tables": "3. Supply",
-        "maps": "4. Maps", "qa": "5. Parcel checks", "sources": "Sources and notes",
-        "total": "“{title}” plans a total supply of {v} {u} of state-owned construction land.",
-        "placed": " {v} {u} of it are placed in townships.", "no_breakdown": " {what}.",
-        "unplaced": " {v} {u} of it are placed in townships; {gap} {u} are not placed in any township.",
-        "over": " The townships add up to {v} {u}, {gap} {u} more than the plan.",
-        "towns": " {n} of the county's {of} townships receive land{none}.", "none": "; {names} receive none",
-        "top": " The largest allocations are {items}.", "top_item": "{name} ({v} {u}, {p}% of the township sum)",
-        "join": ", ", "cats": " By category: {items}.", "cat_item": "{name} {v} {u} ({p}%)",
-        "no_findings": "The plan's figures add up: the townships sum to the total and the categories to the structure.",
-        "findings_intro": "These figures of the plan do not add up or need attention:",
-        "structure": "Table {n}  Supply by category ({u})", "by_town": "Table {n}  Supply by township ({u})",
-        "category": "Category", "code": "Code", "stated": "Stated", "sum": "Township sum", "diff": "Difference (plan − townships)",
-        "township": "Township", "row_total": "Total", "county": "County (stated)", "county_short": "County",
-        "figure": "Figure", "table": "Table", "dash": "–",
-        "maps_list": "{n} maps follow, one landscape page each: {items}.",
-        "plan_source": "Land supply plan: {v}", "boundary_source": "Township boundaries: {v}",
-        "qa_summary": "{n} parcels checked, {k} with findings: {e} errors, {w} warnings, {i} notes.",
-        "qa_kind": "Finding", "qa_severity": "Severity", "qa_count": "Count", "qa_table": "Table {n}  Parcel findings", "qa_constraints": "Table {n}  Constraint layers by township",
-        "sev": SEVERITY_WORDS["en"],
-    },
-}
+_TEXT = {lang: {**table("word", lang), "sev": SEVERITY_WORDS[lang]} for lang in LANGS}
 #: East Asian fonts of Chinese official documents: 宋体 for text, 黑体 for headings.
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
 TEXT_WIDTH_CM = 16.0  # A4 portrait, 2.5 cm margins
