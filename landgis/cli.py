@@ -12,7 +12,6 @@ import contextlib
 import errno
 import gc
 import logging
-import math
 import os
 import re
 import signal
@@ -24,9 +23,11 @@ from typing import Iterator, Sequence
 from landgis.catalog import Message, message, text, word
 from landgis import folders
 from landgis.allocation import join, plan_units
+from landgis.cli_options import (Parser, add_boundary_options, add_county_option, add_statement_timeout, breaks_arg,
+                                  classes_arg, county_arg, dpi_arg, existing_input, tolerance_arg)
 from landgis.atlas import build_atlas, check_destination
 from landgis.townships import BoundaryError, load_townships
-from landgis.county import county_of_plan_text, find_county
+from landgis.county import county_of_plan_text
 from landgis.crs import parse_crs
 from landgis.errors import InputError, LandgisError, LandgisWarning
 from landgis.extras import extra_of
@@ -52,119 +53,6 @@ from landgis.version import __version__
 __all__ = ["main"]
 
 
-# --- argument values --------------------------------------------------------------------------
-class _Parser(argparse.ArgumentParser):
-    """argparse, with its errors on one line (usage is one ``--help`` away)."""
-
-    def error(self, message: str):  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
-def _number(text: str, *, lo: float, hi: float, kind=float, what: str = "a number"):
-    """``text`` as a finite number in [lo, hi], else an argparse error naming the range."""
-    try:
-        value = kind(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected {what} from {lo:g} to {hi:g}, got {text!r}") from None
-    if not (math.isfinite(value) and lo <= value <= hi):
-        raise argparse.ArgumentTypeError(f"expected {what} from {lo:g} to {hi:g}, got {text!r}")
-    return value
-
-
-def _dpi(text: str) -> int:
-    return _number(text, lo=50, hi=1200, kind=int, what="a whole number of dots per inch")
-
-
-def _classes(text: str) -> int:
-    return _number(text, lo=2, hi=9, kind=int, what="a number of classes")
-
-
-def _tolerance(text: str) -> float:
-    return _number(text, lo=0, hi=100, what="a fraction (0.05 = 5%)")
-
-
-def _breaks(text: str) -> list[float]:
-    """``1,5,10`` (also with ，) → finite, increasing class bounds."""
-    parts = [b.strip() for b in text.replace("，", ",").split(",") if b.strip()]
-    try:
-        values = [float(b) for b in parts]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, e.g. 1,5,10; got {text!r}") from None
-    if not values or not all(math.isfinite(v) for v in values):
-        raise argparse.ArgumentTypeError(f"expected finite numbers separated by commas, e.g. 1,5,10; got {text!r}")
-    if any(b <= a for a, b in zip(values, values[1:])):
-        raise argparse.ArgumentTypeError(f"class bounds must increase, e.g. 1,5,10; got {text!r}")
-    return values
-
-
-_DURATION_UNITS = {"": 1.0, "s": 1.0, "sec": 1.0, "ms": 0.001, "m": 60.0, "min": 60.0, "h": 3600.0}
-
-
-def _duration(text: str) -> float:
-    """``300``, ``90s``, ``5min``, ``1h``, ``500ms`` → seconds (a bare number is seconds; 0: no limit)."""
-
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", text.lower())
-    if not m or m.group(2) not in _DURATION_UNITS:
-        raise argparse.ArgumentTypeError(f"expected a duration such as 300, 90s, 5min or 1h (0: no limit); "
-                                         f"got {text!r}")
-    seconds = float(m.group(1)) * _DURATION_UNITS[m.group(2)]
-    if seconds > 86400 or (0 < seconds < 0.001):
-        raise argparse.ArgumentTypeError(f"expected a duration from 1ms to 24h (0: no limit); got {text!r}")
-    return seconds
-
-
-def _add_statement_timeout(group) -> None:
-    group.add_argument("--statement-timeout", type=_duration, default=300.0, metavar="DURATION",
-                       help="longest a statement reading PostGIS may run, e.g. 90s, 5min, 1h "
-                            "(default 5min; 0: no limit)")
-
-
-def _existing_input(path: str | None, what) -> str | None:
-    """``path`` if it is a file; a folder or a missing path is "no such file" (one line)."""
-    if path is None:
-        return None
-    p = Path(path)
-    if p.is_dir():
-        raise InputError(message("{path}: is a folder, not a {what} file", path=path, what=what))
-    if not p.exists():
-        raise InputError(message("{path}: no such {what} file", path=path, what=what))
-    return path
-
-
-# --- options shared by several commands -------------------------------------------------------
-def _add_boundary_options(p: argparse.ArgumentParser, *, parcels_too: bool = False) -> None:
-    """``--boundaries`` and the options that say how to read an official township layer.
-
-    ``landgis qa`` reads a second file whose ``--layer`` and ``--crs`` they are; there the boundary
-    file's are only ``--boundary-layer`` and ``--boundary-crs`` (accepted by every command).
-    """
-    layer_opts = ("--boundary-layer",) if parcels_too else ("--layer", "--boundary-layer")
-    crs_opts = ("--boundary-crs",) if parcels_too else ("--crs", "--boundary-crs")
-    g = p.add_argument_group("township boundaries (default: the layer shipped for the county, if any)")
-    g.add_argument("--boundaries", metavar="PATH",
-                   help="township layer: Shapefile (.shp or .zip), GeoPackage, GeoJSON or KML")
-    g.add_argument(*layer_opts, dest="boundary_layer", metavar="NAME",
-                   help="layer of the boundary GeoPackage (default: its only polygon layer)")
-    g.add_argument("--name-field", metavar="FIELD", help="field with the township name (found by itself: XZQMC, 乡镇名称, NAME …)")
-    g.add_argument("--code-field", metavar="FIELD", help="field with the township code (found by itself: XZQDM …)")
-    g.add_argument(*crs_opts, dest="boundary_crs", metavar="EPSG",
-                   help="CRS of a layer that has none, e.g. 4490 or 4525 (Gauss-Krüger zone 37)")
-    g.add_argument("--gcj02", action="store_true", help="the layer was digitised on a 高德/腾讯 (GCJ-02) basemap")
-
-
-def _add_county_option(p: argparse.ArgumentParser) -> None:
-    """``--county``: every command works on the county the user names, whatever the plan says."""
-    p.add_argument("--county", metavar="CODE|NAME",
-                   help="the county (or city, for a plan by district): 441224, 怀集县, 肇庆市怀集县, 佛山市; "
-                        "default: the county the plan names")
-
-
-def _county_arg(args: argparse.Namespace):
-    """The county ``--county`` names, resolved once (None when not given)."""
-
-    return find_county(args.county) if args.county else None
-
-
 def _read_plan(args: argparse.Namespace, path, *, needs_county: bool = True):
     """The plan, read against its county: ``--county``, else the one the plan names.
 
@@ -173,8 +61,8 @@ def _read_plan(args: argparse.Namespace, path, *, needs_county: bool = True):
     draws or checks townships (``needs_county``).
     """
 
-    source = _existing_input(path, word("term.plan")) or SEED_PLAN
-    county = _county_arg(args)
+    source = existing_input(path, word("term.plan")) or SEED_PLAN
+    county = county_arg(args)
     plan = parse_plan(source, county)
     if county is None and plan.county is None:
         county_of_plan_text(plan.text, plan.place, strict=True)  # an ambiguous name: the error lists the counties
@@ -265,19 +153,19 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
                        description="Choropleths of each category, the total and the density per township "
                                    "(A4, 300 dpi PNG, SVG, PDF), a small-multiples sheet and a stacked bar chart.")
     p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped seed plan)")
-    _add_boundary_options(p)
+    add_boundary_options(p)
     p.add_argument("--category", action="append", metavar="NAME",
                    help="map only this category (repeatable; also 'total', 'density'); default: all of them. "
                         "Only those maps are written unless --extras is given")
     p.add_argument("--scheme", choices=["natural_breaks", "quantiles", "equal_interval", "user"],
                    default="natural_breaks", help="classification (default natural_breaks, i.e. Fisher-Jenks)")
-    p.add_argument("--k", type=_classes, metavar="N", help="number of classes, 2–9 (default: 3–5 by the data)")
-    p.add_argument("--breaks", metavar="B1,B2,…", type=_breaks,
+    p.add_argument("--k", type=classes_arg, metavar="N", help="number of classes, 2–9 (default: 3–5 by the data)")
+    p.add_argument("--breaks", metavar="B1,B2,…", type=breaks_arg,
                    help="user class upper bounds in --unit, e.g. 1,5,10")
     p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha",
                    help="ha 公顷 (default), mu 亩 or m2 平方米; densities are always 公顷/平方公里")
     p.add_argument("--format", default="png,svg,pdf", metavar="png,svg,pdf", help="output formats (default: all three)")
-    p.add_argument("--dpi", type=_dpi, default=300, help="PNG resolution, 50–1200 (default 300)")
+    p.add_argument("--dpi", type=dpi_arg, default=300, help="PNG resolution, 50–1200 (default 300)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the maps and messages")
     extras = p.add_mutually_exclusive_group()
     extras.add_argument("--extras", action="store_true", default=None,
@@ -316,7 +204,7 @@ def _run_map(args: argparse.Namespace) -> int:
 def _add_web(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("web", help="interactive HTML map, self-contained and offline")
     p.add_argument("file", nargs="?", metavar="FILE", help="plan text (default: the shipped seed plan)")
-    _add_boundary_options(p)
+    add_boundary_options(p)
     p.add_argument("--out", metavar="FILE.html", help="where to write (default: landgis_web.html, "
                    "or landgis_web_fragment.html with --fragment)")
     p.add_argument("--basemap", choices=["none", "osm", "tianditu", "amap"], default="none",
@@ -380,17 +268,17 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     f.add_argument("--area-field", metavar="COL", help="stated area column (面积, 用地面积 …)")
     f.add_argument("--area-unit", choices=["公顷", "亩", "平方米", "ha", "mu", "m2"],
                    help="unit of the area column (default: from its header, else guessed from the polygons)")
-    f.add_argument("--area-tolerance", type=_tolerance, default=0.05, metavar="FRACTION",
+    f.add_argument("--area-tolerance", type=tolerance_arg, default=0.05, metavar="FRACTION",
                    help="stated vs geometry area difference to flag (default 0.05 = 5%%)")
     f.add_argument("--overlap-tolerance", type=float, default=1.0, metavar="M2",
                    help="overlap between two parcels to flag, in square metres (default 1)")
-    _add_boundary_options(p, parcels_too=True)
+    add_boundary_options(p, parcels_too=True)
     _add_constraint_options(p)
     d = p.add_argument_group("PostGIS (PARCELS is a postgresql:// URL; the table with --layer SCHEMA.TABLE)")
     d.add_argument("--sql", metavar="QUERY", help="read the parcels with this one SELECT (checked first; runs read-only)")
     d.add_argument("--write-back", metavar="SCHEMA.TABLE", help="write the findings to this table")
     d.add_argument("--replace", action="store_true", help="replace the --write-back table if it exists")
-    _add_statement_timeout(d)
+    add_statement_timeout(d)
     e = p.add_argument_group("engine")
     e.add_argument("--engine", choices=["local", "dask"], default="local",
                    help="local (default) or dask: partitions on a dask.distributed cluster, results as "
@@ -428,19 +316,19 @@ def _run_qa(args: argparse.Namespace) -> int:
     url = args.parcels if is_conninfo(args.parcels) and not Path(args.parcels).exists() else None
     if not url and (args.sql or args.write_back):
         raise LandgisError(message("--sql and --write-back need PARCELS to be a postgresql:// URL"))
-    plan_path = None if args.no_plan else _existing_input(args.plan, word("term.plan"))
+    plan_path = None if args.no_plan else existing_input(args.plan, word("term.plan"))
     dest = folders.check_destination(args.out, earlier=_is_qa_folder, what=word("term.qa_result"),
                              inputs=[None if url else args.parcels, plan_path, args.boundaries])
     if args.write_back:  # refused before the work, so that a refused write-back leaves no files either
         refuse_existing(url, args.write_back, args.replace)
     if args.no_plan:
         plan = False
-        args.county_resolved = _county_arg(args)
+        args.county_resolved = county_arg(args)
         if args.county_resolved is None:
             raise InputError(message("qa --no-plan needs the county the parcels are in: give --county CODE|NAME"))
     elif args.plan is None:
-        plan = default_plan(_county_arg(args))  # the seed plan, for its own county only
-        args.county_resolved = _county_arg(args) or plan.county
+        plan = default_plan(county_arg(args))  # the seed plan, for its own county only
+        args.county_resolved = county_arg(args) or plan.county
     else:
         plan = _read_plan(args, args.plan)
     townships = _townships_from_args(args)
@@ -522,12 +410,15 @@ def _constraint_options(args: argparse.Namespace) -> dict:
             name, sep, value = str(item).partition("=")
             name, value = name.strip(), value.strip()
             if not sep or not name or not value:
-                raise InputError(f"{option}: expected NAME={'SCHEMA.TABLE' if key == 'layer' else 'QUERY'}")
+                raise InputError(message("{option}: expected NAME={what}", option=option,
+                                         what="SCHEMA.TABLE" if key == "layer" else "QUERY"))
             source = specs.get(name)
             if source is None or not is_conninfo(source if isinstance(source, str) else source.get("source")):
-                raise InputError(f"{option} {name}: give the layer's database as --constraint {name}=postgresql://…")
+                raise InputError(message("{option} {name}: give the layer's database as --constraint {name}=postgresql://…",
+                                         option=option, name=name))
             if isinstance(source, dict):
-                raise InputError(f"{option} {name}: give one table or one query for a layer, not both")
+                raise InputError(message("{option} {name}: give one table or one query for a layer, not both",
+                                         option=option, name=name))
             specs[name] = {"source": source, key: value}
     return {"constraints": specs or None, "constraint_folder": args.constraints,
             "constraint_rules": args.constraint_rules}
@@ -543,12 +434,12 @@ def _add_atlas(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("plan", nargs="?", metavar="PLAN",
                    help="plan file (.txt, .docx, .pdf); default: the shipped seed plan")
-    _add_boundary_options(p)
+    add_boundary_options(p)
     p.add_argument("--parcels", metavar="PATH", help="parcels to check (GeoPackage, Shapefile, GeoJSON, CSV/XLSX, "
                    "or postgresql://… with --parcel-layer SCHEMA.TABLE)")
     p.add_argument("--parcel-layer", metavar="NAME",
                    help="layer of the parcel GeoPackage, sheet of the workbook or SCHEMA.TABLE in PostGIS")
-    _add_statement_timeout(p)
+    add_statement_timeout(p)
     _add_constraint_options(p)
     p.add_argument("--out", metavar="DIR", help="atlas folder (default: maps/<county>-<year>)")
     p.add_argument("--unit", choices=("ha", "mu", "m2"), default="ha", help="unit of maps and tables (default: ha)")
@@ -571,11 +462,11 @@ def _run_atlas(args: argparse.Namespace) -> int:
     if parcels is not None and is_conninfo(parcels) and not Path(parcels).exists():
         parcels = pg_read.read_parcels(parcels, layer=args.parcel_layer, statement_timeout=args.statement_timeout)
     elif parcels is not None:
-        parcels = _existing_input(parcels, "parcel")
+        parcels = existing_input(parcels, "parcel")
         parcel_options = {"layer": args.parcel_layer} if args.parcel_layer else {}
     constraint_options = {k: v for k, v in _constraint_options(args).items() if v is not None}
     if constraint_options and parcels is None:
-        raise InputError("--constraint, --constraints and --constraint-rules check parcels: give --parcels too")
+        raise InputError(message("--constraint, --constraints and --constraint-rules check parcels: give --parcels too"))
     parcel_options.update(constraint_options)
     result = build_atlas(
         plan,
@@ -600,7 +491,7 @@ def _run_atlas(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
 
-    parser = _Parser(
+    parser = Parser(
         prog="landgis",
         description="Maps, checks and atlases from Chinese land supply plans (土地供应计划).",
     )
@@ -609,7 +500,7 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (_add_plan, _add_map, _add_web, _add_qa, _add_atlas):
         add(sub)
     for p in sub.choices.values():
-        _add_county_option(p)
+        add_county_option(p)
     return parser
 
 

@@ -443,8 +443,9 @@ def _refuse_another_countys_codes(codes: pd.Series, reg, where: str) -> None:
     if top == code or (code.endswith("00") and top[:4] == code[:4]) or top not in set(counties()["code"]):
         return  # the county's, a city's district, or a code no longer in use (a renamed county)
     other = find_county(top)
-    raise BoundaryError(f"{where}: its codes are of {other.label} ({top}), not of {reg.county_name} ({code}); "
-                        f"give --county {top} (county= in Python), or {reg.county_name}'s township layer")
+    raise BoundaryError(message("{where}: its codes are of {other} ({top}), not of {county} ({code}); give --county "
+                                "{top} (county= in Python), or {county}'s township layer", where=where,
+                                other=other.label, top=top, county=reg.county_name, code=code))
 
 
 def _code_str(value) -> str:

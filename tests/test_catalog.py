@@ -1,4 +1,4 @@
-"""The one catalogue of words (landgis/catalog.py): complete, Chinese without English, used by every error.
+"""The one catalogue of words (landgis/catalog/): complete, Chinese without English, used by every error.
 
 The CLI tests run the real ``landgis`` command on bad inputs, in Chinese (the default) and in English.
 """
@@ -88,11 +88,12 @@ def test_every_key_has_both_languages_with_the_same_fields():
 
 
 def test_one_entry_for_the_same_words():
-    source = (PACKAGE / "catalog.py").read_text(encoding="utf-8")
-    tree = ast.parse(source)
-    literals = {t.targets[0].id if isinstance(t, ast.Assign) else t.target.id: t.value for t in tree.body
-                if isinstance(t, (ast.Assign, ast.AnnAssign)) and getattr(t, "value", None) is not None
-                and isinstance(t.value, ast.Dict)}
+    literals = {}
+    for module in ("words.py", "messages.py"):
+        tree = ast.parse((PACKAGE / "catalog" / module).read_text(encoding="utf-8"))
+        literals.update({t.targets[0].id if isinstance(t, ast.Assign) else t.target.id: t.value for t in tree.body
+                         if isinstance(t, (ast.Assign, ast.AnnAssign)) and getattr(t, "value", None) is not None
+                         and isinstance(t.value, ast.Dict)})
     for name in ("CATALOG", "MESSAGES"):  # a repeated key in the literal would silently replace the first
         keys = Counter(ast.literal_eval(k) for k in literals[name].keys)
         assert [k for k, n in keys.items() if n > 1] == [], name

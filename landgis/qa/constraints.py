@@ -249,7 +249,7 @@ def read_constraint(name: str, path, *, layer: str | None = None, crs=None, wher
         gdf = read_parcels(str(path), layer=layer, sql=sql, statement_timeout=statement_timeout)
         path = gdf.attrs["source"]  # the redacted URL with the table: what messages and outputs name
     elif sql is not None:
-        raise InputError(f"the {name} layer: a query (sql) needs a postgresql:// URL as its source")
+        raise InputError(message("the {name} layer: a query (sql) needs a postgresql:// URL as its source", name=name))
     else:
         gdf = load_parcels(path, layer=layer, crs=crs)
     if where is not None:  # (column, values): this constraint's part of a combined layer

@@ -190,9 +190,11 @@ def _constraint_layers(constraints, folder, rules_path, statement_timeout: float
             continue
         if isinstance(spec, dict):  # {"source": URL or file, "layer": SCHEMA.TABLE or layer, "sql": SELECT}
             unknown = set(spec) - {"source", "layer", "sql"}
-            if unknown or "source" not in spec:
-                raise InputError(f"constraint {name}: expected source, layer and sql, not {', '.join(sorted(unknown))}"
-                                 if unknown else f"constraint {name}: no source given")
+            if unknown:
+                raise InputError(message("constraint {name}: expected source, layer and sql, not {items}", name=name,
+                                         items=", ".join(sorted(unknown))))
+            if "source" not in spec:
+                raise InputError(message("constraint {name}: no source given", name=name))
             layers[name] = read_constraint(name, spec["source"], layer=spec.get("layer"), sql=spec.get("sql"),
                                            statement_timeout=statement_timeout)
             continue

@@ -254,8 +254,9 @@ def _run_figures(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str,
     """The run's figures, or the layer's own when none are handed on; they must be in the map's unit and language."""
     figs = layer_figures(layer, county, unit, lang, figures)
     if (units.display_unit(figs.unit), figs.lang) != (unit, lang):
-        raise InputError(f"the figures are in {figs.unit}/{figs.lang}, the map in {unit}/{lang}: "
-                         "compute them with the map's unit and language")
+        raise InputError(message("the figures are in {figs_unit}/{figs_lang}, the map in {unit}/{lang}: compute them "
+                                 "with the map's unit and language", figs_unit=figs.unit, figs_lang=figs.lang,
+                                 unit=unit, lang=lang))
     return figs
 
 

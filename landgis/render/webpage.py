@@ -28,6 +28,7 @@ import folium
 import xstatic.pkg.leaflet as xl
 from branca.element import Figure
 
+from landgis.catalog import message
 from landgis.errors import InputError, LandgisError
 from landgis.files import write_bytes
 from landgis.render.fonts import webfont_css
@@ -58,8 +59,8 @@ def strip_cdn(m: folium.Map) -> None:
             links = getattr(el, attr, None) or []
             unknown = [name for name, _ in links if name not in _KNOWN_ASSETS | _DROPPABLE]
             if unknown:
-                raise LandgisError(f"{type(el).__name__} needs {', '.join(unknown)} from a CDN; it cannot be "
-                                   "inlined for an offline map")
+                raise LandgisError(message("{name} needs {items} from a CDN; it cannot be inlined for an offline map",
+                                           name=type(el).__name__, items=", ".join(unknown)))
             if links:
                 setattr(el, attr, [])
     if isinstance(fig, Figure):  # links left by an earlier render
@@ -107,7 +108,8 @@ def _offline_check(html: str) -> None:
                       r"((?:https?:)?//[^\"'\s>]*)", html, re.I)
     hits += re.findall(r"url\(\s*[\"']?((?:https?:)?//[^\"')\s]*)", html, re.I)
     if hits:
-        raise LandgisError(f"the map still references {', '.join(hits[:3])}: it is not self-contained")
+        raise LandgisError(message("the map still references {items}: it is not self-contained",
+                                   items=", ".join(hits[:3])))
 
 
 def _without_tiles(html: str, m: folium.Map) -> str:
@@ -120,7 +122,7 @@ def _without_tiles(html: str, m: folium.Map) -> str:
 
 def _check_height(height: str) -> None:
     if not _CSS_LENGTH.fullmatch(height):
-        raise InputError(f"height must be a CSS length such as 560px or 70vh, not {height!r}")
+        raise InputError(message("height must be a CSS length such as 560px or 70vh, not {height!r}", height=height))
 
 
 def self_contained_html(m: folium.Map, extra_text: str = "") -> str:
@@ -203,7 +205,8 @@ def fragment_html(m: folium.Map, extra_text: str = "", *, height: str = "560px",
     script = fig.script.render()
     quoted = json.dumps(map_id)
     if script.count(quoted) != 1:  # folium's L.map("map_…", …); our own scripts use the variable
-        raise LandgisError(f"cannot find the map's container id in its script ({script.count(quoted)} times)")
+        raise LandgisError(message("cannot find the map's container id in its script ({count} times)",
+                                   count=script.count(quoted)))
     rename = template("fragment_rename.js", autoescape=False).render(map_id=map_id)  # map_id is ours: map_ + hex
     html = template("fragment.html").render(box_id=box_id, height=height, header=header, assets=assets,
                                             body=fig.html.render(), rename=rename,

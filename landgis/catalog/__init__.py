@@ -1,0 +1,152 @@
+"""Every word landgis says to a person, in Chinese and English: one catalogue, one lookup.
+
+Outputs (maps, reports, workbooks, the QA files) take their words from :data:`CATALOG` through
+:func:`text`; each entry has both languages. Error messages are :class:`Message` objects: their
+English template is their key in :data:`MESSAGES` (gettext's msgid), so ``str(error)`` stays English for a
+program that calls landgis, and the ``landgis`` command prints :meth:`Message.render` in ``--lang``.
+
+This module imports nothing of landgis: every other module may use it.
+
+Examples
+--------
+>>> text("sheet.north", "zh"), text("sheet.north", "en")
+('北', 'N')
+>>> str(message("no such file: {path}", path="计划.txt"))
+'no such file: 计划.txt'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from landgis.catalog.messages import MESSAGES
+from landgis.catalog.words import CATALOG
+
+__all__ = ["LANGS", "CATALOG", "MESSAGES", "Message", "text", "table", "message", "word", "either"]
+
+#: The languages of every output and message; Chinese is the default.
+LANGS: tuple[str, ...] = ("zh", "en")
+
+
+def _lang(lang: str) -> str:
+    return "en" if lang == "en" else "zh"
+
+
+def _entry(key: str) -> dict[str, str]:
+    value = CATALOG[key]
+    while isinstance(value, str):
+        value = CATALOG[value]
+    return value
+
+
+def text(key: str, lang: str = "zh", /, **params) -> str:
+    """The catalogue's words for ``key`` in ``lang`` (``zh`` unless ``en``), ``{fields}`` filled from ``params``.
+
+    Examples
+    --------
+    >>> text("sheet.count", "zh", n=3), text("sheet.count", "en", n=3)
+    ('3 个', '3')
+    >>> text("unit.mu", "en")
+    'mu'
+    """
+    words = _entry(key)[_lang(lang)]
+    return words.format(**_rendered(params, lang)) if params else words
+
+
+def table(section: str, lang: str = "zh") -> dict[str, str]:
+    """Every entry of one section (``"sheet"``, ``"qa.sheets"`` …) in ``lang``, keyed without the section.
+
+    Examples
+    --------
+    >>> table("severity", "en")["info"]
+    'note'
+    """
+    head = section + "."
+    return {key[len(head):]: _entry(key)[_lang(lang)] for key in CATALOG
+            if key.startswith(head) and "." not in key[len(head):]}
+
+
+class Message:
+    """A message for a person: rendered in either language, English when printed with ``str``.
+
+    ``template`` is English with ``{fields}``; its Chinese is ``MESSAGES[template]``. A field whose value is a
+    :class:`Message` (such as :func:`word`) is rendered in the same language.
+
+    Examples
+    --------
+    >>> m = message("{what} has no column {name!r}", what=word("term.plan"), name="用途")
+    >>> str(m)
+    "plan has no column '用途'"
+    >>> m.render("zh")
+    "计划没有字段 '用途'"
+    """
+
+    __slots__ = ("template", "params", "key", "given")
+
+    def __init__(self, template: str, params: Mapping | None = None, key: str | None = None,
+                 given: Mapping[str, str] | None = None) -> None:
+        self.template, self.params, self.key, self.given = template, dict(params or {}), key, given
+
+    def render(self, lang: str = "en") -> str:
+        """The message in ``lang``; a template without a Chinese translation stays English."""
+        if self.given is not None:
+            return self.given[_lang(lang)]
+        if self.key is not None:
+            return text(self.key, lang, **self.params)
+        words = MESSAGES.get(self.template, self.template) if _lang(lang) == "zh" else self.template
+        return words.format(**_rendered(self.params, lang))
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        return f"Message({self.template!r}, {self.params!r})"
+
+    def __add__(self, other):  # "message" + " more" keeps working for code that appends
+        return str(self) + other
+
+    def __radd__(self, other):
+        return other + str(self)
+
+
+def message(template: str, /, **params) -> Message:
+    """An error or warning message: English ``template`` (a key of :data:`MESSAGES`) and its fields.
+
+    Examples
+    --------
+    >>> message("no such file: {path}", path="a.txt").render("zh")
+    '找不到文件：a.txt'
+    """
+    return Message(template, params)
+
+
+def word(key: str, /, **params) -> Message:
+    """The catalogue entry ``key`` as a field of a :class:`Message`, rendered in the message's language.
+
+    Examples
+    --------
+    >>> word("term.parcel").render("zh")
+    '地块'
+    """
+    return Message(key, params, key=key)
+
+
+def either(zh: str, en: str) -> Message:
+    """Words already made in both languages (a county's own line), as a field of a :class:`Message`.
+
+    Examples
+    --------
+    >>> either("未提供乡镇界线图层", "no township layer").render("zh")
+    '未提供乡镇界线图层'
+    """
+    return Message(en, given={"zh": zh, "en": en})
+
+
+def _rendered(params: Mapping, lang: str) -> dict:
+    """The fields in ``lang``: a message, or an error carrying one, is rendered; anything else is kept."""
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, BaseException) and v.args and isinstance(v.args[0], Message):
+            v = v.args[0]
+        out[k] = v.render(lang) if isinstance(v, Message) else v
+    return out

@@ -1,0 +1,132 @@
+"""The ``landgis`` command's argument values and the options several of its commands share.
+
+argparse type functions check a value where it is typed (``--dpi 20000`` is one line, exit 2); the
+option groups (township layer, county) are declared once for every command that takes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+from pathlib import Path
+
+from landgis.catalog import message
+from landgis.county import find_county
+from landgis.errors import InputError
+
+__all__ = ["Parser", "number_arg", "dpi_arg", "classes_arg", "tolerance_arg", "breaks_arg", "duration_arg",
+           "add_statement_timeout", "existing_input", "add_boundary_options", "add_county_option", "county_arg"]
+
+
+# --- argument values --------------------------------------------------------------------------
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (usage is one ``--help`` away)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def number_arg(text: str, *, lo: float, hi: float, kind=float, what: str = "a number"):
+    """``text`` as a finite number in [lo, hi], else an argparse error naming the range."""
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {what} from {lo:g} to {hi:g}, got {text!r}") from None
+    if not (math.isfinite(value) and lo <= value <= hi):
+        raise argparse.ArgumentTypeError(f"expected {what} from {lo:g} to {hi:g}, got {text!r}")
+    return value
+
+
+def dpi_arg(text: str) -> int:
+    return number_arg(text, lo=50, hi=1200, kind=int, what="a whole number of dots per inch")
+
+
+def classes_arg(text: str) -> int:
+    return number_arg(text, lo=2, hi=9, kind=int, what="a number of classes")
+
+
+def tolerance_arg(text: str) -> float:
+    return number_arg(text, lo=0, hi=100, what="a fraction (0.05 = 5%)")
+
+
+def breaks_arg(text: str) -> list[float]:
+    """``1,5,10`` (also with ，) → finite, increasing class bounds."""
+    parts = [b.strip() for b in text.replace("，", ",").split(",") if b.strip()]
+    try:
+        values = [float(b) for b in parts]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, e.g. 1,5,10; got {text!r}") from None
+    if not values or not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(f"expected finite numbers separated by commas, e.g. 1,5,10; got {text!r}")
+    if any(b <= a for a, b in zip(values, values[1:])):
+        raise argparse.ArgumentTypeError(f"class bounds must increase, e.g. 1,5,10; got {text!r}")
+    return values
+
+
+_DURATION_UNITS = {"": 1.0, "s": 1.0, "sec": 1.0, "ms": 0.001, "m": 60.0, "min": 60.0, "h": 3600.0}
+
+
+def duration_arg(text: str) -> float:
+    """``300``, ``90s``, ``5min``, ``1h``, ``500ms`` → seconds (a bare number is seconds; 0: no limit)."""
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", text.lower())
+    if not m or m.group(2) not in _DURATION_UNITS:
+        raise argparse.ArgumentTypeError(f"expected a duration such as 300, 90s, 5min or 1h (0: no limit); "
+                                         f"got {text!r}")
+    seconds = float(m.group(1)) * _DURATION_UNITS[m.group(2)]
+    if seconds > 86400 or (0 < seconds < 0.001):
+        raise argparse.ArgumentTypeError(f"expected a duration from 1ms to 24h (0: no limit); got {text!r}")
+    return seconds
+
+
+def add_statement_timeout(group) -> None:
+    group.add_argument("--statement-timeout", type=duration_arg, default=300.0, metavar="DURATION",
+                       help="longest a statement reading PostGIS may run, e.g. 90s, 5min, 1h "
+                            "(default 5min; 0: no limit)")
+
+
+def existing_input(path: str | None, what) -> str | None:
+    """``path`` if it is a file; a folder or a missing path is "no such file" (one line)."""
+    if path is None:
+        return None
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(message("{path}: is a folder, not a {what} file", path=path, what=what))
+    if not p.exists():
+        raise InputError(message("{path}: no such {what} file", path=path, what=what))
+    return path
+
+
+# --- options shared by several commands -------------------------------------------------------
+def add_boundary_options(p: argparse.ArgumentParser, *, parcels_too: bool = False) -> None:
+    """``--boundaries`` and the options that say how to read an official township layer.
+
+    ``landgis qa`` reads a second file whose ``--layer`` and ``--crs`` they are; there the boundary
+    file's are only ``--boundary-layer`` and ``--boundary-crs`` (accepted by every command).
+    """
+    layer_opts = ("--boundary-layer",) if parcels_too else ("--layer", "--boundary-layer")
+    crs_opts = ("--boundary-crs",) if parcels_too else ("--crs", "--boundary-crs")
+    g = p.add_argument_group("township boundaries (default: the layer shipped for the county, if any)")
+    g.add_argument("--boundaries", metavar="PATH",
+                   help="township layer: Shapefile (.shp or .zip), GeoPackage, GeoJSON or KML")
+    g.add_argument(*layer_opts, dest="boundary_layer", metavar="NAME",
+                   help="layer of the boundary GeoPackage (default: its only polygon layer)")
+    g.add_argument("--name-field", metavar="FIELD", help="field with the township name (found by itself: XZQMC, 乡镇名称, NAME …)")
+    g.add_argument("--code-field", metavar="FIELD", help="field with the township code (found by itself: XZQDM …)")
+    g.add_argument(*crs_opts, dest="boundary_crs", metavar="EPSG",
+                   help="CRS of a layer that has none, e.g. 4490 or 4525 (Gauss-Krüger zone 37)")
+    g.add_argument("--gcj02", action="store_true", help="the layer was digitised on a 高德/腾讯 (GCJ-02) basemap")
+
+
+def add_county_option(p: argparse.ArgumentParser) -> None:
+    """``--county``: every command works on the county the user names, whatever the plan says."""
+    p.add_argument("--county", metavar="CODE|NAME",
+                   help="the county (or city, for a plan by district): 441224, 怀集县, 肇庆市怀集县, 佛山市; "
+                        "default: the county the plan names")
+
+
+def county_arg(args: argparse.Namespace):
+    """The county ``--county`` names, resolved once (None when not given)."""
+
+    return find_county(args.county) if args.county else None
