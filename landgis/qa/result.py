@@ -96,6 +96,9 @@ class QAResult:
         The same added up per township (where the parcels lie) × layer.
     constraint_layers : dict or None
         The constraint layers checked against, ``{name: GeoDataFrame}`` (drawn by the QA map).
+    execution : landgis.qa.execution.Execution or None
+        The plan's execution (计划执行情况) where the parcels carry a supply date or method and a plan
+        was given (local engine).
     """
 
     parcels: gpd.GeoDataFrame
@@ -108,6 +111,7 @@ class QAResult:
     constraints: pd.DataFrame | None = None
     constraints_by_township: pd.DataFrame | None = None
     constraint_layers: dict | None = None
+    execution: object | None = None
 
     def has(self, severity: str) -> bool:
         """Whether a finding of ``severity`` or worse exists (``"error"`` or ``"warning"``)."""

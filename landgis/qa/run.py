@@ -24,6 +24,7 @@ from landgis.qa.across import duplicate_geometries, duplicate_ids, overlaps
 from landgis.qa.checks import Context, guess_area_unit
 from landgis.qa.constraints import (check_constraints, constraints_by_township, find_constraint_files,
                                     load_rules, read_constraint)
+from landgis.qa.execution import execution, find_supply_fields
 from landgis.qa.labels import SEVERITIES
 from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
 from landgis.qa.pg_connect import STATEMENT_TIMEOUT
@@ -47,7 +48,7 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
        layer: str | None = None, crs=None, x_field: str | None = None, y_field: str | None = None,
        sql: str | None = None, out_dir=None, partition_rows: int = engines.PARTITION_ROWS,
        statement_timeout: float | None = STATEMENT_TIMEOUT, constraints=None, constraint_folder=None,
-       constraint_rules=None) -> QAResult:
+       constraint_rules=None, date_field: str | None = None, method_field: str | None = None) -> QAResult:
     """Check parcels against the townships and the plan's quotas.
 
     Parameters
@@ -104,6 +105,10 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
         A folder whose layers are recognised by their usual names (YJJBNT, STBHHX, CZKFBJ, 永久基本农田 …).
     constraint_rules : str or pathlib.Path, optional
         A JSON file of rules like ``landgis/data/constraint_rules.json`` (the default rules).
+    date_field, method_field : str, optional
+        The parcels' supply date and supply method columns for the plan's execution (计划执行情况,
+        :mod:`landgis.qa.execution`); by default found by their usual names (供地日期, 签订日期 …;
+        供地方式, 出让方式 …). Local engine only.
     statement_timeout : float, optional
         With a PostGIS URL: seconds each reading statement may run, on the client and on the dask
         workers, before the server cancels it (default 300; 0 or None: no limit).
@@ -139,6 +144,8 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
         the_county, townships, plan = _inputs(townships, plan, county)
         fields, ctx = _context(sample, townships, plan, the_county, source, id_field, township_field,
                                category_field, area_field, area_unit, area_tolerance, overlap_tolerance)
+        supply_fields = find_supply_fields([c for c in sample.columns if c != sample.geometry.name],
+                                           date_field=date_field, method_field=method_field, source=source)
         if engine == "dask":
             return _run_dask(gdf if gdf is not None else source_path, sample, ctx, plan, townships, fields,
                              source, out_dir, crs=crs or sample.crs, layer=layer, scheduler=scheduler,
@@ -150,8 +157,11 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     duplicate_geometries(added, findings, members)
     overlaps(added, ctx, findings)
     table = check_constraints(added, layers, rules, ctx.crs_area, findings) if layers else None
-    quota = reconcile(booked(added, repeated_rows(added)), plan, findings, ctx.registry)
+    repeats = repeated_rows(added)
+    quota = reconcile(booked(added, repeats), plan, findings, ctx.registry)
     result = assemble(gdf, added, findings, quota, townships, fields, source, engine, plan, members)
+    if plan is not None and (supply_fields["date"] or supply_fields["method"]):
+        result.execution = execution(added, gdf, supply_fields, plan, ctx.registry, repeats)
     if table is not None:
         result.constraints = table
         result.constraints_by_township = constraints_by_township(table)
