@@ -15,7 +15,7 @@ from landgis.severity import SEVERITY_WORDS
 
 __all__ = ["SEVERITIES", "SEVERITY_OF", "KIND_ORDER", "KIND_LABELS", "KIND_LABELS_EN", "SEVERITY_LABELS",
            "FINDING_COLUMNS", "GROUP_COLUMNS", "FINDING_HEADERS", "GROUP_HEADERS", "QUOTA_HEADERS",
-           "QUOTA_STATUS", "CONSTRAINT_HEADERS", "SHEETS", "QA_NOTES", "GEOS_REASONS", "geos_reason", "kind_label",
+           "QUOTA_STATUS", "CONSTRAINT_HEADERS", "EXECUTION_HEADERS", "EXECUTION_WORDS_EN", "SHEETS", "QA_NOTES", "GEOS_REASONS", "geos_reason", "kind_label",
            "finding", "to_json"]
 
 #: Severities, worst first. A parcel with no finding has ``worst_severity == "ok"``.
@@ -154,12 +154,33 @@ CONSTRAINT_HEADERS: dict[str, dict[str, str]] = {
            "features": "features", "township_found": "township", "category": "category",
            "parcels_overlapping": "parcels overlapping", "parcels_outside": "parcels outside"},
 }
+#: Headers of the execution tables (``execution.csv``/``.xlsx``, 计划执行情况), by language; ``{u}`` is the unit.
+EXECUTION_HEADERS: dict[str, dict[str, str]] = {
+    "zh": {"table": "统计项", "township": "乡镇", "category": "用地类型", "period": "时段", "method": "供应方式",
+           "planned_ha": "计划面积（{u}）", "supplied_ha": "已供应面积（{u}）", "rate": "执行率",
+           "n_parcels": "已供应地块数", "cells": "分乡镇分类", "periods": "分时段", "methods": "分供应方式",
+           "total": "合计", "not_given": "计划未列", "note": "说明"},
+    "en": {"table": "table", "township": "township", "category": "category", "period": "period",
+           "method": "supply method", "planned_ha": "planned ({u})", "supplied_ha": "supplied ({u})",
+           "rate": "rate", "n_parcels": "parcels supplied", "cells": "by township and category",
+           "periods": "by period", "methods": "by method", "total": "total", "not_given": "not in the plan",
+           "note": "note"},
+}
+#: Supply methods and periods in English (the Chinese are the canonical names, :mod:`landgis.plan.splits`).
+EXECUTION_WORDS_EN: dict[str, str] = {
+    "出让": "transfer (出让)", "划拨": "allocation (划拨)", "租赁": "lease (租赁)", "作价出资": "capital contribution (作价出资)",
+    "授权经营": "authorised operation (授权经营)", "（未填供应方式）": "(no method given)",
+    "第一季度": "Q1", "第二季度": "Q2", "第三季度": "Q3", "第四季度": "Q4", "上半年": "first half", "下半年": "second half",
+    "计划时序以外": "outside the plan's schedule",
+}
 #: Sheet names of the QA workbooks, by language.
 SHEETS: dict[str, dict[str, str]] = {
     "zh": {"findings": "问题清单", "by_kind": "问题统计", "quota_note": "说明", "quota": "配额核对",
-           "constraints": "管控图层核对", "constraints_by_township": "分乡镇管控核对"},
+           "constraints": "管控图层核对", "constraints_by_township": "分乡镇管控核对",
+           "execution_note": "执行情况说明", "execution": "计划执行情况"},
     "en": {"findings": "findings", "by_kind": "findings by kind", "quota_note": "basis", "quota": "quota",
-           "constraints": "constraints", "constraints_by_township": "constraints by township"},
+           "constraints": "constraints", "constraints_by_township": "constraints by township",
+           "execution_note": "execution basis", "execution": "plan execution"},
 }
 #: The other words of the QA files, by language.
 QA_NOTES: dict[str, dict[str, str]] = {

@@ -20,8 +20,10 @@ from pyproj import CRS
 from landgis.extras import lazy
 from landgis.files import atomic_path, csv_bytes, write_csv, write_xlsx
 from landgis.qa.across import group_overlaps
+from landgis.qa.execution import execution_table
 from landgis.qa.labels import (
     CONSTRAINT_HEADERS,
+    EXECUTION_HEADERS,
     FINDING_COLUMNS,
     FINDING_HEADERS,
     GROUP_HEADERS,
@@ -299,7 +301,26 @@ def write_qa(result: QAResult, out_dir, *, lang: str = "zh", unit: str = "ha", o
     written.append(_write_table(_groups_for_people(result.groups, lang), out / "finding_groups.csv", "csv"))
     if result.constraints is not None:
         written += _write_constraints(result, out, lang, unit)
+    if result.execution is not None:
+        written += write_execution(result.execution, out, lang=lang, unit=unit)
     return written
+
+
+def write_execution(ex, out: Path, *, lang: str = "zh", unit: str = "ha") -> list[Path]:
+    """execution.csv (计划执行情况: the table, then the notes as 说明 rows) and execution.xlsx (a first sheet
+    with the notes, then the table)."""
+    lang, unit = _lang(lang), unit_key(unit)
+    words, sheets = QA_NOTES[lang], SHEETS[lang]
+    table = execution_table(ex, lang, unit)
+    notes = ex.note_texts(lang)
+    u = UNIT_LABELS_EN[unit] if lang == "en" else UNIT_LABELS[unit]
+    note = pd.DataFrame({words["item"]: [words["basis"]] + [words["note"]] * (len(notes) - 1) + [words["unit"]],
+                         words["note"]: [*notes, u]})
+    h = EXECUTION_HEADERS[lang]
+    with_notes = pd.concat([table, pd.DataFrame({h["table"]: words["note"], h["note"]: notes})], ignore_index=True)
+    with_notes = with_notes.astype({c: object for c in with_notes.columns if with_notes[c].dtype.kind not in "f"})
+    return [_write_table(for_file(with_notes), out / "execution.csv", "csv"),
+            write_xlsx({sheets["execution_note"]: note, sheets["execution"]: for_file(table)}, out / "execution.xlsx")]
 
 
 def _round(values: pd.Series, decimals: int) -> pd.Series:
