@@ -135,6 +135,9 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     if engine not in ("local", "dask"):
         raise InputError(f"unknown QA engine {engine!r}; expected 'local' or 'dask'")
     rules, layers = _constraint_layers(constraints, constraint_folder, constraint_rules)
+    if (date_field or method_field) and engine == "dask":
+        raise InputError("the plan's execution (--date-field, --method-field) is not computed by the dask engine yet; "
+                         "use --engine local")
     if layers and engine == "dask":
         raise InputError("constraint layers (--constraint, --constraints) are not checked by the dask engine yet; "
                          "use --engine local")
