@@ -21,7 +21,7 @@ from landgis.plan.splits import METHODS, method_name, period_months, quarter_of_
 from landgis.qa.parcels import _pick
 from landgis.qa.quota import _LEFT, _allocations, _located
 
-__all__ = ["DATE_NAMES", "METHOD_NAMES", "NOTES", "Execution", "find_supply_fields", "execution", "parse_date"]
+__all__ = ["DATE_NAMES", "METHOD_NAMES", "NOTES", "execution_table", "rate_text", "Execution", "find_supply_fields", "execution", "parse_date"]
 
 #: Headers of a parcel's supply date, most specific first (compared like the other fields).
 DATE_NAMES = ("供地日期", "供应日期", "合同签订日期", "签订日期", "出让合同签订日期", "成交日期", "出让日期",
@@ -291,10 +291,11 @@ def _methods(supplied: pd.DataFrame, plan, notes: list, column: str) -> pd.DataF
     return df[["method", "planned_ha", "supplied_ha", "rate", "n_parcels"]]
 
 
-def execution_table(ex: Execution, lang: str = "zh", unit: str = "ha") -> pd.DataFrame:
+def execution_table(ex: Execution, lang: str = "zh", unit: str = "ha", exact: bool = False) -> pd.DataFrame:
     """The execution as one table for people: a block per comparison (分乡镇分类, 分时段, 分供应方式),
     each closed by a 合计 row; areas in ``unit`` at table precision, the rate to 4 places, and a
-    note where the plan gives no figure (never a zero).
+    note where the plan gives no figure (never a zero). ``exact``: areas and rates unrounded (for writers
+    that format them, so that nothing is rounded twice).
 
     Examples
     --------
@@ -335,8 +336,20 @@ def execution_table(ex: Execution, lang: str = "zh", unit: str = "ha") -> pd.Dat
     out = out.where(out.notna(), None).astype({"planned_ha": float, "supplied_ha": float, "rate": float})
     places = PRECISION[unit]["table"]
     for col in ("planned_ha", "supplied_ha"):
-        out[col] = [v if pd.isna(v) else float(f"{v * factor(unit):.{places}f}") for v in out[col]]
-    out["rate"] = [v if pd.isna(v) else float(f"{v:.4f}") for v in out["rate"]]
+        out[col] = [v if pd.isna(v) else v * factor(unit) if exact else float(f"{v * factor(unit):.{places}f}")
+                    for v in out[col]]
+    out["rate"] = [v if pd.isna(v) or exact else float(f"{v:.4f}") for v in out["rate"]]
     out["n_parcels"] = out["n_parcels"].astype("Int64")
     u = UNIT_LABELS_EN[unit] if lang == "en" else UNIT_LABELS[unit]
     return out.rename(columns={k: h[k].format(u=u) for k in cols})
+
+
+def rate_text(rate) -> str:
+    """An execution rate as people read it: ``21.7%``, or ``–`` where there is none.
+
+    Examples
+    --------
+    >>> rate_text(0.217279), rate_text(float("nan")), rate_text(None)
+    ('21.7%', '–', '–')
+    """
+    return "–" if rate is None or pd.isna(rate) else f"{rate * 100:.1f}%"

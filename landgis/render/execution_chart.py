@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from landgis import units
-from landgis.qa.execution import Execution
+from landgis.qa.execution import Execution, rate_text
 from landgis.qa.labels import EXECUTION_WORDS_EN
 from landgis.render.fonts import pin_font, rc_params
 from landgis.render.furniture import INK, MUTED, footer, header, page
@@ -38,8 +38,7 @@ _PLANNED = "#c9d3de"
 _SUPPLIED = "#2f6f9f"
 
 
-def _rate(value: float) -> str:
-    return "–" if value is None or not np.isfinite(value) else f"{value * 100:.1f}%"
+_rate = rate_text
 
 
 def _bars(ax, names: list[str], planned, supplied, rates, t: dict, unit: str) -> None:

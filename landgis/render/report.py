@@ -51,6 +51,9 @@ _TEXT = {
         "qa": "地块核查",
         "qa_kind": "问题类型", "qa_severity": "级别", "qa_count": "数量",
         "qa_note": "核查明细：",
+        "execution": "计划执行情况", "exec_item": "统计项", "exec_name": "名称", "exec_planned": "计划（{u}）",
+        "exec_supplied": "已供应（{u}）", "exec_rate": "执行率", "exec_n": "地块数", "exec_table": "计划执行情况",
+        "exec_chart": "计划执行情况：计划与已供应", "exec_note": "明细：",
         "sources": "数据来源与说明",
         "footer": "本图集由 landgis 自动生成；各输出文件的大小与 SHA-256 校验值见 manifest.json。",
         "total": "全市供应总量（计划）", "placed": "乡镇合计", "unplaced": "未落实到乡镇",
@@ -81,6 +84,9 @@ _TEXT = {
         "qa": "Parcel checks",
         "qa_kind": "Kind", "qa_severity": "Severity", "qa_count": "Count",
         "qa_note": "Details:",
+        "execution": "The plan's execution", "exec_item": "Table", "exec_name": "Item", "exec_planned": "Planned ({u})",
+        "exec_supplied": "Supplied ({u})", "exec_rate": "Rate", "exec_n": "Parcels", "exec_table": "The plan's execution",
+        "exec_chart": "The plan's execution: planned and supplied", "exec_note": "Details:",
         "sources": "Sources and notes",
         "footer": "Made by landgis; manifest.json lists every output with its size and SHA-256.",
         "total": "County total (plan)", "placed": "Sum over townships", "unplaced": "Not placed in a township",
@@ -186,6 +192,7 @@ def render_report(
         figures=_figures(static_files, atlas_dir, layer, t, lang),
         towns=_township_table(plan, figs, layer, t, label),
         qa=_qa_context(qa, t, lang) if qa is not None else None,
+        execution=_execution_context(qa, atlas_dir, t, lang, unit, label) if qa is not None else None,
         sources=_sources(plan, plan_title, layer, t, lang),
     )
     # The font subset must cover every character of the page, so render once to collect them.
@@ -344,3 +351,43 @@ def _qa_context(qa: QAResult, t: dict, lang: str, limit: int = 200) -> dict:
             errors.append({"id": str(r.parcel_id), "township": town, "finding": str(r.message)})
     return {"cards": cards, "kinds": kinds, "errors": errors, "more_errors": len(bad) - len(errors),
             "links": ["qa/qa_map.html", "qa/findings.xlsx", "qa/findings.csv", "qa/quota.xlsx", "qa/parcels.gpkg"]}
+
+
+#: Where the atlas draws the execution chart, relative to the atlas folder.
+EXECUTION_CHART = Path("qa") / "execution.png"
+
+
+def _execution_context(qa: QAResult, atlas_dir: Path, t: dict, lang: str, unit: str, label: str) -> dict | None:
+    """The plan's execution (计划执行情况): its chart, the rows by period and method and the overall total,
+    and the notes that say what could not be compared; None when the parcels carry no date or method."""
+    from landgis.qa.execution import execution_table, rate_text
+    from landgis.units import PRECISION
+
+    ex = getattr(qa, "execution", None)
+    if ex is None:
+        return None
+    table = execution_table(ex, lang, unit, exact=True)
+    places = PRECISION[unit]["table"]
+    cols = list(table.columns)  # table, township, category, period, method, planned, supplied, rate, n, note
+    first = table[cols[0]].iloc[0] if len(table) else None
+    rows = []
+    for r in table.itertuples(index=False):
+        is_cells = r[0] == first
+        if is_cells and r[1] not in (("合计", "total")):
+            continue
+        name = r[1] if is_cells else (r[3] or r[4])
+        rows.append({"item": r[0], "name": name, "planned": _num(r[5], places, r[9]), "supplied": _num(r[6], places),
+                     "rate": rate_text(r[7]), "n": int(r[8]),
+                     "sum": name in ("合计", "total")})
+    chart = atlas_dir / EXECUTION_CHART
+    return {"rows": rows, "notes": ex.note_texts(lang),
+            "chart": _preview(chart) if chart.exists() else None,
+            "header": [t["exec_item"], t["exec_name"], t["exec_planned"].format(u=label),
+                       t["exec_supplied"].format(u=label), t["exec_rate"], t["exec_n"]],
+            "links": ["qa/execution.xlsx", "qa/execution.csv", EXECUTION_CHART.as_posix()]}
+
+
+def _num(value, places: int, note=None) -> str:
+    if value is None or value != value:
+        return note or "–"
+    return f"{value:,.{places}f}"

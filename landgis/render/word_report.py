@@ -74,6 +74,9 @@ _TEXT = {
         "plan_source": "土地供应计划：{v}", "boundary_source": "乡镇界线：{v}",
         "qa_summary": "核查地块{n}宗，其中有问题{k}宗：错误{e}项，警告{w}项，提示{i}项。",
         "qa_kind": "问题类型", "qa_severity": "级别", "qa_count": "数量", "qa_table": "表{n}  地块核查问题",
+        "execution": "计划执行情况", "exec_table": "表{n}  计划执行情况（{u}）", "exec_chart": "计划执行情况：计划与已供应",
+        "exec_item": "统计项", "exec_name": "名称", "exec_planned": "计划", "exec_supplied": "已供应", "exec_rate": "执行率",
+        "exec_n": "地块数", "exec_summary": "按地块实际所在乡镇和图形面积统计，已供应{v}{u}，为乡镇计划合计{p}{u}的{r}。",
         "sev": SEVERITY_WORDS["zh"],
     },
     "en": {
@@ -98,6 +101,11 @@ _TEXT = {
         "plan_source": "Land supply plan: {v}", "boundary_source": "Township boundaries: {v}",
         "qa_summary": "{n} parcels checked, {k} with findings: {e} errors, {w} warnings, {i} notes.",
         "qa_kind": "Finding", "qa_severity": "Severity", "qa_count": "Count", "qa_table": "Table {n}  Parcel findings",
+        "execution": "The plan's execution", "exec_table": "Table {n}  The plan's execution ({u})",
+        "exec_chart": "The plan's execution: planned and supplied", "exec_item": "Table", "exec_name": "Item",
+        "exec_planned": "Planned", "exec_supplied": "Supplied", "exec_rate": "Rate", "exec_n": "Parcels",
+        "exec_summary": "Counted where the parcels lie with their drawn area, {v} {u} are supplied, {r} of the "
+                        "townships' planned {p} {u}.",
         "sev": SEVERITY_WORDS["en"],
     },
 }
@@ -455,6 +463,8 @@ def report_document(*, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFr
     _page_orientation(doc, landscape=False)
     if qa is not None:
         _qa_section(doc, qa, ctx.t, lang, n_tables + 1)
+        if getattr(qa, "execution", None) is not None:
+            _execution_section(doc, qa.execution, ctx, atlas_dir, n_tables + 1 + bool(len(qa.findings)))
     _sources_section(doc, ctx)
     return doc
 
@@ -477,6 +487,47 @@ def _qa_section(doc: DocxDocument, qa: QAResult, t: dict, lang: str, n_table: in
                  t["sev"].get(r.severity, r.severity), str(int(r.count))] for r in counts.itertuples()]
         _caption_text(doc, t["qa_table"].format(n=n_table))
         _table(doc, [t["qa_kind"], t["qa_severity"], t["qa_count"]], rows, numeric_from=2)
+
+
+def _execution_section(doc: DocxDocument, ex, ctx: _Context, atlas_dir: Path, n_table: int) -> None:
+    """计划执行情况: the overall rate, the table by period and method (and the total), the chart and the notes."""
+    from landgis.qa.execution import execution_table, rate_text
+    from landgis.render.report import EXECUTION_CHART
+    from landgis.units import PRECISION, unit_key
+
+    t, lang = ctx.t, ctx.lang
+    table = execution_table(ex, lang, ctx.unit, exact=True)
+    places = PRECISION[unit_key(ctx.unit)]["table"]
+
+    def num(v) -> str:
+        return f"{v:,.{places}f}"
+
+    doc.add_heading(t["execution"], level=2)
+    first = table.iloc[0, 0] if len(table) else None
+    u = ctx.u
+    rows, bold = [], set()
+    for r in table.itertuples(index=False):
+        is_cells = r[0] == first
+        if is_cells and r[1] not in ("合计", "total"):
+            continue
+        name = r[1] if is_cells else (r[3] or r[4])
+        if name in ("合计", "total"):
+            bold.add(len(rows))
+        if is_cells:
+            doc.add_paragraph(t["exec_summary"].format(v=num(r[6]), u=u, p=num(r[5]), r=rate_text(r[7])))
+        rows.append([r[0], name, r[9] if r[5] is None or r[5] != r[5] else num(r[5]), num(r[6]), rate_text(r[7]),
+                     str(int(r[8]))])
+    _caption_text(doc, t["exec_table"].format(n=n_table, u=u))
+    _table(doc, [t["exec_item"], t["exec_name"], t["exec_planned"], t["exec_supplied"], t["exec_rate"], t["exec_n"]],
+           rows, numeric_from=2, bold_rows=bold, dash=t["dash"])
+    chart = atlas_dir / EXECUTION_CHART
+    if chart.exists():
+        doc.add_picture(io.BytesIO(palette_png(chart, 2000, dpi=300)), width=Cm(TEXT_WIDTH_CM))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+        _caption_text(doc, t["exec_chart"])
+    for note in ex.note_texts(lang):
+        doc.add_paragraph(printable(note))
 
 
 def write_word_report(path: str | Path, *, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame,
