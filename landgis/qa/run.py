@@ -150,9 +150,13 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
         supply_fields = find_supply_fields([c for c in sample.columns if c != sample.geometry.name],
                                            date_field=date_field, method_field=method_field, source=source)
         if engine == "dask":
-            return _run_dask(gdf if gdf is not None else source_path, sample, ctx, plan, townships, fields,
-                             source, out_dir, crs=crs or sample.crs, layer=layer, scheduler=scheduler,
-                             progress=progress, partition_rows=partition_rows)
+            result = _run_dask(gdf if gdf is not None else source_path, sample, ctx, plan, townships, fields,
+                               source, out_dir, crs=crs or sample.crs, layer=layer, scheduler=scheduler,
+                               progress=progress, partition_rows=partition_rows)
+            if supply_fields["date"] or supply_fields["method"]:  # said, not silently skipped
+                result.summary["execution"] = ("not computed: the plan's execution (计划执行情况) needs "
+                                               "--engine local")
+            return result
     added, findings = engines.run_local(gdf, ctx, progress)
     added = added.sort_index()
     members: list[pd.DataFrame] = []
