@@ -18,6 +18,7 @@ from landgis.crs import equal_area_crs, layer_centre
 from landgis.errors import InputError
 from landgis.plan import SEED_PLAN, parse_plan
 from landgis.qa import qa, write_qa
+from landgis.qa.result import format_summary
 from landgis.qa.execution import find_supply_fields, parse_date
 from landgis.render.execution_chart import execution_chart
 from landgis.render.fonts import cjk_font_path
@@ -106,6 +107,7 @@ def test_by_period_and_method(result):
 
 
 def test_qa_files(result, tmp_path):
+    assert "计划执行情况：已供应 8.0000 公顷" in format_summary(result)
     write_qa(result, tmp_path / "zh", unit="mu")
     csv = pd.read_csv(tmp_path / "zh" / "execution.csv", encoding="utf-8-sig")
     assert list(csv.columns) == ["统计项", "乡镇", "用地类型", "时段", "供应方式", "计划面积（亩）", "已供应面积（亩）",

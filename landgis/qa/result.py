@@ -20,7 +20,7 @@ from pyproj import CRS
 from landgis.extras import lazy
 from landgis.files import atomic_path, csv_bytes, write_csv, write_xlsx
 from landgis.qa.across import group_overlaps
-from landgis.qa.execution import execution_table
+from landgis.qa.execution import execution_table, rate_text
 from landgis.qa.labels import (
     CONSTRAINT_HEADERS,
     EXECUTION_HEADERS,
@@ -462,12 +462,14 @@ _SUMMARY = {
                    "问题：{w_error} {error}，{w_warning} {warning}，{w_info} {info}",
            "kind": "  {severity}  {label}（{kind}）：{count}",
            "over": "指标超出 {n} 项：", "sep": "；", "cell": "{township}{category} +{ha:.4f}公顷",
-           "total": "地块面积合计 {booked_ha:.4f} 公顷，计划安排 {allocated_ha:.4f} 公顷"},
+           "total": "地块面积合计 {booked_ha:.4f} 公顷，计划安排 {allocated_ha:.4f} 公顷",
+           "execution": "计划执行情况：已供应 {supplied:.4f} 公顷，执行率 {rate}（见 execution.csv）"},
     "en": {"head": "{n_parcels} parcels, {n_with_findings} with findings; "
                    "findings: {error} {w_error}, {warning} {w_warning}, {info} {w_info}",
            "kind": "  {severity}  {label} ({kind}): {count}",
            "over": "{n} quota cells over: ", "sep": "; ", "cell": "{township} {category} +{ha:.4f} ha",
-           "total": "parcels add up to {booked_ha:.4f} ha; the plan allocates {allocated_ha:.4f} ha"},
+           "total": "parcels add up to {booked_ha:.4f} ha; the plan allocates {allocated_ha:.4f} ha",
+           "execution": "the plan's execution: {supplied:.4f} ha supplied, rate {rate} (see execution.csv)"},
 }
 
 
@@ -486,6 +488,10 @@ def format_summary(result: QAResult, lang: str = "zh") -> str:
             t["cell"].format(township=r.township, category=r.category, ha=r.difference_ha)
             for r in over.itertuples()))
     lines.append(t["total"].format(**s))
+    if result.execution is not None:
+        cells = result.execution.cells
+        supplied, planned = float(cells["supplied_ha"].sum()), float(cells["planned_ha"].sum())
+        lines.append(t["execution"].format(supplied=supplied, rate=rate_text(supplied / planned if planned else None)))
     return "\n".join(lines)
 
 
