@@ -29,13 +29,15 @@ from landgis.files import write_csv, write_text, write_xlsx
 from landgis.folders import remove_stale, staged_folder
 from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
 from landgis.qa import qa, write_qa
+from landgis.render.execution_chart import execution_chart
 from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
 from landgis.render.parcel_map import render_parcel_map
 from landgis.render.outline import no_layer_line, outline_layer, render_outline_maps
 from landgis.render.qa_map import write_qa_map
 from landgis.render.qgis_project import write_qgis_outputs
-from landgis.render.report import render_report
-from landgis.render.static import render_maps
+from landgis.render.report import EXECUTION_CHART, render_report
+from landgis.render.static import render_maps, save_figure
+from landgis.render.text import plan_name
 from landgis.render.word_report import write_word_report
 from landgis.secrets import display
 from landgis.severity import severity_word
@@ -256,6 +258,9 @@ def _check_parcels(run: _Run, parcels, parcel_options: dict | None, work: Path) 
     result = qa(parcels, run.towns, run.plan, county=run.county, **(parcel_options or {}))
     write_qa(result, work / "qa", lang=run.lang, unit=run.unit)
     write_qa_map(result, work / "qa" / "qa_map.html")
+    if result.execution is not None:
+        chart = execution_chart(result.execution, title=plan_name(run.plan) or "", unit=run.unit, lang=run.lang)
+        save_figure(chart, work / EXECUTION_CHART, dpi=200)
     return result
 
 

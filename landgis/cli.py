@@ -266,6 +266,7 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     f.add_argument("--township-field", metavar="COL", help="declared township column (所属乡镇, 乡镇 …)")
     f.add_argument("--category-field", metavar="COL", help="land-use category column (用地类型, 用途 …)")
     f.add_argument("--area-field", metavar="COL", help="stated area column (面积, 用地面积 …)")
+    _add_supply_fields(f)
     f.add_argument("--area-unit", choices=["公顷", "亩", "平方米", "ha", "mu", "m2"],
                    help="unit of the area column (default: from its header, else guessed from the polygons)")
     f.add_argument("--area-tolerance", type=tolerance_arg, default=0.05, metavar="FRACTION",
@@ -345,6 +346,14 @@ def _run_qa(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_supply_fields(group) -> None:
+    """--date-field and --method-field: the parcels' supply date and method, for the plan's execution."""
+    group.add_argument("--date-field", metavar="COL",
+                       help="supply date column for the plan's execution (found by itself: 供地日期, 签订日期 …)")
+    group.add_argument("--method-field", metavar="COL",
+                       help="supply method column for the plan's execution (found by itself: 供地方式, 出让方式 …)")
+
+
 def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, plan):
     """Check the parcels, write back and write every QA output into ``work``: (result, files relative to it)."""
     out_crs = parse_crs(args.out_crs, "--out-crs") if args.out_crs else None
@@ -354,6 +363,7 @@ def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, p
         args.parcels, townships, plan, county=args.county_resolved, sql=args.sql,
         id_field=args.id_field, township_field=args.township_field, category_field=args.category_field,
         area_field=args.area_field, area_unit=args.area_unit, area_tolerance=args.area_tolerance,
+        date_field=args.date_field, method_field=args.method_field,
         overlap_tolerance=args.overlap_tolerance,
         engine=args.engine, scheduler=args.scheduler, progress=not args.quiet and sys.stderr.isatty(),
         statement_timeout=args.statement_timeout,
@@ -437,6 +447,7 @@ def _add_atlas(sub: argparse._SubParsersAction) -> None:
     add_boundary_options(p)
     p.add_argument("--parcels", metavar="PATH", help="parcels to check (GeoPackage, Shapefile, GeoJSON, CSV/XLSX, "
                    "or postgresql://… with --parcel-layer SCHEMA.TABLE)")
+    _add_supply_fields(p)
     p.add_argument("--parcel-layer", metavar="NAME",
                    help="layer of the parcel GeoPackage, sheet of the workbook or SCHEMA.TABLE in PostGIS")
     add_statement_timeout(p)
@@ -468,6 +479,9 @@ def _run_atlas(args: argparse.Namespace) -> int:
     if constraint_options and parcels is None:
         raise InputError(message("--constraint, --constraints and --constraint-rules check parcels: give --parcels too"))
     parcel_options.update(constraint_options)
+    if parcels is not None:
+        parcel_options.update({k: v for k, v in (("date_field", args.date_field), ("method_field", args.method_field))
+                               if v is not None})
     result = build_atlas(
         plan,
         county=args.county_resolved,

@@ -56,7 +56,7 @@ def test_every_area_figure_appears_in_the_ledger_exactly_once(text):
     assert (plan.ledger["role"] == "unplaced").sum() == 0  # a plan in the usual wording is read whole
     counts = plan.figure_counts
     assert counts["read"] == sum(printed.values()) == counts["used"] + counts["set_aside"]
-    # the previous year, the comparison, the quarter and the bracketed 亩 are set aside, each with a reason
+    # the previous year, the comparison and the bracketed 亩 are set aside, each with a reason (a quarter is 时序)
     aside = plan.ledger[plan.ledger["role"] == "set_aside"]
     assert aside["reason"].str.len().gt(0).all() and len(aside) >= 2
 

@@ -5,8 +5,9 @@ How a plan is read (any county, any year):
 1. The text (from .txt/.docx/.pdf, see :mod:`landgis.plan.read`) is folded with NFKC, so full-width
    digits and punctuation read like ASCII ones.
 2. Sections and sentences about other years (上年度计划执行情况, ``2025年度，全市实际供应…``,
-   ``比2025年度减少…``) are set aside, as are quarter splits (第一季度…), supply-mode splits
-   (出让/划拨) and sub-categories (``（其中保障性住房用地…）``).
+   ``比2025年度减少…``) are set aside, as are sub-categories (``（其中保障性住房用地…）``). A figure of
+   one supply method (拟以出让方式供应…) or one period (第一季度…) is the plan's 方式/时序
+   (:mod:`landgis.plan.splits`); other splits (存量/新增, 前三季度 …) are set aside.
 3. Every area figure (:mod:`landgis.plan.mentions`) is read with the words just before it, which say
    what it is (:mod:`landgis.plan.context`): the county total, a township or a land-use category.
    Category figures after a township belong to it; before any township, to the structure.
@@ -39,6 +40,7 @@ from landgis.plan.context import (
     _PRIOR_SENTENCE,
     _STRUCT_WORDS,
     _SUB_MARK,
+    SPLIT_REASON,
     SUBCATEGORY_WORDS,
     Context,
 )
@@ -59,6 +61,7 @@ from landgis.plan.mentions import (
 )
 from landgis.plan.model import Plan, PlanParseError
 from landgis.plan.read import fold, read_plan_text
+from landgis.plan.splits import split_of
 from landgis.plan.tables import find_tables, read_table
 from landgis.units import to_hectares
 
@@ -158,11 +161,11 @@ class _Assembler:
                 for f in [f for f in live if f.kind == "township"]:
                     st.add_sub_item(f.name, st.category or "", header[0], f.value, f.unit)
                 live = [f for f in live if f.kind != "township"]
-            for f in figs:
+            for k, f in enumerate(figs):
                 if f.kind == "ignore":
                     if f.reason == "未识别的面积":
                         st.enter(f.value, f.unit, "unplaced", reason="未能识别此数字是什么", label=f.label)
-                    else:
+                    elif not self._split(f, figs[:k]):
                         st.set_aside(f.value, f.unit, f.reason, f.label)
             kinds = [f.kind for f in live]
             if st.category and "category" not in kinds and any(k in ("township", "total_weak") for k in kinds):
@@ -173,6 +176,18 @@ class _Assembler:
                 self._township_first(live)
             if kinds == ["category"] and st.town is None:
                 st.category = live[0].name  # （一）住宅用地24.45公顷。按镇分：太和镇16.39公顷…
+
+    def _split(self, fig: Mention, before: list[Mention]) -> bool:
+        """Enter a figure of one supply method or one period (拟以出让方式供应…, 第一季度…) as the plan's
+        split; False (it stays set aside) when it is another split, or a part of a category or area
+        read before it in the clause (住宅用地30公顷，其中出让20公顷)."""
+        if fig.reason != SPLIT_REASON or any(f.kind in ("category", "township", "sub_item") for f in before):
+            return False
+        split = split_of(fig.label)
+        if split is None:
+            return False
+        self.ledger.add_split(*split, fig.value, fig.unit, fig.label)
+        return True
 
     def _subset(self, sentence: str) -> bool:
         """``上述用地中，包括城市更新项目约66公顷。其中，住宅用地39公顷…``: a subset of the figures already read
@@ -528,6 +543,8 @@ class _Assembler:
             ignored=tuple(st.ignored),
             ledger=ledger_frame(st.entries, st.found, self.lines, self.original),
             groups_ha={g: ha(v) for g, v in st.groups.items()},
+            methods_ha={m: ha(v) for m, v in st.methods.items()},
+            schedule_ha={p: ha(v) for p, v in st.schedule.items()},
             sub_items=tuple((sc, p, n, to_hectares(v, u)) for sc, p, n, v, u in st.sub_items),
             report=self.report,
             title=self.report[1] or None if self.report else None,

@@ -45,6 +45,9 @@ _IGNORE_WORDS = re.compile(
     r"季度|[0-9一二三四五六七八九十]+月|上半年|下半年|出让|划拨|租赁|作价|协议|招拍挂|新增|存量|储备|批而未供|"
     r"闲置|征收|农用地|耕地|未利用地|增减挂钩|城乡|已供|实际|完成|年均|期间|规划期|十[一二三四五六]五"
 )
+#: Why a figure of a split (季度, 出让, 存量 …) is not a category: the assembler keeps one method's or one
+#: period's (:mod:`landgis.plan.splits`) and sets the others aside with this reason.
+SPLIT_REASON = "分季度/分方式/存量新增等拆分"
 _SUB_MARK = re.compile(r"^\s*(?:其中|含|包括|包含)")
 _PRIOR_SECTION = re.compile(r"上年|上一年|去年|执行情况|完成情况|实施情况|回顾|供应情况")
 _PRIOR_SENTENCE = re.compile(r"执行情况|上年度|上一年度|去年")  # unless the sentence names the plan year
@@ -428,7 +431,7 @@ class Context:
             fig.kind, fig.reason = "ignore", "单个地块（项目）的面积，不是计划的分类或总量"
             return
         if self.set_aside_words(label):
-            fig.kind, fig.reason = "ignore", "分季度/分方式/存量新增等拆分"
+            fig.kind, fig.reason = "ignore", SPLIT_REASON
             return
         if _COUNTED_ELSEWHERE.match(fig.after):
             fig.kind, fig.reason = "ignore", "原文说明已计入别处，不重复计入"

@@ -165,6 +165,8 @@ def plan_to_dict(plan: Plan, findings: list[Finding] | None = None, unit: str = 
         "unknown_categories": list(plan.unknown_categories),
         "groups_ha": dict(plan.groups_ha),
         "sub_items_ha": [{"scope": sc, "parent": p, "name": n, "ha": h} for sc, p, n, h in plan.sub_items],
+        "methods_ha": dict(plan.methods_ha),
+        "schedule_ha": dict(plan.schedule_ha),
         "figures": plan.figure_counts,
         "findings": [_finding_dict(f) for f in (findings or [])],
         "ledger": _ledger_records(plan),

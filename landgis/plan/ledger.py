@@ -27,10 +27,12 @@ ROLES = {
     "township_total": "乡镇（区域）合计",
     "township_category": "乡镇分类",
     "sub_item": "其中项",
+    "method": "供应方式",
+    "schedule": "供应时序",
     "set_aside": "未计入",
     "unplaced": "未归类",
 }
-USED_ROLES = ("total", "structure", "group", "township_total", "township_category", "sub_item")
+USED_ROLES = ("total", "structure", "group", "township_total", "township_category", "sub_item", "method", "schedule")
 
 
 @dataclass
@@ -57,6 +59,8 @@ class Ledger:
     town_totals: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
     alloc: dict[tuple[str, str], tuple[Decimal, str]] = field(default_factory=dict)
     sub_items: list[tuple[str, str, str, Decimal, str]] = field(default_factory=list)  # scope, parent, name, v, u
+    methods: dict[str, tuple[Decimal, str]] = field(default_factory=dict)  # 出让 → figure (供应方式)
+    schedule: dict[str, tuple[Decimal, str]] = field(default_factory=dict)  # 第一季度 → figure (供应时序)
     no_supply: list[str] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
     found: list[tuple[int, Decimal, str]] = field(default_factory=list)  # every figure of the text
@@ -115,6 +119,24 @@ class Ledger:
 
     def add_town_total(self, town: str, value: Decimal, unit: str) -> bool:
         return self._put(self.town_totals, town, value, unit, "township_total", town, town)
+
+    def add_split(self, kind: str, name: str, value: Decimal, unit: str, label: str = "") -> bool:
+        """Enter one supply method's (``kind="method"``) or one period's (``"schedule"``) figure.
+
+        A second figure for the same method or period is set aside when equal, else left unplaced.
+        """
+        table = self.methods if kind == "method" else self.schedule
+        if name in table:
+            old = table[name]
+            if to_hectares(*old) == to_hectares(value, unit):
+                self.set_aside(value, unit, f"与前文{name}（{ROLES[kind]}）相同，不重复计入", label)
+            else:
+                self.enter(value, unit, "unplaced", name, f"与前文{name}（{ROLES[kind]}）{old[0]}{old[1]}不一致，保留前者",
+                           label=label)
+            return False
+        table[name] = (value, unit)
+        self.enter(value, unit, kind, name, label=label)
+        return True
 
     def add_total(self, value: Decimal, unit: str, label: str = "", approx: bool = False) -> bool:
         """Enter the plan's total; a rounded one (近15800亩, a headline's) gives way to the exact one."""

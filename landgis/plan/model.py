@@ -73,10 +73,16 @@ class Plan:
     ledger : pandas.DataFrame
         Every area figure of the text once, in text order: ``line`` (1-based), ``text`` (the line as
         written), ``figure``, ``value``, ``unit``, ``hectares``, ``role`` (total, structure, group,
-        township_total, township_category, sub_item, set_aside, unplaced), ``role_zh``, ``what``
+        township_total, township_category, sub_item, method, schedule, set_aside, unplaced), ``role_zh``, ``what``
         and ``reason``.
     groups_ha : dict of str to Decimal
         Groupings the plan states (经营性用地, 产业用地 …): not categories, never counted twice.
+    methods_ha : dict of str to Decimal
+        The plan's 供应方式: hectares per supply method (出让, 划拨, 租赁, 作价出资 …), in text order;
+        empty where the plan gives none (:mod:`landgis.plan.splits`).
+    schedule_ha : dict of str to Decimal
+        The plan's 时序: hectares per period (第一季度 …, 3月, 上半年), in text order; empty where the
+        plan gives none.
     sub_items : tuple of (scope, parent, name, hectares)
         其中 sub-items (保障性住房 …) of a category, scope ``"structure"`` or an area name.
     report : tuple of (str, str) or None
@@ -109,6 +115,8 @@ class Plan:
     ignored: tuple[str, ...] = field(default=(), repr=False)
     ledger: pd.DataFrame | None = field(default=None, repr=False)
     groups_ha: dict[str, Decimal] = field(default_factory=dict, repr=False)
+    methods_ha: dict[str, Decimal] = field(default_factory=dict, repr=False)
+    schedule_ha: dict[str, Decimal] = field(default_factory=dict, repr=False)
     sub_items: tuple[tuple[str, str, str, Decimal], ...] = field(default=(), repr=False)
     report: tuple[str, str] | None = field(default=None, repr=False)
     title: str | None = field(default=None, repr=False)

@@ -21,8 +21,10 @@ from landgis.catalog import LANGS, table, text
 from landgis.extras import lazy
 from landgis.files import atomic_path, csv_bytes, write_csv, write_xlsx
 from landgis.qa.across import group_overlaps
+from landgis.qa.execution import execution_table, rate_text
 from landgis.qa.labels import (
     CONSTRAINT_HEADERS,
+    EXECUTION_HEADERS,
     FINDING_COLUMNS,
     FINDING_HEADERS,
     GROUP_HEADERS,
@@ -99,6 +101,9 @@ class QAResult:
         The same added up per township (where the parcels lie) × layer.
     constraint_layers : dict or None
         The constraint layers checked against, ``{name: GeoDataFrame}`` (drawn by the QA map).
+    execution : landgis.qa.execution.Execution or None
+        The plan's execution (计划执行情况) where the parcels carry a supply date or method and a plan
+        was given (local engine).
     """
 
     parcels: gpd.GeoDataFrame
@@ -111,6 +116,7 @@ class QAResult:
     constraints: pd.DataFrame | None = None
     constraints_by_township: pd.DataFrame | None = None
     constraint_layers: dict | None = None
+    execution: object | None = None
 
     def has(self, severity: str) -> bool:
         """Whether a finding of ``severity`` or worse exists (``"error"`` or ``"warning"``)."""
@@ -298,7 +304,26 @@ def write_qa(result: QAResult, out_dir, *, lang: str = "zh", unit: str = "ha", o
     written.append(_write_table(_groups_for_people(result.groups, lang), out / "finding_groups.csv", "csv"))
     if result.constraints is not None:
         written += _write_constraints(result, out, lang, unit)
+    if result.execution is not None:
+        written += write_execution(result.execution, out, lang=lang, unit=unit)
     return written
+
+
+def write_execution(ex, out: Path, *, lang: str = "zh", unit: str = "ha") -> list[Path]:
+    """execution.csv (计划执行情况: the table, then the notes as 说明 rows) and execution.xlsx (a first sheet
+    with the notes, then the table)."""
+    lang, unit = _lang(lang), unit_key(unit)
+    words, sheets = QA_NOTES[lang], SHEETS[lang]
+    table = execution_table(ex, lang, unit)
+    notes = ex.note_texts(lang)
+    u = UNIT_LABELS_EN[unit] if lang == "en" else UNIT_LABELS[unit]
+    note = pd.DataFrame({words["item"]: [words["basis"]] + [words["note"]] * (len(notes) - 1) + [words["unit"]],
+                         words["note"]: [*notes, u]})
+    h = EXECUTION_HEADERS[lang]
+    with_notes = pd.concat([table, pd.DataFrame({h["table"]: words["note"], h["note"]: notes})], ignore_index=True)
+    with_notes = with_notes.astype({c: object for c in with_notes.columns if with_notes[c].dtype.kind not in "f"})
+    return [_write_table(for_file(with_notes), out / "execution.csv", "csv"),
+            write_xlsx({sheets["execution_note"]: note, sheets["execution"]: for_file(table)}, out / "execution.xlsx")]
 
 
 def _round(values: pd.Series, decimals: int) -> pd.Series:
@@ -486,6 +511,10 @@ def format_summary(result: QAResult, lang: str = "zh") -> str:
             t["cell"].format(township=r.township, category=r.category, ha=r.difference_ha)
             for r in over.itertuples()))
     lines.append(t["total"].format(**s))
+    if result.execution is not None:
+        cells = result.execution.cells
+        supplied, planned = float(cells["supplied_ha"].sum()), float(cells["planned_ha"].sum())
+        lines.append(t["execution"].format(supplied=supplied, rate=rate_text(supplied / planned if planned else None)))
     return "\n".join(lines)
 
 

@@ -25,6 +25,7 @@ from landgis.qa.across import duplicate_geometries, duplicate_ids, overlaps
 from landgis.qa.checks import Context, guess_area_unit
 from landgis.qa.constraints import (check_constraints, constraints_by_township, find_constraint_files,
                                     load_rules, read_constraint)
+from landgis.qa.execution import execution, find_supply_fields
 from landgis.qa.labels import FINDING_COLUMNS, SEVERITIES
 from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
 from landgis.qa.pg_connect import STATEMENT_TIMEOUT
@@ -48,7 +49,7 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
        layer: str | None = None, crs=None, x_field: str | None = None, y_field: str | None = None,
        sql: str | None = None, out_dir=None, partition_rows: int = engines.PARTITION_ROWS,
        statement_timeout: float | None = STATEMENT_TIMEOUT, constraints=None, constraint_folder=None,
-       constraint_rules=None) -> QAResult:
+       constraint_rules=None, date_field: str | None = None, method_field: str | None = None) -> QAResult:
     """Check parcels against the townships and the plan's quotas.
 
     Parameters
@@ -107,6 +108,10 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
         A folder whose layers are recognised by their usual names (YJJBNT, STBHHX, CZKFBJ, 永久基本农田 …).
     constraint_rules : str or pathlib.Path, optional
         A JSON file of rules like ``landgis/data/constraint_rules.json`` (the default rules).
+    date_field, method_field : str, optional
+        The parcels' supply date and supply method columns for the plan's execution (计划执行情况,
+        :mod:`landgis.qa.execution`); by default found by their usual names (供地日期, 签订日期 …;
+        供地方式, 出让方式 …). Local engine only.
     statement_timeout : float, optional
         With a PostGIS URL: seconds each reading statement may run, on the client and on the dask
         workers, before the server cancels it (default 300; 0 or None: no limit).
@@ -133,22 +138,32 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     if engine not in ("local", "dask"):
         raise InputError(message("unknown QA engine {engine!r}; expected 'local' or 'dask'", engine=engine))
     rules, layers = _constraint_layers(constraints, constraint_folder, constraint_rules, statement_timeout)
+    if (date_field or method_field) and engine == "dask":
+        raise InputError(message("the plan's execution (--date-field, --method-field) is not computed by the dask "
+                                 "engine yet; use --engine local"))
     with contextlib.ExitStack() as hold:  # a PostGIS snapshot stays open while the workers read
         gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field, sql,
                                                  partition_rows, hold, statement_timeout)
         the_county, townships, plan = _inputs(townships, plan, county)
         fields, ctx = _context(sample, townships, plan, the_county, source, id_field, township_field,
                                category_field, area_field, area_unit, area_tolerance, overlap_tolerance)
+        supply_fields = find_supply_fields([c for c in sample.columns if c != sample.geometry.name],
+                                           date_field=date_field, method_field=method_field, source=source)
         if engine == "dask":
-            return _run_dask(gdf if gdf is not None else source_path, sample, ctx, plan, townships, fields,
-                             source, out_dir, crs=crs or sample.crs, layer=layer, scheduler=scheduler,
-                             progress=progress, partition_rows=partition_rows,
-                             constraints=(layers, rules) if layers else None)
-    return _run_local(gdf, ctx, plan, townships, fields, source, layers, rules, progress)
+            result = _run_dask(gdf if gdf is not None else source_path, sample, ctx, plan, townships, fields,
+                               source, out_dir, crs=crs or sample.crs, layer=layer, scheduler=scheduler,
+                               progress=progress, partition_rows=partition_rows,
+                               constraints=(layers, rules) if layers else None)
+            if supply_fields["date"] or supply_fields["method"]:  # said, not silently skipped
+                result.summary["execution"] = ("not computed: the plan's execution (计划执行情况) needs "
+                                               "--engine local")
+            return result
+    return _run_local(gdf, ctx, plan, townships, fields, source, layers, rules, supply_fields, progress)
 
 
-def _run_local(gdf, ctx, plan, townships, fields, source, layers, rules, progress) -> QAResult:
-    """The local engine's pipeline: check every partition → checks across rows → constraints → quota → assemble."""
+def _run_local(gdf, ctx, plan, townships, fields, source, layers, rules, supply_fields, progress) -> QAResult:
+    """The local engine's pipeline: check every partition → checks across rows → constraints → quota →
+    assemble → the plan's execution."""
     added, findings = engines.run_local(gdf, ctx, progress)
     added = added.sort_index()
     members: list[pd.DataFrame] = []
@@ -156,8 +171,11 @@ def _run_local(gdf, ctx, plan, townships, fields, source, layers, rules, progres
     duplicate_geometries(added, findings, members)
     overlaps(added, ctx, findings)
     table = check_constraints(added, layers, rules, ctx.crs_area, findings) if layers else None
-    quota = reconcile(booked(added, repeated_rows(added)), plan, findings, ctx.registry)
+    repeats = repeated_rows(added)
+    quota = reconcile(booked(added, repeats), plan, findings, ctx.registry)
     result = assemble(gdf, added, findings, quota, townships, fields, source, "local", plan, members)
+    if plan is not None and (supply_fields["date"] or supply_fields["method"]):
+        result.execution = execution(added, gdf, supply_fields, plan, ctx.registry, repeats)
     if table is not None:
         _attach_constraints(result, table, layers)
     return result

@@ -16,6 +16,8 @@ import geopandas as gpd
 import jinja2
 
 from landgis.catalog import LANGS, table, text
+from landgis.qa.execution import execution_table, rate_text
+from landgis.units import PRECISION
 from landgis.county import County
 from landgis.plan import Finding, Plan
 from landgis.printable import jinja_finalize
@@ -129,6 +131,7 @@ def render_report(
         figures=_figures(static_files, atlas_dir, layer, t, lang),
         towns=_township_table(plan, figs, layer, t, label),
         qa=_qa_context(qa, t, lang, unit) if qa is not None else None,
+        execution=_execution_context(qa, atlas_dir, t, lang, unit, label) if qa is not None else None,
         sources=_sources(plan, plan_title, layer, t, lang),
     )
     # The font subset must cover every character of the page, so render once to collect them.
@@ -296,3 +299,41 @@ def _qa_context(qa: QAResult, t: dict, lang: str, unit: str = "ha", limit: int =
         links += ["qa/constraints.xlsx", "qa/constraints_by_township.xlsx"]
     return {"cards": cards, "kinds": kinds, "errors": errors, "more_errors": len(bad) - len(errors),
             "constraints": {"header": c_header, "rows": c_rows} if c_header else None, "links": links}
+
+
+#: Where the atlas draws the execution chart, relative to the atlas folder.
+EXECUTION_CHART = Path("qa") / "execution.png"
+
+
+def _execution_context(qa: QAResult, atlas_dir: Path, t: dict, lang: str, unit: str, label: str) -> dict | None:
+    """The plan's execution (计划执行情况): its chart, the rows by period and method and the overall total,
+    and the notes that say what could not be compared; None when the parcels carry no date or method."""
+
+    ex = getattr(qa, "execution", None)
+    if ex is None:
+        return None
+    table = execution_table(ex, lang, unit, exact=True)
+    places = PRECISION[unit]["table"]
+    cols = list(table.columns)  # table, township, category, period, method, planned, supplied, rate, n, note
+    first = table[cols[0]].iloc[0] if len(table) else None
+    rows = []
+    for r in table.itertuples(index=False):
+        is_cells = r[0] == first
+        if is_cells and r[1] not in (("合计", "total")):
+            continue
+        name = r[1] if is_cells else (r[3] or r[4])
+        rows.append({"item": r[0], "name": name, "planned": _num(r[5], places, r[9]), "supplied": _num(r[6], places),
+                     "rate": rate_text(r[7]), "n": int(r[8]),
+                     "sum": name in ("合计", "total")})
+    chart = atlas_dir / EXECUTION_CHART
+    return {"rows": rows, "notes": ex.note_texts(lang),
+            "chart": _preview(chart) if chart.exists() else None,
+            "header": [t["exec_item"], t["exec_name"], t["exec_planned"].format(u=label),
+                       t["exec_supplied"].format(u=label), t["exec_rate"], t["exec_n"]],
+            "links": ["qa/execution.xlsx", "qa/execution.csv", EXECUTION_CHART.as_posix()]}
+
+
+def _num(value, places: int, note=None) -> str:
+    if value is None or value != value:
+        return note or "–"
+    return f"{value:,.{places}f}"

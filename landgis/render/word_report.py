@@ -32,6 +32,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from landgis.catalog import LANGS, table
+from landgis.qa.execution import execution_table, rate_text
+from landgis.render.report import EXECUTION_CHART
+from landgis.units import PRECISION, unit_key
 from landgis.categories import lookup
 from landgis.county import County, resolve_county
 from landgis.files import reproducible_xlsx, write_bytes
@@ -419,6 +422,8 @@ def report_document(*, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFr
     _page_orientation(doc, landscape=False)
     if qa is not None:
         _qa_section(doc, qa, ctx.t, lang, n_tables + 1, unit)
+        if getattr(qa, "execution", None) is not None:
+            _execution_section(doc, qa.execution, ctx, atlas_dir, n_tables + 1 + bool(len(qa.findings)))
     _sources_section(doc, ctx)
     return doc
 
@@ -446,6 +451,44 @@ def _qa_section(doc: DocxDocument, qa: QAResult, t: dict, lang: str, n_table: in
     if header:
         _caption_text(doc, t["qa_constraints"].format(n=n_table))
         _table(doc, header, rows, numeric_from=2)
+
+
+def _execution_section(doc: DocxDocument, ex, ctx: _Context, atlas_dir: Path, n_table: int) -> None:
+    """计划执行情况: the overall rate, the table by period and method (and the total), the chart and the notes."""
+
+    t, lang = ctx.t, ctx.lang
+    table = execution_table(ex, lang, ctx.unit, exact=True)
+    places = PRECISION[unit_key(ctx.unit)]["table"]
+
+    def num(v) -> str:
+        return f"{v:,.{places}f}"
+
+    doc.add_heading(t["execution"], level=2)
+    first = table.iloc[0, 0] if len(table) else None
+    u = ctx.u
+    rows, bold = [], set()
+    for r in table.itertuples(index=False):
+        is_cells = r[0] == first
+        if is_cells and r[1] not in ("合计", "total"):
+            continue
+        name = r[1] if is_cells else (r[3] or r[4])
+        if name in ("合计", "total"):
+            bold.add(len(rows))
+        if is_cells:
+            doc.add_paragraph(t["exec_summary"].format(v=num(r[6]), u=u, p=num(r[5]), r=rate_text(r[7])))
+        rows.append([r[0], name, r[9] if r[5] is None or r[5] != r[5] else num(r[5]), num(r[6]), rate_text(r[7]),
+                     str(int(r[8]))])
+    _caption_text(doc, t["exec_table"].format(n=n_table, u=u))
+    _table(doc, [t["exec_item"], t["exec_name"], t["exec_planned"], t["exec_supplied"], t["exec_rate"], t["exec_n"]],
+           rows, numeric_from=2, bold_rows=bold, dash=t["dash"])
+    chart = atlas_dir / EXECUTION_CHART
+    if chart.exists():
+        doc.add_picture(io.BytesIO(palette_png(chart, 2000, dpi=300)), width=Cm(TEXT_WIDTH_CM))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+        _caption_text(doc, t["exec_chart"])
+    for note in ex.note_texts(lang):
+        doc.add_paragraph(printable(note))
 
 
 def write_word_report(path: str | Path, *, plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame,
