@@ -49,6 +49,8 @@ def palette_from_raster(rgba: np.ndarray, width: int, dpi: int | None = None) ->
 
 def remember(path: str | Path, width: int, dpi: int | None, data: bytes) -> None:
     """Keep ``data`` as the palette copy of the PNG at ``path`` (by its content, so a changed file misses)."""
+    if len(_MADE) >= 512:  # a long session: forget the oldest (dicts keep insertion order)
+        del _MADE[next(iter(_MADE))]
     _MADE[(_digest(path), width, dpi)] = data
 
 
