@@ -4,15 +4,27 @@ Each sheet (a choropleth, the small multiples, the stacked bars) is drawn once: 
 written as PNG, SVG and PDF, and the report's preview and the Word report's picture are made from
 the PNG's raster while it is still in memory (:func:`landgis.render.images.remember`).
 
-The work functions are top-level so that they run under the ``spawn`` and ``forkserver`` start
-methods; every worker registers the shipped CJK font before it draws (:func:`_init_worker`).
+Workers are started with ``fork`` on Linux (:func:`_context`): a forked child does not import the
+caller's ``__main__`` again, so a script that calls :func:`landgis.atlas.build_atlas` without an
+``if __name__ == "__main__":`` guard works. Forking is safe here because a worker only draws: it
+gets a :class:`Sheet` (the layer, the figures model, paths), runs matplotlib's Agg backend, writes
+the sheet's own files and hands back bytes; it opens no database, cluster or file the parent is
+using, and the parent is single-threaded when it forks (with other threads running, a lock one of
+them holds could be copied held, so then the sheets are drawn in-process instead). Where ``fork``
+is not offered, ``spawn`` is used only when ``__main__`` is not a file that would be run again
+(an interactive session or a notebook); otherwise the sheets are drawn in-process, one by one.
+A pool that cannot start or breaks also falls back to drawing in-process. Every worker registers
+the shipped CJK font before it draws (:func:`_init_worker`).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,8 +33,12 @@ import numpy as np
 
 __all__ = ["Sheet", "draw_sheets", "workers"]
 
-#: Palette copies made from each PNG's raster: (width in pixels, dpi to record or None).
-PREVIEWS: tuple[tuple[int, int | None], ...] = ((1400, None), (1900, 300))
+#: Palette copies made from each PNG's raster: (width in pixels, dpi to record or None): the
+#: report's preview (report._preview) and the Word report's picture (word_report.PICTURE_PIXELS).
+PREVIEWS: tuple[tuple[int, int | None], ...] = ((1400, None), (3094, 300))
+#: At most this many workers unless ``LANDGIS_WORKERS`` says otherwise: each holds a 300 dpi A4
+#: raster (35 MB) and matplotlib, so two keep the atlas under its memory goal.
+MAX_WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -39,7 +55,7 @@ class Sheet:
 
 
 def workers() -> int:
-    """Worker processes to use: ``LANDGIS_WORKERS`` if set, else the CPU count (at most 4).
+    """Worker processes to use: ``LANDGIS_WORKERS`` if set, else the CPU count (at most :data:`MAX_WORKERS`).
 
     Examples
     --------
@@ -49,7 +65,7 @@ def workers() -> int:
     value = os.environ.get("LANDGIS_WORKERS", "").strip()
     if value.isdigit() and int(value) > 0:
         return int(value)
-    return max(1, min(4, os.cpu_count() or 1))
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
 def _init_worker() -> None:
@@ -98,12 +114,14 @@ def draw_sheet(sheet: Sheet) -> tuple[list[Path], dict[tuple[int, int | None], b
 
 
 def _context():
+    """The start method for the workers, or None to draw in-process (see the module's notes)."""
     methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["landgis.render.static", "landgis.render.images", "mapclassify"])
-        return ctx
-    return multiprocessing.get_context("spawn")
+    if sys.platform.startswith("linux") and "fork" in methods:
+        return multiprocessing.get_context("fork") if threading.active_count() == 1 else None
+    main = sys.modules.get("__main__")
+    if getattr(main, "__file__", None) is None:  # nothing a spawned child would run again
+        return multiprocessing.get_context("spawn")
+    return None
 
 
 def draw_sheets(sheets: list[Sheet], n_workers: int | None = None) -> list[Path]:
@@ -117,12 +135,17 @@ def draw_sheets(sheets: list[Sheet], n_workers: int | None = None) -> list[Path]
     from landgis.render.images import remember
 
     n = min(n_workers or workers(), len(sheets))
-    if n <= 1:
+    ctx = _context() if n > 1 else None
+    results = None
+    if ctx is not None:
+        try:
+            with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker) as pool:
+                results = list(pool.map(draw_sheet, sheets))
+        except (BrokenProcessPool, OSError):  # workers could not start or died: draw here instead
+            results = None
+    if results is None:
         _register_font()
         results = [draw_sheet(s) for s in sheets]
-    else:
-        with ProcessPoolExecutor(max_workers=n, mp_context=_context(), initializer=_init_worker) as pool:
-            results = list(pool.map(draw_sheet, sheets))
     written: list[Path] = []
     for files, previews in results:
         written.extend(files)
