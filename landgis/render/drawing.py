@@ -19,6 +19,7 @@ the shipped CJK font before it draws (:func:`_init_worker`).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -138,11 +139,16 @@ def draw_sheets(sheets: list[Sheet], n_workers: int | None = None) -> list[Path]
     ctx = _context() if n > 1 else None
     results = None
     if ctx is not None:
+        # Forked workers share the parent's pages until written; the cyclic GC writes to every object
+        # it scans, so the parent's objects are frozen out of it while the workers live.
+        gc.freeze()
         try:
             with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker) as pool:
                 results = list(pool.map(draw_sheet, sheets))
         except (BrokenProcessPool, OSError):  # workers could not start or died: draw here instead
             results = None
+        finally:
+            gc.unfreeze()
     if results is None:
         _register_font()
         results = [draw_sheet(s) for s in sheets]
