@@ -136,3 +136,19 @@ def test_subsets_are_kept_for_the_run_only():
     before = fonts.subset_count()
     fonts.webfont_css("龙坪镇", "a")
     assert fonts.subset_count() - before == 1  # no process-wide cache outside a run
+
+
+def test_no_fork_while_another_thread_runs():
+    # a lock held by another thread at fork time would be copied held: then draw in-process
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert _context() is None
+    finally:
+        stop.set()
+        thread.join()
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        assert _context().get_start_method() == "fork"
