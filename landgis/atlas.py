@@ -214,10 +214,11 @@ def _read_inputs(plan, county, townships, boundaries, boundary_options, parcels,
     outline_only = townships is None and boundaries is None and the_county.shipped_layer() is None
     if outline_only:  # no layer for this county: its units without geometry, drawn as its outline
         if parcels is not None:
-            raise InputError(f"parcels can only be checked against township boundaries; {no_layer_line(the_county, 'en')}")
-        steps.say(no_layer_line(the_county, lang))
+            raise InputError(f"parcels can only be checked against township boundaries; "
+                             f"{no_layer_line(the_county, 'en', the_plan.scope)}")
+        steps.say(no_layer_line(the_county, lang, the_plan.scope))
         towns = the_county.units()
-        findings.append(Finding("no_layer", no_layer_line(the_county, "zh"), severity="warning"))
+        findings.append(Finding("no_layer", no_layer_line(the_county, "zh", the_plan.scope), severity="warning"))
     else:
         towns = townships if townships is not None else load_townships(
             boundaries, county=the_county, **(boundary_options or {}))
@@ -308,12 +309,14 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
     county_ha = figs.total.county
     by_town = pd.DataFrame({"code": layer["code"].to_numpy(), "name": layer["name"].to_numpy()})
     for c in cats:
-        by_town[c] = [figs.number(v) for v in layer[c]]
-    town_ha = [figs.townships.get(str(n), Decimal(0)) for n in layer["name"]]
+        by_town[c] = [figs.number(v) if figs.broken_down else None for v in layer[c]]
+    # a plan with no figure by township leaves these cells empty (not 0: the plan does not say 无供应)
+    town_ha = [figs.townships.get(str(n), Decimal(0)) if figs.broken_down else None for n in layer["name"]]
     by_town["total"] = [figs.number(v) for v in town_ha]
     has_area = figs.area_km2 is not None
-    by_town["density"] = [float(v) / a if has_area and a and a == a else None for v, a in zip(town_ha, layer["area_km2"])]
-    by_town["share"] = [float(v) / float(county_ha) * 100 if county_ha else None for v in town_ha]
+    by_town["density"] = [float(v) / a if has_area and v is not None and a and a == a else None
+                          for v, a in zip(town_ha, layer["area_km2"])]
+    by_town["share"] = [float(v) / float(county_ha) * 100 if county_ha and v is not None else None for v in town_ha]
     by_town = by_town.rename(columns={
         "code": "代码" if zh else "code",
         "name": "乡镇" if zh else "township",
@@ -351,7 +354,10 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
         ("说明" if zh else "message"): f.text(lang, unit),
     } for f in findings])
     names = ("按乡镇", "按用地类型", "核对结果") if zh else ("by township", "by category", "findings")
-    return dict(zip(names, (by_town, by_cat, find)))
+    # 区县 for a city's plan by district, in sheet names and headers alike
+    names = tuple(figs.in_units(dict(zip(names, names))).values())
+    tables = (frame.rename(columns=figs.in_units({c: c for c in frame.columns})) for frame in (by_town, by_cat, find))
+    return dict(zip(names, tables))
 
 
 def _write_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame, folder: Path,

@@ -294,7 +294,7 @@ def _run_map(args: argparse.Namespace) -> int:
     check_output_path(args.out, "folder")  # before any work
     plan = _read_plan(args, args.file)
     if _outline_only(args):
-        print(no_layer_line(args.county_resolved, args.lang), file=sys.stderr)
+        print(no_layer_line(args.county_resolved, args.lang, plan.scope), file=sys.stderr)
         paths = render_outline_maps(join(plan, args.county_resolved.units()), args.county_resolved, args.out,
                                     formats=[f.strip() for f in args.format.split(",") if f.strip()],
                                     unit=args.unit, lang=args.lang, dpi=args.dpi)
@@ -335,7 +335,7 @@ def _run_web(args: argparse.Namespace) -> int:
     check_output_path(out, "file")  # before any work
     plan = _read_plan(args, args.file)
     if _outline_only(args):
-        print(no_layer_line(args.county_resolved, args.lang), file=sys.stderr)
+        print(no_layer_line(args.county_resolved, args.lang, plan.scope), file=sys.stderr)
         layer = outline_layer(join(plan, args.county_resolved.units()), args.county_resolved)
     else:
         layer = join(plan, _townships_from_args(args))

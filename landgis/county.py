@@ -211,7 +211,19 @@ def _outline_geometry(code: str, level: str):
         return outline(code)
     parts = [outline(c) for c in _county_table().loc[_county_table()["prefecture_code"] == code[:4], "code"]]
     parts = [p for p in parts if p is not None]
-    return shapely.union_all(parts) if parts else None
+    return _fill_slivers(shapely.union_all(parts)) if parts else None
+
+
+#: Holes smaller than this (degrees², about 10 km² in China) in a city's outline are gaps between its
+#: counties' simplified outlines, not enclaves: they would print as stray dashes inside the city.
+_SLIVER_DEG2 = 1e-3
+
+
+def _fill_slivers(geom):
+    polygons = shapely.get_parts(geom)
+    filled = [shapely.Polygon(p.exterior, [r for r in p.interiors if shapely.Polygon(r).area >= _SLIVER_DEG2])
+              for p in polygons if p.geom_type == "Polygon"]
+    return shapely.union_all(filled)
 
 
 def _outline_source() -> str:

@@ -12,7 +12,10 @@ The rules, in one place:
 - the county figure is the plan's own where it states one (计划总量, 供应结构); where it does not,
   the townships' sum stands in, labelled so (``stated`` is ``False``);
 - the difference is ``stated - townships``: 未落实到乡镇 when positive, 乡镇合计超出计划 when negative,
-  and nothing when it is zero at the display precision.
+  and nothing when it is zero at the display precision;
+- a plan that gives no figure by township (a 全市 total and its structure only) has no 乡镇合计 and no
+  difference: the outputs say 计划未分列乡镇, never 未落实到乡镇 for the whole plan;
+- a city's plan by district says 区县 where a county's says 乡镇.
 """
 
 from __future__ import annotations
@@ -30,11 +33,16 @@ from landgis.units import PRECISION, display_unit, format_area, to_unit
 __all__ = ["Figure", "Figures", "compute_figures", "layer_figures", "township_figures"]
 
 _WORDS = {
-    "zh": {"stated": "{whole}（计划）", "county": "{whole}", "townships": "乡镇合计",
-           "unplaced": "未落实到乡镇", "over": "乡镇合计超出计划"},
-    "en": {"stated": "County (plan)", "county": "County", "townships": "Sum over townships",
-           "unplaced": "Not placed in a township", "over": "Townships above the plan"},
+    "zh": {"stated": "{whole}（计划）", "county": "{whole}", "townships": "{units}合计",
+           "unplaced": "未落实到{units}", "over": "{units}合计超出计划", "no_breakdown": "计划未分列{units}",
+           "not_given": "计划未分列"},
+    "en": {"stated": "{whole} (plan)", "county": "{whole}", "townships": "Sum over {units}",
+           "unplaced": "Not placed in a {unit}", "over": "{Units} above the plan",
+           "no_breakdown": "The plan gives no figures by {unit}", "not_given": "not given by the plan"},
 }
+#: What a plan's units are called: a county's townships, a city's districts (and counties).
+_UNITS = {"zh": {"county": ("乡镇", "乡镇"), "prefecture": ("区县", "区县")},
+          "en": {"county": ("townships", "township"), "prefecture": ("districts", "district")}}
 
 
 @dataclass(frozen=True)
@@ -47,23 +55,23 @@ class Figure:
         ``"total"`` or a category's canonical name.
     stated : Decimal or None
         The plan's own figure (计划总量, or the category's 供应结构); ``None`` when it states none.
-    townships : Decimal
-        乡镇合计: the sum over the townships.
+    townships : Decimal or None
+        乡镇合计: the sum over the townships; ``None`` when the plan gives no figure by township.
     """
 
     column: str
     stated: Decimal | None
-    townships: Decimal
+    townships: Decimal | None
 
     @property
-    def county(self) -> Decimal:
-        """The plan's figure where it states one, else the townships' sum."""
+    def county(self) -> Decimal | None:
+        """The plan's figure where it states one, else the townships' sum (``None`` when neither exists)."""
         return self.stated if self.stated is not None else self.townships
 
     @property
     def difference(self) -> Decimal | None:
-        """``stated - townships``; ``None`` when the plan states no figure."""
-        return None if self.stated is None else self.stated - self.townships
+        """``stated - townships``; ``None`` when the plan states no figure or gives none by township."""
+        return None if self.stated is None or self.townships is None else self.stated - self.townships
 
 
 @dataclass(frozen=True)
@@ -81,9 +89,12 @@ class Figures:
     columns : mapping of str to Figure
         ``"total"`` and each category.
     townships : mapping of str to Decimal
-        Each township of the layer (its layer name) and its figure (0 for 无供应).
+        Each township of the layer (its layer name) and its figure (0 for 无供应); empty when the plan
+        gives no figure by township.
     area_km2 : float or None
         The layer's area, for densities; ``None`` without a township layer.
+    broken_down : bool
+        Whether the plan gives any figure by township (a total, a category, or 无供应).
     """
 
     county: County
@@ -93,11 +104,14 @@ class Figures:
     columns: Mapping[str, Figure]
     townships: Mapping[str, Decimal]
     area_km2: float | None
+    broken_down: bool = True
 
     @property
     def whole(self) -> str:
-        """The county's level word: 全市, 全县, 全区 or 全旗 (``County`` in English)."""
-        return self.county.whole_word if self.lang == "zh" else "County"
+        """The county's level word: 全市, 全县, 全区 or 全旗 (``County``, or ``City`` for a city, in English)."""
+        if self.lang == "zh":
+            return self.county.whole_word
+        return "City" if self.county.level == "prefecture" else "County"
 
     @property
     def total(self) -> Figure:
@@ -122,8 +136,27 @@ class Figures:
         return "#,##0" + ("." + "0" * places if places else "")
 
     def label(self, key: str) -> str:
-        """The words for ``stated``, ``county``, ``townships``, ``unplaced`` or ``over``."""
-        return _WORDS[self.lang][key].format(whole=self.whole)
+        """The words for ``stated``, ``county``, ``townships``, ``unplaced``, ``over``, ``no_breakdown`` or
+        ``not_given``, with the county's word for its units (乡镇, or 区县 for a city)."""
+        units, unit = _UNITS[self.lang]["prefecture" if self.county.level == "prefecture" else "county"]
+        return _WORDS[self.lang][key].format(whole=self.whole, units=units, Units=units.capitalize(), unit=unit)
+
+    def in_units(self, words: Mapping) -> dict:
+        """A writer's word table with the county's word for its units: a city's plan by district says
+        区县 (districts) where a county's says 乡镇 (townships); other values are kept as they are."""
+        if self.county.level != "prefecture":
+            return dict(words)
+        swaps = (("乡镇", "区县"), ("镇（乡）", "区县")) if self.lang == "zh" else \
+            (("townships", "districts"), ("Townships", "Districts"), ("township", "district"),
+             ("Township", "District"))
+
+        def swap(text):
+            if not isinstance(text, str):
+                return text
+            for old, new in swaps:
+                text = text.replace(old, new)
+            return text
+        return {key: swap(value) for key, value in words.items()}
 
     def gap(self, column: str = "total", where: str = "map") -> tuple[str, str] | None:
         """How a column's difference is worded, or ``None`` where there is none at the display precision.
@@ -140,8 +173,8 @@ class Figures:
         return self.label("unplaced" if diff > 0 else "over"), self.text(abs(diff), where)
 
     def density(self, column: str = "total") -> float | None:
-        """The county's density (ha per km²) of the plan's figure; ``None`` without a layer."""
-        if not self.area_km2:
+        """The county's density (ha per km²) of the plan's figure; ``None`` without a layer or a figure."""
+        if not self.area_km2 or self.columns[column].county is None:
             return None
         return float(self.columns[column].county) / self.area_km2
 
@@ -153,7 +186,7 @@ class Figures:
         return name, self.townships[name]
 
     def lines(self, column: str = "total", where: str = "map") -> list[str]:
-        """The county figure, then 乡镇合计 and the difference where they differ.
+        """The county figure, then 乡镇合计 and the difference where they differ (or 计划未分列乡镇).
 
         Examples
         --------
@@ -164,6 +197,8 @@ class Figures:
         fig = self.columns[column]
         first = self.label("stated" if fig.stated is not None else "county")
         lines = [f"{first}{sep}{self.text(fig.county, where)}"]
+        if not self.broken_down:
+            return [*lines, self.label("no_breakdown")]
         gap = self.gap(column, where)
         if gap is not None:
             lines.append(f"{self.label('townships')}{sep}{self.text(fig.townships, where)}")
@@ -233,16 +268,19 @@ def compute_figures(plan: Plan, layer: gpd.GeoDataFrame, county: County, unit: s
     """
     names = layer.attrs.get("township_names") or {}
     by_town = township_figures(plan, names)
-    townships = {str(n): by_town.get(str(n), Decimal(0)) for n in layer["name"]}
+    broken_down = bool(by_town) or bool(plan.no_supply)
+    townships = {str(n): by_town.get(str(n), Decimal(0)) for n in layer["name"]} if broken_down else {}
     by_cat: dict[str, Decimal] = {}
     for row in plan.allocations.itertuples():
         by_cat[row.category] = by_cat.get(row.category, Decimal(0)) + Decimal(row.hectares_exact)
-    columns = {"total": Figure("total", _opt(plan.stated_total_ha), sum(by_town.values(), Decimal(0)))}
+    zero = Decimal(0) if broken_down else None  # no breakdown: no 乡镇合计 at all, not a sum of 0
+    columns = {"total": Figure("total", _opt(plan.stated_total_ha),
+                               sum(by_town.values(), Decimal(0)) if broken_down else None)}
     for cat in plan.categories:
-        columns[cat] = Figure(cat, _opt((plan.structure_ha or {}).get(cat)), by_cat.get(cat, Decimal(0)))
+        columns[cat] = Figure(cat, _opt((plan.structure_ha or {}).get(cat)), by_cat.get(cat, zero))
     area = float(layer["area_km2"].sum()) if has_layer and "area_km2" in layer else None
     return Figures(county=county, unit=unit, lang=lang, categories=tuple(plan.categories), columns=columns,
-                   townships=townships, area_km2=area or None)
+                   townships=townships, area_km2=area or None, broken_down=broken_down)
 
 
 def _opt(value) -> Decimal | None:

@@ -222,3 +222,16 @@ def test_map_and_web_without_a_layer_draw_the_outline(tmp_path, capsys):
     html = (tmp_path / "w.html").read_text("utf-8")
     escaped = json.dumps("怀集县")[1:-1]  # the map's data is JSON in a script
     assert escaped in html and json.dumps("连州")[1:-1] not in html and "连州" not in html
+
+
+def test_the_layer_line_names_what_the_plan_covers():
+    from landgis.county import find_county
+    from landgis.render.outline import no_layer_line
+
+    county, city = find_county("怀集县"), find_county("佛山市")
+    assert "提供本县三调乡镇界线" in no_layer_line(county)
+    assert no_layer_line(city).startswith("未提供佛山市的区县界线图层") and "本县" not in no_layer_line(city)
+    scope = no_layer_line(find_county("无锡市"), scope="市区")
+    assert scope.startswith("本计划的范围是无锡市区，不是一个县") and "提供无锡市区的区界" in scope
+    assert no_layer_line(city, "en").startswith("No district layer was given for Foshan")
+    assert "covers part of" in no_layer_line(city, "en", scope="各区")

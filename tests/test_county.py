@@ -135,3 +135,14 @@ def test_words_for_maps(query, whole, units):
 def test_lianzhou_words_are_unchanged():
     c = find_county("连州市")
     assert (c.whole_word, c.units_word) == ("全市", "镇（乡）")
+
+
+def test_a_citys_outline_has_no_slivers_between_its_counties():
+    """The union of simplified county outlines leaves thin gaps; they would print as dashes inside the city."""
+    import shapely
+
+    from landgis.county import find_county
+
+    outline = find_county("成都市").outline().geometry.iloc[0]
+    assert sum(len(p.interiors) for p in shapely.get_parts(outline)) == 0
+    assert outline.area == pytest.approx(1.35, rel=0.02)  # degrees²: the whole city, nothing lost

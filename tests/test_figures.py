@@ -90,6 +90,49 @@ def _units(plan):
                             geometry=[None] * len(plan.townships), crs=4326)
 
 
+def test_a_plan_with_no_figure_by_township_says_so_never_unplaced():
+    plan = _plan("某县2026年度国有建设用地供应计划\n全县供应总量10公顷，其中住宅用地6公顷、商服用地4公顷。")
+    figs = compute_figures(plan, join(plan, HUAIJI_COUNTY.units()), HUAIJI_COUNTY, has_layer=False)
+    assert not figs.broken_down and figs.townships == {}
+    assert figs.total.townships is None and figs.total.difference is None and figs.gap() is None
+    assert figs.columns["住宅用地"].townships is None and figs.columns["住宅用地"].county == Decimal(6)
+    assert figs.lines() == ["全县（计划）：10.00 公顷", "计划未分列乡镇"]
+    assert figs.top_township() is None
+
+
+def test_a_citys_plan_by_district_says_districts():
+    plan = _plan("佛山市2023年度国有建设用地供应计划\n全市供应总量10公顷。\n禅城区住宅用地6公顷。")
+    city = find_county("佛山市")
+    figs = compute_figures(plan, join(plan, city.units()), city, has_layer=False)
+    assert figs.lines() == ["全市（计划）：10.00 公顷", "区县合计：6.00 公顷", "未落实到区县：4.00 公顷"]
+    assert figs.in_units({"a": "安排供地的乡镇", "n": 3}) == {"a": "安排供地的区县", "n": 3}
+    assert compute_figures(plan, join(plan, city.units()), city, lang="en", has_layer=False).lines() == [
+        "City (plan): 10.00 ha", "Sum over districts: 6.00 ha", "Not placed in a district: 4.00 ha"]
+    plan = _plan("怀集县2026年度国有建设用地供应计划\n全县供应总量10公顷。\n冷坑镇住宅用地6公顷。")
+    county_figs = compute_figures(plan, join(plan, HUAIJI_COUNTY.units()), HUAIJI_COUNTY, has_layer=False)
+    assert county_figs.in_units({"a": "乡镇合计"}) == {"a": "乡镇合计"} and county_figs.lines()[1] == "乡镇合计：6.00 公顷"
+
+
+@pytest.mark.slow
+def test_atlas_of_a_scope_plan_without_breakdown(tmp_path):
+    """成都市各区: a plan of part of a city, with a total and structure but no figure by district."""
+    out = tmp_path / "atlas"
+    proc = subprocess.run([sys.executable, "-m", "landgis.cli", "atlas", str(DATA / "real" / "04_chengdu_2023.txt"),
+                           "--out", str(out)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    layer_line = [line for line in (proc.stdout + proc.stderr).splitlines() if "不是一个县" in line]
+    assert layer_line == ["本计划的范围是成都市各区，不是一个县：本图集仅示成都市全市界线与计划合计；"
+                          "请用 --boundaries XZQ.shp 提供成都市各区的区界（片区界线）图层后重新生成"]
+    page = _html_text(out / "index.html")
+    assert "区县合计计划未分列" in _squash(page) and "未落实到" not in page
+    assert "计划未分列区县。" in _docx_text(out / "报告.docx") and "未落实" not in _docx_text(out / "报告.docx")
+    sheet = openpyxl.load_workbook(out / "tables" / "allocations.xlsx")["按乡镇".replace("乡镇", "区县")]
+    header = [c.value for c in sheet[1]]
+    assert header[1] == "区县" and "乡镇" not in "".join(map(str, header))
+    assert all(c.value is None for row in sheet.iter_rows(min_row=2) for c in row[2:])  # no 0 the plan never said
+    assert "成都市各区" in _pdf_text(out / "maps" / f"{OUTLINE_STEM[0]}.pdf")
+
+
 # --- every output says the same figures --------------------------------------------------------
 CASES = {
     "seed": (SEED_PLAN, LIANZHOU, "ha", "zh"),

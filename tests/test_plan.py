@@ -614,3 +614,18 @@ def test_brackets_after_a_township_hold_its_breakdown():
                       "连州镇10公顷（其中住宅用地6公顷、商服用地4公顷）。")
     assert plan.structure_ha == {"工矿仓储用地": D(10)}
     assert _cells(plan) == {"连州镇": {"住宅用地": D(6), "商服用地": D(4)}}
+
+
+# --- the part of a city a plan covers ----------------------------------------------------------
+@pytest.mark.parametrize("text, scope", [
+    ("成都市各区2023年度国有建设用地供应计划\n供应总量3650公顷。", "各区"),
+    ("无锡市区2021年度国有建设用地供应计划\n供应总量2427公顷。", "市区"),
+    ("绵阳市中心城区2022年度国有建设用地供应计划\n供应总量100公顷。", "中心城区"),
+    ("某市市本级2022年度国有建设用地供应计划\n供应总量100公顷。", "市本级"),
+    ("我市公布城区年度国有建设用地供应计划\n城区年度国有建设用地供应总量控制31.4公顷。", "城区"),  # read from its text
+    ("北京市西城区2022年度国有建设用地供应计划\n供应总量10公顷。", None),  # a district, not a part of a city
+    ("佛山市2023年度国有建设用地供应计划\n供应总量1700公顷。", None),
+    ("连州市2026年度国有建设用地供应计划\n供应总量10公顷。", None),
+])
+def test_scope_is_the_part_of_a_city_the_plan_covers(text, scope):
+    assert parse_plan(text).scope == scope

@@ -529,6 +529,7 @@ class _Assembler:
             report=self.report,
             title=self.report[1] or None if self.report else None,
             county=self.ctx.county,
+            read_scope=self.ctx.own_scope,  # 我市城区…计划, 市区…总量: the scope its text reads, when its title names none
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +27,10 @@ NO_TOTAL_ROW = "计划未列总量（合计为各项之和）"
 
 class PlanParseError(InputError):
     """No plan could be read from the text; the message says where it looked and what it expected."""
+
+
+#: A part of a city named right after it (成都市各区, 无锡市区, 潍坊市城区, 某市市本级); 西城区 is a district, not a scope.
+_SCOPE = re.compile(r"[市州盟](各区|中心城区|主城区|城区|区(?![县划])|本级|辖区|直(?!属))")
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,8 @@ class Plan:
     county : landgis.county.County or None
         The county whose registry the plan's names were read against: the one given to
         :func:`~landgis.plan.parse_plan`, else the one its text names; ``None`` when neither.
+    read_scope : str or None
+        The part of the city its text says the plan covers (我市城区…计划, 市区…总量); see :attr:`scope`.
     """
 
     place: str | None
@@ -106,6 +113,7 @@ class Plan:
     report: tuple[str, str] | None = field(default=None, repr=False)
     title: str | None = field(default=None, repr=False)
     county: County | None = field(default=None, repr=False, compare=False)
+    read_scope: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def figure_counts(self) -> dict[str, int]:
@@ -120,6 +128,29 @@ class Plan:
     def townships(self) -> list[str]:
         """Townships that receive land, in text order."""
         return list(dict.fromkeys([*self.township_totals_ha, *self.allocations["township"]]))
+
+    @property
+    def scope(self) -> str | None:
+        """The part of its city the plan covers, as its title or place says it (各区, 市区, 中心城区, 市本级 …);
+        ``None`` for a plan of a whole county or city.
+
+        Examples
+        --------
+        >>> from landgis.plan import parse_plan
+        >>> parse_plan("成都市各区2023年度国有建设用地供应计划\n供应总量3650公顷。").scope
+        '各区'
+        >>> parse_plan("某县2026年度国有建设用地供应计划\n供应总量9公顷。").scope is None
+        True
+        """
+        heading = next((line for line in (self.text or "").splitlines()[:5] if "供应计划" in line), "")
+        for text in (self.title, heading.split("供应计划")[0], self.place):
+            found = _SCOPE.search(text or "")
+            if found:
+                word = found.group(1)
+                return "市" + word if word in ("区", "本级", "辖区", "直") else word
+        if self.read_scope and self.county is not None and self.county.name.endswith(self.read_scope):
+            return None  # 西城区, 潞城区: a district's own name, not a part of a city
+        return self.read_scope
 
     @property
     def categories(self) -> list[str]:

@@ -46,6 +46,17 @@ __all__ = ["NO_LAYER", "NO_LAYER_EN", "no_layer_line", "outline_layer", "outline
 NO_LAYER = "未提供{county}的乡镇界线图层，本图集仅示县界与合计；请用 --boundaries XZQ.shp 提供本县三调乡镇界线（XZQ）后重新生成"
 NO_LAYER_EN = ("No township layer was given for {county}: this atlas shows the county outline and totals only; "
                "give the county's township layer (三调 XZQ) with --boundaries XZQ.shp")
+#: A city's plan by district (level ``prefecture``): the layer it needs is its districts'.
+NO_DISTRICT_LAYER = ("未提供{county}的区县界线图层，本图集仅示市界与合计；请用 --boundaries XZQ.shp 提供本市各区县界线"
+                     "（县级行政区）后重新生成")
+NO_DISTRICT_LAYER_EN = ("No district layer was given for {county}: this atlas shows the city outline and totals only; "
+                        "give the city's district layer (county-level divisions) with --boundaries XZQ.shp")
+#: A plan of part of a city (成都市各区, 无锡市区, 某市市本级): not one county; its layer is the scope's own.
+NO_SCOPE_LAYER = ("本计划的范围是{scope}，不是一个县：本图集仅示{county}全市界线与计划合计；请用 --boundaries "
+                  "XZQ.shp 提供{scope}的区界（片区界线）图层后重新生成")
+NO_SCOPE_LAYER_EN = ("This plan covers part of {county} ({scope}), not one county: this atlas shows the whole city's "
+                     "outline and the plan's totals only; give a layer of the districts or areas within {scope} with "
+                     "--boundaries XZQ.shp")
 
 #: File name of the outline sheet (zh, en).
 OUTLINE_STEM = ("辖区供应总量", "county-outline")
@@ -58,9 +69,33 @@ _TEXT = {
 }
 
 
-def no_layer_line(county: County, lang: str = "zh") -> str:
-    """The one line that says which layer to give."""
-    return (NO_LAYER if lang == "zh" else NO_LAYER_EN).format(county=county.name if lang == "zh" else county.name_en)
+def no_layer_line(county: County, lang: str = "zh", scope: str | None = None) -> str:
+    """The one line that says which layer to give: a county's townships, a city's districts, or the
+    districts or areas of the part of a city a plan covers (``scope``, :attr:`landgis.plan.Plan.scope`).
+
+    Examples
+    --------
+    >>> from landgis.county import find_county
+    >>> no_layer_line(find_county("无锡市"), scope="市区")[:17]
+    '本计划的范围是无锡市区，不是一个县'
+    """
+    name = county.name if lang == "zh" else county.name_en
+    if scope:
+        return (NO_SCOPE_LAYER if lang == "zh" else NO_SCOPE_LAYER_EN).format(
+            county=name, scope=scope_name(county, scope) if lang == "zh" else scope)
+    if county.level == "prefecture":
+        return (NO_DISTRICT_LAYER if lang == "zh" else NO_DISTRICT_LAYER_EN).format(county=name)
+    return (NO_LAYER if lang == "zh" else NO_LAYER_EN).format(county=name)
+
+
+def scope_name(county: County, scope: str) -> str:
+    """成都市 + 各区 → 成都市各区; 无锡市 + 市区 → 无锡市区 (one 市)."""
+    return county.name + (scope[1:] if county.name.endswith("市") and scope.startswith("市") else scope)
+
+
+def _scope(layer: gpd.GeoDataFrame) -> str | None:
+    plan = layer.attrs.get("plan")
+    return getattr(plan, "scope", None)
 
 
 def outline_layer(layer: gpd.GeoDataFrame, county: County, figures: Figures | None = None) -> gpd.GeoDataFrame:
@@ -94,7 +129,8 @@ def outline_layer(layer: gpd.GeoDataFrame, county: County, figures: Figures | No
     out["share"] = 1.0
     out.attrs = dict(layer.attrs)
     out.attrs["provenance"] = {**(outline.attrs.get("provenance") or {}),
-                               "footnote": no_layer_line(county, "zh"), "footnote_en": no_layer_line(county, "en")}
+                               "footnote": no_layer_line(county, "zh", _scope(layer)),
+                               "footnote_en": no_layer_line(county, "en", _scope(layer))}
     return out
 
 
@@ -121,11 +157,14 @@ def outline_sheet(layer: gpd.GeoDataFrame, county: County, *, unit: str = "ha", 
 
 def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str, figs: Figures) -> Figure:
     fig, t = page(lang)
-    o = _TEXT[lang]
+    o = figs.in_units(_TEXT[lang])
     u = unit_word(unit, lang)
     crs = plot_crs(layer, county)
     layer_p = layer.to_crs(crs)
     name = county.name if lang == "zh" else county.name_en
+    scope = _scope(layer)
+    if scope:  # 成都市各区: the plan's own scope, not the whole city the outline shows
+        name = scope_name(county, scope) if lang == "zh" else f"{name} ({scope})"
     level = o["city"] if county.level == "prefecture" else o["county"]
     title = plan_title(layer, lang, county)
     header(fig, f"{title}：{t['total']}" if lang == "zh" else f"{title}: {t['total']}",
@@ -147,7 +186,9 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
     rows = [[c, format_area(layer[c].iloc[0], unit, label=False)] for c in layer.attrs["categories"]]
     rows.append([o["total"], format_area(layer["total"].iloc[0], unit, label=False)])
     gap = figs.gap("total")
-    if gap is not None:  # the townships' sum and the difference, worded by its sign, under the plan's total
+    if not figs.broken_down:
+        rows.append([figs.label("townships"), figs.label("not_given")])
+    elif gap is not None:  # the townships' sum and the difference, worded by its sign, under the plan's total
         rows.append([figs.label("townships"), figs.text(figs.total.townships, label=False)])
         rows.append([gap[0], gap[1].rsplit(" ", 1)[0]])
     fig.text(0.67, 0.50, o["table"].format(u=u), fontsize=10, color=INK, ha="left", va="baseline")
@@ -161,7 +202,7 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
         cell.set_edgecolor("#c8c8c8")
         if c == 1:
             cell._loc = "right"
-    note = textwrap.fill(no_layer_line(county, lang), width=26 if lang == "zh" else 52, break_on_hyphens=False)
+    note = textwrap.fill(no_layer_line(county, lang, _scope(layer)), width=26 if lang == "zh" else 52, break_on_hyphens=False)
     fig.text(0.67, 0.12, note, fontsize=8.5, color="#a04000", ha="left", va="bottom", linespacing=1.4)
     footer(fig, footer_lines(layer, crs, lang, county))
     fig.set_label(f"{title} — {name}")

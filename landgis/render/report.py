@@ -175,6 +175,7 @@ def render_report(
     plan_title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划" if lang == "zh"
                                      else Path(str(plan.source)).name)
     figs = layer_figures(layer, county, unit, lang, figures)
+    t = figs.in_units(t)  # 区县 for a city's plan by district
     ctx = dict(
         lang=lang, t=dict(t, subtitle=t["subtitle"].format(version=__version__, source=plan_title)),
         title=title, version=__version__,
@@ -207,8 +208,10 @@ def _with_unit(text: str, label: str, lang: str) -> str:
 def _cards(figs: Figures, layer: gpd.GeoDataFrame, t: dict, label: str) -> list[dict]:
     """The headline figures: the plan's total, the townships' sum and their difference, worded by its sign."""
     total = figs.total
-    cards = [{"label": t["total"], "value": figs.text(total.stated, label=False), "unit": label},
-             {"label": t["placed"], "value": figs.text(total.townships, label=False), "unit": label}]
+    cards = [{"label": t["total"], "value": figs.text(total.stated, label=False), "unit": label}]
+    if not figs.broken_down:  # a 全市 total and structure only: say so, not 未落实 the whole plan
+        return [*cards, {"label": figs.label("townships"), "value": figs.label("not_given"), "unit": ""}]
+    cards.append({"label": t["placed"], "value": figs.text(total.townships, label=False), "unit": label})
     gap = figs.gap("total")
     if gap is not None:
         cards.append({"label": gap[0], "value": figs.text(abs(total.difference), label=False), "unit": label})
@@ -247,7 +250,8 @@ def _township_table(plan: Plan, figs: Figures, layer: gpd.GeoDataFrame, t: dict,
         return figs.text(value, "table", label=False)
 
     def density(value) -> str:
-        return format_density(float(value) / figs.area_km2, label=False) if figs.area_km2 else "–"
+        return format_density(float(value) / figs.area_km2, label=False) if figs.area_km2 and value is not None \
+            else "–"
 
     exact = {(r.township, r.category): r.hectares_exact for r in plan.allocations.itertuples()}
     layer_to_plan: dict[str, str] = {}
@@ -272,7 +276,7 @@ def _township_table(plan: Plan, figs: Figures, layer: gpd.GeoDataFrame, t: dict,
     placed = figs.total.townships
     rows.append({"sum": True, "cells": [
         t["towns_sum"], *[cell(figs.columns[c].townships) for c in cats], cell(placed), density(placed),
-        f"{float(placed) / float(county) * 100:.2f}%" if county else "–"]})
+        f"{float(placed) / float(county) * 100:.2f}%" if county and placed is not None else "–"]})
     gaps = [figs.columns[c].difference for c in cats]
     gap_total = figs.total.difference
     if gap_total or any(gaps):

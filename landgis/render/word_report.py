@@ -60,7 +60,7 @@ _TEXT = {
         "key": "一、主要指标", "findings": "二、计划数据核对", "tables": "三、供应安排", "maps": "四、专题图",
         "qa": "五、地块核查", "sources": "数据来源与说明",
         "total": "《{title}》安排国有建设用地供应总量{v}{u}。",
-        "placed": "其中落实到乡镇{v}{u}。", "unplaced": "其中落实到乡镇{v}{u}，另有{gap}{u}未落实到乡镇。",
+        "placed": "其中落实到乡镇{v}{u}。", "no_breakdown": "{what}。", "unplaced": "其中落实到乡镇{v}{u}，另有{gap}{u}未落实到乡镇。",
         "over": "各乡镇合计{v}{u}，比计划多{gap}{u}（乡镇合计超出计划）。",
         "towns": "全市{of}个镇（乡）中有{n}个安排供地{none}。", "none": "，{names}无供应",
         "top": "供应量居前的镇（乡）依次为{items}。", "top_item": "{name}（{v}{u}，占乡镇合计{p}%）", "join": "、",
@@ -82,7 +82,7 @@ _TEXT = {
         "key": "1. Key figures", "findings": "2. Checks of the plan's figures", "tables": "3. Supply",
         "maps": "4. Maps", "qa": "5. Parcel checks", "sources": "Sources and notes",
         "total": "“{title}” plans a total supply of {v} {u} of state-owned construction land.",
-        "placed": " {v} {u} of it are placed in townships.",
+        "placed": " {v} {u} of it are placed in townships.", "no_breakdown": " {what}.",
         "unplaced": " {v} {u} of it are placed in townships; {gap} {u} are not placed in any township.",
         "over": " The townships add up to {v} {u}, {gap} {u} more than the plan.",
         "towns": " {n} of the county's {of} townships receive land{none}.", "none": "; {names} receive none",
@@ -238,7 +238,7 @@ def _document(title: str, lang: str, footnote: str | None) -> DocxDocument:
 
 def _key_sentences(figs: Figures, layer: gpd.GeoDataFrame, source_title: str) -> str:
     """The paste-ready paragraph: the plan's total, the townships' sum and its difference, the largest."""
-    t = _TEXT[figs.lang]
+    t = figs.in_units(_TEXT[figs.lang])
     u = unit_label(figs.unit) if figs.lang == "zh" else figs.unit
 
     def v(value) -> str:
@@ -246,6 +246,8 @@ def _key_sentences(figs: Figures, layer: gpd.GeoDataFrame, source_title: str) ->
 
     total = figs.total
     text = t["total"].format(title=source_title, v=v(total.county), u=u)
+    if not figs.broken_down:  # no figure by township: say so, and nothing about receiving townships
+        return text + t["no_breakdown"].format(what=figs.label("no_breakdown")) + _category_sentence(figs, t, v, u)
     gap = figs.gap("total")
     if gap is None:
         text += t["placed"].format(v=v(total.townships), u=u)
@@ -260,13 +262,18 @@ def _key_sentences(figs: Figures, layer: gpd.GeoDataFrame, source_title: str) ->
     ranked = sorted(((x, n) for n, x in figs.townships.items() if x > 0), key=lambda p: -p[0])[:3]
     text += t["top"].format(items=t["join"].join(
         t["top_item"].format(name=shown[n], v=v(x), u=u, p=_pct(x, total.townships)) for x, n in ranked))
+    return text + _category_sentence(figs, t, v, u)
+
+
+def _category_sentence(figs: Figures, t: dict, v, u: str) -> str:
+    """按用途，住宅用地…（占…%）: the plan's stated structure, largest first; empty when it states none."""
     stated = [(c, figs.columns[c].stated) for c in figs.categories if figs.columns[c].stated is not None]
-    if stated:
-        whole = total.stated if total.stated is not None else sum((x for _, x in stated), Decimal(0))
-        text += t["cats"].format(items=t["join"].join(
-            t["cat_item"].format(name=_category_name(c, figs.lang), v=v(x), u=u, p=_pct(x, whole))
-            for c, x in sorted(stated, key=lambda kv: -kv[1])))
-    return text
+    if not stated:
+        return ""
+    whole = figs.total.stated if figs.total.stated is not None else sum((x for _, x in stated), Decimal(0))
+    return t["cats"].format(items=t["join"].join(
+        t["cat_item"].format(name=_category_name(c, figs.lang), v=v(x), u=u, p=_pct(x, whole))
+        for c, x in sorted(stated, key=lambda kv: -kv[1])))
 
 
 def _category_name(cat: str, lang: str) -> str:
@@ -276,7 +283,7 @@ def _category_name(cat: str, lang: str) -> str:
 
 def _structure_rows(figs: Figures, layer: gpd.GeoDataFrame) -> list[list[str | None]]:
     """Category rows, then 全市: the plan's stated figures beside what the townships add up to."""
-    t = _TEXT[figs.lang]
+    t = figs.in_units(_TEXT[figs.lang])
     codes = layer.attrs.get("category_codes") or {}
 
     def row(name: str, code: str, column: str) -> list[str | None]:
@@ -296,7 +303,7 @@ def _cell(figs: Figures, value: Decimal | None) -> str | None:
 def _township_rows(plan: Plan, figs: Figures, layer: gpd.GeoDataFrame) -> list[list[str | None]]:
     """One row per township of the layer (无供应 ones too), then 乡镇合计 and 全市 (the plan's stated figures)."""
 
-    t = _TEXT[figs.lang]
+    t = figs.in_units(_TEXT[figs.lang])
     cats = figs.categories
     exact = {(r.township, r.category): r.hectares_exact for r in plan.allocations.itertuples()}
     to_plan: dict[str, str] = {}
@@ -354,8 +361,9 @@ class _Context:
 def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, county: County,
              figures: Figures | None) -> _Context:
     prov = layer.attrs.get("provenance") or {}
+    figs = layer_figures(layer, county, unit, lang, figures)
     return _Context(
-        plan=plan, layer=layer, figs=layer_figures(layer, county, unit, lang, figures), unit=unit, lang=lang, t=_TEXT[lang], u=unit_label(unit) if lang == "zh" else unit,
+        plan=plan, layer=layer, figs=figs, unit=unit, lang=lang, t=figs.in_units(_TEXT[lang]), u=unit_label(unit) if lang == "zh" else unit,
         footer=map_spec(layer, "total", unit=unit, lang=lang, county=county).footer if _has_geometry(layer) else [],
         footnote=prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote"),
         provenance=prov,
