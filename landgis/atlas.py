@@ -30,6 +30,7 @@ from landgis.folders import remove_stale, staged_folder
 from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
 from landgis.qa import qa, write_qa
 from landgis.render.execution_chart import execution_chart
+from landgis.render.fonts import subsets_of_run
 from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
 from landgis.render.parcel_map import render_parcel_map
 from landgis.render.outline import no_layer_line, outline_layer, render_outline_maps
@@ -159,7 +160,7 @@ def build_atlas(
     run = _read_inputs(plan, county, townships, boundaries, boundary_options, parcels, unit, lang, formats, steps)
     dest = check_destination(out if out is not None else default_out_dir(run.plan, run.county),
                              inputs=_input_paths(run.plan, boundaries, parcels))
-    with staged_folder(dest) as work:
+    with staged_folder(dest) as work, subsets_of_run():  # the web font subset once per character set
         steps(3, "drawing the static maps and charts")
         static_files, map_layer = _draw_maps(run, work)
         steps(4, "making the interactive map")

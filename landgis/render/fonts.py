@@ -19,6 +19,8 @@ look the same on a machine with no CJK font at all:
 from __future__ import annotations
 
 import base64
+import contextlib
+import contextvars
 import dataclasses
 import io
 from functools import lru_cache
@@ -36,7 +38,8 @@ from landgis.errors import LandgisError
 from landgis.printable import printable
 from landgis.render.shipped import template
 
-__all__ = ["FONT_FAMILY", "cjk_font_path", "use_cjk_font", "pin_font", "rc_params", "webfont_css"]
+__all__ = ["FONT_FAMILY", "cjk_font_path", "use_cjk_font", "pin_font", "rc_params", "webfont_css", "subsets_of_run",
+           "subset_count"]
 
 #: The family name matplotlib knows the shipped file by: only that file has it.
 FONT_FAMILY = "landgis Noto Sans CJK SC"
@@ -174,8 +177,54 @@ def use_cjk_font(set_default: bool = True):
     return font_manager.FontProperties(family=family)
 
 
-@lru_cache(maxsize=64)
+# The subsets made in the current run (:func:`subsets_of_run`), by character set; None outside a run.
+_RUN_SUBSETS: contextvars.ContextVar[dict[str, bytes] | None] = contextvars.ContextVar("landgis_subsets", default=None)
+_COUNT = [0]
+
+
+@contextlib.contextmanager
+def subsets_of_run():
+    """Within the block, each character set is subset once and reused (an atlas run's web map, its
+    fragment in the report, and a second call with the same text); the subsets go when it ends.
+
+    Examples
+    --------
+    >>> with subsets_of_run():
+    ...     before = subset_count()
+    ...     a, b = webfont_css("连州"), webfont_css("州连")
+    ...     subset_count() - before
+    1
+    """
+    token = _RUN_SUBSETS.set({})
+    try:
+        yield
+    finally:
+        _RUN_SUBSETS.reset(token)
+
+
+def subset_count() -> int:
+    """How many font subsets this process has made (for tests and the benchmark).
+
+    Examples
+    --------
+    >>> subset_count() >= 0
+    True
+    """
+    return _COUNT[0]
+
+
 def _subset_woff(chars: str) -> bytes:
+    run = _RUN_SUBSETS.get()
+    if run is not None and chars in run:
+        return run[chars]
+    data = _make_subset(chars)
+    if run is not None:
+        run[chars] = data
+    return data
+
+
+def _make_subset(chars: str) -> bytes:
+    _COUNT[0] += 1
     options = subset.Options()
     options.flavor = "woff"  # zlib: needs no brotli
     options.layout_features = ["*"]

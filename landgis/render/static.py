@@ -44,6 +44,7 @@ from landgis.render.classes import (
     classify_pooled,
     resolve_column,
 )
+from landgis.render.drawing import Sheet, draw_sheets
 from landgis.render.fonts import pin_font, rc_params
 from landgis.render.furniture import (
     INK,
@@ -601,23 +602,25 @@ def render_maps(
     plan_cats = list(layer.attrs.get("categories") or [])
     columns = [resolve_column(layer, c) for c in categories] if categories else [*plan_cats, "total", "density"]
     unit = units.display_unit(unit)
-    written: list[Path] = []
+    fmts = tuple(formats)
 
-    def write(fig: Figure, stem: str) -> None:
-        for fmt in formats:
-            written.append(save_figure(fig, out / f"{stem}.{fmt}", dpi=dpi))
+    def sheet(kind: str, stem: str, *args, **kwargs) -> Sheet:
+        return Sheet(kind, args, kwargs, out / stem, fmts, dpi)
 
+    sheets = []
     for column in columns:
         user = breaks is not None and column not in ("total", "density")
-        fig = choropleth(layer, column, scheme=scheme if (user or scheme != "user") else "natural_breaks",
-                         k=k, breaks=breaks if user else None, unit=unit, lang=lang, prefecture=prefecture,
-                         county=county, figures=figs)
-        write(fig, file_stem(layer, column, lang))
+        sheets.append(sheet("choropleth", file_stem(layer, column, lang), layer, column,
+                            scheme=scheme if (user or scheme != "user") else "natural_breaks", k=k,
+                            breaks=breaks if user else None, unit=unit, lang=lang, prefecture=prefecture,
+                            county=county, figures=figs))
     if extras is None:
         extras = not categories
     if extras and plan_cats:
-        write(small_multiples(layer, plan_cats, scheme=scheme if breaks is None else "user", k=k, breaks=breaks,
-                              unit=unit, lang=lang, county=county, figures=figs), file_stem(layer, "small-multiples", lang))
-        write(stacked_bars(layer, plan_cats, unit=unit, lang=lang, county=county, figures=figs),
-              file_stem(layer, "stacked-bars", lang))
-    return written
+        sheets.append(sheet("small_multiples", file_stem(layer, "small-multiples", lang), layer, plan_cats,
+                            scheme=scheme if breaks is None else "user", k=k, breaks=breaks, unit=unit, lang=lang,
+                            county=county, figures=figs))
+        sheets.append(sheet("stacked_bars", file_stem(layer, "stacked-bars", lang), layer, plan_cats, unit=unit,
+                            lang=lang, county=county, figures=figs))
+    # Each sheet drawn once, in parallel processes; its previews are made from the PNG's raster.
+    return draw_sheets(sheets)

@@ -65,7 +65,8 @@ TEXT_WIDTH_CM = 16.0  # A4 portrait, 2.5 cm margins
 # The maps' landscape pages: a sheet 26.2 cm wide (18.5 cm high, with its caption inside 0.8 cm margins), so
 # that an A4 sheet's 8 pt township labels print at 7.06 pt.
 PICTURE_WIDTH_CM = 26.2
-PICTURE_PIXELS = 3094  # 300 dpi at 26.2 cm
+PICTURE_DPI = 300
+PICTURE_PIXELS = 3094  # 300 dpi at 26.2 cm; made from the drawing's raster (render.drawing.PREVIEWS)
 
 
 # --- small helpers ----------------------------------------------------------------------------
@@ -166,8 +167,11 @@ def _column_widths(header: list[str], rows: list[list[str | None]], numeric_from
 
 
 def _picture(path: Path) -> io.BytesIO:
-    """A map PNG scaled to 300 dpi at the picture's printed width (keeps the .docx small)."""
-    return io.BytesIO(palette_png(path, PICTURE_PIXELS, dpi=300))
+    """A map PNG scaled to 300 dpi at the picture's printed width (keeps the .docx small).
+
+    The copy made from the drawing's raster when the map was drawn in this process's run.
+    """
+    return io.BytesIO(palette_png(path, PICTURE_PIXELS, dpi=PICTURE_DPI))
 
 
 # --- the sections ------------------------------------------------------------------------------

@@ -1,0 +1,161 @@
+"""Draw the atlas' sheets once each, in parallel worker processes.
+
+Each sheet (a choropleth, the small multiples, the stacked bars) is drawn once: that one figure is
+written as PNG, SVG and PDF, and the report's preview and the Word report's picture are made from
+the PNG's raster while it is still in memory (:func:`landgis.render.images.remember`).
+
+Workers are started with ``fork`` on Linux (:func:`_context`): a forked child does not import the
+caller's ``__main__`` again, so a script that calls :func:`landgis.atlas.build_atlas` without an
+``if __name__ == "__main__":`` guard works. Forking is safe here because a worker only draws: it
+gets a :class:`Sheet` (the layer, the figures model, paths), runs matplotlib's Agg backend, writes
+the sheet's own files and hands back bytes; it opens no database, cluster or file the parent is
+using, and the parent is single-threaded when it forks (with other threads running, a lock one of
+them holds could be copied held, so then the sheets are drawn in-process instead). Where ``fork``
+is not offered, ``spawn`` is used only when ``__main__`` is not a file that would be run again
+(an interactive session or a notebook); otherwise the sheets are drawn in-process, one by one.
+A pool that cannot start or breaks also falls back to drawing in-process. Every worker registers
+the shipped CJK font before it draws (:func:`_init_worker`).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+
+__all__ = ["Sheet", "draw_sheets", "workers"]
+
+#: Palette copies made from each PNG's raster: (width in pixels, dpi to record or None): the
+#: report's preview (report._preview) and the Word report's picture (word_report.PICTURE_PIXELS).
+PREVIEWS: tuple[tuple[int, int | None], ...] = ((1400, None), (3094, 300))
+#: At most this many workers unless ``LANDGIS_WORKERS`` says otherwise: each holds a 300 dpi A4
+#: raster (35 MB) and matplotlib, so two keep the atlas under its memory goal.
+MAX_WORKERS = 2
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One figure to draw: which function, its arguments, and where its files go."""
+
+    kind: str  # "choropleth", "small_multiples" or "stacked_bars"
+    args: tuple
+    kwargs: dict
+    stem: Path  # the files' path without suffix
+    formats: tuple[str, ...]
+    dpi: int = 300
+    previews: tuple[tuple[int, int | None], ...] = field(default=PREVIEWS)
+
+
+def workers() -> int:
+    """Worker processes to use: ``LANDGIS_WORKERS`` if set, else the CPU count (at most :data:`MAX_WORKERS`).
+
+    Examples
+    --------
+    >>> workers() >= 1
+    True
+    """
+    value = os.environ.get("LANDGIS_WORKERS", "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def _init_worker() -> None:
+    matplotlib.use("Agg")
+    _register_font()
+
+
+def _register_font() -> None:
+    from landgis.render.fonts import use_cjk_font
+
+    use_cjk_font(set_default=False)
+
+
+def _draw(sheet: Sheet):
+    from landgis.render import static
+
+    return getattr(static, sheet.kind)(*sheet.args, **sheet.kwargs)
+
+
+def draw_sheet(sheet: Sheet) -> tuple[list[Path], dict[tuple[int, int | None], bytes]]:
+    """Draw one sheet, write its files, and make its palette copies from the PNG's raster.
+
+    Returns
+    -------
+    (list of Path, dict)
+        The files written (in ``sheet.formats`` order) and the palette PNGs by (width, dpi).
+    """
+    import matplotlib.pyplot as plt
+
+    from landgis.render.images import palette_from_raster
+    from landgis.render.static import save_figure
+
+    fig = _draw(sheet)
+    written: list[Path] = []
+    previews: dict[tuple[int, int | None], bytes] = {}
+    try:
+        for fmt in sheet.formats:
+            path = save_figure(fig, sheet.stem.with_name(f"{sheet.stem.name}.{fmt}"), dpi=sheet.dpi)
+            written.append(path)
+            if fmt == "png":  # the Agg canvas still holds the 300 dpi raster just written
+                rgba = np.asarray(fig.canvas.buffer_rgba())
+                previews = {key: palette_from_raster(rgba, *key) for key in sheet.previews}
+    finally:
+        plt.close(fig)
+    return written, previews
+
+
+def _context():
+    """The start method for the workers, or None to draw in-process (see the module's notes)."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods:
+        return multiprocessing.get_context("fork") if threading.active_count() == 1 else None
+    main = sys.modules.get("__main__")
+    if getattr(main, "__file__", None) is None:  # nothing a spawned child would run again
+        return multiprocessing.get_context("spawn")
+    return None
+
+
+def draw_sheets(sheets: list[Sheet], n_workers: int | None = None) -> list[Path]:
+    """Draw every sheet once (in parallel when more than one worker), and remember the palette copies.
+
+    Returns
+    -------
+    list of Path
+        The files written, in the order of ``sheets``.
+    """
+    from landgis.render.images import remember
+
+    n = min(n_workers or workers(), len(sheets))
+    ctx = _context() if n > 1 else None
+    results = None
+    if ctx is not None:
+        # Forked workers share the parent's pages until written; the cyclic GC writes to every object
+        # it scans, so the parent's objects are frozen out of it while the workers live.
+        gc.freeze()
+        try:
+            with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker) as pool:
+                results = list(pool.map(draw_sheet, sheets))
+        except (BrokenProcessPool, OSError):  # workers could not start or died: draw here instead
+            results = None
+        finally:
+            gc.unfreeze()
+    if results is None:
+        _register_font()
+        results = [draw_sheet(s) for s in sheets]
+    written: list[Path] = []
+    for files, previews in results:
+        written.extend(files)
+        png = next((p for p in files if p.suffix == ".png"), None)
+        for (width, dpi), data in previews.items():
+            remember(png, width, dpi, data)
+    return written

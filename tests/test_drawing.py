@@ -1,0 +1,154 @@
+"""Each sheet is drawn once, in worker processes, and the atlas is the same bytes on every run."""
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from landgis.atlas import build_atlas
+from landgis.render import fonts, images
+from landgis.render.drawing import PREVIEWS, Sheet, _context, draw_sheets
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _env() -> dict:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+
+
+@pytest.mark.slow
+def test_atlas_outputs_are_byte_identical_across_runs_and_previews_come_from_the_drawing(tmp_path, monkeypatch):
+    monkeypatch.setenv("LANDGIS_WORKERS", "2")  # the parallel path, even on a one-core machine
+    before, subsets = images.stats(), fonts.subset_count()
+    first = build_atlas(out=tmp_path / "one")
+    after = images.stats()
+    pngs = sorted((tmp_path / "one" / "maps").glob("*.png"))
+    assert len(pngs) == 10
+    # every report preview and Word picture was the copy made from the drawing's raster: no PNG was decoded
+    assert after["decoded"] == before["decoded"]
+    assert after["remembered"] - before["remembered"] == 2 * len(pngs)
+    # the web font: one subset for the web map (web_map.html and its fragment in index.html), one for the page
+    assert fonts.subset_count() - subsets == 2
+    # the second run: an unguarded script in a fresh process (workers forked, __main__ not run again)
+    script = tmp_path / "unguarded.py"
+    script.write_text(f"from landgis.atlas import build_atlas\nbuild_atlas(out={str(tmp_path / 'two')!r})\n",
+                      encoding="utf-8")
+    subprocess.run([sys.executable, str(script)], check=True, cwd=tmp_path, env=_env(), timeout=1800)
+    one, two = _hashes(first.out_dir), _hashes(tmp_path / "two")
+    assert len(one) == 38
+    assert one == two  # every file, none excluded (PDF/SVG/PNG carry no dates; docx/zip times are fixed)
+    manifest = json.loads((tmp_path / "one" / "manifest.json").read_text(encoding="utf-8"))
+    assert {o["path"] for o in manifest["outputs"]} == set(one) - {"manifest.json"}
+
+
+def test_an_unguarded_script_draws_in_workers_and_runs_its_body_once(tmp_path):
+    # spawn/forkserver children run the caller's script again; without a __main__ guard that
+    # started the pool again from every child. The script's body must run once, the sheets drawn.
+    marker = tmp_path / "ran.txt"
+    script = tmp_path / "unguarded.py"
+    script.write_text(textwrap.dedent(f"""
+        import os
+        from pathlib import Path
+        from landgis.allocation import join
+        from landgis.townships import load_townships
+        from landgis.plan import SEED_PLAN, parse_plan
+        from landgis.render.drawing import Sheet, _context, draw_sheets
+
+        with open({str(marker)!r}, "a") as fh:
+            fh.write(str(os.getpid()) + "\\n")
+        plan = parse_plan(SEED_PLAN)
+        layer = join(plan, load_townships(county=plan.county))
+        cats = list(layer.attrs["categories"])[:2]
+        sheets = [Sheet("choropleth", (layer, c), {{"county": plan.county}}, Path({str(tmp_path)!r}) / f"s{{i}}",
+                        ("png",)) for i, c in enumerate(cats)]
+        print(_context().get_start_method() if _context() else "in-process")
+        print(len(draw_sheets(sheets, n_workers=2)))
+    """), encoding="utf-8")
+    res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, env=_env(),
+                         timeout=900)
+    assert res.returncode == 0, res.stderr
+    method, count = res.stdout.split()
+    if sys.platform.startswith("linux"):
+        assert method == "fork"
+    assert count == "2"
+    assert len(marker.read_text().split()) == 1
+    assert sorted(p.name for p in tmp_path.glob("s*.png")) == ["s0.png", "s1.png"]
+
+
+def test_copy_from_raster_equals_copy_from_file(tmp_path):
+    rng = np.random.default_rng(0)
+    rgba = np.full((300, 500, 4), 255, dtype=np.uint8)
+    rgba[50:250, 100:400, :3] = rng.integers(0, 255, size=(200, 300, 3), dtype=np.uint8)
+    path = tmp_path / "m.png"
+    Image.fromarray(rgba).save(path)
+    for width, dpi in PREVIEWS + ((200, None),):
+        assert images.palette_png(path, width, dpi) == images.palette_from_raster(rgba, width, dpi)
+    made = images.palette_from_raster(rgba, 200, 300)
+    assert Image.open(io.BytesIO(made)).mode == "P"
+
+
+def test_draw_sheets_draws_each_sheet_once_in_workers(tmp_path, monkeypatch):
+    from landgis.allocation import join
+    from landgis.plan import SEED_PLAN, parse_plan
+    from landgis.townships import load_townships
+
+    plan = parse_plan(SEED_PLAN)
+    layer = join(plan, load_townships(county=plan.county))
+    cats = list(layer.attrs["categories"])[:2]
+    sheets = [Sheet("choropleth", (layer, c), {"county": plan.county}, tmp_path / f"s{i}", ("png", "svg"))
+              for i, c in enumerate(cats)]
+    before = images.stats()
+    written = draw_sheets(sheets, n_workers=2)
+    assert [p.name for p in written] == ["s0.png", "s0.svg", "s1.png", "s1.svg"]
+    for png in written[::2]:
+        rgba = np.asarray(Image.open(png).convert("RGBA"))
+        # the copy handed back by the worker is the one made from the raster that became the file
+        assert images.palette_png(png, 1400) == images.palette_from_raster(rgba, 1400)
+    assert images.stats()["remembered"] - before["remembered"] == 2
+
+
+def test_word_pictures_and_report_previews_are_the_sizes_made_while_drawing():
+    from landgis.render import report, word_report
+
+    assert (word_report.PICTURE_PIXELS, word_report.PICTURE_DPI) in PREVIEWS
+    assert (report._preview.__defaults__[0], None) in PREVIEWS
+
+
+def test_subsets_are_kept_for_the_run_only():
+    with fonts.subsets_of_run():
+        before = fonts.subset_count()
+        first = fonts.webfont_css("龙坪镇", "a")
+        assert fonts.webfont_css("镇坪龙", "b").split("src:")[1] == first.split("src:")[1]
+        assert fonts.subset_count() - before == 1
+    before = fonts.subset_count()
+    fonts.webfont_css("龙坪镇", "a")
+    assert fonts.subset_count() - before == 1  # no process-wide cache outside a run
+
+
+def test_no_fork_while_another_thread_runs():
+    # a lock held by another thread at fork time would be copied held: then draw in-process
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert _context() is None
+    finally:
+        stop.set()
+        thread.join()
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        assert _context().get_start_method() == "fork"
