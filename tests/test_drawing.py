@@ -16,6 +16,7 @@ from PIL import Image
 from landgis.atlas import build_atlas
 from landgis.render import fonts, images
 from landgis.render.drawing import PREVIEWS, Sheet, _context, draw_sheets
+from landgis.render.static import choropleth
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -66,13 +67,14 @@ def test_an_unguarded_script_draws_in_workers_and_runs_its_body_once(tmp_path):
         from landgis.townships import load_townships
         from landgis.plan import SEED_PLAN, parse_plan
         from landgis.render.drawing import Sheet, _context, draw_sheets
+        from landgis.render.static import choropleth
 
         with open({str(marker)!r}, "a") as fh:
             fh.write(str(os.getpid()) + "\\n")
         plan = parse_plan(SEED_PLAN)
         layer = join(plan, load_townships(county=plan.county))
         cats = list(layer.attrs["categories"])[:2]
-        sheets = [Sheet("choropleth", (layer, c), {{"county": plan.county}}, Path({str(tmp_path)!r}) / f"s{{i}}",
+        sheets = [Sheet(choropleth, (layer, c), {{"county": plan.county}}, Path({str(tmp_path)!r}) / f"s{{i}}",
                         ("png",)) for i, c in enumerate(cats)]
         print(_context().get_start_method() if _context() else "in-process")
         print(len(draw_sheets(sheets, n_workers=2)))
@@ -108,7 +110,7 @@ def test_draw_sheets_draws_each_sheet_once_in_workers(tmp_path, monkeypatch):
     plan = parse_plan(SEED_PLAN)
     layer = join(plan, load_townships(county=plan.county))
     cats = list(layer.attrs["categories"])[:2]
-    sheets = [Sheet("choropleth", (layer, c), {"county": plan.county}, tmp_path / f"s{i}", ("png", "svg"))
+    sheets = [Sheet(choropleth, (layer, c), {"county": plan.county}, tmp_path / f"s{i}", ("png", "svg"))
               for i, c in enumerate(cats)]
     before = images.stats()
     written = draw_sheets(sheets, n_workers=2)

@@ -481,4 +481,6 @@ MESSAGES: dict[str, str] = {
         "{where}：其行政区划代码属于{other}（{top}），不属于{county}（{code}）；请给出 --county {top}（Python 中 county=），或提供{county}的乡镇界线图层",
     "the township layer is of county {layer_code}, the parcels are checked in {label} ({code}); give --county {layer_code} (county= in Python) and that county's plan, or {name}'s township layer (--boundaries)":
         "乡镇界线图层属于县 {layer_code}，地块却在{label}（{code}）核查；请给出 --county {layer_code}（Python 中 county=）及该县的计划，或提供{name}的乡镇界线图层（--boundaries）",
+    "the plan's execution (--date-field, --method-field) is not computed by the dask engine yet; use --engine local":
+        "dask 引擎尚不计算计划执行情况（--date-field、--method-field）；请用 --engine local",
 }

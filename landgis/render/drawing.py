@@ -28,11 +28,24 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
-__all__ = ["Sheet", "draw_sheets", "workers"]
+from landgis.catalog import message
+from landgis.errors import InputError
+from landgis.files import atomic_path
+from landgis.render.fonts import rc_params, use_cjk_font
+from landgis.render.images import palette_from_raster, remember
+from landgis.render.text import version
+
+__all__ = ["FORMATS", "Sheet", "draw_sheets", "save_figure", "workers"]
+
+#: The formats a sheet is written in.
+FORMATS = ("png", "svg", "pdf")
 
 #: Palette copies made from each PNG's raster: (width in pixels, dpi to record or None): the
 #: report's preview (report._preview) and the Word report's picture (word_report.PICTURE_PIXELS).
@@ -46,7 +59,7 @@ MAX_WORKERS = 2
 class Sheet:
     """One figure to draw: which function, its arguments, and where its files go."""
 
-    kind: str  # "choropleth", "small_multiples" or "stacked_bars"
+    draw: Callable  # a sheet function of landgis.render.static (choropleth, small_multiples, stacked_bars)
     args: tuple
     kwargs: dict
     stem: Path  # the files' path without suffix
@@ -75,15 +88,11 @@ def _init_worker() -> None:
 
 
 def _register_font() -> None:
-    from landgis.render.fonts import use_cjk_font
-
     use_cjk_font(set_default=False)
 
 
 def _draw(sheet: Sheet):
-    from landgis.render import static
-
-    return getattr(static, sheet.kind)(*sheet.args, **sheet.kwargs)
+    return sheet.draw(*sheet.args, **sheet.kwargs)
 
 
 def draw_sheet(sheet: Sheet) -> tuple[list[Path], dict[tuple[int, int | None], bytes]]:
@@ -94,11 +103,6 @@ def draw_sheet(sheet: Sheet) -> tuple[list[Path], dict[tuple[int, int | None], b
     (list of Path, dict)
         The files written (in ``sheet.formats`` order) and the palette PNGs by (width, dpi).
     """
-    import matplotlib.pyplot as plt
-
-    from landgis.render.images import palette_from_raster
-    from landgis.render.static import save_figure
-
     fig = _draw(sheet)
     written: list[Path] = []
     previews: dict[tuple[int, int | None], bytes] = {}
@@ -133,8 +137,6 @@ def draw_sheets(sheets: list[Sheet], n_workers: int | None = None) -> list[Path]
     list of Path
         The files written, in the order of ``sheets``.
     """
-    from landgis.render.images import remember
-
     n = min(n_workers or workers(), len(sheets))
     ctx = _context() if n > 1 else None
     results = None
@@ -159,3 +161,40 @@ def draw_sheets(sheets: list[Sheet], n_workers: int | None = None) -> list[Path]
         for (width, dpi), data in previews.items():
             remember(png, width, dpi, data)
     return written
+
+
+def _metadata(fmt: str, title: str) -> dict:
+    # No dates: the same inputs give the same files.
+    if fmt == "pdf":
+        return {"Title": title, "Creator": f"landgis {version()}", "Producer": None,
+                "CreationDate": None, "ModDate": None}
+    if fmt == "svg":
+        return {"Title": title, "Creator": f"landgis {version()}", "Date": None}
+    if fmt == "png":
+        return {"Title": title, "Software": f"landgis {version()} (matplotlib)"}
+    return {}
+
+
+def save_figure(fig: Figure, path: str | Path, *, dpi: int = 300) -> Path:
+    """Write a figure atomically (temporary file in the same folder, then rename).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    path : str or pathlib.Path
+        The format is the suffix: ``.png``, ``.svg`` or ``.pdf``.
+    dpi : int
+        Resolution of PNG output (vector formats are resolution-free).
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    path = Path(path)
+    fmt = path.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise InputError(message("cannot write {path_name}: format must be one of {items}", path_name=path.name, items=', '.join(FORMATS)))
+    with atomic_path(path) as tmp, matplotlib.rc_context({**rc_params(), "svg.hashsalt": "landgis"}):
+        fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt, fig.get_label() or path.stem),
+                    facecolor="white")
+    return path

@@ -34,7 +34,6 @@ from landgis.figures import Figures, layer_figures
 from landgis.categories import NEUTRAL, colour_for, lookup, ramp
 from landgis.county import County, resolve_county
 from landgis.errors import InputError
-from landgis.files import atomic_path
 from landgis.render.classes import (
     NO_SUPPLY_FACE,
     NO_SUPPLY_HATCH,
@@ -44,7 +43,7 @@ from landgis.render.classes import (
     classify_pooled,
     resolve_column,
 )
-from landgis.render.drawing import Sheet, draw_sheets
+from landgis.render.drawing import FORMATS, Sheet, draw_sheets, save_figure
 from landgis.render.fonts import pin_font, rc_params
 from landgis.render.furniture import (
     INK,
@@ -88,7 +87,6 @@ __all__ = [
     "plot_crs",
 ]
 
-FORMATS = ("png", "svg", "pdf")
 
 
 def _draw_classes(ax, layer_p: gpd.GeoDataFrame, cls: Classification, *, edge: float = 0.6) -> None:
@@ -505,43 +503,6 @@ def file_stem(layer: gpd.GeoDataFrame, column: str, lang: str = "zh") -> str:
     return _slug(cat.name_en) if cat is not None else f"category-{cats.index(column) + 1 if column in cats else 0}"
 
 
-def _metadata(fmt: str, title: str) -> dict:
-    # No dates: the same inputs give the same files.
-    if fmt == "pdf":
-        return {"Title": title, "Creator": f"landgis {version()}", "Producer": None,
-                "CreationDate": None, "ModDate": None}
-    if fmt == "svg":
-        return {"Title": title, "Creator": f"landgis {version()}", "Date": None}
-    if fmt == "png":
-        return {"Title": title, "Software": f"landgis {version()} (matplotlib)"}
-    return {}
-
-
-def save_figure(fig: Figure, path: str | Path, *, dpi: int = 300) -> Path:
-    """Write a figure atomically (temporary file in the same folder, then rename).
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-    path : str or pathlib.Path
-        The format is the suffix: ``.png``, ``.svg`` or ``.pdf``.
-    dpi : int
-        Resolution of PNG output (vector formats are resolution-free).
-
-    Returns
-    -------
-    pathlib.Path
-    """
-    path = Path(path)
-    fmt = path.suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
-        raise InputError(message("cannot write {path_name}: format must be one of {items}", path_name=path.name, items=', '.join(FORMATS)))
-    with atomic_path(path) as tmp, matplotlib.rc_context({**rc_params(), "svg.hashsalt": "landgis"}):
-        fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt, fig.get_label() or path.stem),
-                    facecolor="white")
-    return path
-
-
 def render_maps(
     layer: gpd.GeoDataFrame,
     out_dir: str | Path,
@@ -604,23 +565,23 @@ def render_maps(
     unit = units.display_unit(unit)
     fmts = tuple(formats)
 
-    def sheet(kind: str, stem: str, *args, **kwargs) -> Sheet:
-        return Sheet(kind, args, kwargs, out / stem, fmts, dpi)
+    def sheet(draw, stem: str, *args, **kwargs) -> Sheet:
+        return Sheet(draw, args, kwargs, out / stem, fmts, dpi)
 
     sheets = []
     for column in columns:
         user = breaks is not None and column not in ("total", "density")
-        sheets.append(sheet("choropleth", file_stem(layer, column, lang), layer, column,
+        sheets.append(sheet(choropleth, file_stem(layer, column, lang), layer, column,
                             scheme=scheme if (user or scheme != "user") else "natural_breaks", k=k,
                             breaks=breaks if user else None, unit=unit, lang=lang, prefecture=prefecture,
                             county=county, figures=figs))
     if extras is None:
         extras = not categories
     if extras and plan_cats:
-        sheets.append(sheet("small_multiples", file_stem(layer, "small-multiples", lang), layer, plan_cats,
+        sheets.append(sheet(small_multiples, file_stem(layer, "small-multiples", lang), layer, plan_cats,
                             scheme=scheme if breaks is None else "user", k=k, breaks=breaks, unit=unit, lang=lang,
                             county=county, figures=figs))
-        sheets.append(sheet("stacked_bars", file_stem(layer, "stacked-bars", lang), layer, plan_cats, unit=unit,
+        sheets.append(sheet(stacked_bars, file_stem(layer, "stacked-bars", lang), layer, plan_cats, unit=unit,
                             lang=lang, county=county, figures=figs))
     # Each sheet drawn once, in parallel processes; its previews are made from the PNG's raster.
     return draw_sheets(sheets)
