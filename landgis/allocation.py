@@ -84,7 +84,8 @@ def join(plan: Plan, townships: gpd.GeoDataFrame, county: County | str | None = 
     try:
         matched = match_names(plan_names, names, what=word("term.township_not_in", source=layer_source))
     except KeyError as exc:  # UnknownTownshipError: say which input the name came from
-        exc.args = (message("plan {source}: {error}", source=plan.source, error=exc),)
+        error = exc.args[0] if exc.args else str(exc)  # its own message, taken before it is replaced
+        exc.args = (message("plan {source}: {error}", source=plan.source, error=error),)
         raise
 
     categories = plan.categories

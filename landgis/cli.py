@@ -20,7 +20,7 @@ import warnings
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from landgis.catalog import Message, message, text, word
+from landgis.catalog import Message, either, message, text, word
 from landgis import folders
 from landgis.allocation import join, plan_units
 from landgis.cli_options import (Parser, add_boundary_options, add_county_option, add_statement_timeout, breaks_arg,
@@ -93,7 +93,9 @@ def _townships_from_args(args: argparse.Namespace):
         )
     except BoundaryError as exc:
         if args.command == "qa":  # there --crs/--layer are the parcels'
-            exc.args = (re.sub(r"(?<![\w-])--(crs|layer)\b", r"--boundary-\1", str(exc)),)
+            said = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else either(str(exc), str(exc))
+            exc.args = (either(*(re.sub(r"(?<![\w-])--(crs|layer)\b", r"--boundary-\1", said.render(lang))
+                                 for lang in ("zh", "en"))),)
         raise
 
 
