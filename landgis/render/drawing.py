@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -83,6 +84,10 @@ def workers() -> int:
 
 
 def _init_worker() -> None:
+    # The parent alone answers Ctrl-C and SIGTERM (the landgis command's handler, inherited by fork, would
+    # raise in a worker); it ends its workers with SIGTERM, which must kill them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     matplotlib.use("Agg")
     _register_font()
 
@@ -144,13 +149,20 @@ def draw_sheets(sheets: list[Sheet], n_workers: int | None = None) -> list[Path]
         # Forked workers share the parent's pages until written; the cyclic GC writes to every object
         # it scans, so the parent's objects are frozen out of it while the workers live.
         gc.freeze()
+        before = set(multiprocessing.active_children())
+        pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker)
         try:
-            with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker) as pool:
-                results = list(pool.map(draw_sheet, sheets))
+            results = list(pool.map(draw_sheet, sheets))
         except (BrokenProcessPool, OSError):  # workers could not start or died: draw here instead
             results = None
+        except BaseException:  # an interrupt: end the workers now, so that nothing waits for them
+            for worker in set(multiprocessing.active_children()) - before:
+                worker.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
         finally:
             gc.unfreeze()
+        pool.shutdown(wait=True)
     if results is None:
         _register_font()
         results = [draw_sheet(s) for s in sheets]
