@@ -227,8 +227,8 @@ def _repaired(gdf: gpd.GeoDataFrame, names: pd.Series, where: str) -> gpd.GeoDat
         geoms[invalid.values] = fixed
         gdf = gdf.set_geometry(geoms)
         # stacklevel 3: the warning points at the caller of load_townships
-        warnings.warn(LandgisWarning(message("{where}: repaired {n} invalid geometry(ies): {which}", where=where,
-                                              n=int(invalid.sum()), which=which)), stacklevel=3)
+        warnings.warn(LandgisWarning(message("{where}: invalid geometry repaired ({n}): {which}", where=where,
+                                             n=int(invalid.sum()), which=which)), stacklevel=3)
     polyonly = [shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in _POLYGONAL])
                 if g.geom_type == "GeometryCollection" else g for g in gdf.geometry]
     return gdf.set_geometry(polyonly, crs=WORKING_CRS)

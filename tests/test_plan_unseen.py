@@ -45,7 +45,7 @@ def test_unseen_adds_up_and_sets_aside(name):
     plan = parse_plan(UNSEEN / name)
     warnings = [f.kind for f in reconcile(plan) if f.severity == "warning"]
     assert (not warnings) == EXPECTED[name]["adds_up"], warnings
-    aside = plan.ledger[plan.ledger["role"].isin(["set_aside", "group", "sub_item"])]
+    aside = plan.ledger[plan.ledger["role"].isin(["set_aside", "group", "sub_item", "method", "schedule"])]
     missing = [i["why"] for i in EXPECTED[name].get("set_aside", [])
                if not any(_close(h, i["ha"]) for h in aside["hectares"])]
     assert missing == []

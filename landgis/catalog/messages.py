@@ -86,7 +86,7 @@ MESSAGES: dict[str, str] = {
         "{where}：.cpg 文件写明 {cpg!r}，但属性不是该编码；已按 {enc} 读取",
     "{where}: {cut} text value(s) or field name(s) end inside a {encoding} character (cut at the field's width); read without the broken ends":
         "{where}：有 {cut} 个文本值或字段名在一个 {encoding} 字符中间被截断（受字段宽度限制）；已去掉残缺的末尾后读取",
-    "{where}: repaired {n} invalid geometry(ies): {which}":
+    "{where}: invalid geometry repaired ({n}): {which}":
         "{where}：已修复 {n} 个无效几何：{which}",
     "{where}: has no polygon for {absent} of {county}'s {n} townships; they will be missing from maps":
         "{where}：{county}的 {n} 个乡镇中，{absent} 没有面要素；地图上将缺少这些乡镇",
@@ -483,4 +483,6 @@ MESSAGES: dict[str, str] = {
         "乡镇界线图层属于县 {layer_code}，地块却在{label}（{code}）核查；请给出 --county {layer_code}（Python 中 county=）及该县的计划，或提供{name}的乡镇界线图层（--boundaries）",
     "the plan's execution (--date-field, --method-field) is not computed by the dask engine yet; use --engine local":
         "dask 引擎尚不计算计划执行情况（--date-field、--method-field）；请用 --engine local",
+    "{source}: the parcels have supply fields ({fields}), but the plan's execution is not computed by the dask engine yet; use --engine local":
+        "{source}：地块有供地字段（{fields}），但 dask 引擎尚不计算计划执行情况；请用 --engine local",
 }

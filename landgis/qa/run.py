@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,7 +19,7 @@ from landgis.catalog import message, word
 from landgis.extras import require
 from landgis.townships import load_townships
 from landgis.county import County, find_county, resolve_county
-from landgis.errors import InputError
+from landgis.errors import InputError, LandgisWarning
 from landgis.plan import SEED_PLAN, Plan, parse_plan
 from landgis.qa import engines
 from landgis.qa.across import duplicate_geometries, duplicate_ids, overlaps
@@ -155,8 +156,10 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
                                progress=progress, partition_rows=partition_rows,
                                constraints=(layers, rules) if layers else None)
             if supply_fields["date"] or supply_fields["method"]:  # said, not silently skipped
-                result.summary["execution"] = ("not computed: the plan's execution (计划执行情况) needs "
-                                               "--engine local")
+                warnings.warn(LandgisWarning(message(
+                    "{source}: the parcels have supply fields ({fields}), but the plan's execution is not computed by "
+                    "the dask engine yet; use --engine local", source=source,
+                    fields=", ".join(f for f in (supply_fields["date"], supply_fields["method"]) if f))), stacklevel=2)
             return result
     return _run_local(gdf, ctx, plan, townships, fields, source, layers, rules, supply_fields, progress)
 
