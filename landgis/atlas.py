@@ -414,7 +414,10 @@ def _input_files(path: Path) -> list[Path]:
 def _inputs(plan: Plan, boundaries, parcels, shipped: bool = True) -> list[dict]:
     out: list[dict] = []
     src = Path(plan.source) if plan.source and plan.source != "<text>" else None
-    if src is not None and src.exists():
+    if src is not None and src.resolve() == SEED_PLAN:  # by name, like the shipped layer: the same in every install
+        out.append({"role": "plan (shipped)", "path": SEED_PLAN.name, "size": SEED_PLAN.stat().st_size,
+                    "sha256": _sha256(SEED_PLAN)})
+    elif src is not None and src.exists():
         out += [{"role": "plan", "path": str(p), "size": p.stat().st_size, "sha256": _sha256(p)}
                 for p in _input_files(src)]
     else:

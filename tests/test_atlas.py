@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from landgis.atlas import build_atlas
+from landgis.plan import SEED_PLAN
 from landgis.cli import main
 from landgis.errors import LandgisError
 
@@ -55,9 +56,11 @@ def test_manifest_lists_every_output_with_its_hash(atlas):
         assert entry["size"] == f.stat().st_size
         assert entry["sha256"] == _sha(f)
     roles = {i["role"] for i in manifest["inputs"]}
-    assert "plan" in roles and any(r.startswith("boundaries") for r in roles)
-    plan_in = next(i for i in manifest["inputs"] if i["role"] == "plan")
-    assert plan_in["sha256"] == _sha(Path(plan_in["path"]))
+    assert "plan (shipped)" in roles and any(r.startswith("boundaries") for r in roles)
+    # the shipped seed by its name, as the shipped layer is: the manifest is the same in every install
+    plan_in = next(i for i in manifest["inputs"] if i["role"] == "plan (shipped)")
+    assert plan_in["path"] == SEED_PLAN.name and plan_in["sha256"] == _sha(SEED_PLAN)
+    assert str(SEED_PLAN.parent) not in (atlas.out_dir / "manifest.json").read_text("utf-8")
     assert manifest["landgis_version"] and manifest["options"]["unit"] == "ha"
 
 

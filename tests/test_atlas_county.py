@@ -233,6 +233,7 @@ def test_atlas_without_a_layer_still_builds(atlas_without_layer):
     assert table["合计（公顷）"].sum() == pytest.approx(86.5) and len(table) == len(find_county("441224").townships)
     manifest = json.loads((res.out_dir / "manifest.json").read_text("utf-8"))
     assert [i for i in manifest["inputs"] if i["role"] == "boundaries"][0]["path"] is None
+    assert [i["path"] for i in manifest["inputs"] if i["role"] == "plan"] == [str(HUAIJI)]  # a user's plan: its path
     assert "报告.docx" in files and "未提供怀集县的乡镇界线图层" in _texts(res.out_dir)[str(res.out_dir / "报告.docx")]
     _assert_no_other_county(res.out_dir)
 
