@@ -225,10 +225,20 @@ def locator(fig: Figure, rect: Sequence[float], layer_p: gpd.GeoDataFrame, pref:
     ax.set_title(texts(lang)["locator"].format(county=county_name, pref=pref_name), fontsize=8, color=MUTED, pad=3)
 
 
+class _PageCanvas(FigureCanvasAgg):
+    """Agg, rendering a sheet only when it is saved.
+
+    geopandas' ``plot`` ends with ``canvas.draw_idle()``, which on Agg renders the whole figure at once:
+    a sheet drawn in ten layers was rendered ten times before it was saved.
+    """
+
+    def draw_idle(self, *args, **kwargs) -> None:
+        pass
+
+
 def page(lang: str) -> tuple[Figure, dict]:
     fig = Figure(figsize=A4_LANDSCAPE, dpi=100)
-
-    FigureCanvasAgg(fig)
+    _PageCanvas(fig)
     fig.patch.set_facecolor("white")
     # Neat line around the sheet, as on a printed map.
     fig.add_artist(Rectangle((0.012, 0.017), 0.976, 0.966, transform=fig.transFigure, fill=False,
