@@ -36,7 +36,7 @@ from landgis.figures import Figures, layer_figures
 from landgis.files import atomic_path
 from landgis.names import match_names
 from landgis.printable import jinja_finalize
-from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
+from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, run_classes
 from landgis.render.furniture import INK, MUTED, is_dark, plot_crs
 from landgis.render.qa_map import SEVERITY_COLOURS
 from landgis.render.text import category_title, density_word, footer_lines, plan_title, texts, unit_word
@@ -148,7 +148,7 @@ class MapSpec:
 
 
 def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: str = "zh",
-             county: County | str | None = None) -> MapSpec:
+             county: County | str | None = None, figures: Figures | None = None) -> MapSpec:
     """What the print map of ``column`` decides: its classes, colours and texts.
 
     This is the one place that reads the print maps' modules (:mod:`landgis.render.classes`, ``furniture``,
@@ -163,6 +163,9 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
         A category, ``"total"`` or ``"density"``.
     unit : {"ha", "mu", "m2"}
     lang : {"zh", "en"}
+    figures : landgis.figures.Figures, optional
+        The run's figures, whose classes (:func:`landgis.render.classes.run_classes`) the spec takes;
+        computed from ``layer`` when not given.
 
     Returns
     -------
@@ -177,7 +180,7 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
 
     county = resolve_county(county, what="map_spec")
     t = texts(lang)
-    cls = classify(layer, column, unit=unit)
+    cls = run_classes(layer_figures(layer, county, unit, lang, figures), layer, column)
     crs = plot_crs(layer, county)
     zh = lang == "zh"
     u = unit_word(unit, lang)
@@ -527,7 +530,7 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
                                  "landgis.allocation.join"))
     county = resolve_county(county, what="styled_layers")
     figs = layer_figures(layer, county, unit, lang, figures)
-    specs = [map_spec(layer, c, unit=unit, lang=lang, county=county) for c in map_columns(layer)]
+    specs = [map_spec(layer, c, unit=unit, lang=lang, county=county, figures=figs) for c in map_columns(layer)]
     crs = specs[0].crs
     names = _field_names(layer, lang)
     u = _unit_text(unit, lang)

@@ -9,7 +9,7 @@ One public function per job:
 * :func:`save_figure` — one figure, written atomically;
 * :func:`render_maps` — all of the above, written atomically in the requested formats.
 
-The classes come from :mod:`landgis.render.classes`, the page furniture from
+The classes are the run's (:func:`landgis.render.classes.run_classes`, kept in the figures); the page furniture from
 :mod:`landgis.render.furniture` and every word from :mod:`landgis.render.text`. Every figure is
 drawn with the shipped CJK font (:mod:`landgis.render.fonts`).
 """
@@ -39,9 +39,9 @@ from landgis.render.classes import (
     NO_SUPPLY_HATCH,
     SCHEMES,
     Classification,
-    classify,
-    classify_pooled,
     resolve_column,
+    run_classes,
+    run_pooled_classes,
 )
 from landgis.render.drawing import FORMATS, Sheet, draw_sheets, save_figure
 from landgis.render.fonts import pin_font, rc_params
@@ -77,7 +77,6 @@ from landgis.render.text import (
 __all__ = [
     "Classification",
     "SCHEMES",
-    "classify",
     "choropleth",
     "small_multiples",
     "stacked_bars",
@@ -140,8 +139,9 @@ def choropleth(
     column : str
         A category (canonical name or alias), ``"total"`` or ``"density"``.
     scheme, k, breaks, unit
-        The classes, as for :func:`landgis.render.classes.classify`; ``unit`` is ``"ha"``, ``"mu"``
-        or ``"m2"``.
+        The classes, as for :func:`landgis.render.classes.classify`, taken from the run's figures
+        (:func:`landgis.render.classes.run_classes`); ``unit`` is ``"ha"``, ``"mu"`` or ``"m2"`` (the
+        figures' unit when ``figures`` is given).
     lang : str
         ``"zh"`` (default) or ``"en"``.
     prefecture : geopandas.GeoDataFrame, optional
@@ -178,12 +178,12 @@ def choropleth(
     """
     texts(lang)
     with matplotlib.rc_context(rc_params()):
-        cls = classify(layer, column, scheme=scheme, k=k, breaks=breaks, unit=unit)
         the_county = resolve_county(county, what="choropleth") if ax is None or county is not None else None
+        figs = layer_figures(layer, the_county, unit, lang, figures)
+        cls = run_classes(figs, layer, column, scheme=scheme, k=k, breaks=breaks)
         crs = plot_crs(layer, the_county)
         layer_p = drawing_layer(layer, crs)
         if ax is None:
-            figs = layer_figures(layer, the_county, unit, lang, figures)
             fig = _choropleth_sheet(layer, layer_p, cls, crs, lang, prefecture, the_county, figs)
         else:
             fig = ax.figure
@@ -313,7 +313,7 @@ def small_multiples(
         raise InputError(message("the layer names no categories to draw"))
     with matplotlib.rc_context(rc_params()):
         # One classification over all categories (mapclassify.Pooled), so that the panels compare.
-        pooled, panels = classify_pooled(layer, cats, scheme=scheme, k=k, breaks=breaks, unit=unit)
+        pooled, panels = run_pooled_classes(figs, layer, cats, scheme=scheme, k=k, breaks=breaks)
         crs = plot_crs(layer, county)
         layer_p = drawing_layer(layer, crs)  # the full-page maps' borders: simplified once for both
         fig, t = page(lang)
@@ -571,13 +571,15 @@ def render_maps(
     sheets = []
     for column in columns:
         user = breaks is not None and column not in ("total", "density")
-        sheets.append(sheet(choropleth, file_stem(layer, column, lang), layer, column,
-                            scheme=scheme if (user or scheme != "user") else "natural_breaks", k=k,
-                            breaks=breaks if user else None, unit=unit, lang=lang, prefecture=prefecture,
-                            county=county, figures=figs))
+        classes = dict(scheme=scheme if (user or scheme != "user") else "natural_breaks", k=k,
+                       breaks=breaks if user else None)
+        run_classes(figs, layer, column, **classes)  # made here, once: the drawing workers get them with figs
+        sheets.append(sheet(choropleth, file_stem(layer, column, lang), layer, column, **classes, unit=unit,
+                            lang=lang, prefecture=prefecture, county=county, figures=figs))
     if extras is None:
         extras = not categories
     if extras and plan_cats:
+        run_pooled_classes(figs, layer, plan_cats, scheme=scheme if breaks is None else "user", k=k, breaks=breaks)
         sheets.append(sheet(small_multiples, file_stem(layer, "small-multiples", lang), layer, plan_cats,
                             scheme=scheme if breaks is None else "user", k=k, breaks=breaks, unit=unit, lang=lang,
                             county=county, figures=figs))
