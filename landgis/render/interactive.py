@@ -335,7 +335,7 @@ def _footnotes(layer: gpd.GeoDataFrame, figs: Figures, words: dict[str, str]) ->
     note = prov.get("footnote_en" if lang == "en" else "footnote") or prov.get("footnote")
     if note:
         lines.append(f"{words['boundaries']}{sep}{note}")
-    credit = attribution(prov, lang)
+    credit = attribution(prov, lang, figs.unit_level)
     if credit:
         lines.append(f"{words['credit']}{sep}{credit}")
     return lines

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import jinja2
 
-from landgis.catalog import LANGS, table, text
+from landgis.catalog import table, text
 from landgis.qa.execution import execution_table, rate_text
 from landgis.units import PRECISION
 from landgis.county import County
@@ -39,8 +39,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["render_report"]
 
-_TEXT = {lang: {**table("report", lang), "sev": SEVERITY_WORDS[lang],
-                "formats": {"png": "PNG", "svg": "SVG", "pdf": "PDF"}} for lang in LANGS}
+def _words(lang: str, unit_level: str = "township") -> dict:
+    """The page's words in ``lang``, naming the plan's units (乡镇, or 区县 for a city)."""
+    return {**table("report", lang, unit_level=unit_level), "sev": SEVERITY_WORDS[lang],
+            "formats": {"png": "PNG", "svg": "SVG", "pdf": "PDF"}}
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("landgis.render", "templates"),
@@ -110,7 +112,8 @@ def render_report(
     str
     """
 
-    t = _TEXT[lang]
+    figs = layer_figures(layer, county, unit, lang, figures)
+    t = _words(lang, figs.unit_level)  # 区县 for a city's plan by district
     if lang == "zh":  # 全县 for a 县
         whole = county.whole_word
         t = {k: v.replace("全市", whole) if isinstance(v, str) else v for k, v in t.items()}
@@ -118,8 +121,6 @@ def render_report(
     title = t["title"].format(place=plan.place or "", year=plan.year or "")
     plan_title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划" if lang == "zh"
                                      else Path(str(plan.source)).name)
-    figs = layer_figures(layer, county, unit, lang, figures)
-    t = figs.in_units(t)  # 区县 for a city's plan by district
     ctx = dict(
         lang=lang, t=dict(t, subtitle=t["subtitle"].format(version=__version__, source=plan_title)),
         title=title, version=__version__,
@@ -132,7 +133,7 @@ def render_report(
         towns=_township_table(plan, figs, layer, t, label),
         qa=_qa_context(qa, t, lang, unit) if qa is not None else None,
         execution=_execution_context(qa, atlas_dir, t, lang, unit, label) if qa is not None else None,
-        sources=_sources(plan, plan_title, layer, t, lang),
+        sources=_sources(plan, plan_title, layer, t, lang, figs.unit_level),
     )
     # The font subset must cover every character of the page, so render once to collect them.
     ctx["font_css"] = ""
@@ -255,7 +256,8 @@ def _figures(static_files: list[Path], atlas_dir: Path, layer: gpd.GeoDataFrame,
     return figures
 
 
-def _sources(plan: Plan, plan_title: str, layer: gpd.GeoDataFrame, t: dict, lang: str) -> list[dict]:
+def _sources(plan: Plan, plan_title: str, layer: gpd.GeoDataFrame, t: dict, lang: str,
+             unit_level: str = "township") -> list[dict]:
     """数据来源: the plan by its name, the boundary layer with its attribution and licences (in Chinese)."""
 
     prov = layer.attrs.get("provenance", {}) or {}
@@ -263,7 +265,7 @@ def _sources(plan: Plan, plan_title: str, layer: gpd.GeoDataFrame, t: dict, lang
     sep = "；" if lang == "zh" else "; "
     return [
         {"label": t["plan_source"], "text": f"《{plan_title}》" if lang == "zh" else plan_title},
-        {"label": t["boundary_source"], "text": sep.join(x for x in (attribution(prov, lang), footnote) if x)},
+        {"label": t["boundary_source"], "text": sep.join(x for x in (attribution(prov, lang, unit_level), footnote) if x)},
         {"label": t["software"], "text": f"landgis {__version__}"},
     ]
 
