@@ -177,7 +177,7 @@ class Figures:
         >>> figures.lines()  # doctest: +SKIP
         ['全市（计划）：158.18 公顷', '乡镇合计：156.40 公顷', '未落实到乡镇：1.78 公顷']
         """
-        sep = "：" if self.lang == "zh" else ": "
+        sep = text("punct.colon", self.lang)
         fig = self.columns[column]
         first = self.label("stated" if fig.stated is not None else "county")
         lines = [f"{first}{sep}{self.text(fig.county, where)}"]

@@ -103,12 +103,7 @@ CONSTRAINT_HEADERS: dict[str, dict[str, str]] = {lang: table("qa.constraint_head
 #: Headers of the execution tables (``execution.csv``/``.xlsx``, 计划执行情况), by language; ``{u}`` is the unit.
 EXECUTION_HEADERS: dict[str, dict[str, str]] = {lang: table("qa.execution_headers", lang) for lang in LANGS}
 #: Supply methods and periods in English (the Chinese are the canonical names, :mod:`landgis.plan.splits`).
-EXECUTION_WORDS_EN: dict[str, str] = {
-    "出让": "transfer (出让)", "划拨": "allocation (划拨)", "租赁": "lease (租赁)", "作价出资": "capital contribution (作价出资)",
-    "授权经营": "authorised operation (授权经营)", "（未填供应方式）": "(no method given)",
-    "第一季度": "Q1", "第二季度": "Q2", "第三季度": "Q3", "第四季度": "Q4", "上半年": "first half", "下半年": "second half",
-    "计划时序以外": "outside the plan's schedule",
-}
+EXECUTION_WORDS_EN: dict[str, str] = table("execution_word", "en")
 #: Sheet names of the QA workbooks, by language.
 SHEETS: dict[str, dict[str, str]] = {lang: table("qa.sheets", lang) for lang in LANGS}
 #: The other words of the QA files, by language.

@@ -182,7 +182,6 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
     t = texts(lang)
     cls = run_classes(layer_figures(layer, county, unit, lang, figures), layer, column)
     crs = plot_crs(layer, county)
-    zh = lang == "zh"
     u = unit_word(unit, lang)
     name = category_title(cls.column, lang)
     subtitle = (t["subtitle_density"] if cls.column == "density"
@@ -191,7 +190,7 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
               else t["legend"].format(u=u))  # density in 公顷/平方公里 whatever the unit, as on the PNG
     return MapSpec(
         column=cls.column, name=name, classification=cls, crs=crs,
-        title=f"{plan_title(layer, lang, county)}{'：' if zh else ': '}{name}",
+        title=text("punct.titled", lang, title=plan_title(layer, lang, county), what=name),
         subtitle=subtitle, legend_title=legend, footer=footer_lines(layer, crs, lang, county),
         no_supply=t["no_supply"], face=NO_SUPPLY_FACE, hatch=NO_SUPPLY_HATCH, ink=INK, muted=MUTED,
     )
@@ -483,8 +482,7 @@ def _parcel_style(frame: gpd.GeoDataFrame, lang: str) -> LayerStyle:
                    Symbol(SEVERITY_COLOURS[s], stroke="#333333", stroke_width=0.25,
                           kind="marker" if marker else "fill"), value=s)
         for s in SEVERITY_ORDER)
-    return LayerStyle(name=text("gpkg.by_severity", lang), title="按问题级别" if lang == "zh"
-                      else "Parcels by severity", renderer="categorized", classes=classes, field="worst_severity",
+    return LayerStyle(name=text("gpkg.by_severity", lang), title=text("gpkg.by_severity_title", lang), renderer="categorized", classes=classes, field="worst_severity",
                       display_expression='"parcel_id"', default=True)
 
 

@@ -159,7 +159,7 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
         name = scope_name(county, scope) if lang == "zh" else f"{name} ({scope})"
     level = o["city"] if county.level == "prefecture" else o["county"]
     title = plan_title(layer, lang, county)
-    header(fig, f"{title}：{t['total']}" if lang == "zh" else f"{title}: {t['total']}",
+    header(fig, text("punct.titled", lang, title=title, what=t["total"]),
             o["subtitle"].format(county=name, level=level))
 
     ax = fig.add_axes((0.035, 0.12, 0.58, 0.74))

@@ -119,7 +119,7 @@ def render_report(
         t = {k: v.replace("全市", whole) if isinstance(v, str) else v for k, v in t.items()}
     label = unit_label(unit) if lang == "zh" else UNIT_LABELS_EN[unit]
     title = t["title"].format(place=plan.place or "", year=plan.year or "")
-    plan_title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划" if lang == "zh"
+    plan_title = plan_name(plan) or (text("sheet.plan", "zh", place=plan.place or "", year=plan.year or "") if lang == "zh"
                                      else Path(str(plan.source)).name)
     ctx = dict(
         lang=lang, t=dict(t, subtitle=t["subtitle"].format(version=__version__, source=plan_title)),
@@ -147,8 +147,8 @@ def _head(t: dict, key: str, label: str, lang: str) -> str:
     return _with_unit(t[key], label, lang)
 
 
-def _with_unit(text: str, label: str, lang: str) -> str:
-    return f"{text}（{label}）" if lang == "zh" else f"{text} ({label})"
+def _with_unit(words: str, label: str, lang: str) -> str:
+    return text("punct.with_label", lang, text=words, label=label)
 
 
 def _cards(figs: Figures, layer: gpd.GeoDataFrame, t: dict, label: str) -> list[dict]:
@@ -262,9 +262,9 @@ def _sources(plan: Plan, plan_title: str, layer: gpd.GeoDataFrame, t: dict, lang
 
     prov = layer.attrs.get("provenance", {}) or {}
     footnote = prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote")
-    sep = "；" if lang == "zh" else "; "
+    sep = text("punct.semicolon", lang)
     return [
-        {"label": t["plan_source"], "text": f"《{plan_title}》" if lang == "zh" else plan_title},
+        {"label": t["plan_source"], "text": text("punct.book_title", lang, title=plan_title)},
         {"label": t["boundary_source"], "text": sep.join(x for x in (attribution(prov, lang, unit_level), footnote) if x)},
         {"label": t["software"], "text": f"landgis {__version__}"},
     ]

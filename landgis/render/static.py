@@ -227,10 +227,9 @@ def _choropleth_sheet(layer: gpd.GeoDataFrame, layer_p: gpd.GeoDataFrame, cls: C
     t = texts_for(county, lang)
     u = unit_word(cls.unit, lang)
     what = category_title(cls.column, lang)
-    sep = "：" if lang == "zh" else ": "
-    header(fig, f"{plan_title(layer, lang, county)}{sep}{what}",
+    header(fig, text("punct.titled", lang, title=plan_title(layer, lang, county), what=what),
            t["subtitle_density"] if cls.column == "density" else t["subtitle_cat"]
-           + (f"（{u}）" if lang == "zh" else f" ({u})"))
+           + text("punct.bracketed", lang, x=u))
     _map_panel(fig.add_axes((0.035, 0.105, 0.60, 0.765)), layer_p, cls, lang)
     # Right column: locator, legend, summary.
     pref = prefecture_layer(county, prefecture)
@@ -320,7 +319,7 @@ def small_multiples(
         t = texts_for(county, lang)
         u = unit_word(unit, lang)
         header(fig, t["sm_title"].format(title=plan_title(layer, lang, county)),
-                t["subtitle_cat"] + (f"（{u}）" if lang == "zh" else f" ({u})"))
+                t["subtitle_cat"] + text("punct.bracketed", lang, x=u))
         ncols = 4
         nrows = max(2, math.ceil((len(cats) + 2) / ncols))
         left, right, bottom, top = 0.035, 0.965, 0.095, 0.845
@@ -356,8 +355,7 @@ def small_multiples(
         labels.append(t["no_supply"])
         info.legend(handles, labels, title=t["legend"].format(u=u), loc="upper left", frameon=False, fontsize=8,
                     title_fontsize=9, handlelength=2.2, handleheight=1.3, borderaxespad=0.3, alignment="left")
-        note = ("各图分级相同；色相为各地类标准色，深浅表示分级。" if lang == "zh"
-                else "All panels share the classes; hue is the category's standard colour, depth the class.")
+        note = text("sheet.sm_note", lang)
         info.text(0.02, 0.02, note, transform=info.transAxes, fontsize=7.2, color=MUTED, wrap=True, va="bottom")
         footer(fig, footer_lines(layer, crs, lang, county))
         fig.landgis_classification = pooled

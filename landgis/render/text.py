@@ -220,12 +220,12 @@ def footer_lines(layer: gpd.GeoDataFrame, crs: CRS, lang: str, county: County) -
         note = str(footnote).rstrip("。.")
         if not note.startswith(("乡镇界线", "Township boundaries")):
             note = texts(lang)["boundaries"].format(source=note)
-        lines[0] += ("。" if zh else ". ") + note
+        lines[0] += text("punct.stop", lang) + note
     # Attribution of the boundary data (CC BY requires it): where it comes from and its licence.
     credit = attribution(prov, lang, "district" if county is not None and county.level == "prefecture" else "township")
     if credit:
         lines.append(text("sheet.boundary_data", lang, credit=credit))
-    lines.append(t["crs"].format(cm=central_meridian(crs)) + ("。" if zh else ". ") + t["made"].format(v=__version__))
+    lines.append(t["crs"].format(cm=central_meridian(crs)) + text("punct.stop", lang) + t["made"].format(v=__version__))
     return lines
 
 
