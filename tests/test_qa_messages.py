@@ -151,3 +151,16 @@ def test_geometry_duplicate_and_overlap_findings_follow_the_language(faulty, tow
             words = without_user_values(r[column]).replace("EPSG", "")
             assert not re.search(r"[A-Za-z]{2,}", words), r
     assert any("自相交" in r["说明"] for r in zh)
+
+
+def test_the_reports_qa_section_names_kinds_and_words_findings_in_english(faulty, towns, plan, layer, county, tmp_path):
+    from landgis.qa.labels import KIND_LABELS_EN
+    from landgis.render.report import render_report
+
+    parcels, given = faulty
+    result = qa(parcels, towns, plan, county=county)
+    page = render_report(plan=plan, findings=[], layer=layer, map_fragment="", static_files=[], atlas_dir=tmp_path,
+                         qa=result, lang="en", county=county)
+    for kind in ("invalid_geometry", "duplicate_id", "overlaps_parcel", "outside_county"):
+        assert f">{KIND_LABELS_EN[kind]}<" in page, kind
+    assert "invalid geometry: self-intersection (" in page and "几何无效" not in page and "编号" not in page

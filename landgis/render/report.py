@@ -21,7 +21,7 @@ from landgis.units import PRECISION
 from landgis.county import County
 from landgis.plan import Finding, Plan
 from landgis.printable import jinja_finalize
-from landgis.qa import KIND_LABELS
+from landgis.qa.labels import kind_label
 from landgis.qa.messages import message
 from landgis.render.fonts import webfont_css
 from landgis.render.images import palette_png
@@ -282,7 +282,7 @@ def _qa_context(qa: QAResult, t: dict, lang: str, unit: str = "ha", limit: int =
         counts = qa.findings.groupby(["kind", "severity"], sort=False).size().reset_index(name="count")
         order = {"error": 0, "warning": 1, "info": 2}
         counts = counts.sort_values(["severity", "count"], key=lambda c: c.map(order) if c.name == "severity" else -c)
-        kinds = [{"kind": KIND_LABELS.get(r.kind, r.kind) if lang == "zh" else r.kind.replace("_", " "),
+        kinds = [{"kind": kind_label(r.kind, lang),
                   "severity": t["sev"].get(r.severity, r.severity), "count": int(r.count)}
                  for r in counts.itertuples()]
     errors = []
@@ -294,7 +294,7 @@ def _qa_context(qa: QAResult, t: dict, lang: str, unit: str = "ha", limit: int =
                          if isinstance(x, str) and x), "–")
             errors.append({"id": str(r.parcel_id), "township": town, "finding": message(
                 r.kind, r.figures, str(r.message), township=r.township_declared, category=r.category, unit=unit,
-                lang=lang)})
+                lang=lang, found=r.township_found, pid=r.parcel_id)})
     c_header, c_rows = constraint_rows(qa, unit, lang)
     links = ["qa/qa_map.html", "qa/findings.xlsx", "qa/findings.csv", "qa/quota.xlsx", "qa/parcels.gpkg"]
     if c_header:

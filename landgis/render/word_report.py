@@ -41,7 +41,7 @@ from landgis.files import reproducible_xlsx, write_bytes
 from landgis.figures import Figures, layer_figures
 from landgis.plan import Finding, Plan
 from landgis.printable import printable  # Word's XML cannot hold control characters
-from landgis.qa import KIND_LABELS
+from landgis.qa.labels import kind_label
 from landgis.render.gpkg_styles import map_spec
 from landgis.render.images import palette_png
 from landgis.render.parcel_map import PARCEL_MAP_CAPTION, PARCEL_MAP_STEM, constraint_rows
@@ -449,7 +449,7 @@ def _qa_section(doc: DocxDocument, qa: QAResult, t: dict, lang: str, n_table: in
                                              w=sev.get("warning", 0), i=sev.get("info", 0)))
     if len(qa.findings):
         counts = qa.findings.groupby(["kind", "severity"], sort=False).size().reset_index(name="count")
-        rows = [[KIND_LABELS.get(r.kind, r.kind) if lang == "zh" else r.kind.replace("_", " "),
+        rows = [[kind_label(r.kind, lang),
                  t["sev"].get(r.severity, r.severity), str(int(r.count))] for r in counts.itertuples()]
         _caption_text(doc, t["qa_table"].format(n=n_table))
         _table(doc, [t["qa_kind"], t["qa_severity"], t["qa_count"]], rows, numeric_from=2)
