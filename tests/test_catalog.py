@@ -89,14 +89,16 @@ def test_every_key_has_both_languages_with_the_same_fields():
 
 def test_one_entry_for_the_same_words():
     literals = {}
-    for module in ("words.py", "messages.py"):
+    for module in ("words.py", "messages.py", "findings.py"):
         tree = ast.parse((PACKAGE / "catalog" / module).read_text(encoding="utf-8"))
         literals.update({t.targets[0].id if isinstance(t, ast.Assign) else t.target.id: t.value for t in tree.body
                          if isinstance(t, (ast.Assign, ast.AnnAssign)) and getattr(t, "value", None) is not None
                          and isinstance(t.value, ast.Dict)})
-    for name in ("CATALOG", "MESSAGES"):  # a repeated key in the literal would silently replace the first
+    for name in ("CATALOG", "MESSAGES", "FINDINGS"):  # a repeated key in the literal would silently replace the first
         keys = Counter(ast.literal_eval(k) for k in literals[name].keys)
         assert [k for k, n in keys.items() if n > 1] == [], name
+    assert not set(ast.literal_eval(k) for k in literals["CATALOG"].keys) & set(
+        ast.literal_eval(k) for k in literals["FINDINGS"].keys)  # nor may one module's key replace another's
     pairs = Counter((v["zh"], v["en"]) for v in CATALOG.values() if isinstance(v, dict))
     assert [p for p, n in pairs.items() if n > 1] == []
     assert all(isinstance(CATALOG.get(v), dict | str) for v in CATALOG.values() if isinstance(v, str))
