@@ -322,6 +322,7 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
     """
 
     figs = layer_figures(layer, county, unit, lang, figures)
+    level = figs.unit_level  # 区县 for a city's plan by district, in sheet names and headers alike
     zh = lang == "zh"
     label = unit_label(unit) if zh else unit
     cats = list(figs.categories)
@@ -338,15 +339,15 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
     by_town["share"] = [float(v) / float(county_ha) * 100 if county_ha and v is not None else None for v in town_ha]
     by_town = by_town.rename(columns={
         "code": text("tables.code", lang),
-        "name": text("qa.quota_headers.township", lang),
+        "name": text("qa.quota_headers.township", lang, unit_level=level),
         **{c: text("tables.category_in_unit", lang, c=c, label=label) for c in cats},
         "total": text("tables.total", lang, label=label),
         "density": text("tables.density", lang),
         "share": text("tables.share_of_county", lang, whole=figs.whole),
     })
     if not has_area:  # no township layer: no areas, so no densities (said, not printed as nan)
-        by_town = by_town.rename(columns={by_town.columns[-2]: "供应强度（无乡镇界线图层，不计算）" if zh
-                                          else "density (no township layer: not computed)"})
+        by_town = by_town.rename(columns={by_town.columns[-2]: text("tables.density_no_layer", lang,
+                                                                    unit_level=level)})
 
     rows = []
     # 合计 is the plan's stated total, beside the townships' sum, as on the maps and in the report.
@@ -356,8 +357,8 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
             (text("qa.finding_headers.category", lang)): name,
             (text("tables.code", lang)): layer.attrs.get("category_codes", {}).get(column, ""),
             (text("tables.county_plan", lang, label=label, whole=figs.whole)): figs.number(fig.stated),
-            (text("tables.sum_over_townships", lang, label=label)): figs.number(fig.townships),
-            (text("tables.difference_plan_townships", lang, label=label)):
+            (text("tables.sum_over_townships", lang, label=label, unit_level=level)): figs.number(fig.townships),
+            (text("tables.difference_plan_townships", lang, label=label, unit_level=level)):
                 figs.number(fig.difference),
         })
     by_cat = pd.DataFrame(rows)
@@ -365,19 +366,16 @@ def allocation_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFra
     find = pd.DataFrame([{
         (text("qa.finding_headers.kind", lang)): text(f"plan_kind.{f.kind}", lang) if f"plan_kind.{f.kind}" in CATALOG else f.kind,
         (text("tables.severity", lang)): severity_word(f.severity, lang),
-        (text("qa.quota_headers.township", lang)): f.township,
+        (text("qa.quota_headers.township", lang, unit_level=level)): f.township,
         (text("qa.finding_headers.category", lang)): f.category,
         (text("tables.stated", lang, label=label)): figs.number(f.stated_ha),
         (text("tables.computed", lang, label=label)): figs.number(f.computed_ha),
         (text("tables.difference", lang, label=label)): figs.number(f.difference_ha),
         (text("qa.finding_headers.message", lang)): f.text(lang, unit),
     } for f in findings])
-    names = (text("tables.sheet_by_township", lang), text("tables.sheet_by_category", lang),
+    names = (text("tables.sheet_by_township", lang, unit_level=level), text("tables.sheet_by_category", lang),
              text("tables.sheet_findings", lang))
-    # 区县 for a city's plan by district, in sheet names and headers alike
-    names = tuple(figs.in_units(dict(zip(names, names))).values())
-    tables = (frame.rename(columns=figs.in_units({c: c for c in frame.columns})) for frame in (by_town, by_cat, find))
-    return dict(zip(names, tables))
+    return dict(zip(names, (by_town, by_cat, find)))
 
 
 def _write_tables(plan: Plan, findings: list[Finding], layer: gpd.GeoDataFrame, folder: Path,

@@ -26,17 +26,13 @@ from typing import Mapping
 
 import geopandas as gpd
 
-from landgis.catalog import LANGS, table
+from landgis.catalog import text
 from landgis.county import County
 from landgis.plan import Plan
 from landgis.units import PRECISION, display_unit, format_area, to_unit
 
 __all__ = ["Figure", "Figures", "compute_figures", "layer_figures", "township_figures"]
 
-_WORDS = {lang: table("figures", lang) for lang in LANGS}
-#: What a plan's units are called: a county's townships, a city's districts (and counties).
-_UNITS = {"zh": {"county": ("乡镇", "乡镇"), "prefecture": ("区县", "区县")},
-          "en": {"county": ("townships", "township"), "prefecture": ("districts", "district")}}
 
 
 @dataclass(frozen=True)
@@ -112,6 +108,12 @@ class Figures:
         return "City" if self.county.level == "prefecture" else "County"
 
     @property
+    def unit_level(self) -> str:
+        """What the plan's units are, for the catalogue's words (:func:`landgis.catalog.text`): ``"district"``
+        (区县) for a city's plan, ``"township"`` (乡镇) for a county's."""
+        return "district" if self.county is not None and self.county.level == "prefecture" else "township"
+
+    @property
     def total(self) -> Figure:
         return self.columns["total"]
 
@@ -136,25 +138,9 @@ class Figures:
     def label(self, key: str) -> str:
         """The words for ``stated``, ``county``, ``townships``, ``unplaced``, ``over``, ``no_breakdown`` or
         ``not_given``, with the county's word for its units (乡镇, or 区县 for a city)."""
-        units, unit = _UNITS[self.lang]["prefecture" if self.county.level == "prefecture" else "county"]
-        return _WORDS[self.lang][key].format(whole=self.whole, units=units, Units=units.capitalize(), unit=unit)
-
-    def in_units(self, words: Mapping) -> dict:
-        """A writer's word table with the county's word for its units: a city's plan by district says
-        区县 (districts) where a county's says 乡镇 (townships); other values are kept as they are."""
-        if self.county.level != "prefecture":
-            return dict(words)
-        swaps = (("乡镇", "区县"), ("镇（乡）", "区县")) if self.lang == "zh" else \
-            (("townships", "districts"), ("Townships", "Districts"), ("township", "district"),
-             ("Township", "District"))
-
-        def swap(text):
-            if not isinstance(text, str):
-                return text
-            for old, new in swaps:
-                text = text.replace(old, new)
-            return text
-        return {key: swap(value) for key, value in words.items()}
+        units = text("units.plural", self.lang, unit_level=self.unit_level)
+        return text(f"figures.{key}", self.lang, whole=self.whole, units=units, Units=units.capitalize(),
+                    unit=text("units.one", self.lang, unit_level=self.unit_level))
 
     def gap(self, column: str = "total", where: str = "map") -> tuple[str, str] | None:
         """How a column's difference is worded, or ``None`` where there is none at the display precision.
@@ -191,7 +177,7 @@ class Figures:
         >>> figures.lines()  # doctest: +SKIP
         ['全市（计划）：158.18 公顷', '乡镇合计：156.40 公顷', '未落实到乡镇：1.78 公顷']
         """
-        sep = "：" if self.lang == "zh" else ": "
+        sep = text("punct.colon", self.lang)
         fig = self.columns[column]
         first = self.label("stated" if fig.stated is not None else "county")
         lines = [f"{first}{sep}{self.text(fig.county, where)}"]

@@ -22,6 +22,7 @@ from docx import Document
 
 from landgis.allocation import join
 from landgis.atlas import build_atlas
+from landgis.catalog import text
 from landgis.county import find_county
 from landgis.figures import compute_figures, layer_figures, township_figures
 from landgis.plan import SEED_PLAN, parse_plan
@@ -84,6 +85,49 @@ def test_a_maps_classes_are_made_once_in_the_runs_unit(layer):
     assert total.assignment.to_dict() == fresh.assignment.to_dict()
 
 
+#: The only modules that may call the classifier: its own, and the model's cache of a run's classes.
+CLASSIFIER = {"classify", "classify_pooled", "mapclassify"}
+
+
+def test_no_writer_imports_the_classifier():
+    """Writers take the model's classes (run_classes, Figures.map_classes); none computes a class itself."""
+    import ast
+
+    root = Path(__file__).parent.parent / "landgis"
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        if path == root / "render" / "classes.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.ImportFrom):
+                names = [*(node.module or "").split("."), *(a.name for a in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [part for a in node.names for part in a.name.split(".")]
+            elif isinstance(node, ast.Attribute) and ast.unparse(node.value).split(".")[-1] in ("classes",
+                                                                                                "mapclassify"):
+                names = [node.attr]  # landgis.render.classes.classify(...) without an import of the name
+            if CLASSIFIER & set(names):
+                offenders.append(f"{path.relative_to(root.parent)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_print_maps_and_qgis_styles_draw_the_models_classes(layer):
+    from landgis.render.classes import run_classes, run_pooled_classes
+    from landgis.render.gpkg_styles import styled_layers
+    from landgis.render.static import choropleth, small_multiples
+
+    figs = layer_figures(layer, LIANZHOU, unit="mu")
+    fig = choropleth(layer, "工矿仓储用地", unit="mu", county=LIANZHOU, figures=figs)
+    assert fig.landgis_classification is run_classes(figs, layer, "工矿仓储用地")
+    styled = styled_layers(layer, unit="mu", county=LIANZHOU, figures=figs)
+    for spec in styled.specs:
+        assert spec.classification is run_classes(figs, layer, spec.column)
+    cats = list(layer.attrs["categories"])
+    sheet = small_multiples(layer, cats, unit="mu", county=LIANZHOU, figures=figs)
+    assert sheet.landgis_classification is run_pooled_classes(figs, layer, cats)[0]
+
+
 def test_townships_above_the_plan_are_said_so_never_a_negative_unplaced():
     plan = _plan("某县2026年度国有建设用地供应计划\n全县供应总量10公顷。\n城关镇住宅用地6公顷。\n河口镇住宅用地5公顷。")
     county = find_county("怀集县")
@@ -117,12 +161,40 @@ def test_a_citys_plan_by_district_says_districts():
     city = find_county("佛山市")
     figs = compute_figures(plan, join(plan, city.units()), city, has_layer=False)
     assert figs.lines() == ["全市（计划）：10.00 公顷", "区县合计：6.00 公顷", "未落实到区县：4.00 公顷"]
-    assert figs.in_units({"a": "安排供地的乡镇", "n": 3}) == {"a": "安排供地的区县", "n": 3}
+    assert figs.unit_level == "district" and text("report.towns", "zh", unit_level=figs.unit_level) == "安排供地的区县"
     assert compute_figures(plan, join(plan, city.units()), city, lang="en", has_layer=False).lines() == [
         "City (plan): 10.00 ha", "Sum over districts: 6.00 ha", "Not placed in a district: 4.00 ha"]
     plan = _plan("怀集县2026年度国有建设用地供应计划\n全县供应总量10公顷。\n冷坑镇住宅用地6公顷。")
     county_figs = compute_figures(plan, join(plan, HUAIJI_COUNTY.units()), HUAIJI_COUNTY, has_layer=False)
-    assert county_figs.in_units({"a": "乡镇合计"}) == {"a": "乡镇合计"} and county_figs.lines()[1] == "乡镇合计：6.00 公顷"
+    assert county_figs.unit_level == "township" and county_figs.lines()[1] == "乡镇合计：6.00 公顷"
+    assert text("report.placed", "zh", unit_level=county_figs.unit_level) == "乡镇合计"
+
+
+@pytest.mark.parametrize("plan_file, county, units, other", [
+    (DATA / "foshan_2026_districts.txt", "佛山市", "区县", "乡镇"),  # a city's plan by district
+    (None, "441882", "乡镇", "区县"),  # the seed, a county's plan by township
+])
+def test_report_word_and_tables_name_the_plans_units_from_the_catalogue(plan_file, county, units, other, tmp_path):
+    from landgis.atlas import allocation_tables
+    from landgis.render.report import render_report
+    from landgis.render.word_report import write_word_report
+
+    the_county = find_county(county)
+    plan = parse_plan(plan_file.read_text("utf-8") if plan_file else SEED_PLAN, the_county)
+    layer = join(plan, the_county.units())
+    figs = compute_figures(plan, layer, the_county, has_layer=False)
+    common = dict(plan=plan, findings=[], layer=layer, static_files=[], atlas_dir=tmp_path, county=the_county,
+                  figures=figs)
+    (tmp_path / "index.html").write_text(render_report(map_fragment="", **common), "utf-8")
+    page = _html_text(tmp_path / "index.html")
+    document = _docx_text(write_word_report(tmp_path / "报告.docx", **common))
+    for said in (page, document):
+        assert f"{units}合计" in said and f"分{units}供应安排" in said and other not in said
+    tables = allocation_tables(plan, [], layer, county=the_county, figures=figs)
+    by_units = tables[f"按{units}"]
+    assert by_units.columns[1] == units and other not in "".join(map(str, by_units.columns))
+    assert all(other not in "".join(map(str, frame.columns)) for frame in tables.values())
+    assert f"{units}合计（公顷）" in tables["按用地类型"].columns
 
 
 @pytest.mark.slow

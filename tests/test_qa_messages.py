@@ -83,3 +83,84 @@ def test_cli_unit_reaches_the_messages(parcels, site, tmp_path):  # noqa: F811
                  "--no-map"]) in (0, 1)
     quota = [r["说明"] for r in _rows(out) if r["类型"] in ("超出计划指标", "计划指标未用足")]
     assert quota and all("亩" in m and "公顷" not in m for m in quota)
+
+
+@pytest.fixture(scope="module")
+def faulty(towns, tmp_path_factory):
+    """Parcels with a fault of each kind the checks word themselves: geometry, ids, overlaps, names, areas."""
+    import shapely
+
+    gk = "EPSG:4526"  # CGCS2000 / 3-degree Gauss-Krüger zone 38, with the zone prefix
+    seat = towns.to_crs(gk).set_index("name").geometry["连州镇"].representative_point()
+    x, y = seat.x, seat.y
+    bowtie = shapely.Polygon([(x, y), (x + 100, y + 100), (x + 100, y), (x, y + 100)])
+    rows = [  # id, township, category, stated ha, geometry
+        ("P1", "连州镇", "住宅用地", "1", shapely.box(x - 300, y - 300, x - 200, y - 200)),
+        ("P1", "连州镇", "住宅用地", "1", shapely.box(x - 600, y - 300, x - 500, y - 200)),  # duplicate id
+        ("P3", "连州镇", "商服用地", "0.5", bowtie),  # self-intersection
+        ("P4", "连州镇", "工矿仓储用地", "2", shapely.box(x + 400, y + 400, x + 550, y + 550)),
+        ("P5", "连州镇", "工矿仓储用地", "2", shapely.box(x + 500, y + 500, x + 650, y + 650)),  # overlaps P4
+        ("P6", "连州镇", "工矿仓储用地", "0.1", shapely.box(x + 420, y + 420, x + 440, y + 440)),  # inside P4
+        ("P7", "连州镇", "工矿仓储用地", "2", shapely.box(x + 400, y + 400, x + 550, y + 550)),  # same as P4
+        ("P8", "", "住宅用地", "1", shapely.box(x - 900, y - 300, x - 800, y - 200)),  # no township
+        ("P9", "不存在镇", "住宅用地", "1", shapely.box(x - 900, y - 600, x - 800, y - 500)),
+        ("P10", "连州镇", "停车用地么", "1", shapely.box(x - 600, y - 600, x - 500, y - 500)),
+        ("P11", "连州镇", "住宅用地", "约一公顷", shapely.box(x - 300, y - 600, x - 200, y - 500)),
+        ("P12", "连州镇", "", "9", shapely.box(x - 300, y - 900, x - 200, y - 800)),  # no category, mis-sized
+        ("P13", "连州镇", "住宅用地", "1", shapely.box(x + 5e5, y, x + 5e5 + 100, y + 100)),  # outside the county
+    ]
+    frame = gpd.GeoDataFrame({"地块编号": [r[0] for r in rows], "所属乡镇": [r[1] for r in rows],
+                              "用地类型": [r[2] for r in rows], "面积（公顷）": [r[3] for r in rows]},
+                             geometry=[r[4] for r in rows], crs=gk)
+    path = tmp_path_factory.mktemp("faulty") / "地块.gpkg"
+    frame.to_file(path, engine="pyogrio")
+    return path, {r[0] for r in rows} | {r[1] for r in rows} | {r[2] for r in rows} | {"约一公顷"}
+
+
+def _written(parcels, lang, tmp_path) -> list[dict]:
+    out = tmp_path / lang
+    assert main(["qa", str(parcels), "--out", str(out), "--no-map", "--lang", lang, "--quiet"]) in (0, 1)
+    return _rows(out)
+
+
+def test_geometry_duplicate_and_overlap_findings_follow_the_language(faulty, towns, tmp_path):
+    parcels, given = faulty
+    user = sorted({*given, *map(str, towns["name"]), "finding_groups.csv"} - {""}, key=len, reverse=True)
+
+    def without_user_values(words: str) -> str:
+        for value in user:
+            words = words.replace(value, "")
+        return words
+
+    en = _written(parcels, "en", tmp_path)
+    kinds = {r["kind"] for r in en}
+    for kind in ("invalid geometry", "duplicate id", "overlaps another parcel", "duplicate geometry"):
+        assert any(kind in k.lower() for k in kinds), (kind, kinds)
+    assert len(kinds) >= 10, kinds
+    for r in en:
+        for column in ("kind", "severity", "message"):
+            assert not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", without_user_values(r[column])), r
+    invalid = next(r["message"] for r in en if r["message"].startswith("invalid geometry"))
+    assert "self-intersection (" in invalid
+    assert any(r["message"].startswith("id “P1” is used by 2 parcels (rows 1, 2)") for r in en)
+
+    zh = _written(parcels, "zh", tmp_path)
+    assert len(zh) == len(en)
+    for r in zh:
+        for column in ("类型", "严重程度", "说明"):
+            words = without_user_values(r[column]).replace("EPSG", "")
+            assert not re.search(r"[A-Za-z]{2,}", words), r
+    assert any("自相交" in r["说明"] for r in zh)
+
+
+def test_the_reports_qa_section_names_kinds_and_words_findings_in_english(faulty, towns, plan, layer, county, tmp_path):
+    from landgis.qa.labels import KIND_LABELS_EN
+    from landgis.render.report import render_report
+
+    parcels, given = faulty
+    result = qa(parcels, towns, plan, county=county)
+    page = render_report(plan=plan, findings=[], layer=layer, map_fragment="", static_files=[], atlas_dir=tmp_path,
+                         qa=result, lang="en", county=county)
+    for kind in ("invalid_geometry", "duplicate_id", "overlaps_parcel", "outside_county"):
+        assert f">{KIND_LABELS_EN[kind]}<" in page, kind
+    assert "invalid geometry: self-intersection (" in page and "几何无效" not in page and "编号" not in page

@@ -18,9 +18,9 @@ from PIL import Image
 
 from landgis.cli import main
 from landgis.errors import InputError
+from landgis.render.classes import classify
 from landgis.render.static import (
     choropleth,
-    classify,
     plot_crs,
     render_maps,
     save_figure,

@@ -19,10 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from landgis.catalog.findings import FINDINGS
 from landgis.catalog.messages import MESSAGES
-from landgis.catalog.words import CATALOG
+from landgis.catalog.words import CATALOG as _WORDS
 
-__all__ = ["LANGS", "CATALOG", "MESSAGES", "Message", "text", "table", "message", "word", "either"]
+#: Every word of the outputs, by key (:mod:`landgis.catalog.words`, :mod:`landgis.catalog.findings`).
+CATALOG: dict[str, dict[str, str] | str] = {**_WORDS, **FINDINGS}
+
+__all__ = ["LANGS", "UNIT_LEVELS", "CATALOG", "MESSAGES", "Message", "text", "table", "message", "word", "either"]
 
 #: The languages of every output and message; Chinese is the default.
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -32,15 +36,24 @@ def _lang(lang: str) -> str:
     return "en" if lang == "en" else "zh"
 
 
-def _entry(key: str) -> dict[str, str]:
-    value = CATALOG[key]
-    while isinstance(value, str):
-        value = CATALOG[value]
+#: The levels of a plan's units: a county's townships (乡镇), a city's districts and counties (区县).
+UNIT_LEVELS: tuple[str, ...] = ("township", "district")
+
+
+def _entry(key: str, unit_level: str = "township") -> dict[str, str]:
+    if unit_level not in UNIT_LEVELS:
+        raise ValueError(f"unit_level is one of {', '.join(UNIT_LEVELS)}, not {unit_level!r}")
+    value: dict[str, str] | str = key
+    while isinstance(value, str):  # a key, or a table's own name for another key
+        value = CATALOG.get(f"{value}@{unit_level}") or CATALOG[value]
     return value
 
 
-def text(key: str, lang: str = "zh", /, **params) -> str:
+def text(key: str, lang: str = "zh", /, *, unit_level: str = "township", **params) -> str:
     """The catalogue's words for ``key`` in ``lang`` (``zh`` unless ``en``), ``{fields}`` filled from ``params``.
+
+    ``unit_level`` is what the plan's units are: ``"township"`` (a county's 乡镇) or ``"district"`` (a
+    city's 区县); an entry that names the units has a ``key@district`` form, which the catalogue chooses.
 
     Examples
     --------
@@ -48,22 +61,27 @@ def text(key: str, lang: str = "zh", /, **params) -> str:
     ('3 个', '3')
     >>> text("unit.mu", "en")
     'mu'
+    >>> text("report.placed", "zh"), text("report.placed", "zh", unit_level="district")
+    ('乡镇合计', '区县合计')
     """
-    words = _entry(key)[_lang(lang)]
+    words = _entry(key, unit_level)[_lang(lang)]
     return words.format(**_rendered(params, lang)) if params else words
 
 
-def table(section: str, lang: str = "zh") -> dict[str, str]:
-    """Every entry of one section (``"sheet"``, ``"qa.sheets"`` …) in ``lang``, keyed without the section.
+def table(section: str, lang: str = "zh", *, unit_level: str = "township") -> dict[str, str]:
+    """Every entry of one section (``"sheet"``, ``"qa.sheets"`` …) in ``lang``, keyed without the section;
+    a city's words (区县) with ``unit_level="district"``, as for :func:`text`.
 
     Examples
     --------
     >>> table("severity", "en")["info"]
     'note'
+    >>> table("report", "en", unit_level="district")["township"]
+    'District'
     """
     head = section + "."
-    return {key[len(head):]: _entry(key)[_lang(lang)] for key in CATALOG
-            if key.startswith(head) and "." not in key[len(head):]}
+    return {key[len(head):]: _entry(key, unit_level)[_lang(lang)] for key in CATALOG
+            if key.startswith(head) and "." not in key[len(head):] and "@" not in key}
 
 
 class Message:
@@ -81,18 +99,19 @@ class Message:
     "计划没有字段 '用途'"
     """
 
-    __slots__ = ("template", "params", "key", "given")
+    __slots__ = ("template", "params", "key", "given", "unit_level")
 
     def __init__(self, template: str, params: Mapping | None = None, key: str | None = None,
                  given: Mapping[str, str] | None = None) -> None:
         self.template, self.params, self.key, self.given = template, dict(params or {}), key, given
+        self.unit_level = "township"
 
     def render(self, lang: str = "en") -> str:
         """The message in ``lang``; a template without a Chinese translation stays English."""
         if self.given is not None:
             return self.given[_lang(lang)]
         if self.key is not None:
-            return text(self.key, lang, **self.params)
+            return text(self.key, lang, unit_level=self.unit_level, **self.params)
         words = MESSAGES.get(self.template, self.template) if _lang(lang) == "zh" else self.template
         return words.format(**_rendered(self.params, lang))
 
@@ -120,15 +139,20 @@ def message(template: str, /, **params) -> Message:
     return Message(template, params)
 
 
-def word(key: str, /, **params) -> Message:
-    """The catalogue entry ``key`` as a field of a :class:`Message`, rendered in the message's language.
+def word(key: str, /, *, unit_level: str = "township", **params) -> Message:
+    """The catalogue entry ``key`` as a field of a :class:`Message`, rendered in the message's language
+    (and for ``unit_level``, as for :func:`text`).
 
     Examples
     --------
     >>> word("term.parcel").render("zh")
     '地块'
+    >>> word("report.township", unit_level="district").render("zh")
+    '区县'
     """
-    return Message(key, params, key=key)
+    words = Message(key, params, key=key)
+    words.unit_level = unit_level
+    return words
 
 
 def either(zh: str, en: str) -> Message:

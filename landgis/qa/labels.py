@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 
-from landgis.catalog import LANGS, table
+from landgis.catalog import LANGS, table, text
 from landgis.severity import SEVERITY_WORDS
 
 __all__ = ["SEVERITIES", "SEVERITY_OF", "KIND_ORDER", "KIND_LABELS", "KIND_LABELS_EN", "SEVERITY_LABELS",
@@ -103,12 +103,7 @@ CONSTRAINT_HEADERS: dict[str, dict[str, str]] = {lang: table("qa.constraint_head
 #: Headers of the execution tables (``execution.csv``/``.xlsx``, 计划执行情况), by language; ``{u}`` is the unit.
 EXECUTION_HEADERS: dict[str, dict[str, str]] = {lang: table("qa.execution_headers", lang) for lang in LANGS}
 #: Supply methods and periods in English (the Chinese are the canonical names, :mod:`landgis.plan.splits`).
-EXECUTION_WORDS_EN: dict[str, str] = {
-    "出让": "transfer (出让)", "划拨": "allocation (划拨)", "租赁": "lease (租赁)", "作价出资": "capital contribution (作价出资)",
-    "授权经营": "authorised operation (授权经营)", "（未填供应方式）": "(no method given)",
-    "第一季度": "Q1", "第二季度": "Q2", "第三季度": "Q3", "第四季度": "Q4", "上半年": "first half", "下半年": "second half",
-    "计划时序以外": "outside the plan's schedule",
-}
+EXECUTION_WORDS_EN: dict[str, str] = table("execution_word", "en")
 #: Sheet names of the QA workbooks, by language.
 SHEETS: dict[str, dict[str, str]] = {lang: table("qa.sheets", lang) for lang in LANGS}
 #: The other words of the QA files, by language.
@@ -116,22 +111,9 @@ QA_NOTES: dict[str, dict[str, str]] = {lang: table("qa.qa_notes", lang) for lang
 #: Why a parcel counts nowhere in the quota, in English (the Chinese is :data:`landgis.qa.quota.LEFT_OUT_REASONS`).
 LEFT_OUT_REASONS_EN: dict[str, str] = table("qa.left_out", "en")
 
-#: GEOS's reasons for an invalid geometry (:func:`shapely.is_valid_reason`), in Chinese.
-GEOS_REASONS: dict[str, str] = {
-    "Self-intersection": "自相交",
-    "Ring Self-intersection": "环自相交",
-    "Hole lies outside shell": "内环位于外环之外",
-    "Holes are nested": "内环相互嵌套",
-    "Interior is disconnected": "内部不连通",
-    "Nested shells": "外环相互嵌套",
-    "Duplicate Rings": "环重复",
-    "Too few points in geometry component": "点数过少",
-    "Too few distinct points in geometry component": "不同的点数过少",
-    "Invalid Coordinate": "坐标无效",
-    "Ring is not closed": "环未闭合",
-    "Repeated Point": "重复点",
-    "Topology Validation Error": "拓扑错误",
-}
+#: GEOS's reasons for an invalid geometry (:func:`shapely.is_valid_reason`), in Chinese (the catalogue's
+#: ``geos`` section, keyed by GEOS's English).
+GEOS_REASONS: dict[str, str] = table("geos", "zh")
 _GEOS_REASON = re.compile(r"^\s*(?P<what>[^\[]+?)\s*(?:\[(?P<x>\S+)\s+(?P<y>\S+)\])?\s*$")
 
 
@@ -147,8 +129,8 @@ def _coordinate(text: str) -> str:
     return f"{value:.7f}".rstrip("0").rstrip(".")  # degrees: about a centimetre too
 
 
-def geos_reason(reason: str) -> str:
-    """GEOS's reason for an invalid geometry in Chinese, with the point's coordinates.
+def geos_reason(reason: str, lang: str = "zh") -> str:
+    """GEOS's reason for an invalid geometry in ``lang`` (Chinese by default), with the point's coordinates.
 
     An unknown reason is kept as GEOS gave it.
 
@@ -156,14 +138,14 @@ def geos_reason(reason: str) -> str:
     --------
     >>> geos_reason("Self-intersection[650955.6312 2743662.4088]")
     '自相交 (650955.63, 2743662.41)'
-    >>> geos_reason("Holes are nested[112.3866712 24.9172]")
-    '内环相互嵌套 (112.3866712, 24.9172)'
+    >>> geos_reason("Holes are nested[112.3866712 24.9172]", "en")
+    'holes are nested (112.3866712, 24.9172)'
     """
     m = _GEOS_REASON.match(str(reason))
     if not m or m["what"] not in GEOS_REASONS:
         return str(reason)
     where = f" ({_coordinate(m['x'])}, {_coordinate(m['y'])})" if m["x"] is not None else ""
-    return GEOS_REASONS[m["what"]] + where
+    return text(f"geos.{m['what']}", lang) + where
 
 
 def kind_label(kind: str, lang: str = "zh") -> str:

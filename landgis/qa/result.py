@@ -484,8 +484,10 @@ def _for_people(findings: pd.DataFrame, lang: str = "zh", unit: str = "ha") -> p
     ``unit`` (:mod:`landgis.qa.messages`), headers in ``lang``."""
     lang = _lang(lang)
     out = findings.copy()
-    out["message"] = [message(k, f, m, township=t, category=c, unit=unit, lang=lang) for k, f, m, t, c in zip(
-        out["kind"], out["figures"], out["message"], out["township_declared"], out["category"])]
+    out["message"] = [message(k, f, m, township=t, category=c, unit=unit, lang=lang, found=w, pid=p)
+                      for k, f, m, t, c, w, p in zip(out["kind"], out["figures"], out["message"],
+                                                     out["township_declared"], out["category"],
+                                                     out["township_found"], out["parcel_id"])]
     out["row"] = out["row"] + 1  # 1-based for people (Int64: quota findings stay empty)
     out["kind"] = out["kind"].map(lambda k: kind_label(k, lang))
     out["severity"] = out["severity"].map(SEVERITY_WORDS[lang]).fillna(out["severity"])

@@ -29,7 +29,8 @@ from landgis.units import DENSITY_DECIMALS, PRECISION, display_unit, factor, for
 if TYPE_CHECKING:
     from landgis.figures import Figures
 
-__all__ = ["Classification", "SCHEMES", "classify", "classify_pooled", "run_classes", "resolve_column", "values_in_unit", "NO_SUPPLY_FACE",
+__all__ = ["Classification", "SCHEMES", "classify", "classify_pooled", "run_classes", "run_pooled_classes",
+           "resolve_column", "values_in_unit", "NO_SUPPLY_FACE",
            "NO_SUPPLY_HATCH", "FEW_TOWNSHIPS", "MAX_CLASSES_FEW"]
 
 # mapclassify is imported inside functions: it loads scipy.stats and scikit-learn (2-3 s), which only a
@@ -295,21 +296,47 @@ def _classification(column: str, scheme: str, unit: str, bins: list[float], lowe
 
 
 def run_classes(figures: Figures, layer: gpd.GeoDataFrame, column: str, *, scheme: str = "natural_breaks",
-                k: int | None = None) -> Classification:
+                k: int | None = None, breaks: Sequence[float] | None = None) -> Classification:
     """The run's classes of a mapped column: made once, kept in the run's figures, shared by every map.
 
     :func:`classify` in the figures' unit; a second map of the same column, scheme and classes gets the
-    very same :class:`Classification`, so no map classes for itself.
+    very same :class:`Classification`, so no map classes for itself. The writers (print maps, web map,
+    QGIS styles) take their classes from here, never from :func:`classify`.
 
     Examples
     --------
     >>> run_classes(figures, layer, "total") is run_classes(figures, layer, "total")  # doctest: +SKIP
     True
     """
-    key = (tuple(str(n) for n in layer["name"]), column, scheme, k)
+    column = resolve_column(layer, column)
+    key = (tuple(str(n) for n in layer["name"]), column, scheme, k, _breaks_key(breaks))
     if key not in figures.map_classes:
-        figures.map_classes[key] = classify(layer, column, scheme=scheme, k=k, unit=display_unit(figures.unit))
+        figures.map_classes[key] = classify(layer, column, scheme=scheme, k=k, breaks=breaks,
+                                            unit=display_unit(figures.unit))
     return figures.map_classes[key]
+
+
+def run_pooled_classes(figures: Figures, layer: gpd.GeoDataFrame, columns: Sequence[str], *,
+                       scheme: str = "natural_breaks", k: int | None = None,
+                       breaks: Sequence[float] | None = None) -> tuple[Classification, dict[str, Classification]]:
+    """The run's one set of classes over several columns (the small multiples): :func:`classify_pooled`
+    in the figures' unit, made once and kept in the run's figures like :func:`run_classes`.
+
+    Examples
+    --------
+    >>> run_pooled_classes(figures, layer, ["住宅用地"]) is run_pooled_classes(figures, layer, ["住宅用地"])  # doctest: +SKIP
+    True
+    """
+    columns = [resolve_column(layer, c) for c in columns]
+    key = ("pooled", tuple(str(n) for n in layer["name"]), tuple(columns), scheme, k, _breaks_key(breaks))
+    if key not in figures.map_classes:
+        figures.map_classes[key] = classify_pooled(layer, columns, scheme=scheme, k=k, breaks=breaks,
+                                                   unit=display_unit(figures.unit))
+    return figures.map_classes[key]
+
+
+def _breaks_key(breaks: Sequence[float] | None) -> tuple | None:
+    return None if breaks is None else tuple(breaks)
 
 
 def classify_pooled(

@@ -36,7 +36,7 @@ from landgis.figures import Figures, layer_figures
 from landgis.files import atomic_path
 from landgis.names import match_names
 from landgis.printable import jinja_finalize
-from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, classify
+from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, run_classes
 from landgis.render.furniture import INK, MUTED, is_dark, plot_crs
 from landgis.render.qa_map import SEVERITY_COLOURS
 from landgis.render.text import category_title, density_word, footer_lines, plan_title, texts, unit_word
@@ -148,7 +148,7 @@ class MapSpec:
 
 
 def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: str = "zh",
-             county: County | str | None = None) -> MapSpec:
+             county: County | str | None = None, figures: Figures | None = None) -> MapSpec:
     """What the print map of ``column`` decides: its classes, colours and texts.
 
     This is the one place that reads the print maps' modules (:mod:`landgis.render.classes`, ``furniture``,
@@ -163,6 +163,9 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
         A category, ``"total"`` or ``"density"``.
     unit : {"ha", "mu", "m2"}
     lang : {"zh", "en"}
+    figures : landgis.figures.Figures, optional
+        The run's figures, whose classes (:func:`landgis.render.classes.run_classes`) the spec takes;
+        computed from ``layer`` when not given.
 
     Returns
     -------
@@ -177,9 +180,8 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
 
     county = resolve_county(county, what="map_spec")
     t = texts(lang)
-    cls = classify(layer, column, unit=unit)
+    cls = run_classes(layer_figures(layer, county, unit, lang, figures), layer, column)
     crs = plot_crs(layer, county)
-    zh = lang == "zh"
     u = unit_word(unit, lang)
     name = category_title(cls.column, lang)
     subtitle = (t["subtitle_density"] if cls.column == "density"
@@ -188,7 +190,7 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
               else t["legend"].format(u=u))  # density in 公顷/平方公里 whatever the unit, as on the PNG
     return MapSpec(
         column=cls.column, name=name, classification=cls, crs=crs,
-        title=f"{plan_title(layer, lang, county)}{'：' if zh else ': '}{name}",
+        title=text("punct.titled", lang, title=plan_title(layer, lang, county), what=name),
         subtitle=subtitle, legend_title=legend, footer=footer_lines(layer, crs, lang, county),
         no_supply=t["no_supply"], face=NO_SUPPLY_FACE, hatch=NO_SUPPLY_HATCH, ink=INK, muted=MUTED,
     )
@@ -480,8 +482,7 @@ def _parcel_style(frame: gpd.GeoDataFrame, lang: str) -> LayerStyle:
                    Symbol(SEVERITY_COLOURS[s], stroke="#333333", stroke_width=0.25,
                           kind="marker" if marker else "fill"), value=s)
         for s in SEVERITY_ORDER)
-    return LayerStyle(name=text("gpkg.by_severity", lang), title="按问题级别" if lang == "zh"
-                      else "Parcels by severity", renderer="categorized", classes=classes, field="worst_severity",
+    return LayerStyle(name=text("gpkg.by_severity", lang), title=text("gpkg.by_severity_title", lang), renderer="categorized", classes=classes, field="worst_severity",
                       display_expression='"parcel_id"', default=True)
 
 
@@ -527,7 +528,7 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
                                  "landgis.allocation.join"))
     county = resolve_county(county, what="styled_layers")
     figs = layer_figures(layer, county, unit, lang, figures)
-    specs = [map_spec(layer, c, unit=unit, lang=lang, county=county) for c in map_columns(layer)]
+    specs = [map_spec(layer, c, unit=unit, lang=lang, county=county, figures=figs) for c in map_columns(layer)]
     crs = specs[0].crs
     names = _field_names(layer, lang)
     u = _unit_text(unit, lang)

@@ -32,7 +32,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from landgis.catalog import LANGS, table, message
+from landgis.catalog import LANGS, message, table, text
 from landgis import units
 from landgis.categories import lookup
 from landgis.county import County, resolve_county
@@ -329,13 +329,13 @@ def _popup_rows(rec: pd.Series, columns: list[_Column], figs: Figures, words: di
 def _footnotes(layer: gpd.GeoDataFrame, figs: Figures, words: dict[str, str]) -> list[str]:
     """Source of the plan, the boundaries' note and their credit, each a line."""
     lang, prov = figs.lang, layer.attrs.get("provenance") or {}
-    sep = "：" if lang == "zh" else ": "
+    sep = text("punct.colon", lang)
     title = source_title(layer, lang, figs.county)
-    lines = [f"{words['source']}{sep}" + (f"《{title}》" if lang == "zh" else title)]
+    lines = [f"{words['source']}{sep}" + text("punct.book_title", lang, title=title)]
     note = prov.get("footnote_en" if lang == "en" else "footnote") or prov.get("footnote")
     if note:
         lines.append(f"{words['boundaries']}{sep}{note}")
-    credit = attribution(prov, lang)
+    credit = attribution(prov, lang, figs.unit_level)
     if credit:
         lines.append(f"{words['credit']}{sep}{credit}")
     return lines

@@ -21,7 +21,7 @@ import geopandas as gpd
 import matplotlib
 from matplotlib.figure import Figure
 
-from landgis.catalog import LANGS, table, text
+from landgis.catalog import table, text
 from landgis.categories import NEUTRAL
 from landgis.county import County
 from landgis.figures import Figures, layer_figures
@@ -56,7 +56,9 @@ NO_SCOPE_LAYER_EN = text("outline.no_scope_layer", "en")
 #: File name of the outline sheet (zh, en).
 OUTLINE_STEM = (text("outline.file_stem", "zh"), text("outline.file_stem", "en"))
 
-_TEXT = {lang: table("outline", lang) for lang in LANGS}
+def _words(lang: str, unit_level: str = "township") -> dict:
+    """The outline sheet's words in ``lang``, naming the plan's units (乡镇, or 区县 for a city)."""
+    return table("outline", lang, unit_level=unit_level)
 
 
 def no_layer_line(county: County, lang: str = "zh", scope: str | None = None) -> str:
@@ -147,7 +149,7 @@ def outline_sheet(layer: gpd.GeoDataFrame, county: County, *, unit: str = "ha", 
 
 def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str, figs: Figures) -> Figure:
     fig, t = page(lang)
-    o = figs.in_units(_TEXT[lang])
+    o = _words(lang, figs.unit_level)
     u = unit_word(unit, lang)
     crs = plot_crs(layer, county)
     layer_p = layer.to_crs(crs)
@@ -157,7 +159,7 @@ def _outline_sheet(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str
         name = scope_name(county, scope) if lang == "zh" else f"{name} ({scope})"
     level = o["city"] if county.level == "prefecture" else o["county"]
     title = plan_title(layer, lang, county)
-    header(fig, f"{title}：{t['total']}" if lang == "zh" else f"{title}: {t['total']}",
+    header(fig, text("punct.titled", lang, title=title, what=t["total"]),
             o["subtitle"].format(county=name, level=level))
 
     ax = fig.add_axes((0.035, 0.12, 0.58, 0.74))

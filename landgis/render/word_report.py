@@ -31,7 +31,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from landgis.catalog import LANGS, table
+from landgis.catalog import table
 from landgis.qa.execution import execution_table, rate_text
 from landgis.render.report import EXECUTION_CHART
 from landgis.units import PRECISION, unit_key
@@ -41,7 +41,7 @@ from landgis.files import reproducible_xlsx, write_bytes
 from landgis.figures import Figures, layer_figures
 from landgis.plan import Finding, Plan
 from landgis.printable import printable  # Word's XML cannot hold control characters
-from landgis.qa import KIND_LABELS
+from landgis.qa.labels import kind_label
 from landgis.render.gpkg_styles import map_spec
 from landgis.render.images import palette_png
 from landgis.render.parcel_map import PARCEL_MAP_CAPTION, PARCEL_MAP_STEM, constraint_rows
@@ -58,7 +58,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["write_word_report", "report_document"]
 
-_TEXT = {lang: {**table("word", lang), "sev": SEVERITY_WORDS[lang]} for lang in LANGS}
+def _words(lang: str, unit_level: str = "township") -> dict:
+    """The report's words in ``lang``, naming the plan's units (乡镇, or 区县 for a city)."""
+    return {**table("word", lang, unit_level=unit_level), "sev": SEVERITY_WORDS[lang]}
 #: East Asian fonts of Chinese official documents: 宋体 for text, 黑体 for headings.
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
 TEXT_WIDTH_CM = 16.0  # A4 portrait, 2.5 cm margins
@@ -196,7 +198,7 @@ def _document(title: str, lang: str, footnote: str | None) -> DocxDocument:
 
 def _key_sentences(figs: Figures, layer: gpd.GeoDataFrame, source_title: str) -> str:
     """The paste-ready paragraph: the plan's total, the townships' sum and its difference, the largest."""
-    t = figs.in_units(_TEXT[figs.lang])
+    t = _words(figs.lang, figs.unit_level)
     u = unit_label(figs.unit) if figs.lang == "zh" else figs.unit
 
     def v(value) -> str:
@@ -241,7 +243,7 @@ def _category_name(cat: str, lang: str) -> str:
 
 def _structure_rows(figs: Figures, layer: gpd.GeoDataFrame) -> list[list[str | None]]:
     """Category rows, then 全市: the plan's stated figures beside what the townships add up to."""
-    t = figs.in_units(_TEXT[figs.lang])
+    t = _words(figs.lang, figs.unit_level)
     codes = layer.attrs.get("category_codes") or {}
 
     def row(name: str, code: str, column: str) -> list[str | None]:
@@ -261,7 +263,7 @@ def _cell(figs: Figures, value: Decimal | None) -> str | None:
 def _township_rows(plan: Plan, figs: Figures, layer: gpd.GeoDataFrame) -> list[list[str | None]]:
     """One row per township of the layer (无供应 ones too), then 乡镇合计 and 全市 (the plan's stated figures)."""
 
-    t = figs.in_units(_TEXT[figs.lang])
+    t = _words(figs.lang, figs.unit_level)
     cats = figs.categories
     exact = {(r.township, r.category): r.hectares_exact for r in plan.allocations.itertuples()}
     to_plan: dict[str, str] = {}
@@ -322,8 +324,9 @@ def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, county: 
     prov = layer.attrs.get("provenance") or {}
     figs = layer_figures(layer, county, unit, lang, figures)
     return _Context(
-        plan=plan, layer=layer, figs=figs, unit=unit, lang=lang, t=figs.in_units(_TEXT[lang]), u=unit_label(unit) if lang == "zh" else unit,
-        footer=map_spec(layer, "total", unit=unit, lang=lang, county=county).footer if _has_geometry(layer) else [],
+        plan=plan, layer=layer, figs=figs, unit=unit, lang=lang, t=_words(lang, figs.unit_level), u=unit_label(unit) if lang == "zh" else unit,
+        footer=map_spec(layer, "total", unit=unit, lang=lang, county=county, figures=figs).footer
+        if _has_geometry(layer) else [],
         footnote=prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote"),
         provenance=prov,
         source_name=plan_name(plan) or (Path(plan.source).name if plan.source and plan.source != "<text>"
@@ -405,7 +408,7 @@ def _sources_section(doc: DocxDocument, ctx: _Context) -> None:
     doc.add_heading(t["sources"], level=1)
     lines = [*ctx.footer[:1], t["plan_source"].format(v=ctx.source_name)]
     if not ctx.footer:  # no map small print (no township layer): say where the boundaries would come from
-        lines.append(t["boundary_source"].format(v=attribution(prov, ctx.lang) or "—"))
+        lines.append(t["boundary_source"].format(v=attribution(prov, ctx.lang, ctx.figs.unit_level) or "—"))
     for line in (*lines, *ctx.footer[1:]):
         doc.add_paragraph(printable(line))
     if ctx.footnote:
@@ -446,7 +449,7 @@ def _qa_section(doc: DocxDocument, qa: QAResult, t: dict, lang: str, n_table: in
                                              w=sev.get("warning", 0), i=sev.get("info", 0)))
     if len(qa.findings):
         counts = qa.findings.groupby(["kind", "severity"], sort=False).size().reset_index(name="count")
-        rows = [[KIND_LABELS.get(r.kind, r.kind) if lang == "zh" else r.kind.replace("_", " "),
+        rows = [[kind_label(r.kind, lang),
                  t["sev"].get(r.severity, r.severity), str(int(r.count))] for r in counts.itertuples()]
         _caption_text(doc, t["qa_table"].format(n=n_table))
         _table(doc, [t["qa_kind"], t["qa_severity"], t["qa_count"]], rows, numeric_from=2)
