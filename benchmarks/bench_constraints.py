@@ -100,7 +100,7 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
 
     rng = np.random.default_rng(args.seed)
-    extent = tuple(load_townships().to_crs(ZONE37).total_bounds)
+    extent = tuple(load_townships(county="441882").to_crs(ZONE37).total_bounds)
     layer = gpd.GeoDataFrame(geometry=farmland(args.features, extent, rng), crs=ZONE37)
     parcel_gdf = gpd.GeoDataFrame(geometry=parcels(args.parcels, extent, rng), crs=ZONE37)
     print(f"layer: {len(layer)} polygons, {shapely.get_num_coordinates(layer.geometry.values).sum()} vertices; "
