@@ -1,6 +1,11 @@
 """The compiled loops of :mod:`landgis.qa.overlap` (numba; compiled once, cached on disk, released GIL).
 
 * :func:`prepare_edges`: a layer's ring edges weighted for Green's theorem, in runs with boxes;
+* :func:`grid_cells`, :func:`grid_pairs`: the layer's polygon boxes binned in a grid of square cells, and
+  the (parcel, polygon) pairs whose boxes meet, in order (what an STRtree query gives, without GEOS);
+* :func:`coordinate_boxes`, :func:`z_keys`, :func:`gather_ranges`, :func:`regroup`: parcels' boxes from
+  their coordinates, their places along a Z curve, their coordinates in that order, and the rows found
+  put back in the parcels' order;
 * :func:`convex_pieces`: parcels as convex pieces (themselves, or fans of triangles);
 * :func:`unit_areas`: the area of (convex piece ∩ layer polygon) for each pair, and whether it is
   degenerate (left to GEOS by the caller).
@@ -11,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["prepare_edges", "convex_pieces", "unit_areas", "MAX_CROSS"]
+__all__ = ["prepare_edges", "grid_cells", "grid_pairs", "coordinate_boxes", "z_keys", "gather_ranges", "regroup",
+           "convex_pieces", "unit_areas", "MAX_CROSS"]
 
 #: Crossings per piece edge the kernel keeps; a pair with more is left to GEOS.
 MAX_CROSS = 64
@@ -72,13 +78,189 @@ def prepare_edges(xy, ring_off, ring_feature, shell, nfeat, run):  # pragma: no 
 
 
 @njit(cache=True, nogil=True)
+def coordinate_boxes(xy, start, count):  # pragma: no cover - compiled
+    """(minx, miny, maxx, maxy) of each geometry's coordinates ``xy[start[i]:start[i] + count[i]]``."""
+    n = start.shape[0]
+    box = np.empty((n, 4))
+    for i in range(n):
+        lox, loy, hix, hiy = np.inf, np.inf, -np.inf, -np.inf
+        for j in range(start[i], start[i] + count[i]):
+            lox = min(lox, xy[j, 0])
+            loy = min(loy, xy[j, 1])
+            hix = max(hix, xy[j, 0])
+            hiy = max(hiy, xy[j, 1])
+        box[i, 0], box[i, 1], box[i, 2], box[i, 3] = lox, loy, hix, hiy
+    return box
+
+
+@njit(cache=True, nogil=True)
+def z_keys(box, bits):  # pragma: no cover - compiled
+    """Each box centre's place along a Z (Morton) curve on a 2**bits × 2**bits grid over all the centres;
+    a box without coordinates (infinite or NaN) gets the last place, 4**bits − 1."""
+    n = box.shape[0]
+    cx = np.empty(n)
+    cy = np.empty(n)
+    lox, loy, hix, hiy = np.inf, np.inf, -np.inf, -np.inf
+    for i in range(n):
+        cx[i] = (box[i, 0] + box[i, 2]) * 0.5
+        cy[i] = (box[i, 1] + box[i, 3]) * 0.5
+        if np.isfinite(cx[i]) and np.isfinite(cy[i]):
+            lox, loy = min(lox, cx[i]), min(loy, cy[i])
+            hix, hiy = max(hix, cx[i]), max(hiy, cy[i])
+    side = 1 << bits
+    sx = side / max(hix - lox, 1e-300)
+    sy = side / max(hiy - loy, 1e-300)
+    key = np.empty(n, np.int64)
+    for i in range(n):
+        if not (np.isfinite(cx[i]) and np.isfinite(cy[i])):
+            key[i] = (1 << (2 * bits)) - 1
+            continue
+        gx = min(int((cx[i] - lox) * sx), side - 1)
+        gy = min(int((cy[i] - loy) * sy), side - 1)
+        k = 0
+        for b in range(bits):
+            k |= ((gx >> b) & 1) << (2 * b) | ((gy >> b) & 1) << (2 * b + 1)
+        key[i] = k
+    return key
+
+
+@njit(cache=True, nogil=True)
+def gather_ranges(xy, start, count, order):  # pragma: no cover - compiled
+    """Rows ``xy[start[i]:start[i] + count[i]]`` for i in ``order``, one after another; and where each begins."""
+    n = order.shape[0]
+    new_start = np.empty(n, np.int64)
+    total = 0
+    for k in range(n):
+        new_start[k] = total
+        total += count[order[k]]
+    out = np.empty((total, 2))
+    for k in range(n):
+        a = start[order[k]]
+        b = new_start[k]
+        for j in range(count[order[k]]):
+            out[b + j, 0] = xy[a + j, 0]
+            out[b + j, 1] = xy[a + j, 1]
+    return out, new_start
+
+
+@njit(cache=True, nogil=True)
+def regroup(parcel, order, n):  # pragma: no cover - compiled
+    """Rows grouped by parcel ``parcel`` (ascending, numbered in ``order``'s sequence: parcel i is
+    ``order[i]`` as given) reordered by the given parcels' numbers, each group keeping its order.
+    Returns the rows' new order and their parcels as given."""
+    per = np.zeros(n + 1, np.int64)
+    for r in range(parcel.shape[0]):
+        per[parcel[r] + 1] += 1
+    first = np.cumsum(per)  # first row of each parcel (in processing order)
+    inverse = np.empty(n, np.int64)
+    for i in range(n):
+        inverse[order[i]] = i
+    rows = np.empty(parcel.shape[0], np.int64)
+    given = np.empty(parcel.shape[0], np.int64)
+    k = 0
+    for j in range(n):
+        i = inverse[j]
+        for r in range(first[i], first[i + 1]):
+            rows[k] = r
+            given[k] = j
+            k += 1
+    return rows, given
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _cell(v, origin, size, top):  # pragma: no cover - compiled
+    """The grid column (or row) of coordinate ``v``, clamped to 0 … top."""
+    c = int(np.floor((v - origin) / size))
+    return 0 if c < 0 else (top if c > top else c)
+
+
+@njit(cache=True, nogil=True)
+def grid_cells(box, x0, y0, size, nx, ny):  # pragma: no cover - compiled
+    """Polygons by grid cell (compressed rows): every cell a polygon's box meets lists it.
+
+    Returns (first item of each cell, with one past the end last; polygon of each item).
+    """
+    n = box.shape[0]
+    count = np.zeros(nx * ny + 1, np.int64)
+    for f in range(n):
+        for cy in range(_cell(box[f, 1], y0, size, ny - 1), _cell(box[f, 3], y0, size, ny - 1) + 1):
+            for cx in range(_cell(box[f, 0], x0, size, nx - 1), _cell(box[f, 2], x0, size, nx - 1) + 1):
+                count[cy * nx + cx + 1] += 1
+    first = np.cumsum(count)
+    fill = first[:-1].copy()
+    items = np.empty(first[-1], np.int64)
+    for f in range(n):
+        for cy in range(_cell(box[f, 1], y0, size, ny - 1), _cell(box[f, 3], y0, size, ny - 1) + 1):
+            for cx in range(_cell(box[f, 0], x0, size, nx - 1), _cell(box[f, 2], x0, size, nx - 1) + 1):
+                items[fill[cy * nx + cx]] = f
+                fill[cy * nx + cx] += 1
+    return first, items
+
+
+@njit(cache=True, nogil=True)
+def _grid_visit(i, pb, fbox, first, items, x0, y0, size, nx, ny, out, at):  # pragma: no cover - compiled
+    """Polygons whose boxes meet parcel box ``pb`` (closed boxes), each once: written to ``out[at:]``
+    when ``out`` has room, counted always. A pair is taken only in the cell holding the lower-left
+    corner of the two boxes' common part, so a pair in several cells is not repeated."""
+    if pb[i, 2] < x0 or pb[i, 3] < y0:
+        return 0
+    cx0, cx1 = _cell(pb[i, 0], x0, size, nx - 1), _cell(pb[i, 2], x0, size, nx - 1)
+    cy0, cy1 = _cell(pb[i, 1], y0, size, ny - 1), _cell(pb[i, 3], y0, size, ny - 1)
+    k = 0
+    for cy in range(cy0, cy1 + 1):
+        for cx in range(cx0, cx1 + 1):
+            c = cy * nx + cx
+            for j in range(first[c], first[c + 1]):
+                f = items[j]
+                if fbox[f, 0] > pb[i, 2] or fbox[f, 2] < pb[i, 0] or fbox[f, 1] > pb[i, 3] or fbox[f, 3] < pb[i, 1]:
+                    continue
+                if _cell(max(pb[i, 0], fbox[f, 0]), x0, size, nx - 1) != cx or \
+                        _cell(max(pb[i, 1], fbox[f, 1]), y0, size, ny - 1) != cy:
+                    continue
+                if at + k < out.shape[0]:
+                    out[at + k] = f
+                k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def grid_pairs(pbox, use, fbox, first, items, x0, y0, size, nx, ny, rank):  # pragma: no cover - compiled
+    """(parcel, polygon) pairs whose boxes meet, for the parcels where ``use``; ordered by parcel, then
+    polygon's ``rank``."""
+    n = pbox.shape[0]
+    per = np.zeros(n, np.int64)
+    none = np.empty(0, np.int64)
+    for i in range(n):
+        if use[i]:
+            per[i] = _grid_visit(i, pbox, fbox, first, items, x0, y0, size, nx, ny, none, 0)
+    start = np.cumsum(per) - per
+    p = np.empty(per.sum(), np.int64)
+    q = np.empty(per.sum(), np.int64)
+    for i in range(n):
+        if per[i] == 0:
+            continue
+        a = start[i]
+        _grid_visit(i, pbox, fbox, first, items, x0, y0, size, nx, ny, q, a)
+        for j in range(a + 1, a + per[i]):  # insertion sort: a parcel meets few polygons
+            v = q[j]
+            k = j - 1
+            while k >= a and rank[q[k]] > rank[v]:
+                q[k + 1] = q[k]
+                k -= 1
+            q[k + 1] = v
+        p[a:a + per[i]] = i
+    return p, q
+
+
+@njit(cache=True, nogil=True)
 def convex_pieces(xy, start, count, K):  # pragma: no cover - compiled
-    """Convex pieces of simple polygons given as closed rings ``xy[start[i]:start[i] + count[i]]``.
+    """Convex pieces of polygons whose coordinates are ``xy[start[i]:start[i] + count[i]]``.
 
     Returns (owner, corners (pieces, K, 2) counter-clockwise, corner count, convex flag per polygon);
     a convex polygon with more than K corners becomes a fan of triangles; a polygon that is not convex
-    and simple (turning once around, always the same way) gets no piece here (its flag is False). A
-    convex, simple ring is a valid polygon, so these need no GEOS validity test.
+    and simple (turning once around, always the same way), or not one ring (its first point comes back
+    before its last: a hole follows, or the ring touches itself there), gets no piece here (its flag is
+    False). A convex, simple ring is a valid polygon, so these need no GEOS validity test.
     """
     n = start.shape[0]
     corners = np.empty((xy.shape[0], 2))
@@ -91,6 +273,11 @@ def convex_pieces(xy, start, count, K):  # pragma: no cover - compiled
         a = start[i]
         m = 0
         cstart[i] = at
+        ring_end = a + 1
+        while ring_end < a + count[i] and not (xy[ring_end, 0] == xy[a, 0] and xy[ring_end, 1] == xy[a, 1]):
+            ring_end += 1
+        if ring_end != a + count[i] - 1:  # holes, or a ring through its first point twice, or not closed
+            continue
         for j in range(a, a + count[i] - 1):  # without the closing point, without repeats
             if m > 0 and xy[j, 0] == corners[at + m - 1, 0] and xy[j, 1] == corners[at + m - 1, 1]:
                 continue
