@@ -407,27 +407,27 @@ def unit_areas(V, cnt, unit_piece, unit_poly, run_start, run_count, run_box, run
                     den = ex * dy - ey * dx
                     if abs(num) <= eps * lenp[k] or abs(num + den) <= eps * lenp[k]:
                         bad = True
+                    if den == 0.0:
+                        if num < 0.0:
+                            tmax = -1.0
+                        continue
+                    t = -num / den
                     if den > 0.0:
-                        t = -num / den
                         if t > tmin:
                             tmin = t
-                    elif den < 0.0:
-                        t = -num / den
-                        if t < tmax:
-                            tmax = t
-                    elif num < 0.0:
-                        tmax = -1.0
-                    if den != 0.0:
-                        t = -num / den
-                        s = (dx * (y0 - ay[k]) - dy * (x0 - ax[k])) / -den
-                        if -eps < s < 1.0 + eps and -eps < t < 1.0 + eps:
-                            if abs(s) * lenp[k] < eps or abs(1.0 - s) * lenp[k] < eps or t < eps or t > 1.0 - eps:
-                                bad = True
-                            if ncross[k] < MAX_CROSS:
-                                cross_at[k, ncross[k]] = s
-                                ncross[k] += 1
-                            else:
-                                bad = True
+                    elif t < tmax:
+                        tmax = t
+                    if not (-eps < t < 1.0 + eps):  # no crossing with piece edge k: spare the division for s
+                        continue
+                    s = (dx * (y0 - ay[k]) - dy * (x0 - ax[k])) / -den
+                    if -eps < s < 1.0 + eps:
+                        if abs(s) * lenp[k] < eps or abs(1.0 - s) * lenp[k] < eps or t < eps or t > 1.0 - eps:
+                            bad = True
+                        if ncross[k] < MAX_CROSS:
+                            cross_at[k, ncross[k]] = s
+                            ncross[k] += 1
+                        else:
+                            bad = True
                 if tmax > tmin:
                     area += (tmax - tmin) * (x0 * dy - y0 * dx) * 0.5 * we
         area, state = _piece_edges_in_polygon(area, inside0, n, ax, ay, dxp, dyp, cross_at, ncross)
