@@ -36,7 +36,7 @@ from landgis.extras import available
 # numba is the ``fast`` extra: without it, every pair's area is GEOS' ``intersection`` (the same areas, slower).
 FAST = available("numba")
 if FAST:
-    from landgis.qa.overlap_kernels import (convex_pieces, coordinate_boxes, gather_ranges, grid_cells, grid_pairs,
+    from landgis.qa.overlap_kernels import (convex_pieces, coordinate_boxes, grid_cells, grid_pairs,
                                             prepare_edges, regroup, ring_offsets, unit_areas, z_keys)
 
 __all__ = ["OverlapIndex"]
@@ -106,7 +106,8 @@ class _Edges:
 
 
 class _Coords:
-    """Geometries' types, coordinates (one ``get_coordinates`` pass) and where each one's start."""
+    """Geometries' types and coordinates (one ``get_coordinates`` pass): geometry i's are
+    ``xy[start[i]:start[i] + count[i]]``."""
 
     def __init__(self, geoms: np.ndarray) -> None:
         self.kind = shapely.get_type_id(geoms)
@@ -115,19 +116,30 @@ class _Coords:
         self.xy = np.ascontiguousarray(shapely.get_coordinates(geoms), dtype=float)
         self.polygonal = np.isin(self.kind, (3, 6)) & (self.count > 0)  # non-empty (multi)polygons
 
+    @staticmethod
+    def joined(parts: "list[_Coords]") -> "_Coords":
+        """The geometries of ``parts``, one part after another."""
+        if len(parts) == 1:
+            return parts[0]
+        out = _Coords.__new__(_Coords)
+        out.kind, out.count, out.polygonal = (np.concatenate([getattr(c, a) for c in parts])
+                                              for a in ("kind", "count", "polygonal"))
+        out.start = np.cumsum(out.count) - out.count
+        out.xy = np.concatenate([c.xy for c in parts])
+        return out
+
     def take(self, order: np.ndarray) -> "_Coords":
-        """These geometries' coordinates in ``order``."""
+        """These geometries in ``order`` (sharing the coordinates)."""
         out = _Coords.__new__(_Coords)
         out.kind, out.count, out.polygonal = self.kind[order], self.count[order], self.polygonal[order]
-        out.xy, out.start = gather_ranges(self.xy, self.start, self.count, order)
+        out.xy, out.start = self.xy, self.start[order]
         return out
 
     def part(self, a: int, b: int) -> "_Coords":
         """Geometries ``a`` to ``b`` (not included), sharing the coordinates."""
         out = _Coords.__new__(_Coords)
         out.kind, out.count, out.polygonal = self.kind[a:b], self.count[a:b], self.polygonal[a:b]
-        out.start = self.start[a:b] - (self.start[a] if b > a else 0)
-        out.xy = self.xy[self.start[a]:] if b > a else self.xy[:0]
+        out.start, out.xy = self.start[a:b], self.xy
         return out
 
 
@@ -261,22 +273,24 @@ class OverlapIndex:
             parcel then feature.
         """
         geoms = np.asarray(geoms, dtype=object)
+        spans = _spans(len(geoms), self.threads, _MIN_ROWS)
+        if len(spans) == 1:
+            return self._overlaps(geoms, spans, map)
+        with ThreadPoolExecutor(len(spans), thread_name_prefix="landgis-overlap") as pool:
+            return self._overlaps(geoms, spans, pool.map)
+
+    def _overlaps(self, geoms: np.ndarray, spans: list[slice], each) -> pd.DataFrame:
         order, coords = None, None
         if self._edges is not None:
             # Coordinates are read in the given order (GEOS' objects lie in memory in the order they were
             # made), the work is done in Z order over the ground, the rows put back at the end: neighbours
             # on the ground become neighbours in time, so the compiled loops find a polygon's edges in the
             # processor's cache far more often (measured: the area kernel in about half the time).
-            coords = _Coords(geoms)
+            coords = _Coords.joined(list(each(lambda span: _Coords(geoms[span]), spans)))
             key = z_keys(coordinate_boxes(coords.xy, coords.start, coords.count), _Z_BITS).astype(np.uint16)
             order = np.argsort(key, kind="stable")
             geoms, coords = geoms[order], coords.take(order)
-        spans = _spans(len(geoms), self.threads, _MIN_ROWS)
-        if len(spans) == 1:
-            parts = [self._span(geoms, coords, spans[0])]
-        else:
-            with ThreadPoolExecutor(len(spans), thread_name_prefix="landgis-overlap") as pool:
-                parts = list(pool.map(lambda span: self._span(geoms, coords, span), spans))
+        parts = list(each(lambda span: self._span(geoms, coords, span), spans))
         self.by_geos = sum(p[3] for p in parts)
         parcel, feature, area = (np.concatenate([p[i] for p in parts]) for i in range(3))
         if order is not None:

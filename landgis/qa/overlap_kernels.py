@@ -3,9 +3,8 @@
 * :func:`prepare_edges`: a layer's ring edges weighted for Green's theorem, in runs with boxes;
 * :func:`grid_cells`, :func:`grid_pairs`: the layer's polygon boxes binned in a grid of square cells, and
   the (parcel, polygon) pairs whose boxes meet, in order (what an STRtree query gives, without GEOS);
-* :func:`coordinate_boxes`, :func:`z_keys`, :func:`gather_ranges`, :func:`regroup`: parcels' boxes from
-  their coordinates, their places along a Z curve, their coordinates in that order, and the rows found
-  put back in the parcels' order;
+* :func:`coordinate_boxes`, :func:`z_keys`, :func:`regroup`: parcels' boxes from their coordinates,
+  their places along a Z curve, and the rows found put back in the parcels' order;
 * :func:`convex_pieces`: parcels as convex pieces (themselves, or fans of triangles);
 * :func:`unit_areas`: the area of (convex piece ∩ layer polygon) for each pair, and whether it is
   degenerate (left to GEOS by the caller).
@@ -16,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["prepare_edges", "grid_cells", "grid_pairs", "coordinate_boxes", "z_keys", "gather_ranges", "regroup",
+__all__ = ["prepare_edges", "grid_cells", "grid_pairs", "coordinate_boxes", "z_keys", "regroup",
            "convex_pieces", "unit_areas", "MAX_CROSS"]
 
 #: Crossings per piece edge the kernel keeps; a pair with more is left to GEOS.
@@ -122,25 +121,6 @@ def z_keys(box, bits):  # pragma: no cover - compiled
             k |= ((gx >> b) & 1) << (2 * b) | ((gy >> b) & 1) << (2 * b + 1)
         key[i] = k
     return key
-
-
-@njit(cache=True, nogil=True)
-def gather_ranges(xy, start, count, order):  # pragma: no cover - compiled
-    """Rows ``xy[start[i]:start[i] + count[i]]`` for i in ``order``, one after another; and where each begins."""
-    n = order.shape[0]
-    new_start = np.empty(n, np.int64)
-    total = 0
-    for k in range(n):
-        new_start[k] = total
-        total += count[order[k]]
-    out = np.empty((total, 2))
-    for k in range(n):
-        a = start[order[k]]
-        b = new_start[k]
-        for j in range(count[order[k]]):
-            out[b + j, 0] = xy[a + j, 0]
-            out[b + j, 1] = xy[a + j, 1]
-    return out, new_start
 
 
 @njit(cache=True, nogil=True)
