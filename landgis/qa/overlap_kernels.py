@@ -31,7 +31,7 @@ def prepare_edges(xy, ring_off, ring_feature, shell, nfeat, run):  # pragma: no 
     """
     n = xy.shape[0]
     nr = ring_off.shape[0] - 1
-    w = np.zeros(n)
+    w = np.zeros(n, np.int8)  # one byte an edge: the kernel reads it for every edge it looks at
     first = np.full(nfeat, -1, np.int64)
     last = np.full(nfeat, -1, np.int64)
     for r in range(nr):
@@ -42,8 +42,8 @@ def prepare_edges(xy, ring_off, ring_feature, shell, nfeat, run):  # pragma: no 
         twice = 0.0
         for i in range(a, b - 1):
             twice += (xy[i, 0] - x0) * (xy[i + 1, 1] - y0) - (xy[i + 1, 0] - x0) * (xy[i, 1] - y0)
-        sign = 1.0 if twice > 0 else (-1.0 if twice < 0 else 0.0)
-        want = 1.0 if shell[r] else -1.0
+        sign = 1 if twice > 0 else (-1 if twice < 0 else 0)
+        want = 1 if shell[r] else -1
         for i in range(a, b - 1):
             w[i] = want * sign
         f = ring_feature[r]
@@ -363,7 +363,7 @@ def unit_areas(V, cnt, unit_piece, unit_poly, run_start, run_count, run_box, run
                 continue
             for e in range(run_first[r], run_first[r] + run_len[r]):
                 we = weight[e]
-                if we == 0.0:
+                if we == 0:
                     continue
                 x0 = xy[e, 0] - ox
                 y0 = xy[e, 1] - oy
