@@ -391,6 +391,8 @@ def unit_areas(V, cnt, unit_piece, unit_poly, run_start, run_count, run_box, run
                         if num < 0.0:
                             tmax = -1.0
                         continue
+                    if num > 0.0 and num + den > 0.0:  # both ends inside half-plane k: no clip, no crossing
+                        continue
                     t = -num / den
                     if den > 0.0:
                         if t > tmin:
