@@ -272,7 +272,9 @@ def convex_pieces(xy, start, count, K):  # pragma: no cover - compiled
             continue
         left = 0
         right = 0
-        turning = 0.0
+        back = 0
+        up = 0
+        down = 0
         for j in range(m):
             p = cstart[i] + (j - 1) % m
             c = cstart[i] + j
@@ -280,13 +282,20 @@ def convex_pieces(xy, start, count, K):  # pragma: no cover - compiled
             ux, uy = corners[c, 0] - corners[p, 0], corners[c, 1] - corners[p, 1]
             vx, vy = corners[q, 0] - corners[c, 0], corners[q, 1] - corners[c, 1]
             turn = ux * vy - uy * vx
-            turning += np.arctan2(turn, ux * vx + uy * vy)
             if turn > 0:
                 left += 1
             elif turn < 0:
                 right += 1
+            elif ux * vx + uy * vy <= 0:  # straight back: a spike
+                back += 1
+            # the edges' direction passing +x (counter-clockwise) or −x… (clockwise): with every turn
+            # the same way and under half a turn, once per time around
+            if uy < 0.0 <= vy:
+                up += 1
+            if uy >= 0.0 > vy:
+                down += 1
         # convex and simple: every turn the same way, once around (a pentagram turns the same way twice)
-        if (left == 0 or right == 0) and left + right > 0 and abs(abs(turning) - 2 * np.pi) < 1e-6:
+        if back == 0 and ((left > 0 and right == 0 and up == 1) or (right > 0 and left == 0 and down == 1)):
             convex[i] = True
             pieces += 1 if m <= K else m - 2
     owner = np.empty(pieces, np.int64)
@@ -482,6 +491,11 @@ def ring_offsets(xy, part_start, part_count, part_rings):  # pragma: no cover - 
     for p in range(part_start.shape[0]):
         s = part_start[p]
         end = s + part_count[p]
+        if part_rings[p] == 1:  # a shell alone: all its coordinates
+            off[r] = s
+            ring_part[r] = p
+            r += 1
+            continue
         for _ in range(part_rings[p]):
             j = s + 1
             while j < end and not (xy[j, 0] == xy[s, 0] and xy[j, 1] == xy[s, 1]):
