@@ -154,6 +154,14 @@ def test_grid_gives_the_strtree_pairs():
     np.testing.assert_array_equal(q, tq[order])
     assert 8 in p and not {5, 6, 7} & set(p.tolist())
     assert (coordinate_boxes(coords.xy, coords.start, coords.count)[:5] == shapely.bounds(parcels[:5])).all()
+    # parcels meeting many polygons each: more pairs than the first guess of room (4 a parcel)
+    wide = np.array([shapely.box(X0 + i * 100, Y0, X0 + 3000, Y0 + 3000 - i * 100) for i in range(3)])
+    p, q = idx._grid.pairs(_Coords(wide), idx.feature)
+    tp, tq = shapely.STRtree(idx.polygons).query(wide)
+    order = np.lexsort((idx.feature[tq], tp))
+    assert len(p) > 100 * 3
+    np.testing.assert_array_equal(p, tp[order])
+    np.testing.assert_array_equal(q, tq[order])
 
 
 def test_layer_of_very_different_sizes_uses_the_strtree_with_the_same_areas():

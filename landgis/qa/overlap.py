@@ -111,9 +111,10 @@ class _Coords:
 
     def __init__(self, geoms: np.ndarray) -> None:
         self.kind = shapely.get_type_id(geoms)
-        self.count = shapely.get_num_coordinates(geoms).astype(np.int64)
+        xy, which = shapely.get_coordinates(geoms, return_index=True)  # no pass of its own for the counts
+        self.count = np.bincount(which, minlength=len(geoms)).astype(np.int64)
         self.start = np.cumsum(self.count) - self.count
-        self.xy = np.ascontiguousarray(shapely.get_coordinates(geoms), dtype=float)
+        self.xy = np.ascontiguousarray(xy, dtype=float)
         self.polygonal = np.isin(self.kind, (3, 6)) & (self.count > 0)  # non-empty (multi)polygons
 
     @staticmethod

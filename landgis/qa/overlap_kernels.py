@@ -208,28 +208,32 @@ def grid_pairs(pbox, use, fbox, first, items, x0, y0, size, nx, ny, rank):  # pr
     """(parcel, polygon) pairs whose boxes meet, for the parcels where ``use``; ordered by parcel, then
     polygon's ``rank``."""
     n = pbox.shape[0]
-    per = np.zeros(n, np.int64)
-    none = np.empty(0, np.int64)
+    cap = 4 * n + 16
+    p = np.empty(cap, np.int64)
+    q = np.empty(cap, np.int64)
+    m = 0
     for i in range(n):
-        if use[i]:
-            per[i] = _grid_visit(i, pbox, fbox, first, items, x0, y0, size, nx, ny, none, 0)
-    start = np.cumsum(per) - per
-    p = np.empty(per.sum(), np.int64)
-    q = np.empty(per.sum(), np.int64)
-    for i in range(n):
-        if per[i] == 0:
+        if not use[i]:
             continue
-        a = start[i]
-        _grid_visit(i, pbox, fbox, first, items, x0, y0, size, nx, ny, q, a)
-        for j in range(a + 1, a + per[i]):  # insertion sort: a parcel meets few polygons
+        k = _grid_visit(i, pbox, fbox, first, items, x0, y0, size, nx, ny, q, m)
+        if m + k > cap:  # no room for them all: grow, and find them again
+            cap = 2 * (m + k)
+            p2 = np.empty(cap, np.int64)
+            q2 = np.empty(cap, np.int64)
+            p2[:m] = p[:m]
+            q2[:m] = q[:m]
+            p, q = p2, q2
+            _grid_visit(i, pbox, fbox, first, items, x0, y0, size, nx, ny, q, m)
+        for j in range(m + 1, m + k):  # insertion sort: a parcel meets few polygons
             v = q[j]
-            k = j - 1
-            while k >= a and rank[q[k]] > rank[v]:
-                q[k + 1] = q[k]
-                k -= 1
-            q[k + 1] = v
-        p[a:a + per[i]] = i
-    return p, q
+            h = j - 1
+            while h >= m and rank[q[h]] > rank[v]:
+                q[h + 1] = q[h]
+                h -= 1
+            q[h + 1] = v
+        p[m:m + k] = i
+        m += k
+    return p[:m].copy(), q[:m].copy()
 
 
 @njit(cache=True, nogil=True)
