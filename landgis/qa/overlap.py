@@ -6,9 +6,11 @@ building a single intersection geometry in the usual case.
 
 How: candidate pairs are those whose bounding boxes meet, found in a grid of square cells holding the
 layer's polygon boxes (compiled, in (parcel, polygon) order, from the parcels' coordinates read once;
-an STRtree of the layer where polygons of very different sizes would fill too many cells). Each parcel is cut into convex
-pieces (itself when convex; a fan of triangles when convex with many corners; GEOS' constrained
-Delaunay triangles otherwise). The area of a convex piece ∩ a polygon follows from Green's theorem: the
+an STRtree of the layer where polygons of very different sizes would fill too many cells); parcels are
+worked through in Z order over the ground, so that neighbours meet the same polygons one after the
+other (their edges then come from the processor's cache). Each parcel is cut into convex pieces
+(itself when convex; a fan of triangles when convex with many corners; GEOS' constrained Delaunay
+triangles otherwise). The area of a convex piece ∩ a polygon follows from Green's theorem: the
 parts of the polygon's edges inside the piece (clipped by the piece's half-planes) plus the parts of
 the piece's edges inside the polygon (split where polygon edges cross them; in or out at the piece's
 first corner by an even–odd ray count), each adding (x dy − y dx)/2, in coordinates local to each piece
@@ -203,6 +205,8 @@ class _Grid:
         """A grid with cells the size of a typical polygon; None when the polygons' sizes differ so much
         (a few far larger than the rest) that the large ones would fill too many cells."""
         box = np.ascontiguousarray(shapely.bounds(polys), dtype=float)
+        if not np.isfinite(box).all():  # NaN coordinates: the STRtree decides
+            return None
         lo, hi = box[:, :2].min(axis=0), box[:, 2:].max(axis=0)
         span = max(float((hi - lo).max()), 1e-9)
         size = max(float(np.median(np.maximum(box[:, 2] - box[:, 0], box[:, 3] - box[:, 1]))), span / 4096, 1e-9)
