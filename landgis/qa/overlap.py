@@ -278,24 +278,31 @@ class OverlapIndex:
             parcel then feature.
         """
         geoms = np.asarray(geoms, dtype=object)
-        spans = _spans(len(geoms), self.threads, _MIN_ROWS)
-        if len(spans) == 1:
-            return self._overlaps(geoms, spans, map)
-        with ThreadPoolExecutor(len(spans), thread_name_prefix="landgis-overlap") as pool:
-            return self._overlaps(geoms, spans, pool.map)
+        workers = len(_spans(len(geoms), self.threads, _MIN_ROWS))
+        # steps taken by whichever thread is free (several each: on a busy machine one may wait for a core)
+        step = _CHUNK if workers == 1 else min(_CHUNK, max(1024, -(-len(geoms) // (4 * workers))))
+        steps = [slice(a, min(a + step, len(geoms))) for a in range(0, len(geoms), step)]
+        if not steps:
+            return pd.DataFrame({"parcel": np.zeros(0, np.int64), "feature": np.zeros(0, np.int64),
+                                 "area": np.zeros(0)})
+        if workers == 1:
+            return self._overlaps(geoms, steps, map)
+        with ThreadPoolExecutor(workers, thread_name_prefix="landgis-overlap") as pool:
+            return self._overlaps(geoms, steps, pool.map)
 
-    def _overlaps(self, geoms: np.ndarray, spans: list[slice], each) -> pd.DataFrame:
+    def _overlaps(self, geoms: np.ndarray, steps: list[slice], each) -> pd.DataFrame:
         order, coords = None, None
         if self._edges is not None:
             # Coordinates are read in the given order (GEOS' objects lie in memory in the order they were
             # made), the work is done in Z order over the ground, the rows put back at the end: neighbours
             # on the ground become neighbours in time, so the compiled loops find a polygon's edges in the
             # processor's cache far more often (measured: the area kernel in about half the time).
-            coords = _Coords.joined(list(each(lambda span: _Coords(geoms[span]), spans)))
+            coords = _Coords.joined(list(each(lambda step: _Coords(geoms[step]), steps)))
             key = z_keys(coordinate_boxes(coords.xy, coords.start, coords.count), _Z_BITS).astype(np.uint16)
             order = np.argsort(key, kind="stable")
             geoms, coords = geoms[order], coords.take(order)
-        parts = list(each(lambda span: self._span(geoms, coords, span), spans))
+        parts = list(each(lambda step: self._pairs(geoms[step], None if coords is None else
+                                                   coords.part(step.start, step.stop), step.start), steps))
         self.by_geos = sum(p[3] for p in parts)
         parcel, feature, area = (np.concatenate([p[i] for p in parts]) for i in range(3))
         if order is not None:
@@ -308,15 +315,6 @@ class OverlapIndex:
         """Overlap area of each parcel with the whole layer (0 for none), in ``geoms`` order."""
         pairs = self.overlaps(geoms)
         return np.bincount(pairs["parcel"].to_numpy(), weights=pairs["area"].to_numpy(), minlength=len(geoms))
-
-    def _span(self, geoms: np.ndarray, coords: "_Coords | None", span: slice) -> tuple:
-        out = []
-        for a in range(span.start, span.stop, _CHUNK):
-            b = min(a + _CHUNK, span.stop)
-            out.append(self._pairs(geoms[a:b], None if coords is None else coords.part(a, b), a))
-        if not out:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), 0
-        return (*(np.concatenate([o[i] for o in out]) for i in range(3)), sum(o[3] for o in out))
 
     def _pairs(self, geoms: np.ndarray, coords: "_Coords | None", offset: int) -> tuple:
         if not len(self.polygons):
