@@ -130,3 +130,87 @@ def test_without_numba_every_pair_goes_to_geos_with_the_same_areas(seed, monkeyp
     pd.testing.assert_index_equal(pd.MultiIndex.from_frame(slow[["parcel", "feature"]]),
                                   pd.MultiIndex.from_frame(fast[["parcel", "feature"]]))
     np.testing.assert_allclose(slow["area"], fast["area"], rtol=1e-9, atol=1e-6)
+
+
+def test_grid_gives_the_strtree_pairs():
+    """The compiled grid finds every pair of meeting boxes, once, ordered by parcel then feature."""
+    from landgis.qa.overlap import _Coords, _Grid
+    from landgis.qa.overlap_kernels import coordinate_boxes
+
+    rng = np.random.default_rng(11)
+    layer = _layer(rng)
+    parcels = _parcels(rng, layer)
+    parcels[5], parcels[6] = None, shapely.Point(X0 + 100, Y0 + 100)
+    parcels[7] = shapely.box(X0 - 500, Y0 - 500, X0 - 400, Y0 - 400)  # beyond the layer's extent
+    parcels[8] = shapely.box(X0 - 10, Y0 - 10, X0 + 4000, Y0 + 4000)  # over all of it
+    idx = OverlapIndex(layer)
+    assert idx._grid is not None
+    coords = _Coords(parcels)
+    p, q = idx._grid.pairs(coords, idx.feature)
+    tp, tq = shapely.STRtree(idx.polygons).query(parcels[coords.polygonal])
+    tp = np.flatnonzero(coords.polygonal)[tp]
+    order = np.lexsort((idx.feature[tq], tp))
+    np.testing.assert_array_equal(p, tp[order])
+    np.testing.assert_array_equal(q, tq[order])
+    assert 8 in p and not {5, 6, 7} & set(p.tolist())
+    assert (coordinate_boxes(coords.xy, coords.start, coords.count)[:5] == shapely.bounds(parcels[:5])).all()
+    # parcels meeting many polygons each: more pairs than the first guess of room (4 a parcel)
+    wide = np.array([shapely.box(X0 + i * 100, Y0, X0 + 3000, Y0 + 3000 - i * 100) for i in range(3)])
+    p, q = idx._grid.pairs(_Coords(wide), idx.feature)
+    tp, tq = shapely.STRtree(idx.polygons).query(wide)
+    order = np.lexsort((idx.feature[tq], tp))
+    assert len(p) > 100 * 3
+    np.testing.assert_array_equal(p, tp[order])
+    np.testing.assert_array_equal(q, tq[order])
+
+
+def test_layer_of_very_different_sizes_uses_the_strtree_with_the_same_areas():
+    """A few polygons far larger than the rest would fill too many grid cells: the STRtree finds the pairs."""
+    rng = np.random.default_rng(5)
+    i, j = np.divmod(np.arange(2000), 50)
+    small = shapely.box(X0 + j * 6.0, Y0 + 10_100 + i * 6.0, X0 + j * 6.0 + 5, Y0 + 10_100 + i * 6.0 + 5)
+    k = np.arange(400)
+    stripes = shapely.box(X0, Y0 + k * 25.0, X0 + 20_000, Y0 + k * 25.0 + 20)  # 20 km long, 20 m wide
+    layer = np.concatenate([small, stripes])
+    parcels = _parcels(rng, layer, n=400)
+    idx = OverlapIndex(layer)
+    assert idx._grid is None and idx._tree is not None
+    _same(idx.overlaps(parcels), _overlay(parcels, layer))
+
+
+def test_inside_one_outside_all_on_an_edge_and_around_a_hole():
+    """Parcels wholly inside one polygon, outside all, along a shared edge, and over a hole."""
+    left = shapely.box(X0, Y0, X0 + 100, Y0 + 100)
+    right = shapely.box(X0 + 100, Y0, X0 + 200, Y0 + 100)
+    holed = shapely.Polygon(shapely.box(X0 + 300, Y0, X0 + 400, Y0 + 100).exterior.coords,
+                            [shapely.box(X0 + 330, Y0 + 30, X0 + 370, Y0 + 70).exterior.coords[::-1]])
+    layer = [left, right, holed]
+    octagon = shapely.buffer(shapely.Point(X0 + 50, Y0 + 50), 20, quad_segs=2)
+    parcels = [octagon,                                                  # inside left
+               shapely.box(X0 + 500, Y0, X0 + 520, Y0 + 20),             # outside all
+               shapely.box(X0 + 90, Y0 + 10, X0 + 110, Y0 + 20),         # across the shared edge
+               shapely.box(X0 + 80, Y0 + 10, X0 + 100, Y0 + 20),         # up to it, in left only
+               shapely.box(X0 + 320, Y0 + 20, X0 + 380, Y0 + 80),        # over the hole
+               shapely.box(X0 + 340, Y0 + 40, X0 + 360, Y0 + 60),        # inside the hole
+               shapely.Polygon(shapely.box(X0 + 10, Y0 + 10, X0 + 190, Y0 + 90).exterior.coords,  # a parcel
+                               [shapely.box(X0 + 40, Y0 + 40, X0 + 160, Y0 + 60).exterior.coords])]  # with a hole
+    parcels = np.array(parcels * 3000, dtype=object)  # enough rows for the Z order and two threads
+    out = OverlapIndex(layer, threads=2).overlaps(parcels)
+    first = out[out["parcel"] < 7]
+    assert list(zip(first["parcel"], first["feature"])) == [(0, 0), (2, 0), (2, 1), (3, 0), (4, 2), (6, 0), (6, 1)]
+    np.testing.assert_allclose(first["area"], [octagon.area, 100, 100, 200, 3600 - 1600, 90 * 80 - 60 * 20,
+                                               90 * 80 - 60 * 20], rtol=1e-12)
+    assert (out["parcel"].to_numpy() // 7 == np.repeat(np.arange(3000), 7)).all()  # in the parcels' order
+    _same(out, _overlay(parcels, layer))
+
+
+def test_ring_through_its_first_point_twice_is_left_to_geos():
+    """A single ring that comes back to its first point midway is not one convex piece (nor a shell and holes)."""
+    from landgis.qa.overlap import _convex_pieces
+
+    two_squares = shapely.Polygon([(0, 0), (1, 0), (1, 1), (0, 1), (0, 0), (-1, 0), (-1, -1), (0, -1)])
+    square = shapely.box(0, 0, 1, 1)
+    with_hole = shapely.Polygon([(0, 0), (4, 0), (4, 4), (0, 4)], [[(1, 1), (1, 2), (2, 2), (2, 1)]])
+    owner, verts, count, valid = _convex_pieces(np.array([two_squares, square, with_hole], dtype=object))
+    assert valid.tolist() == [False, True, True]
+    assert (owner == 1).sum() == 1 and (owner == 2).sum() == 8  # the square itself; the holed one in triangles

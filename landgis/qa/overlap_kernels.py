@@ -1,6 +1,10 @@
 """The compiled loops of :mod:`landgis.qa.overlap` (numba; compiled once, cached on disk, released GIL).
 
 * :func:`prepare_edges`: a layer's ring edges weighted for Green's theorem, in runs with boxes;
+* :func:`grid_cells`, :func:`grid_pairs`: the layer's polygon boxes binned in a grid of square cells, and
+  the (parcel, polygon) pairs whose boxes meet, in order (what an STRtree query gives, without GEOS);
+* :func:`coordinate_boxes`, :func:`z_keys`, :func:`regroup`: parcels' boxes from their coordinates,
+  their places along a Z curve, and the rows found put back in the parcels' order;
 * :func:`convex_pieces`: parcels as convex pieces (themselves, or fans of triangles);
 * :func:`unit_areas`: the area of (convex piece ∩ layer polygon) for each pair, and whether it is
   degenerate (left to GEOS by the caller).
@@ -11,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["prepare_edges", "convex_pieces", "unit_areas", "MAX_CROSS"]
+__all__ = ["prepare_edges", "grid_cells", "grid_pairs", "coordinate_boxes", "z_keys", "regroup",
+           "convex_pieces", "unit_areas", "MAX_CROSS"]
 
 #: Crossings per piece edge the kernel keeps; a pair with more is left to GEOS.
 MAX_CROSS = 64
@@ -26,7 +31,7 @@ def prepare_edges(xy, ring_off, ring_feature, shell, nfeat, run):  # pragma: no 
     """
     n = xy.shape[0]
     nr = ring_off.shape[0] - 1
-    w = np.zeros(n)
+    w = np.zeros(n, np.int8)  # one byte an edge: the kernel reads it for every edge it looks at
     first = np.full(nfeat, -1, np.int64)
     last = np.full(nfeat, -1, np.int64)
     for r in range(nr):
@@ -37,8 +42,8 @@ def prepare_edges(xy, ring_off, ring_feature, shell, nfeat, run):  # pragma: no 
         twice = 0.0
         for i in range(a, b - 1):
             twice += (xy[i, 0] - x0) * (xy[i + 1, 1] - y0) - (xy[i + 1, 0] - x0) * (xy[i, 1] - y0)
-        sign = 1.0 if twice > 0 else (-1.0 if twice < 0 else 0.0)
-        want = 1.0 if shell[r] else -1.0
+        sign = 1 if twice > 0 else (-1 if twice < 0 else 0)
+        want = 1 if shell[r] else -1
         for i in range(a, b - 1):
             w[i] = want * sign
         f = ring_feature[r]
@@ -72,13 +77,174 @@ def prepare_edges(xy, ring_off, ring_feature, shell, nfeat, run):  # pragma: no 
 
 
 @njit(cache=True, nogil=True)
+def coordinate_boxes(xy, start, count):  # pragma: no cover - compiled
+    """(minx, miny, maxx, maxy) of each geometry's coordinates ``xy[start[i]:start[i] + count[i]]``."""
+    n = start.shape[0]
+    box = np.empty((n, 4))
+    for i in range(n):
+        lox, loy, hix, hiy = np.inf, np.inf, -np.inf, -np.inf
+        for j in range(start[i], start[i] + count[i]):
+            lox = min(lox, xy[j, 0])
+            loy = min(loy, xy[j, 1])
+            hix = max(hix, xy[j, 0])
+            hiy = max(hiy, xy[j, 1])
+        box[i, 0], box[i, 1], box[i, 2], box[i, 3] = lox, loy, hix, hiy
+    return box
+
+
+@njit(cache=True, nogil=True)
+def z_keys(box, bits):  # pragma: no cover - compiled
+    """Each box centre's place along a Z (Morton) curve on a 2**bits × 2**bits grid over all the centres;
+    a box without coordinates (infinite or NaN) gets the last place, 4**bits − 1."""
+    n = box.shape[0]
+    cx = np.empty(n)
+    cy = np.empty(n)
+    lox, loy, hix, hiy = np.inf, np.inf, -np.inf, -np.inf
+    for i in range(n):
+        cx[i] = (box[i, 0] + box[i, 2]) * 0.5
+        cy[i] = (box[i, 1] + box[i, 3]) * 0.5
+        if np.isfinite(cx[i]) and np.isfinite(cy[i]):
+            lox, loy = min(lox, cx[i]), min(loy, cy[i])
+            hix, hiy = max(hix, cx[i]), max(hiy, cy[i])
+    side = 1 << bits
+    sx = side / max(hix - lox, 1e-300)
+    sy = side / max(hiy - loy, 1e-300)
+    key = np.empty(n, np.int64)
+    for i in range(n):
+        if not (np.isfinite(cx[i]) and np.isfinite(cy[i])):
+            key[i] = (1 << (2 * bits)) - 1
+            continue
+        gx = min(int((cx[i] - lox) * sx), side - 1)
+        gy = min(int((cy[i] - loy) * sy), side - 1)
+        k = 0
+        for b in range(bits):
+            k |= ((gx >> b) & 1) << (2 * b) | ((gy >> b) & 1) << (2 * b + 1)
+        key[i] = k
+    return key
+
+
+@njit(cache=True, nogil=True)
+def regroup(parcel, order, n):  # pragma: no cover - compiled
+    """Rows grouped by parcel ``parcel`` (ascending, numbered in ``order``'s sequence: parcel i is
+    ``order[i]`` as given) reordered by the given parcels' numbers, each group keeping its order.
+    Returns the rows' new order and their parcels as given."""
+    per = np.zeros(n + 1, np.int64)
+    for r in range(parcel.shape[0]):
+        per[parcel[r] + 1] += 1
+    first = np.cumsum(per)  # first row of each parcel (in processing order)
+    inverse = np.empty(n, np.int64)
+    for i in range(n):
+        inverse[order[i]] = i
+    rows = np.empty(parcel.shape[0], np.int64)
+    given = np.empty(parcel.shape[0], np.int64)
+    k = 0
+    for j in range(n):
+        i = inverse[j]
+        for r in range(first[i], first[i + 1]):
+            rows[k] = r
+            given[k] = j
+            k += 1
+    return rows, given
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _cell(v, origin, size, top):  # pragma: no cover - compiled
+    """The grid column (or row) of coordinate ``v``, clamped to 0 … top."""
+    c = int(np.floor((v - origin) / size))
+    return 0 if c < 0 else (top if c > top else c)
+
+
+@njit(cache=True, nogil=True)
+def grid_cells(box, x0, y0, size, nx, ny):  # pragma: no cover - compiled
+    """Polygons by grid cell (compressed rows): every cell a polygon's box meets lists it.
+
+    Returns (first item of each cell, with one past the end last; polygon of each item).
+    """
+    n = box.shape[0]
+    count = np.zeros(nx * ny + 1, np.int64)
+    for f in range(n):
+        for cy in range(_cell(box[f, 1], y0, size, ny - 1), _cell(box[f, 3], y0, size, ny - 1) + 1):
+            for cx in range(_cell(box[f, 0], x0, size, nx - 1), _cell(box[f, 2], x0, size, nx - 1) + 1):
+                count[cy * nx + cx + 1] += 1
+    first = np.cumsum(count)
+    fill = first[:-1].copy()
+    items = np.empty(first[-1], np.int64)
+    for f in range(n):
+        for cy in range(_cell(box[f, 1], y0, size, ny - 1), _cell(box[f, 3], y0, size, ny - 1) + 1):
+            for cx in range(_cell(box[f, 0], x0, size, nx - 1), _cell(box[f, 2], x0, size, nx - 1) + 1):
+                items[fill[cy * nx + cx]] = f
+                fill[cy * nx + cx] += 1
+    return first, items
+
+
+@njit(cache=True, nogil=True)
+def _grid_visit(i, pb, fbox, first, items, x0, y0, size, nx, ny, out, at):  # pragma: no cover - compiled
+    """Polygons whose boxes meet parcel box ``pb`` (closed boxes), each once: written to ``out[at:]``
+    when ``out`` has room, counted always. A pair is taken only in the cell holding the lower-left
+    corner of the two boxes' common part, so a pair in several cells is not repeated."""
+    if pb[i, 2] < x0 or pb[i, 3] < y0:
+        return 0
+    cx0, cx1 = _cell(pb[i, 0], x0, size, nx - 1), _cell(pb[i, 2], x0, size, nx - 1)
+    cy0, cy1 = _cell(pb[i, 1], y0, size, ny - 1), _cell(pb[i, 3], y0, size, ny - 1)
+    k = 0
+    for cy in range(cy0, cy1 + 1):
+        for cx in range(cx0, cx1 + 1):
+            c = cy * nx + cx
+            for j in range(first[c], first[c + 1]):
+                f = items[j]
+                if fbox[f, 0] > pb[i, 2] or fbox[f, 2] < pb[i, 0] or fbox[f, 1] > pb[i, 3] or fbox[f, 3] < pb[i, 1]:
+                    continue
+                if _cell(max(pb[i, 0], fbox[f, 0]), x0, size, nx - 1) != cx or \
+                        _cell(max(pb[i, 1], fbox[f, 1]), y0, size, ny - 1) != cy:
+                    continue
+                if at + k < out.shape[0]:
+                    out[at + k] = f
+                k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def grid_pairs(pbox, use, fbox, first, items, x0, y0, size, nx, ny, rank):  # pragma: no cover - compiled
+    """(parcel, polygon) pairs whose boxes meet, for the parcels where ``use``; ordered by parcel, then
+    polygon's ``rank``."""
+    n = pbox.shape[0]
+    cap = 4 * n + 16
+    p = np.empty(cap, np.int64)
+    q = np.empty(cap, np.int64)
+    m = 0
+    for i in range(n):
+        if not use[i]:
+            continue
+        k = _grid_visit(i, pbox, fbox, first, items, x0, y0, size, nx, ny, q, m)
+        if m + k > cap:  # no room for them all: grow, and find them again
+            cap = 2 * (m + k)
+            p2 = np.empty(cap, np.int64)
+            q2 = np.empty(cap, np.int64)
+            p2[:m] = p[:m]
+            q2[:m] = q[:m]
+            p, q = p2, q2
+            _grid_visit(i, pbox, fbox, first, items, x0, y0, size, nx, ny, q, m)
+        for j in range(m + 1, m + k):  # insertion sort: a parcel meets few polygons
+            v = q[j]
+            h = j - 1
+            while h >= m and rank[q[h]] > rank[v]:
+                q[h + 1] = q[h]
+                h -= 1
+            q[h + 1] = v
+        p[m:m + k] = i
+        m += k
+    return p[:m].copy(), q[:m].copy()
+
+
+@njit(cache=True, nogil=True)
 def convex_pieces(xy, start, count, K):  # pragma: no cover - compiled
-    """Convex pieces of simple polygons given as closed rings ``xy[start[i]:start[i] + count[i]]``.
+    """Convex pieces of polygons whose coordinates are ``xy[start[i]:start[i] + count[i]]``.
 
     Returns (owner, corners (pieces, K, 2) counter-clockwise, corner count, convex flag per polygon);
     a convex polygon with more than K corners becomes a fan of triangles; a polygon that is not convex
-    and simple (turning once around, always the same way) gets no piece here (its flag is False). A
-    convex, simple ring is a valid polygon, so these need no GEOS validity test.
+    and simple (turning once around, always the same way), or not one ring (its first point comes back
+    before its last: a hole follows, or the ring touches itself there), gets no piece here (its flag is
+    False). A convex, simple ring is a valid polygon, so these need no GEOS validity test.
     """
     n = start.shape[0]
     corners = np.empty((xy.shape[0], 2))
@@ -91,6 +257,11 @@ def convex_pieces(xy, start, count, K):  # pragma: no cover - compiled
         a = start[i]
         m = 0
         cstart[i] = at
+        ring_end = a + 1
+        while ring_end < a + count[i] and not (xy[ring_end, 0] == xy[a, 0] and xy[ring_end, 1] == xy[a, 1]):
+            ring_end += 1
+        if ring_end != a + count[i] - 1:  # holes, or a ring through its first point twice, or not closed
+            continue
         for j in range(a, a + count[i] - 1):  # without the closing point, without repeats
             if m > 0 and xy[j, 0] == corners[at + m - 1, 0] and xy[j, 1] == corners[at + m - 1, 1]:
                 continue
@@ -105,7 +276,9 @@ def convex_pieces(xy, start, count, K):  # pragma: no cover - compiled
             continue
         left = 0
         right = 0
-        turning = 0.0
+        back = 0
+        up = 0
+        down = 0
         for j in range(m):
             p = cstart[i] + (j - 1) % m
             c = cstart[i] + j
@@ -113,13 +286,20 @@ def convex_pieces(xy, start, count, K):  # pragma: no cover - compiled
             ux, uy = corners[c, 0] - corners[p, 0], corners[c, 1] - corners[p, 1]
             vx, vy = corners[q, 0] - corners[c, 0], corners[q, 1] - corners[c, 1]
             turn = ux * vy - uy * vx
-            turning += np.arctan2(turn, ux * vx + uy * vy)
             if turn > 0:
                 left += 1
             elif turn < 0:
                 right += 1
+            elif ux * vx + uy * vy <= 0:  # straight back: a spike
+                back += 1
+            # the edges' direction passing +x (counter-clockwise) or −x… (clockwise): with every turn
+            # the same way and under half a turn, once per time around
+            if uy < 0.0 <= vy:
+                up += 1
+            if uy >= 0.0 > vy:
+                down += 1
         # convex and simple: every turn the same way, once around (a pentagram turns the same way twice)
-        if (left == 0 or right == 0) and left + right > 0 and abs(abs(turning) - 2 * np.pi) < 1e-6:
+        if back == 0 and ((left > 0 and right == 0 and up == 1) or (right > 0 and left == 0 and down == 1)):
             convex[i] = True
             pieces += 1 if m <= K else m - 2
     owner = np.empty(pieces, np.int64)
@@ -196,7 +376,7 @@ def unit_areas(V, cnt, unit_piece, unit_poly, run_start, run_count, run_box, run
                 continue
             for e in range(run_first[r], run_first[r] + run_len[r]):
                 we = weight[e]
-                if we == 0.0:
+                if we == 0:
                     continue
                 x0 = xy[e, 0] - ox
                 y0 = xy[e, 1] - oy
@@ -220,27 +400,29 @@ def unit_areas(V, cnt, unit_piece, unit_poly, run_start, run_count, run_box, run
                     den = ex * dy - ey * dx
                     if abs(num) <= eps * lenp[k] or abs(num + den) <= eps * lenp[k]:
                         bad = True
+                    if den == 0.0:
+                        if num < 0.0:
+                            tmax = -1.0
+                        continue
+                    if num > 0.0 and num + den > 0.0:  # both ends inside half-plane k: no clip, no crossing
+                        continue
+                    t = -num / den
                     if den > 0.0:
-                        t = -num / den
                         if t > tmin:
                             tmin = t
-                    elif den < 0.0:
-                        t = -num / den
-                        if t < tmax:
-                            tmax = t
-                    elif num < 0.0:
-                        tmax = -1.0
-                    if den != 0.0:
-                        t = -num / den
-                        s = (dx * (y0 - ay[k]) - dy * (x0 - ax[k])) / -den
-                        if -eps < s < 1.0 + eps and -eps < t < 1.0 + eps:
-                            if abs(s) * lenp[k] < eps or abs(1.0 - s) * lenp[k] < eps or t < eps or t > 1.0 - eps:
-                                bad = True
-                            if ncross[k] < MAX_CROSS:
-                                cross_at[k, ncross[k]] = s
-                                ncross[k] += 1
-                            else:
-                                bad = True
+                    elif t < tmax:
+                        tmax = t
+                    if not (-eps < t < 1.0 + eps):  # no crossing with piece edge k: spare the division for s
+                        continue
+                    s = (dx * (y0 - ay[k]) - dy * (x0 - ax[k])) / -den
+                    if -eps < s < 1.0 + eps:
+                        if abs(s) * lenp[k] < eps or abs(1.0 - s) * lenp[k] < eps or t < eps or t > 1.0 - eps:
+                            bad = True
+                        if ncross[k] < MAX_CROSS:
+                            cross_at[k, ncross[k]] = s
+                            ncross[k] += 1
+                        else:
+                            bad = True
                 if tmax > tmin:
                     area += (tmax - tmin) * (x0 * dy - y0 * dx) * 0.5 * we
         area, state = _piece_edges_in_polygon(area, inside0, n, ax, ay, dxp, dyp, cross_at, ncross)
@@ -313,6 +495,11 @@ def ring_offsets(xy, part_start, part_count, part_rings):  # pragma: no cover - 
     for p in range(part_start.shape[0]):
         s = part_start[p]
         end = s + part_count[p]
+        if part_rings[p] == 1:  # a shell alone: all its coordinates
+            off[r] = s
+            ring_part[r] = p
+            r += 1
+            continue
         for _ in range(part_rings[p]):
             j = s + 1
             while j < end and not (xy[j, 0] == xy[s, 0] and xy[j, 1] == xy[s, 1]):
