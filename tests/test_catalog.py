@@ -214,6 +214,7 @@ def bad_runs(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow  # runs the landgis command in 26 new processes (the fixture)
 def test_cli_errors_in_chinese_have_no_english(bad_runs):
     for argv, data, zh, _ in bad_runs:
         lines = [ln for ln in zh.stderr.splitlines() if ln.strip()]
@@ -222,6 +223,7 @@ def test_cli_errors_in_chinese_have_no_english(bad_runs):
         assert english_words(lines[0].split(": 错误: ", 1)[1], data) == [], lines[0]
 
 
+@pytest.mark.slow  # runs the landgis command in 26 new processes (the fixture)
 def test_cli_errors_in_english_have_no_chinese_beyond_the_inputs(bad_runs):
     quoted = set(_CJK.findall(" ".join(MESSAGES)))  # Chinese terms the English messages quote on purpose
     for argv, data, _, en in bad_runs:
