@@ -299,6 +299,7 @@ def zh_atlas(tmp_path_factory):
     return build_atlas(out=tmp_path_factory.mktemp("zh") / "atlas", formats=("pdf",)).out_dir
 
 
+@pytest.mark.slow  # builds an atlas (the fixture)
 def test_chinese_atlas_has_no_english_words(zh_atlas):
     names = tuple(p.name for p in zh_atlas.rglob("*")) + PROPER_NAMES
     seen = Counter(name for name, _ in _atlas_texts(zh_atlas))
