@@ -216,6 +216,7 @@ def bad_runs(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow  # runs the landgis command in 26 new processes (the fixture)
 def test_cli_errors_in_chinese_have_no_english(bad_runs):
     for argv, data, zh, _ in bad_runs:
         lines = [ln for ln in zh.stderr.splitlines() if ln.strip()]
@@ -224,6 +225,7 @@ def test_cli_errors_in_chinese_have_no_english(bad_runs):
         assert english_words(lines[0].split(": 错误: ", 1)[1], data) == [], lines[0]
 
 
+@pytest.mark.slow  # runs the landgis command in 26 new processes (the fixture)
 def test_cli_errors_in_english_have_no_chinese_beyond_the_inputs(bad_runs):
     quoted = set(_CJK.findall(" ".join(MESSAGES)))  # Chinese terms the English messages quote on purpose
     for argv, data, _, en in bad_runs:
@@ -299,6 +301,7 @@ def zh_atlas(tmp_path_factory):
     return build_atlas(out=tmp_path_factory.mktemp("zh") / "atlas", formats=("pdf",)).out_dir
 
 
+@pytest.mark.slow  # builds an atlas (the fixture)
 def test_chinese_atlas_has_no_english_words(zh_atlas):
     names = tuple(p.name for p in zh_atlas.rglob("*")) + PROPER_NAMES
     seen = Counter(name for name, _ in _atlas_texts(zh_atlas))

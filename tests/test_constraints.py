@@ -122,6 +122,7 @@ def test_tolerance_and_custom_rules(site, towns, tmp_path):
     assert f.loc[("P3", "constraint_overlap"), "severity"] == "warning"  # the custom layer's rule
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_cli_writes_constraint_tables(site, tmp_path):
     out = tmp_path / "qa"
     run = subprocess.run([sys.executable, "-m", "landgis.cli", "qa", str(site["parcels"]), "--no-plan", "--county", "441882",

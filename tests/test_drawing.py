@@ -55,6 +55,7 @@ def test_atlas_outputs_are_byte_identical_across_runs_and_previews_come_from_the
     assert {o["path"] for o in manifest["outputs"]} == set(one) - {"manifest.json"}
 
 
+@pytest.mark.slow  # runs a script using landgis in a new process, which draws in 2 more
 def test_an_unguarded_script_draws_in_workers_and_runs_its_body_once(tmp_path):
     # spawn/forkserver children run the caller's script again; without a __main__ guard that
     # started the pool again from every child. The script's body must run once, the sheets drawn.

@@ -158,6 +158,7 @@ def test_parcels_without_a_date_or_method(towns, plan, tmp_path):
         qa(tmp_path / "m.csv", towns, plan, county="441882", date_field="签约日")
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_cli_names_a_missing_column(tmp_path, towns):
     pts = towns.to_crs(4326).set_index("name").geometry.representative_point()
     pd.DataFrame({"编号": ["1"], "乡镇": ["连州镇"], "用途": ["住宅用地"], "面积": [1.0],
@@ -189,6 +190,7 @@ def test_chart_uses_the_project_font(result):
     assert "计划执行情况" in texts or "执行情况" in texts
 
 
+@pytest.mark.slow  # builds an atlas with the landgis command in a new process
 def test_atlas_report_and_word(parcels, plan_text, tmp_path):
     plan_path = tmp_path / "plan.txt"
     plan_path.write_text(plan_text, encoding="utf-8")

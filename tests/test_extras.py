@@ -39,6 +39,7 @@ def parcels(tmp_path_factory):
     return d
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_geoparquet_without_pyarrow_names_the_parquet_extra(parcels, tmp_path):
     r = _cli(["qa", str(parcels / "p.parquet"), "--out", str(tmp_path / "qa")], ["pyarrow", "pyarrow.parquet"],
              tmp_path)
@@ -50,6 +51,7 @@ def test_geoparquet_without_pyarrow_names_the_parquet_extra(parcels, tmp_path):
     assert not (tmp_path / "qa").exists()
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_a_core_install_checks_a_geopackage_without_pyarrow_or_numba(parcels, tmp_path):
     r = _cli(["qa", str(parcels / "p.gpkg"), "--out", str(tmp_path / "qa")], ["pyarrow", "pyarrow.parquet", "numba"],
              tmp_path)
@@ -57,12 +59,14 @@ def test_a_core_install_checks_a_geopackage_without_pyarrow_or_numba(parcels, tm
     assert (tmp_path / "qa" / "findings.csv").is_file() and (tmp_path / "qa" / "parcels.gpkg").is_file()
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_postgis_without_psycopg_names_the_postgis_extra(tmp_path):
     r = _cli(["qa", "postgresql://u@127.0.0.1:1/db?table=p", "--out", str(tmp_path / "qa")], ["psycopg"], tmp_path)
     assert r.returncode == 2, r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and "pip install 'landgis[postgis]'" in r.stderr, r.stderr
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_dask_engine_without_dask_names_the_dask_extra(parcels, tmp_path):
     r = _cli(["qa", str(parcels / "p.gpkg"), "--engine", "dask", "--out", str(tmp_path / "qa")],
              ["dask", "distributed", "dask_geopandas"], tmp_path)

@@ -59,6 +59,7 @@ def test_sheet_in_english(checked, layer, plan):
     assert any(w.startswith("Industrial, mining and storage") for w in words)
 
 
+@pytest.mark.slow  # builds an atlas
 def test_atlas_draws_the_sheet_and_reports_constraints(site, tmp_path, capsys):  # noqa: F811
     from docx import Document
 

@@ -75,6 +75,7 @@ def test_words():
     assert split_of("下半年") == ("schedule", "下半年") and period_months("第四季度") == (10, 11, 12)
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_plan_json_gives_the_splits(split_plan, tmp_path):
     path = tmp_path / "plan.txt"
     path.write_text(split_plan.text, encoding="utf-8")

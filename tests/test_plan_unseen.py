@@ -4,6 +4,7 @@ every figure against expected.json, and every area figure in the ledger exactly 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from landgis.plan import parse_plan, reconcile
+from landgis.plan import Plan, parse_plan, reconcile
 from landgis.plan.mentions import figures_of
 from landgis.plan.read import fold, read_plan_text
 from test_plan_examples import _close, _problems
@@ -33,16 +34,22 @@ def _param(name: str):
 NAMES = sorted(EXPECTED)
 
 
+@functools.cache
+def _parsed(name: str) -> Plan:
+    """A plan parsed once for its four checks below (a Plan is frozen; no check changes it)."""
+    return parse_plan(UNSEEN / name)
+
+
 @pytest.mark.parametrize("name", [_param(n) for n in NAMES])
 def test_unseen_figures(name):
     """Place, year, total, structure, each township's total and every township × category figure."""
-    assert _problems(parse_plan(UNSEEN / name), EXPECTED[name]) == []
+    assert _problems(_parsed(name), EXPECTED[name]) == []
 
 
 @pytest.mark.parametrize("name", [_param(n) for n in NAMES])
 def test_unseen_adds_up_and_sets_aside(name):
     """No warning on a plan that adds up; other-year, schedule and change figures are never allocations."""
-    plan = parse_plan(UNSEEN / name)
+    plan = _parsed(name)
     warnings = [f.kind for f in reconcile(plan) if f.severity == "warning"]
     assert (not warnings) == EXPECTED[name]["adds_up"], warnings
     aside = plan.ledger[plan.ledger["role"].isin(["set_aside", "group", "sub_item", "method", "schedule"])]
@@ -53,7 +60,7 @@ def test_unseen_adds_up_and_sets_aside(name):
 
 @pytest.mark.parametrize("name", [_param(n) for n in NAMES])
 def test_unseen_sub_items(name):
-    plan = parse_plan(UNSEEN / name)
+    plan = _parsed(name)
     got = Counter((scope, parent, sub, round(float(h), 4)) for scope, parent, sub, h in plan.sub_items)
     want = Counter((s["scope"], s["parent"], s["name"], round(s["ha"], 4))
                    for s in EXPECTED[name].get("sub_items_ha", []))
@@ -64,7 +71,7 @@ def test_unseen_sub_items(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_unseen_ledger_holds_every_figure_once(name):
     """Every number with an area unit in the text is one ledger row on its line; none twice."""
-    plan = parse_plan(UNSEEN / name)
+    plan = _parsed(name)
     text, _ = read_plan_text(UNSEEN / name)
     lines = fold(text).split("\n")
     in_text = Counter((k, v) for k, line in enumerate(lines, 1) for v, _ in figures_of(line))

@@ -122,6 +122,7 @@ def test_malformed_boundary_txt_names_the_line(seats, tmp_path, change, line, wo
     assert "\n" not in str(exc.value)
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_malformed_boundary_txt_exits_2_with_one_line(seats, tmp_path):
     path = tmp_path / "bad.txt"
     path.write_bytes(_bureau_file(seats).replace("J3,1,", "J3,1,x", 1).encode("gbk"))
