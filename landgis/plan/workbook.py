@@ -80,6 +80,8 @@ def _cell_text(value) -> str:
     if isinstance(value, float):
         text = f"{value:.15g}"  # a saved formula result may carry noise (0.30000000000000004)
         return text if "e" not in text else repr(value)
-    if isinstance(value, (dt.datetime, dt.date)):
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()  # Excel keeps a date as a datetime at midnight
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     return " ".join(str(value).split())
