@@ -93,9 +93,10 @@ def test_cli_writes_execution_under_dask(parcels, towns, split_plan, plan_text, 
     plan_path = tmp_path / "plan.txt"
     plan_path.write_text(plan_text, encoding="utf-8")
     args = ["qa", str(parcels), "--plan", str(plan_path), "--county", "441882"]
-    main([*args, "--out", str(tmp_path / "local")])
-    main([*args, "--engine", "dask", "--scheduler", client.scheduler.address, "--partition-rows", "3",
-          "--out", str(tmp_path / "dask")])
+    code = main([*args, "--out", str(tmp_path / "local")])
+    # the fields named (once refused under dask with one line): the same files
+    assert main([*args, "--engine", "dask", "--scheduler", client.scheduler.address, "--partition-rows", "3",
+                 "--date-field", "供地日期", "--method-field", "供地方式", "--out", str(tmp_path / "dask")]) == code
     for name in ("execution.csv",):
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
     assert (tmp_path / "dask" / "execution.xlsx").exists()
