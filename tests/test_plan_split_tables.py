@@ -133,3 +133,15 @@ def test_plan_json_of_a_workbook(tmp_path):
                          text=True)
     assert run.returncode == 0, run.stderr
     assert '"第一季度": 20' in run.stdout and '"schedule"' in run.stdout
+
+
+def test_methods_by_category_give_the_structure_and_the_plans_methods():
+    """用地类型 | 出让 | 划拨 | 合计 with a row per category: each row's 合计 is the category (the plan gives its
+    structure only here), each category's methods are set aside, the 合计 row gives the plan's methods, and
+    the grand total equals the stated one."""
+    plan = parse_plan(DATA / "methods_by_category.txt")
+    assert plan.structure_ha == STRUCTURE and plan.methods_ha == {"出让": D(90), "划拨": D(10)}
+    aside = plan.ledger[plan.ledger["role"] == "set_aside"]
+    assert (aside["reason"].str.endswith("的供应方式（时序），不是全年的拆分")).sum() == 3
+    assert (aside["reason"] == "与供应总量相同，不重复计入").sum() == 1
+    _balanced(plan)

@@ -59,10 +59,10 @@ def header_kind(ctx: Context, row: list[str]) -> str | None:
         return "wide"
     if n_town >= 2:
         return "transposed"
+    if n_cat == 0 and n_town == 0 and split_header(clean):  # before "long": 用地类型 | 出让 | 划拨 | 合计
+        return "split"
     if any(_TABLE_CAT_HEAD.search(c) for c in clean) and any(_TABLE_VAL_HEAD.search(c) for c in clean):
         return "long"
-    if n_cat == 0 and n_town == 0 and split_header(clean):
-        return "split"
     return None
 
 
@@ -351,12 +351,28 @@ def _read_split_table(ctx: Context, st: Ledger, header: list[str], rows: list[tu
             st.found.append((line, value, unit_here))
             label = f"{name} {col}".strip()
             split, why = _split_cell(ctx, name, col)
-            if split is None:
+            part = _part_total(ctx, st, name) if split is None and _TABLE_TOTAL.match(col) else None
+            if part is not None:  # 住宅用地 | … | 合计: the category's (township's) figure, as in other tables
+                part(value, unit_here)
+            elif split is None and _TABLE_TOTAL.match(name) and _TABLE_TOTAL.match(col):
+                _table_total(st, value, unit_here)  # the table's grand total: the plan's total, as in other tables
+            elif split is None:
                 st.set_aside(value, unit_here, why, label)
             elif value == 0:
                 st.set_aside(value, unit_here, "零值单元格", label)
             else:
                 st.add_split(*split, value, unit_here, label)
+
+
+def _part_total(ctx: Context, st: Ledger, name: str):
+    """For a 合计 cell of a 方式/时序 table whose row is a category or township: how to enter it, or None."""
+    cat = ctx.classify_category(name) if name and not _TABLE_TOTAL.match(name) else None
+    if cat:
+        if not cat[1] and cat[0] not in ctx.unknown:
+            ctx.unknown.append(cat[0])
+        return lambda value, unit: st.add_structure(cat[0], value, unit)
+    town = ctx.classify_town(name) if name and not _TABLE_TOTAL.match(name) else None
+    return (lambda value, unit: st.add_town_total(town, value, unit)) if town else None
 
 
 def _split_cell(ctx: Context, row: str, col: str) -> tuple[tuple[str, str] | None, str]:
