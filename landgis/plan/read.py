@@ -21,6 +21,7 @@ from landgis.catalog import message
 from landgis.errors import InputError
 from landgis.limits import check_size, check_zip, exceeded, limit
 from landgis.plan.webpage import decode_html, html_lines, looks_like_html
+from landgis.plan.workbook import read_workbook_text
 
 __all__ = ["read_plan_text", "looks_like_path", "fold", "to_simplified", "PLAN_SUFFIXES"]
 
@@ -42,7 +43,7 @@ _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［"
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"  # WordprocessingML elements
 
-PLAN_SUFFIXES = (".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm")
+PLAN_SUFFIXES = (".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm", ".xlsx")
 
 
 def looks_like_path(source: str | Path) -> bool:
@@ -224,6 +225,8 @@ def read_plan_text(source: str | Path) -> tuple[str, str]:
         return _read_docx(path), str(path)
     if suffix == ".pdf":
         return _read_pdf(path), str(path)
+    if suffix == ".xlsx":  # the plan's tables as a workbook
+        return read_workbook_text(path), str(path)
     if suffix in (".html", ".htm", ".shtml", ".xhtml"):
         check_size(path, "html_bytes")
         return "\n".join(html_lines(decode_html(path.read_bytes()), path)), str(path)

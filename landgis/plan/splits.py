@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["METHODS", "split_of", "method_name", "period_months", "quarter_of_month"]
+__all__ = ["METHODS", "split_of", "split_header", "method_name", "period_months", "quarter_of_month"]
 
 #: Supply methods, canonical name → the words that name it (in a plan text or a parcel's field).
 METHODS: dict[str, tuple[str, ...]] = {
@@ -86,6 +86,31 @@ def split_of(label: str) -> tuple[str, str] | None:
     if period and not has_method:
         return "schedule", period
     return None
+
+
+#: The head of a table's column of methods or periods (供应方式, 供应时序, 季度, 月份, 供应时间 …).
+_SPLIT_HEAD = re.compile(r"^(?:土地|用地)?(?:供应|供地|计划|拟)?(?:方式|时序|时间|时段|季度|月份|月度|批次)(?:安排|分布)?$")
+#: The head of a column of areas beside it (面积, 计划供应面积, 供应量 …).
+_AREA_HEAD = re.compile(r"面积|规模|供应量|供地量|计划量|数量|指标|计划")
+
+
+def split_header(header: list[str]) -> bool:
+    """Whether a table's header row is that of a table of the plan's 方式 or 时序: two or more cells naming
+    methods, or periods (the columns: ``供应方式 | 出让 | 划拨 | 合计``, ``季度 | 第一季度 | 第二季度 …``), or a
+    column of them headed by its name beside a column of areas (``供应时序 | 计划供应面积``).
+
+    Examples
+    --------
+    >>> split_header(["供应方式", "出让", "划拨", "合计"]), split_header(["时间", "第一季度", "第二季度"])
+    (True, True)
+    >>> split_header(["季度", "计划供应面积"]), split_header(["出让", "第一季度"]), split_header(["乡镇", "面积"])
+    (True, False, False)
+    """
+    kinds = [k for k in (split_of(c) for c in header) if k]
+    if len(kinds) >= 2 and len({kind for kind, _ in kinds}) == 1:
+        return True
+    return not kinds and any(_SPLIT_HEAD.match(c) for c in header[:2]) and any(
+        _AREA_HEAD.search(c) for c in header[1:])
 
 
 def _period_words(text: str) -> bool:

@@ -2,7 +2,8 @@
 
 Text tables (whitespace or tab separated, as in a .txt, a PDF text layer or a Word table, and
 Markdown) with categories as columns and townships as rows (or the other way round), with 序号
-columns, '-' cells, 合计 rows and columns, and long tables (乡镇 | 用途 | 面积).
+columns, '-' cells, 合计 rows and columns, and long tables (乡镇 | 用途 | 面积); and tables of the
+plan's 供应方式 or 时序 (methods or periods as columns or as rows), whose figures are its splits.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from landgis.names import normalise_name
 from landgis.plan.context import _SUB_MARK, SUBCATEGORY_WORDS, Context
 from landgis.plan.ledger import Ledger
 from landgis.plan.mentions import CELL_NUM, EMPTY_CELL, FIGURE, decimal_of, unit_of
+from landgis.plan.splits import split_header, split_of
 
 __all__ = ["find_tables", "read_table", "cells", "cell_value"]
 
@@ -57,6 +59,8 @@ def header_kind(ctx: Context, row: list[str]) -> str | None:
         return "wide"
     if n_town >= 2:
         return "transposed"
+    if n_cat == 0 and n_town == 0 and split_header(clean):  # before "long": 用地类型 | 出让 | 划拨 | 合计
+        return "split"
     if any(_TABLE_CAT_HEAD.search(c) for c in clean) and any(_TABLE_VAL_HEAD.search(c) for c in clean):
         return "long"
     return None
@@ -138,6 +142,9 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
     rows = [(i, r) for i, r in ((i, cells(lines[i])) for i in range(first, end) if lines[i].strip()) if r]
     if kind == "long":
         _read_long_table(ctx, st, clean, rows, unit)
+        return
+    if kind == "split":
+        _read_split_table(ctx, st, clean, rows, unit)
         return
     # the first header column that is not 序号 names the rows
     name_col = next((k for k, c in enumerate(clean) if not _TABLE_SEQ_HEAD.match(c)), 0)
@@ -304,3 +311,82 @@ def _read_long_table(ctx: Context, st: Ledger, header: list[str], rows: list[lis
             st.put_quietly(st.structure, cat, value, unit)
         else:
             st.put_quietly(st.alloc, (town, cat), value, unit)
+
+
+#: A row or column of shares or running sums, not of areas (占比, 累计 …).
+_NOT_AREA = re.compile(r"占比|比例|比重|百分|%|累计|截至|进度")
+
+
+def _read_split_table(ctx: Context, st: Ledger, header: list[str], rows: list[tuple[int, list[str]]],
+                      unit: str) -> None:
+    """A table of the plan's 方式 or 时序 (methods or periods as columns, or as rows beside a column of areas).
+
+    A cell whose row or column names one method or period, the other being an area (面积, 计划供应量, or
+    a row or column with no name of its own), is that split of the plan; a cell naming a method and a
+    period, or a split of one category or township, or a share (占比) or running sum (累计), is set aside;
+    the table's 合计 is set aside too (the plan states its total in words).
+    """
+    name_col = next((k for k, c in enumerate(header) if not _TABLE_SEQ_HEAD.match(c)), 0)
+    cols = header[name_col + 1:]
+    for line, row in rows:
+        st.line = line
+        if len(row) == len(header):
+            name_i = name_col
+        else:  # 序号 cells are integers; a 合计 row often has none
+            name_i = next((k for k, c in enumerate(row) if c and not CELL_NUM.match(c)), None)
+            if name_i is None:
+                _found(st, row, unit, "表格行没有名称")
+                continue
+        name = row[name_i].strip()
+        unit_here = _row_unit(name) or unit
+        name = _HEADER_UNIT.sub("", re.sub(r"[(（][^()（）]*[)）]", "", name)).strip()
+        values = row[name_i + 1:]
+        if len(values) != len(cols):
+            _found(st, values[len(cols):], unit_here, f"表格行的单元格数与表头（{' '.join(header)}）不符")
+            values = values[: len(cols)]
+        for col, cell in zip(cols, values):
+            value = cell_value(cell)
+            if value is None:
+                continue
+            st.found.append((line, value, unit_here))
+            label = f"{name} {col}".strip()
+            split, why = _split_cell(ctx, name, col)
+            part = _part_total(ctx, st, name) if split is None and _TABLE_TOTAL.match(col) else None
+            if part is not None:  # 住宅用地 | … | 合计: the category's (township's) figure, as in other tables
+                part(value, unit_here)
+            elif split is None and _TABLE_TOTAL.match(name) and _TABLE_TOTAL.match(col):
+                _table_total(st, value, unit_here)  # the table's grand total: the plan's total, as in other tables
+            elif split is None:
+                st.set_aside(value, unit_here, why, label)
+            elif value == 0:
+                st.set_aside(value, unit_here, "零值单元格", label)
+            else:
+                st.add_split(*split, value, unit_here, label)
+
+
+def _part_total(ctx: Context, st: Ledger, name: str):
+    """For a 合计 cell of a 方式/时序 table whose row is a category or township: how to enter it, or None."""
+    cat = ctx.classify_category(name) if name and not _TABLE_TOTAL.match(name) else None
+    if cat:
+        if not cat[1] and cat[0] not in ctx.unknown:
+            ctx.unknown.append(cat[0])
+        return lambda value, unit: st.add_structure(cat[0], value, unit)
+    town = ctx.classify_town(name) if name and not _TABLE_TOTAL.match(name) else None
+    return (lambda value, unit: st.add_town_total(town, value, unit)) if town else None
+
+
+def _split_cell(ctx: Context, row: str, col: str) -> tuple[tuple[str, str] | None, str]:
+    """The split a cell of a 方式/时序 table is (or None), and else why it is set aside."""
+    row_split, col_split = split_of(row) if row else None, split_of(col) if col else None
+    if row_split and col_split:
+        return None, "既分方式又分时序的数字，不是全年的拆分"
+    split, other = (row_split, col) if row_split else (col_split, row)
+    if _NOT_AREA.search(row) or _NOT_AREA.search(col):
+        return None, "占比或累计数，不是面积"
+    if split is None:
+        if _TABLE_TOTAL.match(row) or _TABLE_TOTAL.match(col):
+            return None, "供应方式（时序）表的合计，总量以正文为准"
+        return None, "供应方式（时序）表中行名或列名无法识别"
+    if other and (ctx.classify_category(other) or ctx.classify_town(other)):
+        return None, f"{other}的供应方式（时序），不是全年的拆分"
+    return split, ""

@@ -17,7 +17,9 @@ through the cluster's shuffle, whose in-flight buffers grow with the data:
 4. **across partitions**: duplicate ids and geometries, one hash bucket per task; overlaps between
    partitions whose polygons touch the same cells of a 0.01° grid, on those polygons only (each
    partition is read once to pick them);
-5. **assemble** each partition's per-parcel result and findings as partitioned (Geo)Parquet.
+5. **assemble** each partition's per-parcel result and findings as partitioned (Geo)Parquet; with supply
+   fields, each partition also adds up its parcels' part of the plan's execution (its records written in
+   stage 3, less the repeats stage 4 found), and the client adds up those sums.
 
 The client only adds up sums and counts, so its memory does not grow with the parcel count.
 """
@@ -44,6 +46,7 @@ from landgis.qa.across import duplicate_geometries, duplicate_ids, group_overlap
 from landgis.qa.checks import Context, check_partition
 from landgis.qa.cluster import cluster, gather
 from landgis.qa.constraints import add_by_township, check_constraints, constraints_by_township
+from landgis.qa.execution import combine_sums, execution_records, execution_sums
 from landgis.qa.labels import FINDING_COLUMNS, GROUP_COLUMNS
 from landgis.qa.parcels import geoparquet_pieces, is_geoparquet, read_geoparquet
 from landgis.qa.postgis_chunks import ChunkPlan, read_chunk, retype
@@ -110,6 +113,9 @@ class DaskRun:
     constraints_by_township: pd.DataFrame | None = None
     #: The most constraint features one partition read (what bounds its memory beside its rows).
     constraint_features_read: int = 0
+    #: With supply fields: the plan's execution added up from the partitions' sums
+    #: (:func:`landgis.qa.execution.execution_sums`).
+    execution_sums: dict | None = None
 
 
 def _stable(df: pd.DataFrame) -> pd.DataFrame:
@@ -273,7 +279,7 @@ _ADDED = ("parcel_id", "id_text", "township_found", "area_ha", "geom_key")
 
 
 def _check_stage(k: int, lo, hi, ctx: Context, crs, work: Path, nbuckets: int, constraints=None,
-                 staging: Path | None = None) -> dict:
+                 staging: Path | None = None, supply=None) -> dict:
     df = exchange.read_range(sorted((work / "keyed").glob("*.parquet")), "_hkey", lo, hi)
     if not len(df):
         return {"part": k, "n": 0}
@@ -286,6 +292,8 @@ def _check_stage(k: int, lo, hi, ctx: Context, crs, work: Path, nbuckets: int, c
     added, found = check_partition(part, ctx)
     within = overlaps(added, ctx, found)
     layered = _constraint_stage(added, ctx, constraints, found, k, staging) if constraints else None
+    if supply:  # the parcels' part of the plan's execution; repeats are taken out in stage 5
+        execution_records(added, inputs, *supply).to_parquet(work / "execution" / f"part.{k}.parquet", index=False)
     store = inputs.copy()
     for col in _ADDED:
         store[f"_qa_{col}"] = added[col].to_numpy()
@@ -333,6 +341,10 @@ def _duplicate_stage(kind: str, j: int, work: Path, staging: Path) -> int:
         fix = repeats_taken_out(df.loc[again, "_qa_booked"].tolist())
         if len(fix):
             fix.to_parquet(work / "quota_repeats" / f"{j}.parquet", index=False)
+        repeated = df.loc[again, ["_qa_part"]].reset_index()
+        for k, rows in repeated.groupby("_qa_part"):  # for each partition's execution sums
+            (work / "repeats" / f"part={int(k)}").mkdir(parents=True, exist_ok=True)
+            rows[["_qa_row"]].to_parquet(work / "repeats" / f"part={int(k)}" / f"{j}.parquet", index=False)
     if members:
         m = members[0]
         write_groups_parquet(m, staging / "finding_groups.parquet" / f"{kind}.{j:05d}.parquet")
@@ -424,7 +436,22 @@ def _assemble_stage(k: int, work: Path, staging: Path) -> dict:
     write_findings_parquet(fdf, staging / "findings.parquet" / f"part.{k:05d}.parquet", labels=True)
     return {"n_with_findings": int((table["n_findings"] > 0).sum()),
             "by_kind": fdf["kind"].value_counts().to_dict(),
-            "by_severity": fdf["severity"].value_counts().to_dict()}
+            "by_severity": fdf["severity"].value_counts().to_dict(),
+            "execution": _execution_stage(k, work)}
+
+
+def _execution_stage(k: int, work: Path) -> dict | None:
+    """Partition k's sums of the plan's execution: its records less the rows repeating a geometry of
+    another row (in any partition), as the local engine leaves them out; None without supply fields."""
+    path = work / "execution" / f"part.{k}.parquet"
+    if not path.exists():
+        return None
+    records = pd.read_parquet(path)
+    repeats = sorted((work / "repeats" / f"part={k}").glob("*.parquet"))
+    if repeats:
+        again = pd.concat([pd.read_parquet(f) for f in repeats])["_qa_row"].to_numpy()
+        records = records[~records["row"].isin(again)]
+    return execution_sums(records)
 
 
 def _empty_part(sample: gpd.GeoDataFrame, ctx: Context, staging: Path) -> None:
@@ -439,7 +466,8 @@ def _empty_part(sample: gpd.GeoDataFrame, ctx: Context, staging: Path) -> None:
 
 
 def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=None, layer=None, scheduler=None,
-             progress: bool = False, partition_rows: int = PARTITION_ROWS, constraints=None) -> DaskRun:
+             progress: bool = False, partition_rows: int = PARTITION_ROWS, constraints=None,
+             supply=None) -> DaskRun:
     """Check parcels on a dask.distributed cluster, partition by partition, without gathering rows.
 
     Parameters
@@ -466,6 +494,10 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
     constraints : tuple, optional
         ``(layers, rules)`` as :func:`landgis.qa.constraints.check_constraints` takes them: each partition
         reads the features near its parcels and writes its rows to ``constraints.parquet/``.
+    supply : tuple, optional
+        ``(fields, year)``: the supply date and method columns (:func:`landgis.qa.execution.find_supply_fields`)
+        and the plan's year; the partitions' sums of the plan's execution are added up in
+        ``DaskRun.execution_sums``.
 
     Returns
     -------
@@ -477,13 +509,13 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
     token = uuid.uuid4().hex[:12]
     work, staging = out / f".qa-work-{token}", out / f".qa-staging-{token}"
     for d in (work / "keyed", work / "checked", work / "findings", work / "near", work / "duplicates",
-              work / "quota_repeats", staging / "parcels.parquet", staging / "findings.parquet",
+              work / "quota_repeats", work / "execution", work / "repeats", staging / "parcels.parquet", staging / "findings.parquet",
               staging / "finding_groups.parquet", *([staging / "constraints.parquet"] if constraints else [])):
         d.mkdir(parents=True)
     try:
         with cluster(scheduler) as client:
             return _stages(source, ctx, out, sample, work, staging, client, crs, layer, progress, partition_rows,
-                           constraints)
+                           constraints, supply)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # nothing half-written is left behind
         raise
@@ -492,7 +524,7 @@ def run_dask(source, ctx: Context, out_dir, sample: gpd.GeoDataFrame, *, crs=Non
 
 
 def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progress, partition_rows,
-            constraints=None) -> DaskRun:
+            constraints=None, supply=None) -> DaskRun:
     import dask
 
     t0, timings = time.perf_counter(), {}
@@ -508,7 +540,7 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
     cuts = [None, *exchange.divisions(samples, nparts).tolist(), None]
     ctx_d = dask.delayed(ctx, traverse=False)
     stats = gather(client, [dask.delayed(_check_stage)(k, cuts[k], cuts[k + 1], ctx_d, crs, work, nparts, stored,
-                                                       staging) for k in range(nparts)], progress)
+                                                       staging, supply) for k in range(nparts)], progress)
     stats = [s for s in stats if s["n"]]
     shutil.rmtree(work / "keyed")  # every partition has its rows: the pieces are no longer needed
     timings["partition_and_check"] = time.perf_counter() - t0
@@ -540,6 +572,8 @@ def _stages(source, ctx, out, sample, work, staging, client, crs, layer, progres
                   n_partitions=len(stats), overlaps_within=int(sum(s["within"] for s in stats)),
                   overlaps_across=int(sum(across)), border_parcels=int(sum(counts[len(jobs):])),
                   timings={k: round(v, 2) for k, v in timings.items()})
+    if supply:
+        run.execution_sums = combine_sums([d["execution"] for d in done if d["execution"] is not None])
     for d in done:
         run.n_with_findings += d["n_with_findings"]
         for key in ("by_kind", "by_severity"):

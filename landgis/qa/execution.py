@@ -23,7 +23,8 @@ from landgis.units import PRECISION, UNIT_LABELS, UNIT_LABELS_EN, factor, unit_k
 from landgis.qa.parcels import _pick
 from landgis.qa.quota import _LEFT, _allocations, _located
 
-__all__ = ["DATE_NAMES", "METHOD_NAMES", "NOTES", "execution_table", "rate_text", "Execution", "find_supply_fields", "execution", "parse_date"]
+__all__ = ["DATE_NAMES", "METHOD_NAMES", "NOTES", "execution_table", "rate_text", "Execution", "find_supply_fields", "execution",
+           "execution_records", "execution_sums", "combine_sums", "execution_from_sums", "parse_date"]
 
 #: Headers of a parcel's supply date, most specific first (compared like the other fields).
 DATE_NAMES = ("供地日期", "供应日期", "合同签订日期", "签订日期", "出让合同签订日期", "成交日期", "出让日期",
@@ -164,6 +165,106 @@ def _rate(supplied: pd.Series, planned: pd.Series) -> pd.Series:
     return supplied / planned.where(planned > 0)
 
 
+def execution_records(added: pd.DataFrame, inputs: pd.DataFrame, fields: dict, year: int | None,
+                      duplicates=()) -> pd.DataFrame:
+    """What each counted parcel adds to the execution: one record per township it lies in.
+
+    Columns ``row`` (input row), ``township``, ``category``, ``ha``, ``n`` (as the quota counts them,
+    :func:`landgis.qa.quota.booked`), ``status`` (``supplied``, ``no_date``, ``other_year`` or
+    ``bad_date``; every counted parcel is ``supplied`` without a date field), ``month`` (1–12, 0 where
+    unknown) and ``method`` (canonical, as written, or None). Parcels outside the county, without
+    geometry or in ``duplicates`` (input rows) have no record. Records of separate partitions add up:
+    :func:`execution_sums` of each, :func:`combine_sums`, then :func:`execution_from_sums`.
+
+    Examples
+    --------
+    >>> added = pd.DataFrame({"stated_ha": [1.0], "area_ha": [0.9], "township_found": ["甲镇"],
+    ...                       "category_booked": ["住宅用地"], "geometry": ["g"]}, index=[7])
+    >>> inputs = pd.DataFrame({"供地日期": ["2026-05-03"], "供地方式": ["挂牌出让"]}, index=[7])
+    >>> execution_records(added, inputs, {"date": "供地日期", "method": "供地方式"}, 2026).values.tolist()
+    [[7, '甲镇', '住宅用地', 0.9, 1.0, 'supplied', 5, '出让']]
+    """
+    rec = _located(added, duplicates)
+    keep = ~pd.Series(rec["township"], dtype=object).astype(str).str.startswith(_LEFT).to_numpy()
+    rows = added.index.to_numpy()[rec["i"][keep]].astype(np.int64)
+    out = pd.DataFrame({"row": rows, "township": rec["township"][keep], "category": rec["category"][keep],
+                        "ha": rec["booked_ha"][keep].astype(float), "n": rec["n_parcels"][keep].astype(float)})
+    date_col, method_col = fields.get("date"), fields.get("method")
+    counted = sorted(set(rows.tolist()))
+    status, month = {}, {}
+    for r in counted:
+        status[r], month[r] = "supplied", 0
+        if not date_col:
+            continue
+        try:
+            d = parse_date(inputs.at[r, date_col])
+        except ValueError:
+            status[r] = "bad_date"
+            continue
+        if d is None:
+            status[r] = "no_date"
+        elif year and d.year != year:
+            status[r] = "other_year"
+        else:
+            month[r] = d.month
+    out["status"] = out["row"].map(status).astype(object)
+    out["month"] = out["row"].map(month).astype(np.int64)
+    methods = dict(zip(counted, _methods_of(inputs.loc[counted, method_col]))) if method_col else {}
+    out["method"] = out["row"].map(lambda r: methods.get(r)).astype(object)
+    return out
+
+
+#: The input rows a note names, at most (one more tells that there are more).
+_NOTE_ROWS = 10
+
+
+def execution_sums(records: pd.DataFrame) -> dict:
+    """The supplied sums of :func:`execution_records` (per township × category, month and method) and,
+    per status, how many parcels and the first of their rows: small, whatever the number of parcels.
+
+    Examples
+    --------
+    >>> rec = pd.DataFrame({"row": [0, 1], "township": ["甲镇", "甲镇"], "category": ["住宅用地"] * 2,
+    ...                     "ha": [1.0, 2.0], "n": [1.0, 1.0], "status": ["supplied", "no_date"],
+    ...                     "month": [3, 0], "method": ["出让", None]})
+    >>> s = execution_sums(rec)
+    >>> s["cells"].values.tolist(), s["status"]["no_date"]
+    ([['甲镇', '住宅用地', 1.0, 1.0]], (1, [1]))
+    """
+    supplied = records[records["status"] == "supplied"]
+    cells = supplied.groupby(["township", "category"], sort=True, as_index=False).agg(
+        supplied_ha=("ha", "sum"), n_parcels=("n", "sum"))
+    months = supplied.groupby("month", sort=True, as_index=False).agg(ha=("ha", "sum"), n=("n", "sum"),
+                                                                       records=("ha", "size"))
+    methods = supplied.assign(method=supplied["method"].fillna(_NO_METHOD)).groupby(
+        "method", sort=True, as_index=False).agg(ha=("ha", "sum"), n=("n", "sum"))
+    by_row = records.drop_duplicates("row")
+    status = {}
+    for key in ("no_date", "other_year", "bad_date"):
+        rows = np.sort(by_row.loc[by_row["status"] == key, "row"].to_numpy(dtype=np.int64))
+        status[key] = (len(rows), rows[:_NOTE_ROWS + 1].tolist())
+    return {"cells": cells, "months": months, "methods": methods, "status": status}
+
+
+def combine_sums(parts: list[dict]) -> dict:
+    """Add up the :func:`execution_sums` of several partitions (the reduce of the dask engine)."""
+    if not parts:  # no parcel at all
+        return execution_sums(pd.DataFrame({"row": pd.Series([], dtype=np.int64), "township": [], "category": [],
+                                            "ha": [], "n": [], "status": [], "month": pd.Series([], dtype=np.int64),
+                                            "method": []}))
+
+    def add(key: str, by: list[str]) -> pd.DataFrame:
+        frames = [p[key] for p in parts if len(p[key])] or [parts[0][key]]
+        return pd.concat(frames, ignore_index=True).groupby(by, sort=True, as_index=False).sum()
+
+    status = {}
+    for key in parts[0]["status"]:
+        rows = sorted(r for p in parts for r in p["status"][key][1])
+        status[key] = (sum(p["status"][key][0] for p in parts), rows[:_NOTE_ROWS + 1])
+    return {"cells": add("cells", ["township", "category"]), "months": add("months", ["month"]),
+            "methods": add("methods", ["method"]), "status": status}
+
+
 def execution(added: pd.DataFrame, inputs: pd.DataFrame, fields: dict, plan, registry,
               duplicates=()) -> Execution:
     """Compare the parcels supplied with the plan (see the module's text for the rules).
@@ -186,41 +287,30 @@ def execution(added: pd.DataFrame, inputs: pd.DataFrame, fields: dict, plan, reg
     -------
     Execution
     """
-    rec = _located(added, duplicates)
-    keep = ~pd.Series(rec["township"]).astype(str).str.startswith(_LEFT).to_numpy()
-    rows = added.index.to_numpy()[rec["i"][keep]]
-    located = pd.DataFrame({"row": rows, "township": rec["township"][keep], "category": rec["category"][keep],
-                            "ha": rec["booked_ha"][keep], "n": rec["n_parcels"][keep]})
+    records = execution_records(added, inputs, fields, getattr(plan, "year", None), duplicates)
+    return execution_from_sums(execution_sums(records), fields, plan, registry)
+
+
+def execution_from_sums(sums: dict, fields: dict, plan, registry) -> Execution:
+    """The execution from the added-up :func:`execution_sums` of every parcel (see :func:`execution`)."""
     notes: list[tuple[str, dict]] = []
     year = getattr(plan, "year", None)
     date_col, method_col = fields.get("date"), fields.get("method")
-    counted_rows = sorted(set(rows.tolist()))
     if date_col:
-        dates, bad = {}, []
-        for r in counted_rows:
-            try:
-                dates[r] = parse_date(inputs.at[r, date_col])
-            except ValueError:
-                bad.append(r)
-                dates[r] = None
-        located["date"] = located["row"].map(dates)
-        no_date = [r for r in counted_rows if dates[r] is None and r not in bad]
-        other_year = [r for r in counted_rows if dates[r] is not None and year and dates[r].year != year]
-        supplied = located[located["date"].notna() & located["date"].map(lambda d: d is None or not year
-                                                                         or d.year == year)]
         notes.append(("basis_date", {"col": date_col, "year": year or ""}))
-        if no_date:
-            notes.append(("no_date", {"col": date_col, "n": len(no_date)}))
-        if other_year:
-            notes.append(("other_year", {"col": date_col, "year": year, "n": len(other_year), "rows": _rows(other_year)}))
-        if bad:
-            notes.append(("bad_date", {"col": date_col, "n": len(bad), "rows": _rows(bad)}))
+        for key, note in (("no_date", "no_date"), ("other_year", "other_year"), ("bad_date", "bad_date")):
+            n, rows = sums["status"][key]
+            if n:
+                params = {"col": date_col, "n": n}
+                if key != "no_date":
+                    params |= {"rows": _rows(rows, more=n > _NOTE_ROWS)}
+                if key == "other_year":
+                    params["year"] = year
+                notes.append((note, params))
     else:
-        supplied = located.assign(date=None)
         notes.append(("basis_no_date", {}))
     alloc, _ = _allocations(plan, registry)
-    got = supplied.groupby(["township", "category"], sort=True, as_index=False).agg(
-        supplied_ha=("ha", "sum"), n_parcels=("n", "sum"))
+    got = sums["cells"]
     planned = alloc.drop(columns="category_code").rename(columns={"allocated_ha": "planned_ha"})
     keys = ["township", "category"]
     extra = got.merge(planned[keys], on=keys, how="left", indicator=True)
@@ -228,14 +318,13 @@ def execution(added: pd.DataFrame, inputs: pd.DataFrame, fields: dict, plan, reg
                        extra[extra["_merge"] == "left_only"].drop(columns="_merge")], ignore_index=True)
     cells["planned_ha"] = cells["planned_ha"].astype(float).fillna(0.0)
     cells["supplied_ha"] = cells["supplied_ha"].astype(float).fillna(0.0)
-    cells["n_parcels"] = cells["n_parcels"].fillna(0).astype(int)
+    cells["n_parcels"] = cells["n_parcels"].astype(float).fillna(0).round().astype(int)
     cells["rate"] = _rate(cells["supplied_ha"], cells["planned_ha"])
     cells = cells[["township", "category", "planned_ha", "supplied_ha", "rate", "n_parcels"]].reset_index(drop=True)
 
-    periods = _periods(supplied, plan, notes) if date_col else None
+    periods = _periods(sums["months"], plan, notes) if date_col else None
     if method_col:
-        by_row = dict(zip(counted_rows, _methods_of(inputs.loc[counted_rows, method_col])))
-        methods = _methods(supplied.assign(method=supplied["row"].map(by_row)), plan, notes, method_col)
+        methods = _methods(sums["methods"], plan, notes, method_col)
     else:
         methods = None
         notes.append(("no_method_field", {}))
@@ -243,28 +332,27 @@ def execution(added: pd.DataFrame, inputs: pd.DataFrame, fields: dict, plan, reg
                      year)
 
 
-def _rows(rows: list[int], most: int = 10) -> str:
+def _rows(rows: list[int], most: int = _NOTE_ROWS, more: bool = False) -> str:
     """1-based input rows, the first ``most`` of them."""
     text = ", ".join(str(r + 1) for r in rows[:most])
-    return text + (" …" if len(rows) > most else "")
+    return text + (" …" if more or len(rows) > most else "")
 
 
-def _periods(supplied: pd.DataFrame, plan, notes: list) -> pd.DataFrame:
-    """Per period of the plan's 时序, else per quarter (planned NaN, the notes say why)."""
+def _periods(months: pd.DataFrame, plan, notes: list) -> pd.DataFrame:
+    """Per period of the plan's 时序, else per quarter (planned NaN, the notes say why), from the sums by month."""
     schedule = {p: float(v) for p, v in plan.schedule_ha.items()}
     if not schedule:
         notes.append(("plan_no_schedule", {}))
     names = list(schedule) or [quarter_of_month(m) for m in (1, 4, 7, 10)]
-    months = supplied["date"].map(lambda d: d.month)
     out = []
     for name in names:
-        inside = supplied[months.isin(period_months(name))]
+        inside = months[months["month"].isin(period_months(name))]
         out.append({"period": name, "planned_ha": schedule.get(name, np.nan),
                     "supplied_ha": float(inside["ha"].sum()), "n_parcels": float(inside["n"].sum())})
     covered = {m for p in names for m in period_months(p)}
     if schedule and len(covered) < 12:
-        rest = supplied[~months.isin(covered)]
-        if len(rest):
+        rest = months[~months["month"].isin(covered)]
+        if rest["records"].sum():
             out.append({"period": "计划时序以外", "planned_ha": np.nan, "supplied_ha": float(rest["ha"].sum()),
                         "n_parcels": float(rest["n"].sum())})
     df = pd.DataFrame(out)
@@ -273,21 +361,24 @@ def _periods(supplied: pd.DataFrame, plan, notes: list) -> pd.DataFrame:
     return df[["period", "planned_ha", "supplied_ha", "rate", "n_parcels"]]
 
 
-def _methods(supplied: pd.DataFrame, plan, notes: list, column: str) -> pd.DataFrame:
+_NO_METHOD = "（未填供应方式）"
+
+
+def _methods(sums: pd.DataFrame, plan, notes: list, column: str) -> pd.DataFrame:
     """Per supply method: the plan's methods first, then the parcels' (unknown words kept as written)."""
     planned = {m: float(v) for m, v in plan.methods_ha.items()}
     if not planned:
         notes.append(("plan_no_methods", {}))
-    empty = "（未填供应方式）"
-    method = supplied["method"].fillna(empty)
-    known = [m for m in METHODS if m in set(method)]
-    others = sorted(set(method) - set(METHODS) - {empty})
+    given = set(sums["method"])
+    known = [m for m in METHODS if m in given]
+    others = sorted(given - set(METHODS) - {_NO_METHOD})
     if others:
         notes.append(("other_methods", {"col": column, "values": "、".join(others)}))
-    names = list(dict.fromkeys([*planned, *known, *others, *([empty] if empty in set(method) else [])]))
+    names = list(dict.fromkeys([*planned, *known, *others, *([_NO_METHOD] if _NO_METHOD in given else [])]))
+    by = sums.set_index("method")
     out = [{"method": m, "planned_ha": planned.get(m, np.nan),
-            "supplied_ha": float(supplied.loc[method == m, "ha"].sum()),
-            "n_parcels": int(round(float(supplied.loc[method == m, "n"].sum())))} for m in names]
+            "supplied_ha": float(by.at[m, "ha"]) if m in given else 0.0,
+            "n_parcels": int(round(float(by.at[m, "n"]))) if m in given else 0} for m in names]
     df = pd.DataFrame(out, columns=["method", "planned_ha", "supplied_ha", "n_parcels"])
     df["rate"] = _rate(df["supplied_ha"], df["planned_ha"])
     return df[["method", "planned_ha", "supplied_ha", "rate", "n_parcels"]]

@@ -434,6 +434,8 @@ def _write_partitioned(result: QAResult, out: Path, lang: str = "zh", unit: str 
     written += write_quota(result.quota, out, lang=lang, unit=unit)
     if result.constraints_by_township is not None:
         written += _write_constraints_partitioned(result, out, lang, unit)
+    if result.execution is not None:
+        written += write_execution(result.execution, out, lang=lang, unit=unit)
     return written
 
 

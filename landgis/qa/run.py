@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,14 +18,14 @@ from landgis.catalog import message, word
 from landgis.extras import require
 from landgis.townships import load_townships
 from landgis.county import County, find_county, resolve_county
-from landgis.errors import InputError, LandgisWarning
+from landgis.errors import InputError
 from landgis.plan import SEED_PLAN, Plan, parse_plan
 from landgis.qa import engines
 from landgis.qa.across import duplicate_geometries, duplicate_ids, overlaps
 from landgis.qa.checks import Context, guess_area_unit
 from landgis.qa.constraints import (check_constraints, constraints_by_township, find_constraint_files,
                                     load_rules, read_constraint)
-from landgis.qa.execution import execution, find_supply_fields
+from landgis.qa.execution import execution, execution_from_sums, find_supply_fields
 from landgis.qa.labels import FINDING_COLUMNS, SEVERITIES
 from landgis.qa.parcels import HA_PER_UNIT, area_unit_from_header, find_fields, is_geoparquet, load_parcels
 from landgis.qa.pg_connect import STATEMENT_TIMEOUT
@@ -112,7 +111,7 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     date_field, method_field : str, optional
         The parcels' supply date and supply method columns for the plan's execution (计划执行情况,
         :mod:`landgis.qa.execution`); by default found by their usual names (供地日期, 签订日期 …;
-        供地方式, 出让方式 …). Local engine only.
+        供地方式, 出让方式 …). Both engines; the dask engine adds up each partition's sums.
     statement_timeout : float, optional
         With a PostGIS URL: seconds each reading statement may run, on the client and on the dask
         workers, before the server cancels it (default 300; 0 or None: no limit).
@@ -139,9 +138,6 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
     if engine not in ("local", "dask"):
         raise InputError(message("unknown QA engine {engine!r}; expected 'local' or 'dask'", engine=engine))
     rules, layers = _constraint_layers(constraints, constraint_folder, constraint_rules, statement_timeout)
-    if (date_field or method_field) and engine == "dask":
-        raise InputError(message("the plan's execution (--date-field, --method-field) is not computed by the dask "
-                                 "engine yet; use --engine local"))
     with contextlib.ExitStack() as hold:  # a PostGIS snapshot stays open while the workers read
         gdf, sample, source_path, source = _read(parcels, engine, layer, crs, x_field, y_field, sql,
                                                  partition_rows, hold, statement_timeout)
@@ -154,12 +150,7 @@ def qa(parcels, townships=None, plan=None, *, county=None, id_field: str | None 
             result = _run_dask(gdf if gdf is not None else source_path, sample, ctx, plan, townships, fields,
                                source, out_dir, crs=crs or sample.crs, layer=layer, scheduler=scheduler,
                                progress=progress, partition_rows=partition_rows,
-                               constraints=(layers, rules) if layers else None)
-            if supply_fields["date"] or supply_fields["method"]:  # said, not silently skipped
-                warnings.warn(LandgisWarning(message(
-                    "{source}: the parcels have supply fields ({fields}), but the plan's execution is not computed by "
-                    "the dask engine yet; use --engine local", source=source,
-                    fields=", ".join(f for f in (supply_fields["date"], supply_fields["method"]) if f))), stacklevel=2)
+                               constraints=(layers, rules) if layers else None, supply_fields=supply_fields)
             return result
     return _run_local(gdf, ctx, plan, townships, fields, source, layers, rules, supply_fields, progress)
 
@@ -329,17 +320,22 @@ def _context(sample, townships, plan, county, source, id_field, township_field, 
     return fields, ctx
 
 
-def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir, **options) -> QAResult:
-    """The dask engine's pipeline: check partitions → quota from their sums → publish → lazy result."""
+def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir, supply_fields=None,
+              **options) -> QAResult:
+    """The dask engine's pipeline: check partitions → quota and the plan's execution from their sums →
+    publish → lazy result."""
 
     require("dask_geopandas", "dask")  # one line naming the extra when dask is missing
     import dask.dataframe as dd
     import dask_geopandas
 
     out = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="landgis-qa-"))
-    run = engines.run_dask(source, ctx, out, sample, **options)
+    with_supply = plan is not None and supply_fields and (supply_fields["date"] or supply_fields["method"])
+    run = engines.run_dask(source, ctx, out, sample, supply=(supply_fields, getattr(plan, "year", None))
+                           if with_supply else None, **options)
     quota_findings: list = []
     quota = reconcile(run.booked, plan, quota_findings, ctx.registry)
+    ex = execution_from_sums(run.execution_sums, supply_fields, plan, ctx.registry) if with_supply else None
     write_findings_parquet(quota_findings, run.staging / "findings.parquet" / "quota.parquet", labels=True)
     engines.publish(run)
     by_kind = dict(run.by_kind)
@@ -369,7 +365,7 @@ def _run_dask(source, sample, ctx, plan, townships, fields, source_text, out_dir
               else dd.from_pandas(read_groups_parquet([]), npartitions=1))
     tw = townships.to_crs(4326) if townships.crs is not None else townships
     result = QAResult(parcels=parcels, findings=findings, quota=quota, summary=summary, townships=tw, fields=fields,
-                      groups=groups)
+                      groups=groups, execution=ex)
     layers = (options.get("constraints") or (None, None))[0]
     if layers:
         by = run.constraints_by_township
