@@ -581,4 +581,17 @@ MESSAGES: dict[str, str] = {
         "synthesize()：重新拟合后面积仍偏差最多 {err:.1%}",
     "synthesize: township {i} cannot reach its area without losing its seat to township {j}; check the seats and the chosen areas":
         "synthesize()：第 {i} 个乡镇若要达到其面积，会把驻地让给第 {j} 个乡镇；请检查驻地和指定面积",
+    # --- values of the command's options (argparse type functions)
+    "expected {what} from {lo:g} to {hi:g}, got {text!r}":
+        "应为 {lo:g} 到 {hi:g} 之间的{what}，实为 {text!r}",
+    "expected numbers separated by commas, e.g. 1,5,10; got {text!r}":
+        "应为以逗号分隔的数字，如 1,5,10；实为 {text!r}",
+    "expected finite numbers separated by commas, e.g. 1,5,10; got {text!r}":
+        "应为以逗号分隔的有限数字，如 1,5,10；实为 {text!r}",
+    "class bounds must increase, e.g. 1,5,10; got {text!r}":
+        "分级界值应递增，如 1,5,10；实为 {text!r}",
+    "expected a duration such as 300, 90s, 5min or 1h (0: no limit); got {text!r}":
+        "应为时长，如 300、90s、5min 或 1h（0 表示不限）；实为 {text!r}",
+    "expected a duration from 1ms to 24h (0: no limit); got {text!r}":
+        "时长应在 1ms 到 24h 之间（0 表示不限）；实为 {text!r}",
 }
