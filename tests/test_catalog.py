@@ -36,7 +36,7 @@ TECHNICAL = {
     "SCHEMA", "TABLE", "PATH", "PARCELS", "Gauss", "Krüger", "CC", "BY", "SA", "ODbL", "MIT", "CC0", "GeoNames",
     "cnmaps", "OpenStreetMap", "AutoNavi", "SHA", "manifest", "json", "N", "E", "J1", "zip", "XML", "False",
     "shapefile", "qa", "CSS", "CDN", "px", "vh", "none", "CJK", "osm", "tianditu", "amap", "FIFO",
-    "SRID", "PGPASSWORD",
+    "SRID", "PGPASSWORD", "WGS", "s", "ms", "min", "h",
 }
 _STRIP = [
     re.compile(r"\{[^{}]*\}"),                      # a template's fields

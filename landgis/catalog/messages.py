@@ -594,4 +594,33 @@ MESSAGES: dict[str, str] = {
         "应为时长，如 300、90s、5min 或 1h（0 表示不限）；实为 {text!r}",
     "expected a duration from 1ms to 24h (0: no limit); got {text!r}":
         "时长应在 1ms 到 24h 之间（0 表示不限）；实为 {text!r}",
+    # --- what a layer's coordinates look like (the hint of a missing or wrong CRS)
+    "coordinates that are not finite numbers or beyond 10⁹ fit no CRS":
+        "坐标不是有限数或超过 10⁹，不符合任何坐标系",
+    "longitude/latitude degrees: CGCS2000 (EPSG:4490) or WGS-84 (EPSG:4326)":
+        "经纬度（度）：CGCS2000（EPSG:4490）或 WGS-84（EPSG:4326）",
+    "Gauss-Krüger 3° zone {zone} with zone prefix on CGCS2000 (EPSG:{epsg}, central meridian {cm}°E)":
+        "CGCS2000 高斯-克吕格 3 度带第 {zone} 带、横坐标带带号（EPSG:{epsg}，中央经线 {cm}°E）",
+    "Gauss-Krüger 6° zone {zone} with zone prefix on CGCS2000 (EPSG:{epsg}, central meridian {cm}°E)":
+        "CGCS2000 高斯-克吕格 6 度带第 {zone} 带、横坐标带带号（EPSG:{epsg}，中央经线 {cm}°E）",
+    "Gauss-Krüger eastings without zone prefix (CGCS2000 3° zones are EPSG:4534–4554); near {lon:.2f}°E that is EPSG:{epsg} (central meridian {cm}°E)":
+        "不带带号的高斯-克吕格横坐标（CGCS2000 3 度带为 EPSG:4534–4554）；在 {lon:.2f}°E 附近即 EPSG:{epsg}（中央经线 {cm}°E）",
+    "Gauss-Krüger eastings without zone prefix: one of CGCS2000 3° zones EPSG:4534–4554 (or 6° zones EPSG:4502–4512); the zone cannot be read from the coordinates":
+        "不带带号的高斯-克吕格横坐标：CGCS2000 3 度带 EPSG:4534–4554 之一（或 6 度带 EPSG:4502–4512）；无法从坐标读出带号",
+    "metres, but no Gauss-Krüger pattern; possibly Web Mercator (EPSG:3857)":
+        "以米为单位，但不符合高斯-克吕格坐标的特征；可能是网络墨卡托（EPSG:3857）",
+    "coordinates fit no known CRS pattern":
+        "坐标不符合任何已知坐标系的特征",
+    "its coordinates fit no known CRS ({guess}); pass --crs EPSG":
+        "其坐标不符合任何已知坐标系（{guess}）；请用 --crs 给出 EPSG 代码",
+    "its coordinates fit no known CRS ({guess}); pass --crs to override the .prj with EPSG":
+        "其坐标不符合任何已知坐标系（{guess}）；请用 --crs 给出 EPSG 代码以取代 .prj",
+    "its coordinates look like {guess} (if the layer is near {county}); pass --crs {epsg}":
+        "其坐标像是{guess}（如果图层在{county}附近）；请用 --crs {epsg}",
+    "its coordinates look like {guess} (if the layer is near {county}); pass --crs to override the .prj with {epsg}":
+        "其坐标像是{guess}（如果图层在{county}附近）；请用 --crs {epsg} 取代 .prj",
+    "its coordinates look like {guess}; pass --crs {epsg}":
+        "其坐标像是{guess}；请用 --crs {epsg}",
+    "its coordinates look like {guess}; pass --crs to override the .prj with {epsg}":
+        "其坐标像是{guess}；请用 --crs {epsg} 取代 .prj",
 }
