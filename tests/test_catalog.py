@@ -333,14 +333,13 @@ def pg_server():
 def _pg_cases(server, closed_port: int) -> list[tuple[list[str], tuple[str, ...]]]:
     url = server.url()
     return [
-        (["qa", url.replace("/landgis_test", "/landgis_test?sslmod=require"), "--layer", "public.plain"],
-         ("sslmod",)),
+        (["qa", url + "?sslmod=require", "--layer", "public.plain"], ("sslmod",)),
         (["qa", server.url(password="Secr3t-WRONG"), "--layer", "public.plain"], ()),
         (["qa", server.url(port=closed_port), "--layer", "public.plain"], ()),
         (["qa", server.url(dbname="没有这个库"), "--layer", "public.plain"], ()),
         (["qa", url, "--layer", "public.没有这张表"], ("没有这张表",)),
         (["qa", url, "--layer", "public.plain"], ()),
-        (["qa", url, "--sql", "DELETE FROM public.plain"], ()),
+        (["qa", url, "--sql", "DELETE FROM public.plain"], ("Delete",)),  # the statement's kind, as parsed
         (["qa", url, "--sql", "SELECT * FROM public.no_such_relation"], ()),
         (["qa", url, "--sql", "SELECT x, no_such_column FROM public.plain"], ()),
         (["qa", url, "--layer", '"unterminated'], ('"unterminated',)),
@@ -349,13 +348,16 @@ def _pg_cases(server, closed_port: int) -> list[tuple[list[str], tuple[str, ...]
 
 @pytest.fixture(scope="module")
 def pg_runs(pg_server, tmp_path_factory):
+    import socket
+
     from landgis.qa.pg_connect import redact_url
 
-    from test_postgis import _closed_port
-
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]  # closed again here: nothing listens there
     tmp = tmp_path_factory.mktemp("pg")
     out = []
-    for argv, data in _pg_cases(pg_server, _closed_port()):
+    for argv, data in _pg_cases(pg_server, closed_port):
         shown = redact_url(argv[1])
         data = (*data, shown, pg_server.user, pg_server.dbname, str(tmp), *(a for a in argv if "/" in a))
         out.append((argv, data, _run(argv, tmp), _run([*argv, "--lang", "en"], tmp)))
@@ -369,7 +371,8 @@ def test_postgis_errors_in_chinese_have_no_english(pg_runs, pg_server):
     assert "是否是指 sslmode" in said[0]
     assert "用户名或密码认证失败" in said[1] and "服务器拒绝连接" in said[2] and "数据库不存在" in said[3]
     assert "数据库中没有表 public.\"没有这张表\"" in said[4]
-    assert "没有几何字段" in said[5] and "表或视图不存在" in said[7] and "字段不存在" in said[8]
+    assert "没有几何字段" in said[5] and "SELECT" in said[6] and "读取地块失败：表或视图不存在" in said[7]
+    assert "字段不存在" in said[8]
     assert "引号未闭合" in said[9]
     for _, _, zh, en in pg_runs:  # the password, and the DSN with it, are never printed
         assert pg_server.password not in zh.stderr + en.stderr + zh.stdout + en.stdout

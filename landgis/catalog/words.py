@@ -624,10 +624,12 @@ CATALOG: dict[str, dict[str, str] | str] = {
     'pg.reason.read_only': {"zh": '只读事务中不能写入', "en": '{reason}'},
     'pg.reason.no_schema': {"zh": '模式不存在', "en": '{reason}'},
     'pg.reason.duplicate_table': {"zh": '表已存在', "en": '{reason}'},
+    'pg.reason.too_many_connections': {"zh": '服务器的连接数已达上限', "en": '{reason}'},
     'pg.reason.value': {"zh": '数据值有误（英文原因可用 --lang en 查看）', "en": '{reason}'},
     'pg.none': {"zh": '无', "en": 'none'},
     'pg.table_name': {"zh": '表名', "en": 'table name'},
     'pg.column_name': {"zh": '字段名', "en": 'column name'},
+    'pg.parcels': {"zh": '地块', "en": 'parcels'},
     # --- The command line's own parse errors (argparse's English, said again)
     'cli.parse_error': {"zh": '{said}（用法见 {prog} --help）', "en": '{said} (see {prog} --help)'},
     'cli.args.command': {"zh": '命令', "en": 'COMMAND'},

@@ -88,6 +88,7 @@ _SQLSTATES = {
     "42P01": "undefined_table", "42703": "undefined_column", "42883": "undefined_function", "42601": "syntax",
     "42501": "privilege", CANCELED: "canceled", "25006": "read_only", "3F000": "no_schema",
     "42P07": "duplicate_table", "28P01": "auth", "28000": "auth", "3D000": "no_database",
+    "53300": "too_many_connections",
 }
 #: ... and by its words, for a failed connection (libpq's messages carry no SQLSTATE).
 _WORDING = [
@@ -98,6 +99,7 @@ _WORDING = [
     (re.compile(r"authentication failed|no password supplied", re.I), "auth"),
     (re.compile(r"database \S+ does not exist", re.I), "no_database"),
     (re.compile(r"role \S+ does not exist", re.I), "no_role"),
+    (re.compile(r"too many (clients|connections)", re.I), "too_many_connections"),
     (re.compile(r"missing \"=\"|invalid uri|invalid (integer|percent-encoded)|unterminated quoted|"
                 r"missing connection option", re.I), "bad_dsn"),
 ]

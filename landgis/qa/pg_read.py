@@ -205,7 +205,7 @@ def read_parcels(url: str, *, layer: str | None = None, sql: str | None = None,
     sql_stmt = check_request(layer, sql)
     if not isinstance(chunksize, (int, np.integer)) or chunksize < 1:
         raise InputError(message("chunksize must be a positive integer, got {chunksize!r}", chunksize=chunksize))
-    what = word("term.parcels")
+    what = word("pg.parcels")
     timeout_ms(statement_timeout)  # a bad value is refused before connecting
     with connect(url, read_only=True, statement_timeout=statement_timeout) as conn:
         conn.read_only = True

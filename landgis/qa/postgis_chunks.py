@@ -220,7 +220,7 @@ def plan_chunks(url: str, *, layer: str | None = None, sql: str | None = None, r
         raise InputError(message("rows per chunk must be a positive integer, got {rows!r}", rows=rows))
     timeout_ms(statement_timeout)  # a bad value is refused before connecting
     conn = connect(url, read_only=True, statement_timeout=statement_timeout)
-    what = word("term.parcels")
+    what = word("pg.parcels")
     try:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
