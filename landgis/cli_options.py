@@ -11,7 +11,7 @@ import math
 import re
 from pathlib import Path
 
-from landgis.catalog import message, text, word
+from landgis.catalog import CATALOG, message, text, word
 from landgis.county import find_county
 from landgis.errors import InputError
 
@@ -54,7 +54,10 @@ class Parser(argparse.ArgumentParser):
         for rx, key in _ARGPARSE:
             got = rx.fullmatch(rest)
             if got:
-                fields = {k: v for k, v in got.groupdict().items()}
+                fields = dict(got.groupdict())
+                if "type" in fields:  # a Python type's name (int, float) said as a word
+                    known = f"cli.args.types.{fields['type']}"
+                    fields["type"] = text(known if known in CATALOG else "cli.args.types.other", lang, **fields)
                 if option is not None:
                     fields["option"] = text("cli.args.command", lang) if option == "COMMAND" else option
                 return text(key, lang, **fields)

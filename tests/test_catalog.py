@@ -254,6 +254,7 @@ def _parse_cases(tmp: Path) -> list[tuple[list[str], tuple[str, ...]]]:
         (["map", "--out"], ()),
         (["qa"], ()),
         (["qa", str(tmp / "地块.csv"), "--statement-timeout", "soon"], ("soon",)),
+        (["qa", str(tmp / "地块.csv"), "--partition-rows", "许多"], ("许多",)),
     ]
 
 
@@ -275,6 +276,8 @@ def test_parse_errors_in_chinese_have_no_english(parse_runs):
     assert "--dpi" in said[("map", "--dpi", "20000")] and "1200" in said[("map", "--dpi", "20000")]
     assert "--colour" in said[("map", "--colour", "红")] and "--out" in said[("map", "--out")]
     assert "PARCELS" in said[("qa",)] and "landgis qa --help" in said[("qa",)]
+    rows = next(zh.stderr for argv, _, zh, _ in parse_runs if argv[-1] == "许多")
+    assert "--partition-rows：取值 '许多' 不是整数" in rows
 
 
 @pytest.mark.slow
