@@ -336,11 +336,11 @@ def pg_server():
 def _pg_cases(server, closed_port: int) -> list[tuple[list[str], tuple[str, ...]]]:
     url = server.url()
     return [
-        (["qa", url + "?sslmod=require", "--layer", "public.plain"], ("sslmod",)),
+        (["qa", url + "?sslmod=require", "--layer", "public.plain"], ("sslmod", "sslmode")),  # libpq's key
         (["qa", server.url(password="Secr3t-WRONG"), "--layer", "public.plain"], ()),
         (["qa", server.url(port=closed_port), "--layer", "public.plain"], ()),
-        (["qa", server.url(dbname="没有这个库"), "--layer", "public.plain"], ()),
-        (["qa", url, "--layer", "public.没有这张表"], ("没有这张表",)),
+        (["qa", server.url(dbname="没有这个库"), "--layer", "public.plain"], ("没有这个库",)),
+        (["qa", url, "--layer", "public.没有这张表"], ("public", "没有这张表")),
         (["qa", url, "--layer", "public.plain"], ()),
         (["qa", url, "--sql", "DELETE FROM public.plain"], ("Delete",)),  # the statement's kind, as parsed
         (["qa", url, "--sql", "SELECT * FROM public.no_such_relation"], ()),
