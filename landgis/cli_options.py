@@ -66,7 +66,8 @@ class Parser(argparse.ArgumentParser):
         return text("cli.args.other", lang, said=message)
 
 
-#: argparse's English messages (Python 3.10–3.13) → their catalogue entry; ``option`` comes from "argument X: ".
+#: argparse's English messages (Python 3.11's wording) → their catalogue entry; ``option`` comes from "argument X: ".
+#: A wording not listed here is said generically in Chinese (cli.args.other) and as argparse said it in English.
 _ARGPARSE = [(re.compile(rx, re.S), key) for rx, key in (
     (r"expected one argument", "cli.args.one"),
     (r"expected at most one argument", "cli.args.at_most_one"),
