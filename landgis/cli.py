@@ -24,7 +24,7 @@ from landgis.catalog import Message, either, message, text, word
 from landgis import folders
 from landgis.allocation import join, plan_units
 from landgis.cli_options import (Parser, add_boundary_options, add_county_option, add_statement_timeout, breaks_arg,
-                                  classes_arg, county_arg, dpi_arg, existing_input, tolerance_arg)
+                                  classes_arg, county_arg, dpi_arg, existing_input, language_of, tolerance_arg)
 from landgis.atlas import build_atlas, check_destination
 from landgis.townships import BoundaryError, load_townships
 from landgis.county import county_of_plan_text
@@ -608,6 +608,7 @@ def _run(argv: list[str]) -> int:
 
     forget_installed()
     parser = build_parser()
+    Parser.lang = language_of(argv)  # a parse error is said before --lang is read
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a bad option (already said in one line)

@@ -11,43 +11,123 @@ import math
 import re
 from pathlib import Path
 
-from landgis.catalog import message
+from landgis.catalog import CATALOG, message, text, word
 from landgis.county import find_county
 from landgis.errors import InputError
 
-__all__ = ["Parser", "number_arg", "dpi_arg", "classes_arg", "tolerance_arg", "breaks_arg", "duration_arg",
+__all__ = ["Parser", "language_of", "number_arg", "dpi_arg", "classes_arg", "tolerance_arg", "breaks_arg", "duration_arg",
            "add_statement_timeout", "existing_input", "add_boundary_options", "add_county_option", "county_arg"]
 
 
 # --- argument values --------------------------------------------------------------------------
 class Parser(argparse.ArgumentParser):
-    """argparse, with its errors on one line (usage is one ``--help`` away)."""
+    """argparse, with its errors on one line in the command's language (usage is one ``--help`` away).
+
+    ``lang`` is the language of the command line being parsed (:func:`language_of`); it is set on the class,
+    for the command and its subcommands alike, because a parse error may come before ``--lang`` is read.
+    argparse's own English (an unknown option, a missing value, an invalid choice) is said again from the
+    catalogue; a value refused by one of the type functions below is said in ``lang`` already.
+
+    Examples
+    --------
+    >>> Parser.said("argument --lang: invalid choice: 'fr' (choose from 'zh', 'en')", "zh")
+    "--lang：无法识别的取值 'fr'（可选：'zh', 'en'）"
+    >>> Parser.said("unrecognized arguments: --colour", "zh")
+    '无法识别的参数：--colour'
+    """
+
+    lang: str = "zh"
 
     def error(self, message: str):  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        lang = self.lang
+        line = text("cli.parse_error", lang, said=self.said(message, lang), prog=self.prog)
+        self.exit(2, f"{self.prog}: {text('severity.error', lang)}: {line}\n")
+
+    @staticmethod
+    def said(message: str, lang: str) -> str:
+        """argparse's English ``message`` in ``lang``: recognised by its wording, else kept as it is (en)."""
+        if lang == "en":
+            return message
+        m = re.fullmatch(r"argument (?P<option>.+?): (?P<rest>.*)", message, re.S)
+        option = m.group("option") if m else None
+        rest = m.group("rest") if m else message
+        for rx, key in _ARGPARSE:
+            got = rx.fullmatch(rest)
+            if got:
+                fields = dict(got.groupdict())
+                if "type" in fields:  # a Python type's name (int, float) said as a word
+                    known = f"cli.args.types.{fields['type']}"
+                    fields["type"] = text(known if known in CATALOG else "cli.args.types.other", lang, **fields)
+                if option is not None:
+                    fields["option"] = text("cli.args.command", lang) if option == "COMMAND" else option
+                return text(key, lang, **fields)
+        if option is not None:  # a value refused by a type function below: said in ``lang`` already
+            return text("cli.args.value", lang, option=option, said=rest)
+        return text("cli.args.other", lang, said=message)
 
 
-def number_arg(text: str, *, lo: float, hi: float, kind=float, what: str = "a number"):
-    """``text`` as a finite number in [lo, hi], else an argparse error naming the range."""
+#: argparse's English messages (Python 3.11's wording) → their catalogue entry; ``option`` comes from "argument X: ".
+#: A wording not listed here is said generically in Chinese (cli.args.other) and as argparse said it in English.
+_ARGPARSE = [(re.compile(rx, re.S), key) for rx, key in (
+    (r"expected one argument", "cli.args.one"),
+    (r"expected at most one argument", "cli.args.at_most_one"),
+    (r"expected at least one argument", "cli.args.at_least_one"),
+    (r"expected (?P<n>\d+) arguments?", "cli.args.n"),
+    (r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)", "cli.args.choice"),
+    (r"invalid (?P<type>\w+) value: (?P<value>.+)", "cli.args.type"),
+    (r"not allowed with argument (?P<other>.+)", "cli.args.not_with"),
+    (r"ignored explicit argument (?P<value>.+)", "cli.args.ignored"),
+    (r"unrecognized arguments: (?P<items>.+)", "cli.args.unknown"),
+    (r"the following arguments are required: (?P<items>.+)", "cli.args.required"),
+    (r"one of the arguments (?P<items>.+) is required", "cli.args.one_of"),
+    (r"ambiguous option: (?P<option>.+?) could match (?P<matches>.+)", "cli.args.ambiguous"),
+)]
+
+
+def language_of(argv: list[str]) -> str:
+    """The language a command line asks for (``--lang en`` or ``--lang=en``), before it is parsed.
+
+    Examples
+    --------
+    >>> language_of(["map", "--lang", "en"]), language_of(["map", "--lang=en"]), language_of(["map"])
+    ('en', 'en', 'zh')
+    """
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang=en" or (arg == "--lang" and argv[i + 1:i + 2] == ["en"]):
+            return "en"
+    return "zh"
+
+
+def _value_error(template: str, **params) -> argparse.ArgumentTypeError:
+    """A type function's refusal, said in the language of the command line being parsed."""
+    return argparse.ArgumentTypeError(message(template, **params).render(Parser.lang))
+
+
+def number_arg(value_text: str, *, lo: float, hi: float, kind=float, what: str = "cli.values.number"):
+    """``value_text`` as a finite number in [lo, hi], else an argparse error naming the range (``what``: a word)."""
     try:
-        value = kind(text)
+        value = kind(value_text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected {what} from {lo:g} to {hi:g}, got {text!r}") from None
+        raise _value_error("expected {what} from {lo:g} to {hi:g}, got {text!r}", what=word(what), lo=lo, hi=hi,
+                           text=value_text) from None
     if not (math.isfinite(value) and lo <= value <= hi):
-        raise argparse.ArgumentTypeError(f"expected {what} from {lo:g} to {hi:g}, got {text!r}")
+        raise _value_error("expected {what} from {lo:g} to {hi:g}, got {text!r}", what=word(what), lo=lo, hi=hi,
+                           text=value_text)
     return value
 
 
 def dpi_arg(text: str) -> int:
-    return number_arg(text, lo=50, hi=1200, kind=int, what="a whole number of dots per inch")
+    return number_arg(text, lo=50, hi=1200, kind=int, what="cli.values.dpi")
 
 
 def classes_arg(text: str) -> int:
-    return number_arg(text, lo=2, hi=9, kind=int, what="a number of classes")
+    return number_arg(text, lo=2, hi=9, kind=int, what="cli.values.classes")
 
 
 def tolerance_arg(text: str) -> float:
-    return number_arg(text, lo=0, hi=100, what="a fraction (0.05 = 5%)")
+    return number_arg(text, lo=0, hi=100, what="cli.values.fraction")
 
 
 def breaks_arg(text: str) -> list[float]:
@@ -56,11 +136,11 @@ def breaks_arg(text: str) -> list[float]:
     try:
         values = [float(b) for b in parts]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, e.g. 1,5,10; got {text!r}") from None
+        raise _value_error("expected numbers separated by commas, e.g. 1,5,10; got {text!r}", text=text) from None
     if not values or not all(math.isfinite(v) for v in values):
-        raise argparse.ArgumentTypeError(f"expected finite numbers separated by commas, e.g. 1,5,10; got {text!r}")
+        raise _value_error("expected finite numbers separated by commas, e.g. 1,5,10; got {text!r}", text=text)
     if any(b <= a for a, b in zip(values, values[1:])):
-        raise argparse.ArgumentTypeError(f"class bounds must increase, e.g. 1,5,10; got {text!r}")
+        raise _value_error("class bounds must increase, e.g. 1,5,10; got {text!r}", text=text)
     return values
 
 
@@ -72,11 +152,10 @@ def duration_arg(text: str) -> float:
 
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", text.lower())
     if not m or m.group(2) not in _DURATION_UNITS:
-        raise argparse.ArgumentTypeError(f"expected a duration such as 300, 90s, 5min or 1h (0: no limit); "
-                                         f"got {text!r}")
+        raise _value_error("expected a duration such as 300, 90s, 5min or 1h (0: no limit); got {text!r}", text=text)
     seconds = float(m.group(1)) * _DURATION_UNITS[m.group(2)]
     if seconds > 86400 or (0 < seconds < 0.001):
-        raise argparse.ArgumentTypeError(f"expected a duration from 1ms to 24h (0: no limit); got {text!r}")
+        raise _value_error("expected a duration from 1ms to 24h (0: no limit); got {text!r}", text=text)
     return seconds
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from landgis.catalog import message
+from landgis.catalog import Message, message
 from landgis.errors import InputError
 from landgis.printable import printable
 
@@ -208,10 +208,15 @@ def equal_area_crs(lon: float, lat: float) -> CRS:
 
 @dataclass(frozen=True)
 class CrsGuess:
-    """What coordinates look like: ``epsg`` when it can be told, and a sentence for the user."""
+    """What coordinates look like: ``epsg`` when it can be told, and a sentence for the user (``said``, either language)."""
 
     epsg: int | None
-    description: str
+    said: Message
+
+    @property
+    def description(self) -> str:
+        """The sentence in English."""
+        return str(self.said)
 
 
 def guess_crs(bounds, *, lon_hint: float | None = None) -> CrsGuess:
@@ -232,9 +237,9 @@ def guess_crs(bounds, *, lon_hint: float | None = None) -> CrsGuess:
     """
     minx, miny, maxx, maxy = (float(v) for v in bounds)
     if not all(math.isfinite(v) and abs(v) < 1e9 for v in (minx, miny, maxx, maxy)):
-        return CrsGuess(None, "coordinates that are not finite numbers or beyond 10⁹ fit no CRS")
+        return CrsGuess(None, message("coordinates that are not finite numbers or beyond 10⁹ fit no CRS"))
     if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
-        return CrsGuess(4490, "longitude/latitude degrees: CGCS2000 (EPSG:4490) or WGS-84 (EPSG:4326)")
+        return CrsGuess(4490, message("longitude/latitude degrees: CGCS2000 (EPSG:4490) or WGS-84 (EPSG:4326)"))
     northing_ok = 0 <= miny and maxy <= 6_500_000
     if northing_ok:
         zone = int(minx // 1_000_000)
@@ -242,25 +247,25 @@ def guess_crs(bounds, *, lon_hint: float | None = None) -> CrsGuess:
             rest = (minx - zone * 1_000_000, maxx - zone * 1_000_000)
             if 25 <= zone <= 45 and 250_000 <= rest[0] and rest[1] <= 750_000:
                 epsg = 4513 + zone - 25
-                return CrsGuess(epsg, f"Gauss-Krüger 3° zone {zone} with zone prefix on CGCS2000 "
-                                      f"(EPSG:{epsg}, central meridian {3 * zone}°E)")
+                return CrsGuess(epsg, message("Gauss-Krüger 3° zone {zone} with zone prefix on CGCS2000 (EPSG:{epsg}, "
+                                              "central meridian {cm}°E)", zone=zone, epsg=epsg, cm=3 * zone))
             if 13 <= zone <= 23 and 150_000 <= rest[0] and rest[1] <= 850_000:
                 epsg = 4491 + zone - 13
-                return CrsGuess(epsg, f"Gauss-Krüger 6° zone {zone} with zone prefix on CGCS2000 "
-                                      f"(EPSG:{epsg}, central meridian {6 * zone - 3}°E)")
+                return CrsGuess(epsg, message("Gauss-Krüger 6° zone {zone} with zone prefix on CGCS2000 (EPSG:{epsg}, "
+                                              "central meridian {cm}°E)", zone=zone, epsg=epsg, cm=6 * zone - 3))
         if 150_000 <= minx and maxx <= 850_000:
             if lon_hint is not None:
                 epsg = gk3_epsg(lon_hint, prefix=False)
                 cm = 3 * (epsg - 4534 + 25)
-                return CrsGuess(epsg, f"Gauss-Krüger eastings without zone prefix (CGCS2000 3° zones are "
-                                      f"EPSG:4534–4554); near {lon_hint:.2f}°E that is EPSG:{epsg} "
-                                      f"(central meridian {cm}°E)")
-            return CrsGuess(None, "Gauss-Krüger eastings without zone prefix: one of CGCS2000 3° zones "
-                                  "EPSG:4534–4554 (or 6° zones EPSG:4502–4512); the zone cannot be read "
-                                  "from the coordinates")
+                return CrsGuess(epsg, message("Gauss-Krüger eastings without zone prefix (CGCS2000 3° zones are "
+                                              "EPSG:4534–4554); near {lon:.2f}°E that is EPSG:{epsg} (central "
+                                              "meridian {cm}°E)", lon=lon_hint, epsg=epsg, cm=cm))
+            return CrsGuess(None, message("Gauss-Krüger eastings without zone prefix: one of CGCS2000 3° zones "
+                                          "EPSG:4534–4554 (or 6° zones EPSG:4502–4512); the zone cannot be read "
+                                          "from the coordinates"))
     if -20_037_509 <= minx <= maxx <= 20_037_509 and -20_048_967 <= miny <= maxy <= 20_048_967:
-        return CrsGuess(None, "metres, but no Gauss-Krüger pattern; possibly Web Mercator (EPSG:3857)")
-    return CrsGuess(None, "coordinates fit no known CRS pattern")
+        return CrsGuess(None, message("metres, but no Gauss-Krüger pattern; possibly Web Mercator (EPSG:3857)"))
+    return CrsGuess(None, message("coordinates fit no known CRS pattern"))
 
 
 def area_km2(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series:

@@ -18,6 +18,7 @@ from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
 from landgis.crs import WORKING_CRS, area_km2, equal_area_crs
+from landgis.catalog import message
 from landgis.errors import LandgisError
 
 # scipy (the build extra, for synthesis only) is imported inside functions: loading layers does not need it.
@@ -119,13 +120,15 @@ def synthesize(
 
 def _check_arguments(k: int, areas, shares, method: str) -> None:
     if len(areas) != k:
-        raise LandgisError(f"synthesize: {k} seats but {len(areas)} areas")
+        raise LandgisError(message("synthesize: {k} seats but {n} areas", k=k, n=len(areas)))
     if not isinstance(shares, str) and len(shares) != k:
-        raise LandgisError(f"synthesize: {k} seats but {len(shares)} shares")
+        raise LandgisError(message("synthesize: {k} seats but {n} shares", k=k, n=len(shares)))
     if isinstance(shares, str) and shares not in ("thiessen", "equal"):
-        raise LandgisError(f"synthesize: shares must be 'thiessen', 'equal' or a list of weights, not {shares!r}")
+        raise LandgisError(message("synthesize: shares must be 'thiessen', 'equal' or a list of weights, not "
+                                   "{shares!r}", shares=shares))
     if method not in ("additive", "power"):
-        raise LandgisError(f"synthesize: method must be 'additive' or 'power', not {method!r}")
+        raise LandgisError(message("synthesize: method must be 'additive' or 'power', not {method!r}",
+                                   method=method))
 
 
 def _local_equal_area(outline: BaseGeometry) -> CRS:
@@ -141,7 +144,8 @@ def _project(outline: BaseGeometry, seats, fwd: Transformer, cell_m: float):
     seat_pts = [shapely.Point(*fwd.transform(lon, lat)) for lon, lat in seats]
     for i, p in enumerate(seat_pts):
         if not poly.contains(p):
-            raise LandgisError(f"synthesize: seat {i} {tuple(seats[i])} lies outside the outline")
+            raise LandgisError(message("synthesize: seat {i} {seat} lies outside the outline", i=i,
+                                       seat=tuple(seats[i])))
     return poly, seat_pts
 
 
@@ -154,11 +158,12 @@ def _targets(poly: BaseGeometry, seat_pts, areas, shares, tolerance: float) -> t
     remainder = total - given.sum()
     if not (~chosen).any():
         if abs(remainder) / total > tolerance:
-            raise LandgisError(f"synthesize: chosen areas sum to {given.sum():.1f} km², the outline has {total:.1f}")
+            raise LandgisError(message("synthesize: chosen areas sum to {given:.1f} km², the outline has {total:.1f}",
+                                       given=given.sum(), total=total))
         return given, chosen
     if remainder <= 0:
-        raise LandgisError(f"synthesize: chosen areas ({given.sum():.1f} km²) leave nothing of the "
-                           f"outline's {total:.1f} km² for the others")
+        raise LandgisError(message("synthesize: chosen areas ({given:.1f} km²) leave nothing of the outline's "
+                                   "{total:.1f} km² for the others", given=given.sum(), total=total))
     if shares == "thiessen":
         cells = shapely.voronoi_polygons(shapely.MultiPoint(seat_pts), extend_to=poly, ordered=True)
         sh = np.array([shapely.intersection(c, poly).area for c in cells.geoms])
@@ -225,7 +230,8 @@ def _fit_partition(raster: _Raster, poly: BaseGeometry, seat_pts, targets_m2: np
         goal = goal * targets_m2 / got
     else:
         if np.abs(err).max() >= 4 * tolerance:
-            raise LandgisError(f"synthesize: areas off by up to {np.abs(err).max():.1%} after refitting")
+            raise LandgisError(message("synthesize: areas off by up to {err:.1%} after refitting",
+                                       err=np.abs(err).max()))
     return parts, got
 
 
@@ -237,8 +243,9 @@ def _regions(raster: _Raster, dist: np.ndarray, w: np.ndarray, poly: BaseGeometr
     labels[raster.active] = _assign(dist, w)
     for i, rc in enumerate(raster.seats_rc):
         if labels[rc] != i:
-            raise LandgisError(f"synthesize: township {i} cannot reach its area without losing its seat to "
-                               f"township {labels[rc]}; check the seats and the chosen areas")
+            raise LandgisError(message("synthesize: township {i} cannot reach its area without losing its seat to "
+                                       "township {j}; check the seats and the chosen areas", i=i,
+                                       j=labels[rc]))
     labels = _relabel_fragments(labels, raster.seats_rc)
     parts = _polygonize(labels, raster.x0, raster.y0, raster.cell, k)
     parts = [shapely.intersection(p, poly) for p in parts]

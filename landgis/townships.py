@@ -25,7 +25,7 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from landgis.catalog import message
+from landgis.catalog import Message, message
 from landgis.county import find_county, registry, resolve_county
 from landgis.crs import WORKING_CRS, area_km2, gcj02_to_wgs84, guess_crs, parse_crs, transform_geometry
 from landgis.errors import InputError, LandgisWarning, LimitError
@@ -350,7 +350,8 @@ def _parse_crs(value, where: str) -> CRS:
         raise BoundaryError(*exc.args) from None
 
 
-def _crs_hint(bounds, county=None) -> str:
+def _crs_hint(bounds, county=None, *, override: bool = False) -> Message:
+    """What the coordinates look like and the --crs to pass (``override``: to override the layer's .prj)."""
     try:
         lon = float(county.outline().geometry.iloc[0].centroid.x) if county is not None else None
     except InputError:
@@ -358,11 +359,20 @@ def _crs_hint(bounds, county=None) -> str:
     g = guess_crs(bounds, lon_hint=lon)
     plain = guess_crs(bounds)
     if g.epsg is None:
-        return f"its coordinates fit no known CRS ({g.description}); pass --crs EPSG"
-    if plain.epsg is None:  # zone only from the hint
-        near = f" (if the layer is near {county.name})" if county is not None else ""
-        return f"its coordinates look like {g.description}{near}; pass --crs {g.epsg}"
-    return f"its coordinates look like {g.description}; pass --crs {g.epsg}"
+        if override:
+            return message("its coordinates fit no known CRS ({guess}); pass --crs to override the .prj with EPSG",
+                           guess=g.said)
+        return message("its coordinates fit no known CRS ({guess}); pass --crs EPSG", guess=g.said)
+    if plain.epsg is None and county is not None:  # zone only from the hint
+        if override:
+            return message("its coordinates look like {guess} (if the layer is near {county}); pass --crs to "
+                           "override the .prj with {epsg}", guess=g.said, county=county.name, epsg=g.epsg)
+        return message("its coordinates look like {guess} (if the layer is near {county}); pass --crs {epsg}",
+                       guess=g.said, county=county.name, epsg=g.epsg)
+    if override:
+        return message("its coordinates look like {guess}; pass --crs to override the .prj with {epsg}",
+                       guess=g.said, epsg=g.epsg)
+    return message("its coordinates look like {guess}; pass --crs {epsg}", guess=g.said, epsg=g.epsg)
 
 
 def _check_near_county(bounds, raw_bounds, declared: CRS, where: str, reg) -> None:
@@ -391,12 +401,12 @@ def _check_near_county(bounds, raw_bounds, declared: CRS, where: str, reg) -> No
     cx, cy = (lo_x + hi_x) / 2, (lo_y + hi_y) / 2
     dx = max(lo_x - maxx, minx - hi_x, 0.0) * 111.32 * np.cos(np.radians(cy))
     dy = max(lo_y - maxy, miny - hi_y, 0.0) * 110.57
-    hint = _crs_hint(raw_bounds, county)
+    hint = _crs_hint(raw_bounds, county, override=True)
     raise BoundaryError(
         message("{where}: its township names are {county_name}'s, but in its CRS "
                 "({declared_name}, {to_string}) it would lie at lon {minx:.2f}–{maxx:.2f}, lat "
                 "{miny:.2f}–{maxy:.2f}, about {n:,.0f} km from {county_name} (near {cx:.2f}°E, "
-                "{cy:.2f}°N), so the CRS is wrong; {replace}", where=where, county_name=reg.county_name, declared_name=declared.name, to_string=declared.to_string(), minx=minx, maxx=maxx, miny=miny, maxy=maxy, n=np.hypot(dx, dy) + margin * 100, cx=cx, cy=cy, replace=hint.replace('pass --crs', 'pass --crs to override the .prj with')))
+                "{cy:.2f}°N), so the CRS is wrong; {replace}", where=where, county_name=reg.county_name, declared_name=declared.name, to_string=declared.to_string(), minx=minx, maxx=maxx, miny=miny, maxy=maxy, n=np.hypot(dx, dy) + margin * 100, cx=cx, cy=cy, replace=hint))
 
 
 def _as_county(county):

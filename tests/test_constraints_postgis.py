@@ -93,7 +93,7 @@ def test_cli_reads_a_layer_from_postgis_without_showing_the_password(pg_server, 
     proc = subprocess.run([sys.executable, "-m", "landgis.cli", "qa", str(site["parcels"]), "--no-plan",
                            "--county", "441882", "--constraint", f"永久基本农田={bad}",
                            "--constraint-table", f"永久基本农田={stored['永久基本农田']}",
-                           "--out", str(tmp_path / "bad")], capture_output=True, text=True)
+                           "--out", str(tmp_path / "bad"), "--lang", "en"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and "password authentication failed" in proc.stderr
     assert "Wr0ng" not in proc.stderr + proc.stdout and not (tmp_path / "bad").exists()

@@ -449,10 +449,12 @@ def test_statement_timeout_is_set_for_the_session(db):
 
 def test_cli_statement_timeout(db, tmp_path):
     load_parcels_sql(db)
-    proc = _landgis("qa", db.url, "--sql", _SLOW.format(s=db.schema), "--statement-timeout", "1s",
-                    "--out", str(tmp_path / "qa"))
+    args = ["qa", db.url, "--sql", _SLOW.format(s=db.schema), "--statement-timeout", "1s", "--out", str(tmp_path / "qa")]
+    proc = _landgis(*args, "--lang", "en")
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert "statement timeout" in proc.stderr and not (tmp_path / "qa").exists()
+    zh = _landgis(*args)  # the server's English reason, said in Chinese
+    assert zh.returncode == 2 and "语句超时，已被取消" in zh.stderr and "--statement-timeout 为 1 秒" in zh.stderr
     bad = _landgis("qa", db.url, "--layer", f"{db.schema}.parcels", "--statement-timeout", "soon")
     assert bad.returncode == 2 and "--statement-timeout" in bad.stderr
 
@@ -707,7 +709,7 @@ def _landgis(*args: str, env: dict | None = None) -> subprocess.CompletedProcess
 @pytest.mark.parametrize("case", ["wrong password", "unreachable host", "missing table"])
 def test_cli_errors_one_line(pg_server, db, case):
     url, layer, expected = _bad_urls(pg_server, db)[case]
-    proc = _landgis("qa", url, "--layer", layer)
+    proc = _landgis("qa", url, "--layer", layer, "--lang", "en")
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and expected in lines[0], proc.stderr
@@ -788,9 +790,10 @@ def test_password_never_printed_cli_qa(pg_server, db, planner, tmp_path, form):
     ok = _landgis("qa", url, "--layer", layer, "--out", str(out))
     assert ok.returncode == 0, ok.stderr  # the password with '?' and '/' reaches the server intact
     assert (out / "findings.xlsx").exists() and (out / "qa_map.html").exists()
-    missing = _landgis("qa", url, "--layer", f"{db.schema}.nope", "--out", str(tmp_path / "x"))
+    missing = _landgis("qa", url, "--layer", f"{db.schema}.nope", "--out", str(tmp_path / "x"), "--lang", "en")
     assert missing.returncode == 2 and "no table" in missing.stderr
-    wrong = _landgis("qa", _conninfo(pg_server, role, form, password="Sec?ret/99x-WRONG"), "--layer", layer)
+    wrong = _landgis("qa", _conninfo(pg_server, role, form, password="Sec?ret/99x-WRONG"), "--layer", layer,
+                     "--lang", "en")
     assert wrong.returncode == 2 and len(wrong.stderr.strip().splitlines()) == 1, wrong.stderr
     assert "password authentication failed" in wrong.stderr
     assert not _leaks(ok, out) + _leaks(missing, tmp_path / "x") + _leaks(wrong, tmp_path / "none")
@@ -844,7 +847,7 @@ def test_password_with_at_slash_question_hash_reaches_the_server_and_is_never_pr
     sql_run = _landgis("qa", url, "--sql", f"SELECT * FROM {layer}", "--out", str(tmp_path / "qa_sql"), "--no-map")
     assert sql_run.returncode == 0, sql_run.stderr
     wrong = _landgis("qa", url.replace(AT_SECRET, AT_SECRET + "-WRONG"), "--layer", layer,
-                     "--out", str(tmp_path / "wrong"))
+                     "--out", str(tmp_path / "wrong"), "--lang", "en")
     assert wrong.returncode == 2 and len(wrong.stderr.strip().splitlines()) == 1, wrong.stderr
     assert "password authentication failed" in wrong.stderr and "ss/wo" not in wrong.stderr
     leaks = (_leaks(ok, qa_out, AT_FORMS) + _leaks(atlas, atlas_out, AT_FORMS)

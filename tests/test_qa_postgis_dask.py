@@ -184,7 +184,7 @@ def test_cli_dask_engine_from_postgis(pg_server, db, planner, tmp_path):
     with pg_server.admin() as admin:  # now the workers cannot connect: one line, the workers' logs silent
         admin.execute(sql.SQL("ALTER ROLE {} CONNECTION LIMIT 1").format(sql.Identifier(role)))
     failed = _landgis("qa", url, "--layer", layer, "--engine", "dask", "--partition-rows", "3",
-                      "--out", str(tmp_path / "failed"))
+                      "--out", str(tmp_path / "failed"), "--lang", "en")
     assert failed.returncode == 2 and len(failed.stderr.strip().splitlines()) == 1, failed.stderr
     assert "too many connections" in failed.stderr and "Traceback" not in failed.stderr
     assert not _leaks(failed, tmp_path / "failed") and not (tmp_path / "failed" / "parcels.parquet").exists()
@@ -298,6 +298,6 @@ def test_cli_dask_statement_timeout(db, tmp_path):
     layer = _load(db, "parcels", "int", n=60)
     slow = (f"SELECT p.* FROM {layer} p, generate_series(1, 100000000) AS g(i) ORDER BY md5(g.i::text) LIMIT 60")
     proc = _landgis("qa", db.url, "--sql", slow, "--engine", "dask", "--statement-timeout", "1s",
-                    "--out", str(tmp_path / "qa"))
+                    "--out", str(tmp_path / "qa"), "--lang", "en")
     assert proc.returncode == 2 and "statement timeout" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr and db.server.password not in proc.stdout + proc.stderr

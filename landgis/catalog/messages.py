@@ -485,4 +485,142 @@ MESSAGES: dict[str, str] = {
         "dask 引擎尚不计算计划执行情况（--date-field、--method-field）；请用 --engine local",
     "{source}: the parcels have supply fields ({fields}), but the plan's execution is not computed by the dask engine yet; use --engine local":
         "{source}：地块有供地字段（{fields}），但 dask 引擎尚不计算计划执行情况；请用 --engine local",
+    # --- PostgreSQL/PostGIS: connecting, reading, writing (the server's own reason is a {reason} field)
+    "statement timeout must be a number of seconds >= 0, got {seconds!r}":
+        "语句超时应为不小于 0 的秒数，实为 {seconds!r}",
+    "not a valid PostgreSQL connection string: {shown}: {reason}":
+        "不是有效的 PostgreSQL 连接串：{shown}：{reason}",
+    "not a valid PostgreSQL connection string: {shown}: {reason} (did you mean {close}?)":
+        "不是有效的 PostgreSQL 连接串：{shown}：{reason}（是否是指 {close}？）",
+    "cannot connect to {shown}: {reason}":
+        "无法连接到 {shown}：{reason}",
+    "cannot connect to {shown}: {reason} (check the password in the URL, PGPASSWORD or ~/.pgpass)":
+        "无法连接到 {shown}：{reason}（请检查连接地址中的密码、PGPASSWORD 或 ~/.pgpass）",
+    "{shown}: reading {what} failed: {reason}":
+        "{shown}：读取{what}失败：{reason}",
+    "{shown}: reading {what} failed: {reason} (--statement-timeout is {timeout:g} s; give a slow query more)":
+        "{shown}：读取{what}失败：{reason}（--statement-timeout 为 {timeout:g} 秒；慢查询请给更长的时间）",
+    "table {name}":
+        "表 {name}",
+    "the --sql query":
+        "--sql 查询",
+    "{shown}: geometry column {gname!r} of {what} is declared SRID {srid} but holds SRID {held}":
+        "{shown}：{what}的几何字段 {gname!r} 声明为 SRID {srid}，实际存有 SRID {held}",
+    "{shown}: geometry column {gname!r} of {what} mixes SRIDs {srids}; select one with --sql and ST_Transform":
+        "{shown}：{what}的几何字段 {gname!r} 混有多个 SRID {srids}；请用 --sql 和 `ST_Transform` 统一为一个",
+    "give either a table (--layer) or a query (--sql), not both":
+        "只能给出表（--layer）或查询（--sql）之一，不能两者都给",
+    "chunksize must be a positive integer, got {chunksize!r}":
+        "每块行数（chunksize=）应为正整数，实为 {chunksize!r}",
+    "expected a table name SCHEMA.TABLE, got {name!r}":
+        "应为表名 SCHEMA.TABLE，实为 {name!r}",
+    "unterminated quote in table name {name!r}":
+        "表名 {name!r} 中的引号未闭合",
+    "expected '.' after the quoted part of table name {name!r}":
+        "表名 {name!r} 中带引号的部分之后应为“.”",
+    "{shown}: say which table to read with --layer SCHEMA.TABLE (or --sql); tables with geometry: {listing}":
+        "{shown}：请用 --layer SCHEMA.TABLE（或 --sql）指明要读取的表；含几何的表：{listing}",
+    "{shown}: no table {table} in the database (tables with geometry: {listing})":
+        "{shown}：数据库中没有表 {table}（含几何的表：{listing}）",
+    "SRID {srid} is not a coordinate system landgis knows: {exc}":
+        "SRID {srid} 不是 landgis 认识的坐标系（英文原因可用 --lang en 查看）",
+    "{shown}: {what} has more than one column named {names}; give them distinct names (AS …)":
+        "{shown}：{what}中有多个字段名为 {names}；请给它们不同的名称（AS …）",
+    "{shown}: {what} has no geometry column; columns: {names}":
+        "{shown}：{what}没有几何字段；字段：{names}",
+    "{shown}: {what} has no geometry column (the PostGIS extension is not installed in this database); columns: {names}":
+        "{shown}：{what}没有几何字段（该数据库未安装 PostGIS 扩展）；字段：{names}",
+    "{what} {name!r} is longer than PostgreSQL's {limit} bytes":
+        "{what} {name!r} 超过 PostgreSQL 的 {limit} 字节上限",
+    "{shown}: no schema to write {table!r} into; give SCHEMA.TABLE":
+        "{shown}：没有可写入 {table!r} 的模式；请给出 SCHEMA.TABLE",
+    "{shown}: table {table} already exists; use --replace to replace it":
+        "{shown}：表 {table} 已存在；如要替换请用 --replace",
+    "{shown}: writing table {table} failed: {reason}":
+        "{shown}：写入表 {table} 失败：{reason}",
+    "write_findings expects a QA result (with .parcels) or a GeoDataFrame":
+        "write_findings() 需要核查结果（含 .parcels）或 `GeoDataFrame`",
+    "the parcels' CRS has no EPSG code PostGIS would know ({crs_name}); reproject them first":
+        "地块的坐标系（{crs_name}）没有 PostGIS 能识别的 EPSG 代码；请先重新投影",
+    "column names repeat: {names}":
+        "字段名重复：{names}",
+    "{shown}: writing table {table} failed{where}, nothing was written: {reason}":
+        "{shown}：写入表 {table} 失败{where}，未写入任何内容：{reason}",
+    " at parcel row {row}":
+        "（地块第 {row} 行）",
+    "{shown}: {what} changed its SRID while being read":
+        "{shown}：{what}在读取过程中改变了 SRID",
+    "rows per chunk must be a positive integer, got {rows!r}":
+        "每块行数应为正整数，实为 {rows!r}",
+    "{what}: {counted} rows by blocks but {n} counted":
+        "{what}：按块计得 {counted} 行，但计数为 {n} 行",
+    "{shown}: reading {what} failed: rows {first}–{last} gave {got} rows instead of {count}":
+        "{shown}：读取{what}失败：第 {first}–{last} 行读到 {got} 行，应为 {count} 行",
+    "{shown}: cannot create a table in schema {schema}: {reason}":
+        "{shown}：无法在模式 {schema} 中建表：{reason}",
+    "{shown}: writing the findings failed, nothing was written: {reason}":
+        "{shown}：写入核查结果失败，未写入任何内容：{reason}",
+    "{shown}: writing table {table} failed, nothing was written: {count} of {expected} parcels arrived":
+        "{shown}：写入表 {table} 失败，未写入任何内容：{expected} 个地块中只收到 {count} 个",
+    # --- synthesize (a developer's tool for test layers)
+    "synthesize: {k} seats but {n} areas":
+        "synthesize()：有 {k} 个驻地，却有 {n} 个面积",
+    "synthesize: {k} seats but {n} shares":
+        "synthesize()：有 {k} 个驻地，却有 {n} 个份额",
+    "synthesize: shares must be 'thiessen', 'equal' or a list of weights, not {shares!r}":
+        "synthesize()：份额（shares=）应为 `'thiessen'`、`'equal'` 或权重列表，不能是 {shares!r}",
+    "synthesize: method must be 'additive' or 'power', not {method!r}":
+        "synthesize()：方法（method=）应为 `'additive'` 或 `'power'`，不能是 {method!r}",
+    "synthesize: seat {i} {seat} lies outside the outline":
+        "synthesize()：第 {i} 个驻地 {seat} 位于轮廓之外",
+    "synthesize: chosen areas sum to {given:.1f} km², the outline has {total:.1f}":
+        "synthesize()：指定面积合计 {given:.1f} 平方公里，轮廓面积为 {total:.1f}",
+    "synthesize: chosen areas ({given:.1f} km²) leave nothing of the outline's {total:.1f} km² for the others":
+        "synthesize()：指定面积（{given:.1f} 平方公里）已占满轮廓的 {total:.1f} 平方公里，其他乡镇没有剩余",
+    "synthesize: areas off by up to {err:.1%} after refitting":
+        "synthesize()：重新拟合后面积仍偏差最多 {err:.1%}",
+    "synthesize: township {i} cannot reach its area without losing its seat to township {j}; check the seats and the chosen areas":
+        "synthesize()：第 {i} 个乡镇若要达到其面积，会把驻地让给第 {j} 个乡镇；请检查驻地和指定面积",
+    # --- values of the command's options (argparse type functions)
+    "expected {what} from {lo:g} to {hi:g}, got {text!r}":
+        "应为 {lo:g} 到 {hi:g} 之间的{what}，实为 {text!r}",
+    "expected numbers separated by commas, e.g. 1,5,10; got {text!r}":
+        "应为以逗号分隔的数字，如 1,5,10；实为 {text!r}",
+    "expected finite numbers separated by commas, e.g. 1,5,10; got {text!r}":
+        "应为以逗号分隔的有限数字，如 1,5,10；实为 {text!r}",
+    "class bounds must increase, e.g. 1,5,10; got {text!r}":
+        "分级界值应递增，如 1,5,10；实为 {text!r}",
+    "expected a duration such as 300, 90s, 5min or 1h (0: no limit); got {text!r}":
+        "应为时长，如 300、90s、5min 或 1h（0 表示不限）；实为 {text!r}",
+    "expected a duration from 1ms to 24h (0: no limit); got {text!r}":
+        "时长应在 1ms 到 24h 之间（0 表示不限）；实为 {text!r}",
+    # --- what a layer's coordinates look like (the hint of a missing or wrong CRS)
+    "coordinates that are not finite numbers or beyond 10⁹ fit no CRS":
+        "坐标不是有限数或超过 10⁹，不符合任何坐标系",
+    "longitude/latitude degrees: CGCS2000 (EPSG:4490) or WGS-84 (EPSG:4326)":
+        "经纬度（度）：CGCS2000（EPSG:4490）或 WGS-84（EPSG:4326）",
+    "Gauss-Krüger 3° zone {zone} with zone prefix on CGCS2000 (EPSG:{epsg}, central meridian {cm}°E)":
+        "CGCS2000 高斯-克吕格 3 度带第 {zone} 带、横坐标带带号（EPSG:{epsg}，中央经线 {cm}°E）",
+    "Gauss-Krüger 6° zone {zone} with zone prefix on CGCS2000 (EPSG:{epsg}, central meridian {cm}°E)":
+        "CGCS2000 高斯-克吕格 6 度带第 {zone} 带、横坐标带带号（EPSG:{epsg}，中央经线 {cm}°E）",
+    "Gauss-Krüger eastings without zone prefix (CGCS2000 3° zones are EPSG:4534–4554); near {lon:.2f}°E that is EPSG:{epsg} (central meridian {cm}°E)":
+        "不带带号的高斯-克吕格横坐标（CGCS2000 3 度带为 EPSG:4534–4554）；在 {lon:.2f}°E 附近即 EPSG:{epsg}（中央经线 {cm}°E）",
+    "Gauss-Krüger eastings without zone prefix: one of CGCS2000 3° zones EPSG:4534–4554 (or 6° zones EPSG:4502–4512); the zone cannot be read from the coordinates":
+        "不带带号的高斯-克吕格横坐标：CGCS2000 3 度带 EPSG:4534–4554 之一（或 6 度带 EPSG:4502–4512）；无法从坐标读出带号",
+    "metres, but no Gauss-Krüger pattern; possibly Web Mercator (EPSG:3857)":
+        "以米为单位，但不符合高斯-克吕格坐标的特征；可能是网络墨卡托（EPSG:3857）",
+    "coordinates fit no known CRS pattern":
+        "坐标不符合任何已知坐标系的特征",
+    "its coordinates fit no known CRS ({guess}); pass --crs EPSG":
+        "其坐标不符合任何已知坐标系（{guess}）；请用 --crs 给出 EPSG 代码",
+    "its coordinates fit no known CRS ({guess}); pass --crs to override the .prj with EPSG":
+        "其坐标不符合任何已知坐标系（{guess}）；请用 --crs 给出 EPSG 代码以取代 .prj",
+    "its coordinates look like {guess} (if the layer is near {county}); pass --crs {epsg}":
+        "其坐标像是{guess}（如果图层在{county}附近）；请用 --crs {epsg}",
+    "its coordinates look like {guess} (if the layer is near {county}); pass --crs to override the .prj with {epsg}":
+        "其坐标像是{guess}（如果图层在{county}附近）；请用 --crs {epsg} 取代 .prj",
+    "its coordinates look like {guess}; pass --crs {epsg}":
+        "其坐标像是{guess}；请用 --crs {epsg}",
+    "its coordinates look like {guess}; pass --crs to override the .prj with {epsg}":
+        "其坐标像是{guess}；请用 --crs {epsg} 取代 .prj",
 }

@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 
+from landgis.catalog import Message, message, word
 from landgis.errors import InputError
 from landgis.extras import require
 from landgis.secrets import KEYWORDS, display, normalize, redact
@@ -26,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "SCHEMES", "PG_MAX_IDENT", "STATEMENT_TIMEOUT", "CANCELED", "is_postgres_url", "redact_url",
-    "url_secrets", "one_line", "psycopg_module", "timeout_ms", "connect", "failure",
+    "url_secrets", "one_line", "reason", "psycopg_module", "timeout_ms", "connect", "failure",
 ]
 
 
@@ -82,6 +83,48 @@ def one_line(exc: BaseException, url: str) -> str:
     return redact(text)
 
 
+#: What a server's or libpq's English reason means, by SQLSTATE (the reason itself is kept for --lang en).
+_SQLSTATES = {
+    "42P01": "undefined_table", "42703": "undefined_column", "42883": "undefined_function", "42601": "syntax",
+    "42501": "privilege", CANCELED: "canceled", "25006": "read_only", "3F000": "no_schema",
+    "42P07": "duplicate_table", "28P01": "auth", "28000": "auth", "3D000": "no_database",
+    "53300": "too_many_connections",
+}
+#: ... and by its words, for a failed connection (libpq's messages carry no SQLSTATE).
+_WORDING = [
+    (re.compile(r"connection refused|no such file or directory.*socket|server closed the connection", re.I),
+     "refused"),
+    (re.compile(r"could not translate host name|name or service not known|nodename nor servname", re.I), "host"),
+    (re.compile(r"timeout expired", re.I), "timeout"),
+    (re.compile(r"authentication failed|no password supplied", re.I), "auth"),
+    (re.compile(r"database \S+ does not exist", re.I), "no_database"),
+    (re.compile(r"role \S+ does not exist", re.I), "no_role"),
+    (re.compile(r"too many (clients|connections)", re.I), "too_many_connections"),
+    (re.compile(r"missing \"=\"|invalid uri|invalid (integer|percent-encoded)|unterminated quoted|"
+                r"missing connection option", re.I), "bad_dsn"),
+]
+
+
+def reason(exc: BaseException, url: str) -> Message:
+    """The server's or libpq's reason for ``exc``: its own words (redacted) in English, their meaning in Chinese.
+
+    Examples
+    --------
+    >>> class Undefined(Exception):
+    ...     sqlstate = "42P01"
+    >>> r = reason(Undefined('relation "gis.x" does not exist'), "postgresql://u@h/db")
+    >>> r.render("en"), r.render("zh")
+    ('relation "gis.x" does not exist', '表或视图不存在')
+    """
+    said = one_line(exc, url)
+    option = re.search(r'invalid (?:connection option|URI query parameter):? "([^"]+)"', said)
+    if option:
+        return word("pg.reason.bad_option", reason=said, option=option.group(1))
+    key = _SQLSTATES.get(getattr(exc, "sqlstate", None) or "")
+    key = key or next((k for rx, k in _WORDING if rx.search(said)), None)
+    return word(f"pg.reason.{key or 'other'}", reason=said)
+
+
 def psycopg_module():
     """psycopg, or the one-line error naming the ``postgis`` extra."""
     return require("psycopg", "postgis")
@@ -93,7 +136,8 @@ def timeout_ms(seconds: float | None) -> int:
         return 0
     if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not math.isfinite(seconds) \
             or seconds < 0:
-        raise InputError(f"statement timeout must be a number of seconds >= 0, got {seconds!r}")
+        raise InputError(message("statement timeout must be a number of seconds >= 0, got {seconds!r}",
+                                 seconds=seconds))
     return max(1, round(seconds * 1000)) if seconds else 0
 
 
@@ -113,12 +157,14 @@ def connect(url: str, *, read_only: bool = False, statement_timeout: float | Non
     try:
         params = conninfo_to_dict(url)
     except psycopg.Error as exc:
-        reason = one_line(exc, url)
-        m = re.search(r'invalid (?:connection option|URI query parameter):? "([^"]+)"', reason)
-
+        why = reason(exc, url)
+        m = re.search(r'invalid (?:connection option|URI query parameter):? "([^"]+)"', one_line(exc, url))
         close = difflib.get_close_matches(m.group(1).lower(), KEYWORDS, 1, 0.6) if m else []
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise InputError(f"not a valid PostgreSQL connection string: {shown}: {reason}{hint}") from None
+        if close:
+            raise InputError(message("not a valid PostgreSQL connection string: {shown}: {reason} (did you mean "
+                                     "{close}?)", shown=shown, reason=why, close=close[0])) from None
+        raise InputError(message("not a valid PostgreSQL connection string: {shown}: {reason}", shown=shown,
+                                 reason=why)) from None
     kwargs: dict[str, Any] = {"client_encoding": "UTF8", "application_name": "landgis"}
     if "connect_timeout" not in params and "PGCONNECT_TIMEOUT" not in os.environ:
         kwargs["connect_timeout"] = 15
@@ -132,11 +178,11 @@ def connect(url: str, *, read_only: bool = False, statement_timeout: float | Non
     try:
         conn = psycopg.connect(url, **kwargs)
     except psycopg.Error as exc:
-        reason = one_line(exc, url)
-        hint = ""
-        if "password" in reason.lower() and "authentication" in reason.lower():
-            hint = " (check the password in the URL, PGPASSWORD or ~/.pgpass)"
-        raise InputError(f"cannot connect to {shown}: {reason}{hint}") from None
+        said = one_line(exc, url).lower()
+        if "password" in said and "authentication" in said:
+            raise InputError(message("cannot connect to {shown}: {reason} (check the password in the URL, "
+                                     "PGPASSWORD or ~/.pgpass)", shown=shown, reason=reason(exc, url))) from None
+        raise InputError(message("cannot connect to {shown}: {reason}", shown=shown, reason=reason(exc, url))) from None
     from psycopg.types.numeric import FloatLoader
 
     # numeric → float, as a file reader gives it; Decimal objects would not do arithmetic with floats
@@ -144,9 +190,12 @@ def connect(url: str, *, read_only: bool = False, statement_timeout: float | Non
     return conn
 
 
-def failure(exc: BaseException, url: str, what: str, statement_timeout: float | None = None) -> InputError:
+def failure(exc: BaseException, url: str, what: "str | Message",
+            statement_timeout: float | None = None) -> InputError:
     """The one-line, redacted error for a failed read of ``what`` (naming the timeout that ended it)."""
-    hint = ""
+    shown, why = redact_url(url), reason(exc, url)
     if getattr(exc, "sqlstate", None) == CANCELED and statement_timeout:
-        hint = f" (--statement-timeout is {statement_timeout:g} s; give a slow query more)"
-    return InputError(f"{redact_url(url)}: reading {what} failed: {one_line(exc, url)}{hint}")
+        return InputError(message("{shown}: reading {what} failed: {reason} (--statement-timeout is {timeout:g} s; "
+                                  "give a slow query more)", shown=shown, what=what, reason=why,
+                                  timeout=statement_timeout))
+    return InputError(message("{shown}: reading {what} failed: {reason}", shown=shown, what=what, reason=why))

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landgis.catalog import message, word
 from landgis.errors import InputError
 from landgis.qa.pg_connect import STATEMENT_TIMEOUT, connect, failure, psycopg_module, redact_url, timeout_ms
 from landgis.qa.pg_relation import Relation, crs_of_srid, describe, show_table
@@ -77,13 +78,15 @@ def checked_srid(rel: Relation, srids: set[int], url: str) -> int:
     """
     shown = redact_url(url)
     if rel.srid and srids - {rel.srid}:
-        raise InputError(f"{shown}: geometry column {rel.gname!r} of {rel.what} is declared SRID "
-                         f"{rel.srid} but holds SRID {sorted(srids - {rel.srid})}")
+        raise InputError(message("{shown}: geometry column {gname!r} of {what} is declared SRID {srid} but holds "
+                                 "SRID {held}", shown=shown, gname=rel.gname, what=rel.what, srid=rel.srid,
+                                 held=sorted(srids - {rel.srid})))
     if rel.srid:
         return rel.srid
     if len(srids) > 1:
-        raise InputError(f"{shown}: geometry column {rel.gname!r} of {rel.what} mixes SRIDs "
-                         f"{sorted(srids)}; select one with --sql and ST_Transform")
+        raise InputError(message("{shown}: geometry column {gname!r} of {what} mixes SRIDs {srids}; select one "
+                                 "with --sql and ST_Transform", shown=shown, gname=rel.gname, what=rel.what,
+                                 srids=sorted(srids)))
     return next(iter(srids)) if srids else 0
 
 
@@ -139,7 +142,7 @@ def describe_source(gdf: "gpd.GeoDataFrame", rel: Relation, url: str, srid: int,
 def check_request(layer: str | None, sql: str | None) -> str | None:
     """The checked ``--sql`` statement (None without one); refuses ``layer`` and ``sql`` together."""
     if layer is not None and sql is not None:
-        raise InputError("give either a table (--layer) or a query (--sql), not both")
+        raise InputError(message("give either a table (--layer) or a query (--sql), not both"))
     if sql is None:
         return None
 
@@ -201,8 +204,8 @@ def read_parcels(url: str, *, layer: str | None = None, sql: str | None = None,
 
     sql_stmt = check_request(layer, sql)
     if not isinstance(chunksize, (int, np.integer)) or chunksize < 1:
-        raise InputError(f"chunksize must be a positive integer, got {chunksize!r}")
-    what = "parcels"
+        raise InputError(message("chunksize must be a positive integer, got {chunksize!r}", chunksize=chunksize))
+    what = word("pg.parcels")
     timeout_ms(statement_timeout)  # a bad value is refused before connecting
     with connect(url, read_only=True, statement_timeout=statement_timeout) as conn:
         conn.read_only = True

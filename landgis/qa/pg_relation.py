@@ -12,6 +12,7 @@ from typing import Any
 
 from pyproj import CRS
 
+from landgis.catalog import Message, message, word
 from landgis.errors import InputError
 from landgis.qa.pg_connect import redact_url
 from landgis.sqlguard import check_relations
@@ -33,7 +34,7 @@ def split_table(name: str) -> tuple[str | None, str]:
     split at its first dot only. Nothing here ever becomes SQL text: the parts are quoted later.
     """
     if not isinstance(name, str) or not name.strip():
-        raise InputError(f"expected a table name SCHEMA.TABLE, got {name!r}")
+        raise InputError(message("expected a table name SCHEMA.TABLE, got {name!r}", name=name))
     parts: list[str] = []
     i, n = 0, len(name)
     while i <= n:
@@ -42,7 +43,7 @@ def split_table(name: str) -> tuple[str | None, str]:
             while True:
                 k = name.find('"', j)
                 if k < 0:
-                    raise InputError(f"unterminated quote in table name {name!r}")
+                    raise InputError(message("unterminated quote in table name {name!r}", name=name))
                 buf.append(name[j:k])
                 if name.startswith('""', k):
                     buf.append('"')
@@ -54,7 +55,7 @@ def split_table(name: str) -> tuple[str | None, str]:
             if j == n:
                 break
             if name[j] != ".":
-                raise InputError(f"expected '.' after the quoted part of table name {name!r}")
+                raise InputError(message("expected '.' after the quoted part of table name {name!r}", name=name))
             i = j + 1
         else:
             k = name.find(".", i) if not parts else -1
@@ -64,7 +65,7 @@ def split_table(name: str) -> tuple[str | None, str]:
             parts.append(name[i:k])
             i = k + 1
     if len(parts) > 2 or any(p == "" for p in parts):
-        raise InputError(f"expected a table name SCHEMA.TABLE, got {name!r}")
+        raise InputError(message("expected a table name SCHEMA.TABLE, got {name!r}", name=name))
     return (None, parts[0]) if len(parts) == 1 else (parts[0], parts[1])
 
 
@@ -105,9 +106,9 @@ def find_table(conn, layer: str | None, url: str) -> tuple[str, str]:
         tables = geometry_tables(conn)
         if len(tables) == 1:
             return split_table(tables[0])  # type: ignore[return-value]
-        listing = ", ".join(tables[:20]) or "none"
-        raise InputError(f"{shown}: say which table to read with --layer SCHEMA.TABLE "
-                         f"(or --sql); tables with geometry: {listing}")
+        listing = ", ".join(tables[:20]) or word("pg.none")
+        raise InputError(message("{shown}: say which table to read with --layer SCHEMA.TABLE (or --sql); tables "
+                                 "with geometry: {listing}", shown=shown, listing=listing))
     schema, table = split_table(layer)
     found = regclass(conn, schema, table)
     if found is None and (table != table.lower() or (schema and schema != schema.lower())):
@@ -115,9 +116,9 @@ def find_table(conn, layer: str | None, url: str) -> tuple[str, str]:
         found = regclass(conn, schema.lower() if schema else None, table.lower())
     if found is None:
         tables = geometry_tables(conn)
-        listing = ", ".join(tables[:20]) or "none"
-        raise InputError(f"{shown}: no table {show_table(schema, table)} in the database "
-                         f"(tables with geometry: {listing})")
+        listing = ", ".join(tables[:20]) or word("pg.none")
+        raise InputError(message("{shown}: no table {table} in the database (tables with geometry: {listing})",
+                                 shown=shown, table=show_table(schema, table), listing=listing))
     return found
 
 
@@ -136,7 +137,8 @@ def crs_of_srid(conn, srid: int):
             return CRS.from_wkt(row[2])
         return CRS.from_epsg(srid)
     except Exception as exc:
-        raise InputError(f"SRID {srid} is not a coordinate system landgis knows: {exc}") from None
+        raise InputError(message("SRID {srid} is not a coordinate system landgis knows: {exc}", srid=srid,
+                                 exc=exc)) from None
 
 
 @dataclass
@@ -148,7 +150,7 @@ class Relation:
     """
 
     source: Any  # psycopg.sql.Composable: the table, or the checked query as a subquery
-    what: str  # for messages: "table s.t" or "the --sql query"
+    what: Message  # for messages: "table s.t" or "the --sql query", in either language
     schema: str | None
     table: str | None
     names: list[str]
@@ -208,11 +210,11 @@ def describe(conn, url: str, layer: str | None, sql_stmt: str | None) -> Relatio
         check_relations(conn, sql_stmt)  # views and policies it reads call only listed functions
         # the user's own, checked SQL; the line break ends a trailing -- comment
         source = S.SQL("({}\n) AS landgis_query").format(S.SQL(sql_stmt))
-        what, schema, table = "the --sql query", None, None
+        what, schema, table = message("the --sql query"), None, None
     else:
         schema, table = find_table(conn, layer, url)
         source = S.Identifier(schema, table)
-        what = f"table {show_table(schema, table)}"
+        what = message("table {name}", name=show_table(schema, table))
     # prepare=True: the extended protocol, in which the server runs one statement only
     probe = conn.execute(S.SQL("SELECT * FROM {} LIMIT 0").format(source), prepare=True)
     names = [d.name for d in probe.description]
@@ -220,16 +222,20 @@ def describe(conn, url: str, layer: str | None, sql_stmt: str | None) -> Relatio
     fmods = [probe.pgresult.fmod(i) for i in range(len(names))]
     dup = sorted({c for c in names if names.count(c) > 1})
     if dup:
-        raise InputError(f"{shown}: {what} has more than one column named "
-                         f"{', '.join(dup)}; give them distinct names (AS …)")
+        raise InputError(message("{shown}: {what} has more than one column named {names}; give them distinct "
+                                 "names (AS …)", shown=shown, what=what, names=", ".join(dup)))
     catalog = {oid: (name, cat) for oid, name, cat in conn.execute(
         "SELECT oid, typname, typcategory FROM pg_type WHERE oid = ANY(%s)", (list(set(types)),)).fetchall()}
     kinds = [column_kind(*catalog.get(t, ("", "X"))) for t in types]
     geo_idx = [i for i, k in enumerate(kinds) if k == "geometry"]
     if not geo_idx:
         has_postgis = conn.execute("SELECT to_regtype('geometry') IS NOT NULL").fetchone()[0]
-        hint = "" if has_postgis else " (the PostGIS extension is not installed in this database)"
-        raise InputError(f"{shown}: {what} has no geometry column{hint}; columns: {', '.join(names)}")
+        if not has_postgis:
+            raise InputError(message("{shown}: {what} has no geometry column (the PostGIS extension is not "
+                                     "installed in this database); columns: {names}", shown=shown, what=what,
+                                     names=", ".join(names)))
+        raise InputError(message("{shown}: {what} has no geometry column; columns: {names}", shown=shown,
+                                 what=what, names=", ".join(names)))
     gi = geo_idx[0]
     srid = 4326 if catalog[types[gi]][0] == "geography" else 0
     if not srid and fmods[gi] > 0:

@@ -18,8 +18,9 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from landgis.catalog import Message, message, word
 from landgis.errors import InputError
-from landgis.qa.pg_connect import PG_MAX_IDENT, connect, is_postgres_url, one_line, psycopg_module, redact_url
+from landgis.qa.pg_connect import PG_MAX_IDENT, connect, is_postgres_url, psycopg_module, reason, redact_url
 from landgis.qa.pg_relation import crs_of_srid, regclass, show_table, split_table
 
 # psycopg (the postgis extra) is imported inside functions: landgis works without it until a URL is given.
@@ -83,9 +84,11 @@ def is_missing(v: Any) -> bool:
     return False
 
 
-def check_ident_bytes(name: str, what: str) -> None:
+def check_ident_bytes(name: str, what: Message) -> None:
+    """Refuse a name longer than PostgreSQL keeps (``what``: the kind of name, such as ``word("pg.table_name")``)."""
     if len(name.encode("utf-8")) > PG_MAX_IDENT:
-        raise InputError(f"{what} {name!r} is longer than PostgreSQL's {PG_MAX_IDENT} bytes")
+        raise InputError(message("{what} {name!r} is longer than PostgreSQL's {limit} bytes", what=what, name=name,
+                                 limit=PG_MAX_IDENT))
 
 
 def index_name(table: str) -> str:
@@ -188,12 +191,15 @@ def refuse_existing(url: str, table: str, replace: bool) -> str:
             if schema is None:
                 schema = conn.execute("SELECT current_schema()").fetchone()[0]
                 if schema is None:
-                    raise InputError(f"{shown}: no schema to write {table!r} into; give SCHEMA.TABLE")
+                    raise InputError(message("{shown}: no schema to write {table!r} into; give SCHEMA.TABLE",
+                                             shown=shown, table=table))
             if regclass(conn, schema, name) is not None and not replace:
-                raise InputError(f"{shown}: table {show_table(schema, name)} already exists; use --replace to replace it")
+                raise InputError(message("{shown}: table {table} already exists; use --replace to replace it",
+                                         shown=shown, table=show_table(schema, name)))
             conn.rollback()
     except psycopg.Error as exc:
-        raise InputError(f"{shown}: writing table {show_table(schema, name)} failed: {one_line(exc, url)}") from None
+        raise InputError(message("{shown}: writing table {table} failed: {reason}", shown=shown,
+                                 table=show_table(schema, name), reason=reason(exc, url))) from None
     return schema
 
 
@@ -229,17 +235,17 @@ def write_findings(result: Any, url: str, table: str, *, replace: bool = False) 
 
     parcels = result if isinstance(result, gpd.GeoDataFrame) else getattr(result, "parcels", None)
     if not isinstance(parcels, gpd.GeoDataFrame):
-        raise InputError("write_findings expects a QA result (with .parcels) or a GeoDataFrame")
+        raise InputError(message("write_findings expects a QA result (with .parcels) or a GeoDataFrame"))
     schema, name = split_table(table)
-    check_ident_bytes(name, "table name")
+    check_ident_bytes(name, word("pg.table_name"))
     shown = redact_url(url)
 
     source_srid = _source_srid(parcels, result)
     if source_srid is None:
         srid = parcels.crs.to_epsg() if parcels.crs is not None else 0
         if srid is None:
-            raise InputError(f"the parcels' CRS has no EPSG code PostGIS would know "
-                             f"({parcels.crs.name}); reproject them first")
+            raise InputError(message("the parcels' CRS has no EPSG code PostGIS would know ({crs_name}); reproject "
+                                     "them first", crs_name=parcels.crs.name))
     else:
         srid = source_srid
 
@@ -249,9 +255,10 @@ def write_findings(result: Any, url: str, table: str, *, replace: bool = False) 
         frame["qa_messages"] = messages.to_numpy()
     frame.columns = [str(c) for c in frame.columns]
     for c in frame.columns:
-        check_ident_bytes(c, "column name")
+        check_ident_bytes(c, word("pg.column_name"))
     if len(set(frame.columns)) != len(frame.columns):
-        raise InputError(f"column names repeat: {sorted(c for c in frame.columns if list(frame.columns).count(c) > 1)}")
+        raise InputError(message("column names repeat: {names}",
+                                 names=sorted(c for c in frame.columns if list(frame.columns).count(c) > 1)))
     gcol = next(c for c in ("geom", "qa_geom", "qa_geometry") if c not in frame.columns)
     pkcol = "fid" if "fid" not in frame.columns else None
 
@@ -272,13 +279,14 @@ def write_findings(result: Any, url: str, table: str, *, replace: bool = False) 
                 if schema is None:
                     schema = conn.execute("SELECT current_schema()").fetchone()[0]
                     if schema is None:
-                        raise InputError(f"{shown}: no schema to write {table!r} into; give SCHEMA.TABLE")
+                        raise InputError(message("{shown}: no schema to write {table!r} into; give SCHEMA.TABLE",
+                                                 shown=shown, table=table))
                 target = S.Identifier(schema, name)
                 gdecl, hexes = geometry_column(conn, parcels, srid)
                 if regclass(conn, schema, name) is not None:
                     if not replace:
-                        raise InputError(f"{shown}: table {show_table(schema, name)} already exists; "
-                                         f"use --replace to replace it")
+                        raise InputError(message("{shown}: table {table} already exists; use --replace to replace "
+                                                 "it", shown=shown, table=show_table(schema, name)))
                     conn.execute(S.SQL("DROP TABLE {}").format(target))
                 all_defs = [*defs, S.SQL("{} {}").format(S.Identifier(gcol), gdecl)]
                 conn.execute(S.SQL("CREATE TABLE {} ({})").format(target, S.SQL(", ").join(all_defs)))
@@ -302,12 +310,14 @@ def write_findings(result: Any, url: str, table: str, *, replace: bool = False) 
         except psycopg.Error as exc:
             # the server names the COPY line it rejected; a client-side error happened at row_no
             m = re.search(r"COPY .*, line (\d+)", getattr(exc.diag, "context", None) or "")
-            where = (f" at parcel row {m.group(1)}" if m else
-                     f" at parcel row {row_no + 1}" if row_no >= 0 and exc.sqlstate is None else "")
-            raise InputError(f"{shown}: writing table {show_table(schema, name)} failed{where}, nothing "
-                             f"was written: {one_line(exc, url)}") from None
+            where = (message(" at parcel row {row}", row=m.group(1)) if m else
+                     message(" at parcel row {row}", row=row_no + 1) if row_no >= 0 and exc.sqlstate is None else "")
+            raise InputError(message("{shown}: writing table {table} failed{where}, nothing was written: {reason}",
+                                     shown=shown, table=show_table(schema, name), where=where,
+                                     reason=reason(exc, url))) from None
         except (ValueError, TypeError, UnicodeError) as exc:
-            where = f" at parcel row {row_no + 1}" if row_no >= 0 else ""
-            raise InputError(f"{shown}: writing table {show_table(schema, name)} failed{where}, nothing "
-                             f"was written: {exc}") from None
+            where = message(" at parcel row {row}", row=row_no + 1) if row_no >= 0 else ""
+            raise InputError(message("{shown}: writing table {table} failed{where}, nothing was written: {reason}",
+                                     shown=shown, table=show_table(schema, name), where=where,
+                                     reason=word("pg.reason.value", reason=str(exc)))) from None
     return n

@@ -43,9 +43,10 @@ import shapely
 from pyproj import CRS
 
 from landgis.extras import lazy
+from landgis.catalog import message, word
 from landgis.errors import InputError
 from landgis.qa.cluster import cluster, gather
-from landgis.qa.pg_connect import STATEMENT_TIMEOUT, connect, failure, one_line, psycopg_module, redact_url, timeout_ms
+from landgis.qa.pg_connect import STATEMENT_TIMEOUT, connect, failure, psycopg_module, reason, redact_url, timeout_ms
 from landgis.qa.pg_relation import Relation, crs_of_srid, describe, regclass, show_table, split_table
 from landgis.qa.pg_read import check_request, checked_srid, describe_source, fetch, select, to_geodataframe, typed
 from landgis.qa.pg_write import (
@@ -173,7 +174,8 @@ class ChunkPlan:
             raise failure(exc, self._url, rel.what, self.spec.statement_timeout) from None
         srid = checked_srid(rel, srids | ({self.srid} if self.srid else set()), self._url)
         if srid != self.srid:  # pragma: no cover - the sample's SRID is the first rows'
-            raise InputError(f"{redact_url(self._url)}: {rel.what} changed its SRID while being read")
+            raise InputError(message("{shown}: {what} changed its SRID while being read",
+                                     shown=redact_url(self._url), what=rel.what))
         self.spec.has_null = has_null
         return path
 
@@ -215,10 +217,10 @@ def plan_chunks(url: str, *, layer: str | None = None, sql: str | None = None, r
     psycopg = psycopg_module()
     sql_stmt = check_request(layer, sql)
     if not isinstance(rows, int) or rows < 1:
-        raise InputError(f"rows per chunk must be a positive integer, got {rows!r}")
+        raise InputError(message("rows per chunk must be a positive integer, got {rows!r}", rows=rows))
     timeout_ms(statement_timeout)  # a bad value is refused before connecting
     conn = connect(url, read_only=True, statement_timeout=statement_timeout)
-    what = "parcels"
+    what = word("pg.parcels")
     try:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
@@ -315,7 +317,8 @@ def _ctid_chunks(conn, rel: Relation, n: int, rows: int) -> list:
             size += count
     spans.append((start if start is not None else 0, None, offset, size))
     if offset + size != n:  # pragma: no cover - one snapshot: the counts agree
-        raise InputError(f"{rel.what}: {offset + size} rows by blocks but {n} counted")
+        raise InputError(message("{what}: {counted} rows by blocks but {n} counted", what=rel.what,
+                                 counted=offset + size, n=n))
     chunks = []
     for i, (lo, hi, off, count) in enumerate(spans):
         parts = ([ctid + S.SQL(" >= CAST({} AS tid)").format(S.Literal(f"({lo},0)"))] if i > 0 else []) + \
@@ -378,8 +381,9 @@ def read_chunk(spec: ChunkSpec, i: int) -> "gpd.GeoDataFrame":
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         {c: pd.Series(dtype=object) for c in rel.names})
     if len(raw) != count:
-        raise InputError(f"{redact_url(url)}: reading {rel.what} failed: rows {offset + 1}–{offset + count} "
-                         f"gave {len(raw)} rows instead of {count}")
+        raise InputError(message("{shown}: reading {what} failed: rows {first}–{last} gave {got} rows instead of "
+                                 "{count}", shown=redact_url(url), what=rel.what, first=offset + 1,
+                                 last=offset + count, got=len(raw), count=count))
     gdf = to_geodataframe(typed(raw, rel, spec.has_null), rel, spec.crs)
     gdf.index = pd.RangeIndex(offset, offset + len(gdf))
     return gdf
@@ -461,7 +465,7 @@ def write_findings_partitions(result, url: str, table: str, *, replace: bool = F
     import dask
 
     schema, name = split_table(table)
-    check_ident_bytes(name, "table name")
+    check_ident_bytes(name, word("pg.table_name"))
     schema = refuse_existing(url, table, replace)
     srid = _summary_srid(result.summary)
     store = Path(result.summary["store"])
@@ -524,8 +528,8 @@ def _create_staging(url: str, schema: str, staging: str, meta) -> None:
             conn.execute(S.SQL("CREATE TABLE {} ({})").format(S.Identifier(schema, staging),
                                                                       S.SQL(", ").join(cols)))
     except psycopg.Error as exc:
-        raise InputError(f"{redact_url(url)}: cannot create a table in schema {schema}: "
-                         f"{one_line(exc, url)}") from None
+        raise InputError(message("{shown}: cannot create a table in schema {schema}: {reason}",
+                                 shown=redact_url(url), schema=schema, reason=reason(exc, url))) from None
 
 
 def _copy_partition(url: _Secret, schema: str, staging: str, meta, parcels_file: str, findings_file: str,
@@ -557,8 +561,8 @@ def _copy_partition(url: _Secret, schema: str, staging: str, meta, parcels_file:
                 for row in zip(*values):
                     copy.write_row(row)
     except psycopg.Error as exc:
-        raise InputError(f"{redact_url(url.value)}: writing the findings failed, nothing was written: "
-                         f"{one_line(exc, url.value)}") from None
+        raise InputError(message("{shown}: writing the findings failed, nothing was written: {reason}",
+                                 shown=redact_url(url.value), reason=reason(exc, url.value))) from None
     return len(gdf)
 
 
@@ -580,8 +584,9 @@ def _swap_in(url: str, schema: str, staging: str, name: str, srid: int, expected
                 "SELECT count(*), array_agg(DISTINCT ST_GeometryType({0})) FILTER (WHERE {0} IS NOT NULL), "
                 "bool_or(ST_NDims({0}) > 2) FROM {1}").format(g, stage)).fetchone()
             if count != expected or written != expected:
-                raise InputError(f"{shown}: writing table {show_table(schema, name)} failed, nothing was written: "
-                                 f"{count} of {expected} parcels arrived")
+                raise InputError(message("{shown}: writing table {table} failed, nothing was written: {count} of "
+                                         "{expected} parcels arrived", shown=shown, table=show_table(schema, name),
+                                         count=count, expected=expected))
             by_name = {v.upper(): v for v in GEOM_TYPES.values()}
             kinds = [k.removeprefix("ST_").upper() for k in (kinds or [])]
             gtype = by_name.get(kinds[0], "Geometry") if len(set(kinds)) == 1 else "Geometry"
@@ -590,8 +595,8 @@ def _swap_in(url: str, schema: str, staging: str, name: str, srid: int, expected
                                  S.Literal(int(srid))))
             if regclass(conn, schema, name) is not None:
                 if not replace:
-                    raise InputError(f"{shown}: table {show_table(schema, name)} already exists; "
-                                     f"use --replace to replace it")
+                    raise InputError(message("{shown}: table {table} already exists; use --replace to replace it",
+                                             shown=shown, table=show_table(schema, name)))
                 conn.execute(S.SQL("DROP TABLE {}").format(target))
             conn.execute(S.SQL("ALTER TABLE {} RENAME TO {}").format(stage, S.Identifier(name)))
             if fid:
@@ -602,8 +607,9 @@ def _swap_in(url: str, schema: str, staging: str, name: str, srid: int, expected
                 target, S.Literal(f"landgis QA findings ({expected} parcels)")))
             conn.execute(S.SQL("ANALYZE {}").format(target))
     except psycopg.Error as exc:
-        raise InputError(f"{shown}: writing table {show_table(schema, name)} failed, nothing was written: "
-                         f"{one_line(exc, url)}") from None
+        raise InputError(message("{shown}: writing table {table} failed{where}, nothing was written: {reason}",
+                                 shown=shown, table=show_table(schema, name), where="",
+                                 reason=reason(exc, url))) from None
 
 
 def _drop_staging(url: str, schema: str, staging: str) -> None:
