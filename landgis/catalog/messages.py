@@ -485,4 +485,6 @@ MESSAGES: dict[str, str] = {
         "dask 引擎尚不计算计划执行情况（--date-field、--method-field）；请用 --engine local",
     "{source}: the parcels have supply fields ({fields}), but the plan's execution is not computed by the dask engine yet; use --engine local":
         "{source}：地块有供地字段（{fields}），但 dask 引擎尚不计算计划执行情况；请用 --engine local",
+    "figures of land with no plan named (no 供应计划, 计划供应, 拟供应 …)":
+        "未提及任何计划的用地数字（文中没有“供应计划”“计划供应”“拟供应”等字样）",
 }

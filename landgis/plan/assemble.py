@@ -98,6 +98,7 @@ class _Assembler:
         text = fold(text)
         self.lines = text.split("\n")
         self.ctx = Context(self.lines, text, county)
+        self.county_given = county is not None
         self.ledger = Ledger()
         self.headings: list[str] = []
         self.subset: str | None = None  # a subset of the figures read (上述用地中，包括…项目), its parts follow
@@ -487,6 +488,21 @@ class _Assembler:
         flush()
         return self._build()
 
+    def _place_and_county(self) -> tuple[str | None, County | None]:
+        """The plan's place and county; a district the text names in a plan of a city's part is no county.
+
+        潍坊市城区 / 镇江市区 plans name their districts (潍城区, 丹徒区) in the body: where the plan's scope is
+        a part of a city (城区, 市区 …) and its place does not name the district, the plan is the city's.
+        """
+        place, county = self.ctx.place, self.ctx.county
+        if (self.county_given or county is None or county.level != "county" or not self.ctx.own_scope
+                or (place and (place in county.name or county.name in place))):
+            return place, county
+        city = _city_of(county)
+        if city is None or (place and place not in city.name and city.name not in place):
+            return place, county
+        return city.name, city
+
     def _build(self) -> Plan:
         st = self.ledger
         if st.total is None and not st.structure and not st.alloc and not st.town_totals:
@@ -506,6 +522,7 @@ class _Assembler:
                         "with figures in 公顷, 亩 or 平方米", source=self.source, looked=looked, ign=ign)
             )
         unit = st.units.most_common(1)[0][0] if st.units else "公顷"
+        place, county = self._place_and_county()
 
         def ha(v: tuple[Decimal, str]) -> Decimal:
             return to_hectares(*v)
@@ -524,7 +541,7 @@ class _Assembler:
             if not (self.ctx.category(cat)) and cat not in self.ctx.unknown:
                 self.ctx.unknown.append(cat)
         return Plan(
-            place=self.ctx.place,
+            place=place,
             year=self.ctx.year,
             unit=unit,
             stated_total_ha=ha(st.total) if st.total else None,
@@ -548,9 +565,17 @@ class _Assembler:
             sub_items=tuple((sc, p, n, to_hectares(v, u)) for sc, p, n, v, u in st.sub_items),
             report=self.report,
             title=self.report[1] or None if self.report else None,
-            county=self.ctx.county,
+            county=county,
             read_scope=self.ctx.own_scope,  # 我市城区…计划, 市区…总量: the scope its text reads, when its title names none
         )
+
+
+def _city_of(county: County) -> County | None:
+    """The city (prefecture) a district belongs to, as a :class:`County` of level 'prefecture'."""
+    try:
+        return find_county(county.prefecture_code.ljust(6, "0"))
+    except InputError:
+        return None
 
 
 def parse_plan(source: str | Path, county: str | County | None = None) -> Plan:

@@ -43,7 +43,7 @@ _SUM_WORD = re.compile(r"(?:总|一)?共(?:计|约|为|达)*")  # …，共22公
 _TOTAL_WORDS = re.compile(r"总量|总规模|总面积|合计|总计|共计|小计|(?:全|本)(?:市|县|区|旗)|市区|县域|全域|全年|计划量")
 _IGNORE_WORDS = re.compile(
     r"季度|[0-9一二三四五六七八九十]+月|上半年|下半年|出让|划拨|租赁|作价|协议|招拍挂|新增|存量|储备|批而未供|"
-    r"闲置|征收|农用地|耕地|未利用地|增减挂钩|城乡|已供|实际|完成|年均|期间|规划期|十[一二三四五六]五"
+    r"闲置|增量|征收|农用地|耕地|未利用地|增减挂钩|城乡|已供|实际|完成|年均|期间|规划期|十[一二三四五六]五"
 )
 #: Why a figure of a split (季度, 出让, 存量 …) is not a category: the assembler keeps one method's or one
 #: period's (:mod:`landgis.plan.splits`) and sets the others aside with this reason.
@@ -61,7 +61,7 @@ _NO_SUPPLY = re.compile(
 )
 _FULL_CATEGORY = re.compile(rf"^[^{_HAN}]*?(?:全部|均|都|全|全数)(?:为|是|用于|属于|作为)([{_HAN}]{{2,16}})")
 _UNKNOWN_CAT = re.compile(rf"^([{_HAN}]{{2,12}}用地)$")
-_NOT_CATEGORY = re.compile(r"建设|新增|存量|国有|集体|出让|划拨|储备|供应|计划|农用|未利用|耕地|土地|全|本|总|合计|其余|"
+_NOT_CATEGORY = re.compile(r"建设|新增|增量|存量|国有|集体|出让|划拨|储备|供应|计划|农用|未利用|耕地|土地|全|本|总|合计|其余|"
                            r"其他建设|经营性|公益性|民生保障|民生项目|项目|重点|供地|拟供|收储|闲置|批而未供")
 
 # Parts of a city that are no registry county: 市本级, 市区 … (a scope of their own, or an area of a 全市 plan)
@@ -77,6 +77,9 @@ _PLAN_WORDS = re.compile(r"供应|供地|计划|安排|出让")
 # A plan's own category names (深圳 产业用地, 民生设施用地) and the standard class each falls in, where one does
 PLAN_OWN_CATEGORIES = {"产业用地": "工矿仓储用地", "民生设施用地": None}
 
+_NATIONAL_PLAN = re.compile(rf"全国[{_HAN}]{{0,12}}?计划")
+# 住房供地计划调整为…, 住房用地计划总量为…: the figure of a housing plan, whatever verb follows
+_HOUSING_PLAN = re.compile(r"住房(?:用地)?(?:供地|供应)?计划")
 _COUNTED_ELSEWHERE = re.compile(r"^[^;。]*?(?:已|均已)(?:分别)?(?:计入|包含在|含在|列入)")
 
 # Groupings of categories: stated subtotals, never categories and never counted twice.
@@ -103,7 +106,9 @@ class Context:
     def __init__(self, lines: list[str], text: str, county: County | None = None):
         self.place, self.year = self._title(lines, text)
         dated = None
-        if self.place is None:  # a news item whose body names no place: its dateline does (醴陵市自然资源局讯)
+        # a news item whose body names no place: its dateline does (醴陵市自然资源局讯), unless the plan is the
+        # nation's (新华社北京5月15日电 … 全国住房用地供应计划: 北京 is where the wire was filed)
+        if self.place is None and not _NATIONAL_PLAN.search(text):
             dated = dateline_place(lines)
             self.place = self._clean_place(dated) if dated and re.search(r"[市县区旗盟]$", dated) else dated
         # the county the caller names, else the one the text names (None when it names none or an ambiguous one);
@@ -164,6 +169,8 @@ class Context:
         # 自然资源和规划局关于公布实施天门市 → 天门市: the place follows the last function word of a heading
         place = re.split(r"关于|印发|发布|公布|下达|实施|转发|通知|编制|做好", place)[-1]
         place = re.sub(r"^(?:了|本|全|我)+", "", place)
+        if len(place) < 2:
+            return None  # 我市, 本县: the text's own place, unnamed
         if re.search(r"计划|供应|日前|获|批准|公布|年", place):
             return None  # 年全市住房用地供应计划日前获市: words of a sentence, not a place
         place = re.sub(r"全(?=[市县区旗]$)", "", place)  # 宁波全市 → 宁波市
@@ -413,7 +420,8 @@ class Context:
                 return
         for lab in cands:
             cat = self.classify_category(lab)
-            if cat is None and re.sub(rf"{_TAIL_TOKENS}*$", "", lab).endswith("住房"):
+            if cat is None and (re.sub(rf"{_TAIL_TOKENS}*$", "", lab).endswith("住房")
+                                or _HOUSING_PLAN.search(lab)):
                 cat = self.category("住宅用地")  # 住房供应计划为1237公顷: a housing plan's figure is 住宅用地
             if cat:
                 fig.kind, fig.name = "category", cat[0]

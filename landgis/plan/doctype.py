@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from landgis.catalog import Message, message
+from landgis.plan.mentions import FIGURE
 
 __all__ = ["not_a_plan", "report_about", "plan_title_in", "dateline_place"]
 
@@ -27,6 +28,9 @@ _OTHER_TITLES = (
                 r"出让公告|挂牌公告|拍卖公告|出让(?:结果|成交)")),
     ("a 供地情况 report (land supplied in past years)", re.compile(r"供应情况(?:公告|报告|通报)|供地情况(?:公告|报告|通报)")),
 )
+# Words by which a text says its figures are a plan's (供应计划, 计划供应, 拟供应 …): a text with area
+# figures but none of these words (statistics of land already supplied) carries no figure of a plan.
+_PLAN_NAMED = re.compile(r"(?:供应|供地|出让|用地)计划|计划(?:供应|供地|安排|出让)|拟(?:供应|供地|安排|出让)")
 # Marks of a news item, a repost or a Q&A page around the plan's words.
 _NEWS = re.compile(r"本报讯|记者|通讯员|新华社|据.{0,6}报道|责任编辑|责编|编辑[:：]|来源[:：]|稿源|原标题|"
                    r"转载|[0-9]{1,2}月[0-9]{1,2}日(?:电|讯)|网讯|^\s*问[:：]|^\s*答[:：]", re.M)
@@ -69,7 +73,8 @@ def not_a_plan(lines: list[str]) -> Message | None:
     """What the text looks like when it is not a supply plan nor a report of one (with the evidence), else None.
 
     A news item about a supply plan is not refused here (see :func:`report_about`); news of auctions
-    (three or more auction words: 竞得, 溢价率, 起始价 …) is, even where it quotes a plan's total.
+    (three or more auction words: 竞得, 溢价率, 起始价 …) is, even where it quotes a plan's total, and so
+    is a text that names no plan at all (statistics of land already supplied).
 
     Examples
     --------
@@ -77,6 +82,8 @@ def not_a_plan(lines: list[str]) -> Message | None:
     "a 土地储备计划 (land reserve plan): its title is '江阴市2024年度土地储备计划'"
     >>> not_a_plan(["阳山县2026年度国有建设用地供应计划"]) is None
     True
+    >>> str(not_a_plan(["前三季度土地供应", "全市住宅用地供应835公顷。"]))
+    "figures of land with no plan named (no 供应计划, 计划供应, 拟供应 …): its title is '前三季度土地供应'"
     """
     title = _title(lines)
     plan_title = bool(_PLAN_TITLE.search(title)) and not _NOT_TITLE.search(title)
@@ -84,6 +91,9 @@ def not_a_plan(lines: list[str]) -> Message | None:
         if pattern.search(title):
             return message("{what}: its title is '{title}'", what=message(what), title=title[:60])
     body = "\n".join(lines)
+    if not _PLAN_NAMED.search(body) and FIGURE.search(body):
+        return news_without_plan(lines) or message("{what}: its title is '{title}'", title=title[:60],
+                       what=message("figures of land with no plan named (no 供应计划, 计划供应, 拟供应 …)"))
     auction = sorted(set(_AUCTION.findall(body)))
     if not plan_title and len(auction) >= 3:  # a report of auctions, even where it quotes a plan's total
         return message("news or a notice of land auctions (it speaks of {words}): its title is '{title}'",
@@ -131,6 +141,10 @@ _DATELINES = (
 )
 
 
+# A media name (中国江苏网, 扬子晚报, 新华社): where the item was published, not a place
+_MEDIA = re.compile(r"(?:网|报|台|社|在线|新闻|客户端|频道)$")
+
+
 def dateline_place(lines: list[str]) -> str | None:
     """The place a news item's dateline names (醴陵市自然资源局讯 → 醴陵市; 新华网长沙3月5日电 → 长沙), else None.
 
@@ -145,10 +159,12 @@ def dateline_place(lines: list[str]) -> str | None:
     ('长沙', '醴陵')
     >>> dateline_place(["本报讯(记者 王明)昨日，市公共资源交易中心…"]) is None
     True
+    >>> dateline_place(["中国江苏网5月4日讯 记者昨日获悉…"]) is None
+    True
     """
     for line in lines[:10]:
         for pattern in _DATELINES:
             m = pattern.search(line)
-            if m and not re.search(r"本|我|全|记者|通讯员", m.group(1)):
+            if m and not re.search(r"本|我|全|记者|通讯员", m.group(1)) and not _MEDIA.search(m.group(1)):
                 return m.group(1)
     return None

@@ -37,6 +37,10 @@ _SPLIT_INSIDE_UNIT = re.compile(r"(\d[ \t\u3000]*)(万平方|万平|平方公|�
                                 r"(方米|平方米|平米|公顷|公頃|亩|畝|方公里|公里|千米|米|里|顷|頃)")
 _UNITS = set(_AREA_UNIT.removeprefix(r"\s*(?:").removesuffix(")").split("|"))
 _STRAY_SPACE = re.compile(r"(\d\.\d+)[ \u3000]+(\d+)(?=" + _AREA_UNIT + ")")
+# 15 .93万公顷 / 15. 93公顷: a space on either side of the decimal point
+_SPACE_AT_POINT = re.compile(r"(\d)[ \u3000]*\.[ \u3000]*(\d+)(?=" + _AREA_UNIT + ")")
+# 全 国 住 房 用 地 供 应 计 划: a letter-spaced label (four or more characters, one space apart)
+_SPACED_HAN = re.compile(r"(?:[\u3400-\u4dbf\u4e00-\u9fff] ){3,}[\u3400-\u4dbf\u4e00-\u9fff]")
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")",
                            "[": "(", "]": ")", "\u00a0": " ", "\u200b": ""})
 
@@ -239,6 +243,8 @@ def fold(text: str) -> str:
     --------
     >>> fold("住宅用地：２９．３公顷【二〇二六年】")
     '住宅用地:29.3公顷(2026年)'
+    >>> fold("计 划 总 量 为15 .93万公顷")
+    '计划总量为15.93万公顷'
     """
     text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = to_simplified(text)
@@ -248,6 +254,8 @@ def fold(text: str) -> str:
     text = _SPLIT_NUMBER.sub(r"\1\3\n\2", text)  # a number split after its decimal point (lines kept)
     text = _SPLIT_INSIDE_UNIT.sub(_join_unit, text)  # a unit split in two (lines kept)
     text = _SPLIT_UNIT.sub(r"\1\3\n\2", text)  # a figure split from its unit by a line break (lines kept)
+    text = _SPACE_AT_POINT.sub(r"\1.\2", text)  # 15 .93万公顷: a space at the decimal point
+    text = _SPACED_HAN.sub(lambda m: m.group(0).replace(" ", ""), text)  # 全 国 住 房: letter-spaced words
     return _STRAY_SPACE.sub(r"\1\2", text)  # 16.40 85公顷: a space inside a number
 
 
