@@ -327,3 +327,94 @@ def _texts(draw) -> str:
 @given(_texts())
 def test_every_area_figure_of_generated_text_is_in_the_ledger(text):
     assert not _missing(text)
+
+
+# --- forms seen on real texts never used to write the rules (tests/data/real_unseen) ----------
+@pytest.mark.parametrize("written", ["15 .93万公顷", "15. 93万公顷", "15 . 93万公顷"])
+def test_a_space_at_the_decimal_point_is_one_number(written):
+    plan = parse_plan(HEAD + f"住宅用地{written}。")
+    assert plan.structure_ha == {"住宅用地": D(159300)}
+    assert D("93") not in set(plan.ledger["value"])
+
+
+def test_a_letter_spaced_label_is_read_as_its_words():
+    plan = parse_plan(HEAD + "调整后的供 应 总 量 为120公顷,其中住 宅 用 地 为40公顷。")
+    assert plan.stated_total_ha == D(120) and plan.structure_ha == {"住宅用地": D(40)}
+
+
+@pytest.mark.parametrize("sentence", ["将全年住房供地计划调整为15.93万公顷", "住房用地计划总量为15.93万公顷",
+                                      "今年全国住房用地计划供应15.93万公顷"])
+def test_a_housing_plans_figure_is_residential_land_whatever_its_verb(sentence):
+    plan = parse_plan("2012年全国住房用地供应计划公布\n" + sentence + "。")
+    assert plan.stated_total_ha is None and plan.structure_ha == {"住宅用地": D(159300)}
+
+
+def test_zengliang_is_a_split_like_xinzeng_not_a_category():
+    plan = parse_plan("某市2010年住房用地供应计划\n拟安排住房用地供应计划900亩,其中存量用地520亩,增量用地380亩。")
+    assert plan.structure_ha == {"住宅用地": D(60)}
+    row = plan.ledger[plan.ledger["value"] == D(380)].iloc[0]
+    assert row.role != "structure" and row.reason
+
+
+@pytest.mark.parametrize("text", [
+    "一、土地供应情况\n全市2017年土地供应494宗,总面积17989亩,其中出让土地396宗,总面积14484亩。",
+    "今年前三季度,全国住宅用地供应9.17万公顷,同比增加28.4%。\n北京市前三季度推出住宅用地835公顷。",
+])
+def test_figures_of_a_text_that_names_no_plan_are_refused_in_one_line(text):
+    with pytest.raises(PlanParseError, match="no plan named|no land supply plan found") as exc:
+        parse_plan(text)
+    assert "\n" not in str(exc.value)
+
+
+def test_a_news_item_naming_no_plan_is_refused_as_news():
+    with pytest.raises(PlanParseError, match="news article.*no figure of a land supply plan"):
+        parse_plan("前三季度住宅用地供应增加\n记者获悉,前三季度全市住宅用地供应835公顷。\n(责任编辑: 某某)")
+
+
+@pytest.mark.parametrize("dateline", ["中国江苏网5月4日讯 ", "扬子晚报网5月4日讯 ", "荔枝新闻5月4日讯 "])
+def test_a_media_name_in_a_dateline_is_no_place(dateline):
+    plan = parse_plan("今年国有建设用地供应计划敲定\n" + dateline +
+                      "记者昨日获悉,2017年度国有建设用地供应计划批准,供应计划量100亩,其中住宅用地40亩。")
+    assert plan.place is None and plan.stated_total_ha == D(100) / 15
+
+
+def test_a_wire_dateline_does_not_place_a_national_plan():
+    plan = parse_plan("今年住房用地计划公布\n新华社北京5月15日电(记者 王立彬)国土资源部2012年全国住房用地供应计划公告显示,"
+                      "今年全国住房用地计划供应17.26万公顷。")
+    assert plan.place is None and plan.county is None
+    assert plan.structure_ha == {"住宅用地": D(172600)}
+
+
+def test_our_city_is_no_place_name():
+    plan = parse_plan("《我市公布城区年度国有建设用地供应计划》\n我市城区年度国有建设用地供应总量控制100公顷。")
+    assert plan.place != "市"
+
+
+def test_a_district_named_in_a_plan_of_a_citys_part_gives_the_city():
+    plan = parse_plan("我市城区年度国有建设用地供应计划公布\n记者获悉,我市城区年度国有建设用地供应总量控制100公顷。"
+                      "其中,工矿仓储用地60公顷,住宅用地40公顷。工矿仓储用地主要分布在滨海开发区、潍城区等区域。")
+    assert plan.county is not None and plan.county.level == "prefecture" and plan.county.name == "潍坊市"
+    assert plan.place == "潍坊市" and plan.scope == "城区"
+
+
+def test_a_district_plan_keeps_its_district():
+    plan = parse_plan("潍城区2024年度国有建设用地供应计划\n供应总量100公顷,其中住宅用地40公顷,工矿仓储用地60公顷。")
+    assert plan.county.name == "潍城区" and plan.place == "潍城区"
+
+
+def test_a_title_naming_the_whole_city_keeps_a_citys_part_as_an_area_of_its_own():
+    plan = parse_plan("某市全市2020年度国有建设用地供应计划\n市区范围内,供应计划总量2300公顷,其中住宅用地900公顷。\n"
+                      "全市供应计划总量4000公顷,其中商服用地800公顷。")
+    assert plan.place == "某市" and plan.scope is None
+    assert plan.stated_total_ha == D(4000) and plan.structure_ha == {"商服用地": D(800)}
+    assert plan.township_totals_ha == {"市区": D(2300)}
+    assert {(r.township, r.category, r.hectares_exact) for r in plan.allocations.itertuples()} == {
+        ("市区", "住宅用地", D(900))}
+
+
+def test_a_title_naming_a_citys_part_sets_whole_city_figures_aside():
+    plan = parse_plan("某市市区2020年度国有建设用地供应计划\n全市供应计划总量4000公顷,其中商服用地800公顷。\n"
+                      "市区供应计划总量2300公顷,其中住宅用地900公顷。")
+    assert plan.stated_total_ha == D(2300) and plan.structure_ha == {"住宅用地": D(900)}
+    whole = plan.ledger[plan.ledger["value"].isin([D(4000), D(800)])]
+    assert len(whole) == 2 and set(whole["role"]) == {"set_aside"} and whole["reason"].str.contains("全市").all()

@@ -44,7 +44,7 @@ from landgis.plan.context import (
     SUBCATEGORY_WORDS,
     Context,
 )
-from landgis.plan.doctype import news_without_plan, not_a_plan, report_about
+from landgis.plan.doctype import news_without_plan, no_plan_named, not_a_plan, report_about
 from landgis.plan.ledger import Ledger, ledger_frame
 from landgis.plan.mentions import (
     FIGURE,
@@ -505,6 +505,10 @@ class _Assembler:
 
     def _build(self) -> Plan:
         st = self.ledger
+        unnamed = no_plan_named(self.lines)
+        if unnamed and (st.total is not None or st.structure or st.alloc or st.town_totals):
+            raise PlanParseError(message("{source}: not a land supply plan; the text looks like {other}. landgis reads a "
+                                         "county's 国有建设用地供应计划 (annual land supply plan)", source=self.source, other=unnamed))
         if st.total is None and not st.structure and not st.alloc and not st.town_totals:
             news = news_without_plan(self.lines)
             if news:

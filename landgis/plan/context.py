@@ -126,7 +126,9 @@ class Context:
         # areas the text names by a short name: 绵阳高新技术产业开发区（以下简称高新区）
         self.short_names = set(re.findall(rf"(?:以下简称|简称)[\s“\"']*([{_HAN}]{{2,8}})", text))
         #: The scope of the plan's total once it is read: a 市区/市本级 word, or "全" (the whole place).
-        self.total_scope: str | None = None
+        #: A title naming the whole (宁波全市…计划) fixes it before any total: 市区 figures are then an area.
+        whole = re.search(r"全(?:市|县|区|旗)", title.split("计划")[0])
+        self.total_scope: str | None = "全" if whole and self.scope is None else None
         #: Names of a plan's own category system (产业用地 …) the text uses as categories: never given members.
         self.plan_own = {name for name in PLAN_OWN_CATEGORIES if name in text
                          and not re.search(name + r"[^。;\n]{0,24}?(?:包括|包含|含|其中|\()[^。;\n]{0,8}?(?:工矿|工业|仓储|用地)", text)
@@ -173,6 +175,7 @@ class Context:
             return None  # 我市, 本县: the text's own place, unnamed
         if re.search(r"计划|供应|日前|获|批准|公布|年", place):
             return None  # 年全市住房用地供应计划日前获市: words of a sentence, not a place
+        place = re.sub(r"(?<=[市县区旗])全[市县区旗]$", "", place)  # 某市全市 → 某市
         place = re.sub(r"全(?=[市县区旗]$)", "", place)  # 宁波全市 → 宁波市
         # 绵阳市市区, 赣州市中心城区: the plan covers part of the city; the place is the city
         scope = re.match(rf"^([{_HAN}]{{2,12}}?(?:市|县|区|旗))(?:中心城区|主城区|城区|市区|市辖区|市本级|城市规划区|规划区|各区)$", place)

@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 
 from landgis.catalog import Message, message
-from landgis.plan.mentions import FIGURE
 
-__all__ = ["not_a_plan", "report_about", "plan_title_in", "dateline_place"]
+__all__ = ["not_a_plan", "no_plan_named", "report_about", "plan_title_in", "dateline_place"]
 
 _PLAN_TITLE = re.compile(r"(?:19|20)\d{2}\s*年.{0,24}?(?:供应|供地)计划|(?:供应|供地)计划\s*\(?\s*(?:19|20)\d{2}")
 _NOT_TITLE = re.compile(r"成交|竞得|完成|执行情况|进度|拍出|摘牌")  # a headline about a plan, not its title
@@ -73,8 +72,7 @@ def not_a_plan(lines: list[str]) -> Message | None:
     """What the text looks like when it is not a supply plan nor a report of one (with the evidence), else None.
 
     A news item about a supply plan is not refused here (see :func:`report_about`); news of auctions
-    (three or more auction words: 竞得, 溢价率, 起始价 …) is, even where it quotes a plan's total, and so
-    is a text that names no plan at all (statistics of land already supplied).
+    (three or more auction words: 竞得, 溢价率, 起始价 …) is, even where it quotes a plan's total.
 
     Examples
     --------
@@ -82,8 +80,6 @@ def not_a_plan(lines: list[str]) -> Message | None:
     "a 土地储备计划 (land reserve plan): its title is '江阴市2024年度土地储备计划'"
     >>> not_a_plan(["阳山县2026年度国有建设用地供应计划"]) is None
     True
-    >>> str(not_a_plan(["前三季度土地供应", "全市住宅用地供应835公顷。"]))
-    "figures of land with no plan named (no 供应计划, 计划供应, 拟供应 …): its title is '前三季度土地供应'"
     """
     title = _title(lines)
     plan_title = bool(_PLAN_TITLE.search(title)) and not _NOT_TITLE.search(title)
@@ -91,14 +87,31 @@ def not_a_plan(lines: list[str]) -> Message | None:
         if pattern.search(title):
             return message("{what}: its title is '{title}'", what=message(what), title=title[:60])
     body = "\n".join(lines)
-    if not _PLAN_NAMED.search(body) and FIGURE.search(body):
-        return news_without_plan(lines) or message("{what}: its title is '{title}'", title=title[:60],
-                       what=message("figures of land with no plan named (no 供应计划, 计划供应, 拟供应 …)"))
     auction = sorted(set(_AUCTION.findall(body)))
     if not plan_title and len(auction) >= 3:  # a report of auctions, even where it quotes a plan's total
         return message("news or a notice of land auctions (it speaks of {words}): its title is '{title}'",
                        words="、".join(auction[:5]), title=title[:60])
     return None
+
+
+def no_plan_named(lines: list[str]) -> Message | None:
+    """Why figures read from a text are no plan's when the text never names a plan (else None).
+
+    Statistics of land already supplied (前三季度…住宅用地供应9.17万公顷) read like a plan's figures;
+    only the words 供应计划, 计划供应, 拟供应 … make them a plan's.
+
+    Examples
+    --------
+    >>> str(no_plan_named(["前三季度土地供应", "全市住宅用地供应835公顷。"]))
+    "figures of land with no plan named (no 供应计划, 计划供应, 拟供应 …): its title is '前三季度土地供应'"
+    >>> no_plan_named(["某县2026年度国有建设用地供应计划", "住宅用地3公顷。"]) is None
+    True
+    """
+    if _PLAN_NAMED.search("\n".join(lines)):
+        return None
+    return news_without_plan(lines) or message(
+        "{what}: its title is '{title}'", title=_title(lines)[:60],
+        what=message("figures of land with no plan named (no 供应计划, 计划供应, 拟供应 …)"))
 
 
 def report_about(lines: list[str]) -> tuple[str, str] | None:
