@@ -418,3 +418,36 @@ def test_a_title_naming_a_citys_part_sets_whole_city_figures_aside():
     assert plan.stated_total_ha == D(2300) and plan.structure_ha == {"住宅用地": D(900)}
     whole = plan.ledger[plan.ledger["value"].isin([D(4000), D(800)])]
     assert len(whole) == 2 and set(whole["role"]) == {"set_aside"} and whole["reason"].str.contains("全市").all()
+
+
+@pytest.mark.parametrize("lot", ["昨日,梧桐街道庆丰路以东地块出让面积3.2460公顷,以底价成交。",
+                                 "昨日,梧桐街道一宗住宅用地出让面积3.2460公顷,由本地企业竞得。",
+                                 "昨日,梧桐街道住宅用地3.2460公顷挂牌出让。"])
+@pytest.mark.parametrize("lot_first", [True, False])
+def test_a_news_item_quoting_the_plan_gives_the_plans_figures_not_the_lots(lot, lot_first):
+    plan_sentence = "根据《某县2025年度国有建设用地供应计划》,今年全县计划供应国有建设用地186公顷,其中住宅用地42公顷。"
+    body = lot + "\n" + plan_sentence if lot_first else plan_sentence + "\n" + lot
+    plan = parse_plan("某县一宗住宅用地出让\n本报讯(记者 某某)" + body)
+    assert plan.stated_total_ha == D(186) and plan.structure_ha == {"住宅用地": D(42)} and not plan.townships
+    row = plan.ledger[plan.ledger["value"] == D("3.2460")].iloc[0]
+    assert row.role == "set_aside" and "地块" in row.reason
+
+
+def test_a_plan_sentence_that_mentions_sales_keeps_its_figures():
+    plan = parse_plan(HEAD + "今年计划供应国有建设用地186公顷,其中住宅用地42公顷,目前已成交3宗。")
+    assert plan.stated_total_ha == D(186) and plan.structure_ha == {"住宅用地": D(42)}
+
+
+def test_auction_news_quoting_a_plan_total_is_still_refused():
+    with pytest.raises(PlanParseError, match="auction"):
+        parse_plan("某县两宗宅地同日成交\n本报讯(记者 某某)梧桐街道地块出让面积3.2460公顷,起始价3.90亿元,经过42轮报价,"
+                   "由本地企业竞得,溢价率18.46%。\n根据《某县2025年度国有建设用地供应计划》,今年全县计划供应国有建设用地约186公顷。")
+
+
+@pytest.mark.parametrize("text", ["供应总量\n15.7公顷\n住宅用地\n12.5公顷\n商服用地\n3.2公顷",
+                                  "供应总量15.7公顷,其中住宅用地\n12.5公顷,商服用地\n3.2公顷。",
+                                  "供应总量15.7公顷,其中住宅用地:\n12.5公顷;商服用地:\n3.2公顷。"])
+def test_a_category_name_and_its_figure_on_separate_lines(text):
+    plan = parse_plan(HEAD + text)
+    assert plan.stated_total_ha == D("15.7") and plan.structure_ha == {"住宅用地": D("12.5"), "商服用地": D("3.2")}
+    assert len(plan.ledger) == 3

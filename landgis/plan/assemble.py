@@ -73,6 +73,9 @@ _JOINT = re.compile(rf"(?P<names>(?:[\u4e00-\u9fff]{{2,16}}[、和])+[\u4e00-\u9
                     rf"(?P<total>{NUM})\s*(?P<unit>{UNIT})\s*,?\s*分别为?:?"
                     rf"(?P<nums>(?:\s*{NUM}\s*(?:{UNIT})?\s*(?:[、,和及与]|(?=[;。)\s])|$))+)")
 _CLAUSES = re.compile(r"([;:]|,(?!(?<=\d,)\d{3}(?!\d)))")  # not the comma of 1,865.4
+# A clause about one parcel being sold (挂牌出让, 出让面积, 竞得, 底价成交 …): an auction lot, no figure of the plan
+_LOT = re.compile(r"成交|竞得|竞买|起始价|起拍价|底价|溢价|楼面价|摘牌|挂牌出让|拍卖出让|(?:地块|宗地)[^,;]{0,6}出让面积")
+_PLAN_CLAUSE = re.compile(r"计划|拟|供应|供地|安排")
 _THIS_YEAR = re.compile(r"本年度|本年|今年|当年|年内|计划年度|计划期")
 _OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
 
@@ -297,7 +300,8 @@ class _Assembler:
         st = self.ledger
         year = self.ctx.year
         active: set[int] = set()
-        done = wide = False
+        done = wide = planned = False
+        sold = _LOT.search(sentence)
         kept = []
         for k, clause in enumerate(_CLAUSES.split(sentence)):
             figs = find_mentions(clause)[0]
@@ -315,11 +319,18 @@ class _Assembler:
             elif scope and scope in clause:
                 wide = False
             other = (bool(active) and year is not None and year not in active) or (wide and bool(figs))
+            planned = planned or bool(_PLAN_CLAUSE.search(clause))
+            # 某地块出让面积3公顷,由某企业竞得: a lot, where no clause before it in the sentence speaks of the plan
+            lot = bool(figs) and bool(sold) and not planned
             if _DONE_SENTENCE.search(re.sub(r"\([^()]*\)", "", clause)):  # not a note in brackets
                 done = True  # 实际供应…，其中…: what was supplied, to the end of the sentence
             elif _THIS_YEAR.search(clause) or (year is not None and year in years and re.search(r"计划|安排|拟", clause)):
                 done = False
-            if _COMPARE.search(clause) or other or (done and figs):
+            if lot:
+                for fig in figs + [f for f, _ in find_mentions(clause)[1]]:
+                    st.set_aside(fig.value, fig.unit, "出让（成交）地块的面积，不是计划的数字", fig.label)
+                kept.append(re.sub(FIGURE, lambda mm: "#" * len(mm.group(0)), clause))
+            elif _COMPARE.search(clause) or other or (done and figs):
                 why = ("与其他年份比较" if _COMPARE.search(clause) else "已供应（实绩）数字" if done and not other
                        else f"全市数字，本计划范围为{scope}" if wide
                        else f"{'、'.join(map(str, sorted(active)))}年的数字")
