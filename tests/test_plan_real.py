@@ -451,3 +451,10 @@ def test_a_category_name_and_its_figure_on_separate_lines(text):
     plan = parse_plan(HEAD + text)
     assert plan.stated_total_ha == D("15.7") and plan.structure_ha == {"住宅用地": D("12.5"), "商服用地": D("3.2")}
     assert len(plan.ledger) == 3
+
+
+def test_a_plan_of_a_citys_districts_says_nothing_of_its_counties():
+    plan = parse_plan("绍兴市区2023年度国有建设用地供应计划\n供应总量100公顷。越城区计划供应40公顷,柯桥区计划供应60公顷。")
+    assert plan.scope == "市区" and plan.county.level == "prefecture"
+    no_supply = {f.township for f in reconcile(plan) if f.kind == "no_supply"}
+    assert no_supply == {"上虞区"}
