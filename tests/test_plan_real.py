@@ -458,3 +458,9 @@ def test_a_plan_of_a_citys_districts_says_nothing_of_its_counties():
     assert plan.scope == "市区" and plan.county.level == "prefecture"
     no_supply = {f.township for f in reconcile(plan) if f.kind == "no_supply"}
     assert no_supply == {"上虞区"}
+
+
+def test_a_district_in_a_dateline_is_not_the_county_of_a_citys_part():
+    plan = parse_plan("城区供地计划公布\n潍城区自然资源局讯 近日,我市城区年度国有建设用地供应计划公布,"
+                      "城区年度国有建设用地供应总量控制100公顷,其中住宅用地40公顷。")
+    assert plan.county.name == "潍坊市" and plan.place == "潍坊市" and plan.scope == "城区"

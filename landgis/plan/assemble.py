@@ -502,15 +502,17 @@ class _Assembler:
     def _place_and_county(self) -> tuple[str | None, County | None]:
         """The plan's place and county; a district the text names in a plan of a city's part is no county.
 
-        潍坊市城区 / 镇江市区 plans name their districts (潍城区, 丹徒区) in the body: where the plan's scope is
-        a part of a city (城区, 市区 …) and its place does not name the district, the plan is the city's.
+        潍坊市城区 / 镇江市区 plans name their districts (潍城区, 丹徒区) in the body or a dateline: where the
+        plan's scope is a part of a city (城区, 市区 …) and its own words do not name the district as its
+        place, the plan is the city's.
         """
         place, county = self.ctx.place, self.ctx.county
+        own = None if self.ctx.place_from_dateline else place  # 潍城区讯 …我市城区…计划: the dateline is no plan's word
         if (self.county_given or county is None or county.level != "county" or not self.ctx.own_scope
-                or (place and (place in county.name or county.name in place))):
+                or (own and (own in county.name or county.name in own))):
             return place, county
         city = _city_of(county)
-        if city is None or (place and place not in city.name and city.name not in place):
+        if city is None or (own and own not in city.name and city.name not in own):
             return place, county
         return city.name, city
 

@@ -114,6 +114,8 @@ class Context:
         # the county the caller names, else the one the text names (None when it names none or an ambiguous one);
         # a dateline's short name (长沙) is a city's, not a county name to look up
         bare = dated is not None and self.place == dated and not re.search(r"[市县区旗盟]$", dated)
+        #: Whether the place is a news dateline's (where the item was filed), not the plan's own words.
+        self.place_from_dateline = dated is not None
         self.county = county if county is not None else county_of_plan_text(text, None if bare else self.place,
                                                                              strict=False)
         self.registry = self.county.registry if self.county is not None else None
