@@ -464,3 +464,11 @@ def test_a_district_in_a_dateline_is_not_the_county_of_a_citys_part():
     plan = parse_plan("城区供地计划公布\n潍城区自然资源局讯 近日,我市城区年度国有建设用地供应计划公布,"
                       "城区年度国有建设用地供应总量控制100公顷,其中住宅用地40公顷。")
     assert plan.county.name == "潍坊市" and plan.place == "潍坊市" and plan.scope == "城区"
+
+
+def test_an_execution_reports_figures_are_set_aside_as_done():
+    plan = parse_plan("2010年住房用地供应计划执行情况公布\n全国住房供地计划18.47万公顷,实际完成12.54万公顷。"
+                      "其中保障性住房用地完成计划的65.2%;棚改房用地1.47万公顷,完成计划的40.2%;其他住房用地2.96万公顷,完成计划的68.5%。")
+    assert plan.structure_ha == {"住宅用地": D(184700)} and plan.stated_total_ha is None
+    done = plan.ledger[plan.ledger["value"].isin([D("1.47"), D("2.96")])]
+    assert len(done) == 2 and set(done["role"]) == {"set_aside"} and done["reason"].str.contains("执行|已供应").all()
