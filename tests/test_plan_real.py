@@ -472,3 +472,8 @@ def test_an_execution_reports_figures_are_set_aside_as_done():
     assert plan.structure_ha == {"住宅用地": D(184700)} and plan.stated_total_ha is None
     done = plan.ledger[plan.ledger["value"].isin([D("1.47"), D("2.96")])]
     assert len(done) == 2 and set(done["role"]) == {"set_aside"} and done["reason"].str.contains("执行|已供应").all()
+
+
+def test_a_list_number_before_a_figure_is_not_its_integer_part():
+    plan = parse_plan(HEAD + "供应总量70公顷。\n1. 30公顷为住宅用地\n2. 40公顷为商服用地")
+    assert plan.stated_total_ha == D(70) and D("1.30") not in set(plan.ledger["value"])

@@ -41,8 +41,9 @@ _SPLIT_LABEL = re.compile(r"((?:用地|总量|总规模|总面积|合计|小计|
                           r"([ \t\u3000]*)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?" + _AREA_UNIT + ")")
 _UNITS = set(_AREA_UNIT.removeprefix(r"\s*(?:").removesuffix(")").split("|"))
 _STRAY_SPACE = re.compile(r"(\d\.\d+)[ \u3000]+(\d+)(?=" + _AREA_UNIT + ")")
-# 15 .93万公顷 / 15. 93公顷: a space on either side of the decimal point
-_SPACE_AT_POINT = re.compile(r"(\d)[ \u3000]*\.[ \u3000]*(\d+)(?=" + _AREA_UNIT + ")")
+# 15 .93万公顷 / 为15. 93公顷: a space at the decimal point (not "1. 30公顷", a list number opening a line)
+_SPACE_AT_POINT = re.compile(r"(\d)[ \u3000]+\.[ \u3000]*(\d+)(?=" + _AREA_UNIT + ")|"
+                             r"(?<=[^\s\d])(\d+)\.[ \u3000]+(\d+)(?=" + _AREA_UNIT + ")")
 # 全 国 住 房 用 地 供 应 计 划: a letter-spaced label (four or more characters, one space apart)
 _SPACED_HAN = re.compile(r"(?:[\u3400-\u4dbf\u4e00-\u9fff] ){3,}[\u3400-\u4dbf\u4e00-\u9fff]")
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")",
@@ -261,7 +262,7 @@ def fold(text: str) -> str:
     text = _SPLIT_INSIDE_UNIT.sub(_join_unit, text)  # a unit split in two (lines kept)
     text = _SPLIT_UNIT.sub(r"\1\3\n\2", text)  # a figure split from its unit by a line break (lines kept)
     text = _SPLIT_LABEL.sub(r"\1\3\n\2", text)  # a name and its figure on two lines (lines kept)
-    text = _SPACE_AT_POINT.sub(r"\1.\2", text)  # 15 .93万公顷: a space at the decimal point
+    text = _SPACE_AT_POINT.sub(lambda m: f"{m.group(1) or m.group(3)}.{m.group(2) or m.group(4)}", text)
     text = _SPACED_HAN.sub(lambda m: m.group(0).replace(" ", ""), text)  # 全 国 住 房: letter-spaced words
     return _STRAY_SPACE.sub(r"\1\2", text)  # 16.40 85公顷: a space inside a number
 
