@@ -327,3 +327,153 @@ def _texts(draw) -> str:
 @given(_texts())
 def test_every_area_figure_of_generated_text_is_in_the_ledger(text):
     assert not _missing(text)
+
+
+# --- forms seen on real texts never used to write the rules (tests/data/real_unseen) ----------
+@pytest.mark.parametrize("written", ["15 .93万公顷", "15. 93万公顷", "15 . 93万公顷"])
+def test_a_space_at_the_decimal_point_is_one_number(written):
+    plan = parse_plan(HEAD + f"住宅用地{written}。")
+    assert plan.structure_ha == {"住宅用地": D(159300)}
+    assert D("93") not in set(plan.ledger["value"])
+
+
+def test_a_letter_spaced_label_is_read_as_its_words():
+    plan = parse_plan(HEAD + "调整后的供 应 总 量 为120公顷,其中住 宅 用 地 为40公顷。")
+    assert plan.stated_total_ha == D(120) and plan.structure_ha == {"住宅用地": D(40)}
+
+
+@pytest.mark.parametrize("sentence", ["将全年住房供地计划调整为15.93万公顷", "住房用地计划总量为15.93万公顷",
+                                      "今年全国住房用地计划供应15.93万公顷"])
+def test_a_housing_plans_figure_is_residential_land_whatever_its_verb(sentence):
+    plan = parse_plan("2012年全国住房用地供应计划公布\n" + sentence + "。")
+    assert plan.stated_total_ha is None and plan.structure_ha == {"住宅用地": D(159300)}
+
+
+def test_zengliang_is_a_split_like_xinzeng_not_a_category():
+    plan = parse_plan("某市2010年住房用地供应计划\n拟安排住房用地供应计划900亩,其中存量用地520亩,增量用地380亩。")
+    assert plan.structure_ha == {"住宅用地": D(60)}
+    row = plan.ledger[plan.ledger["value"] == D(380)].iloc[0]
+    assert row.role != "structure" and row.reason
+
+
+@pytest.mark.parametrize("text", [
+    "一、土地供应情况\n全市2017年土地供应494宗,总面积17989亩,其中出让土地396宗,总面积14484亩。",
+    "今年前三季度,全国住宅用地供应9.17万公顷,同比增加28.4%。\n北京市前三季度推出住宅用地835公顷。",
+])
+def test_figures_of_a_text_that_names_no_plan_are_refused_in_one_line(text):
+    with pytest.raises(PlanParseError, match="no plan named|no land supply plan found") as exc:
+        parse_plan(text)
+    assert "\n" not in str(exc.value)
+
+
+def test_a_news_item_naming_no_plan_is_refused_as_news():
+    with pytest.raises(PlanParseError, match="news article.*no figure of a land supply plan"):
+        parse_plan("前三季度住宅用地供应增加\n记者获悉,前三季度全市住宅用地供应835公顷。\n(责任编辑: 某某)")
+
+
+@pytest.mark.parametrize("dateline", ["中国江苏网5月4日讯 ", "扬子晚报网5月4日讯 ", "荔枝新闻5月4日讯 "])
+def test_a_media_name_in_a_dateline_is_no_place(dateline):
+    plan = parse_plan("今年国有建设用地供应计划敲定\n" + dateline +
+                      "记者昨日获悉,2017年度国有建设用地供应计划批准,供应计划量100亩,其中住宅用地40亩。")
+    assert plan.place is None and plan.stated_total_ha == D(100) / 15
+
+
+def test_a_wire_dateline_does_not_place_a_national_plan():
+    plan = parse_plan("今年住房用地计划公布\n新华社北京5月15日电(记者 王立彬)国土资源部2012年全国住房用地供应计划公告显示,"
+                      "今年全国住房用地计划供应17.26万公顷。")
+    assert plan.place is None and plan.county is None
+    assert plan.structure_ha == {"住宅用地": D(172600)}
+
+
+def test_our_city_is_no_place_name():
+    plan = parse_plan("《我市公布城区年度国有建设用地供应计划》\n我市城区年度国有建设用地供应总量控制100公顷。")
+    assert plan.place != "市"
+
+
+def test_a_district_named_in_a_plan_of_a_citys_part_gives_the_city():
+    plan = parse_plan("我市城区年度国有建设用地供应计划公布\n记者获悉,我市城区年度国有建设用地供应总量控制100公顷。"
+                      "其中,工矿仓储用地60公顷,住宅用地40公顷。工矿仓储用地主要分布在滨海开发区、潍城区等区域。")
+    assert plan.county is not None and plan.county.level == "prefecture" and plan.county.name == "潍坊市"
+    assert plan.place == "潍坊市" and plan.scope == "城区"
+
+
+def test_a_district_plan_keeps_its_district():
+    plan = parse_plan("潍城区2024年度国有建设用地供应计划\n供应总量100公顷,其中住宅用地40公顷,工矿仓储用地60公顷。")
+    assert plan.county.name == "潍城区" and plan.place == "潍城区"
+
+
+def test_a_title_naming_the_whole_city_keeps_a_citys_part_as_an_area_of_its_own():
+    plan = parse_plan("某市全市2020年度国有建设用地供应计划\n市区范围内,供应计划总量2300公顷,其中住宅用地900公顷。\n"
+                      "全市供应计划总量4000公顷,其中商服用地800公顷。")
+    assert plan.place == "某市" and plan.scope is None
+    assert plan.stated_total_ha == D(4000) and plan.structure_ha == {"商服用地": D(800)}
+    assert plan.township_totals_ha == {"市区": D(2300)}
+    assert {(r.township, r.category, r.hectares_exact) for r in plan.allocations.itertuples()} == {
+        ("市区", "住宅用地", D(900))}
+
+
+def test_a_title_naming_a_citys_part_sets_whole_city_figures_aside():
+    plan = parse_plan("某市市区2020年度国有建设用地供应计划\n全市供应计划总量4000公顷,其中商服用地800公顷。\n"
+                      "市区供应计划总量2300公顷,其中住宅用地900公顷。")
+    assert plan.stated_total_ha == D(2300) and plan.structure_ha == {"住宅用地": D(900)}
+    whole = plan.ledger[plan.ledger["value"].isin([D(4000), D(800)])]
+    assert len(whole) == 2 and set(whole["role"]) == {"set_aside"} and whole["reason"].str.contains("全市").all()
+
+
+@pytest.mark.parametrize("lot", ["昨日,梧桐街道庆丰路以东地块出让面积3.2460公顷,以底价成交。",
+                                 "昨日,梧桐街道一宗住宅用地出让面积3.2460公顷,由本地企业竞得。",
+                                 "昨日,梧桐街道住宅用地3.2460公顷挂牌出让。"])
+@pytest.mark.parametrize("lot_first", [True, False])
+def test_a_news_item_quoting_the_plan_gives_the_plans_figures_not_the_lots(lot, lot_first):
+    plan_sentence = "根据《某县2025年度国有建设用地供应计划》,今年全县计划供应国有建设用地186公顷,其中住宅用地42公顷。"
+    body = lot + "\n" + plan_sentence if lot_first else plan_sentence + "\n" + lot
+    plan = parse_plan("某县一宗住宅用地出让\n本报讯(记者 某某)" + body)
+    assert plan.stated_total_ha == D(186) and plan.structure_ha == {"住宅用地": D(42)} and not plan.townships
+    row = plan.ledger[plan.ledger["value"] == D("3.2460")].iloc[0]
+    assert row.role == "set_aside" and "地块" in row.reason
+
+
+def test_a_plan_sentence_that_mentions_sales_keeps_its_figures():
+    plan = parse_plan(HEAD + "今年计划供应国有建设用地186公顷,其中住宅用地42公顷,目前已成交3宗。")
+    assert plan.stated_total_ha == D(186) and plan.structure_ha == {"住宅用地": D(42)}
+
+
+def test_auction_news_quoting_a_plan_total_is_still_refused():
+    with pytest.raises(PlanParseError, match="auction"):
+        parse_plan("某县两宗宅地同日成交\n本报讯(记者 某某)梧桐街道地块出让面积3.2460公顷,起始价3.90亿元,经过42轮报价,"
+                   "由本地企业竞得,溢价率18.46%。\n根据《某县2025年度国有建设用地供应计划》,今年全县计划供应国有建设用地约186公顷。")
+
+
+@pytest.mark.parametrize("text", ["供应总量\n15.7公顷\n住宅用地\n12.5公顷\n商服用地\n3.2公顷",
+                                  "供应总量15.7公顷,其中住宅用地\n12.5公顷,商服用地\n3.2公顷。",
+                                  "供应总量15.7公顷,其中住宅用地:\n12.5公顷;商服用地:\n3.2公顷。"])
+def test_a_category_name_and_its_figure_on_separate_lines(text):
+    plan = parse_plan(HEAD + text)
+    assert plan.stated_total_ha == D("15.7") and plan.structure_ha == {"住宅用地": D("12.5"), "商服用地": D("3.2")}
+    assert len(plan.ledger) == 3
+
+
+def test_a_plan_of_a_citys_districts_says_nothing_of_its_counties():
+    plan = parse_plan("绍兴市区2023年度国有建设用地供应计划\n供应总量100公顷。越城区计划供应40公顷,柯桥区计划供应60公顷。")
+    assert plan.scope == "市区" and plan.county.level == "prefecture"
+    no_supply = {f.township for f in reconcile(plan) if f.kind == "no_supply"}
+    assert no_supply == {"上虞区"}
+
+
+def test_a_district_in_a_dateline_is_not_the_county_of_a_citys_part():
+    plan = parse_plan("城区供地计划公布\n潍城区自然资源局讯 近日,我市城区年度国有建设用地供应计划公布,"
+                      "城区年度国有建设用地供应总量控制100公顷,其中住宅用地40公顷。")
+    assert plan.county.name == "潍坊市" and plan.place == "潍坊市" and plan.scope == "城区"
+
+
+def test_an_execution_reports_figures_are_set_aside_as_done():
+    plan = parse_plan("2010年住房用地供应计划执行情况公布\n全国住房供地计划18.47万公顷,实际完成12.54万公顷。"
+                      "其中保障性住房用地完成计划的65.2%;棚改房用地1.47万公顷,完成计划的40.2%;其他住房用地2.96万公顷,完成计划的68.5%。")
+    assert plan.structure_ha == {"住宅用地": D(184700)} and plan.stated_total_ha is None
+    done = plan.ledger[plan.ledger["value"].isin([D("1.47"), D("2.96")])]
+    assert len(done) == 2 and set(done["role"]) == {"set_aside"} and done["reason"].str.contains("执行|已供应").all()
+
+
+def test_a_list_number_before_a_figure_is_not_its_integer_part():
+    plan = parse_plan(HEAD + "供应总量70公顷。\n1. 30公顷为住宅用地\n2. 40公顷为商服用地")
+    assert plan.stated_total_ha == D(70) and D("1.30") not in set(plan.ledger["value"])

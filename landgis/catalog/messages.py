@@ -362,8 +362,6 @@ MESSAGES: dict[str, str] = {
         "{folder}：{kind}有两个图层：{found} 和 {path}；请用 --constraint {kind}=文件 指定一个",
     "unknown QA engine {engine!r}; expected 'local' or 'dask'":
         "无法识别的核查引擎 {engine!r}；应为 'local' 或 'dask'",
-    "constraint layers (--constraint, --constraints) are not checked by the dask engine yet; use --engine local":
-        "dask 引擎暂不核查管控图层（--constraint、--constraints）；请使用 --engine local",
     "no plan of {label} ({code}) to check the parcels' quotas against: give its plan with --plan PATH (plan= in Python), or --no-plan (plan=False)":
         "没有{label}（{code}）的计划，无法核对地块的计划指标：请用 --plan 路径 给出计划（Python 中用 plan=），或用 --no-plan（plan=False）",
     "the township layer has no 'name' column":
@@ -481,10 +479,6 @@ MESSAGES: dict[str, str] = {
         "{where}：其行政区划代码属于{other}（{top}），不属于{county}（{code}）；请给出 --county {top}（Python 中 county=），或提供{county}的乡镇界线图层",
     "the township layer is of county {layer_code}, the parcels are checked in {label} ({code}); give --county {layer_code} (county= in Python) and that county's plan, or {name}'s township layer (--boundaries)":
         "乡镇界线图层属于县 {layer_code}，地块却在{label}（{code}）核查；请给出 --county {layer_code}（Python 中 county=）及该县的计划，或提供{name}的乡镇界线图层（--boundaries）",
-    "the plan's execution (--date-field, --method-field) is not computed by the dask engine yet; use --engine local":
-        "dask 引擎尚不计算计划执行情况（--date-field、--method-field）；请用 --engine local",
-    "{source}: the parcels have supply fields ({fields}), but the plan's execution is not computed by the dask engine yet; use --engine local":
-        "{source}：地块有供地字段（{fields}），但 dask 引擎尚不计算计划执行情况；请用 --engine local",
     # --- PostgreSQL/PostGIS: connecting, reading, writing (the server's own reason is a {reason} field)
     "statement timeout must be a number of seconds >= 0, got {seconds!r}":
         "语句超时应为不小于 0 的秒数，实为 {seconds!r}",
@@ -623,4 +617,6 @@ MESSAGES: dict[str, str] = {
         "其坐标像是{guess}；请用 --crs {epsg}",
     "its coordinates look like {guess}; pass --crs to override the .prj with {epsg}":
         "其坐标像是{guess}；请用 --crs {epsg} 取代 .prj",
+    "figures of land with no plan named (no 供应计划, 计划供应, 拟供应 …)":
+        "未提及任何计划的用地数字（文中没有“供应计划”“计划供应”“拟供应”等字样）",
 }

@@ -44,7 +44,7 @@ from landgis.plan.context import (
     SUBCATEGORY_WORDS,
     Context,
 )
-from landgis.plan.doctype import news_without_plan, not_a_plan, report_about
+from landgis.plan.doctype import news_without_plan, no_plan_named, not_a_plan, report_about
 from landgis.plan.ledger import Ledger, ledger_frame
 from landgis.plan.mentions import (
     FIGURE,
@@ -73,6 +73,9 @@ _JOINT = re.compile(rf"(?P<names>(?:[\u4e00-\u9fff]{{2,16}}[、和])+[\u4e00-\u9
                     rf"(?P<total>{NUM})\s*(?P<unit>{UNIT})\s*,?\s*分别为?:?"
                     rf"(?P<nums>(?:\s*{NUM}\s*(?:{UNIT})?\s*(?:[、,和及与]|(?=[;。)\s])|$))+)")
 _CLAUSES = re.compile(r"([;:]|,(?!(?<=\d,)\d{3}(?!\d)))")  # not the comma of 1,865.4
+# A clause about one parcel being sold (挂牌出让, 出让面积, 竞得, 底价成交 …): an auction lot, no figure of the plan
+_LOT = re.compile(r"成交|竞得|竞买|起始价|起拍价|底价|溢价|楼面价|摘牌|挂牌出让|拍卖出让|(?:地块|宗地)[^,;]{0,6}出让面积")
+_PLAN_CLAUSE = re.compile(r"计划|拟|供应|供地|安排")
 _THIS_YEAR = re.compile(r"本年度|本年|今年|当年|年内|计划年度|计划期")
 _OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
 
@@ -98,6 +101,7 @@ class _Assembler:
         text = fold(text)
         self.lines = text.split("\n")
         self.ctx = Context(self.lines, text, county)
+        self.county_given = county is not None
         self.ledger = Ledger()
         self.headings: list[str] = []
         self.subset: str | None = None  # a subset of the figures read (上述用地中，包括…项目), its parts follow
@@ -296,7 +300,8 @@ class _Assembler:
         st = self.ledger
         year = self.ctx.year
         active: set[int] = set()
-        done = wide = False
+        done = wide = planned = False
+        sold = _LOT.search(sentence)
         kept = []
         for k, clause in enumerate(_CLAUSES.split(sentence)):
             figs = find_mentions(clause)[0]
@@ -314,11 +319,18 @@ class _Assembler:
             elif scope and scope in clause:
                 wide = False
             other = (bool(active) and year is not None and year not in active) or (wide and bool(figs))
+            planned = planned or bool(_PLAN_CLAUSE.search(clause))
+            # 某地块出让面积3公顷,由某企业竞得: a lot, where no clause before it in the sentence speaks of the plan
+            lot = bool(figs) and bool(sold) and not planned
             if _DONE_SENTENCE.search(re.sub(r"\([^()]*\)", "", clause)):  # not a note in brackets
                 done = True  # 实际供应…，其中…: what was supplied, to the end of the sentence
             elif _THIS_YEAR.search(clause) or (year is not None and year in years and re.search(r"计划|安排|拟", clause)):
                 done = False
-            if _COMPARE.search(clause) or other or (done and figs):
+            if lot:
+                for fig in figs + [f for f, _ in find_mentions(clause)[1]]:
+                    st.set_aside(fig.value, fig.unit, "出让（成交）地块的面积，不是计划的数字", fig.label)
+                kept.append(re.sub(FIGURE, lambda mm: "#" * len(mm.group(0)), clause))
+            elif _COMPARE.search(clause) or other or (done and figs):
                 why = ("与其他年份比较" if _COMPARE.search(clause) else "已供应（实绩）数字" if done and not other
                        else f"全市数字，本计划范围为{scope}" if wide
                        else f"{'、'.join(map(str, sorted(active)))}年的数字")
@@ -487,8 +499,29 @@ class _Assembler:
         flush()
         return self._build()
 
+    def _place_and_county(self) -> tuple[str | None, County | None]:
+        """The plan's place and county; a district the text names in a plan of a city's part is no county.
+
+        潍坊市城区 / 镇江市区 plans name their districts (潍城区, 丹徒区) in the body or a dateline: where the
+        plan's scope is a part of a city (城区, 市区 …) and its own words do not name the district as its
+        place, the plan is the city's.
+        """
+        place, county = self.ctx.place, self.ctx.county
+        own = None if self.ctx.place_from_dateline else place  # 潍城区讯 …我市城区…计划: the dateline is no plan's word
+        if (self.county_given or county is None or county.level != "county" or not self.ctx.own_scope
+                or (own and (own in county.name or county.name in own))):
+            return place, county
+        city = _city_of(county)
+        if city is None or (own and own not in city.name and city.name not in own):
+            return place, county
+        return city.name, city
+
     def _build(self) -> Plan:
         st = self.ledger
+        unnamed = no_plan_named(self.lines)
+        if unnamed and (st.total is not None or st.structure or st.alloc or st.town_totals):
+            raise PlanParseError(message("{source}: not a land supply plan; the text looks like {other}. landgis reads a "
+                                         "county's 国有建设用地供应计划 (annual land supply plan)", source=self.source, other=unnamed))
         if st.total is None and not st.structure and not st.alloc and not st.town_totals:
             news = news_without_plan(self.lines)
             if news:
@@ -506,6 +539,7 @@ class _Assembler:
                         "with figures in 公顷, 亩 or 平方米", source=self.source, looked=looked, ign=ign)
             )
         unit = st.units.most_common(1)[0][0] if st.units else "公顷"
+        place, county = self._place_and_county()
 
         def ha(v: tuple[Decimal, str]) -> Decimal:
             return to_hectares(*v)
@@ -524,7 +558,7 @@ class _Assembler:
             if not (self.ctx.category(cat)) and cat not in self.ctx.unknown:
                 self.ctx.unknown.append(cat)
         return Plan(
-            place=self.ctx.place,
+            place=place,
             year=self.ctx.year,
             unit=unit,
             stated_total_ha=ha(st.total) if st.total else None,
@@ -548,9 +582,17 @@ class _Assembler:
             sub_items=tuple((sc, p, n, to_hectares(v, u)) for sc, p, n, v, u in st.sub_items),
             report=self.report,
             title=self.report[1] or None if self.report else None,
-            county=self.ctx.county,
+            county=county,
             read_scope=self.ctx.own_scope,  # 我市城区…计划, 市区…总量: the scope its text reads, when its title names none
         )
+
+
+def _city_of(county: County) -> County | None:
+    """The city (prefecture) a district belongs to, as a :class:`County` of level 'prefecture'."""
+    try:
+        return find_county(county.prefecture_code.ljust(6, "0"))
+    except InputError:
+        return None
 
 
 def parse_plan(source: str | Path, county: str | County | None = None) -> Plan:

@@ -43,7 +43,7 @@ _SUM_WORD = re.compile(r"(?:总|一)?共(?:计|约|为|达)*")  # …，共22公
 _TOTAL_WORDS = re.compile(r"总量|总规模|总面积|合计|总计|共计|小计|(?:全|本)(?:市|县|区|旗)|市区|县域|全域|全年|计划量")
 _IGNORE_WORDS = re.compile(
     r"季度|[0-9一二三四五六七八九十]+月|上半年|下半年|出让|划拨|租赁|作价|协议|招拍挂|新增|存量|储备|批而未供|"
-    r"闲置|征收|农用地|耕地|未利用地|增减挂钩|城乡|已供|实际|完成|年均|期间|规划期|十[一二三四五六]五"
+    r"闲置|增量|征收|农用地|耕地|未利用地|增减挂钩|城乡|已供|实际|完成|年均|期间|规划期|十[一二三四五六]五"
 )
 #: Why a figure of a split (季度, 出让, 存量 …) is not a category: the assembler keeps one method's or one
 #: period's (:mod:`landgis.plan.splits`) and sets the others aside with this reason.
@@ -51,7 +51,7 @@ SPLIT_REASON = "分季度/分方式/存量新增等拆分"
 _SUB_MARK = re.compile(r"^\s*(?:其中|含|包括|包含)")
 _PRIOR_SECTION = re.compile(r"上年|上一年|去年|执行情况|完成情况|实施情况|回顾|供应情况")
 _PRIOR_SENTENCE = re.compile(r"执行情况|上年度|上一年度|去年")  # unless the sentence names the plan year
-_DONE_SENTENCE = re.compile(r"实际供应|实际供地|已供应|已供地|完成率|已完成|累计供应")  # always past figures
+_DONE_SENTENCE = re.compile(r"实际供应|实际供地|已供应|已供地|完成率|已完成|累计供应|完成计划的|实际用地")  # always past figures
 _COMPARE = re.compile(r"(?:比|较|同比|环比).{0,16}?(?:增加|减少|增长|下降|多|少|持平)|上年|去年|上一年")
 _HEADING1 = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|第[一二三四五六七八九十]+[章部节])")
 _HEADING2 = re.compile(r"^\s*\(\s*[一二三四五六七八九十]+\s*\)")
@@ -61,7 +61,7 @@ _NO_SUPPLY = re.compile(
 )
 _FULL_CATEGORY = re.compile(rf"^[^{_HAN}]*?(?:全部|均|都|全|全数)(?:为|是|用于|属于|作为)([{_HAN}]{{2,16}})")
 _UNKNOWN_CAT = re.compile(rf"^([{_HAN}]{{2,12}}用地)$")
-_NOT_CATEGORY = re.compile(r"建设|新增|存量|国有|集体|出让|划拨|储备|供应|计划|农用|未利用|耕地|土地|全|本|总|合计|其余|"
+_NOT_CATEGORY = re.compile(r"建设|新增|增量|存量|国有|集体|出让|划拨|储备|供应|计划|农用|未利用|耕地|土地|全|本|总|合计|其余|"
                            r"其他建设|经营性|公益性|民生保障|民生项目|项目|重点|供地|拟供|收储|闲置|批而未供")
 
 # Parts of a city that are no registry county: 市本级, 市区 … (a scope of their own, or an area of a 全市 plan)
@@ -77,6 +77,9 @@ _PLAN_WORDS = re.compile(r"供应|供地|计划|安排|出让")
 # A plan's own category names (深圳 产业用地, 民生设施用地) and the standard class each falls in, where one does
 PLAN_OWN_CATEGORIES = {"产业用地": "工矿仓储用地", "民生设施用地": None}
 
+_NATIONAL_PLAN = re.compile(rf"全国[{_HAN}]{{0,12}}?计划")
+# 住房供地计划调整为…, 住房用地计划总量为…: the figure of a housing plan, whatever verb follows
+_HOUSING_PLAN = re.compile(r"住房(?:用地)?(?:供地|供应)?计划")
 _COUNTED_ELSEWHERE = re.compile(r"^[^;。]*?(?:已|均已)(?:分别)?(?:计入|包含在|含在|列入)")
 
 # Groupings of categories: stated subtotals, never categories and never counted twice.
@@ -103,12 +106,16 @@ class Context:
     def __init__(self, lines: list[str], text: str, county: County | None = None):
         self.place, self.year = self._title(lines, text)
         dated = None
-        if self.place is None:  # a news item whose body names no place: its dateline does (醴陵市自然资源局讯)
+        # a news item whose body names no place: its dateline does (醴陵市自然资源局讯), unless the plan is the
+        # nation's (新华社北京5月15日电 … 全国住房用地供应计划: 北京 is where the wire was filed)
+        if self.place is None and not _NATIONAL_PLAN.search(text):
             dated = dateline_place(lines)
             self.place = self._clean_place(dated) if dated and re.search(r"[市县区旗盟]$", dated) else dated
         # the county the caller names, else the one the text names (None when it names none or an ambiguous one);
         # a dateline's short name (长沙) is a city's, not a county name to look up
         bare = dated is not None and self.place == dated and not re.search(r"[市县区旗盟]$", dated)
+        #: Whether the place is a news dateline's (where the item was filed), not the plan's own words.
+        self.place_from_dateline = dated is not None
         self.county = county if county is not None else county_of_plan_text(text, None if bare else self.place,
                                                                              strict=False)
         self.registry = self.county.registry if self.county is not None else None
@@ -121,7 +128,9 @@ class Context:
         # areas the text names by a short name: 绵阳高新技术产业开发区（以下简称高新区）
         self.short_names = set(re.findall(rf"(?:以下简称|简称)[\s“\"']*([{_HAN}]{{2,8}})", text))
         #: The scope of the plan's total once it is read: a 市区/市本级 word, or "全" (the whole place).
-        self.total_scope: str | None = None
+        #: A title naming the whole (宁波全市…计划) fixes it before any total: 市区 figures are then an area.
+        whole = re.search(r"全(?:市|县|区|旗)", title.split("计划")[0])
+        self.total_scope: str | None = "全" if whole and self.scope is None else None
         #: Names of a plan's own category system (产业用地 …) the text uses as categories: never given members.
         self.plan_own = {name for name in PLAN_OWN_CATEGORIES if name in text
                          and not re.search(name + r"[^。;\n]{0,24}?(?:包括|包含|含|其中|\()[^。;\n]{0,8}?(?:工矿|工业|仓储|用地)", text)
@@ -164,8 +173,11 @@ class Context:
         # 自然资源和规划局关于公布实施天门市 → 天门市: the place follows the last function word of a heading
         place = re.split(r"关于|印发|发布|公布|下达|实施|转发|通知|编制|做好", place)[-1]
         place = re.sub(r"^(?:了|本|全|我)+", "", place)
+        if len(place) < 2:
+            return None  # 我市, 本县: the text's own place, unnamed
         if re.search(r"计划|供应|日前|获|批准|公布|年", place):
             return None  # 年全市住房用地供应计划日前获市: words of a sentence, not a place
+        place = re.sub(r"(?<=[市县区旗])全[市县区旗]$", "", place)  # 某市全市 → 某市
         place = re.sub(r"全(?=[市县区旗]$)", "", place)  # 宁波全市 → 宁波市
         # 绵阳市市区, 赣州市中心城区: the plan covers part of the city; the place is the city
         scope = re.match(rf"^([{_HAN}]{{2,12}}?(?:市|县|区|旗))(?:中心城区|主城区|城区|市区|市辖区|市本级|城市规划区|规划区|各区)$", place)
@@ -413,7 +425,8 @@ class Context:
                 return
         for lab in cands:
             cat = self.classify_category(lab)
-            if cat is None and re.sub(rf"{_TAIL_TOKENS}*$", "", lab).endswith("住房"):
+            if cat is None and (re.sub(rf"{_TAIL_TOKENS}*$", "", lab).endswith("住房")
+                                or _HOUSING_PLAN.search(lab)):
                 cat = self.category("住宅用地")  # 住房供应计划为1237公顷: a housing plan's figure is 住宅用地
             if cat:
                 fig.kind, fig.name = "category", cat[0]

@@ -15,7 +15,7 @@ import re
 
 from landgis.catalog import Message, message
 
-__all__ = ["not_a_plan", "report_about", "plan_title_in", "dateline_place"]
+__all__ = ["not_a_plan", "no_plan_named", "report_about", "plan_title_in", "dateline_place"]
 
 _PLAN_TITLE = re.compile(r"(?:19|20)\d{2}\s*年.{0,24}?(?:供应|供地)计划|(?:供应|供地)计划\s*\(?\s*(?:19|20)\d{2}")
 _NOT_TITLE = re.compile(r"成交|竞得|完成|执行情况|进度|拍出|摘牌")  # a headline about a plan, not its title
@@ -27,6 +27,9 @@ _OTHER_TITLES = (
                 r"出让公告|挂牌公告|拍卖公告|出让(?:结果|成交)")),
     ("a 供地情况 report (land supplied in past years)", re.compile(r"供应情况(?:公告|报告|通报)|供地情况(?:公告|报告|通报)")),
 )
+# Words by which a text says its figures are a plan's (供应计划, 计划供应, 拟供应 …): a text with area
+# figures but none of these words (statistics of land already supplied) carries no figure of a plan.
+_PLAN_NAMED = re.compile(r"(?:供应|供地|出让|用地)计划|计划(?:供应|供地|安排|出让)|拟(?:供应|供地|安排|出让)")
 # Marks of a news item, a repost or a Q&A page around the plan's words.
 _NEWS = re.compile(r"本报讯|记者|通讯员|新华社|据.{0,6}报道|责任编辑|责编|编辑[:：]|来源[:：]|稿源|原标题|"
                    r"转载|[0-9]{1,2}月[0-9]{1,2}日(?:电|讯)|网讯|^\s*问[:：]|^\s*答[:：]", re.M)
@@ -91,6 +94,26 @@ def not_a_plan(lines: list[str]) -> Message | None:
     return None
 
 
+def no_plan_named(lines: list[str]) -> Message | None:
+    """Why figures read from a text are no plan's when the text never names a plan (else None).
+
+    Statistics of land already supplied (前三季度…住宅用地供应9.17万公顷) read like a plan's figures;
+    only the words 供应计划, 计划供应, 拟供应 … make them a plan's.
+
+    Examples
+    --------
+    >>> str(no_plan_named(["前三季度土地供应", "全市住宅用地供应835公顷。"]))
+    "figures of land with no plan named (no 供应计划, 计划供应, 拟供应 …): its title is '前三季度土地供应'"
+    >>> no_plan_named(["某县2026年度国有建设用地供应计划", "住宅用地3公顷。"]) is None
+    True
+    """
+    if _PLAN_NAMED.search("\n".join(lines)):
+        return None
+    return news_without_plan(lines) or message(
+        "{what}: its title is '{title}'", title=_title(lines)[:60],
+        what=message("figures of land with no plan named (no 供应计划, 计划供应, 拟供应 …)"))
+
+
 def report_about(lines: list[str]) -> tuple[str, str] | None:
     """``(evidence, plan title or '')`` when the text is a report about a plan (news, repost, Q&A), else None.
 
@@ -131,6 +154,10 @@ _DATELINES = (
 )
 
 
+# A media name (中国江苏网, 扬子晚报, 新华社): where the item was published, not a place
+_MEDIA = re.compile(r"(?:网|报|台|社|在线|新闻|客户端|频道)$")
+
+
 def dateline_place(lines: list[str]) -> str | None:
     """The place a news item's dateline names (醴陵市自然资源局讯 → 醴陵市; 新华网长沙3月5日电 → 长沙), else None.
 
@@ -145,10 +172,12 @@ def dateline_place(lines: list[str]) -> str | None:
     ('长沙', '醴陵')
     >>> dateline_place(["本报讯(记者 王明)昨日，市公共资源交易中心…"]) is None
     True
+    >>> dateline_place(["中国江苏网5月4日讯 记者昨日获悉…"]) is None
+    True
     """
     for line in lines[:10]:
         for pattern in _DATELINES:
             m = pattern.search(line)
-            if m and not re.search(r"本|我|全|记者|通讯员", m.group(1)):
+            if m and not re.search(r"本|我|全|记者|通讯员", m.group(1)) and not _MEDIA.search(m.group(1)):
                 return m.group(1)
     return None

@@ -36,8 +36,17 @@ _SPLIT_NUMBER = re.compile(r"(\d\.)[ \t\u3000]*\n([ \t\u3000]*)(\d+)(?=" + _AREA
 # 98.60公\n顷: a PDF line break inside a unit; the unit's end goes up to its start (when the two make a unit)
 _SPLIT_INSIDE_UNIT = re.compile(r"(\d[ \t\u3000]*)(万平方|万平|平方公|平方千|万公|平方|万|公|平)[ \t\u3000]*\n([ \t\u3000]*)"
                                 r"(方米|平方米|平米|公顷|公頃|亩|畝|方公里|公里|千米|米|里|顷|頃)")
+# 住宅用地\n12.5公顷 (PDF text, a table cell per line): a category or total word ending a line and a figure
+# opening the next are one phrase; the figure goes up to its name (lines kept)
+_SPLIT_LABEL = re.compile(r"((?:用地|总量|总规模|总面积|合计|小计|共计|供应量|计划量)[ \t\u3000]*:?)[ \t\u3000]*\n"
+                          r"([ \t\u3000]*)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?" + _AREA_UNIT + ")")
 _UNITS = set(_AREA_UNIT.removeprefix(r"\s*(?:").removesuffix(")").split("|"))
 _STRAY_SPACE = re.compile(r"(\d\.\d+)[ \u3000]+(\d+)(?=" + _AREA_UNIT + ")")
+# 15 .93万公顷 / 为15. 93公顷: a space at the decimal point (not "1. 30公顷", a list number opening a line)
+_SPACE_AT_POINT = re.compile(r"(\d)[ \u3000]+\.[ \u3000]*(\d+)(?=" + _AREA_UNIT + ")|"
+                             r"(?<=[^\s\d])(\d+)\.[ \u3000]+(\d+)(?=" + _AREA_UNIT + ")")
+# 全 国 住 房 用 地 供 应 计 划: a letter-spaced label (four or more characters, one space apart)
+_SPACED_HAN = re.compile(r"(?:[\u3400-\u4dbf\u4e00-\u9fff] ){3,}[\u3400-\u4dbf\u4e00-\u9fff]")
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")",
                            "[": "(", "]": ")", "\u00a0": " ", "\u200b": ""})
 
@@ -242,6 +251,10 @@ def fold(text: str) -> str:
     --------
     >>> fold("住宅用地：２９．３公顷【二〇二六年】")
     '住宅用地:29.3公顷(2026年)'
+    >>> fold("住宅用地\\n12.5公顷,商服用地:\\n3公顷")
+    '住宅用地12.5公顷\\n,商服用地:3公顷\\n'
+    >>> fold("计 划 总 量 为15 .93万公顷")
+    '计划总量为15.93万公顷'
     """
     text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = to_simplified(text)
@@ -251,6 +264,9 @@ def fold(text: str) -> str:
     text = _SPLIT_NUMBER.sub(r"\1\3\n\2", text)  # a number split after its decimal point (lines kept)
     text = _SPLIT_INSIDE_UNIT.sub(_join_unit, text)  # a unit split in two (lines kept)
     text = _SPLIT_UNIT.sub(r"\1\3\n\2", text)  # a figure split from its unit by a line break (lines kept)
+    text = _SPLIT_LABEL.sub(r"\1\3\n\2", text)  # a name and its figure on two lines (lines kept)
+    text = _SPACE_AT_POINT.sub(lambda m: f"{m.group(1) or m.group(3)}.{m.group(2) or m.group(4)}", text)
+    text = _SPACED_HAN.sub(lambda m: m.group(0).replace(" ", ""), text)  # 全 国 住 房: letter-spaced words
     return _STRAY_SPACE.sub(r"\1\2", text)  # 16.40 85公顷: a space inside a number
 
 

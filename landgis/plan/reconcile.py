@@ -262,13 +262,17 @@ def _townships(plan: Plan, townships: list[str] | None) -> list[Finding]:
 
     无供应 is said only where the plan gives a breakdown by township or district and this one is not in
     it, and the text gives it no figure that could not be placed; a plan with no breakdown gets one
-    note saying so.
+    note saying so. A plan of a city's part (市区, 各区) says nothing of the city's counties.
     """
     out = []
     reg = plan.county.registry if plan.county is not None else None
     county = reg.county_name if reg else (plan.place or "本县（市）")
     if townships is None and reg is not None:
         townships = reg.names
+    if townships and plan.scope and plan.county is not None and plan.county.level == "prefecture":
+        # a plan of a city's 市区 / 各区 / 城区 covers districts: its counties and county-level cities are
+        # outside the plan, not places without supply
+        townships = [t for t in townships if t.endswith("区")]
     receiving = set(plan.townships)
     reported: list[str] = []
     named = _named_unplaced(plan, townships, reg)
