@@ -252,7 +252,7 @@ def _add_qa(sub: argparse._SubParsersAction) -> None:
     p.add_argument("parcels", metavar="PARCELS",
                    help="GeoPackage, Shapefile, GeoJSON, GeoParquet, CSV/XLSX with coordinate columns, "
                         "or postgresql://… (with --layer or --sql)")
-    p.add_argument("--plan", metavar="PATH", help="land supply plan (.txt/.docx/.pdf; default: the seed plan, "
+    p.add_argument("--plan", metavar="PATH", help="land supply plan (.txt/.docx/.pdf/.html/.xlsx; default: the seed plan, "
                    "for its county only: with --county of another county give that county's plan)")
     p.add_argument("--no-plan", action="store_true", help="skip the quota reconciliation")
     p.add_argument("--out", metavar="DIR", default="qa",
@@ -445,7 +445,7 @@ def _add_atlas(sub: argparse._SubParsersAction) -> None:
                     "(index.html) and a manifest. With no argument: the seed plan's atlas into maps/.",
     )
     p.add_argument("plan", nargs="?", metavar="PLAN",
-                   help="plan file (.txt, .docx, .pdf); default: the shipped seed plan")
+                   help="plan file (.txt, .docx, .pdf, .html, .xlsx); default: the shipped seed plan")
     add_boundary_options(p)
     p.add_argument("--parcels", metavar="PATH", help="parcels to check (GeoPackage, Shapefile, GeoJSON, CSV/XLSX, "
                    "or postgresql://… with --parcel-layer SCHEMA.TABLE)")

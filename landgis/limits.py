@@ -18,8 +18,8 @@ name                default           what it bounds
 ``html_nesting``    255               element nesting of a plan's web page (at most 2,048: libxml2's)
 ``html_colspan``    100               ``colspan`` of one table cell (larger is an error)
 ``html_rowspan``    1,000             ``rowspan`` of one table cell (larger is an error)
-``cells``           200,000           table cells after spans are repeated, per plan (.html, .docx)
-``text_chars``      20,000,000        characters of a plan's text (.txt, .docx, .pdf, .html)
+``cells``           200,000           table cells after spans are repeated, per plan (.html, .docx, .xlsx)
+``text_chars``      20,000,000        characters of a plan's text (.txt, .docx, .pdf, .html, .xlsx)
 ``pdf_pages``       2,000             pages of a plan's PDF
 ``unzipped_bytes``  4 GiB             uncompressed size of a zip (.docx, .xlsx, zipped shapefile)
 ``zip_ratio``       200               uncompressed/compressed size of a zip entry over 16 MiB
