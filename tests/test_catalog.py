@@ -292,6 +292,7 @@ def test_parse_errors_in_english(parse_runs):
     assert "argument --out: expected one argument" in said[("map", "--out")]
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_help_still_works():
     proc = _run(["map", "--help"], Path.cwd())
     assert proc.returncode == 0 and "--dpi" in proc.stdout and proc.stderr == ""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import docx
 import openpyxl
+import pytest
 
 from landgis.plan import parse_plan
 
@@ -121,6 +122,7 @@ def test_methods_of_one_category_are_no_split_of_the_plan():
     _balanced(plan)
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_plan_json_of_a_workbook(tmp_path):
     book = openpyxl.Workbook()
     for line in HEAD:

@@ -57,6 +57,7 @@ def test_a_table_of_townships_in_a_workbook(tmp_path):
     assert plan.stated_total_ha == 20 and plan.township_totals_ha == {"连州镇": 12, "龙坪镇": 8}
 
 
+@pytest.mark.slow  # runs the landgis command in a new process
 def test_damaged_workbook_is_one_line(tmp_path):
     path = tmp_path / "bad.xlsx"
     path.write_bytes(b"not a zip at all")
