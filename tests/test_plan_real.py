@@ -366,6 +366,13 @@ def test_figures_of_a_text_that_names_no_plan_are_refused_in_one_line(text):
     assert "\n" not in str(exc.value)
 
 
+@pytest.mark.parametrize("title", ["某市国有建设用地供应年度计划", "某市住宅用地供应三年滚动计划(2026-2028年)",
+                                   "某县2026年度国有建设用地供应安排"])
+def test_a_plan_named_by_its_yearly_rolling_or_arrangement_title_is_read(title):
+    plan = parse_plan(title + "\n住宅用地30公顷,商服用地12公顷。")
+    assert plan.structure_ha == {"住宅用地": D(30), "商服用地": D(12)}
+
+
 def test_a_news_item_naming_no_plan_is_refused_as_news():
     with pytest.raises(PlanParseError, match="news article.*no figure of a land supply plan"):
         parse_plan("前三季度住宅用地供应增加\n记者获悉,前三季度全市住宅用地供应835公顷。\n(责任编辑: 某某)")

@@ -29,7 +29,9 @@ _OTHER_TITLES = (
 )
 # Words by which a text says its figures are a plan's (供应计划, 计划供应, 拟供应 …): a text with area
 # figures but none of these words (statistics of land already supplied) carries no figure of a plan.
-_PLAN_NAMED = re.compile(r"(?:供应|供地|出让|用地)计划|计划(?:供应|供地|安排|出让)|拟(?:供应|供地|安排|出让)")
+# 供应年度计划 and 供应三年滚动计划 name a plan too, and so does a 供应安排 (分类供应安排, 各镇供应安排).
+_PLAN_NAMED = re.compile(r"(?:供应|供地)[^,，。.;；:：\n]{0,4}?计划|(?:出让|用地)计划|(?:供应|供地)安排"
+                         r"|计划(?:供应|供地|安排|出让)|拟(?:供应|供地|安排|出让)")
 # Marks of a news item, a repost or a Q&A page around the plan's words.
 _NEWS = re.compile(r"本报讯|记者|通讯员|新华社|据.{0,6}报道|责任编辑|责编|编辑[:：]|来源[:：]|稿源|原标题|"
                    r"转载|[0-9]{1,2}月[0-9]{1,2}日(?:电|讯)|网讯|^\s*问[:：]|^\s*答[:：]", re.M)
@@ -105,6 +107,8 @@ def no_plan_named(lines: list[str]) -> Message | None:
     >>> str(no_plan_named(["前三季度土地供应", "全市住宅用地供应835公顷。"]))
     "figures of land with no plan named (no 供应计划, 计划供应, 拟供应 …): its title is '前三季度土地供应'"
     >>> no_plan_named(["某县2026年度国有建设用地供应计划", "住宅用地3公顷。"]) is None
+    True
+    >>> no_plan_named(["某市国有建设用地供应年度计划", "住宅用地3公顷。"]) is None
     True
     """
     if _PLAN_NAMED.search("\n".join(lines)):
