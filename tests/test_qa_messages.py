@@ -164,3 +164,77 @@ def test_the_reports_qa_section_names_kinds_and_words_findings_in_english(faulty
     for kind in ("invalid_geometry", "duplicate_id", "overlaps_parcel", "outside_county"):
         assert f">{KIND_LABELS_EN[kind]}<" in page, kind
     assert "invalid geometry: self-intersection (" in page and "几何无效" not in page and "编号" not in page
+
+
+# --- overlap and constraint sentences follow --unit, in Chinese and English ---------------------------
+def _messages(result, folder, lang: str, unit: str) -> list[tuple[str, dict, str]]:
+    """(kind, recorded numbers, sentence as written) of every finding, as findings.csv words them."""
+    write_qa(result, folder, lang=lang, unit=unit)
+    rows = _rows(folder)
+    return [(rec.kind, json.loads(rec.figures or "{}"), r["说明" if lang == "zh" else "message"])
+            for r, rec in zip(rows, result.findings.reset_index(drop=True).itertuples())]
+
+
+def _no_hectares(words: str) -> bool:
+    return "公顷" not in words and not re.search(r"\d ha\b", words)
+
+
+def test_parcel_overlaps_are_said_in_mu(faulty, towns, plan, tmp_path):
+    result = qa(faulty[0], towns, plan)
+    for lang in ("zh", "en"):
+        said = [(f, m) for k, f, m in _messages(result, tmp_path / lang, lang, "mu") if k == "overlaps_parcel"]
+        assert len(said) >= 4, said  # P4/P5 in part, P6 inside P4 (both ways), P7 on P4
+        for figs, words in said:
+            m2 = figs["overlap_m2"]
+            area = (f"{m2:,.1f} 平方米（{m2 / 1e4 * 15:,.2f} 亩）" if lang == "zh"
+                    else f"{m2:,.1f} m² ({m2 / 1e4 * 15:,.2f} mu)")
+            assert area in words and _no_hectares(words), words
+        # P4 and P5 are squares of 150 m sharing a corner of 50 × 50 m (Gauss-Krüger metres, scale ~1.0003)
+        part = next(f for f, m in said if f.get("relation") == "partial" and f["other"] == "P5")
+        assert abs(part["overlap_m2"] - 2500) < 2500 * 0.002
+        lead = "与地块 P5 部分重叠：重叠 " if lang == "zh" else "overlaps parcel P5 in part: overlap "
+        assert any(m.startswith(lead) for _, m in said), said
+
+
+def test_many_overlaps_in_one_sentence_in_mu(towns, plan, tmp_path):
+    seat = towns.to_crs(4526).set_index("name").geometry["连州镇"].representative_point()
+    x, y = seat.x + 2000, seat.y - 2000
+    import shapely
+
+    boxes = [shapely.box(x, y, x + 400, y + 400)] + [shapely.box(x + 30 * k, y, x + 30 * k + 20, y + 20)
+                                                      for k in range(12)]  # 12 plots of 20 m on the big one
+    frame = gpd.GeoDataFrame({"地块编号": ["BIG"] + [f"A{k:02d}" for k in range(12)], "所属乡镇": "连州镇",
+                              "用地类型": "住宅用地"}, geometry=boxes, crs=4526)
+    path = tmp_path / "many.gpkg"
+    frame.to_file(path, engine="pyogrio")
+    result = qa(path, towns, plan)
+    for lang in ("zh", "en"):
+        big = [(f, m) for k, f, m in _messages(result, tmp_path / lang, lang, "mu")
+               if k == "overlaps_parcel" and "group_size" in f]
+        assert len(big) == 1, big
+        figs, words = big[0]
+        assert figs["group_size"] == 12 and abs(figs["overlap_m2"] - 12 * 400) < 12 * 400 * 0.002
+        mu = f"{figs['overlap_m2'] / 1e4 * 15:,.2f}"
+        if lang == "zh":
+            assert words == (f"与 12 个地块重叠（A00、A01、A02、A03、A04等；名单见 finding_groups.csv），"
+                             f"重叠合计 {figs['overlap_m2']:,.1f} 平方米（{mu} 亩）"), words
+        else:
+            assert words == f"overlaps 12 parcels (all are listed in finding_groups.csv), " \
+                            f"{figs['overlap_m2']:,.1f} m² ({mu} mu) in all", words
+
+
+def test_constraint_sentences_in_mu_in_english(result, tmp_path):
+    said = _messages(result, tmp_path, "en", "mu")
+    seen = set()
+    for kind, figs, words in said:
+        if kind == "constraint_overlap":
+            mu = f"{figs['overlap_m2'] / 1e4 * 15:,.2f}"
+            assert words.startswith(f"overlaps {figs['constraint']} by {mu} mu ("), words
+        elif kind == "outside_constraint":
+            mu = f"{figs['outside_m2'] / 1e4 * 15:,.2f}"
+            assert words.startswith(f"{mu} mu lies outside {figs['constraint']} ("), words
+        else:
+            continue
+        seen.add(kind)
+        assert _no_hectares(words) and f"{figs.get('share', figs.get('share_outside')) * 100:.1f}% of the parcel" in words
+    assert seen == {"constraint_overlap", "outside_constraint"}
