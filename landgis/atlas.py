@@ -258,7 +258,7 @@ def _check_parcels(run: _Run, parcels, parcel_options: dict | None, work: Path) 
     """QA of the parcels against the townships and the plan, written to ``qa/`` with its map."""
     result = qa(parcels, run.towns, run.plan, county=run.county, **(parcel_options or {}))
     write_qa(result, work / "qa", lang=run.lang, unit=run.unit)
-    write_qa_map(result, work / "qa" / "qa_map.html")
+    write_qa_map(result, work / "qa" / "qa_map.html", lang=run.lang, unit=run.unit)
     if result.execution is not None:
         chart = execution_chart(result.execution, title=plan_name(run.plan) or "", unit=run.unit, lang=run.lang)
         save_figure(chart, work / EXECUTION_CHART, dpi=200)

@@ -392,7 +392,7 @@ def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, p
             if args.engine == "dask":
                 result.parcels = result.parcels.compute().sort_values("qa_row", ignore_index=True)
                 result.findings = result.findings.compute()
-            written.append(write_qa_map(result, work / "qa_map.html"))
+            written.append(write_qa_map(result, work / "qa_map.html", lang=args.lang, unit=args.unit))
     (work / _QA_MARK).write_text(f"landgis {__version__} qa\n", encoding="utf-8")
     return result, [Path(p).relative_to(work) for p in written]
 

@@ -140,9 +140,15 @@ def test_atlas_with_parcels_adds_the_qa(tmp_path):
 
 def test_cli_atlas_english_in_mu(tmp_path, capsys):
     out = tmp_path / "en"
-    assert main(["atlas", "--out", str(out), "--lang", "en", "--unit", "mu", "--format", "png"]) == 0
+    parcels = tmp_path / "地块.csv"
+    parcels.write_text("地块编号,所属乡镇,用地类型,面积（公顷）,经度,纬度\n"
+                       "LZ-002,连州,商服用地,1.0,112.38667,24.91722\n", encoding="utf-8")  # lies in 保安镇
+    assert main(["atlas", "--out", str(out), "--lang", "en", "--unit", "mu", "--format", "png",
+                 "--parcels", str(parcels)]) == 0
+    qa_map = (out / "qa" / "qa_map.html").read_text("utf-8")  # the QA map in the run's language too
+    assert '"Worst finding"' in qa_map and "declared in" in qa_map
     printed = capsys.readouterr().out
-    assert "[1/6]" in printed and str((out / "index.html").resolve()) in printed
+    assert "[1/7]" in printed and str((out / "index.html").resolve()) in printed  # 7 steps: the parcels too
     html = (out / "index.html").read_text("utf-8")
     assert "Land supply plan atlas" in html and "mu" in html
     # 158.1793169 ha × 15 = 2372.6897535 亩: tables to 0.01 亩, cards to 0.1 亩 (units.PRECISION)

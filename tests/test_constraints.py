@@ -139,6 +139,26 @@ def test_cli_writes_constraint_tables(site, tmp_path):
     assert "与永久基本农田重叠" in findings
 
 
+def test_constraints_named_one_by_one_give_the_folders_results(site, tmp_path):
+    """``--constraint NAME=FILE`` three times, one layer a GeoPackage: the same tables as ``--constraints FOLDER``."""
+    from landgis.cli import main
+
+    gpd.read_file(site["folder"] / "STBHHX.shp", encoding="GBK").to_file(tmp_path / "STBHHX.gpkg", engine="pyogrio")
+    common = ["qa", str(site["parcels"]), "--no-plan", "--county", "441882", "--no-map", "--quiet"]
+    named = ["--constraint", f"永久基本农田={site['folder'] / 'YJJBNT.shp'}",
+             "--constraint", f"生态保护红线={tmp_path / 'STBHHX.gpkg'}",
+             "--constraint", f"城镇开发边界={site['folder'] / 'CZKFBJ.shp'}"]
+    assert main([*common, *named, "--out", str(tmp_path / "named")]) in (0, 1)
+    assert main([*common, "--constraints", str(site["folder"]), "--out", str(tmp_path / "folder")]) in (0, 1)
+    for name in ("constraints.csv", "constraints_by_township.csv", "findings.csv"):  # layers in the order named
+        got = (tmp_path / "named" / name).read_text(encoding="utf-8-sig").splitlines()
+        want = (tmp_path / "folder" / name).read_text(encoding="utf-8-sig").splitlines()
+        assert got[0] == want[0] and sorted(got) == sorted(want) and len(got) > 1, name
+    with open(tmp_path / "named" / "constraints_by_township.csv", encoding="utf-8-sig") as fh:
+        layers = {r["管控图层"] for r in csv.DictReader(fh)}
+    assert layers == {"永久基本农田", "生态保护红线", "城镇开发边界"}
+
+
 @pytest.mark.slow  # runs the landgis command in 3 new processes
 def test_bad_constraint_arguments_exit_2(site, tmp_path):
     for extra in (["--constraint", "永久基本农田"], ["--constraint", f"永久基本农田={tmp_path / 'none.shp'}"],

@@ -65,4 +65,19 @@ FINDINGS: dict[str, dict[str, str] | str] = {
     'geos.Ring is not closed': {"zh": '环未闭合', "en": 'ring not closed'},
     'geos.Repeated Point': {"zh": '重复点', "en": 'repeated point'},
     'geos.Topology Validation Error': {"zh": '拓扑错误', "en": 'topology validation error'},
+    # --- The QA map (render/qa_map.py): its title, layers, legend, popups and footnotes
+    'qa.map.title': {"zh": '地块质检', "en": 'Parcel QA'},
+    'qa.map.title_of': {"zh": '地块质检：{name}', "en": 'Parcel QA: {name}'},
+    'qa.map.declared': {"zh": '申报乡镇', "en": 'Declared township'},
+    'qa.map.found': {"zh": '所在乡镇', "en": 'Lies in'},
+    'qa.map.category': 'report.category',
+    'qa.map.townships': {"zh": '乡镇', "en": 'Townships'},
+    'qa.map.labels': 'web.labels',
+    'qa.map.parcels': {"zh": '地块', "en": 'Parcels'},
+    'qa.map.legend': {"zh": '最严重问题', "en": 'Worst finding'},
+    'qa.map.legend_item': {"zh": '{label}（{n} 宗）', "en": '{label} ({n})'},
+    'qa.map.no_geometry': {"zh": '{n} 宗地块无可用几何（缺失、为空或坐标不在中国境内），未上图，详见 findings.csv', "en": '{n} parcels have no usable geometry (missing, empty or outside China) and are not drawn; see findings.csv'},
+    'qa.map.hidden': {"zh": '另有 {n} 宗地块（问题最轻者）未上图，详见 parcels.gpkg', "en": '{n} more parcels (those with the least serious findings) are not drawn; see parcels.gpkg'},
+    'qa.map.quota': {"zh": '指标超出 {n} 项，详见 quota.csv', "en": '{n} quota cells over the plan; see quota.csv'},
+    'qa.map.boundaries': 'word.boundary_source',  # 乡镇界线：{v}
 }

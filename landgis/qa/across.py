@@ -162,11 +162,12 @@ def group_overlaps(fdf: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         f = figs.loc[grp.index].sort_values("other_row", kind="stable")
         n, total = len(f), float(f["overlap_m2"].sum())
         group = f"overlaps_parcel:{int(row) + 1}"
-        shown = "、".join(map(str, f["other"].head(_SHOWN)))
+        named = [str(o) for o in f["other"].head(_SHOWN)]
+        shown = "、".join(named)
         finding(new, int(row), grp["parcel_id"].iloc[0], "overlaps_parcel",
                 f"与 {n} 个地块重叠（{shown}等；名单见 finding_groups.csv），重叠合计 {total:,.1f} 平方米"
                 f"（{fmt_ha(total / 1e4)}）", group=group, group_size=n, overlap_m2=total,
-                other_row=int(f["other_row"].iloc[0]))
+                other_row=int(f["other_row"].iloc[0]), shown=named)  # named: re-worded in another unit
         members.append(pd.DataFrame({"group": group, "kind": "overlaps_parcel", "group_size": np.int64(n),
                                      "row": (f["other_row"].to_numpy(dtype=np.int64) - 1),
                                      "parcel_id": f["other"].astype(str).to_numpy()}))

@@ -23,7 +23,7 @@ __all__ = ["message", "MESSAGES"]
 MESSAGES: dict[str, dict[str, str]] = {lang: table("qa.finding", lang) for lang in LANGS}
 #: The kinds whose sentence holds an area or a count: re-worded for another unit in Chinese too.
 _IN_UNITS = ("area_mismatch", "implausible_area", "quota_over", "quota_under", "category_not_in_plan",
-             "constraint_overlap", "outside_constraint")
+             "constraint_overlap", "outside_constraint", "overlaps_parcel")
 #: A share of a parcel below this is digitising noise, not a straddle (as :mod:`landgis.qa.checks` says).
 _STRADDLE_SHARE = 0.001
 
@@ -60,6 +60,9 @@ def message(kind: str, figures: str | dict | None, recorded: str, *, township=No
     '填报面积 30.00 亩 与图形面积 22.50 亩 相差 33.3%（容差 5.0%）'
     >>> message("area_mismatch", figs, "…", lang="en")
     'stated area 2.0000 ha differs from the drawn area 1.5000 ha by 33.3% (tolerance 5.0%)'
+    >>> pair = {"overlap_m2": 1500.0, "relation": "partial", "other": "P2", "share": 0.3, "other_share": 0.1}
+    >>> message("overlaps_parcel", pair, "…", unit="mu")
+    '与地块 P2 部分重叠：重叠 1,500.0 平方米（2.25 亩），占本地块 30.0%、占对方 10.0%'
     >>> message("missing_township", None, "未填写所属乡镇", unit="mu")
     '未填写所属乡镇'
     >>> message("invalid_geometry", {"reason": "Self-intersection[650955.6312 2743662.4088]"}, "…", lang="en")
@@ -138,9 +141,9 @@ def _values(kind: str, f: dict, unit: str, lang: str, **given) -> dict | None:
         m2 = float(f["overlap_m2"])
         values["area"] = words["overlap_area"].format(m2=f"{m2:,.1f}", area=_area(m2 / 10_000, unit, lang))
         if "relation" not in f:  # one finding for a parcel overlapping many (its list in finding_groups.csv)
-            if lang == "zh":  # the parcels named are not among the numbers: the recorded words stand
+            if lang == "zh" and "shown" not in f:  # recorded before the parcels named were kept: words stand
                 return None
-            values.update(key="overlap_many", n=int(f["group_size"]))
+            values.update(key="overlap_many", n=int(f["group_size"]), shown=words["sep"].join(f.get("shown", ())))
         else:
             values.update(key=f"overlap_{f['relation']}", other=str(f["other"]), share=_share(f["share"], lang),
                           other_share=_share(f["other_share"], lang))

@@ -13,10 +13,13 @@ import folium
 import numpy as np
 import shapely
 
-from landgis.catalog import message
+from landgis.catalog import message, table, text
+from landgis.categories import lookup
 from landgis.errors import InputError
 from landgis.printable import printable_data
 from landgis.qa.labels import SEVERITY_LABELS  # render may import qa; qa never imports render
+from landgis.qa.messages import message as finding_message
+from landgis.severity import SEVERITY_WORDS
 from landgis.render.literal_elements import DataMacroElement
 from landgis.render.shipped import template, template_text
 from landgis.render.webpage import self_contained_html, write_html
@@ -76,20 +79,26 @@ def _rounded(geom, decimals: int = 6) -> dict:
     return shapely.geometry.mapping(shapely.transform(geom, lambda c: np.round(c, decimals)))
 
 
-def qa_map(result, *, max_features: int = MAX_FEATURES) -> folium.Map:
-    """The QA map of a :class:`landgis.qa.QAResult`.
+def qa_map(result, *, max_features: int = MAX_FEATURES, lang: str = "zh", unit: str = "ha") -> folium.Map:
+    """The QA map of a :class:`landgis.qa.QAResult`, in ``lang`` with areas in ``unit``.
 
     Parameters
     ----------
     result : landgis.qa.QAResult
     max_features : int
         Parcels drawn at most (worst first); the others are counted in a footnote.
+    lang : {"zh", "en"}
+        Language of the title, layers, legend, popups and footnotes; each finding is worded in it as in
+        findings.csv (:func:`landgis.qa.messages.message`).
+    unit : {"ha", "mu", "m2"}
+        Unit of the areas in the findings' sentences.
 
     Returns
     -------
     folium.Map
         Pass it to :func:`landgis.render.interactive.self_contained_html`.
     """
+    lang = "en" if lang == "en" else "zh"
     towns = result.townships
     if towns is None or len(towns) == 0:
         raise InputError(message("the QA result carries no township layer to draw"))
@@ -98,9 +107,7 @@ def qa_map(result, *, max_features: int = MAX_FEATURES) -> folium.Map:
     has_geom = ~(parcels.geometry.isna() | parcels.geometry.is_empty).to_numpy()
     order = np.argsort(parcels["worst_severity"].map(rank).to_numpy(), kind="stable")
     order = order[has_geom[order]][:max_features]
-    by_row: dict[int, list] = {}
-    for r in result.findings.dropna(subset=["row"]).itertuples():
-        by_row.setdefault(int(r.row), []).append([r.severity, r.message])
+    by_row = _findings_by_row(result.findings, lang, unit)
     feats = []
     for i in order:
         rec = parcels.iloc[i]
@@ -110,7 +117,7 @@ def qa_map(result, *, max_features: int = MAX_FEATURES) -> folium.Map:
             "at": [round(at.y, 6), round(at.x, 6)] if at is not None else None,
             "id": str(rec["parcel_id"]), "severity": str(rec["worst_severity"]),
             "declared": _opt(rec, result.fields.get("township")), "found": _opt(rec, "township_found"),
-            "category": _opt(rec, result.fields.get("category")),
+            "category": _category(_opt(rec, result.fields.get("category")), lang),
             "findings": by_row.get(int(rec["qa_row"]), [])}})
 
     t = towns.to_crs(4326)
@@ -120,41 +127,67 @@ def qa_map(result, *, max_features: int = MAX_FEATURES) -> folium.Map:
         tfeats.append({"type": "Feature", "geometry": _rounded(geom, 5),
                        "properties": {"name": str(name), "label_at": [round(at.y, 5), round(at.x, 5)]}})
 
+    words, labels = table("qa.map", lang), SEVERITY_WORDS[lang]
     counts = parcels["worst_severity"].value_counts()
-    legend = [[SEVERITY_COLOURS[s], f"{SEVERITY_LABELS[s]}（{int(counts.get(s, 0))} 宗）"]
+    legend = [[SEVERITY_COLOURS[s], words["legend_item"].format(label=labels[s], n=int(counts.get(s, 0)))]
               for s in ("error", "warning", "info", "ok")]
-    footnotes = []
-    n_nogeom = int((~has_geom).sum())
-    if n_nogeom:
-        footnotes.append(f"{n_nogeom} 宗地块无可用几何（缺失、为空或坐标不在中国境内），未上图，详见 findings.csv")
-    hidden = int(has_geom.sum()) - len(order)
-    if hidden > 0:
-        footnotes.append(f"另有 {hidden} 宗地块（问题最轻者）未上图，详见 parcels.gpkg")
-    quota = [r for r in result.findings.itertuples() if r.kind in ("quota_over", "category_not_in_plan")]
-    if quota:
-        footnotes.append(f"指标超出 {len(quota)} 项，详见 quota.csv")
-    prov = getattr(towns, "attrs", {}).get("provenance") or {}
-    if prov.get("footnote"):
-        footnotes.append(f"乡镇界线：{prov['footnote']}")
-    source = result.summary.get("source") or ""
     # opens on everything checked: the county and every parcel drawn, those outside the county included
     drawn = parcels.geometry.iloc[order]
     minx, miny, maxx, maxy = t.total_bounds
     if len(drawn):
         px0, py0, px1, py1 = drawn.total_bounds
         minx, miny, maxx, maxy = min(minx, px0), min(miny, py0), max(maxx, px1), max(maxy, py1)
+    source = result.summary.get("source") or ""
     spec = {
-        "title": f"地块质检：{Path(str(source)).name}" if source else "地块质检",
-        "colours": SEVERITY_COLOURS, "labels": SEVERITY_LABELS, "legend": legend, "footnotes": footnotes,
+        "title": words["title_of"].format(name=Path(str(source)).name) if source else words["title"],
+        "colours": SEVERITY_COLOURS, "labels": labels, "legend": legend,
+        "footnotes": _footnotes(result, has_geom, len(order), lang),
         "bounds": [[float(miny), float(minx)], [float(maxy), float(maxx)]], "dots_below_zoom": 14,
-        "strings": {"declared": "申报乡镇", "found": "所在乡镇", "category": "用地类型", "townships": "乡镇",
-                    "labels": "乡镇名称", "parcels": "地块", "legend": "最严重问题"},
+        "strings": {k: words[k] for k in ("declared", "found", "category", "townships", "labels", "parcels",
+                                           "legend")} | {"colon": text("punct.colon", lang)},
     }
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=10, tiles=None,
                    control_scale=False, zoom_snap=0.25)  # the scale is the layers' own: metric only
     _QALayers({"type": "FeatureCollection", "features": tfeats},
               {"type": "FeatureCollection", "features": feats}, spec, _constraint_layers(result)).add_to(m)
     return m
+
+
+def _findings_by_row(findings, lang: str, unit: str) -> dict[int, list]:
+    """[severity, sentence] of each parcel's findings, worded in ``lang`` and ``unit`` as findings.csv words them."""
+    by_row: dict[int, list] = {}
+    for r in findings.dropna(subset=["row"]).itertuples():
+        words = finding_message(r.kind, r.figures, str(r.message), township=r.township_declared,
+                                category=r.category, unit=unit, lang=lang, found=r.township_found, pid=r.parcel_id)
+        by_row.setdefault(int(r.row), []).append([r.severity, words])
+    return by_row
+
+
+def _footnotes(result, has_geom: np.ndarray, n_drawn: int, lang: str) -> list[str]:
+    """What the map leaves out (parcels without geometry, beyond the limit), quota cells over, the boundaries' note."""
+    words, out = table("qa.map", lang), []
+    n_nogeom = int((~has_geom).sum())
+    if n_nogeom:
+        out.append(words["no_geometry"].format(n=n_nogeom))
+    hidden = int(has_geom.sum()) - n_drawn
+    if hidden > 0:
+        out.append(words["hidden"].format(n=hidden))
+    n_quota = int(result.findings["kind"].isin(["quota_over", "category_not_in_plan"]).sum())
+    if n_quota:
+        out.append(words["quota"].format(n=n_quota))
+    prov = getattr(result.townships, "attrs", {}).get("provenance") or {}
+    note = prov.get("footnote_en" if lang == "en" else "footnote") or prov.get("footnote")
+    if note:
+        out.append(text("qa.map.boundaries", lang, v=note))
+    return out
+
+
+def _category(name: str | None, lang: str) -> str | None:
+    """A category as the planner reads it: its English name in ``en`` when it is a known category."""
+    if lang != "en" or name is None:
+        return name
+    cat = lookup(name)
+    return cat.name_en if cat is not None and cat.name_en else name
 
 
 def _opt(rec, col) -> str | None:
@@ -166,9 +199,11 @@ def _opt(rec, col) -> str | None:
     return str(v)
 
 
-def write_qa_map(result, path) -> Path:
-    """Write the self-contained QA map of ``result`` to ``path`` atomically; return the path."""
+def write_qa_map(result, path, *, lang: str = "zh", unit: str = "ha") -> Path:
+    """Write the self-contained QA map of ``result`` to ``path`` atomically, in ``lang`` with areas in
+    ``unit`` (as :func:`qa_map`); return the path."""
 
-    html = self_contained_html(qa_map(result), extra_text="".join(SEVERITY_LABELS.values()))
+    words = SEVERITY_WORDS["en" if lang == "en" else "zh"]
+    html = self_contained_html(qa_map(result, lang=lang, unit=unit), extra_text="".join(words.values()))
     write_html(html, path)
     return Path(path)

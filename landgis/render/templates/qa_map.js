@@ -24,9 +24,10 @@ function landgisQaMap(map, towns, parcels, spec, constraints) {
   function popup(lyr) {
     var p = lyr.feature.properties, d = el('div', 'landgis-popup');
     d.appendChild(el('div', 'landgis-pid', p.id));
-    d.appendChild(el('div', null, spec.strings.declared + '：' + (p.declared || '—') + '　' +
-                                   spec.strings.found + '：' + (p.found || '—')));
-    if (p.category) { d.appendChild(el('div', null, spec.strings.category + '：' + p.category)); }
+    var s = spec.strings;
+    d.appendChild(el('div', null, s.declared + s.colon + (p.declared || '—')));
+    d.appendChild(el('div', null, s.found + s.colon + (p.found || '—')));
+    if (p.category) { d.appendChild(el('div', null, s.category + s.colon + p.category)); }
     if (p.findings.length) {
       var ul = el('ul');
       p.findings.forEach(function (f) {
