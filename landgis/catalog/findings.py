@@ -79,5 +79,4 @@ FINDINGS: dict[str, dict[str, str] | str] = {
     'qa.map.no_geometry': {"zh": '{n} 宗地块无可用几何（缺失、为空或坐标不在中国境内），未上图，详见 findings.csv', "en": '{n} parcels have no usable geometry (missing, empty or outside China) and are not drawn; see findings.csv'},
     'qa.map.hidden': {"zh": '另有 {n} 宗地块（问题最轻者）未上图，详见 parcels.gpkg', "en": '{n} more parcels (those with the least serious findings) are not drawn; see parcels.gpkg'},
     'qa.map.quota': {"zh": '指标超出 {n} 项，详见 quota.csv', "en": '{n} quota cells over the plan; see quota.csv'},
-    'qa.map.boundaries': 'word.boundary_source',  # 乡镇界线：{v}
 }

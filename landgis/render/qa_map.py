@@ -177,8 +177,8 @@ def _footnotes(result, has_geom: np.ndarray, n_drawn: int, lang: str) -> list[st
         out.append(words["quota"].format(n=n_quota))
     prov = getattr(result.townships, "attrs", {}).get("provenance") or {}
     note = prov.get("footnote_en" if lang == "en" else "footnote") or prov.get("footnote")
-    if note:
-        out.append(text("qa.map.boundaries", lang, v=note))
+    if note:  # a sentence of its own (乡镇界线为示意…), not a value after a label
+        out.append(note)
     return out
 
 
