@@ -128,9 +128,9 @@ def _run_plan(args: argparse.Namespace) -> int:
         print(plan_to_json(plan, findings, args.unit, county=args.county_resolved.as_dict() if args.county_resolved else None))
         return 0
 
-    title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划".lstrip() if plan.year
-                                else "土地供应计划")
     lang = _lang(args)
+    title = plan_name(plan) or (text("sheet.plan", lang, place=plan.place or "", year=plan.year).strip() if plan.year
+                                else text("cli.plan_untitled", lang))
     print(text("cli.plan_head", lang, title=title, unit=plan.unit, table_unit=text(f"unit.{args.unit}", lang)))
     if len(plan.allocations) or plan.township_totals_ha:
         print(format_plan_table(plan, args.unit))
@@ -197,8 +197,7 @@ def _run_map(args: argparse.Namespace) -> int:
     )
     for path in paths:
         print(path)
-    print(f"已写出 {len(paths)} 个文件到 {args.out}" if args.lang == "zh" else f"{len(paths)} files written to {args.out}",
-          file=sys.stderr)
+    print(text("cli.wrote_files", _lang(args), n=len(paths), folder=args.out), file=sys.stderr)
     return 0
 
 
@@ -234,12 +233,9 @@ def _run_web(args: argparse.Namespace) -> int:
     html = fragment_html(m) if args.fragment else self_contained_html(m)
     size = write_html(html, out)
     n_cats = len(layer.attrs.get("categories", []))
-    if args.lang == "zh":
-        kind = "网页片段" if args.fragment else "交互地图"
-        print(f"已写出{kind} {out}（{size / 1024:.0f} KiB，{len(layer)} 个乡镇，{n_cats} 个用地类型）")
-    else:
-        kind = "fragment" if args.fragment else "map"
-        print(f"wrote {kind} {out} ({size / 1024:.0f} KiB, {len(layer)} townships, {n_cats} categories)")
+    lang, level = _lang(args), "district" if getattr(args.county_resolved, "level", "") == "prefecture" else "township"
+    print(text("cli.wrote_fragment" if args.fragment else "cli.wrote_web", lang, path=out, kib=f"{size / 1024:.0f}",
+               n=len(layer), units=text("units.plural", lang, unit_level=level), n_cats=n_cats))
     return 0
 
 
@@ -342,7 +338,7 @@ def _run_qa(args: argparse.Namespace) -> int:
     print(format_summary(result, args.lang))
     for path in written:
         path = dest / path
-        print(f"已写出 {path}" if args.lang == "zh" else f"wrote {path}")
+        print(text("cli.wrote", _lang(args), path=path))
     if args.fail_on and result.has(args.fail_on):
         return 1
     return 0
@@ -378,16 +374,12 @@ def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, p
                                           scheduler=args.scheduler)
         else:
             n = pg_write.write_findings(result, url, args.write_back, replace=args.replace)
-        print(f"已写入 {n} 条核查问题到 {args.write_back}" if args.lang == "zh"
-              else f"wrote {n} findings to {args.write_back}")
+        print(text("cli.wrote_back", _lang(args), n=n, table=args.write_back))
     written = write_qa(result, work, lang=args.lang, unit=args.unit, out_crs=out_crs)
     if not args.no_map:
         if args.engine == "dask" and result.summary["n_parcels"] > MAX_FEATURES:
             n = result.summary["n_parcels"]
-            print(f"未绘制 qa_map.html：地块 {n} 宗，超过网页地图上限 {MAX_FEATURES} 宗；请在 QGIS 中打开 parcels.parquet"
-                  if args.lang == "zh" else
-                  f"qa_map.html not drawn: {n} parcels are more than the map's {MAX_FEATURES}; "
-                  "open parcels.parquet in QGIS")
+            print(text("cli.qa_map_skipped", _lang(args), n=n, most=MAX_FEATURES))
         else:
             if args.engine == "dask":
                 result.parcels = result.parcels.compute().sort_values("qa_row", ignore_index=True)
@@ -532,8 +524,8 @@ def _error_line(exc: BaseException, lang: str = "en") -> str:
             reason = exc.strerror.render(lang)
         where = exc.filename if exc.filename is not None else ""
         done = text("cli.nothing_half_written", lang)
-        sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
-        return f"{where}{colon}{reason}{sep}{done}" if where else f"{reason}{sep}{done}"
+        return text("cli.os.where", lang, where=where, reason=reason, done=done) if where else \
+            text("cli.os.why", lang, reason=reason, done=done)
     said = exc.render(lang) if isinstance(exc, LandgisError) else str(exc)
     return " ".join(said.split()) or type(exc).__name__
 

@@ -20,12 +20,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from landgis.catalog.findings import FINDINGS
+from landgis.catalog.lines import LINES
 from landgis.catalog.reasons import REASONS
 from landgis.catalog.messages import MESSAGES
 from landgis.catalog.words import CATALOG as _WORDS
 
-#: Every word of the outputs, by key (:mod:`landgis.catalog.words`, :mod:`landgis.catalog.findings`, :mod:`landgis.catalog.reasons`).
-CATALOG: dict[str, dict[str, str] | str] = {**_WORDS, **FINDINGS, **REASONS}
+#: Every word of the outputs, by key (:mod:`landgis.catalog.words`, :mod:`landgis.catalog.findings`, :mod:`landgis.catalog.reasons`,
+#: :mod:`landgis.catalog.lines`).
+CATALOG: dict[str, dict[str, str] | str] = {**_WORDS, **FINDINGS, **REASONS, **LINES}
 
 __all__ = ["LANGS", "UNIT_LEVELS", "CATALOG", "MESSAGES", "Message", "text", "table", "message", "word", "either"]
 
