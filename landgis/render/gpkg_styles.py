@@ -323,6 +323,8 @@ class StyledLayers:
     stated : dict of str to float or None
         Mapped column → the plan's stated county figure in the unit (structure for a category, the stated
         total for ``total``; None where the plan states none, and for ``density``).
+    level : dict of str to str
+        The county's level words in ``lang`` (:meth:`landgis.county.County.level_words`: 全县, 镇（乡）…).
     """
 
     frames: dict[str, pd.DataFrame]
@@ -331,6 +333,7 @@ class StyledLayers:
     crs: CRS
     unit: str
     lang: str
+    level: dict[str, str]
     stated: dict[str, float | None] = field(default_factory=dict)
 
 
@@ -551,7 +554,8 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
     plan = layer.attrs["plan"]
     stated = {c: _in_unit(plan.structure_ha.get(c), unit) for c in layer.attrs["categories"]}
     stated["total"] = _in_unit(plan.stated_total_ha, unit)
-    return StyledLayers(frames=frames, styles=styles, specs=specs, crs=crs, unit=unit, lang=lang, stated=stated)
+    return StyledLayers(frames=frames, styles=styles, specs=specs, crs=crs, unit=unit, lang=lang, stated=stated,
+                        level=county.level_words(lang))
 
 
 def _in_unit(hectares: Decimal | None, unit: str) -> float | None:
