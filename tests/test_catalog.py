@@ -349,8 +349,10 @@ def _pg_cases(server, closed_port: int) -> list[tuple[list[str], tuple[str, ...]
         (["qa", url, "--layer", "public.plain"], ()),
         (["qa", url, "--sql", "DELETE FROM public.plain"], ("Delete",)),  # the statement's kind, as parsed
         (["qa", url, "--sql", "SELECT * FROM public.no_such_relation"], ()),
-        (["qa", url, "--sql", "SELECT x, no_such_column FROM public.plain"], ()),
+        (["qa", url, "--sql", "SELECT x, no_such_column FROM public.plain"], ("no_such_column",)),
         (["qa", url, "--layer", '"unterminated'], ('"unterminated',)),
+        (["qa", url, "--sql", 'SELECT * FROM public."evil\x1b[31mred\x07"'], (r"evil\x1b[31mred\x07",)),
+        (["qa", url, "--sql", f'SELECT * FROM public."{server.password}"'], ()),  # the server echoes the password
     ]
 
 
@@ -377,11 +379,16 @@ def test_postgis_errors_in_chinese_have_no_english(pg_runs, pg_server):
     _check_chinese(pg_runs)
     said = [zh.stderr for _, _, zh, _ in pg_runs]
     assert "是否是指 sslmode" in said[0]
-    assert "用户名或密码认证失败" in said[1] and "服务器拒绝连接" in said[2] and "数据库不存在" in said[3]
+    assert "用户名或密码认证失败" in said[1] and "服务器拒绝连接" in said[2] and '数据库 "没有这个库" 不存在' in said[3]
     assert "数据库中没有表 public.\"没有这张表\"" in said[4]
-    assert "没有几何字段" in said[5] and "SELECT" in said[6] and "读取地块失败：表或视图不存在" in said[7]
-    assert "字段不存在" in said[8]
+    assert "没有几何字段" in said[5] and "SELECT" in said[6]
+    assert '读取地块失败：表或视图 "public.no_such_relation" 不存在' in said[7]  # the server's detail, as in --lang en
+    assert '字段 "no_such_column" 不存在' in said[8]
     assert "引号未闭合" in said[9]
+    # a hostile relation name: named, its control characters escaped (never sent raw to the terminal)
+    assert r'表或视图 "public.evil\x1b[31mred\x07" 不存在' in said[10]
+    assert not any(c in out.stderr + out.stdout for _, _, zh, en in pg_runs for out in (zh, en) for c in "\x1b\x07")
+    assert '表或视图 "public.***" 不存在' in said[11]
     for _, _, zh, en in pg_runs:  # the password, and the DSN with it, are never printed
         assert pg_server.password not in zh.stderr + en.stderr + zh.stdout + en.stdout
         assert "Secr3t" not in zh.stderr + en.stderr
