@@ -39,7 +39,7 @@ from landgis.printable import jinja_finalize
 from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, run_classes
 from landgis.render.furniture import INK, MUTED, is_dark, plot_crs
 from landgis.render.qa_map import SEVERITY_COLOURS
-from landgis.render.text import category_title, density_word, footer_lines, plan_title, texts, unit_word
+from landgis.render.text import category_title, density_word, footer_lines, plan_title, texts_for, unit_word
 from landgis.severity import severity_word
 from landgis.units import UNIT_LABELS_EN, display_unit, to_unit, unit_label
 
@@ -179,7 +179,7 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
     """
 
     county = resolve_county(county, what="map_spec")
-    t = texts(lang)
+    t = texts_for(county, lang)  # 各乡镇（街道）… for a county whose units are called so
     cls = run_classes(layer_figures(layer, county, unit, lang, figures), layer, column)
     crs = plot_crs(layer, county)
     u = unit_word(unit, lang)
