@@ -37,6 +37,7 @@ TECHNICAL = {
     "cnmaps", "OpenStreetMap", "AutoNavi", "SHA", "manifest", "json", "N", "E", "J1", "zip", "XML", "False",
     "shapefile", "qa", "CSS", "CDN", "px", "vh", "none", "CJK", "osm", "tianditu", "amap", "FIFO",
     "SRID", "PGPASSWORD", "WGS", "s", "ms", "min", "h", "KiB",
+    "Shapefile", "GeoJSON", "KML", "XZQMC", "XZQDM", "GCJ", "A4", "dpi", "div", "natural_breaks",  # the help's
 }
 _STRIP = [
     re.compile(r"\{[^{}]*\}"),                      # a template's fields
