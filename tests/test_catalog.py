@@ -352,8 +352,8 @@ def _pg_cases(server, closed_port: int) -> list[tuple[list[str], tuple[str, ...]
         (["qa", url, "--sql", "SELECT * FROM public.no_such_relation"], ()),
         (["qa", url, "--sql", "SELECT x, no_such_column FROM public.plain"], ("no_such_column",)),
         (["qa", url, "--layer", '"unterminated'], ('"unterminated',)),
-        (["qa", url, "--sql", 'SELECT * FROM public."evil\x1b[31mred\x07"'], (r"evil\x1b[31mred\x07",)),
-        (["qa", url, "--sql", f'SELECT * FROM public."{server.password}"'], ()),  # the server echoes the password
+        (["qa", url, "--sql", 'SELECT * FROM public."evil\x1b[31mred\x07"'], ("public", r"evil\x1b[31mred\x07")),
+        (["qa", url, "--sql", f'SELECT * FROM public."{server.password}"'], ("public",)),  # the server echoes it
     ]
 
 
