@@ -24,7 +24,7 @@ from landgis.catalog import Message, either, message, text, word
 from landgis import folders
 from landgis.allocation import join, plan_units
 from landgis.cli_options import (Parser, add_boundary_options, add_county_option, add_statement_timeout, breaks_arg,
-                                  classes_arg, county_arg, dpi_arg, existing_input, language_of, tolerance_arg)
+                                  classes_arg, county_arg, dpi_arg, existing_input, helped, language_of, tolerance_arg)
 from landgis.atlas import build_atlas, check_destination
 from landgis.townships import BoundaryError, load_townships
 from landgis.county import county_of_plan_text
@@ -99,21 +99,24 @@ def _townships_from_args(args: argparse.Namespace):
         raise
 
 
+#: A command's ``--lang`` default: the one given before the command (``landgis --lang en plan``), else zh.
+_BEFORE = argparse.SUPPRESS
+
+
 # --- plan (issue 2) ---------------------------------------------------------------------------
 def _add_plan(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("plan", help="parse a land supply plan and check its figures",
-                       description="Read a land supply plan (.txt UTF-8/GB18030, .docx, .pdf with text), "
-                                   "print its township × category table and what does not add up.")
-    p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped seed plan)")
+    p = sub.add_parser("plan", help=helped("plan"),
+                       description=helped("plan.description", escaped=False))
+    p.add_argument("file", nargs="?", metavar="FILE", help=helped("common.plan_file"))
     p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha",
-                   help="unit of the table: ha 公顷 (default), mu 亩, m2 平方米")
-    p.add_argument("--json", action="store_true", help="print the plan and findings as JSON (exact numbers)")
-    p.add_argument("--out", metavar="FILE.csv|FILE.xlsx", help="also write the table to a CSV or XLSX file")
+                   help=helped("plan.unit"))
+    p.add_argument("--json", action="store_true", help=helped("plan.json"))
+    p.add_argument("--out", metavar="FILE.csv|FILE.xlsx", help=helped("plan.out"))
     p.add_argument("--verbose", "-v", action="store_true",
-                   help="also list the area figures that were read and set aside (other years, quarters …)")
+                   help=helped("plan.verbose"))
     p.add_argument("--ledger", action="store_true",
-                   help="list every area figure of the text: its line, the text around it and what it became")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the findings (default zh)")
+                   help=helped("plan.ledger"))
+    p.add_argument("--lang", choices=["zh", "en"], default=_BEFORE, help=helped("plan.lang"))
     p.set_defaults(run=_run_plan)
 
 
@@ -128,9 +131,9 @@ def _run_plan(args: argparse.Namespace) -> int:
         print(plan_to_json(plan, findings, args.unit, county=args.county_resolved.as_dict() if args.county_resolved else None))
         return 0
 
-    title = plan_name(plan) or (f"{plan.place or ''}{plan.year or ''}年度土地供应计划".lstrip() if plan.year
-                                else "土地供应计划")
     lang = _lang(args)
+    title = plan_name(plan) or (text("sheet.plan", lang, place=plan.place or "", year=plan.year).strip() if plan.year
+                                else text("cli.plan_untitled", lang))
     print(text("cli.plan_head", lang, title=title, unit=plan.unit, table_unit=text(f"unit.{args.unit}", lang)))
     if len(plan.allocations) or plan.township_totals_ha:
         print(format_plan_table(plan, args.unit))
@@ -151,30 +154,28 @@ def _run_plan(args: argparse.Namespace) -> int:
 
 # --- map (issue 4) ----------------------------------------------------------------------------
 def _add_map(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("map", help="print-quality thematic maps (PNG, SVG, PDF)",
-                       description="Choropleths of each category, the total and the density per township "
-                                   "(A4, 300 dpi PNG, SVG, PDF), a small-multiples sheet and a stacked bar chart.")
-    p.add_argument("file", nargs="?", metavar="FILE", help="plan file (default: the shipped seed plan)")
+    p = sub.add_parser("map", help=helped("map"),
+                       description=helped("map.description", escaped=False))
+    p.add_argument("file", nargs="?", metavar="FILE", help=helped("common.plan_file"))
     add_boundary_options(p)
     p.add_argument("--category", action="append", metavar="NAME",
-                   help="map only this category (repeatable; also 'total', 'density'); default: all of them. "
-                        "Only those maps are written unless --extras is given")
+                   help=helped("map.category"))
     p.add_argument("--scheme", choices=["natural_breaks", "quantiles", "equal_interval", "user"],
-                   default="natural_breaks", help="classification (default natural_breaks, i.e. Fisher-Jenks)")
-    p.add_argument("--k", type=classes_arg, metavar="N", help="number of classes, 2–9 (default: 3–5 by the data)")
+                   default="natural_breaks", help=helped("map.scheme"))
+    p.add_argument("--k", type=classes_arg, metavar="N", help=helped("map.k"))
     p.add_argument("--breaks", metavar="B1,B2,…", type=breaks_arg,
-                   help="user class upper bounds in --unit, e.g. 1,5,10")
+                   help=helped("map.breaks"))
     p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha",
-                   help="ha 公顷 (default), mu 亩 or m2 平方米; densities are always 公顷/平方公里")
-    p.add_argument("--format", default="png,svg,pdf", metavar="png,svg,pdf", help="output formats (default: all three)")
-    p.add_argument("--dpi", type=dpi_arg, default=300, help="PNG resolution, 50–1200 (default 300)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the maps and messages")
+                   help=helped("map.unit"))
+    p.add_argument("--format", default="png,svg,pdf", metavar="png,svg,pdf", help=helped("map.format"))
+    p.add_argument("--dpi", type=dpi_arg, default=300, help=helped("map.dpi"))
+    p.add_argument("--lang", choices=["zh", "en"], default=_BEFORE, help=helped("map.lang"))
     extras = p.add_mutually_exclusive_group()
     extras.add_argument("--extras", action="store_true", default=None,
-                        help="also write the small-multiples sheet and the bar chart with --category")
+                        help=helped("map.extras"))
     extras.add_argument("--no-extras", dest="extras", action="store_false",
-                        help="skip the small-multiples sheet and the bar chart")
-    p.add_argument("--out", metavar="DIR", default="maps", help="output folder (default: maps)")
+                        help=helped("map.no_extras"))
+    p.add_argument("--out", metavar="DIR", default="maps", help=helped("map.out"))
     p.set_defaults(run=_run_map)
 
 
@@ -197,25 +198,23 @@ def _run_map(args: argparse.Namespace) -> int:
     )
     for path in paths:
         print(path)
-    print(f"已写出 {len(paths)} 个文件到 {args.out}" if args.lang == "zh" else f"{len(paths)} files written to {args.out}",
-          file=sys.stderr)
+    print(text("cli.wrote_files", _lang(args), n=len(paths), folder=args.out), file=sys.stderr)
     return 0
 
 
 # --- web (issue 4) ----------------------------------------------------------------------------
 def _add_web(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("web", help="interactive HTML map, self-contained and offline")
-    p.add_argument("file", nargs="?", metavar="FILE", help="plan text (default: the shipped seed plan)")
+    p = sub.add_parser("web", help=helped("web"))
+    p.add_argument("file", nargs="?", metavar="FILE", help=helped("web.file"))
     add_boundary_options(p)
-    p.add_argument("--out", metavar="FILE.html", help="where to write (default: landgis_web.html, "
-                   "or landgis_web_fragment.html with --fragment)")
+    p.add_argument("--out", metavar="FILE.html", help=helped("web.out"))
     p.add_argument("--basemap", choices=["none", "osm", "tianditu", "amap"], default="none",
-                   help="tile basemap (default none: works offline); amap (高德) shifts the map to GCJ-02")
-    p.add_argument("--tianditu-key", metavar="KEY", help="your 天地图 key, for --basemap tianditu")
+                   help=helped("web.basemap"))
+    p.add_argument("--tianditu-key", metavar="KEY", help=helped("web.tianditu_key"))
     p.add_argument("--fragment", action="store_true",
-                   help="write a <div> with its scripts to embed in another page, not a whole page")
-    p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha", help="公顷 (ha, default), 亩 (mu) or 平方米 (m2)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the map and messages (default zh)")
+                   help=helped("web.fragment"))
+    p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha", help=helped("web.unit"))
+    p.add_argument("--lang", choices=["zh", "en"], default=_BEFORE, help=helped("web.lang"))
     p.set_defaults(run=_run_web)
 
 
@@ -234,71 +233,63 @@ def _run_web(args: argparse.Namespace) -> int:
     html = fragment_html(m) if args.fragment else self_contained_html(m)
     size = write_html(html, out)
     n_cats = len(layer.attrs.get("categories", []))
-    if args.lang == "zh":
-        kind = "网页片段" if args.fragment else "交互地图"
-        print(f"已写出{kind} {out}（{size / 1024:.0f} KiB，{len(layer)} 个乡镇，{n_cats} 个用地类型）")
-    else:
-        kind = "fragment" if args.fragment else "map"
-        print(f"wrote {kind} {out} ({size / 1024:.0f} KiB, {len(layer)} townships, {n_cats} categories)")
+    lang, level = _lang(args), "district" if getattr(args.county_resolved, "level", "") == "prefecture" else "township"
+    print(text("cli.wrote_fragment" if args.fragment else "cli.wrote_web", lang, path=out, kib=f"{size / 1024:.0f}",
+               n=len(layer), units=text("units.plural", lang, unit_level=level), n_cats=n_cats))
     return 0
 
 
 # --- qa (issues 5 and 7) ----------------------------------------------------------------------
 def _add_qa(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "qa", help="spatial QA of parcels against townships and the plan",
-        description="Check parcels (地块): inside the county, in the township they are booked under, straddling, "
-                    "geometry, ids, areas, coordinates; and their area per township × category against the plan.")
+        "qa", help=helped("qa"),
+        description=helped("qa.description", escaped=False))
     p.add_argument("parcels", metavar="PARCELS",
-                   help="GeoPackage, Shapefile, GeoJSON, GeoParquet, CSV/XLSX with coordinate columns, "
-                        "or postgresql://… (with --layer or --sql)")
-    p.add_argument("--plan", metavar="PATH", help="land supply plan (.txt/.docx/.pdf/.html/.xlsx; default: the seed plan, "
-                   "for its county only: with --county of another county give that county's plan)")
-    p.add_argument("--no-plan", action="store_true", help="skip the quota reconciliation")
+                   help=helped("qa.parcels"))
+    p.add_argument("--plan", metavar="PATH", help=helped("qa.plan"))
+    p.add_argument("--no-plan", action="store_true", help=helped("qa.no_plan"))
     p.add_argument("--out", metavar="DIR", default="qa",
-                   help="output folder, built beside it and swapped in whole (default: ./qa)")
-    f = p.add_argument_group("parcel file")
+                   help=helped("qa.out"))
+    f = p.add_argument_group(helped("qa.parcel_group", escaped=False))
     f.add_argument("--layer", "--parcel-layer", dest="parcel_layer", metavar="NAME",
-                   help="layer of a GeoPackage, sheet of a workbook, or SCHEMA.TABLE in PostGIS")
+                   help=helped("qa.layer"))
     f.add_argument("--crs", "--parcel-crs", dest="parcel_crs", metavar="EPSG",
-                   help="CRS of the parcels' coordinates when the file has none; projected x/y need it, e.g. 4526")
-    f.add_argument("--x-field", metavar="COL", help="x/longitude column of a table")
-    f.add_argument("--y-field", metavar="COL", help="y/latitude column of a table")
-    f.add_argument("--id-field", metavar="COL", help="parcel id column (found by itself: 地块编号, 宗地编号, 编号 …)")
-    f.add_argument("--township-field", metavar="COL", help="declared township column (所属乡镇, 乡镇 …)")
-    f.add_argument("--category-field", metavar="COL", help="land-use category column (用地类型, 用途 …)")
-    f.add_argument("--area-field", metavar="COL", help="stated area column (面积, 用地面积 …)")
+                   help=helped("qa.crs"))
+    f.add_argument("--x-field", metavar="COL", help=helped("qa.x_field"))
+    f.add_argument("--y-field", metavar="COL", help=helped("qa.y_field"))
+    f.add_argument("--id-field", metavar="COL", help=helped("qa.id_field"))
+    f.add_argument("--township-field", metavar="COL", help=helped("qa.township_field"))
+    f.add_argument("--category-field", metavar="COL", help=helped("qa.category_field"))
+    f.add_argument("--area-field", metavar="COL", help=helped("qa.area_field"))
     _add_supply_fields(f)
     f.add_argument("--area-unit", choices=["公顷", "亩", "平方米", "ha", "mu", "m2"],
-                   help="unit of the area column (default: from its header, else guessed from the polygons)")
+                   help=helped("qa.area_unit"))
     f.add_argument("--area-tolerance", type=tolerance_arg, default=0.05, metavar="FRACTION",
-                   help="stated vs geometry area difference to flag (default 0.05 = 5%%)")
+                   help=helped("qa.area_tolerance"))
     f.add_argument("--overlap-tolerance", type=float, default=1.0, metavar="M2",
-                   help="overlap between two parcels to flag, in square metres (default 1)")
+                   help=helped("qa.overlap_tolerance"))
     add_boundary_options(p, parcels_too=True)
     _add_constraint_options(p)
-    d = p.add_argument_group("PostGIS (PARCELS is a postgresql:// URL; the table with --layer SCHEMA.TABLE)")
-    d.add_argument("--sql", metavar="QUERY", help="read the parcels with this one SELECT (checked first; runs read-only)")
-    d.add_argument("--write-back", metavar="SCHEMA.TABLE", help="write the findings to this table")
-    d.add_argument("--replace", action="store_true", help="replace the --write-back table if it exists")
+    d = p.add_argument_group(helped("qa.postgis_group", escaped=False))
+    d.add_argument("--sql", metavar="QUERY", help=helped("qa.sql"))
+    d.add_argument("--write-back", metavar="SCHEMA.TABLE", help=helped("qa.write_back"))
+    d.add_argument("--replace", action="store_true", help=helped("qa.replace"))
     add_statement_timeout(d)
-    e = p.add_argument_group("engine")
+    e = p.add_argument_group(helped("qa.engine_group", escaped=False))
     e.add_argument("--engine", choices=["local", "dask"], default="local",
-                   help="local (default) or dask: partitions on a dask.distributed cluster, results as "
-                        "partitioned GeoParquet (parcels.parquet/, findings.parquet/)")
-    e.add_argument("--scheduler", metavar="ADDRESS", help="address of a running dask scheduler "
-                   "(default with --engine dask: a local cluster); its workers must see the folder --out is in")
+                   help=helped("qa.engine"))
+    e.add_argument("--scheduler", metavar="ADDRESS", help=helped("qa.scheduler"))
     e.add_argument("--partition-rows", type=int, default=200_000, metavar="N",
-                   help="rows per dask partition (bounds each worker's memory; default 200000)")
+                   help=helped("qa.partition_rows"))
     p.add_argument("--fail-on", choices=["error", "warning"],
-                   help="exit with status 1 when findings of this severity (or worse) exist")
-    p.add_argument("--no-map", action="store_true", help="do not write qa_map.html")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh",
-                   help="language of the printed lines and the QA files (default zh)")
+                   help=helped("qa.fail_on"))
+    p.add_argument("--no-map", action="store_true", help=helped("qa.no_map"))
+    p.add_argument("--quiet", action="store_true", help=helped("qa.quiet"))
+    p.add_argument("--lang", choices=["zh", "en"], default=_BEFORE,
+                   help=helped("qa.lang"))
     p.add_argument("--unit", choices=["ha", "mu", "m2"], default="ha",
-                   help="unit of the areas in the QA tables: 公顷 (ha, default), 亩 (mu) or 平方米 (m2)")
-    p.add_argument("--out-crs", metavar="CRS", help="CRS of parcels.gpkg, e.g. 4490 (default: the parcels' own)")
+                   help=helped("qa.unit"))
+    p.add_argument("--out-crs", metavar="CRS", help=helped("qa.out_crs"))
     p.set_defaults(run=_run_qa)
 
 
@@ -342,7 +333,7 @@ def _run_qa(args: argparse.Namespace) -> int:
     print(format_summary(result, args.lang))
     for path in written:
         path = dest / path
-        print(f"已写出 {path}" if args.lang == "zh" else f"wrote {path}")
+        print(text("cli.wrote", _lang(args), path=path))
     if args.fail_on and result.has(args.fail_on):
         return 1
     return 0
@@ -351,9 +342,9 @@ def _run_qa(args: argparse.Namespace) -> int:
 def _add_supply_fields(group) -> None:
     """--date-field and --method-field: the parcels' supply date and method, for the plan's execution."""
     group.add_argument("--date-field", metavar="COL",
-                       help="supply date column for the plan's execution (found by itself: 供地日期, 签订日期 …)")
+                       help=helped("common.date_field"))
     group.add_argument("--method-field", metavar="COL",
-                       help="supply method column for the plan's execution (found by itself: 供地方式, 出让方式 …)")
+                       help=helped("common.method_field"))
 
 
 def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, plan):
@@ -378,16 +369,12 @@ def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, p
                                           scheduler=args.scheduler)
         else:
             n = pg_write.write_findings(result, url, args.write_back, replace=args.replace)
-        print(f"已写入 {n} 条核查问题到 {args.write_back}" if args.lang == "zh"
-              else f"wrote {n} findings to {args.write_back}")
+        print(text("cli.wrote_back", _lang(args), n=n, table=args.write_back))
     written = write_qa(result, work, lang=args.lang, unit=args.unit, out_crs=out_crs)
     if not args.no_map:
         if args.engine == "dask" and result.summary["n_parcels"] > MAX_FEATURES:
             n = result.summary["n_parcels"]
-            print(f"未绘制 qa_map.html：地块 {n} 宗，超过网页地图上限 {MAX_FEATURES} 宗；请在 QGIS 中打开 parcels.parquet"
-                  if args.lang == "zh" else
-                  f"qa_map.html not drawn: {n} parcels are more than the map's {MAX_FEATURES}; "
-                  "open parcels.parquet in QGIS")
+            print(text("cli.qa_map_skipped", _lang(args), n=n, most=MAX_FEATURES))
         else:
             if args.engine == "dask":
                 result.parcels = result.parcels.compute().sort_values("qa_row", ignore_index=True)
@@ -398,19 +385,17 @@ def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, p
 
 
 def _add_constraint_options(p: argparse.ArgumentParser) -> None:
-    c = p.add_argument_group("constraint layers (三区三线)")
+    c = p.add_argument_group(helped("constraints.group", escaped=False))
     c.add_argument("--constraint", action="append", metavar="NAME=FILE", default=[],
-                   help="a constraint layer, e.g. 永久基本农田=YJJBNT.shp (repeatable; any name, with a rule in "
-                        "--constraint-rules, else measured only)")
+                   help=helped("constraints.constraint"))
     c.add_argument("--constraint-table", action="append", metavar="NAME=SCHEMA.TABLE", default=[],
-                   help="with --constraint NAME=postgresql://…: the PostGIS table of that layer (repeatable)")
+                   help=helped("constraints.table"))
     c.add_argument("--constraint-sql", action="append", metavar="NAME=QUERY", default=[],
-                   help="with --constraint NAME=postgresql://…: one SELECT reading that layer (checked; runs read-only)")
+                   help=helped("constraints.sql"))
     c.add_argument("--constraints", metavar="FOLDER",
-                   help="a folder of constraint layers recognised by name (YJJBNT, STBHHX, CZKFBJ, 永久基本农田 …)")
+                   help=helped("constraints.folder"))
     c.add_argument("--constraint-rules", metavar="FILE",
-                   help="JSON rules like landgis/data/constraint_rules.json (default: overlap with 永久基本农田 or "
-                        "生态保护红线 is an error; 住宅/商服/工矿 outside 城镇开发边界 a warning)")
+                   help=helped("constraints.rules"))
 
 
 def _constraint_options(args: argparse.Namespace) -> dict:
@@ -440,25 +425,23 @@ def _constraint_options(args: argparse.Namespace) -> dict:
 def _add_atlas(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "atlas",
-        help="build the whole atlas and its HTML report",
-        description="Every map, table and check for one plan, with a self-contained HTML report "
-                    "(index.html) and a manifest. With no argument: the seed plan's atlas into maps/.",
+        help=helped("atlas"),
+        description=helped("atlas.description", escaped=False),
     )
     p.add_argument("plan", nargs="?", metavar="PLAN",
-                   help="plan file (.txt, .docx, .pdf, .html, .xlsx); default: the shipped seed plan")
+                   help=helped("atlas.plan"))
     add_boundary_options(p)
-    p.add_argument("--parcels", metavar="PATH", help="parcels to check (GeoPackage, Shapefile, GeoJSON, CSV/XLSX, "
-                   "or postgresql://… with --parcel-layer SCHEMA.TABLE)")
+    p.add_argument("--parcels", metavar="PATH", help=helped("atlas.parcels"))
     _add_supply_fields(p)
     p.add_argument("--parcel-layer", metavar="NAME",
-                   help="layer of the parcel GeoPackage, sheet of the workbook or SCHEMA.TABLE in PostGIS")
+                   help=helped("atlas.parcel_layer"))
     add_statement_timeout(p)
     _add_constraint_options(p)
-    p.add_argument("--out", metavar="DIR", help="atlas folder (default: maps/<county>-<year>)")
-    p.add_argument("--unit", choices=("ha", "mu", "m2"), default="ha", help="unit of maps and tables (default: ha)")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default: zh)")
+    p.add_argument("--out", metavar="DIR", help=helped("atlas.out"))
+    p.add_argument("--unit", choices=("ha", "mu", "m2"), default="ha", help=helped("atlas.unit"))
+    p.add_argument("--lang", choices=("zh", "en"), default=_BEFORE, help=helped("atlas.lang"))
     p.add_argument("--format", dest="formats", default="png,svg,pdf",
-                   help="static map formats, comma-separated (default: png,svg,pdf)")
+                   help=helped("atlas.format"))
     p.set_defaults(run=_run_atlas)
 
 
@@ -505,13 +488,14 @@ def _run_atlas(args: argparse.Namespace) -> int:
 
 # --- main -------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+    """The argument parser with every subcommand, its help in the language of :attr:`Parser.lang`."""
 
     parser = Parser(
         prog="landgis",
-        description="Maps, checks and atlases from Chinese land supply plans (土地供应计划).",
+        description=helped("landgis", escaped=False),
     )
-    parser.add_argument("--version", action="version", version=f"landgis {__version__}")
+    parser.add_argument("--version", action="version", version=f"landgis {__version__}", help=helped("version"))
+    parser.add_argument("--lang", choices=["zh", "en"], default="zh", help=helped("lang"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in (_add_plan, _add_map, _add_web, _add_qa, _add_atlas):
         add(sub)
@@ -532,8 +516,8 @@ def _error_line(exc: BaseException, lang: str = "en") -> str:
             reason = exc.strerror.render(lang)
         where = exc.filename if exc.filename is not None else ""
         done = text("cli.nothing_half_written", lang)
-        sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
-        return f"{where}{colon}{reason}{sep}{done}" if where else f"{reason}{sep}{done}"
+        return text("cli.os.where", lang, where=where, reason=reason, done=done) if where else \
+            text("cli.os.why", lang, reason=reason, done=done)
     said = exc.render(lang) if isinstance(exc, LandgisError) else str(exc)
     return " ".join(said.split()) or type(exc).__name__
 
@@ -607,8 +591,8 @@ def _lang(args: argparse.Namespace) -> str:
 def _run(argv: list[str]) -> int:
 
     forget_installed()
+    Parser.lang = language_of(argv)  # the help, and a parse error said before --lang is read
     parser = build_parser()
-    Parser.lang = language_of(argv)  # a parse error is said before --lang is read
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a bad option (already said in one line)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import math
 import re
+import unicodedata
 from pathlib import Path
 
 from landgis.catalog import CATALOG, message, text, word
 from landgis.county import find_county
 from landgis.errors import InputError
 
-__all__ = ["Parser", "language_of", "number_arg", "dpi_arg", "classes_arg", "tolerance_arg", "breaks_arg", "duration_arg",
+__all__ = ["Parser", "helped", "language_of", "number_arg", "dpi_arg", "classes_arg", "tolerance_arg", "breaks_arg", "duration_arg",
            "add_statement_timeout", "existing_input", "add_boundary_options", "add_county_option", "county_arg"]
 
 
@@ -37,6 +38,16 @@ class Parser(argparse.ArgumentParser):
     """
 
     lang: str = "zh"
+
+    def __init__(self, *args, **kwargs) -> None:
+        """argparse's parser, its help in :attr:`lang`: group titles and ``-h`` from the catalogue (catalog/help.py)."""
+        add_help = kwargs.pop("add_help", True)
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = text("help.positionals", self.lang)
+        self._optionals.title = text("help.options", self.lang)
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=helped("help"))
 
     def error(self, message: str):  # type: ignore[override]
         lang = self.lang
@@ -82,6 +93,62 @@ _ARGPARSE = [(re.compile(rx, re.S), key) for rx, key in (
     (r"one of the arguments (?P<items>.+) is required", "cli.args.one_of"),
     (r"ambiguous option: (?P<option>.+?) could match (?P<matches>.+)", "cli.args.ambiguous"),
 )]
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, with its own words (``usage:``) in the command line's language and lines wrapped by
+    their width on a terminal (a Chinese character takes two columns).
+
+    Examples
+    --------
+    >>> HelpFormatter._wrapped("读取土地供应计划 --unit ha", 10)
+    ['读取土地供', '应计划', '--unit ha']
+    """
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, text("help.usage", Parser.lang) if prefix is None else prefix)
+
+    def _split_lines(self, said: str, width: int) -> list[str]:
+        return self._wrapped(" ".join(said.split()), width)
+
+    def _fill_text(self, said: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in self._wrapped(" ".join(said.split()), width - len(indent)))
+
+    @staticmethod
+    def _wrapped(said: str, width: int) -> list[str]:
+        """``said`` in lines of at most ``width`` columns: broken at spaces, or (in Chinese) between two wide
+        characters; a Latin word (an option, a file name) is never broken, nor a line started by punctuation."""
+        lines, line = [], ""
+        words = r" +|\S+" if Parser.lang == "en" else r" +|[^\s\u2e80-\uffef]+|[\u2e80-\uffef]"  # en: a name whole
+        for token in re.findall(words, said):
+            if _columns(line + token.rstrip()) > max(width, 1) and line.strip() and token not in _NO_LINE_START:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line += token
+        return [*lines, line.rstrip()] if line.strip() else lines
+
+
+#: Punctuation a Chinese line does not start with (it stays at the end of the line before).
+_NO_LINE_START = frozenset("，。；：、）》」』！？,.;:)")
+
+
+def _columns(said: str) -> int:
+    """Terminal columns of ``said``: two for a wide (CJK) character, one for any other."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in said)
+
+
+def helped(key: str, *, escaped: bool = True) -> str:
+    """The help entry ``help.<key>`` (catalog/help.py) in the language of the command line being parsed
+    (:attr:`Parser.lang`); ``escaped``: with argparse's ``%`` doubled, as an option's help needs.
+
+    Examples
+    --------
+    >>> helped("qa.area_tolerance", escaped=False) == text("help.qa.area_tolerance", Parser.lang)
+    True
+    """
+    said = text(f"help.{key}", Parser.lang)
+    return said.replace("%", "%%") if escaped else said
 
 
 def language_of(argv: list[str]) -> str:
@@ -161,8 +228,7 @@ def duration_arg(text: str) -> float:
 
 def add_statement_timeout(group) -> None:
     group.add_argument("--statement-timeout", type=duration_arg, default=300.0, metavar="DURATION",
-                       help="longest a statement reading PostGIS may run, e.g. 90s, 5min, 1h "
-                            "(default 5min; 0: no limit)")
+                       help=helped("common.statement_timeout"))
 
 
 def existing_input(path: str | None, what) -> str | None:
@@ -186,23 +252,22 @@ def add_boundary_options(p: argparse.ArgumentParser, *, parcels_too: bool = Fals
     """
     layer_opts = ("--boundary-layer",) if parcels_too else ("--layer", "--boundary-layer")
     crs_opts = ("--boundary-crs",) if parcels_too else ("--crs", "--boundary-crs")
-    g = p.add_argument_group("township boundaries (default: the layer shipped for the county, if any)")
+    g = p.add_argument_group(helped("common.boundaries_group", escaped=False))
     g.add_argument("--boundaries", metavar="PATH",
-                   help="township layer: Shapefile (.shp or .zip), GeoPackage, GeoJSON or KML")
+                   help=helped("common.boundaries"))
     g.add_argument(*layer_opts, dest="boundary_layer", metavar="NAME",
-                   help="layer of the boundary GeoPackage (default: its only polygon layer)")
-    g.add_argument("--name-field", metavar="FIELD", help="field with the township name (found by itself: XZQMC, 乡镇名称, NAME …)")
-    g.add_argument("--code-field", metavar="FIELD", help="field with the township code (found by itself: XZQDM …)")
+                   help=helped("common.boundary_layer"))
+    g.add_argument("--name-field", metavar="FIELD", help=helped("common.name_field"))
+    g.add_argument("--code-field", metavar="FIELD", help=helped("common.code_field"))
     g.add_argument(*crs_opts, dest="boundary_crs", metavar="EPSG",
-                   help="CRS of a layer that has none, e.g. 4490 or 4525 (Gauss-Krüger zone 37)")
-    g.add_argument("--gcj02", action="store_true", help="the layer was digitised on a 高德/腾讯 (GCJ-02) basemap")
+                   help=helped("common.boundary_crs"))
+    g.add_argument("--gcj02", action="store_true", help=helped("common.gcj02"))
 
 
 def add_county_option(p: argparse.ArgumentParser) -> None:
     """``--county``: every command works on the county the user names, whatever the plan says."""
     p.add_argument("--county", metavar="CODE|NAME",
-                   help="the county (or city, for a plan by district): 441224, 怀集县, 肇庆市怀集县, 佛山市; "
-                        "default: the county the plan names")
+                   help=helped("common.county"))
 
 
 def county_arg(args: argparse.Namespace):

@@ -32,7 +32,7 @@ import pandas as pd
 import shapely
 from opencc import OpenCC
 
-from landgis.catalog import Message, message, word
+from landgis.catalog import Message, level_words, message, word
 from landgis.crs import WORKING_CRS, area_km2
 from landgis.errors import InputError, LandgisError
 from landgis.names import (
@@ -261,25 +261,45 @@ class County:
         return self.registry.names
 
     @property
-    def units_word(self) -> str:
-        """What its units are called on a map: 镇（乡）, 镇（街道）, 乡镇（街道）, or 区（县） for a city."""
+    def units_key(self) -> str:
+        """The catalogue's key for what its units are called on a map (``level.units.<key>``): ``town_township``
+        (镇（乡）), ``town_street`` (镇（街道）), ``township_street`` (乡镇（街道）), ``town`` (镇), or
+        ``district`` (区（县）) for a city."""
         if self.level == "prefecture":
-            return "区（县）"
+            return "district"
         kinds = set(self.registry.table.loc[self.registry.table["name"].isin(self.townships), "type"])
         street = "街道" in kinds
         rural = any(k.endswith("乡") or k.endswith("苏木") for k in kinds)
         if street and rural:
-            return "乡镇（街道）"
-        return "镇（街道）" if street else "镇（乡）" if rural else "镇"
+            return "township_street"
+        return "town_street" if street else "town_township" if rural else "town"
+
+    @property
+    def whole_key(self) -> str:
+        """The catalogue's key for the county as a whole (``level.whole.<key>``): ``county`` (全县),
+        ``county_city`` (全市), ``district`` (全区), ``banner`` (全旗); a city: ``city`` (全市), ``prefecture`` (全州),
+        ``league`` (全盟), ``region`` (全区)."""
+        if self.level == "prefecture":
+            keys = (("自治州", "prefecture"), ("盟", "league"), ("地区", "region"), ("区", "region"))
+        else:
+            keys = (("县", "county"), ("旗", "banner"), ("区", "district"))
+        return next((key for suffix, key in keys if self.name.endswith(suffix)),
+                    "city" if self.level == "prefecture" else "county_city")
+
+    def level_words(self, lang: str = "zh") -> dict[str, str]:
+        """``whole`` (全县, 全市, 全区, 全旗 …) and ``units`` (镇（乡）, 乡镇（街道）, 区（县）…) in ``lang``, from the
+        catalogue (:func:`landgis.catalog.level_words`)."""
+        return level_words(self.whole_key, self.units_key, lang)
+
+    @property
+    def units_word(self) -> str:
+        """What its units are called on a map: 镇（乡）, 镇（街道）, 乡镇（街道）, or 区（县） for a city."""
+        return self.level_words("zh")["units"]
 
     @property
     def whole_word(self) -> str:
         """The county as a whole, as a plan says it: 全县, 全市, 全区, 全旗 (a city: 全市, 全州, 全盟)."""
-        for suffix, word in (("自治县", "全县"), ("县", "全县"), ("自治旗", "全旗"), ("旗", "全旗"), ("林区", "全区"),
-                             ("特区", "全区"), ("区", "全区"), ("自治州", "全州"), ("盟", "全盟"), ("地区", "全区")):
-            if self.name.endswith(suffix):
-                return word
-        return "全市"
+        return self.level_words("zh")["whole"]
 
     @property
     def label(self) -> str:

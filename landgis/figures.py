@@ -102,10 +102,9 @@ class Figures:
 
     @property
     def whole(self) -> str:
-        """The county's level word: 全市, 全县, 全区 or 全旗 (``County``, or ``City`` for a city, in English)."""
-        if self.lang == "zh":
-            return self.county.whole_word
-        return "City" if self.county.level == "prefecture" else "County"
+        """The county's level word from the catalogue: 全市, 全县, 全区 or 全旗 (``County``, ``District``, ``Banner``, or
+        ``City`` for a city, in English)."""
+        return self.county.level_words(self.lang)["whole"]
 
     @property
     def unit_level(self) -> str:

@@ -18,16 +18,23 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
+from string import Formatter
 
 from landgis.catalog.findings import FINDINGS
+from landgis.catalog.help import HELP
+from landgis.catalog.levels import LEVELS
+from landgis.catalog.lines import LINES
 from landgis.catalog.reasons import REASONS
 from landgis.catalog.messages import MESSAGES
 from landgis.catalog.words import CATALOG as _WORDS
 
-#: Every word of the outputs, by key (:mod:`landgis.catalog.words`, :mod:`landgis.catalog.findings`, :mod:`landgis.catalog.reasons`).
-CATALOG: dict[str, dict[str, str] | str] = {**_WORDS, **FINDINGS, **REASONS}
+#: Every word of the outputs, by key (:mod:`landgis.catalog.words`, :mod:`landgis.catalog.findings`, :mod:`landgis.catalog.reasons`,
+#: :mod:`landgis.catalog.lines`, :mod:`landgis.catalog.levels`,
+#: :mod:`landgis.catalog.help`).
+CATALOG: dict[str, dict[str, str] | str] = {**_WORDS, **FINDINGS, **REASONS, **LINES, **LEVELS, **HELP}
 
-__all__ = ["LANGS", "UNIT_LEVELS", "CATALOG", "MESSAGES", "Message", "text", "table", "message", "word", "either"]
+__all__ = ["LANGS", "UNIT_LEVELS", "CATALOG", "MESSAGES", "Message", "text", "table", "level_words", "message", "word",
+           "either"]
 
 #: The languages of every output and message; Chinese is the default.
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -69,9 +76,13 @@ def text(key: str, lang: str = "zh", /, *, unit_level: str = "township", **param
     return words.format(**_rendered(params, lang)) if params else words
 
 
-def table(section: str, lang: str = "zh", *, unit_level: str = "township") -> dict[str, str]:
+def table(section: str, lang: str = "zh", *, unit_level: str = "township",
+          level: Mapping[str, str] | None = None) -> dict[str, str]:
     """Every entry of one section (``"sheet"``, ``"qa.sheets"`` …) in ``lang``, keyed without the section;
     a city's words (区县) with ``unit_level="district"``, as for :func:`text`.
+
+    ``level`` is the county's level words (:func:`level_words`): the entries' ``{whole}`` and ``{units}``
+    fields are filled with them, their other fields kept for the caller.
 
     Examples
     --------
@@ -79,10 +90,40 @@ def table(section: str, lang: str = "zh", *, unit_level: str = "township") -> di
     'note'
     >>> table("report", "en", unit_level="district")["township"]
     'District'
+    >>> table("sheet", "zh", level=level_words("county", "town_township", "zh"))["summary_density"]
+    '全县平均 {v} {u}'
     """
     head = section + "."
-    return {key[len(head):]: _entry(key, unit_level)[_lang(lang)] for key in CATALOG
-            if key.startswith(head) and "." not in key[len(head):] and "@" not in key}
+    words = {key[len(head):]: _entry(key, unit_level)[_lang(lang)] for key in CATALOG
+             if key.startswith(head) and "." not in key[len(head):] and "@" not in key}
+    return {k: _filled(v, level) for k, v in words.items()} if level else words
+
+
+def level_words(whole: str, units: str, lang: str = "zh") -> dict[str, str]:
+    """A county's level words in ``lang``: ``whole`` (全县, 全市 …) and ``units`` (镇（乡）…), by their keys
+    (``level.whole.<whole>``, ``level.units.<units>``), and ``whole_lower`` for the middle of an English line.
+
+    Examples
+    --------
+    >>> level_words("district", "town_street", "zh")["whole"], level_words("district", "town_street", "en")["whole"]
+    ('全区', 'District')
+    """
+    said = text(f"level.whole.{whole}", lang)
+    return {"whole": said, "whole_lower": said.lower(), "units": text(f"level.units.{units}", lang)}
+
+
+def _filled(template: str, fields: Mapping[str, str]) -> str:
+    """``template`` with the fields named in ``fields`` filled and every other field kept as it was."""
+    out = []
+    for literal, name, spec, conversion in Formatter().parse(template):
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is None:
+            continue
+        if name in fields and not spec and not conversion:
+            out.append(fields[name].replace("{", "{{").replace("}", "}}"))
+        else:
+            out.append("{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
+    return "".join(out)
 
 
 class Message:

@@ -69,15 +69,9 @@ def format_findings(plan: Plan, findings: list[Finding], lang: str = "zh", unit:
     共读到44个面积数字：计入计划44个，未计入0个，未归类0个。
     """
     n = plan.figure_counts
-    zh = lang != "en"
-    lines = [f"共读到{n['read']}个面积数字：计入计划{n['used']}个，未计入{n['set_aside']}个，未归类{n['unplaced']}个。"
-             if zh else f"{n['read']} area figures read: {n['used']} used, {n['set_aside']} set aside, "
-                        f"{n['unplaced']} not placed."]
+    lines = [text("plan.figure_counts", lang, **n)]
     warnings = [f for f in findings if f.severity != "info"]
-    if not warnings and n["unplaced"] == 0:
-        lines.append("核对结果：各项数字相符。" if zh else "Check: every figure adds up.")
-    else:
-        lines.append("核对结果：" if zh else "Check:")
+    lines.append(text("plan.check_ok" if not warnings and n["unplaced"] == 0 else "plan.check", lang))
     for k, f in enumerate(findings, 1):
         lines.append(f"{k}. [{severity_word(f.severity, lang)}] {f.text(lang, unit)}")
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from landgis.catalog import Message, message, word
 from landgis.errors import InputError
 from landgis.extras import require
+from landgis.printable import printable
 from landgis.secrets import KEYWORDS, display, normalize, redact
 
 # psycopg (the postgis extra) is imported inside functions: landgis works without it until a URL is given.
@@ -114,7 +115,7 @@ def reason(exc: BaseException, url: str) -> Message:
     ...     sqlstate = "42P01"
     >>> r = reason(Undefined('relation "gis.x" does not exist'), "postgresql://u@h/db")
     >>> r.render("en"), r.render("zh")
-    ('relation "gis.x" does not exist', '表或视图不存在')
+    ('relation "gis.x" does not exist', '表或视图 "gis.x" 不存在')
     """
     said = one_line(exc, url)
     option = re.search(r'invalid (?:connection option|URI query parameter):? "([^"]+)"', said)
@@ -122,7 +123,19 @@ def reason(exc: BaseException, url: str) -> Message:
         return word("pg.reason.bad_option", reason=said, option=option.group(1))
     key = _SQLSTATES.get(getattr(exc, "sqlstate", None) or "")
     key = key or next((k for rx, k in _WORDING if rx.search(said)), None)
+    named = _NAMED.get(key or "")
+    name = named.search(said) if named else None
+    if name:  # the server's detail in Chinese too; escaped, as all user text is
+        return word(f"pg.named.{key}", reason=said, name=printable(next(g for g in name.groups() if g is not None)))
     return word(f"pg.reason.{key or 'other'}", reason=said)
+
+
+#: Where the server's English names the relation, column … it means (a quoted name may hold quotes itself).
+_NAMED = {key: re.compile(rf'\b{what} (?:"(.*)"|(\S+)) {verb}\b') for key, what, verb in (
+    ("undefined_table", "relation", "does not exist"), ("undefined_column", "column", "does not exist"),
+    ("no_schema", "schema", "does not exist"), ("duplicate_table", "relation", "already exists"),
+    ("no_database", "database", "does not exist"), ("no_role", "role", "does not exist"))}
+_NAMED["undefined_function"] = re.compile(r"\bfunction (.+?) does not exist\b")
 
 
 def psycopg_module():

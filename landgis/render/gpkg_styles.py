@@ -39,7 +39,7 @@ from landgis.printable import jinja_finalize
 from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, run_classes
 from landgis.render.furniture import INK, MUTED, is_dark, plot_crs
 from landgis.render.qa_map import SEVERITY_COLOURS
-from landgis.render.text import category_title, density_word, footer_lines, plan_title, texts, unit_word
+from landgis.render.text import category_title, density_word, footer_lines, plan_title, texts_for, unit_word
 from landgis.severity import severity_word
 from landgis.units import UNIT_LABELS_EN, display_unit, to_unit, unit_label
 
@@ -179,7 +179,7 @@ def map_spec(layer: gpd.GeoDataFrame, column: str, *, unit: str = "ha", lang: st
     """
 
     county = resolve_county(county, what="map_spec")
-    t = texts(lang)
+    t = texts_for(county, lang)  # 各乡镇（街道）… for a county whose units are called so
     cls = run_classes(layer_figures(layer, county, unit, lang, figures), layer, column)
     crs = plot_crs(layer, county)
     u = unit_word(unit, lang)
@@ -323,6 +323,8 @@ class StyledLayers:
     stated : dict of str to float or None
         Mapped column → the plan's stated county figure in the unit (structure for a category, the stated
         total for ``total``; None where the plan states none, and for ``density``).
+    level : dict of str to str
+        The county's level words in ``lang`` (:meth:`landgis.county.County.level_words`: 全县, 镇（乡）…).
     """
 
     frames: dict[str, pd.DataFrame]
@@ -331,6 +333,7 @@ class StyledLayers:
     crs: CRS
     unit: str
     lang: str
+    level: dict[str, str]
     stated: dict[str, float | None] = field(default_factory=dict)
 
 
@@ -551,7 +554,8 @@ def styled_layers(layer: gpd.GeoDataFrame, *, qa: QAResult | None = None, unit: 
     plan = layer.attrs["plan"]
     stated = {c: _in_unit(plan.structure_ha.get(c), unit) for c in layer.attrs["categories"]}
     stated["total"] = _in_unit(plan.stated_total_ha, unit)
-    return StyledLayers(frames=frames, styles=styles, specs=specs, crs=crs, unit=unit, lang=lang, stated=stated)
+    return StyledLayers(frames=frames, styles=styles, specs=specs, crs=crs, unit=unit, lang=lang, stated=stated,
+                        level=county.level_words(lang))
 
 
 def _in_unit(hectares: Decimal | None, unit: str) -> float | None:

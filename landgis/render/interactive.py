@@ -261,11 +261,8 @@ def _run_figures(layer: gpd.GeoDataFrame, county: County, unit: str, lang: str,
 
 
 def _words(lang: str, county: County) -> dict[str, str]:
-    """The map's words in ``lang``; 占全县比例 for a 县."""
-    words = _STRINGS[lang]
-    if lang == "zh":
-        words = {**words, "share": words["share"].replace("全市", county_words(county)["whole"])}
-    return words
+    """The map's words in ``lang``; 占全县比例 for a 县 (the county's level words from the catalogue)."""
+    return table("web", lang, level=county_words(county, lang))
 
 
 def _drawn_geometry(layer: gpd.GeoDataFrame, tolerance_m: float | None, basemap: str | None) -> gpd.GeoSeries:

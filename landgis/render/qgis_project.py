@@ -147,8 +147,8 @@ def _themes(styled: StyledLayers, layers: list[dict], lang: str) -> list[dict]:
 
 
 def _summary(styled: StyledLayers, spec: MapSpec, lang: str) -> list[str]:
-    """The PNG's summary under the legend, with the plan's stated figure for 全市."""
-    t = _TEXT[lang]
+    """The PNG's summary under the legend, with the plan's stated figure for 全市 (全县 …: the county's level)."""
+    t = table("qgis", lang, level=styled.level)
 
     u = unit_label(styled.unit) if lang == "zh" else UNIT_LABELS_EN[styled.unit]
     cls = spec.classification

@@ -39,9 +39,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["render_report"]
 
-def _words(lang: str, unit_level: str = "township") -> dict:
-    """The page's words in ``lang``, naming the plan's units (乡镇, or 区县 for a city)."""
-    return {**table("report", lang, unit_level=unit_level), "sev": SEVERITY_WORDS[lang],
+def _words(lang: str, unit_level: str = "township", county: County | None = None) -> dict:
+    """The page's words in ``lang``, naming the plan's units (乡镇, or 区县 for a city) and the county as a whole
+    (全县, 全市 …: its level's words from the catalogue)."""
+    level = county.level_words(lang) if county is not None else None
+    return {**table("report", lang, unit_level=unit_level, level=level), "sev": SEVERITY_WORDS[lang],
             "formats": {"png": "PNG", "svg": "SVG", "pdf": "PDF"}}
 
 _ENV = jinja2.Environment(
@@ -113,10 +115,7 @@ def render_report(
     """
 
     figs = layer_figures(layer, county, unit, lang, figures)
-    t = _words(lang, figs.unit_level)  # 区县 for a city's plan by district
-    if lang == "zh":  # 全县 for a 县
-        whole = county.whole_word
-        t = {k: v.replace("全市", whole) if isinstance(v, str) else v for k, v in t.items()}
+    t = _words(lang, figs.unit_level, county)  # 区县 for a city's plan by district, 全县 for a 县
     label = unit_label(unit) if lang == "zh" else UNIT_LABELS_EN[unit]
     title = t["title"].format(place=plan.place or "", year=plan.year or "")
     plan_title = plan_name(plan) or (text("sheet.plan", "zh", place=plan.place or "", year=plan.year or "") if lang == "zh"

@@ -55,21 +55,24 @@ def texts(lang: str) -> dict[str, str]:
 
 
 def texts_for(county: County, lang: str) -> dict[str, str]:
-    """The sheet texts in the words of the county: 全县 or 全市, 镇（乡） or 乡镇（街道） or 区（县）."""
-    t = texts(lang)
-    if lang != "zh":
-        return t
-    words = county_words(county)
-    return {k: v.replace("全市", words["whole"]).replace("镇（乡）", words["units"]) for k, v in t.items()}
+    """The sheet texts in the words of the county: 全县 or 全市, 镇（乡） or 乡镇（街道） or 区（县）, from the
+    catalogue's entries for its level (a city's plan by district: its English says districts).
 
-
-def county_words(county: County) -> dict[str, str]:
-    """``whole`` (全县, 全市, 全区, 全旗 …) and ``units`` (镇（乡）, 乡镇（街道）, 区（县）) of a county.
-
-    >>> county_words(find_county("怀集县"))["whole"]
-    '全县'
+    >>> texts_for(find_county("怀集县"), "zh")["summary_density"]
+    '全县平均 {v} {u}'
     """
-    return {"whole": county.whole_word, "units": county.units_word}
+    texts(lang)
+    level = "district" if county.level == "prefecture" else "township"
+    return table("sheet", lang, unit_level=level, level=county_words(county, lang))
+
+
+def county_words(county: County, lang: str = "zh") -> dict[str, str]:
+    """``whole`` (全县, 全市, 全区, 全旗 …) and ``units`` (镇（乡）, 乡镇（街道）, 区（县）) of a county, in ``lang``.
+
+    >>> county_words(find_county("怀集县"))["whole"], county_words(find_county("怀集县"), "en")["whole"]
+    ('全县', 'County')
+    """
+    return county.level_words(lang)
 
 
 def unit_word(unit: str, lang: str) -> str:

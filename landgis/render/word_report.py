@@ -58,9 +58,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["write_word_report", "report_document"]
 
-def _words(lang: str, unit_level: str = "township") -> dict:
-    """The report's words in ``lang``, naming the plan's units (乡镇, or 区县 for a city)."""
-    return {**table("word", lang, unit_level=unit_level), "sev": SEVERITY_WORDS[lang]}
+def _words(lang: str, unit_level: str = "township", county: County | None = None) -> dict:
+    """The report's words in ``lang``, naming the plan's units (乡镇, or 区县 for a city) and the county as a
+    whole (全县, 全市 …: its level's words from the catalogue)."""
+    level = county.level_words(lang) if county is not None else None
+    return {**table("word", lang, unit_level=unit_level, level=level), "sev": SEVERITY_WORDS[lang]}
 #: East Asian fonts of Chinese official documents: 宋体 for text, 黑体 for headings.
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
 TEXT_WIDTH_CM = 16.0  # A4 portrait, 2.5 cm margins
@@ -198,7 +200,7 @@ def _document(title: str, lang: str, footnote: str | None) -> DocxDocument:
 
 def _key_sentences(figs: Figures, layer: gpd.GeoDataFrame, source_title: str) -> str:
     """The paste-ready paragraph: the plan's total, the townships' sum and its difference, the largest."""
-    t = _words(figs.lang, figs.unit_level)
+    t = _words(figs.lang, figs.unit_level, figs.county)
     u = unit_label(figs.unit) if figs.lang == "zh" else figs.unit
 
     def v(value) -> str:
@@ -243,7 +245,7 @@ def _category_name(cat: str, lang: str) -> str:
 
 def _structure_rows(figs: Figures, layer: gpd.GeoDataFrame) -> list[list[str | None]]:
     """Category rows, then 全市: the plan's stated figures beside what the townships add up to."""
-    t = _words(figs.lang, figs.unit_level)
+    t = _words(figs.lang, figs.unit_level, figs.county)
     codes = layer.attrs.get("category_codes") or {}
 
     def row(name: str, code: str, column: str) -> list[str | None]:
@@ -263,7 +265,7 @@ def _cell(figs: Figures, value: Decimal | None) -> str | None:
 def _township_rows(plan: Plan, figs: Figures, layer: gpd.GeoDataFrame) -> list[list[str | None]]:
     """One row per township of the layer (无供应 ones too), then 乡镇合计 and 全市 (the plan's stated figures)."""
 
-    t = _words(figs.lang, figs.unit_level)
+    t = _words(figs.lang, figs.unit_level, figs.county)
     cats = figs.categories
     exact = {(r.township, r.category): r.hectares_exact for r in plan.allocations.itertuples()}
     to_plan: dict[str, str] = {}
@@ -324,7 +326,7 @@ def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, county: 
     prov = layer.attrs.get("provenance") or {}
     figs = layer_figures(layer, county, unit, lang, figures)
     return _Context(
-        plan=plan, layer=layer, figs=figs, unit=unit, lang=lang, t=_words(lang, figs.unit_level), u=unit_label(unit) if lang == "zh" else unit,
+        plan=plan, layer=layer, figs=figs, unit=unit, lang=lang, t=_words(lang, figs.unit_level, figs.county), u=unit_label(unit) if lang == "zh" else unit,
         footer=map_spec(layer, "total", unit=unit, lang=lang, county=county, figures=figs).footer
         if _has_geometry(layer) else [],
         footnote=prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote"),
