@@ -58,11 +58,24 @@ _EDGE = 0xFF000000
 def _colour_counts(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(colours, counts) of a H×W array of ``0xXXBBGGRR`` values, counted by Pillow."""
     height, width = pixels.shape
-    found = Image.frombuffer("RGBA", (width, height), np.ascontiguousarray(pixels), "raw", "RGBA", 0, 1) \
+    found = Image.frombuffer("RGBA", (width, height), np.ascontiguousarray(pixels, dtype="<u4"), "raw", "RGBA", 0, 1) \
         .getcolors(pixels.size)  # never None with this bound
     counts = np.fromiter((n for n, _ in found), dtype=np.int64, count=len(found))
     rgba = np.array([c for _, c in found], dtype=np.int64).reshape(-1, 4)
     return rgba[:, 0] | rgba[:, 1] << 8 | rgba[:, 2] << 16 | rgba[:, 3] << 24, counts
+
+
+def _inner_counts(pixels: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """How many pixels of each colour ``key`` lie inside a flat area: their right and lower neighbours
+    have their colour."""
+    corner = pixels[:-1, :-1]
+    if corner.size == 0:  # one row or one column: nothing is inside
+        return np.zeros_like(key)
+    inside = np.where((corner == pixels[:-1, 1:]) & (corner == pixels[1:, :-1]), corner, np.uint32(_EDGE))
+    inner_key, inner_counts = _colour_counts(inside)
+    order = np.argsort(inner_key)
+    at = np.searchsorted(inner_key, key, sorter=order).clip(max=len(order) - 1)
+    return np.where(inner_key[order[at]] == key, inner_counts[order[at]], 0)
 
 
 def _quantize(img: Image.Image) -> Image.Image:
@@ -72,8 +85,8 @@ def _quantize(img: Image.Image) -> Image.Image:
     kept exactly, ranked by how many pixels lie inside such an area (a pixel whose right and lower
     neighbours have its colour), then the most frequent of the rest; the anti-aliased pixels at their
     edges take the nearest kept colour (in RGB; on a tie the higher ranked). Pillow's median cut ranks by
-    frequency alone: it shifted the fills by a few levels and merged small legend swatches into one
-    colour, and cost about three times as much; ``quantize(palette=…)`` looks colours up in a coarse
+    frequency alone: it merged small legend swatches into one colour (the seed's 各类用地一览 lost two of
+    five classes) and cost more CPU; ``quantize(palette=…)`` looks colours up in a coarse
     cache, which shifted white.
 
     Examples
@@ -85,14 +98,7 @@ def _quantize(img: Image.Image) -> Image.Image:
     """
     pixels = np.frombuffer(img.tobytes("raw", "RGBX"), dtype="<u4").reshape(img.height, img.width) & 0xFFFFFF
     key, counts = _colour_counts(pixels)
-    inside = np.full(pixels.shape, _EDGE, dtype="<u4")
-    corner = pixels[:-1, :-1]
-    flat = (corner == pixels[:-1, 1:]) & (corner == pixels[1:, :-1])
-    inside[:-1, :-1][flat] = corner[flat]
-    inner_key, inner_counts = _colour_counts(inside)
-    order = np.argsort(inner_key)
-    at = np.searchsorted(inner_key, key, sorter=order).clip(max=len(order) - 1)
-    inner = np.where(inner_key[order[at]] == key, inner_counts[order[at]], 0)
+    inner = _inner_counts(pixels, key)
     kept = key[np.lexsort((key, -counts, -inner))[:256]]  # flat colours first, then frequent ones
     palette = np.stack([kept & 255, kept >> 8 & 255, kept >> 16 & 255], axis=1)
     rgb = np.stack([key & 255, key >> 8 & 255, key >> 16 & 255], axis=1).astype(np.float64)
