@@ -25,11 +25,9 @@ from landgis import commands as lib  # the library, each module loaded when a su
 from landgis import folders
 from landgis.cli_options import (Parser, add_boundary_options, add_county_option, add_statement_timeout, breaks_arg,
                                   classes_arg, county_arg, dpi_arg, existing_input, language_of, tolerance_arg)
-from landgis.county import county_of_plan_text
-from landgis.crs import parse_crs
 from landgis.errors import InputError, LandgisError, LandgisWarning
 from landgis.extras import extra_of
-from landgis.files import check_output_path
+from landgis.atomic import check_output_path
 from landgis.folders import forget_installed, installed
 from landgis.printable import escaping_streams
 from landgis.secrets import is_conninfo, redacting_streams
@@ -51,7 +49,7 @@ def _read_plan(args: argparse.Namespace, path, *, needs_county: bool = True):
     county = county_arg(args)
     plan = lib.parse_plan(source, county)
     if county is None and plan.county is None:
-        county_of_plan_text(plan.text, plan.place, strict=True)  # an ambiguous name: the error lists the counties
+        lib.county_of_plan_text(plan.text, plan.place, strict=True)  # an ambiguous name: the error lists the counties
         if needs_county:
             raise InputError(message("{source}: the plan names no county, so its townships cannot be placed; give "
                                      "--county CODE|NAME (e.g. --county 441882 or --county 连州市)", source=source))
@@ -344,7 +342,7 @@ def _add_supply_fields(group) -> None:
 
 def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, plan):
     """Check the parcels, write back and write every QA output into ``work``: (result, files relative to it)."""
-    out_crs = parse_crs(args.out_crs, "--out-crs") if args.out_crs else None
+    out_crs = lib.parse_crs(args.out_crs, "--out-crs") if args.out_crs else None
     constraint_options = _constraint_options(args)
     dask_options = {"out_dir": work, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
     result = lib.qa(

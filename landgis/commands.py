@@ -7,9 +7,9 @@ first use of a name imports its module by name (``importlib.import_module``), as
 their commands. Each subcommand thus loads what it uses and nothing else; ``--help`` loads none of it.
 
 This is the command's one dispatch point by name (the package's public API in ``landgis/__init__.py``
-is loaded the same way). Every other module imports at its top. The ``TYPE_CHECKING`` block below says the same imports as statements, for type checkers and for
-the import graph that tests/test_package.py checks; a test checks that it and :data:`LOADED_BY_NAME`
-agree.
+is loaded the same way). Every other module imports at its top. The ``TYPE_CHECKING`` block below
+says the same imports as statements, for type checkers and for the import graph that
+tests/test_package.py checks; a test checks that it and :data:`LOADED_BY_NAME` agree.
 
 Examples
 --------
@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the same names, as import statements (never run)
     from landgis.allocation import join, plan_units
     from landgis.atlas import build_atlas, check_destination
+    from landgis.county import county_of_plan_text, find_county
+    from landgis.crs import parse_crs
     from landgis.plan import SEED_PLAN, parse_plan, reconcile
     from landgis.plan.export import (format_findings, format_ledger, format_plan_table, plan_to_json,
                                      write_plan_table)
@@ -46,10 +48,13 @@ if TYPE_CHECKING:  # the same names, as import statements (never run)
     from landgis.render.text import plan_name
     from landgis.townships import BoundaryError, load_townships
 
-#: Each name :mod:`landgis.cli` uses → the module that defines it, imported on the name's first use.
+#: Each name :mod:`landgis.cli` and :mod:`landgis.cli_options` use → the module that defines it, imported on the
+#: name's first use.
 LOADED_BY_NAME: dict[str, str] = {
     **dict.fromkeys(("join", "plan_units"), "landgis.allocation"),
     **dict.fromkeys(("build_atlas", "check_destination"), "landgis.atlas"),
+    **dict.fromkeys(("county_of_plan_text", "find_county"), "landgis.county"),
+    "parse_crs": "landgis.crs",
     **dict.fromkeys(("SEED_PLAN", "parse_plan", "reconcile"), "landgis.plan"),
     **dict.fromkeys(("format_findings", "format_ledger", "format_plan_table", "plan_to_json", "write_plan_table"),
                     "landgis.plan.export"),

@@ -16,7 +16,7 @@ import pytest
 from landgis import commands
 
 SOURCE = Path(commands.__file__)
-CLI = SOURCE.with_name("cli.py")
+CALLERS = [SOURCE.with_name("cli.py"), SOURCE.with_name("cli_options.py")]
 DRAWING = ("matplotlib", "folium", "mapclassify")
 
 
@@ -41,8 +41,7 @@ def test_every_name_is_the_library_s_own_object():
 
 
 def test_the_cli_calls_only_names_of_the_table():
-    tree = ast.parse(CLI.read_text("utf-8"))
-    used = {node.attr for node in ast.walk(tree)
+    used = {node.attr for path in CALLERS for node in ast.walk(ast.parse(path.read_text("utf-8")))
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "lib"}
     assert len(used) > 25
     assert used - set(commands.LOADED_BY_NAME) == set()
@@ -80,6 +79,7 @@ def test_plan_and_help_load_no_drawing_library(tmp_path):
     for argv in (["--help"], ["qa", "--help"], ["atlas", "--help"]):
         loaded = _modules_after(argv)
         assert loaded & {*DRAWING, "landgis.plan", "landgis.qa", "landgis.atlas"} == set(), argv
+        assert loaded & {"pandas", "geopandas", "openpyxl"} == set(), argv  # nor the tables' libraries
 
 
 @pytest.mark.slow  # runs the landgis command in a new process
