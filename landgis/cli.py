@@ -21,31 +21,15 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from landgis.catalog import Message, either, message, text, word
+from landgis import commands as lib  # the library, each module loaded when a subcommand first uses it
 from landgis import folders
-from landgis.allocation import join, plan_units
 from landgis.cli_options import (Parser, add_boundary_options, add_county_option, add_statement_timeout, breaks_arg,
                                   classes_arg, county_arg, dpi_arg, existing_input, helped, language_of, tolerance_arg)
-from landgis.atlas import build_atlas, check_destination
-from landgis.townships import BoundaryError, load_townships
-from landgis.county import county_of_plan_text
-from landgis.crs import parse_crs
 from landgis.errors import InputError, LandgisError, LandgisWarning
 from landgis.extras import extra_of
-from landgis.files import check_output_path
+from landgis.atomic import check_output_path
 from landgis.folders import forget_installed, installed
-from landgis.plan import SEED_PLAN, parse_plan, reconcile
-from landgis.plan.export import format_findings, format_ledger, format_plan_table, plan_to_json, write_plan_table
 from landgis.printable import escaping_streams
-from landgis.qa import format_summary, pg_read, pg_write, qa, write_qa
-from landgis.qa.constraints import parse_constraint_specs
-from landgis.qa.pg_write import refuse_existing
-from landgis.qa.postgis_chunks import write_findings_partitions
-from landgis.qa.run import default_plan
-from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
-from landgis.render.outline import no_layer_line, outline_layer, render_outline_maps
-from landgis.render.qa_map import MAX_FEATURES, write_qa_map
-from landgis.render.static import render_maps
-from landgis.render.text import plan_name
 from landgis.secrets import is_conninfo, redacting_streams
 from landgis.severity import severity_word
 from landgis.version import __version__
@@ -61,11 +45,11 @@ def _read_plan(args: argparse.Namespace, path, *, needs_county: bool = True):
     draws or checks townships (``needs_county``).
     """
 
-    source = existing_input(path, word("term.plan")) or SEED_PLAN
+    source = existing_input(path, word("term.plan")) or lib.SEED_PLAN
     county = county_arg(args)
-    plan = parse_plan(source, county)
+    plan = lib.parse_plan(source, county)
     if county is None and plan.county is None:
-        county_of_plan_text(plan.text, plan.place, strict=True)  # an ambiguous name: the error lists the counties
+        lib.county_of_plan_text(plan.text, plan.place, strict=True)  # an ambiguous name: the error lists the counties
         if needs_county:
             raise InputError(message("{source}: the plan names no county, so its townships cannot be placed; give "
                                      "--county CODE|NAME (e.g. --county 441882 or --county 连州市)", source=source))
@@ -82,7 +66,7 @@ def _townships_from_args(args: argparse.Namespace):
     """The township layer the options name (the layer shipped for the county when none is given)."""
 
     try:
-        return load_townships(
+        return lib.load_townships(
             args.boundaries,
             layer=args.boundary_layer,
             name_field=args.name_field,
@@ -91,7 +75,7 @@ def _townships_from_args(args: argparse.Namespace):
             gcj02=args.gcj02,
             county=args.county_resolved,
         )
-    except BoundaryError as exc:
+    except lib.BoundaryError as exc:
         if args.command == "qa":  # there --crs/--layer are the parcels'
             said = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else either(str(exc), str(exc))
             exc.args = (either(*(re.sub(r"(?<![\w-])--(crs|layer)\b", r"--boundary-\1", said.render(lang))
@@ -124,23 +108,23 @@ def _run_plan(args: argparse.Namespace) -> int:
     if args.out:
         check_output_path(args.out, "file")  # before any work
     plan = _read_plan(args, args.file, needs_county=False)
-    findings = reconcile(plan)
+    findings = lib.reconcile(plan)
     if args.out:
-        write_plan_table(plan, args.out, args.unit, findings)
+        lib.write_plan_table(plan, args.out, args.unit, findings)
     if args.json:
-        print(plan_to_json(plan, findings, args.unit, county=args.county_resolved.as_dict() if args.county_resolved else None))
+        print(lib.plan_to_json(plan, findings, args.unit, county=args.county_resolved.as_dict() if args.county_resolved else None))
         return 0
 
     lang = _lang(args)
-    title = plan_name(plan) or (text("sheet.plan", lang, place=plan.place or "", year=plan.year).strip() if plan.year
+    title = lib.plan_name(plan) or (text("sheet.plan", lang, place=plan.place or "", year=plan.year).strip() if plan.year
                                 else text("cli.plan_untitled", lang))
     print(text("cli.plan_head", lang, title=title, unit=plan.unit, table_unit=text(f"unit.{args.unit}", lang)))
     if len(plan.allocations) or plan.township_totals_ha:
-        print(format_plan_table(plan, args.unit))
+        print(lib.format_plan_table(plan, args.unit))
     print()
-    print(format_findings(plan, findings, args.lang, args.unit))
+    print(lib.format_findings(plan, findings, args.lang, args.unit))
     if args.ledger:
-        print("\n" + format_ledger(plan))
+        print("\n" + lib.format_ledger(plan))
     elif plan.ignored and args.verbose:
         print("\n" + text("cli.set_aside", lang))
         for item in plan.ignored:
@@ -184,14 +168,14 @@ def _run_map(args: argparse.Namespace) -> int:
     check_output_path(args.out, "folder")  # before any work
     plan = _read_plan(args, args.file)
     if _outline_only(args):
-        print(no_layer_line(args.county_resolved, args.lang, plan.scope), file=sys.stderr)
-        paths = render_outline_maps(join(plan, plan_units(plan, args.county_resolved)[0]), args.county_resolved, args.out,
+        print(lib.no_layer_line(args.county_resolved, args.lang, plan.scope), file=sys.stderr)
+        paths = lib.render_outline_maps(lib.join(plan, lib.plan_units(plan, args.county_resolved)[0]), args.county_resolved, args.out,
                                     formats=[f.strip() for f in args.format.split(",") if f.strip()],
                                     unit=args.unit, lang=args.lang, dpi=args.dpi)
         print("\n".join(map(str, paths)))
         return 0
-    layer = join(plan, _townships_from_args(args))
-    paths = render_maps(
+    layer = lib.join(plan, _townships_from_args(args))
+    paths = lib.render_maps(
         layer, args.out, categories=args.category, formats=[f.strip() for f in args.format.split(",") if f.strip()],
         scheme="user" if breaks and args.scheme == "natural_breaks" else args.scheme, k=args.k, breaks=breaks,
         unit=args.unit, lang=args.lang, dpi=args.dpi, extras=args.extras, county=args.county_resolved,
@@ -223,15 +207,15 @@ def _run_web(args: argparse.Namespace) -> int:
     check_output_path(out, "file")  # before any work
     plan = _read_plan(args, args.file)
     if _outline_only(args):
-        print(no_layer_line(args.county_resolved, args.lang, plan.scope), file=sys.stderr)
-        layer = outline_layer(join(plan, plan_units(plan, args.county_resolved)[0]), args.county_resolved)
+        print(lib.no_layer_line(args.county_resolved, args.lang, plan.scope), file=sys.stderr)
+        layer = lib.outline_layer(lib.join(plan, lib.plan_units(plan, args.county_resolved)[0]), args.county_resolved)
     else:
-        layer = join(plan, _townships_from_args(args))
+        layer = lib.join(plan, _townships_from_args(args))
     basemap = None if args.basemap == "none" else args.basemap
-    m = web_map(layer, basemap=basemap, tianditu_key=args.tianditu_key, unit=args.unit, lang=args.lang,
+    m = lib.web_map(layer, basemap=basemap, tianditu_key=args.tianditu_key, unit=args.unit, lang=args.lang,
                 county=args.county_resolved)
-    html = fragment_html(m) if args.fragment else self_contained_html(m)
-    size = write_html(html, out)
+    html = lib.fragment_html(m) if args.fragment else lib.self_contained_html(m)
+    size = lib.write_html(html, out)
     n_cats = len(layer.attrs.get("categories", []))
     lang, level = _lang(args), "district" if getattr(args.county_resolved, "level", "") == "prefecture" else "township"
     print(text("cli.wrote_fragment" if args.fragment else "cli.wrote_web", lang, path=out, kib=f"{size / 1024:.0f}",
@@ -314,14 +298,14 @@ def _run_qa(args: argparse.Namespace) -> int:
     dest = folders.check_destination(args.out, earlier=_is_qa_folder, what=word("term.qa_result"),
                              inputs=[None if url else args.parcels, plan_path, args.boundaries])
     if args.write_back:  # refused before the work, so that a refused write-back leaves no files either
-        refuse_existing(url, args.write_back, args.replace)
+        lib.refuse_existing(url, args.write_back, args.replace)
     if args.no_plan:
         plan = False
         args.county_resolved = county_arg(args)
         if args.county_resolved is None:
             raise InputError(message("qa --no-plan needs the county the parcels are in: give --county CODE|NAME"))
     elif args.plan is None:
-        plan = default_plan(county_arg(args))  # the seed plan, for its own county only
+        plan = lib.default_plan(county_arg(args))  # the seed plan, for its own county only
         args.county_resolved = county_arg(args) or plan.county
     else:
         plan = _read_plan(args, args.plan)
@@ -330,7 +314,7 @@ def _run_qa(args: argparse.Namespace) -> int:
         result, written = _qa_into(args, work, url, townships, plan)
     if args.engine == "dask":
         result.summary["store"] = str(dest)
-    print(format_summary(result, args.lang))
+    print(lib.format_summary(result, args.lang))
     for path in written:
         path = dest / path
         print(text("cli.wrote", _lang(args), path=path))
@@ -349,10 +333,10 @@ def _add_supply_fields(group) -> None:
 
 def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, plan):
     """Check the parcels, write back and write every QA output into ``work``: (result, files relative to it)."""
-    out_crs = parse_crs(args.out_crs, "--out-crs") if args.out_crs else None
+    out_crs = lib.parse_crs(args.out_crs, "--out-crs") if args.out_crs else None
     constraint_options = _constraint_options(args)
     dask_options = {"out_dir": work, "partition_rows": args.partition_rows} if args.engine == "dask" else {}
-    result = qa(
+    result = lib.qa(
         args.parcels, townships, plan, county=args.county_resolved, sql=args.sql,
         id_field=args.id_field, township_field=args.township_field, category_field=args.category_field,
         area_field=args.area_field, area_unit=args.area_unit, area_tolerance=args.area_tolerance,
@@ -365,21 +349,21 @@ def _qa_into(args: argparse.Namespace, work: Path, url: str | None, townships, p
     )
     if url and args.write_back:  # its own transaction, before the files (a failed write-back leaves none)
         if args.engine == "dask":  # each partition by a worker, swapped in whole
-            n = write_findings_partitions(result, url, args.write_back, replace=args.replace,
+            n = lib.write_findings_partitions(result, url, args.write_back, replace=args.replace,
                                           scheduler=args.scheduler)
         else:
-            n = pg_write.write_findings(result, url, args.write_back, replace=args.replace)
+            n = lib.write_findings(result, url, args.write_back, replace=args.replace)
         print(text("cli.wrote_back", _lang(args), n=n, table=args.write_back))
-    written = write_qa(result, work, lang=args.lang, unit=args.unit, out_crs=out_crs)
+    written = lib.write_qa(result, work, lang=args.lang, unit=args.unit, out_crs=out_crs)
     if not args.no_map:
-        if args.engine == "dask" and result.summary["n_parcels"] > MAX_FEATURES:
+        if args.engine == "dask" and result.summary["n_parcels"] > lib.MAX_FEATURES:
             n = result.summary["n_parcels"]
-            print(text("cli.qa_map_skipped", _lang(args), n=n, most=MAX_FEATURES))
+            print(text("cli.qa_map_skipped", _lang(args), n=n, most=lib.MAX_FEATURES))
         else:
             if args.engine == "dask":
                 result.parcels = result.parcels.compute().sort_values("qa_row", ignore_index=True)
                 result.findings = result.findings.compute()
-            written.append(write_qa_map(result, work / "qa_map.html", lang=args.lang, unit=args.unit))
+            written.append(lib.write_qa_map(result, work / "qa_map.html", lang=args.lang, unit=args.unit))
     (work / _QA_MARK).write_text(f"landgis {__version__} qa\n", encoding="utf-8")
     return result, [Path(p).relative_to(work) for p in written]
 
@@ -401,7 +385,7 @@ def _add_constraint_options(p: argparse.ArgumentParser) -> None:
 def _constraint_options(args: argparse.Namespace) -> dict:
     """The qa() keywords of ``--constraint`` (with ``--constraint-table``/``--constraint-sql`` for a layer in
     PostGIS), ``--constraints`` and ``--constraint-rules``."""
-    specs = parse_constraint_specs(args.constraint)
+    specs = lib.parse_constraint_specs(args.constraint)
     for option, key in (("--constraint-table", "layer"), ("--constraint-sql", "sql")):
         for item in getattr(args, option[2:].replace("-", "_")):
             name, sep, value = str(item).partition("=")
@@ -451,12 +435,12 @@ def _run_atlas(args: argparse.Namespace) -> int:
     if bad or not formats:
         raise LandgisError(message("--format takes png, svg and pdf, not {items}", items=','.join(bad) or 'nothing'))
     if args.out is not None:  # before any work
-        check_destination(args.out, inputs=[args.plan, args.boundaries,
+        lib.check_destination(args.out, inputs=[args.plan, args.boundaries,
                                             None if args.parcels and is_conninfo(args.parcels) else args.parcels])
     plan = _read_plan(args, args.plan)
     parcels, parcel_options = args.parcels, {}
     if parcels is not None and is_conninfo(parcels) and not Path(parcels).exists():
-        parcels = pg_read.read_parcels(parcels, layer=args.parcel_layer, statement_timeout=args.statement_timeout)
+        parcels = lib.read_parcels(parcels, layer=args.parcel_layer, statement_timeout=args.statement_timeout)
     elif parcels is not None:
         parcels = existing_input(parcels, "parcel")
         parcel_options = {"layer": args.parcel_layer} if args.parcel_layer else {}
@@ -467,7 +451,7 @@ def _run_atlas(args: argparse.Namespace) -> int:
     if parcels is not None:
         parcel_options.update({k: v for k, v in (("date_field", args.date_field), ("method_field", args.method_field))
                                if v is not None})
-    result = build_atlas(
+    result = lib.build_atlas(
         plan,
         county=args.county_resolved,
         townships=None if _outline_only(args) else _townships_from_args(args),

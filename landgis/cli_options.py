@@ -12,8 +12,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from landgis import commands as lib  # the county registry (geopandas) is loaded when --county is read
 from landgis.catalog import CATALOG, message, text, word
-from landgis.county import find_county
 from landgis.errors import InputError
 
 __all__ = ["Parser", "helped", "language_of", "number_arg", "dpi_arg", "classes_arg", "tolerance_arg", "breaks_arg", "duration_arg",
@@ -273,4 +273,4 @@ def add_county_option(p: argparse.ArgumentParser) -> None:
 def county_arg(args: argparse.Namespace):
     """The county ``--county`` names, resolved once (None when not given)."""
 
-    return find_county(args.county) if args.county else None
+    return lib.find_county(args.county) if args.county else None

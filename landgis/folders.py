@@ -23,9 +23,9 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from landgis.atomic import check_output_path
 from landgis.catalog import message
 from landgis.errors import InputError
-from landgis.files import check_output_path
 
 __all__ = ["check_destination", "staged_folder", "swap_into_place", "remove_stale", "installed", "forget_installed"]
 

@@ -155,3 +155,24 @@ def test_no_fork_while_another_thread_runs():
         thread.join()
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         assert _context().get_start_method() == "fork"
+
+
+def test_a_png_is_matplotlib_s_pixels_in_rgb_with_its_title_and_resolution(tmp_path):
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from landgis.render.drawing import save_figure
+
+    fig = Figure(figsize=(2, 1.5), label="图名")
+    ax = fig.add_subplot()
+    ax.fill([0, 1, 1], [0, 0, 1], color="#31a354", alpha=0.6)
+    ax.text(0.1, 0.8, "连州市 1.25", fontsize=9)
+    ours = save_figure(fig, tmp_path / "ours.png", dpi=150)
+    with matplotlib.rc_context(fonts.rc_params()):  # the font save_figure draws with
+        fig.savefig(tmp_path / "theirs.png", dpi=150, facecolor="white", metadata={"Title": "图名"})
+    with Image.open(ours) as a, Image.open(tmp_path / "theirs.png") as b:
+        assert (a.mode, b.mode) == ("RGB", "RGBA")
+        assert np.asarray(b)[..., 3].min() == 255  # the page is opaque, so the alpha channel said nothing
+        assert (np.asarray(a) == np.asarray(b)[..., :3]).all()
+        assert a.text["Title"] == "图名" and a.text["Software"].startswith("landgis ")
+        assert [round(v) for v in a.info["dpi"]] == [150, 150] and a.size == b.size

@@ -34,7 +34,10 @@ from typing import Callable
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from landgis.catalog import message
 from landgis.errors import InputError
@@ -207,6 +210,39 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 300) -> Path:
     if fmt not in FORMATS:
         raise InputError(message("cannot write {path_name}: format must be one of {items}", path_name=path.name, items=', '.join(FORMATS)))
     with atomic_path(path) as tmp, matplotlib.rc_context({**rc_params(), "svg.hashsalt": "landgis"}):
-        fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt, fig.get_label() or path.stem),
-                    facecolor="white")
+        if fmt == "png":
+            _save_png(fig, tmp, dpi, _metadata(fmt, fig.get_label() or path.stem))
+        else:
+            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt, fig.get_label() or path.stem),
+                        facecolor="white")
     return path
+
+
+#: zlib level of the 300 dpi PNGs: 3 compresses an opaque map's RGB as small as matplotlib's RGBA at
+#: its default 6, in two thirds of the time.
+PNG_COMPRESS_LEVEL = 3
+
+
+def _save_png(fig: Figure, path: str | Path, dpi: int, metadata: dict) -> None:
+    """The figure's Agg raster as a PNG: RGB when every pixel is opaque (a white page always is).
+
+    matplotlib writes RGBA at zlib level 6; the same pixels without the constant alpha channel, at
+    :data:`PNG_COMPRESS_LEVEL`, cost a third less CPU and a few per cent fewer bytes. The text chunks
+    (Software, Title) and the resolution are the ones ``savefig`` writes.
+    """
+    canvas = fig.canvas
+    agg = canvas if isinstance(canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)  # as savefig would switch
+    try:
+        fig.savefig(os.devnull, format="rgba", dpi=dpi, facecolor="white")  # renders the page on the canvas
+        rgba = np.asarray(agg.buffer_rgba())
+    finally:
+        if agg is not canvas:
+            fig.set_canvas(canvas)
+    image = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1)
+    if rgba[..., 3].min() == 255:
+        image = image.convert("RGB")
+    info = PngInfo()
+    for key, value in {"Software": None, **metadata}.items():  # savefig's order: Software first
+        if value is not None:
+            info.add_text(key, value)
+    image.save(path, format="png", pnginfo=info, dpi=(dpi, dpi), compress_level=PNG_COMPRESS_LEVEL)
