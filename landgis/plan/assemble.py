@@ -52,6 +52,7 @@ from landgis.plan.mentions import (
     NUM,
     UNIT,
     Mention,
+    damaged_figures,
     decimal_of,
     figures_of,
     find_mentions,
@@ -119,9 +120,25 @@ class _Assembler:
             if name not in self.ledger.no_supply:
                 self.ledger.no_supply.append(name)
 
+    def _damaged(self, sentence: str, skip: bool) -> None:
+        """Figures whose digits the text lost (``为.74公顷``): each enters the ledger as 数字残缺, with the area,
+        category or total it was read as, so that nothing is made from a sum in its place."""
+        st = self.ledger
+        for start, end, unit in damaged_figures(sentence):
+            printed = sentence[start:end].strip()
+            fig = find_mentions(sentence[:start] + "1" + unit)[0][-1]  # the words before it, as for a figure
+            self.ctx.classify(fig)
+            town = fig.town_prefix or self.ctx.town_header(fig.pre) or st.town
+            place = {"township": (fig.name, ""), "category": (town or "", fig.name),
+                     "total": (st.town or "", ""), "total_weak": (st.town or "", "")}.get(fig.kind)
+            what = "、".join(p for p in place if p) or "供应总量" if place else fig.name
+            st.add_damaged(printed, unit, what, f"数字残缺：原文“{printed}”缺少数字，未计入", fig.label,
+                           None if skip else place)
+
     def read_sentence(self, sentence: str, skip: bool) -> None:
         st = self.ledger
         self.ctx.lists_areas = self._lists_areas(sentence)
+        self._damaged(sentence, skip)
         if not FIGURE.search(sentence):
             self.subset = None
             if not skip:
@@ -584,6 +601,7 @@ class _Assembler:
             title=self.report[1] or None if self.report else None,
             county=county,
             read_scope=self.ctx.own_scope,  # 我市城区…计划, 市区…总量: the scope its text reads, when its title names none
+            damaged=tuple(st.damaged),
         )
 
 

@@ -293,8 +293,16 @@ class Context:
         for part in dict.fromkeys([label, label.split("的")[-1]]):  # 度假区的供应计划为 / 与南康区毗邻的经开区
             m = _TOWN_RE.match(part)
             if m and len(m.group(1)) >= 2 and self._is_name(m.group(1)):
-                return self.town_name(m.group(1))
+                return self._known_tail(m.group(1)) or self.town_name(m.group(1))
         return self._registry_town(label)
+
+    def _known_tail(self, name: str) -> str | None:
+        """The registry's place a longer run of words ends in: 可以看出东昌府区 → 东昌府区 (None when the run is
+        itself a name the registry knows, or ends in none)."""
+        if self.registry is None or self.registry.resolve(name):
+            return None
+        known = [n for n in self.registry.names if len(n) >= 3 and name.endswith(n)]
+        return self.registry.resolve(max(known, key=len)) if known else None
 
     def _is_name(self, name: str) -> bool:
         """A township or district name, not a generic word (城区, 全区, 各区 …); 高新区 only in a list of districts."""
