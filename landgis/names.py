@@ -28,6 +28,7 @@ __all__ = [
     "township_aliases",
     "township_type",
     "abbreviates",
+    "area_of_short_name",
     "TOWNSHIP_SUFFIXES",
     "ETHNIC_GROUPS",
 ]
@@ -227,6 +228,28 @@ def abbreviates(short: str, full: str) -> bool:
         return False
     rest = iter(full[:-1])
     return all(ch in rest for ch in short[:-1])
+
+
+#: A development area named by its kind alone, with no place: 新区, 高新区, 经开区, 经济技术开发区 …
+_BARE_AREA = re.compile(r"(?:新区|高新区|经开区|开发区|经济(?:技术)?开发区|高新技术产业开发区|(?:旅游)?度假区|保税区|"
+                        r"(?:工业)?园区)")
+
+
+def area_of_short_name(name: str, names: Iterable[str]) -> str | None:
+    """The one area of ``names`` that a bare kind (新区, 高新区, 经开区 …) refers to; None when it is no bare
+    kind, or when none or several areas of that kind are named.
+
+    Examples
+    --------
+    >>> area_of_short_name("新区", ["京口区", "润州区", "丹徒区", "镇江新区"])
+    '镇江新区'
+    >>> area_of_short_name("新区", ["天府新区", "东部新区"]) is None, area_of_short_name("京口", ["京口区"]) is None
+    (True, True)
+    """
+    if not _BARE_AREA.fullmatch(name):
+        return None
+    found = {n for n in names if n != name and abbreviates(name, n)}
+    return found.pop() if len(found) == 1 else None
 
 
 def is_township_suffix(suffix: str) -> bool:

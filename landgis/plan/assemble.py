@@ -225,8 +225,7 @@ class _Assembler:
             st.set_aside(fig.value, fig.unit, f"上述用地中的一部分（{self.subset}），不另计入", fig.label)
         return True
 
-    @staticmethod
-    def _list_items(figs: list[Mention]) -> list[Mention]:
+    def _list_items(self, figs: list[Mention]) -> list[Mention]:
         """``东钱湖69.12公顷、江北区69.06公顷``: in a list of areas, a bare name before a figure is an area too."""
         if not any(f.kind == "township" for f in figs):
             return figs
@@ -235,7 +234,7 @@ class _Assembler:
             listed = k == 0 or f.joined or f.pre.strip() in ("、", ",", "和", "及")
             if f.kind == "ignore" and f.reason == "未识别的面积" and listed and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", name) \
                     and not re.match(r"其|另|剩|合|共|小|以|上|总|全|本|各|约|近", name):
-                f.kind, f.name, f.reason = "township", name, ""
+                f.kind, f.name, f.reason = "township", self.ctx.town_name(name), ""  # 新区 → 蓉江新区
         return figs
 
     def _rankings(self, text: str) -> str:

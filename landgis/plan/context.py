@@ -11,7 +11,7 @@ from collections import Counter
 
 from landgis import categories as _cats
 from landgis.county import County, county_of_plan_text
-from landgis.names import normalise_name
+from landgis.names import area_of_short_name, normalise_name
 from landgis.plan.doctype import dateline_place
 from landgis.plan.mentions import FIGURE as FIGURE_RE
 from landgis.plan.mentions import YEAR, Mention
@@ -210,7 +210,9 @@ class Context:
             hit = self.registry.resolve(name)
             if hit:
                 return hit
-        return normalise_name(name)
+        # a bare 新区 / 高新区 is the one area of that kind the text names in full (蓉江新区)
+        full = area_of_short_name(name, [a for a in self.text_areas if not re.search(r"的|是|为|在|和|与|及|、", a)])
+        return normalise_name(full or name)
 
     def _registry_town(self, label: str) -> str | None:
         """A township of the shipped registry written without its suffix (阳城 …)."""

@@ -306,8 +306,9 @@ def _townships(plan: Plan, townships: list[str] | None) -> list[Finding]:
                                            "hint_zh": f"（是否为{'、'.join(hint)}？）" if hint else "",
                                            "hint_en": f" (did you mean {', '.join(hint)}?)" if hint else ""}),)
             out.append(_made("unknown_township", parts, township=t))
+        resolved = {reg.resolve(r) for r in receiving} if reg is not None else set()  # 新区 → 镇江新区
         for t in townships:
-            if t not in receiving and (reg is None or reg.resolve(t) not in receiving):
+            if t not in receiving and (reg is None or reg.resolve(t) not in receiving | resolved):
                 reported.append(t)
     for t in plan.no_supply:
         if t not in reported and t not in receiving:
