@@ -55,3 +55,9 @@ def test_only_a_bare_kind_is_a_short_name():
     assert area_of_short_name("高新区", ["襄阳高新技术产业开发区"]) == "襄阳高新技术产业开发区"
     assert area_of_short_name("经开区", ["经济技术开发区"]) == "经济技术开发区"
     assert area_of_short_name("城区", ["东城区"]) is None and area_of_short_name("南区", ["东南区"]) is None
+
+
+def test_a_registry_place_ending_a_longer_run_of_words_is_that_place():
+    # 通过上表,可以看出坳仔镇…: the words before a place name are no part of it
+    plan = parse_plan("怀集县2026年度国有建设用地供应计划\n通过上表,可以看出坳仔镇供应计划为20公顷,汶朗镇为5公顷。")
+    assert plan.township_totals_ha == {"坳仔镇": 20, "汶朗镇": 5}
