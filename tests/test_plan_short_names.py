@@ -61,3 +61,9 @@ def test_a_registry_place_ending_a_longer_run_of_words_is_that_place():
     # 通过上表,可以看出坳仔镇…: the words before a place name are no part of it
     plan = parse_plan("怀集县2026年度国有建设用地供应计划\n通过上表,可以看出坳仔镇供应计划为20公顷,汶朗镇为5公顷。")
     assert plan.township_totals_ha == {"坳仔镇": 20, "汶朗镇": 5}
+
+
+def test_a_short_name_the_text_defines_is_the_text_own_name():
+    plan = parse_plan("某市2026年度国有建设用地供应计划\n范围包括南城区和某某经济技术开发区(以下简称经开区)。\n"
+                      "南城区计划供应20公顷;经开区计划供应5公顷。")
+    assert set(plan.townships) == {"南城区", "经开区"}

@@ -81,6 +81,7 @@ _THIS_YEAR = re.compile(r"本年度|本年|今年|当年|年内|计划年度|计
 _OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
 
 
+_ALL_LAND = re.compile(r"(?:国有)?建设用地$|土地供应量|供应总量|供地总量|总面积|总规模")
 _SUBSET = re.compile(r"^\s*(?:上述|以上)[\u4e00-\u9fff]{0,8}中\s*,?\s*(?:包括|含|有)?([^,;。]*)")
 _APPROX = re.compile(r"(?:近|约|逾|超过|超|将近|大约)\s*$")  # 近15800亩: a rounded figure (a headline's)
 # 住宅用地供应量前三位的分别是A区…: a ranking of areas under what it ranks (a category, or the total)
@@ -189,7 +190,10 @@ class _Assembler:
                     elif not self._split(f, figs[:k]):
                         st.set_aside(f.value, f.unit, f.reason, f.label)
             kinds = [f.kind for f in live]
-            if st.category and "category" not in kinds and any(k in ("township", "total_weak") for k in kinds):
+            # 市本级计划供应国有建设用地309.34公顷: an area's figure of all its land is its total, in no category
+            whole = any(f.kind == "township" and _ALL_LAND.search(f.label) for f in live)
+            if st.category and "category" not in kinds and any(k in ("township", "total_weak") for k in kinds) \
+                    and not whole:
                 self._category_first(live, st.category)  # under a category heading or paragraph
             elif live and live[0].kind == "category" and ("township" in kinds or _ALL_IN.match(live[0].after)):
                 self._category_first(live)

@@ -210,8 +210,9 @@ class Context:
             hit = self.registry.resolve(name)
             if hit:
                 return hit
-        # a bare 新区 / 高新区 is the one area of that kind the text names in full (蓉江新区)
-        full = area_of_short_name(name, [a for a in self.text_areas if not re.search(r"的|是|为|在|和|与|及|、", a)])
+        # a bare 新区 / 高新区 is the one area of that kind the text names in full (蓉江新区); a short name the text
+        # defines itself (以下简称经开区) is the text's own name for it
+        full = None if name in self.short_names else area_of_short_name(name, [a for a in self.text_areas if not re.search(r"的|是|为|在|和|与|及|、", a)])
         return normalise_name(full or name)
 
     def _registry_town(self, label: str) -> str | None:
@@ -424,7 +425,7 @@ class Context:
             core = re.sub(r"(?:为|是|约|达|共|计|:|\s)+$", "", _LEAD_RE.sub("", lab))
             bare = re.sub(rf"{_TAIL_TOKENS}*$", "", core)  # 普通住宅供地 → 普通住宅
             for name in (core, bare):
-                if SUBCATEGORY_WORDS.search(name) and re.search(r"(?:用地|住房|住宅|房|改造|停车场)$", name):
+                if SUBCATEGORY_WORDS.search(name) and re.search(r"(?:用地|住房|住宅|房|改造|停车场|安居工程)$", name):
                     fig.kind, fig.name = "sub_item", name
                     return
         chain = re.search(r"([^,;:。()]+、)$", fig.pre)  # 其它特殊用地、交通用地、水域和水利设施用地1650公顷
