@@ -36,7 +36,7 @@ from landgis.catalog import Message, level_words, message, word
 from landgis.crs import WORKING_CRS, area_km2
 from landgis.errors import InputError, LandgisError
 from landgis.names import (
-    SIMILAR_UNIT, core_name, is_township_suffix, match_names, normalise_name, township_aliases, township_type,
+    SIMILAR_UNIT, area_of_short_name, core_name, is_township_suffix, match_names, normalise_name, township_aliases, township_type,
     unknown_township,
 )
 from landgis.registry import SOURCE, counties, divisions, outline, outline_meta
@@ -100,13 +100,13 @@ class TownshipRegistry:
         return pairs
 
     def resolve(self, name: str) -> str | None:
-        """Canonical name for ``name`` (an alias, another spelling), or ``None``."""
+        """Canonical name for ``name`` (an alias, another spelling, a bare 新区 where one X新区 is named), or ``None``."""
         norm = normalise_name(name)
         hit = self._aliases().get(norm)
         if hit is not None:
             return hit
         found = match_names([norm], self.names) if self._has_core(norm) else {}
-        return found.get(norm)
+        return found.get(norm) or area_of_short_name(norm, self.names)  # 新区 of a city with one: 镇江新区
 
     def _has_core(self, norm: str) -> bool:
         # 马头工业园区 is not 马头镇: only a township's suffix (or none) may be dropped to match.

@@ -27,6 +27,8 @@ __all__ = [
     "match_names",
     "township_aliases",
     "township_type",
+    "abbreviates",
+    "area_of_short_name",
     "TOWNSHIP_SUFFIXES",
     "ETHNIC_GROUPS",
 ]
@@ -196,6 +198,58 @@ def township_aliases(name: str) -> tuple[str, ...]:
     if len(core) >= 2 and core != norm:
         out.append(core)
     return tuple(dict.fromkeys(a for a in out if a != norm))
+
+
+_AREA_KIND = re.compile(r"(?:新区|开发区|园区|度假区|保税区|高新区)$")
+
+
+def abbreviates(short: str, full: str) -> bool:
+    """Whether ``short`` is a short name of the development area ``full`` (or the same name).
+
+    The short name is the area's kind (新区 of 镇江新区, 开发区 of 经济开发区) or its leading characters
+    of each word, in order and with the same kind (经开区 of 经济技术开发区, 高新区 of 高新技术产业开发区).
+    Brackets are asides (东昌府区(含储备中心) is 东昌府区).
+
+    Examples
+    --------
+    >>> abbreviates("经开区", "聊城经济开发区"), abbreviates("新区", "镇江新区"), abbreviates("高新区", "高新技术产业开发区")
+    (True, True, True)
+    >>> abbreviates("东区", "东昌府区"), abbreviates("度假区", "经济开发区"), abbreviates("茌平区", "茌平区(含新区)")
+    (False, False, True)
+    """
+    short, full = (re.sub(r"[(（][^()（）]*[)）]", "", n).strip() for n in (short, full))
+    if short == full:
+        return bool(short)
+    if len(short) < 2 or len(short) >= len(full) or not _AREA_KIND.search(full):
+        return False
+    if full.endswith(short):
+        return True
+    if len(short) < 3 or short[-1] != full[-1]:
+        return False
+    rest = iter(full[:-1])
+    return all(ch in rest for ch in short[:-1])
+
+
+#: A development area named by its kind alone, with no place: 新区, 高新区, 经开区, 经济技术开发区 …
+_BARE_AREA = re.compile(r"(?:新区|高新区|经开区|开发区|经济(?:技术)?开发区|高新技术产业开发区|(?:旅游)?度假区|保税区|"
+                        r"(?:工业)?园区)")
+
+
+def area_of_short_name(name: str, names: Iterable[str]) -> str | None:
+    """The one area of ``names`` that a bare kind (新区, 高新区, 经开区 …) refers to; None when it is no bare
+    kind, or when none or several areas of that kind are named.
+
+    Examples
+    --------
+    >>> area_of_short_name("新区", ["京口区", "润州区", "丹徒区", "镇江新区"])
+    '镇江新区'
+    >>> area_of_short_name("新区", ["天府新区", "东部新区"]) is None, area_of_short_name("京口", ["京口区"]) is None
+    (True, True)
+    """
+    if not _BARE_AREA.fullmatch(name):
+        return None
+    found = {n for n in names if n != name and abbreviates(name, n)}
+    return found.pop() if len(found) == 1 else None
 
 
 def is_township_suffix(suffix: str) -> bool:

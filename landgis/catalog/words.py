@@ -558,6 +558,11 @@ CATALOG: dict[str, dict[str, str] | str] = {
     'plan_kind.unplaced': {"zh": '数字未能归入计划', "en": 'figure not placed'},
     'plan_kind.unit_misprint': {"zh": '单位笔误', "en": 'unit misprint'},
     'plan_kind.negative': {"zh": '负数', "en": 'negative figure'},
+    'plan_kind.damaged': {"zh": '数字残缺', "en": 'figure lost in the text'},
+    'finding.damaged': {
+        "zh": '原文第{line}行{what}的数字残缺（缺少数字），未计入计划，也不以合计代替，请核对原文。',
+        "en": 'Line {line}: the figure of {what_en} has lost its digits in the text; it was not placed and no sum stands in for it. Please check the original.',
+    },
     'plan_kind.implausible_total': {"zh": '总量不合理', "en": 'implausible total'},
     'plan_kind.township_over_county': {"zh": '乡镇大于全县', "en": 'township above the county'},
     'plan_kind.no_layer': {"zh": '未提供乡镇界线图层', "en": 'no township layer'},

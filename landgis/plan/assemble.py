@@ -52,6 +52,7 @@ from landgis.plan.mentions import (
     NUM,
     UNIT,
     Mention,
+    damaged_figures,
     decimal_of,
     figures_of,
     find_mentions,
@@ -80,6 +81,7 @@ _THIS_YEAR = re.compile(r"本年度|本年|今年|当年|年内|计划年度|计
 _OPENS_WITH_YEAR = re.compile(r"^\s*(?:[(]?[一二三四五六七八九十]+[)、.]\s*)?(?:19|20)\d{2}\s*年")
 
 
+_ALL_LAND = re.compile(r"(?:国有)?建设用地$|土地供应量|供应总量|供地总量|总面积|总规模")
 _SUBSET = re.compile(r"^\s*(?:上述|以上)[\u4e00-\u9fff]{0,8}中\s*,?\s*(?:包括|含|有)?([^,;。]*)")
 _APPROX = re.compile(r"(?:近|约|逾|超过|超|将近|大约)\s*$")  # 近15800亩: a rounded figure (a headline's)
 # 住宅用地供应量前三位的分别是A区…: a ranking of areas under what it ranks (a category, or the total)
@@ -119,9 +121,25 @@ class _Assembler:
             if name not in self.ledger.no_supply:
                 self.ledger.no_supply.append(name)
 
+    def _damaged(self, sentence: str, skip: bool) -> None:
+        """Figures whose digits the text lost (``为.74公顷``): each enters the ledger as 数字残缺, with the area,
+        category or total it was read as, so that nothing is made from a sum in its place."""
+        st = self.ledger
+        for start, end, unit in damaged_figures(sentence):
+            printed = sentence[start:end].strip()
+            fig = find_mentions(sentence[:start] + "1" + unit)[0][-1]  # the words before it, as for a figure
+            self.ctx.classify(fig)
+            town = fig.town_prefix or self.ctx.town_header(fig.pre) or st.town
+            place = {"township": (fig.name, ""), "category": (town or "", fig.name),
+                     "total": (st.town or "", ""), "total_weak": (st.town or "", "")}.get(fig.kind)
+            what = "、".join(p for p in place if p) or "供应总量" if place else fig.name
+            st.add_damaged(printed, unit, what, f"数字残缺：原文“{printed}”缺少数字，未计入", fig.label,
+                           None if skip else place)
+
     def read_sentence(self, sentence: str, skip: bool) -> None:
         st = self.ledger
         self.ctx.lists_areas = self._lists_areas(sentence)
+        self._damaged(sentence, skip)
         if not FIGURE.search(sentence):
             self.subset = None
             if not skip:
@@ -172,7 +190,10 @@ class _Assembler:
                     elif not self._split(f, figs[:k]):
                         st.set_aside(f.value, f.unit, f.reason, f.label)
             kinds = [f.kind for f in live]
-            if st.category and "category" not in kinds and any(k in ("township", "total_weak") for k in kinds):
+            # 市本级计划供应国有建设用地309.34公顷: an area's figure of all its land is its total, in no category
+            whole = any(f.kind == "township" and _ALL_LAND.search(f.label) for f in live)
+            if st.category and "category" not in kinds and any(k in ("township", "total_weak") for k in kinds) \
+                    and not whole:
                 self._category_first(live, st.category)  # under a category heading or paragraph
             elif live and live[0].kind == "category" and ("township" in kinds or _ALL_IN.match(live[0].after)):
                 self._category_first(live)
@@ -208,8 +229,7 @@ class _Assembler:
             st.set_aside(fig.value, fig.unit, f"上述用地中的一部分（{self.subset}），不另计入", fig.label)
         return True
 
-    @staticmethod
-    def _list_items(figs: list[Mention]) -> list[Mention]:
+    def _list_items(self, figs: list[Mention]) -> list[Mention]:
         """``东钱湖69.12公顷、江北区69.06公顷``: in a list of areas, a bare name before a figure is an area too."""
         if not any(f.kind == "township" for f in figs):
             return figs
@@ -218,7 +238,7 @@ class _Assembler:
             listed = k == 0 or f.joined or f.pre.strip() in ("、", ",", "和", "及")
             if f.kind == "ignore" and f.reason == "未识别的面积" and listed and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", name) \
                     and not re.match(r"其|另|剩|合|共|小|以|上|总|全|本|各|约|近", name):
-                f.kind, f.name, f.reason = "township", name, ""
+                f.kind, f.name, f.reason = "township", self.ctx.town_name(name), ""  # 新区 → 蓉江新区
         return figs
 
     def _rankings(self, text: str) -> str:
@@ -584,6 +604,7 @@ class _Assembler:
             title=self.report[1] or None if self.report else None,
             county=county,
             read_scope=self.ctx.own_scope,  # 我市城区…计划, 市区…总量: the scope its text reads, when its title names none
+            damaged=tuple(st.damaged),
         )
 
 

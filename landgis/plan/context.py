@@ -11,7 +11,7 @@ from collections import Counter
 
 from landgis import categories as _cats
 from landgis.county import County, county_of_plan_text
-from landgis.names import normalise_name
+from landgis.names import area_of_short_name, normalise_name
 from landgis.plan.doctype import dateline_place
 from landgis.plan.mentions import FIGURE as FIGURE_RE
 from landgis.plan.mentions import YEAR, Mention
@@ -210,7 +210,10 @@ class Context:
             hit = self.registry.resolve(name)
             if hit:
                 return hit
-        return normalise_name(name)
+        # a bare 新区 / 高新区 is the one area of that kind the text names in full (蓉江新区); a short name the text
+        # defines itself (以下简称经开区) is the text's own name for it
+        full = None if name in self.short_names else area_of_short_name(name, [a for a in self.text_areas if not re.search(r"的|是|为|在|和|与|及|、", a)])
+        return normalise_name(full or name)
 
     def _registry_town(self, label: str) -> str | None:
         """A township of the shipped registry written without its suffix (阳城 …)."""
@@ -293,8 +296,16 @@ class Context:
         for part in dict.fromkeys([label, label.split("的")[-1]]):  # 度假区的供应计划为 / 与南康区毗邻的经开区
             m = _TOWN_RE.match(part)
             if m and len(m.group(1)) >= 2 and self._is_name(m.group(1)):
-                return self.town_name(m.group(1))
+                return self._known_tail(m.group(1)) or self.town_name(m.group(1))
         return self._registry_town(label)
+
+    def _known_tail(self, name: str) -> str | None:
+        """The registry's place a longer run of words ends in: 可以看出东昌府区 → 东昌府区 (None when the run is
+        itself a name the registry knows, or ends in none)."""
+        if self.registry is None or self.registry.resolve(name):
+            return None
+        known = [n for n in self.registry.names if len(n) >= 3 and name.endswith(n)]
+        return self.registry.resolve(max(known, key=len)) if known else None
 
     def _is_name(self, name: str) -> bool:
         """A township or district name, not a generic word (城区, 全区, 各区 …); 高新区 only in a list of districts."""
@@ -414,7 +425,7 @@ class Context:
             core = re.sub(r"(?:为|是|约|达|共|计|:|\s)+$", "", _LEAD_RE.sub("", lab))
             bare = re.sub(rf"{_TAIL_TOKENS}*$", "", core)  # 普通住宅供地 → 普通住宅
             for name in (core, bare):
-                if SUBCATEGORY_WORDS.search(name) and re.search(r"(?:用地|住房|住宅|房|改造|停车场)$", name):
+                if SUBCATEGORY_WORDS.search(name) and re.search(r"(?:用地|住房|住宅|房|改造|停车场|安居工程)$", name):
                     fig.kind, fig.name = "sub_item", name
                     return
         chain = re.search(r"([^,;:。()]+、)$", fig.pre)  # 其它特殊用地、交通用地、水域和水利设施用地1650公顷

@@ -93,6 +93,10 @@ def _num(value: Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def _finding_dict(f: Finding) -> dict:
     return {
         "kind": f.kind,
@@ -119,8 +123,8 @@ def _township_sums(plan: Plan) -> dict[str, Decimal]:
 def _ledger_records(plan: Plan) -> list[dict]:
     if plan.ledger is None:
         return []
-    return [{"line": int(r.line), "figure": r.figure, "value": Decimal(r.value), "unit": r.unit,
-             "hectares": Decimal(r.hectares), "role": r.role, "what": r.what, "reason": r.reason, "text": r.text, "context": r.context}
+    return [{"line": int(r.line), "figure": r.figure, "value": _num(r.value), "unit": r.unit,
+             "hectares": _num(r.hectares), "role": r.role, "what": r.what, "reason": r.reason, "text": r.text, "context": r.context}
             for r in plan.ledger.itertuples()]
 
 
@@ -130,7 +134,8 @@ def plan_to_dict(plan: Plan, findings: list[Finding] | None = None, unit: str = 
     ``allocations`` carry ``hectares`` plus the figure as printed (``value``, ``unit``) and, when
     ``unit`` is not ha, ``amount`` in that unit. ``stated_total_ha`` is the total the text states (None
     where it states none: ``total_stated`` is then false); ``township_totals_ha`` is each township's
-    stated total, else the sum of its categories (``township_totals_stated`` names the stated ones,
+    stated total, else the sum of its categories, and none where the text lost a figure of it
+    (:meth:`Plan.is_damaged`) (``township_totals_stated`` names the stated ones,
     ``township_sums_ha`` gives the sums).
     """
     key = unit_key(unit)
@@ -151,7 +156,8 @@ def plan_to_dict(plan: Plan, findings: list[Finding] | None = None, unit: str = 
         "allocations": allocations,
         "stated_total_ha": plan.stated_total_ha,
         "structure_ha": dict(plan.structure_ha),
-        "township_totals_ha": {t: plan.township_totals_ha.get(t, sums.get(t, Decimal(0))) for t in plan.townships},
+        "township_totals_ha": {t: plan.township_totals_ha.get(t, sums.get(t, Decimal(0))) for t in plan.townships
+                               if t in plan.township_totals_ha or not plan.is_damaged(t)},  # lost: no sum for it
         "township_totals_stated": [t for t in plan.townships if t in plan.township_totals_ha],
         "township_sums_ha": sums,
         "total_stated": plan.stated_total_ha is not None,
@@ -243,7 +249,7 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
         ws3 = wb.create_sheet("面积数字台账")
         _append(ws3, ["行号", "数字", "数值", "单位", "公顷", "去向", "归属", "说明", "上下文（数字以【】标出）", "原文（整行）"])
         for r in (plan.ledger.itertuples() if plan.ledger is not None else []):
-            _append(ws3, [int(r.line), r.figure, float(r.value), r.unit, float(r.hectares), r.role_zh, r.what,
+            _append(ws3, [int(r.line), r.figure, _float(r.value), r.unit, _float(r.hectares), r.role_zh, r.what,
                       r.reason, r.context, r.text])
         ws.freeze_panes = "A3"  # the title and the header row
         if not path.parent.exists():

@@ -31,6 +31,7 @@ ROLES = {
     "schedule": "供应时序",
     "set_aside": "未计入",
     "unplaced": "未归类",
+    "damaged": "数字残缺",
 }
 USED_ROLES = ("total", "structure", "group", "township_total", "township_category", "sub_item", "method", "schedule")
 
@@ -40,12 +41,13 @@ class Entry:
     """One figure and what it became."""
 
     line: int  # 0-based line of the folded text
-    value: Decimal
+    value: Decimal | None  # None: the text lost the figure's digits (role ``damaged``)
     unit: str
     role: str  # a key of ROLES
     name: str = ""  # the township / category / group it belongs to
     reason: str = ""  # why it was set aside, or a note on its use
     label: str = ""  # the words before it
+    printed: str = ""  # a damaged figure as printed (.32公顷)
 
 
 @dataclass
@@ -62,6 +64,7 @@ class Ledger:
     methods: dict[str, tuple[Decimal, str]] = field(default_factory=dict)  # 出让 → figure (供应方式)
     schedule: dict[str, tuple[Decimal, str]] = field(default_factory=dict)  # 第一季度 → figure (供应时序)
     no_supply: list[str] = field(default_factory=list)
+    damaged: list[tuple[str, str, int]] = field(default_factory=list)  # (area, category, line): the figure is lost
     entries: list[Entry] = field(default_factory=list)
     found: list[tuple[int, Decimal, str]] = field(default_factory=list)  # every figure of the text
     units: Counter = field(default_factory=Counter)
@@ -78,6 +81,14 @@ class Ledger:
     def set_aside(self, value: Decimal, unit: str, reason: str, label: str = "") -> None:
         """Enter a figure that is not part of this year's plan, with the reason."""
         self.enter(value, unit, "set_aside", reason=reason, label=label)
+
+    def add_damaged(self, printed: str, unit: str, what: str, reason: str, label: str = "",
+                    place: tuple[str, str] | None = None) -> None:
+        """Enter a figure whose digits the text lost (数字残缺); ``place`` is the (area, category) it was of
+        (``("", "")`` the total, ``("", cat)`` a structure figure, ``(area, "")`` an area's total)."""
+        self.entries.append(Entry(self.line, None, unit, "damaged", what, reason, label.strip(), printed))
+        if place is not None:
+            self.damaged.append((*place, self.line + 1))
 
     def _put(self, table: dict, key, value: Decimal, unit: str, role: str, name: str, what: str,
              same_figure: bool = False) -> bool:
@@ -269,10 +280,24 @@ def _equals(printed: str, value: Decimal) -> bool:
         return False
 
 
+def _damaged_context(line: str, printed: str) -> str:
+    """The clause around a damaged figure, the figure marked 【】 (as :func:`figure_context`)."""
+    at = line.find(printed)
+    if at < 0:
+        return " ".join(line.split())[: 2 * _CONTEXT_MAX]
+    start = max((line.rfind(ch, 0, at) for ch in _CLAUSE_END), default=-1) + 1
+    start = max(start, at - _CONTEXT_MAX)
+    return " ".join(f"{line[start:at].lstrip()}【{printed.strip()}】".split())
+
+
 def _row(e: Entry, lines: list[str], original: list[str], printed_unit: str | None = None, nth: int = 0) -> dict:
     unit = e.unit
     text = original[e.line] if 0 <= e.line < len(original) else ""
     folded = lines[e.line] if 0 <= e.line < len(lines) else ""
+    if e.value is None:  # 数字残缺: no value, the figure as printed
+        return {"line": e.line + 1, "text": " ".join(text.split())[:160],
+                "context": _damaged_context(folded, e.printed), "figure": e.printed, "value": None, "unit": unit,
+                "hectares": None, "role": e.role, "role_zh": ROLES[e.role], "what": e.name, "reason": e.reason}
     return {"line": e.line + 1, "text": " ".join(text.split())[:160],
             "context": figure_context(folded, e.value, nth), "figure": f"{e.value}{printed_unit or unit}",
             "value": e.value, "unit": unit, "hectares": to_hectares(e.value, unit), "role": e.role,

@@ -12,12 +12,15 @@ from decimal import Decimal
 
 from landgis.units import UNIT_LABELS, unit_key
 
-__all__ = ["Mention", "find_mentions", "figures_of", "unit_of", "signed_value", "pair_respectively", "years_in", "FIGURE", "YEAR"]
+__all__ = ["Mention", "find_mentions", "figures_of", "damaged_figures", "unit_of", "signed_value", "pair_respectively", "years_in", "FIGURE", "YEAR"]
 
 NUM = r"(?<![\d.])(?<!\d,)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])"
 UNIT = r"(万平方米|万平米|万m2|万公顷|万公頃|万亩|万畝|平方公里|平方千米|平方米|平米|公顷|公頃|hm2|亩|畝|m2|ha|顷|頃)(?![A-Za-z0-9])"  # 顷 alone: a misprint
 #: A number with an area unit.
 FIGURE = re.compile(NUM + r"\s*" + UNIT)
+# A figure whose digits the text lost: a bare decimal part (.32公顷, .公顷) or a unit right after 为/在/约/共/计/达
+_DAMAGED = re.compile(r"(?<![\d.])\.\d*\s*" + UNIT + r"|(?<=[为在约共计达])\s*" + UNIT + r"(?![均产])")
+_UNIT_WORD = re.compile(r"单位[^,;。]{0,6}$")  # 单位为公顷, 面积单位均为亩: the unit of a table, no figure
 CELL_NUM = re.compile(r"^[+]?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)$")
 EMPTY_CELL = re.compile(r"^(?:[-—–―─/\\~〜]+|无|/|)$")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
@@ -58,6 +61,27 @@ def figures_of(line: str) -> list[tuple[Decimal, str]]:
     [(Decimal('29.3'), '公顷'), (Decimal('439.5'), '亩')]
     """
     return [(signed_value(line, m), unit_of(m.group(2))) for m in FIGURE.finditer(line)]
+
+
+def damaged_figures(text: str) -> list[tuple[int, int, str]]:
+    """Figures whose digits the text has lost, as (start, end, unit label): ``.32公顷``, ``为.公顷``, ``为公顷``.
+
+    A unit after 为/在/约/共/计/达 with no digits before it is one too, unless it names a table's unit
+    (单位为公顷).
+
+    Examples
+    --------
+    >>> damaged_figures("总量控制在.32公顷,茌平区为.公顷,度假区为76.01公顷")
+    [(5, 10, '公顷'), (15, 18, '公顷')]
+    >>> damaged_figures("面积单位为公顷;商服用地为公顷")
+    [(13, 15, '公顷')]
+    """
+    out = []
+    for m in _DAMAGED.finditer(text):
+        if m.group(0)[0] != "." and _UNIT_WORD.search(text[: m.start()]):
+            continue
+        out.append((m.start(), m.end(), unit_of(m.group(1) or m.group(2))))
+    return out
 
 
 def unit_of(printed: str) -> str:

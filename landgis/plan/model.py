@@ -12,6 +12,7 @@ import pandas as pd
 from landgis import categories as _cats
 from landgis.county import County
 from landgis.errors import InputError
+from landgis.names import abbreviates
 from landgis.plan.sentences import render
 from landgis.severity import severity_word
 from landgis.units import to_unit
@@ -95,6 +96,9 @@ class Plan:
         :func:`~landgis.plan.parse_plan`, else the one its text names; ``None`` when neither.
     read_scope : str or None
         The part of the city its text says the plan covers (我市城区…计划, 市区…总量); see :attr:`scope`.
+    damaged : tuple of (area, category, line)
+        Figures whose digits the text lost (``为.74公顷``, 数字残缺 in the ledger): what each was of,
+        ``("", "")`` the total, ``("", category)`` a structure figure, ``(area, "")`` an area's total.
     """
 
     place: str | None
@@ -122,15 +126,31 @@ class Plan:
     title: str | None = field(default=None, repr=False)
     county: County | None = field(default=None, repr=False, compare=False)
     read_scope: str | None = field(default=None, repr=False, compare=False)
+    damaged: tuple[tuple[str, str, int], ...] = field(default=(), repr=False)
+
+    def is_damaged(self, area: str = "", category: str = "") -> bool:
+        """Whether the text lost a figure of ``area`` (its total or one of its categories; ``""`` the county)
+        or, with ``category``, that category's figure there; the area by its name or short name (经开区).
+
+        Examples
+        --------
+        >>> from landgis.plan import parse_plan
+        >>> plan = parse_plan("某县2026年度国有建设用地供应计划\\n经济开发区为.74公顷,经开区住宅用地59.2公顷。")
+        >>> plan.is_damaged("经开区"), plan.is_damaged("度假区"), plan.damaged
+        (True, False, (('经济开发区', '', 2),))
+        """
+        return any((abbreviates(area, a) or abbreviates(a, area)) if area else not a
+                   for a, c, _ in self.damaged if not category or c == category)
 
     @property
     def figure_counts(self) -> dict[str, int]:
-        """How many area figures were read, used, set aside and left unplaced (from the ledger)."""
+        """How many area figures were read, used, set aside (figures whose digits are lost among them) and left
+        unplaced (from the ledger)."""
         if self.ledger is None:
             return {"read": 0, "used": 0, "set_aside": 0, "unplaced": 0}
-        roles = self.ledger["role"]
-        return {"read": len(roles), "used": int((~roles.isin(["set_aside", "unplaced"])).sum()),
-                "set_aside": int((roles == "set_aside").sum()), "unplaced": int((roles == "unplaced").sum())}
+        roles = self.ledger["role"]  # a figure whose digits are lost (damaged) is not counted in the plan
+        return {"read": len(roles), "used": int((~roles.isin(["set_aside", "unplaced", "damaged"])).sum()),
+                "set_aside": int(roles.isin(["set_aside", "damaged"]).sum()), "unplaced": int((roles == "unplaced").sum())}
 
     @property
     def townships(self) -> list[str]:

@@ -93,7 +93,8 @@ def reconcile(plan: Plan, townships: list[str] | None = None) -> list[Finding]:
     Returns
     -------
     list of Finding
-        In this order: a note that the text is a report about the plan, unplaced figures and misprints, plausibility, township_sum, county_sum,
+        In this order: a note that the text is a report about the plan, unplaced figures and misprints, figures
+        whose digits the text lost, plausibility, township_sum, county_sum,
         structure_sum, category_sum, group_sum, unknown_category, unknown_township, no_supply.
 
     Examples
@@ -103,8 +104,9 @@ def reconcile(plan: Plan, townships: list[str] | None = None) -> list[Finding]:
     ['county_sum', 'structure_sum']
     """
     figures = _figures(plan)
-    return [*_report(plan), *_ledger_findings(plan), *_no_total(plan, figures), *_plausibility(plan, figures),
-            *_sums(figures), *_unknown_categories(plan, figures), *_townships(plan, townships)]
+    return [*_report(plan), *_ledger_findings(plan), *_damaged(plan), *_no_total(plan, figures),
+            *_plausibility(plan, figures), *_sums(figures, plan), *_unknown_categories(plan, figures),
+            *_townships(plan, townships)]
 
 
 def _figures(plan: Plan) -> dict:
@@ -136,9 +138,21 @@ def _report(plan: Plan) -> list[Finding]:
     return [_made("report", parts, severity="info")]
 
 
+def _damaged(plan: Plan) -> list[Finding]:
+    """A 警告 for each figure whose digits the text lost: what it was of, and that it was not placed."""
+    out = []
+    for area, category, line in plan.damaged:
+        what = "".join((area, category)) or "供应总量"
+        what_en = " ".join(x for x in (area, category) if x) or "the total"
+        parts = (("damaged", {"what": what, "what_en": what_en, "line": line}),)
+        out.append(_made("damaged", parts, township=area or None, category=category or None, line=line))
+    return out
+
+
 def _no_total(plan: Plan, f: dict) -> list[Finding]:
-    """A 提示 that the plan states no total: what the outputs show as 合计 is a sum, labelled so."""
-    if f["total"] is not None:
+    """A 提示 that the plan states no total: what the outputs show as 合计 is a sum, labelled so (not where
+    the text gives a total whose digits are lost: that is said by its own finding)."""
+    if f["total"] is not None or any(not a and not c for a, c, _ in plan.damaged):
         return []
     parts = list(f["structure"].values()) or [q for qs in f["by_town"].values() for q in qs]
     parts += [] if parts else list(f["town_totals"].values())
@@ -182,7 +196,7 @@ def _plausibility(plan: Plan, f: dict) -> list[Finding]:
     return out
 
 
-def _sums(f: dict) -> list[Finding]:
+def _sums(f: dict, plan: Plan) -> list[Finding]:
     """Township, county, structure and category sums against the stated figures."""
     out: list[Finding] = []
     by_town, by_cat, town_totals, structure, total = (
@@ -207,7 +221,7 @@ def _sums(f: dict) -> list[Finding]:
             computed = _total(by_cat[cat]) if cat in by_cat else (Decimal(0), structure[cat][1])
             stated = structure.get(cat)
             if stated is None:
-                if structure:
+                if structure and not plan.is_damaged("", cat):  # a structure figure whose digits are lost
                     out.append(_finding("category_sum", "category_unlisted", None, computed, category=cat))
                 continue
             diff = _minus(stated, computed)
@@ -292,8 +306,9 @@ def _townships(plan: Plan, townships: list[str] | None) -> list[Finding]:
                                            "hint_zh": f"（是否为{'、'.join(hint)}？）" if hint else "",
                                            "hint_en": f" (did you mean {', '.join(hint)}?)" if hint else ""}),)
             out.append(_made("unknown_township", parts, township=t))
+        resolved = {reg.resolve(r) for r in receiving} if reg is not None else set()  # 新区 → 镇江新区
         for t in townships:
-            if t not in receiving and (reg is None or reg.resolve(t) not in receiving):
+            if t not in receiving and (reg is None or reg.resolve(t) not in receiving | resolved):
                 reported.append(t)
     for t in plan.no_supply:
         if t not in reported and t not in receiving:
@@ -303,7 +318,7 @@ def _townships(plan: Plan, townships: list[str] | None) -> list[Finding]:
             reported.remove(t)
             parts = (("named_unplaced", {"township": t, "line": line, "figure": figure}),)
             out.append(_made("named_unplaced", parts, township=t, line=line))
-    for t in reported:
+    for t in [t for t in reported if not plan.is_damaged(t)]:  # the text gave it a figure, lost: never 无供应
         out.append(_made("no_supply", (("no_supply", {"township": t}),), township=t, stated_ha=Decimal(0),
                          severity="info"))
     return out

@@ -155,13 +155,10 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
     last_row_cat: str | None = None
     for line, row in rows:
         st.line = line
-        if aligned and len(row) == len(header):
-            name_i = name_col
-        else:  # 序号 cells are integers; a 合计 row often has none
-            name_i = next((k for k, c in enumerate(row) if c and not CELL_NUM.match(c)), None)
-            if name_i is None:
-                _found(st, row, unit, "表格行没有名称")
-                continue
+        name_i = _row_name_index(row, header, name_col, aligned)
+        if name_i is None:
+            _found(st, row, unit, "表格行没有名称")
+            continue
         name = re.sub(r"\([^()]*\)", "", row[name_i]).strip() if name_i < len(row) else ""
         if not name:  # 合计 written in the 序号 column, the name cell left empty
             name = next((c for c in row[:name_i] if _TABLE_TOTAL.match(c)), "")
@@ -317,6 +314,23 @@ def _read_long_table(ctx: Context, st: Ledger, header: list[str], rows: list[lis
 _NOT_AREA = re.compile(r"占比|比例|比重|百分|%|累计|截至|进度")
 
 
+def _row_name_index(row: list[str], header: list[str], name_col: int, aligned: bool) -> int | None:
+    """The cell that names a table row: the header's name column where the row keeps every cell (``aligned``),
+    else its first cell that is not a number (序号 cells are integers; a 合计 row often has none); None when
+    every cell is a number.
+
+    Examples
+    --------
+    >>> _row_name_index(["1", "城关镇", "3"], ["序号", "乡镇", "住宅用地"], 1, True)
+    1
+    >>> _row_name_index(["合计", "9"], ["序号", "乡镇", "住宅用地"], 1, True), _row_name_index(["1", "9"], ["a", "b"], 0, False)
+    (0, None)
+    """
+    if aligned and len(row) == len(header):
+        return name_col
+    return next((k for k, c in enumerate(row) if c and not CELL_NUM.match(c)), None)
+
+
 def _read_split_table(ctx: Context, st: Ledger, header: list[str], rows: list[tuple[int, list[str]]],
                       unit: str) -> None:
     """A table of the plan's 方式 or 时序 (methods or periods as columns, or as rows beside a column of areas).
@@ -330,13 +344,10 @@ def _read_split_table(ctx: Context, st: Ledger, header: list[str], rows: list[tu
     cols = header[name_col + 1:]
     for line, row in rows:
         st.line = line
-        if len(row) == len(header):
-            name_i = name_col
-        else:  # 序号 cells are integers; a 合计 row often has none
-            name_i = next((k for k, c in enumerate(row) if c and not CELL_NUM.match(c)), None)
-            if name_i is None:
-                _found(st, row, unit, "表格行没有名称")
-                continue
+        name_i = _row_name_index(row, header, name_col, aligned=True)
+        if name_i is None:
+            _found(st, row, unit, "表格行没有名称")
+            continue
         name = row[name_i].strip()
         unit_here = _row_unit(name) or unit
         name = _HEADER_UNIT.sub("", re.sub(r"[(（][^()（）]*[)）]", "", name)).strip()
