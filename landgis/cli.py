@@ -314,7 +314,7 @@ def _run_qa(args: argparse.Namespace) -> int:
         result, written = _qa_into(args, work, url, townships, plan)
     if args.engine == "dask":
         result.summary["store"] = str(dest)
-    print(lib.format_summary(result, args.lang))
+    print(lib.format_summary(result, args.lang, args.unit))
     for path in written:
         path = dest / path
         print(text("cli.wrote", _lang(args), path=path))

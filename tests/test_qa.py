@@ -410,3 +410,21 @@ def test_summary_lines_in_chinese_and_english(result):
 
     for kind in result.summary["by_kind"]:
         assert f"{KIND_LABELS_EN[kind]} ({kind})" in en and f"{KIND_LABELS[kind]}（{kind}）" in zh
+
+
+def test_summary_areas_follow_the_unit(result):
+    """`landgis qa --unit mu` prints its totals and quota cells in 亩, as its files are; never 公顷."""
+    from landgis.qa.result import format_summary
+    from landgis.units import format_area
+
+    s = result.summary
+    for lang, word in (("zh", "亩"), ("en", "mu")):
+        text = format_summary(result, lang, "mu")
+        assert "公顷" not in text and " ha" not in text
+        assert format_area(s["booked_ha"], "mu", where="table", lang=lang) in text
+        assert format_area(s["allocated_ha"], "mu", where="table", lang=lang) in text
+        over = result.quota[result.quota["status"].isin(["over", "not_in_plan"])]
+        for d in over["difference_ha"]:
+            assert "+" + format_area(d, "mu", where="table", lang=lang) in text
+        assert f"{float(s['booked_ha']) * 15:,.2f} {word}" in text
+    assert f"{float(s['booked_ha']):,.4f} 公顷" in format_summary(result)

@@ -401,14 +401,14 @@ CATALOG: dict[str, dict[str, str] | str] = {
     },
     'qa.summary.over': {"zh": '指标超出 {n} 项：', "en": '{n} quota cells over: '},
     'qa.summary.execution': {
-        "zh": '计划执行情况：已供应 {supplied:.4f} 公顷，执行率 {rate}（见 execution.csv）',
-        "en": "the plan's execution: {supplied:.4f} ha supplied, rate {rate} (see execution.csv)",
+        "zh": '计划执行情况：已供应 {supplied}，执行率 {rate}（见 execution.csv）',
+        "en": "the plan's execution: {supplied} supplied, rate {rate} (see execution.csv)",
     },
     'qa.summary.sep': {"zh": '；', "en": '; '},
-    'qa.summary.cell': {"zh": '{township}{category} +{ha:.4f}公顷', "en": '{township} {category} +{ha:.4f} ha'},
+    'qa.summary.cell': {"zh": '{township}{category} +{area}', "en": '{township} {category} +{area}'},
     'qa.summary.total': {
-        "zh": '地块面积合计 {booked_ha:.4f} 公顷，计划安排 {allocated_ha:.4f} 公顷',
-        "en": 'parcels add up to {booked_ha:.4f} ha; the plan allocates {allocated_ha:.4f} ha',
+        "zh": '地块面积合计 {booked}，计划安排 {allocated}',
+        "en": 'parcels add up to {booked}; the plan allocates {allocated}',
     },
     'qa.all_findings_files': {"zh": 'findings.csv 与 findings.parquet', "en": 'findings.csv and findings.parquet'},
     # --- Sentences of the plan's findings (plan/sentences.py)

@@ -44,7 +44,7 @@ from landgis.qa.labels import (
 from landgis.qa.quota import BASIS, BASIS_EN, LEFT_OUT_REASONS, QUOTA_COLUMNS
 from landgis.qa.messages import message
 from landgis.severity import SEVERITY_WORDS
-from landgis.units import PRECISION, UNIT_LABELS, UNIT_LABELS_EN, factor, unit_key
+from landgis.units import PRECISION, UNIT_LABELS, UNIT_LABELS_EN, factor, format_area, unit_key
 
 pa = lazy("pyarrow")  # the parquet extra: imported when Parquet is read or written
 pq = lazy("pyarrow.parquet")
@@ -500,25 +500,43 @@ def _for_people(findings: pd.DataFrame, lang: str = "zh", unit: str = "ha") -> p
 _SUMMARY = {lang: table("qa.summary", lang) for lang in LANGS}
 
 
-def format_summary(result: QAResult, lang: str = "zh") -> str:
-    """A few lines for the terminal: parcels, findings by severity and kind, quota cells over (``zh``/``en``)."""
+def format_summary(result: QAResult, lang: str = "zh", unit: str = "ha") -> str:
+    """A few lines for the terminal: parcels, findings by severity and kind, quota cells over, areas in ``unit``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from landgis.qa import qa
+    >>> from landgis.townships import load_townships
+    >>> towns = load_townships(county="连州市").to_crs(4546)
+    >>> p = towns.geometry.iloc[0].representative_point()
+    >>> parcels = gpd.GeoDataFrame({"id": ["A"], "乡镇": [towns["name"].iloc[0]], "用途": ["住宅用地"]},
+    ...                            geometry=[shapely.box(p.x, p.y, p.x + 100, p.y + 100)], crs=4546)
+    >>> print(format_summary(qa(parcels, towns, False, county="连州市"), "en", "mu").splitlines()[-1])
+    parcels add up to 14.99 mu; the plan allocates 0.00 mu
+    """
     lang = "en" if lang == "en" else "zh"
     t, w = _SUMMARY[lang], SEVERITY_WORDS[lang]
     labels = KIND_LABELS_EN if lang == "en" else KIND_LABELS
     s = result.summary
+
+    def area(hectares: float) -> str:
+        return format_area(hectares, unit, where="table", lang=lang)
+
     lines = [t["head"].format(**s, **s["by_severity"], **{f"w_{k}": v for k, v in w.items()})]
     lines += [t["kind"].format(severity=w[SEVERITY_OF[kind]], label=labels[kind], kind=kind, count=count)
               for kind, count in s["by_kind"].items()]
     over = result.quota[result.quota["status"].isin(["over", "not_in_plan"])]
     if len(over):
         lines.append(t["over"].format(n=len(over)) + t["sep"].join(
-            t["cell"].format(township=r.township, category=r.category, ha=r.difference_ha)
+            t["cell"].format(township=r.township, category=r.category, area=area(r.difference_ha))
             for r in over.itertuples()))
-    lines.append(t["total"].format(**s))
+    lines.append(t["total"].format(booked=area(s["booked_ha"]), allocated=area(s["allocated_ha"])))
     if result.execution is not None:
         cells = result.execution.cells
         supplied, planned = float(cells["supplied_ha"].sum()), float(cells["planned_ha"].sum())
-        lines.append(t["execution"].format(supplied=supplied, rate=rate_text(supplied / planned if planned else None)))
+        lines.append(t["execution"].format(supplied=area(supplied),
+                                           rate=rate_text(supplied / planned if planned else None)))
     return "\n".join(lines)
 
 
