@@ -118,3 +118,47 @@ def test_the_command_draws_the_map_in_its_language(parcels, tmp_path):
     html = (out / "qa_map.html").read_text("utf-8")
     assert '"Worst finding"' in html and '"Declared township"' in html and "\\u6700\\u4e25\\u91cd" not in html
     assert "declared in" in html and " mu" in html
+
+
+#: Each panel's box and each parcel's centre on the page, as the map opens.
+_PANELS_AND_PARCELS = """() => {
+  const box = r => ({x0: r.left, y0: r.top, x1: r.right, y1: r.bottom});
+  const panels = [...document.querySelectorAll('.leaflet-control')].map(e => box(e.getBoundingClientRect()))
+    .filter(b => b.x1 > b.x0 && b.y1 > b.y0);
+  const parcels = [...document.querySelectorAll('[data-parcel], [data-parcel-dot]')].map(e => {
+    const r = e.getBoundingClientRect();
+    return {id: e.getAttribute('data-parcel') || e.getAttribute('data-parcel-dot'),
+            x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2};
+  });
+  return {panels, parcels};
+}"""
+
+
+@pytest.mark.slow  # Chromium
+def test_no_parcel_opens_under_a_panel(towns, tmp_path, browser):
+    """Parcels far outside the county, in each corner of what was checked (where the title, the layer list, the
+    footnote and the legend sit), are all in view on open and none lies under a panel."""
+    gk = towns.to_crs(GK38)
+    x0, y0, x1, y1 = gk.total_bounds
+    corners = {f"{c}{far}": (x0 - far if c[1] == "W" else x1 + far, y0 - far if c[0] == "S" else y1 + far)
+               for c in ("SW", "NW", "NE", "SE") for far in (1000, 2500, 4000)}  # metres beyond the county's box
+    inside = gk.geometry.iloc[0].representative_point()
+    rows = [{"地块编号": k, "所属乡镇": towns["name"].iloc[0], "用地类型": "住宅用地",
+             "geometry": shapely.box(x - 150, y - 150, x + 150, y + 150)} for k, (x, y) in corners.items()]
+    rows.append({"地块编号": "IN", "所属乡镇": towns["name"].iloc[0], "用地类型": "住宅用地",
+                 "geometry": shapely.box(inside.x - 100, inside.y - 100, inside.x + 100, inside.y + 100)})
+    inner = rows.pop()
+    for k, corner in enumerate(rows):  # one far parcel at a time: the box is the county and that corner
+        lang = ("zh", "en")[k % 2]  # the English footnote is taller
+        frame = gpd.GeoDataFrame([corner, inner], crs=GK38)
+        out = tmp_path / f"qa_map_{corner['地块编号']}.html"
+        write_qa_map(qa(frame, towns, False, county="441882"), out, lang=lang)
+        report = browser(out, wait_for="[data-parcel]")
+        report.screenshot(f"qa_map_corner_{corner['地块编号']}")
+        seen = report.page.evaluate(_PANELS_AND_PARCELS)
+        assert {p["id"] for p in seen["parcels"]} == {corner["地块编号"], "IN"}
+        assert len(seen["panels"]) >= 4  # zoom, title, layers, legend, footnote, scale
+        for p in seen["parcels"]:
+            assert 0 <= p["x"] <= 1200 and 0 <= p["y"] <= 900, p
+            under = [b for b in seen["panels"] if b["x0"] <= p["x"] <= b["x1"] and b["y0"] <= p["y"] <= b["y1"]]
+            assert not under, (lang, p, under)

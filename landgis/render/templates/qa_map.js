@@ -99,6 +99,6 @@ function landgisQaMap(map, towns, parcels, spec, constraints) {
   };
   legend.addTo(map);
   footnotes(map, spec.footnotes);
-  map.fitBounds(spec.bounds, {animate: false});
+  map.fitBounds(spec.bounds, panelPadding(map, 10));  // no parcel under a panel on open
   toggleDots();
 }

@@ -1,30 +1,7 @@
 // landgis web map: township choropleths, legend, tooltip, popup, labels and footnote.
 // Called once per map with the Leaflet map, the GeoJSON and the spec (both data, set as text only).
-// el, esc and footnotes come from dom_helpers.js, set before this function in the same scope.
+// el, esc, footnotes and panelPadding come from dom_helpers.js, set before this function in the same scope.
 function landgisTownshipMap(map, data, spec) {
-  // The padding that keeps the county's box off every corner panel: each panel is cleared either
-  // sideways or vertically, whichever costs the map less of its width or height.
-  function panelPadding(map, margin) {
-    var size = map.getSize(), pad = {left: 0, right: 0, top: 0, bottom: 0};
-    var box = map.getContainer().getBoundingClientRect();
-    ['topleft', 'topright', 'bottomleft', 'bottomright'].forEach(function (corner) {
-      var c = map._controlCorners[corner];
-      if (!c) { return; }
-      var w = 0, h = 0;
-      Array.prototype.forEach.call(c.children, function (ctl) {
-        var r = ctl.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0) { return; }
-        var y = corner.indexOf('top') === 0 ? r.bottom - box.top : box.bottom - r.top;
-        var x = corner.indexOf('left') > 0 ? r.right - box.left : box.right - r.left;
-        w = Math.max(w, x); h = Math.max(h, y);
-      });
-      if (w === 0) { return; }
-      var side = corner.indexOf('left') > 0 ? 'left' : 'right', end = corner.indexOf('top') === 0 ? 'top' : 'bottom';
-      if (w / size.x <= h / size.y) { pad[side] = Math.max(pad[side], w); } else { pad[end] = Math.max(pad[end], h); }
-    });
-    return {paddingTopLeft: [pad.left + margin, pad.top + margin],
-            paddingBottomRight: [pad.right + margin, pad.bottom + margin], animate: false};
-  }
   function tooltip(key) {
     return function (lyr) {
       var p = lyr.feature.properties, d = el('div', 'landgis-tooltip');
