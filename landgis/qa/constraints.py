@@ -304,8 +304,8 @@ def check_constraints(added: pd.DataFrame, layers: dict[str, gpd.GeoDataFrame], 
     Returns
     -------
     pandas.DataFrame
-        :data:`CONSTRAINT_COLUMNS`, one row per (parcel with a polygon, layer) where the parcel overlaps
-        the layer or a rule asks about it (``outside_m2`` for ``outside`` rules).
+        :data:`CONSTRAINT_COLUMNS`, one row per (parcel with a polygon, layer), overlap 0 included: the table
+        shows every parcel checked against every layer (``outside_m2`` for ``outside`` rules).
     """
 
     geoms = gpd.GeoSeries(added["geometry"].to_numpy(), crs=4326)
@@ -339,9 +339,8 @@ def check_constraints(added: pd.DataFrame, layers: dict[str, gpd.GeoDataFrame], 
             listed.setdefault(int(p), []).append(fids[f])
         applies = np.array([rule.applies(c) for c in cats], dtype=bool)
         outside = np.where(poly & (rule.rule == "outside"), np.clip(total - over, 0, None), np.nan)
-        keep = poly & ((over > 0) | ((rule.rule == "outside") & applies))
         share = np.divide(over, total, out=np.zeros_like(over), where=total > 0)
-        for i in np.flatnonzero(keep):
+        for i in np.flatnonzero(poly & ((over > 0) | ((rule.rule == "outside") & applies))):  # may find
             ids = listed.get(int(i), [])
             more = f" 等 {len(ids)} 个图斑" if len(ids) > _FEATURES_LISTED else ""
             named = "、".join(map(str, ids[:_FEATURES_LISTED])) + more
@@ -357,7 +356,7 @@ def check_constraints(added: pd.DataFrame, layers: dict[str, gpd.GeoDataFrame], 
                         found=towns[i], category=cats[i], constraint=name, outside_m2=outside[i],
                         share_outside=outside[i] / total[i])
                 findings[-1]["severity"] = rule.severity
-        sel = np.flatnonzero(keep)
+        sel = np.flatnonzero(poly)  # every parcel checked, 0 included: the bureau files the clean ones too
         tables.append(pd.DataFrame({
             "row": rows[sel], "parcel_id": pids[sel], "constraint": name, "overlap_m2": over[sel],
             "share": share[sel], "outside_m2": outside[sel],
