@@ -41,7 +41,7 @@ from landgis.errors import InputError
 from landgis.figures import Figures, layer_figures
 from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, Classification, run_classes
 from landgis.render.simplify import simplify_for_drawing
-from landgis.render.text import attribution, county_words, density_word, source_title, unit_word
+from landgis.render.text import attribution, boundary_note, county_words, density_word, source_title, unit_word
 from landgis.render.webmap_layers import TownshipLayers
 from landgis.render.webpage import (  # the page makers, re-exported: the map's own API
     fragment_html,
@@ -329,7 +329,7 @@ def _footnotes(layer: gpd.GeoDataFrame, figs: Figures, words: dict[str, str]) ->
     sep = text("punct.colon", lang)
     title = source_title(layer, lang, figs.county)
     lines = [f"{words['source']}{sep}" + text("punct.book_title", lang, title=title)]
-    note = prov.get("footnote_en" if lang == "en" else "footnote") or prov.get("footnote")
+    note = boundary_note(prov, lang)
     if note:
         lines.append(f"{words['boundaries']}{sep}{note}")
     credit = attribution(prov, lang, figs.unit_level)

@@ -22,6 +22,7 @@ from landgis.qa.messages import message as finding_message
 from landgis.severity import SEVERITY_WORDS
 from landgis.render.literal_elements import DataMacroElement
 from landgis.render.shipped import template, template_text
+from landgis.render.text import boundary_note
 from landgis.render.webpage import self_contained_html, write_html
 
 __all__ = ["qa_map", "write_qa_map", "SEVERITY_COLOURS", "SEVERITY_LABELS", "MAX_FEATURES"]
@@ -176,7 +177,7 @@ def _footnotes(result, has_geom: np.ndarray, n_drawn: int, lang: str) -> list[st
     if n_quota:
         out.append(words["quota"].format(n=n_quota))
     prov = getattr(result.townships, "attrs", {}).get("provenance") or {}
-    note = prov.get("footnote_en" if lang == "en" else "footnote") or prov.get("footnote")
+    note = boundary_note(prov, lang)
     if note:  # a sentence of its own (乡镇界线为示意…), not a value after a label
         out.append(note)
     return out

@@ -43,7 +43,7 @@ from landgis.render.gpkg_styles import (
     styled_layers,
     write_gpkg,
 )
-from landgis.render.text import texts
+from landgis.render.text import boundary_note, texts
 from landgis.units import UNIT_LABELS_EN, unit_label
 from landgis.version import __version__
 
@@ -296,6 +296,6 @@ def write_qgis_outputs(layer: gpd.GeoDataFrame, folder: str | Path, *, qa: QARes
     folder = Path(folder)
     styled = styled_layers(layer, qa=qa, unit=unit, lang=lang, county=county, figures=figures)
     prov = layer.attrs.get("provenance") or {}
-    note = prov.get("footnote" if lang == "zh" else "footnote_en") or prov.get("footnote") or ""
+    note = boundary_note(prov, lang) or ""
     gpkg = write_gpkg(styled, folder / GPKG_NAME, description=note)
     return [gpkg, write_qgis_project(styled, folder / PROJECT_NAME, gpkg_name=GPKG_NAME)]

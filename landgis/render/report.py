@@ -28,7 +28,7 @@ from landgis.render.images import palette_png
 from landgis.render.outline import OUTLINE_STEM
 from landgis.render.parcel_map import PARCEL_MAP_CAPTION, PARCEL_MAP_STEM, constraint_rows
 from landgis.render.static import file_stem
-from landgis.render.text import attribution, category_title, plan_name
+from landgis.render.text import attribution, boundary_note, category_title, plan_name
 from landgis.severity import SEVERITY_WORDS
 from landgis.figures import Figures, layer_figures
 from landgis.units import UNIT_LABELS_EN, format_density, unit_label
@@ -260,7 +260,7 @@ def _sources(plan: Plan, plan_title: str, layer: gpd.GeoDataFrame, t: dict, lang
     """数据来源: the plan by its name, the boundary layer with its attribution and licences (in Chinese)."""
 
     prov = layer.attrs.get("provenance", {}) or {}
-    footnote = prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote")
+    footnote = boundary_note(prov, lang)
     sep = text("punct.semicolon", lang)
     return [
         {"label": t["plan_source"], "text": text("punct.book_title", lang, title=plan_title)},

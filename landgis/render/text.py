@@ -195,6 +195,17 @@ def attribution(prov: dict, lang: str, unit_level: str = "township") -> str | No
     return line + (f"（许可：{'；'.join(licences)}）" if licences else "")
 
 
+def boundary_note(prov: dict, lang: str) -> str | None:
+    """The boundary layer's own note (乡镇界线为示意…) in ``lang``, the Chinese one where it has no English.
+
+    Examples
+    --------
+    >>> boundary_note({"footnote": "乡镇界线为示意", "footnote_en": ""}, "en")
+    '乡镇界线为示意'
+    """
+    return prov.get("footnote_en" if lang == "en" else "footnote") or prov.get("footnote")
+
+
 def category_title(column: str, lang: str) -> str:
     t = texts(lang)
     if column in ("total", "density"):
@@ -215,10 +226,9 @@ def footer_lines(layer: gpd.GeoDataFrame, crs: CRS, lang: str, county: County) -
     """Source, boundary note and attribution, and the map's CRS — the small print of every sheet."""
 
     t = texts(lang)
-    zh = lang == "zh"
     prov = layer.attrs.get("provenance") or {}
     lines = [t["source"].format(title=source_title(layer, lang, county))]
-    footnote = prov.get("footnote" if zh else "footnote_en") or prov.get("footnote")
+    footnote = boundary_note(prov, lang)
     if footnote:
         note = str(footnote).rstrip("。.")
         if not note.startswith(("乡镇界线", "Township boundaries")):

@@ -46,7 +46,7 @@ from landgis.render.gpkg_styles import map_spec
 from landgis.render.images import palette_png
 from landgis.render.parcel_map import PARCEL_MAP_CAPTION, PARCEL_MAP_STEM, constraint_rows
 from landgis.render.static import file_stem
-from landgis.render.text import attribution, category_title, plan_name, source_title
+from landgis.render.text import attribution, boundary_note, category_title, plan_name, source_title
 from landgis.severity import SEVERITY_WORDS
 from landgis.units import unit_label
 from landgis.version import __version__
@@ -329,7 +329,7 @@ def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, county: 
         plan=plan, layer=layer, figs=figs, unit=unit, lang=lang, t=_words(lang, figs.unit_level, figs.county), u=unit_label(unit) if lang == "zh" else unit,
         footer=map_spec(layer, "total", unit=unit, lang=lang, county=county, figures=figs).footer
         if _has_geometry(layer) else [],
-        footnote=prov.get("footnote") if lang == "zh" else prov.get("footnote_en") or prov.get("footnote"),
+        footnote=boundary_note(prov, lang),
         provenance=prov,
         source_name=plan_name(plan) or (Path(plan.source).name if plan.source and plan.source != "<text>"
                                         else plan.source),
