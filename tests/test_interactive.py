@@ -22,6 +22,7 @@ from landgis.render.interactive import (
     write_html,
 )
 from landgis.county import find_county
+from landgis.synthesis import SYNTHETIC_FOOTNOTE, SYNTHETIC_FOOTNOTE_EN
 
 LIANZHOU = find_county("441882")  # the county of the seed plan, passed to every renderer
 
@@ -72,7 +73,9 @@ def test_one_layer_per_category_total_and_density(layer):
     cats = layer.attrs["categories"]
     assert [ls["label"] for ls in spec["layers"]] == [*cats, "供应总量", "供应强度"]
     assert spec["initial"] == "total"
-    assert "乡镇界线为示意" in " ".join(spec["footnotes"])
+    # The boundaries' note is a sentence of its own, not a value after a 「乡镇界线：」 label.
+    assert SYNTHETIC_FOOTNOTE in spec["footnotes"]
+    assert not any(line.startswith("乡镇界线：") for line in spec["footnotes"]), spec["footnotes"]
     feats = _features(m)
     assert set(feats) == set(layer["name"])
     # 丰阳镇 receives nothing: drawn as 无供应 in every layer, never as the lowest class.
@@ -169,6 +172,8 @@ def test_english_labels(layer):
     assert [ls["label"] for ls in spec["layers"]][-2:] == ["Total supply", "Supply density"]
     assert "Industrial, mining and storage" in [ls["label"] for ls in spec["layers"]]
     assert "连州镇 Lianzhou" in _features(m)
+    assert SYNTHETIC_FOOTNOTE_EN in spec["footnotes"]  # said once: not "Township boundaries: Township boundaries…"
+    assert not any(line.startswith("Township boundaries:") for line in spec["footnotes"]), spec["footnotes"]
 
 
 def test_a_plugin_that_needs_a_cdn_is_refused(layer):

@@ -21,7 +21,6 @@ CATALOG: dict[str, dict[str, str] | str] = {
     'sheet.legend_density': {"zh": '供应强度（{u}）', "en": 'Supply density ({u})'},
     'sheet.plan': {"zh": '{place}{year}年度土地供应计划', "en": '{place} {year} land supply plan'},
     'sheet.source': {"zh": '资料来源：《{title}》', "en": 'Source: {title}'},
-    'sheet.boundaries': {"zh": '乡镇界线：{source}', "en": 'Township boundaries: {source}'},
     'sheet.crs': {
         "zh": '坐标系：CGCS2000，3度带高斯-克吕格投影（中央经线{cm}°E）',
         "en": 'CRS: CGCS2000 / 3-degree Gauss-Krüger, central meridian {cm}°E',
@@ -205,7 +204,6 @@ CATALOG: dict[str, dict[str, str] | str] = {
     'web.density': 'sheet.density',
     'web.share': 'report.share',
     'web.no_supply': 'sheet.no_supply',
-    'web.boundaries': 'report.boundary_source',
     'web.source': {"zh": '资料来源', "en": 'Source'},
     'web.credit': {"zh": '界线数据', "en": 'Boundary data'},
     'web.title': {"zh": '{place}{year}年度土地供应计划', "en": '{place} land supply plan {year}'},

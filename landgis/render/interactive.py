@@ -330,8 +330,8 @@ def _footnotes(layer: gpd.GeoDataFrame, figs: Figures, words: dict[str, str]) ->
     title = source_title(layer, lang, figs.county)
     lines = [f"{words['source']}{sep}" + text("punct.book_title", lang, title=title)]
     note = boundary_note(prov, lang)
-    if note:
-        lines.append(f"{words['boundaries']}{sep}{note}")
+    if note:  # a sentence of its own (乡镇界线为示意…), not a value after a label
+        lines.append(note)
     credit = attribution(prov, lang, figs.unit_level)
     if credit:
         lines.append(f"{words['credit']}{sep}{credit}")

@@ -198,6 +198,9 @@ def attribution(prov: dict, lang: str, unit_level: str = "township") -> str | No
 def boundary_note(prov: dict, lang: str) -> str | None:
     """The boundary layer's own note (乡镇界线为示意…) in ``lang``, the Chinese one where it has no English.
 
+    The note is a sentence that names the boundaries itself: outputs print it as it is, never after a
+    「乡镇界线：」 label.
+
     Examples
     --------
     >>> boundary_note({"footnote": "乡镇界线为示意", "footnote_en": ""}, "en")
@@ -228,12 +231,9 @@ def footer_lines(layer: gpd.GeoDataFrame, crs: CRS, lang: str, county: County) -
     t = texts(lang)
     prov = layer.attrs.get("provenance") or {}
     lines = [t["source"].format(title=source_title(layer, lang, county))]
-    footnote = boundary_note(prov, lang)
-    if footnote:
-        note = str(footnote).rstrip("。.")
-        if not note.startswith(("乡镇界线", "Township boundaries")):
-            note = texts(lang)["boundaries"].format(source=note)
-        lines[0] += text("punct.stop", lang) + note
+    note = boundary_note(prov, lang)
+    if note:  # a sentence of its own (乡镇界线为示意…, 未提供…图层…), as on the web and QA maps
+        lines[0] += text("punct.stop", lang) + note.rstrip("。.")
     # Attribution of the boundary data (CC BY requires it): where it comes from and its licence.
     credit = attribution(prov, lang, "district" if county is not None and county.level == "prefecture" else "township")
     if credit:
