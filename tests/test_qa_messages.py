@@ -347,7 +347,7 @@ def test_location_sentences_in_chinese(placed, towns, plan, tmp_path):
         f"坐标（{gx:.2f}, {gy:.2f}）是高斯-克吕格投影坐标（米），却被当作经纬度读入；"
         f"按 EPSG:4525 换算为 {lz.x:.5f}°E, {lz.y:.5f}°N，落在连州镇")
     assert zh["S3", "gauss_kruger_as_degrees"].startswith(f"坐标（{gy:.2f}, {gx:.2f}）") and \
-        f"按 EPSG:4525（X/Y 互换） 换算为 {lz.x:.5f}°E" in zh["S3", "gauss_kruger_as_degrees"]
+        f"按 EPSG:4525 并互换 X/Y 换算为 {lz.x:.5f}°E" in zh["S3", "gauss_kruger_as_degrees"]
     assert zh["S4", "outside_china"] == "坐标（2.35000, 48.85000）不在中国境内，疑似坐标系错误"
     a, b, shares = p["a"], p["b"], p["shares"]
     for pid in ("S5", "S6"):

@@ -46,7 +46,7 @@ FINDINGS: dict[str, dict[str, str] | str] = {
     'qa.finding.overlap_area': {"zh": '{m2} 平方米（{area}）', "en": '{m2} m² ({area})'},
     'qa.finding.swapped_coordinates': {"zh": '经纬度疑似颠倒：（{x}, {y}）不在中国境内，互换后为 {lon}°E, {lat}°N{where}', "en": 'longitude and latitude look swapped: ({x}, {y}) is outside China; swapped, it is {lon}°E, {lat}°N{where}'},
     'qa.finding.gauss_kruger_as_degrees': {"zh": '坐标（{x}, {y}）是高斯-克吕格投影坐标（米），却被当作经纬度读入；按 EPSG:{epsg}{flipped} 换算为 {lon}°E, {lat}°N{where}', "en": 'coordinates ({x}, {y}) are Gauss-Krüger metres read as degrees; as EPSG:{epsg}{flipped} they are {lon}°E, {lat}°N{where}'},
-    'qa.finding.xy_swapped': {"zh": '（X/Y 互换）', "en": ' (X/Y swapped)'},
+    'qa.finding.xy_swapped': {"zh": ' 并互换 X/Y', "en": ' (X/Y swapped)'},
     'qa.finding.outside_china': {"zh": '坐标（{x}, {y}）不在中国境内，疑似坐标系错误', "en": 'coordinates ({x}, {y}) are outside China: a wrong coordinate system?'},
     'qa.finding.outside_china_as': {"zh": '按 {crs} 解释，坐标（{x}, {y}）位于 {lon}°E, {lat}°N，不在中国境内，疑似坐标系错误', "en": 'read as {crs}, coordinates ({x}, {y}) lie at {lon}°E, {lat}°N, outside China: a wrong coordinate system?'},
     'qa.finding.lands_in': {"zh": '，落在{township}', "en": ', in {township}'},

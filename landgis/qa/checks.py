@@ -327,7 +327,7 @@ def _misplaced(r: _Rows, i: int, lonlat) -> None:
             epsg, lon, lat, flipped = gk
             kind = "gauss_kruger_as_degrees"
             msg = (f"坐标（{x:.2f}, {y:.2f}）是高斯-克吕格投影坐标（米），却被当作经纬度读入；"
-                   f"按 EPSG:{epsg}{'（X/Y 互换）' if flipped else ''} 换算为 {lon:.5f}°E, {lat:.5f}°N")
+                   f"按 EPSG:{epsg}{' 并互换 X/Y' if flipped else ''} 换算为 {lon:.5f}°E, {lat:.5f}°N")
             figs.update(epsg=epsg, lon=lon, lat=lat, xy_swapped=flipped)
             fix = lambda c, e=epsg, fl=flipped: np.column_stack(  # noqa: E731
                 transformer(e, 4326).transform(*(c[:, 1], c[:, 0]) if fl else (c[:, 0], c[:, 1])))
