@@ -91,7 +91,9 @@ def test_english_map_has_no_chinese_but_the_users_values(result, parcels, tmp_pa
     assert "declared in 连州镇, lies in 保安镇" in popups  # P02, as findings.csv says it
     assert "Declared township: 连州镇" in popups and "Category: Residential" in popups
     assert "[error] outside the county: in no township" in popups
-    assert re.search(r"\[error\] overlaps 永久基本农田 by [\d.,]+ mu", popups)
+    # the standard layer keeps its name, glossed in English, in the popups and the layer switch alike
+    assert re.search(r"\[error\] overlaps 永久基本农田 \(permanent basic farmland\) by [\d.,]+ mu", popups)
+    assert "永久基本农田 (permanent basic farmland)" in page
     assert re.search(r"overlaps parcel \S+ in part: overlap [\d,.]+ m² \([\d,.]+ mu\)", popups)
     assert re.search(r"stated area [\d,.]+ mu differs from the drawn area", popups)
     assert not re.search(r"\d ha\b", popups) and "no finding" in popups  # the unit asked for; a parcel without findings

@@ -225,14 +225,17 @@ def test_many_overlaps_in_one_sentence_in_mu(towns, plan, tmp_path):
 
 def test_constraint_sentences_in_mu_in_english(result, tmp_path):
     said = _messages(result, tmp_path, "en", "mu")
+    glosses = {"永久基本农田": "permanent basic farmland", "生态保护红线": "ecological protection red line",
+               "城镇开发边界": "urban development boundary"}
     seen = set()
     for kind, figs, words in said:
+        layer = f"{figs.get('constraint')} ({glosses.get(figs.get('constraint'))})"  # the user's name, glossed
         if kind == "constraint_overlap":
             mu = f"{figs['overlap_m2'] / 1e4 * 15:,.2f}"
-            assert words.startswith(f"overlaps {figs['constraint']} by {mu} mu ("), words
+            assert words.startswith(f"overlaps {layer} by {mu} mu ("), words
         elif kind == "outside_constraint":
             mu = f"{figs['outside_m2'] / 1e4 * 15:,.2f}"
-            assert words.startswith(f"{mu} mu lies outside {figs['constraint']} ("), words
+            assert words.startswith(f"{mu} mu lies outside {layer} ("), words
         else:
             continue
         seen.add(kind)

@@ -79,4 +79,9 @@ FINDINGS: dict[str, dict[str, str] | str] = {
     'qa.map.no_geometry': {"zh": '{n} 宗地块无可用几何（缺失、为空或坐标不在中国境内），未上图，详见 findings.csv', "en": '{n} parcels have no usable geometry (missing, empty or outside China) and are not drawn; see findings.csv'},
     'qa.map.hidden': {"zh": '另有 {n} 宗地块（问题最轻者）未上图，详见 parcels.gpkg', "en": '{n} more parcels (those with the least serious findings) are not drawn; see parcels.gpkg'},
     'qa.map.quota': {"zh": '指标超出 {n} 项，详见 quota.csv', "en": '{n} quota cells over the plan; see quota.csv'},
+    # --- the three standard constraint layers (三区三线), glossed in English after their Chinese name
+    'qa.constraint.glossed': {"zh": '{name}', "en": '{name} ({gloss})'},
+    'qa.constraint.gloss.永久基本农田': {"zh": '永久基本农田', "en": 'permanent basic farmland'},
+    'qa.constraint.gloss.生态保护红线': {"zh": '生态保护红线', "en": 'ecological protection red line'},
+    'qa.constraint.gloss.城镇开发边界': {"zh": '城镇开发边界', "en": 'urban development boundary'},
 }

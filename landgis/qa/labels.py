@@ -11,13 +11,13 @@ import re
 
 import numpy as np
 
-from landgis.catalog import LANGS, table, text
+from landgis.catalog import CATALOG, LANGS, table, text
 from landgis.severity import SEVERITY_WORDS
 
 __all__ = ["SEVERITIES", "SEVERITY_OF", "KIND_ORDER", "KIND_LABELS", "KIND_LABELS_EN", "SEVERITY_LABELS",
            "FINDING_COLUMNS", "GROUP_COLUMNS", "FINDING_HEADERS", "GROUP_HEADERS", "QUOTA_HEADERS",
            "QUOTA_STATUS", "CONSTRAINT_HEADERS", "EXECUTION_HEADERS", "EXECUTION_WORDS_EN", "SHEETS", "QA_NOTES", "GEOS_REASONS", "geos_reason", "kind_label",
-           "finding", "to_json"]
+           "finding", "to_json", "constraint_label"]
 
 #: Severities, worst first. A parcel with no finding has ``worst_severity == "ok"``.
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
@@ -50,6 +50,23 @@ KIND_LABELS: dict[str, str] = table("kind", "zh")
 KIND_LABELS_EN: dict[str, str] = table("kind", "en")
 #: Severities in Chinese.
 SEVERITY_LABELS: dict[str, str] = SEVERITY_WORDS["zh"]
+
+
+def constraint_label(name: str, lang: str) -> str:
+    """A constraint layer's name as an output shows it: the user's name, with an English gloss for the three
+    standard layers of 三区三线 in English.
+
+    Examples
+    --------
+    >>> constraint_label("永久基本农田", "en")
+    '永久基本农田 (permanent basic farmland)'
+    >>> constraint_label("永久基本农田", "zh"), constraint_label("林地", "en")
+    ('永久基本农田', '林地')
+    """
+    gloss = CATALOG.get(f"qa.constraint.gloss.{name}")
+    if lang == "zh" or gloss is None:
+        return name
+    return text("qa.constraint.glossed", lang, name=name, gloss=text(f"qa.constraint.gloss.{name}", lang))
 
 
 def to_json(obj) -> str:

@@ -15,7 +15,7 @@ import math
 from landgis import units
 from landgis.catalog import LANGS, table, text
 from landgis.categories import lookup
-from landgis.qa.labels import geos_reason
+from landgis.qa.labels import constraint_label, geos_reason
 
 __all__ = ["message", "MESSAGES"]
 
@@ -110,10 +110,10 @@ def _values(kind: str, f: dict, unit: str, lang: str, **given) -> dict | None:
     elif kind == "constraint_overlap":
         listed, n_features = list(f["features"]), int(f["n_features"])
         more = words["more"].format(n=n_features) if n_features > len(listed) else ""
-        values.update(constraint=f["constraint"], overlap=_area(float(f["overlap_m2"]) / 10_000, unit, lang),
+        values.update(constraint=constraint_label(f["constraint"], lang), overlap=_area(float(f["overlap_m2"]) / 10_000, unit, lang),
                       share=_share(f["share"], lang), features=words["sep"].join(map(str, listed)) + more)
     elif kind == "outside_constraint":
-        values.update(constraint=f["constraint"], outside=_area(float(f["outside_m2"]) / 10_000, unit, lang),
+        values.update(constraint=constraint_label(f["constraint"], lang), outside=_area(float(f["outside_m2"]) / 10_000, unit, lang),
                       share=_share(f["share_outside"], lang))
     elif kind == "invalid_geometry":
         values["reason"] = geos_reason(f["reason"], lang)

@@ -17,7 +17,7 @@ from landgis.catalog import message, table, text
 from landgis.categories import lookup
 from landgis.errors import InputError
 from landgis.printable import printable_data
-from landgis.qa.labels import SEVERITY_LABELS  # render may import qa; qa never imports render
+from landgis.qa.labels import SEVERITY_LABELS, constraint_label  # render may import qa; qa never imports render
 from landgis.qa.messages import message as finding_message
 from landgis.severity import SEVERITY_WORDS
 from landgis.render.literal_elements import DataMacroElement
@@ -55,8 +55,9 @@ CONSTRAINT_STYLES = {"永久基本农田": ("#c9a400", None, 0.35), "生态保�
 MAX_CONSTRAINT_FEATURES = 5_000
 
 
-def _constraint_layers(result) -> list[dict]:
-    """The constraint polygons near the checked parcels (within 500 m), simplified to about 0.5 m, lon/lat."""
+def _constraint_layers(result, lang: str) -> list[dict]:
+    """The constraint polygons near the checked parcels (within 500 m), simplified to about 0.5 m, lon/lat,
+    each layer named as the outputs of ``lang`` name it."""
     layers = getattr(result, "constraint_layers", None) or {}
     parcels = result.parcels.geometry
     geoms = np.asarray(parcels[parcels.notna() & ~parcels.is_empty].values, dtype=object)
@@ -71,7 +72,7 @@ def _constraint_layers(result) -> list[dict]:
         colour, dash, fill = CONSTRAINT_STYLES.get(name, CONSTRAINT_STYLES[None])
         feats = [{"type": "Feature", "geometry": _rounded(shapely.simplify(g[i], 5e-6), 6), "properties": {}}
                  for i in near]
-        out.append({"name": name, "colour": colour, "dash": dash, "fill": fill,
+        out.append({"name": constraint_label(name, lang), "colour": colour, "dash": dash, "fill": fill,
                     "layer": {"type": "FeatureCollection", "features": feats}})
     return out
 
@@ -150,7 +151,7 @@ def qa_map(result, *, max_features: int = MAX_FEATURES, lang: str = "zh", unit: 
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=10, tiles=None,
                    control_scale=False, zoom_snap=0.25)  # the scale is the layers' own: metric only
     _QALayers({"type": "FeatureCollection", "features": tfeats},
-              {"type": "FeatureCollection", "features": feats}, spec, _constraint_layers(result)).add_to(m)
+              {"type": "FeatureCollection", "features": feats}, spec, _constraint_layers(result, lang)).add_to(m)
     return m
 
 
