@@ -27,11 +27,12 @@ from typing import Mapping
 import geopandas as gpd
 
 from landgis.catalog import text
+from landgis.categories import lookup
 from landgis.county import County
 from landgis.plan import Plan
 from landgis.units import PRECISION, display_unit, format_area, to_unit
 
-__all__ = ["Figure", "Figures", "compute_figures", "layer_figures", "township_figures"]
+__all__ = ["Figure", "Figures", "compute_figures", "english_names", "layer_figures", "township_figures"]
 
 
 
@@ -85,6 +86,10 @@ class Figures:
         The layer's area, for densities; ``None`` without a township layer.
     broken_down : bool
         Whether the plan gives any figure by township (a total, a category, or 无供应).
+    names : mapping of str to str
+        In English, the name each of the plan's townships and categories has in the run's outputs
+        (连州镇 → Lianzhou from the layer's ``name_en``, 住宅用地 → Residential); empty in Chinese. The
+        findings' sentences take their names from here (:meth:`landgis.plan.Finding.text`).
     map_classes : dict
         The classes of the run's maps, made once by :func:`landgis.render.classes.run_classes` and
         shared by every map that draws the same column.
@@ -98,6 +103,7 @@ class Figures:
     townships: Mapping[str, Decimal]
     area_km2: float | None
     broken_down: bool = True
+    names: Mapping[str, str] = field(default_factory=dict)
     map_classes: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -263,7 +269,34 @@ def compute_figures(plan: Plan, layer: gpd.GeoDataFrame, county: County, unit: s
         columns[cat] = Figure(cat, _opt((plan.structure_ha or {}).get(cat)), by_cat.get(cat, zero))
     area = float(layer["area_km2"].sum()) if has_layer and "area_km2" in layer else None
     return Figures(county=county, unit=unit, lang=lang, categories=tuple(plan.categories), columns=columns,
-                   townships=townships, area_km2=area or None, broken_down=broken_down)
+                   townships=townships, area_km2=area or None, broken_down=broken_down,
+                   names=english_names(plan, layer) if lang == "en" else {})
+
+
+def english_names(plan: Plan, layer: gpd.GeoDataFrame) -> dict[str, str]:
+    """The English name of each of the plan's townships and the layer's (their ``name_en``) and of each category.
+
+    Examples
+    --------
+    >>> from landgis.plan import SEED_PLAN, parse_plan
+    >>> layer = gpd.GeoDataFrame({"name": ["连州镇"], "name_en": ["Lianzhou"]}, geometry=[None])
+    >>> layer.attrs["township_names"] = {"连州镇": "连州镇"}
+    >>> names = english_names(parse_plan(SEED_PLAN), layer)
+    >>> names["连州镇"], names["住宅用地"]
+    ('Lianzhou', 'Residential')
+    """
+    out = {}
+    for cat in plan.categories:
+        found = lookup(cat)
+        if found is not None:
+            out[cat] = found.name_en
+    if "name_en" in layer:
+        by_layer = {str(n): e for n, e in zip(layer["name"], layer["name_en"]) if isinstance(e, str) and e}
+        out.update(by_layer)  # a township the plan does not name (无供应) is named by the layer
+        for pname, lname in (layer.attrs.get("township_names") or {}).items():
+            if str(lname) in by_layer:
+                out[str(pname)] = by_layer[str(lname)]
+    return out
 
 
 def _opt(value) -> Decimal | None:

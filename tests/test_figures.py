@@ -292,6 +292,38 @@ def test_html_and_docx_state_the_models_headline_figures(built):
         assert f"{figs.whole}供应总量" in page and (figs.whole != "全市" or figs.county.name.endswith("市"))
 
 
+def test_documents_name_townships_and_categories_as_the_maps_do(built):
+    """index.html, 报告.docx and the print maps name a category, a township and the county alike: in English
+    by their English names (the maps' Residential, Lianzhou), findings included; in Chinese as the plan."""
+    name, atlas, figs = built
+    page, word = _html_text(atlas.out_dir / "index.html"), _docx_text(atlas.out_dir / "报告.docx")
+    sheet = _pdf_text(atlas.out_dir / "maps" / f"{file_stem(atlas.layer, 'small-multiples', figs.lang)}.pdf") \
+        if figs.area_km2 is not None else ""
+    english = {cat: NAMES_EN[cat] for cat in figs.categories if cat in NAMES_EN}
+    assert len(english) == len(figs.categories) or figs.lang == "zh"
+    for cat in figs.categories:
+        shown = english[cat] if figs.lang == "en" else cat
+        for where, words in (("index.html", page), ("报告.docx", word)):
+            assert _squash(shown) in words, (name, where, shown)
+        # the sheet wraps a long title over two lines, which pdftotext interleaves with the next panel's
+        assert all(_squash(w) in sheet for w in shown.split()) or not sheet, (name, "各类用地一览.pdf", shown)
+        if figs.lang == "en":  # never the Chinese name beside the maps' English one
+            assert _squash(cat) not in page and _squash(cat) not in word, (name, cat)
+    no_supply = [f for f in atlas.findings if f.kind == "no_supply"]
+    assert no_supply or not name.startswith("seed"), name  # 丰阳镇 receives nothing in the seed plan
+    for f in no_supply:
+        town = f.township if figs.lang == "zh" else _name_en(f.township)
+        assert _squash(town) in page and _squash(town) in word, (name, town)
+    if figs.lang == "en":
+        assert _squash("Land supply plan atlas: Lianzhou") in page and _squash("Lianzhou 2026") in word
+
+
+#: The English names the maps give (categories.py), written out here so the test does not ask landgis.
+NAMES_EN = {"公用设施用地": "Public utilities", "商服用地": "Commercial and business services", "住宅用地": "Residential",
+            "工矿仓储用地": "Industrial, mining and storage", "公园与绿地": "Parks and green space",
+            "交通运输用地": "Transport"}
+
+
 def test_workbook_cells_are_the_models_numbers(built):
     name, atlas, figs = built
     wb = openpyxl.load_workbook(atlas.out_dir / "tables" / "allocations.xlsx")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -274,10 +275,12 @@ class Finding:
     line: int | None = None
     parts: tuple = field(default=(), compare=False, repr=False)
 
-    def text(self, lang: str = "zh", unit: str | None = None) -> str:
+    def text(self, lang: str = "zh", unit: str | None = None, names: Mapping[str, str] | None = None) -> str:
         """The finding as a sentence in ``lang`` (``zh`` or ``en``), figures in ``unit`` (``ha``/``mu``/``m2``).
 
-        Without ``unit`` the figures are those printed in the plan.
+        Without ``unit`` the figures are those printed in the plan. ``names`` gives the English names of
+        townships and categories (:attr:`landgis.figures.Figures.names`), so that an English report names
+        them as its maps and tables do.
 
         Examples
         --------
@@ -286,8 +289,8 @@ class Finding:
         >>> "亩" in f.text("zh", "mu") and "mu" in f.text("en", "mu")
         True
         """
-        if unit is not None and self.parts:
-            return render(self.parts, lang, unit)
+        if self.parts and (unit is not None or (names and lang == "en")):
+            return render(self.parts, lang, unit, names)
         return self.message_en or self.message if lang == "en" else self.message
 
     @property

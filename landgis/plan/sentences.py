@@ -6,6 +6,7 @@ figures (exact, as printed, with hectares beside other units).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from landgis.catalog import table
@@ -65,10 +66,13 @@ def _converted(q: Q, lang: str, key: str) -> str:
     return f"{text}{UNIT_LABELS[key]}（{printed}{q[1]}）"
 
 
-def say(template: str, unit: str | None = None, **fields) -> tuple[str, str]:
+def say(template: str, unit: str | None = None, *, names: Mapping[str, str] | None = None,
+        **fields) -> tuple[str, str]:
     """The (Chinese, English) sentence of a template, figures given as (value, unit) pairs.
 
-    ``unit`` shows the figures in the user's unit (see :func:`show`); without it, as printed.
+    ``unit`` shows the figures in the user's unit (see :func:`show`); without it, as printed. ``names``
+    gives the English sentence's township and category names (连州镇 → Lianzhou, 住宅用地 → Residential),
+    as the run's maps and tables name them; a name it does not hold stays as the plan wrote it.
 
     Examples
     --------
@@ -78,12 +82,16 @@ def say(template: str, unit: str | None = None, **fields) -> tuple[str, str]:
     >>> say("structure_sum", computed=(D("3"), "公顷"), stated=(D("2"), "公顷"), diff=(D("1"), "公顷"),
     ...     more=True)[1]
     'The categories of the structure add up to 3 ha, 1 ha more than the stated total 2 ha.'
+    >>> say("no_supply", township="丰阳镇", names={"丰阳镇": "Fengyang"})
+    ('丰阳镇本年度无土地供应安排。', 'Fengyang receives no land in this plan.')
     """
     zh_t, en_t = TEMPLATES[template]
     out = []
     for lang, t in (("zh", zh_t), ("en", en_t)):
         values = {k: show(v, lang, unit) if isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], Decimal) else v
                   for k, v in fields.items()}
+        if lang == "en" and names:
+            values.update({k: names[v] for k, v in fields.items() if k in _NAMED and isinstance(v, str) and v in names})
         if "more" in fields:
             values["more_zh"] = "多" if fields["more"] else "少"
             values["more_en"] = "more" if fields["more"] else "less"
@@ -93,8 +101,9 @@ def say(template: str, unit: str | None = None, **fields) -> tuple[str, str]:
     return out[0], out[1]
 
 
-def render(parts: Parts, lang: str = "zh", unit: str | None = None) -> str:
-    """A finding's sentence from its parts, notes joined before the full stop, figures in ``unit``.
+def render(parts: Parts, lang: str = "zh", unit: str | None = None, names: Mapping[str, str] | None = None) -> str:
+    """A finding's sentence from its parts, notes joined before the full stop, figures in ``unit``, English
+    names of townships and categories from ``names`` (see :func:`say`).
 
     Examples
     --------
@@ -105,12 +114,15 @@ def render(parts: Parts, lang: str = "zh", unit: str | None = None) -> str:
     '供应结构各类用地合计45.0亩（3公顷），比供应总量30.0亩（2公顷）多15.0亩（1公顷）。'
     """
     head, *notes = parts
-    text = say(head[0], unit, **head[1])[lang == "en"]
+    text = say(head[0], unit, names=names, **head[1])[lang == "en"]
     for template, fields in notes:
-        note = say(template, unit, **fields)[lang == "en"]
+        note = say(template, unit, names=names, **fields)[lang == "en"]
         text = text.rstrip("。") + note + "。" if lang != "en" else text.rstrip(".") + note + "."
     return text
 
+
+#: Fields that name a township or a category (given in English by ``names``).
+_NAMED = ("township", "category")
 
 #: Figures a Chinese sentence puts in brackets, by template: “X”（12公顷）不在用地分类中.
 _BRACKETED = {"unknown_category": "amount", "plan_own_category": "amount"}

@@ -28,7 +28,7 @@ from landgis.render.images import palette_png
 from landgis.render.outline import OUTLINE_STEM
 from landgis.render.parcel_map import PARCEL_MAP_CAPTION, PARCEL_MAP_STEM, constraint_rows
 from landgis.render.static import file_stem
-from landgis.render.text import attribution, boundary_note, category_title, plan_name
+from landgis.render.text import attribution, boundary_note, category_title, place_name, plan_name
 from landgis.severity import SEVERITY_WORDS
 from landgis.figures import Figures, layer_figures
 from landgis.units import UNIT_LABELS_EN, format_density, unit_label
@@ -117,7 +117,7 @@ def render_report(
     figs = layer_figures(layer, county, unit, lang, figures)
     t = _words(lang, figs.unit_level, county)  # 区县 for a city's plan by district, 全县 for a 县
     label = unit_label(unit) if lang == "zh" else UNIT_LABELS_EN[unit]
-    title = t["title"].format(place=plan.place or "", year=plan.year or "")
+    title = t["title"].format(place=place_name(plan.place or "", lang, county), year=plan.year or "")
     plan_title = plan_name(plan) or (text("sheet.plan", "zh", place=plan.place or "", year=plan.year or "") if lang == "zh"
                                      else Path(str(plan.source)).name)
     ctx = dict(
@@ -126,7 +126,7 @@ def render_report(
         cards=_cards(figs, layer, t, label),
         structure=_structure_table(figs, layer, t, label),
         findings=[{"severity": f.severity, "severity_label": t["sev"].get(f.severity, f.severity),
-                   "text": f.text(lang, unit)} for f in findings],
+                   "text": f.text(lang, unit, figs.names)} for f in findings],
         map_fragment=map_fragment,
         figures=_figures(static_files, atlas_dir, layer, t, lang),
         towns=_township_table(plan, figs, layer, t, label),
@@ -176,7 +176,7 @@ def _structure_table(figs: Figures, layer: gpd.GeoDataFrame, t: dict, label: str
     rows = []
     for cat in figs.categories:
         fig = figs.columns[cat]
-        rows.append({"sum": False, "cells": [cat, layer.attrs.get("category_codes", {}).get(cat, ""),
+        rows.append({"sum": False, "cells": [category_title(cat, figs.lang), layer.attrs.get("category_codes", {}).get(cat, ""),
                                              figs.text(fig.stated, "table", label=False),
                                              figs.text(fig.townships, "table", label=False), _diff_cell(figs, cat)]})
     total = figs.total
@@ -230,7 +230,8 @@ def _township_table(plan: Plan, figs: Figures, layer: gpd.GeoDataFrame, t: dict,
             _diff_cell(figs, "total"), "",
             f"{float(gap_total) / float(county) * 100:.2f}%" if gap_total is not None and county else "–"]})
     lang = figs.lang
-    header = [t["township"], *[_with_unit(c, label, lang) for c in cats], _head(t, "row_total", label, lang),
+    header = [t["township"], *[_with_unit(category_title(c, lang), label, lang) for c in cats],
+              _head(t, "row_total", label, lang),
               t["density"], t["share"]]
     return {"header": header, "rows": rows, "caption": _head(t, "by_township", label, lang)}
 

@@ -31,6 +31,7 @@ __all__ = [
     "plan_name",
     "source_title",
     "category_title",
+    "place_name",
     "county_lines",
     "attribution",
     "footer_lines",
@@ -90,9 +91,21 @@ def plan_title(layer: gpd.GeoDataFrame, lang: str, county: County) -> str:
     plan = layer.attrs.get("plan")
     place = layer.attrs.get("place") or getattr(plan, "place", None) or ""
     year = layer.attrs.get("year") or getattr(plan, "year", None) or ""
-    if lang == "en":
-        place = county.name_en or place
-    return texts(lang)["plan"].format(place=place, year=year).strip()
+    return texts(lang)["plan"].format(place=place_name(place, lang, county), year=year).strip()
+
+
+def place_name(place: str, lang: str, county: County | None) -> str:
+    """The plan's place as every title writes it: in English the county's English name.
+
+    Examples
+    --------
+    >>> from landgis.county import find_county
+    >>> place_name("连州市", "en", find_county("连州市")), place_name("连州市", "zh", find_county("连州市"))
+    ('Lianzhou', '连州市')
+    """
+    if lang == "en" and county is not None and county.name_en:
+        return county.name_en
+    return place
 
 
 def county_en(code: str | None) -> str | None:

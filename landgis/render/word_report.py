@@ -35,7 +35,6 @@ from landgis.catalog import table
 from landgis.qa.execution import execution_table, rate_text
 from landgis.render.report import EXECUTION_CHART
 from landgis.units import PRECISION, unit_key
-from landgis.categories import lookup
 from landgis.county import County, resolve_county
 from landgis.files import reproducible_xlsx, write_bytes
 from landgis.figures import Figures, layer_figures
@@ -46,7 +45,7 @@ from landgis.render.gpkg_styles import map_spec
 from landgis.render.images import palette_png
 from landgis.render.parcel_map import PARCEL_MAP_CAPTION, PARCEL_MAP_STEM, constraint_rows
 from landgis.render.static import file_stem
-from landgis.render.text import attribution, boundary_note, category_title, plan_name, source_title
+from landgis.render.text import attribution, boundary_note, category_title, place_name, plan_name, source_title
 from landgis.severity import SEVERITY_WORDS
 from landgis.units import unit_label
 from landgis.version import __version__
@@ -234,13 +233,8 @@ def _category_sentence(figs: Figures, t: dict, v, u: str) -> str:
         return ""
     whole = figs.total.stated if figs.total.stated is not None else sum((x for _, x in stated), Decimal(0))
     return t["cats"].format(items=t["join"].join(
-        t["cat_item"].format(name=_category_name(c, figs.lang), v=v(x), u=u, p=_pct(x, whole))
+        t["cat_item"].format(name=category_title(c, figs.lang), v=v(x), u=u, p=_pct(x, whole))
         for c, x in sorted(stated, key=lambda kv: -kv[1])))
-
-
-def _category_name(cat: str, lang: str) -> str:
-    found = lookup(cat)
-    return found.name_en if lang == "en" and found is not None else cat
 
 
 def _structure_rows(figs: Figures, layer: gpd.GeoDataFrame) -> list[list[str | None]]:
@@ -252,7 +246,7 @@ def _structure_rows(figs: Figures, layer: gpd.GeoDataFrame) -> list[list[str | N
         fig = figs.columns[column]
         return [name, code, _cell(figs, fig.stated), _cell(figs, fig.townships), _cell(figs, fig.difference)]
 
-    rows = [row(_category_name(c, figs.lang), codes.get(c, ""), c) for c in figs.categories]
+    rows = [row(category_title(c, figs.lang), codes.get(c, ""), c) for c in figs.categories]
     rows.append(row(t["county_short"], "", "total"))
     return rows
 
@@ -318,7 +312,8 @@ class _Context:
 
     @property
     def title(self) -> str:
-        return self.t["title"].format(place=self.plan.place or "", year=self.plan.year or "")
+        return self.t["title"].format(place=place_name(self.plan.place or "", self.lang, self.figs.county),
+                                      year=self.plan.year or "")
 
 
 def _context(plan: Plan, layer: gpd.GeoDataFrame, unit: str, lang: str, county: County,
@@ -360,7 +355,7 @@ def _findings_section(doc: DocxDocument, ctx: _Context, findings: list[Finding])
         return
     doc.add_paragraph(ctx.t["findings_intro"])
     for f in findings:
-        doc.add_paragraph(printable(f.text(ctx.lang, ctx.unit)), style="List Bullet")
+        doc.add_paragraph(printable(f.text(ctx.lang, ctx.unit, ctx.figs.names)), style="List Bullet")
 
 
 def _tables_section(doc: DocxDocument, ctx: _Context) -> int:
@@ -373,7 +368,7 @@ def _tables_section(doc: DocxDocument, ctx: _Context) -> int:
            bold_rows={len(layer.attrs["categories"])}, dash=t["dash"])
     _caption_text(doc, t["by_town"].format(n=2, u=ctx.u))
     rows = _township_rows(ctx.plan, ctx.figs, layer)
-    _table(doc, [t["township"], *[_category_name(c, ctx.lang) for c in layer.attrs["categories"]], t["row_total"]],
+    _table(doc, [t["township"], *[category_title(c, ctx.lang) for c in layer.attrs["categories"]], t["row_total"]],
            rows, numeric_from=1, bold_rows={len(rows) - 2, len(rows) - 1}, dash=t["dash"])
     return 2
 
