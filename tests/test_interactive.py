@@ -172,6 +172,7 @@ def test_english_labels(layer):
     assert [ls["label"] for ls in spec["layers"]][-2:] == ["Total supply", "Supply density"]
     assert "Industrial, mining and storage" in [ls["label"] for ls in spec["layers"]]
     assert "连州镇 Lianzhou" in _features(m)
+    assert spec["title"].startswith("Lianzhou"), spec["title"]  # the county as the print maps name it
     assert SYNTHETIC_FOOTNOTE_EN in spec["footnotes"]  # said once: not "Township boundaries: Township boundaries…"
     assert not any(line.startswith("Township boundaries:") for line in spec["footnotes"]), spec["footnotes"]
 

@@ -41,7 +41,8 @@ from landgis.errors import InputError
 from landgis.figures import Figures, layer_figures
 from landgis.render.classes import NO_SUPPLY_FACE, NO_SUPPLY_HATCH, Classification, run_classes
 from landgis.render.simplify import simplify_for_drawing
-from landgis.render.text import attribution, boundary_note, county_words, density_word, source_title, unit_word
+from landgis.render.text import (attribution, boundary_note, county_words, density_word, place_name, source_title,
+                                  unit_word)
 from landgis.render.webmap_layers import TownshipLayers
 from landgis.render.webpage import (  # the page makers, re-exported: the map's own API
     fragment_html,
@@ -355,7 +356,7 @@ def _spec(layer: gpd.GeoDataFrame, geometry: gpd.GeoSeries, columns: list[_Colum
     return {
         "layers": [_legend(col, words) for col in columns],
         "initial": "total",
-        "title": words["title"].format(place=place, year=year).strip(),
+        "title": words["title"].format(place=place_name(place, figs.lang, figs.county), year=year).strip(),
         "footnotes": _footnotes(layer, figs, words),
         "bounds": [[float(miny), float(minx)], [float(maxy), float(maxx)]],
         "basemap": basemap,
