@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from landgis.catalog import table
+from landgis.catalog import Message, table
 from landgis.units import UNIT_LABELS, UNIT_LABELS_EN, display_unit, format_area, format_decimal, to_hectares, to_unit, unit_key
 
 __all__ = ["say", "show", "render"]
@@ -68,7 +68,8 @@ def _converted(q: Q, lang: str, key: str) -> str:
 def say(template: str, unit: str | None = None, **fields) -> tuple[str, str]:
     """The (Chinese, English) sentence of a template, figures given as (value, unit) pairs.
 
-    ``unit`` shows the figures in the user's unit (see :func:`show`); without it, as printed.
+    ``unit`` shows the figures in the user's unit (see :func:`show`); without it, as printed. A field that is a
+    :class:`~landgis.catalog.Message` (a ledger's reason) is said in each sentence's language.
 
     Examples
     --------
@@ -82,8 +83,8 @@ def say(template: str, unit: str | None = None, **fields) -> tuple[str, str]:
     zh_t, en_t = TEMPLATES[template]
     out = []
     for lang, t in (("zh", zh_t), ("en", en_t)):
-        values = {k: show(v, lang, unit) if isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], Decimal) else v
-                  for k, v in fields.items()}
+        values = {k: show(v, lang, unit) if isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], Decimal)
+                  else v.render(lang) if isinstance(v, Message) else v for k, v in fields.items()}
         if "more" in fields:
             values["more_zh"] = "多" if fields["more"] else "少"
             values["more_en"] = "more" if fields["more"] else "less"
