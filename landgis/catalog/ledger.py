@@ -177,4 +177,10 @@ LEDGER: dict[str, dict[str, str] | str] = {
         "zh": '{name}的供应方式（时序），不是全年的拆分',
         "en": "the supply method (schedule) of {name}, not a split of the year's figure",
     },
+    # --- The township × category table of `landgis plan` (its rows below the townships, its total column)
+    'plan_table.township': 'report.township',
+    'plan_table.total': 'sheet.county_total',
+    'plan_table.placed': 'report.placed',
+    'plan_table.stated': {"zh": '计划总量', "en": 'Plan (stated)'},
+    'plan_table.no_total': {"zh": '计划未列总量（合计为各项之和）', "en": 'No stated total (the total is a sum)'},
 }

@@ -19,7 +19,8 @@ from openpyxl import Workbook
 from landgis.catalog import CATALOG, message, text
 from landgis.errors import InputError
 from landgis.files import csv_cell, sheet_text, write_bytes, write_workbook
-from landgis.plan.model import Finding, Plan
+from landgis.plan.ledger import ROLES
+from landgis.plan.model import NO_TOTAL_ROW, Finding, Plan
 from landgis.severity import severity_word
 from landgis.units import format_decimal, to_unit, unit_key, unit_label
 
@@ -40,12 +41,26 @@ def _pad(text: str, width: int, right: bool) -> str:
     return fill + text if right else text + fill
 
 
-def format_plan_table(plan: Plan, unit: str = "ha") -> str:
-    """The table as aligned text for a terminal ('-' where a township has none of a category)."""
+#: The rows :meth:`Plan.table` puts below the townships, by their catalogue key.
+_TABLE_ROWS = {"乡镇合计": "plan_table.placed", "计划总量": "plan_table.stated", NO_TOTAL_ROW: "plan_table.no_total"}
+
+
+def format_plan_table(plan: Plan, unit: str = "ha", lang: str = "zh") -> str:
+    """The table as aligned text for a terminal ('-' where a township has none of a category); its own words
+    (the township column, 合计, the rows below the townships) in ``lang``, the plan's names as written.
+
+    Examples
+    --------
+    >>> from landgis.plan import SEED_PLAN, parse_plan
+    >>> print(format_plan_table(parse_plan(SEED_PLAN), lang="en").splitlines()[0][:8])
+    Township
+    """
     df = plan_table(plan, unit)
-    header = [df.index.name or "乡镇", *df.columns]
-    body = [[str(idx), *(format_decimal(v) if v != 0 else "-" for v in row)]
-            for idx, row in zip(df.index, df.itertuples(index=False))]
+    header = [text("plan_table.township", lang), *df.columns[:-1], text("plan_table.total", lang)]
+    n = len(df.index)
+    body = [[text(_TABLE_ROWS[idx], lang) if k >= n - 2 and idx in _TABLE_ROWS else str(idx),
+             *(format_decimal(v) if v != 0 else "-" for v in row)]
+            for k, (idx, row) in enumerate(zip(df.index, df.itertuples(index=False)))]
     widths = [max(_width(r[k]) for r in [header, *body]) for k in range(len(header))]
     lines = ["  ".join(_pad(c, w, k > 0) for k, (c, w) in enumerate(zip(header, widths)))]
     lines.append("  ".join("-" * w for w in widths))
@@ -77,15 +92,27 @@ def format_findings(plan: Plan, findings: list[Finding], lang: str = "zh", unit:
     return "\n".join(lines)
 
 
-def format_ledger(plan: Plan) -> str:
-    """Every area figure of the text, one per line: 行号、数字、去向、原文."""
-    out = ["面积数字台账（行号 · 数字 · 去向 · 说明 · 原文中该数字所在的分句，数字以【】标出）："]
+def format_ledger(plan: Plan, lang: str = "zh") -> str:
+    """Every area figure of the text, one per line: 行号、数字、去向、说明、原文; the ledger's words (header,
+    roles, reasons) in ``lang``, the plan's own names, figures and text as written.
+
+    Examples
+    --------
+    >>> from landgis.plan import SEED_PLAN, parse_plan
+    >>> format_ledger(parse_plan(SEED_PLAN), "en").splitlines()[1].split()[:4]
+    ['21', '158.1793169公顷', 'total', 'the']
+    """
+    out = [text("ledger.header", lang)]
     if plan.ledger is None:
         return out[0]
+    en = lang == "en"
+    role_width = max(len(text(f"ledger.role.{r}", "en")) for r in ROLES) if en else 8
+    sep = text("ledger.note_sep", lang)
     for r in plan.ledger.itertuples():
-        what = r.what if r.role not in ("set_aside", "unplaced") else ""
-        note = "；".join(x for x in (what, r.reason) if x)
-        out.append(f"{r.line:>5}  {r.figure:<16} {r.role_zh:<8} {note}  「{r.context}」")
+        what = (r.what_en if en else r.what) if r.role not in ("set_aside", "unplaced") else ""
+        note = sep.join(x for x in (what, r.reason_en if en else r.reason) if x)
+        role = r.role_en if en else r.role_zh
+        out.append(f"{r.line:>5}  {r.figure:<16} {role:<{role_width}} {note}  {text('ledger.quote', lang, context=r.context)}")
     return "\n".join(out)
 
 
@@ -124,7 +151,8 @@ def _ledger_records(plan: Plan) -> list[dict]:
     if plan.ledger is None:
         return []
     return [{"line": int(r.line), "figure": r.figure, "value": _num(r.value), "unit": r.unit,
-             "hectares": _num(r.hectares), "role": r.role, "what": r.what, "reason": r.reason, "text": r.text, "context": r.context}
+             "hectares": _num(r.hectares), "role": r.role, "what": r.what, "reason": r.reason, "text": r.text, "context": r.context,
+             "what_en": r.what_en, "reason_en": r.reason_en}
             for r in plan.ledger.itertuples()]
 
 
@@ -210,10 +238,11 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
 
 
 def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
-                     findings: list[Finding] | None = None) -> Path:
+                     findings: list[Finding] | None = None, lang: str = "zh") -> Path:
     """Write the township × category table to ``.csv`` (UTF-8 with BOM, for Excel) or ``.xlsx``.
 
-    The XLSX has a second sheet 核对结果 with the findings.
+    The XLSX has a second sheet 核对结果 with the findings, and a third with the ledger of area figures,
+    whose name, header, roles and reasons are in ``lang`` (the plan's own names and text as written).
 
     Raises
     ------
@@ -246,16 +275,22 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
             _append(ws2, [text(f"plan_kind.{f.kind}", "zh") if f"plan_kind.{f.kind}" in CATALOG else f.kind, f.text("zh", unit), f.severity_label, f.township, f.category,
                       *(None if v is None else float(format_decimal(v))
                         for v in (f.stated_ha, f.computed_ha, f.difference_ha))])
-        ws3 = wb.create_sheet("面积数字台账")
-        _append(ws3, ["行号", "数字", "数值", "单位", "公顷", "去向", "归属", "说明", "上下文（数字以【】标出）", "原文（整行）"])
+        ws3 = wb.create_sheet(text("ledger.sheet", lang))
+        _append(ws3, [text(f"ledger.col.{c}", lang) for c in _LEDGER_COLUMNS])
+        en = lang == "en"
         for r in (plan.ledger.itertuples() if plan.ledger is not None else []):
-            _append(ws3, [int(r.line), r.figure, _float(r.value), r.unit, _float(r.hectares), r.role_zh, r.what,
-                      r.reason, r.context, r.text])
+            _append(ws3, [int(r.line), r.figure, _float(r.value), r.unit, _float(r.hectares),
+                          r.role_en if en else r.role_zh, r.what_en if en else r.what, r.reason_en if en else r.reason,
+                          r.context, r.text])
         ws.freeze_panes = "A3"  # the title and the header row
         if not path.parent.exists():
             raise InputError(message("{path}: the folder {parent} does not exist", path=path, parent=path.parent))
         return write_workbook(wb, path)  # text stays text (never a formula), widths fit, numbers formatted
     raise InputError(message("{path}: cannot write a {suffix} file; use .csv or .xlsx", path=path, suffix=suffix or 'suffix-less'))
+
+
+#: The columns of the workbook's ledger sheet (``ledger.col.<name>`` in the catalogue).
+_LEDGER_COLUMNS = ("line", "figure", "value", "unit", "hectares", "role", "what", "reason", "context", "text")
 
 
 def _append(ws, values) -> None:
