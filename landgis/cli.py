@@ -32,6 +32,7 @@ from landgis.folders import forget_installed, installed
 from landgis.printable import escaping_streams
 from landgis.secrets import is_conninfo, redacting_streams
 from landgis.severity import severity_word
+from landgis.units import unit_key
 from landgis.version import __version__
 
 __all__ = ["main"]
@@ -139,8 +140,6 @@ def _run_plan(args: argparse.Namespace) -> int:
 
 def _unit_said(unit: str, lang: str) -> str:
     """The text's unit (公顷, 亩 …) in ``lang``: as written in Chinese, the catalogue's word in English."""
-    from landgis.units import unit_key
-
     if lang != "en":
         return unit
     try:
