@@ -151,7 +151,9 @@ def _unit_said(unit: str, lang: str) -> str:
 
 def _set_aside_en(plan) -> list[str]:
     """The figures set aside, each with its clause and the English reason (``plan.ignored`` is Chinese)."""
-    rows = plan.ledger[plan.ledger["role"] == "set_aside"] if plan.ledger is not None else []
+    if plan.ledger is None:
+        return []
+    rows = plan.ledger[plan.ledger["role"] == "set_aside"]
     return [f"{r.figure} ({r.reason_en}): {text('ledger.quote', 'en', context=r.context)}" for r in rows.itertuples()]
 
 

@@ -198,8 +198,29 @@ def test_the_workbook_ledger_sheet_follows_the_language(tmp_path):
         assert what == r.what_en
     zh = tmp_path / "zh.xlsx"
     write_plan_table(plan, zh, "ha", reconcile(plan))
+    assert load_workbook(zh).sheetnames == ["分乡镇分类", "核对结果", "面积数字台账"]
     head = next(load_workbook(zh)["面积数字台账"].iter_rows(values_only=True))
     assert list(head) == ["行号", "数字", "数值", "单位", "公顷", "去向", "归属", "说明", "上下文（数字以【】标出）", "原文（整行）"]
+
+
+def test_the_whole_workbook_and_csv_follow_the_language(tmp_path):
+    plan = parse_plan(SEED_PLAN)
+    findings = reconcile(plan)
+    wb = load_workbook(write_plan_table(plan, tmp_path / "en.xlsx", "mu", findings, lang="en"))
+    assert wb.sheetnames == ["By township and category", "findings", "Ledger of area figures"]
+    title, head, *rows = wb["By township and category"].iter_rows(values_only=True)
+    assert title[0] == "连州市 2026 land supply plan by township and category (unit: mu)"
+    assert head[0] == "Township" and head[-1] == "Total" and set(head[1:-1]) == set(plan.categories)
+    assert [r[0] for r in rows[-2:]] == ["Sum over townships", "Plan (stated)"]
+    head, *rows = wb["findings"].iter_rows(values_only=True)
+    assert not any(_CJK.search(h) for h in head)
+    assert [r[1] for r in rows] == [f.text("en", "mu") for f in findings]
+    assert {r[2] for r in rows} <= {"warning", "note", "error"}
+    csv = (write_plan_table(plan, tmp_path / "en.csv", "mu", lang="en")).read_text("utf-8-sig").splitlines()
+    assert csv[0].startswith("Township (unit: mu),") and csv[0].endswith(",Total")
+    assert csv[-2].startswith("Sum over townships,") and csv[-1].startswith("Plan (stated),")
+    zh = (write_plan_table(plan, tmp_path / "zh.csv", "mu")).read_text("utf-8-sig").splitlines()
+    assert zh[0].startswith("乡镇（单位：亩）,") and zh[-1].startswith("计划总量,")
 
 
 def test_the_plan_table_says_its_own_words_in_english():

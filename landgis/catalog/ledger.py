@@ -183,4 +183,20 @@ LEDGER: dict[str, dict[str, str] | str] = {
     'plan_table.placed': 'report.placed',
     'plan_table.stated': {"zh": '计划总量', "en": 'Plan (stated)'},
     'plan_table.no_total': {"zh": '计划未列总量（合计为各项之和）', "en": 'No stated total (the total is a sum)'},
+    # --- ... written by `landgis plan --out` (.csv, and the .xlsx with its findings sheet)
+    'plan_table.csv_head': {"zh": '乡镇（单位：{label}）', "en": 'Township (unit: {label})'},
+    'plan_table.sheet': {"zh": '分乡镇分类', "en": 'By township and category'},
+    'plan_table.title': {
+        "zh": '{place}{year}年度土地供应计划 分乡镇分类（单位：{label}）',
+        "en": '{place} {year} land supply plan by township and category (unit: {label})',
+    },
+    'plan_table.findings_sheet': 'tables.sheet_findings',
+    'plan_table.col.kind': {"zh": '类型', "en": 'Kind'},
+    'plan_table.col.message': {"zh": '说明', "en": 'Finding'},
+    'plan_table.col.severity': 'tables.severity',
+    'plan_table.col.township': 'plan_table.township',
+    'plan_table.col.category': {"zh": '用地类别', "en": 'Category'},
+    'plan_table.col.stated': {"zh": '计划数(公顷)', "en": 'Stated (ha)'},
+    'plan_table.col.computed': {"zh": '合计数(公顷)', "en": 'Computed (ha)'},
+    'plan_table.col.difference': {"zh": '差额(公顷)', "en": 'Difference (ha)'},
 }

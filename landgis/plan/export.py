@@ -56,11 +56,10 @@ def format_plan_table(plan: Plan, unit: str = "ha", lang: str = "zh") -> str:
     Township
     """
     df = plan_table(plan, unit)
-    header = [text("plan_table.township", lang), *df.columns[:-1], text("plan_table.total", lang)]
-    n = len(df.index)
-    body = [[text(_TABLE_ROWS[idx], lang) if k >= n - 2 and idx in _TABLE_ROWS else str(idx),
-             *(format_decimal(v) if v != 0 else "-" for v in row)]
-            for k, (idx, row) in enumerate(zip(df.index, df.itertuples(index=False)))]
+    columns, names = _said(df, lang)
+    header = [text("plan_table.township", lang), *columns]
+    body = [[name, *(format_decimal(v) if v != 0 else "-" for v in row)]
+            for name, row in zip(names, df.itertuples(index=False))]
     widths = [max(_width(r[k]) for r in [header, *body]) for k in range(len(header))]
     lines = ["  ".join(_pad(c, w, k > 0) for k, (c, w) in enumerate(zip(header, widths)))]
     lines.append("  ".join("-" * w for w in widths))
@@ -69,6 +68,15 @@ def format_plan_table(plan: Plan, unit: str = "ha", lang: str = "zh") -> str:
             lines.append("  ".join("-" * w for w in widths))
         lines.append("  ".join(_pad(c, w, j > 0) for j, (c, w) in enumerate(zip(r, widths))))
     return "\n".join(lines)
+
+
+def _said(df: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
+    """The table's column names and row names in ``lang``: its own words (合计, the two rows below the
+    townships) the catalogue's, the plan's categories and townships as written."""
+    n = len(df.index)
+    names = [text(_TABLE_ROWS[idx], lang) if k >= n - 2 and idx in _TABLE_ROWS else str(idx)
+             for k, idx in enumerate(df.index)]
+    return [*map(str, df.columns[:-1]), text("plan_table.total", lang)], names
 
 
 def format_findings(plan: Plan, findings: list[Finding], lang: str = "zh", unit: str | None = None) -> str:
@@ -241,8 +249,9 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
                      findings: list[Finding] | None = None, lang: str = "zh") -> Path:
     """Write the township × category table to ``.csv`` (UTF-8 with BOM, for Excel) or ``.xlsx``.
 
-    The XLSX has a second sheet 核对结果 with the findings, and a third with the ledger of area figures,
-    whose name, header, roles and reasons are in ``lang`` (the plan's own names and text as written).
+    The XLSX has a second sheet 核对结果 with the findings, and a third with the ledger of area figures.
+    The files' own words (sheet names, headers, 合计, findings, the ledger's roles and reasons) are in
+    ``lang``; the plan's own names, figures and text as written.
 
     Raises
     ------
@@ -251,28 +260,29 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
     """
     path = Path(path)
     df = plan_table(plan, unit)
-    label = unit_label(unit)
+    label = unit_label(unit) if lang != "en" else text(f"unit.{unit_key(unit)}", lang)
+    columns, names = _said(df, lang)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")  # CRLF, as Excel and the atlas's CSV files have
-        w.writerow([f"乡镇（单位：{label}）", *map(csv_cell, df.columns)])
-        for idx, row in zip(df.index, df.itertuples(index=False)):
-            w.writerow([csv_cell(idx), *(format_decimal(v) for v in row)])
+        w.writerow([text("plan_table.csv_head", lang, label=label), *map(csv_cell, columns)])
+        for name, row in zip(names, df.itertuples(index=False)):
+            w.writerow([csv_cell(name), *(format_decimal(v) for v in row)])
         return write_atomic(path, buf.getvalue().encode("utf-8-sig"))
     if suffix == ".xlsx":
         wb = Workbook()
         ws = wb.active
-        ws.title = "分乡镇分类"
-        title = f"{plan.place or ''}{plan.year or ''}年度土地供应计划 分乡镇分类（单位：{label}）"
-        _append(ws, [title])
-        _append(ws, ["乡镇", *df.columns])
-        for idx, row in zip(df.index, df.itertuples(index=False)):
-            _append(ws, [idx, *(float(format_decimal(v)) for v in row)])
-        ws2 = wb.create_sheet("核对结果")
-        _append(ws2, ["类型", "说明", "级别", "乡镇", "用地类别", "计划数(公顷)", "合计数(公顷)", "差额(公顷)"])
+        ws.title = text("plan_table.sheet", lang)
+        _append(ws, [text("plan_table.title", lang, place=plan.place or "", year=plan.year or "", label=label).strip()])
+        _append(ws, [text("plan_table.township", lang), *columns])
+        for name, row in zip(names, df.itertuples(index=False)):
+            _append(ws, [name, *(float(format_decimal(v)) for v in row)])
+        ws2 = wb.create_sheet(text("plan_table.findings_sheet", lang))
+        _append(ws2, [text(f"plan_table.col.{c}", lang) for c in _FINDING_COLUMNS])
         for f in findings or []:
-            _append(ws2, [text(f"plan_kind.{f.kind}", "zh") if f"plan_kind.{f.kind}" in CATALOG else f.kind, f.text("zh", unit), f.severity_label, f.township, f.category,
+            kind = text(f"plan_kind.{f.kind}", lang) if f"plan_kind.{f.kind}" in CATALOG else f.kind
+            _append(ws2, [kind, f.text(lang, unit), severity_word(f.severity, lang), f.township, f.category,
                       *(None if v is None else float(format_decimal(v))
                         for v in (f.stated_ha, f.computed_ha, f.difference_ha))])
         ws3 = wb.create_sheet(text("ledger.sheet", lang))
@@ -289,6 +299,8 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
     raise InputError(message("{path}: cannot write a {suffix} file; use .csv or .xlsx", path=path, suffix=suffix or 'suffix-less'))
 
 
+#: The columns of the workbook's findings sheet (``plan_table.col.<name>`` in the catalogue).
+_FINDING_COLUMNS = ("kind", "message", "severity", "township", "category", "stated", "computed", "difference")
 #: The columns of the workbook's ledger sheet (``ledger.col.<name>`` in the catalogue).
 _LEDGER_COLUMNS = ("line", "figure", "value", "unit", "hectares", "role", "what", "reason", "context", "text")
 
