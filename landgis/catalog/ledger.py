@@ -195,7 +195,7 @@ LEDGER: dict[str, dict[str, str] | str] = {
     'plan_table.col.message': {"zh": '说明', "en": 'Finding'},
     'plan_table.col.severity': 'tables.severity',
     'plan_table.col.township': 'plan_table.township',
-    'plan_table.col.category': {"zh": '用地类别', "en": 'Category'},
+    'plan_table.col.category': 'sheet.legend_category',
     'plan_table.col.stated': {"zh": '计划数(公顷)', "en": 'Stated (ha)'},
     'plan_table.col.computed': {"zh": '合计数(公顷)', "en": 'Computed (ha)'},
     'plan_table.col.difference': {"zh": '差额(公顷)', "en": 'Difference (ha)'},

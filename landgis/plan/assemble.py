@@ -107,7 +107,8 @@ class _Assembler:
         self.county_given = county is not None
         self.ledger = Ledger()
         self.headings: list[str] = []
-        self.subset: Message | None = None  # (the reason to set aside) a subset of the figures read (上述用地中，包括…项目), its parts follow
+        # a subset of the figures read (上述用地中，包括…项目), its parts follow: the reason they are set aside
+        self.subset: Message | None = None
 
     def _figures(self, sentence: str) -> list[Mention]:
         figs, aside = find_mentions(sentence)
