@@ -20,7 +20,7 @@ import warnings
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from landgis.catalog import Message, either, message, text, word
+from landgis.catalog import CATALOG, Message, either, message, text, word
 from landgis import commands as lib  # the library, each module loaded when a subcommand first uses it
 from landgis import folders
 from landgis.cli_options import (Parser, add_boundary_options, add_county_option, add_statement_timeout, breaks_arg,
@@ -32,6 +32,7 @@ from landgis.folders import forget_installed, installed
 from landgis.printable import escaping_streams
 from landgis.secrets import is_conninfo, redacting_streams
 from landgis.severity import severity_word
+from landgis.units import unit_key
 from landgis.version import __version__
 
 __all__ = ["main"]
@@ -110,7 +111,7 @@ def _run_plan(args: argparse.Namespace) -> int:
     plan = _read_plan(args, args.file, needs_county=False)
     findings = lib.reconcile(plan)
     if args.out:
-        lib.write_plan_table(plan, args.out, args.unit, findings)
+        lib.write_plan_table(plan, args.out, args.unit, findings, lang=_lang(args))
     if args.json:
         print(lib.plan_to_json(plan, findings, args.unit, county=args.county_resolved.as_dict() if args.county_resolved else None))
         return 0
@@ -118,22 +119,42 @@ def _run_plan(args: argparse.Namespace) -> int:
     lang = _lang(args)
     title = lib.plan_name(plan) or (text("sheet.plan", lang, place=plan.place or "", year=plan.year).strip() if plan.year
                                 else text("cli.plan_untitled", lang))
-    print(text("cli.plan_head", lang, title=title, unit=plan.unit, table_unit=text(f"unit.{args.unit}", lang)))
+    print(text("cli.plan_head", lang, title=title, unit=_unit_said(plan.unit, lang),
+               table_unit=text(f"unit.{args.unit}", lang)))
     if len(plan.allocations) or plan.township_totals_ha:
-        print(lib.format_plan_table(plan, args.unit))
+        print(lib.format_plan_table(plan, args.unit, lang))
     print()
     print(lib.format_findings(plan, findings, args.lang, args.unit))
     if args.ledger:
-        print("\n" + lib.format_ledger(plan))
+        print("\n" + lib.format_ledger(plan, lang))
     elif plan.ignored and args.verbose:
         print("\n" + text("cli.set_aside", lang))
-        for item in plan.ignored:
+        for item in plan.ignored if lang != "en" else _set_aside_en(plan):
             print(f"  - {item}")
     elif plan.ignored:
         print(text("cli.see_ledger", lang))
     if args.out:
         print("\n" + text("cli.wrote", lang, path=args.out))
     return 0
+
+
+def _unit_said(unit: str, lang: str) -> str:
+    """The text's unit (公顷, 亩 …) in ``lang``: as written in Chinese, the catalogue's word in English."""
+    if lang != "en":
+        return unit
+    try:
+        key = unit_key(unit)
+    except InputError:
+        return unit  # a unit landgis has no word for: as the text wrote it
+    return text(f"unit.{key}", lang) if f"unit.{key}" in CATALOG else unit
+
+
+def _set_aside_en(plan) -> list[str]:
+    """The figures set aside, each with its clause and the English reason (``plan.ignored`` is Chinese)."""
+    if plan.ledger is None:
+        return []
+    rows = plan.ledger[plan.ledger["role"] == "set_aside"]
+    return [f"{r.figure} ({r.reason_en}): {text('ledger.quote', 'en', context=r.context)}" for r in rows.itertuples()]
 
 
 # --- map (issue 4) ----------------------------------------------------------------------------

@@ -91,12 +91,12 @@ def test_every_key_has_both_languages_with_the_same_fields():
 
 def test_one_entry_for_the_same_words():
     literals = {}
-    for module in ("words.py", "messages.py", "findings.py", "reasons.py", "lines.py"):
+    for module in ("words.py", "messages.py", "findings.py", "reasons.py", "lines.py", "ledger.py"):
         tree = ast.parse((PACKAGE / "catalog" / module).read_text(encoding="utf-8"))
         literals.update({t.targets[0].id if isinstance(t, ast.Assign) else t.target.id: t.value for t in tree.body
                          if isinstance(t, (ast.Assign, ast.AnnAssign)) and getattr(t, "value", None) is not None
                          and isinstance(t.value, ast.Dict)})
-    for name in ("CATALOG", "MESSAGES", "FINDINGS", "REASONS", "LINES"):  # a repeated key in the literal would silently replace the first
+    for name in ("CATALOG", "MESSAGES", "FINDINGS", "REASONS", "LINES", "LEDGER"):  # a repeated key in the literal would silently replace the first
         keys = Counter(ast.literal_eval(k) for k in literals[name].keys)
         assert [k for k, n in keys.items() if n > 1] == [], name
     assert not set(ast.literal_eval(k) for k in literals["CATALOG"].keys) & set(

@@ -44,7 +44,7 @@ def test_findings_follow_the_unit_and_severity_words(capsys):
     assert "1. [警告] 各乡镇布局合计2,346.0亩（156.397524公顷），比供应总量2,372.7亩（158.1793169公顷）少26.7亩" in out
     assert "[提示] 丰阳镇本年度无土地供应安排。" in out and "注意" not in out
     _, out, _ = run(capsys, "--unit", "m2", "--lang", "en")
-    assert "(units of the text: 公顷; of this table: m²)" in out and "本表" not in out
+    assert "(units of the text: ha; of this table: m²)" in out and "本表" not in out  # the unit's word, not 公顷
     assert "[warning] The townships add up to 1,563,975 m² (156.397524 ha), 17,818 m² (1.7817929 ha) less" in out
     assert "[note] 丰阳镇 receives no land in this plan." in out
 

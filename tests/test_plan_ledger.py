@@ -65,7 +65,7 @@ def test_ledger_columns_and_original_line():
     text = "某县2026年度國有建設用地供應計劃\n全縣供應總量為12公頃。\n住宅用地12公頃。"
     plan = parse_plan(text)
     assert list(plan.ledger.columns) == ["line", "text", "context", "figure", "value", "unit", "hectares", "role", "role_zh",
-                                         "what", "reason"]
+                                         "what", "reason", "role_en", "what_en", "reason_en"]
     first = plan.ledger.iloc[0]
     assert (first.line, first.role, first.value) == (2, "total", Decimal(12))
     assert first.text == "全縣供應總量為12公頃。"  # the line as written, in 繁體

@@ -22,6 +22,7 @@ from string import Formatter
 
 from landgis.catalog.findings import FINDINGS
 from landgis.catalog.help import HELP
+from landgis.catalog.ledger import LEDGER
 from landgis.catalog.levels import LEVELS
 from landgis.catalog.lines import LINES
 from landgis.catalog.reasons import REASONS
@@ -30,8 +31,8 @@ from landgis.catalog.words import CATALOG as _WORDS
 
 #: Every word of the outputs, by key (:mod:`landgis.catalog.words`, :mod:`landgis.catalog.findings`, :mod:`landgis.catalog.reasons`,
 #: :mod:`landgis.catalog.lines`, :mod:`landgis.catalog.levels`,
-#: :mod:`landgis.catalog.help`).
-CATALOG: dict[str, dict[str, str] | str] = {**_WORDS, **FINDINGS, **REASONS, **LINES, **LEVELS, **HELP}
+#: :mod:`landgis.catalog.help`, :mod:`landgis.catalog.ledger`).
+CATALOG: dict[str, dict[str, str] | str] = {**_WORDS, **FINDINGS, **REASONS, **LINES, **LEVELS, **HELP, **LEDGER}
 
 __all__ = ["LANGS", "UNIT_LEVELS", "CATALOG", "MESSAGES", "Message", "text", "table", "level_words", "message", "word",
            "either"]

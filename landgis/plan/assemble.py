@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from landgis.catalog import message
+from landgis.catalog import Message, either, message, word
 from landgis import categories as _cats
 from landgis.county import County, find_county
 from landgis.errors import InputError
@@ -41,11 +41,12 @@ from landgis.plan.context import (
     _STRUCT_WORDS,
     _SUB_MARK,
     SPLIT_REASON,
+    UNKNOWN_REASON,
     SUBCATEGORY_WORDS,
     Context,
 )
 from landgis.plan.doctype import news_without_plan, no_plan_named, not_a_plan, report_about
-from landgis.plan.ledger import Ledger, ledger_frame
+from landgis.plan.ledger import Ledger, ledger_frame, reason, reason_is
 from landgis.plan.mentions import (
     FIGURE,
     NAME_SEP,
@@ -106,7 +107,8 @@ class _Assembler:
         self.county_given = county is not None
         self.ledger = Ledger()
         self.headings: list[str] = []
-        self.subset: str | None = None  # a subset of the figures read (上述用地中，包括…项目), its parts follow
+        # a subset of the figures read (上述用地中，包括…项目), its parts follow: the reason they are set aside
+        self.subset: Message | None = None
 
     def _figures(self, sentence: str) -> list[Mention]:
         figs, aside = find_mentions(sentence)
@@ -132,8 +134,9 @@ class _Assembler:
             town = fig.town_prefix or self.ctx.town_header(fig.pre) or st.town
             place = {"township": (fig.name, ""), "category": (town or "", fig.name),
                      "total": (st.town or "", ""), "total_weak": (st.town or "", "")}.get(fig.kind)
-            what = "、".join(p for p in place if p) or "供应总量" if place else fig.name
-            st.add_damaged(printed, unit, what, f"数字残缺：原文“{printed}”缺少数字，未计入", fig.label,
+            named = [p for p in place if p] if place else [fig.name]
+            what = either("、".join(named), " ".join(named)) if named else word("ledger.what.total")
+            st.add_damaged(printed, unit, what, reason("damaged", printed=printed), fig.label,
                            None if skip else place)
 
     def read_sentence(self, sentence: str, skip: bool) -> None:
@@ -161,9 +164,9 @@ class _Assembler:
         prior = (_PRIOR_SENTENCE.search(said) or _DONE_SENTENCE.search(sentence)) and not this_year
         if skip or prior:
             for fig in find_mentions(sentence)[0]:
-                st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
+                st.set_aside(fig.value, fig.unit, reason("prior_year"), fig.label)
             for fig, _ in find_mentions(sentence)[1]:
-                st.set_aside(fig.value, fig.unit, "上年度执行情况", fig.label)
+                st.set_aside(fig.value, fig.unit, reason("prior_year"), fig.label)
             return
         if self._subset(sentence):
             return
@@ -185,8 +188,8 @@ class _Assembler:
                 live = [f for f in live if f.kind != "township"]
             for k, f in enumerate(figs):
                 if f.kind == "ignore":
-                    if f.reason == "未识别的面积":
-                        st.enter(f.value, f.unit, "unplaced", reason="未能识别此数字是什么", label=f.label)
+                    if reason_is(f.reason, UNKNOWN_REASON):
+                        st.enter(f.value, f.unit, "unplaced", reason=reason("not_recognised"), label=f.label)
                     elif not self._split(f, figs[:k]):
                         st.set_aside(f.value, f.unit, f.reason, f.label)
             kinds = [f.kind for f in live]
@@ -206,7 +209,7 @@ class _Assembler:
         """Enter a figure of one supply method or one period (拟以出让方式供应…, 第一季度…) as the plan's
         split; False (it stays set aside) when it is another split, or a part of a category or area
         read before it in the clause (住宅用地30公顷，其中出让20公顷)."""
-        if fig.reason != SPLIT_REASON or any(f.kind in ("category", "township", "sub_item") for f in before):
+        if not reason_is(fig.reason, SPLIT_REASON) or any(f.kind in ("category", "township", "sub_item") for f in before):
             return False
         split = split_of(fig.label)
         if split is None:
@@ -223,10 +226,11 @@ class _Assembler:
             self.subset = None
             return False
         if opens is not None:
-            self.subset = re.sub(FIGURE, "", opens.group(1)).strip(",约 ") or "上述用地的一部分"
+            name = re.sub(FIGURE, "", opens.group(1)).strip(",约 ")
+            self.subset = reason("subset", subset=name) if name else reason("subset_unnamed")
         figs, aside = find_mentions(sentence)
         for fig in [*figs, *(f for f, _ in aside)]:
-            st.set_aside(fig.value, fig.unit, f"上述用地中的一部分（{self.subset}），不另计入", fig.label)
+            st.set_aside(fig.value, fig.unit, self.subset, fig.label)
         return True
 
     def _list_items(self, figs: list[Mention]) -> list[Mention]:
@@ -236,9 +240,9 @@ class _Assembler:
         for k, f in enumerate(figs):
             name = _LEAD_RE.sub("", f.label).strip()
             listed = k == 0 or f.joined or f.pre.strip() in ("、", ",", "和", "及")
-            if f.kind == "ignore" and f.reason == "未识别的面积" and listed and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", name) \
+            if f.kind == "ignore" and reason_is(f.reason, UNKNOWN_REASON) and listed and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", name) \
                     and not re.match(r"其|另|剩|合|共|小|以|上|总|全|本|各|约|近", name):
-                f.kind, f.name, f.reason = "township", self.ctx.town_name(name), ""  # 新区 → 蓉江新区
+                f.kind, f.name, f.reason = "township", self.ctx.town_name(name), None  # 新区 → 蓉江新区
         return figs
 
     def _rankings(self, text: str) -> str:
@@ -348,12 +352,13 @@ class _Assembler:
                 done = False
             if lot:
                 for fig in figs + [f for f, _ in find_mentions(clause)[1]]:
-                    st.set_aside(fig.value, fig.unit, "出让（成交）地块的面积，不是计划的数字", fig.label)
+                    st.set_aside(fig.value, fig.unit, reason("sold_lot"), fig.label)
                 kept.append(re.sub(FIGURE, lambda mm: "#" * len(mm.group(0)), clause))
             elif _COMPARE.search(clause) or other or (done and figs):
-                why = ("与其他年份比较" if _COMPARE.search(clause) else "已供应（实绩）数字" if done and not other
-                       else f"全市数字，本计划范围为{scope}" if wide
-                       else f"{'、'.join(map(str, sorted(active)))}年的数字")
+                years = list(map(str, sorted(active)))
+                why = (reason("comparison") if _COMPARE.search(clause) else reason("supplied") if done and not other
+                       else reason("city_wide", scope=scope) if wide
+                       else reason("other_years", years=either("、".join(years), ", ".join(years))))
                 for fig in figs + [f for f, _ in find_mentions(clause)[1]]:
                     st.set_aside(fig.value, fig.unit, why, fig.label)
                 if figs:
@@ -387,7 +392,7 @@ class _Assembler:
             elif f.kind in ("total", "total_weak"):
                 self._total(f)
             else:
-                st.enter(f.value, f.unit, "unplaced", reason="未能确定此数字属于哪类用地", label=f.label)
+                st.enter(f.value, f.unit, "unplaced", reason=reason("no_category"), label=f.label)
 
     def _full_category(self, town: str, f: Mention) -> None:
         """``<镇>…X公顷，全部为<类>``: the township's whole figure is that category's (or group's)."""
@@ -467,7 +472,7 @@ class _Assembler:
                     st.add_town_total(st.town, f.value, f.unit)
                     self._full_category(st.town, f)
                 else:
-                    st.enter(f.value, f.unit, "unplaced", reason="未能确定此数字属于哪个乡镇或总量", label=f.label)
+                    st.enter(f.value, f.unit, "unplaced", reason=reason("no_township"), label=f.label)
                 last_cat_fig = None
 
     def parse(self) -> Plan:

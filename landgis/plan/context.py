@@ -14,6 +14,7 @@ from landgis.county import County, county_of_plan_text
 from landgis.names import area_of_short_name, normalise_name
 from landgis.plan.doctype import dateline_place
 from landgis.plan.mentions import FIGURE as FIGURE_RE
+from landgis.plan.ledger import reason
 from landgis.plan.mentions import YEAR, Mention
 
 __all__ = ["Context"]
@@ -46,8 +47,10 @@ _IGNORE_WORDS = re.compile(
     r"闲置|增量|征收|农用地|耕地|未利用地|增减挂钩|城乡|已供|实际|完成|年均|期间|规划期|十[一二三四五六]五"
 )
 #: Why a figure of a split (季度, 出让, 存量 …) is not a category: the assembler keeps one method's or one
-#: period's (:mod:`landgis.plan.splits`) and sets the others aside with this reason.
-SPLIT_REASON = "分季度/分方式/存量新增等拆分"
+#: period's (:mod:`landgis.plan.splits`) and sets the others aside with this reason (a ``ledger.reason`` key).
+SPLIT_REASON = "split"
+#: The reason (a ``ledger.reason`` key) of a figure the context cannot name: the assembler may still place it.
+UNKNOWN_REASON = "unknown"
 _SUB_MARK = re.compile(r"^\s*(?:其中|含|包括|包含)")
 _PRIOR_SECTION = re.compile(r"上年|上一年|去年|执行情况|完成情况|实施情况|回顾|供应情况")
 _PRIOR_SENTENCE = re.compile(r"执行情况|上年度|上一年度|去年")  # unless the sentence names the plan year
@@ -452,13 +455,13 @@ class Context:
                 return
         context = label if label and not tail_only else prev_segment + label
         if _PARCEL.search(context) and not _PLAN_WORDS.search(context):
-            fig.kind, fig.reason = "ignore", "单个地块（项目）的面积，不是计划的分类或总量"
+            fig.kind, fig.reason = "ignore", reason("parcel")
             return
         if self.set_aside_words(label):
-            fig.kind, fig.reason = "ignore", SPLIT_REASON
+            fig.kind, fig.reason = "ignore", reason(SPLIT_REASON)
             return
         if _COUNTED_ELSEWHERE.match(fig.after):
-            fig.kind, fig.reason = "ignore", "原文说明已计入别处，不重复计入"
+            fig.kind, fig.reason = "ignore", reason("counted_elsewhere")
             return
         for lab in cands:
             town = self.classify_town(lab, joined=fig.joined)
@@ -472,9 +475,9 @@ class Context:
         elif tail_only and re.search(r"供应|供地|安排", label) and not self.set_aside_words(prev_segment):
             fig.kind = "total_weak"  # "本年度计划供应国有建设用地X公顷": the total, unless a township's
         elif fig.pre.endswith("(") and not label:
-            fig.kind, fig.reason = "ignore", "括号内的单个项目（地块）面积，不是计划的分类或总量"
+            fig.kind, fig.reason = "ignore", reason("bracket_parcel")
         else:
-            fig.kind, fig.reason = "ignore", "未识别的面积"
+            fig.kind, fig.reason = "ignore", reason(UNKNOWN_REASON)
 
     def no_supply_names(self, sentence: str) -> list[str]:
         """Townships a sentence names as receiving nothing (暂无供地安排)."""

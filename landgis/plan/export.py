@@ -19,7 +19,8 @@ from openpyxl import Workbook
 from landgis.catalog import CATALOG, message, text
 from landgis.errors import InputError
 from landgis.files import csv_cell, sheet_text, write_bytes, write_workbook
-from landgis.plan.model import Finding, Plan
+from landgis.plan.ledger import ROLES
+from landgis.plan.model import NO_TOTAL_ROW, Finding, Plan
 from landgis.severity import severity_word
 from landgis.units import format_decimal, to_unit, unit_key, unit_label
 
@@ -40,12 +41,25 @@ def _pad(text: str, width: int, right: bool) -> str:
     return fill + text if right else text + fill
 
 
-def format_plan_table(plan: Plan, unit: str = "ha") -> str:
-    """The table as aligned text for a terminal ('-' where a township has none of a category)."""
+#: The rows :meth:`Plan.table` puts below the townships, by their catalogue key.
+_TABLE_ROWS = {"乡镇合计": "plan_table.placed", "计划总量": "plan_table.stated", NO_TOTAL_ROW: "plan_table.no_total"}
+
+
+def format_plan_table(plan: Plan, unit: str = "ha", lang: str = "zh") -> str:
+    """The table as aligned text for a terminal ('-' where a township has none of a category); its own words
+    (the township column, 合计, the rows below the townships) in ``lang``, the plan's names as written.
+
+    Examples
+    --------
+    >>> from landgis.plan import SEED_PLAN, parse_plan
+    >>> print(format_plan_table(parse_plan(SEED_PLAN), lang="en").splitlines()[0][:8])
+    Township
+    """
     df = plan_table(plan, unit)
-    header = [df.index.name or "乡镇", *df.columns]
-    body = [[str(idx), *(format_decimal(v) if v != 0 else "-" for v in row)]
-            for idx, row in zip(df.index, df.itertuples(index=False))]
+    columns, names = _said(df, lang)
+    header = [text("plan_table.township", lang), *columns]
+    body = [[name, *(format_decimal(v) if v != 0 else "-" for v in row)]
+            for name, row in zip(names, df.itertuples(index=False))]
     widths = [max(_width(r[k]) for r in [header, *body]) for k in range(len(header))]
     lines = ["  ".join(_pad(c, w, k > 0) for k, (c, w) in enumerate(zip(header, widths)))]
     lines.append("  ".join("-" * w for w in widths))
@@ -54,6 +68,15 @@ def format_plan_table(plan: Plan, unit: str = "ha") -> str:
             lines.append("  ".join("-" * w for w in widths))
         lines.append("  ".join(_pad(c, w, j > 0) for j, (c, w) in enumerate(zip(r, widths))))
     return "\n".join(lines)
+
+
+def _said(df: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
+    """The table's column names and row names in ``lang``: its own words (合计, the two rows below the
+    townships) the catalogue's, the plan's categories and townships as written."""
+    n = len(df.index)
+    names = [text(_TABLE_ROWS[idx], lang) if k >= n - 2 and idx in _TABLE_ROWS else str(idx)
+             for k, idx in enumerate(df.index)]
+    return [*map(str, df.columns[:-1]), text("plan_table.total", lang)], names
 
 
 def format_findings(plan: Plan, findings: list[Finding], lang: str = "zh", unit: str | None = None) -> str:
@@ -77,15 +100,27 @@ def format_findings(plan: Plan, findings: list[Finding], lang: str = "zh", unit:
     return "\n".join(lines)
 
 
-def format_ledger(plan: Plan) -> str:
-    """Every area figure of the text, one per line: 行号、数字、去向、原文."""
-    out = ["面积数字台账（行号 · 数字 · 去向 · 说明 · 原文中该数字所在的分句，数字以【】标出）："]
+def format_ledger(plan: Plan, lang: str = "zh") -> str:
+    """Every area figure of the text, one per line: 行号、数字、去向、说明、原文; the ledger's words (header,
+    roles, reasons) in ``lang``, the plan's own names, figures and text as written.
+
+    Examples
+    --------
+    >>> from landgis.plan import SEED_PLAN, parse_plan
+    >>> format_ledger(parse_plan(SEED_PLAN), "en").splitlines()[1].split()[:4]
+    ['21', '158.1793169公顷', 'total', 'the']
+    """
+    out = [text("ledger.header", lang)]
     if plan.ledger is None:
         return out[0]
+    en = lang == "en"
+    role_width = max(len(text(f"ledger.role.{r}", "en")) for r in ROLES) if en else 8
+    sep = text("ledger.note_sep", lang)
     for r in plan.ledger.itertuples():
-        what = r.what if r.role not in ("set_aside", "unplaced") else ""
-        note = "；".join(x for x in (what, r.reason) if x)
-        out.append(f"{r.line:>5}  {r.figure:<16} {r.role_zh:<8} {note}  「{r.context}」")
+        what = (r.what_en if en else r.what) if r.role not in ("set_aside", "unplaced") else ""
+        note = sep.join(x for x in (what, r.reason_en if en else r.reason) if x)
+        role = r.role_en if en else r.role_zh
+        out.append(f"{r.line:>5}  {r.figure:<16} {role:<{role_width}} {note}  {text('ledger.quote', lang, context=r.context)}")
     return "\n".join(out)
 
 
@@ -124,7 +159,8 @@ def _ledger_records(plan: Plan) -> list[dict]:
     if plan.ledger is None:
         return []
     return [{"line": int(r.line), "figure": r.figure, "value": _num(r.value), "unit": r.unit,
-             "hectares": _num(r.hectares), "role": r.role, "what": r.what, "reason": r.reason, "text": r.text, "context": r.context}
+             "hectares": _num(r.hectares), "role": r.role, "what": r.what, "reason": r.reason, "text": r.text, "context": r.context,
+             "what_en": r.what_en, "reason_en": r.reason_en}
             for r in plan.ledger.itertuples()]
 
 
@@ -210,10 +246,12 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
 
 
 def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
-                     findings: list[Finding] | None = None) -> Path:
+                     findings: list[Finding] | None = None, lang: str = "zh") -> Path:
     """Write the township × category table to ``.csv`` (UTF-8 with BOM, for Excel) or ``.xlsx``.
 
-    The XLSX has a second sheet 核对结果 with the findings.
+    The XLSX has a second sheet 核对结果 with the findings, and a third with the ledger of area figures.
+    The files' own words (sheet names, headers, 合计, findings, the ledger's roles and reasons) are in
+    ``lang``; the plan's own names, figures and text as written.
 
     Raises
     ------
@@ -222,40 +260,49 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
     """
     path = Path(path)
     df = plan_table(plan, unit)
-    label = unit_label(unit)
+    label = unit_label(unit) if lang != "en" else text(f"unit.{unit_key(unit)}", lang)
+    columns, names = _said(df, lang)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")  # CRLF, as Excel and the atlas's CSV files have
-        w.writerow([f"乡镇（单位：{label}）", *map(csv_cell, df.columns)])
-        for idx, row in zip(df.index, df.itertuples(index=False)):
-            w.writerow([csv_cell(idx), *(format_decimal(v) for v in row)])
+        w.writerow([text("plan_table.csv_head", lang, label=label), *map(csv_cell, columns)])
+        for name, row in zip(names, df.itertuples(index=False)):
+            w.writerow([csv_cell(name), *(format_decimal(v) for v in row)])
         return write_atomic(path, buf.getvalue().encode("utf-8-sig"))
     if suffix == ".xlsx":
         wb = Workbook()
         ws = wb.active
-        ws.title = "分乡镇分类"
-        title = f"{plan.place or ''}{plan.year or ''}年度土地供应计划 分乡镇分类（单位：{label}）"
-        _append(ws, [title])
-        _append(ws, ["乡镇", *df.columns])
-        for idx, row in zip(df.index, df.itertuples(index=False)):
-            _append(ws, [idx, *(float(format_decimal(v)) for v in row)])
-        ws2 = wb.create_sheet("核对结果")
-        _append(ws2, ["类型", "说明", "级别", "乡镇", "用地类别", "计划数(公顷)", "合计数(公顷)", "差额(公顷)"])
+        ws.title = text("plan_table.sheet", lang)
+        _append(ws, [text("plan_table.title", lang, place=plan.place or "", year=plan.year or "", label=label).strip()])
+        _append(ws, [text("plan_table.township", lang), *columns])
+        for name, row in zip(names, df.itertuples(index=False)):
+            _append(ws, [name, *(float(format_decimal(v)) for v in row)])
+        ws2 = wb.create_sheet(text("plan_table.findings_sheet", lang))
+        _append(ws2, [text(f"plan_table.col.{c}", lang) for c in _FINDING_COLUMNS])
         for f in findings or []:
-            _append(ws2, [text(f"plan_kind.{f.kind}", "zh") if f"plan_kind.{f.kind}" in CATALOG else f.kind, f.text("zh", unit), f.severity_label, f.township, f.category,
+            kind = text(f"plan_kind.{f.kind}", lang) if f"plan_kind.{f.kind}" in CATALOG else f.kind
+            _append(ws2, [kind, f.text(lang, unit), severity_word(f.severity, lang), f.township, f.category,
                       *(None if v is None else float(format_decimal(v))
                         for v in (f.stated_ha, f.computed_ha, f.difference_ha))])
-        ws3 = wb.create_sheet("面积数字台账")
-        _append(ws3, ["行号", "数字", "数值", "单位", "公顷", "去向", "归属", "说明", "上下文（数字以【】标出）", "原文（整行）"])
+        ws3 = wb.create_sheet(text("ledger.sheet", lang))
+        _append(ws3, [text(f"ledger.col.{c}", lang) for c in _LEDGER_COLUMNS])
+        en = lang == "en"
         for r in (plan.ledger.itertuples() if plan.ledger is not None else []):
-            _append(ws3, [int(r.line), r.figure, _float(r.value), r.unit, _float(r.hectares), r.role_zh, r.what,
-                      r.reason, r.context, r.text])
+            _append(ws3, [int(r.line), r.figure, _float(r.value), r.unit, _float(r.hectares),
+                          r.role_en if en else r.role_zh, r.what_en if en else r.what, r.reason_en if en else r.reason,
+                          r.context, r.text])
         ws.freeze_panes = "A3"  # the title and the header row
         if not path.parent.exists():
             raise InputError(message("{path}: the folder {parent} does not exist", path=path, parent=path.parent))
         return write_workbook(wb, path)  # text stays text (never a formula), widths fit, numbers formatted
     raise InputError(message("{path}: cannot write a {suffix} file; use .csv or .xlsx", path=path, suffix=suffix or 'suffix-less'))
+
+
+#: The columns of the workbook's findings sheet (``plan_table.col.<name>`` in the catalogue).
+_FINDING_COLUMNS = ("kind", "message", "severity", "township", "category", "stated", "computed", "difference")
+#: The columns of the workbook's ledger sheet (``ledger.col.<name>`` in the catalogue).
+_LEDGER_COLUMNS = ("line", "figure", "value", "unit", "hectares", "role", "what", "reason", "context", "text")
 
 
 def _append(ws, values) -> None:

@@ -4,6 +4,9 @@ The assembler enters each figure it reads here, on the line it is reading (:attr
 :func:`ledger_frame` then lays the entries beside every figure found in the text (the mentions of
 each line, the number cells of each table), so that a figure nobody entered shows up as 未归类
 (not placed) instead of vanishing.
+
+Every word the ledger adds is the catalogue's (:mod:`landgis.catalog.ledger`): a role is a key, a reason is
+a catalogue key with its parameters (:func:`reason`), worded in Chinese and English when the frame is made.
 """
 
 from __future__ import annotations
@@ -15,25 +18,53 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
+from landgis.catalog import Message, text, word
 from landgis.units import to_hectares
 
-__all__ = ["Ledger", "Entry", "ROLES", "ledger_frame", "figure_context"]
+__all__ = ["Ledger", "Entry", "ROLES", "ledger_frame", "figure_context", "reason", "reason_is", "said"]
 
-#: What a figure became, in the words of the ledger (role → 中文).
-ROLES = {
-    "total": "供应总量",
-    "structure": "供应结构",
-    "group": "分组小计",
-    "township_total": "乡镇（区域）合计",
-    "township_category": "乡镇分类",
-    "sub_item": "其中项",
-    "method": "供应方式",
-    "schedule": "供应时序",
-    "set_aside": "未计入",
-    "unplaced": "未归类",
-    "damaged": "数字残缺",
-}
+#: What a figure became, in the words of the ledger (role → 中文; the English is ``ledger.role.<role>``).
+ROLES = {role: text(f"ledger.role.{role}", "zh") for role in (
+    "total", "structure", "group", "township_total", "township_category", "sub_item", "method", "schedule",
+    "set_aside", "unplaced", "damaged")}
 USED_ROLES = ("total", "structure", "group", "township_total", "township_category", "sub_item", "method", "schedule")
+
+
+def reason(key: str, /, **params) -> Message:
+    """Why a figure was set aside or left unplaced: the catalogue's ``ledger.reason.<key>`` and its parameters
+    (the plan's own names, figures as printed), worded in either language at output.
+
+    Examples
+    --------
+    >>> why = reason("same_as_before", what="城关镇")
+    >>> why.render("zh"), why.render("en")
+    ('与前文城关镇相同，不重复计入', 'the same as 城关镇 before; not counted twice')
+    """
+    return word(f"ledger.reason.{key}", **params)
+
+
+def reason_is(why: Message | None, key: str) -> bool:
+    """Whether ``why`` is the reason ``key`` (a key of ``ledger.reason``), whatever its parameters.
+
+    Examples
+    --------
+    >>> reason_is(reason("split"), "split"), reason_is(None, "split")
+    (True, False)
+    """
+    return why is not None and why.key == f"ledger.reason.{key}"
+
+
+def said(words: Message | str | None, lang: str = "zh") -> str:
+    """A ledger's words in ``lang``: a reason or a name with the ledger's words rendered, a plain name as it is.
+
+    Examples
+    --------
+    >>> said(word("ledger.what.total"), "en"), said("城关镇", "en"), said(None)
+    ('the total', '城关镇', '')
+    """
+    if words is None:
+        return ""
+    return words.render(lang) if isinstance(words, Message) else words
 
 
 @dataclass
@@ -44,8 +75,8 @@ class Entry:
     value: Decimal | None  # None: the text lost the figure's digits (role ``damaged``)
     unit: str
     role: str  # a key of ROLES
-    name: str = ""  # the township / category / group it belongs to
-    reason: str = ""  # why it was set aside, or a note on its use
+    name: str | Message = ""  # the township / category / group it belongs to (the ledger's words: a Message)
+    reason: Message | None = None  # why it was set aside, or a note on its use (:func:`reason`)
     label: str = ""  # the words before it
     printed: str = ""  # a damaged figure as printed (.32公顷)
 
@@ -74,15 +105,16 @@ class Ledger:
     line: int = 0  # the line being read
 
     # --- entering figures -----------------------------------------------------------------
-    def enter(self, value: Decimal, unit: str, role: str, name: str = "", reason: str = "", label: str = "") -> None:
+    def enter(self, value: Decimal, unit: str, role: str, name: str | Message = "", reason: Message | None = None,
+              label: str = "") -> None:
         """Enter one figure read on the current line."""
         self.entries.append(Entry(self.line, value, unit, role, name, reason, label.strip()))
 
-    def set_aside(self, value: Decimal, unit: str, reason: str, label: str = "") -> None:
+    def set_aside(self, value: Decimal, unit: str, reason: Message, label: str = "") -> None:
         """Enter a figure that is not part of this year's plan, with the reason."""
         self.enter(value, unit, "set_aside", reason=reason, label=label)
 
-    def add_damaged(self, printed: str, unit: str, what: str, reason: str, label: str = "",
+    def add_damaged(self, printed: str, unit: str, what: str | Message, reason: Message, label: str = "",
                     place: tuple[str, str] | None = None) -> None:
         """Enter a figure whose digits the text lost (数字残缺); ``place`` is the (area, category) it was of
         (``("", "")`` the total, ``("", cat)`` a structure figure, ``(area, "")`` an area's total)."""
@@ -90,20 +122,20 @@ class Ledger:
         if place is not None:
             self.damaged.append((*place, self.line + 1))
 
-    def _put(self, table: dict, key, value: Decimal, unit: str, role: str, name: str, what: str,
+    def _put(self, table: dict, key, value: Decimal, unit: str, role: str, name: str, what: str | Message,
              same_figure: bool = False) -> bool:
         if same_figure and self.entries:  # one printed figure, two uses: 保安镇18.9公顷，全部为工矿仓储用地
             if key not in table:
                 table[key] = (value, unit)
-                self.entries[-1].name += f"（全部为{name.split()[-1]}）"
+                self.entries[-1].name = word("ledger.what.all_of", what=self.entries[-1].name, cat=name.split()[-1])
             return True
         if key in table:
             old = table[key]
             same = to_hectares(*old) == to_hectares(value, unit)
             if same:
-                self.set_aside(value, unit, f"与前文{what}相同，不重复计入", name)
+                self.set_aside(value, unit, reason("same_as_before", what=what), name)
             else:  # two different figures for one thing: never silently one of them
-                self.enter(value, unit, "unplaced", name, f"与前文{what}{old[0]}{old[1]}不一致，保留前者")
+                self.enter(value, unit, "unplaced", name, reason("differs_from_before", what=what, figure=_printed(old)))
             return False
         table[key] = (value, unit)
         self.units[unit] += 1
@@ -117,11 +149,11 @@ class Ledger:
             self.units[unit] += 1
 
     def add_alloc(self, town: str, cat: str, value: Decimal, unit: str, same_figure: bool = False) -> bool:
-        return self._put(self.alloc, (town, cat), value, unit, "township_category", f"{town} {cat}", f"{town}{cat}",
-                         same_figure)
+        return self._put(self.alloc, (town, cat), value, unit, "township_category", f"{town} {cat}",
+                         word("ledger.what.cell", town=town, cat=cat), same_figure)
 
     def add_structure(self, cat: str, value: Decimal, unit: str) -> bool:
-        return self._put(self.structure, cat, value, unit, "structure", cat, f"{cat}（供应结构）")
+        return self._put(self.structure, cat, value, unit, "structure", cat, word("ledger.what.structure", cat=cat))
 
     def add_group(self, name: str, value: Decimal, unit: str, scope: str | None = None,
                   same_figure: bool = False) -> bool:
@@ -139,10 +171,11 @@ class Ledger:
         table = self.methods if kind == "method" else self.schedule
         if name in table:
             old = table[name]
+            what = word("ledger.what.split", name=name, role=word(f"ledger.role.{kind}"))
             if to_hectares(*old) == to_hectares(value, unit):
-                self.set_aside(value, unit, f"与前文{name}（{ROLES[kind]}）相同，不重复计入", label)
+                self.set_aside(value, unit, reason("same_as_before", what=what), label)
             else:
-                self.enter(value, unit, "unplaced", name, f"与前文{name}（{ROLES[kind]}）{old[0]}{old[1]}不一致，保留前者",
+                self.enter(value, unit, "unplaced", name, reason("differs_from_before", what=what, figure=_printed(old)),
                            label=label)
             return False
         table[name] = (value, unit)
@@ -156,40 +189,47 @@ class Ledger:
             near = old and abs(old - new) <= abs(old) / 20
             if near and approx != self.total_approx and old != new:
                 if approx:
-                    self.set_aside(value, unit, "约数，与供应总量相近，取精确数", label)
+                    self.set_aside(value, unit, reason("rounded_total"), label)
                     return False
                 for e in self.entries:  # the rounded total was entered first: it is set aside now
                     if e.role == "total":
-                        e.role, e.name, e.reason = "set_aside", "", "约数，取后文的精确供应总量"
+                        e.role, e.name, e.reason = "set_aside", "", reason("rounded_total_first")
                 self.total, self.total_approx = (value, unit), False
-                self.enter(value, unit, "total", "供应总量", label=label)
+                self.enter(value, unit, "total", word("ledger.what.total"), label=label)
                 return False
             same = old == new
             if same:
-                self.set_aside(value, unit, "与供应总量相同，不重复计入", label)
+                self.set_aside(value, unit, reason("same_as_total"), label)
             else:
-                self.enter(value, unit, "unplaced", reason=f"与供应总量{self.total[0]}{self.total[1]}不一致，保留前者",
+                self.enter(value, unit, "unplaced", reason=reason("differs_from_total", figure=_printed(self.total)),
                            label=label)
             return False
         self.total, self.total_approx = (value, unit), approx
         self.units[unit] += 1
-        self.enter(value, unit, "total", "供应总量", label=label)
+        self.enter(value, unit, "total", word("ledger.what.total"), label=label)
         return True
 
     def add_sub_item(self, scope: str, parent: str, name: str, value: Decimal, unit: str) -> None:
         for old in self.sub_items:
             if old[:3] == (scope, parent, name):
                 same = to_hectares(old[3], old[4]) == to_hectares(value, unit)
-                why = f"与前文{parent}的其中项{name}相同，不重复计入" if same else f"前文{name}已有{old[3]}{old[4]}，保留前者"
+                why = reason("same_sub_item", parent=parent, name=name) if same else \
+                    reason("other_sub_item", name=name, figure=_printed(old[3:]))
                 self.set_aside(value, unit, why, name)
                 return
         self.sub_items.append((scope, parent, name, value, unit))
-        self.enter(value, unit, "sub_item", f"{scope} {parent}：{name}", reason=f"{parent}的其中项")
+        self.enter(value, unit, "sub_item", word("ledger.what.sub_item", scope=scope, parent=parent, name=name),
+                   reason=reason("sub_item_of", parent=parent) if parent else reason("sub_item"))
 
     @property
     def ignored(self) -> list[str]:
         """The set-aside figures as short texts ('2025年度…3.2公顷（上年度或其他年份的数字）')."""
-        return [f"{e.label}{e.value}{e.unit}（{e.reason}）" for e in self.entries if e.role == "set_aside"]
+        return [f"{e.label}{e.value}{e.unit}（{said(e.reason)}）" for e in self.entries if e.role == "set_aside"]
+
+
+def _printed(figure: tuple) -> str:
+    """A figure as the plan printed it (value and unit label), a reason's parameter."""
+    return f"{figure[0]}{figure[1]}"
 
 
 def ledger_frame(entries: list[Entry], found: list[tuple[int, Decimal, str]], lines: list[str],
@@ -209,8 +249,11 @@ def ledger_frame(entries: list[Entry], found: list[tuple[int, Decimal, str]], li
     -------
     pandas.DataFrame
         ``line`` (1-based), ``text`` (the line as written), ``context`` (the figure's own clause or
-        cell, the figure marked 【】), ``figure``, ``value``, ``unit``, ``hectares``, ``role``,
-        ``role_zh``, ``what``, ``reason``; one row per figure, in text order.
+        cell, the figure marked 【】), ``figure``, ``value``, ``unit``, ``hectares``, ``role`` (a key),
+        ``role_zh``, ``what``, ``reason``, then ``role_en``, ``what_en``, ``reason_en``; one row per figure,
+        in text order. ``what`` and ``reason`` are in Chinese, ``what_en`` and ``reason_en`` the same
+        entries in English: both worded by the catalogue (``ledger.role.*``, ``ledger.what.*``,
+        ``ledger.reason.*``) around the plan's own names and figures, which stay as printed.
     """
     original = original if original is not None else lines
     pending: dict[tuple[int, Decimal], list[int]] = {}
@@ -226,7 +269,7 @@ def ledger_frame(entries: list[Entry], found: list[tuple[int, Decimal, str]], li
         nth = seen[(line, abs(value))]
         seen[(line, abs(value))] += 1
         if k is None:
-            rows.append(_row(Entry(line, value, unit, "unplaced", reason="未能确定此数字的归属"), lines, original,
+            rows.append(_row(Entry(line, value, unit, "unplaced", reason=reason("unplaced")), lines, original,
                              nth=nth))
             continue
         taken.add(k)
@@ -234,7 +277,7 @@ def ledger_frame(entries: list[Entry], found: list[tuple[int, Decimal, str]], li
     # figures the text gives without a unit of their own (分别为3、2公顷 …) are entered too
     rows.extend(_row(e, lines, original) for k, e in enumerate(entries) if k not in taken)
     df = pd.DataFrame(rows, columns=["line", "text", "context", "figure", "value", "unit", "hectares", "role",
-                                     "role_zh", "what", "reason"])
+                                     "role_zh", "what", "reason", "role_en", "what_en", "reason_en"])
     return df.sort_values("line", kind="stable").reset_index(drop=True)
 
 
@@ -292,13 +335,15 @@ def _damaged_context(line: str, printed: str) -> str:
 
 def _row(e: Entry, lines: list[str], original: list[str], printed_unit: str | None = None, nth: int = 0) -> dict:
     unit = e.unit
-    text = original[e.line] if 0 <= e.line < len(original) else ""
+    written = original[e.line] if 0 <= e.line < len(original) else ""
     folded = lines[e.line] if 0 <= e.line < len(lines) else ""
+    words = {"role": e.role, "role_zh": ROLES[e.role], "what": said(e.name), "reason": said(e.reason),
+             "role_en": text(f"ledger.role.{e.role}", "en"), "what_en": said(e.name, "en"),
+             "reason_en": said(e.reason, "en")}
     if e.value is None:  # 数字残缺: no value, the figure as printed
-        return {"line": e.line + 1, "text": " ".join(text.split())[:160],
+        return {"line": e.line + 1, "text": " ".join(written.split())[:160],
                 "context": _damaged_context(folded, e.printed), "figure": e.printed, "value": None, "unit": unit,
-                "hectares": None, "role": e.role, "role_zh": ROLES[e.role], "what": e.name, "reason": e.reason}
-    return {"line": e.line + 1, "text": " ".join(text.split())[:160],
+                "hectares": None, **words}
+    return {"line": e.line + 1, "text": " ".join(written.split())[:160],
             "context": figure_context(folded, e.value, nth), "figure": f"{e.value}{printed_unit or unit}",
-            "value": e.value, "unit": unit, "hectares": to_hectares(e.value, unit), "role": e.role,
-            "role_zh": ROLES[e.role], "what": e.name, "reason": e.reason}
+            "value": e.value, "unit": unit, "hectares": to_hectares(e.value, unit), **words}

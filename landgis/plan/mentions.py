@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from landgis.catalog import Message
+from landgis.plan.ledger import reason
 from landgis.units import UNIT_LABELS, unit_key
 
 __all__ = ["Mention", "find_mentions", "figures_of", "damaged_figures", "unit_of", "signed_value", "pair_respectively", "years_in", "FIGURE", "YEAR"]
@@ -45,7 +47,7 @@ class Mention:
     prev_segment: str = ""  # the clause before the label ("住宅用地:" in "住宅用地:29.3公顷")
     kind: str = ""  # category / township / total / total_weak / ignore
     name: str = ""
-    reason: str = ""
+    reason: Message | None = None  # why it is set aside (:func:`landgis.plan.ledger.reason`)
     paren_sub: bool = False  # inside "(其中…)" that directly follows a figure
     paren_parent: Mention | None = None
     town_prefix: str | None = None  # "阳城镇安排住宅用地…"
@@ -156,12 +158,12 @@ def find_mentions(sentence: str) -> tuple[list[Mention], list[tuple[Mention, str
     """
     spans = _bracket_spans(sentence)
     figs: list[Mention] = []
-    aside: list[tuple[Mention, str]] = []
+    aside: list[tuple[Mention, Message]] = []
     parents: dict[int, Mention | None] = {}
     for m in FIGURE.finditer(sentence):
         fig = Mention(signed_value(sentence, m), unit_of(m.group(2)), m.start(), m.end())
         if fig.value < 0:
-            aside.append((fig, "负数，不可能是供地面积"))
+            aside.append((fig, reason("negative")))
             continue
         enclosing = [(o, c) for o, c in spans if o < m.start() < c]
         if enclosing:
@@ -170,10 +172,10 @@ def find_mentions(sentence: str) -> tuple[list[Mention], list[tuple[Mention, str
             if after_fig and _CONVERSION.fullmatch(sentence[o + 1 : m.start()]):
                 prev = figs[-1]  # X亩(Y公顷): the same figure in another unit; keep the 公顷
                 if prev.unit != "公顷" and fig.unit == "公顷":
-                    aside.append((Mention(prev.value, prev.unit, prev.start, prev.end), "括号内另有公顷数，取公顷数"))
+                    aside.append((Mention(prev.value, prev.unit, prev.start, prev.end), reason("converted_ha")))
                     prev.value, prev.unit = fig.value, fig.unit
                 else:
-                    aside.append((fig, "括号内换算，取括号外数字"))
+                    aside.append((fig, reason("converted")))
                 continue
             # 住宅用地13.7561公顷（其中保障性住房用地2.1公顷、…）: parts of that figure
             if o not in parents:

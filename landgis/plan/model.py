@@ -75,8 +75,9 @@ class Plan:
     ledger : pandas.DataFrame
         Every area figure of the text once, in text order: ``line`` (1-based), ``text`` (the line as
         written), ``figure``, ``value``, ``unit``, ``hectares``, ``role`` (total, structure, group,
-        township_total, township_category, sub_item, method, schedule, set_aside, unplaced), ``role_zh``, ``what``
-        and ``reason``.
+        township_total, township_category, sub_item, method, schedule, set_aside, unplaced, damaged), ``role_zh``,
+        ``what`` and ``reason``, and the same in English: ``role_en``, ``what_en``, ``reason_en`` (see
+        :func:`landgis.plan.ledger.ledger_frame`).
     groups_ha : dict of str to Decimal
         Groupings the plan states (经营性用地, 产业用地 …): not categories, never counted twice.
     methods_ha : dict of str to Decimal

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from landgis.catalog import either
 from landgis.names import normalise_name, suggest
 from landgis.plan.context import PLAN_OWN_CATEGORIES
 from landgis.plan.model import Finding, Plan
@@ -168,7 +169,7 @@ def _ledger_findings(plan: Plan) -> list[Finding]:
     ledger = plan.ledger if plan.ledger is not None else pd.DataFrame(columns=["role"])
     for r in ledger[ledger["role"] == "unplaced"].itertuples():
         q = (Decimal(r.value), str(r.unit))
-        parts = (("unplaced", {"line": r.line, "figure": q, "reason": r.reason, "text": r.text[:60]}),)
+        parts = (("unplaced", {"line": r.line, "figure": q, "reason": either(r.reason, r.reason_en), "text": r.text[:60]}),)
         out.append(_made("unplaced", parts, stated_ha=to_hectares(*q), line=int(r.line)))
     for r in ledger[ledger["role"] == "set_aside"].itertuples():
         if Decimal(r.value) < 0:

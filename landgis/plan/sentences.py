@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from landgis.catalog import table
+from landgis.catalog import Message, table
 from landgis.units import UNIT_LABELS, UNIT_LABELS_EN, display_unit, format_area, format_decimal, to_hectares, to_unit, unit_key
 
 __all__ = ["say", "show", "render"]
@@ -70,7 +70,8 @@ def say(template: str, unit: str | None = None, *, names: Mapping[str, str] | No
         **fields) -> tuple[str, str]:
     """The (Chinese, English) sentence of a template, figures given as (value, unit) pairs.
 
-    ``unit`` shows the figures in the user's unit (see :func:`show`); without it, as printed. ``names``
+    ``unit`` shows the figures in the user's unit (see :func:`show`); without it, as printed. A field that is a
+    :class:`~landgis.catalog.Message` (a ledger's reason) is said in each sentence's language. ``names``
     gives the English sentence's township and category names (连州镇 → Lianzhou, 住宅用地 → Residential),
     as the run's maps and tables name them; a name it does not hold stays as the plan wrote it.
 
@@ -88,8 +89,8 @@ def say(template: str, unit: str | None = None, *, names: Mapping[str, str] | No
     zh_t, en_t = TEMPLATES[template]
     out = []
     for lang, t in (("zh", zh_t), ("en", en_t)):
-        values = {k: show(v, lang, unit) if isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], Decimal) else v
-                  for k, v in fields.items()}
+        values = {k: show(v, lang, unit) if isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], Decimal)
+                  else v.render(lang) if isinstance(v, Message) else v for k, v in fields.items()}
         if lang == "en" and names:
             values.update({k: names[v] for k, v in fields.items() if k in _NAMED and isinstance(v, str) and v in names})
         if "more" in fields:

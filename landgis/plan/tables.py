@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from landgis.catalog import Message
 from landgis.names import normalise_name
 from landgis.plan.context import _SUB_MARK, SUBCATEGORY_WORDS, Context
-from landgis.plan.ledger import Ledger
+from landgis.plan.ledger import Ledger, reason
 from landgis.plan.mentions import CELL_NUM, EMPTY_CELL, FIGURE, decimal_of, unit_of
 from landgis.plan.splits import split_header, split_of
 
@@ -157,18 +158,18 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
         st.line = line
         name_i = _row_name_index(row, header, name_col, aligned)
         if name_i is None:
-            _found(st, row, unit, "表格行没有名称")
+            _found(st, row, unit, reason("row_unnamed"))
             continue
         name = re.sub(r"\([^()]*\)", "", row[name_i]).strip() if name_i < len(row) else ""
         if not name:  # 合计 written in the 序号 column, the name cell left empty
             name = next((c for c in row[:name_i] if _TABLE_TOTAL.match(c)), "")
         values = row[name_i + 1 :]
         if _CONVERTED_ROW.match(name):  # 折合公顷 under a 合计（亩） row: the same figures in another unit
-            _found(st, values, _row_unit(row[name_i]) or unit, "折合（换算）数字，与合计行相同")
+            _found(st, values, _row_unit(row[name_i]) or unit, reason("converted_row"))
             continue
         unit_here = _row_unit(row[name_i]) or unit
         if len(values) != len(cols):
-            _found(st, values[len(cols):], unit_here, f"表格行的单元格数与表头（{' '.join(header)}）不符")
+            _found(st, values[len(cols):], unit_here, reason("row_cells", header=" ".join(header)))
             values = values[: len(cols)]
         is_total_row = bool(_TABLE_TOTAL.match(name))
         row_town = None if is_total_row else (ctx.classify_town(name) or (normalise_name(name) if kind == "wide" else None))
@@ -184,7 +185,7 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
                 continue
             st.found.append((line, value, unit_here))
             if value == 0:
-                st.set_aside(value, unit_here, "零值单元格", f"{name} {col}")
+                st.set_aside(value, unit_here, reason("zero_cell"), f"{name} {col}")
                 continue
             entered = len(st.entries)
             col_total = bool(_TABLE_TOTAL.match(col))
@@ -211,7 +212,7 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
                 elif cat and row_town:
                     st.add_alloc(row_town, cat[0], value, unit_here)
                 elif cat and row_cat is None and not row_town:
-                    st.set_aside(value, unit_here, "行名不是乡镇", f"{name} {col}")
+                    st.set_aside(value, unit_here, reason("row_not_township"), f"{name} {col}")
             else:  # transposed: rows are categories, columns townships
                 col_town = None if col_total else ctx.classify_town(re.sub(r"\([^()]*\)", "", col))
                 if is_total_row and col_total:
@@ -225,7 +226,7 @@ def read_table(lines: list[str], start: int, end: int, ctx: Context, st: Ledger)
                         ctx.unknown.append(row_cat[0])
                     st.add_alloc(col_town, row_cat[0], value, unit_here)
             if len(st.entries) == entered:
-                st.enter(value, unit_here, "unplaced", f"{name} {col}", "表格中行名或列名无法识别")
+                st.enter(value, unit_here, "unplaced", f"{name} {col}", reason("unknown_cell"))
 
 
 def _sub_item_columns(ctx: Context, cols: list[str]) -> dict[str, str]:
@@ -246,7 +247,7 @@ def _table_total(st: Ledger, value: Decimal, unit: str) -> None:
     st.add_total(value, unit, "表格合计")
 
 
-def _found(st: Ledger, row: list[str], unit: str, why: str) -> None:
+def _found(st: Ledger, row: list[str], unit: str, why: Message) -> None:
     """Number cells of a row that cannot be read: in the ledger, set aside with the reason."""
     for cell in row:
         value = cell_value(cell)
@@ -269,7 +270,7 @@ def _read_long_table(ctx: Context, st: Ledger, header: list[str], rows: list[lis
         if row and _TABLE_TOTAL.match(row[0]) and len(row) < len(header):
             row = [row[0]] * (len(header) - len(row)) + row  # 合计 merged over the left columns
         if len(row) != len(header):
-            _found(st, row, unit, f"表格行的单元格数与表头（{' '.join(header)}）不符")
+            _found(st, row, unit, reason("row_cells", header=" ".join(header)))
             continue
         value = cell_value(row[val_col])
         if value is None:
@@ -291,18 +292,18 @@ def _read_long_table(ctx: Context, st: Ledger, header: list[str], rows: list[lis
                 if total_cat:
                     st.add_structure(total_cat[0], value, unit)
                 else:
-                    st.set_aside(value, unit, f"“{cat_name}”不是用地类别", " ".join(row))
+                    st.set_aside(value, unit, reason("not_category", name=cat_name), " ".join(row))
             continue
         cat = ctx.classify_category(cat_name)
         if cat is None:
-            st.set_aside(value, unit, f"用途“{cat_name}”不是用地类别", " ".join(row))
+            st.set_aside(value, unit, reason("use_not_category", name=cat_name), " ".join(row))
             continue
         if not cat[1] and cat[0] not in ctx.unknown:
             ctx.unknown.append(cat[0])
         key = (ctx.town_name(town_name) if town_name else None, cat[0])
         sums[key] = sums.get(key, Decimal(0)) + value
         role = "structure" if key[0] is None else "township_category"
-        st.enter(value, unit, role, " ".join(k for k in key if k), "逐行相加")
+        st.enter(value, unit, role, " ".join(k for k in key if k), reason("summed"))
     for (town, cat), value in sums.items():
         if town is None:
             st.put_quietly(st.structure, cat, value, unit)
@@ -346,14 +347,14 @@ def _read_split_table(ctx: Context, st: Ledger, header: list[str], rows: list[tu
         st.line = line
         name_i = _row_name_index(row, header, name_col, aligned=True)
         if name_i is None:
-            _found(st, row, unit, "表格行没有名称")
+            _found(st, row, unit, reason("row_unnamed"))
             continue
         name = row[name_i].strip()
         unit_here = _row_unit(name) or unit
         name = _HEADER_UNIT.sub("", re.sub(r"[(（][^()（）]*[)）]", "", name)).strip()
         values = row[name_i + 1:]
         if len(values) != len(cols):
-            _found(st, values[len(cols):], unit_here, f"表格行的单元格数与表头（{' '.join(header)}）不符")
+            _found(st, values[len(cols):], unit_here, reason("row_cells", header=" ".join(header)))
             values = values[: len(cols)]
         for col, cell in zip(cols, values):
             value = cell_value(cell)
@@ -370,7 +371,7 @@ def _read_split_table(ctx: Context, st: Ledger, header: list[str], rows: list[tu
             elif split is None:
                 st.set_aside(value, unit_here, why, label)
             elif value == 0:
-                st.set_aside(value, unit_here, "零值单元格", label)
+                st.set_aside(value, unit_here, reason("zero_cell"), label)
             else:
                 st.add_split(*split, value, unit_here, label)
 
@@ -386,18 +387,18 @@ def _part_total(ctx: Context, st: Ledger, name: str):
     return (lambda value, unit: st.add_town_total(town, value, unit)) if town else None
 
 
-def _split_cell(ctx: Context, row: str, col: str) -> tuple[tuple[str, str] | None, str]:
+def _split_cell(ctx: Context, row: str, col: str) -> tuple[tuple[str, str] | None, Message | None]:
     """The split a cell of a 方式/时序 table is (or None), and else why it is set aside."""
     row_split, col_split = split_of(row) if row else None, split_of(col) if col else None
     if row_split and col_split:
-        return None, "既分方式又分时序的数字，不是全年的拆分"
+        return None, reason("method_and_period")
     split, other = (row_split, col) if row_split else (col_split, row)
     if _NOT_AREA.search(row) or _NOT_AREA.search(col):
-        return None, "占比或累计数，不是面积"
+        return None, reason("share")
     if split is None:
         if _TABLE_TOTAL.match(row) or _TABLE_TOTAL.match(col):
-            return None, "供应方式（时序）表的合计，总量以正文为准"
-        return None, "供应方式（时序）表中行名或列名无法识别"
+            return None, reason("split_table_total")
+        return None, reason("split_table_unknown")
     if other and (ctx.classify_category(other) or ctx.classify_town(other)):
-        return None, f"{other}的供应方式（时序），不是全年的拆分"
-    return split, ""
+        return None, reason("split_of_part", name=other)
+    return split, None
