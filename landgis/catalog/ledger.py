@@ -50,6 +50,7 @@ LEDGER: dict[str, dict[str, str] | str] = {
     'ledger.what.split': {"zh": '{name}（{role}）', "en": '{name} ({role})'},
     'ledger.what.all_of': {"zh": '{what}（全部为{cat}）', "en": '{what} (all of it {cat})'},
     'ledger.what.sub_item': {"zh": '{scope} {parent}：{name}', "en": '{scope} {parent}: {name}'},
+    'ledger.what.sub_item_bare': {"zh": '{scope}：{name}', "en": '{scope}: {name}'},  # no parent named
     # --- Why a figure was set aside, or could not be placed, or how it was used
     'ledger.reason.same_as_before': {"zh": '与前文{what}相同，不重复计入', "en": 'the same as {what} before; not counted twice'},
     'ledger.reason.differs_from_before': {
@@ -78,7 +79,7 @@ LEDGER: dict[str, dict[str, str] | str] = {
         "en": '{name} was given as {figure} before; the first is kept',
     },
     'ledger.reason.sub_item_of': {"zh": '{parent}的其中项', "en": 'part of {parent}'},
-    'ledger.reason.sub_item': {"zh": '的其中项', "en": 'a part of a figure before it'},
+    'ledger.reason.sub_item': {"zh": '前文数字的其中项', "en": 'a part of a figure before it'},
     'ledger.reason.unplaced': {"zh": '未能确定此数字的归属', "en": 'what this figure is of could not be decided'},
     'ledger.reason.damaged': {
         "zh": '数字残缺：原文“{printed}”缺少数字，未计入',

@@ -218,7 +218,10 @@ class Ledger:
                 self.set_aside(value, unit, why, name)
                 return
         self.sub_items.append((scope, parent, name, value, unit))
-        self.enter(value, unit, "sub_item", word("ledger.what.sub_item", scope=scope, parent=parent, name=name),
+        where = word("ledger.role.structure") if scope == "structure" else scope  # 供应结构, or a township's name
+        what = word("ledger.what.sub_item", scope=where, parent=parent, name=name) if parent else \
+            word("ledger.what.sub_item_bare", scope=where, name=name)
+        self.enter(value, unit, "sub_item", what,
                    reason=reason("sub_item_of", parent=parent) if parent else reason("sub_item"))
 
     @property
