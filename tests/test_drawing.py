@@ -17,7 +17,7 @@ from PIL import Image
 from landgis.atlas import build_atlas
 from landgis.errors import LandgisError
 from landgis.render import fonts, images
-from landgis.render.drawing import PREVIEWS, Sheet, _context, draw_sheets
+from landgis.render.drawing import PREVIEWS, Sheet, _context, draw_sheet, draw_sheets
 from landgis.render.static import choropleth
 
 REPO = Path(__file__).resolve().parents[1]
@@ -197,3 +197,26 @@ def test_a_png_is_matplotlib_s_pixels_in_rgb_with_its_title_and_resolution(tmp_p
         assert (np.asarray(a) == np.asarray(b)[..., :3]).all()
         assert a.text["Title"] == "图名" and a.text["Software"].startswith("landgis ")
         assert [round(v) for v in a.info["dpi"]] == [150, 150] and a.size == b.size
+
+
+def test_a_drawn_sheet_lets_go_of_its_300_dpi_raster_before_the_gc_runs(tmp_path):
+    # a closed figure lives on in reference cycles until the cyclic GC runs; its canvas must not keep the
+    # 35 MB raster meanwhile (a worker drawing five sheets held five of them)
+    from landgis.allocation import join
+    from landgis.plan import SEED_PLAN, parse_plan
+    from landgis.townships import load_townships
+
+    plan = parse_plan(SEED_PLAN)
+    layer = join(plan, load_townships(county=plan.county))
+    drawn = []
+
+    def draw(*args, **kwargs):
+        drawn.append(choropleth(*args, **kwargs))  # kept alive, as the cycles keep it
+        return drawn[-1]
+
+    for i, c in enumerate(list(layer.attrs["categories"])[:2]):
+        files, previews = draw_sheet(Sheet(draw, (layer, c), {"county": plan.county}, tmp_path / f"s{i}",
+                                           ("png", "svg")))
+        assert [p.suffix for p in files] == [".png", ".svg"] and len(previews) == 2
+    assert len(drawn) == 2
+    assert [vars(fig.canvas).get("renderer") for fig in drawn] == [None, None]
