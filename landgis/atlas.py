@@ -30,11 +30,11 @@ from landgis.folders import remove_stale, staged_folder
 from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
 from landgis.qa import qa, write_qa
 from landgis.render.execution_chart import execution_chart
-from landgis.render.fonts import subsets_of_run
+from landgis.render.fonts import RunFont, one_webfont_per_run
 from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
 from landgis.render.parcel_map import render_parcel_map
 from landgis.render.outline import no_layer_line, outline_layer, render_outline_maps
-from landgis.render.qa_map import write_qa_map
+from landgis.render.qa_map import qa_map_html
 from landgis.render.qgis_project import write_qgis_outputs
 from landgis.render.report import EXECUTION_CHART, render_report
 from landgis.render.static import render_maps, save_figure
@@ -160,22 +160,24 @@ def build_atlas(
     run = _read_inputs(plan, county, townships, boundaries, boundary_options, parcels, unit, lang, formats, steps)
     dest = check_destination(out if out is not None else default_out_dir(run.plan, run.county),
                              inputs=_input_paths(run.plan, boundaries, parcels))
-    with staged_folder(dest) as work, subsets_of_run():  # the web font subset once per character set
+    with staged_folder(dest) as work, one_webfont_per_run() as font:  # one web-font subset for every page
+        pages = _Pages(font)
         steps(3, "drawing the static maps and charts")
         static_files, map_layer = _draw_maps(run, work)
         steps(4, "making the interactive map")
-        map_fragment = _write_web_map(run, map_layer, work)
+        map_fragment = _web_map(run, map_layer, work, pages)
         steps(5, "writing the allocation tables")
         _write_tables(run.plan, run.findings, run.layer, work / "tables", unit=unit, lang=lang, county=run.county,
                       figures=run.figures)
         qa_result = None
         if parcels is not None:
             steps(6, "checking the parcels")
-            qa_result = _check_parcels(run, parcels, parcel_options, work)
+            qa_result = _check_parcels(run, parcels, parcel_options, work, pages)
             static_files += render_parcel_map(qa_result, run.layer, work / "maps", county=run.county,
                                               formats=run.formats, unit=unit, lang=lang)
         steps(steps.total, "writing the reports, the QGIS project and the manifest")
-        _write_reports(run, work, [Path(p).relative_to(work) for p in static_files], map_fragment, qa_result)
+        _write_reports(run, work, [Path(p).relative_to(work) for p in static_files], map_fragment, qa_result, pages)
+        pages.write()
         manifest = _write_manifest(run, work, boundaries, boundary_options, parcels, parcel_options)
 
     files = sorted(p.relative_to(dest) for p in dest.rglob("*") if p.is_file())
@@ -247,18 +249,40 @@ def _draw_maps(run: _Run, work: Path) -> tuple[list[Path], gpd.GeoDataFrame]:
     return files, run.layer
 
 
-def _write_web_map(run: _Run, map_layer: gpd.GeoDataFrame, work: Path) -> str:
-    """``web_map.html``; returns the same map as a fragment for the report."""
+class _Pages:
+    """The run's HTML pages, held until the last is made: then the web font is subset once, to every
+    page's characters (:func:`landgis.render.fonts.one_webfont_per_run`), and each page is written."""
+
+    def __init__(self, font: RunFont) -> None:
+        self.font = font
+        self.pending: list[tuple[Path, str, bool]] = []
+
+    def add(self, path: Path, html: str, *, redacted: bool = False) -> None:
+        """A page to write to ``path``; ``redacted`` through :func:`write_text` (no registered password),
+        else as it is (:func:`write_html`)."""
+        self.pending.append((path, html, redacted))
+
+    def write(self) -> None:
+        for path, html, redacted in self.pending:
+            if redacted:
+                write_text(path, self.font.fill(html))
+            else:
+                write_html(self.font.fill(html), path)
+        self.pending.clear()
+
+
+def _web_map(run: _Run, map_layer: gpd.GeoDataFrame, work: Path, pages: _Pages) -> str:
+    """``web_map.html`` (to ``pages``); returns the same map as a fragment for the report."""
     wmap = web_map(map_layer, unit=run.unit, lang=run.lang, county=run.county, figures=run.figures)
-    write_html(self_contained_html(wmap), work / "web_map.html")
+    pages.add(work / "web_map.html", self_contained_html(wmap))
     return fragment_html(wmap)
 
 
-def _check_parcels(run: _Run, parcels, parcel_options: dict | None, work: Path) -> QAResult:
-    """QA of the parcels against the townships and the plan, written to ``qa/`` with its map."""
+def _check_parcels(run: _Run, parcels, parcel_options: dict | None, work: Path, pages: _Pages) -> QAResult:
+    """QA of the parcels against the townships and the plan, written to ``qa/`` with its map (to ``pages``)."""
     result = qa(parcels, run.towns, run.plan, county=run.county, **(parcel_options or {}))
     write_qa(result, work / "qa", lang=run.lang, unit=run.unit)
-    write_qa_map(result, work / "qa" / "qa_map.html", lang=run.lang, unit=run.unit)
+    pages.add(work / "qa" / "qa_map.html", qa_map_html(result, lang=run.lang, unit=run.unit))
     if result.execution is not None:
         chart = execution_chart(result.execution, title=plan_name(run.plan) or "", unit=run.unit, lang=run.lang)
         save_figure(chart, work / EXECUTION_CHART, dpi=200)
@@ -266,7 +290,7 @@ def _check_parcels(run: _Run, parcels, parcel_options: dict | None, work: Path) 
 
 
 def _write_reports(run: _Run, work: Path, static_files: list[Path], map_fragment: str,
-                   qa_result: QAResult | None) -> None:
+                   qa_result: QAResult | None, pages: _Pages) -> None:
     """图层.gpkg and 图集.qgz (when there are township polygons), 报告.docx and index.html."""
     common = dict(plan=run.plan, findings=run.findings, layer=run.layer, qa=qa_result, figures=run.figures,
                   static_files=static_files, atlas_dir=work, unit=run.unit, lang=run.lang, county=run.county)
@@ -274,7 +298,7 @@ def _write_reports(run: _Run, work: Path, static_files: list[Path], map_fragment
         write_qgis_outputs(run.layer, work, qa=qa_result, unit=run.unit, lang=run.lang, county=run.county,
                            figures=run.figures)
     write_word_report(work / "报告.docx", **common)
-    write_text(work / "index.html", render_report(map_fragment=map_fragment, **common))
+    pages.add(work / "index.html", render_report(map_fragment=map_fragment, **common), redacted=True)
 
 
 def _write_manifest(run: _Run, work: Path, boundaries, boundary_options: dict | None, parcels,

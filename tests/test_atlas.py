@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -136,6 +137,10 @@ def test_atlas_with_parcels_adds_the_qa(tmp_path):
     assert "有错误的地块" in html and ">错误<" in html
     manifest = json.loads((result.out_dir / "manifest.json").read_text("utf-8"))
     assert any(i["role"] == "parcels" and i["sha256"] == _sha(parcels) for i in manifest["inputs"])
+    # one web-font subset for the run: the QA map, the web map and the report embed the same font
+    fonts = {re.search(r"font/woff;base64,([A-Za-z0-9+/=]+)", (result.out_dir / name).read_text("utf-8")).group(1)
+             for name in ("qa/qa_map.html", "web_map.html", "index.html")}
+    assert len(fonts) == 1
 
 
 def test_cli_atlas_english_in_mu(tmp_path, capsys):

@@ -4,6 +4,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -14,8 +15,9 @@ import pytest
 from PIL import Image
 
 from landgis.atlas import build_atlas
+from landgis.errors import LandgisError
 from landgis.render import fonts, images
-from landgis.render.drawing import PREVIEWS, Sheet, _context, draw_sheets
+from landgis.render.drawing import PREVIEWS, Sheet, _context, draw_sheet, draw_sheets
 from landgis.render.static import choropleth
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,8 +43,11 @@ def test_atlas_outputs_are_byte_identical_across_runs_and_previews_come_from_the
     # every report preview and Word picture was the copy made from the drawing's raster: no PNG was decoded
     assert after["decoded"] == before["decoded"]
     assert after["remembered"] - before["remembered"] == 2 * len(pngs)
-    # the web font: one subset for the web map (web_map.html and its fragment in index.html), one for the page
-    assert fonts.subset_count() - subsets == 2
+    # the web font: one subset for the run, the same in web_map.html and in index.html (its page and map fragment)
+    assert fonts.subset_count() - subsets == 1
+    fonts_in = {name: set(re.findall(r"font/woff;base64,([A-Za-z0-9+/=]+)", (tmp_path / "one" / name).read_text("utf-8")))
+                for name in ("web_map.html", "index.html")}
+    assert len(fonts_in["web_map.html"] | fonts_in["index.html"]) == 1 and len(fonts_in["index.html"]) == 1
     # the second run: an unguarded script in a fresh process (workers forked, __main__ not run again)
     script = tmp_path / "unguarded.py"
     script.write_text(f"from landgis.atlas import build_atlas\nbuild_atlas(out={str(tmp_path / 'two')!r})\n",
@@ -130,15 +135,31 @@ def test_word_pictures_and_report_previews_are_the_sizes_made_while_drawing():
     assert (report._preview.__defaults__[0], None) in PREVIEWS
 
 
-def test_subsets_are_kept_for_the_run_only():
-    with fonts.subsets_of_run():
+def test_a_run_subsets_the_font_once_for_the_union_of_its_pages():
+    with fonts.one_webfont_per_run() as font:
         before = fonts.subset_count()
-        first = fonts.webfont_css("龙坪镇", "a")
-        assert fonts.webfont_css("镇坪龙", "b").split("src:")[1] == first.split("src:")[1]
+        pages = [f"<style>{fonts.webfont_css('龙坪镇', 'a')}</style>", fonts.webfont_css("星子镇", "b")]
+        assert fonts.subset_count() == before and "base64" not in "".join(pages)  # nothing made yet
+        first, second = (font.fill(p) for p in pages)
         assert fonts.subset_count() - before == 1
-    before = fonts.subset_count()
-    fonts.webfont_css("龙坪镇", "a")
-    assert fonts.subset_count() - before == 1  # no process-wide cache outside a run
+        assert first.split("src:")[1].split(")")[0] == second.split("src:")[1].split(")")[0]  # one font for both
+        assert '"a"' in first and '"b"' in second and first.startswith("<style>@font-face")
+    alone = fonts.webfont_css("龙坪镇", "a")  # outside a run: the page's own characters, subset at once
+    assert fonts.subset_count() - before == 2 and len(alone) < len(first) - len("<style></style>")
+
+
+def test_a_page_left_without_its_font_is_a_bug_not_a_silent_placeholder():
+    with pytest.raises(LandgisError, match="without their web font"):
+        with fonts.one_webfont_per_run():
+            fonts.webfont_css("连州")
+
+
+def test_page_text_cannot_forge_the_placeholder():
+    with fonts.one_webfont_per_run() as font:
+        page = fonts.webfont_css("连州")
+        forged = page.replace(page.split("-")[2], "0" * 24)  # the same form with another token
+        assert font.fill(forged + "|/*landgis-webfont-0-0*/").endswith(forged + "|/*landgis-webfont-0-0*/")
+        font.fill(page)
 
 
 def test_no_fork_while_another_thread_runs():
@@ -176,3 +197,26 @@ def test_a_png_is_matplotlib_s_pixels_in_rgb_with_its_title_and_resolution(tmp_p
         assert (np.asarray(a) == np.asarray(b)[..., :3]).all()
         assert a.text["Title"] == "图名" and a.text["Software"].startswith("landgis ")
         assert [round(v) for v in a.info["dpi"]] == [150, 150] and a.size == b.size
+
+
+def test_a_drawn_sheet_lets_go_of_its_300_dpi_raster_before_the_gc_runs(tmp_path):
+    # a closed figure lives on in reference cycles until the cyclic GC runs; its canvas must not keep the
+    # 35 MB raster meanwhile (a worker drawing five sheets held five of them)
+    from landgis.allocation import join
+    from landgis.plan import SEED_PLAN, parse_plan
+    from landgis.townships import load_townships
+
+    plan = parse_plan(SEED_PLAN)
+    layer = join(plan, load_townships(county=plan.county))
+    drawn = []
+
+    def draw(*args, **kwargs):
+        drawn.append(choropleth(*args, **kwargs))  # kept alive, as the cycles keep it
+        return drawn[-1]
+
+    for i, c in enumerate(list(layer.attrs["categories"])[:2]):
+        files, previews = draw_sheet(Sheet(draw, (layer, c), {"county": plan.county}, tmp_path / f"s{i}",
+                                           ("png", "svg")))
+        assert [p.suffix for p in files] == [".png", ".svg"] and len(previews) == 2
+    assert len(drawn) == 2
+    assert [vars(fig.canvas).get("renderer") for fig in drawn] == [None, None]

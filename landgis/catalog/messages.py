@@ -619,4 +619,6 @@ MESSAGES: dict[str, str] = {
         "其坐标像是{guess}；请用 --crs {epsg} 取代 .prj",
     "figures of land with no plan named (no 供应计划, 计划供应, 拟供应 …)":
         "未提及任何计划的用地数字（文中没有“供应计划”“计划供应”“拟供应”等字样）",
+    "{n} page(s) of the run were left without their web font":
+        "本次运行有 {n} 个页面未填入网页字体",
 }

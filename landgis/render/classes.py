@@ -13,6 +13,7 @@ upper bound ("8.21 – 18.90", "18.91 – 23.01"). With few supplied townships t
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Sequence
@@ -33,8 +34,14 @@ __all__ = ["Classification", "SCHEMES", "classify", "classify_pooled", "run_clas
            "resolve_column", "values_in_unit", "NO_SUPPLY_FACE",
            "NO_SUPPLY_HATCH", "FEW_TOWNSHIPS", "MAX_CLASSES_FEW"]
 
-# mapclassify is imported inside functions: it loads scipy.stats and scikit-learn (2-3 s), which only a
+# mapclassify is imported inside functions: it loads scipy.stats and scikit-learn (1 s), which only a
 # classification needs, not every `landgis` command.
+
+#: Up to this many values the first classification of a process loads mapclassify without numba. With numba,
+#: mapclassify 2.10 compiles its Fisher-Jenks when it is imported (2.5 s of CPU); in plain Python that
+#: classification takes 1 ms for 20 townships and 0.2 s for 300. The first call decides for the process:
+#: after it, a classification of many more values runs in plain Python too (1.8 s for 1,000 values).
+PLAIN_PYTHON_VALUES = 300
 
 #: Classification schemes: the CLI/API name → the mapclassify class used.
 SCHEMES = {
@@ -253,8 +260,7 @@ def _bins(positive: np.ndarray, scheme: str, k: int | None,
     ``scheme="user"`` is :class:`mapclassify.UserDefined` (which closes the last class at the largest
     value when it exceeds the last break); the others are the classifier of :data:`SCHEMES`.
     """
-    import mapclassify
-
+    mapclassify = _mapclassify(len(positive))
     if scheme == "user":
         if not breaks:
             raise InputError(message("user classes need breaks, e.g. --breaks 1,5,10"))
@@ -275,6 +281,25 @@ def _bins(positive: np.ndarray, scheme: str, k: int | None,
         warnings.filterwarnings("ignore", message="Numba not installed")
         result = getattr(mapclassify, SCHEMES[scheme])(positive, k=k_used)
     return [float(b) for b in result.bins], float(positive.min()), np.asarray(result.yb, dtype=int)
+
+
+def _mapclassify(n_values: int):
+    """mapclassify, loaded on first use: without numba for :data:`PLAIN_PYTHON_VALUES` values or fewer
+    (its import then compiles nothing), with it (if installed) for more. Results are the same either way."""
+    if "mapclassify" in sys.modules or n_values > PLAIN_PYTHON_VALUES:
+        import mapclassify
+
+        return mapclassify
+    numba = sys.modules.get("numba")
+    sys.modules["numba"] = None  # type: ignore[assignment]  # `from numba import njit` raises ImportError
+    try:
+        import mapclassify
+    finally:
+        if numba is None:
+            del sys.modules["numba"]
+        else:
+            sys.modules["numba"] = numba
+    return mapclassify
 
 
 def _classification(column: str, scheme: str, unit: str, bins: list[float], lower: float, values: pd.Series,

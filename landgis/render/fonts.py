@@ -23,6 +23,8 @@ import contextlib
 import contextvars
 import dataclasses
 import io
+import re
+import secrets
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -38,8 +40,8 @@ from landgis.errors import LandgisError
 from landgis.printable import printable
 from landgis.render.shipped import template
 
-__all__ = ["FONT_FAMILY", "cjk_font_path", "use_cjk_font", "pin_font", "rc_params", "webfont_css", "subsets_of_run",
-           "subset_count"]
+__all__ = ["FONT_FAMILY", "cjk_font_path", "use_cjk_font", "pin_font", "rc_params", "webfont_css",
+           "one_webfont_per_run", "RunFont", "subset_count"]
 
 #: The family name matplotlib knows the shipped file by: only that file has it.
 FONT_FAMILY = "landgis Noto Sans CJK SC"
@@ -177,29 +179,82 @@ def use_cjk_font(set_default: bool = True):
     return font_manager.FontProperties(family=family)
 
 
-# The subsets made in the current run (:func:`subsets_of_run`), by character set; None outside a run.
-_RUN_SUBSETS: contextvars.ContextVar[dict[str, bytes] | None] = contextvars.ContextVar("landgis_subsets", default=None)
+class RunFont:
+    """The one web-font subset of a run (:func:`one_webfont_per_run`): every page of the run gets it.
+
+    Inside the run :func:`webfont_css` records the characters of each page and returns a placeholder
+    that no text can contain (it carries a random token); :meth:`fill` puts the ``@font-face`` rule of
+    the run's subset in its place: the font subset once, to the union of every page's characters.
+    """
+
+    def __init__(self) -> None:
+        self._token = secrets.token_hex(12)
+        self._pattern = re.compile(rf"/\*landgis-webfont-{self._token}-(\d+)\*/")
+        self._chars: set[str] = set()
+        self._families: list[str] = []
+        self._filled: set[int] = set()
+        self._made: tuple[frozenset[str], str] | None = None
+
+    def placeholder(self, chars: str, family: str) -> str:
+        """Record a page's characters and its family; the text :meth:`fill` replaces."""
+        self._chars.update(chars)
+        self._families.append(family)
+        return f"/*landgis-webfont-{self._token}-{len(self._families) - 1}*/"
+
+    def fill(self, html: str) -> str:
+        """``html`` with each placeholder replaced by its ``@font-face`` rule, the font subset to every
+        character recorded so far (once: again only if a page recorded since adds characters)."""
+        chars = frozenset(self._chars)
+        if self._made is None or self._made[0] != chars:
+            self._made = (chars, base64.b64encode(_make_subset("".join(sorted(chars)))).decode("ascii"))
+        data = self._made[1]
+
+        def rule(match: re.Match) -> str:
+            self._filled.add(int(match.group(1)))
+            family = self._families[int(match.group(1))]  # checked by webfont_css
+            return template("font_face.css", autoescape=False).render(family=family, data=data)
+
+        return self._pattern.sub(rule, html)
+
+    def unfilled(self) -> int:
+        """How many placeholders were given out and never filled (a page written without its font)."""
+        return len(set(range(len(self._families))) - self._filled)
+
+
+_RUN_FONT: contextvars.ContextVar[RunFont | None] = contextvars.ContextVar("landgis_run_font", default=None)
 _COUNT = [0]
 
 
 @contextlib.contextmanager
-def subsets_of_run():
-    """Within the block, each character set is subset once and reused (an atlas run's web map, its
-    fragment in the report, and a second call with the same text); the subsets go when it ends.
+def one_webfont_per_run():
+    """Within the block, every page's web font is one subset, of the union of the pages' characters.
+
+    :func:`webfont_css` returns placeholders; the pages must go through the yielded
+    :class:`RunFont`'s ``fill`` before they are written. A placeholder left unfilled when the block
+    ends is a bug (:class:`~landgis.errors.LandgisError`).
 
     Examples
     --------
-    >>> with subsets_of_run():
+    >>> with one_webfont_per_run() as font:
     ...     before = subset_count()
-    ...     a, b = webfont_css("连州"), webfont_css("州连")
-    ...     subset_count() - before
-    1
+    ...     a, b = font.fill(webfont_css("连州")), font.fill(webfont_css("龙坪", "x"))
+    ...     a == font.fill(webfont_css("连州")), subset_count() - before
+    (False, 2)
+    >>> with one_webfont_per_run() as font:
+    ...     before = subset_count()
+    ...     pages = [webfont_css("连州"), webfont_css("龙坪", "x")]
+    ...     a, b = (font.fill(p) for p in pages)
+    ...     a.split("src:")[1] == b.split("src:")[1], subset_count() - before
+    (True, 1)
     """
-    token = _RUN_SUBSETS.set({})
+    font = RunFont()
+    token = _RUN_FONT.set(font)
     try:
-        yield
+        yield font
     finally:
-        _RUN_SUBSETS.reset(token)
+        _RUN_FONT.reset(token)
+    if font.unfilled():
+        raise LandgisError(message("{n} page(s) of the run were left without their web font", n=font.unfilled()))
 
 
 def subset_count() -> int:
@@ -211,16 +266,6 @@ def subset_count() -> int:
     True
     """
     return _COUNT[0]
-
-
-def _subset_woff(chars: str) -> bytes:
-    run = _RUN_SUBSETS.get()
-    if run is not None and chars in run:
-        return run[chars]
-    data = _make_subset(chars)
-    if run is not None:
-        run[chars] = data
-    return data
 
 
 def _make_subset(chars: str) -> bytes:
@@ -267,5 +312,8 @@ def webfont_css(text: str, family: str = "landgis-cjk") -> str:
     if not family or not all(c.isalnum() or c in "-_ " for c in family):
         raise ValueError(f"font family name {family!r} must be letters, digits, '-', '_' or spaces")
     chars = "".join(sorted(set(_ALWAYS) | {c for c in text if c.isprintable()}))
-    data = base64.b64encode(_subset_woff(chars)).decode("ascii")
+    run = _RUN_FONT.get()
+    if run is not None:  # in a run (one_webfont_per_run): the run's one subset, filled in later
+        return run.placeholder(chars, family)
+    data = base64.b64encode(_make_subset(chars)).decode("ascii")
     return template("font_face.css", autoescape=False).render(family=family, data=data)  # family checked above

@@ -25,7 +25,7 @@ from landgis.render.shipped import template, template_text
 from landgis.render.text import boundary_note
 from landgis.render.webpage import self_contained_html, write_html
 
-__all__ = ["qa_map", "write_qa_map", "SEVERITY_COLOURS", "SEVERITY_LABELS", "MAX_FEATURES"]
+__all__ = ["qa_map", "qa_map_html", "write_qa_map", "SEVERITY_COLOURS", "SEVERITY_LABELS", "MAX_FEATURES"]
 
 #: Colours of the worst finding of a parcel (ColorBrewer RdYlBu-like, colour-blind safe order).
 SEVERITY_COLOURS = {"error": "#d7191c", "warning": "#fdae61", "info": "#2c7bb6", "ok": "#1a9641"}
@@ -201,11 +201,17 @@ def _opt(rec, col) -> str | None:
     return str(v)
 
 
-def write_qa_map(result, path, *, lang: str = "zh", unit: str = "ha") -> Path:
-    """Write the self-contained QA map of ``result`` to ``path`` atomically, in ``lang`` with areas in
-    ``unit`` (as :func:`qa_map`); return the path."""
+def qa_map_html(result, *, lang: str = "zh", unit: str = "ha") -> str:
+    """The self-contained QA map of ``result`` as one HTML page, in ``lang`` with areas in ``unit``
+    (as :func:`qa_map`)."""
 
     words = SEVERITY_WORDS["en" if lang == "en" else "zh"]
-    html = self_contained_html(qa_map(result, lang=lang, unit=unit), extra_text="".join(words.values()))
-    write_html(html, path)
+    return self_contained_html(qa_map(result, lang=lang, unit=unit), extra_text="".join(words.values()))
+
+
+def write_qa_map(result, path, *, lang: str = "zh", unit: str = "ha") -> Path:
+    """Write the self-contained QA map of ``result`` to ``path`` atomically (:func:`qa_map_html`);
+    return the path."""
+
+    write_html(qa_map_html(result, lang=lang, unit=unit), path)
     return Path(path)
