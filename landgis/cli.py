@@ -562,9 +562,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # numpy's floating-point notes (a coordinate of 1e308) say nothing a finding does not say better
         warnings.filterwarnings("ignore", r"(overflow|invalid value|divide by zero) encountered", RuntimeWarning)
         previous = {s: signal.signal(s, _interrupt) for s in (signal.SIGINT, signal.SIGTERM)}  # SIGTERM as Ctrl-C
+        lang = Parser.lang
         try:
             return _run(argv)
         finally:
+            Parser.lang = lang  # a library caller's help words are not left in this command's language
             for s, handler in previous.items():
                 signal.signal(s, handler)
 

@@ -106,3 +106,12 @@ def test_a_latin_word_is_never_broken_and_a_chinese_line_not_started_by_punctuat
 def test_help_percent_signs_are_printed_once(capsys):
     assert "（默认0.05，即5%）" in "".join(_help(capsys, ["qa", "--help"]).split())
     assert "(default 0.05 = 5%)" in " ".join(_help(capsys, ["qa", "--help", "--lang", "en"]).split())
+
+
+def test_a_command_leaves_the_parsers_language_as_it_found_it(capsys):
+    """An English command run from a program (a notebook, a test) does not switch later help words to English."""
+    before = Parser.lang
+    main(["--lang", "en", "plan", "--help"])
+    main(["plan", "--lang", "en", "--no-such-option"])
+    capsys.readouterr()
+    assert Parser.lang == before
