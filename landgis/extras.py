@@ -9,12 +9,13 @@ GeoParquet (``parquet``), the dask engine (``dask``), PostGIS (``postgis``), the
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from types import ModuleType
 
 from landgis.catalog import message
 from landgis.errors import LandgisError
 
-__all__ = ["EXTRAS", "MissingExtraError", "require", "available", "extra_of", "lazy"]
+__all__ = ["EXTRAS", "MissingExtraError", "require", "available", "installed", "extra_of", "lazy"]
 
 #: The extra that provides each optional top-level module (pyproject.toml's optional-dependencies).
 EXTRAS: dict[str, str] = {
@@ -90,6 +91,21 @@ def available(module: str) -> bool:
     except ImportError:
         return False
     return True
+
+
+def installed(module: str) -> bool:
+    """Whether ``module`` is installed, without importing it (for a feature whose import is worth putting off,
+    such as numba's kernels: see :func:`lazy`).
+
+    Examples
+    --------
+    >>> installed("json"), installed("no_such_module_here")
+    (True, False)
+    """
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 class _Lazy:

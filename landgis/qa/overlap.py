@@ -33,13 +33,13 @@ import pandas as pd
 import shapely
 
 from landgis.cpus import default_threads
-from landgis.extras import available
+from landgis.extras import installed, lazy
 
 # numba is the ``fast`` extra: without it, every pair's area is GEOS' ``intersection`` (the same areas, slower).
-FAST = available("numba")
-if FAST:
-    from landgis.qa.overlap_kernels import (convex_pieces, coordinate_boxes, grid_cells, grid_pairs,
-                                            prepare_edges, regroup, ring_offsets, unit_areas, z_keys)
+# The kernels, and numba with them (0.8 s of CPU), are loaded when a constraint layer is first measured, not
+# with landgis.qa: an atlas or a QA run without constraint layers never loads them.
+FAST = installed("numba")
+kernels = lazy("landgis.qa.overlap_kernels")
 
 __all__ = ["OverlapIndex"]
 
@@ -79,7 +79,7 @@ def _ragged(polys: np.ndarray):
     xy = shapely.get_coordinates(parts)
     count = shapely.get_num_coordinates(parts).astype(np.int64)
     rings = shapely.get_num_interior_rings(parts).astype(np.int64) + 1
-    off, ring_part, ok = ring_offsets(xy, np.cumsum(count) - count, count, rings)
+    off, ring_part, ok = kernels.ring_offsets(xy, np.cumsum(count) - count, count, rings)
     if ok:
         shell = np.zeros(len(ring_part), bool)
         shell[np.cumsum(rings) - rings] = True
@@ -104,7 +104,7 @@ class _Edges:
 
         self.xy, rings, owner, shell = _ragged(polys)
         (self.weight, self.run_start, self.run_count, self.run_first, self.run_len,
-         self.run_box) = prepare_edges(self.xy, rings, owner, shell, len(polys), _RUN)
+         self.run_box) = kernels.prepare_edges(self.xy, rings, owner, shell, len(polys), _RUN)
 
 
 class _Coords:
@@ -159,7 +159,7 @@ def _convex_pieces(geoms: np.ndarray, coords: _Coords | None = None, which: np.n
     which = np.arange(len(geoms)) if which is None else which
     present = coords.polygonal[which]
     idx = np.flatnonzero(present & (coords.kind[which] == 3))
-    owner, verts, vcount, convex = convex_pieces(coords.xy, coords.start[which[idx]], coords.count[which[idx]], _K)
+    owner, verts, vcount, convex = kernels.convex_pieces(coords.xy, coords.start[which[idx]], coords.count[which[idx]], _K)
     owner = idx[owner]
     valid = np.zeros(len(geoms), bool)
     valid[idx[convex]] = True
@@ -184,7 +184,7 @@ def _areas(unit_piece, unit_poly, verts, vcount, edges: _Edges):
 
     area = np.empty(len(unit_piece))
     bad = np.empty(len(unit_piece), dtype=np.bool_)
-    unit_areas(np.ascontiguousarray(verts), vcount.astype(np.int64), unit_piece.astype(np.int64),
+    kernels.unit_areas(np.ascontiguousarray(verts), vcount.astype(np.int64), unit_piece.astype(np.int64),
                unit_poly.astype(np.int64), edges.run_start, edges.run_count, edges.run_box, edges.run_first,
                edges.run_len, edges.xy, edges.weight, _EPS, area, bad)
     return area, bad
@@ -198,7 +198,7 @@ class _Grid:
         self.x0, self.y0 = origin
         self.size = size
         self.nx, self.ny = shape
-        self.first, self.items = grid_cells(box, self.x0, self.y0, size, self.nx, self.ny)
+        self.first, self.items = kernels.grid_cells(box, self.x0, self.y0, size, self.nx, self.ny)
 
     @classmethod
     def of(cls, polys: np.ndarray) -> "_Grid | None":
@@ -221,8 +221,8 @@ class _Grid:
 
     def pairs(self, coords: _Coords, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(parcel, polygon) pairs whose boxes meet, ordered by parcel, then polygon's ``rank``."""
-        pbox = coordinate_boxes(coords.xy, coords.start, coords.count)
-        return grid_pairs(pbox, coords.polygonal, self.box, self.first, self.items, self.x0, self.y0, self.size,
+        pbox = kernels.coordinate_boxes(coords.xy, coords.start, coords.count)
+        return kernels.grid_pairs(pbox, coords.polygonal, self.box, self.first, self.items, self.x0, self.y0, self.size,
                           self.nx, self.ny, rank)
 
 
@@ -298,7 +298,7 @@ class OverlapIndex:
             # on the ground become neighbours in time, so the compiled loops find a polygon's edges in the
             # processor's cache far more often (measured: the area kernel in about half the time).
             coords = _Coords.joined(list(each(lambda step: _Coords(geoms[step]), steps)))
-            key = z_keys(coordinate_boxes(coords.xy, coords.start, coords.count), _Z_BITS).astype(np.uint16)
+            key = kernels.z_keys(kernels.coordinate_boxes(coords.xy, coords.start, coords.count), _Z_BITS).astype(np.uint16)
             order = np.argsort(key, kind="stable")
             geoms, coords = geoms[order], coords.take(order)
         parts = list(each(lambda step: self._pairs(geoms[step], None if coords is None else
@@ -306,7 +306,7 @@ class OverlapIndex:
         self.by_geos = sum(p[3] for p in parts)
         parcel, feature, area = (np.concatenate([p[i] for p in parts]) for i in range(3))
         if order is not None:
-            rows, parcel = regroup(parcel, order, len(order))
+            rows, parcel = kernels.regroup(parcel, order, len(order))
             feature, area = feature[rows], area[rows]
         return pd.DataFrame({"parcel": parcel.astype(np.int64), "feature": feature.astype(np.int64),
                              "area": area.astype(float)})
