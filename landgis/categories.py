@@ -40,6 +40,7 @@ __all__ = [
     "NO_SUPPLY_FACE",
     "NO_SUPPLY_HATCH",
     "lookup",
+    "category_name",
     "find_category",
     "normalise_category_text",
     "colour_for",
@@ -212,6 +213,22 @@ def lookup(name: str, system: str | None = None) -> Category | None:
             if cat.system == system:
                 return cat
     return hits[0]
+
+
+def category_name(name: str, lang: str) -> str:
+    """A category as an output in ``lang`` names it: its English name in ``en`` when landgis knows the
+    category, else as the plan or the parcel table wrote it.
+
+    Examples
+    --------
+    >>> category_name("住宅用地", "en"), category_name("住宅用地", "zh"), category_name("旅游综合用地", "en")
+    ('Residential', '住宅用地', '旅游综合用地')
+    """
+    if lang == "en":
+        cat = lookup(name)
+        if cat is not None and cat.name_en:
+            return cat.name_en
+    return name
 
 
 def find_category(name: str, system: str | None = None) -> Category:

@@ -27,7 +27,7 @@ from typing import Mapping
 import geopandas as gpd
 
 from landgis.catalog import text
-from landgis.categories import lookup
+from landgis.categories import category_name
 from landgis.county import County
 from landgis.plan import Plan
 from landgis.units import PRECISION, display_unit, format_area, to_unit
@@ -285,11 +285,7 @@ def english_names(plan: Plan, layer: gpd.GeoDataFrame) -> dict[str, str]:
     >>> names["连州镇"], names["住宅用地"]
     ('Lianzhou', 'Residential')
     """
-    out = {}
-    for cat in plan.categories:
-        found = lookup(cat)
-        if found is not None:
-            out[cat] = found.name_en
+    out = {cat: category_name(cat, "en") for cat in plan.categories}
     if "name_en" in layer:
         by_layer = {str(n): e for n, e in zip(layer["name"], layer["name_en"]) if isinstance(e, str) and e}
         out.update(by_layer)  # a township the plan does not name (无供应) is named by the layer

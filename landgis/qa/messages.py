@@ -14,7 +14,7 @@ import math
 
 from landgis import units
 from landgis.catalog import LANGS, table, text
-from landgis.categories import lookup
+from landgis.categories import category_name
 from landgis.qa.labels import constraint_label, geos_reason
 
 __all__ = ["message", "MESSAGES"]
@@ -39,9 +39,8 @@ def _share(value, lang: str) -> str:
 
 
 def _category(name, lang: str) -> str:
-    if lang == "en" and isinstance(name, str):
-        cat = lookup(name)
-        return cat.name_en if cat is not None and cat.name_en else name
+    if isinstance(name, str):
+        return category_name(name, lang)
     return "" if name is None else str(name)
 
 

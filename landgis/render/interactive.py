@@ -34,7 +34,7 @@ import shapely
 
 from landgis.catalog import LANGS, message, table, text
 from landgis import units
-from landgis.categories import lookup
+from landgis.categories import category_name
 from landgis.county import County, resolve_county
 from landgis.crs import transform_geometry, wgs84_to_gcj02
 from landgis.errors import InputError
@@ -272,16 +272,11 @@ def _drawn_geometry(layer: gpd.GeoDataFrame, tolerance_m: float | None, basemap:
     return _to_gcj02(geometry) if basemap and BASEMAPS[basemap]["gcj02"] else geometry
 
 
-def _category_label(category: str, lang: str) -> str:
-    c = lookup(category)
-    return c.name_en if (lang == "en" and c is not None) else category
-
-
 def _columns(layer: gpd.GeoDataFrame, figs: Figures, words: dict[str, str], scheme: str,
              k: int | None) -> list[_Column]:
     """Each category, the total and the density, with the run's classes (those of the printed maps)."""
     unit_label = unit_word(figs.unit, figs.lang)
-    named = [(f"c{i}", cat, _category_label(cat, figs.lang), unit_label)
+    named = [(f"c{i}", cat, category_name(cat, figs.lang), unit_label)
              for i, cat in enumerate(layer.attrs.get("categories") or [])]
     named += [("total", "total", words["total"], unit_label),
               ("density", "density", words["density"], density_word(figs.lang))]

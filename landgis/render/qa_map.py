@@ -14,7 +14,7 @@ import numpy as np
 import shapely
 
 from landgis.catalog import message, table, text
-from landgis.categories import lookup
+from landgis.categories import category_name
 from landgis.errors import InputError
 from landgis.printable import printable_data
 from landgis.qa.labels import SEVERITY_LABELS, constraint_label  # render may import qa; qa never imports render
@@ -186,10 +186,7 @@ def _footnotes(result, has_geom: np.ndarray, n_drawn: int, lang: str) -> list[st
 
 def _category(name: str | None, lang: str) -> str | None:
     """A category as the planner reads it: its English name in ``en`` when it is a known category."""
-    if lang != "en" or name is None:
-        return name
-    cat = lookup(name)
-    return cat.name_en if cat is not None and cat.name_en else name
+    return None if name is None else category_name(name, lang)
 
 
 def _opt(rec, col) -> str | None:

@@ -15,7 +15,7 @@ from pyproj import CRS
 
 from landgis.catalog import LANGS, message, table, text
 from landgis.figures import Figures, layer_figures
-from landgis.categories import lookup
+from landgis.categories import category_name
 from landgis.county import County, find_county
 from landgis.errors import InputError, LandgisError
 from landgis.printable import printable
@@ -226,10 +226,7 @@ def category_title(column: str, lang: str) -> str:
     t = texts(lang)
     if column in ("total", "density"):
         return t[column]
-    cat = lookup(column)
-    if lang == "en" and cat is not None:
-        return cat.name_en
-    return column
+    return category_name(column, lang)
 
 
 def clause(text: str, limit: int) -> str:
