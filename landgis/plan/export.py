@@ -113,15 +113,21 @@ def format_ledger(plan: Plan, lang: str = "zh") -> str:
     out = [text("ledger.header", lang)]
     if plan.ledger is None:
         return out[0]
-    en = lang == "en"
-    role_width = max(len(text(f"ledger.role.{r}", "en")) for r in ROLES) if en else 8
+    role_width = max(len(text(f"ledger.role.{r}", "en")) for r in ROLES) if lang == "en" else 8
     sep = text("ledger.note_sep", lang)
     for r in plan.ledger.itertuples():
-        what = (r.what_en if en else r.what) if r.role not in ("set_aside", "unplaced") else ""
-        note = sep.join(x for x in (what, r.reason_en if en else r.reason) if x)
-        role = r.role_en if en else r.role_zh
+        role, what, why = _ledger_words(r, lang)
+        what = what if r.role not in ("set_aside", "unplaced") else ""
+        note = sep.join(x for x in (what, why) if x)
         out.append(f"{r.line:>5}  {r.figure:<16} {role:<{role_width}} {note}  {text('ledger.quote', lang, context=r.context)}")
     return "\n".join(out)
+
+
+def _ledger_words(row, lang: str) -> tuple[str, str, str]:
+    """A ledger row's role, what and reason in ``lang`` (the frame holds both languages)."""
+    if lang == "en":
+        return row.role_en, row.what_en, row.reason_en
+    return row.role_zh, row.what, row.reason
 
 
 def _num(value: Decimal | None) -> Decimal | None:
@@ -287,10 +293,8 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
                         for v in (f.stated_ha, f.computed_ha, f.difference_ha))])
         ws3 = wb.create_sheet(text("ledger.sheet", lang))
         _append(ws3, [text(f"ledger.col.{c}", lang) for c in _LEDGER_COLUMNS])
-        en = lang == "en"
         for r in (plan.ledger.itertuples() if plan.ledger is not None else []):
-            _append(ws3, [int(r.line), r.figure, _float(r.value), r.unit, _float(r.hectares),
-                          r.role_en if en else r.role_zh, r.what_en if en else r.what, r.reason_en if en else r.reason,
+            _append(ws3, [int(r.line), r.figure, _float(r.value), r.unit, _float(r.hectares), *_ledger_words(r, lang),
                           r.context, r.text])
         ws.freeze_panes = "A3"  # the title and the header row
         if not path.parent.exists():
