@@ -15,7 +15,7 @@ from types import ModuleType
 from landgis.catalog import message
 from landgis.errors import LandgisError
 
-__all__ = ["EXTRAS", "MissingExtraError", "require", "available", "installed", "extra_of", "lazy"]
+__all__ = ["EXTRAS", "MissingExtraError", "require", "installed", "extra_of", "lazy"]
 
 #: The extra that provides each optional top-level module (pyproject.toml's optional-dependencies).
 EXTRAS: dict[str, str] = {
@@ -78,24 +78,9 @@ def require(module: str, extra: str | None = None) -> ModuleType:
         raise MissingExtraError(message("{partition} is not installed: pip install 'landgis[{extra}]'", partition=module.partition('.')[0], extra=extra)) from None
 
 
-def available(module: str) -> bool:
-    """Whether ``module`` can be imported (for features with a fallback, such as numba's).
-
-    Examples
-    --------
-    >>> available("json")
-    True
-    """
-    try:
-        importlib.import_module(module)
-    except ImportError:
-        return False
-    return True
-
-
 def installed(module: str) -> bool:
-    """Whether ``module`` is installed, without importing it (for a feature whose import is worth putting off,
-    such as numba's kernels: see :func:`lazy`).
+    """Whether ``module`` is installed, without importing it (for a feature with a fallback whose import is
+    worth putting off, such as numba's kernels: see :func:`lazy`).
 
     Examples
     --------
