@@ -173,6 +173,13 @@ def test_english_labels(layer):
     assert "Industrial, mining and storage" in [ls["label"] for ls in spec["layers"]]
     assert "连州镇 Lianzhou" in _features(m)
     assert spec["title"].startswith("Lianzhou"), spec["title"]  # the county as the print maps name it
+    # English punctuation in every word the map adds: "Total supply (ha)", "Residential: 27.57 ha", not （）or ：
+    feats = _features(m)
+    added = [ls["legend_title"] for ls in spec["layers"]]
+    added += [row[0] for f in feats.values() for row in f["properties"]["rows"]]
+    added += [t for f in feats.values() for t in f["properties"]["text"].values()]
+    assert "Total supply (ha)" in added and "Residential (ha)" in added
+    assert not [w for w in added if re.search("[（）：]", w)], [w for w in added if re.search("[（）：]", w)][:3]
     assert SYNTHETIC_FOOTNOTE_EN in spec["footnotes"]  # said once: not "Township boundaries: Township boundaries…"
     assert not any(line.startswith("Township boundaries:") for line in spec["footnotes"]), spec["footnotes"]
 

@@ -287,13 +287,13 @@ def _columns(layer: gpd.GeoDataFrame, figs: Figures, words: dict[str, str], sche
 def _feature(rec: pd.Series, drawn, columns: list[_Column], figs: Figures, words: dict[str, str]) -> dict:
     """One township as a GeoJSON feature: its fill and hover text on every layer, its popup rows, its label point."""
     name = str(rec["name"])
-    style, text = {}, {}
+    style, hover, colon = {}, {}, text("punct.colon", figs.lang)
     for col in columns:
         cls, value = int(col.classes.assignment[name]), float(col.classes.values[name])
         style[col.key] = [NO_SUPPLY_COLOUR if cls < 0 else col.classes.colours[cls], cls]
         shown = (units.format_density(value, label=False) if col.key == "density"
                  else units.format_number(value, units.PRECISION[figs.unit]["map"]))
-        text[col.key] = f"{col.label}：{shown} {col.suffix}" if cls >= 0 else f"{col.label}：{words['no_supply']}"
+        hover[col.key] = f"{col.label}{colon}{shown} {col.suffix}" if cls >= 0 else f"{col.label}{colon}{words['no_supply']}"
     name_en = rec.get("name_en")
     at = drawn.representative_point()
     return {
@@ -302,7 +302,7 @@ def _feature(rec: pd.Series, drawn, columns: list[_Column], figs: Figures, words
         "properties": {"name": f"{name} {name_en}" if figs.lang == "en" and isinstance(name_en, str) and name_en
                        else name,
                        "code": "" if rec.get("code") is None else str(rec["code"]),
-                       "style": style, "text": text, "rows": _popup_rows(rec, columns, figs, words),
+                       "style": style, "text": hover, "rows": _popup_rows(rec, columns, figs, words),
                        "label_at": [round(at.y, 5), round(at.x, 5)]},
     }
 
@@ -310,10 +310,11 @@ def _feature(rec: pd.Series, drawn, columns: list[_Column], figs: Figures, words
 def _popup_rows(rec: pd.Series, columns: list[_Column], figs: Figures, words: dict[str, str]) -> list[list]:
     """A township's breakdown: [label with its unit, value text, is the sum row]; the share is of the plan's figure."""
     area, unit_label = (lambda h: figs.text(h, label=False)), unit_word(figs.unit, figs.lang)
-    rows = [[f"{col.label}（{unit_label}）", area(rec[col.column]) if rec[col.column] > 0 else "—", False]
+    with_unit = (lambda what, label: text("punct.with_label", figs.lang, text=what, label=label))  # 住宅用地（公顷）
+    rows = [[with_unit(col.label, unit_label), area(rec[col.column]) if rec[col.column] > 0 else "—", False]
             for col in columns if col.column not in ("total", "density")]
-    rows.append([f"{words['total']}（{unit_label}）", area(rec["total"]), True])
-    rows.append([f"{words['density']}（{density_word(figs.lang)}）",
+    rows.append([with_unit(words["total"], unit_label), area(rec["total"]), True])
+    rows.append([with_unit(words["density"], density_word(figs.lang)),
                  units.format_density(rec["density"], label=False), False])
     rows.append([words["share"], f"{rec['share'] * 100:.2f}%", False])
     return rows
@@ -334,13 +335,14 @@ def _footnotes(layer: gpd.GeoDataFrame, figs: Figures, words: dict[str, str]) ->
     return lines
 
 
-def _legend(col: _Column, words: dict[str, str]) -> dict:
+def _legend(col: _Column, words: dict[str, str], lang: str) -> dict:
     """A layer's switch and legend: classes top first, 无供应 last."""
     c = col.classes
-    legend = [[colour, text] for colour, text in zip(c.colours, c.labels)][::-1]
+    legend = [[colour, label] for colour, label in zip(c.colours, c.labels)][::-1]
     if c.no_supply:
         legend.append([NO_SUPPLY_COLOUR, words["no_supply"], True])
-    return {"key": col.key, "label": col.label, "legend_title": f"{col.label}（{col.suffix}）", "legend": legend}
+    title = text("punct.with_label", lang, text=col.label, label=col.suffix)  # 供应总量（公顷）, Total supply (ha)
+    return {"key": col.key, "label": col.label, "legend_title": title, "legend": legend}
 
 
 def _spec(layer: gpd.GeoDataFrame, geometry: gpd.GeoSeries, columns: list[_Column], figs: Figures,
@@ -349,7 +351,7 @@ def _spec(layer: gpd.GeoDataFrame, geometry: gpd.GeoSeries, columns: list[_Colum
     place, year = layer.attrs.get("place") or figs.county.name, layer.attrs.get("year") or ""
     minx, miny, maxx, maxy = geometry.total_bounds
     return {
-        "layers": [_legend(col, words) for col in columns],
+        "layers": [_legend(col, words, figs.lang) for col in columns],
         "initial": "total",
         "title": words["title"].format(place=place_name(place, figs.lang, figs.county), year=year).strip(),
         "footnotes": _footnotes(layer, figs, words),
