@@ -23,8 +23,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Mapping
 
 import geopandas as gpd
@@ -90,19 +91,24 @@ class TownshipRegistry:
         Units the statistical code counts as 类似乡级单位 (codes ``…400``–``…599``: 开发区, 农场,
         监狱 …) are left out: they resolve (:meth:`resolve`) but are not townships of the map.
         """
-        return list(self.table.loc[self.table["type"] != SIMILAR_UNIT, "name"])
+        return list(self._names)
 
-    def _aliases(self) -> Mapping[str, str]:
+    @cached_property  # a registry is never changed (registry() caches it); an atlas resolves ~200 names
+    def _names(self) -> tuple[str, ...]:
+        return tuple(self.table.loc[self.table["type"] != SIMILAR_UNIT, "name"])
+
+    @cached_property
+    def _alias_pairs(self) -> Mapping[str, str]:
         pairs: dict[str, str] = {}
         for row in self.table.itertuples():
             for alias in (row.name, *row.aliases):
                 pairs[normalise_name(alias)] = row.name
-        return pairs
+        return MappingProxyType(pairs)
 
     def resolve(self, name: str) -> str | None:
         """Canonical name for ``name`` (an alias, another spelling, a bare 新区 where one X新区 is named), or ``None``."""
         norm = normalise_name(name)
-        hit = self._aliases().get(norm)
+        hit = self._alias_pairs.get(norm)
         if hit is not None:
             return hit
         found = match_names([norm], self.names) if self._has_core(norm) else {}
