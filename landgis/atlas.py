@@ -37,6 +37,7 @@ from landgis.render.outline import no_layer_line, outline_layer, render_outline_
 from landgis.render.qa_map import qa_map_html
 from landgis.render.qgis_project import write_qgis_outputs
 from landgis.render.report import EXECUTION_CHART, render_report
+from landgis.render.drawing import meanwhile
 from landgis.render.static import render_maps, save_figure
 from landgis.render.text import plan_name
 from landgis.render.word_report import write_word_report
@@ -177,7 +178,6 @@ def build_atlas(
                                               formats=run.formats, unit=unit, lang=lang)
         steps(steps.total, "writing the reports, the QGIS project and the manifest")
         _write_reports(run, work, [Path(p).relative_to(work) for p in static_files], map_fragment, qa_result, pages)
-        pages.write()
         manifest = _write_manifest(run, work, boundaries, boundary_options, parcels, parcel_options)
 
     files = sorted(p.relative_to(dest) for p in dest.rglob("*") if p.is_file())
@@ -291,14 +291,21 @@ def _check_parcels(run: _Run, parcels, parcel_options: dict | None, work: Path, 
 
 def _write_reports(run: _Run, work: Path, static_files: list[Path], map_fragment: str,
                    qa_result: QAResult | None, pages: _Pages) -> None:
-    """图层.gpkg and 图集.qgz (when there are township polygons), 报告.docx and index.html."""
+    """index.html and the run's other pages here, while 报告.docx, 图层.gpkg and 图集.qgz are written in a
+    second process (:func:`~landgis.render.drawing.meanwhile`): they need nothing from each other."""
     common = dict(plan=run.plan, findings=run.findings, layer=run.layer, qa=qa_result, figures=run.figures,
                   static_files=static_files, atlas_dir=work, unit=run.unit, lang=run.lang, county=run.county)
+    with meanwhile(_write_documents, run, work, common):
+        pages.add(work / "index.html", render_report(map_fragment=map_fragment, **common), redacted=True)
+        pages.write()
+
+
+def _write_documents(run: _Run, work: Path, common: dict) -> None:
+    """图层.gpkg and 图集.qgz (when there are township polygons), and 报告.docx."""
     if not run.outline_only:  # without township polygons there is nothing to style
-        write_qgis_outputs(run.layer, work, qa=qa_result, unit=run.unit, lang=run.lang, county=run.county,
-                           figures=run.figures)
+        write_qgis_outputs(run.layer, work, qa=common["qa"], unit=run.unit, lang=run.lang,
+                           county=run.county, figures=run.figures)
     write_word_report(work / "报告.docx", **common)
-    pages.add(work / "index.html", render_report(map_fragment=map_fragment, **common), redacted=True)
 
 
 def _write_manifest(run: _Run, work: Path, boundaries, boundary_options: dict | None, parcels,

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import re
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 from PIL import Image
 
 from landgis.atlas import build_atlas
-from landgis.errors import LandgisError
+from landgis.errors import InputError, LandgisError
 from landgis.render import fonts, images
 from landgis.render.drawing import PREVIEWS, Sheet, _context, draw_sheet, draw_sheets
 from landgis.render.static import choropleth
@@ -111,6 +112,27 @@ def test_copy_from_raster_equals_copy_from_file(tmp_path):
         assert images.palette_png(path, width, dpi) == images.palette_from_raster(rgba, width, dpi)
     made = images.palette_from_raster(rgba, 200, 300)
     assert Image.open(io.BytesIO(made)).mode == "P"
+
+
+def test_the_costliest_sheets_are_handed_out_first_and_the_files_keep_their_order(tmp_path, monkeypatch):
+    # in list order, the atlas' 10 sheets on 2 workers left one worker drawing the small multiples alone at the end
+    from landgis.allocation import join
+    from landgis.plan import SEED_PLAN, parse_plan
+    from landgis.render import static
+    from landgis.render.drawing import handout_order
+    from landgis.townships import load_townships
+
+    costs = [1.0, 1.0, 1.5, 1.0, 2.0]
+    assert handout_order([Sheet(print, (), {}, tmp_path / f"s{i}", ("png",), cost=c)
+                          for i, c in enumerate(costs)]) == [4, 2, 0, 1, 3]
+    plan = parse_plan(SEED_PLAN)
+    layer = join(plan, load_townships(county=plan.county))
+    handed = []
+    monkeypatch.setattr(static, "draw_sheets", handed.extend)  # the sheets render_maps makes, not drawn
+    static.render_maps(layer, tmp_path, formats=("png",), county=plan.county)
+    names = [s.stem.name for s in handed]
+    assert names[-2:] == ["各类用地一览", "分乡镇用地构成"]  # the files' order: as the report lists them
+    assert names[handout_order(handed)[0]] == "各类用地一览"  # drawn first
 
 
 def test_draw_sheets_draws_each_sheet_once_in_workers(tmp_path, monkeypatch):
@@ -224,3 +246,52 @@ def test_a_drawn_sheet_lets_go_of_its_300_dpi_raster_before_the_gc_runs(tmp_path
         assert [p.suffix for p in files] == [".png", ".svg"] and len(previews) == len(PREVIEWS)
     assert len(drawn) == 2
     assert [vars(fig.canvas).get("renderer") for fig in drawn] == [None, None]
+
+
+def _note_pid(path: Path) -> None:
+    path.write_text(str(os.getpid()), encoding="utf-8")
+
+
+def _fail(path: Path) -> None:
+    raise InputError(f"cannot write {path.name}")
+
+
+def _wait_then_note(path: Path) -> None:
+    import time
+
+    time.sleep(30)
+    path.write_text("late", encoding="utf-8")
+
+
+def test_meanwhile_runs_the_job_in_a_second_process_and_waits_for_it(tmp_path, monkeypatch):
+    from landgis.render.drawing import meanwhile
+
+    monkeypatch.setenv("LANDGIS_WORKERS", "2")
+    forks = _context() is not None  # not under pytest-xdist, whose threads make forking unsafe: then it runs here
+    out = tmp_path / "pid.txt"
+    with meanwhile(_note_pid, out):
+        here = os.getpid()
+    # written by another process when it can fork, and done when the block ended
+    assert (out.read_text(encoding="utf-8") != str(here)) is forks
+    monkeypatch.setenv("LANDGIS_WORKERS", "1")  # one worker: the job runs here, before the block
+    with meanwhile(_note_pid, out):
+        assert out.read_text(encoding="utf-8") == str(here)
+
+
+def test_meanwhile_raises_the_jobs_error_after_the_block_and_the_blocks_own_first(tmp_path, monkeypatch):
+    from landgis.render.drawing import meanwhile
+
+    monkeypatch.setenv("LANDGIS_WORKERS", "2")
+    forks = _context() is not None
+    ran = []
+    with pytest.raises(InputError, match="cannot write x.docx"):
+        with meanwhile(_fail, tmp_path / "x.docx"):
+            ran.append("block")
+    assert ran == (["block"] if forks else [])  # here, the job runs first and its error ends the run at once
+    if forks:
+        late = tmp_path / "late.txt"
+        with pytest.raises(KeyError):
+            with meanwhile(_wait_then_note, late):
+                raise KeyError("the block's own")
+        assert not late.exists()  # the job's process was ended, not waited for (it sleeps 30 s)
+        assert not [p for p in multiprocessing.active_children() if p.is_alive()]

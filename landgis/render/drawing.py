@@ -1,8 +1,9 @@
 """Draw the atlas' sheets once each, in parallel worker processes.
 
 Each sheet (a choropleth, the small multiples, the stacked bars) is drawn once: that one figure is
-written as PNG, SVG and PDF, and the report's preview and the Word report's picture are made from
-the PNG's raster while it is still in memory (:func:`landgis.render.images.remember`).
+written as PNG, SVG and PDF, and the report's preview is made from the PNG's raster while it is
+still in memory (:func:`landgis.render.images.remember`); the Word report shows the PNG itself.
+The costliest sheets are handed out first, so that no worker is left drawing alone at the end.
 
 Workers are started with ``fork`` on Linux (:func:`_context`): a forked child does not import the
 caller's ``__main__`` again, so a script that calls :func:`landgis.atlas.build_atlas` without an
@@ -19,6 +20,7 @@ the shipped CJK font before it draws (:func:`_init_worker`).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -29,7 +31,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -46,7 +48,7 @@ from landgis.render.fonts import rc_params, use_cjk_font
 from landgis.render.images import palette_from_raster, remember
 from landgis.render.text import version
 
-__all__ = ["FORMATS", "Sheet", "draw_sheets", "save_figure", "workers"]
+__all__ = ["FORMATS", "Sheet", "draw_sheets", "meanwhile", "save_figure", "workers"]
 
 #: The formats a sheet is written in.
 FORMATS = ("png", "svg", "pdf")
@@ -70,6 +72,7 @@ class Sheet:
     formats: tuple[str, ...]
     dpi: int = 300
     previews: tuple[tuple[int, int | None], ...] = field(default=PREVIEWS)
+    cost: float = 1.0  # relative to one map, for the order the workers get the sheets in (not their output order)
 
 
 def workers() -> int:
@@ -145,6 +148,18 @@ def _context():
     return None
 
 
+def handout_order(sheets: list[Sheet]) -> list[int]:
+    """The order the workers get the sheets in: the costliest first, so that none is left drawing alone at the
+    end; equal costs keep their order.
+
+    Examples
+    --------
+    >>> handout_order([Sheet(print, (), {}, Path("a"), ("png",)), Sheet(print, (), {}, Path("b"), ("png",), cost=1.5)])
+    [1, 0]
+    """
+    return sorted(range(len(sheets)), key=lambda i: -sheets[i].cost)
+
+
 def draw_sheets(sheets: list[Sheet], n_workers: int | None = None) -> list[Path]:
     """Draw every sheet once (in parallel when more than one worker), and remember the palette copies.
 
@@ -163,13 +178,13 @@ def draw_sheets(sheets: list[Sheet], n_workers: int | None = None) -> list[Path]
         before = set(multiprocessing.active_children())
         pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker)
         try:
-            results = list(pool.map(draw_sheet, sheets))
+            first = handout_order(sheets)
+            drawn = dict(zip(first, pool.map(draw_sheet, [sheets[i] for i in first])))
+            results = [drawn[i] for i in range(len(sheets))]
         except (BrokenProcessPool, OSError):  # workers could not start or died: draw here instead
             results = None
         except BaseException:  # an interrupt: end the workers now, so that nothing waits for them
-            for worker in set(multiprocessing.active_children()) - before:
-                worker.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
+            _end(pool, before)
             raise
         finally:
             gc.unfreeze()
@@ -184,6 +199,58 @@ def draw_sheets(sheets: list[Sheet], n_workers: int | None = None) -> list[Path]
         for (width, dpi), data in previews.items():
             remember(png, width, dpi, data)
     return written
+
+
+def _end(pool: ProcessPoolExecutor, before: set) -> None:
+    """End a pool's workers now (an interrupt or an error), so that nothing waits for them."""
+    ours = set(multiprocessing.active_children()) - before
+    for worker in ours:
+        worker.terminate()
+    for worker in ours:
+        worker.join(timeout=5)  # SIGTERM ends it at once; reaped here, it leaves no zombie behind
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def meanwhile(job: Callable, *args, **kwargs) -> Iterator[None]:
+    """Run ``job(*args, **kwargs)`` in a forked process while the block runs; wait for it when the block ends.
+
+    The atlas writes 报告.docx this way while it makes index.html: the two need nothing from each other,
+    and the machine's second core is otherwise idle then. ``job``'s error is raised when the block
+    ends (an error of the block's own comes first, and ends the process). Where no process can be
+    forked (one worker, no ``fork``, other threads running), or it dies, ``job`` runs here instead.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> with meanwhile(out.write_text, "written alongside", encoding="utf-8"):
+    ...     pass
+    >>> out.read_text(encoding="utf-8")
+    'written alongside'
+    """
+    ctx = _context() if workers() > 1 else None
+    if ctx is None or ctx.get_start_method() != "fork":
+        job(*args, **kwargs)
+        yield
+        return
+    gc.freeze()  # as in draw_sheets: the child shares the parent's pages
+    before = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker)
+    try:
+        future = pool.submit(job, *args, **kwargs)
+        try:
+            yield
+        except BaseException:
+            _end(pool, before)
+            raise
+        try:
+            future.result()
+        except BrokenProcessPool:  # the process died: do it here
+            job(*args, **kwargs)
+    finally:
+        gc.unfreeze()
+        pool.shutdown(wait=True)
 
 
 def _metadata(fmt: str, title: str) -> dict:
