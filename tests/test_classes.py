@@ -175,7 +175,7 @@ def test_natural_breaks_are_mapclassifys_or_a_tie_on_township_like_values():
     assert same + ties == 400 and ties <= 20, (same, ties)
 
 
-@pytest.mark.parametrize("kind", ["hectares", "duplicates", "few_distinct", "wide", "tiny", "huge"])
+@pytest.mark.parametrize("kind", ["hectares", "square_metres", "duplicates", "few_distinct", "wide", "tiny", "huge"])
 def test_natural_breaks_reach_the_exact_optimum(kind):
     """Small sets, every kind: jenkspy's partition has the least within-class sum of squares (exact arithmetic),
     and never more than mapclassify's."""
