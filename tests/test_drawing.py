@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -40,9 +41,13 @@ def test_atlas_outputs_are_byte_identical_across_runs_and_previews_come_from_the
     after = images.stats()
     pngs = sorted((tmp_path / "one" / "maps").glob("*.png"))
     assert len(pngs) == 10
-    # every report preview and Word picture was the copy made from the drawing's raster: no PNG was decoded
+    # every report preview was the copy made from the drawing's raster: no PNG was decoded
     assert after["decoded"] == before["decoded"]
-    assert after["remembered"] - before["remembered"] == 2 * len(pngs)
+    assert after["remembered"] - before["remembered"] == len(pngs)
+    # the Word report's pictures are the maps' own PNGs, byte for byte
+    with zipfile.ZipFile(tmp_path / "one" / "报告.docx") as docx:
+        media = {hashlib.sha256(docx.read(n)).hexdigest() for n in docx.namelist() if n.startswith("word/media/")}
+    assert {hashlib.sha256(p.read_bytes()).hexdigest() for p in pngs} <= media
     # the web font: one subset for the run, the same in web_map.html and in index.html (its page and map fragment)
     assert fonts.subset_count() - subsets == 1
     fonts_in = {name: set(re.findall(r"font/woff;base64,([A-Za-z0-9+/=]+)", (tmp_path / "one" / name).read_text("utf-8")))
@@ -128,10 +133,9 @@ def test_draw_sheets_draws_each_sheet_once_in_workers(tmp_path, monkeypatch):
     assert images.stats()["remembered"] - before["remembered"] == 2
 
 
-def test_word_pictures_and_report_previews_are_the_sizes_made_while_drawing():
-    from landgis.render import report, word_report
+def test_report_previews_are_the_size_made_while_drawing():
+    from landgis.render import report
 
-    assert (word_report.PICTURE_PIXELS, word_report.PICTURE_DPI) in PREVIEWS
     assert (report._preview.__defaults__[0], None) in PREVIEWS
 
 
@@ -217,6 +221,6 @@ def test_a_drawn_sheet_lets_go_of_its_300_dpi_raster_before_the_gc_runs(tmp_path
     for i, c in enumerate(list(layer.attrs["categories"])[:2]):
         files, previews = draw_sheet(Sheet(draw, (layer, c), {"county": plan.county}, tmp_path / f"s{i}",
                                            ("png", "svg")))
-        assert [p.suffix for p in files] == [".png", ".svg"] and len(previews) == 2
+        assert [p.suffix for p in files] == [".png", ".svg"] and len(previews) == len(PREVIEWS)
     assert len(drawn) == 2
     assert [vars(fig.canvas).get("renderer") for fig in drawn] == [None, None]

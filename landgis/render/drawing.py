@@ -52,8 +52,8 @@ __all__ = ["FORMATS", "Sheet", "draw_sheets", "save_figure", "workers"]
 FORMATS = ("png", "svg", "pdf")
 
 #: Palette copies made from each PNG's raster: (width in pixels, dpi to record or None): the
-#: report's preview (report._preview) and the Word report's picture (word_report.PICTURE_PIXELS).
-PREVIEWS: tuple[tuple[int, int | None], ...] = ((1400, None), (3094, 300))
+#: report's preview (report._preview). The Word report shows the PNG itself (word_report._picture).
+PREVIEWS: tuple[tuple[int, int | None], ...] = ((1400, None),)
 #: At most this many workers unless ``LANDGIS_WORKERS`` says otherwise: each holds a 300 dpi A4
 #: raster (35 MB) and matplotlib, so two keep the atlas under its memory goal.
 MAX_WORKERS = 2

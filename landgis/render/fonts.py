@@ -311,7 +311,7 @@ def webfont_css(text: str, family: str = "landgis-cjk") -> str:
     """
     if not family or not all(c.isalnum() or c in "-_ " for c in family):
         raise ValueError(f"font family name {family!r} must be letters, digits, '-', '_' or spaces")
-    chars = "".join(sorted(set(_ALWAYS) | {c for c in text if c.isprintable()}))
+    chars = "".join(sorted(set(_ALWAYS) | {c for c in set(text) if c.isprintable()}))
     run = _RUN_FONT.get()
     if run is not None:  # in a run (one_webfont_per_run): the run's one subset, filled in later
         return run.placeholder(chars, family)
