@@ -1,6 +1,6 @@
 """The library the ``landgis`` command calls, each module loaded when a subcommand first uses it.
 
-``landgis plan`` reads a plan; it has no use for matplotlib, folium or mapclassify, which the drawing
+``landgis plan`` reads a plan; it has no use for matplotlib or folium, which the drawing
 subcommands need and which cost seconds of CPU to import. So :mod:`landgis.cli` imports this module,
 not the library, and names what it calls through it (``lib.parse_plan``, ``lib.build_atlas``): the
 first use of a name imports its module by name (``importlib.import_module``), as pip and Mercurial load

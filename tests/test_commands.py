@@ -1,5 +1,5 @@
 """landgis.commands: the command's library, each module loaded on first use, so that a subcommand loads only
-what it uses (issue 23: `landgis plan` imports no matplotlib, folium or mapclassify)."""
+what it uses (issue 23: `landgis plan` imports no matplotlib, folium or jenkspy)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from landgis import commands
 
 SOURCE = Path(commands.__file__)
 CALLERS = [SOURCE.with_name("cli.py"), SOURCE.with_name("cli_options.py")]
-DRAWING = ("matplotlib", "folium", "mapclassify")
+DRAWING = ("matplotlib", "folium", "jenkspy")
 
 
 def _type_checking_imports() -> dict[str, str]:

