@@ -8,7 +8,7 @@ Run ``python benchmarks/bench_atlas.py [--repeat 3]``. Each measurement is a fre
   ``GeoDataFrame.plot(column=…, legend=True)``, the categories side by side, the stacked bars)
   each saved with ``savefig`` to PNG at 300 dpi, SVG and PDF.
 
-Peak memory (``peak_mb``, the worst of the runs) is the largest sum, over the run's processes (the main process and its
+Peak memory (``peak_mb``, from one more run, not timed) is the largest sum, over the run's processes (the main process and its
 drawing workers), of their proportional set size (``Pss`` in ``/proc/<pid>/smaps_rollup``, sampled
 every 20 ms): memory shared by forked workers is counted once, split between them. Beside it the
 largest resident set of any one process (``ru_maxrss``) and the CPU seconds (user + system, every
@@ -49,12 +49,14 @@ def pss_kb(pid):
     except (OSError, StopIteration):
         return 0
 
+sample = sys.argv[1] == "sample"
 t = time.perf_counter()
-proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+proc = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL)
 peak = 0
-while proc.poll() is None:
+while sample and proc.poll() is None:
     peak = max(peak, sum(pss_kb(p) for p in tree(proc.pid)))
     time.sleep(0.02)
+proc.wait()
 wall = time.perf_counter() - t
 if proc.returncode:
     sys.exit(proc.returncode)
@@ -97,14 +99,26 @@ save(fig, "stacked-bars")
 """
 
 
-def _measure(cmd: list[str]) -> dict:
-    res = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], check=True, capture_output=True, text=True)
+def _measure(cmd: list[str], sample: bool = False) -> dict:
+    """Wall, CPU and largest process of one run of ``cmd``; with ``sample``, its peak PSS too (a separate run:
+    reading every process's ``smaps_rollup`` 50 times a second takes the kernel's time and the processes'
+    memory-map lock, which slowed the atlas's three processes by 1–2 s and the baseline's one much less)."""
+    res = subprocess.run([sys.executable, "-c", _MEASURE, "sample" if sample else "time", *cmd], check=True,
+                         capture_output=True, text=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
 def _line(r: dict) -> str:
-    return (f"{r['wall']:.2f} s wall, {r['cpu_s']:.2f} s CPU, peak {r['peak_mb']:.0f} MB (all processes, PSS), "
-            f"largest process {r['max_rss_mb']:.0f} MB")
+    return f"{r['wall']:.2f} s wall, {r['cpu_s']:.2f} s CPU, largest process {r['max_rss_mb']:.0f} MB"
+
+
+def _atlas(tmp: str) -> list[str]:
+    return [sys.executable, "-m", "landgis.cli", "atlas", "--out", os.path.join(tmp, "a")]
+
+
+def _baseline(tmp: str) -> list[str]:
+    os.makedirs(os.path.join(tmp, "b"), exist_ok=True)
+    return [sys.executable, "-c", _BASELINE, os.path.join(tmp, "b")]
 
 
 def main() -> None:
@@ -112,16 +126,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     atlas, baseline = [], []
-    for i in range(args.repeat):
+    for i in range(args.repeat):  # timed runs, alternating
         with tempfile.TemporaryDirectory() as tmp:
-            atlas.append(_measure([sys.executable, "-m", "landgis.cli", "atlas", "--out", os.path.join(tmp, "a")]))
+            atlas.append(_measure(_atlas(tmp)))
             print(f"run {i + 1}: atlas {_line(atlas[-1])}", flush=True)
-            os.mkdir(os.path.join(tmp, "b"))
-            baseline.append(_measure([sys.executable, "-c", _BASELINE, os.path.join(tmp, "b")]))
+            baseline.append(_measure(_baseline(tmp)))
             print(f"run {i + 1}: baseline {_line(baseline[-1])}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:  # one more run each, for memory
+        peak = _measure(_atlas(tmp), sample=True)["peak_mb"]
+        base_peak = _measure(_baseline(tmp), sample=True)["peak_mb"]
+    print(f"peak memory (all processes, PSS, a run of its own): atlas {peak:.0f} MB, baseline {base_peak:.0f} MB")
     best = min(atlas, key=lambda r: r["wall"])
     base = min(r["wall"] for r in baseline)
-    peak = max(r["peak_mb"] for r in atlas)  # the worst run, not the best
     cpu_a, cpu_b = min(r["cpu_s"] for r in atlas), min(r["cpu_s"] for r in baseline)
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"atlas: best of {args.repeat} {best['wall']:.2f} s wall, {cpu_a:.2f} s CPU; baseline (ten maps by hand, "
