@@ -165,19 +165,25 @@ def build_atlas(
         pages = _Pages(font)
         steps(3, "drawing the static maps and charts")
         static_files, map_layer = _draw_maps(run, work)
-        steps(4, "making the interactive map")
-        map_fragment = _web_map(run, map_layer, work, pages)
-        steps(5, "writing the allocation tables")
-        _write_tables(run.plan, run.findings, run.layer, work / "tables", unit=unit, lang=lang, county=run.county,
-                      figures=run.figures)
         qa_result = None
         if parcels is not None:
-            steps(6, "checking the parcels")
+            steps(4, "checking the parcels")
             qa_result = _check_parcels(run, parcels, parcel_options, work, pages)
             static_files += render_parcel_map(qa_result, run.layer, work / "maps", county=run.county,
                                               formats=run.formats, unit=unit, lang=lang)
-        steps(steps.total, "writing the reports, the QGIS project and the manifest")
-        _write_reports(run, work, [Path(p).relative_to(work) for p in static_files], map_fragment, qa_result, pages)
+        common = dict(plan=run.plan, findings=run.findings, layer=run.layer, qa=qa_result, figures=run.figures,
+                      static_files=[Path(p).relative_to(work) for p in static_files], atlas_dir=work, unit=unit,
+                      lang=lang, county=run.county)
+        # 报告.docx, 图层.gpkg and 图集.qgz need nothing from the pages: a second process writes them meanwhile
+        with meanwhile(_write_documents, run, work, common):
+            steps(steps.total - 2, "making the interactive map")
+            map_fragment = _web_map(run, map_layer, work, pages)
+            steps(steps.total - 1, "writing the allocation tables")
+            _write_tables(run.plan, run.findings, run.layer, work / "tables", unit=unit, lang=lang,
+                          county=run.county, figures=run.figures)
+            steps(steps.total, "writing the reports, the QGIS project and the manifest")
+            pages.add(work / "index.html", render_report(map_fragment=map_fragment, **common), redacted=True)
+            pages.write()
         manifest = _write_manifest(run, work, boundaries, boundary_options, parcels, parcel_options)
 
     files = sorted(p.relative_to(dest) for p in dest.rglob("*") if p.is_file())
@@ -287,17 +293,6 @@ def _check_parcels(run: _Run, parcels, parcel_options: dict | None, work: Path, 
         chart = execution_chart(result.execution, title=plan_name(run.plan) or "", unit=run.unit, lang=run.lang)
         save_figure(chart, work / EXECUTION_CHART, dpi=200)
     return result
-
-
-def _write_reports(run: _Run, work: Path, static_files: list[Path], map_fragment: str,
-                   qa_result: QAResult | None, pages: _Pages) -> None:
-    """index.html and the run's other pages here, while 报告.docx, 图层.gpkg and 图集.qgz are written in a
-    second process (:func:`~landgis.render.drawing.meanwhile`): they need nothing from each other."""
-    common = dict(plan=run.plan, findings=run.findings, layer=run.layer, qa=qa_result, figures=run.figures,
-                  static_files=static_files, atlas_dir=work, unit=run.unit, lang=run.lang, county=run.county)
-    with meanwhile(_write_documents, run, work, common):
-        pages.add(work / "index.html", render_report(map_fragment=map_fragment, **common), redacted=True)
-        pages.write()
 
 
 def _write_documents(run: _Run, work: Path, common: dict) -> None:
