@@ -133,9 +133,10 @@ def main() -> None:
             baseline.append(_measure(_baseline(tmp)))
             print(f"run {i + 1}: baseline {_line(baseline[-1])}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:  # one more run each, for memory
-        peak = _measure(_atlas(tmp), sample=True)["peak_mb"]
-        base_peak = _measure(_baseline(tmp), sample=True)["peak_mb"]
-    print(f"peak memory (all processes, PSS, a run of its own): atlas {peak:.0f} MB, baseline {base_peak:.0f} MB")
+        sampled, base_sampled = _measure(_atlas(tmp), sample=True), _measure(_baseline(tmp), sample=True)
+    peak = sampled["peak_mb"]
+    print(f"peak memory (all processes, PSS, a run of its own): atlas {peak:.0f} MB ({sampled['wall']:.2f} s wall "
+          f"while sampled), baseline {base_sampled['peak_mb']:.0f} MB ({base_sampled['wall']:.2f} s)")
     best = min(atlas, key=lambda r: r["wall"])
     base = min(r["wall"] for r in baseline)
     cpu_a, cpu_b = min(r["cpu_s"] for r in atlas), min(r["cpu_s"] for r in baseline)
