@@ -584,8 +584,8 @@ def render_maps(
     if extras and plan_cats:
         run_pooled_classes(figs, layer, plan_cats, scheme=scheme if breaks is None else "user", k=k, breaks=breaks)
         sheets.append(sheet(small_multiples, file_stem(layer, "small-multiples", lang), layer, plan_cats,
-                            cost=SMALL_MULTIPLES_COST, scheme=scheme if breaks is None else "user", k=k, breaks=breaks, unit=unit, lang=lang,
-                            county=county, figures=figs))
+                            cost=SMALL_MULTIPLES_COST, scheme=scheme if breaks is None else "user", k=k, breaks=breaks,
+                            unit=unit, lang=lang, county=county, figures=figs))
         sheets.append(sheet(stacked_bars, file_stem(layer, "stacked-bars", lang), layer, plan_cats, unit=unit,
                             lang=lang, county=county, figures=figs))
     # Each sheet drawn once, in parallel processes; its previews are made from the PNG's raster.
