@@ -153,6 +153,14 @@ def test_libreoffice_shows_the_chinese_text(report, tmp_path):
     tokens = set(unicodedata.normalize("NFKC", layout).split())
     numbers = {c.text for t in Document(report).tables[:2] for row in t.rows for c in row.cells if NUMBER.match(c.text)}
     assert numbers and numbers <= tokens, sorted(numbers - tokens)[:5]
+    # each map prints on one landscape page with its caption (the caption had gone to a page of its own)
+    listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    with_maps = [int(line.split()[0]) for line in listed.splitlines()[2:]]  # the pages that draw a picture
+    assert len(with_maps) == len(MAPS)
+    for number, page in enumerate(with_maps, start=1):
+        on_page = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(pdf), "-"],
+                                 capture_output=True, text=True, check=True).stdout
+        assert re.search(rf"图\s*{number}\s", on_page), (number, on_page[:80])
     ARTIFACTS.mkdir(exist_ok=True)
     subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(ARTIFACTS / "word-page1")], check=True)
