@@ -3,7 +3,8 @@
 ``landgis plan`` reads a plan; it has no use for matplotlib or folium, which the drawing
 subcommands need and which cost seconds of CPU to import. So :mod:`landgis.cli` imports this module,
 not the library, and names what it calls through it (``lib.parse_plan``, ``lib.build_atlas``): the
-first use of a name imports its module by name (``importlib.import_module``), as pip and Mercurial load
+first use of a name imports its module by name (``importlib.import_module``, through
+:func:`landgis.heap.import_quietly`), as pip and Mercurial load
 their commands. Each subcommand thus loads what it uses and nothing else; ``--help`` loads none of it.
 
 This is the command's one dispatch point by name (the package's public API in ``landgis/__init__.py``
@@ -24,8 +25,9 @@ AttributeError: module 'landgis.commands' has no attribute 'no_such_name'
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from landgis.heap import import_quietly
 
 if TYPE_CHECKING:  # the same names, as import statements (never run)
     from landgis.allocation import join, plan_units
@@ -79,7 +81,7 @@ def __getattr__(name: str) -> Any:
     module = LOADED_BY_NAME.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(import_quietly(module), name)  # the collector off while it imports (landgis.heap)
     globals()[name] = value  # once loaded, a plain attribute
     return value
 

@@ -21,7 +21,6 @@ the shipped CJK font before it draws (:func:`_init_worker`).
 from __future__ import annotations
 
 import contextlib
-import gc
 import multiprocessing
 import os
 import signal
@@ -43,6 +42,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from landgis.catalog import message
 from landgis.errors import InputError
+from landgis.heap import frozen
 from landgis.files import atomic_path
 from landgis.render.fonts import rc_params, use_cjk_font
 from landgis.render.images import palette_from_raster, remember
@@ -170,25 +170,7 @@ def draw_sheets(sheets: list[Sheet], n_workers: int | None = None) -> list[Path]
     """
     n = min(n_workers or workers(), len(sheets))
     ctx = _context() if n > 1 else None
-    results = None
-    if ctx is not None:
-        # Forked workers share the parent's pages until written; the cyclic GC writes to every object
-        # it scans, so the parent's objects are frozen out of it while the workers live.
-        gc.freeze()
-        before = set(multiprocessing.active_children())
-        pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker)
-        try:
-            first = handout_order(sheets)
-            drawn = dict(zip(first, pool.map(draw_sheet, [sheets[i] for i in first])))
-            results = [drawn[i] for i in range(len(sheets))]
-        except (BrokenProcessPool, OSError):  # workers could not start or died: draw here instead
-            results = None
-        except BaseException:  # an interrupt: end the workers now, so that nothing waits for them
-            _end(pool, before)
-            raise
-        finally:
-            gc.unfreeze()
-        pool.shutdown(wait=True)
+    results = _draw_in_workers(sheets, n, ctx) if ctx is not None else None
     if results is None:
         _register_font()
         results = [draw_sheet(s) for s in sheets]
@@ -199,6 +181,26 @@ def draw_sheets(sheets: list[Sheet], n_workers: int | None = None) -> list[Path]
         for (width, dpi), data in previews.items():
             remember(png, width, dpi, data)
     return written
+
+
+def _draw_in_workers(sheets: list[Sheet], n: int, ctx) -> list | None:
+    """Each sheet's (files, previews) drawn by ``n`` worker processes, or None if the pool could not work."""
+    # Forked workers share the parent's pages until written; the cyclic GC writes to every object
+    # it scans, so the parent's objects are frozen out of it while the workers live.
+    with frozen():
+        before = set(multiprocessing.active_children())
+        pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker)
+        try:
+            first = handout_order(sheets)
+            drawn = dict(zip(first, pool.map(draw_sheet, [sheets[i] for i in first])))
+        except (BrokenProcessPool, OSError):  # workers could not start or died: draw here instead
+            return None
+        except BaseException:  # an interrupt: end the workers now, so that nothing waits for them
+            _end(pool, before)
+            raise
+        finally:
+            pool.shutdown(wait=True)
+    return [drawn[i] for i in range(len(sheets))]
 
 
 def _end(pool: ProcessPoolExecutor, before: set) -> None:
@@ -234,23 +236,22 @@ def meanwhile(job: Callable, *args, **kwargs) -> Iterator[None]:
         job(*args, **kwargs)
         yield
         return
-    gc.freeze()  # as in draw_sheets: the child shares the parent's pages
-    before = set(multiprocessing.active_children())
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker)
-    try:
-        future = pool.submit(job, *args, **kwargs)
+    with frozen():  # as in draw_sheets: the child shares the parent's pages
+        before = set(multiprocessing.active_children())
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker)
         try:
-            yield
-        except BaseException:
-            _end(pool, before)
-            raise
-        try:
-            future.result()
-        except BrokenProcessPool:  # the process died: do it here
-            job(*args, **kwargs)
-    finally:
-        gc.unfreeze()
-        pool.shutdown(wait=True)
+            future = pool.submit(job, *args, **kwargs)
+            try:
+                yield
+            except BaseException:
+                _end(pool, before)
+                raise
+            try:
+                future.result()
+            except BrokenProcessPool:  # the process died: do it here
+                job(*args, **kwargs)
+        finally:
+            pool.shutdown(wait=True)
 
 
 def _metadata(fmt: str, title: str) -> dict:

@@ -1,0 +1,41 @@
+"""landgis.heap: the cyclic GC kept off long-lived objects (each test in a fresh interpreter: it changes the process's GC)."""
+
+import subprocess
+import sys
+import textwrap
+
+
+def _run(code: str) -> str:
+    res = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    return res.stdout.strip()
+
+
+def test_frozen_blocks_nest_and_the_outermost_lets_the_objects_back():
+    out = _run("""
+        import gc
+        from landgis.heap import frozen
+        keep = [[] for _ in range(1000)]
+        with frozen():
+            a = gc.get_freeze_count()
+            with frozen():
+                pass
+            b = gc.get_freeze_count()  # the inner block's end leaves the outer's objects frozen
+        print(a > 1000, b == a, gc.get_freeze_count())
+    """)
+    assert out == "True True 0"
+
+
+def test_an_import_runs_without_the_collector_and_its_objects_stay_out_of_it():
+    out = _run("""
+        import gc
+        from landgis.heap import frozen, import_quietly
+        runs = []
+        gc.callbacks.append(lambda phase, info: runs.append(info["generation"]) if phase == "start" else None)
+        import_quietly("landgis.plan")  # tens of thousands of objects: the collector would run
+        during, frozen_after = len(runs), gc.get_freeze_count()
+        with frozen():
+            pass
+        print(during, frozen_after > 10000, gc.get_freeze_count() >= frozen_after, gc.isenabled())
+    """)
+    assert out == "0 True True True"
