@@ -26,6 +26,7 @@ from landgis import folders
 from landgis.cli_options import (Parser, add_boundary_options, add_county_option, add_statement_timeout, breaks_arg,
                                   classes_arg, county_arg, dpi_arg, existing_input, helped, language_of, tolerance_arg)
 from landgis.errors import InputError, LandgisError, LandgisWarning
+from landgis.heap import frozen
 from landgis.extras import extra_of
 from landgis.atomic import check_output_path
 from landgis.folders import forget_installed, installed
@@ -564,7 +565,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         previous = {s: signal.signal(s, _interrupt) for s in (signal.SIGINT, signal.SIGTERM)}  # SIGTERM as Ctrl-C
         lang = Parser.lang
         try:
-            return _run(argv)
+            with frozen():  # what the command imports stays out of the cyclic GC while it runs (landgis.heap)
+                return _run(argv)
         finally:
             Parser.lang = lang  # a library caller's help words are not left in this command's language
             for s, handler in previous.items():

@@ -5,7 +5,8 @@ again at each of its full collections: importing what ``landgis atlas`` uses too
 :func:`import_quietly` imports with the collector off and keeps what it made out of later collections
 (``gc.freeze``). :func:`frozen` keeps the objects alive at its start out of the collector while a block
 runs (forked workers then share those pages instead of copying each one the collector touches); blocks
-nest, and only the outermost one lets them back in.
+nest, and only the outermost one lets them back in. The ``landgis`` command runs in one
+(:func:`landgis.cli.main`), so a program that calls it gets its collector back as it was.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Iterator
 
 __all__ = ["frozen", "import_quietly"]
 
-_HOLDERS = [0]  # the blocks (and imports) that want the heap kept out of the collector
+_HOLDERS = [0]  # the frozen() blocks running
 
 
 @contextlib.contextmanager
@@ -42,8 +43,8 @@ def frozen() -> Iterator[None]:
 
 
 def import_quietly(name: str) -> ModuleType:
-    """``importlib.import_module(name)`` with the cyclic GC off, what it made then kept out of the GC for the
-    rest of the process (the ``landgis`` command's modules: they live as long as it does).
+    """``importlib.import_module(name)`` with the cyclic GC off; what it made is then kept out of the GC until the
+    outermost :func:`frozen` block ends (the ``landgis`` command runs in one: its modules live as long as it does).
 
     Examples
     --------
@@ -55,7 +56,6 @@ def import_quietly(name: str) -> ModuleType:
     try:
         return importlib.import_module(name)
     finally:
-        _HOLDERS[0] += 1  # for good: no frozen() block lets these objects back in
         gc.freeze()
         if enabled:
             gc.enable()
