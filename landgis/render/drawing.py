@@ -94,6 +94,8 @@ def _init_worker() -> None:
     # raise in a worker); it ends its workers with SIGTERM, which must kill them.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # forked while the parent held them (_signals_held)
     matplotlib.use("Agg")
     _register_font()
 
@@ -192,24 +194,39 @@ def _draw_in_workers(sheets: list[Sheet], n: int, ctx) -> list | None:
         pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker)
         try:
             first = handout_order(sheets)
-            drawn = dict(zip(first, pool.map(draw_sheet, [sheets[i] for i in first])))
+            with _signals_held():  # the workers are forked here
+                results = pool.map(draw_sheet, [sheets[i] for i in first])
+            drawn = dict(zip(first, results))
         except (BrokenProcessPool, OSError):  # workers could not start or died: draw here instead
-            return None
+            drawn = None
         except BaseException:  # an interrupt: end the workers now, so that nothing waits for them
             _end(pool, before)
             raise
-        finally:
-            pool.shutdown(wait=True)
-    return [drawn[i] for i in range(len(sheets))]
+    pool.shutdown(wait=True)
+    return None if drawn is None else [drawn[i] for i in range(len(sheets))]
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait while a pool forks its processes, and arrive when it has: an interrupt in the
+    middle of a fork was lost (the command finished and said nothing) or left a worker nobody ended."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no fork, and no signal masks
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM}
 
 
 def _end(pool: ProcessPoolExecutor, before: set) -> None:
     """End a pool's workers now (an interrupt or an error), so that nothing waits for them."""
-    ours = set(multiprocessing.active_children()) - before
-    for worker in ours:
+    for worker in set(multiprocessing.active_children()) - before:
         worker.terminate()
-    for worker in ours:
-        worker.join(timeout=5)  # SIGTERM ends it at once; reaped here, it leaves no zombie behind
     pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -239,19 +256,26 @@ def meanwhile(job: Callable, *args, **kwargs) -> Iterator[None]:
     with frozen():  # as in draw_sheets: the child shares the parent's pages
         before = set(multiprocessing.active_children())
         pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker)
-        try:
+        with _signals_held():  # the process is forked here
             future = pool.submit(job, *args, **kwargs)
-            try:
-                yield
-            except BaseException:
-                _end(pool, before)
-                raise
-            try:
-                future.result()
-            except BrokenProcessPool:  # the process died: do it here
-                job(*args, **kwargs)
-        finally:
+        try:
+            yield
+        except BaseException:  # the block's error (it comes first) or an interrupt: end the job's process now
+            _end(pool, before)
+            raise
+        try:
+            future.result()
+        except BrokenProcessPool:  # the process died: do it here
             pool.shutdown(wait=True)
+            job(*args, **kwargs)
+            return
+        except Exception:  # the job's own error: its process is idle, and ends
+            pool.shutdown(wait=True)
+            raise
+        except BaseException:  # an interrupt while waiting for the job
+            _end(pool, before)
+            raise
+    pool.shutdown(wait=True)
 
 
 def _metadata(fmt: str, title: str) -> dict:
