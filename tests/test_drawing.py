@@ -296,3 +296,19 @@ def test_meanwhile_raises_the_jobs_error_after_the_block_and_the_blocks_own_firs
         for child in multiprocessing.active_children():
             child.join(timeout=10)  # ended with SIGTERM: gone at once, not after the job's 30 s
         assert not late.exists() and not [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
+def test_meanwhile_does_the_job_here_when_no_process_can_be_forked(tmp_path, monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from landgis.render.drawing import meanwhile
+
+    def no_fork(self, *args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")  # what fork() says without processes or memory
+
+    monkeypatch.setenv("LANDGIS_WORKERS", "2")
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", no_fork)
+    out = tmp_path / "pid.txt"
+    with meanwhile(_note_pid, out):
+        assert out.read_text(encoding="utf-8") == str(os.getpid())  # done here, before the block
+

@@ -256,8 +256,14 @@ def meanwhile(job: Callable, *args, **kwargs) -> Iterator[None]:
     with frozen():  # as in draw_sheets: the child shares the parent's pages
         before = set(multiprocessing.active_children())
         pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker)
-        with _signals_held():  # the process is forked here
-            future = pool.submit(job, *args, **kwargs)
+        try:
+            with _signals_held():  # the process is forked here
+                future = pool.submit(job, *args, **kwargs)
+        except (BrokenProcessPool, OSError):  # no process could be forked: do it here
+            pool.shutdown(wait=False)
+            job(*args, **kwargs)
+            yield
+            return
         try:
             yield
         except BaseException:  # the block's error (it comes first) or an interrupt: end the job's process now
