@@ -57,7 +57,7 @@ FORMATS = ("png", "svg", "pdf")
 #: report's preview (report._preview). The Word report shows the PNG itself (word_report._picture).
 PREVIEWS: tuple[tuple[int, int | None], ...] = ((1400, None),)
 #: At most this many workers unless ``LANDGIS_WORKERS`` says otherwise: each holds a 300 dpi A4
-#: raster (35 MB) and matplotlib, so two keep the atlas under its memory goal.
+#: raster (35 MB), its RGB copy for the PNG and matplotlib's drawing, 120–135 MB of its own at its peak.
 MAX_WORKERS = 2
 
 

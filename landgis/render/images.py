@@ -1,4 +1,5 @@
-"""Small PNG copies of the 300 dpi maps, for documents that embed them (the HTML and Word reports).
+"""Small PNG copies of the 300 dpi maps, for the HTML report's previews (and the execution chart in
+报告.docx; the Word report shows the maps' own PNGs).
 
 The copies are made from a map's raster while it is drawn (:func:`palette_from_raster`, called by
 :mod:`landgis.render.drawing`) and remembered under the PNG's content; :func:`palette_png` then
@@ -20,7 +21,7 @@ __all__ = ["palette_png", "palette_from_raster", "remember", "stats"]
 REDUCING_GAP = 1.25
 
 # (sha256 of the PNG file, width, dpi) -> palette PNG bytes. Keyed by content, so a stale entry is
-# never returned for a changed file; bounded in bytes (an atlas run makes about 7 MB).
+# never returned for a changed file; bounded in bytes (an atlas run makes about 1.5 MB).
 _MADE: dict[tuple[str, int, int | None], bytes] = {}
 _MAX_BYTES = 32 * 2**20
 _STATS = {"remembered": 0, "decoded": 0}
