@@ -31,16 +31,15 @@ from landgis.plan import SEED_PLAN, Finding, Plan, parse_plan, reconcile
 from landgis.qa import qa, write_qa
 from landgis.render.execution_chart import execution_chart
 from landgis.render.fonts import RunFont, one_webfont_per_run
-from landgis.render.interactive import fragment_html, self_contained_html, web_map, write_html
 from landgis.render.parcel_map import render_parcel_map
 from landgis.render.outline import no_layer_line, outline_layer, render_outline_maps
-from landgis.render.qa_map import qa_map_html
-from landgis.render.qgis_project import write_qgis_outputs
-from landgis.render.report import EXECUTION_CHART, render_report
 from landgis.render.drawing import meanwhile
 from landgis.render.static import render_maps, save_figure
 from landgis.render.text import plan_name
-from landgis.render.word_report import write_word_report
+# The web map, the reports and the QGIS project (landgis.render.interactive, qa_map, report, word_report,
+# qgis_project) are imported inside functions, where the atlas makes them, after the drawing: its worker
+# processes then fork from a parent without folium, branca, requests and python-docx (issue 23: with the
+# readers' openpyxl and pypdf, some 40 MB less at the atlas's peak of memory). tests/test_package.py lists them.
 from landgis.secrets import display
 from landgis.severity import severity_word
 from landgis.units import display_unit, unit_label
@@ -182,7 +181,7 @@ def build_atlas(
             _write_tables(run.plan, run.findings, run.layer, work / "tables", unit=unit, lang=lang,
                           county=run.county, figures=run.figures)
             steps(steps.total, "writing the reports, the QGIS project and the manifest")
-            pages.add(work / "index.html", render_report(map_fragment=map_fragment, **common), redacted=True)
+            pages.add(work / "index.html", _report(map_fragment, common), redacted=True)
             pages.write()
         manifest = _write_manifest(run, work, boundaries, boundary_options, parcels, parcel_options)
 
@@ -269,6 +268,8 @@ class _Pages:
         self.pending.append((path, html, redacted))
 
     def write(self) -> None:
+        from landgis.render.interactive import write_html
+
         for path, html, redacted in self.pending:
             if redacted:
                 write_text(path, self.font.fill(html))
@@ -277,8 +278,17 @@ class _Pages:
         self.pending.clear()
 
 
+def _report(map_fragment: str, common: dict) -> str:
+    """index.html's text."""
+    from landgis.render.report import render_report
+
+    return render_report(map_fragment=map_fragment, **common)
+
+
 def _web_map(run: _Run, map_layer: gpd.GeoDataFrame, work: Path, pages: _Pages) -> str:
     """``web_map.html`` (to ``pages``); returns the same map as a fragment for the report."""
+    from landgis.render.interactive import fragment_html, self_contained_html, web_map
+
     wmap = web_map(map_layer, unit=run.unit, lang=run.lang, county=run.county, figures=run.figures)
     pages.add(work / "web_map.html", self_contained_html(wmap))
     return fragment_html(wmap)
@@ -286,6 +296,9 @@ def _web_map(run: _Run, map_layer: gpd.GeoDataFrame, work: Path, pages: _Pages) 
 
 def _check_parcels(run: _Run, parcels, parcel_options: dict | None, work: Path, pages: _Pages) -> QAResult:
     """QA of the parcels against the townships and the plan, written to ``qa/`` with its map (to ``pages``)."""
+    from landgis.render.qa_map import qa_map_html
+    from landgis.render.report import EXECUTION_CHART
+
     result = qa(parcels, run.towns, run.plan, county=run.county, **(parcel_options or {}))
     write_qa(result, work / "qa", lang=run.lang, unit=run.unit)
     pages.add(work / "qa" / "qa_map.html", qa_map_html(result, lang=run.lang, unit=run.unit))
@@ -297,6 +310,9 @@ def _check_parcels(run: _Run, parcels, parcel_options: dict | None, work: Path, 
 
 def _write_documents(run: _Run, work: Path, common: dict) -> None:
     """图层.gpkg and 图集.qgz (when there are township polygons), and 报告.docx."""
+    from landgis.render.qgis_project import write_qgis_outputs
+    from landgis.render.word_report import write_word_report
+
     if not run.outline_only:  # without township polygons there is nothing to style
         write_qgis_outputs(run.layer, work, qa=common["qa"], unit=run.unit, lang=run.lang,
                            county=run.county, figures=run.figures)

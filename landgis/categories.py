@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 __all__ = [
     "Category",
     "CATEGORIES",
+    "CONSTRAINT_STYLES",
     "NEUTRAL",
     "NO_SUPPLY_FACE",
     "NO_SUPPLY_HATCH",
@@ -49,6 +50,10 @@ __all__ = [
 
 #: Fills of the maps that are not a category: slate for totals, plum grey for densities.
 NEUTRAL: dict[str, str] = {"total": "#34495e", "density": "#5b4a6b"}
+#: How constraint layers (三区三线) are drawn on the parcel maps, print and web: (colour, dash pattern or None,
+#: fill opacity); other layers take the last.
+CONSTRAINT_STYLES = {"永久基本农田": ("#c9a400", None, 0.35), "生态保护红线": ("#1b7837", None, 0.3),
+                     "城镇开发边界": ("#762a83", "6 4", 0.0), None: ("#0571b0", "2 3", 0.15)}
 #: 无供应 is light grey, hatched in :data:`NO_SUPPLY_HATCH`, on every map.
 NO_SUPPLY_FACE = "#efefef"
 NO_SUPPLY_HATCH = "#a0a0a0"

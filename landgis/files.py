@@ -17,13 +17,12 @@ from typing import Mapping
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from landgis.atomic import atomic_path, check_output_path, space_problem, write_bytes, write_text  # re-exported
 from landgis.printable import printable
 
+# openpyxl is imported inside functions: only a workbook needs it, and the atlas writes its workbooks after the
+# drawing, whose workers then fork from a process without it (issue 23).
 __all__ = ["check_output_path", "atomic_path", "write_bytes", "write_text", "write_xlsx", "write_workbook",
            "finish_sheet", "write_csv", "csv_bytes", "csv_cell", "sheet_text", "is_formula_like", "reproducible_xlsx"]
 
@@ -169,6 +168,8 @@ def finish_sheet(ws, *, header_row: int = 1) -> None:
     (CJK characters count double, at most 60), and the rows down to ``header_row`` stay frozen.
     """
 
+    from openpyxl.utils import get_column_letter
+
     widths: dict[int, float] = {}
     for row in ws.iter_rows():
         for cell in row:
@@ -236,6 +237,9 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path,
     >>> import pandas as pd
     >>> write_xlsx({"按乡镇": pd.DataFrame({"乡镇": ["和平镇"], "面积（公顷）": [1.5]})}, "t.xlsx")  # doctest: +SKIP
     """
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     wb = Workbook()
     wb.remove(wb.active)

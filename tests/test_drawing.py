@@ -248,6 +248,92 @@ def test_a_drawn_sheet_lets_go_of_its_300_dpi_raster_before_the_gc_runs(tmp_path
     assert [vars(fig.canvas).get("renderer") for fig in drawn] == [None, None]
 
 
+def test_the_figure_and_its_raster_are_freed_before_the_previews_are_quantized(tmp_path, monkeypatch):
+    # the PNG is written last, its previews shrunk, and the figure freed: the quantizing does not add to a
+    # worker's peak of the 300 dpi raster (issue 23: 400 MB)
+    import weakref
+
+    from landgis.allocation import join
+    from landgis.plan import SEED_PLAN, parse_plan
+    from landgis.render import drawing
+    from landgis.townships import load_townships
+
+    plan = parse_plan(SEED_PLAN)
+    layer = join(plan, load_townships(county=plan.county))
+    figures, order, alive_when_quantized = [], [], []
+
+    def draw(*args, **kwargs):
+        fig = choropleth(*args, **kwargs)
+        figures.append(weakref.ref(fig))
+        return fig
+
+    def save(fig, path, **kwargs):
+        order.append(Path(path).suffix)
+        return real_save(fig, path, **kwargs)
+
+    def quantize(img, dpi=None):
+        alive_when_quantized.append(figures[-1]() is not None)
+        return real_quantize(img, dpi)
+
+    real_save, real_quantize = drawing.save_figure, drawing.palette_from_image
+    monkeypatch.setattr(drawing, "save_figure", save)
+    monkeypatch.setattr(drawing, "palette_from_image", quantize)
+    files, previews = draw_sheet(Sheet(draw, (layer, layer.attrs["categories"][0]), {"county": plan.county},
+                                       tmp_path / "s", ("png", "svg", "pdf")))
+    assert order == [".svg", ".pdf", ".png"]  # drawn in this order, listed in the sheet's
+    assert [p.suffix for p in files] == [".png", ".svg", ".pdf"]
+    assert alive_when_quantized == [False] * len(PREVIEWS) and len(previews) == len(PREVIEWS)
+    rgba = np.asarray(Image.open(files[0]).convert("RGBA"))
+    assert previews[PREVIEWS[0]] == images.palette_from_raster(rgba, *PREVIEWS[0])
+
+
+@pytest.mark.slow
+def test_the_workers_fork_from_a_parent_without_the_later_steps_modules_and_import_nothing(tmp_path):
+    # what the web map, the Word report, the workbooks and the web font need is imported after the drawing,
+    # and what the workers need (the SVG and PDF writers, fontTools' subsetter, Pillow's formats) before the
+    # fork, once for all of them (issue 23: 400 MB)
+    script = tmp_path / "watch.py"
+    script.write_text(textwrap.dedent(f"""
+        import json, os, sys
+        from landgis.render import drawing, static
+
+        out = {str(tmp_path)!r}
+        real_sheets, real_sheet, real_init = static.draw_sheets, drawing.draw_sheet, drawing._init_worker
+        forked = {{}}
+
+        def draw_sheets(sheets, *args, **kwargs):
+            with open(os.path.join(out, "parent.json"), "w") as fh:
+                json.dump(sorted(sys.modules), fh)
+            return real_sheets(sheets, *args, **kwargs)
+
+        def init():
+            real_init()
+            forked["modules"] = set(sys.modules)
+
+        def draw_sheet(sheet):
+            result = real_sheet(sheet)
+            with open(os.path.join(out, f"worker-{{os.getpid()}}.json"), "a") as fh:
+                fh.write(json.dumps(sorted(set(sys.modules) - forked["modules"])) + "\\n")
+            return result
+
+        static.draw_sheets, drawing.draw_sheet, drawing._init_worker = draw_sheets, draw_sheet, init
+        from landgis.cli import main
+        sys.argv = ["landgis", "atlas", "--out", os.path.join(out, "atlas")]
+        main()
+    """), encoding="utf-8")
+    env = {**_env(), "LANDGIS_WORKERS": "2"}
+    run = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    parent = {m.split(".")[0] for m in json.loads((tmp_path / "parent.json").read_text())}
+    assert parent & {"folium", "branca", "docx", "openpyxl", "pypdf", "requests"} == set()
+    assert "matplotlib.backends.backend_pdf" in json.loads((tmp_path / "parent.json").read_text())
+    logs = sorted(tmp_path.glob("worker-*.json"))
+    assert len(logs) == 2  # both workers drew
+    imported = {m for log in logs for line in log.read_text().splitlines() for m in json.loads(line)}
+    assert {m for m in imported if not m.startswith("encodings.")} == set()
+    assert len(list((tmp_path / "atlas").rglob("*.*"))) == 38
+
+
 def _note_pid(path: Path) -> None:
     path.write_text(str(os.getpid()), encoding="utf-8")
 

@@ -14,7 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
 
 from landgis.catalog import CATALOG, message, text
 from landgis.errors import InputError
@@ -24,6 +23,8 @@ from landgis.plan.model import NO_TOTAL_ROW, Finding, Plan
 from landgis.severity import severity_word
 from landgis.units import format_decimal, to_unit, unit_key, unit_label
 
+# openpyxl is imported inside functions: only an .xlsx plan table needs it (issue 23: the atlas's drawing
+# workers fork from a process without it).
 __all__ = ["plan_table", "format_plan_table", "format_findings", "format_ledger", "plan_to_dict", "plan_to_json", "write_plan_table", "write_atomic"]
 
 
@@ -277,6 +278,8 @@ def write_plan_table(plan: Plan, path: str | Path, unit: str = "ha",
             w.writerow([csv_cell(name), *(format_decimal(v) for v in row)])
         return write_atomic(path, buf.getvalue().encode("utf-8-sig"))
     if suffix == ".xlsx":
+        from openpyxl import Workbook
+
         wb = Workbook()
         ws = wb.active
         ws.title = text("plan_table.sheet", lang)

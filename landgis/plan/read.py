@@ -12,9 +12,6 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-import docx
-import pypdf
-from docx.text.paragraph import Paragraph
 from opencc import OpenCC
 
 from landgis.catalog import message
@@ -23,6 +20,8 @@ from landgis.limits import check_size, check_zip, exceeded, limit
 from landgis.plan.webpage import decode_html, html_lines, looks_like_html
 from landgis.plan.workbook import read_workbook_text
 
+# python-docx and pypdf are imported inside functions: only a .docx or a .pdf plan needs them, and the atlas's
+# drawing workers fork from a process without them (issue 23: some 12 MB the workers' memory shares).
 __all__ = ["read_plan_text", "looks_like_path", "fold", "to_simplified", "PLAN_SUFFIXES"]
 
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
@@ -83,6 +82,9 @@ def _read_txt(path: Path) -> str:
 
 
 def _read_docx(path: Path) -> str:
+    import docx
+    from docx.text.paragraph import Paragraph
+
     _check_docx(path)
     try:
         document = docx.Document(str(path))
@@ -174,6 +176,8 @@ def _grid_span(tc, attr: bool = False) -> int:
 
 
 def _read_pdf(path: Path) -> str:
+    import pypdf
+
     try:
         reader = pypdf.PdfReader(str(path))
         n = len(reader.pages)

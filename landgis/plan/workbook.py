@@ -12,12 +12,12 @@ import datetime as dt
 import zipfile
 from pathlib import Path
 
-import openpyxl
-
 from landgis.catalog import message
 from landgis.errors import InputError
 from landgis.limits import check_zip, exceeded, limit
 
+# openpyxl is imported inside functions: only an .xlsx plan needs it, and the atlas's drawing workers fork from
+# a process without it (issue 23).
 __all__ = ["read_workbook_text"]
 
 
@@ -33,6 +33,7 @@ def read_workbook_text(path: Path) -> str:
     Examples
     --------
     >>> import tempfile
+    >>> import openpyxl
     >>> book = openpyxl.Workbook()
     >>> book.active.append(["供应方式", "出让", "划拨"])
     >>> book.active.append(["面积（公顷）", 70.25, 30])
@@ -45,6 +46,8 @@ def read_workbook_text(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
             check_zip(zf, path, office=True)
+        import openpyxl
+
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise InputError(message("{path}: not a readable {suffix} workbook (damaged or another format): {exc}",

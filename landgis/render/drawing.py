@@ -21,6 +21,7 @@ the shipped CJK font before it draws (:func:`_init_worker`).
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -33,6 +34,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import matplotlib
+import matplotlib.backends.backend_pdf  # noqa: F401  the workers' writers (and fontTools' subsetter): imported
+import matplotlib.backends.backend_svg  # noqa: F401  once, before the workers fork, and shared by them
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -45,7 +48,7 @@ from landgis.errors import InputError
 from landgis.heap import frozen
 from landgis.files import atomic_path
 from landgis.render.fonts import rc_params, use_cjk_font
-from landgis.render.images import palette_from_raster, remember
+from landgis.render.images import opaque_rgb, palette_from_image, remember, shrink
 from landgis.render.text import version
 
 __all__ = ["FORMATS", "Sheet", "draw_sheets", "meanwhile", "save_figure", "workers"]
@@ -57,7 +60,7 @@ FORMATS = ("png", "svg", "pdf")
 #: report's preview (report._preview). The Word report shows the PNG itself (word_report._picture).
 PREVIEWS: tuple[tuple[int, int | None], ...] = ((1400, None),)
 #: At most this many workers unless ``LANDGIS_WORKERS`` says otherwise: each holds a 300 dpi A4
-#: raster (35 MB), its RGB copy for the PNG and matplotlib's drawing, 120–135 MB of its own at its peak.
+#: raster (35 MB) and matplotlib's drawing, 85–110 MB of its own at its peak.
 MAX_WORKERS = 2
 
 
@@ -111,30 +114,38 @@ def _draw(sheet: Sheet):
 def draw_sheet(sheet: Sheet) -> tuple[list[Path], dict[tuple[int, int | None], bytes]]:
     """Draw one sheet, write its files, and make its palette copies from the PNG's raster.
 
+    The PNG is written last and the copies shrunk from its raster; the figure and its raster (35 MB at
+    300 dpi) are then freed, before the copies are quantized: a worker's memory peaks at the raster and one
+    shrinking, not at the raster, the quantizing and the SVG or PDF writer together.
+
     Returns
     -------
     (list of Path, dict)
         The files written (in ``sheet.formats`` order) and the palette PNGs by (width, dpi).
     """
     fig = _draw(sheet)
-    written: list[Path] = []
-    previews: dict[tuple[int, int | None], bytes] = {}
     try:
-        for fmt in sheet.formats:
-            path = save_figure(fig, sheet.stem.with_name(f"{sheet.stem.name}.{fmt}"), dpi=sheet.dpi)
-            written.append(path)
-            if fmt == "png":  # the Agg canvas still holds the 300 dpi raster just written
-                rgba = np.asarray(fig.canvas.buffer_rgba())
-                previews = {key: palette_from_raster(rgba, *key) for key in sheet.previews}
+        written = {fmt: save_figure(fig, sheet.stem.with_name(f"{sheet.stem.name}.{fmt}"), dpi=sheet.dpi)
+                   for fmt in sorted(sheet.formats, key=lambda fmt: fmt == "png")}
+        shrunk = _shrunk(fig, sheet.previews) if "png" in written else {}
     finally:
         plt.close(fig)
         _release_raster(fig)
-    return written, previews
+        del fig
+        gc.collect()  # the closed figure's reference cycles, and the raster its texts still hold
+    previews = {(width, dpi): palette_from_image(img, dpi) for (width, dpi), img in shrunk.items()}
+    return [written[fmt] for fmt in sheet.formats], previews
+
+
+def _shrunk(fig: Figure, previews: tuple[tuple[int, int | None], ...]) -> dict[tuple[int, int | None], Image.Image]:
+    """The raster just written to PNG (still on the Agg canvas), shrunk to each preview's width."""
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    return {(width, dpi): shrink(rgba, width) for width, dpi in previews}
 
 
 def _release_raster(fig) -> None:
-    """Free the Agg canvas's 300 dpi raster (35 MB) now. A closed figure sits in reference cycles that
-    only the cyclic GC frees, and a process draws several sheets before it runs: each kept its raster."""
+    """Drop the Agg canvas's 300 dpi raster (35 MB), so that a figure something else still holds does not keep
+    it (a closed figure sits in reference cycles until the cyclic GC runs, which :func:`draw_sheet` runs)."""
     vars(fig.canvas).pop("renderer", None)
     vars(fig.canvas).pop("_lastKey", None)
 
@@ -175,7 +186,8 @@ def draw_sheets(sheets: list[Sheet], n_workers: int | None = None) -> list[Path]
     results = _draw_in_workers(sheets, n, ctx) if ctx is not None else None
     if results is None:
         _register_font()
-        results = [draw_sheet(s) for s in sheets]
+        with frozen():  # each sheet's gc.collect() then looks at that sheet's objects alone
+            results = [draw_sheet(s) for s in sheets]
     written: list[Path] = []
     for files, previews in results:
         written.extend(files)
@@ -189,6 +201,7 @@ def _draw_in_workers(sheets: list[Sheet], n: int, ctx) -> list | None:
     """Each sheet's (files, previews) drawn by ``n`` worker processes, or None if the pool could not work."""
     # Forked workers share the parent's pages until written; the cyclic GC writes to every object
     # it scans, so the parent's objects are frozen out of it while the workers live.
+    Image.preinit()  # Pillow's common formats, which it imports at a first save: here, once for all workers
     with frozen():
         before = set(multiprocessing.active_children())
         pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker)
@@ -344,9 +357,10 @@ def _save_png(fig: Figure, path: str | Path, dpi: int, metadata: dict) -> None:
     finally:
         if agg is not canvas:
             fig.set_canvas(canvas)
-    image = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1)
     if rgba[..., 3].min() == 255:
-        image = image.convert("RGB")
+        image = opaque_rgb(rgba)  # the raster itself, not a 35 MB copy
+    else:
+        image = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1)
     info = PngInfo()
     for key, value in {"Software": None, **metadata}.items():  # savefig's order: Software first
         if value is not None:

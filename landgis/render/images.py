@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-__all__ = ["palette_png", "palette_from_raster", "remember", "stats"]
+__all__ = ["opaque_rgb", "palette_from_image", "palette_from_raster", "palette_png", "remember", "shrink", "stats"]
 
 #: Pillow's ``reducing_gap`` for the copies (see :func:`palette_from_raster`).
 REDUCING_GAP = 1.25
@@ -43,11 +43,34 @@ def palette_from_raster(rgba: np.ndarray, width: int, dpi: int | None = None) ->
     >>> Image.open(io.BytesIO(data)).size, Image.open(io.BytesIO(data)).mode
     ((10, 5), 'P')
     """
+    return palette_from_image(shrink(rgba, width), dpi)
+
+
+def shrink(rgba: np.ndarray, width: int) -> Image.Image:
+    """A raster (H×W×3 or H×W×4, uint8) at most ``width`` pixels wide, as an image of its own (the raster
+    can be freed once it is made).
+
+    Examples
+    --------
+    >>> shrink(np.zeros((20, 40, 4), dtype=np.uint8), 10).size
+    (10, 5)
+    """
     img = _as_rgb_image(rgba)
-    if img.width > width:
-        # A box reduction by a whole factor first, then Lanczos over the last 1.25× or more: half the CPU of
-        # Lanczos over the whole 2.5× from 300 dpi to 1,400 px, a mean difference of 0.6 in 255 per channel.
-        img = img.resize((width, round(img.height * width / img.width)), Image.LANCZOS, reducing_gap=REDUCING_GAP)
+    if img.width <= width:
+        return img.copy()
+    # A box reduction by a whole factor first, then Lanczos over the last 1.25× or more: half the CPU of
+    # Lanczos over the whole 2.5× from 300 dpi to 1,400 px, a mean difference of 0.6 in 255 per channel.
+    return img.resize((width, round(img.height * width / img.width)), Image.LANCZOS, reducing_gap=REDUCING_GAP)
+
+
+def palette_from_image(img: Image.Image, dpi: int | None = None) -> bytes:
+    """An RGB (or RGBX) image as a 256-colour PNG, recording ``dpi`` if given (see :func:`palette_from_raster`).
+
+    Examples
+    --------
+    >>> Image.open(io.BytesIO(palette_from_image(Image.new("RGB", (4, 2), "white")))).mode
+    'P'
+    """
     img = _quantize(img)
     buf = io.BytesIO()
     # zlib's default level: ``optimize`` made the copies 3 % smaller for six times the encoding time.
@@ -64,8 +87,35 @@ def _as_rgb_image(pixels: np.ndarray) -> Image.Image:
     return Image.frombuffer("RGBX", (pixels.shape[1], pixels.shape[0]), pixels, "raw", "RGBX", 0, 1)
 
 
-#: Colours compared with the kept ones at a time (a block of distances is 2 MB per 1,000 colours).
-_BLOCK = 8192
+def opaque_rgb(rgba: np.ndarray) -> Image.Image:
+    """An opaque H×W×4 raster as a Pillow RGB image that shares its memory (alpha ignored).
+
+    Pillow keeps an RGB image in four bytes a pixel, R, G, B and a pad byte, which is the layout of an RGBA
+    raster, so the 300 dpi sheet can be written as an RGB PNG without its 35 MB copy (``convert("RGB")``).
+    Pillow offers no public call for that view (``frombuffer`` maps such a buffer as RGBX, which it cannot
+    write as PNG); this is the call ``frombuffer`` makes, with the RGB mode. Where it is refused, the
+    raster is copied as before: the same pixels either way (tests/test_images.py).
+
+    Examples
+    --------
+    >>> raster = np.full((2, 3, 4), 255, dtype=np.uint8); raster[0, 0, :3] = (1, 2, 3)
+    >>> img = opaque_rgb(raster)
+    >>> img.mode, img.size, img.getpixel((0, 0))
+    ('RGB', (3, 2), (1, 2, 3))
+    """
+    size = (rgba.shape[1], rgba.shape[0])
+    rgba = np.ascontiguousarray(rgba)
+    try:
+        view = Image.new("RGB", (0, 0))._new(Image.core.map_buffer(rgba, size, "raw", 0, ("RGB", 0, 1)))
+    except (AttributeError, TypeError, ValueError):  # a Pillow without this call: copy
+        return Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1).convert("RGB")
+    view.readonly = 1
+    return view
+
+
+#: Colours compared with the kept ones at a time: a block of distances to 256 colours is 2 MB (it was 16 MB
+#: with 8,192, which a worker held beside the raster).
+_BLOCK = 1024
 #: Marks a pixel that is not inside a flat area (no colour has this X byte).
 _EDGE = 0xFF000000
 

@@ -21,14 +21,13 @@ from matplotlib.patches import Patch
 
 from landgis import units
 from landgis.catalog import text
-from landgis.categories import NEUTRAL, colour_for
+from landgis.categories import CONSTRAINT_STYLES, NEUTRAL, colour_for
 from landgis.qa.checks import booked_category
 from landgis.qa.labels import CONSTRAINT_HEADERS
 from landgis.county import County
 from landgis.render.fonts import pin_font, rc_params
 from landgis.render.furniture import (INK, MUTED, drawing_layer, footer, frame_map, header, label_point, locator,
                                       north_arrow, page, place_labels, plot_crs, prefecture_layer, scale_bar)
-from landgis.render.qa_map import CONSTRAINT_STYLES
 from landgis.render.static import save_figure
 from landgis.render.text import category_title, footer_lines, name_of, plan_title, unit_word
 

@@ -14,7 +14,7 @@ import numpy as np
 import shapely
 
 from landgis.catalog import message, table, text
-from landgis.categories import category_name
+from landgis.categories import CONSTRAINT_STYLES, category_name
 from landgis.errors import InputError
 from landgis.printable import printable_data
 from landgis.qa.labels import SEVERITY_LABELS, constraint_label  # render may import qa; qa never imports render
@@ -48,9 +48,6 @@ class _QALayers(DataMacroElement):
         self.constraints = printable_data(constraints or [])
 
 
-#: How constraint layers are drawn: (colour, dash pattern or None, fill opacity); others take the last.
-CONSTRAINT_STYLES = {"永久基本农田": ("#c9a400", None, 0.35), "生态保护红线": ("#1b7837", None, 0.3),
-                     "城镇开发边界": ("#762a83", "6 4", 0.0), None: ("#0571b0", "2 3", 0.15)}
 #: Constraint polygons drawn at most per layer (those nearest the parcels).
 MAX_CONSTRAINT_FEATURES = 5_000
 
