@@ -20,6 +20,7 @@ The last line is ``atlas_s=… baseline_s=… ratio=… peak_mb=…``.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -147,6 +148,9 @@ def main() -> None:
     base = min(r["wall"] for r in baseline)
     cpu_a, cpu_b = min(r["cpu_s"] for r in atlas), min(r["cpu_s"] for r in baseline)
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    arrow = importlib.util.find_spec("pyarrow") is not None
+    print("install: pyarrow is installed, and pandas imports it (about 45 MB more at the peak than the core install)"
+          if arrow else "install: no pyarrow (as the core install of the quick start)")
     print(f"atlas: best of {args.repeat} {best['wall']:.2f} s wall, {cpu_a:.2f} s CPU; baseline (ten maps by hand, "
           f"PNG 300 dpi + SVG + PDF): {base:.2f} s wall, {cpu_b:.2f} s CPU; atlas peak memory {peak:.0f} MB "
           f"(all its processes, PSS), largest process {max(r['max_rss_mb'] for r in atlas):.0f} MB")
