@@ -36,14 +36,15 @@ from landgis.render.outline import no_layer_line, outline_layer, render_outline_
 from landgis.render.drawing import meanwhile
 from landgis.render.static import render_maps, save_figure
 from landgis.render.text import plan_name
-# The web map, the reports and the QGIS project (landgis.render.interactive, qa_map, report, word_report,
-# qgis_project) are imported inside functions, where the atlas makes them, after the drawing: its worker
-# processes then fork from a parent without folium, branca, requests and python-docx (issue 23: with the
-# readers' openpyxl and pypdf, some 40 MB less at the atlas's peak of memory). tests/test_package.py lists them.
 from landgis.secrets import display
 from landgis.severity import severity_word
 from landgis.units import display_unit, unit_label
 from landgis.version import __version__
+
+# The web map, the reports and the QGIS project (landgis.render.interactive, qa_map, report, word_report,
+# qgis_project) are imported inside functions, where the atlas makes them, after the drawing: its worker
+# processes then fork from a parent without folium, branca, requests and python-docx (issue 23: with the
+# readers' openpyxl and pypdf, some 40 MB less at the atlas's peak of memory). tests/test_package.py lists them.
 
 if TYPE_CHECKING:  # pragma: no cover
     from landgis.qa import QAResult
